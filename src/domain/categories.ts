@@ -1,0 +1,150 @@
+/**
+ * Category sets over the user's category hierarchy.
+ *
+ * A category is a path (`exports/semiconductors`) and covers itself and
+ * everything below it. A set is held as marks on paths: a path is in the set
+ * when its deepest marked ancestor-or-self is marked "in". Included paths are
+ * the "in" marks, excluded paths the "out" marks. Normalised, no mark repeats
+ * what it inherits, so equal sets have equal marks. This form is closed under
+ * union, intersection and difference, which a flat include-minus-exclude list
+ * is not: (exports minus exports/a) union exports/a/b needs a path included
+ * inside an excluded one.
+ */
+export const CATEGORY_PATTERN = /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/;
+
+export function isCategory(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 512 && CATEGORY_PATTERN.test(value);
+}
+
+/** The category and its ancestors, deepest first. */
+function selfAndAncestors(path: string): string[] {
+  const result = [path];
+  let cut = path.lastIndexOf('/');
+  while (cut > 0) {
+    result.push(path.slice(0, cut));
+    cut = path.lastIndexOf('/', cut - 1);
+  }
+  return result;
+}
+
+function isStrictlyBelow(path: string, ancestor: string): boolean {
+  return path.length > ancestor.length && path.startsWith(ancestor) && path[ancestor.length] === '/';
+}
+
+export interface CategorySetJson {
+  include: string[];
+  exclude: string[];
+}
+
+export class CategorySet {
+  static readonly EMPTY = new CategorySet(new Map());
+
+  private constructor(private readonly marks: ReadonlyMap<string, boolean>) {}
+
+  static of(categories: Iterable<string>): CategorySet {
+    const marks = new Map<string, boolean>();
+    for (const category of categories) marks.set(category, true);
+    return CategorySet.normalised(marks);
+  }
+
+  static fromJson(json: CategorySetJson): CategorySet {
+    const marks = new Map<string, boolean>();
+    for (const category of json.include) marks.set(category, true);
+    for (const category of json.exclude) marks.set(category, false);
+    return CategorySet.normalised(marks);
+  }
+
+  private static normalised(marks: ReadonlyMap<string, boolean>): CategorySet {
+    const kept = new Map<string, boolean>();
+    for (const [path, inSet] of marks) {
+      const inherited = selfAndAncestors(path).slice(1).find((a) => marks.has(a));
+      const inheritedValue = inherited === undefined ? false : marks.get(inherited)!;
+      if (inSet !== inheritedValue) kept.set(path, inSet);
+    }
+    return new CategorySet(kept);
+  }
+
+  /** Whether the category itself is in the set (its sub-categories may not all be). */
+  contains(category: string): boolean {
+    for (const path of selfAndAncestors(category)) {
+      const mark = this.marks.get(path);
+      if (mark !== undefined) return mark;
+    }
+    return false;
+  }
+
+  /** Whether the set holds the category and everything below it. */
+  covers(category: string): boolean {
+    if (!this.contains(category)) return false;
+    for (const [path, inSet] of this.marks) if (!inSet && isStrictlyBelow(path, category)) return false;
+    return true;
+  }
+
+  /** Whether the set holds any part of the category. */
+  overlaps(category: string): boolean {
+    if (this.contains(category)) return true;
+    for (const [path, inSet] of this.marks) if (inSet && isStrictlyBelow(path, category)) return true;
+    return false;
+  }
+
+  /** Whether every member of `other` is in this set. */
+  includesAll(other: CategorySet): boolean {
+    return other.difference(this).isEmpty();
+  }
+
+  intersects(other: CategorySet): boolean {
+    return !this.intersection(other).isEmpty();
+  }
+
+  isEmpty(): boolean {
+    for (const inSet of this.marks.values()) if (inSet) return false;
+    return true;
+  }
+
+  union(other: CategorySet): CategorySet {
+    return this.combine(other, (a, b) => a || b);
+  }
+
+  intersection(other: CategorySet): CategorySet {
+    return this.combine(other, (a, b) => a && b);
+  }
+
+  difference(other: CategorySet): CategorySet {
+    return this.combine(other, (a, b) => a && !b);
+  }
+
+  equals(other: CategorySet): boolean {
+    if (this.marks.size !== other.marks.size) return false;
+    for (const [path, inSet] of this.marks) if (other.marks.get(path) !== inSet) return false;
+    return true;
+  }
+
+  get include(): string[] {
+    return [...this.marks].filter(([, inSet]) => inSet).map(([path]) => path).sort();
+  }
+
+  get exclude(): string[] {
+    return [...this.marks].filter(([, inSet]) => !inSet).map(([path]) => path).sort();
+  }
+
+  toJSON(): CategorySetJson {
+    return { include: this.include, exclude: this.exclude };
+  }
+
+  toString(): string {
+    const except = this.exclude;
+    return this.include.join(', ') + (except.length ? ` except ${except.join(', ')}` : '');
+  }
+
+  /**
+   * Membership of every path in a combined set is decided at the deepest mark
+   * of either operand, so evaluating the operator at each operand mark is exact.
+   */
+  private combine(other: CategorySet, op: (a: boolean, b: boolean) => boolean): CategorySet {
+    const marks = new Map<string, boolean>();
+    for (const path of new Set([...this.marks.keys(), ...other.marks.keys()])) {
+      marks.set(path, op(this.contains(path), other.contains(path)));
+    }
+    return CategorySet.normalised(marks);
+  }
+}
