@@ -1,0 +1,200 @@
+/**
+ * The embedded event store on SQLite (better-sqlite3). Durable: WAL with
+ * synchronous=FULL, and an append returns only after its transaction commits.
+ * Writers from several processes serialise on SQLite's write lock (BEGIN
+ * IMMEDIATE), so positions follow commit order and readers never see a gap.
+ */
+import Database from 'better-sqlite3';
+import type { Database as Connection, Statement } from 'better-sqlite3';
+import {
+  DuplicateEventIdError,
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type StoredEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '../event-store.js';
+import { AppendSignal, PollingSubscription } from '../polling-subscription.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+
+interface EventRow {
+  position: number;
+  event_id: string;
+  stream_id: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+export interface SqliteEventStoreOptions {
+  /** How often a live subscription looks for appends made by other processes. */
+  pollIntervalMs?: number;
+  busyTimeoutMs?: number;
+}
+
+export class SqliteEventStore implements EventStore {
+  private readonly db: Connection;
+  private readonly appended = new AppendSignal();
+  private readonly pollIntervalMs: number;
+  private readonly statements: Record<
+    'streamHead' | 'lastRecordedAt' | 'byEventId' | 'insert' | 'head' | 'allForwards' | 'allBackwards' | 'streamForwards' | 'streamBackwards',
+    Statement
+  >;
+
+  constructor(
+    readonly path: string,
+    options: SqliteEventStoreOptions = {},
+  ) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    this.db = new Database(path);
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+    if (path !== ':memory:') this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    migrate(this.db);
+    const select = 'SELECT position, event_id, stream_id, revision, type, data, metadata, recorded_at FROM events';
+    this.statements = {
+      streamHead: this.db.prepare('SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?'),
+      lastRecordedAt: this.db.prepare('SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1'),
+      byEventId: this.db.prepare(`${select} WHERE event_id = ?`),
+      insert: this.db.prepare(
+        'INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      head: this.db.prepare('SELECT COALESCE(MAX(position), 0) AS position FROM events'),
+      allForwards: this.db.prepare(`${select} WHERE position > ? AND position < ? ORDER BY position ASC LIMIT ?`),
+      allBackwards: this.db.prepare(`${select} WHERE position > ? AND position < ? ORDER BY position DESC LIMIT ?`),
+      streamForwards: this.db.prepare(`${select} WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`),
+      streamBackwards: this.db.prepare(`${select} WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
+    };
+  }
+
+  async append(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    const result = this.db.transaction(() => this.appendInTransaction(streamId, events, expectedRevision)).immediate();
+    if (result.written) this.appended.notify();
+    return result;
+  }
+
+  private appendInTransaction(streamId: string, events: EventToAppend[], expected: ExpectedRevision): AppendResult {
+    const headRow = this.statements.streamHead.get(streamId) as { revision: number | null };
+    const current = headRow.revision === null ? 'no_stream' : BigInt(headRow.revision);
+    const retry = this.findRetry(streamId, events, expected, current);
+    if (retry) return retry;
+    if (!matches(expected, current)) throw new WrongExpectedRevisionError(streamId, expected, current);
+    if (events.length === 0) {
+      const position = (this.statements.head.get() as { position: number }).position;
+      return { nextExpectedRevision: current === 'no_stream' ? -1n : current, position: BigInt(position), events: [], written: false };
+    }
+    const last = this.statements.lastRecordedAt.get() as { recorded_at: string } | undefined;
+    // Record time never runs backwards along the log, whatever the wall clocks of the writers say.
+    const now = new Date().toISOString();
+    const recordedAt = last && last.recorded_at > now ? last.recorded_at : now;
+    let revision = current === 'no_stream' ? -1n : current;
+    const stored: StoredEvent[] = [];
+    for (const event of events) {
+      revision += 1n;
+      const metadata = { ...event.metadata, recordedAt };
+      const info = this.statements.insert.run(
+        event.eventId,
+        streamId,
+        revision,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(metadata),
+        recordedAt,
+      );
+      stored.push({ streamId, eventId: event.eventId, type: event.type, data: event.data, metadata, revision, position: BigInt(info.lastInsertRowid), recordedAt });
+    }
+    return { nextExpectedRevision: revision, position: stored[stored.length - 1]!.position, events: stored, written: true };
+  }
+
+  /** An append whose event ids are all stored already, in order, where this append would have put them. */
+  private findRetry(streamId: string, events: EventToAppend[], expected: ExpectedRevision, current: bigint | 'no_stream'): AppendResult | undefined {
+    if (events.length === 0) return undefined;
+    const found = events.map((e) => this.statements.byEventId.get(e.eventId) as EventRow | undefined);
+    if (found.every((row) => row === undefined)) return undefined;
+    const rows = found.filter((row): row is EventRow => row !== undefined);
+    const elsewhere = rows.find((row) => row.stream_id !== streamId);
+    if (elsewhere) throw new DuplicateEventIdError(elsewhere.event_id, elsewhere.stream_id);
+    const contiguous = rows.length === events.length && rows.every((row, i) => row.revision === rows[0]!.revision + i);
+    const before = BigInt(rows[0]!.revision) - 1n;
+    const sameExpectation =
+      expected === 'any' ||
+      expected === 'stream_exists' ||
+      (expected === 'no_stream' && before === -1n) ||
+      (typeof expected === 'bigint' && expected === before);
+    if (!contiguous || !sameExpectation) throw new WrongExpectedRevisionError(streamId, expected, current);
+    const stored = rows.map(toStoredEvent);
+    return { nextExpectedRevision: stored[stored.length - 1]!.revision, position: stored[stored.length - 1]!.position, events: stored, written: false };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const limit = options.maxCount ?? -1;
+    const rows =
+      options.direction === 'backwards'
+        ? this.statements.streamBackwards.all(streamId, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
+        : this.statements.streamForwards.all(streamId, options.fromRevision ?? 0, limit);
+    return (rows as EventRow[]).map(toStoredEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    const after = options.after ?? 0n;
+    const before = options.before ?? BigInt(Number.MAX_SAFE_INTEGER);
+    const limit = options.maxCount ?? -1;
+    const statement = options.direction === 'backwards' ? this.statements.allBackwards : this.statements.allForwards;
+    return (statement.all(after, before, limit) as EventRow[]).map(toStoredEvent);
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    const start = options.after !== undefined ? Promise.resolve(options.after) : this.headPosition();
+    return new PollingSubscription((o) => this.readAll(o), start, this.appended, this.pollIntervalMs);
+  }
+
+  async headPosition(): Promise<bigint> {
+    return BigInt((this.statements.head.get() as { position: number }).position);
+  }
+
+  async close(): Promise<void> {
+    this.appended.notify();
+    if (this.db.open) this.db.close();
+  }
+}
+
+function matches(expected: ExpectedRevision, current: bigint | 'no_stream'): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return current === 'no_stream';
+  if (expected === 'stream_exists') return current !== 'no_stream';
+  return current !== 'no_stream' && expected === current;
+}
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    streamId: row.stream_id,
+    eventId: row.event_id,
+    type: row.type,
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+    revision: BigInt(row.revision),
+    position: BigInt(row.position),
+    recordedAt: row.recorded_at,
+  };
+}
+
+function migrate(db: Connection): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+  db.transaction(() => {
+    const { version } = db.prepare('SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations').get() as { version: number };
+    if (version > SCHEMA_VERSION) {
+      throw new Error(`the database's schema version ${version} is newer than this regledger's (${SCHEMA_VERSION}); upgrade regledger`);
+    }
+    for (const migration of MIGRATIONS.filter((m) => m.version > version)) {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(migration.version, new Date().toISOString());
+    }
+  }).immediate();
+}
