@@ -1,0 +1,65 @@
+/**
+ * Starting the application: the store chosen by configuration, the HTTP app
+ * with its body limits, error shape and OpenAPI page, or a context without
+ * HTTP for the CLI.
+ */
+import 'reflect-metadata';
+import { Logger, type INestApplication, type INestApplicationContext, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppModule } from './app.module.js';
+import { ApiKeys, generatedAdminKey } from './auth/api-keys.js';
+import type { ConfiguredKey, LedgerConfig } from './config.js';
+import { sha256Hex } from './auth/api-keys.js';
+import type { EventStore } from './event-store/event-store.js';
+import { SqliteEventStore } from './event-store/sqlite/sqlite-event-store.js';
+import { bodyParsers, ErrorFilter } from './http/error-response.js';
+
+export function openStore(config: LedgerConfig): EventStore {
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteEventStore(join(config.dataDir, 'ledger.db'));
+}
+
+export interface ResolvedKeys {
+  apiKeys: ApiKeys;
+  /** Set when no keys are configured: the generated admin key, and whether this start created it. */
+  generated?: { key: string; created: boolean; path: string };
+}
+
+export function resolveKeys(config: LedgerConfig): ResolvedKeys {
+  if (config.apiKeys) return { apiKeys: new ApiKeys(config.apiKeys) };
+  const generated = generatedAdminKey(config.dataDir);
+  const admin: ConfiguredKey = { name: 'admin', role: 'admin', sha256: sha256Hex(generated.key) };
+  return { apiKeys: new ApiKeys([admin]), generated };
+}
+
+export async function createHttpApp(config: LedgerConfig, store: EventStore, apiKeys: ApiKeys, logLevels?: LogLevel[] | false): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.register({ store, apiKeys }), {
+    bodyParser: false,
+    logger: logLevels ?? ['error', 'warn'],
+  });
+  app.use(bodyParsers(config.bodyLimitBytes));
+  app.useGlobalFilters(new ErrorFilter());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('regledger')
+      .setDescription('An event-sourced, bitemporal ledger of regulatory change. Positions and revisions are decimal strings.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  // Registers the command handlers on the bus before anything (the demo load) uses it.
+  await app.init();
+  return app;
+}
+
+export async function createCliContext(store: EventStore): Promise<INestApplicationContext> {
+  return NestFactory.createApplicationContext(AppModule.register({ store, apiKeys: new ApiKeys([]) }), { logger: ['error'] });
+}
+
+export const logger = new Logger('regledger');

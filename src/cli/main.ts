@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+/**
+ * The regledger command line: serve the ledger, import command files, print
+ * the log. Exit codes: 0 done, 2 bad input, 3 rejected by an invariant, 1
+ * anything else.
+ */
+import 'reflect-metadata';
+import { Command, InvalidArgumentError } from 'commander';
+import { userInfo } from 'node:os';
+import { createCliContext, createHttpApp, openStore, resolveKeys } from '../app.js';
+import { ConfigError, loadConfig, type LedgerConfig } from '../config.js';
+import { EXIT_CODE, LedgerError } from '../errors.js';
+import type { EventStore } from '../event-store/event-store.js';
+import { CommandGateway } from '../ledger/command-gateway.js';
+import { importFile } from '../ledger/import-file.js';
+import { presentEvent } from '../ledger/presenters.js';
+import { DEMO_FILE } from '../package-root.js';
+import { progressBar } from './progress.js';
+
+const cliActor = () => `cli:${userInfo().username}`;
+
+async function withStore<T>(work: (store: EventStore, config: LedgerConfig) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const store = openStore(config);
+  try {
+    return await work(store, config);
+  } finally {
+    await store.close();
+  }
+}
+
+async function withGateway<T>(work: (gateway: CommandGateway, store: EventStore) => Promise<T>): Promise<T> {
+  return withStore(async (store) => {
+    const context = await createCliContext(store);
+    try {
+      return await work(context.get(CommandGateway), store);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+async function serve(): Promise<void> {
+  const config = loadConfig();
+  const store = openStore(config);
+  const { apiKeys, generated } = resolveKeys(config);
+  const app = await createHttpApp(config, store, apiKeys);
+  if (config.demo && (await store.headPosition()) === 0n) {
+    const summary = await importFile(app.get(CommandGateway), DEMO_FILE, { actor: 'demo' });
+    console.log(`Loaded the demo history: ${summary.applied} commands from ${DEMO_FILE}`);
+  }
+  await app.listen(config.port, config.host);
+  const url = (await app.getUrl()).replace('[::1]', 'localhost');
+  const stop = () => void app.close().then(() => store.close());
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  console.log(`regledger is listening on ${url}  (data: ${config.dataDir})`);
+  console.log(`  API docs:  ${url}/docs`);
+  if (generated?.created) {
+    console.log(`  A new admin API key was generated (shown once; kept in ${generated.path}, mode 0600):`);
+    console.log(`    ${generated.key}`);
+  } else if (generated) {
+    console.log(`  Admin API key: in ${generated.path}`);
+  }
+  console.log(`  Try:       curl -H "Authorization: Bearer $(cat ${generated?.path ?? '<key file>'})" ${url}/v1/events?limit=3`);
+}
+
+function positiveInteger(name: string) {
+  return (value: string) => {
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a non-negative whole number`);
+    return value;
+  };
+}
+
+const program = new Command()
+  .name('regledger')
+  .description('An event-sourced, bitemporal ledger of regulatory change. Configured by environment variables (see the README).')
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command('serve')
+  .description('serve the HTTP API (loads the demo history into an empty ledger unless LEDGER_DEMO=off)')
+  .action(serve);
+
+program
+  .command('import')
+  .description('apply a command file (JSON array or NDJSON) in order; rerunning it appends nothing new')
+  .argument('<file>', 'the command file')
+  .action(async (file: string) => {
+    const summary = await withGateway(async (gateway) => {
+      const bar = progressBar('importing');
+      try {
+        return await importFile(gateway, file, { actor: cliActor() }, (done, total) => bar.update(done, total));
+      } finally {
+        bar.stop();
+      }
+    });
+    console.log(`${summary.file}: ${summary.commands} commands, ${summary.applied} applied, ${summary.repeated} already in the ledger`);
+  });
+
+program
+  .command('events')
+  .description('print the log in record order')
+  .option('--after <position>', 'start after this position', positiveInteger('--after'), '0')
+  .option('--limit <n>', 'print at most this many events', positiveInteger('--limit'))
+  .option('--json', 'one JSON object per line')
+  .action(async (options: { after: string; limit?: string; json?: boolean }) => {
+    await withStore(async (store) => {
+      const events = await store.readAll({ after: BigInt(options.after), ...(options.limit ? { maxCount: Number(options.limit) } : {}) });
+      for (const event of events) {
+        if (options.json) console.log(JSON.stringify(presentEvent(event)));
+        else {
+          const data = event.data as { citation?: string };
+          console.log(`${String(event.position).padStart(6)}  ${event.recordedAt}  ${event.streamId}@${event.revision}  ${event.type}${data.citation ? `  (${data.citation})` : ''}`);
+        }
+      }
+    });
+  });
+
+function exitCodeOf(error: unknown): number {
+  if (error instanceof LedgerError) return EXIT_CODE[error.kind];
+  if (error instanceof ConfigError) return 2;
+  return 1;
+}
+
+function report(error: unknown): void {
+  if (error instanceof LedgerError) {
+    console.error(`regledger: ${error.message}`);
+    for (const detail of error.details.slice(0, 20)) console.error(`  - ${detail.field ? `${detail.field}: ` : ''}${detail.message} [${detail.rule}]`);
+  } else if (error instanceof ConfigError) {
+    console.error(`regledger: invalid configuration: ${error.message}`);
+  } else {
+    console.error(`regledger: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  }
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const code = (error as { code?: string }).code;
+  if (typeof code === 'string' && code.startsWith('commander.')) {
+    process.exitCode = code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : 2;
+  } else {
+    report(error);
+    process.exitCode = exitCodeOf(error);
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Configuration from the environment (DOMAIN.md, "Configuration"). Every
+ * variable has a default that runs on a fresh machine; an invalid value stops
+ * start-up with a message naming the variable.
+ */
+import { resolve } from 'node:path';
+
+export type Role = 'reader' | 'writer' | 'admin';
+export const ROLES: Role[] = ['reader', 'writer', 'admin'];
+
+export interface ConfiguredKey {
+  name: string;
+  role: Role;
+  /** SHA-256 of the key, lowercase hex. */
+  sha256: string;
+}
+
+export interface LedgerConfig {
+  port: number;
+  host: string;
+  store: 'sqlite' | 'eventstoredb';
+  dataDir: string;
+  eventStoreConnectionString?: string;
+  /** Undefined: none configured, so a generated admin key is used. */
+  apiKeys?: ConfiguredKey[];
+  demo: boolean;
+  /** Largest accepted request body, in bytes. */
+  bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const SIZE = /^(\d+)\s*(b|kb|mb)?$/i;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
+  const port = Number(env.PORT ?? '3000');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT', `must be a port number from 0 to 65535, got "${env.PORT}"`);
+
+  const store = env.LEDGER_STORE ?? 'sqlite';
+  if (store !== 'sqlite' && store !== 'eventstoredb') throw new ConfigError('LEDGER_STORE', `must be "sqlite" or "eventstoredb", got "${store}"`);
+  const eventStoreConnectionString = env.EVENTSTORE_CONNECTION_STRING || undefined;
+  if (store === 'eventstoredb') {
+    if (!eventStoreConnectionString) throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'is required when LEDGER_STORE=eventstoredb');
+    throw new ConfigError('LEDGER_STORE', 'eventstoredb is not available in this version; use sqlite');
+  }
+
+  const demo = (env.LEDGER_DEMO ?? 'on').toLowerCase();
+  if (demo !== 'on' && demo !== 'off') throw new ConfigError('LEDGER_DEMO', `must be "on" or "off", got "${env.LEDGER_DEMO}"`);
+
+  const size = SIZE.exec(env.LEDGER_BODY_LIMIT ?? '1mb');
+  if (!size) throw new ConfigError('LEDGER_BODY_LIMIT', `must be a size such as 512kb or 1mb, got "${env.LEDGER_BODY_LIMIT}"`);
+  const unit = { b: 1, kb: 1024, mb: 1024 * 1024 }[(size[2] ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb'];
+
+  return {
+    port,
+    host: env.HOST || '127.0.0.1',
+    store,
+    dataDir: resolve(env.LEDGER_DATA_DIR || './data'),
+    eventStoreConnectionString,
+    apiKeys: env.LEDGER_API_KEYS ? parseApiKeys(env.LEDGER_API_KEYS) : undefined,
+    demo: demo === 'on',
+    bodyLimitBytes: Number(size[1]) * unit,
+  };
+}
+
+export function parseApiKeys(text: string): ConfiguredKey[] {
+  const keys = text.split(',').map((entry, index) => {
+    const [name, role, sha256, ...rest] = entry.trim().split(':');
+    const where = `entry ${index + 1}`;
+    if (rest.length || !name || !role || !sha256) throw new ConfigError('LEDGER_API_KEYS', `${where} must be name:role:sha256hex`);
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) throw new ConfigError('LEDGER_API_KEYS', `${where}: name "${name}" may hold letters, digits, . _ - (at most 64)`);
+    if (!ROLES.includes(role as Role)) throw new ConfigError('LEDGER_API_KEYS', `${where}: role "${role}" must be one of ${ROLES.join(', ')}`);
+    if (!/^[0-9a-fA-F]{64}$/.test(sha256)) throw new ConfigError('LEDGER_API_KEYS', `${where}: the key's SHA-256 must be 64 hex digits`);
+    return { name, role: role as Role, sha256: sha256.toLowerCase() };
+  });
+  const names = new Set(keys.map((k) => k.name));
+  if (names.size !== keys.length) throw new ConfigError('LEDGER_API_KEYS', 'key names must be unique');
+  return keys;
+}

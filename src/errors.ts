@@ -1,0 +1,70 @@
+/**
+ * Errors as values a user can act on, and the one place that maps them to
+ * HTTP statuses and CLI exit codes.
+ */
+export type ErrorKind = 'bad-input' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'too-large' | 'invariant' | 'unavailable' | 'internal';
+
+export interface ErrorDetail {
+  /** The offending field, as a path (`sources[0].url`, `[3].effectiveFrom`, `line 12: subjects`). */
+  field?: string;
+  /** The rule it breaks (`isInstant`, `measure-exists`, ...). */
+  rule: string;
+  message: string;
+  value?: unknown;
+}
+
+export class LedgerError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+    /** More fields for the error body, e.g. the results a batch got before it stopped. */
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'LedgerError';
+  }
+}
+
+export const HTTP_STATUS: Record<ErrorKind, number> = {
+  'bad-input': 400,
+  unauthorized: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'too-large': 413,
+  invariant: 422,
+  unavailable: 503,
+  internal: 500,
+};
+
+export const HTTP_ERROR_NAME: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  422: 'Unprocessable Entity',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** CLI: 0 done, 2 bad input, 3 rejected by an invariant, 1 anything else. */
+export const EXIT_CODE: Record<ErrorKind, number> = {
+  'bad-input': 2,
+  invariant: 3,
+  unauthorized: 1,
+  forbidden: 1,
+  'not-found': 1,
+  conflict: 1,
+  'too-large': 2,
+  unavailable: 1,
+  internal: 1,
+};
+
+/** Prefixes every detail's field, e.g. with a batch index or a line number. */
+export function prefixDetails(details: ErrorDetail[], prefix: string): ErrorDetail[] {
+  const join = prefix.startsWith('[') ? '.' : ': ';
+  return details.map((d) => ({ ...d, field: d.field ? `${prefix}${join}${d.field}` : prefix, message: `${prefix}: ${d.message}` }));
+}

@@ -1,0 +1,126 @@
+/**
+ * Loads a measure's stream, decides, and appends with the exact revision it
+ * decided on. Every command of every entry point (HTTP, batch, CLI import)
+ * runs through here by way of its command handler.
+ */
+import { randomUUID } from 'node:crypto';
+import { decide, evolve, initialState, type MeasureStream } from '../domain/decide.js';
+import type { RecordedFact } from '../domain/measure-history.js';
+import { AMENDING_EVENTS, COMMAND_TYPE_OF, streamOf, type EventType, type LedgerCommand } from '../domain/messages.js';
+import {
+  DuplicateEventIdError,
+  WrongExpectedRevisionError,
+  type EventStore,
+  type StoredEvent,
+} from '../event-store/event-store.js';
+import { LedgerError } from '../errors.js';
+import { eventIdFor } from './event-ids.js';
+import { parseReplacement, type ParsedCommand } from './parse-command.js';
+
+export const EVENT_SCHEMA_VERSION = 1;
+
+export interface CommandContext {
+  /** The API key's name, or the CLI's user: recorded as `actor`. */
+  actor: string;
+  correlationId?: string;
+}
+
+export interface CommandOutcome {
+  commandId: string;
+  measureId: string;
+  events: { eventId: string; type: string; streamRevision: string }[];
+  position: string;
+  /** True when the commandId had been applied before: nothing new was appended. */
+  repeated: boolean;
+}
+
+const MAX_ATTEMPTS = 10;
+
+export function toRecordedFact(event: StoredEvent): RecordedFact {
+  return {
+    eventId: event.eventId,
+    type: event.type as EventType,
+    data: event.data as RecordedFact['data'],
+    revision: Number(event.revision),
+    position: event.position.toString(),
+    recordedAt: event.recordedAt,
+  };
+}
+
+export class CommandExecutor {
+  constructor(private readonly store: EventStore) {}
+
+  async execute(parsed: ParsedCommand, context: CommandContext): Promise<CommandOutcome> {
+    const commandId = parsed.commandId ?? randomUUID();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(parsed, commandId, context);
+      } catch (error) {
+        // Without a client-given revision a lost race is ours to retry: decide again on the newer stream.
+        const retryable = error instanceof WrongExpectedRevisionError && parsed.expectedRevision === undefined && attempt < MAX_ATTEMPTS;
+        if (!retryable) throw mapStoreError(error, parsed.command.measureId);
+      }
+    }
+  }
+
+  private async attempt(parsed: ParsedCommand, commandId: string, context: CommandContext): Promise<CommandOutcome> {
+    const { command } = parsed;
+    const streamId = streamOf(command.measureId);
+    const stored = await this.store.readStream(streamId);
+    const earlier = stored.filter((e) => e.metadata.commandId === commandId);
+    if (earlier.length) return outcome(commandId, command.measureId, earlier, true);
+
+    const state = stored.map(toRecordedFact).reduce<MeasureStream>(evolve, initialState(command.measureId));
+    if (parsed.expectedRevision !== undefined && parsed.expectedRevision !== state.revision) {
+      throw new WrongExpectedRevisionError(streamId, BigInt(parsed.expectedRevision), state.revision === -1 ? 'no_stream' : BigInt(state.revision));
+    }
+    const decision = decide(withParsedReplacement(command, state), state);
+    if (decision.rejection) {
+      const { rule, message, field, value } = decision.rejection;
+      throw new LedgerError('invariant', message, [{ rule, message, ...(field ? { field } : {}), ...(value !== undefined ? { value } : {}) }]);
+    }
+    const metadata = {
+      actor: context.actor,
+      commandId,
+      correlationId: context.correlationId ?? commandId,
+      causationId: commandId,
+      schemaVersion: EVENT_SCHEMA_VERSION,
+    };
+    const events = decision.events.map((e, i) => ({ eventId: eventIdFor(commandId, i), type: e.type, data: e.data, metadata }));
+    const result = await this.store.append(streamId, events, state.revision === -1 ? 'no_stream' : BigInt(state.revision));
+    return outcome(commandId, command.measureId, result.events, !result.written);
+  }
+}
+
+/** A correction's replacement is validated as the payload of the command that recorded its target. */
+function withParsedReplacement(command: LedgerCommand, state: MeasureStream): LedgerCommand {
+  if (command.type !== 'CorrectEntry') return command;
+  const target = state.recorded.find((e) => e.eventId === command.eventId);
+  if (!target || AMENDING_EVENTS.has(target.type)) return command;
+  return { ...command, replacement: parseReplacement(COMMAND_TYPE_OF[target.type], command.replacement) as never };
+}
+
+function outcome(commandId: string, measureId: string, events: StoredEvent[], repeated: boolean): CommandOutcome {
+  return {
+    commandId,
+    measureId,
+    events: events.map((e) => ({ eventId: e.eventId, type: e.type, streamRevision: e.revision.toString() })),
+    position: events[events.length - 1]!.position.toString(),
+    repeated,
+  };
+}
+
+function mapStoreError(error: unknown, measureId: string): unknown {
+  if (error instanceof WrongExpectedRevisionError) {
+    const actual = error.actual === 'no_stream' ? -1 : Number(error.actual);
+    return new LedgerError('conflict', `measure ${measureId} is at revision ${actual}, not the expected ${String(error.expected)}`, [
+      { field: 'expectedRevision', rule: 'revision-matches', message: `the measure stream is at revision ${actual}`, value: actual },
+    ]);
+  }
+  if (error instanceof DuplicateEventIdError) {
+    return new LedgerError('conflict', `this commandId was already used for another measure (${error.streamId})`, [
+      { field: 'commandId', rule: 'command-id-unique', message: `the commandId's events are stored in ${error.streamId}` },
+    ]);
+  }
+  return error;
+}

@@ -1,0 +1,144 @@
+/**
+ * The entry to the command side for every front end: validates bodies, puts
+ * them on the CommandBus, and runs batches in order, stopping at the first
+ * rejection. A batch is validated whole before anything is applied, so bad
+ * input anywhere in it writes nothing.
+ */
+import { CommandBus } from '@nestjs/cqrs';
+import { LedgerError, prefixDetails, type ErrorDetail } from '../errors.js';
+import { busCommand } from './bus.js';
+import type { CommandContext, CommandOutcome } from './command-executor.js';
+import { derivedCommandId } from './event-ids.js';
+import { describe, parseCommand, type ParsedCommand } from './parse-command.js';
+
+export interface BatchEntry {
+  /** Where the command came from, for messages: `[3]` in a request, `line 12` in a file. */
+  origin: string;
+  body: unknown;
+}
+
+export interface BatchOutcome {
+  results: (CommandOutcome & { origin: string })[];
+  /** The first rejection; the commands after it were not applied. */
+  failure?: { index: number; origin: string; error: LedgerError };
+}
+
+export interface BatchOptions {
+  /** Gives commands without a commandId one derived from this prefix, their origin and content, so a rerun appends nothing. */
+  deriveCommandIdsFrom?: string;
+  onApplied?(done: number, total: number): void;
+}
+
+export class CommandGateway {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  execute(body: unknown, context: CommandContext): Promise<CommandOutcome> {
+    return this.run(parseCommand(body), context);
+  }
+
+  async executeBatch(entries: BatchEntry[], context: CommandContext, options: BatchOptions = {}): Promise<BatchOutcome> {
+    const parsed = validateAll(entries);
+    const results: BatchOutcome['results'] = [];
+    for (const [index, command] of parsed.entries()) {
+      const origin = entries[index]!.origin;
+      if (command.commandId === undefined && options.deriveCommandIdsFrom !== undefined) {
+        command.commandId = derivedCommandId(`${options.deriveCommandIdsFrom} ${origin}`, canonicalJson(entries[index]!.body));
+      }
+      try {
+        results.push({ ...(await this.run(command, context)), origin });
+      } catch (error) {
+        if (!(error instanceof LedgerError)) throw error;
+        return { results, failure: { index, origin, error } };
+      }
+      options.onApplied?.(index + 1, entries.length);
+    }
+    return { results };
+  }
+
+  private run(parsed: ParsedCommand, context: CommandContext): Promise<CommandOutcome> {
+    return this.commandBus.execute(busCommand(parsed, context));
+  }
+}
+
+function validateAll(entries: BatchEntry[]): ParsedCommand[] {
+  const details: ErrorDetail[] = [];
+  const parsed: ParsedCommand[] = [];
+  for (const entry of entries) {
+    try {
+      parsed.push(parseCommand(entry.body));
+    } catch (error) {
+      if (!(error instanceof LedgerError)) throw error;
+      details.push(...prefixDetails(error.details, entry.origin));
+    }
+  }
+  if (details.length) throw new LedgerError('bad-input', describe(details), details);
+  return parsed;
+}
+
+/** JSON with object keys sorted, so the same command always reads the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Reads a JSON array or NDJSON text into batch entries, naming the line of any unreadable one. */
+export function readCommandText(text: string): BatchEntry[] {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('[')) {
+    let array: unknown;
+    try {
+      array = JSON.parse(text);
+    } catch (error) {
+      throw new LedgerError('bad-input', `not valid JSON: ${(error as Error).message}`, [{ rule: 'isJson', message: (error as Error).message }]);
+    }
+    if (!Array.isArray(array)) throw new LedgerError('bad-input', 'expected a JSON array of commands', [{ rule: 'isArray', message: 'expected a JSON array of commands' }]);
+    const lines = elementLines(text);
+    return array.map((body, index) => ({ origin: lines[index] ? `line ${lines[index]}` : `[${index}]`, body }));
+  }
+  const entries: BatchEntry[] = [];
+  const details: ErrorDetail[] = [];
+  text.split('\n').forEach((line, index) => {
+    if (line.trim() === '') return;
+    try {
+      entries.push({ origin: `line ${index + 1}`, body: JSON.parse(line) });
+    } catch (error) {
+      details.push({ field: `line ${index + 1}`, rule: 'isJson', message: `line ${index + 1} is not valid JSON: ${(error as Error).message}` });
+    }
+  });
+  if (details.length) throw new LedgerError('bad-input', details[0]!.message, details);
+  return entries;
+}
+
+/** The line on which each element of a top-level JSON array starts. */
+function elementLines(text: string): number[] {
+  const lines: number[] = [];
+  let line = 1;
+  let depth = 0;
+  let inString = false;
+  let expectValue = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n') line++;
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') continue;
+    if (depth === 1 && expectValue && c !== ']') {
+      lines.push(line);
+      expectValue = false;
+    }
+    if (c === '"') inString = true;
+    else if (c === '[' || c === '{') {
+      depth++;
+      if (depth === 1) expectValue = true;
+    } else if (c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 1) expectValue = true;
+  }
+  return lines;
+}

@@ -1,0 +1,75 @@
+import { Body, Controller, Headers, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { RequiresRole, type AuthenticatedRequest } from '../auth/auth.guard.js';
+import { LedgerError } from '../errors.js';
+import type { CommandContext } from './command-executor.js';
+import { CommandGateway, readCommandText, type BatchEntry } from './command-gateway.js';
+import { DTO_OF } from './dto/command.dto.js';
+import { presentOutcome } from './presenters.js';
+
+const DTOS = Object.values(DTO_OF);
+const ONE_COMMAND = { oneOf: DTOS.map((dto) => ({ $ref: getSchemaPath(dto) })), discriminator: { propertyName: 'type' } };
+
+export function commandContext(request: AuthenticatedRequest, correlationId: string | undefined): CommandContext {
+  return {
+    actor: request.identity?.name ?? 'anonymous',
+    ...(correlationId && correlationId.length <= 128 ? { correlationId } : {}),
+  };
+}
+
+@ApiTags('commands')
+@ApiBearerAuth()
+@ApiExtraModels(...DTOS)
+@Controller('v1/commands')
+export class CommandsController {
+  constructor(@Inject(CommandGateway) private readonly gateway: CommandGateway) {}
+
+  @Post()
+  @RequiresRole('writer')
+  @ApiOperation({ summary: 'Record one command', description: 'Appends the event the command decides; a repeated commandId answers the first result with 200.' })
+  @ApiBody({ schema: ONE_COMMAND })
+  @ApiResponse({ status: 201, description: '{commandId, measureId, events:[{eventId, type, streamRevision}], position}' })
+  @ApiResponse({ status: 400, description: 'Bad input: every offending field is named in details[].' })
+  @ApiResponse({ status: 409, description: 'The measure stream is not at expectedRevision.' })
+  @ApiResponse({ status: 422, description: 'An invariant of the domain would break: the rule and value are named.' })
+  async submit(
+    @Body() body: unknown,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: Response,
+    @Headers('x-correlation-id') correlationId?: string,
+  ) {
+    const outcome = await this.gateway.execute(body, commandContext(request, correlationId));
+    response.status(outcome.repeated ? 200 : 201);
+    return presentOutcome(outcome);
+  }
+
+  @Post('batch')
+  @HttpCode(200)
+  @RequiresRole('writer')
+  @ApiOperation({
+    summary: 'Record commands in order',
+    description: 'A JSON array, or NDJSON (application/x-ndjson). Validated whole first; applied in order; stops at the first rejection, answering its error with the results before it.',
+  })
+  @ApiBody({ schema: { type: 'array', items: ONE_COMMAND } })
+  async batch(@Body() body: unknown, @Req() request: AuthenticatedRequest, @Headers('x-correlation-id') correlationId?: string) {
+    const outcome = await this.gateway.executeBatch(batchEntries(body), commandContext(request, correlationId));
+    const results = outcome.results.map((result, index) => ({ index, status: result.repeated ? 200 : 201, ...presentOutcome(result) }));
+    if (outcome.failure) {
+      const { error, index } = outcome.failure;
+      throw new LedgerError(error.kind, `command ${outcome.failure.origin} was rejected: ${error.message}`, error.details, {
+        failedIndex: index,
+        results,
+      });
+    }
+    return { results };
+  }
+}
+
+function batchEntries(body: unknown): BatchEntry[] {
+  if (typeof body === 'string') return readCommandText(body);
+  if (!Array.isArray(body)) {
+    throw new LedgerError('bad-input', 'a batch is a JSON array of commands, or NDJSON', [{ rule: 'isArray', message: 'expected an array of commands' }]);
+  }
+  return body.map((command, index) => ({ origin: `[${index}]`, body: command }));
+}

@@ -1,0 +1,57 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { RequiresRole } from '../auth/auth.guard.js';
+import { streamOf } from '../domain/messages.js';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
+import { LedgerError } from '../errors.js';
+import { ID_PATTERN } from './dto/fields.js';
+import { presentEvent } from './presenters.js';
+
+const MAX_PAGE = 1000;
+
+function badQuery(field: string, rule: string, message: string, value: unknown): LedgerError {
+  return new LedgerError('bad-input', message, [{ field, rule, message, value }]);
+}
+
+export function parsePosition(field: string, value: string | undefined, fallback: bigint): bigint {
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d{1,30}$/.test(value)) throw badQuery(field, 'isPosition', `${field} must be a ledger position: a non-negative whole number`, value);
+  return BigInt(value);
+}
+
+function parseLimit(value: string | undefined): number {
+  if (value === undefined || value === '') return 100;
+  const limit = Number(value);
+  if (!/^\d+$/.test(value) || limit < 1 || limit > MAX_PAGE) throw badQuery('limit', 'isInRange', `limit must be a whole number from 1 to ${MAX_PAGE}`, value);
+  return limit;
+}
+
+@ApiTags('events')
+@ApiBearerAuth()
+@Controller('v1')
+export class EventsController {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  @Get('events')
+  @RequiresRole('reader')
+  @ApiOperation({ summary: 'The whole ledger in record order, paged by position' })
+  @ApiQuery({ name: 'after', required: false, description: 'Exclusive start position (default 0: from the beginning)' })
+  @ApiQuery({ name: 'limit', required: false, description: `Page size, 1 to ${MAX_PAGE} (default 100)` })
+  async events(@Query('after') after?: string, @Query('limit') limit?: string) {
+    const pageSize = parseLimit(limit);
+    const events = await this.store.readAll({ after: parsePosition('after', after, 0n), maxCount: pageSize });
+    const last = events[events.length - 1];
+    return { events: events.map(presentEvent), next: events.length === pageSize && last ? last.position.toString() : null };
+  }
+
+  @Get('measures/:measureId/events')
+  @RequiresRole('reader')
+  @ApiOperation({ summary: "A measure's stream, as recorded" })
+  @ApiParam({ name: 'measureId' })
+  async measureEvents(@Param('measureId') measureId: string) {
+    if (!ID_PATTERN.test(measureId)) throw badQuery('measureId', 'isId', 'measureId must be an id: lowercase letters, digits, . _ -', measureId);
+    const events = await this.store.readStream(streamOf(measureId));
+    if (!events.length) throw new LedgerError('not-found', `measure ${measureId} has no events`, [{ field: 'measureId', rule: 'measure-exists', message: `no measure ${measureId}`, value: measureId }]);
+    return { measureId, events: events.map(presentEvent) };
+  }
+}
