@@ -1,0 +1,119 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { CategorySet, isCategory } from '../../src/domain/categories.js';
+
+// A small universe makes collisions (same, ancestor, descendant) frequent.
+const SEGMENTS = ['a', 'b', 'c'];
+const UNIVERSE: string[] = [];
+for (const x of SEGMENTS) {
+  UNIVERSE.push(x);
+  for (const y of SEGMENTS) {
+    UNIVERSE.push(`${x}/${y}`);
+    for (const z of SEGMENTS) UNIVERSE.push(`${x}/${y}/${z}`);
+  }
+}
+const PROBES = [...UNIVERSE, ...UNIVERSE.map((p) => `${p}/deeper`)];
+
+const category = fc.constantFrom(...UNIVERSE);
+const leaf = fc.array(category, { maxLength: 4 }).map((list) => CategorySet.of(list));
+const categorySet: fc.Arbitrary<CategorySet> = fc.letrec<{ set: CategorySet }>((tie) => ({
+  set: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.tuple(tie('set'), tie('set'), fc.constantFrom('union', 'intersection', 'difference')).map(([a, b, op]) =>
+      op === 'union' ? a.union(b) : op === 'intersection' ? a.intersection(b) : a.difference(b),
+    ),
+  ),
+})).set;
+
+const members = (set: CategorySet) => PROBES.map((p) => set.contains(p));
+const RUNS = { numRuns: 500 };
+
+describe('category sets obey the set laws', () => {
+  it('union, intersection and difference act on membership exactly', () => {
+    fc.assert(
+      fc.property(categorySet, categorySet, (a, b) => {
+        const [inA, inB] = [members(a), members(b)];
+        expect(members(a.union(b))).toEqual(inA.map((x, i) => x || inB[i]));
+        expect(members(a.intersection(b))).toEqual(inA.map((x, i) => x && inB[i]));
+        expect(members(a.difference(b))).toEqual(inA.map((x, i) => x && !inB[i]));
+      }),
+      RUNS,
+    );
+  });
+
+  it('a category covers itself and everything below it', () => {
+    fc.assert(
+      fc.property(fc.array(category, { minLength: 1, maxLength: 4 }), fc.constantFrom(...PROBES), (list, probe) => {
+        const set = CategorySet.of(list);
+        const coveredByList = list.some((c) => probe === c || probe.startsWith(`${c}/`));
+        expect(set.contains(probe)).toBe(coveredByList);
+      }),
+      RUNS,
+    );
+  });
+
+  it('commutative, associative, idempotent, with the empty set as identity', () => {
+    fc.assert(
+      fc.property(categorySet, categorySet, categorySet, (a, b, c) => {
+        expect(a.union(b).equals(b.union(a))).toBe(true);
+        expect(a.intersection(b).equals(b.intersection(a))).toBe(true);
+        expect(a.union(b).union(c).equals(a.union(b.union(c)))).toBe(true);
+        expect(a.intersection(b).intersection(c).equals(a.intersection(b.intersection(c)))).toBe(true);
+        expect(a.union(a).equals(a)).toBe(true);
+        expect(a.intersection(a).equals(a)).toBe(true);
+        expect(a.union(CategorySet.EMPTY).equals(a)).toBe(true);
+        expect(a.intersection(CategorySet.EMPTY).isEmpty()).toBe(true);
+        expect(a.difference(a).isEmpty()).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
+  it('distributive, and difference follows De Morgan', () => {
+    fc.assert(
+      fc.property(categorySet, categorySet, categorySet, (a, b, c) => {
+        expect(a.intersection(b.union(c)).equals(a.intersection(b).union(a.intersection(c)))).toBe(true);
+        expect(a.union(b.intersection(c)).equals(a.union(b).intersection(a.union(c)))).toBe(true);
+        expect(a.difference(b.union(c)).equals(a.difference(b).intersection(a.difference(c)))).toBe(true);
+        expect(a.difference(b.intersection(c)).equals(a.difference(b).union(a.difference(c)))).toBe(true);
+        expect(a.difference(b).union(a.intersection(b)).equals(a)).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
+  it('is normalised: equal membership means equal marks, and no mark repeats what it inherits', () => {
+    fc.assert(
+      fc.property(categorySet, categorySet, (a, b) => {
+        expect(a.equals(b)).toBe(JSON.stringify(members(a)) === JSON.stringify(members(b)));
+        const { include, exclude } = a.toJSON();
+        for (const path of exclude) {
+          // an exclusion always sits inside an inclusion
+          const parents = include.filter((i) => path.startsWith(`${i}/`));
+          expect(parents.length).toBeGreaterThan(0);
+        }
+        expect(CategorySet.fromJson(a.toJSON()).equals(a)).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
+  it('covers, overlaps and includesAll agree with membership', () => {
+    fc.assert(
+      fc.property(categorySet, categorySet, category, (a, b, c) => {
+        const below = PROBES.filter((p) => p === c || p.startsWith(`${c}/`));
+        expect(a.covers(c)).toBe(below.every((p) => a.contains(p)));
+        expect(a.overlaps(c)).toBe(below.some((p) => a.contains(p)));
+        expect(a.includesAll(b)).toBe(PROBES.every((p) => !b.contains(p) || a.contains(p)));
+        expect(a.intersects(b)).toBe(PROBES.some((p) => a.contains(p) && b.contains(p)));
+      }),
+      RUNS,
+    );
+  });
+
+  it('accepts only well-formed category paths', () => {
+    expect(['exports', 'exports/5g-standards', 'a/b-c/d0'].every(isCategory)).toBe(true);
+    expect(['', 'Exports', 'exports/', '/exports', 'exports//x', '-x', 'ex ports', 'exports/-x'].some(isCategory)).toBe(false);
+  });
+});
