@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import type { LedgerCommand } from '../../src/domain/messages.js';
 import { announce, grant, impose, MeasureSpec } from '../support/decider-spec.js';
 
 const on = (date: string) => `${date}T00:00:00.000Z`;
@@ -40,8 +41,8 @@ describe('decide: every other command needs the measure to exist', () => {
     { type: 'LiftRestriction', measureId: 'm1', effectiveFrom: on('2020-01-01') },
   ] as const;
 
-  it.each(commands.map((c) => [c.type, c]))('%s on an unknown measure is rejected', (_type, command) => {
-    new MeasureSpec().thenRejected(command, 'measure-exists', 'measureId');
+  it.each(commands.map((c) => [c.type, c] as const))('%s on an unknown measure is rejected', (_type, command) => {
+    new MeasureSpec().thenRejected(command as LedgerCommand, 'measure-exists', 'measureId');
   });
 
   it.each([
@@ -118,7 +119,7 @@ describe('decide: announcements', () => {
   });
 
   it('a legal command may enact a pending announcement, once', () => {
-    const narrow = { type: 'NarrowScope', measureId: 'm1', remove: ['exports/consumer'], effectiveFrom: on('2019-07-15'), enacts: 'a1' } as const;
+    const narrow: LedgerCommand = { type: 'NarrowScope', measureId: 'm1', remove: ['exports/consumer'], effectiveFrom: on('2019-07-15'), enacts: 'a1' };
     const spec = new MeasureSpec().given(impose());
     spec.thenRejected(narrow, 'announcement-pending', 'enacts');
     spec.given(announce());

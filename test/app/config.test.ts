@@ -1,0 +1,32 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig, parseApiKeys } from '../../src/config.js';
+
+describe('configuration', () => {
+  it('has defaults that run on a fresh machine', () => {
+    expect(loadConfig({})).toMatchObject({ port: 3000, host: '127.0.0.1', store: 'sqlite', demo: true, apiKeys: undefined, bodyLimitBytes: 1024 * 1024 });
+    expect(loadConfig({}).dataDir).toMatch(/\/data$/);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ LEDGER_STORE: 'postgres' }, 'LEDGER_STORE'],
+    [{ LEDGER_STORE: 'eventstoredb' }, 'EVENTSTORE_CONNECTION_STRING'],
+    [{ LEDGER_DEMO: 'yes' }, 'LEDGER_DEMO'],
+    [{ LEDGER_BODY_LIMIT: 'huge' }, 'LEDGER_BODY_LIMIT'],
+    [{ LEDGER_API_KEYS: 'ops:root:abc' }, 'LEDGER_API_KEYS'],
+  ])('names the variable of an invalid value: %j', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}:`));
+  });
+
+  it('reads API keys as name:role:sha256hex', () => {
+    const hash = 'a'.repeat(64);
+    expect(parseApiKeys(`ops:admin:${hash}, screening:reader:${'B'.repeat(64)}`)).toEqual([
+      { name: 'ops', role: 'admin', sha256: hash },
+      { name: 'screening', role: 'reader', sha256: 'b'.repeat(64) },
+    ]);
+    expect(() => parseApiKeys(`ops:admin:${hash},ops:reader:${hash}`)).toThrow(/unique/);
+    expect(() => parseApiKeys('ops:admin:plain-key')).toThrow(/64 hex/);
+  });
+});

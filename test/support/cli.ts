@@ -1,0 +1,39 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const CLI = join(import.meta.dirname, '../../dist/src/cli/main.js');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI with the given environment on top of this process's. */
+export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** Starts `regledger serve` and resolves once it has printed how to reach it (its last line is the curl hint). */
+export async function startServer(env: Record<string, string>): Promise<{ url: string; output: string[]; child: ChildProcess }> {
+  const child = spawn(process.execPath, [CLI, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  const errors: string[] = [];
+  child.stderr!.on('data', (chunk) => errors.push(String(chunk)));
+  let url: string | undefined;
+  for await (const line of createInterface({ input: child.stdout! })) {
+    output.push(line);
+    url ??= /listening on (\S+)/.exec(line)?.[1];
+    if (url && /^\s+Try:/.test(line)) {
+      // keep draining stdout so the server never blocks on a full pipe
+      child.stdout!.resume();
+      return { url, output, child };
+    }
+  }
+  throw new Error(`the server exited before listening: ${errors.join('')}`);
+}
