@@ -80,7 +80,7 @@ describe('regledger serve', () => {
       expect(server.output.join('\n')).toContain(key);
       const health = await (await fetch(`${server.url}/health`)).json();
       expect(health).toEqual({ status: 'ok', headPosition: String(demoCommandCount) });
-      const events = await (await fetch(`${server.url}/v1/events`, { headers: { Authorization: `Bearer ${key}` } })).json();
+      const events = (await (await fetch(`${server.url}/v1/events`, { headers: { Authorization: `Bearer ${key}` } })).json()) as { events: unknown[] };
       expect(events.events[0]).toMatchObject({ type: 'RestrictionImposed', data: { citation: '84 FR 22961' } });
     } finally {
       server.child.kill('SIGTERM');
@@ -89,7 +89,7 @@ describe('regledger serve', () => {
     try {
       const key = readFileSync(join(dir.path, 'admin-api-key'), 'utf8').trim();
       expect(restarted.output.join('\n')).not.toContain(key);
-      const health = await (await fetch(`${restarted.url}/health`)).json();
+      const health = (await (await fetch(`${restarted.url}/health`)).json()) as { headPosition: string };
       expect(health.headPosition).toBe(String(demoCommandCount));
     } finally {
       restarted.child.kill('SIGTERM');
