@@ -9,7 +9,7 @@ import { LedgerError, prefixDetails, type ErrorDetail } from '../errors.js';
 import { busCommand } from './bus.js';
 import type { CommandContext, CommandOutcome } from './command-executor.js';
 import { derivedCommandId } from './event-ids.js';
-import { describe, parseCommand, type ParsedCommand } from './parse-command.js';
+import { parseCommand, summarise, type ParsedCommand } from './parse-command.js';
 
 export interface BatchEntry {
   /** Where the command came from, for messages: `[3]` in a request, `line 12` in a file. */
@@ -71,7 +71,7 @@ function validateAll(entries: BatchEntry[]): ParsedCommand[] {
       details.push(...prefixDetails(error.details, entry.origin));
     }
   }
-  if (details.length) throw new LedgerError('bad-input', describe(details), details);
+  if (details.length) throw new LedgerError('bad-input', summarise(details), details);
   return parsed;
 }
 

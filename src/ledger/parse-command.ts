@@ -20,7 +20,7 @@ const INSTANT_FIELDS = new Set(['effectiveFrom', 'effectiveUntil', 'announcedAt'
 /** Validates one command body; throws a bad-input LedgerError listing every problem. */
 export function parseCommand(body: unknown): ParsedCommand {
   const details = commandProblems(body);
-  if (details.length) throw new LedgerError('bad-input', describe(details), details);
+  if (details.length) throw new LedgerError('bad-input', summarise(details), details);
   const { commandId, expectedRevision, ...command } = normaliseInstants(body) as Record<string, unknown>;
   return {
     ...(commandId !== undefined ? { commandId: commandId as string } : {}),
@@ -43,7 +43,7 @@ export function parseReplacement(commandType: CommandType, replacement: unknown)
       prefixed.push({ field: `replacement.${field}`, rule: 'whitelistValidation', message: `replacement.${field} belongs to the command, not to the payload` });
     }
   }
-  if (prefixed.length) throw new LedgerError('bad-input', describe(prefixed), prefixed);
+  if (prefixed.length) throw new LedgerError('bad-input', summarise(prefixed), prefixed);
   return normaliseInstants(replacement) as Record<string, unknown>;
 }
 
@@ -90,7 +90,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function describe(details: ErrorDetail[]): string {
+export function summarise(details: ErrorDetail[]): string {
   const shown = details.slice(0, 3).map((d) => d.message);
   return `invalid command: ${shown.join('; ')}${details.length > 3 ? ` (and ${details.length - 3} more)` : ''}`;
 }

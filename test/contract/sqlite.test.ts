@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,4 +29,27 @@ eventStoreContract('SQLite :memory:', {
   async open() {
     return new SqliteEventStore(':memory:');
   },
+});
+
+describe('SQLite adapter specifics', () => {
+  it('rolls back a whole append when one of its inserts fails', async () => {
+    const store = new SqliteEventStore(':memory:');
+    const twice = { eventId: '2b7e0d3c-1111-4c2a-9d5e-0f6a7b8c9d0e', type: 'T', data: {}, metadata: {} };
+    await expect(store.append('s', [twice, { ...twice, eventId: '2b7e0d3c-2222-4c2a-9d5e-0f6a7b8c9d0e' }, twice], 'no_stream')).rejects.toHaveProperty('message', expect.stringContaining('UNIQUE'));
+    expect(await store.readAll()).toEqual([]);
+    await store.close();
+  });
+
+  it('refuses to open a database written by a newer schema', async () => {
+    const dir = tempDir();
+    const path = join(dir.path, 'ledger.db');
+    const store = new SqliteEventStore(path);
+    await store.close();
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(path);
+    db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (999, ?)').run(new Date().toISOString());
+    db.close();
+    expect(() => new SqliteEventStore(path)).toThrow(/schema version 999 is newer/);
+    dir.remove();
+  });
 });
