@@ -10,24 +10,37 @@ import { CommandExecutor } from './ledger/command-executor.js';
 import { CommandGateway } from './ledger/command-gateway.js';
 import { CommandsController } from './ledger/commands.controller.js';
 import { EventsController } from './ledger/events.controller.js';
+import { WriteWatermark } from './ledger/write-watermark.js';
+import { CLOCK, QueriesController, type Clock } from './queries/queries.controller.js';
+import { ReadModelService } from './queries/read-model.service.js';
 
 export interface AppModuleOptions {
   store: EventStore;
   apiKeys: ApiKeys;
+  /** Keep the read model current (the server); the CLI's command context does without. */
+  followLog?: boolean;
+  clock?: Clock;
 }
 
 /** The application's wiring. The store is opened and closed by whoever starts the app. */
 @Module({})
 export class AppModule {
-  static register({ store, apiKeys }: AppModuleOptions): DynamicModule {
+  static register({ store, apiKeys, followLog = true, clock = Date.now }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [CommandsController, EventsController, HealthController],
+      controllers: [CommandsController, EventsController, QueriesController, HealthController],
       providers: [
         { provide: EVENT_STORE, useValue: store },
         { provide: ApiKeys, useValue: apiKeys },
-        { provide: CommandExecutor, useFactory: (s: EventStore) => new CommandExecutor(s), inject: [EVENT_STORE] },
+        { provide: CLOCK, useValue: clock },
+        { provide: WriteWatermark, useValue: new WriteWatermark() },
+        {
+          provide: ReadModelService,
+          useFactory: (s: EventStore, w: WriteWatermark) => new ReadModelService(s, w, { follow: followLog }),
+          inject: [EVENT_STORE, WriteWatermark],
+        },
+        { provide: CommandExecutor, useFactory: (s: EventStore, w: WriteWatermark) => new CommandExecutor(s, w), inject: [EVENT_STORE, WriteWatermark] },
         { provide: CommandGateway, useFactory: (bus: CommandBus) => new CommandGateway(bus), inject: [CommandBus] },
         ...COMMAND_HANDLERS,
         { provide: APP_GUARD, useFactory: (r: Reflector, k: ApiKeys) => new ApiKeyGuard(r, k), inject: [Reflector, ApiKeys] },

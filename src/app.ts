@@ -16,6 +16,7 @@ import { sha256Hex } from './auth/api-keys.js';
 import type { EventStore } from './event-store/event-store.js';
 import { SqliteEventStore } from './event-store/sqlite/sqlite-event-store.js';
 import { bodyParsers, ErrorFilter } from './http/error-response.js';
+import type { Clock } from './queries/queries.controller.js';
 
 export function openStore(config: LedgerConfig): EventStore {
   mkdirSync(config.dataDir, { recursive: true });
@@ -35,10 +36,15 @@ export function resolveKeys(config: LedgerConfig): ResolvedKeys {
   return { apiKeys: new ApiKeys([admin]), generated };
 }
 
-export async function createHttpApp(config: LedgerConfig, store: EventStore, apiKeys: ApiKeys, logLevels?: LogLevel[] | false): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.register({ store, apiKeys }), {
+export interface HttpAppOptions {
+  logLevels?: LogLevel[] | false;
+  clock?: Clock;
+}
+
+export async function createHttpApp(config: LedgerConfig, store: EventStore, apiKeys: ApiKeys, options: HttpAppOptions = {}): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.register({ store, apiKeys, clock: options.clock }), {
     bodyParser: false,
-    logger: logLevels ?? ['error', 'warn'],
+    logger: options.logLevels ?? ['error', 'warn'],
   });
   app.use(bodyParsers(config.bodyLimitBytes));
   app.useGlobalFilters(new ErrorFilter());
@@ -59,7 +65,7 @@ export async function createHttpApp(config: LedgerConfig, store: EventStore, api
 }
 
 export async function createCliContext(store: EventStore): Promise<INestApplicationContext> {
-  return NestFactory.createApplicationContext(AppModule.register({ store, apiKeys: new ApiKeys([]) }), { logger: ['error'] });
+  return NestFactory.createApplicationContext(AppModule.register({ store, apiKeys: new ApiKeys([]), followLog: false }), { logger: ['error'] });
 }
 
 export const logger = new Logger('regledger');

@@ -97,6 +97,7 @@ export class MeasureHistory {
   readonly facts: StandingFact[];
   readonly imposed?: StandingFact;
   private readonly byValidTime: StandingFact[];
+  private subjectChanges?: Map<string, StandingFact[]>;
 
   constructor(
     readonly measureId: string,
@@ -150,6 +151,43 @@ export class MeasureHistory {
       }
     }
     return subjects;
+  }
+
+  /** The fact that makes the subject one of the measure's at t (its imposition or latest addition), if it is one. */
+  subjectFactAt(subject: string, t: number): StandingFact | undefined {
+    if (!this.imposed) return undefined;
+    let fact = this.imposition!.subjects.includes(subject) ? this.imposed : undefined;
+    for (const change of this.changesOfSubject(subject)) {
+      if (effectiveFromOf(change) > t) break;
+      fact = change.recorded.type === 'SubjectsAdded' ? change : undefined;
+    }
+    return fact;
+  }
+
+  /** Every subject the measure's standing facts name (whatever the valid time). */
+  mentionedSubjects(): Set<string> {
+    const subjects = new Set(this.imposition?.subjects ?? []);
+    for (const subject of this.changesBySubject().keys()) subjects.add(subject);
+    return subjects;
+  }
+
+  private changesOfSubject(subject: string): StandingFact[] {
+    return this.changesBySubject().get(subject) ?? [];
+  }
+
+  private changesBySubject(): Map<string, StandingFact[]> {
+    if (!this.subjectChanges) {
+      this.subjectChanges = new Map();
+      for (const fact of this.byValidTime) {
+        if (fact.recorded.type !== 'SubjectsAdded' && fact.recorded.type !== 'SubjectsRemoved') continue;
+        for (const subject of (fact.data as { subjects: string[] }).subjects) {
+          const list = this.subjectChanges.get(subject) ?? [];
+          list.push(fact);
+          this.subjectChanges.set(subject, list);
+        }
+      }
+    }
+    return this.subjectChanges;
   }
 
   /** The scope at t: the imposed categories with broadenings and narrowings effective by t applied. */
@@ -207,11 +245,11 @@ export class MeasureHistory {
     return exemptions;
   }
 
-  /** Whether an exemption (as it stands at t) covers the subject, given the measure's subjects at t. */
-  static exemptionCovers(exemption: ExemptionAt, subject: string, measureSubjects: ReadonlyMap<string, unknown>): boolean {
+  /** Whether an exemption (as it stands at t) covers a subject of the measure at t. */
+  static exemptionCovers(exemption: ExemptionAt, subject: string): boolean {
     if (exemption.removed.has(subject)) return false;
     if (exemption.added.has(subject)) return true;
-    return exemption.subjects ? exemption.subjects.has(subject) : measureSubjects.has(subject);
+    return exemption.subjects ? exemption.subjects.has(subject) : true;
   }
 
   /** Announcements made by t, not enacted by an event effective by t, not withdrawn by t. */

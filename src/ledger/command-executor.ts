@@ -16,6 +16,7 @@ import {
 import { LedgerError } from '../errors.js';
 import { eventIdFor } from './event-ids.js';
 import { parseReplacement, type ParsedCommand } from './parse-command.js';
+import { WriteWatermark } from './write-watermark.js';
 
 export const EVENT_SCHEMA_VERSION = 1;
 
@@ -48,7 +49,10 @@ export function toRecordedFact(event: StoredEvent): RecordedFact {
 }
 
 export class CommandExecutor {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly watermark: WriteWatermark = new WriteWatermark(),
+  ) {}
 
   async execute(parsed: ParsedCommand, context: CommandContext): Promise<CommandOutcome> {
     const commandId = parsed.commandId ?? randomUUID();
@@ -88,6 +92,7 @@ export class CommandExecutor {
     };
     const events = decision.events.map((e, i) => ({ eventId: eventIdFor(commandId, i), type: e.type, data: e.data, metadata }));
     const result = await this.store.append(streamId, events, state.revision === -1 ? 'no_stream' : BigInt(state.revision));
+    this.watermark.advance(result.position);
     return outcome(commandId, command.measureId, result.events, !result.written);
   }
 }

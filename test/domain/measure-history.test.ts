@@ -40,6 +40,12 @@ describe('a measure at a valid time', () => {
     expect([...h.subjectsAt(at('2019-06-01')).keys()].sort()).toEqual(['acme', 'acme-sub']);
     expect([...h.subjectsAt(at('2019-08-19')).keys()].sort()).toEqual(['acme', 'acme-sub', 'late']);
     expect([...h.subjectsAt(at('2019-10-01')).keys()].sort()).toEqual(['acme', 'late']);
+    for (const t of ['2019-06-01', '2019-08-19', '2019-10-01', '2019-09-30T23:59:59Z']) {
+      for (const subject of ['acme', 'acme-sub', 'late', 'nobody']) {
+        expect(h.subjectFactAt(subject, at(t)) !== undefined).toBe(h.subjectsAt(at(t)).has(subject));
+      }
+    }
+    expect(h.subjectFactAt('late', at('2019-09-01'))!.recorded.type).toBe('SubjectsAdded');
   });
 
   it('lets an exemption lapse and resume with a later extension, and follows its amendments', () => {
@@ -67,7 +73,7 @@ describe('a measure at a valid time', () => {
     const h = history(spec);
     const covers = (subject: string, t: string) => {
       const [exemption] = h.exemptionsAt(at(t));
-      return exemption !== undefined && MeasureHistory.exemptionCovers(exemption, subject, h.subjectsAt(at(t)));
+      return exemption !== undefined && h.subjectFactAt(subject, at(t)) !== undefined && MeasureHistory.exemptionCovers(exemption, subject);
     };
     expect(covers('late', '2019-05-25')).toBe(false);
     expect(covers('late', '2019-06-02')).toBe(true);

@@ -18,11 +18,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(options: { store?: EventStore; bodyLimit?: string } = {}): Promise<TestApp> {
+export async function startTestApp(options: { store?: EventStore; bodyLimit?: string; clock?: () => number } = {}): Promise<TestApp> {
   const store = options.store ?? new SqliteEventStore(':memory:');
   const config = loadConfig({ LEDGER_DEMO: 'off', LEDGER_BODY_LIMIT: options.bodyLimit ?? '64kb', LEDGER_DATA_DIR: '/nonexistent' });
   const apiKeys = new ApiKeys(Object.entries(KEYS).map(([role, key]) => ({ name: `${role}-key`, role: role as keyof typeof KEYS, sha256: sha256Hex(key) })));
-  const app = await createHttpApp(config, store, apiKeys, false);
+  const app = await createHttpApp(config, store, apiKeys, { logLevels: false, clock: options.clock });
   return {
     app,
     store,

@@ -1,0 +1,171 @@
+/**
+ * The ledger read model: every measure's events grouped by measure, an index
+ * from subject to the measures that name it, and the record clock (which
+ * position the ledger had reached at each record time). A query reads only
+ * the measures of its subject, so its cost does not grow with the ledger.
+ *
+ * `evolve` mutates and returns the state it is given: the state belongs to one
+ * fold, and copying a million-event model per event would make rebuilding
+ * quadratic. No framework, no I/O, no clock.
+ */
+import { comparePositions, resolveMeasure, type MeasureHistory, type RecordedFact } from '../src/domain/measure-history.js';
+import type { EventType } from '../src/domain/messages.js';
+
+/** An event as the log delivers it. */
+export interface LogEvent {
+  streamId: string;
+  eventId: string;
+  type: string;
+  data: unknown;
+  revision: bigint;
+  position: bigint;
+  recordedAt: string;
+}
+
+interface MeasureEntry {
+  facts: RecordedFact[];
+  /** The measure resolved from all its facts; dropped when a fact arrives. */
+  head?: MeasureHistory;
+}
+
+export interface LedgerReadModel {
+  /** Position of the last event folded in; 0n for none. */
+  position: bigint;
+  eventCount: number;
+  measures: Map<string, MeasureEntry>;
+  subjects: Map<string, Set<string>>;
+  /**
+   * The record clock: strictly increasing record times (ms), each with the
+   * first and last position recorded at it. Plain numbers (exact below 2^53)
+   * keep it at 24 bytes per distinct record time.
+   */
+  recordTimes: number[];
+  firstPositions: number[];
+  lastPositions: number[];
+}
+
+const MEASURE_STREAM = 'measure-';
+
+export function initialState(): LedgerReadModel {
+  return { position: 0n, eventCount: 0, measures: new Map(), subjects: new Map(), recordTimes: [], firstPositions: [], lastPositions: [] };
+}
+
+export function evolve(model: LedgerReadModel, event: LogEvent): LedgerReadModel {
+  if (event.position <= model.position) return model;
+  model.position = event.position;
+  model.eventCount++;
+  const recordedMs = Date.parse(event.recordedAt);
+  const position = Number(event.position);
+  const last = model.recordTimes.length - 1;
+  if (last >= 0 && recordedMs <= model.recordTimes[last]!) model.lastPositions[last] = position;
+  else {
+    model.recordTimes.push(recordedMs);
+    model.firstPositions.push(position);
+    model.lastPositions.push(position);
+  }
+  if (!event.streamId.startsWith(MEASURE_STREAM)) return model;
+  const measureId = event.streamId.slice(MEASURE_STREAM.length);
+  let entry = model.measures.get(measureId);
+  if (!entry) {
+    entry = { facts: [] };
+    model.measures.set(measureId, entry);
+  }
+  entry.facts.push({
+    eventId: event.eventId,
+    type: event.type as EventType,
+    data: compact(event.data) as RecordedFact['data'],
+    revision: Number(event.revision),
+    position: event.position.toString(),
+    recordedAt: event.recordedAt,
+  });
+  entry.head = undefined;
+  for (const subject of subjectsNamedBy(event.data)) {
+    let measures = model.subjects.get(subject);
+    if (!measures) {
+      measures = new Set();
+      model.subjects.set(subject, measures);
+    }
+    measures.add(measureId);
+  }
+  return model;
+}
+
+/** The last position recorded at or before a record time (0n before the first event). */
+export function positionAsOf(model: LedgerReadModel, asOfMs: number): bigint {
+  const index = lastIndexAtOrBelow(model.recordTimes, asOfMs);
+  return index === -1 ? 0n : BigInt(model.lastPositions[index]!);
+}
+
+/** The record time of the newest event at or before a position, if any. */
+export function recordTimeAt(model: LedgerReadModel, position: bigint): number | undefined {
+  const index = lastIndexAtOrBelow(model.firstPositions, Number(position));
+  return index === -1 ? undefined : model.recordTimes[index];
+}
+
+function lastIndexAtOrBelow(sorted: number[], value: number): number {
+  let low = 0;
+  let high = sorted.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid]! <= value) {
+      found = mid;
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  return found;
+}
+
+/** The measure as known at a position: its events recorded up to it, retractions and corrections applied. */
+export function measureAsOf(model: LedgerReadModel, measureId: string, asOfPosition: bigint): MeasureHistory | undefined {
+  const entry = model.measures.get(measureId);
+  if (!entry) return undefined;
+  const bound = asOfPosition.toString();
+  const known = countUpTo(entry.facts, bound);
+  if (known === 0) return undefined;
+  if (known === entry.facts.length) return (entry.head ??= resolveMeasure(measureId, entry.facts));
+  return resolveMeasure(measureId, entry.facts.slice(0, known));
+}
+
+/** Measures whose events ever named the subject, as known at a position. */
+export function measuresOfSubject(model: LedgerReadModel, subjectId: string, asOfPosition: bigint): MeasureHistory[] {
+  const histories: MeasureHistory[] = [];
+  for (const measureId of model.subjects.get(subjectId) ?? []) {
+    const history = measureAsOf(model, measureId, asOfPosition);
+    if (history?.exists) histories.push(history);
+  }
+  return histories.sort((a, b) => (a.measureId < b.measureId ? -1 : 1));
+}
+
+function countUpTo(facts: RecordedFact[], bound: string): number {
+  let low = 0;
+  let high = facts.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (comparePositions(facts[mid]!.position, bound) <= 0) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** Provenance text (notes, source lists) stays in the log; answers cite events by id and citation. */
+function compact(data: unknown): unknown {
+  if (!data || typeof data !== 'object') return data;
+  const { note: _note, sources: _sources, ...rest } = data as Record<string, unknown>;
+  if (rest.replacement) rest.replacement = compact(rest.replacement);
+  return rest;
+}
+
+function subjectsNamedBy(data: unknown): string[] {
+  const named: string[] = [];
+  const collect = (value: unknown) => {
+    if (!value || typeof value !== 'object') return;
+    const record = value as Record<string, unknown>;
+    for (const field of ['subjects', 'addSubjects', 'removeSubjects']) {
+      if (Array.isArray(record[field])) named.push(...(record[field] as string[]));
+    }
+    collect(record.replacement);
+  };
+  collect(data);
+  return named;
+}

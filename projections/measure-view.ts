@@ -1,0 +1,73 @@
+/** One measure as in force at a valid time, as known at a record time. */
+import { basisOf, type BasisEntry } from '../src/domain/measure-history.js';
+import { measureAsOf, type LedgerReadModel } from './ledger-read-model.js';
+import type { Knowledge } from './subject-queries.js';
+
+export interface MeasureView {
+  measureId: string;
+  at: string;
+  asOfPosition: string;
+  title: string;
+  jurisdiction: string;
+  authority: string;
+  citation?: string;
+  announcedAt: string | null;
+  effectiveFrom: string;
+  effectiveUntil: string | null;
+  inForce: boolean;
+  liftedFrom: string | null;
+  subjects: string[];
+  scope: { categories: string[]; except: string[] };
+  exemptions: {
+    exemptionId: string;
+    title: string;
+    categories: string[];
+    except: string[];
+    /** 'all': every subject of the measure at `at`. */
+    subjects: string[] | 'all';
+    withoutSubjects: string[];
+    effectiveFrom: string;
+    effectiveUntil: string | null;
+    basis: BasisEntry[];
+  }[];
+  pending: { announcementId: string; statement: string; announcedAt: string; basis: BasisEntry[] }[];
+  /** Every standing event of the measure as known at asOf (retracted ones left out, corrections applied). */
+  basis: BasisEntry[];
+}
+
+export function measureView(model: LedgerReadModel, measureId: string, k: Knowledge): MeasureView | undefined {
+  const history = measureAsOf(model, measureId, k.asOfPosition);
+  if (!history?.exists) return undefined;
+  const imposition = history.imposition!;
+  const scope = history.scopeAt(k.at).categories;
+  const lift = history.liftedBy(k.at);
+  return {
+    measureId,
+    at: new Date(k.at).toISOString(),
+    asOfPosition: k.asOfPosition.toString(),
+    title: imposition.title,
+    jurisdiction: imposition.jurisdiction,
+    authority: imposition.authority,
+    ...(imposition.citation ? { citation: imposition.citation } : {}),
+    announcedAt: imposition.announcedAt ?? null,
+    effectiveFrom: imposition.effectiveFrom,
+    effectiveUntil: imposition.effectiveUntil ?? null,
+    inForce: history.inForceAt(k.at),
+    liftedFrom: lift ? (lift.data as { effectiveFrom: string }).effectiveFrom : null,
+    subjects: [...history.subjectsAt(k.at).keys()].sort(),
+    scope: { categories: scope.include, except: scope.exclude },
+    exemptions: history.exemptionsAt(k.at).map((e) => ({
+      exemptionId: e.exemptionId,
+      title: e.title,
+      categories: e.categories.include,
+      except: e.categories.exclude,
+      subjects: e.subjects ? [...new Set([...e.subjects, ...e.added])].filter((s) => !e.removed.has(s)).sort() : 'all',
+      withoutSubjects: [...e.removed].sort(),
+      effectiveFrom: e.effectiveFrom,
+      effectiveUntil: e.effectiveUntil ?? null,
+      basis: basisOf(e.basis),
+    })),
+    pending: history.pendingAt(k.at).map((p) => ({ announcementId: p.announcementId, statement: p.statement, announcedAt: p.announcedAt, basis: basisOf(p.basis) })),
+    basis: basisOf(history.facts),
+  };
+}

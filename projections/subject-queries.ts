@@ -1,0 +1,257 @@
+/**
+ * What a query answers (DOMAIN.md): a subject's state, a check of one
+ * category, and the timeline of its restricted set, at valid time `at` as
+ * known at `asOfPosition`. Every element names its basis.
+ */
+import { CategorySet } from '../src/domain/categories.js';
+import { basisOf, MeasureHistory, type BasisEntry, type ExemptionAt, type StandingFact } from '../src/domain/measure-history.js';
+import { toMillis } from '../src/domain/time.js';
+import { measuresOfSubject, type LedgerReadModel } from './ledger-read-model.js';
+
+export interface Knowledge {
+  /** Valid time, epoch ms. */
+  at: number;
+  /** Record time, as a ledger position. */
+  asOfPosition: bigint;
+}
+
+export interface RestrictionAnswer {
+  measureId: string;
+  title: string;
+  citation?: string;
+  categories: string[];
+  except: string[];
+  basis: BasisEntry[];
+}
+
+export interface ExemptionAnswer {
+  measureId: string;
+  exemptionId: string;
+  title: string;
+  categories: string[];
+  except: string[];
+  effectiveFrom: string;
+  effectiveUntil: string | null;
+  basis: BasisEntry[];
+}
+
+export interface PendingAnswer {
+  measureId: string;
+  /** Null for a measure announced but not yet in force. */
+  announcementId: string | null;
+  kind: 'easing' | 'imposition';
+  statement: string;
+  announcedAt: string;
+  categories?: string[];
+  basis: BasisEntry[];
+}
+
+export interface SubjectState {
+  subjectId: string;
+  at: string;
+  asOfPosition: string;
+  restricted: RestrictionAnswer[];
+  exemptions: ExemptionAnswer[];
+  pending: PendingAnswer[];
+}
+
+export type CheckStatus = 'restricted' | 'partially-restricted' | 'not-restricted';
+
+export interface CheckAnswer {
+  subjectId: string;
+  category: string;
+  at: string;
+  asOfPosition: string;
+  status: CheckStatus;
+  measures: (RestrictionAnswer & { status: CheckStatus })[];
+  exemptions: ExemptionAnswer[];
+  pending: PendingAnswer[];
+  basis: BasisEntry[];
+}
+
+/** How one measure bears on one subject at one valid time. */
+interface Verdict {
+  history: MeasureHistory;
+  restricted: CategorySet;
+  exemptions: ExemptionAt[];
+  basis: StandingFact[];
+}
+
+function verdictOf(history: MeasureHistory, subjectId: string, t: number): Verdict | undefined {
+  if (!history.inForceAt(t)) return undefined;
+  const subjectFact = history.subjectFactAt(subjectId, t);
+  if (!subjectFact) return undefined;
+  const scope = history.scopeAt(t);
+  const exemptions = history.exemptionsAt(t).filter((e) => MeasureHistory.exemptionCovers(e, subjectId));
+  const restricted = exemptions.reduce((set, e) => set.difference(e.categories), scope.categories);
+  return { history, restricted, exemptions, basis: [history.imposed!, subjectFact, ...scope.basis, ...exemptions.flatMap((e) => e.basis)] };
+}
+
+function restrictionAnswer(verdict: Verdict): RestrictionAnswer {
+  const imposition = verdict.history.imposition!;
+  return {
+    measureId: verdict.history.measureId,
+    title: imposition.title,
+    ...(imposition.citation ? { citation: imposition.citation } : {}),
+    categories: verdict.restricted.include,
+    except: verdict.restricted.exclude,
+    basis: basisOf(verdict.basis),
+  };
+}
+
+function exemptionAnswer(measureId: string, exemption: ExemptionAt): ExemptionAnswer {
+  return {
+    measureId,
+    exemptionId: exemption.exemptionId,
+    title: exemption.title,
+    categories: exemption.categories.include,
+    except: exemption.categories.exclude,
+    effectiveFrom: exemption.effectiveFrom,
+    effectiveUntil: exemption.effectiveUntil ?? null,
+    basis: basisOf(exemption.basis),
+  };
+}
+
+function pendingOf(history: MeasureHistory, subjectId: string, t: number): PendingAnswer[] {
+  if (!history.subjectFactAt(subjectId, t)) return [];
+  const pending: PendingAnswer[] = history.pendingAt(t).map((p) => ({
+    measureId: history.measureId,
+    announcementId: p.announcementId,
+    kind: 'easing' as const,
+    statement: p.statement,
+    announcedAt: p.announcedAt,
+    ...(p.categories ? { categories: p.categories } : {}),
+    basis: basisOf(p.basis),
+  }));
+  const imposition = history.imposition!;
+  if (imposition.announcedAt && toMillis(imposition.announcedAt) <= t && t < toMillis(imposition.effectiveFrom)) {
+    pending.unshift({
+      measureId: history.measureId,
+      announcementId: null,
+      kind: 'imposition',
+      statement: `${imposition.title}, in force from ${imposition.effectiveFrom}`,
+      announcedAt: imposition.announcedAt,
+      categories: imposition.categories,
+      basis: basisOf([history.imposed!]),
+    });
+  }
+  return pending;
+}
+
+export function subjectState(model: LedgerReadModel, subjectId: string, k: Knowledge): SubjectState {
+  const histories = measuresOfSubject(model, subjectId, k.asOfPosition);
+  const verdicts = histories.map((h) => verdictOf(h, subjectId, k.at)).filter((v): v is Verdict => v !== undefined);
+  return {
+    subjectId,
+    at: new Date(k.at).toISOString(),
+    asOfPosition: k.asOfPosition.toString(),
+    restricted: verdicts.filter((v) => !v.restricted.isEmpty()).map(restrictionAnswer),
+    exemptions: verdicts.flatMap((v) => v.exemptions.map((e) => exemptionAnswer(v.history.measureId, e))),
+    pending: histories.flatMap((h) => pendingOf(h, subjectId, k.at)),
+  };
+}
+
+function statusOf(set: CategorySet, category: string): CheckStatus {
+  if (set.covers(category)) return 'restricted';
+  return set.overlaps(category) ? 'partially-restricted' : 'not-restricted';
+}
+
+export function checkCategory(model: LedgerReadModel, subjectId: string, category: string, k: Knowledge): CheckAnswer {
+  const histories = measuresOfSubject(model, subjectId, k.asOfPosition);
+  const verdicts = histories.map((h) => verdictOf(h, subjectId, k.at)).filter((v): v is Verdict => v !== undefined);
+  const involved = verdicts.filter((v) => v.history.scopeAt(k.at).categories.overlaps(category));
+  const restricted = verdicts.reduce((set, v) => set.union(v.restricted), CategorySet.EMPTY);
+  const exemptions = involved.flatMap((v) =>
+    v.exemptions.filter((e) => e.categories.overlaps(category)).map((e) => exemptionAnswer(v.history.measureId, e)),
+  );
+  const pending = histories
+    .flatMap((h) => pendingOf(h, subjectId, k.at))
+    .filter((p) => !p.categories || CategorySet.of(p.categories).overlaps(category));
+  const measures = involved.map((v) => ({ ...restrictionAnswer(v), status: statusOf(v.restricted, category) }));
+  const basis = new Map<string, BasisEntry>();
+  for (const entry of [...measures, ...exemptions, ...pending].flatMap((x) => x.basis)) basis.set(entry.eventId, entry);
+  return {
+    subjectId,
+    category,
+    at: new Date(k.at).toISOString(),
+    asOfPosition: k.asOfPosition.toString(),
+    status: statusOf(restricted, category),
+    measures,
+    exemptions,
+    pending,
+    basis: [...basis.values()].sort((a, b) => a.position.length - b.position.length || (a.position < b.position ? -1 : 1)),
+  };
+}
+
+export interface TimelineInterval {
+  from: string;
+  /** Null: open-ended (as known at asOf). */
+  until: string | null;
+  restricted: { measureId: string; categories: string[]; except: string[] }[];
+  /** Categories that became restricted, and that stopped being restricted, at `from`. */
+  became: { restricted: { categories: string[]; except: string[] }; unrestricted: { categories: string[]; except: string[] } };
+  /** The events that take effect or end at `from`: why it changed. */
+  changes: BasisEntry[];
+}
+
+export interface SubjectTimeline {
+  subjectId: string;
+  asOfPosition: string;
+  from: string | null;
+  to: string | null;
+  intervals: TimelineInterval[];
+}
+
+/** The instants at which a fact starts or ends something. */
+function instantsOf(fact: StandingFact): string[] {
+  const data = fact.data as { effectiveFrom?: string; effectiveUntil?: string };
+  return [data.effectiveFrom, data.effectiveUntil].filter((x): x is string => x !== undefined);
+}
+
+export function subjectTimeline(model: LedgerReadModel, subjectId: string, asOfPosition: bigint, range: { from?: number; to?: number } = {}): SubjectTimeline {
+  const histories = measuresOfSubject(model, subjectId, asOfPosition);
+  const causes = new Map<number, StandingFact[]>();
+  for (const history of histories) {
+    for (const fact of history.facts) {
+      for (const instant of instantsOf(fact)) {
+        const ms = toMillis(instant);
+        causes.set(ms, [...(causes.get(ms) ?? []), fact]);
+      }
+    }
+  }
+  const inRange = (ms: number) => (range.from === undefined || ms > range.from) && (range.to === undefined || ms < range.to);
+  const boundaries = [...causes.keys()].filter(inRange);
+  if (range.from !== undefined) boundaries.push(range.from);
+  boundaries.sort((a, b) => a - b);
+
+  const intervals: TimelineInterval[] = [];
+  let previous = CategorySet.EMPTY;
+  for (const boundary of boundaries) {
+    const verdicts = histories.map((h) => verdictOf(h, subjectId, boundary)).filter((v): v is Verdict => v !== undefined && !v.restricted.isEmpty());
+    const current = verdicts.reduce((set, v) => set.union(v.restricted), CategorySet.EMPTY);
+    const isStart = boundary === range.from;
+    if (!isStart && current.equals(previous) && intervals.length > 0) continue;
+    if (!isStart && current.isEmpty() && intervals.length === 0) continue;
+    if (intervals.length) intervals[intervals.length - 1]!.until = new Date(boundary).toISOString();
+    intervals.push({
+      from: new Date(boundary).toISOString(),
+      until: null,
+      restricted: verdicts.map((v) => ({ measureId: v.history.measureId, categories: v.restricted.include, except: v.restricted.exclude })),
+      became: { restricted: asAnswer(current.difference(previous)), unrestricted: asAnswer(previous.difference(current)) },
+      changes: basisOf(causes.get(boundary) ?? []),
+    });
+    previous = current;
+  }
+  if (range.to !== undefined && intervals.length) intervals[intervals.length - 1]!.until = new Date(range.to).toISOString();
+  return {
+    subjectId,
+    asOfPosition: asOfPosition.toString(),
+    from: range.from === undefined ? null : new Date(range.from).toISOString(),
+    to: range.to === undefined ? null : new Date(range.to).toISOString(),
+    intervals,
+  };
+}
+
+function asAnswer(set: CategorySet): { categories: string[]; except: string[] } {
+  return { categories: set.include, except: set.exclude };
+}

@@ -1,0 +1,83 @@
+/**
+ * Turns a query's `at`, `asOf` and `asOfPosition` into the valid time and
+ * ledger position it is answered for. A record time beyond what the ledger
+ * holds is answered for its head, and the answer says so.
+ */
+import { positionAsOf, recordTimeAt, type LedgerReadModel } from '../../projections/ledger-read-model.js';
+import type { Knowledge } from '../../projections/subject-queries.js';
+import { isCategory } from '../domain/categories.js';
+import { parseInstant } from '../domain/time.js';
+import { LedgerError, type ErrorDetail } from '../errors.js';
+import { ID_PATTERN } from '../ledger/dto/fields.js';
+
+export interface TimeParams {
+  at?: string;
+  asOf?: string;
+  asOfPosition?: string;
+}
+
+export interface ResolvedKnowledge extends Knowledge {
+  /** The record time answered for, ISO 8601 UTC. */
+  asOf: string;
+  /** Set when the asked record time lies beyond the ledger's head. */
+  notice?: string;
+}
+
+const INSTANT_RULE = 'an ISO 8601 instant with an offset, or a date';
+
+export function instantParam(field: string, value: string | undefined, problems: ErrorDetail[]): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const ms = parseInstant(value);
+  if (ms === undefined) problems.push({ field, rule: 'isInstant', message: `${field} must be ${INSTANT_RULE}`, value });
+  return ms;
+}
+
+export function idParam(field: string, value: string, problems: ErrorDetail[]): void {
+  if (!ID_PATTERN.test(value)) problems.push({ field, rule: 'isId', message: `${field} must be an id: lowercase letters, digits, . _ -`, value });
+}
+
+export function categoryParam(value: string | undefined, problems: ErrorDetail[]): void {
+  if (value === undefined || value === '') problems.push({ field: 'category', rule: 'isDefined', message: 'category is required' });
+  else if (!isCategory(value)) problems.push({ field: 'category', rule: 'isCategory', message: 'category must be lowercase segments [a-z0-9][a-z0-9-]* joined by /', value });
+}
+
+export function throwIfProblems(problems: ErrorDetail[]): void {
+  if (problems.length) throw new LedgerError('bad-input', problems.map((p) => p.message).join('; '), problems);
+}
+
+/** Validates the time parameters (adding to `problems`); call `resolve` once they are valid. */
+export function parseTimeParams(params: TimeParams, problems: ErrorDetail[]) {
+  const at = instantParam('at', params.at, problems);
+  const asOf = instantParam('asOf', params.asOf, problems);
+  let asOfPosition: bigint | undefined;
+  if (params.asOfPosition !== undefined && params.asOfPosition !== '') {
+    if (/^\d{1,30}$/.test(params.asOfPosition)) asOfPosition = BigInt(params.asOfPosition);
+    else problems.push({ field: 'asOfPosition', rule: 'isPosition', message: 'asOfPosition must be a ledger position: a non-negative whole number', value: params.asOfPosition });
+  }
+  if (asOf !== undefined && asOfPosition !== undefined) {
+    problems.push({ field: 'asOfPosition', rule: 'exclusive', message: 'give asOf or asOfPosition, not both' });
+  }
+  return {
+    resolve(model: LedgerReadModel, now: number): ResolvedKnowledge {
+      const head = model.position;
+      const validTime = at ?? now;
+      if (asOfPosition !== undefined) {
+        const position = asOfPosition > head ? head : asOfPosition;
+        const recorded = recordTimeAt(model, position);
+        return {
+          at: validTime,
+          asOfPosition: position,
+          asOf: new Date(recorded ?? 0).toISOString(),
+          ...(asOfPosition > head ? { notice: `asOfPosition ${asOfPosition} is beyond the ledger's head; answered for its head, position ${head}` } : {}),
+        };
+      }
+      if (asOf === undefined) return { at: validTime, asOfPosition: head, asOf: new Date(now).toISOString() };
+      return {
+        at: validTime,
+        asOfPosition: asOf >= now ? head : positionAsOf(model, asOf),
+        asOf: new Date(Math.min(asOf, now)).toISOString(),
+        ...(asOf > now ? { notice: `asOf ${new Date(asOf).toISOString()} is beyond what the ledger holds; answered for its head, position ${head}, as of now` } : {}),
+      };
+    },
+  };
+}

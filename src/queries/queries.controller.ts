@@ -1,0 +1,107 @@
+import { Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { measureView } from '../../projections/measure-view.js';
+import { checkCategory, subjectState, subjectTimeline } from '../../projections/subject-queries.js';
+import { RequiresRole } from '../auth/auth.guard.js';
+import { LedgerError, type ErrorDetail } from '../errors.js';
+import { categoryParam, idParam, instantParam, parseTimeParams, throwIfProblems, type ResolvedKnowledge, type TimeParams } from './knowledge.js';
+import { ReadModelService } from './read-model.service.js';
+
+export const CLOCK = Symbol('Clock');
+/** Now, in epoch ms: injectable so tests can move time. */
+export type Clock = () => number;
+
+function TimeQueries(): MethodDecorator {
+  return (target, key, descriptor) => {
+    ApiQuery({ name: 'at', required: false, description: 'Valid time (default now): ISO 8601 instant with an offset, or a date' })(target, key, descriptor);
+    ApiQuery({ name: 'asOf', required: false, description: 'Record time (default now): what the ledger knew then' })(target, key, descriptor);
+    ApiQuery({ name: 'asOfPosition', required: false, description: 'Record time as a ledger position, instead of asOf' })(target, key, descriptor);
+  };
+}
+
+/** What every answer says about its record time. */
+function clocks(knowledge: ResolvedKnowledge) {
+  return { asOf: knowledge.asOf, asOfPosition: knowledge.asOfPosition.toString(), ...(knowledge.notice ? { notice: knowledge.notice } : {}) };
+}
+
+@ApiTags('queries')
+@ApiBearerAuth()
+@Controller('v1')
+export class QueriesController {
+  constructor(
+    @Inject(ReadModelService) private readonly readModel: ReadModelService,
+    @Inject(CLOCK) private readonly now: Clock,
+  ) {}
+
+  private async knowledge(params: TimeParams, problems: ErrorDetail[]) {
+    const time = parseTimeParams(params, problems);
+    throwIfProblems(problems);
+    const model = await this.readModel.current();
+    return { model, knowledge: time.resolve(model, this.now()) };
+  }
+
+  @Get('subjects/:subjectId/state')
+  @RequiresRole('reader')
+  @ApiOperation({ summary: "A subject's restrictions, exemptions and pending announcements at `at`, as known at `asOf`, each with its basis" })
+  @TimeQueries()
+  async state(@Param('subjectId') subjectId: string, @Query() query: TimeParams) {
+    const problems: ErrorDetail[] = [];
+    idParam('subjectId', subjectId, problems);
+    const { model, knowledge } = await this.knowledge(query, problems);
+    return { ...subjectState(model, subjectId, knowledge), ...clocks(knowledge) };
+  }
+
+  @Get('subjects/:subjectId/check')
+  @RequiresRole('reader')
+  @ApiOperation({ summary: 'Whether one category is restricted, partially restricted or not restricted for a subject, with the measures, exemptions and basis' })
+  @ApiQuery({ name: 'category', required: true })
+  @TimeQueries()
+  async check(@Param('subjectId') subjectId: string, @Query() query: TimeParams & { category?: string }) {
+    const problems: ErrorDetail[] = [];
+    idParam('subjectId', subjectId, problems);
+    categoryParam(query.category, problems);
+    const { model, knowledge } = await this.knowledge(query, problems);
+    return { ...checkCategory(model, subjectId, query.category!, knowledge), ...clocks(knowledge) };
+  }
+
+  @Get('subjects/:subjectId/timeline')
+  @RequiresRole('reader')
+  @ApiOperation({ summary: "The intervals over which a subject's restricted set stays the same, each with what changed at its start and why" })
+  @ApiQuery({ name: 'from', required: false })
+  @ApiQuery({ name: 'to', required: false })
+  @ApiQuery({ name: 'asOf', required: false })
+  @ApiQuery({ name: 'asOfPosition', required: false })
+  async timeline(@Param('subjectId') subjectId: string, @Query() query: TimeParams & { from?: string; to?: string }) {
+    const problems: ErrorDetail[] = [];
+    idParam('subjectId', subjectId, problems);
+    const from = instantParam('from', query.from, problems);
+    const to = instantParam('to', query.to, problems);
+    if (from !== undefined && to !== undefined && to <= from) problems.push({ field: 'to', rule: 'isAfter', message: 'to must be after from', value: query.to });
+    const { model, knowledge } = await this.knowledge({ asOf: query.asOf, asOfPosition: query.asOfPosition }, problems);
+    return { ...subjectTimeline(model, subjectId, knowledge.asOfPosition, { from, to }), ...clocks(knowledge) };
+  }
+
+  @Get('measures/:measureId')
+  @RequiresRole('reader')
+  @ApiOperation({ summary: 'One measure as in force at `at`, as known at `asOf`' })
+  @TimeQueries()
+  async measure(@Param('measureId') measureId: string, @Query() query: TimeParams) {
+    const problems: ErrorDetail[] = [];
+    idParam('measureId', measureId, problems);
+    const { model, knowledge } = await this.knowledge(query, problems);
+    const view = measureView(model, measureId, knowledge);
+    if (!view) {
+      throw new LedgerError('not-found', `measure ${measureId} is not known as of position ${knowledge.asOfPosition}`, [
+        { field: 'measureId', rule: 'measure-exists', message: `no measure ${measureId} as of ${knowledge.asOf}`, value: measureId },
+      ]);
+    }
+    return { ...view, ...clocks(knowledge) };
+  }
+
+  @Post('admin/rebuild')
+  @RequiresRole('admin')
+  @ApiOperation({ summary: 'Rebuild the read model from the log, from scratch, and swap it in' })
+  async rebuild() {
+    return this.readModel.rebuild();
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * Keeps the ledger read model current: a catch-up subscription folds every
+ * event in, remembering its position, and resumes from it after a failure.
+ * Queries wait (briefly, boundedly) until the model has reached everything
+ * this process has written, so a query after an acknowledged command sees it.
+ */
+import { Logger } from '@nestjs/common';
+import { evolve, initialState, type LedgerReadModel } from '../../projections/ledger-read-model.js';
+import type { EventStore, Subscription } from '../event-store/event-store.js';
+import { LedgerError } from '../errors.js';
+import type { WriteWatermark } from '../ledger/write-watermark.js';
+
+export interface RebuildStats {
+  events: number;
+  measures: number;
+  subjects: number;
+  position: string;
+  seconds: number;
+  eventsPerSecond: number;
+}
+
+const PAGE = 5000;
+
+export class ReadModelService {
+  private model: LedgerReadModel = initialState();
+  private subscription?: Subscription;
+  private stopped = false;
+  private waiters = new Set<() => void>();
+  private readonly logger = new Logger('ReadModel');
+
+  private readonly maxWaitMs: number;
+  private readonly follows: boolean;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly watermark: WriteWatermark,
+    options: { follow?: boolean; maxWaitMs?: number } = {},
+  ) {
+    this.follows = options.follow ?? true;
+    this.maxWaitMs = options.maxWaitMs ?? 5000;
+  }
+
+  /** Nest lifecycle: follow the log while the application runs. */
+  async onModuleInit(): Promise<void> {
+    if (this.follows) await this.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
+  }
+
+  /** Starts following the log; the first queries wait until the model reaches the head seen at start. */
+  async start(): Promise<void> {
+    this.watermark.advance(await this.store.headPosition());
+    void this.follow();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.subscription?.close();
+  }
+
+  /** The model, once it has folded in every event this process has written. */
+  async current(): Promise<LedgerReadModel> {
+    await this.waitFor(this.watermark.position);
+    return this.model;
+  }
+
+  get position(): bigint {
+    return this.model.position;
+  }
+
+  /** Folds the whole log into a fresh model, then swaps it in. */
+  async rebuild(): Promise<RebuildStats> {
+    const { model, stats } = await buildReadModel(this.store);
+    const previous = this.subscription;
+    this.model = model;
+    await previous?.close();
+    return stats;
+  }
+
+  private async follow(): Promise<void> {
+    let delay = 100;
+    while (!this.stopped) {
+      const subscription = this.store.subscribeToAll({ after: this.model.position });
+      this.subscription = subscription;
+      try {
+        for await (const event of subscription) {
+          evolve(this.model, event);
+          this.wake();
+          delay = 100;
+        }
+      } catch (error) {
+        this.logger.error(`the read model's subscription failed; resuming from ${this.model.position}: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 5000);
+      }
+    }
+  }
+
+  private wake(): void {
+    for (const wake of this.waiters) wake();
+  }
+
+  private async waitFor(position: bigint): Promise<void> {
+    if (this.model.position >= position) return;
+    const deadline = Date.now() + this.maxWaitMs;
+    while (this.model.position < position) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new LedgerError('unavailable', `the read model is at position ${this.model.position}, behind ${position}; try again shortly`);
+      }
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, Math.min(left, 100));
+        this.waiters.add(done);
+      });
+    }
+  }
+}
+
+/** Folds the whole log, page by page, into a new read model. */
+export async function buildReadModel(store: EventStore, onProgress?: (events: number) => void): Promise<{ model: LedgerReadModel; stats: RebuildStats }> {
+  const started = performance.now();
+  const model = initialState();
+  for (;;) {
+    const page = await store.readAll({ after: model.position, maxCount: PAGE });
+    for (const event of page) evolve(model, event);
+    onProgress?.(model.eventCount);
+    if (page.length < PAGE) break;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    model,
+    stats: {
+      events: model.eventCount,
+      measures: model.measures.size,
+      subjects: model.subjects.size,
+      position: model.position.toString(),
+      seconds: Number(seconds.toFixed(3)),
+      eventsPerSecond: Math.round(model.eventCount / Math.max(seconds, 1e-9)),
+    },
+  };
+}
