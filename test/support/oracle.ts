@@ -1,0 +1,129 @@
+/**
+ * The test oracle: "What a query answers" (DOMAIN.md) as a naive fold of the
+ * raw log, written for clarity and independent of the production code. Category
+ * sets are explicit sets of paths over a small finite universe.
+ */
+export interface OracleEvent {
+  eventId: string;
+  measureId: string;
+  type: string;
+  data: Record<string, any>;
+  position: number;
+}
+
+export interface OracleAnswer {
+  /** measureId → restricted paths (measures restricting nothing are left out). */
+  restricted: Map<string, Set<string>>;
+  exemptions: Set<string>;
+  pending: Set<string>;
+}
+
+const ms = (instant: string) => Date.parse(instant);
+const META = new Set(['EntryRetracted', 'EntryCorrected']);
+const LEGAL = new Set(['RestrictionImposed', 'SubjectsAdded', 'SubjectsRemoved', 'ScopeBroadened', 'ScopeNarrowed', 'ExemptionGranted', 'ExemptionAmended', 'ExemptionRevoked', 'RestrictionLifted']);
+
+export class Oracle {
+  constructor(private readonly universe: string[]) {}
+
+  expand(categories: string[] = []): Set<string> {
+    return new Set(this.universe.filter((p) => categories.some((c) => p === c || p.startsWith(`${c}/`))));
+  }
+
+  answer(log: OracleEvent[], subject: string, t: number, k: number): OracleAnswer {
+    const known = log.filter((e) => e.position <= k);
+    const memo = new Map<string, boolean>();
+    const isRetracted = (id: string): boolean => {
+      if (!memo.has(id)) {
+        memo.set(id, known.some((r) => r.type === 'EntryRetracted' && r.data.eventId === id && !isRetracted(r.eventId)));
+      }
+      return memo.get(id)!;
+    };
+    const standing = known
+      .filter((e) => !META.has(e.type) && !isRetracted(e.eventId))
+      .map((e) => {
+        const corrections = known.filter((c) => c.type === 'EntryCorrected' && c.data.eventId === e.eventId && !isRetracted(c.eventId));
+        const latest = corrections.sort((a, b) => a.position - b.position).at(-1);
+        return { ...e, data: latest ? latest.data.replacement : e.data };
+      });
+
+    const answer: OracleAnswer = { restricted: new Map(), exemptions: new Set(), pending: new Set() };
+    for (const measureId of new Set(standing.map((e) => e.measureId))) {
+      const events = standing.filter((e) => e.measureId === measureId);
+      const imposed = events.find((e) => e.type === 'RestrictionImposed');
+      if (!imposed) continue;
+      const effectiveBy = (types: string[]) =>
+        events
+          .filter((e) => types.includes(e.type) && ms(e.data.effectiveFrom) <= t)
+          .sort((a, b) => ms(a.data.effectiveFrom) - ms(b.data.effectiveFrom) || a.position - b.position);
+
+      const subjects = new Set<string>(imposed.data.subjects);
+      for (const change of effectiveBy(['SubjectsAdded', 'SubjectsRemoved'])) {
+        for (const s of change.data.subjects) change.type === 'SubjectsAdded' ? subjects.add(s) : subjects.delete(s);
+      }
+      if (!subjects.has(subject)) continue;
+
+      // pending announcements, for a subject of the measure at t
+      if (imposed.data.announcedAt && ms(imposed.data.announcedAt) <= t && t < ms(imposed.data.effectiveFrom)) {
+        answer.pending.add(`${measureId}/imposition`);
+      }
+      for (const a of events.filter((e) => e.type === 'EasingAnnounced' && ms(e.data.announcedAt) <= t)) {
+        const id = a.data.announcementId;
+        const withdrawn = events.some((w) => w.type === 'AnnouncementWithdrawn' && w.data.announcementId === id && ms(w.data.withdrawnAt) <= t);
+        const enacted = events.some((x) => LEGAL.has(x.type) && x.data.enacts === id && ms(x.data.effectiveFrom) <= t);
+        if (!withdrawn && !enacted) answer.pending.add(`${measureId}/${id}`);
+      }
+
+      const inForce =
+        ms(imposed.data.effectiveFrom) <= t &&
+        (imposed.data.effectiveUntil === undefined || t < ms(imposed.data.effectiveUntil)) &&
+        effectiveBy(['RestrictionLifted']).length === 0;
+      if (!inForce) continue;
+
+      let scope = this.expand(imposed.data.categories);
+      for (const change of effectiveBy(['ScopeBroadened', 'ScopeNarrowed'])) {
+        if (change.type === 'ScopeBroadened') scope = new Set([...scope, ...this.expand(change.data.categories)]);
+        else {
+          if (change.data.narrowTo?.length) {
+            const keep = this.expand(change.data.narrowTo);
+            scope = new Set([...scope].filter((p) => keep.has(p)));
+          }
+          const drop = this.expand(change.data.remove);
+          scope = new Set([...scope].filter((p) => !drop.has(p)));
+        }
+      }
+
+      let restricted = scope;
+      for (const grant of events.filter((e) => e.type === 'ExemptionGranted')) {
+        const id = grant.data.exemptionId;
+        if (effectiveBy(['ExemptionRevoked']).some((r) => r.data.exemptionId === id)) continue;
+        let categories = this.expand(grant.data.categories);
+        let until: string | undefined = grant.data.effectiveUntil;
+        const added = new Set<string>();
+        const removed = new Set<string>();
+        for (const amendment of effectiveBy(['ExemptionAmended']).filter((a) => a.data.exemptionId === id)) {
+          if (amendment.data.effectiveUntil !== undefined) until = amendment.data.effectiveUntil;
+          categories = new Set([...categories, ...this.expand(amendment.data.addCategories)]);
+          const drop = this.expand(amendment.data.removeCategories);
+          categories = new Set([...categories].filter((p) => !drop.has(p)));
+          for (const s of amendment.data.addSubjects ?? []) (added.add(s), removed.delete(s));
+          for (const s of amendment.data.removeSubjects ?? []) (removed.add(s), added.delete(s));
+        }
+        const inWindow = ms(grant.data.effectiveFrom) <= t && (until === undefined || t < ms(until));
+        const covers = removed.has(subject) ? false : added.has(subject) ? true : grant.data.subjects ? grant.data.subjects.includes(subject) : true;
+        if (!inWindow || !covers) continue;
+        answer.exemptions.add(`${measureId}/${id}`);
+        restricted = new Set([...restricted].filter((p) => !categories.has(p)));
+      }
+      if (restricted.size) answer.restricted.set(measureId, restricted);
+    }
+    return answer;
+  }
+
+  /** restricted / partially-restricted / not-restricted, over the universe. */
+  status(answer: OracleAnswer, category: string): string {
+    const below = [...this.expand([category])];
+    const all = new Set([...answer.restricted.values()].flatMap((s) => [...s]));
+    const inSet = below.filter((p) => all.has(p)).length;
+    return inSet === below.length ? 'restricted' : inSet > 0 ? 'partially-restricted' : 'not-restricted';
+  }
+}
