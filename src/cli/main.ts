@@ -16,6 +16,7 @@ import { importFile } from '../ledger/import-file.js';
 import { presentEvent } from '../ledger/presenters.js';
 import { DEMO_FILE } from '../package-root.js';
 import { progressBar } from './progress.js';
+import { registerQueryCommands } from './query-commands.js';
 
 const cliActor = () => `cli:${userInfo().username}`;
 
@@ -117,6 +118,8 @@ program
       }
     });
   });
+
+registerQueryCommands(program, (work) => withStore((store) => work(store)));
 
 function exitCodeOf(error: unknown): number {
   if (error instanceof LedgerError) return EXIT_CODE[error.kind];

@@ -1,0 +1,147 @@
+/**
+ * The query side from the command line: state, check, timeline and measure,
+ * answered from a read model folded from the data directory's log, and
+ * rebuild, which folds it and reports how fast.
+ */
+import type { Command } from 'commander';
+import type { LedgerReadModel } from '../../projections/ledger-read-model.js';
+import { measureView } from '../../projections/measure-view.js';
+import { checkCategory, subjectState, subjectTimeline, type SubjectState } from '../../projections/subject-queries.js';
+import type { BasisEntry } from '../domain/measure-history.js';
+import type { ErrorDetail } from '../errors.js';
+import { LedgerError } from '../errors.js';
+import type { EventStore } from '../event-store/event-store.js';
+import { buildReadModel } from '../queries/read-model.service.js';
+import { categoryParam, idParam, instantParam, parseTimeParams, throwIfProblems, type ResolvedKnowledge } from '../queries/knowledge.js';
+import { progressBar } from './progress.js';
+
+type WithStore = <T>(work: (store: EventStore) => Promise<T>) => Promise<T>;
+
+interface TimeOptions {
+  at?: string;
+  asOf?: string;
+  asOfPosition?: string;
+  json?: boolean;
+}
+
+const basisText = (basis: BasisEntry[]) => basis.map((b) => `${b.type} @${b.position}${b.citation ? ` (${b.citation})` : ''}`).join(', ');
+const setText = (categories: string[], except: string[]) => categories.join(', ') + (except.length ? ` except ${except.join(', ')}` : '');
+const print = (json: boolean | undefined, answer: unknown, text: () => string[]) => console.log(json ? JSON.stringify(answer, null, 2) : text().join('\n'));
+
+function withTimeOptions(command: Command): Command {
+  return command
+    .option('--at <instant>', 'valid time (default now)')
+    .option('--as-of <instant>', 'record time (default now)')
+    .option('--as-of-position <position>', 'record time as a ledger position')
+    .option('--json', 'print the answer as JSON');
+}
+
+async function answerAt(withStore: WithStore, options: TimeOptions, problems: ErrorDetail[]): Promise<{ model: LedgerReadModel; knowledge: ResolvedKnowledge }> {
+  const time = parseTimeParams(options, problems);
+  throwIfProblems(problems);
+  const model = await withStore(async (store) => (await buildReadModel(store)).model);
+  return { model, knowledge: time.resolve(model, Date.now()) };
+}
+
+function heading(subject: string, knowledge: ResolvedKnowledge): string {
+  return `${subject} at ${new Date(knowledge.at).toISOString()}, as known at ${knowledge.asOf} (position ${knowledge.asOfPosition})${knowledge.notice ? `\n  note: ${knowledge.notice}` : ''}`;
+}
+
+function stateText(state: SubjectState, knowledge: ResolvedKnowledge): string[] {
+  const lines = [heading(state.subjectId, knowledge)];
+  lines.push(state.restricted.length ? 'Restricted:' : 'Restricted: nothing');
+  for (const r of state.restricted) lines.push(`  ${r.measureId}${r.citation ? ` (${r.citation})` : ''}: ${setText(r.categories, r.except)}`, `    basis: ${basisText(r.basis)}`);
+  if (state.exemptions.length) lines.push('Exemptions:');
+  for (const e of state.exemptions) {
+    lines.push(`  ${e.exemptionId} "${e.title}" of ${e.measureId}: ${setText(e.categories, e.except)}, from ${e.effectiveFrom}${e.effectiveUntil ? ` until ${e.effectiveUntil}` : ''}`, `    basis: ${basisText(e.basis)}`);
+  }
+  if (state.pending.length) lines.push('Pending (no legal effect yet):');
+  for (const p of state.pending) lines.push(`  ${p.announcementId ?? 'announced measure'} of ${p.measureId}, announced ${p.announcedAt}: ${p.statement}`);
+  return lines;
+}
+
+export function registerQueryCommands(program: Command, withStore: WithStore): void {
+  withTimeOptions(program.command('state').description("a subject's restrictions, exemptions and pending announcements, with their basis").argument('<subject>')).action(
+    async (subject: string, options: TimeOptions) => {
+      const problems: ErrorDetail[] = [];
+      idParam('subject', subject, problems);
+      const { model, knowledge } = await answerAt(withStore, options, problems);
+      const state = subjectState(model, subject, knowledge);
+      print(options.json, { ...state, asOf: knowledge.asOf, ...(knowledge.notice ? { notice: knowledge.notice } : {}) }, () => stateText(state, knowledge));
+    },
+  );
+
+  withTimeOptions(program.command('check').description('whether one category is restricted for a subject').argument('<subject>').argument('<category>')).action(
+    async (subject: string, category: string, options: TimeOptions) => {
+      const problems: ErrorDetail[] = [];
+      idParam('subject', subject, problems);
+      categoryParam(category, problems);
+      const { model, knowledge } = await answerAt(withStore, options, problems);
+      const answer = checkCategory(model, subject, category, knowledge);
+      print(options.json, { ...answer, asOf: knowledge.asOf }, () => [
+        `${heading(subject, knowledge)}\n${category}: ${answer.status.toUpperCase()}`,
+        ...answer.measures.map((m) => `  ${m.status} by ${m.measureId}${m.citation ? ` (${m.citation})` : ''}: ${setText(m.categories, m.except)}`),
+        ...answer.exemptions.map((e) => `  exempt under ${e.exemptionId} "${e.title}": ${setText(e.categories, e.except)}${e.effectiveUntil ? ` until ${e.effectiveUntil}` : ''}`),
+        ...answer.pending.map((p) => `  pending: ${p.statement} (announced ${p.announcedAt})`),
+        `  basis: ${basisText(answer.basis) || 'none'}`,
+      ]);
+    },
+  );
+
+  program
+    .command('timeline')
+    .description("the intervals over which a subject's restricted set stays the same, and why it changed")
+    .argument('<subject>')
+    .option('--from <instant>')
+    .option('--to <instant>')
+    .option('--as-of <instant>', 'record time (default now)')
+    .option('--as-of-position <position>')
+    .option('--json')
+    .action(async (subject: string, options: TimeOptions & { from?: string; to?: string }) => {
+      const problems: ErrorDetail[] = [];
+      idParam('subject', subject, problems);
+      const from = instantParam('from', options.from, problems);
+      const to = instantParam('to', options.to, problems);
+      const { model, knowledge } = await answerAt(withStore, { asOf: options.asOf, asOfPosition: options.asOfPosition }, problems);
+      const timeline = subjectTimeline(model, subject, knowledge.asOfPosition, { from, to });
+      print(options.json, { ...timeline, asOf: knowledge.asOf }, () => [
+        `${subject}, as known at ${knowledge.asOf} (position ${knowledge.asOfPosition})`,
+        ...(timeline.intervals.length ? [] : ['  never restricted']),
+        ...timeline.intervals.flatMap((i) => [
+          `  ${i.from} → ${i.until ?? '…'}  ${i.restricted.length ? i.restricted.map((r) => `${r.measureId}: ${setText(r.categories, r.except)}`).join('; ') : 'not restricted'}`,
+          `      why: ${basisText(i.changes) || '—'}`,
+        ]),
+      ]);
+    });
+
+  withTimeOptions(program.command('measure').description('one measure as in force at a valid time').argument('<measureId>')).action(
+    async (measureId: string, options: TimeOptions) => {
+      const problems: ErrorDetail[] = [];
+      idParam('measureId', measureId, problems);
+      const { model, knowledge } = await answerAt(withStore, options, problems);
+      const view = measureView(model, measureId, knowledge);
+      if (!view) throw new LedgerError('not-found', `measure ${measureId} is not known as of position ${knowledge.asOfPosition}`);
+      print(options.json, { ...view, asOf: knowledge.asOf }, () => [
+        `${view.measureId}: ${view.title} (${view.authority}, ${view.jurisdiction}${view.citation ? `, ${view.citation}` : ''})`,
+        `  ${view.inForce ? 'in force' : 'not in force'} at ${view.at}; effective ${view.effectiveFrom}${view.effectiveUntil ? ` until ${view.effectiveUntil}` : ''}${view.liftedFrom ? `, lifted ${view.liftedFrom}` : ''}`,
+        `  subjects: ${view.subjects.join(', ')}`,
+        `  scope: ${setText(view.scope.categories, view.scope.except)}`,
+        ...view.exemptions.map((e) => `  exemption ${e.exemptionId}: ${setText(e.categories, e.except)}${e.effectiveUntil ? ` until ${e.effectiveUntil}` : ''}`),
+      ]);
+    },
+  );
+
+  program
+    .command('rebuild')
+    .description('fold the whole log into a fresh read model and report how fast (the server rebuilds its own at start and on POST /v1/admin/rebuild)')
+    .option('--json')
+    .action(async (options: { json?: boolean }) => {
+      const bar = progressBar('folding');
+      const before = process.memoryUsage().heapUsed;
+      const { model, stats } = await withStore((store) => buildReadModel(store, (events) => bar.update(events, events))).finally(() => bar.stop());
+      const heapPerEvent = Math.round((process.memoryUsage().heapUsed - before) / Math.max(model.eventCount, 1));
+      print(options.json, { ...stats, heapBytesPerEvent: heapPerEvent }, () => [
+        `folded ${stats.events} events (${stats.measures} measures, ${stats.subjects} subjects) up to position ${stats.position} in ${stats.seconds} s: ${stats.eventsPerSecond} events/s, about ${heapPerEvent} bytes of heap per event`,
+      ]);
+    });
+}
