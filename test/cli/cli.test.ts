@@ -96,3 +96,44 @@ describe('regledger serve', () => {
     }
   });
 });
+
+describe('regledger queries', () => {
+  beforeEach(async () => {
+    expect((await runCli(['import', DEMO_FILE], env)).code).toBe(0);
+  });
+
+  it('answers state, check and timeline readably and as JSON', async () => {
+    const state = await runCli(['state', 'huawei', '--at', '2019-06-30', '--json'], env);
+    expect(state.code).toBe(0);
+    const answer = JSON.parse(state.stdout);
+    expect(answer).toMatchObject({ subjectId: 'huawei', restricted: [{ measureId: 'us-ear-entity-list-huawei', categories: ['exports'] }] });
+    expect(answer.pending.map((p: { announcementId: string }) => p.announcementId)).toEqual(['g20-osaka-2019']);
+
+    const check = await runCli(['check', 'huawei', 'exports/5g-standards', '--at', '2019-08-19'], env);
+    expect(check.stdout).toContain('exports/5g-standards: RESTRICTED');
+    expect(check.stdout).toContain('84 FR 22961');
+    const before = await runCli(['check', 'huawei', 'exports/5g-standards', '--at', '2019-08-18', '--json'], env);
+    expect(JSON.parse(before.stdout).status).toBe('not-restricted');
+
+    const timeline = await runCli(['timeline', 'huawei'], env);
+    expect(timeline.stdout).toContain('2019-05-16T20:15:00.000Z → 2019-05-20T00:00:00.000Z');
+    expect(timeline.stdout).toContain('why: RestrictionImposed @1 (84 FR 22961)');
+  });
+
+  it('answers as known at an earlier position', async () => {
+    const early = JSON.parse((await runCli(['check', 'huawei-affiliate-aug-01', 'exports', '--at', '2019-09-01', '--as-of-position', '4', '--json'], env)).stdout);
+    expect(early.status).toBe('not-restricted');
+  });
+
+  it('exits 2 on a bad query, naming the field', async () => {
+    const result = await runCli(['check', 'huawei', 'Exports'], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('category');
+    expect((await runCli(['state', 'huawei', '--at', 'someday'], env)).stderr).toContain('at must be');
+  });
+
+  it('rebuilds the read model and reports its speed', async () => {
+    const result = await runCli(['rebuild', '--json'], env);
+    expect(JSON.parse(result.stdout)).toMatchObject({ events: demoCommandCount, measures: 1, eventsPerSecond: expect.any(Number) });
+  });
+});
