@@ -1,15 +1,21 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
+import { ReadModelService } from './queries/read-model.service.js';
 
 @ApiTags('health')
 @Controller()
 export class HealthController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(ReadModelService) private readonly readModel: ReadModelService,
+  ) {}
 
   @Get('health')
-  @ApiOperation({ summary: 'Liveness and the position of the newest event (no key needed)' })
+  @ApiOperation({ summary: "Liveness, the log's head and how far the read model has folded it (no key needed)" })
   async health() {
-    return { status: 'ok', headPosition: (await this.store.headPosition()).toString() };
+    const head = await this.store.headPosition();
+    const folded = this.readModel.position;
+    return { status: folded >= head ? 'ok' : 'catching-up', headPosition: head.toString(), readModelPosition: folded.toString() };
   }
 }

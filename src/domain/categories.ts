@@ -16,15 +16,16 @@ export function isCategory(value: unknown): value is string {
   return typeof value === 'string' && value.length <= 512 && CATEGORY_PATTERN.test(value);
 }
 
-/** The category and its ancestors, deepest first. */
-function selfAndAncestors(path: string): string[] {
-  const result = [path];
-  let cut = path.lastIndexOf('/');
-  while (cut > 0) {
-    result.push(path.slice(0, cut));
-    cut = path.lastIndexOf('/', cut - 1);
+/** The mark of the deepest marked ancestor-or-self of a path; unmarked paths are out. */
+function markAt(marks: ReadonlyMap<string, boolean>, path: string): boolean {
+  let current = path;
+  for (;;) {
+    const mark = marks.get(current);
+    if (mark !== undefined) return mark;
+    const cut = current.lastIndexOf('/');
+    if (cut <= 0) return false;
+    current = current.slice(0, cut);
   }
-  return result;
 }
 
 function isStrictlyBelow(path: string, ancestor: string): boolean {
@@ -57,20 +58,16 @@ export class CategorySet {
   private static normalised(marks: ReadonlyMap<string, boolean>): CategorySet {
     const kept = new Map<string, boolean>();
     for (const [path, inSet] of marks) {
-      const inherited = selfAndAncestors(path).slice(1).find((a) => marks.has(a));
-      const inheritedValue = inherited === undefined ? false : marks.get(inherited)!;
-      if (inSet !== inheritedValue) kept.set(path, inSet);
+      const cut = path.lastIndexOf('/');
+      const inherited = cut > 0 ? markAt(marks, path.slice(0, cut)) : false;
+      if (inSet !== inherited) kept.set(path, inSet);
     }
     return new CategorySet(kept);
   }
 
   /** Whether the category itself is in the set (its sub-categories may not all be). */
   contains(category: string): boolean {
-    for (const path of selfAndAncestors(category)) {
-      const mark = this.marks.get(path);
-      if (mark !== undefined) return mark;
-    }
-    return false;
+    return markAt(this.marks, category);
   }
 
   /** Whether the set holds the category and everything below it. */

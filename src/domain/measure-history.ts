@@ -40,6 +40,8 @@ export interface StandingFact {
   correctedBy?: RecordedFact;
   /** Record order within the measure, for ties in valid time. */
   order: number;
+  /** `effectiveFrom` in epoch ms (NaN for facts without one), parsed once. */
+  fromMs: number;
 }
 
 export interface BasisEntry {
@@ -90,7 +92,7 @@ export interface AnnouncementAt {
   basis: StandingFact[];
 }
 
-const effectiveFromOf = (fact: StandingFact): number => toMillis((fact.data as { effectiveFrom: string }).effectiveFrom);
+const effectiveFromOf = (fact: StandingFact): number => fact.fromMs;
 
 export class MeasureHistory {
   /** Standing facts other than retractions and corrections, in record order. */
@@ -98,6 +100,11 @@ export class MeasureHistory {
   readonly imposed?: StandingFact;
   private readonly byValidTime: StandingFact[];
   private subjectChanges?: Map<string, StandingFact[]>;
+  /** The scope's successive values in valid time, computed once: scope changes are few, queries many. */
+  private scopeSteps?: { fromMs: number; categories: CategorySet; basis: StandingFact[] }[];
+  private exemptionSteps?: Map<string, ExemptionStep[]>;
+  private announcements?: { fromMs: number; untilMs: number; announcement: AnnouncementAt }[];
+  private window?: { fromMs: number; untilMs: number; lift?: StandingFact };
 
   constructor(
     readonly measureId: string,
@@ -122,33 +129,36 @@ export class MeasureHistory {
     return this.imposed?.data as ImposeRestrictionPayload | undefined;
   }
 
-  /** Facts of the given types effective at or before t, in valid-time order (ties in record order). */
-  private effectiveBy(t: number, ...types: EventType[]): StandingFact[] {
-    return this.byValidTime.filter((f) => types.includes(f.recorded.type) && effectiveFromOf(f) <= t);
-  }
-
   /** Whether the measure is imposed, not lifted and not expired at t. */
   inForceAt(t: number): boolean {
-    const imposition = this.imposition;
-    if (!imposition || toMillis(imposition.effectiveFrom) > t) return false;
-    if (imposition.effectiveUntil !== undefined && t >= toMillis(imposition.effectiveUntil)) return false;
-    return this.effectiveBy(t, 'RestrictionLifted').length === 0;
+    const window = this.inForceWindow();
+    return window !== undefined && window.fromMs <= t && t < window.untilMs;
   }
 
+  /** The earliest lifting in valid time, if it is effective by t. */
   liftedBy(t: number): StandingFact | undefined {
-    return this.effectiveBy(t, 'RestrictionLifted')[0];
+    const lift = this.inForceWindow()?.lift;
+    return lift && lift.fromMs <= t ? lift : undefined;
   }
 
-  /** The measure's subjects at t, each with the facts that made it one. */
+  /** From the imposition's effectiveFrom to the earlier of its effectiveUntil and the first lifting. */
+  private inForceWindow(): { fromMs: number; untilMs: number; lift?: StandingFact } | undefined {
+    if (!this.imposed) return undefined;
+    if (!this.window) {
+      const imposition = this.imposition!;
+      const lift = this.byValidTime.find((f) => f.recorded.type === 'RestrictionLifted');
+      const untilMs = Math.min(imposition.effectiveUntil === undefined ? Infinity : toMillis(imposition.effectiveUntil), lift ? lift.fromMs : Infinity);
+      this.window = { fromMs: this.imposed.fromMs, untilMs, ...(lift ? { lift } : {}) };
+    }
+    return this.window;
+  }
+
+  /** The measure's subjects at t, each with the fact that made it one. */
   subjectsAt(t: number): Map<string, StandingFact[]> {
     const subjects = new Map<string, StandingFact[]>();
-    if (!this.imposed) return subjects;
-    for (const subject of this.imposition!.subjects) subjects.set(subject, [this.imposed]);
-    for (const fact of this.effectiveBy(t, 'SubjectsAdded', 'SubjectsRemoved')) {
-      for (const subject of (fact.data as { subjects: string[] }).subjects) {
-        if (fact.recorded.type === 'SubjectsAdded') subjects.set(subject, [fact]);
-        else subjects.delete(subject);
-      }
+    for (const subject of this.mentionedSubjects()) {
+      const fact = this.subjectFactAt(subject, t);
+      if (fact) subjects.set(subject, [fact]);
     }
     return subjects;
   }
@@ -157,8 +167,8 @@ export class MeasureHistory {
   subjectFactAt(subject: string, t: number): StandingFact | undefined {
     if (!this.imposed) return undefined;
     let fact = this.imposition!.subjects.includes(subject) ? this.imposed : undefined;
-    for (const change of this.changesOfSubject(subject)) {
-      if (effectiveFromOf(change) > t) break;
+    for (const change of this.changesBySubject().get(subject) ?? []) {
+      if (change.fromMs > t) break;
       fact = change.recorded.type === 'SubjectsAdded' ? change : undefined;
     }
     return fact;
@@ -169,10 +179,6 @@ export class MeasureHistory {
     const subjects = new Set(this.imposition?.subjects ?? []);
     for (const subject of this.changesBySubject().keys()) subjects.add(subject);
     return subjects;
-  }
-
-  private changesOfSubject(subject: string): StandingFact[] {
-    return this.changesBySubject().get(subject) ?? [];
   }
 
   private changesBySubject(): Map<string, StandingFact[]> {
@@ -193,33 +199,40 @@ export class MeasureHistory {
   /** The scope at t: the imposed categories with broadenings and narrowings effective by t applied. */
   scopeAt(t: number): { categories: CategorySet; basis: StandingFact[] } {
     if (!this.imposed) return { categories: CategorySet.EMPTY, basis: [] };
-    let categories = CategorySet.of(this.imposition!.categories);
-    const basis = [this.imposed];
-    for (const fact of this.effectiveBy(t, 'ScopeBroadened', 'ScopeNarrowed')) {
-      categories = applyScopeChange(categories, fact);
-      basis.push(fact);
+    if (!this.scopeSteps) {
+      let step = { fromMs: -Infinity, categories: CategorySet.of(this.imposition!.categories), basis: [this.imposed] };
+      this.scopeSteps = [step];
+      for (const fact of this.byValidTime) {
+        if (fact.recorded.type !== 'ScopeBroadened' && fact.recorded.type !== 'ScopeNarrowed') continue;
+        step = { fromMs: fact.fromMs, categories: applyScopeChange(step.categories, fact), basis: [...step.basis, fact] };
+        this.scopeSteps.push(step);
+      }
     }
+    const { categories, basis } = stepAt(this.scopeSteps, t)!;
     return { categories, basis };
   }
 
   /** Exemptions inside their window and not revoked at t, with amendments effective by t applied. */
   exemptionsAt(t: number): ExemptionAt[] {
     const result: ExemptionAt[] = [];
-    for (const exemption of this.exemptionsAsAmendedAt(t).values()) {
-      if (toMillis(exemption.effectiveFrom) > t) continue;
-      if (exemption.effectiveUntil !== undefined && t >= toMillis(exemption.effectiveUntil)) continue;
-      result.push(exemption);
+    for (const steps of this.exemptionTimelines().values()) {
+      const step = stepAt(steps, t);
+      if (step?.exemption && step.windowFromMs <= t && t < step.windowUntilMs) result.push(step.exemption);
     }
     return result;
   }
 
-  /** Every exemption granted, as amended by t, dropping those revoked by t. */
-  exemptionsAsAmendedAt(t: number): Map<string, ExemptionAt> {
-    const exemptions = new Map<string, ExemptionAt>();
+  /**
+   * Each exemption's successive states in valid time: granted, then amended or
+   * revoked (undefined) by each change in valid-time order. Computed once.
+   */
+  private exemptionTimelines(): Map<string, ExemptionStep[]> {
+    if (this.exemptionSteps) return this.exemptionSteps;
+    this.exemptionSteps = new Map();
     for (const fact of this.facts) {
       if (fact.recorded.type !== 'ExemptionGranted') continue;
       const grant = fact.data as GrantExemptionPayload;
-      exemptions.set(grant.exemptionId, {
+      const exemption: ExemptionAt = {
         exemptionId: grant.exemptionId,
         title: grant.title,
         categories: CategorySet.of(grant.categories),
@@ -229,20 +242,17 @@ export class MeasureHistory {
         effectiveFrom: grant.effectiveFrom,
         effectiveUntil: grant.effectiveUntil,
         basis: [fact],
-      });
+      };
+      this.exemptionSteps.set(grant.exemptionId, [exemptionStep(-Infinity, exemption)]);
     }
-    for (const fact of this.effectiveBy(t, 'ExemptionAmended', 'ExemptionRevoked')) {
-      const exemptionId = (fact.data as { exemptionId: string }).exemptionId;
-      const exemption = exemptions.get(exemptionId);
-      if (!exemption) continue;
-      if (fact.recorded.type === 'ExemptionRevoked') {
-        exemptions.delete(exemptionId);
-        continue;
-      }
-      applyAmendment(exemption, fact.data as AmendExemptionPayload);
-      exemption.basis.push(fact);
+    for (const fact of this.byValidTime) {
+      if (fact.recorded.type !== 'ExemptionAmended' && fact.recorded.type !== 'ExemptionRevoked') continue;
+      const steps = this.exemptionSteps.get((fact.data as { exemptionId: string }).exemptionId);
+      const current = steps?.[steps.length - 1]!.exemption;
+      if (!steps || !current) continue;
+      steps.push(exemptionStep(fact.fromMs, fact.recorded.type === 'ExemptionRevoked' ? undefined : amended(current, fact)));
     }
-    return exemptions;
+    return this.exemptionSteps;
   }
 
   /** Whether an exemption (as it stands at t) covers a subject of the measure at t. */
@@ -254,29 +264,40 @@ export class MeasureHistory {
 
   /** Announcements made by t, not enacted by an event effective by t, not withdrawn by t. */
   pendingAt(t: number): AnnouncementAt[] {
-    const pending: AnnouncementAt[] = [];
+    return this.announcementWindows()
+      .filter((a) => a.fromMs <= t && t < a.untilMs)
+      .map((a) => a.announcement);
+  }
+
+  /** Each announcement with the valid-time window in which it is pending. Computed once. */
+  private announcementWindows(): { fromMs: number; untilMs: number; announcement: AnnouncementAt }[] {
+    if (this.announcements) return this.announcements;
+    this.announcements = [];
     for (const fact of this.facts) {
       if (fact.recorded.type !== 'EasingAnnounced') continue;
       const announcement = fact.data as AnnounceEasingPayload;
-      if (toMillis(announcement.announcedAt) > t) continue;
-      const closed = this.facts.some((other) => {
-        const data = other.data as Enacting & { announcementId?: string; withdrawnAt?: string; effectiveFrom?: string };
-        if (other.recorded.type === 'AnnouncementWithdrawn') {
-          return data.announcementId === announcement.announcementId && toMillis(data.withdrawnAt!) <= t;
+      let untilMs = Infinity;
+      for (const other of this.facts) {
+        const data = other.data as Enacting & { announcementId?: string; withdrawnAt?: string };
+        if (other.recorded.type === 'AnnouncementWithdrawn' && data.announcementId === announcement.announcementId) {
+          untilMs = Math.min(untilMs, toMillis(data.withdrawnAt!));
+        } else if (data.enacts === announcement.announcementId && !Number.isNaN(other.fromMs)) {
+          untilMs = Math.min(untilMs, other.fromMs);
         }
-        return data.enacts === announcement.announcementId && data.effectiveFrom !== undefined && toMillis(data.effectiveFrom) <= t;
-      });
-      if (!closed) {
-        pending.push({
+      }
+      this.announcements.push({
+        fromMs: toMillis(announcement.announcedAt),
+        untilMs,
+        announcement: {
           announcementId: announcement.announcementId,
           statement: announcement.statement,
           announcedAt: announcement.announcedAt,
           ...(announcement.categories ? { categories: announcement.categories } : {}),
           basis: [fact],
-        });
-      }
+        },
+      });
     }
-    return pending;
+    return this.announcements;
   }
 
   // Record-time facts: what the ledger holds now, whatever the valid time.
@@ -328,18 +349,62 @@ export function narrowScope(scope: CategorySet, narrowing: Pick<NarrowScopePaylo
   return result;
 }
 
-function applyAmendment(exemption: ExemptionAt, amendment: AmendExemptionPayload): void {
-  if (amendment.effectiveUntil !== undefined) exemption.effectiveUntil = amendment.effectiveUntil;
-  if (amendment.addCategories?.length) exemption.categories = exemption.categories.union(CategorySet.of(amendment.addCategories));
-  if (amendment.removeCategories?.length) exemption.categories = exemption.categories.difference(CategorySet.of(amendment.removeCategories));
+/** An exemption as it stands from `fromMs` in valid time (undefined: revoked), with its window in ms. */
+interface ExemptionStep {
+  fromMs: number;
+  exemption?: ExemptionAt;
+  windowFromMs: number;
+  windowUntilMs: number;
+}
+
+function exemptionStep(fromMs: number, exemption: ExemptionAt | undefined): ExemptionStep {
+  return {
+    fromMs,
+    exemption,
+    windowFromMs: exemption ? toMillis(exemption.effectiveFrom) : Infinity,
+    windowUntilMs: exemption?.effectiveUntil === undefined ? Infinity : toMillis(exemption.effectiveUntil),
+  };
+}
+
+/** The exemption with an amendment applied, as a new value: earlier steps stay as they were. */
+function amended(exemption: ExemptionAt, fact: StandingFact): ExemptionAt {
+  const amendment = fact.data as AmendExemptionPayload;
+  let categories = exemption.categories;
+  if (amendment.addCategories?.length) categories = categories.union(CategorySet.of(amendment.addCategories));
+  if (amendment.removeCategories?.length) categories = categories.difference(CategorySet.of(amendment.removeCategories));
+  const added = new Set(exemption.added);
+  const removed = new Set(exemption.removed);
   for (const subject of amendment.addSubjects ?? []) {
-    exemption.removed.delete(subject);
-    exemption.added.add(subject);
+    removed.delete(subject);
+    added.add(subject);
   }
   for (const subject of amendment.removeSubjects ?? []) {
-    exemption.added.delete(subject);
-    exemption.removed.add(subject);
+    added.delete(subject);
+    removed.add(subject);
   }
+  return {
+    ...exemption,
+    categories,
+    added,
+    removed,
+    effectiveUntil: amendment.effectiveUntil ?? exemption.effectiveUntil,
+    basis: [...exemption.basis, fact],
+  };
+}
+
+/** The last step effective at t, in steps sorted by `fromMs`. */
+function stepAt<T extends { fromMs: number }>(steps: T[], t: number): T | undefined {
+  let low = 0;
+  let high = steps.length - 1;
+  let found: T | undefined;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (steps[mid]!.fromMs <= t) {
+      found = steps[mid];
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  return found;
 }
 
 /**
@@ -367,7 +432,8 @@ export function resolveMeasure(measureId: string, recorded: RecordedFact[]): Mea
     if (retracted.has(event.eventId) || AMENDING_EVENTS.has(event.type)) return;
     const correction = corrections.get(event.eventId);
     const data = correction ? (correction.data as { replacement: EventData }).replacement : event.data;
-    facts.push({ recorded: event, data, order, ...(correction ? { correctedBy: correction } : {}) });
+    const from = (data as { effectiveFrom?: string }).effectiveFrom;
+    facts.push({ recorded: event, data, order, fromMs: from === undefined ? NaN : toMillis(from), ...(correction ? { correctedBy: correction } : {}) });
   });
   return new MeasureHistory(measureId, recorded, retracted, facts);
 }

@@ -37,7 +37,11 @@ export function normaliseInstant(text: string): Instant {
   return new Date(ms).toISOString();
 }
 
+const NORMALISED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 export function toMillis(instant: Instant): number {
+  // Stored instants are normalised already: skip the full validation on that hot path.
+  if (instant.length === 24 && NORMALISED.test(instant)) return Date.parse(instant);
   const ms = parseInstant(instant);
   if (ms === undefined) throw new RangeError(`not an ISO 8601 instant: ${instant}`);
   return ms;

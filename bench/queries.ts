@@ -1,0 +1,181 @@
+/**
+ * Point-in-time query benchmark: state and check in process at growing ledger
+ * sizes, over HTTP with 50 concurrent clients, rebuilding the read model from
+ * the SQLite store, and the server's memory per event.
+ *
+ *   npm run bench:queries            # 10k, 100k and 1M events
+ *   npm run bench:queries -- --quick # 10k and 100k events
+ */
+import Database from 'better-sqlite3';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { evolve, initialState, type LedgerReadModel, type LogEvent } from '../projections/ledger-read-model.js';
+import { checkCategory, subjectState } from '../projections/subject-queries.js';
+import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
+import { packageRoot } from '../src/package-root.js';
+import { buildReadModel } from '../src/queries/read-model.service.js';
+import { generateLedger, random, type LedgerShape } from './generate-ledger.js';
+
+const quick = process.argv.includes('--quick');
+const SIZES: (LedgerShape & { label: string })[] = [
+  { label: '10k', measures: 100, subjects: 500, eventsPerMeasure: 100 },
+  { label: '100k', measures: 1_000, subjects: 5_000, eventsPerMeasure: 100 },
+  ...(quick ? [] : [{ label: '1M', measures: 10_000, subjects: 50_000, eventsPerMeasure: 100 }]),
+];
+const QUERIES = 20_000;
+const CATEGORIES = ['exports', 'exports/c3', 'exports/c3/y', 'services/finance', 'services/s2'];
+const DAY = 86_400_000;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+const ms = (x: number) => Number(x.toFixed(3));
+
+function timeQueries(model: LedgerReadModel, shape: LedgerShape, kind: 'state' | 'check', historical: boolean) {
+  const rnd = random(7);
+  const samples: number[] = [];
+  const head = Number(model.position);
+  for (let i = 0; i < QUERIES; i++) {
+    const subject = `s${Math.floor(rnd() * shape.subjects)}`;
+    const k = { at: Date.UTC(2015, 0, 1) + Math.floor(rnd() * 4000) * DAY, asOfPosition: BigInt(historical ? Math.floor(rnd() * head) : head) };
+    const category = CATEGORIES[i % CATEGORIES.length]!;
+    const started = performance.now();
+    if (kind === 'state') subjectState(model, subject, k);
+    else checkCategory(model, subject, category, k);
+    samples.push(performance.now() - started);
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: ms(percentile(samples, 50)), p99: ms(percentile(samples, 99)) };
+}
+
+/** Writes the ledger into an embedded store file in bulk (a fixture, not the append path). */
+function writeStore(path: string, ledger: LogEvent[]): void {
+  new SqliteEventStore(path).close();
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  const insert = db.prepare('INSERT INTO events (position, event_id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  db.transaction(() => {
+    for (const e of ledger) {
+      insert.run(e.position, e.eventId, e.streamId, e.revision, e.type, JSON.stringify(e.data), JSON.stringify({ actor: 'bench', recordedAt: e.recordedAt }), e.recordedAt);
+    }
+  })();
+  db.close();
+}
+
+function rssBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}
+
+async function startServer(dataDir: string, key: string): Promise<{ child: ChildProcess; url: string }> {
+  const env = { ...process.env, LEDGER_DATA_DIR: dataDir, LEDGER_DEMO: 'off', PORT: '0', LEDGER_API_KEYS: `bench:reader:${createHash('sha256').update(key).digest('hex')}` };
+  const child = spawn(process.execPath, [join(packageRoot(), 'dist/src/cli/main.js'), 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  for await (const line of createInterface({ input: child.stdout! })) {
+    const match = /listening on (\S+)/.exec(line);
+    if (match) {
+      child.stdout!.resume();
+      const url = match[1]!;
+      for (;;) {
+        const health = (await (await fetch(`${url}/health`)).json()) as { status: string };
+        if (health.status === 'ok') return { child, url };
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+  throw new Error('the server did not start');
+}
+
+async function httpLoad(url: string, key: string, shape: LedgerShape, clients: number, perClient: number) {
+  const rnd = random(11);
+  const samples: number[] = [];
+  const headers = { Authorization: `Bearer ${key}` };
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      for (let i = 0; i < perClient; i++) {
+        const subject = `s${Math.floor(rnd() * shape.subjects)}`;
+        const at = new Date(Date.UTC(2015, 0, 1) + Math.floor(rnd() * 4000) * DAY).toISOString().slice(0, 10);
+        const path = i % 2 ? `state?at=${at}` : `check?category=exports/c3&at=${at}`;
+        const t0 = performance.now();
+        const response = await fetch(`${url}/v1/subjects/${subject}/${path}`, { headers });
+        await response.arrayBuffer();
+        if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+        samples.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  samples.sort((a, b) => a - b);
+  return { requests: samples.length, perSecond: Math.round(samples.length / seconds), p50: ms(percentile(samples, 50)), p99: ms(percentile(samples, 99)) };
+}
+
+async function main() {
+  const results: Record<string, unknown>[] = [];
+  const key = 'bench-reader-key';
+  const workDir = mkdtempSync(join(tmpdir(), 'regledger-bench-'));
+  try {
+    const emptyDir = join(workDir, 'empty');
+    const baseline = await startServer(emptyDir, key);
+    const baselineRss = rssBytes(baseline.child.pid!);
+    baseline.child.kill();
+
+    for (const shape of SIZES) {
+      const ledger = generateLedger(shape);
+      const foldStart = performance.now();
+      const model = ledger.reduce(evolve, initialState());
+      const foldSeconds = (performance.now() - foldStart) / 1000;
+      const row: Record<string, unknown> = {
+        size: shape.label,
+        events: ledger.length,
+        measures: shape.measures,
+        subjects: shape.subjects,
+        inMemoryFoldPerSecond: Math.round(ledger.length / foldSeconds),
+        state: timeQueries(model, shape, 'state', false),
+        check: timeQueries(model, shape, 'check', false),
+        stateHistorical: timeQueries(model, shape, 'state', true),
+        checkHistorical: timeQueries(model, shape, 'check', true),
+      };
+      const dataDir = join(workDir, shape.label);
+      mkdirSync(dataDir, { recursive: true });
+      writeStore(join(dataDir, 'ledger.db'), ledger);
+      const store = new SqliteEventStore(join(dataDir, 'ledger.db'));
+      row.rebuild = (await buildReadModel(store)).stats;
+      await store.close();
+
+      const server = await startServer(dataDir, key);
+      const rss = rssBytes(server.child.pid!);
+      row.serverRssMiB = Math.round(rss / 2 ** 20);
+      row.serverRssBytesPerEvent = Math.round((rss - baselineRss) / ledger.length);
+      row.http = await httpLoad(server.url, key, shape, 50, quick ? 100 : 200);
+      server.child.kill();
+      results.push(row);
+      console.error(JSON.stringify(row));
+    }
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const lines = [
+    `Point-in-time queries, ${new Date().toISOString().slice(0, 10)}, ${machine}; synthetic ledger (bench/generate-ledger.ts), 100 events per measure, 5 subjects per measure per 500 events; queries at random subjects and valid times, asOf = head unless "historical" (random asOfPosition).`,
+    '',
+    '| events | state p50 / p99 ms | check p50 / p99 ms | historical state p50 / p99 ms | HTTP 50 clients p50 / p99 ms (req/s) | rebuild from SQLite ev/s | server RSS bytes/event |',
+    '|---|---|---|---|---|---|---|',
+    ...results.map((r: any) =>
+      `| ${r.events.toLocaleString('en')} | ${r.state.p50} / ${r.state.p99} | ${r.check.p50} / ${r.check.p99} | ${r.stateHistorical.p50} / ${r.stateHistorical.p99} | ${r.http.p50} / ${r.http.p99} (${r.http.perSecond}) | ${r.rebuild.eventsPerSecond.toLocaleString('en')} | ${r.serverRssBytesPerEvent} |`,
+    ),
+  ];
+  const first = results[0] as any;
+  const last = results[results.length - 1] as any;
+  lines.push('', `p50 growth ${first.size} → ${last.size}: state ×${(last.state.p50 / first.state.p50).toFixed(2)}, check ×${(last.check.p50 / first.check.p50).toFixed(2)}`);
+  console.log(lines.join('\n'));
+  const out = join(packageRoot(), 'bench', 'results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'queries.json'), JSON.stringify({ machine, date: new Date().toISOString(), quick, results }, null, 2));
+}
+
+await main();
