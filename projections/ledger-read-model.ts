@@ -42,6 +42,7 @@ export interface LedgerReadModel {
   recordTimes: number[];
   firstPositions: number[];
   lastPositions: number[];
+  lastRecordedAt?: string;
 }
 
 const MEASURE_STREAM = 'measure-';
@@ -54,7 +55,9 @@ export function evolve(model: LedgerReadModel, event: LogEvent): LedgerReadModel
   if (event.position <= model.position) return model;
   model.position = event.position;
   model.eventCount++;
-  const recordedMs = Date.parse(event.recordedAt);
+  // Events of one append share their record time: parse it once.
+  const recordedMs = event.recordedAt === model.lastRecordedAt ? model.recordTimes[model.recordTimes.length - 1]! : Date.parse(event.recordedAt);
+  model.lastRecordedAt = event.recordedAt;
   const position = Number(event.position);
   const last = model.recordTimes.length - 1;
   if (last >= 0 && recordedMs <= model.recordTimes[last]!) model.lastPositions[last] = position;
@@ -151,7 +154,9 @@ function countUpTo(facts: RecordedFact[], bound: string): number {
 /** Provenance text (notes, source lists) stays in the log; answers cite events by id and citation. */
 function compact(data: unknown): unknown {
   if (!data || typeof data !== 'object') return data;
-  const { note: _note, sources: _sources, ...rest } = data as Record<string, unknown>;
+  const record = data as Record<string, unknown>;
+  if (record.note === undefined && record.sources === undefined && record.replacement === undefined) return data;
+  const { note: _note, sources: _sources, ...rest } = record;
   if (rest.replacement) rest.replacement = compact(rest.replacement);
   return rest;
 }

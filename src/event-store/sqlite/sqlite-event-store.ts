@@ -172,17 +172,44 @@ function matches(expected: ExpectedRevision, current: bigint | 'no_stream'): boo
   return current !== 'no_stream' && expected === current;
 }
 
+/**
+ * A stored event read back. Its metadata is parsed on first use: folds into
+ * read models never look at it, and parsing is a large part of a read's cost.
+ */
+class SqliteStoredEvent implements StoredEvent {
+  readonly streamId: string;
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly revision: bigint;
+  readonly position: bigint;
+  readonly recordedAt: string;
+  private rawMetadata: string;
+  private parsedMetadata?: Record<string, unknown>;
+
+  constructor(row: EventRow) {
+    this.streamId = row.stream_id;
+    this.eventId = row.event_id;
+    this.type = row.type;
+    this.data = JSON.parse(row.data);
+    this.revision = BigInt(row.revision);
+    this.position = BigInt(row.position);
+    this.recordedAt = row.recorded_at;
+    this.rawMetadata = row.metadata;
+  }
+
+  get metadata(): Record<string, unknown> {
+    return (this.parsedMetadata ??= JSON.parse(this.rawMetadata) as Record<string, unknown>);
+  }
+
+  toJSON(): StoredEvent {
+    const { streamId, eventId, type, data, metadata, revision, position, recordedAt } = this;
+    return { streamId, eventId, type, data, metadata, revision, position, recordedAt };
+  }
+}
+
 function toStoredEvent(row: EventRow): StoredEvent {
-  return {
-    streamId: row.stream_id,
-    eventId: row.event_id,
-    type: row.type,
-    data: JSON.parse(row.data),
-    metadata: JSON.parse(row.metadata),
-    revision: BigInt(row.revision),
-    position: BigInt(row.position),
-    recordedAt: row.recorded_at,
-  };
+  return new SqliteStoredEvent(row);
 }
 
 function migrate(db: Connection): void {
