@@ -33,7 +33,8 @@ export interface LedgerReadModel {
   position: bigint;
   eventCount: number;
   measures: Map<string, MeasureEntry>;
-  subjects: Map<string, Set<string>>;
+  /** subject → measure → the position of the first event of the measure that named the subject. */
+  subjects: Map<string, Map<string, bigint>>;
   /**
    * The record clock: strictly increasing record times (ms), each with the
    * first and last position recorded at it. Plain numbers (exact below 2^53)
@@ -85,10 +86,10 @@ export function evolve(model: LedgerReadModel, event: LogEvent): LedgerReadModel
   for (const subject of subjectsNamedBy(event.data)) {
     let measures = model.subjects.get(subject);
     if (!measures) {
-      measures = new Set();
+      measures = new Map();
       model.subjects.set(subject, measures);
     }
-    measures.add(measureId);
+    if (!measures.has(measureId)) measures.set(measureId, event.position);
   }
   return model;
 }
@@ -130,10 +131,17 @@ export function measureAsOf(model: LedgerReadModel, measureId: string, asOfPosit
   return resolveMeasure(measureId, entry.facts.slice(0, known));
 }
 
-/** Measures whose events ever named the subject, as known at a position. */
+/** Whether the measure had named the subject by the given position. */
+export function measureNamedSubjectBy(model: LedgerReadModel, subjectId: string, measureId: string, position: bigint): boolean {
+  const firstNamed = model.subjects.get(subjectId)?.get(measureId);
+  return firstNamed !== undefined && firstNamed <= position;
+}
+
+/** Measures whose events had named the subject by a position, as known at it. */
 export function measuresOfSubject(model: LedgerReadModel, subjectId: string, asOfPosition: bigint): MeasureHistory[] {
   const histories: MeasureHistory[] = [];
-  for (const measureId of model.subjects.get(subjectId) ?? []) {
+  for (const [measureId, firstNamed] of model.subjects.get(subjectId) ?? []) {
+    if (firstNamed > asOfPosition) continue;
     const history = measureAsOf(model, measureId, asOfPosition);
     if (history?.exists) histories.push(history);
   }

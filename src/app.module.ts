@@ -11,7 +11,11 @@ import { CommandGateway } from './ledger/command-gateway.js';
 import { CommandsController } from './ledger/commands.controller.js';
 import { EventsController } from './ledger/events.controller.js';
 import { WriteWatermark } from './ledger/write-watermark.js';
-import { CLOCK, QueriesController, type Clock } from './queries/queries.controller.js';
+import { CLOCK, QueriesController } from './queries/queries.controller.js';
+import { ChangeFeedService } from './changes/change-feed.service.js';
+import { ChangesController } from './changes/changes.controller.js';
+import { systemClock, type LedgerClock } from './changes/clock.js';
+import { DEFAULT_SSE_OPTIONS, SSE_OPTIONS, type SseOptions } from './changes/sse-writer.js';
 import { ReadModelService } from './queries/read-model.service.js';
 
 export interface AppModuleOptions {
@@ -19,21 +23,28 @@ export interface AppModuleOptions {
   apiKeys: ApiKeys;
   /** Keep the read model current (the server); the CLI's command context does without. */
   followLog?: boolean;
-  clock?: Clock;
+  clock?: LedgerClock;
+  sse?: Partial<SseOptions>;
 }
 
 /** The application's wiring. The store is opened and closed by whoever starts the app. */
 @Module({})
 export class AppModule {
-  static register({ store, apiKeys, followLog = true, clock = Date.now }: AppModuleOptions): DynamicModule {
+  static register({ store, apiKeys, followLog = true, clock = systemClock, sse = {} }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [CommandsController, EventsController, QueriesController, HealthController],
+      controllers: [CommandsController, EventsController, QueriesController, ChangesController, HealthController],
       providers: [
         { provide: EVENT_STORE, useValue: store },
         { provide: ApiKeys, useValue: apiKeys },
         { provide: CLOCK, useValue: clock },
+        { provide: SSE_OPTIONS, useValue: { ...DEFAULT_SSE_OPTIONS, ...sse } },
+        {
+          provide: ChangeFeedService,
+          useFactory: (s: EventStore, r: ReadModelService, c: LedgerClock) => new ChangeFeedService(s, r, c),
+          inject: [EVENT_STORE, ReadModelService, CLOCK],
+        },
         { provide: WriteWatermark, useValue: new WriteWatermark() },
         {
           provide: ReadModelService,

@@ -16,7 +16,8 @@ import { sha256Hex } from './auth/api-keys.js';
 import type { EventStore } from './event-store/event-store.js';
 import { SqliteEventStore } from './event-store/sqlite/sqlite-event-store.js';
 import { bodyParsers, ErrorFilter } from './http/error-response.js';
-import type { Clock } from './queries/queries.controller.js';
+import type { LedgerClock } from './changes/clock.js';
+import type { SseOptions } from './changes/sse-writer.js';
 
 export function openStore(config: LedgerConfig): EventStore {
   mkdirSync(config.dataDir, { recursive: true });
@@ -38,11 +39,12 @@ export function resolveKeys(config: LedgerConfig): ResolvedKeys {
 
 export interface HttpAppOptions {
   logLevels?: LogLevel[] | false;
-  clock?: Clock;
+  clock?: LedgerClock;
+  sse?: Partial<SseOptions>;
 }
 
 export async function createHttpApp(config: LedgerConfig, store: EventStore, apiKeys: ApiKeys, options: HttpAppOptions = {}): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.register({ store, apiKeys, clock: options.clock }), {
+  const app = await NestFactory.create(AppModule.register({ store, apiKeys, clock: options.clock, sse: options.sse }), {
     bodyParser: false,
     logger: options.logLevels ?? ['error', 'warn'],
   });

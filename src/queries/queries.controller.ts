@@ -3,13 +3,12 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { measureView } from '../../projections/measure-view.js';
 import { checkCategory, subjectState, subjectTimeline } from '../../projections/subject-queries.js';
 import { RequiresRole } from '../auth/auth.guard.js';
+import type { LedgerClock } from '../changes/clock.js';
 import { LedgerError, type ErrorDetail } from '../errors.js';
 import { categoryParam, idParam, instantParam, parseTimeParams, throwIfProblems, type ResolvedKnowledge, type TimeParams } from './knowledge.js';
 import { ReadModelService } from './read-model.service.js';
 
 export const CLOCK = Symbol('Clock');
-/** Now, in epoch ms: injectable so tests can move time. */
-export type Clock = () => number;
 
 function TimeQueries(): MethodDecorator {
   return (target, key, descriptor) => {
@@ -30,14 +29,14 @@ function clocks(knowledge: ResolvedKnowledge) {
 export class QueriesController {
   constructor(
     @Inject(ReadModelService) private readonly readModel: ReadModelService,
-    @Inject(CLOCK) private readonly now: Clock,
+    @Inject(CLOCK) private readonly clock: LedgerClock,
   ) {}
 
   private async knowledge(params: TimeParams, problems: ErrorDetail[]) {
     const time = parseTimeParams(params, problems);
     throwIfProblems(problems);
     const model = await this.readModel.current();
-    return { model, knowledge: time.resolve(model, this.now()) };
+    return { model, knowledge: time.resolve(model, this.clock.now()) };
   }
 
   @Get('subjects/:subjectId/state')

@@ -70,6 +70,12 @@ export class ReadModelService {
     return this.model.position;
   }
 
+  /** The model once it has folded at least up to `position` (bounded wait, then 503). */
+  async reach(position: bigint): Promise<LedgerReadModel> {
+    await this.waitFor(position);
+    return this.model;
+  }
+
   /** Folds the whole log into a fresh model, then swaps it in. */
   async rebuild(): Promise<RebuildStats> {
     const { model, stats } = await buildReadModel(this.store);

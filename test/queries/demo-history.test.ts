@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { DEMO_FILE } from '../../src/package-root.js';
+import { FakeClock } from '../support/fake-clock.js';
 import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
 
 let t: TestApp;
@@ -12,7 +13,7 @@ const TGL = ['exports/5g-standards', 'exports/cybersecurity-research', 'exports/
 
 beforeAll(async () => {
   // A fixed "now" keeps default record times meaningful whatever day the test runs.
-  t = await startTestApp({ clock: () => Date.parse('2026-01-01T00:00:00Z') });
+  t = await startTestApp({ clock: new FakeClock(Date.parse('2026-01-01T00:00:00Z')) });
   await t.http.post('/v1/commands/batch').set(bearer('writer')).send(JSON.parse(readFileSync(DEMO_FILE, 'utf8'))).expect(200);
 });
 afterAll(async () => t.close());

@@ -1,0 +1,67 @@
+/**
+ * Ledger events as CloudEvents 1.0, and the server-side filters of the
+ * change feed. Pure: the read model is passed in.
+ */
+import type { LogEvent, LedgerReadModel } from './ledger-read-model.js';
+import { measureNamedSubjectBy } from './ledger-read-model.js';
+
+export interface ChangeFilter {
+  subjects?: string[];
+  measures?: string[];
+  types?: string[];
+}
+
+export interface LedgerCloudEvent {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: string;
+  subject: string;
+  time: string;
+  datacontenttype: 'application/json';
+  data: unknown;
+  /** Extension attributes (lowercase alphanumerics, per the CloudEvents spec). */
+  ledgerposition: string;
+  streamrevision: string;
+  effectivefrom?: string;
+  effectiveuntil?: string;
+}
+
+export const CLOUD_EVENT_SOURCE = '/regledger';
+export const CLOUD_EVENT_TYPE_PREFIX = 'org.regledger.';
+
+export function measureIdOf(event: Pick<LogEvent, 'streamId'>): string {
+  return event.streamId.slice('measure-'.length);
+}
+
+export function toCloudEvent(event: LogEvent): LedgerCloudEvent {
+  const data = event.data as { effectiveFrom?: string; effectiveUntil?: string };
+  return {
+    specversion: '1.0',
+    id: event.eventId,
+    source: CLOUD_EVENT_SOURCE,
+    type: `${CLOUD_EVENT_TYPE_PREFIX}${event.type}`,
+    subject: measureIdOf(event),
+    time: event.recordedAt,
+    datacontenttype: 'application/json',
+    data: event.data,
+    ledgerposition: event.position.toString(),
+    streamrevision: event.revision.toString(),
+    ...(data.effectiveFrom ? { effectivefrom: data.effectiveFrom } : {}),
+    ...(data.effectiveUntil ? { effectiveuntil: data.effectiveUntil } : {}),
+  };
+}
+
+/**
+ * Whether an event passes the filter. A subject filter matches the events of
+ * measures that had named the subject by the event's position, so a replay
+ * and a live feed deliver the same events. The model must have folded the event.
+ */
+export function matchesFilter(model: LedgerReadModel, event: LogEvent, filter: ChangeFilter): boolean {
+  if (!event.streamId.startsWith('measure-')) return false;
+  const measureId = measureIdOf(event);
+  if (filter.types?.length && !filter.types.includes(event.type)) return false;
+  if (filter.measures?.length && !filter.measures.includes(measureId)) return false;
+  if (filter.subjects?.length && !filter.subjects.some((s) => measureNamedSubjectBy(model, s, measureId, event.position))) return false;
+  return true;
+}

@@ -1,0 +1,95 @@
+/**
+ * The change feeds for modules inside the application and for the HTTP and
+ * CLI front ends: ledger events as CloudEvents, and effective-state
+ * transitions, each as an async iterable (pulled, so a slow reader holds back
+ * only itself) and as an rxjs Observable. Both resume from an id.
+ */
+import { Observable } from 'rxjs';
+import type { EffectiveTransition } from '../../projections/effective-changes.js';
+import { matchesFilter, toCloudEvent, type ChangeFilter, type LedgerCloudEvent } from '../../projections/ledger-changes.js';
+import type { EventStore } from '../event-store/event-store.js';
+import type { ReadModelService } from '../queries/read-model.service.js';
+import type { LedgerClock } from './clock.js';
+import { effectiveTransitions } from './effective-feed.js';
+
+export interface LedgerChange {
+  /** The ledger position: the resume id. */
+  position: bigint;
+  event: LedgerCloudEvent;
+}
+
+export interface LedgerChangeOptions {
+  /** Exclusive: `0n` replays everything; undefined starts from now. */
+  after?: bigint;
+  filter?: ChangeFilter;
+  signal?: AbortSignal;
+}
+
+export interface EffectiveChangeOptions {
+  /** The id of the last transition received; undefined starts from now. */
+  after?: string;
+  subjects?: string[];
+  signal?: AbortSignal;
+}
+
+export class ChangeFeedService {
+  constructor(
+    private readonly store: EventStore,
+    private readonly readModel: ReadModelService,
+    private readonly clock: LedgerClock,
+  ) {}
+
+  async *ledgerChanges(options: LedgerChangeOptions = {}): AsyncGenerator<LedgerChange> {
+    const filter = options.filter ?? {};
+    const after = options.after ?? (await this.store.headPosition());
+    const subscription = this.store.subscribeToAll({ after });
+    const stop = () => void subscription.close();
+    options.signal?.addEventListener('abort', stop, { once: true });
+    try {
+      for await (const event of subscription) {
+        // Subject filters read the model, which must have folded the event.
+        const model = filter.subjects?.length ? await this.readModel.reach(event.position) : undefined;
+        if (model ? matchesFilter(model, event, filter) : matchesFilter(EMPTY_MODEL, event, filter)) {
+          yield { position: event.position, event: toCloudEvent(event) };
+        }
+      }
+    } finally {
+      options.signal?.removeEventListener('abort', stop);
+      await subscription.close();
+    }
+  }
+
+  effectiveChanges(options: EffectiveChangeOptions = {}): AsyncGenerator<EffectiveTransition> {
+    return effectiveTransitions(this.store, this.readModel, this.clock, { ...options, signal: options.signal ?? new AbortController().signal });
+  }
+
+  ledgerChanges$(options: Omit<LedgerChangeOptions, 'signal'> = {}): Observable<LedgerChange> {
+    return fromFeed((signal) => this.ledgerChanges({ ...options, signal }));
+  }
+
+  effectiveChanges$(options: Omit<EffectiveChangeOptions, 'signal'> = {}): Observable<EffectiveTransition> {
+    return fromFeed((signal) => this.effectiveChanges({ ...options, signal }));
+  }
+}
+
+/** Filters without subjects never read the model. */
+const EMPTY_MODEL = { position: 0n, eventCount: 0, measures: new Map(), subjects: new Map(), recordTimes: [], firstPositions: [], lastPositions: [] };
+
+/** An Observable over a feed: unsubscribing aborts the feed. */
+function fromFeed<T>(open: (signal: AbortSignal) => AsyncGenerator<T>): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const abort = new AbortController();
+    (async () => {
+      try {
+        for await (const item of open(abort.signal)) {
+          if (subscriber.closed) break;
+          subscriber.next(item);
+        }
+        subscriber.complete();
+      } catch (error) {
+        subscriber.error(error);
+      }
+    })();
+    return () => abort.abort();
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * Writes Server-Sent Events to one client with a bounded buffer: a client that
+ * stops reading for longer than the stall timeout while the buffer is full is
+ * sent a final `cut-off` message naming the id to resume from, and dropped, so
+ * a stalled client costs the server at most its buffer.
+ */
+import type { Response } from 'express';
+
+export interface SseOptions {
+  heartbeatMs: number;
+  /** Bytes the server holds for one client before it waits for the client to read. */
+  maxBufferedBytes: number;
+  /** How long it waits for a full buffer to drain before cutting the client off. */
+  stallTimeoutMs: number;
+}
+
+export const SSE_OPTIONS = Symbol('SseOptions');
+
+export const DEFAULT_SSE_OPTIONS: SseOptions = { heartbeatMs: 15_000, maxBufferedBytes: 256 * 1024, stallTimeoutMs: 5_000 };
+
+export class SseWriter {
+  private heartbeat?: NodeJS.Timeout;
+  private open = true;
+
+  constructor(
+    private readonly response: Response,
+    private readonly options: SseOptions,
+    /** The id a client would resume from if it were cut off now. */
+    private lastId: string,
+  ) {}
+
+  start(): void {
+    this.response.status(200);
+    this.response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    this.response.setHeader('Cache-Control', 'no-cache, no-transform');
+    this.response.setHeader('Connection', 'keep-alive');
+    this.response.setHeader('X-Accel-Buffering', 'no');
+    this.response.flushHeaders();
+    this.response.write('retry: 2000\n\n');
+    this.heartbeat = setInterval(() => this.open && this.response.write(': heartbeat\n\n'), this.options.heartbeatMs);
+    this.response.on('close', () => this.stop());
+  }
+
+  /** Sends one message; false once the client is gone or was cut off. */
+  async send(id: string, data: unknown, event?: string): Promise<boolean> {
+    if (!this.open) return false;
+    if (this.response.writableLength > this.options.maxBufferedBytes && !(await this.drained())) {
+      this.cutOff();
+      return false;
+    }
+    if (!this.open) return false;
+    this.response.write(`${event ? `event: ${event}\n` : ''}id: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
+    this.lastId = id;
+    return true;
+  }
+
+  end(): void {
+    if (this.open) this.response.end();
+    this.stop();
+  }
+
+  private drained(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish(false), this.options.stallTimeoutMs);
+      const onDrain = () => finish(true);
+      const onClose = () => finish(false);
+      const finish = (ok: boolean) => {
+        clearTimeout(timer);
+        this.response.off('drain', onDrain);
+        this.response.off('close', onClose);
+        resolve(ok);
+      };
+      this.response.on('drain', onDrain);
+      this.response.on('close', onClose);
+    });
+  }
+
+  private cutOff(): void {
+    this.response.write(`event: cut-off\ndata: ${JSON.stringify({ reason: 'slow-consumer', resumeFrom: this.lastId })}\n\n`);
+    this.response.end();
+    this.stop();
+    // The buffered bytes go with the socket: a client that never reads cannot hold them.
+    setTimeout(() => this.response.destroy(), 1000).unref();
+  }
+
+  private stop(): void {
+    this.open = false;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+  }
+}

@@ -1,0 +1,34 @@
+import type { LedgerClock } from '../../src/changes/clock.js';
+
+/** A clock that moves only when told to. */
+export class FakeClock implements LedgerClock {
+  private sleepers = new Set<{ until: number; wake: () => void }>();
+
+  constructor(private current: number) {}
+
+  now(): number {
+    return this.current;
+  }
+
+  sleepUntil(ms: number, signal: AbortSignal): Promise<void> {
+    if (ms <= this.current || signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const sleeper = {
+        until: ms,
+        wake: () => {
+          this.sleepers.delete(sleeper);
+          signal.removeEventListener('abort', sleeper.wake);
+          resolve();
+        },
+      };
+      this.sleepers.add(sleeper);
+      signal.addEventListener('abort', sleeper.wake, { once: true });
+    });
+  }
+
+  /** Moves to `ms`, waking everyone whose moment has come. */
+  advanceTo(ms: number): void {
+    this.current = ms;
+    for (const sleeper of [...this.sleepers]) if (sleeper.until <= ms) sleeper.wake();
+  }
+}
