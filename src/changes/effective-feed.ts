@@ -121,36 +121,50 @@ export async function* effectiveTransitions(
     }
   };
 
-  /** Instants after those done, up to `upTo`, each evaluated as known at that instant. */
-  async function* instantsUpTo(upTo: number) {
+  let processedPosition = recordsFrom;
+
+  /**
+   * Instants after those done, up to `upTo`, each evaluated as known at that
+   * instant, but only once every event recorded by then has been processed:
+   * at equal times records come first. Answers whether it got to `upTo`.
+   */
+  async function* instantsUpTo(upTo: number): AsyncGenerator<EffectiveTransition, boolean> {
     for (const instant of index.between(instantsDone, upTo)) {
+      model = await readModel.reach(await store.headPosition());
       const known = positionAsOf(model, instant);
-      model = await readModel.reach(known);
+      if (known > processedPosition) return false;
       yield* emit({ time: instant, kind: INSTANT, position: known }, transitionsAtInstant(model, instant, index.measuresAt(instant), known, options.subjects));
+      instantsDone = instant;
     }
     instantsDone = Math.max(instantsDone, upTo);
+    return true;
   }
 
   try {
     let pending: Promise<IteratorResult<StoredEvent>> | undefined;
+    let recordsOwed = false;
     while (!options.signal.aborted) {
       pending ??= events.next();
       const nextInstant = index.next(instantsDone);
-      const wake = new AbortController();
-      const timer = nextInstant === undefined ? new Promise<'time'>(() => {}) : clock.sleepUntil(nextInstant, wake.signal).then(() => 'time' as const);
-      const result = await Promise.race([pending.then((r) => ({ r })), timer]);
-      wake.abort();
-      if (result === 'time') {
-        yield* instantsUpTo(Math.min(clock.now(), nextInstant!));
+      // A due instant goes first unless events recorded before it are still to come.
+      if (!recordsOwed && nextInstant !== undefined && nextInstant <= clock.now()) {
+        recordsOwed = !(yield* instantsUpTo(nextInstant));
         continue;
       }
+      const wake = new AbortController();
+      const timer = recordsOwed || nextInstant === undefined ? new Promise<'time'>(() => {}) : clock.sleepUntil(nextInstant, wake.signal).then(() => 'time' as const);
+      const result = await Promise.race([pending.then((r) => ({ r })), timer]);
+      wake.abort();
+      if (result === 'time') continue;
       pending = undefined;
+      recordsOwed = false;
       if (result.r.done) return;
       const event = result.r.value;
       const recordedMs = Date.parse(event.recordedAt);
       // Instants before this record come first; at equal times, records come first.
       yield* instantsUpTo(Math.min(recordedMs - 1, clock.now()));
       model = await readModel.reach(event.position);
+      processedPosition = event.position;
       if (!event.streamId.startsWith('measure-')) continue;
       const measureId = measureIdOf(event);
       for (const instant of instantsNamedBy(event.data)) index.add(instant, measureId);

@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { firstValueFrom, take, toArray } from 'rxjs';
+import { ChangeFeedService } from '../../src/changes/change-feed.service.js';
+import { imposeBody, M } from '../support/commands.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
+import { SseConnection } from '../support/sse-client.js';
+
+let t: TestApp | undefined;
+let url = '';
+let clock: FakeClock;
+afterEach(async () => {
+  SseConnection.closeAll();
+  await t?.close();
+  t = undefined;
+});
+
+const HOUR = 3_600_000;
+
+async function listen() {
+  clock = new FakeClock(Date.now());
+  t = await startTestApp({ clock });
+  await t.app.listen(0, '127.0.0.1');
+  url = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+}
+
+const post = async (body: object) => (await t!.http.post('/v1/commands').set(bearer('writer')).send(body).expect(201)).body;
+const transitions = (c: SseConnection) => c.messages.filter((m) => !m.event).map((m) => JSON.parse(m.data));
+const settle = () => new Promise((r) => setTimeout(r, 300));
+
+describe('GET /v1/changes/effective', () => {
+  it("announces a licence's end at that instant, and not before", async () => {
+    await listen();
+    const until = new Date(clock.now() + 2 * HOUR).toISOString();
+    await post(imposeBody({ effectiveFrom: '2019-01-01', subjects: ['acme'] }));
+    await post({ type: 'GrantExemption', measureId: M, exemptionId: 'tgl', title: 'licence', categories: ['exports/maintenance'], effectiveFrom: '2019-01-01', effectiveUntil: until });
+    const client = await SseConnection.open(`${url}/v1/changes/effective?subject=acme`, bearer('reader'));
+    await settle();
+    clock.advanceTo(Date.parse(until) - 1);
+    await settle();
+    expect(transitions(client)).toEqual([]);
+    clock.advanceTo(Date.parse(until));
+    await client.until((c) => transitions(c).length === 1);
+    await settle();
+    client.close();
+    const [ended] = transitions(client);
+    expect(ended).toMatchObject({
+      subjectId: 'acme',
+      at: until,
+      became: { restricted: { categories: ['exports/maintenance'], except: [] }, unrestricted: { categories: [], except: [] } },
+      restricted: { categories: ['exports'], except: [] },
+      causes: [expect.objectContaining({ type: 'ExemptionGranted' })],
+    });
+    expect(transitions(client)).toHaveLength(1);
+  });
+
+  it('announces a recorded change of what is in force now, and nothing for changes in the future or the past', async () => {
+    await listen();
+    const client = await SseConnection.open(`${url}/v1/changes/effective`, bearer('reader'));
+    await settle();
+    await post(imposeBody({ effectiveFrom: '2019-01-01', subjects: ['acme'] }));
+    await client.until((c) => transitions(c).length === 1);
+    await post({ type: 'BroadenScope', measureId: M, categories: ['services'], effectiveFrom: new Date(clock.now() + HOUR).toISOString() });
+    await post({ type: 'NarrowScope', measureId: M, remove: ['exports/food'], effectiveFrom: '2019-02-01' });
+    await client.until((c) => transitions(c).length === 2);
+    await settle();
+    client.close();
+    const [imposed, narrowed] = transitions(client);
+    expect(imposed).toMatchObject({ subjectId: 'acme', became: { restricted: { categories: ['exports'] } }, causes: [expect.objectContaining({ type: 'RestrictionImposed' })] });
+    expect(narrowed).toMatchObject({ subjectId: 'acme', became: { unrestricted: { categories: ['exports/food'] } }, restricted: { categories: ['exports'], except: ['exports/food'] } });
+    expect(transitions(client)).toHaveLength(2);
+  });
+
+  it('a client resuming with Last-Event-ID gets what followed, once, across records and instants', async () => {
+    await listen();
+    const start = clock.now();
+    const reference = await SseConnection.open(`${url}/v1/changes/effective`, bearer('reader'));
+    const interrupted = await SseConnection.open(`${url}/v1/changes/effective`, bearer('reader'));
+    await settle();
+    await post(imposeBody({ effectiveFrom: '2019-01-01', subjects: ['acme', 'bolt'] }));
+    for (let i = 1; i <= 3; i++) {
+      await post({ type: 'GrantExemption', measureId: M, exemptionId: `e${i}`, title: 'licence', categories: [`exports/c${i}`], effectiveFrom: '2019-01-01', effectiveUntil: new Date(start + i * HOUR).toISOString() });
+    }
+    await interrupted.until((c) => transitions(c).length >= 3);
+    interrupted.close();
+    const lastId = interrupted.lastId!;
+    clock.advanceTo(start + 3 * HOUR);
+    await reference.until((c) => transitions(c).length === 14);
+    const resumed = await SseConnection.open(`${url}/v1/changes/effective`, { ...bearer('reader'), 'Last-Event-ID': lastId });
+    const expected = transitions(reference).map((m) => m.id);
+    const already = transitions(interrupted).map((m) => m.id);
+    await resumed.until((c) => already.length + transitions(c).length >= expected.length);
+    await settle();
+    reference.close();
+    resumed.close();
+    expect([...already, ...transitions(resumed).map((m) => m.id)]).toEqual(expected);
+    // 2 subjects × (imposition + 3 grants + 3 licence ends) = 14, each id unique
+    expect(new Set(expected).size).toBe(14);
+  });
+
+  it('is offered in process as an Observable', async () => {
+    await listen();
+    const feed = t!.app.get(ChangeFeedService);
+    const received = firstValueFrom(feed.effectiveChanges$({ subjects: ['acme'] }).pipe(take(1), toArray()));
+    await settle();
+    await post(imposeBody({ effectiveFrom: '2019-01-01', subjects: ['acme'] }));
+    const [transition] = await received;
+    expect(transition).toMatchObject({ subjectId: 'acme', became: { restricted: { categories: ['exports'] } } });
+  });
+});

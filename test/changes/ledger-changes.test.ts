@@ -1,0 +1,184 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { Parser } from '@asyncapi/parser';
+import { randomUUID } from 'node:crypto';
+import { firstValueFrom, take, toArray } from 'rxjs';
+import { ChangeFeedService } from '../../src/changes/change-feed.service.js';
+import type { EventToAppend } from '../../src/event-store/event-store.js';
+import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
+import { SseConnection } from '../support/sse-client.js';
+
+let t: TestApp | undefined;
+let url = '';
+afterEach(async () => {
+  SseConnection.closeAll();
+  await t?.close();
+  t = undefined;
+});
+
+async function listen(sse = {}) {
+  t = await startTestApp({ sse });
+  await t.app.listen(0, '127.0.0.1');
+  url = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+}
+
+const reader = bearer('reader');
+const imposition = (measureId: string, subjects: string[], note = ''): EventToAppend => ({
+  eventId: randomUUID(),
+  type: 'RestrictionImposed',
+  data: { measureId, title: 't', jurisdiction: 'US', authority: 'BIS', subjects, categories: ['exports'], effectiveFrom: '2019-05-16T20:15:00.000Z', ...(note ? { note } : {}) },
+  metadata: {},
+});
+const added = (measureId: string, subjects: string[]): EventToAppend => ({
+  eventId: randomUUID(),
+  type: 'SubjectsAdded',
+  data: { measureId, subjects, effectiveFrom: '2019-08-19T00:00:00.000Z' },
+  metadata: {},
+});
+const positions = (c: SseConnection) => c.messages.filter((m) => !m.event).map((m) => Number(m.id));
+
+describe('GET /v1/changes', () => {
+  it('sends each event as a CloudEvent with its position as the SSE id', async () => {
+    await listen();
+    await t!.store.append('measure-m1', [imposition('m1', ['acme'])], 'no_stream');
+    const client = await SseConnection.open(`${url}/v1/changes?after=0`, reader);
+    await client.until((c) => c.messages.length === 1);
+    client.close();
+    const [message] = client.messages;
+    expect(message!.id).toBe('1');
+    expect(JSON.parse(message!.data)).toMatchObject({
+      specversion: '1.0',
+      id: expect.any(String),
+      source: '/regledger',
+      type: 'org.regledger.RestrictionImposed',
+      subject: 'm1',
+      time: expect.any(String),
+      datacontenttype: 'application/json',
+      data: { measureId: 'm1', subjects: ['acme'] },
+      ledgerposition: '1',
+      streamrevision: '0',
+      effectivefrom: '2019-05-16T20:15:00.000Z',
+    });
+  });
+
+  it('five clients disconnecting at random and resuming with Last-Event-ID see 2,000 appends from concurrent writers once each, in order', async () => {
+    await listen();
+    const total = 2000;
+    const writers = Array.from({ length: 8 }, async (_, w) => {
+      await t!.store.append(`measure-w${w}`, [imposition(`w${w}`, [`s${w}`])], 'no_stream');
+      for (let i = 1; i < total / 8; i++) await t!.store.append(`measure-w${w}`, [added(`w${w}`, [`x${i}`])], 'any');
+    });
+    const clients = Array.from({ length: 5 }, async (_, k) => {
+      const seen: number[] = [];
+      let lastId = '0';
+      let rounds = 0;
+      while (seen.length < total) {
+        const connection = await SseConnection.open(`${url}/v1/changes`, { ...reader, 'Last-Event-ID': lastId });
+        const stopAfter = seen.length + 1 + Math.floor(Math.random() * 400);
+        await connection.until((c) => seen.length + positions(c).length >= Math.min(stopAfter, total), 20_000);
+        connection.close();
+        seen.push(...positions(connection));
+        lastId = String(seen.at(-1) ?? lastId);
+        rounds++;
+      }
+      return { k, seen, rounds };
+    });
+    const [results] = await Promise.all([Promise.all(clients), Promise.all(writers)]);
+    for (const { seen, rounds } of results) {
+      expect(seen).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+      expect(rounds).toBeGreaterThan(1);
+    }
+  });
+
+  it('filters by subject, measure and type on the server', async () => {
+    await listen();
+    await t!.store.append('measure-a', [imposition('a', ['acme'])], 'no_stream');
+    await t!.store.append('measure-b', [imposition('b', ['bolt'])], 'no_stream');
+    await t!.store.append('measure-b', [added('b', ['acme'])], 0n);
+    await t!.store.append('measure-c', [imposition('c', ['cog'])], 'no_stream');
+    const fetchAll = async (query: string) => {
+      const c = await SseConnection.open(`${url}/v1/changes?after=0&${query}`, reader);
+      await new Promise((r) => setTimeout(r, 300));
+      c.close();
+      return positions(c);
+    };
+    // measure b named acme only from position 3: its imposition (2) is not acme's
+    expect(await fetchAll('subject=acme')).toEqual([1, 3]);
+    expect(await fetchAll('measure=b,c')).toEqual([2, 3, 4]);
+    expect(await fetchAll('type=SubjectsAdded')).toEqual([3]);
+    expect(await fetchAll('subject=acme,cog&type=RestrictionImposed')).toEqual([1, 4]);
+    const bad = await SseConnection.open(`${url}/v1/changes?type=Nope`, reader);
+    expect(bad.status).toBe(400);
+    bad.close();
+  });
+
+  it('starts from now without a resume id, and sends heartbeats', async () => {
+    await listen({ heartbeatMs: 50 });
+    await t!.store.append('measure-old', [imposition('old', ['acme'])], 'no_stream');
+    const client = await SseConnection.open(`${url}/v1/changes`, reader);
+    await new Promise((r) => setTimeout(r, 150));
+    await t!.store.append('measure-new', [imposition('new', ['acme'])], 'no_stream');
+    await client.until((c) => c.messages.length === 1 && c.comments >= 2);
+    client.close();
+    expect(positions(client)).toEqual([2]);
+  });
+
+  it('cuts off a stalled client with the id to resume from, while others keep receiving', async () => {
+    await listen({ maxBufferedBytes: 16 * 1024, stallTimeoutMs: 300 });
+    const stalled = await SseConnection.open(`${url}/v1/changes?after=0`, reader);
+    const healthy = await SseConnection.open(`${url}/v1/changes?after=0`, reader);
+    stalled.pause();
+    // Far more than loopback socket buffers hold (a few MiB), so the server's own buffer must fill.
+    const note = 'x'.repeat(8000);
+    const count = 4000;
+    for (let i = 0; i < count; i++) await t!.store.append(`measure-big${i}`, [imposition(`big${i}`, ['acme'], note)], 'no_stream');
+    await healthy.until((c) => positions(c).length === count, 30_000);
+    healthy.close();
+    expect(positions(healthy)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+    stalled.resume();
+    await stalled.until((c) => c.ended, 10_000);
+    const cutOff = stalled.messages.find((m) => m.event === 'cut-off');
+    expect(cutOff).toBeDefined();
+    const { resumeFrom } = JSON.parse(cutOff!.data) as { resumeFrom: string };
+    const received = positions(stalled);
+    expect(received.length).toBeLessThan(count);
+    expect(resumeFrom).toBe(String(received.at(-1)));
+    const resumed = await SseConnection.open(`${url}/v1/changes`, { ...reader, 'Last-Event-ID': resumeFrom });
+    await resumed.until((c) => positions(c).length === count - received.length, 30_000);
+    resumed.close();
+    expect([...received, ...positions(resumed)]).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+  });
+
+  it('rejects a bad resume id and needs a reader key', async () => {
+    await listen();
+    const bad = await SseConnection.open(`${url}/v1/changes`, { ...reader, 'Last-Event-ID': 'abc' });
+    expect(bad.status).toBe(400);
+    bad.close();
+    const anonymous = await SseConnection.open(`${url}/v1/changes`, {});
+    expect(anonymous.status).toBe(401);
+    anonymous.close();
+  });
+});
+
+describe('in process', () => {
+  it('offers the same feed as an Observable, with the same order and resume', async () => {
+    await listen();
+    for (let i = 0; i < 10; i++) await t!.store.append(`measure-m${i}`, [imposition(`m${i}`, ['acme'])], 'no_stream');
+    const feed = t!.app.get(ChangeFeedService);
+    const first = await firstValueFrom(feed.ledgerChanges$({ after: 0n }).pipe(take(4), toArray()));
+    expect(first.map((c) => c.position)).toEqual([1n, 2n, 3n, 4n]);
+    const rest = await firstValueFrom(feed.ledgerChanges$({ after: first.at(-1)!.position }).pipe(take(6), toArray()));
+    expect(rest.map((c) => c.position)).toEqual([5n, 6n, 7n, 8n, 9n, 10n]);
+    expect(rest[0]!.event).toMatchObject({ type: 'org.regledger.RestrictionImposed', subject: 'm4' });
+  });
+});
+
+describe('GET /asyncapi.json', () => {
+  it('is a valid AsyncAPI 3 document describing both channels', async () => {
+    await listen();
+    const document = (await t!.http.get('/asyncapi.json').expect(200)).body;
+    const diagnostics = await new Parser().validate(document);
+    const errors = diagnostics.filter((d) => d.severity === 0);
+    expect(errors).toEqual([]);
+    expect(Object.values(document.channels).map((c) => (c as { address: string }).address)).toEqual(['/v1/changes', '/v1/changes/effective']);
+  });
+});
