@@ -17,6 +17,7 @@ import { presentEvent } from '../ledger/presenters.js';
 import { DEMO_FILE } from '../package-root.js';
 import { progressBar } from './progress.js';
 import { registerQueryCommands } from './query-commands.js';
+import { registerTailCommand } from './tail-command.js';
 
 const cliActor = () => `cli:${userInfo().username}`;
 
@@ -120,6 +121,7 @@ program
   });
 
 registerQueryCommands(program, (work) => withStore((store) => work(store)));
+registerTailCommand(program, (work) => withStore((store) => work(store)));
 
 function exitCodeOf(error: unknown): number {
   if (error instanceof LedgerError) return EXIT_CODE[error.kind];

@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { firstValueFrom, take, toArray } from 'rxjs';
+import { join } from 'node:path';
 import { ChangeFeedService } from '../../src/changes/change-feed.service.js';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { tempDir } from '../support/temp-dir.js';
 import { imposeBody, M } from '../support/commands.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
@@ -106,5 +109,55 @@ describe('GET /v1/changes/effective', () => {
     await post(imposeBody({ effectiveFrom: '2019-01-01', subjects: ['acme'] }));
     const [transition] = await received;
     expect(transition).toMatchObject({ subjectId: 'acme', became: { restricted: { categories: ['exports'] } } });
+  });
+});
+
+describe('effective feed across a restart', () => {
+  it('a client resuming after the server restarts gets exactly what it had not acknowledged', async () => {
+    const dir = tempDir();
+    const path = join(dir.path, 'ledger.db');
+    clock = new FakeClock(Date.now());
+    const start = clock.now();
+    const open = async () => {
+      const app = await startTestApp({ clock, store: new SqliteEventStore(path) });
+      await app.app.listen(0, '127.0.0.1');
+      return { app, url: (await app.app.getUrl()).replace('[::1]', '127.0.0.1') };
+    };
+    const grant = (id: string, hours: number) => ({ type: 'GrantExemption', measureId: M, exemptionId: id, title: 'licence', categories: [`exports/${id}`], effectiveFrom: '2019-01-01', effectiveUntil: new Date(start + hours * HOUR).toISOString() });
+    try {
+      const first = await open();
+      t = first.app;
+      const client = await SseConnection.open(`${first.url}/v1/changes/effective`, bearer('reader'));
+      await settle();
+      await post(imposeBody({ effectiveFrom: '2019-01-01', subjects: ['acme'] }));
+      await post(grant('e1', 1));
+      await post(grant('e2', 2));
+      await client.until((c) => transitions(c).length === 3);
+      const acknowledged = transitions(client)[1].id as string;
+      client.close();
+      await first.app.close();
+
+      clock.advanceTo(start + 90 * 60_000);
+      const second = await open();
+      t = second.app;
+      await post(grant('e3', 3));
+      const resumed = await SseConnection.open(`${second.url}/v1/changes/effective`, { ...bearer('reader'), 'Last-Event-ID': acknowledged });
+      const reference = await SseConnection.open(`${second.url}/v1/changes/effective?after=${start}-1-0-`, bearer('reader'));
+      await reference.until((c) => transitions(c).length === 5);
+      clock.advanceTo(start + 2 * HOUR);
+      await reference.until((c) => transitions(c).length === 6);
+      await resumed.until((c) => transitions(c).length === 4);
+      await settle();
+      const ids = (c: SseConnection) => transitions(c).map((m) => m.id);
+      expect(ids(reference).slice(0, 2)).toEqual(transitions(client).slice(0, 2).map((m) => m.id));
+      expect(ids(resumed)).toEqual(ids(reference).slice(2));
+      expect(transitions(reference).map((m) => m.causes[0].type)).toEqual([
+        'RestrictionImposed', 'ExemptionGranted', 'ExemptionGranted', 'ExemptionGranted', 'ExemptionGranted', 'ExemptionGranted',
+      ]);
+      expect(transitions(reference).slice(4).map((m) => m.at)).toEqual([new Date(start + HOUR).toISOString(), new Date(start + 2 * HOUR).toISOString()]);
+    } finally {
+      SseConnection.closeAll();
+      dir.remove();
+    }
   });
 });

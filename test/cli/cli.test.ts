@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { DEMO_FILE } from '../../src/package-root.js';
-import { runCli, startServer } from '../support/cli.js';
+import { CLI, runCli, startServer } from '../support/cli.js';
 import { imposeBody } from '../support/commands.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -135,5 +137,28 @@ describe('regledger queries', () => {
   it('rebuilds the read model and reports its speed', async () => {
     const result = await runCli(['rebuild', '--json'], env);
     expect(JSON.parse(result.stdout)).toMatchObject({ events: demoCommandCount, measures: 1, eventsPerSecond: expect.any(Number) });
+  });
+});
+
+describe('regledger tail', () => {
+  it('prints the log from a position, then changes appended by another process, until stopped', async () => {
+    expect((await runCli(['import', DEMO_FILE], env)).code).toBe(0);
+    const child = spawn(process.execPath, [CLI, 'tail', '--after', '0', '--json', '--subject', 'huawei-affiliate-aug-01'], { env: { ...process.env, ...env } });
+    const lines: string[] = [];
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const reader = createInterface({ input: child.stdout! });
+    reader.on('line', (line) => lines.push(line));
+    const waitFor = async (n: number) => {
+      for (let i = 0; i < 200 && lines.length < n; i++) await new Promise((r) => setTimeout(r, 50));
+    };
+    await waitFor(3);
+    expect(lines.map((l) => JSON.parse(l).ledgerposition)).toEqual(['5', '6', '7']);
+    const file = join(dir.path, 'more.ndjson');
+    writeFileSync(file, JSON.stringify({ type: 'RemoveSubjects', measureId: 'us-ear-entity-list-huawei', subjects: ['huawei-affiliate-aug-01'], effectiveFrom: '2020-06-01' }));
+    expect((await runCli(['import', file], env)).code).toBe(0);
+    await waitFor(4);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(JSON.parse(lines[3]!)).toMatchObject({ type: 'org.regledger.SubjectsRemoved', ledgerposition: '8' });
   });
 });

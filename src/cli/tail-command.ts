@@ -1,0 +1,70 @@
+/**
+ * `regledger tail`: prints ledger changes, or effective-state transitions, as
+ * they happen, from the data directory's log (appends by a running server or
+ * another CLI reach it too).
+ */
+import type { Command } from 'commander';
+import { ChangeFeedService } from '../changes/change-feed.service.js';
+import { systemClock } from '../changes/clock.js';
+import type { EventStore } from '../event-store/event-store.js';
+import { WriteWatermark } from '../ledger/write-watermark.js';
+import { ReadModelService } from '../queries/read-model.service.js';
+import { parsePosition } from '../ledger/events.controller.js';
+import { idParam, throwIfProblems } from '../queries/knowledge.js';
+import type { ErrorDetail } from '../errors.js';
+
+type WithStore = <T>(work: (store: EventStore) => Promise<T>) => Promise<T>;
+
+interface TailOptions {
+  after?: string;
+  subject?: string[];
+  effective?: boolean;
+  json?: boolean;
+}
+
+const setText = (set: { categories: string[]; except: string[] }) =>
+  set.categories.join(', ') + (set.except.length ? ` except ${set.except.join(', ')}` : '');
+
+export function registerTailCommand(program: Command, withStore: WithStore): void {
+  program
+    .command('tail')
+    .description('print changes as they happen (Ctrl-C to stop)')
+    .option('--after <id>', 'resume after this id (a position; with --effective a transition id); 0 replays the log')
+    .option('--subject <subject...>', 'only changes concerning these subjects')
+    .option('--effective', 'print changes of what is in force now, instead of ledger events')
+    .option('--json', 'one JSON object per line')
+    .action(async (options: TailOptions) => {
+      const problems: ErrorDetail[] = [];
+      for (const subject of options.subject ?? []) idParam('subject', subject, problems);
+      throwIfProblems(problems);
+      await withStore(async (store) => {
+        const readModel = new ReadModelService(store, new WriteWatermark());
+        await readModel.start();
+        const feed = new ChangeFeedService(store, readModel, systemClock);
+        const abort = new AbortController();
+        const stop = () => abort.abort();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        try {
+          if (options.effective) {
+            for await (const t of feed.effectiveChanges({ after: options.after, subjects: options.subject, signal: abort.signal })) {
+              console.log(
+                options.json
+                  ? JSON.stringify(t)
+                  : `${t.at}  ${t.subjectId}  now restricted: ${setText(t.restricted) || 'nothing'}  (+${setText(t.became.restricted) || '—'}; −${setText(t.became.unrestricted) || '—'})  id ${t.id}`,
+              );
+            }
+          } else {
+            const after = options.after === undefined ? undefined : parsePosition('--after', options.after, 0n);
+            for await (const change of feed.ledgerChanges({ after, filter: { subjects: options.subject }, signal: abort.signal })) {
+              const e = change.event;
+              const citation = (e.data as { citation?: string }).citation;
+              console.log(options.json ? JSON.stringify(e) : `${String(change.position).padStart(6)}  ${e.time}  ${e.subject}  ${e.type.replace('org.regledger.', '')}${citation ? `  (${citation})` : ''}`);
+            }
+          }
+        } finally {
+          await readModel.stop();
+        }
+      });
+    });
+}
