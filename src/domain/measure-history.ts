@@ -223,12 +223,15 @@ export class MeasureHistory {
   }
 
   /**
-   * Each exemption's successive states in valid time: granted, then amended or
-   * revoked (undefined) by each change in valid-time order. Computed once.
+   * Each grant's successive states in valid time: granted, then amended or
+   * revoked (undefined) by each change to its exemption id, in valid-time
+   * order. Keyed by the grant's event: a retracted retraction can leave two
+   * standing grants of one id, and each then stands on its own. Computed once.
    */
   private exemptionTimelines(): Map<string, ExemptionStep[]> {
     if (this.exemptionSteps) return this.exemptionSteps;
     this.exemptionSteps = new Map();
+    const grantsById = new Map<string, ExemptionStep[][]>();
     for (const fact of this.facts) {
       if (fact.recorded.type !== 'ExemptionGranted') continue;
       const grant = fact.data as GrantExemptionPayload;
@@ -243,14 +246,16 @@ export class MeasureHistory {
         effectiveUntil: grant.effectiveUntil,
         basis: [fact],
       };
-      this.exemptionSteps.set(grant.exemptionId, [exemptionStep(-Infinity, exemption)]);
+      const steps = [exemptionStep(-Infinity, exemption)];
+      this.exemptionSteps.set(fact.recorded.eventId, steps);
+      grantsById.set(grant.exemptionId, [...(grantsById.get(grant.exemptionId) ?? []), steps]);
     }
     for (const fact of this.byValidTime) {
       if (fact.recorded.type !== 'ExemptionAmended' && fact.recorded.type !== 'ExemptionRevoked') continue;
-      const steps = this.exemptionSteps.get((fact.data as { exemptionId: string }).exemptionId);
-      const current = steps?.[steps.length - 1]!.exemption;
-      if (!steps || !current) continue;
-      steps.push(exemptionStep(fact.fromMs, fact.recorded.type === 'ExemptionRevoked' ? undefined : amended(current, fact)));
+      for (const steps of grantsById.get((fact.data as { exemptionId: string }).exemptionId) ?? []) {
+        const current = steps[steps.length - 1]!.exemption;
+        if (current) steps.push(exemptionStep(fact.fromMs, fact.recorded.type === 'ExemptionRevoked' ? undefined : amended(current, fact)));
+      }
     }
     return this.exemptionSteps;
   }

@@ -118,3 +118,16 @@ describe('record time: retractions and corrections', () => {
     expect(subjects()).toEqual(['first']);
   });
 });
+
+describe('two standing grants of one exemption id', () => {
+  it('each stands on its own when a retracted retraction brings the first back', () => {
+    const spec = new MeasureSpec().given(impose(), grant({ effectiveUntil: undefined }));
+    spec.given({ type: 'RetractEntry', measureId: 'm1', eventId: spec.eventId(1), reason: 'not issued' });
+    spec.given(grant({ effectiveUntil: '2019-06-01T00:00:00.000Z' }));
+    spec.given({ type: 'RetractEntry', measureId: 'm1', eventId: spec.eventId(2), reason: 'it was issued after all' });
+    const h = history(spec);
+    expect(h.exemptionsAt(at('2019-05-25')).map((e) => e.effectiveUntil)).toEqual([undefined, '2019-06-01T00:00:00.000Z']);
+    // the first grant has no end, so the exemption still applies after the second one's
+    expect(h.exemptionsAt(at('2019-07-01')).map((e) => e.exemptionId)).toEqual(['tgl']);
+  });
+});
