@@ -6,7 +6,6 @@
  *   npm run bench:queries            # 10k, 100k and 1M events
  *   npm run bench:queries -- --quick # 10k and 100k events
  */
-import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +18,7 @@ import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.j
 import { packageRoot } from '../src/package-root.js';
 import { buildReadModel } from '../src/queries/read-model.service.js';
 import { generateLedger, random, type LedgerShape } from './generate-ledger.js';
+import { percentile, round, writeStore } from './lib.js';
 
 const quick = process.argv.includes('--quick');
 const SIZES: (LedgerShape & { label: string })[] = [
@@ -30,10 +30,7 @@ const QUERIES = 20_000;
 const CATEGORIES = ['exports', 'exports/c3', 'exports/c3/y', 'services/finance', 'services/s2'];
 const DAY = 86_400_000;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-const ms = (x: number) => Number(x.toFixed(3));
+const ms = (x: number) => round(x);
 
 /**
  * Times a fixed sequence of queries. Run twice on one model: the first run
@@ -55,20 +52,6 @@ function timeQueries(model: LedgerReadModel, shape: LedgerShape, kind: 'state' |
   }
   samples.sort((a, b) => a - b);
   return { p50: ms(percentile(samples, 50)), p99: ms(percentile(samples, 99)) };
-}
-
-/** Writes the ledger into an embedded store file in bulk (a fixture, not the append path). */
-function writeStore(path: string, ledger: LogEvent[]): void {
-  new SqliteEventStore(path).close();
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  const insert = db.prepare('INSERT INTO events (position, event_id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-  db.transaction(() => {
-    for (const e of ledger) {
-      insert.run(e.position, e.eventId, e.streamId, e.revision, e.type, JSON.stringify(e.data), JSON.stringify({ actor: 'bench', recordedAt: e.recordedAt }), e.recordedAt);
-    }
-  })();
-  db.close();
 }
 
 function rssBytes(pid: number): number {

@@ -1,0 +1,289 @@
+/**
+ * regledger against its peers, side by side, in one run:
+ *   npm run bench             # full
+ *   npm run bench -- --quick  # under two minutes
+ * Prints a Markdown table and writes bench/results/latest.json. Each figure is
+ * the median of several runs with their range; generating data is not timed.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import { evolve, initialState, type LogEvent } from '../projections/ledger-read-model.js';
+import { checkCategory, subjectState } from '../projections/subject-queries.js';
+import type { LedgerCommand } from '../src/domain/messages.js';
+import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
+import { CommandExecutor } from '../src/ledger/command-executor.js';
+import { packageRoot } from '../src/package-root.js';
+import { buildReadModel } from '../src/queries/read-model.service.js';
+import { generateLedger, random, type LedgerShape } from './generate-ledger.js';
+import { latencySummary, machine, percentile, round, spread, writeStore, type Spread } from './lib.js';
+
+const run = promisify(execFile);
+const quick = process.argv.includes('--quick');
+const RUNS = 3;
+const APPENDS = quick ? 300 : 2000;
+const BULK = quick ? 10_000 : 100_000;
+const SIZES: (LedgerShape & { label: string; naiveQueries: number; peer: boolean })[] = [
+  { label: '10k', measures: 100, subjects: 500, eventsPerMeasure: 100, naiveQueries: 100, peer: true },
+  ...(quick ? [] : [{ label: '100k', measures: 1_000, subjects: 5_000, eventsPerMeasure: 100, naiveQueries: 20, peer: true }]),
+  ...(quick ? [] : [{ label: '1M', measures: 10_000, subjects: 50_000, eventsPerMeasure: 100, naiveQueries: 3, peer: false }]),
+];
+const ROOT = packageRoot();
+const PEERS = join(ROOT, 'bench', 'peers');
+const work = mkdtempSync(join(tmpdir(), 'regledger-bench-'));
+
+interface Row {
+  section: string;
+  workload: string;
+  unit: string;
+  regledger: Spread;
+  against: string;
+  other?: Spread;
+  /** regledger / other, where higher is better for regledger when the unit is a rate. */
+  ratio?: number;
+}
+const rows: Row[] = [];
+
+function addRow(section: string, workload: string, unit: string, regledger: number[], against: string, other?: number[]) {
+  const r = spread(regledger);
+  const o = other && spread(other);
+  rows.push({ section, workload, unit, regledger: r, against, ...(o ? { other: o, ratio: round(r.median / o.median, 2) } : {}) });
+  console.error(`${section} / ${workload}: ${r.median} ${unit}${o ? ` vs ${against} ${o.median} (×${round(r.median / o.median, 2)})` : ''}`);
+}
+
+async function times<T>(n: number, f: (i: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  for (let i = 0; i < n; i++) results.push(await f(i));
+  return results;
+}
+
+function ensurePeers(): Promise<unknown> {
+  if (existsSync(join(PEERS, 'node_modules', '@event-driven-io', 'emmett-sqlite'))) return Promise.resolve();
+  console.error('installing the peers in bench/peers (npm ci --legacy-peer-deps)…');
+  return run('npm', ['ci', '--legacy-peer-deps', '--no-audit', '--no-fund'], { cwd: PEERS });
+}
+
+async function peer(workload: string, n: number, ledgerFile?: string) {
+  const { stdout } = await run(process.execPath, [join(PEERS, 'emmett.mjs'), workload, String(n), ...(ledgerFile ? [ledgerFile] : [])], { maxBuffer: 1 << 26 });
+  return JSON.parse(stdout) as { eventsPerSecond: number; p50: number; p99: number };
+}
+
+const addition = (i: number) => ({ eventId: randomUUID(), type: 'SubjectsAdded', data: { measureId: `m${i % 100}`, subjects: [`s${i}`], effectiveFrom: '2019-01-01T00:00:00.000Z' }, metadata: {} });
+
+/** Store-level single-event appends, the workload Emmett runs too. */
+async function storeAppends(workers: number) {
+  const dir = mkdtempSync(join(work, 'appends-'));
+  const store = new SqliteEventStore(join(dir, 'ledger.db'));
+  const revisions = new Map<string, bigint>();
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async (_, w) => {
+      for (let i = w; i < APPENDS; i += workers) {
+        const stream = `measure-w${w}-${Math.floor(i / (10 * workers))}`;
+        const expected = revisions.get(stream);
+        const t0 = performance.now();
+        const result = await store.append(stream, [addition(i)], expected === undefined ? 'no_stream' : expected);
+        latencies.push(performance.now() - t0);
+        revisions.set(stream, result.nextExpectedRevision);
+      }
+    }),
+  );
+  const summary = latencySummary(latencies, (performance.now() - started) / 1000);
+  await store.close();
+  return summary;
+}
+
+const imposition = (measureId: string): LedgerCommand => ({ type: 'ImposeRestriction', measureId, title: 't', jurisdiction: 'US', authority: 'BIS', subjects: ['s0'], categories: ['exports'], effectiveFrom: '2019-01-01T00:00:00.000Z' });
+
+/** Whole commands in process: load the measure, decide, append. */
+async function commandAppends(workers: number) {
+  const dir = mkdtempSync(join(work, 'commands-'));
+  const store = new SqliteEventStore(join(dir, 'ledger.db'));
+  const executor = new CommandExecutor(store);
+  const measures = Math.ceil(APPENDS / 10);
+  for (let m = 0; m < measures; m++) await executor.execute({ command: imposition(`m${m}`) }, { actor: 'bench' });
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async (_, w) => {
+      for (let i = w; i < APPENDS; i += workers) {
+        const t0 = performance.now();
+        await executor.execute({ command: { type: 'AddSubjects', measureId: `m${i % measures}`, subjects: [`s${i}`], effectiveFrom: '2019-01-01T00:00:00.000Z' } }, { actor: 'bench' });
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const summary = latencySummary(latencies, (performance.now() - started) / 1000);
+  await store.close();
+  return summary;
+}
+
+async function httpAppends(workers: number) {
+  const key = 'bench-writer-key';
+  const dir = mkdtempSync(join(work, 'http-'));
+  const env = { ...process.env, LEDGER_DATA_DIR: dir, LEDGER_DEMO: 'off', PORT: '0', LEDGER_API_KEYS: `bench:writer:${createHash('sha256').update(key).digest('hex')}` };
+  const server = spawn(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let url = '';
+  for await (const line of createInterface({ input: server.stdout! })) {
+    url = /listening on (\S+)/.exec(line)?.[1] ?? '';
+    if (url) break;
+  }
+  server.stdout!.resume();
+  const post = async (command: object) => {
+    const response = await fetch(`${url}/v1/commands`, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify(command) });
+    await response.arrayBuffer();
+    if (response.status !== 201) throw new Error(`HTTP ${response.status}`);
+  };
+  const measures = Math.ceil(APPENDS / 10);
+  for (let m = 0; m < measures; m++) await post(imposition(`m${m}`));
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async (_, w) => {
+      for (let i = w; i < APPENDS; i += workers) {
+        const t0 = performance.now();
+        await post({ type: 'AddSubjects', measureId: `m${i % measures}`, subjects: [`s${i}`], effectiveFrom: '2019-01-01' });
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  server.kill();
+  return latencySummary(latencies, (performance.now() - started) / 1000);
+}
+
+async function bulkLoad(ledger: LogEvent[]) {
+  const dir = mkdtempSync(join(work, 'bulk-'));
+  const store = new SqliteEventStore(join(dir, 'ledger.db'));
+  const revisions = new Map<string, bigint>();
+  const latencies: number[] = [];
+  const started = performance.now();
+  for (const e of ledger) {
+    const expected = revisions.get(e.streamId);
+    const t0 = performance.now();
+    const result = await store.append(e.streamId, [{ eventId: e.eventId, type: e.type, data: e.data, metadata: {} }], expected === undefined ? 'no_stream' : expected);
+    latencies.push(performance.now() - t0);
+    revisions.set(e.streamId, result.nextExpectedRevision);
+  }
+  const summary = latencySummary(latencies, (performance.now() - started) / 1000);
+  await store.close();
+  return summary;
+}
+
+function queryLatencies(ledger: LogEvent[], shape: LedgerShape, count: number, naive: boolean) {
+  const model = naive ? undefined : ledger.reduce(evolve, initialState());
+  const rnd = random(5);
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const subject = `s${Math.floor(rnd() * shape.subjects)}`;
+    const at = Date.UTC(2015, 0, 1) + Math.floor(rnd() * 4000) * 86_400_000;
+    const t0 = performance.now();
+    // The naive fold: the whole log folded afresh for each question, as the test oracle does.
+    const m = model ?? ledger.reduce(evolve, initialState());
+    const k = { at, asOfPosition: m.position };
+    if (i % 2) subjectState(m, subject, k);
+    else checkCategory(m, subject, 'exports/c3', k);
+    samples.push(performance.now() - t0);
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: round(percentile(samples, 50)), p99: round(percentile(samples, 99)) };
+}
+
+async function main() {
+  await ensurePeers();
+  const seq = await times(RUNS, () => storeAppends(1));
+  const seqPeer = await times(RUNS, () => peer('sequential', APPENDS));
+  addRow('appends', `sequential single-event appends (${APPENDS})`, 'events/s', seq.map((r) => r.eventsPerSecond), 'Emmett SQLite', seqPeer.map((r) => r.eventsPerSecond));
+  addRow('appends', 'sequential: p99 latency', 'ms', seq.map((r) => r.p99), 'Emmett SQLite', seqPeer.map((r) => r.p99));
+  const conc = await times(RUNS, () => storeAppends(16));
+  const concPeer = await times(RUNS, () => peer('concurrent16', APPENDS));
+  addRow('appends', '16 concurrent writers', 'events/s', conc.map((r) => r.eventsPerSecond), 'Emmett SQLite', concPeer.map((r) => r.eventsPerSecond));
+  addRow('appends', '16 concurrent: p99 latency', 'ms', conc.map((r) => r.p99), 'Emmett SQLite', concPeer.map((r) => r.p99));
+
+  const commands = await times(RUNS, () => commandAppends(1));
+  addRow('appends', 'whole commands in process (load, decide, append), sequential', 'events/s', commands.map((r) => r.eventsPerSecond), 'store appends (above)', seq.map((r) => r.eventsPerSecond));
+  const commands16 = await times(RUNS, () => commandAppends(16));
+  addRow('appends', 'whole commands in process, 16 concurrent', 'events/s', commands16.map((r) => r.eventsPerSecond), 'store appends (above)', conc.map((r) => r.eventsPerSecond));
+  const http = await times(RUNS, () => httpAppends(1));
+  addRow('appends', 'commands over HTTP, sequential', 'events/s', http.map((r) => r.eventsPerSecond), 'commands in process', commands.map((r) => r.eventsPerSecond));
+  addRow('appends', 'commands over HTTP, sequential: p99', 'ms', http.map((r) => r.p99), 'commands in process', commands.map((r) => r.p99));
+  const http16 = await times(RUNS, () => httpAppends(16));
+  addRow('appends', 'commands over HTTP, 16 concurrent', 'events/s', http16.map((r) => r.eventsPerSecond), 'commands in process', commands16.map((r) => r.eventsPerSecond));
+
+  const bulkLedger = generateLedger({ measures: BULK / 100, subjects: BULK / 20, eventsPerMeasure: 100 }, 3);
+  const bulkFile = join(work, 'bulk.json');
+  writeFileSync(bulkFile, JSON.stringify(bulkLedger, (_, v) => (typeof v === 'bigint' ? v.toString() : v)));
+  const bulk = await times(RUNS, () => bulkLoad(bulkLedger));
+  const bulkPeer = await times(RUNS, () => peer('bulk', BULK, bulkFile));
+  addRow('appends', `bulk load of a demo-shaped history (${BULK.toLocaleString('en')} events)`, 'events/s', bulk.map((r) => r.eventsPerSecond), 'Emmett SQLite', bulkPeer.map((r) => r.eventsPerSecond));
+
+  const growth: Record<string, number[]> = { regledger: [], naive: [], emmett: [] };
+  for (const shape of SIZES) {
+    const ledger = generateLedger(shape);
+    const fast = await times(RUNS, async () => queryLatencies(ledger, shape, 5000, false));
+    const naive = await times(1, async () => queryLatencies(ledger, shape, shape.naiveQueries, true));
+    addRow('queries', `state/check at ${shape.label} events: p50`, 'ms', fast.map((r) => r.p50), 'naive fold of the log', naive.map((r) => r.p50));
+    addRow('queries', `state/check at ${shape.label} events: p99`, 'ms', fast.map((r) => r.p99), 'naive fold of the log', naive.map((r) => r.p99));
+    growth.regledger!.push(spread(fast.map((r) => r.p50)).median);
+    growth.naive!.push(naive[0]!.p50);
+    if (shape.peer) {
+      const file = join(work, `ledger-${shape.label}.json`);
+      writeFileSync(file, JSON.stringify(ledger, (_, v) => (typeof v === 'bigint' ? v.toString() : v)));
+      const emmett = await peer('aggregate', 1000, file);
+      addRow('queries', `one measure as of a version at ${shape.label} events: p50`, 'ms', fast.map((r) => r.p50), "Emmett's aggregateStream", [emmett.p50]);
+      growth.emmett!.push(emmett.p50);
+    }
+    const dir = mkdtempSync(join(work, 'rebuild-'));
+    writeStore(join(dir, 'ledger.db'), ledger);
+    const rebuilds = await times(shape.label === '1M' ? 1 : RUNS, async () => {
+      const store = new SqliteEventStore(join(dir, 'ledger.db'));
+      const { stats } = await buildReadModel(store);
+      await store.close();
+      return stats.eventsPerSecond;
+    });
+    addRow('rebuild', `read model from SQLite, ${shape.label} events`, 'events/s', rebuilds, 'in-memory fold (no store)', [Math.round(ledger.length / ((() => { const t0 = performance.now(); ledger.reduce(evolve, initialState()); return performance.now() - t0; })() / 1000))]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  await run('node', [join(ROOT, 'dist/bench/changes.js'), ...(quick ? ['--quick'] : [])], { cwd: ROOT, maxBuffer: 1 << 24 });
+  const changes = JSON.parse(readFileSync(join(ROOT, 'bench/results/changes.json'), 'utf8')) as { p50: number; p99: number; subscribers: number };
+  addRow('changes', `append → delivery, ${changes.subscribers} SSE subscribers: p50`, 'ms', [changes.p50], 'p99 aim', [50]);
+  addRow('changes', `append → delivery, ${changes.subscribers} SSE subscribers: p99`, 'ms', [changes.p99], 'p99 aim', [50]);
+
+  const ratio = (xs: number[]) => (xs.length > 1 ? round(xs[xs.length - 1]! / xs[0]!, 2) : undefined);
+  const result = {
+    date: new Date().toISOString(),
+    machine: machine(),
+    quick,
+    durability: 'regledger: SQLite WAL, synchronous=FULL, one connection; Emmett: SQLite WAL, synchronous=FULL, one shared connection (sqlite3 5.1.7)',
+    datasets: 'bench/generate-ledger.ts: 100 events per measure, subjects in ~3 measures each; append workloads: SubjectsAdded events on 10-event streams',
+    runs: RUNS,
+    rows,
+    queryP50Growth: { regledger: ratio(growth.regledger!), naiveFold: ratio(growth.naive!), emmettAggregateStream: ratio(growth.emmett!) },
+  };
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), JSON.stringify(result, null, 2));
+  const cell = (s?: Spread) => (s ? `${s.median} (${s.min}–${s.max})` : '—');
+  console.log(
+    [
+      `regledger benchmarks, ${result.date.slice(0, 10)}, ${result.machine}${quick ? ', --quick' : ''}.`,
+      `Durability: ${result.durability}. Data: ${result.datasets}. Median of ${RUNS} runs (range in brackets) unless a cell has no range.`,
+      '',
+      '| section | workload | unit | regledger | against | their figure | ratio |',
+      '|---|---|---|---|---|---|---|',
+      ...rows.map((r) => `| ${r.section} | ${r.workload} | ${r.unit} | ${cell(r.regledger)} | ${r.against} | ${cell(r.other)} | ${r.ratio ?? '—'} |`),
+      '',
+      `Query p50 growth ${SIZES[0]!.label} → ${SIZES[SIZES.length - 1]!.label}: regledger ×${result.queryP50Growth.regledger ?? '—'}, naive fold ×${result.queryP50Growth.naiveFold ?? '—'}, Emmett aggregateStream ×${result.queryP50Growth.emmettAggregateStream ?? '—'} (up to ${SIZES.filter((s) => s.peer).at(-1)!.label}).`,
+    ].join('\n'),
+  );
+}
+
+try {
+  await main();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
