@@ -5,14 +5,13 @@
  *   npm run bench:changes            # 1,000 appends
  *   npm run bench:changes -- --quick # 200 appends
  */
-import { spawn } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { packageRoot } from '../src/package-root.js';
+import { machine, startServer } from './lib.js';
 
 const quick = process.argv.includes('--quick');
 const SUBSCRIBERS = 100;
@@ -43,17 +42,8 @@ function subscribe(url: string, onEvent: (position: number, at: number) => void)
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'regledger-bench-changes-'));
-  const env = { ...process.env, LEDGER_DATA_DIR: dir, LEDGER_DEMO: 'off', PORT: '0', LEDGER_API_KEYS: `bench:writer:${createHash('sha256').update(KEY).digest('hex')}` };
-  const server = spawn(process.execPath, [join(packageRoot(), 'dist/src/cli/main.js'), 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  let url = '';
-  for await (const line of createInterface({ input: server.stdout! })) {
-    const match = /listening on (\S+)/.exec(line);
-    if (match) {
-      url = match[1]!;
-      server.stdout!.resume();
-      break;
-    }
-  }
+  const server = await startServer(dir, { name: 'bench', role: 'writer', value: KEY });
+  const url = server.url;
   const sentAt = new Map<number, number>();
   const latencies: number[] = [];
   let delivered = 0;
@@ -81,16 +71,15 @@ async function main() {
   const expected = (APPENDS + 1) * SUBSCRIBERS;
   for (let i = 0; i < 100 && delivered < expected; i++) await new Promise((r) => setTimeout(r, 100));
   closers.forEach((close) => close());
-  server.kill();
+  server.child.kill();
   rmSync(dir, { recursive: true, force: true });
 
   latencies.sort((a, b) => a - b);
   const at = (p: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(2));
-  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  const result = { machine, date: new Date().toISOString(), subscribers: SUBSCRIBERS, appends: APPENDS, deliveries: latencies.length, lost: expected - delivered, p50: at(50), p99: at(99), max: at(100) };
+  const result = { machine: machine(), date: new Date().toISOString(), subscribers: SUBSCRIBERS, appends: APPENDS, deliveries: latencies.length, lost: expected - delivered, p50: at(50), p99: at(99), max: at(100) };
   console.log(
     [
-      `Change feed, ${result.date.slice(0, 10)}, ${machine}: ${APPENDS} single-event commands over HTTP, one every ~5 ms, ${SUBSCRIBERS} SSE subscribers on /v1/changes, server in its own process.`,
+      `Change feed, ${result.date.slice(0, 10)}, ${result.machine}: ${APPENDS} single-event commands over HTTP, one every ~5 ms, ${SUBSCRIBERS} SSE subscribers on /v1/changes, server in its own process.`,
       '',
       '| subscribers | deliveries | send → delivery p50 ms | p99 ms | max ms |',
       '|---|---|---|---|---|',

@@ -1,8 +1,13 @@
 /** Shared pieces of the benchmarks: percentiles, medians with spread, the machine, store fixtures. */
 import Database from 'better-sqlite3';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { LogEvent } from '../projections/ledger-read-model.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
+import { packageRoot } from '../src/package-root.js';
 
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -43,4 +48,51 @@ export function writeStore(path: string, ledger: LogEvent[]): void {
     }
   })();
   db.close();
+}
+
+/** Runs `count` operations split over `workers` concurrent loops, timing each. */
+export async function timedWorkers(workers: number, count: number, operation: (i: number) => Promise<unknown>) {
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async (_, w) => {
+      for (let i = w; i < count; i += workers) {
+        const t0 = performance.now();
+        await operation(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return latencySummary(latencies, (performance.now() - started) / 1000);
+}
+
+export interface BenchServer {
+  url: string;
+  child: ChildProcess;
+}
+
+/**
+ * Starts `regledger serve` in its own process on a data directory, with one
+ * API key, and resolves once it listens and its read model has caught up.
+ */
+export async function startServer(dataDir: string, key: { name: string; role: 'reader' | 'writer' | 'admin'; value: string }): Promise<BenchServer> {
+  const env = {
+    ...process.env,
+    LEDGER_DATA_DIR: dataDir,
+    LEDGER_DEMO: 'off',
+    PORT: '0',
+    LEDGER_API_KEYS: `${key.name}:${key.role}:${createHash('sha256').update(key.value).digest('hex')}`,
+  };
+  const child = spawn(process.execPath, [join(packageRoot(), 'dist/src/cli/main.js'), 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  for await (const line of createInterface({ input: child.stdout! })) {
+    const url = /listening on (\S+)/.exec(line)?.[1];
+    if (!url) continue;
+    child.stdout!.resume();
+    for (;;) {
+      const health = (await (await fetch(`${url}/health`)).json()) as { status: string };
+      if (health.status === 'ok') return { url, child };
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  throw new Error('the server exited before it listened');
 }

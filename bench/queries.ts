@@ -6,19 +6,16 @@
  *   npm run bench:queries            # 10k, 100k and 1M events
  *   npm run bench:queries -- --quick # 10k and 100k events
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { evolve, initialState, type LedgerReadModel, type LogEvent } from '../projections/ledger-read-model.js';
+import { evolve, initialState, type LedgerReadModel } from '../projections/ledger-read-model.js';
 import { checkCategory, subjectState } from '../projections/subject-queries.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { packageRoot } from '../src/package-root.js';
 import { buildReadModel } from '../src/queries/read-model.service.js';
 import { generateLedger, random, type LedgerShape } from './generate-ledger.js';
-import { percentile, round, writeStore } from './lib.js';
+import { percentile, round, startServer, writeStore } from './lib.js';
 
 const quick = process.argv.includes('--quick');
 const SIZES: (LedgerShape & { label: string })[] = [
@@ -59,24 +56,6 @@ function rssBytes(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
 }
 
-async function startServer(dataDir: string, key: string): Promise<{ child: ChildProcess; url: string }> {
-  const env = { ...process.env, LEDGER_DATA_DIR: dataDir, LEDGER_DEMO: 'off', PORT: '0', LEDGER_API_KEYS: `bench:reader:${createHash('sha256').update(key).digest('hex')}` };
-  const child = spawn(process.execPath, [join(packageRoot(), 'dist/src/cli/main.js'), 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  for await (const line of createInterface({ input: child.stdout! })) {
-    const match = /listening on (\S+)/.exec(line);
-    if (match) {
-      child.stdout!.resume();
-      const url = match[1]!;
-      for (;;) {
-        const health = (await (await fetch(`${url}/health`)).json()) as { status: string };
-        if (health.status === 'ok') return { child, url };
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-  }
-  throw new Error('the server did not start');
-}
-
 async function httpLoad(url: string, key: string, shape: LedgerShape, clients: number, perClient: number) {
   const rnd = random(11);
   const samples: number[] = [];
@@ -107,7 +86,7 @@ async function main() {
   const workDir = mkdtempSync(join(tmpdir(), 'regledger-bench-'));
   try {
     const emptyDir = join(workDir, 'empty');
-    const baseline = await startServer(emptyDir, key);
+    const baseline = await startServer(emptyDir, { name: 'bench', role: 'reader', value: key });
     const baselineRss = rssBytes(baseline.child.pid!);
     baseline.child.kill();
 
@@ -136,7 +115,7 @@ async function main() {
       row.rebuild = (await buildReadModel(store)).stats;
       await store.close();
 
-      const server = await startServer(dataDir, key);
+      const server = await startServer(dataDir, { name: 'bench', role: 'reader', value: key });
       const rss = rssBytes(server.child.pid!);
       row.serverRssMiB = Math.round(rss / 2 ** 20);
       row.serverRssBytesPerEvent = Math.round((rss - baselineRss) / ledger.length);

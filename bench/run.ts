@@ -5,12 +5,11 @@
  * Prints a Markdown table and writes bench/results/latest.json. Each figure is
  * the median of several runs with their range; generating data is not timed.
  */
-import { execFile, spawn } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { evolve, initialState, type LogEvent } from '../projections/ledger-read-model.js';
 import { checkCategory, subjectState } from '../projections/subject-queries.js';
@@ -20,7 +19,7 @@ import { CommandExecutor } from '../src/ledger/command-executor.js';
 import { packageRoot } from '../src/package-root.js';
 import { buildReadModel } from '../src/queries/read-model.service.js';
 import { generateLedger, random, type LedgerShape } from './generate-ledger.js';
-import { latencySummary, machine, percentile, round, spread, writeStore, type Spread } from './lib.js';
+import { latencySummary, machine, percentile, round, spread, startServer, timedWorkers, writeStore, type Spread } from './lib.js';
 
 const run = promisify(execFile);
 const quick = process.argv.includes('--quick');
@@ -77,24 +76,14 @@ const addition = (i: number) => ({ eventId: randomUUID(), type: 'SubjectsAdded',
 
 /** Store-level single-event appends, the workload Emmett runs too. */
 async function storeAppends(workers: number) {
-  const dir = mkdtempSync(join(work, 'appends-'));
-  const store = new SqliteEventStore(join(dir, 'ledger.db'));
+  const store = new SqliteEventStore(join(mkdtempSync(join(work, 'appends-')), 'ledger.db'));
   const revisions = new Map<string, bigint>();
-  const latencies: number[] = [];
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: workers }, async (_, w) => {
-      for (let i = w; i < APPENDS; i += workers) {
-        const stream = `measure-w${w}-${Math.floor(i / (10 * workers))}`;
-        const expected = revisions.get(stream);
-        const t0 = performance.now();
-        const result = await store.append(stream, [addition(i)], expected === undefined ? 'no_stream' : expected);
-        latencies.push(performance.now() - t0);
-        revisions.set(stream, result.nextExpectedRevision);
-      }
-    }),
-  );
-  const summary = latencySummary(latencies, (performance.now() - started) / 1000);
+  const summary = await timedWorkers(workers, APPENDS, async (i) => {
+    const stream = `measure-w${i % workers}-${Math.floor(i / (10 * workers))}`;
+    const expected = revisions.get(stream);
+    const result = await store.append(stream, [addition(i)], expected === undefined ? 'no_stream' : expected);
+    revisions.set(stream, result.nextExpectedRevision);
+  });
   await store.close();
   return summary;
 }
@@ -103,58 +92,30 @@ const imposition = (measureId: string): LedgerCommand => ({ type: 'ImposeRestric
 
 /** Whole commands in process: load the measure, decide, append. */
 async function commandAppends(workers: number) {
-  const dir = mkdtempSync(join(work, 'commands-'));
-  const store = new SqliteEventStore(join(dir, 'ledger.db'));
+  const store = new SqliteEventStore(join(mkdtempSync(join(work, 'commands-')), 'ledger.db'));
   const executor = new CommandExecutor(store);
   const measures = Math.ceil(APPENDS / 10);
   for (let m = 0; m < measures; m++) await executor.execute({ command: imposition(`m${m}`) }, { actor: 'bench' });
-  const latencies: number[] = [];
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: workers }, async (_, w) => {
-      for (let i = w; i < APPENDS; i += workers) {
-        const t0 = performance.now();
-        await executor.execute({ command: { type: 'AddSubjects', measureId: `m${i % measures}`, subjects: [`s${i}`], effectiveFrom: '2019-01-01T00:00:00.000Z' } }, { actor: 'bench' });
-        latencies.push(performance.now() - t0);
-      }
-    }),
+  const summary = await timedWorkers(workers, APPENDS, (i) =>
+    executor.execute({ command: { type: 'AddSubjects', measureId: `m${i % measures}`, subjects: [`s${i}`], effectiveFrom: '2019-01-01T00:00:00.000Z' } }, { actor: 'bench' }),
   );
-  const summary = latencySummary(latencies, (performance.now() - started) / 1000);
   await store.close();
   return summary;
 }
 
 async function httpAppends(workers: number) {
-  const key = 'bench-writer-key';
-  const dir = mkdtempSync(join(work, 'http-'));
-  const env = { ...process.env, LEDGER_DATA_DIR: dir, LEDGER_DEMO: 'off', PORT: '0', LEDGER_API_KEYS: `bench:writer:${createHash('sha256').update(key).digest('hex')}` };
-  const server = spawn(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  let url = '';
-  for await (const line of createInterface({ input: server.stdout! })) {
-    url = /listening on (\S+)/.exec(line)?.[1] ?? '';
-    if (url) break;
-  }
-  server.stdout!.resume();
+  const key = { name: 'bench', role: 'writer' as const, value: 'bench-writer-key' };
+  const server = await startServer(mkdtempSync(join(work, 'http-')), key);
   const post = async (command: object) => {
-    const response = await fetch(`${url}/v1/commands`, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify(command) });
+    const response = await fetch(`${server.url}/v1/commands`, { method: 'POST', headers: { Authorization: `Bearer ${key.value}`, 'Content-Type': 'application/json' }, body: JSON.stringify(command) });
     await response.arrayBuffer();
     if (response.status !== 201) throw new Error(`HTTP ${response.status}`);
   };
   const measures = Math.ceil(APPENDS / 10);
   for (let m = 0; m < measures; m++) await post(imposition(`m${m}`));
-  const latencies: number[] = [];
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: workers }, async (_, w) => {
-      for (let i = w; i < APPENDS; i += workers) {
-        const t0 = performance.now();
-        await post({ type: 'AddSubjects', measureId: `m${i % measures}`, subjects: [`s${i}`], effectiveFrom: '2019-01-01' });
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  server.kill();
-  return latencySummary(latencies, (performance.now() - started) / 1000);
+  const summary = await timedWorkers(workers, APPENDS, (i) => post({ type: 'AddSubjects', measureId: `m${i % measures}`, subjects: [`s${i}`], effectiveFrom: '2019-01-01' }));
+  server.child.kill();
+  return summary;
 }
 
 async function bulkLoad(ledger: LogEvent[]) {
