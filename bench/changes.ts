@@ -11,7 +11,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../src/package-root.js';
-import { machine, startServer } from './lib.js';
+import { httpRequest, machine, startServer } from './lib.js';
 
 const quick = process.argv.includes('--quick');
 const SUBSCRIBERS = 100;
@@ -58,7 +58,7 @@ async function main() {
   );
   await new Promise((r) => setTimeout(r, 500));
   const post = (body: object) =>
-    fetch(`${url}/v1/commands`, { method: 'POST', headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    httpRequest(`${url}/v1/commands`, { method: 'POST', headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   const first = await post({ type: 'ImposeRestriction', measureId: 'bench', title: 't', jurisdiction: 'US', authority: 'BIS', subjects: ['s0'], categories: ['exports'], effectiveFrom: '2019-01-01' });
   if (first.status !== 201) throw new Error(`HTTP ${first.status}`);
   for (let i = 1; i <= APPENDS; i++) {

@@ -15,7 +15,7 @@ import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.j
 import { packageRoot } from '../src/package-root.js';
 import { buildReadModel } from '../src/queries/read-model.service.js';
 import { generateLedger, random, type LedgerShape } from './generate-ledger.js';
-import { percentile, round, startServer, writeStore } from './lib.js';
+import { httpRequest, percentile, round, startServer, writeStore } from './lib.js';
 
 const quick = process.argv.includes('--quick');
 const SIZES: (LedgerShape & { label: string })[] = [
@@ -68,8 +68,7 @@ async function httpLoad(url: string, key: string, shape: LedgerShape, clients: n
         const at = new Date(Date.UTC(2015, 0, 1) + Math.floor(rnd() * 4000) * DAY).toISOString().slice(0, 10);
         const path = i % 2 ? `state?at=${at}` : `check?category=exports/c3&at=${at}`;
         const t0 = performance.now();
-        const response = await fetch(`${url}/v1/subjects/${subject}/${path}`, { headers });
-        await response.arrayBuffer();
+        const response = await httpRequest(`${url}/v1/subjects/${subject}/${path}`, { headers });
         if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
         samples.push(performance.now() - t0);
       }

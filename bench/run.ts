@@ -19,7 +19,7 @@ import { CommandExecutor } from '../src/ledger/command-executor.js';
 import { packageRoot } from '../src/package-root.js';
 import { buildReadModel } from '../src/queries/read-model.service.js';
 import { generateLedger, random, type LedgerShape } from './generate-ledger.js';
-import { latencySummary, machine, percentile, round, spread, startServer, timedWorkers, writeStore, type Spread } from './lib.js';
+import { httpRequest, latencySummary, machine, percentile, round, spread, startServer, timedWorkers, writeStore, type Spread } from './lib.js';
 
 const run = promisify(execFile);
 const quick = process.argv.includes('--quick');
@@ -107,8 +107,7 @@ async function httpAppends(workers: number) {
   const key = { name: 'bench', role: 'writer' as const, value: 'bench-writer-key' };
   const server = await startServer(mkdtempSync(join(work, 'http-')), key);
   const post = async (command: object) => {
-    const response = await fetch(`${server.url}/v1/commands`, { method: 'POST', headers: { Authorization: `Bearer ${key.value}`, 'Content-Type': 'application/json' }, body: JSON.stringify(command) });
-    await response.arrayBuffer();
+    const response = await httpRequest(`${server.url}/v1/commands`, { method: 'POST', headers: { Authorization: `Bearer ${key.value}`, 'Content-Type': 'application/json' }, body: JSON.stringify(command) });
     if (response.status !== 201) throw new Error(`HTTP ${response.status}`);
   };
   const measures = Math.ceil(APPENDS / 10);
