@@ -4,15 +4,14 @@
  * HTTP for the CLI.
  */
 import 'reflect-metadata';
-import { Logger, type INestApplication, type INestApplicationContext, type LogLevel } from '@nestjs/common';
+import type { INestApplication, INestApplicationContext, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from './app.module.js';
-import { ApiKeys, generatedAdminKey } from './auth/api-keys.js';
+import { ApiKeys, generatedAdminKey, sha256Hex } from './auth/api-keys.js';
 import type { ConfiguredKey, LedgerConfig } from './config.js';
-import { sha256Hex } from './auth/api-keys.js';
 import type { EventStore } from './event-store/event-store.js';
 import { SqliteEventStore } from './event-store/sqlite/sqlite-event-store.js';
 import { bodyParsers, ErrorFilter } from './http/error-response.js';
@@ -70,4 +69,3 @@ export async function createCliContext(store: EventStore): Promise<INestApplicat
   return NestFactory.createApplicationContext(AppModule.register({ store, apiKeys: new ApiKeys([]), followLog: false }), { logger: ['error'] });
 }
 
-export const logger = new Logger('regledger');

@@ -97,7 +97,3 @@ export class DuplicateEventIdError extends Error {
     this.name = 'DuplicateEventIdError';
   }
 }
-
-export function describeRevision(revision: ExpectedRevision): string {
-  return typeof revision === 'bigint' ? revision.toString() : revision;
-}
