@@ -57,11 +57,14 @@ export function toCloudEvent(event: LogEvent): LedgerCloudEvent {
  * measures that had named the subject by the event's position, so a replay
  * and a live feed deliver the same events. The model must have folded the event.
  */
-export function matchesFilter(model: LedgerReadModel, event: LogEvent, filter: ChangeFilter): boolean {
+export function matchesFilter(model: LedgerReadModel | undefined, event: LogEvent, filter: ChangeFilter): boolean {
   if (!event.streamId.startsWith('measure-')) return false;
   const measureId = measureIdOf(event);
   if (filter.types?.length && !filter.types.includes(event.type)) return false;
   if (filter.measures?.length && !filter.measures.includes(measureId)) return false;
-  if (filter.subjects?.length && !filter.subjects.some((s) => measureNamedSubjectBy(model, s, measureId, event.position))) return false;
+  if (filter.subjects?.length) {
+    if (!model) throw new Error('a subject filter needs the read model');
+    if (!filter.subjects.some((s) => measureNamedSubjectBy(model, s, measureId, event.position))) return false;
+  }
   return true;
 }

@@ -4,7 +4,7 @@
  * known at `asOfPosition`. Every element names its basis.
  */
 import { CategorySet } from '../src/domain/categories.js';
-import { basisOf, MeasureHistory, type BasisEntry, type ExemptionAt, type StandingFact } from '../src/domain/measure-history.js';
+import { basisOf, comparePositions, MeasureHistory, type BasisEntry, type ExemptionAt, type StandingFact } from '../src/domain/measure-history.js';
 import { toMillis } from '../src/domain/time.js';
 import { measuresOfSubject, type LedgerReadModel } from './ledger-read-model.js';
 
@@ -179,7 +179,7 @@ export function checkCategory(model: LedgerReadModel, subjectId: string, categor
     measures,
     exemptions,
     pending,
-    basis: [...basis.values()].sort((a, b) => a.position.length - b.position.length || (a.position < b.position ? -1 : 1)),
+    basis: [...basis.values()].sort((a, b) => comparePositions(a.position, b.position)),
   };
 }
 

@@ -49,7 +49,7 @@ export class ChangeFeedService {
       for await (const event of subscription) {
         // Subject filters read the model, which must have folded the event.
         const model = filter.subjects?.length ? await this.readModel.reach(event.position) : undefined;
-        if (model ? matchesFilter(model, event, filter) : matchesFilter(EMPTY_MODEL, event, filter)) {
+        if (matchesFilter(model, event, filter)) {
           yield { position: event.position, event: toCloudEvent(event) };
         }
       }
@@ -71,9 +71,6 @@ export class ChangeFeedService {
     return fromFeed((signal) => this.effectiveChanges({ ...options, signal }));
   }
 }
-
-/** Filters without subjects never read the model. */
-const EMPTY_MODEL = { position: 0n, eventCount: 0, measures: new Map(), subjects: new Map(), recordTimes: [], firstPositions: [], lastPositions: [] };
 
 /** An Observable over a feed: unsubscribing aborts the feed. */
 function fromFeed<T>(open: (signal: AbortSignal) => AsyncGenerator<T>): Observable<T> {
