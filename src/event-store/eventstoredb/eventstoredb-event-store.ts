@@ -1,0 +1,231 @@
+/**
+ * The event store port on EventStoreDB (`@eventstore/db-client`), for
+ * deployments that outgrow one machine. The ledger's streams are those named
+ * with its prefix (`measure-…`); `$all` also holds the server's own streams,
+ * which reads and subscriptions leave out.
+ *
+ * Positions: an event's commit position in `$all` (equal to its prepare
+ * position for the events the ledger writes), a bigint the ledger compares and
+ * resumes from. Record time: the server's `created` stamp, so no client clock
+ * decides it; the read model treats a stamp older than its predecessor as
+ * recorded with it.
+ */
+import {
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  NotLeaderError,
+  START,
+  StreamNotFoundError,
+  UnavailableError,
+  WrongExpectedVersionError,
+  jsonEvent,
+  type AllStreamResolvedEvent,
+  type AppendExpectedRevision,
+  type JSONRecordedEvent,
+  type Position,
+  type ResolvedEvent,
+} from '@eventstore/db-client';
+import {
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type StoredEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '../event-store.js';
+import { EventStoreDbSubscription } from './eventstoredb-subscription.js';
+
+export interface EventStoreDbOptions {
+  /** Streams of the ledger; everything else in `$all` is skipped. */
+  streamPrefix?: string;
+  /** Attempts for a write that meets a leader change or an unavailable node. */
+  writeAttempts?: number;
+  /** First pause between attempts (doubling, at most 2 s). */
+  retryDelayMs?: number;
+  pageSize?: number;
+}
+
+export class EventStoreUnreachableError extends Error {
+  constructor(connectionString: string, cause: unknown) {
+    super(`cannot reach EventStoreDB at EVENTSTORE_CONNECTION_STRING=${connectionString}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'EventStoreUnreachableError';
+  }
+}
+
+export class EventStoreDbEventStore implements EventStore {
+  readonly streamPrefix: string;
+  private readonly writeAttempts: number;
+  private readonly retryDelayMs: number;
+  private readonly pageSize: number;
+
+  private constructor(
+    readonly client: EventStoreDBClient,
+    options: EventStoreDbOptions,
+  ) {
+    this.streamPrefix = options.streamPrefix ?? 'measure-';
+    this.writeAttempts = options.writeAttempts ?? 5;
+    this.retryDelayMs = options.retryDelayMs ?? 100;
+    this.pageSize = options.pageSize ?? 512;
+  }
+
+  /** Connects and reads the head once, so that an unreachable server stops start-up with a clear message. */
+  static async connect(connectionString: string, options: EventStoreDbOptions = {}): Promise<EventStoreDbEventStore> {
+    let store: EventStoreDbEventStore;
+    try {
+      store = new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString), options);
+    } catch (error) {
+      throw new EventStoreUnreachableError(connectionString, error);
+    }
+    try {
+      await store.headPosition();
+    } catch (error) {
+      await store.close();
+      throw new EventStoreUnreachableError(connectionString, error);
+    }
+    return store;
+  }
+
+  async append(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    const earlier = await this.findRetry(streamId, events, expectedRevision);
+    if (earlier) return earlier;
+    const proposed = events.map((e) => jsonEvent({ id: e.eventId, type: e.type, data: e.data as never, metadata: e.metadata }));
+    let nextExpectedRevision: bigint;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.client.appendToStream(streamId, proposed, { expectedRevision: expectedRevision as AppendExpectedRevision });
+        nextExpectedRevision = result.nextExpectedRevision;
+        break;
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError) {
+          // An earlier attempt that timed out may have landed: the same ids in place are this append.
+          const landed = await this.findRetry(streamId, events, expectedRevision);
+          if (landed) return { ...landed, written: attempt > 1 };
+          throw new WrongExpectedRevisionError(streamId, expectedRevision, toActual(error.actualVersion));
+        }
+        // Same event ids at the same expected revision: a re-sent write lands at most once.
+        const transient = error instanceof NotLeaderError || error instanceof UnavailableError;
+        if (!transient || attempt >= this.writeAttempts) throw error;
+        await sleep(Math.min(2_000, this.retryDelayMs * 2 ** (attempt - 1)));
+      }
+    }
+    if (events.length === 0) {
+      return { nextExpectedRevision, position: await this.headPosition(), events: [], written: false };
+    }
+    const stored = await this.readStream(streamId, { fromRevision: nextExpectedRevision - BigInt(events.length) + 1n, maxCount: events.length });
+    return { nextExpectedRevision, position: stored[stored.length - 1]!.position, events: stored, written: true };
+  }
+
+  /** The append's event ids already stored where it would put them (EventStoreDB does not say so itself). */
+  private async findRetry(streamId: string, events: EventToAppend[], expected: ExpectedRevision): Promise<AppendResult | undefined> {
+    if (!events.length || (expected !== 'no_stream' && typeof expected !== 'bigint')) return undefined;
+    const from = expected === 'no_stream' ? 0n : expected + 1n;
+    const found = await this.readStream(streamId, { fromRevision: from, maxCount: events.length });
+    if (found.length !== events.length || found.some((e, i) => e.eventId !== events[i]!.eventId)) return undefined;
+    return { nextExpectedRevision: found[found.length - 1]!.revision, position: found[found.length - 1]!.position, events: found, written: false };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const events: StoredEvent[] = [];
+    try {
+      const reading = this.client.readStream(streamId, {
+        direction: backwards ? BACKWARDS : FORWARDS,
+        fromRevision: options.fromRevision ?? (backwards ? END : START),
+        ...(options.maxCount !== undefined ? { maxCount: options.maxCount } : {}),
+      });
+      for await (const resolved of reading) {
+        if (resolved.event) events.push(toStoredEvent(resolved.event as JSONRecordedEvent));
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return events;
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const limit = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+    const events: StoredEvent[] = [];
+    // Reads of $all start inclusive; the port's bounds are exclusive.
+    let from: Position | typeof START | typeof END = backwards
+      ? options.before !== undefined ? at(options.before) : END
+      : options.after !== undefined && options.after > 0n ? at(options.after) : START;
+    for (;;) {
+      const page: AllStreamResolvedEvent[] = [];
+      for await (const resolved of this.client.readAll({ direction: backwards ? BACKWARDS : FORWARDS, fromPosition: from, maxCount: this.pageSize })) {
+        page.push(resolved);
+      }
+      for (const resolved of page) {
+        const event = resolved.event;
+        if (!event?.position || !this.isLedgerStream(event.streamId)) continue;
+        const position = event.position.commit;
+        if (options.before !== undefined && position >= options.before) {
+          if (backwards) continue;
+          return events;
+        }
+        if (options.after !== undefined && position <= options.after) {
+          if (backwards) return events;
+          continue;
+        }
+        events.push(toStoredEvent(event as JSONRecordedEvent));
+        if (events.length >= limit) return events;
+      }
+      const last = page[page.length - 1]?.event?.position;
+      if (page.length < this.pageSize || !last) return events;
+      from = last;
+    }
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    const start = options.after !== undefined ? Promise.resolve(options.after) : this.headPosition();
+    return new EventStoreDbSubscription(this.client, this.streamPrefix, start, { retryDelayMs: this.retryDelayMs });
+  }
+
+  async headPosition(): Promise<bigint> {
+    const [newest] = await this.readAll({ direction: 'backwards', maxCount: 1 });
+    return newest?.position ?? 0n;
+  }
+
+  async close(): Promise<void> {
+    await this.client.dispose();
+  }
+
+  private isLedgerStream(streamId: string): boolean {
+    return streamId.startsWith(this.streamPrefix);
+  }
+}
+
+export function at(position: bigint): Position {
+  return { commit: position, prepare: position };
+}
+
+function toActual(version: bigint | string): bigint | 'no_stream' {
+  return typeof version === 'bigint' ? version : 'no_stream';
+}
+
+export function toStoredEvent(event: JSONRecordedEvent | ResolvedEvent['event']): StoredEvent {
+  const recorded = event as JSONRecordedEvent;
+  const recordedAt = recorded.created.toISOString();
+  const metadata = { ...((recorded.metadata as Record<string, unknown> | undefined) ?? {}), recordedAt };
+  return {
+    streamId: recorded.streamId,
+    eventId: recorded.id,
+    type: recorded.type,
+    data: recorded.data,
+    metadata,
+    revision: recorded.revision,
+    position: recorded.position!.commit,
+    recordedAt,
+  };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
