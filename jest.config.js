@@ -1,10 +1,22 @@
 /** Jest runs the TypeScript sources as ES modules (NestJS 12 is ESM-only). */
-export default {
+const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
-  testMatch: ['<rootDir>/test/**/*.test.ts'],
-  testTimeout: 30000,
   setupFilesAfterEnv: ['<rootDir>/test/support/fast-check-seed.ts'],
+};
+
+export default {
+  testTimeout: 30000,
+  projects: [
+    { ...common, displayName: 'sqlite', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['<rootDir>/test/real-eventstoredb/'] },
+    // The HTTP end-to-end suites again, on the EventStoreDB adapter over the wire-level test server.
+    {
+      ...common,
+      displayName: 'eventstoredb-wire',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/test/changes/ledger-changes.test.ts', '<rootDir>/test/queries/demo-history.test.ts'],
+      setupFiles: ['<rootDir>/test/support/eventstoredb-store-env.ts'],
+    },
+  ],
 };

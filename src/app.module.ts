@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, Logger } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { ApiKeys } from './auth/api-keys.js';
@@ -39,7 +39,7 @@ export class AppModule {
         { provide: EVENT_STORE, useValue: store },
         { provide: ApiKeys, useValue: apiKeys },
         { provide: CLOCK, useValue: clock },
-        { provide: SSE_OPTIONS, useValue: { ...DEFAULT_SSE_OPTIONS, ...sse } },
+        { provide: SSE_OPTIONS, useValue: { ...DEFAULT_SSE_OPTIONS, onCutOff: logCutOff, ...sse } },
         {
           provide: ChangeFeedService,
           useFactory: (s: EventStore, r: ReadModelService, c: LedgerClock) => new ChangeFeedService(s, r, c),
@@ -58,4 +58,9 @@ export class AppModule {
       ],
     };
   }
+}
+
+const changesLogger = new Logger('Changes');
+function logCutOff(resumeFrom: string): void {
+  changesLogger.warn(`cut off a change-stream client that stopped reading; it can resume from ${resumeFrom || 'the start'}`);
 }

@@ -13,12 +13,15 @@ import { AppModule } from './app.module.js';
 import { ApiKeys, generatedAdminKey, sha256Hex } from './auth/api-keys.js';
 import type { ConfiguredKey, LedgerConfig } from './config.js';
 import type { EventStore } from './event-store/event-store.js';
+import { EventStoreDbEventStore } from './event-store/eventstoredb/eventstoredb-event-store.js';
 import { SqliteEventStore } from './event-store/sqlite/sqlite-event-store.js';
 import { bodyParsers, ErrorFilter } from './http/error-response.js';
 import type { LedgerClock } from './changes/clock.js';
 import type { SseOptions } from './changes/sse-writer.js';
 
-export function openStore(config: LedgerConfig): EventStore {
+/** Opens the configured store; EventStoreDB is reached once here, so an unreachable server stops start-up. */
+export async function openStore(config: LedgerConfig): Promise<EventStore> {
+  if (config.store === 'eventstoredb') return EventStoreDbEventStore.connect(config.eventStoreConnectionString!);
   mkdirSync(config.dataDir, { recursive: true });
   return new SqliteEventStore(join(config.dataDir, 'ledger.db'));
 }

@@ -49,7 +49,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   const eventStoreConnectionString = env.EVENTSTORE_CONNECTION_STRING || undefined;
   if (store === 'eventstoredb') {
     if (!eventStoreConnectionString) throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'is required when LEDGER_STORE=eventstoredb');
-    throw new ConfigError('LEDGER_STORE', 'eventstoredb is not available in this version; use sqlite');
+    if (!/^esdb(\+discover)?:\/\/[^/?]+/.test(eventStoreConnectionString)) {
+      throw new ConfigError('EVENTSTORE_CONNECTION_STRING', `must look like esdb://host:2113?tls=false or esdb+discover://host:2113, got "${eventStoreConnectionString}"`);
+    }
   }
 
   const demo = (env.LEDGER_DEMO ?? 'on').toLowerCase();

@@ -12,6 +12,8 @@ export interface SseOptions {
   maxBufferedBytes: number;
   /** How long it waits for a full buffer to drain before cutting the client off. */
   stallTimeoutMs: number;
+  /** Told of every client cut off, with the id it can resume from (for logs and metrics). */
+  onCutOff?: (resumeFrom: string) => void;
 }
 
 export const SSE_OPTIONS = Symbol('SseOptions');
@@ -79,6 +81,7 @@ export class SseWriter {
     this.response.write(`event: cut-off\ndata: ${JSON.stringify({ reason: 'slow-consumer', resumeFrom: this.lastId })}\n\n`);
     this.response.end();
     this.stop();
+    this.options.onCutOff?.(this.lastId);
     // The buffered bytes go with the socket: a client that never reads cannot hold them.
     setTimeout(() => this.response.destroy(), 1000).unref();
   }

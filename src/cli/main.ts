@@ -11,6 +11,7 @@ import { createCliContext, createHttpApp, openStore, resolveKeys } from '../app.
 import { ConfigError, loadConfig, type LedgerConfig } from '../config.js';
 import { EXIT_CODE, LedgerError } from '../errors.js';
 import type { EventStore } from '../event-store/event-store.js';
+import { EventStoreUnreachableError } from '../event-store/eventstoredb/eventstoredb-event-store.js';
 import { CommandGateway } from '../ledger/command-gateway.js';
 import { importFile } from '../ledger/import-file.js';
 import { presentEvent } from '../ledger/presenters.js';
@@ -23,7 +24,7 @@ const cliActor = () => `cli:${userInfo().username}`;
 
 async function withStore<T>(work: (store: EventStore, config: LedgerConfig) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const store = openStore(config);
+  const store = await openStore(config);
   try {
     return await work(store, config);
   } finally {
@@ -44,7 +45,7 @@ async function withGateway<T>(work: (gateway: CommandGateway, store: EventStore)
 
 async function serve(): Promise<void> {
   const config = loadConfig();
-  const store = openStore(config);
+  const store = await openStore(config);
   const { apiKeys, generated } = resolveKeys(config);
   const app = await createHttpApp(config, store, apiKeys);
   if (config.demo && (await store.headPosition()) === 0n) {
@@ -135,6 +136,8 @@ function report(error: unknown): void {
     for (const detail of error.details.slice(0, 20)) console.error(`  - ${detail.field ? `${detail.field}: ` : ''}${detail.message} [${detail.rule}]`);
   } else if (error instanceof ConfigError) {
     console.error(`regledger: invalid configuration: ${error.message}`);
+  } else if (error instanceof EventStoreUnreachableError) {
+    console.error(`regledger: ${error.message}`);
   } else {
     console.error(`regledger: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }

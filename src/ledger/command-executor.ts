@@ -35,7 +35,8 @@ export interface CommandOutcome {
   repeated: boolean;
 }
 
-const MAX_ATTEMPTS = 10;
+/** Lost races retried before answering 409: enough for dozens of writers on one measure. */
+const MAX_ATTEMPTS = 50;
 
 export function toRecordedFact(event: StoredEvent): RecordedFact {
   return {
@@ -63,6 +64,8 @@ export class CommandExecutor {
         // Without a client-given revision a lost race is ours to retry: decide again on the newer stream.
         const retryable = error instanceof WrongExpectedRevisionError && parsed.expectedRevision === undefined && attempt < MAX_ATTEMPTS;
         if (!retryable) throw mapStoreError(error, parsed.command.measureId);
+        // A random pause spreads the losers out, so that each round has a winner rather than a stampede.
+        if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
       }
     }
   }

@@ -12,12 +12,18 @@ describe('configuration', () => {
     [{ PORT: '70000' }, 'PORT'],
     [{ LEDGER_STORE: 'postgres' }, 'LEDGER_STORE'],
     [{ LEDGER_STORE: 'eventstoredb' }, 'EVENTSTORE_CONNECTION_STRING'],
+    [{ LEDGER_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'http://localhost:2113' }, 'EVENTSTORE_CONNECTION_STRING'],
     [{ LEDGER_DEMO: 'yes' }, 'LEDGER_DEMO'],
     [{ LEDGER_BODY_LIMIT: 'huge' }, 'LEDGER_BODY_LIMIT'],
     [{ LEDGER_API_KEYS: 'ops:root:abc' }, 'LEDGER_API_KEYS'],
   ])('names the variable of an invalid value: %j', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}:`));
+  });
+
+  it('selects EventStoreDB with a connection string', () => {
+    const connection = 'esdb://eventstore:2113?tls=false';
+    expect(loadConfig({ LEDGER_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: connection })).toMatchObject({ store: 'eventstoredb', eventStoreConnectionString: connection });
   });
 
   it('reads API keys as name:role:sha256hex', () => {

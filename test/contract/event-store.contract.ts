@@ -119,6 +119,15 @@ export function eventStoreContract(name: string, target: ContractTarget): void {
       expect(await store.readStream(stream)).toHaveLength(3);
     });
 
+    it('refuses event ids already stored in another stream, and writes nothing', async () => {
+      const events = [event(), event()];
+      await store.append(stream, events, 'no_stream');
+      const head = await store.headPosition();
+      await expect(store.append(`${stream}-other`, events, 'no_stream')).rejects.toMatchObject({ name: 'DuplicateEventIdError', streamId: stream });
+      expect(await store.readStream(`${stream}-other`)).toEqual([]);
+      expect(await store.headPosition()).toBe(head);
+    });
+
     it('reads a stream forwards and backwards, from a revision, with a limit', async () => {
       await store.append(stream, [0, 1, 2, 3, 4].map((i) => event('E', { i })), 'no_stream');
       const data = (events: StoredEvent[]) => events.map((e) => (e.data as { i: number }).i);

@@ -8,6 +8,9 @@ import { FakeClock } from '../support/fake-clock.js';
 import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
 
 let t: TestApp;
+/** The log position of the demo's nth event (1-based): positions are the store's to choose. */
+let positions: string[] = [];
+const nth = (n: number) => positions[n - 1]!;
 const MEASURE = 'us-ear-entity-list-huawei';
 const TGL = ['exports/5g-standards', 'exports/cybersecurity-research', 'exports/existing-handset-support', 'exports/existing-network-maintenance'];
 
@@ -15,6 +18,7 @@ beforeAll(async () => {
   // A fixed "now" keeps default record times meaningful whatever day the test runs.
   t = await startTestApp({ clock: new FakeClock(Date.parse('2026-01-01T00:00:00Z')) });
   await t.http.post('/v1/commands/batch').set(bearer('writer')).send(JSON.parse(readFileSync(DEMO_FILE, 'utf8'))).expect(200);
+  positions = (await t.store.readAll()).map((e) => e.position.toString());
 });
 afterAll(async () => t.close());
 
@@ -39,9 +43,9 @@ describe('the Huawei listing of 16 May 2019', () => {
   it('answers with the basis of every element, citations included', async () => {
     const state = await get('/v1/subjects/huawei/state?at=2019-05-18');
     expect(state.restricted).toEqual([
-      expect.objectContaining({ measureId: MEASURE, categories: ['exports'], except: [], basis: [expect.objectContaining({ type: 'RestrictionImposed', citation: '84 FR 22961', position: '1' })] }),
+      expect.objectContaining({ measureId: MEASURE, categories: ['exports'], except: [], basis: [expect.objectContaining({ type: 'RestrictionImposed', citation: '84 FR 22961', position: nth(1) })] }),
     ]);
-    expect(state).toMatchObject({ subjectId: 'huawei', at: '2019-05-18T00:00:00.000Z', asOfPosition: '7' });
+    expect(state).toMatchObject({ subjectId: 'huawei', at: '2019-05-18T00:00:00.000Z', asOfPosition: nth(7) });
   });
 });
 
@@ -88,10 +92,10 @@ describe('announcements and affiliates', () => {
   });
 
   it('as known before the August rule was recorded, the affiliates were not restricted', async () => {
-    expect(await status('huawei-affiliate-aug-01', 'exports', '2019-09-01', '&asOfPosition=4')).toBe('not-restricted');
-    // As known then, the licence ran out on 19 August; the extension was recorded later (position 6).
-    expect(await status('huawei', 'exports/existing-handset-support', '2019-09-01', '&asOfPosition=4')).toBe('restricted');
-    expect(await status('huawei', 'exports/existing-handset-support', '2019-09-01', '&asOfPosition=6')).toBe('not-restricted');
+    expect(await status('huawei-affiliate-aug-01', 'exports', '2019-09-01', `&asOfPosition=${nth(4)}`)).toBe('not-restricted');
+    // As known then, the licence ran out on 19 August; the extension was recorded later (the 6th event).
+    expect(await status('huawei', 'exports/existing-handset-support', '2019-09-01', `&asOfPosition=${nth(4)}`)).toBe('restricted');
+    expect(await status('huawei', 'exports/existing-handset-support', '2019-09-01', `&asOfPosition=${nth(6)}`)).toBe('not-restricted');
   });
 
   it('answers for a subject it has never heard of: nothing restricts it', async () => {

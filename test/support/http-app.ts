@@ -9,7 +9,9 @@ import type { LedgerClock } from '../../src/changes/clock.js';
 import type { SseOptions } from '../../src/changes/sse-writer.js';
 import { loadConfig } from '../../src/config.js';
 import type { EventStore } from '../../src/event-store/event-store.js';
+import { EventStoreDbEventStore } from '../../src/event-store/eventstoredb/eventstoredb-event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { EventStoreWireServer } from './esdb-wire/server.js';
 
 export const KEYS = { reader: 'reader-key-0001', writer: 'writer-key-0001', admin: 'admin-key-0001' } as const;
 
@@ -20,8 +22,19 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * The store an end-to-end test runs on when it does not bring its own:
+ * `REGLEDGER_TEST_STORE=eventstoredb` runs the suites on the EventStoreDB
+ * adapter against the wire-level test server (a jest project does so).
+ */
+async function defaultStore(): Promise<{ store: EventStore; stop?: () => Promise<void> }> {
+  if (process.env.REGLEDGER_TEST_STORE !== 'eventstoredb') return { store: new SqliteEventStore(':memory:') };
+  const server = await new EventStoreWireServer({ batchAppend: true, systemEventEvery: 5 }).start();
+  return { store: await EventStoreDbEventStore.connect(server.connectionString, { retryDelayMs: 10 }), stop: () => server.stop() };
+}
+
 export async function startTestApp(options: { store?: EventStore; bodyLimit?: string; clock?: LedgerClock; sse?: Partial<SseOptions> } = {}): Promise<TestApp> {
-  const store = options.store ?? new SqliteEventStore(':memory:');
+  const { store, stop } = options.store ? { store: options.store, stop: undefined } : await defaultStore();
   const config = loadConfig({ LEDGER_DEMO: 'off', LEDGER_BODY_LIMIT: options.bodyLimit ?? '64kb', LEDGER_DATA_DIR: '/nonexistent' });
   const apiKeys = new ApiKeys(Object.entries(KEYS).map(([role, key]) => ({ name: `${role}-key`, role: role as keyof typeof KEYS, sha256: sha256Hex(key) })));
   const app = await createHttpApp(config, store, apiKeys, { logLevels: false, clock: options.clock, sse: options.sse });
@@ -32,6 +45,7 @@ export async function startTestApp(options: { store?: EventStore; bodyLimit?: st
     async close() {
       await app.close();
       await store.close();
+      await stop?.();
     },
   };
 }

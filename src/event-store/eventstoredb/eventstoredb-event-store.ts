@@ -27,7 +27,9 @@ import {
   type Position,
   type ResolvedEvent,
 } from '@eventstore/db-client';
+import { v5 as uuidv5 } from 'uuid';
 import {
+  DuplicateEventIdError,
   WrongExpectedRevisionError,
   type AppendResult,
   type EventStore,
@@ -50,6 +52,10 @@ export interface EventStoreDbOptions {
   retryDelayMs?: number;
   pageSize?: number;
 }
+
+/** Streams that claim an append's first event id for one ledger stream (outside the ledger's prefix). */
+const CLAIM_STREAM_PREFIX = 'regledger-event-id-';
+const CLAIM_NAMESPACE = '8a1f5a7e-55b5-4d8e-9c43-4f1f0b7f2c61';
 
 export class EventStoreUnreachableError extends Error {
   constructor(connectionString: string, cause: unknown) {
@@ -94,31 +100,57 @@ export class EventStoreDbEventStore implements EventStore {
   async append(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     const earlier = await this.findRetry(streamId, events, expectedRevision);
     if (earlier) return earlier;
+    await this.claimEventIds(streamId, events);
     const proposed = events.map((e) => jsonEvent({ id: e.eventId, type: e.type, data: e.data as never, metadata: e.metadata }));
     let nextExpectedRevision: bigint;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const result = await this.client.appendToStream(streamId, proposed, { expectedRevision: expectedRevision as AppendExpectedRevision });
-        nextExpectedRevision = result.nextExpectedRevision;
-        break;
-      } catch (error) {
-        if (error instanceof WrongExpectedVersionError) {
-          // An earlier attempt that timed out may have landed: the same ids in place are this append.
-          const landed = await this.findRetry(streamId, events, expectedRevision);
-          if (landed) return { ...landed, written: attempt > 1 };
-          throw new WrongExpectedRevisionError(streamId, expectedRevision, toActual(error.actualVersion));
-        }
-        // Same event ids at the same expected revision: a re-sent write lands at most once.
-        const transient = error instanceof NotLeaderError || error instanceof UnavailableError;
-        if (!transient || attempt >= this.writeAttempts) throw error;
-        await sleep(Math.min(2_000, this.retryDelayMs * 2 ** (attempt - 1)));
-      }
+    try {
+      nextExpectedRevision = await this.withWriteRetries(async () => (await this.client.appendToStream(streamId, proposed, { expectedRevision: expectedRevision as AppendExpectedRevision })).nextExpectedRevision);
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      // An earlier attempt that timed out may have landed: the same ids in place are this append.
+      const landed = await this.findRetry(streamId, events, expectedRevision);
+      if (landed) return { ...landed, written: true };
+      throw new WrongExpectedRevisionError(streamId, expectedRevision, toActual(error.actualVersion));
     }
     if (events.length === 0) {
       return { nextExpectedRevision, position: await this.headPosition(), events: [], written: false };
     }
     const stored = await this.readStream(streamId, { fromRevision: nextExpectedRevision - BigInt(events.length) + 1n, maxCount: events.length });
     return { nextExpectedRevision, position: stored[stored.length - 1]!.position, events: stored, written: true };
+  }
+
+  /**
+   * EventStoreDB keeps event ids unique per stream only. The ledger derives
+   * every id of an append from one commandId, so claiming the first id in a
+   * stream of its own (created once, its event id derived from both, so that a
+   * re-sent claim is idempotent) refuses a commandId reused on another measure.
+   */
+  private async claimEventIds(streamId: string, events: EventToAppend[]): Promise<void> {
+    const first = events[0];
+    if (!first) return;
+    const claim = `${CLAIM_STREAM_PREFIX}${first.eventId}`;
+    const event = jsonEvent({ id: uuidv5(`${claim} ${streamId}`, CLAIM_NAMESPACE), type: 'EventIdsClaimed', data: { streamId, eventIds: events.map((e) => e.eventId) } });
+    try {
+      await this.withWriteRetries(() => this.client.appendToStream(claim, event, { expectedRevision: 'no_stream' }));
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      const [claimed] = await this.readStream(claim, { maxCount: 1 });
+      const owner = (claimed?.data as { streamId?: string } | undefined)?.streamId;
+      if (owner !== streamId) throw new DuplicateEventIdError(first.eventId, owner ?? 'unknown');
+    }
+  }
+
+  /** Same event ids at the same expected revision: a re-sent write lands at most once. */
+  private async withWriteRetries<T>(write: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write();
+      } catch (error) {
+        const transient = error instanceof NotLeaderError || error instanceof UnavailableError;
+        if (!transient || attempt >= this.writeAttempts) throw error;
+        await sleep(Math.min(2_000, this.retryDelayMs * 2 ** (attempt - 1)));
+      }
+    }
   }
 
   /** The append's event ids already stored where it would put them (EventStoreDB does not say so itself). */
@@ -157,6 +189,7 @@ export class EventStoreDbEventStore implements EventStore {
     let from: Position | typeof START | typeof END = backwards
       ? options.before !== undefined ? at(options.before) : END
       : options.after !== undefined && options.after > 0n ? at(options.after) : START;
+    let seen: bigint | undefined;
     for (;;) {
       const page: AllStreamResolvedEvent[] = [];
       for await (const resolved of this.client.readAll({ direction: backwards ? BACKWARDS : FORWARDS, fromPosition: from, maxCount: this.pageSize })) {
@@ -164,8 +197,12 @@ export class EventStoreDbEventStore implements EventStore {
       }
       for (const resolved of page) {
         const event = resolved.event;
-        if (!event?.position || !this.isLedgerStream(event.streamId)) continue;
+        if (!event?.position) continue;
         const position = event.position.commit;
+        // Each page starts at the previous page's last event: read once already.
+        if (seen !== undefined && (backwards ? position >= seen : position <= seen)) continue;
+        seen = position;
+        if (!this.isLedgerStream(event.streamId)) continue;
         if (options.before !== undefined && position >= options.before) {
           if (backwards) continue;
           return events;
