@@ -51,11 +51,12 @@ describe('bitemporal answers', () => {
   });
 
   it('answers for the head, and says so, when asked beyond what the ledger holds', async () => {
-    await post(imposeBody());
-    const ahead = await get('/v1/subjects/acme/state?at=2019-06-01&asOfPosition=99');
-    expect(ahead).toMatchObject({ asOfPosition: '1', notice: expect.stringContaining('beyond') });
+    const { position } = await post(imposeBody());
+    const beyond = BigInt(position) + 1000n;
+    const ahead = await get(`/v1/subjects/acme/state?at=2019-06-01&asOfPosition=${beyond}`);
+    expect(ahead).toMatchObject({ asOfPosition: position, notice: expect.stringContaining('beyond') });
     const future = await get('/v1/subjects/acme/state?at=2019-06-01&asOf=2999-01-01');
-    expect(future).toMatchObject({ asOfPosition: '1', notice: expect.stringContaining('beyond') });
+    expect(future).toMatchObject({ asOfPosition: position, notice: expect.stringContaining('beyond') });
     expect((await get('/v1/subjects/acme/state?at=2019-06-01')).notice).toBeUndefined();
   });
 
@@ -100,10 +101,11 @@ describe('the read model is a cache of the log', () => {
     await post({ type: 'RetractEntry', measureId: M, eventId: grant.events[0].eventId, reason: 'never issued' });
     const live = await t.app.get(ReadModelService).current();
     const { model: rebuilt, stats } = await buildReadModel(t.store);
-    expect(stats).toMatchObject({ events: 5, measures: 1, position: '5' });
+    const positions = (await t.store.readAll()).map((e) => e.position);
+    expect(stats).toMatchObject({ events: 5, measures: 1, position: positions.at(-1)!.toString() });
     for (const subject of ['acme', 'acme-sub', 'late', 'nobody']) {
       for (const day of ['2019-05-01', '2019-06-15', '2019-07-15', '2019-08-15', '2019-10-01']) {
-        for (const asOfPosition of [0n, 1n, 2n, 3n, 4n, 5n]) {
+        for (const asOfPosition of [0n, ...positions]) {
           const k = { at: Date.parse(day), asOfPosition };
           expect(subjectState(rebuilt, subject, k)).toEqual(subjectState(live, subject, k));
         }

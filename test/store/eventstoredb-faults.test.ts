@@ -88,3 +88,20 @@ describe('a write sent to a node that is not the leader', () => {
     }
   });
 });
+
+describe('a cluster connection string', () => {
+  it('finds the leader by gossip, then writes and reads through it', async () => {
+    const server = await new EventStoreWireServer({ batchAppend: true }).start();
+    const { port } = server.address;
+    // Several hosts make the client ask Gossip.Read for the members before it connects.
+    const store = await EventStoreDbEventStore.connect(`esdb://127.0.0.1:${port},localhost:${port}?tls=false&nodePreference=leader`);
+    try {
+      await store.append('measure-gossip', [event(0)], 'no_stream');
+      expect((await store.readStream('measure-gossip')).map((e) => e.data)).toEqual([{ i: 0 }]);
+      expect(server.calls.get('gossip')).toBeGreaterThanOrEqual(1);
+    } finally {
+      await store.close();
+      await server.stop();
+    }
+  });
+});

@@ -78,7 +78,7 @@ export class EventStoreWireServer {
     };
     server.addService(StreamsService, streams);
     server.addService(ServerFeaturesService, { getSupportedMethods: (_call: unknown, callback: grpc.sendUnaryData<never>) => this.supportedMethods(callback) });
-    server.addService(GossipService, { read: (_call: unknown, callback: grpc.sendUnaryData<never>) => this.gossip(callback) });
+    server.addService(GossipService, { read: (_call: unknown, callback: grpc.sendUnaryData<never>) => this.count('gossip') && this.gossip(callback) });
     this.port = await new Promise<number>((resolve, reject) =>
       server.bindAsync(`127.0.0.1:${this.port}`, grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
     );
