@@ -1,3 +1,5 @@
+import { IntegrityController } from './integrity/integrity.controller.js';
+import { IntegrityService } from './integrity/integrity.service.js';
 import { Module, type DynamicModule, Logger } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';
@@ -34,7 +36,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [CommandsController, EventsController, QueriesController, ChangesController, HealthController],
+      controllers: [CommandsController, EventsController, QueriesController, ChangesController, IntegrityController, HealthController],
       providers: [
         { provide: EVENT_STORE, useValue: store },
         { provide: ApiKeys, useValue: apiKeys },
@@ -46,6 +48,7 @@ export class AppModule {
           inject: [EVENT_STORE, ReadModelService, CLOCK],
         },
         { provide: WriteWatermark, useValue: new WriteWatermark() },
+        { provide: IntegrityService, useFactory: (s: EventStore) => new IntegrityService(s), inject: [EVENT_STORE] },
         {
           provide: ReadModelService,
           useFactory: (s: EventStore, w: WriteWatermark) => new ReadModelService(s, w, { follow: followLog }),

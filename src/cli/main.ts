@@ -19,6 +19,7 @@ import { DEMO_FILE } from '../package-root.js';
 import { progressBar } from './progress.js';
 import { registerQueryCommands } from './query-commands.js';
 import { registerTailCommand } from './tail-command.js';
+import { registerVerifyCommand } from './verify-command.js';
 
 const cliActor = () => `cli:${userInfo().username}`;
 
@@ -123,6 +124,7 @@ program
 
 registerQueryCommands(program, (work) => withStore((store) => work(store)));
 registerTailCommand(program, (work) => withStore((store) => work(store)));
+registerVerifyCommand(program, (work) => withStore((store) => work(store)));
 
 function exitCodeOf(error: unknown): number {
   if (error instanceof LedgerError) return EXIT_CODE[error.kind];

@@ -14,6 +14,7 @@ import {
   type StoredEvent,
 } from '../event-store/event-store.js';
 import { LedgerError } from '../errors.js';
+import { contentHash, storedHash } from '../integrity/event-hash.js';
 import { eventIdFor } from './event-ids.js';
 import { parseReplacement, type ParsedCommand } from './parse-command.js';
 import { WriteWatermark } from './write-watermark.js';
@@ -93,7 +94,13 @@ export class CommandExecutor {
       causationId: commandId,
       schemaVersion: EVENT_SCHEMA_VERSION,
     };
-    const events = decision.events.map((e, i) => ({ eventId: eventIdFor(commandId, i), type: e.type, data: e.data, metadata }));
+    // Each event's hash chains to the one before it in the measure's stream (tamper evidence).
+    let previousHash = stored.length ? (storedHash(stored[stored.length - 1]!) ?? null) : null;
+    const events = decision.events.map((e, i) => {
+      const hash = contentHash({ type: e.type, data: e.data, metadata }, previousHash);
+      previousHash = hash;
+      return { eventId: eventIdFor(commandId, i), type: e.type, data: e.data, metadata: { ...metadata, hash } };
+    });
     const result = await this.store.append(streamId, events, state.revision === -1 ? 'no_stream' : BigInt(state.revision));
     this.watermark.advance(result.position);
     return outcome(commandId, command.measureId, result.events, !result.written);

@@ -44,6 +44,7 @@ describe('POST /v1/commands', () => {
       correlationId: expect.any(String),
       causationId: imposed.metadata.commandId,
       schemaVersion: 1,
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       recordedAt: imposed.recordedAt,
     });
     expect(stream.body.events[11].data.replacement.effectiveFrom).toBe('2019-08-20T00:00:00.000Z');

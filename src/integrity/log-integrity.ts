@@ -1,0 +1,127 @@
+/**
+ * Tamper evidence over the whole log: every event's content hash is
+ * recomputed and its chain within its stream followed, and every event
+ * becomes a leaf of the Merkle tree in position order. The first event that
+ * fails is named; the tree gives digests and proofs to hand to third parties.
+ */
+import canonicalize from 'canonicalize';
+import type { EventStore, StoredEvent } from '../event-store/event-store.js';
+import { contentHash, storedHash } from './event-hash.js';
+import { MerkleLog } from './merkle.js';
+
+export interface IntegrityProblem {
+  eventId: string;
+  position: string;
+  streamId: string;
+  revision: string;
+  problem: string;
+}
+
+export interface Digest {
+  treeSize: number;
+  /** Hex SHA-256 root (RFC 9162 MTH). */
+  rootHash: string;
+  /** Position of the last event in the tree ("0" for an empty tree). */
+  position: string;
+}
+
+/** A leaf's data: the event's identity, place and record time, and its content hash. */
+export function leafOf(event: StoredEvent): { eventId: string; hash: string | null; position: string; recordedAt: string; revision: string; streamId: string } {
+  return {
+    eventId: event.eventId,
+    hash: storedHash(event) ?? null,
+    position: event.position.toString(),
+    recordedAt: event.recordedAt,
+    revision: event.revision.toString(),
+    streamId: event.streamId,
+  };
+}
+
+export function leafBytes(event: StoredEvent): Buffer {
+  return Buffer.from(canonicalize(leafOf(event))!, 'utf8');
+}
+
+export class LogIntegrity {
+  readonly tree = new MerkleLog();
+  /** The first problem found, if any; later events still become leaves. */
+  problem?: IntegrityProblem;
+  private readonly positions: bigint[] = [];
+  private readonly leafIndex = new Map<string, number>();
+  private readonly streams = new Map<string, { revision: bigint; hash: string | null }>();
+
+  get position(): bigint {
+    return this.positions[this.positions.length - 1] ?? 0n;
+  }
+
+  add(event: StoredEvent): IntegrityProblem | undefined {
+    const found = this.check(event);
+    this.problem ??= found;
+    this.streams.set(event.streamId, { revision: event.revision, hash: storedHash(event) ?? null });
+    this.leafIndex.set(event.eventId, this.tree.size);
+    this.positions.push(event.position);
+    this.tree.append(leafBytes(event));
+    return found;
+  }
+
+  indexOf(eventId: string): number | undefined {
+    return this.leafIndex.get(eventId);
+  }
+
+  positionOfLeaf(index: number): bigint {
+    return this.positions[index]!;
+  }
+
+  digest(treeSize = this.tree.size): Digest {
+    return {
+      treeSize,
+      rootHash: this.tree.root(treeSize).toString('hex'),
+      position: treeSize === 0 ? '0' : this.positions[treeSize - 1]!.toString(),
+    };
+  }
+
+  private check(event: StoredEvent): IntegrityProblem | undefined {
+    const previous = this.streams.get(event.streamId);
+    const expectedRevision = previous ? previous.revision + 1n : 0n;
+    const fail = (problem: string) => ({ eventId: event.eventId, position: event.position.toString(), streamId: event.streamId, revision: event.revision.toString(), problem });
+    if (event.revision > expectedRevision) {
+      return fail(`revision ${expectedRevision} of ${event.streamId} is missing: the log holds no event between this one and the one before it in its stream`);
+    }
+    if (event.revision < expectedRevision) return fail(`it is out of order: ${event.streamId} had already reached revision ${expectedRevision - 1n}`);
+    const stored = storedHash(event);
+    if (!stored) return fail('it carries no content hash');
+    if (contentHash(event, previous?.hash ?? null) !== stored) {
+      return fail('its stored content no longer matches its hash (or the previous event of its stream changed)');
+    }
+    return undefined;
+  }
+}
+
+export type VerifyOutcome = { ok: true; digest: Digest } | { ok: false; problem: IntegrityProblem; digest: Digest };
+
+/**
+ * Reads the whole log and checks it; with `expected`, also that the log still
+ * holds the tree an earlier digest described (nothing rewritten, reordered or
+ * cut off since).
+ */
+export async function verifyLog(store: EventStore, options: { expected?: { treeSize: number; rootHash: string }; onProgress?: (events: number) => void } = {}): Promise<VerifyOutcome> {
+  const integrity = new LogIntegrity();
+  for (;;) {
+    const page = await store.readAll({ after: integrity.position, maxCount: 5000 });
+    for (const event of page) integrity.add(event);
+    options.onProgress?.(integrity.tree.size);
+    if (page.length < 5000) break;
+  }
+  const digest = integrity.digest();
+  if (integrity.problem) return { ok: false, problem: integrity.problem, digest };
+  const expected = options.expected;
+  if (expected) {
+    const where = { eventId: '', position: digest.position, streamId: '', revision: '' };
+    if (expected.treeSize > digest.treeSize) {
+      return { ok: false, digest, problem: { ...where, problem: `the log holds ${digest.treeSize} events, fewer than the ${expected.treeSize} of the digest: events were removed` } };
+    }
+    if (integrity.tree.root(expected.treeSize).toString('hex') !== expected.rootHash.toLowerCase()) {
+      return { ok: false, digest, problem: { ...where, problem: `the first ${expected.treeSize} events no longer hash to the digest's root ${expected.rootHash}: the log was rewritten` } };
+    }
+  }
+  return { ok: true, digest };
+}
