@@ -41,7 +41,16 @@ describe('regledger on EventStoreDB', () => {
         }
       }
       // Loaded once: the second start found the ledger not empty.
-      expect(eventstore.log.records.filter((r) => r.streamId.startsWith('measure-'))).toHaveLength(demoCommands);
+      const ledger = eventstore.log.records.filter((r) => r.streamId.startsWith('measure-'));
+      expect(ledger).toHaveLength(demoCommands);
+
+      // verify works on this store too, and catches an event changed inside the server.
+      expect((await runCli(['verify'], env)).code).toBe(0);
+      const victim = ledger[2]!;
+      victim.data = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(victim.data).toString('utf8')), note: 'added afterwards' }));
+      const tampered = await runCli(['verify'], env);
+      expect(tampered.code).toBe(4);
+      expect(tampered.stderr).toContain(`event ${victim.eventId}`);
     } finally {
       await eventstore.stop();
     }
