@@ -1,3 +1,4 @@
+import { InvestigationsController } from './investigations/investigations.controller.js';
 import { IntegrityController } from './integrity/integrity.controller.js';
 import { IntegrityService } from './integrity/integrity.service.js';
 import { Module, type DynamicModule, Logger } from '@nestjs/common';
@@ -36,7 +37,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [CommandsController, EventsController, QueriesController, ChangesController, IntegrityController, HealthController],
+      controllers: [CommandsController, EventsController, QueriesController, ChangesController, IntegrityController, InvestigationsController, HealthController],
       providers: [
         { provide: EVENT_STORE, useValue: store },
         { provide: ApiKeys, useValue: apiKeys },

@@ -5,7 +5,7 @@
  */
 import { LedgerError } from '../errors.js';
 import type { EventStore } from '../event-store/event-store.js';
-import { LogIntegrity, leafOf, type Digest } from './log-integrity.js';
+import { foldIntegrity, LogIntegrity, leafOf, type Digest } from './log-integrity.js';
 
 export interface InclusionProof {
   eventId: string;
@@ -76,10 +76,6 @@ export class IntegrityService {
   }
 
   private async catchUp(): Promise<void> {
-    for (;;) {
-      const page = await this.store.readAll({ after: this.integrity.position, maxCount: 5000 });
-      for (const event of page) this.integrity.add(event);
-      if (page.length < 5000) return;
-    }
+    await foldIntegrity(this.store, this.integrity);
   }
 }

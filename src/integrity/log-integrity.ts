@@ -104,13 +104,7 @@ export type VerifyOutcome = { ok: true; digest: Digest } | { ok: false; problem:
  * cut off since).
  */
 export async function verifyLog(store: EventStore, options: { expected?: { treeSize: number; rootHash: string }; onProgress?: (events: number) => void } = {}): Promise<VerifyOutcome> {
-  const integrity = new LogIntegrity();
-  for (;;) {
-    const page = await store.readAll({ after: integrity.position, maxCount: 5000 });
-    for (const event of page) integrity.add(event);
-    options.onProgress?.(integrity.tree.size);
-    if (page.length < 5000) break;
-  }
+  const integrity = await foldIntegrity(store, new LogIntegrity(), options.onProgress);
   const digest = integrity.digest();
   if (integrity.problem) return { ok: false, problem: integrity.problem, digest };
   const expected = options.expected;
@@ -124,4 +118,14 @@ export async function verifyLog(store: EventStore, options: { expected?: { treeS
     }
   }
   return { ok: true, digest };
+}
+
+/** Folds what the store holds beyond `integrity`'s position into it. */
+export async function foldIntegrity(store: EventStore, integrity: LogIntegrity, onProgress?: (events: number) => void): Promise<LogIntegrity> {
+  for (;;) {
+    const page = await store.readAll({ after: integrity.position, maxCount: 5000 });
+    for (const event of page) integrity.add(event);
+    onProgress?.(integrity.tree.size);
+    if (page.length < 5000) return integrity;
+  }
 }

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { explainCheck } from '../../projections/explain.js';
 import { measureView } from '../../projections/measure-view.js';
 import { checkCategory, subjectState, subjectTimeline } from '../../projections/subject-queries.js';
 import { RequiresRole } from '../auth/auth.guard.js';
@@ -60,7 +61,8 @@ export class QueriesController {
     idParam('subjectId', subjectId, problems);
     categoryParam(query.category, problems);
     const { model, knowledge } = await this.knowledge(query, problems);
-    return { ...checkCategory(model, subjectId, query.category!, knowledge), ...clocks(knowledge) };
+    const answer = checkCategory(model, subjectId, query.category!, knowledge);
+    return { ...answer, explanation: explainCheck(model, answer, knowledge), ...clocks(knowledge) };
   }
 
   @Get('subjects/:subjectId/timeline')

@@ -1,0 +1,95 @@
+/**
+ * Why a category is or is not restricted for a subject, as a chain of plain
+ * sentences, each tied to the events it rests on: which measure restricts it
+ * since when, how its scope changed, which exemption carves it out until
+ * when, what is announced but has no legal effect yet, what was corrected or
+ * retracted, and the verdict.
+ */
+import type { RecordedFact } from '../src/domain/measure-history.js';
+import type { LedgerReadModel } from './ledger-read-model.js';
+import { measuresOfSubject } from './ledger-read-model.js';
+import type { CheckAnswer, Knowledge } from './subject-queries.js';
+
+export type ExplanationKind = 'restriction' | 'subject' | 'scope' | 'exemption' | 'pending' | 'correction' | 'retraction' | 'verdict';
+
+export interface ExplanationStep {
+  kind: ExplanationKind;
+  sentence: string;
+  measureId?: string;
+  /** The events the sentence rests on, by id and position. */
+  events: { eventId: string; position: string; citation?: string }[];
+}
+
+const day = (iso: string) => (iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso);
+const cite = (citation?: string) => (citation ? ` (${citation})` : '');
+const list = (categories: string[], except: string[] = []) => categories.join(', ') + (except.length ? ` except ${except.join(', ')}` : '');
+const ref = (f: { eventId: string; position: string; citation?: string }) => ({ eventId: f.eventId, position: f.position, ...(f.citation ? { citation: f.citation } : {}) });
+
+export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Knowledge): ExplanationStep[] {
+  const steps: ExplanationStep[] = [];
+  const { subjectId, category } = answer;
+  for (const measure of answer.measures) {
+    const imposed = measure.basis.find((b) => b.type === 'RestrictionImposed');
+    const history = measuresOfSubject(model, subjectId, k.asOfPosition).find((h) => h.measureId === measure.measureId);
+    const imposition = history?.imposition;
+    if (imposed && imposition) {
+      steps.push({
+        kind: 'restriction',
+        measureId: measure.measureId,
+        sentence: `${measure.measureId} "${measure.title}"${cite(measure.citation)} restricts ${list(imposition.categories)} since ${day(imposition.effectiveFrom)}.`,
+        events: [ref(imposed)],
+      });
+    }
+    for (const entry of measure.basis) {
+      if (entry.type === 'SubjectsAdded') {
+        steps.push({ kind: 'subject', measureId: measure.measureId, sentence: `It names ${subjectId} through an addition of subjects${cite(entry.citation)}.`, events: [ref(entry)] });
+      } else if (entry.type === 'ScopeBroadened' || entry.type === 'ScopeNarrowed') {
+        const verb = entry.type === 'ScopeBroadened' ? 'broadened' : 'narrowed';
+        steps.push({ kind: 'scope', measureId: measure.measureId, sentence: `Its scope was ${verb}${cite(entry.citation)}; it now covers ${list(measure.categories, measure.except)} for ${subjectId}.`, events: [ref(entry)] });
+      }
+    }
+  }
+  for (const exemption of answer.exemptions) {
+    const until = exemption.effectiveUntil ? `until ${day(exemption.effectiveUntil)}` : 'with no end date';
+    steps.push({
+      kind: 'exemption',
+      measureId: exemption.measureId,
+      sentence: `Exemption ${exemption.exemptionId} "${exemption.title}"${cite(exemption.basis[0]?.citation)} carves ${list(exemption.categories, exemption.except)} out of ${exemption.measureId} from ${day(exemption.effectiveFrom)} ${until}.`,
+      events: exemption.basis.map(ref),
+    });
+  }
+  for (const pending of answer.pending) {
+    steps.push({
+      kind: 'pending',
+      measureId: pending.measureId,
+      sentence: `Announced on ${day(pending.announcedAt)}${cite(pending.basis[0]?.citation)}, with no legal effect yet: ${pending.statement}`,
+      events: pending.basis.map(ref),
+    });
+  }
+  for (const history of measuresOfSubject(model, subjectId, k.asOfPosition)) {
+    for (const fact of history.recorded) steps.push(...amendmentOf(fact, history.recorded, history.measureId));
+  }
+  const verdict = { restricted: 'restricted', 'partially-restricted': 'partially restricted (some categories under it are not)', 'not-restricted': 'not restricted' }[answer.status];
+  steps.push({
+    kind: 'verdict',
+    sentence: `So on ${day(answer.at)}, as recorded up to position ${answer.asOfPosition}, ${category} is ${verdict} for ${subjectId}.`,
+    events: answer.basis.map(ref),
+  });
+  return steps;
+}
+
+function amendmentOf(fact: RecordedFact, recorded: RecordedFact[], measureId: string): ExplanationStep[] {
+  if (fact.type !== 'EntryRetracted' && fact.type !== 'EntryCorrected') return [];
+  const data = fact.data as { eventId: string; reason: string };
+  const target = recorded.find((f) => f.eventId === data.eventId);
+  const what = target ? `the ${target.type} recorded at position ${target.position}${cite((target.data as { citation?: string }).citation)}` : `event ${data.eventId}`;
+  const verb = fact.type === 'EntryRetracted' ? 'retracted' : 'corrected';
+  return [
+    {
+      kind: fact.type === 'EntryRetracted' ? 'retraction' : 'correction',
+      measureId,
+      sentence: `At position ${fact.position} (${fact.recordedAt}) the ledger ${verb} ${what}: ${data.reason}.`,
+      events: [ref(fact), ...(target ? [ref(target)] : [])],
+    },
+  ];
+}

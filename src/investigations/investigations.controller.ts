@@ -1,0 +1,78 @@
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { ReplayOrder } from '../../projections/replay.js';
+import { RequiresRole } from '../auth/auth.guard.js';
+import type { LedgerClock } from '../changes/clock.js';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
+import type { ErrorDetail } from '../errors.js';
+import { IntegrityService } from '../integrity/integrity.service.js';
+import { idParam, instantParam, parseTimeParams, throwIfProblems, type TimeParams } from '../queries/knowledge.js';
+import { CLOCK } from '../queries/queries.controller.js';
+import { ReadModelService } from '../queries/read-model.service.js';
+import { buildReport } from './report.js';
+import { reportCsv, reportHtml, reportMarkdown } from './report-render.js';
+import { replayWithProvenance } from './replay.js';
+
+const FORMATS = { json: 'application/json', md: 'text/markdown; charset=utf-8', html: 'text/html; charset=utf-8', csv: 'text/csv; charset=utf-8' } as const;
+export type ReportFormat = keyof typeof FORMATS;
+
+@ApiTags('investigations')
+@ApiBearerAuth()
+@Controller('v1')
+export class InvestigationsController {
+  constructor(
+    @Inject(ReadModelService) private readonly readModel: ReadModelService,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(IntegrityService) private readonly integrity: IntegrityService,
+    @Inject(CLOCK) private readonly clock: LedgerClock,
+  ) {}
+
+  @Get('subjects/:subjectId/replay')
+  @RequiresRole('reader')
+  @ApiOperation({ summary: "A subject's history step by step: each event that concerns it, with provenance and the state before and after it as a diff" })
+  @ApiQuery({ name: 'order', required: false, description: '`record` (default): what each record changed in what was known; `valid`: what changed in force, and when' })
+  @ApiQuery({ name: 'from', required: false, description: 'Earliest record time (record order) or valid time (valid order)' })
+  @ApiQuery({ name: 'to', required: false })
+  @ApiQuery({ name: 'at', required: false, description: 'Record order: one valid time for every step (default: the time each event concerns)' })
+  @ApiQuery({ name: 'asOf', required: false })
+  @ApiQuery({ name: 'asOfPosition', required: false })
+  async replay(@Param('subjectId') subjectId: string, @Query() query: TimeParams & { from?: string; to?: string; order?: string }) {
+    const problems: ErrorDetail[] = [];
+    idParam('subjectId', subjectId, problems);
+    const order = (query.order ?? 'record') as ReplayOrder;
+    if (order !== 'record' && order !== 'valid') problems.push({ field: 'order', rule: 'isIn', message: 'order must be record or valid', value: query.order });
+    const from = instantParam('from', query.from, problems);
+    const to = instantParam('to', query.to, problems);
+    const at = instantParam('at', query.at, problems);
+    const time = parseTimeParams(query, problems);
+    throwIfProblems(problems);
+    const model = await this.readModel.current();
+    const knowledge = time.resolve(model, this.clock.now());
+    const replay = await replayWithProvenance(model, this.store, subjectId, { order, asOfPosition: knowledge.asOfPosition, ...(at !== undefined ? { at } : {}), from, to });
+    return { ...replay, asOf: knowledge.asOf, ...(knowledge.notice ? { notice: knowledge.notice } : {}) };
+  }
+
+  @Get('subjects/:subjectId/report')
+  @RequiresRole('reader')
+  @ApiOperation({ summary: "An auditor's report: state, basis events with citations and sources, timeline, and the log's digest with an inclusion proof per basis event" })
+  @ApiQuery({ name: 'format', required: false, description: 'json (default), md, html (one self-contained printable file) or csv' })
+  @ApiQuery({ name: 'at', required: false })
+  @ApiQuery({ name: 'asOf', required: false })
+  @ApiQuery({ name: 'asOfPosition', required: false })
+  async report(@Param('subjectId') subjectId: string, @Query() query: TimeParams & { format?: string }, @Res({ passthrough: true }) response: Response) {
+    const problems: ErrorDetail[] = [];
+    idParam('subjectId', subjectId, problems);
+    const format = (query.format ?? 'json') as ReportFormat;
+    if (!(format in FORMATS)) problems.push({ field: 'format', rule: 'isIn', message: `format must be one of ${Object.keys(FORMATS).join(', ')}`, value: query.format });
+    const time = parseTimeParams(query, problems);
+    throwIfProblems(problems);
+    const model = await this.readModel.current();
+    const integrity = await this.integrity.current();
+    const now = this.clock.now();
+    const report = await buildReport(model, this.store, integrity, subjectId, time.resolve(model, now), new Date(now));
+    response.type(FORMATS[format]);
+    if (format === 'json') return report;
+    return format === 'html' ? reportHtml(report) : format === 'md' ? reportMarkdown(report) : reportCsv(report);
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Replay and explain over the demo history: each replayed step's before and
+ * after are the point-in-time answers at the knowledge the step names, and
+ * the diffs say what an investigator needs to hear.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { snapshotOf, type Snapshot } from '../../projections/replay.js';
+import { DEMO_FILE } from '../../src/package-root.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ clock: new FakeClock(Date.parse('2026-01-01T00:00:00Z')) });
+  await t.http.post('/v1/commands/batch').set(bearer('writer')).send(JSON.parse(readFileSync(DEMO_FILE, 'utf8'))).expect(200);
+});
+afterAll(async () => t.close());
+
+const get = async (path: string, status = 200) => (await t.http.get(path).set(bearer('reader')).expect(status)).body;
+/** The state endpoint's answer, reduced as a replay snapshot is. */
+const stateAt = async (subject: string, at: string, asOfPosition: string): Promise<Snapshot> => {
+  const state = await get(`/v1/subjects/${subject}/state?at=${encodeURIComponent(at)}&asOfPosition=${asOfPosition}`);
+  return snapshotOf(state);
+};
+
+interface Step {
+  position: string;
+  type: string;
+  before: Snapshot;
+  after: Snapshot;
+  changes: { became: { restricted: { include: string[] }; exempt: { include: string[] }; pending: string[] }; stopped: { restricted: { include: string[] }; exempt: { include: string[] }; pending: string[] } };
+  provenance: { actor?: string; citation?: string; sources?: unknown[] };
+}
+
+describe('GET /v1/subjects/{id}/replay', () => {
+  it.each(['huawei', 'huawei-affiliate-aug-01'])('in record order, each step is the state as known just before and just after it (%s)', async (subject) => {
+    const replay = await get(`/v1/subjects/${subject}/replay`);
+    const positions = (await t.store.readAll()).map((e) => e.position);
+    expect(replay.steps.length).toBeGreaterThan(0);
+    for (const step of replay.steps as Step[]) {
+      const previous = positions.filter((p) => p < BigInt(step.position)).at(-1) ?? 0n;
+      expect(step.before).toEqual(await stateAt(subject, step.before.at, String(previous)));
+      expect(step.after).toEqual(await stateAt(subject, step.after.at, step.position));
+      expect(step.provenance.actor).toBe('writer-key');
+    }
+  });
+
+  it('says what each record changed for Huawei, with citations and sources', async () => {
+    const steps = (await get('/v1/subjects/huawei/replay')).steps as Step[];
+    const [imposed, licence] = steps;
+    expect(imposed!.type).toBe('RestrictionImposed');
+    expect(imposed!.changes.became.restricted.include).toEqual(['exports']);
+    expect(imposed!.provenance).toMatchObject({ citation: '84 FR 22961', sources: [expect.objectContaining({ publishedAt: expect.any(String) })] });
+    expect(licence!.type).toBe('ExemptionGranted');
+    // The licence's categories leave the restricted set as they become exempt.
+    expect(licence!.changes.became.exempt.include).toContain('exports/existing-handset-support');
+    expect(licence!.changes.stopped.restricted.include).toEqual(licence!.changes.became.exempt.include);
+    expect(licence!.provenance.citation).toBe('84 FR 23468');
+    const announced = steps.filter((s) => s.type === 'EasingAnnounced');
+    expect(announced.map((s) => s.changes.became.pending.length)).toEqual([1, 1]);
+    expect(announced.every((s) => s.changes.became.restricted.include.length === 0 && s.changes.stopped.restricted.include.length === 0)).toBe(true);
+  });
+
+  it('in valid order, each step is the change in force at its instant, as known now', async () => {
+    const replay = await get('/v1/subjects/huawei-affiliate-aug-01/replay?order=valid');
+    const head = replay.asOfPosition;
+    for (const step of replay.steps as Step[]) {
+      const before = new Date(Date.parse(step.after.at) - 1).toISOString();
+      expect(step.before).toEqual(await stateAt('huawei-affiliate-aug-01', before, head));
+      expect(step.after).toEqual(await stateAt('huawei-affiliate-aug-01', step.after.at, head));
+    }
+    const added = (replay.steps as Step[]).find((s) => s.type === 'SubjectsAdded')!;
+    expect(added.after.at).toBe('2019-08-19T00:00:00.000Z');
+    expect(added.changes.became.restricted.include).toEqual(['exports']);
+    const ats = (replay.steps as Step[]).map((s) => Date.parse(s.after.at));
+    expect(ats).toEqual([...ats].sort((a, b) => a - b));
+  });
+
+  it('narrows by from and to, and refuses a bad order', async () => {
+    const all = (await get('/v1/subjects/huawei/replay?order=valid')).steps as Step[];
+    const summer = (await get('/v1/subjects/huawei/replay?order=valid&from=2019-06-01&to=2019-07-31')).steps as Step[];
+    expect(summer.length).toBeGreaterThan(0);
+    expect(summer.length).toBeLessThan(all.length);
+    expect(summer.every((s) => s.after.at >= '2019-06-01' && s.after.at <= '2019-07-31T23:59:59.999Z')).toBe(true);
+    expect((await get('/v1/subjects/huawei/replay?order=sideways', 400)).details[0]).toMatchObject({ field: 'order' });
+  });
+});
+
+describe('the check answer explains itself', () => {
+  it('names the measure with its citation, the licence that carves the category out, and the verdict', async () => {
+    const check = await get('/v1/subjects/huawei/check?category=exports/existing-handset-support&at=2019-06-30');
+    expect(check.status).toBe('not-restricted');
+    const kinds = check.explanation.map((s: { kind: string }) => s.kind);
+    expect(kinds[0]).toBe('restriction');
+    expect(kinds).toContain('exemption');
+    expect(kinds).toContain('pending');
+    expect(kinds.at(-1)).toBe('verdict');
+    expect(check.explanation[0].sentence).toContain('84 FR 22961');
+    const exemption = check.explanation.find((s: { kind: string }) => s.kind === 'exemption');
+    expect(exemption.sentence).toMatch(/84 FR 23468.* from 2019-05-20 until 2019-08-20/);
+    expect(check.explanation.at(-1).sentence).toContain('is not restricted for huawei');
+  });
+});
