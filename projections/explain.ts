@@ -5,7 +5,7 @@
  * when, what is announced but has no legal effect yet, what was corrected or
  * retracted, and the verdict.
  */
-import type { RecordedFact } from '../src/domain/measure-history.js';
+import { MeasureHistory, type RecordedFact } from '../src/domain/measure-history.js';
 import type { LedgerReadModel } from './ledger-read-model.js';
 import { measuresOfSubject } from './ledger-read-model.js';
 import type { CheckAnswer, Knowledge } from './subject-queries.js';
@@ -57,6 +57,23 @@ export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Kno
       sentence: `Exemption ${exemption.exemptionId} "${exemption.title}"${cite(exemption.basis[0]?.citation)} carves ${list(exemption.categories, exemption.except)} out of ${exemption.measureId} from ${day(exemption.effectiveFrom)} ${until}.`,
       events: exemption.basis.map(ref),
     });
+  }
+  // Licences in force for the subject that leave this category out: why they do not help.
+  const applying = new Set(answer.exemptions.map((e) => `${e.measureId}/${e.exemptionId}`));
+  for (const history of measuresOfSubject(model, subjectId, k.asOfPosition)) {
+    if (!answer.measures.some((m) => m.measureId === history.measureId)) continue;
+    for (const exemption of history.exemptionsAt(k.at)) {
+      if (applying.has(`${history.measureId}/${exemption.exemptionId}`) || !MeasureHistory.exemptionCovers(exemption, subjectId)) continue;
+      if (exemption.categories.overlaps(category) && !exemption.categories.covers(category)) continue;
+      const last = exemption.basis[exemption.basis.length - 1]!.recorded;
+      const amended = exemption.basis.length > 1 ? `, as amended${cite((last.data as { citation?: string }).citation)}` : '';
+      steps.push({
+        kind: 'exemption',
+        measureId: history.measureId,
+        sentence: `Exemption ${exemption.exemptionId} "${exemption.title}" is in force but does not cover ${category}: it covers ${list(exemption.categories.include, exemption.categories.exclude)}${amended}.`,
+        events: exemption.basis.map((b) => ref({ ...b.recorded, citation: (b.data as { citation?: string }).citation })),
+      });
+    }
   }
   for (const pending of answer.pending) {
     steps.push({

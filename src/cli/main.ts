@@ -20,6 +20,7 @@ import { progressBar } from './progress.js';
 import { registerQueryCommands } from './query-commands.js';
 import { registerTailCommand } from './tail-command.js';
 import { registerVerifyCommand } from './verify-command.js';
+import { registerInvestigateCommands } from './investigate-commands.js';
 
 const cliActor = () => `cli:${userInfo().username}`;
 
@@ -125,6 +126,7 @@ program
 registerQueryCommands(program, (work) => withStore((store) => work(store)));
 registerTailCommand(program, (work) => withStore((store) => work(store)));
 registerVerifyCommand(program, (work) => withStore((store) => work(store)));
+registerInvestigateCommands(program, (work) => withStore((store) => work(store)));
 
 function exitCodeOf(error: unknown): number {
   if (error instanceof LedgerError) return EXIT_CODE[error.kind];

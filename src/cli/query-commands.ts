@@ -17,7 +17,7 @@ import { progressBar } from './progress.js';
 
 type WithStore = <T>(work: (store: EventStore) => Promise<T>) => Promise<T>;
 
-interface TimeOptions {
+export interface TimeOptions {
   at?: string;
   asOf?: string;
   asOfPosition?: string;
@@ -25,10 +25,10 @@ interface TimeOptions {
 }
 
 const basisText = (basis: BasisEntry[]) => basis.map((b) => `${b.type} @${b.position}${b.citation ? ` (${b.citation})` : ''}`).join(', ');
-const setText = (categories: string[], except: string[]) => categories.join(', ') + (except.length ? ` except ${except.join(', ')}` : '');
+export const setText = (categories: string[], except: string[]) => categories.join(', ') + (except.length ? ` except ${except.join(', ')}` : '');
 const print = (json: boolean | undefined, answer: unknown, text: () => string[]) => console.log(json ? JSON.stringify(answer, null, 2) : text().join('\n'));
 
-function withTimeOptions(command: Command): Command {
+export function withTimeOptions(command: Command): Command {
   return command
     .option('--at <instant>', 'valid time (default now)')
     .option('--as-of <instant>', 'record time (default now)')
@@ -43,7 +43,7 @@ async function answerAt(withStore: WithStore, options: TimeOptions, problems: Er
   return { model, knowledge: time.resolve(model, Date.now()) };
 }
 
-function heading(subject: string, knowledge: ResolvedKnowledge): string {
+export function heading(subject: string, knowledge: ResolvedKnowledge): string {
   return `${subject} at ${new Date(knowledge.at).toISOString()}, as known at ${knowledge.asOf} (position ${knowledge.asOfPosition})${knowledge.notice ? `\n  note: ${knowledge.notice}` : ''}`;
 }
 

@@ -1,0 +1,137 @@
+/**
+ * The investigator's commands: replay a subject step by step, explain a
+ * verdict in sentences, and export the auditor's report.
+ */
+import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { styleText } from 'node:util';
+import { explainCheck } from '../../projections/explain.js';
+import type { LedgerReadModel } from '../../projections/ledger-read-model.js';
+import type { Changes, ReplayOrder } from '../../projections/replay.js';
+import { checkCategory } from '../../projections/subject-queries.js';
+import type { CategorySetJson } from '../domain/categories.js';
+import type { ErrorDetail } from '../errors.js';
+import type { EventStore } from '../event-store/event-store.js';
+import { foldIntegrity, LogIntegrity } from '../integrity/log-integrity.js';
+import { buildReport } from '../investigations/report.js';
+import { reportCsv, reportHtml, reportMarkdown } from '../investigations/report-render.js';
+import { replayWithProvenance } from '../investigations/replay.js';
+import { categoryParam, idParam, instantParam, parseTimeParams, throwIfProblems, type ResolvedKnowledge } from '../queries/knowledge.js';
+import { buildReadModel } from '../queries/read-model.service.js';
+import { progressBar } from './progress.js';
+import { heading, setText, withTimeOptions, type TimeOptions } from './query-commands.js';
+
+type WithStore = <T>(work: (store: EventStore) => Promise<T>) => Promise<T>;
+type Style = Parameters<typeof styleText>[0];
+
+/** Colour on a terminal only (and never with NO_COLOR). */
+const paint = (style: Style, text: string) => (process.stdout.isTTY && !process.env.NO_COLOR ? styleText(style, text) : text);
+
+/** The read model of the whole log, with a progress bar on a terminal. */
+async function foldLog(store: EventStore): Promise<LedgerReadModel> {
+  const bar = progressBar('reading the log');
+  try {
+    return (await buildReadModel(store, (events) => bar.update(events, events))).model;
+  } finally {
+    bar.stop();
+  }
+}
+
+async function resolve(store: EventStore, options: TimeOptions, problems: ErrorDetail[]): Promise<{ model: LedgerReadModel; knowledge: ResolvedKnowledge }> {
+  const time = parseTimeParams(options, problems);
+  throwIfProblems(problems);
+  const model = await foldLog(store);
+  return { model, knowledge: time.resolve(model, Date.now()) };
+}
+
+const setLine = (set: CategorySetJson) => setText(set.include, set.exclude);
+
+function changeLines(changes: Changes): string[] {
+  const lines: string[] = [];
+  const line = (sign: string, style: Style, label: string, text: string) => lines.push(`      ${paint(style, `${sign} ${label}`)} ${text}`);
+  if (changes.became.restricted.include.length) line('+', 'red', 'restricted:', setLine(changes.became.restricted));
+  if (changes.stopped.restricted.include.length) line('-', 'green', 'no longer restricted:', setLine(changes.stopped.restricted));
+  if (changes.became.exempt.include.length) line('+', 'green', 'exempt:', setLine(changes.became.exempt));
+  if (changes.stopped.exempt.include.length) line('-', 'red', 'no longer exempt:', setLine(changes.stopped.exempt));
+  if (changes.became.pending.length) line('+', 'yellow', 'pending:', changes.became.pending.join(', '));
+  if (changes.stopped.pending.length) line('-', 'yellow', 'no longer pending:', changes.stopped.pending.join(', '));
+  return lines.length ? lines : [`      ${paint('dim', 'no change for this subject')}`];
+}
+
+export function registerInvestigateCommands(program: Command, withStore: WithStore): void {
+  program
+    .command('replay')
+    .description("a subject's history step by step: each event that concerns it, who recorded it on what basis, and what changed for the subject")
+    .argument('<subject>')
+    .option('--order <order>', 'record: what each record changed in what was known; valid: what changed in force, and when', 'record')
+    .option('--from <instant>', 'earliest record time (record order) or valid time (valid order)')
+    .option('--to <instant>')
+    .option('--at <instant>', 'record order: one valid time for every step')
+    .option('--as-of <instant>', 'record time (default now)')
+    .option('--as-of-position <position>')
+    .option('--json', 'print the replay as JSON')
+    .action(async (subject: string, options: TimeOptions & { order: string; from?: string; to?: string }) => {
+      const problems: ErrorDetail[] = [];
+      idParam('subject', subject, problems);
+      if (options.order !== 'record' && options.order !== 'valid') problems.push({ field: 'order', rule: 'isIn', message: 'order must be record or valid', value: options.order });
+      const from = instantParam('from', options.from, problems);
+      const to = instantParam('to', options.to, problems);
+      const at = instantParam('at', options.at, problems);
+      const replay = await withStore(async (store) => {
+        const { model, knowledge } = await resolve(store, { asOf: options.asOf, asOfPosition: options.asOfPosition }, problems);
+        const order = options.order as ReplayOrder;
+        return { ...(await replayWithProvenance(model, store, subject, { order, asOfPosition: knowledge.asOfPosition, ...(at !== undefined ? { at } : {}), from, to })), asOf: knowledge.asOf };
+      });
+      if (options.json) return console.log(JSON.stringify(replay, null, 2));
+      console.log(paint('bold', `${subject}: ${replay.steps.length} steps in ${replay.order} order, as known at ${replay.asOf} (position ${replay.asOfPosition})`));
+      for (const step of replay.steps) {
+        const who = [step.provenance.actor && `by ${step.provenance.actor}`, step.citation && `(${step.citation})`].filter(Boolean).join(' ');
+        console.log(`${paint('cyan', `#${step.position}`)} ${step.recordedAt}  ${paint('bold', step.type)} in ${step.measureId} ${who}`);
+        console.log(`      concerns ${step.effectiveAt}${step.provenance.note ? `; note: ${step.provenance.note}` : ''}`);
+        for (const line of changeLines(step.changes)) console.log(line);
+      }
+    });
+
+  withTimeOptions(program.command('explain').description('why a category is or is not restricted for a subject, in sentences, each with the events it rests on').argument('<subject>').argument('<category>')).action(
+    async (subject: string, category: string, options: TimeOptions) => {
+      const problems: ErrorDetail[] = [];
+      idParam('subject', subject, problems);
+      categoryParam(category, problems);
+      const { answer, explanation, knowledge } = await withStore(async (store) => {
+        const { model, knowledge } = await resolve(store, options, problems);
+        const answer = checkCategory(model, subject, category, knowledge);
+        return { answer, knowledge, explanation: explainCheck(model, answer, knowledge) };
+      });
+      if (options.json) return console.log(JSON.stringify({ ...answer, explanation, asOf: knowledge.asOf }, null, 2));
+      const style: Style = answer.status === 'restricted' ? 'red' : answer.status === 'not-restricted' ? 'green' : 'yellow';
+      console.log(`${heading(subject, knowledge)}\n${category}: ${paint(style, answer.status.toUpperCase())}`);
+      explanation.forEach((step, i) => console.log(`${String(i + 1).padStart(2)}. ${step.sentence}${step.events.length ? paint('dim', `  [${step.events.map((e) => `#${e.position}`).join(', ')}]`) : ''}`));
+    },
+  );
+
+  program
+    .command('export')
+    .description("the auditor's report on a subject: state, basis events with citations and sources, timeline, and the log's digest with an inclusion proof per basis event")
+    .argument('<subject>')
+    .option('--format <format>', 'html (one self-contained printable file), md, json or csv', 'html')
+    .option('--out <file>', 'write to this file instead of standard output')
+    .option('--at <instant>', 'valid time (default now)')
+    .option('--as-of <instant>', 'record time (default now)')
+    .option('--as-of-position <position>')
+    .action(async (subject: string, options: TimeOptions & { format: string; out?: string }) => {
+      const problems: ErrorDetail[] = [];
+      idParam('subject', subject, problems);
+      const render = { html: reportHtml, md: reportMarkdown, csv: reportCsv, json: (r: unknown) => `${JSON.stringify(r, null, 2)}\n` }[options.format];
+      if (!render) problems.push({ field: 'format', rule: 'isIn', message: 'format must be one of html, md, json, csv', value: options.format });
+      const report = await withStore(async (store) => {
+        const { model, knowledge } = await resolve(store, options, problems);
+        const integrity = await foldIntegrity(store, new LogIntegrity());
+        return buildReport(model, store, integrity, subject, knowledge, new Date());
+      });
+      const text = render!(report as never);
+      if (!options.out) return void process.stdout.write(text);
+      writeFileSync(options.out, text);
+      console.error(`wrote the report on ${subject} to ${options.out}`);
+    });
+}
+

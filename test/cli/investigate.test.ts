@@ -1,0 +1,75 @@
+/**
+ * The investigator's commands on the demo ledger: replay, explain, export.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEMO_FILE } from '../../src/package-root.js';
+import { runCli } from '../support/cli.js';
+import { tempDir } from '../support/temp-dir.js';
+
+let dir: ReturnType<typeof tempDir>;
+let env: Record<string, string>;
+beforeAll(async () => {
+  dir = tempDir();
+  env = { LEDGER_DATA_DIR: dir.path };
+  expect((await runCli(['import', DEMO_FILE], env)).code).toBe(0);
+});
+afterAll(() => dir.remove());
+
+describe('regledger replay', () => {
+  it('prints each step with who recorded it, its citation and what changed, without colour off a terminal', async () => {
+    const result = await runCli(['replay', 'huawei-affiliate-aug-01'], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain('\x1b[');
+    expect(result.stdout).toMatch(/SubjectsAdded in us-ear-entity-list-huawei by cli:\S+ \(84 FR 43493\)/);
+    expect(result.stdout).toMatch(/\+ restricted: exports except/);
+  });
+
+  it('gives the same steps as JSON, in valid order on request', async () => {
+    const result = await runCli(['replay', 'huawei', '--order', 'valid', '--json'], env);
+    const replay = JSON.parse(result.stdout) as { order: string; steps: { effectiveAt: string; provenance: { citation?: string } }[] };
+    expect(replay.order).toBe('valid');
+    const times = replay.steps.map((s) => s.effectiveAt);
+    expect(times).toEqual([...times].sort());
+    expect(replay.steps[0]!.provenance.citation).toBe('84 FR 22961');
+  });
+
+  it('exits 2 naming the option of a bad value', async () => {
+    const result = await runCli(['replay', 'huawei', '--order', 'sideways'], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('order must be record or valid');
+  });
+});
+
+describe('regledger explain', () => {
+  it('says why 5G standards work was restricted after the August amendment', async () => {
+    const result = await runCli(['explain', 'huawei', 'exports/5g-standards', '--at', '2019-09-01'], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('exports/5g-standards: RESTRICTED');
+    expect(result.stdout).toContain('(84 FR 22961) restricts exports');
+    expect(result.stdout).toMatch(/tgl-huawei .* does not cover exports\/5g-standards.*84 FR 43487/);
+    expect(result.stdout).toMatch(/So on 2019-09-01, .* is restricted for huawei/);
+  });
+
+  it('as known before the extension was recorded, the licence had run out', async () => {
+    const result = await runCli(['explain', 'huawei', 'exports/existing-handset-support', '--at', '2019-09-01', '--as-of-position', '4', '--json'], env);
+    const answer = JSON.parse(result.stdout) as { status: string; explanation: { kind: string }[] };
+    expect(answer.status).toBe('restricted');
+    expect(answer.explanation.map((s) => s.kind)).not.toContain('exemption');
+  });
+});
+
+describe('regledger export', () => {
+  it('writes the HTML report to a file, and Markdown to standard output', async () => {
+    const out = join(dir.path, 'huawei.html');
+    const html = await runCli(['export', 'huawei', '--at', '2019-06-30', '--out', out], env);
+    expect(html.code).toBe(0);
+    const page = readFileSync(out, 'utf8');
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page).toContain('84 FR 23468');
+    const md = await runCli(['export', 'huawei', '--at', '2019-06-30', '--format', 'md'], env);
+    expect(md.stdout).toContain('# Restriction report: huawei');
+    expect((await runCli(['export', 'huawei', '--format', 'pdf'], env)).code).toBe(2);
+  });
+});
