@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { snapshotOf, type Snapshot } from '../../projections/replay.js';
 import { DEMO_FILE } from '../../src/package-root.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { imposeBody } from '../support/commands.js';
 import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
 
 let t: TestApp;
@@ -100,5 +101,29 @@ describe('the check answer explains itself', () => {
     const exemption = check.explanation.find((s: { kind: string }) => s.kind === 'exemption');
     expect(exemption.sentence).toMatch(/84 FR 23468.* from 2019-05-20 until 2019-08-20/);
     expect(check.explanation.at(-1).sentence).toContain('is not restricted for huawei');
+  });
+});
+
+describe('explanations and replays of corrected and retracted records', () => {
+  it('tell what was corrected and what was retracted, and replay each as a change of knowledge', async () => {
+    const post = async (body: object) => (await t.http.post('/v1/commands').set(bearer('writer')).send(body).expect(201)).body;
+    const measureId = 'explain-acme';
+    const imposed = await post(imposeBody({ measureId, subjects: ['acme-explained'], effectiveFrom: '2019-06-01' }));
+    await post({ type: 'CorrectEntry', measureId, eventId: imposed.events[0].eventId, reason: 'in force from 1 May', replacement: { ...imposeBody({ measureId, subjects: ['acme-explained'], effectiveFrom: '2019-05-01' }), type: undefined } });
+    const grant = await post({ type: 'GrantExemption', measureId, exemptionId: 'lic', title: 'licence', categories: ['exports/food'], effectiveFrom: '2019-05-01' });
+    await post({ type: 'RetractEntry', measureId, eventId: grant.events[0].eventId, reason: 'never issued' });
+
+    const check = await get('/v1/subjects/acme-explained/check?category=exports/food&at=2019-05-15');
+    expect(check.status).toBe('restricted');
+    const sentences = check.explanation.map((s: { kind: string; sentence: string }) => `${s.kind}: ${s.sentence}`);
+    expect(sentences).toEqual(expect.arrayContaining([expect.stringMatching(/^correction: .*corrected the RestrictionImposed .*: in force from 1 May\.$/), expect.stringMatching(/^retraction: .*retracted the ExemptionGranted .*: never issued\.$/)]));
+
+    const steps = (await get('/v1/subjects/acme-explained/replay')).steps as Step[];
+    expect(steps.map((s) => s.type)).toEqual(['RestrictionImposed', 'EntryCorrected', 'ExemptionGranted', 'EntryRetracted']);
+    // The correction moved the start to 1 May: as of it, 1 May became restricted.
+    expect(steps[1]!.after.at).toBe('2019-05-01T00:00:00.000Z');
+    expect(steps[1]!.changes.became.restricted.include).toEqual(['exports']);
+    expect(steps[3]!.changes.stopped.exempt.include).toEqual(['exports/food']);
+    expect(steps[3]!.changes.became.restricted.include).toEqual(['exports/food']);
   });
 });
