@@ -7,6 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { LogEvent } from '../projections/ledger-read-model.js';
+import { contentHash } from '../src/integrity/event-hash.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { packageRoot } from '../src/package-root.js';
 
@@ -43,9 +44,14 @@ export function writeStore(path: string, ledger: LogEvent[]): void {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   const insert = db.prepare('INSERT INTO events (position, event_id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  // Hashed and chained per stream as the ledger writes them, so `verify` accepts the fixture.
+  const lastHash = new Map<string, string>();
   db.transaction(() => {
     for (const e of ledger) {
-      insert.run(e.position, e.eventId, e.streamId, e.revision, e.type, JSON.stringify(e.data), JSON.stringify({ actor: 'bench', recordedAt: e.recordedAt }), e.recordedAt);
+      const metadata = { actor: 'bench' };
+      const hash = contentHash({ type: e.type, data: e.data, metadata }, lastHash.get(e.streamId) ?? null);
+      lastHash.set(e.streamId, hash);
+      insert.run(e.position, e.eventId, e.streamId, e.revision, e.type, JSON.stringify(e.data), JSON.stringify({ ...metadata, hash, recordedAt: e.recordedAt }), e.recordedAt);
     }
   })();
   db.close();

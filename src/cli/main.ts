@@ -13,6 +13,7 @@ import { EXIT_CODE, LedgerError } from '../errors.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { EventStoreUnreachableError } from '../event-store/eventstoredb/eventstoredb-event-store.js';
 import { CommandGateway } from '../ledger/command-gateway.js';
+import { IntegrityService } from '../integrity/integrity.service.js';
 import { importFile } from '../ledger/import-file.js';
 import { presentEvent } from '../ledger/presenters.js';
 import { DEMO_FILE } from '../package-root.js';
@@ -55,6 +56,8 @@ async function serve(): Promise<void> {
     console.log(`Loaded the demo history: ${summary.applied} commands from ${DEMO_FILE}`);
   }
   await app.listen(config.port, config.host);
+  // Build the Merkle tree now rather than on the first integrity request.
+  void app.get(IntegrityService).current().catch((error: Error) => console.error(`regledger: the integrity tree could not be built yet: ${error.message}`));
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
   const stop = () => void app.close().then(() => store.close());
   process.once('SIGINT', stop);

@@ -20,8 +20,8 @@ export interface HashableEvent {
 export function contentHash(event: HashableEvent, previousHash: string | null): string {
   const metadata: Record<string, unknown> = {};
   for (const key of HASHED_METADATA) if (event.metadata[key] !== undefined) metadata[key] = event.metadata[key];
-  // As stored: a JSON round trip drops undefined fields the same way on every store.
-  const content = { type: event.type, data: JSON.parse(JSON.stringify(event.data ?? null)) as unknown, metadata, previousHash };
+  // RFC 8785 leaves out undefined members, as a store's JSON does: the hash is the same before and after the append.
+  const content = { type: event.type, data: event.data ?? null, metadata, previousHash };
   return createHash('sha256').update(canonicalize(content)!, 'utf8').digest('hex');
 }
 

@@ -24,7 +24,8 @@ export interface ConsistencyProof {
 }
 
 export class IntegrityService {
-  private readonly integrity = new LogIntegrity();
+  /** Built from the stored hashes; `regledger verify` recomputes them. */
+  private readonly integrity = new LogIntegrity(false);
   private catchingUp?: Promise<void>;
 
   constructor(private readonly store: EventStore) {}
@@ -36,9 +37,8 @@ export class IntegrityService {
     return this.integrity;
   }
 
-  async digest(): Promise<Digest & { verified: boolean; problem?: LogIntegrity['problem'] }> {
-    const integrity = await this.current();
-    return { ...integrity.digest(), verified: !integrity.problem, ...(integrity.problem ? { problem: integrity.problem } : {}) };
+  async digest(): Promise<Digest> {
+    return (await this.current()).digest();
   }
 
   async inclusionProof(eventId: string, treeSize?: number): Promise<InclusionProof> {
