@@ -19,6 +19,15 @@ export interface LedgerShape {
   eventsPerMeasure: number;
 }
 
+/** The ledgers the benchmarks run on: 10k and 100k events, and 1M unless quick. */
+export function benchSizes(quick: boolean): (LedgerShape & { label: string })[] {
+  return [
+    { label: '10k', measures: 100, subjects: 500, eventsPerMeasure: 100 },
+    { label: '100k', measures: 1_000, subjects: 5_000, eventsPerMeasure: 100 },
+    ...(quick ? [] : [{ label: '1M', measures: 10_000, subjects: 50_000, eventsPerMeasure: 100 }]),
+  ];
+}
+
 /** A small deterministic PRNG (mulberry32), so every run benchmarks the same ledger. */
 export function random(seed: number): () => number {
   let a = seed >>> 0;

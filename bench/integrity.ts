@@ -14,15 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { foldIntegrity, LogIntegrity, verifyLog } from '../src/integrity/log-integrity.js';
-import { generateLedger, random, type LedgerShape } from './generate-ledger.js';
+import { benchSizes, generateLedger, random } from './generate-ledger.js';
 import { machine, percentile, round, writeStore } from './lib.js';
 
 const quick = process.argv.includes('--quick');
-const SIZES: (LedgerShape & { label: string })[] = [
-  { label: '10k', measures: 100, subjects: 500, eventsPerMeasure: 100 },
-  { label: '100k', measures: 1_000, subjects: 5_000, eventsPerMeasure: 100 },
-  ...(quick ? [] : [{ label: '1M', measures: 10_000, subjects: 50_000, eventsPerMeasure: 100 }]),
-];
+const SIZES = benchSizes(quick);
 const PROOFS = 10_000;
 
 function timeEach(count: number, operation: (i: number) => void) {

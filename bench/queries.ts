@@ -14,15 +14,11 @@ import { checkCategory, subjectState } from '../projections/subject-queries.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { packageRoot } from '../src/package-root.js';
 import { buildReadModel } from '../src/queries/read-model.service.js';
-import { generateLedger, random, type LedgerShape } from './generate-ledger.js';
+import { benchSizes, generateLedger, random, type LedgerShape } from './generate-ledger.js';
 import { httpRequest, percentile, round, startServer, writeStore } from './lib.js';
 
 const quick = process.argv.includes('--quick');
-const SIZES: (LedgerShape & { label: string })[] = [
-  { label: '10k', measures: 100, subjects: 500, eventsPerMeasure: 100 },
-  { label: '100k', measures: 1_000, subjects: 5_000, eventsPerMeasure: 100 },
-  ...(quick ? [] : [{ label: '1M', measures: 10_000, subjects: 50_000, eventsPerMeasure: 100 }]),
-];
+const SIZES = benchSizes(quick);
 const QUERIES = 20_000;
 const CATEGORIES = ['exports', 'exports/c3', 'exports/c3/y', 'services/finance', 'services/s2'];
 const DAY = 86_400_000;

@@ -28,9 +28,10 @@ const ref = (f: { eventId: string; position: string; citation?: string }) => ({ 
 export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Knowledge): ExplanationStep[] {
   const steps: ExplanationStep[] = [];
   const { subjectId, category } = answer;
+  const histories = measuresOfSubject(model, subjectId, k.asOfPosition);
   for (const measure of answer.measures) {
     const imposed = measure.basis.find((b) => b.type === 'RestrictionImposed');
-    const history = measuresOfSubject(model, subjectId, k.asOfPosition).find((h) => h.measureId === measure.measureId);
+    const history = histories.find((h) => h.measureId === measure.measureId);
     const imposition = history?.imposition;
     if (imposed && imposition) {
       steps.push({
@@ -60,7 +61,7 @@ export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Kno
   }
   // Licences in force for the subject that leave this category out: why they do not help.
   const applying = new Set(answer.exemptions.map((e) => `${e.measureId}/${e.exemptionId}`));
-  for (const history of measuresOfSubject(model, subjectId, k.asOfPosition)) {
+  for (const history of histories) {
     if (!answer.measures.some((m) => m.measureId === history.measureId)) continue;
     for (const exemption of history.exemptionsAt(k.at)) {
       if (applying.has(`${history.measureId}/${exemption.exemptionId}`) || !MeasureHistory.exemptionCovers(exemption, subjectId)) continue;
@@ -83,7 +84,7 @@ export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Kno
       events: pending.basis.map(ref),
     });
   }
-  for (const history of measuresOfSubject(model, subjectId, k.asOfPosition)) {
+  for (const history of histories) {
     for (const fact of history.recorded) steps.push(...amendmentOf(fact, history.recorded, history.measureId));
   }
   const verdict = { restricted: 'restricted', 'partially-restricted': 'partially restricted (some categories under it are not)', 'not-restricted': 'not restricted' }[answer.status];

@@ -13,7 +13,7 @@ import type { CategorySetJson } from '../domain/categories.js';
 import type { ErrorDetail } from '../errors.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { foldIntegrity, LogIntegrity } from '../integrity/log-integrity.js';
-import { buildReport } from '../investigations/report.js';
+import { buildReport, type SubjectReport } from '../investigations/report.js';
 import { reportCsv, reportHtml, reportMarkdown } from '../investigations/report-render.js';
 import { replayWithProvenance } from '../investigations/replay.js';
 import { categoryParam, idParam, instantParam, parseTimeParams, throwIfProblems, type ResolvedKnowledge } from '../queries/knowledge.js';
@@ -121,14 +121,15 @@ export function registerInvestigateCommands(program: Command, withStore: WithSto
     .action(async (subject: string, options: TimeOptions & { format: string; out?: string }) => {
       const problems: ErrorDetail[] = [];
       idParam('subject', subject, problems);
-      const render = { html: reportHtml, md: reportMarkdown, csv: reportCsv, json: (r: unknown) => `${JSON.stringify(r, null, 2)}\n` }[options.format];
+      const renderers: Record<string, (report: SubjectReport) => string> = { html: reportHtml, md: reportMarkdown, csv: reportCsv, json: (r) => `${JSON.stringify(r, null, 2)}\n` };
+      const render = renderers[options.format];
       if (!render) problems.push({ field: 'format', rule: 'isIn', message: 'format must be one of html, md, json, csv', value: options.format });
       const report = await withStore(async (store) => {
         const { model, knowledge } = await resolve(store, options, problems);
         const integrity = await foldIntegrity(store, new LogIntegrity());
         return buildReport(model, store, integrity, subject, knowledge, new Date());
       });
-      const text = render!(report as never);
+      const text = render!(report);
       if (!options.out) return void process.stdout.write(text);
       writeFileSync(options.out, text);
       console.error(`wrote the report on ${subject} to ${options.out}`);
