@@ -26,14 +26,20 @@ export interface ConsistencyProof {
 export class IntegrityService {
   /** Built from the stored hashes; `regledger verify` recomputes them. */
   private readonly integrity = new LogIntegrity(false);
-  private catchingUp?: Promise<void>;
+  /** Catch-ups run one after another: two at once would fold the same events twice. */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly store: EventStore) {}
 
-  /** The tree as of the store's head. */
+  /**
+   * The tree as of the store's head when called. Each call folds in anything
+   * newer itself (joining one already running could miss a write acknowledged
+   * after that one read its last page).
+   */
   async current(): Promise<LogIntegrity> {
-    this.catchingUp ??= this.catchUp().finally(() => (this.catchingUp = undefined));
-    await this.catchingUp;
+    const caughtUp = this.queue.then(() => this.catchUp());
+    this.queue = caughtUp.catch(() => undefined);
+    await caughtUp;
     return this.integrity;
   }
 
