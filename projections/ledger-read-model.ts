@@ -137,6 +137,12 @@ export function measureNamedSubjectBy(model: LedgerReadModel, subjectId: string,
   return firstNamed !== undefined && firstNamed <= position;
 }
 
+/** Whether any event recorded at or before a position named the subject (DOMAIN.md: `subjectKnown`). */
+export function subjectKnown(model: LedgerReadModel, subjectId: string, asOfPosition: bigint): boolean {
+  for (const firstNamed of model.subjects.get(subjectId)?.values() ?? []) if (firstNamed <= asOfPosition) return true;
+  return false;
+}
+
 /** Measures whose events had named the subject by a position, as known at it. */
 export function measuresOfSubject(model: LedgerReadModel, subjectId: string, asOfPosition: bigint): MeasureHistory[] {
   const histories: MeasureHistory[] = [];
