@@ -220,6 +220,9 @@ export const hostileJson: fc.Arbitrary<RawJson> = fc.oneof(
 /** An unknown or prototype-named key to add to an object. */
 export const hostileKey = fc.oneof(fc.constantFrom(...PROTOTYPE_KEYS, 'colour', '', ' ', 'type ', 'Type', 'measureid', '\u0000', '$where'), fc.string({ maxLength: 12 }));
 
+/** A character an HTTP header value may carry (tab, visible ASCII and space, obs-text). */
+export const headerChar = fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff }), fc.constant(0x09)).map((c) => String.fromCharCode(c));
+
 /** Authorization header values no valid key hides behind (printable Latin-1, as HTTP allows). */
 export const badAuthorizations = (validKey: string) =>
   fc.oneof(
@@ -245,7 +248,7 @@ export const badAuthorizations = (validKey: string) =>
       'Bearer constructor',
       'Bearer ÿÿÿÿ',
     ),
-    fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c)), maxLength: 60 }).map((s) => `Bearer ${s}`),
+    fc.string({ unit: headerChar, maxLength: 60 }).map((s) => `Bearer ${s}`),
   );
 
 /** Content-Type values under which a JSON command must not be taken as one (or must be refused). */
