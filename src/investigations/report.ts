@@ -13,6 +13,7 @@ import {
   subjectState,
   subjectTimeline,
   type CheckStatus,
+  type Knowledge,
   type ExemptionAnswer,
   type PendingAnswer,
   type RestrictionAnswer,
@@ -109,11 +110,17 @@ function categoriesOf(histories: MeasureHistory[]): string[] {
   return [...found].sort();
 }
 
-/** The instants at which one of the measure's facts starts or ends something: the only instants its verdict can change. */
-function boundariesOf(history: MeasureHistory): number[] {
+/**
+ * The instants at which one of the measure's facts starts or ends something
+ * for the subject: the only instants its verdict on the subject can change.
+ * A change of subjects that does not name it changes nothing for it.
+ */
+function boundariesOf(history: MeasureHistory, subjectId: string): number[] {
   const instants = new Set<number>();
   for (const fact of history.facts) {
-    const data = fact.data as { effectiveFrom?: string; effectiveUntil?: string };
+    const data = fact.data as { effectiveFrom?: string; effectiveUntil?: string; subjects?: string[] };
+    const subjectChange = fact.recorded.type === 'SubjectsAdded' || fact.recorded.type === 'SubjectsRemoved';
+    if (subjectChange && !data.subjects?.includes(subjectId)) continue;
     for (const instant of [data.effectiveFrom, data.effectiveUntil]) if (instant !== undefined) instants.add(toMillis(instant));
   }
   return [...instants].sort((a, b) => a - b);
@@ -124,11 +131,11 @@ function boundariesOf(history: MeasureHistory): number[] {
  * the measure's own boundaries, the first one just before which the measure
  * did not restrict the subject (or restricted other categories).
  */
-function withSince(model: LedgerReadModel, subjectId: string, k: ResolvedKnowledge, histories: MeasureHistory[], restricted: RestrictionAnswer[]): ReportRestriction[] {
+function withSince(model: LedgerReadModel, subjectId: string, k: Knowledge, histories: MeasureHistory[], restricted: RestrictionAnswer[]): ReportRestriction[] {
   const sameSet = (a: RestrictionAnswer, b: RestrictionAnswer) => a.categories.join('\n') === b.categories.join('\n') && a.except.join('\n') === b.except.join('\n');
   return restricted.map((now) => {
     const history = histories.find((h) => h.measureId === now.measureId)!;
-    const boundaries = boundariesOf(history).filter((b) => b <= k.at);
+    const boundaries = boundariesOf(history, subjectId).filter((b) => b <= k.at);
     let restrictedSince: number | undefined;
     let categoriesSince: number | undefined;
     for (let i = boundaries.length - 1; i >= 0 && restrictedSince === undefined; i--) {
@@ -143,6 +150,19 @@ function withSince(model: LedgerReadModel, subjectId: string, k: ResolvedKnowled
   });
 }
 
+/** What the report answers, from the read model alone: verdicts with explanations, and the state with since when each restriction holds. */
+export function reportAnswers(model: LedgerReadModel, subjectId: string, knowledge: Knowledge, askedCategories?: string[]) {
+  const histories = measuresOfSubject(model, subjectId, knowledge.asOfPosition);
+  const state = subjectState(model, subjectId, knowledge);
+  const categories = askedCategories ?? categoriesOf(histories);
+  const verdicts = categories.map((category): ReportVerdict => {
+    const answer = checkCategory(model, subjectId, category, knowledge);
+    return { category, status: answer.status, explanation: explainCheck(model, answer, knowledge) };
+  });
+  const restricted = withSince(model, subjectId, knowledge, histories, state.restricted);
+  return { histories, verdicts, state: { restricted, exemptions: state.exemptions, pending: state.pending } };
+}
+
 export async function buildReport(
   model: LedgerReadModel,
   store: EventStore,
@@ -152,13 +172,7 @@ export async function buildReport(
   now: Date,
   askedCategories?: string[],
 ): Promise<SubjectReport> {
-  const histories = measuresOfSubject(model, subjectId, knowledge.asOfPosition);
-  const state = subjectState(model, subjectId, knowledge);
-  const categories = askedCategories ?? categoriesOf(histories);
-  const verdicts = categories.map((category): ReportVerdict => {
-    const answer = checkCategory(model, subjectId, category, knowledge);
-    return { category, status: answer.status, explanation: explainCheck(model, answer, knowledge) };
-  });
+  const { histories, verdicts, state } = reportAnswers(model, subjectId, knowledge, askedCategories);
 
   // Every event the state or an explanation rests on, with where it was recorded.
   const recorded = new Map<string, RecordedFact & { measureId: string }>();
@@ -201,7 +215,7 @@ export async function buildReport(
     ...(knowledge.notice ? { notice: knowledge.notice } : {}),
     categoriesFrom: askedCategories ? 'asked' : 'default',
     verdicts,
-    state: { restricted: withSince(model, subjectId, knowledge, histories, state.restricted), exemptions: state.exemptions, pending: state.pending },
+    state,
     basis,
     timeline: subjectTimeline(model, subjectId, knowledge.asOfPosition),
     digest,
