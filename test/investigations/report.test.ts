@@ -27,6 +27,28 @@ let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp({ clock: new FakeClock(Date.parse('2026-01-01T00:00:00Z')) });
   await t.http.post('/v1/commands/batch').set(bearer('writer')).send(JSON.parse(readFileSync(DEMO_FILE, 'utf8'))).expect(200);
+  // After the demo (positions 1 to 7): two measures on one more subject.
+  const impose = (measureId: string, categories: string[], effectiveFrom: string) => ({
+    type: 'ImposeRestriction',
+    measureId,
+    title: measureId,
+    jurisdiction: 'US',
+    authority: 'BIS',
+    subjects: ['since-co'],
+    categories,
+    effectiveFrom,
+  });
+  await t.http
+    .post('/v1/commands/batch')
+    .set(bearer('writer'))
+    .send([
+      impose('since-a', ['exports'], '2019-01-01'),
+      { type: 'RemoveSubjects', measureId: 'since-a', subjects: ['since-co'], effectiveFrom: '2019-03-01' },
+      { type: 'AddSubjects', measureId: 'since-a', subjects: ['since-co'], effectiveFrom: '2019-04-01' },
+      impose('since-b', ['services'], '2018-06-01'),
+      { type: 'BroadenScope', measureId: 'since-b', categories: ['finance'], effectiveFrom: '2019-02-01' },
+    ])
+    .expect(200);
 });
 afterAll(async () => t.close());
 
@@ -76,6 +98,16 @@ describe('GET /v1/subjects/{id}/report', () => {
     expect(later).toMatchObject({ restrictedSince: '2019-05-16T20:15:00.000Z', categoriesSince: '2019-08-19T00:00:00.000Z' });
   });
 
+  it('dates each restriction from its own history: a removal breaks it, a broadening changes its categories, another measure does neither', async () => {
+    const rows = (await report('at=2019-05-01', 'since-co').expect(200)).body.state.restricted;
+    expect(rows.map((r: { measureId: string; restrictedSince: string; categoriesSince: string }) => [r.measureId, r.restrictedSince, r.categoriesSince])).toEqual([
+      ['since-a', '2019-04-01T00:00:00.000Z', '2019-04-01T00:00:00.000Z'],
+      ['since-b', '2018-06-01T00:00:00.000Z', '2019-02-01T00:00:00.000Z'],
+    ]);
+    const before = (await report('at=2019-02-15', 'since-co').expect(200)).body.state.restricted;
+    expect(before[0]).toMatchObject({ measureId: 'since-a', restrictedSince: '2019-01-01T00:00:00.000Z' });
+  });
+
   it('gives verdicts on the categories asked, in the order asked', async () => {
     const { body } = await report('at=2019-06-30&categories=exports/5g-standards,exports,services').expect(200);
     expect(body.categoriesFrom).toBe('asked');
@@ -118,7 +150,7 @@ describe('GET /v1/subjects/{id}/report', () => {
     ['html', /text\/html/],
     ['csv', /text\/csv/],
   ])('serves %s as a download named after the subject, the valid date and the position', async (format, type) => {
-    const { headers } = await report(`at=2019-06-30&format=${format}`).expect(200).expect('content-type', type);
+    const { headers } = await report(`at=2019-06-30&asOfPosition=7&format=${format}`).expect(200).expect('content-type', type);
     expect(headers['content-disposition']).toBe(`attachment; filename="regledger-huawei-2019-06-30-7.${format}"`);
     const { headers: earlier } = await report(`at=2019-05-18&asOfPosition=2&format=${format}`).expect(200);
     expect(earlier['content-disposition']).toBe(`attachment; filename="regledger-huawei-2019-05-18-2.${format}"`);
@@ -136,11 +168,11 @@ describe('GET /v1/subjects/{id}/report', () => {
   });
 
   it('as one CSV whose sections an RFC 4180 reader reads back field by field', async () => {
-    const csv = (await report('at=2019-06-30&format=csv').expect(200)).text;
+    const csv = (await report('at=2019-06-30&asOfPosition=7&format=csv').expect(200)).text;
     expect(csv.startsWith('# summary\r\n')).toBe(true);
     const sections = parseSections(csv);
     expect([...sections.keys()]).toEqual(['summary', 'verdicts', 'restricted', 'exemptions', 'pending', 'basis', 'timeline']);
-    const json = (await report('at=2019-06-30').expect(200)).body;
+    const json = (await report('at=2019-06-30&asOfPosition=7').expect(200)).body;
     expect(sections.get('summary')!.records).toEqual([
       expect.objectContaining({
         subject: 'huawei',
