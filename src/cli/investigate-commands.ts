@@ -13,8 +13,8 @@ import type { CategorySetJson } from '../domain/categories.js';
 import type { ErrorDetail } from '../errors.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { foldIntegrity, LogIntegrity } from '../integrity/log-integrity.js';
-import { buildReport, type SubjectReport } from '../investigations/report.js';
-import { reportCsv, reportHtml, reportMarkdown } from '../investigations/report-render.js';
+import { buildReport, categoriesParam } from '../investigations/report.js';
+import { isReportFormat, REPORT_FORMATS, type ReportFormatName } from '../investigations/report-render.js';
 import { replayWithProvenance } from '../investigations/replay.js';
 import { categoryParam, idParam, instantParam, parseTimeParams, throwIfProblems, type ResolvedKnowledge } from '../queries/knowledge.js';
 import { buildReadModel } from '../queries/read-model.service.js';
@@ -111,25 +111,25 @@ export function registerInvestigateCommands(program: Command, withStore: WithSto
 
   program
     .command('export')
-    .description("the auditor's report on a subject: state, basis events with citations and sources, timeline, and the log's digest with an inclusion proof per basis event")
+    .description("the auditor's report on a subject: the verdict on each category with its explanation, state, basis events with citations and sources, timeline, and the log's digest with an inclusion proof per basis event")
     .argument('<subject>')
-    .option('--format <format>', 'html (one self-contained printable file), md, json or csv', 'html')
+    .option('--format <format>', 'html (one self-contained printable file), md, json or csv (one file, a section per table)', 'html')
+    .option('--categories <list>', "comma-separated categories to give a verdict on (default: every category of the subject's measures)")
     .option('--out <file>', 'write to this file instead of standard output')
     .option('--at <instant>', 'valid time (default now)')
     .option('--as-of <instant>', 'record time (default now)')
     .option('--as-of-position <position>')
-    .action(async (subject: string, options: TimeOptions & { format: string; out?: string }) => {
+    .action(async (subject: string, options: TimeOptions & { format: string; categories?: string; out?: string }) => {
       const problems: ErrorDetail[] = [];
       idParam('subject', subject, problems);
-      const renderers: Record<string, (report: SubjectReport) => string> = { html: reportHtml, md: reportMarkdown, csv: reportCsv, json: (r) => `${JSON.stringify(r, null, 2)}\n` };
-      const render = renderers[options.format];
-      if (!render) problems.push({ field: 'format', rule: 'isIn', message: 'format must be one of html, md, json, csv', value: options.format });
+      if (!isReportFormat(options.format)) problems.push({ field: 'format', rule: 'isIn', message: `format must be one of ${Object.keys(REPORT_FORMATS).join(', ')}`, value: options.format });
+      const categories = categoriesParam(options.categories, problems);
       const report = await withStore(async (store) => {
         const { model, knowledge } = await resolve(store, options, problems);
         const integrity = await foldIntegrity(store, new LogIntegrity());
-        return buildReport(model, store, integrity, subject, knowledge, new Date());
+        return buildReport(model, store, integrity, subject, knowledge, new Date(), categories);
       });
-      const text = render!(report);
+      const text = REPORT_FORMATS[options.format as ReportFormatName].render(report);
       if (!options.out) return void process.stdout.write(text);
       writeFileSync(options.out, text);
       console.error(`wrote the report on ${subject} to ${options.out}`);

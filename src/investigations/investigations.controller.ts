@@ -10,12 +10,9 @@ import { IntegrityService } from '../integrity/integrity.service.js';
 import { idParam, instantParam, parseTimeParams, throwIfProblems, type TimeParams } from '../queries/knowledge.js';
 import { CLOCK } from '../queries/queries.controller.js';
 import { ReadModelService } from '../queries/read-model.service.js';
-import { buildReport } from './report.js';
-import { reportCsv, reportHtml, reportMarkdown } from './report-render.js';
+import { buildReport, categoriesParam } from './report.js';
+import { isReportFormat, REPORT_FORMATS, reportFileName, type ReportFormatName } from './report-render.js';
 import { replayWithProvenance } from './replay.js';
-
-const FORMATS = { json: 'application/json', md: 'text/markdown; charset=utf-8', html: 'text/html; charset=utf-8', csv: 'text/csv; charset=utf-8' } as const;
-export type ReportFormat = keyof typeof FORMATS;
 
 @ApiTags('investigations')
 @ApiBearerAuth()
@@ -55,24 +52,28 @@ export class InvestigationsController {
 
   @Get('subjects/:subjectId/report')
   @RequiresRole('reader')
-  @ApiOperation({ summary: "An auditor's report: state, basis events with citations and sources, timeline, and the log's digest with an inclusion proof per basis event" })
-  @ApiQuery({ name: 'format', required: false, description: 'json (default), md, html (one self-contained printable file) or csv' })
+  @ApiOperation({ summary: "An auditor's report: the verdict on each category with its explanation, state, basis events with citations and sources, timeline, and the log's digest with an inclusion proof per basis event" })
+  @ApiQuery({ name: 'format', required: false, description: 'json (default), md, html (one self-contained printable file) or csv (one file, a section per table); md, html and csv come as an attachment' })
+  @ApiQuery({ name: 'categories', required: false, description: "Comma-separated categories to give a verdict on (default: every category of the subject's measures' scopes and exemptions)" })
   @ApiQuery({ name: 'at', required: false })
   @ApiQuery({ name: 'asOf', required: false })
   @ApiQuery({ name: 'asOfPosition', required: false })
-  async report(@Param('subjectId') subjectId: string, @Query() query: TimeParams & { format?: string }, @Res({ passthrough: true }) response: Response) {
+  async report(@Param('subjectId') subjectId: string, @Query() query: TimeParams & { format?: string; categories?: string }, @Res({ passthrough: true }) response: Response) {
     const problems: ErrorDetail[] = [];
     idParam('subjectId', subjectId, problems);
-    const format = (query.format ?? 'json') as ReportFormat;
-    if (!(format in FORMATS)) problems.push({ field: 'format', rule: 'isIn', message: `format must be one of ${Object.keys(FORMATS).join(', ')}`, value: query.format });
+    const format = query.format ?? 'json';
+    if (typeof format !== 'string' || !isReportFormat(format)) problems.push({ field: 'format', rule: 'isIn', message: `format must be one of ${Object.keys(REPORT_FORMATS).join(', ')}`, value: query.format });
+    const categories = categoriesParam(query.categories, problems);
     const time = parseTimeParams(query, problems);
     throwIfProblems(problems);
     const model = await this.readModel.current();
     const integrity = await this.integrity.current();
     const now = this.clock.now();
-    const report = await buildReport(model, this.store, integrity, subjectId, time.resolve(model, now), new Date(now));
-    response.type(FORMATS[format]);
-    if (format === 'json') return report;
-    return format === 'html' ? reportHtml(report) : format === 'md' ? reportMarkdown(report) : reportCsv(report);
+    const report = await buildReport(model, this.store, integrity, subjectId, time.resolve(model, now), new Date(now), categories);
+    const chosen = format as ReportFormatName;
+    response.type(REPORT_FORMATS[chosen].contentType);
+    if (chosen === 'json') return report;
+    response.setHeader('Content-Disposition', `attachment; filename="${reportFileName(report, chosen)}"`);
+    return REPORT_FORMATS[chosen].render(report);
   }
 }

@@ -1,13 +1,29 @@
 /**
  * The report an auditor takes away: a subject's state at a valid time as
- * known at a record time, every basis event with its citation, sources and
+ * known at a record time, the verdict on each category with the sentences
+ * that explain it, every event those rest on with its citation, sources and
  * provenance, the subject's timeline, and the digest of the whole log with an
  * inclusion proof for every basis event, so the report can be checked
  * against the ledger without trusting whoever handed it over.
  */
-import type { LedgerReadModel } from '../../projections/ledger-read-model.js';
-import { subjectState, subjectTimeline, type SubjectState, type SubjectTimeline } from '../../projections/subject-queries.js';
+import { explainCheck, type ExplanationStep } from '../../projections/explain.js';
+import { measuresOfSubject, subjectKnown, type LedgerReadModel } from '../../projections/ledger-read-model.js';
+import {
+  checkCategory,
+  subjectState,
+  subjectTimeline,
+  type CheckStatus,
+  type Knowledge,
+  type ExemptionAnswer,
+  type PendingAnswer,
+  type RestrictionAnswer,
+  type SubjectTimeline,
+} from '../../projections/subject-queries.js';
+import { isCategory } from '../domain/categories.js';
+import { comparePositions, type MeasureHistory, type RecordedFact } from '../domain/measure-history.js';
 import { streamOf } from '../domain/messages.js';
+import { toMillis } from '../domain/time.js';
+import type { ErrorDetail } from '../errors.js';
 import type { EventStore, StoredEvent } from '../event-store/event-store.js';
 import { leafOf, type Digest, type LogIntegrity } from '../integrity/log-integrity.js';
 import type { ResolvedKnowledge } from '../queries/knowledge.js';
@@ -25,17 +41,126 @@ export interface ReportBasisEvent {
   proof: { leafIndex: number; treeSize: number; leaf: ReturnType<typeof leafOf>; auditPath: string[] };
 }
 
+/** A restriction in force at `at`, with since when it has held without a break. */
+export interface ReportRestriction extends RestrictionAnswer {
+  /** The earliest instant from which this measure has restricted the subject without a break up to `at`. */
+  restrictedSince: string;
+  /** The earliest instant from which it has restricted exactly these categories (and exceptions) up to `at`. */
+  categoriesSince: string;
+}
+
+/** The check of one category (checkCategory) with its explanation (explainCheck). */
+export interface ReportVerdict {
+  category: string;
+  status: CheckStatus;
+  explanation: ExplanationStep[];
+}
+
 export interface SubjectReport {
   subjectId: string;
+  /** Whether any event recorded at or before asOfPosition names the subject. */
+  subjectKnown: boolean;
   generatedAt: string;
   at: string;
   asOf: string;
   asOfPosition: string;
   notice?: string;
-  state: SubjectState;
+  /** `asked`: the categories the request named; `default`: every category of the subject's measures' scopes and exemptions. */
+  categoriesFrom: 'asked' | 'default';
+  verdicts: ReportVerdict[];
+  state: { restricted: ReportRestriction[]; exemptions: ExemptionAnswer[]; pending: PendingAnswer[] };
   basis: ReportBasisEvent[];
   timeline: SubjectTimeline;
   digest: Digest;
+}
+
+const MAX_CATEGORIES = 100;
+
+/** The optional comma-separated `categories` parameter; undefined when absent. */
+export function categoriesParam(value: unknown, problems: ErrorDetail[]): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') {
+    problems.push({ field: 'categories', rule: 'isString', message: 'categories must be given once, as one comma-separated list', value });
+    return undefined;
+  }
+  const categories = value.split(',');
+  const bad = categories.find((c) => !isCategory(c));
+  if (bad !== undefined) {
+    problems.push({ field: 'categories', rule: 'isCategoryList', message: 'categories must be categories (lowercase segments [a-z0-9][a-z0-9-]* joined by /) separated by commas', value });
+  } else if (categories.length > MAX_CATEGORIES) {
+    problems.push({ field: 'categories', rule: 'maxSize', message: `categories must name at most ${MAX_CATEGORIES} categories`, value });
+  }
+  return [...new Set(categories)];
+}
+
+/** Every category named by the scopes and exemptions of the subject's measures, as known. */
+function categoriesOf(histories: MeasureHistory[]): string[] {
+  const found = new Set<string>();
+  for (const history of histories) {
+    for (const fact of history.facts) {
+      // An announcement's categories are what it speaks of, not a scope.
+      if (fact.recorded.type === 'EasingAnnounced') continue;
+      const data = fact.data as unknown as Record<string, unknown>;
+      for (const field of ['categories', 'narrowTo', 'remove', 'addCategories', 'removeCategories']) {
+        const value = data[field];
+        if (Array.isArray(value)) for (const category of value) if (isCategory(category)) found.add(category);
+      }
+    }
+  }
+  return [...found].sort();
+}
+
+/**
+ * The instants at which one of the measure's facts starts or ends something
+ * for the subject: the only instants its verdict on the subject can change.
+ * A change of subjects that does not name it changes nothing for it.
+ */
+function boundariesOf(history: MeasureHistory, subjectId: string): number[] {
+  const instants = new Set<number>();
+  for (const fact of history.facts) {
+    const data = fact.data as { effectiveFrom?: string; effectiveUntil?: string; subjects?: string[] };
+    const subjectChange = fact.recorded.type === 'SubjectsAdded' || fact.recorded.type === 'SubjectsRemoved';
+    if (subjectChange && !data.subjects?.includes(subjectId)) continue;
+    for (const instant of [data.effectiveFrom, data.effectiveUntil]) if (instant !== undefined) instants.add(toMillis(instant));
+  }
+  return [...instants].sort((a, b) => a - b);
+}
+
+/**
+ * Since when each restriction in force at `at` has held: walking back over
+ * the measure's own boundaries, the first one just before which the measure
+ * did not restrict the subject (or restricted other categories).
+ */
+function withSince(model: LedgerReadModel, subjectId: string, k: Knowledge, histories: MeasureHistory[], restricted: RestrictionAnswer[]): ReportRestriction[] {
+  const sameSet = (a: RestrictionAnswer, b: RestrictionAnswer) => a.categories.join('\n') === b.categories.join('\n') && a.except.join('\n') === b.except.join('\n');
+  return restricted.map((now) => {
+    const history = histories.find((h) => h.measureId === now.measureId)!;
+    const boundaries = boundariesOf(history, subjectId).filter((b) => b <= k.at);
+    let restrictedSince: number | undefined;
+    let categoriesSince: number | undefined;
+    for (let i = boundaries.length - 1; i >= 0 && restrictedSince === undefined; i--) {
+      const boundary = boundaries[i]!;
+      const before = subjectState(model, subjectId, { at: boundary - 1, asOfPosition: k.asOfPosition }).restricted.find((r) => r.measureId === now.measureId);
+      if (!before) restrictedSince = boundary;
+      if (categoriesSince === undefined && (!before || !sameSet(before, now))) categoriesSince = boundary;
+    }
+    // A restriction holds only from a boundary of its measure (its effectiveFrom at the latest), so the walk always stops.
+    const first = boundaries[0] ?? k.at;
+    return { ...now, restrictedSince: new Date(restrictedSince ?? first).toISOString(), categoriesSince: new Date(categoriesSince ?? first).toISOString() };
+  });
+}
+
+/** What the report answers, from the read model alone: verdicts with explanations, and the state with since when each restriction holds. */
+export function reportAnswers(model: LedgerReadModel, subjectId: string, knowledge: Knowledge, askedCategories?: string[]) {
+  const histories = measuresOfSubject(model, subjectId, knowledge.asOfPosition);
+  const state = subjectState(model, subjectId, knowledge);
+  const categories = askedCategories ?? categoriesOf(histories);
+  const verdicts = categories.map((category): ReportVerdict => {
+    const answer = checkCategory(model, subjectId, category, knowledge);
+    return { category, status: answer.status, explanation: explainCheck(model, answer, knowledge) };
+  });
+  const restricted = withSince(model, subjectId, knowledge, histories, state.restricted);
+  return { histories, verdicts, state: { restricted, exemptions: state.exemptions, pending: state.pending } };
 }
 
 export async function buildReport(
@@ -45,16 +170,25 @@ export async function buildReport(
   subjectId: string,
   knowledge: ResolvedKnowledge,
   now: Date,
+  askedCategories?: string[],
 ): Promise<SubjectReport> {
-  const state = subjectState(model, subjectId, knowledge);
-  const entries = [...state.restricted, ...state.exemptions, ...state.pending].flatMap((element) => element.basis.map((b) => ({ ...b, measureId: element.measureId })));
-  const unique = [...new Map(entries.map((e) => [e.eventId, e])).values()].sort((a, b) => (BigInt(a.position) < BigInt(b.position) ? -1 : 1));
+  const { histories, verdicts, state } = reportAnswers(model, subjectId, knowledge, askedCategories);
+
+  // Every event the state or an explanation rests on, with where it was recorded.
+  const recorded = new Map<string, RecordedFact & { measureId: string }>();
+  for (const history of histories) for (const fact of history.recorded) recorded.set(fact.eventId, { ...fact, measureId: history.measureId });
+  const referenced = new Set([
+    ...[...state.restricted, ...state.exemptions, ...state.pending].flatMap((element) => element.basis.map((b) => b.eventId)),
+    ...verdicts.flatMap((v) => v.explanation.flatMap((step) => step.events.map((e) => e.eventId))),
+  ]);
+  const entries = [...referenced].flatMap((id) => recorded.get(id) ?? []).sort((a, b) => comparePositions(a.position, b.position));
+
   const stored = new Map<string, StoredEvent>();
-  for (const measureId of new Set(unique.map((e) => e.measureId))) {
+  for (const measureId of new Set(entries.map((e) => e.measureId))) {
     for (const event of await store.readStream(streamOf(measureId))) stored.set(event.eventId, event);
   }
   const digest = integrity.digest();
-  const basis = unique.map((entry): ReportBasisEvent => {
+  const basis = entries.map((entry): ReportBasisEvent => {
     const event = stored.get(entry.eventId)!;
     const data = event.data as { citation?: string; sources?: ReportBasisEvent['sources']; note?: string };
     const leafIndex = integrity.indexOf(entry.eventId)!;
@@ -73,11 +207,14 @@ export async function buildReport(
   });
   return {
     subjectId,
+    subjectKnown: subjectKnown(model, subjectId, knowledge.asOfPosition),
     generatedAt: now.toISOString(),
     at: new Date(knowledge.at).toISOString(),
     asOf: knowledge.asOf,
     asOfPosition: knowledge.asOfPosition.toString(),
     ...(knowledge.notice ? { notice: knowledge.notice } : {}),
+    categoriesFrom: askedCategories ? 'asked' : 'default',
+    verdicts,
     state,
     basis,
     timeline: subjectTimeline(model, subjectId, knowledge.asOfPosition),

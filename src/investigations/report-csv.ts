@@ -1,0 +1,26 @@
+/**
+ * The report as one multi-section CSV (RFC 4180, CRLF line ends): each
+ * section is a `# <name>` line, a header row of named columns, and its rows;
+ * a blank line separates sections. Every value taken from the ledger is
+ * neutralised against spreadsheet formula injection (OWASP): a cell starting
+ * with = + - @ TAB or CR gets a leading single quote, and any cell holding a
+ * quote, comma, line break, `#` or `'` is quoted, so that readers with a
+ * comment character never cut a value short.
+ */
+import type { SubjectReport } from './report.js';
+import { reportTables } from './report-tables.js';
+
+/** Characters a spreadsheet reads as the start of a formula. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function csvCell(value: string): string {
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  return /[",\r\n#']|^\s|\s$/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function reportCsv(report: SubjectReport): string {
+  const row = (cells: string[]) => `${cells.map(csvCell).join(',')}\r\n`;
+  return reportTables(report)
+    .map((table) => `# ${table.section}\r\n${row(table.columns.map((c) => c.key))}${table.rows.map(row).join('')}`)
+    .join('\r\n');
+}

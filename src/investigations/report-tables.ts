@@ -1,0 +1,190 @@
+/**
+ * A report's sections as tables of plain text, one column per field: the
+ * CSV writes them as they are, Markdown and HTML escape every cell. Column
+ * keys are the CSV header names; labels head the Markdown and HTML tables.
+ */
+import type { ReportBasisEvent, SubjectReport } from './report.js';
+
+export interface Column {
+  key: string;
+  label: string;
+}
+
+export interface Table {
+  section: 'summary' | 'verdicts' | 'restricted' | 'exemptions' | 'pending' | 'basis' | 'timeline';
+  columns: Column[];
+  rows: string[][];
+}
+
+const columns = (...pairs: [string, string][]): Column[] => pairs.map(([key, label]) => ({ key, label }));
+
+export const setText = (categories: string[], except: string[] = []) => (categories.length ? categories.join(', ') : '—') + (except.length ? ` except ${except.join(', ')}` : '');
+
+/** The citations of the basis events a row rests on, in position order. */
+const citations = (report: SubjectReport, basis: { eventId: string }[]) =>
+  basis.map((b) => report.basis.find((e) => e.eventId === b.eventId)?.citation).filter((c): c is string => !!c).join('; ');
+
+export const sourceText = (e: ReportBasisEvent) =>
+  (e.sources ?? []).map((s) => [s.title, s.url, s.publishedAt ? `published ${s.publishedAt}` : undefined].filter(Boolean).join(', ')).join('; ');
+
+export function question(report: SubjectReport): string {
+  return `${report.subjectId} at ${report.at}, as recorded up to ${report.asOf} (ledger position ${report.asOfPosition})`;
+}
+
+export function summaryTable(report: SubjectReport): Table {
+  return {
+    section: 'summary',
+    columns: columns(
+      ['subject', 'Subject'],
+      ['at', 'Valid time'],
+      ['as_of', 'Record time'],
+      ['as_of_position', 'Ledger position'],
+      ['subject_known', 'Subject known to the ledger'],
+      ['notice', 'Notice'],
+      ['categories_from', 'Categories checked (asked, or default: every category of the measures)'],
+      ['generated_at', 'Generated'],
+      ['digest_tree_size', 'Digest tree size'],
+      ['digest_root_hash', 'Digest root hash'],
+      ['digest_position', 'Digest up to position'],
+    ),
+    rows: [
+      [
+        report.subjectId,
+        report.at,
+        report.asOf,
+        report.asOfPosition,
+        String(report.subjectKnown),
+        report.notice ?? '',
+        report.categoriesFrom,
+        report.generatedAt,
+        String(report.digest.treeSize),
+        report.digest.rootHash,
+        report.digest.position,
+      ],
+    ],
+  };
+}
+
+export function verdictsTable(report: SubjectReport): Table {
+  return {
+    section: 'verdicts',
+    columns: columns(['category', 'Category'], ['status', 'Verdict'], ['explanation', 'Why'], ['event_positions', 'Events (positions)']),
+    rows: report.verdicts.map((v) => [
+      v.category,
+      v.status,
+      v.explanation.map((step) => step.sentence).join(' '),
+      [...new Set(v.explanation.flatMap((step) => step.events.map((e) => e.position)))].join(' '),
+    ]),
+  };
+}
+
+export function restrictedTable(report: SubjectReport): Table {
+  return {
+    section: 'restricted',
+    columns: columns(
+      ['measure_id', 'Measure'],
+      ['title', 'Title'],
+      ['citation', 'Citation'],
+      ['categories', 'Categories'],
+      ['except', 'Except'],
+      ['restricted_without_break_since', 'Restricted without a break since'],
+      ['these_categories_since', 'These categories since'],
+      ['basis_citations', 'Basis citations'],
+    ),
+    rows: report.state.restricted.map((r) => [
+      r.measureId,
+      r.title,
+      r.citation ?? '',
+      r.categories.join(', '),
+      r.except.join(', '),
+      r.restrictedSince,
+      r.categoriesSince,
+      citations(report, r.basis),
+    ]),
+  };
+}
+
+export function exemptionsTable(report: SubjectReport): Table {
+  return {
+    section: 'exemptions',
+    columns: columns(
+      ['measure_id', 'Measure'],
+      ['exemption_id', 'Exemption'],
+      ['title', 'Title'],
+      ['categories', 'Categories'],
+      ['except', 'Except'],
+      ['effective_from', 'From'],
+      ['effective_until', 'Until'],
+      ['basis_citations', 'Basis citations'],
+    ),
+    rows: report.state.exemptions.map((e) => [e.measureId, e.exemptionId, e.title, e.categories.join(', '), e.except.join(', '), e.effectiveFrom, e.effectiveUntil ?? '', citations(report, e.basis)]),
+  };
+}
+
+export function pendingTable(report: SubjectReport): Table {
+  return {
+    section: 'pending',
+    columns: columns(
+      ['measure_id', 'Measure'],
+      ['announcement_id', 'Announcement'],
+      ['kind', 'Kind'],
+      ['statement', 'Statement'],
+      ['announced_at', 'Announced'],
+      ['categories', 'Categories'],
+      ['basis_citations', 'Basis citations'],
+    ),
+    rows: report.state.pending.map((p) => [p.measureId, p.announcementId ?? '', p.kind, p.statement, p.announcedAt, (p.categories ?? []).join(', '), citations(report, p.basis)]),
+  };
+}
+
+export function basisTable(report: SubjectReport): Table {
+  return {
+    section: 'basis',
+    columns: columns(
+      ['position', 'Position'],
+      ['recorded_at', 'Recorded'],
+      ['event_id', 'Event id'],
+      ['type', 'Event'],
+      ['measure_id', 'Measure'],
+      ['citation', 'Citation'],
+      ['sources', 'Sources'],
+      ['note', 'Note'],
+      ['recorded_by', 'Recorded by'],
+      ['leaf_index', 'Leaf'],
+      ['audit_path', 'Audit path'],
+    ),
+    rows: report.basis.map((e) => [
+      e.position,
+      e.recordedAt,
+      e.eventId,
+      e.type,
+      e.measureId,
+      e.citation ?? '',
+      sourceText(e),
+      e.note ?? '',
+      e.actor ?? '',
+      String(e.proof.leafIndex),
+      e.proof.auditPath.join(' '),
+    ]),
+  };
+}
+
+export function timelineTable(report: SubjectReport): Table {
+  return {
+    section: 'timeline',
+    columns: columns(['from', 'From'], ['until', 'Until'], ['restricted', 'Restricted'], ['became_restricted', 'Became restricted'], ['stopped', 'Stopped being restricted'], ['why', 'Why']),
+    rows: report.timeline.intervals.map((i) => [
+      i.from,
+      i.until ?? '',
+      i.restricted.map((r) => `${r.measureId}: ${setText(r.categories, r.except)}`).join('; ') || 'nothing',
+      i.became.restricted.categories.length ? setText(i.became.restricted.categories, i.became.restricted.except) : '',
+      i.became.unrestricted.categories.length ? setText(i.became.unrestricted.categories, i.became.unrestricted.except) : '',
+      i.changes.map((c) => `${c.type}${c.citation ? ` (${c.citation})` : ''}`).join(', '),
+    ]),
+  };
+}
+
+/** Every section, in the order the CSV writes them. */
+export function reportTables(report: SubjectReport): Table[] {
+  return [summaryTable(report), verdictsTable(report), restrictedTable(report), exemptionsTable(report), pendingTable(report), basisTable(report), timelineTable(report)];
+}
