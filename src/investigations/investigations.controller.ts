@@ -64,7 +64,7 @@ export class InvestigationsController {
     const problems: ErrorDetail[] = [];
     idParam('subjectId', subjectId, problems);
     const format = (query.format ?? 'json') as ReportFormat;
-    if (!(format in FORMATS)) problems.push({ field: 'format', rule: 'isIn', message: `format must be one of ${Object.keys(FORMATS).join(', ')}`, value: query.format });
+    if (!Object.hasOwn(FORMATS, format)) problems.push({ field: 'format', rule: 'isIn', message: `format must be one of ${Object.keys(FORMATS).join(', ')}`, value: query.format });
     const time = parseTimeParams(query, problems);
     throwIfProblems(problems);
     const model = await this.readModel.current();

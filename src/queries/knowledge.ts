@@ -9,6 +9,7 @@ import { isCategory } from '../domain/categories.js';
 import { parseInstant } from '../domain/time.js';
 import { LedgerError, type ErrorDetail } from '../errors.js';
 import { ID_PATTERN } from '../ledger/dto/fields.js';
+import { positionParam } from './positions.js';
 
 export interface TimeParams {
   at?: string;
@@ -49,11 +50,7 @@ export function throwIfProblems(problems: ErrorDetail[]): void {
 export function parseTimeParams(params: TimeParams, problems: ErrorDetail[]) {
   const at = instantParam('at', params.at, problems);
   const asOf = instantParam('asOf', params.asOf, problems);
-  let asOfPosition: bigint | undefined;
-  if (params.asOfPosition !== undefined && params.asOfPosition !== '') {
-    if (/^\d{1,30}$/.test(params.asOfPosition)) asOfPosition = BigInt(params.asOfPosition);
-    else problems.push({ field: 'asOfPosition', rule: 'isPosition', message: 'asOfPosition must be a ledger position: a non-negative whole number', value: params.asOfPosition });
-  }
+  const asOfPosition = positionParam('asOfPosition', params.asOfPosition, problems);
   if (asOf !== undefined && asOfPosition !== undefined) {
     problems.push({ field: 'asOfPosition', rule: 'exclusive', message: 'give asOf or asOfPosition, not both' });
   }
