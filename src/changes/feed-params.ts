@@ -5,11 +5,10 @@
  */
 import { CLOUD_EVENT_TYPE_PREFIX, type ChangeFilter } from '../../projections/ledger-changes.js';
 import { EVENT_TYPES } from '../domain/messages.js';
-import type { ErrorDetail } from '../errors.js';
+import { LedgerError, type ErrorDetail } from '../errors.js';
 import { idParam } from '../queries/knowledge.js';
 import { positionParam } from '../queries/positions.js';
 import { parseKeyId } from './effective-feed.js';
-import { LedgerError } from '../errors.js';
 
 /** The effective feed's key before every transition: records from the first position, instants from the epoch. */
 export const EFFECTIVE_FROM_START = '0-1-0-';

@@ -30,7 +30,7 @@ describe('a subject the ledger never named', () => {
     for (const [index, result] of results.entries()) {
       expect({ command: commands[index]![0], code: result.code, said: result.stdout.includes('hauwei is unknown to the ledger') }).toEqual({ command: commands[index]![0], code: 0, said: true });
     }
-  });
+  }, 120_000); // five CLI starts at once on a shared 2-core machine
 
   it('a named subject is not called unknown, and --json carries subjectKnown', async () => {
     const [known, unknownJson, knownJson] = await Promise.all([runCli(['state', 'acme'], env), runCli(['state', 'hauwei', '--json'], env), runCli(['check', 'acme', 'exports', '--json'], env)]);

@@ -290,6 +290,12 @@ describe('POST /v1/commands/batch', () => {
     expect(changed.body.details[0]).toMatchObject({ rule: 'command-id-reused' });
     expect(await eventCount()).toBe(2);
   });
+
+  it('documents the Idempotency-Key header and the 422 for a reused commandId', async () => {
+    const paths = (await t.http.get('/docs/openapi.json').expect(200)).body.paths;
+    expect(paths['/v1/commands/batch'].post.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Idempotency-Key', in: 'header' })]));
+    expect(paths['/v1/commands'].post.responses['422'].description).toContain('command-id-reused');
+  });
 });
 
 describe('reading the log', () => {
