@@ -108,9 +108,9 @@ export class CommandExecutor {
     });
     const result = await this.store.append(streamId, events, state.revision === -1 ? 'no_stream' : BigInt(state.revision));
     this.watermark.advance(result.position);
-    // Not written: a concurrent request with this commandId got there first; it must have been this same command.
+    // Not written: a concurrent request with this commandId got there first, and must have sent this same command.
     if (!result.written && result.events.length) return { ...outcome(commandId, command.measureId, result.events, true), ...checkRepetition(parsed, commandId, result.events) };
-    return outcome(commandId, command.measureId, result.events, false);
+    return outcome(commandId, command.measureId, result.events, !result.written);
   }
 
   /** The commandId's events sit in another measure's stream: name what they recorded there. */
