@@ -8,6 +8,7 @@ import { ApiKeys } from './auth/api-keys.js';
 import { ApiKeyGuard } from './auth/auth.guard.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
 import { HealthController } from './health.controller.js';
+import { StrictQueryGuard } from './http/strict-query.js';
 import { COMMAND_HANDLERS } from './ledger/bus.js';
 import { CommandExecutor } from './ledger/command-executor.js';
 import { CommandGateway } from './ledger/command-gateway.js';
@@ -59,6 +60,8 @@ export class AppModule {
         { provide: CommandGateway, useFactory: (bus: CommandBus) => new CommandGateway(bus), inject: [CommandBus] },
         ...COMMAND_HANDLERS,
         { provide: APP_GUARD, useFactory: (r: Reflector, k: ApiKeys) => new ApiKeyGuard(r, k), inject: [Reflector, ApiKeys] },
+        // After authentication: a caller without a key learns nothing about the routes' parameters.
+        { provide: APP_GUARD, useClass: StrictQueryGuard },
       ],
     };
   }

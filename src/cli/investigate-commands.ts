@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { styleText } from 'node:util';
 import { explainCheck } from '../../projections/explain.js';
-import type { LedgerReadModel } from '../../projections/ledger-read-model.js';
+import { subjectKnown, type LedgerReadModel } from '../../projections/ledger-read-model.js';
 import type { Changes, ReplayOrder } from '../../projections/replay.js';
 import { checkCategory } from '../../projections/subject-queries.js';
 import type { CategorySetJson } from '../domain/categories.js';
@@ -19,7 +19,7 @@ import { replayWithProvenance } from '../investigations/replay.js';
 import { categoryParam, idParam, instantParam, parseTimeParams, throwIfProblems, type ResolvedKnowledge } from '../queries/knowledge.js';
 import { buildReadModel } from '../queries/read-model.service.js';
 import { progressBar } from './progress.js';
-import { heading, setText, withTimeOptions, type TimeOptions } from './query-commands.js';
+import { caveats, heading, knowledgeFields, setText, withTimeOptions, type TimeOptions } from './query-commands.js';
 
 type WithStore = <T>(work: (store: EventStore) => Promise<T>) => Promise<T>;
 type Style = Parameters<typeof styleText>[0];
@@ -77,13 +77,15 @@ export function registerInvestigateCommands(program: Command, withStore: WithSto
       const from = instantParam('from', options.from, problems);
       const to = instantParam('to', options.to, problems);
       const at = instantParam('at', options.at, problems);
-      const replay = await withStore(async (store) => {
+      const { replay, knowledge, known } = await withStore(async (store) => {
         const { model, knowledge } = await resolve(store, { asOf: options.asOf, asOfPosition: options.asOfPosition }, problems);
         const order = options.order as ReplayOrder;
-        return { ...(await replayWithProvenance(model, store, subject, { order, asOfPosition: knowledge.asOfPosition, ...(at !== undefined ? { at } : {}), from, to })), asOf: knowledge.asOf };
+        const known = subjectKnown(model, subject, knowledge.asOfPosition);
+        return { replay: { ...(await replayWithProvenance(model, store, subject, { order, asOfPosition: knowledge.asOfPosition, ...(at !== undefined ? { at } : {}), from, to })), ...knowledgeFields(knowledge, known) }, knowledge, known };
       });
       if (options.json) return console.log(JSON.stringify(replay, null, 2));
       console.log(paint('bold', `${subject}: ${replay.steps.length} steps in ${replay.order} order, as known at ${replay.asOf} (position ${replay.asOfPosition})`));
+      for (const line of caveats(subject, knowledge, known)) console.log(line);
       for (const step of replay.steps) {
         const who = [step.provenance.actor && `by ${step.provenance.actor}`, step.citation && `(${step.citation})`].filter(Boolean).join(' ');
         console.log(`${paint('cyan', `#${step.position}`)} ${step.recordedAt}  ${paint('bold', step.type)} in ${step.measureId} ${who}`);
@@ -97,14 +99,14 @@ export function registerInvestigateCommands(program: Command, withStore: WithSto
       const problems: ErrorDetail[] = [];
       idParam('subject', subject, problems);
       categoryParam(category, problems);
-      const { answer, explanation, knowledge } = await withStore(async (store) => {
+      const { answer, explanation, knowledge, known } = await withStore(async (store) => {
         const { model, knowledge } = await resolve(store, options, problems);
         const answer = checkCategory(model, subject, category, knowledge);
-        return { answer, knowledge, explanation: explainCheck(model, answer, knowledge) };
+        return { answer, knowledge, known: subjectKnown(model, subject, knowledge.asOfPosition), explanation: explainCheck(model, answer, knowledge) };
       });
-      if (options.json) return console.log(JSON.stringify({ ...answer, explanation, asOf: knowledge.asOf }, null, 2));
+      if (options.json) return console.log(JSON.stringify({ ...answer, explanation, ...knowledgeFields(knowledge, known) }, null, 2));
       const style: Style = answer.status === 'restricted' ? 'red' : answer.status === 'not-restricted' ? 'green' : 'yellow';
-      console.log(`${heading(subject, knowledge)}\n${category}: ${paint(style, answer.status.toUpperCase())}`);
+      console.log(`${heading(subject, knowledge, known)}\n${category}: ${paint(style, answer.status.toUpperCase())}`);
       explanation.forEach((step, i) => console.log(`${String(i + 1).padStart(2)}. ${step.sentence}${step.events.length ? paint('dim', `  [${step.events.map((e) => `#${e.position}`).join(', ')}]`) : ''}`));
     },
   );

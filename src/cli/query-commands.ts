@@ -4,7 +4,7 @@
  * rebuild, which folds it and reports how fast.
  */
 import type { Command } from 'commander';
-import type { LedgerReadModel } from '../../projections/ledger-read-model.js';
+import { subjectKnown, type LedgerReadModel } from '../../projections/ledger-read-model.js';
 import { measureView } from '../../projections/measure-view.js';
 import { checkCategory, subjectState, subjectTimeline, type SubjectState } from '../../projections/subject-queries.js';
 import type { BasisEntry } from '../domain/measure-history.js';
@@ -43,12 +43,25 @@ async function answerAt(withStore: WithStore, options: TimeOptions, problems: Er
   return { model, knowledge: time.resolve(model, Date.now()) };
 }
 
-export function heading(subject: string, knowledge: ResolvedKnowledge): string {
-  return `${subject} at ${new Date(knowledge.at).toISOString()}, as known at ${knowledge.asOf} (position ${knowledge.asOfPosition})${knowledge.notice ? `\n  note: ${knowledge.notice}` : ''}`;
+/** What an answer about a subject says first: the clocks, any notice, and whether the ledger has ever named the subject. */
+export function heading(subject: string, knowledge: ResolvedKnowledge, known: boolean, at = ` at ${new Date(knowledge.at).toISOString()}`): string {
+  return [`${subject}${at}, as known at ${knowledge.asOf} (position ${knowledge.asOfPosition})`, ...caveats(subject, knowledge, known)].join('\n');
 }
 
-function stateText(state: SubjectState, knowledge: ResolvedKnowledge): string[] {
-  const lines = [heading(state.subjectId, knowledge)];
+export function caveats(subject: string, knowledge: ResolvedKnowledge, known: boolean): string[] {
+  return [
+    ...(known ? [] : [`  ${subject} is unknown to the ledger: no event recorded by position ${knowledge.asOfPosition} names it, so nothing here is evidence that it is free of restrictions`]),
+    ...(knowledge.notice ? [`  note: ${knowledge.notice}`] : []),
+  ];
+}
+
+/** The fields every subject answer carries in JSON besides its own. */
+export function knowledgeFields(knowledge: ResolvedKnowledge, known: boolean) {
+  return { subjectKnown: known, asOf: knowledge.asOf, ...(knowledge.notice ? { notice: knowledge.notice } : {}) };
+}
+
+function stateText(state: SubjectState, knowledge: ResolvedKnowledge, known: boolean): string[] {
+  const lines = [heading(state.subjectId, knowledge, known)];
   lines.push(state.restricted.length ? 'Restricted:' : 'Restricted: nothing');
   for (const r of state.restricted) lines.push(`  ${r.measureId}${r.citation ? ` (${r.citation})` : ''}: ${setText(r.categories, r.except)}`, `    basis: ${basisText(r.basis)}`);
   if (state.exemptions.length) lines.push('Exemptions:');
@@ -67,7 +80,8 @@ export function registerQueryCommands(program: Command, withStore: WithStore): v
       idParam('subject', subject, problems);
       const { model, knowledge } = await answerAt(withStore, options, problems);
       const state = subjectState(model, subject, knowledge);
-      print(options.json, { ...state, asOf: knowledge.asOf, ...(knowledge.notice ? { notice: knowledge.notice } : {}) }, () => stateText(state, knowledge));
+      const known = subjectKnown(model, subject, knowledge.asOfPosition);
+      print(options.json, { ...state, ...knowledgeFields(knowledge, known) }, () => stateText(state, knowledge, known));
     },
   );
 
@@ -78,8 +92,9 @@ export function registerQueryCommands(program: Command, withStore: WithStore): v
       categoryParam(category, problems);
       const { model, knowledge } = await answerAt(withStore, options, problems);
       const answer = checkCategory(model, subject, category, knowledge);
-      print(options.json, { ...answer, asOf: knowledge.asOf }, () => [
-        `${heading(subject, knowledge)}\n${category}: ${answer.status.toUpperCase()}`,
+      const known = subjectKnown(model, subject, knowledge.asOfPosition);
+      print(options.json, { ...answer, ...knowledgeFields(knowledge, known) }, () => [
+        `${heading(subject, knowledge, known)}\n${category}: ${answer.status.toUpperCase()}`,
         ...answer.measures.map((m) => `  ${m.status} by ${m.measureId}${m.citation ? ` (${m.citation})` : ''}: ${setText(m.categories, m.except)}`),
         ...answer.exemptions.map((e) => `  exempt under ${e.exemptionId} "${e.title}": ${setText(e.categories, e.except)}${e.effectiveUntil ? ` until ${e.effectiveUntil}` : ''}`),
         ...answer.pending.map((p) => `  pending: ${p.statement} (announced ${p.announcedAt})`),
@@ -104,8 +119,9 @@ export function registerQueryCommands(program: Command, withStore: WithStore): v
       const to = instantParam('to', options.to, problems);
       const { model, knowledge } = await answerAt(withStore, { asOf: options.asOf, asOfPosition: options.asOfPosition }, problems);
       const timeline = subjectTimeline(model, subject, knowledge.asOfPosition, { from, to });
-      print(options.json, { ...timeline, asOf: knowledge.asOf }, () => [
-        `${subject}, as known at ${knowledge.asOf} (position ${knowledge.asOfPosition})`,
+      const known = subjectKnown(model, subject, knowledge.asOfPosition);
+      print(options.json, { ...timeline, ...knowledgeFields(knowledge, known) }, () => [
+        heading(subject, knowledge, known, ''),
         ...(timeline.intervals.length ? [] : ['  never restricted']),
         ...timeline.intervals.flatMap((i) => [
           `  ${i.from} → ${i.until ?? '…'}  ${i.restricted.length ? i.restricted.map((r) => `${r.measureId}: ${setText(r.categories, r.except)}`).join('; ') : 'not restricted'}`,

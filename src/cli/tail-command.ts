@@ -9,8 +9,8 @@ import { systemClock } from '../changes/clock.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { WriteWatermark } from '../ledger/write-watermark.js';
 import { ReadModelService } from '../queries/read-model.service.js';
-import { parsePosition } from '../ledger/events.controller.js';
-import { idParam, throwIfProblems } from '../queries/knowledge.js';
+import { effectiveResume, ledgerResume, subjectFilter } from '../changes/feed-params.js';
+import { throwIfProblems } from '../queries/knowledge.js';
 import type { ErrorDetail } from '../errors.js';
 
 type WithStore = <T>(work: (store: EventStore) => Promise<T>) => Promise<T>;
@@ -34,8 +34,10 @@ export function registerTailCommand(program: Command, withStore: WithStore): voi
     .option('--effective', 'print changes of what is in force now, instead of ledger events')
     .option('--json', 'one JSON object per line')
     .action(async (options: TailOptions) => {
+      // Checked before anything is opened, the same way as the HTTP feeds read them.
       const problems: ErrorDetail[] = [];
-      for (const subject of options.subject ?? []) idParam('subject', subject, problems);
+      const subjects = subjectFilter(options.subject, problems);
+      const after = options.effective ? effectiveResume('--after', options.after, problems) : ledgerResume('--after', options.after, problems);
       throwIfProblems(problems);
       await withStore(async (store) => {
         const readModel = new ReadModelService(store, new WriteWatermark());
@@ -47,7 +49,7 @@ export function registerTailCommand(program: Command, withStore: WithStore): voi
         process.once('SIGTERM', stop);
         try {
           if (options.effective) {
-            for await (const t of feed.effectiveChanges({ after: options.after, subjects: options.subject, signal: abort.signal })) {
+            for await (const t of feed.effectiveChanges({ after: after as string | undefined, subjects, signal: abort.signal })) {
               console.log(
                 options.json
                   ? JSON.stringify(t)
@@ -55,8 +57,7 @@ export function registerTailCommand(program: Command, withStore: WithStore): voi
               );
             }
           } else {
-            const after = options.after === undefined ? undefined : parsePosition('--after', options.after, 0n);
-            for await (const change of feed.ledgerChanges({ after, filter: { subjects: options.subject }, signal: abort.signal })) {
+            for await (const change of feed.ledgerChanges({ after: after as bigint | undefined, filter: { subjects }, signal: abort.signal })) {
               const e = change.event;
               const citation = (e.data as { citation?: string }).citation;
               console.log(options.json ? JSON.stringify(e) : `${String(change.position).padStart(6)}  ${e.time}  ${e.subject}  ${e.type.replace('org.regledger.', '')}${citation ? `  (${citation})` : ''}`);

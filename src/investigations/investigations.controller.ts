@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { subjectKnown } from '../../projections/ledger-read-model.js';
 import type { ReplayOrder } from '../../projections/replay.js';
 import { RequiresRole } from '../auth/auth.guard.js';
 import type { LedgerClock } from '../changes/clock.js';
@@ -47,7 +48,7 @@ export class InvestigationsController {
     const model = await this.readModel.current();
     const knowledge = time.resolve(model, this.clock.now());
     const replay = await replayWithProvenance(model, this.store, subjectId, { order, asOfPosition: knowledge.asOfPosition, ...(at !== undefined ? { at } : {}), from, to });
-    return { ...replay, asOf: knowledge.asOf, ...(knowledge.notice ? { notice: knowledge.notice } : {}) };
+    return { ...replay, subjectKnown: subjectKnown(model, subjectId, knowledge.asOfPosition), asOf: knowledge.asOf, ...(knowledge.notice ? { notice: knowledge.notice } : {}) };
   }
 
   @Get('subjects/:subjectId/report')

@@ -15,6 +15,7 @@ import {
 } from '../event-store/event-store.js';
 import { LedgerError } from '../errors.js';
 import { contentHash, storedHash } from '../integrity/event-hash.js';
+import { checkRepetition, COMMAND_DIGEST, commandDigest, normaliseCommandId, reusedInOtherMeasure } from './command-reuse.js';
 import { eventIdFor } from './event-ids.js';
 import { parseReplacement, type ParsedCommand } from './parse-command.js';
 import { WriteWatermark } from './write-watermark.js';
@@ -34,6 +35,8 @@ export interface CommandOutcome {
   position: string;
   /** True when the commandId had been applied before: nothing new was appended. */
   repeated: boolean;
+  /** Set on a repetition that could be compared only in part (see command-reuse.ts). */
+  notice?: string;
 }
 
 /** Lost races retried before answering 409: enough for dozens of writers on one measure. */
@@ -57,11 +60,12 @@ export class CommandExecutor {
   ) {}
 
   async execute(parsed: ParsedCommand, context: CommandContext): Promise<CommandOutcome> {
-    const commandId = parsed.commandId ?? randomUUID();
+    const commandId = normaliseCommandId(parsed.commandId ?? randomUUID());
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.attempt(parsed, commandId, context);
       } catch (error) {
+        if (error instanceof DuplicateEventIdError) throw await this.reusedElsewhere(error, commandId, parsed);
         // Without a client-given revision a lost race is ours to retry: decide again on the newer stream.
         const retryable = error instanceof WrongExpectedRevisionError && parsed.expectedRevision === undefined && attempt < MAX_ATTEMPTS;
         if (!retryable) throw mapStoreError(error, parsed.command.measureId);
@@ -75,8 +79,8 @@ export class CommandExecutor {
     const { command } = parsed;
     const streamId = streamOf(command.measureId);
     const stored = await this.store.readStream(streamId);
-    const earlier = stored.filter((e) => e.metadata.commandId === commandId);
-    if (earlier.length) return outcome(commandId, command.measureId, earlier, true);
+    const earlier = stored.filter((e) => typeof e.metadata.commandId === 'string' && normaliseCommandId(e.metadata.commandId) === commandId);
+    if (earlier.length) return { ...outcome(commandId, command.measureId, earlier, true), ...checkRepetition(parsed, commandId, earlier) };
 
     const state = stored.map(toRecordedFact).reduce<MeasureStream>(evolve, initialState(command.measureId));
     if (parsed.expectedRevision !== undefined && parsed.expectedRevision !== state.revision) {
@@ -93,6 +97,7 @@ export class CommandExecutor {
       correlationId: context.correlationId ?? commandId,
       causationId: commandId,
       schemaVersion: EVENT_SCHEMA_VERSION,
+      [COMMAND_DIGEST]: commandDigest(parsed),
     };
     // Each event's hash chains to the one before it in the measure's stream (tamper evidence).
     let previousHash = stored.length ? (storedHash(stored[stored.length - 1]!) ?? null) : null;
@@ -103,7 +108,15 @@ export class CommandExecutor {
     });
     const result = await this.store.append(streamId, events, state.revision === -1 ? 'no_stream' : BigInt(state.revision));
     this.watermark.advance(result.position);
+    // Not written: a concurrent request with this commandId got there first, and must have sent this same command.
+    if (!result.written && result.events.length) return { ...outcome(commandId, command.measureId, result.events, true), ...checkRepetition(parsed, commandId, result.events) };
     return outcome(commandId, command.measureId, result.events, !result.written);
+  }
+
+  /** The commandId's events sit in another measure's stream: name what they recorded there. */
+  private async reusedElsewhere(error: DuplicateEventIdError, commandId: string, parsed: ParsedCommand): Promise<LedgerError> {
+    const original = (await this.store.readStream(error.streamId)).find((e) => e.eventId === error.eventId);
+    return reusedInOtherMeasure(commandId, { type: original?.type, streamId: error.streamId }, parsed);
   }
 }
 
@@ -130,11 +143,6 @@ function mapStoreError(error: unknown, measureId: string): unknown {
     const actual = error.actual === 'no_stream' ? -1 : Number(error.actual);
     return new LedgerError('conflict', `measure ${measureId} is at revision ${actual}, not the expected ${String(error.expected)}`, [
       { field: 'expectedRevision', rule: 'revision-matches', message: `the measure stream is at revision ${actual}`, value: actual },
-    ]);
-  }
-  if (error instanceof DuplicateEventIdError) {
-    return new LedgerError('conflict', `this commandId was already used for another measure (${error.streamId})`, [
-      { field: 'commandId', rule: 'command-id-unique', message: `the commandId's events are stored in ${error.streamId}` },
     ]);
   }
   return error;

@@ -26,6 +26,8 @@ export interface BatchOutcome {
 export interface BatchOptions {
   /** Gives commands without a commandId one derived from this prefix, their origin and content, so a rerun appends nothing. */
   deriveCommandIdsFrom?: string;
+  /** A client's Idempotency-Key: commands without a commandId get one derived from it and their index, so a retried batch appends nothing. */
+  idempotencyKey?: string;
   onApplied?(done: number, total: number): void;
 }
 
@@ -38,12 +40,10 @@ export class CommandGateway {
 
   async executeBatch(entries: BatchEntry[], context: CommandContext, options: BatchOptions = {}): Promise<BatchOutcome> {
     const parsed = validateAll(entries);
+    giveCommandIds(parsed, entries, options);
     const results: BatchOutcome['results'] = [];
     for (const [index, command] of parsed.entries()) {
       const origin = entries[index]!.origin;
-      if (command.commandId === undefined && options.deriveCommandIdsFrom !== undefined) {
-        command.commandId = derivedCommandId(`${options.deriveCommandIdsFrom} ${origin}`, canonicalJson(entries[index]!.body));
-      }
       try {
         results.push({ ...(await this.run(command, context)), origin });
       } catch (error) {
@@ -57,6 +57,27 @@ export class CommandGateway {
 
   private run(parsed: ParsedCommand, context: CommandContext): Promise<CommandOutcome> {
     return this.commandBus.execute(busCommand(parsed, context));
+  }
+}
+
+/**
+ * Every command of a batch gets a commandId that a retry of the batch gives it
+ * again: a random one would let a retried batch append twice. Without a way
+ * to derive one, the batch is refused before anything is applied.
+ */
+function giveCommandIds(parsed: ParsedCommand[], entries: BatchEntry[], options: BatchOptions): void {
+  const without = parsed.flatMap((command, index) => (command.commandId === undefined ? [index] : []));
+  if (!without.length) return;
+  if (options.deriveCommandIdsFrom === undefined && options.idempotencyKey === undefined) {
+    const origins = without.map((index) => entries[index]!.origin);
+    const message = `commands without a commandId (${origins.slice(0, 5).join(', ')}${origins.length > 5 ? ', …' : ''}) need an Idempotency-Key header on the batch, so that a retry appends nothing; or give each a commandId`;
+    throw new LedgerError('bad-input', message, [{ field: 'Idempotency-Key', rule: 'isDefined', message }]);
+  }
+  for (const index of without) {
+    parsed[index]!.commandId =
+      options.deriveCommandIdsFrom !== undefined
+        ? derivedCommandId(`${options.deriveCommandIdsFrom} ${entries[index]!.origin}`, canonicalJson(entries[index]!.body))
+        : derivedCommandId(`idempotency-key ${options.idempotencyKey}`, String(index));
   }
 }
 

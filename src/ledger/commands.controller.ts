@@ -1,5 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RequiresRole, type AuthenticatedRequest } from '../auth/auth.guard.js';
 import { LedgerError } from '../errors.js';
@@ -9,6 +9,7 @@ import { DTO_OF } from './dto/command.dto.js';
 import { presentOutcome } from './presenters.js';
 
 const DTOS = Object.values(DTO_OF);
+const MAX_IDEMPOTENCY_KEY = 200;
 const ONE_COMMAND = { oneOf: DTOS.map((dto) => ({ $ref: getSchemaPath(dto) })), discriminator: { propertyName: 'type' } };
 
 export function commandContext(request: AuthenticatedRequest, correlationId: string | undefined): CommandContext {
@@ -27,12 +28,15 @@ export class CommandsController {
 
   @Post()
   @RequiresRole('writer')
-  @ApiOperation({ summary: 'Record one command', description: 'Appends the event the command decides; a repeated commandId answers the first result with 200.' })
+  @ApiOperation({ summary: 'Record one command', description: 'Appends the event the command decides. The same command sent again with its commandId (compared case-insensitively) answers the first result with 200; a commandId reused for a different command is a 422.' })
   @ApiBody({ schema: ONE_COMMAND })
   @ApiResponse({ status: 201, description: '{commandId, measureId, events:[{eventId, type, streamRevision}], position}' })
   @ApiResponse({ status: 400, description: 'Bad input: every offending field is named in details[].' })
   @ApiResponse({ status: 409, description: 'The measure stream is not at expectedRevision.' })
-  @ApiResponse({ status: 422, description: 'An invariant of the domain would break: the rule and value are named.' })
+  @ApiResponse({
+    status: 422,
+    description: 'An invariant of the domain would break: the rule and value are named. Also `command-id-reused`: the commandId was already used for a different command (nothing written).',
+  })
   async submit(
     @Body() body: unknown,
     @Req() request: AuthenticatedRequest,
@@ -52,8 +56,23 @@ export class CommandsController {
     description: 'A JSON array, or NDJSON (application/x-ndjson). Validated whole first; applied in order; stops at the first rejection, answering its error with the results before it.',
   })
   @ApiBody({ schema: { type: 'array', items: ONE_COMMAND } })
-  async batch(@Body() body: unknown, @Req() request: AuthenticatedRequest, @Headers('x-correlation-id') correlationId?: string) {
-    const outcome = await this.gateway.executeBatch(batchEntries(body), commandContext(request, correlationId));
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: `Required when any command lacks a commandId: theirs derive from it and their index, so a retried batch appends nothing. 1 to ${MAX_IDEMPOTENCY_KEY} visible ASCII characters.`,
+  })
+  @ApiResponse({ status: 200, description: '{results:[{index, status, commandId, measureId, events, position}]}: status 200 for a command already applied' })
+  @ApiResponse({ status: 400, description: 'Bad input anywhere in the batch, or commands without a commandId and no Idempotency-Key: nothing applied.' })
+  @ApiResponse({ status: 422, description: 'A command broke an invariant, or reused a commandId for a different command (`command-id-reused`): the results before it, and failedIndex.' })
+  async batch(
+    @Body() body: unknown,
+    @Req() request: AuthenticatedRequest,
+    @Headers('x-correlation-id') correlationId?: string,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ) {
+    const entries = batchEntries(body);
+    const options = idempotencyKey === undefined ? {} : { idempotencyKey: checkedIdempotencyKey(idempotencyKey) };
+    const outcome = await this.gateway.executeBatch(entries, commandContext(request, correlationId), options);
     const results = outcome.results.map((result, index) => ({ index, status: result.repeated ? 200 : 201, ...presentOutcome(result) }));
     if (outcome.failure) {
       const { error, index } = outcome.failure;
@@ -64,6 +83,12 @@ export class CommandsController {
     }
     return { results };
   }
+}
+
+function checkedIdempotencyKey(key: string): string {
+  if (key.length >= 1 && key.length <= MAX_IDEMPOTENCY_KEY && /^[\x21-\x7e]+$/.test(key)) return key;
+  const message = `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY} visible ASCII characters`;
+  throw new LedgerError('bad-input', message, [{ field: 'Idempotency-Key', rule: 'isIdempotencyKey', message, value: key }]);
 }
 
 function batchEntries(body: unknown): BatchEntry[] {

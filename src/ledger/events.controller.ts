@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestj
 import { RequiresRole } from '../auth/auth.guard.js';
 import { streamOf } from '../domain/messages.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
-import { LedgerError } from '../errors.js';
+import { LedgerError, type ErrorDetail } from '../errors.js';
+import { positionParam } from '../queries/positions.js';
 import { ID_PATTERN } from './dto/fields.js';
 import { presentEvent } from './presenters.js';
 
@@ -14,9 +15,10 @@ function badQuery(field: string, rule: string, message: string, value: unknown):
 }
 
 export function parsePosition(field: string, value: string | undefined, fallback: bigint): bigint {
-  if (value === undefined || value === '') return fallback;
-  if (!/^\d{1,30}$/.test(value)) throw badQuery(field, 'isPosition', `${field} must be a ledger position: a non-negative whole number`, value);
-  return BigInt(value);
+  const problems: ErrorDetail[] = [];
+  const position = positionParam(field, value, problems);
+  if (problems.length) throw new LedgerError('bad-input', problems[0]!.message, problems);
+  return position ?? fallback;
 }
 
 function parseLimit(value: string | undefined): number {

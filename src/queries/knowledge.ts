@@ -1,7 +1,8 @@
 /**
  * Turns a query's `at`, `asOf` and `asOfPosition` into the valid time and
  * ledger position it is answered for. A record time beyond what the ledger
- * holds is answered for its head, and the answer says so.
+ * holds is answered for its head, and one before its first recorded event
+ * for nothing known; either way the answer says so.
  */
 import { positionAsOf, recordTimeAt, type LedgerReadModel } from '../../projections/ledger-read-model.js';
 import type { Knowledge } from '../../projections/subject-queries.js';
@@ -9,6 +10,7 @@ import { isCategory } from '../domain/categories.js';
 import { parseInstant } from '../domain/time.js';
 import { LedgerError, type ErrorDetail } from '../errors.js';
 import { ID_PATTERN } from '../ledger/dto/fields.js';
+import { positionParam } from './positions.js';
 
 export interface TimeParams {
   at?: string;
@@ -19,7 +21,7 @@ export interface TimeParams {
 export interface ResolvedKnowledge extends Knowledge {
   /** The record time answered for, ISO 8601 UTC. */
   asOf: string;
-  /** Set when the asked record time lies beyond the ledger's head. */
+  /** Set when the asked record time lies beyond the ledger's head, or before its first recorded event. */
   notice?: string;
 }
 
@@ -49,35 +51,52 @@ export function throwIfProblems(problems: ErrorDetail[]): void {
 export function parseTimeParams(params: TimeParams, problems: ErrorDetail[]) {
   const at = instantParam('at', params.at, problems);
   const asOf = instantParam('asOf', params.asOf, problems);
-  let asOfPosition: bigint | undefined;
-  if (params.asOfPosition !== undefined && params.asOfPosition !== '') {
-    if (/^\d{1,30}$/.test(params.asOfPosition)) asOfPosition = BigInt(params.asOfPosition);
-    else problems.push({ field: 'asOfPosition', rule: 'isPosition', message: 'asOfPosition must be a ledger position: a non-negative whole number', value: params.asOfPosition });
-  }
+  const asOfPosition = positionParam('asOfPosition', params.asOfPosition, problems);
   if (asOf !== undefined && asOfPosition !== undefined) {
     problems.push({ field: 'asOfPosition', rule: 'exclusive', message: 'give asOf or asOfPosition, not both' });
   }
   return {
     resolve(model: LedgerReadModel, now: number): ResolvedKnowledge {
-      const head = model.position;
-      const validTime = at ?? now;
-      if (asOfPosition !== undefined) {
-        const position = asOfPosition > head ? head : asOfPosition;
-        const recorded = recordTimeAt(model, position);
-        return {
-          at: validTime,
-          asOfPosition: position,
-          asOf: new Date(recorded ?? 0).toISOString(),
-          ...(asOfPosition > head ? { notice: `asOfPosition ${asOfPosition} is beyond the ledger's head; answered for its head, position ${head}` } : {}),
-        };
-      }
-      if (asOf === undefined) return { at: validTime, asOfPosition: head, asOf: new Date(now).toISOString() };
-      return {
-        at: validTime,
-        asOfPosition: asOf >= now ? head : positionAsOf(model, asOf),
-        asOf: new Date(Math.min(asOf, now)).toISOString(),
-        ...(asOf > now ? { notice: `asOf ${new Date(asOf).toISOString()} is beyond what the ledger holds; answered for its head, position ${head}, as of now` } : {}),
-      };
+      const answered = resolveClocks(model, now, at, asOf, asOfPosition);
+      const before = beforeFirstRecord(model, asOf, asOfPosition);
+      return before && !answered.notice ? { ...answered, notice: before } : answered;
     },
   };
+}
+
+function resolveClocks(model: LedgerReadModel, now: number, at: number | undefined, asOf: number | undefined, asOfPosition: bigint | undefined): ResolvedKnowledge {
+  const head = model.position;
+  const validTime = at ?? now;
+  if (asOfPosition !== undefined) {
+    const position = asOfPosition > head ? head : asOfPosition;
+    const recorded = recordTimeAt(model, position);
+    return {
+      at: validTime,
+      asOfPosition: position,
+      asOf: new Date(recorded ?? 0).toISOString(),
+      ...(asOfPosition > head ? { notice: `asOfPosition ${asOfPosition} is beyond the ledger's head; answered for its head, position ${head}` } : {}),
+    };
+  }
+  if (asOf === undefined) return { at: validTime, asOfPosition: head, asOf: new Date(now).toISOString() };
+  return {
+    at: validTime,
+    asOfPosition: asOf >= now ? head : positionAsOf(model, asOf),
+    asOf: new Date(Math.min(asOf, now)).toISOString(),
+    ...(asOf > now ? { notice: `asOf ${new Date(asOf).toISOString()} is beyond what the ledger holds; answered for its head, position ${head}, as of now` } : {}),
+  };
+}
+
+/**
+ * A record time before the first recorded event is answered (nothing was
+ * known then), but never silently: a "not restricted" for 2019 from a ledger
+ * begun in 2026 means "not recorded yet", not "free to trade".
+ */
+function beforeFirstRecord(model: LedgerReadModel, asOf: number | undefined, asOfPosition: bigint | undefined): string | undefined {
+  if (model.eventCount === 0) return undefined;
+  const firstPosition = BigInt(model.firstPositions[0]!);
+  const firstRecorded = new Date(model.recordTimes[0]!).toISOString();
+  const first = `the first recorded event (position ${firstPosition}, recorded ${firstRecorded}); nothing was known then, so nothing is answered as restricted`;
+  if (asOfPosition !== undefined && asOfPosition < firstPosition) return `asOfPosition ${asOfPosition} precedes ${first}`;
+  if (asOf !== undefined && asOf < model.recordTimes[0]!) return `asOf ${new Date(asOf).toISOString()} precedes ${first}`;
+  return undefined;
 }

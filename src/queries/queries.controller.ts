@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { explainCheck } from '../../projections/explain.js';
+import { subjectKnown } from '../../projections/ledger-read-model.js';
 import { measureView } from '../../projections/measure-view.js';
 import { checkCategory, subjectState, subjectTimeline } from '../../projections/subject-queries.js';
 import { RequiresRole } from '../auth/auth.guard.js';
@@ -48,7 +49,7 @@ export class QueriesController {
     const problems: ErrorDetail[] = [];
     idParam('subjectId', subjectId, problems);
     const { model, knowledge } = await this.knowledge(query, problems);
-    return { ...subjectState(model, subjectId, knowledge), ...clocks(knowledge) };
+    return { ...subjectState(model, subjectId, knowledge), subjectKnown: subjectKnown(model, subjectId, knowledge.asOfPosition), ...clocks(knowledge) };
   }
 
   @Get('subjects/:subjectId/check')
@@ -62,7 +63,7 @@ export class QueriesController {
     categoryParam(query.category, problems);
     const { model, knowledge } = await this.knowledge(query, problems);
     const answer = checkCategory(model, subjectId, query.category!, knowledge);
-    return { ...answer, explanation: explainCheck(model, answer, knowledge), ...clocks(knowledge) };
+    return { ...answer, subjectKnown: subjectKnown(model, subjectId, knowledge.asOfPosition), explanation: explainCheck(model, answer, knowledge), ...clocks(knowledge) };
   }
 
   @Get('subjects/:subjectId/timeline')
@@ -79,7 +80,7 @@ export class QueriesController {
     const to = instantParam('to', query.to, problems);
     if (from !== undefined && to !== undefined && to <= from) problems.push({ field: 'to', rule: 'isAfter', message: 'to must be after from', value: query.to });
     const { model, knowledge } = await this.knowledge({ asOf: query.asOf, asOfPosition: query.asOfPosition }, problems);
-    return { ...subjectTimeline(model, subjectId, knowledge.asOfPosition, { from, to }), ...clocks(knowledge) };
+    return { ...subjectTimeline(model, subjectId, knowledge.asOfPosition, { from, to }), subjectKnown: subjectKnown(model, subjectId, knowledge.asOfPosition), ...clocks(knowledge) };
   }
 
   @Get('measures/:measureId')

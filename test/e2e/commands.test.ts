@@ -44,6 +44,7 @@ describe('POST /v1/commands', () => {
       correlationId: expect.any(String),
       causationId: imposed.metadata.commandId,
       schemaVersion: 1,
+      commandDigest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
       hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       recordedAt: imposed.recordedAt,
     });
@@ -58,12 +59,57 @@ describe('POST /v1/commands', () => {
     expect(await eventCount()).toBe(1);
   });
 
-  it('refuses a commandId already used for another measure', async () => {
+  it('compares a commandId case-insensitively', async () => {
+    const commandId = randomUUID();
+    const first = await post({ ...imposeBody(), commandId: commandId.toUpperCase() }).expect(201);
+    const again = await post({ ...imposeBody(), commandId }).expect(200);
+    expect(again.body).toEqual(first.body);
+    expect(first.body.commandId).toBe(commandId);
+    expect(await eventCount()).toBe(1);
+  });
+
+  it('answers the same command with instants written differently as a repetition', async () => {
     const commandId = randomUUID();
     await post({ ...imposeBody(), commandId }).expect(201);
-    const response = await post({ ...imposeBody({ measureId: 'other' }), commandId }).expect(409);
-    expect(response.body.details[0]).toMatchObject({ field: 'commandId' });
+    await post({ ...imposeBody({ effectiveFrom: '2019-05-16T20:15:00Z' }), commandId }).expect(200);
     expect(await eventCount()).toBe(1);
+  });
+
+  it('refuses a commandId reused for a different command on the same measure: 422, both named, nothing written', async () => {
+    const commandId = randomUUID();
+    await post({ ...imposeBody(), commandId }).expect(201);
+    const other = await post({ type: 'AddSubjects', measureId: M, subjects: ['late'], effectiveFrom: '2019-08-19', commandId }).expect(422);
+    expect(other.body.details).toEqual([expect.objectContaining({ field: 'commandId', rule: 'command-id-reused', value: commandId })]);
+    expect(other.body.message).toMatch(/RestrictionImposed on measure us-entity-list-acme.*AddSubjects/);
+    const changed = await post({ ...imposeBody({ title: 'another title' }), commandId }).expect(422);
+    expect(changed.body.details[0]).toMatchObject({ rule: 'command-id-reused' });
+    expect(changed.body.message).toContain('content differs');
+    expect(await eventCount()).toBe(1);
+  });
+
+  it('refuses a commandId already used for another measure: 422 naming both measures', async () => {
+    const commandId = randomUUID();
+    await post({ ...imposeBody(), commandId }).expect(201);
+    const response = await post({ ...imposeBody({ measureId: 'other' }), commandId: commandId.toUpperCase() }).expect(422);
+    expect(response.body.details[0]).toMatchObject({ field: 'commandId', rule: 'command-id-reused' });
+    expect(response.body.message).toMatch(/RestrictionImposed on measure us-entity-list-acme.*RestrictionImposed on measure other/);
+    expect(await eventCount()).toBe(1);
+  });
+
+  it('compares a commandId stored before commands were fingerprinted by type and measure, and says so', async () => {
+    const commandId = randomUUID();
+    const legacy = { ...imposeBody(), commandId };
+    await post(legacy).expect(201);
+    // An event as stored before the digest existed: the same event, without commandDigest in its metadata.
+    const [stored] = await t.store.readAll();
+    const { commandDigest: _digest, recordedAt: _recordedAt, ...metadata } = stored!.metadata;
+    const copy = { eventId: randomUUID(), type: stored!.type, data: { ...(stored!.data as object), measureId: 'legacy' }, metadata: { ...metadata, commandId: randomUUID() } };
+    await t.store.append('measure-legacy', [copy], 'no_stream');
+    const repeated = await post({ ...imposeBody({ measureId: 'legacy', title: 'changed' }), commandId: copy.metadata.commandId }).expect(200);
+    expect(repeated.body.notice).toMatch(/only its type \(RestrictionImposed\) and measure \(legacy\) could be compared/);
+    const different = await post({ type: 'LiftRestriction', measureId: 'legacy', effectiveFrom: '2020-01-01', commandId: copy.metadata.commandId }).expect(422);
+    expect(different.body.details[0]).toMatchObject({ rule: 'command-id-reused' });
+    expect(await eventCount()).toBe(2);
   });
 
   it('records the correlation id a client sends', async () => {
@@ -203,7 +249,7 @@ describe('POST /v1/commands/batch', () => {
 
   it('stops at the first rejection and reports what was applied before it', async () => {
     const commands = [...batch(), { type: 'LiftRestriction', measureId: 'ghost', effectiveFrom: '2020-01-01' }, { type: 'LiftRestriction', measureId: M, effectiveFrom: '2020-01-01' }];
-    const response = await t.http.post('/v1/commands/batch').set(bearer('writer')).send(commands).expect(422);
+    const response = await t.http.post('/v1/commands/batch').set(bearer('writer')).set('Idempotency-Key', 'stops-1').send(commands).expect(422);
     expect(response.body).toMatchObject({ statusCode: 422, failedIndex: 2, details: [expect.objectContaining({ rule: 'measure-exists' })] });
     expect(response.body.results).toHaveLength(2);
     expect(await eventCount()).toBe(2);
@@ -219,6 +265,36 @@ describe('POST /v1/commands/batch', () => {
   it('refuses a body that is not a list of commands', async () => {
     await t.http.post('/v1/commands/batch').set(bearer('writer')).send(imposeBody()).expect(400);
     await t.http.post('/v1/commands/batch').set(bearer('reader')).send([]).expect(403);
+  });
+
+  const withoutIds = () => [imposeBody(), { type: 'AddSubjects', measureId: M, subjects: ['late'], effectiveFrom: '2019-08-19' }];
+
+  it('refuses commands without a commandId unless the batch has an Idempotency-Key, writing nothing', async () => {
+    const response = await t.http.post('/v1/commands/batch').set(bearer('writer')).send(withoutIds()).expect(400);
+    expect(response.body.details).toEqual([expect.objectContaining({ field: 'Idempotency-Key', rule: 'isDefined' })]);
+    expect(response.body.message).toContain('[0], [1]');
+    const blank = await t.http.post('/v1/commands/batch').set(bearer('writer')).set('Idempotency-Key', 'has space').send(withoutIds()).expect(400);
+    expect(blank.body.details[0]).toMatchObject({ field: 'Idempotency-Key', rule: 'isIdempotencyKey' });
+    expect(await eventCount()).toBe(0);
+  });
+
+  it('derives the commandIds of a batch from its Idempotency-Key, so a retried batch appends nothing', async () => {
+    const send = (key: string, body: unknown[]) => t.http.post('/v1/commands/batch').set(bearer('writer')).set('Idempotency-Key', key).send(body);
+    const first = await send('upload-2019-05-16', withoutIds()).expect(200);
+    const retry = await send('upload-2019-05-16', withoutIds()).expect(200);
+    expect(retry.body.results.map((r: { status: number }) => r.status)).toEqual([200, 200]);
+    expect(retry.body.results.map((r: { commandId: string }) => r.commandId)).toEqual(first.body.results.map((r: { commandId: string }) => r.commandId));
+    expect(await eventCount()).toBe(2);
+    // The same key with other commands is a reuse, not a silent repeat.
+    const changed = await send('upload-2019-05-16', [imposeBody({ title: 'changed' })]).expect(422);
+    expect(changed.body.details[0]).toMatchObject({ rule: 'command-id-reused' });
+    expect(await eventCount()).toBe(2);
+  });
+
+  it('documents the Idempotency-Key header and the 422 for a reused commandId', async () => {
+    const paths = (await t.http.get('/docs/openapi.json').expect(200)).body.paths;
+    expect(paths['/v1/commands/batch'].post.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Idempotency-Key', in: 'header' })]));
+    expect(paths['/v1/commands'].post.responses['422'].description).toContain('command-id-reused');
   });
 });
 

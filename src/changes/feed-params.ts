@@ -1,0 +1,71 @@
+/**
+ * The change feeds' parameters, read the same way by HTTP and the CLI, and
+ * checked before a stream starts: once an SSE response has begun, an error
+ * can no longer be answered as a 400.
+ */
+import { CLOUD_EVENT_TYPE_PREFIX, type ChangeFilter } from '../../projections/ledger-changes.js';
+import { EVENT_TYPES } from '../domain/messages.js';
+import { LedgerError, type ErrorDetail } from '../errors.js';
+import { idParam } from '../queries/knowledge.js';
+import { positionParam } from '../queries/positions.js';
+import { parseKeyId } from './effective-feed.js';
+
+/** The effective feed's key before every transition: records from the first position, instants from the epoch. */
+export const EFFECTIVE_FROM_START = '0-1-0-';
+
+/** A comma-separated list (HTTP) or repeated option (CLI), trimmed, empties dropped. */
+export function listParam(value: string | string[] | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  return items.length ? items : undefined;
+}
+
+/** Event types by their name (`SubjectsAdded`) or the CloudEvents type the feed sends (`org.regledger.SubjectsAdded`). */
+export function typeFilter(values: string[] | undefined, problems: ErrorDetail[]): string[] | undefined {
+  return values?.map((value) => {
+    const name = value.startsWith(CLOUD_EVENT_TYPE_PREFIX) ? value.slice(CLOUD_EVENT_TYPE_PREFIX.length) : value;
+    if (!EVENT_TYPES.includes(name as never)) {
+      problems.push({ field: 'type', rule: 'isIn', message: `type ${value} is not an event type; one of ${EVENT_TYPES.join(', ')} (optionally prefixed ${CLOUD_EVENT_TYPE_PREFIX})`, value });
+    }
+    return name;
+  });
+}
+
+function idList(field: string, values: string[] | undefined, problems: ErrorDetail[]): void {
+  for (const value of values ?? []) idParam(field, value, problems);
+}
+
+/** The ledger feed's filter, with every problem named. */
+export function ledgerFilter(params: { subject?: string | string[]; measure?: string | string[]; type?: string | string[] }, problems: ErrorDetail[]): ChangeFilter {
+  const filter = { subjects: listParam(params.subject), measures: listParam(params.measure), types: listParam(params.type) };
+  idList('subject', filter.subjects, problems);
+  idList('measure', filter.measures, problems);
+  return { ...filter, types: typeFilter(filter.types, problems) };
+}
+
+export function subjectFilter(value: string | string[] | undefined, problems: ErrorDetail[]): string[] | undefined {
+  const subjects = listParam(value);
+  idList('subject', subjects, problems);
+  return subjects;
+}
+
+/** Where the ledger feed resumes: a position (0 replays everything); undefined starts from now. */
+export function ledgerResume(field: string, value: string | undefined, problems: ErrorDetail[]): bigint | undefined {
+  return positionParam(field, value, problems);
+}
+
+/** Where the effective feed resumes: a transition id, or 0 for the start; undefined starts from now. */
+export function effectiveResume(field: string, value: string | undefined, problems: ErrorDetail[]): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (/^0+$/.test(value)) return EFFECTIVE_FROM_START;
+  try {
+    const key = parseKeyId(value);
+    const positionProblems: ErrorDetail[] = [];
+    positionParam(field, key.position.toString(), positionProblems);
+    problems.push(...positionProblems.map((p) => ({ ...p, value })));
+  } catch (error) {
+    if (!(error instanceof LedgerError)) throw error;
+    problems.push(...error.details.map((d) => ({ ...d, field })));
+  }
+  return value;
+}
