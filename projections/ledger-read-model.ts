@@ -207,12 +207,23 @@ export function measureIdsOfSubject(model: LedgerReadModel, subjectId: string, a
   return [...(model.subjects.get(subjectId) ?? [])].filter(([, firstNamed]) => firstNamed <= asOfPosition).map(([measureId]) => measureId);
 }
 
-/** What an answer adds when events it had to leave out exist: a `notice` naming each, and the list. */
-export function setAsideNotice(events: SetAsideEvent[], notice?: string): { notice?: string; setAside?: SetAsideEvent[] } {
-  if (!events.length) return notice ? { notice } : {};
+/**
+ * The knowledge an answer about a subject or a measure is given for, with a
+ * `notice` naming every stored event of its measures that the answer had to
+ * leave out because it cannot be read (and `setAside`, the list).
+ */
+export function withSetAsideNotice<K extends { asOfPosition: bigint; notice?: string }>(
+  model: LedgerReadModel,
+  knowledge: K,
+  about: { subjectId?: string; measureId?: string },
+): K & { setAside?: SetAsideEvent[] } {
+  const measureIds = about.subjectId !== undefined ? measureIdsOfSubject(model, about.subjectId, knowledge.asOfPosition) : [];
+  if (about.measureId !== undefined) measureIds.push(about.measureId);
+  const events = setAsideEvents(model, measureIds, knowledge.asOfPosition);
+  if (!events.length) return knowledge;
   const named = events.map((e) => `event ${e.eventId} (${e.type} of measure ${e.measureId}, position ${e.position}): ${e.reason}`).join('; ');
-  const text = `this answer leaves out ${events.length === 1 ? 'a stored event that cannot be read' : `${events.length} stored events that cannot be read`} until retracted: ${named}`;
-  return { notice: notice ? `${notice}; ${text}` : text, setAside: events };
+  const text = `this answer leaves out ${events.length === 1 ? 'a stored event that cannot be read' : `${events.length} stored events that cannot be read`}, until retracted: ${named}`;
+  return { ...knowledge, notice: knowledge.notice ? `${knowledge.notice}; ${text}` : text, setAside: events };
 }
 
 /** Provenance text (notes, source lists) stays in the log; answers cite events by id and citation. */
