@@ -9,12 +9,14 @@
  */
 import { isCategory } from './categories.js';
 import { EVENT_TYPES, type EventType } from './messages.js';
-import { parseInstant } from './time.js';
+
+const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
+import { isCanonicalInstant, parseInstant } from './time.js';
 
 type Kind = 'text' | 'instant' | 'ids' | 'categories' | 'object';
 
 /** The kind of every payload field, by name: one name means one thing in every event. */
-const KIND_OF: Record<string, Kind> = {
+const KIND_OF = new Map<string, Kind>(Object.entries({
   measureId: 'text',
   title: 'text',
   jurisdiction: 'text',
@@ -40,7 +42,7 @@ const KIND_OF: Record<string, Kind> = {
   remove: 'categories',
   narrowTo: 'categories',
   replacement: 'object',
-};
+} satisfies Record<string, Kind>) as [string, Kind][]);
 // Provenance text (note, sources) is not read by any answer: the read model leaves it in the log, and so does this check.
 
 /** Fields each event must carry; every other field of KIND_OF is optional. */
@@ -60,6 +62,7 @@ const REQUIRED: Record<EventType, string[]> = {
   EntryCorrected: ['measureId', 'eventId', 'reason', 'replacement'],
 };
 
+const isText = (value: unknown) => typeof value === 'string';
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function kindProblem(kind: Kind, value: unknown): string | undefined {
@@ -67,9 +70,9 @@ function kindProblem(kind: Kind, value: unknown): string | undefined {
     case 'text':
       return typeof value === 'string' ? undefined : 'is not text';
     case 'instant':
-      return parseInstant(value) !== undefined ? undefined : `is not an instant within the years 0000–9999 (${JSON.stringify(value)})`;
+      return isCanonicalInstant(value) || parseInstant(value) !== undefined ? undefined : `is not an instant within the years 0000–9999 (${JSON.stringify(value)})`;
     case 'ids':
-      return Array.isArray(value) && value.every((v) => typeof v === 'string') ? undefined : 'is not a list of ids';
+      return Array.isArray(value) && value.every(isText) ? undefined : 'is not a list of ids';
     case 'categories':
       return Array.isArray(value) && value.every(isCategory) ? undefined : 'is not a list of categories';
     case 'object':
@@ -83,7 +86,7 @@ function kindProblem(kind: Kind, value: unknown): string | undefined {
  * (`targetType`; unknown targets are read field by field only).
  */
 export function unreadableBecause(type: string, data: unknown, targetType?: string): string | undefined {
-  if (!EVENT_TYPES.includes(type as EventType)) return `${JSON.stringify(type)} is not an event type of the ledger`;
+  if (!KNOWN_TYPES.has(type)) return `${JSON.stringify(type)} is not an event type of the ledger`;
   return payloadProblem(type as EventType, data, '', targetType);
 }
 
@@ -92,15 +95,16 @@ function payloadProblem(type: EventType | undefined, data: unknown, prefix: stri
   for (const field of type ? REQUIRED[type] : []) {
     if (data[field] === undefined || data[field] === null) return `${prefix}${field} is missing`;
   }
-  for (const [field, value] of Object.entries(data)) {
-    const kind = KIND_OF[field];
+  for (const field of Object.keys(data)) {
+    const kind = KIND_OF.get(field);
+    const value = data[field];
     // null meant "left out" to older versions; it reads as absent (DOMAIN.md: null is never a value).
     if (kind === undefined || value === null || value === undefined) continue;
     const problem = kindProblem(kind, value);
     if (problem) return `${prefix}${field} ${problem}`;
   }
   if (type === 'EntryCorrected') {
-    const target = EVENT_TYPES.includes(targetType as EventType) ? (targetType as EventType) : undefined;
+    const target = targetType !== undefined && KNOWN_TYPES.has(targetType) ? (targetType as EventType) : undefined;
     return payloadProblem(target, data.replacement, 'replacement.');
   }
   return undefined;
@@ -108,7 +112,10 @@ function payloadProblem(type: EventType | undefined, data: unknown, prefix: stri
 
 /** The payload with null fields left out, as the readers expect optional fields to be (nested replacement included). */
 export function withoutNulls<T>(data: T): T {
-  if (!isPlainObject(data) || !Object.values(data).some((v) => v === null || isPlainObject(v))) return data;
+  if (!isPlainObject(data)) return data;
+  let copy = false;
+  for (const key in data) if (data[key] === null || key === 'replacement') copy = true;
+  if (!copy) return data;
   const entries = Object.entries(data)
     .filter(([, v]) => v !== null)
     .map(([k, v]) => [k, k === 'replacement' ? withoutNulls(v) : v]);

@@ -71,6 +71,18 @@ export function normaliseInstant(text: string): Instant {
 
 const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
+const CANONICAL_PARTS = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
+/** Whether a text is an instant in canonical form (the form stored): a cheap check for the read side's hot path. */
+export function isCanonicalInstant(text: unknown): boolean {
+  if (typeof text !== 'string' || text.length !== 24) return false;
+  const match = CANONICAL_PARTS.exec(text);
+  if (!match) return false;
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(Number(match[1])) ? 29 : DAYS_IN_MONTH[month - 1]!);
+}
+
 export function toMillis(instant: Instant): number {
   // Stored instants are canonical already (a four-digit year is in range by construction): skip the full validation on that hot path.
   if (instant.length === 24 && CANONICAL.test(instant)) {
