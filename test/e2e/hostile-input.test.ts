@@ -59,6 +59,11 @@ describe('instants outside the years 0000-9999 (UTC)', () => {
   });
 });
 
+it.each(['at', 'asOf'])('refuses a query parameter %s outside the years 0000-9999 with a 400 naming it', async (field) => {
+  const response = await t.http.get('/v1/subjects/acme/state').query({ [field]: '0000-01-01T00:00:00+00:01' }).set(bearer('reader')).expect(400);
+  expect(response.body.details).toEqual([expect.objectContaining({ field, rule: 'isInstant' })]);
+});
+
 describe('null is never a value', () => {
   it.each([
     ['expectedRevision', { ...addSubjects({}), expectedRevision: null }],
@@ -67,6 +72,7 @@ describe('null is never a value', () => {
     ['citation', addSubjects({ citation: null })],
     ['sources[0].title', addSubjects({ sources: [{ url: 'https://example.org', title: null }] })],
     ['addSubjects', { type: 'AmendExemption', measureId: M, exemptionId: 'x', effectiveFrom: '2020-01-01', addSubjects: null }],
+    ['effectiveUntil', { type: 'AmendExemption', measureId: M, exemptionId: 'x', effectiveFrom: '2020-01-01', effectiveUntil: null }],
     ['remove', { type: 'NarrowScope', measureId: M, effectiveFrom: '2020-01-01', remove: null, narrowTo: ['exports'] }],
     ['effectiveUntil', { type: 'GrantExemption', measureId: M, exemptionId: 'x', title: 'x', categories: ['exports'], effectiveFrom: '2020-01-01', effectiveUntil: null }],
   ])('refuses %s: null', async (field, body) => {
