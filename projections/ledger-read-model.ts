@@ -8,7 +8,7 @@
  * fold, and copying a million-event model per event would make rebuilding
  * quadratic. No framework, no I/O, no clock.
  */
-import { comparePositions, resolveMeasure, type MeasureHistory, type RecordedFact } from '../src/domain/measure-history.js';
+import { comparePositions, readFact, resolveMeasure, type MeasureHistory, type RecordedFact } from '../src/domain/measure-history.js';
 import type { EventType } from '../src/domain/messages.js';
 
 /** An event as the log delivers it. */
@@ -23,7 +23,10 @@ export interface LogEvent {
 }
 
 interface MeasureEntry {
+  /** The events that can be read, in record order: every reader may trust their payloads. */
   facts: RecordedFact[];
+  /** Events that cannot be read (see src/domain/fact-reading.ts): kept out of `facts`, named in answers until retracted. */
+  setAside?: RecordedFact[];
   /** The measure resolved from all its facts; dropped when a fact arrives. */
   head?: MeasureHistory;
 }
@@ -74,15 +77,20 @@ export function evolve(model: LedgerReadModel, event: LogEvent): LedgerReadModel
     entry = { facts: [] };
     model.measures.set(measureId, entry);
   }
-  entry.facts.push({
-    eventId: event.eventId,
-    type: event.type as EventType,
-    data: compact(event.data) as RecordedFact['data'],
-    revision: Number(event.revision),
-    position: event.position.toString(),
-    recordedAt: event.recordedAt,
-  });
+  const fact = readFact(
+    {
+      eventId: event.eventId,
+      type: event.type as EventType,
+      data: compact(event.data) as RecordedFact['data'],
+      revision: Number(event.revision),
+      position: event.position.toString(),
+      recordedAt: event.recordedAt,
+    },
+    entry.facts,
+  );
   entry.head = undefined;
+  if (fact.unreadable) (entry.setAside ??= []).push(fact);
+  else entry.facts.push(fact);
   for (const subject of subjectsNamedBy(event.data)) {
     let measures = model.subjects.get(subject);
     if (!measures) {
@@ -165,6 +173,59 @@ function countUpTo(facts: RecordedFact[], bound: string): number {
   return low;
 }
 
+/** A stored event set aside because it cannot be read. */
+export interface SetAsideEvent {
+  measureId: string;
+  eventId: string;
+  type: string;
+  position: string;
+  reason: string;
+}
+
+/**
+ * The events of these measures recorded by a position that cannot be read
+ * and are not retracted as of it: every answer about those measures names
+ * them, since what it says leaves them out.
+ */
+export function setAsideEvents(model: LedgerReadModel, measureIds: Iterable<string>, asOfPosition: bigint): SetAsideEvent[] {
+  const found: SetAsideEvent[] = [];
+  for (const measureId of new Set(measureIds)) {
+    const entry = model.measures.get(measureId);
+    if (!entry?.setAside) continue;
+    const known = entry.setAside.filter((f) => BigInt(f.position) <= asOfPosition);
+    if (!known.length) continue;
+    const retracted = measureAsOf(model, measureId, asOfPosition)?.retracted;
+    for (const fact of known) {
+      if (!retracted?.has(fact.eventId)) found.push({ measureId, eventId: fact.eventId, type: fact.type, position: fact.position, reason: fact.unreadable! });
+    }
+  }
+  return found;
+}
+
+/** The measures whose events had named the subject by a position (readable or not). */
+export function measureIdsOfSubject(model: LedgerReadModel, subjectId: string, asOfPosition: bigint): string[] {
+  return [...(model.subjects.get(subjectId) ?? [])].filter(([, firstNamed]) => firstNamed <= asOfPosition).map(([measureId]) => measureId);
+}
+
+/**
+ * The knowledge an answer about a subject or a measure is given for, with a
+ * `notice` naming every stored event of its measures that the answer had to
+ * leave out because it cannot be read (and `setAside`, the list).
+ */
+export function withSetAsideNotice<K extends { asOfPosition: bigint; notice?: string }>(
+  model: LedgerReadModel,
+  knowledge: K,
+  about: { subjectId?: string; measureId?: string },
+): K & { setAside?: SetAsideEvent[] } {
+  const measureIds = about.subjectId !== undefined ? measureIdsOfSubject(model, about.subjectId, knowledge.asOfPosition) : [];
+  if (about.measureId !== undefined) measureIds.push(about.measureId);
+  const events = setAsideEvents(model, measureIds, knowledge.asOfPosition);
+  if (!events.length) return knowledge;
+  const named = events.map((e) => `event ${e.eventId} (${e.type} of measure ${e.measureId}, position ${e.position}): ${e.reason}`).join('; ');
+  const text = `this answer leaves out ${events.length === 1 ? 'a stored event that cannot be read' : `${events.length} stored events that cannot be read`}, until retracted: ${named}`;
+  return { ...knowledge, notice: knowledge.notice ? `${knowledge.notice}; ${text}` : text, setAside: events };
+}
+
 /** Provenance text (notes, source lists) stays in the log; answers cite events by id and citation. */
 function compact(data: unknown): unknown {
   if (!data || typeof data !== 'object') return data;
@@ -181,7 +242,7 @@ function subjectsNamedBy(data: unknown): string[] {
     if (!value || typeof value !== 'object') return;
     const record = value as Record<string, unknown>;
     for (const field of ['subjects', 'addSubjects', 'removeSubjects']) {
-      if (Array.isArray(record[field])) named.push(...(record[field] as string[]));
+      if (Array.isArray(record[field])) named.push(...(record[field] as unknown[]).filter((s): s is string => typeof s === 'string'));
     }
     collect(record.replacement);
   };

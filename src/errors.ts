@@ -13,16 +13,39 @@ export interface ErrorDetail {
   value?: unknown;
 }
 
+/**
+ * At most this many details in one error: a hostile batch of thousands of bad
+ * commands must not get back an answer many times its own size.
+ */
+export const MAX_DETAILS = 100;
+
+/**
+ * The first MAX_DETAILS problems, then one `maxDetails` detail saying how many
+ * more there were. A caller that stopped checking early ends its list with its
+ * own `maxDetails` detail, which is kept.
+ */
+export function capDetails(details: ErrorDetail[]): ErrorDetail[] {
+  const last = details[details.length - 1];
+  const summary = last?.rule === 'maxDetails' ? last : undefined;
+  const problems = summary ? details.slice(0, -1) : details;
+  if (problems.length <= MAX_DETAILS) return details;
+  const more = problems.length - MAX_DETAILS;
+  return [...problems.slice(0, MAX_DETAILS), summary ?? { rule: 'maxDetails', message: `${more} more ${more === 1 ? 'problem' : 'problems'} not listed`, value: more }];
+}
+
 export class LedgerError extends Error {
+  readonly details: ErrorDetail[];
+
   constructor(
     readonly kind: ErrorKind,
     message: string,
-    readonly details: ErrorDetail[] = [],
+    details: ErrorDetail[] = [],
     /** More fields for the error body, e.g. the results a batch got before it stopped. */
     readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'LedgerError';
+    this.details = capDetails(details);
   }
 }
 

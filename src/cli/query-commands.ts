@@ -4,7 +4,7 @@
  * rebuild, which folds it and reports how fast.
  */
 import type { Command } from 'commander';
-import { subjectKnown, type LedgerReadModel } from '../../projections/ledger-read-model.js';
+import { subjectKnown, withSetAsideNotice, type LedgerReadModel } from '../../projections/ledger-read-model.js';
 import { measureView } from '../../projections/measure-view.js';
 import { checkCategory, subjectState, subjectTimeline, type SubjectState } from '../../projections/subject-queries.js';
 import type { BasisEntry } from '../domain/measure-history.js';
@@ -36,11 +36,17 @@ export function withTimeOptions(command: Command): Command {
     .option('--json', 'print the answer as JSON');
 }
 
-async function answerAt(withStore: WithStore, options: TimeOptions, problems: ErrorDetail[]): Promise<{ model: LedgerReadModel; knowledge: ResolvedKnowledge }> {
+async function answerAt(
+  withStore: WithStore,
+  options: TimeOptions,
+  problems: ErrorDetail[],
+  about: { subjectId?: string; measureId?: string } = {},
+): Promise<{ model: LedgerReadModel; knowledge: ResolvedKnowledge }> {
   const time = parseTimeParams(options, problems);
   throwIfProblems(problems);
   const model = await withStore(async (store) => (await buildReadModel(store)).model);
-  return { model, knowledge: time.resolve(model, Date.now()) };
+  // Stored events of the subject's (or measure's) measures that cannot be read are named in the answer's notice.
+  return { model, knowledge: withSetAsideNotice(model, time.resolve(model, Date.now()), about) };
 }
 
 /** What an answer about a subject says first: the clocks, any notice, and whether the ledger has ever named the subject. */
@@ -78,7 +84,7 @@ export function registerQueryCommands(program: Command, withStore: WithStore): v
     async (subject: string, options: TimeOptions) => {
       const problems: ErrorDetail[] = [];
       idParam('subject', subject, problems);
-      const { model, knowledge } = await answerAt(withStore, options, problems);
+      const { model, knowledge } = await answerAt(withStore, options, problems, { subjectId: subject });
       const state = subjectState(model, subject, knowledge);
       const known = subjectKnown(model, subject, knowledge.asOfPosition);
       print(options.json, { ...state, ...knowledgeFields(knowledge, known) }, () => stateText(state, knowledge, known));
@@ -90,7 +96,7 @@ export function registerQueryCommands(program: Command, withStore: WithStore): v
       const problems: ErrorDetail[] = [];
       idParam('subject', subject, problems);
       categoryParam(category, problems);
-      const { model, knowledge } = await answerAt(withStore, options, problems);
+      const { model, knowledge } = await answerAt(withStore, options, problems, { subjectId: subject });
       const answer = checkCategory(model, subject, category, knowledge);
       const known = subjectKnown(model, subject, knowledge.asOfPosition);
       print(options.json, { ...answer, ...knowledgeFields(knowledge, known) }, () => [
@@ -117,7 +123,7 @@ export function registerQueryCommands(program: Command, withStore: WithStore): v
       idParam('subject', subject, problems);
       const from = instantParam('from', options.from, problems);
       const to = instantParam('to', options.to, problems);
-      const { model, knowledge } = await answerAt(withStore, { asOf: options.asOf, asOfPosition: options.asOfPosition }, problems);
+      const { model, knowledge } = await answerAt(withStore, { asOf: options.asOf, asOfPosition: options.asOfPosition }, problems, { subjectId: subject });
       const timeline = subjectTimeline(model, subject, knowledge.asOfPosition, { from, to });
       const known = subjectKnown(model, subject, knowledge.asOfPosition);
       print(options.json, { ...timeline, ...knowledgeFields(knowledge, known) }, () => [
@@ -134,9 +140,9 @@ export function registerQueryCommands(program: Command, withStore: WithStore): v
     async (measureId: string, options: TimeOptions) => {
       const problems: ErrorDetail[] = [];
       idParam('measureId', measureId, problems);
-      const { model, knowledge } = await answerAt(withStore, options, problems);
+      const { model, knowledge } = await answerAt(withStore, options, problems, { measureId });
       const view = measureView(model, measureId, knowledge);
-      if (!view) throw new LedgerError('not-found', `measure ${measureId} is not known as of position ${knowledge.asOfPosition}`);
+      if (!view) throw new LedgerError('not-found', `measure ${measureId} is not known as of position ${knowledge.asOfPosition}${knowledge.notice ? `; ${knowledge.notice}` : ''}`);
       print(options.json, { ...view, asOf: knowledge.asOf }, () => [
         `${view.measureId}: ${view.title} (${view.authority}, ${view.jurisdiction}${view.citation ? `, ${view.citation}` : ''})`,
         `  ${view.inForce ? 'in force' : 'not in force'} at ${view.at}; effective ${view.effectiveFrom}${view.effectiveUntil ? ` until ${view.effectiveUntil}` : ''}${view.liftedFrom ? `, lifted ${view.liftedFrom}` : ''}`,

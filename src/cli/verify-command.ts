@@ -1,7 +1,8 @@
 /**
  * `regledger verify`: recomputes every event's hash and the Merkle tree of
  * the log, and names the first event whose stored content no longer matches
- * (exit code 4), or prints the verified digest.
+ * (exit code 4), or prints the verified digest; it also names every standing
+ * event that cannot be read (exit code 5 when the log is otherwise intact).
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import type { EventStore } from '../event-store/event-store.js';
@@ -11,6 +12,8 @@ import { progressBar } from './progress.js';
 type WithStore = <T>(work: (store: EventStore) => Promise<T>) => Promise<T>;
 
 export const TAMPERED_EXIT_CODE = 4;
+/** The log is intact, but holds events that cannot be read (set aside by every answer until retracted). */
+export const UNREADABLE_EXIT_CODE = 5;
 
 function digestOption(value: string): { treeSize: number; rootHash: string } {
   const match = /^(\d+):([0-9a-fA-F]{64})$/.exec(value);
@@ -35,6 +38,12 @@ export function registerVerifyCommand(program: Command, withStore: WithStore): v
         const p = outcome.problem;
         console.error(`TAMPERED: ${p.eventId ? `event ${p.eventId} at position ${p.position} (${p.streamId} revision ${p.revision}): ` : ''}${p.problem}`);
       }
+      if (!options.json) {
+        for (const e of outcome.unreadable) {
+          console.error(`UNREADABLE: event ${e.eventId} at position ${e.position} (${e.type} of measure ${e.measureId}): ${e.reason}; answers about the measure leave it out until it is retracted`);
+        }
+      }
       if (!outcome.ok) process.exitCode = TAMPERED_EXIT_CODE;
+      else if (outcome.unreadable.length) process.exitCode = UNREADABLE_EXIT_CODE;
     });
 }

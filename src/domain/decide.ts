@@ -18,7 +18,7 @@ import type {
   PayloadOf,
 } from './messages.js';
 import { AMENDING_EVENTS, COMMAND_TYPE_OF, EVENT_TYPE_OF, LEGAL_COMMANDS } from './messages.js';
-import { MeasureHistory, narrowScope, resolveMeasure, type RecordedFact } from './measure-history.js';
+import { MeasureHistory, narrowScope, readFact, resolveMeasure, type RecordedFact } from './measure-history.js';
 import { toMillis } from './time.js';
 
 export interface Rejection {
@@ -42,8 +42,9 @@ export function initialState(measureId: string): MeasureStream {
   return { measureId, revision: -1, recorded: [] };
 }
 
+/** Folds a stored event in; one that cannot be read is kept (so it can be retracted) but marked, and never stands. */
 export function evolve(state: MeasureStream, event: RecordedFact): MeasureStream {
-  return { measureId: state.measureId, revision: event.revision, recorded: [...state.recorded, event] };
+  return { measureId: state.measureId, revision: event.revision, recorded: [...state.recorded, readFact(event, state.recorded)] };
 }
 
 export function decide(command: LedgerCommand, state: MeasureStream): Decision {
@@ -187,6 +188,9 @@ const CHECKS: { [K in CommandType]?: Check<K> } = {
     const targetRejection = checkTarget(command.eventId, history);
     if (targetRejection) return targetRejection;
     const target = history.recorded.find((e) => e.eventId === command.eventId)!;
+    if (target.unreadable) {
+      return reject('event-readable', `event ${command.eventId} cannot be read (${target.unreadable}); retract it and record the fact again`, 'eventId', command.eventId);
+    }
     if (AMENDING_EVENTS.has(target.type)) {
       return reject('correctable', `event ${command.eventId} is a ${target.type}; retract it instead of correcting it`, 'eventId', command.eventId);
     }

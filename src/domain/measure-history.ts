@@ -19,6 +19,7 @@ import type {
   Provenance,
 } from './messages.js';
 import { AMENDING_EVENTS } from './messages.js';
+import { unreadableBecause, withoutNulls } from './fact-reading.js';
 import { toMillis } from './time.js';
 
 /** An event as the ledger recorded it. */
@@ -30,6 +31,8 @@ export interface RecordedFact {
   /** Global ledger position, a decimal string. */
   position: string;
   recordedAt: string;
+  /** Why the payload cannot be read (see fact-reading.ts): such an event is set aside, never standing. */
+  unreadable?: string;
 }
 
 /** An event that stands as known: not retracted, with its latest correction applied. */
@@ -113,6 +116,8 @@ export class MeasureHistory {
     /** Ids of events retracted by a standing retraction. */
     readonly retracted: ReadonlySet<string>,
     facts: StandingFact[],
+    /** Recorded events that cannot be read and are not retracted: set aside, not standing. */
+    readonly setAside: RecordedFact[] = [],
   ) {
     this.facts = facts;
     this.imposed = facts.find((f) => f.recorded.type === 'RestrictionImposed');
@@ -422,23 +427,37 @@ export function resolveMeasure(measureId: string, recorded: RecordedFact[]): Mea
   const retracted = new Set<string>();
   for (let i = recorded.length - 1; i >= 0; i--) {
     const event = recorded[i]!;
-    if (event.type === 'EntryRetracted' && !retracted.has(event.eventId)) {
+    if (event.type === 'EntryRetracted' && !event.unreadable && !retracted.has(event.eventId)) {
       retracted.add((event.data as { eventId: string }).eventId);
     }
   }
   const corrections = new Map<string, RecordedFact>();
   for (const event of recorded) {
-    if (event.type === 'EntryCorrected' && !retracted.has(event.eventId)) {
+    if (event.type === 'EntryCorrected' && !event.unreadable && !retracted.has(event.eventId)) {
       corrections.set((event.data as { eventId: string }).eventId, event);
     }
   }
   const facts: StandingFact[] = [];
+  const setAside: RecordedFact[] = [];
   recorded.forEach((event, order) => {
-    if (retracted.has(event.eventId) || AMENDING_EVENTS.has(event.type)) return;
+    if (retracted.has(event.eventId)) return;
+    if (event.unreadable) {
+      setAside.push(event);
+      return;
+    }
+    if (AMENDING_EVENTS.has(event.type)) return;
     const correction = corrections.get(event.eventId);
     const data = correction ? (correction.data as { replacement: EventData }).replacement : event.data;
     const from = (data as { effectiveFrom?: string }).effectiveFrom;
     facts.push({ recorded: event, data, order, fromMs: from === undefined ? NaN : toMillis(from), ...(correction ? { correctedBy: correction } : {}) });
   });
-  return new MeasureHistory(measureId, recorded, retracted, facts);
+  return new MeasureHistory(measureId, recorded, retracted, facts, setAside);
+}
+
+/** The recorded fact of a stored event, marked unreadable when its payload cannot be read (see fact-reading.ts). */
+export function readFact(fact: RecordedFact, earlier: readonly RecordedFact[]): RecordedFact {
+  const targetId = fact.type === 'EntryCorrected' ? (fact.data as { eventId?: unknown }).eventId : undefined;
+  const targetType = targetId === undefined ? undefined : earlier.find((e) => e.eventId === targetId)?.type;
+  const unreadable = unreadableBecause(fact.type, fact.data, targetType);
+  return { ...fact, data: withoutNulls(fact.data), ...(unreadable ? { unreadable } : {}) };
 }

@@ -5,6 +5,7 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import express from 'express';
 import { HTTP_ERROR_NAME, HTTP_STATUS, LedgerError, type ErrorDetail } from '../errors.js';
+import { depthProblem } from '../json-shape.js';
 
 export interface ErrorBody {
   statusCode: number;
@@ -48,7 +49,13 @@ export function bodyParsers(limitBytes: number): RequestHandler {
     const run = (index: number) => {
       const parser = parsers[index];
       if (!parser) return next();
-      parser(request, response, (error?: unknown) => (error ? sendBodyError(response, error, limitBytes) : run(index + 1)));
+      parser(request, response, (error?: unknown) => {
+        if (error) return sendBodyError(response, error, limitBytes);
+        // Checked here, iteratively, before anything that recurses (validators, transformers) walks the body.
+        const tooDeep = depthProblem(request.body);
+        if (tooDeep) return sendError(response, new LedgerError('bad-input', tooDeep.message, [tooDeep]));
+        run(index + 1);
+      });
     };
     run(0);
   };
@@ -60,6 +67,10 @@ function sendBodyError(response: Response, error: unknown, limitBytes: number): 
     type === 'entity.too.large'
       ? new LedgerError('too-large', `the request body is larger than the limit of ${limitBytes} bytes`, [{ rule: 'maxBodySize', message: `at most ${limitBytes} bytes` }])
       : new LedgerError('bad-input', `the request body is not valid JSON: ${(error as Error).message}`, [{ rule: 'isJson', message: (error as Error).message }]);
-  const body = errorBody(ledgerError);
+  sendError(response, ledgerError);
+}
+
+function sendError(response: Response, error: LedgerError): void {
+  const body = errorBody(error);
   response.status(body.statusCode).json(body);
 }

@@ -4,6 +4,7 @@
  * becomes a leaf of the Merkle tree in position order. The first event that
  * fails is named; the tree gives digests and proofs to hand to third parties.
  */
+import { evolve, initialState, setAsideEvents, type SetAsideEvent } from '../../projections/ledger-read-model.js';
 import type { EventStore, StoredEvent } from '../event-store/event-store.js';
 import { contentHash, storedHash } from './event-hash.js';
 import { MerkleLog } from './merkle.js';
@@ -107,35 +108,45 @@ export class LogIntegrity {
   }
 }
 
-export type VerifyOutcome = { ok: true; digest: Digest } | { ok: false; problem: IntegrityProblem; digest: Digest };
+/**
+ * `unreadable`: stored events (not retracted) whose payload cannot be read;
+ * every answer about their measure leaves them out and names them.
+ */
+export type VerifyOutcome = ({ ok: true; digest: Digest } | { ok: false; problem: IntegrityProblem; digest: Digest }) & { unreadable: SetAsideEvent[] };
 
 /**
  * Reads the whole log and checks it; with `expected`, also that the log still
  * holds the tree an earlier digest described (nothing rewritten, reordered or
- * cut off since).
+ * cut off since). Every event is also read as the read model reads it, to
+ * name those that cannot be.
  */
 export async function verifyLog(store: EventStore, options: { expected?: { treeSize: number; rootHash: string }; onProgress?: (events: number) => void } = {}): Promise<VerifyOutcome> {
-  const integrity = await foldIntegrity(store, new LogIntegrity(), options.onProgress);
+  const model = initialState();
+  const integrity = await foldIntegrity(store, new LogIntegrity(), options.onProgress, (event) => evolve(model, event));
+  const unreadable = setAsideEvents(model, [...model.measures.keys()].sort(), model.position);
   const digest = integrity.digest();
-  if (integrity.problem) return { ok: false, problem: integrity.problem, digest };
+  if (integrity.problem) return { ok: false, problem: integrity.problem, digest, unreadable };
   const expected = options.expected;
   if (expected) {
     const where = { eventId: '', position: digest.position, streamId: '', revision: '' };
     if (expected.treeSize > digest.treeSize) {
-      return { ok: false, digest, problem: { ...where, problem: `the log holds ${digest.treeSize} events, fewer than the ${expected.treeSize} of the digest: events were removed` } };
+      return { ok: false, digest, unreadable, problem: { ...where, problem: `the log holds ${digest.treeSize} events, fewer than the ${expected.treeSize} of the digest: events were removed` } };
     }
     if (integrity.tree.root(expected.treeSize).toString('hex') !== expected.rootHash.toLowerCase()) {
-      return { ok: false, digest, problem: { ...where, problem: `the first ${expected.treeSize} events no longer hash to the digest's root ${expected.rootHash}: the log was rewritten` } };
+      return { ok: false, digest, unreadable, problem: { ...where, problem: `the first ${expected.treeSize} events no longer hash to the digest's root ${expected.rootHash}: the log was rewritten` } };
     }
   }
-  return { ok: true, digest };
+  return { ok: true, digest, unreadable };
 }
 
-/** Folds what the store holds beyond `integrity`'s position into it. */
-export async function foldIntegrity(store: EventStore, integrity: LogIntegrity, onProgress?: (events: number) => void): Promise<LogIntegrity> {
+/** Folds what the store holds beyond `integrity`'s position into it (and hands each event to `onEvent`). */
+export async function foldIntegrity(store: EventStore, integrity: LogIntegrity, onProgress?: (events: number) => void, onEvent?: (event: StoredEvent) => void): Promise<LogIntegrity> {
   for (;;) {
     const page = await store.readAll({ after: integrity.position, maxCount: 5000 });
-    for (const event of page) integrity.add(event);
+    for (const event of page) {
+      integrity.add(event);
+      onEvent?.(event);
+    }
     onProgress?.(integrity.tree.size);
     if (page.length < 5000) return integrity;
   }

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { subjectKnown } from '../../projections/ledger-read-model.js';
 import type { ReplayOrder } from '../../projections/replay.js';
+import { subjectKnown, withSetAsideNotice } from '../../projections/ledger-read-model.js';
 import { RequiresRole } from '../auth/auth.guard.js';
 import type { LedgerClock } from '../changes/clock.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
@@ -46,9 +46,9 @@ export class InvestigationsController {
     const time = parseTimeParams(query, problems);
     throwIfProblems(problems);
     const model = await this.readModel.current();
-    const knowledge = time.resolve(model, this.clock.now());
+    const knowledge = withSetAsideNotice(model, time.resolve(model, this.clock.now()), { subjectId });
     const replay = await replayWithProvenance(model, this.store, subjectId, { order, asOfPosition: knowledge.asOfPosition, ...(at !== undefined ? { at } : {}), from, to });
-    return { ...replay, subjectKnown: subjectKnown(model, subjectId, knowledge.asOfPosition), asOf: knowledge.asOf, ...(knowledge.notice ? { notice: knowledge.notice } : {}) };
+    return { ...replay, subjectKnown: subjectKnown(model, subjectId, knowledge.asOfPosition), asOf: knowledge.asOf, ...(knowledge.notice ? { notice: knowledge.notice, ...(knowledge.setAside ? { setAside: knowledge.setAside } : {}) } : {}) };
   }
 
   @Get('subjects/:subjectId/report')
@@ -70,7 +70,7 @@ export class InvestigationsController {
     const model = await this.readModel.current();
     const integrity = await this.integrity.current();
     const now = this.clock.now();
-    const report = await buildReport(model, this.store, integrity, subjectId, time.resolve(model, now), new Date(now), categories);
+    const report = await buildReport(model, this.store, integrity, subjectId, withSetAsideNotice(model, time.resolve(model, now), { subjectId }), new Date(now), categories);
     const chosen = format as ReportFormatName;
     response.type(REPORT_FORMATS[chosen].contentType);
     if (chosen === 'json') return report;

@@ -5,7 +5,7 @@
  * input anywhere in it writes nothing.
  */
 import { CommandBus } from '@nestjs/cqrs';
-import { LedgerError, prefixDetails, type ErrorDetail } from '../errors.js';
+import { LedgerError, MAX_DETAILS, prefixDetails, type ErrorDetail } from '../errors.js';
 import { busCommand } from './bus.js';
 import type { CommandContext, CommandOutcome } from './command-executor.js';
 import { derivedCommandId } from './event-ids.js';
@@ -84,7 +84,12 @@ function giveCommandIds(parsed: ParsedCommand[], entries: BatchEntry[], options:
 function validateAll(entries: BatchEntry[]): ParsedCommand[] {
   const details: ErrorDetail[] = [];
   const parsed: ParsedCommand[] = [];
-  for (const entry of entries) {
+  for (const [index, entry] of entries.entries()) {
+    // Enough problems to act on: checking thousands more would only make the answer huge and slow.
+    if (details.length >= MAX_DETAILS) {
+      details.push({ rule: 'maxDetails', message: `checking stopped at ${entry.origin} after ${details.length} problems; ${entries.length - index} commands from there on were not checked`, value: entries.length - index });
+      break;
+    }
     try {
       parsed.push(parseCommand(entry.body));
     } catch (error) {

@@ -5,8 +5,9 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { COMMAND_TYPES, type CommandType, type LedgerCommand } from '../domain/messages.js';
-import { isInstant, normaliseInstant } from '../domain/time.js';
-import { LedgerError, type ErrorDetail } from '../errors.js';
+import { instantOf } from '../domain/time.js';
+import { LedgerError, MAX_DETAILS, type ErrorDetail } from '../errors.js';
+import { jsonShapeProblems } from '../json-shape.js';
 import { AT_LEAST_ONE_OF, DTO_OF } from './dto/command.dto.js';
 
 export interface ParsedCommand {
@@ -34,9 +35,12 @@ export function parseCommand(body: unknown): ParsedCommand {
  * recorded the corrected event, and answers it normalised.
  */
 export function parseReplacement(commandType: CommandType, replacement: unknown): Record<string, unknown> {
-  const details = isPlainObject(replacement)
-    ? validateAs(commandType, { ...replacement, type: commandType }).filter((d) => d.field !== 'type')
-    : [{ field: '', rule: 'isObject', message: 'replacement must be an object' }];
+  const shape = jsonShapeProblems(replacement, { max: MAX_DETAILS });
+  const details = shape.length
+    ? shape
+    : isPlainObject(replacement)
+      ? validateAs(commandType, { ...replacement, type: commandType }).filter((d) => d.field !== 'type')
+      : [{ field: '', rule: 'isObject', message: 'replacement must be an object' }];
   const prefixed = details.map((d) => ({ ...d, field: d.field ? `replacement.${d.field}` : 'replacement' }));
   for (const field of ['commandId', 'expectedRevision', 'type']) {
     if (isPlainObject(replacement) && field in replacement) {
@@ -49,6 +53,9 @@ export function parseReplacement(commandType: CommandType, replacement: unknown)
 
 export function commandProblems(body: unknown): ErrorDetail[] {
   if (!isPlainObject(body)) return [{ rule: 'isObject', message: 'a command must be a JSON object' }];
+  // Depth, nulls and built-in keys first: the validator must never walk such a body.
+  const shape = jsonShapeProblems(body, { max: MAX_DETAILS });
+  if (shape.length) return shape;
   const type = body.type;
   if (typeof type !== 'string' || !COMMAND_TYPES.includes(type as CommandType)) {
     return [{ field: 'type', rule: 'isIn', message: `type must be one of ${COMMAND_TYPES.join(', ')}`, value: type }];
@@ -82,7 +89,7 @@ function normaliseInstants(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(normaliseInstants);
   if (!isPlainObject(value)) return value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, v]) => [key, INSTANT_FIELDS.has(key) && isInstant(v) ? normaliseInstant(v as string) : normaliseInstants(v)]),
+    Object.entries(value).map(([key, v]) => [key, (INSTANT_FIELDS.has(key) && instantOf(v)) || normaliseInstants(v)]),
   );
 }
 
@@ -90,7 +97,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function summarise(details: ErrorDetail[]): string {
+export function summarise(all: ErrorDetail[]): string {
+  const details = all.filter((d) => d.rule !== 'maxDetails');
   const shown = details.slice(0, 3).map((d) => d.message);
   return `invalid command: ${shown.join('; ')}${details.length > 3 ? ` (and ${details.length - 3} more)` : ''}`;
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { explainCheck } from '../../projections/explain.js';
-import { subjectKnown } from '../../projections/ledger-read-model.js';
+import { subjectKnown, withSetAsideNotice, type SetAsideEvent } from '../../projections/ledger-read-model.js';
 import { measureView } from '../../projections/measure-view.js';
 import { checkCategory, subjectState, subjectTimeline } from '../../projections/subject-queries.js';
 import { RequiresRole } from '../auth/auth.guard.js';
@@ -21,8 +21,13 @@ function TimeQueries(): MethodDecorator {
 }
 
 /** What every answer says about its record time. */
-function clocks(knowledge: ResolvedKnowledge) {
-  return { asOf: knowledge.asOf, asOfPosition: knowledge.asOfPosition.toString(), ...(knowledge.notice ? { notice: knowledge.notice } : {}) };
+function clocks(knowledge: ResolvedKnowledge & { setAside?: SetAsideEvent[] }) {
+  return {
+    asOf: knowledge.asOf,
+    asOfPosition: knowledge.asOfPosition.toString(),
+    ...(knowledge.notice ? { notice: knowledge.notice } : {}),
+    ...(knowledge.setAside ? { setAside: knowledge.setAside } : {}),
+  };
 }
 
 @ApiTags('queries')
@@ -34,11 +39,12 @@ export class QueriesController {
     @Inject(CLOCK) private readonly clock: LedgerClock,
   ) {}
 
-  private async knowledge(params: TimeParams, problems: ErrorDetail[]) {
+  /** The knowledge to answer for; about a subject or a measure, it names any of their stored events that cannot be read. */
+  private async knowledge(params: TimeParams, problems: ErrorDetail[], about: { subjectId?: string; measureId?: string } = {}) {
     const time = parseTimeParams(params, problems);
     throwIfProblems(problems);
     const model = await this.readModel.current();
-    return { model, knowledge: time.resolve(model, this.clock.now()) };
+    return { model, knowledge: withSetAsideNotice(model, time.resolve(model, this.clock.now()), about) };
   }
 
   @Get('subjects/:subjectId/state')
@@ -48,7 +54,7 @@ export class QueriesController {
   async state(@Param('subjectId') subjectId: string, @Query() query: TimeParams) {
     const problems: ErrorDetail[] = [];
     idParam('subjectId', subjectId, problems);
-    const { model, knowledge } = await this.knowledge(query, problems);
+    const { model, knowledge } = await this.knowledge(query, problems, { subjectId });
     return { ...subjectState(model, subjectId, knowledge), subjectKnown: subjectKnown(model, subjectId, knowledge.asOfPosition), ...clocks(knowledge) };
   }
 
@@ -61,7 +67,7 @@ export class QueriesController {
     const problems: ErrorDetail[] = [];
     idParam('subjectId', subjectId, problems);
     categoryParam(query.category, problems);
-    const { model, knowledge } = await this.knowledge(query, problems);
+    const { model, knowledge } = await this.knowledge(query, problems, { subjectId });
     const answer = checkCategory(model, subjectId, query.category!, knowledge);
     return { ...answer, subjectKnown: subjectKnown(model, subjectId, knowledge.asOfPosition), explanation: explainCheck(model, answer, knowledge), ...clocks(knowledge) };
   }
@@ -79,7 +85,7 @@ export class QueriesController {
     const from = instantParam('from', query.from, problems);
     const to = instantParam('to', query.to, problems);
     if (from !== undefined && to !== undefined && to <= from) problems.push({ field: 'to', rule: 'isAfter', message: 'to must be after from', value: query.to });
-    const { model, knowledge } = await this.knowledge({ asOf: query.asOf, asOfPosition: query.asOfPosition }, problems);
+    const { model, knowledge } = await this.knowledge({ asOf: query.asOf, asOfPosition: query.asOfPosition }, problems, { subjectId });
     return { ...subjectTimeline(model, subjectId, knowledge.asOfPosition, { from, to }), subjectKnown: subjectKnown(model, subjectId, knowledge.asOfPosition), ...clocks(knowledge) };
   }
 
@@ -90,10 +96,10 @@ export class QueriesController {
   async measure(@Param('measureId') measureId: string, @Query() query: TimeParams) {
     const problems: ErrorDetail[] = [];
     idParam('measureId', measureId, problems);
-    const { model, knowledge } = await this.knowledge(query, problems);
+    const { model, knowledge } = await this.knowledge(query, problems, { measureId });
     const view = measureView(model, measureId, knowledge);
     if (!view) {
-      throw new LedgerError('not-found', `measure ${measureId} is not known as of position ${knowledge.asOfPosition}`, [
+      throw new LedgerError('not-found', `measure ${measureId} is not known as of position ${knowledge.asOfPosition}${knowledge.notice ? `; ${knowledge.notice}` : ''}`, [
         { field: 'measureId', rule: 'measure-exists', message: `no measure ${measureId} as of ${knowledge.asOf}`, value: measureId },
       ]);
     }

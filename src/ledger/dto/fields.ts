@@ -25,7 +25,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { isCategory } from '../../domain/categories.js';
-import { isInstant } from '../../domain/time.js';
+import { INSTANT_RULE, isInstant } from '../../domain/time.js';
 
 export const ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 const ID_RULE = 'lowercase letters, digits, . _ -; starting with a letter or digit; at most 128';
@@ -47,8 +47,7 @@ function IsInstant(validationOptions?: ValidationOptions): PropertyDecorator {
       name: 'isInstant',
       validator: {
         validate: (value) => isInstant(value),
-        defaultMessage: (args) =>
-          `${args?.property} must be an ISO 8601 instant with an offset (2019-05-16T16:15:00-04:00) or a date (2019-05-16)${validationOptions?.each ? ' in each element' : ''}`,
+        defaultMessage: (args) => `${args?.property} must be ${INSTANT_RULE}${validationOptions?.each ? ' in each element' : ''}`,
       },
     },
     validationOptions,
