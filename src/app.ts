@@ -9,8 +9,10 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppModule } from './app.module.js';
+import { AppModule, CONTROLLERS } from './app.module.js';
 import { ApiKeys, generatedAdminKey, sha256Hex } from './auth/api-keys.js';
+import { authenticateFirst } from './auth/authenticate.js';
+import { RouteTable, type RouteAccess } from './auth/route-access.js';
 import type { ConfiguredKey, LedgerConfig } from './config.js';
 import type { EventStore } from './event-store/event-store.js';
 import { EventStoreDbEventStore } from './event-store/eventstoredb/eventstoredb-event-store.js';
@@ -39,6 +41,12 @@ export function resolveKeys(config: LedgerConfig): ResolvedKeys {
   return { apiKeys: new ApiKeys([admin]), generated };
 }
 
+/** The API documentation, served by Swagger rather than a controller: public. */
+const PUBLIC_PAGES: RouteAccess[] = [
+  { method: 'GET', path: '/docs', access: 'public' },
+  { method: 'GET', path: '/docs/*rest', access: 'public' },
+];
+
 export interface HttpAppOptions {
   logLevels?: LogLevel[] | false;
   clock?: LedgerClock;
@@ -50,6 +58,8 @@ export async function createHttpApp(config: LedgerConfig, store: EventStore, api
     bodyParser: false,
     logger: options.logLevels ?? ['error', 'warn'],
   });
+  // Who may call what is settled before any body is read: 401 and 403 never wait on a body parser.
+  app.use(authenticateFirst(RouteTable.fromControllers(CONTROLLERS, PUBLIC_PAGES), apiKeys));
   app.use(bodyParsers(config.bodyLimitBytes));
   app.useGlobalFilters(new ErrorFilter());
   app.enableShutdownHooks();

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from './auth/route-access.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
 import { ReadModelService } from './queries/read-model.service.js';
 
@@ -12,6 +13,7 @@ export class HealthController {
   ) {}
 
   @Get('health')
+  @Public()
   @ApiOperation({ summary: "Liveness, the log's head and how far the read model has folded it (no key needed)" })
   async health() {
     const head = await this.store.headPosition();

@@ -2,6 +2,7 @@ import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RequiresRole } from '../auth/auth.guard.js';
+import { Public } from '../auth/route-access.js';
 import { EVENT_TYPES } from '../domain/messages.js';
 import { LedgerError, type ErrorDetail } from '../errors.js';
 import { parsePosition } from '../ledger/events.controller.js';
@@ -97,6 +98,7 @@ export class ChangesController {
   }
 
   @Get('asyncapi.json')
+  @Public()
   @ApiOperation({ summary: 'The AsyncAPI 3 document of both change feeds' })
   asyncapi() {
     return ASYNCAPI_DOCUMENT;
