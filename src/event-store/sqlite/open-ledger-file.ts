@@ -57,11 +57,12 @@ function createLedgerFile(path: string, busyTimeoutMs: number): void {
     }
     linkSync(draft, path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
     if (code === 'ENOSPC') throw new StorageFailure(path, `the disk holding ${path} is full: free some space`, { full: true, atOpen: true });
-    if (code) throw new StorageFailure(path, `${path} cannot be created (${code}): check that this user may write its directory`, { atOpen: true });
-    throw storageFailure(path, error, true);
+    if (code?.startsWith('SQLITE_')) throw storageFailure(path, error, true);
+    const why = code ?? (error as Error).message;
+    throw new StorageFailure(path, `${path} cannot be created (${why}): check that its directory exists and this user may write it`, { atOpen: true });
   } finally {
     for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${draft}${suffix}`, { force: true });
   }
