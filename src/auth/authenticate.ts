@@ -38,8 +38,9 @@ export function authenticateFirst(routes: RouteTable, keys: ApiKeys): RequestHan
       authenticate(request, keys, access);
     } catch (error) {
       const body = errorBody(error);
-      // The unread body is not worth receiving: close the connection rather than drain it.
-      response.setHeader('Connection', 'close');
+      // An unread body is not worth receiving: close the connection rather than drain it.
+      const length = request.headers['content-length'];
+      if ((length !== undefined && length !== '0') || request.headers['transfer-encoding']) response.setHeader('Connection', 'close');
       return void response.status(body.statusCode).json(body);
     }
     next();

@@ -112,6 +112,18 @@ describe('at run time', () => {
     await store.close();
   });
 
+  it('an event whose stored data no longer parses fails the read as damaged, naming its position', async () => {
+    await writeLedger(path, 100);
+    const raw = new Database(path);
+    raw.prepare("UPDATE events SET data = '{\"i\": 4' WHERE position = 5").run();
+    raw.close();
+    const store = new SqliteEventStore(path);
+    const failure = await store.readAll().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StorageFailure);
+    expect(failure).toMatchObject({ permanent: true, message: `${path} is damaged (the event at position 5 does not parse as JSON): restore it from a backup; regledger will not use it as it is` });
+    await store.close();
+  });
+
   it('a page damaged after opening fails the read as damaged, naming the file', async () => {
     await writeLedger(path);
     const store = new SqliteEventStore(path);

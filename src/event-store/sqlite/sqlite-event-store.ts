@@ -20,7 +20,8 @@ import {
 } from '../event-store.js';
 import { AppendSignal, PollingSubscription } from '../polling-subscription.js';
 import { openLedgerFile } from './open-ledger-file.js';
-import { onStorage } from './sqlite-failures.js';
+import { StorageFailure } from '../storage-failure.js';
+import { damaged, onStorage } from './sqlite-failures.js';
 
 interface EventRow {
   position: number;
@@ -125,7 +126,7 @@ export class SqliteEventStore implements EventStore {
       (expected === 'no_stream' && before === -1n) ||
       (typeof expected === 'bigint' && expected === before);
     if (!contiguous || !sameExpectation) throw new WrongExpectedRevisionError(streamId, expected, current);
-    const stored = rows.map(toStoredEvent);
+    const stored = rows.map((row) => toStoredEvent(row, this.path));
     return { nextExpectedRevision: stored[stored.length - 1]!.revision, position: stored[stored.length - 1]!.position, events: stored, written: false };
   }
 
@@ -136,7 +137,7 @@ export class SqliteEventStore implements EventStore {
         ? this.statements.streamBackwards.all(streamId, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
         : this.statements.streamForwards.all(streamId, options.fromRevision ?? 0, limit),
     );
-    return (rows as EventRow[]).map(toStoredEvent);
+    return (rows as EventRow[]).map((row) => toStoredEvent(row, this.path));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
@@ -144,7 +145,7 @@ export class SqliteEventStore implements EventStore {
     const before = options.before ?? BigInt(Number.MAX_SAFE_INTEGER);
     const limit = options.maxCount ?? -1;
     const statement = options.direction === 'backwards' ? this.statements.allBackwards : this.statements.allForwards;
-    return (onStorage(this.path, () => statement.all(after, before, limit)) as EventRow[]).map(toStoredEvent);
+    return (onStorage(this.path, () => statement.all(after, before, limit)) as EventRow[]).map((row) => toStoredEvent(row, this.path));
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
@@ -210,6 +211,12 @@ class SqliteStoredEvent implements StoredEvent {
   }
 }
 
-function toStoredEvent(row: EventRow): StoredEvent {
-  return new SqliteStoredEvent(row);
+/** A row whose data no longer parses was damaged on disk: as permanent as a damaged page. */
+function toStoredEvent(row: EventRow, path: string): StoredEvent {
+  try {
+    return new SqliteStoredEvent(row);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    throw new StorageFailure(path, damaged(path, `the event at position ${row.position} does not parse as JSON`), { permanent: true });
+  }
 }
