@@ -3,6 +3,8 @@
  * synchronous=FULL, and an append returns only after its transaction commits.
  * Writers from several processes serialise on SQLite's write lock (BEGIN
  * IMMEDIATE), so positions follow commit order and readers never see a gap.
+ * The file is checked before use (open-ledger-file.ts), and every SQLite
+ * failure comes out as a StorageFailure naming it (sqlite-failures.ts).
  */
 import type { Database as Connection, Statement } from 'better-sqlite3';
 import {
