@@ -2,7 +2,7 @@ import { InvestigationsController } from './investigations/investigations.contro
 import { IntegrityController } from './integrity/integrity.controller.js';
 import { IntegrityService } from './integrity/integrity.service.js';
 import { Module, type DynamicModule, Logger } from '@nestjs/common';
-import { APP_GUARD, Reflector } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { ApiKeys } from './auth/api-keys.js';
 import { ApiKeyGuard } from './auth/auth.guard.js';
@@ -31,6 +31,9 @@ export interface AppModuleOptions {
   sse?: Partial<SseOptions>;
 }
 
+/** Every controller the application serves: their decorators also say who may call each route (auth/route-access.ts). */
+export const CONTROLLERS = [CommandsController, EventsController, QueriesController, ChangesController, IntegrityController, InvestigationsController, HealthController];
+
 /** The application's wiring. The store is opened and closed by whoever starts the app. */
 @Module({})
 export class AppModule {
@@ -38,7 +41,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [CommandsController, EventsController, QueriesController, ChangesController, IntegrityController, InvestigationsController, HealthController],
+      controllers: CONTROLLERS,
       providers: [
         { provide: EVENT_STORE, useValue: store },
         { provide: ApiKeys, useValue: apiKeys },
@@ -59,7 +62,7 @@ export class AppModule {
         { provide: CommandExecutor, useFactory: (s: EventStore, w: WriteWatermark) => new CommandExecutor(s, w), inject: [EVENT_STORE, WriteWatermark] },
         { provide: CommandGateway, useFactory: (bus: CommandBus) => new CommandGateway(bus), inject: [CommandBus] },
         ...COMMAND_HANDLERS,
-        { provide: APP_GUARD, useFactory: (r: Reflector, k: ApiKeys) => new ApiKeyGuard(r, k), inject: [Reflector, ApiKeys] },
+        { provide: APP_GUARD, useFactory: (k: ApiKeys) => new ApiKeyGuard(k), inject: [ApiKeys] },
         // After authentication: a caller without a key learns nothing about the routes' parameters.
         { provide: APP_GUARD, useClass: StrictQueryGuard },
       ],

@@ -7,11 +7,13 @@ import 'reflect-metadata';
 import type { INestApplication, INestApplicationContext, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppModule } from './app.module.js';
+import { AppModule, CONTROLLERS } from './app.module.js';
 import { ApiKeys, generatedAdminKey, sha256Hex } from './auth/api-keys.js';
-import type { ConfiguredKey, LedgerConfig } from './config.js';
+import { authenticateFirst } from './auth/authenticate.js';
+import { RouteTable, type RouteAccess } from './auth/route-access.js';
+import { ConfigError, type ConfiguredKey, type LedgerConfig } from './config.js';
 import type { EventStore } from './event-store/event-store.js';
 import { EventStoreDbEventStore } from './event-store/eventstoredb/eventstoredb-event-store.js';
 import { SqliteEventStore } from './event-store/sqlite/sqlite-event-store.js';
@@ -19,11 +21,38 @@ import { bodyParsers, ErrorFilter } from './http/error-response.js';
 import type { LedgerClock } from './changes/clock.js';
 import type { SseOptions } from './changes/sse-writer.js';
 
-/** Opens the configured store; EventStoreDB is reached once here, so an unreachable server stops start-up. */
+/**
+ * Opens the configured store; EventStoreDB is reached once here, so an
+ * unreachable server stops start-up. The embedded store's directory must be
+ * one this user can write, and its file a sound ledger (or absent).
+ */
 export async function openStore(config: LedgerConfig): Promise<EventStore> {
   if (config.store === 'eventstoredb') return EventStoreDbEventStore.connect(config.eventStoreConnectionString!);
-  mkdirSync(config.dataDir, { recursive: true });
+  usableDataDir(config.dataDir);
   return new SqliteEventStore(join(config.dataDir, 'ledger.db'));
+}
+
+function usableDataDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    accessSync(dir, constants.R_OK | constants.W_OK | constants.X_OK);
+  } catch (error) {
+    throw dataDirError(dir, error);
+  }
+}
+
+function dataDirError(dir: string, error: unknown): ConfigError {
+  const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  const why: Record<string, string> = {
+    EACCES: 'this user may not write there',
+    EPERM: 'this user may not write there',
+    EROFS: 'it is on a read-only file system',
+    ENOTDIR: 'it, or a part of its path, is a file rather than a directory',
+    EEXIST: 'a file stands in the way of that directory',
+    ENOSPC: 'the disk is full',
+  };
+  return new ConfigError('LEDGER_DATA_DIR', `${dir} cannot hold the ledger: ${why[code] ?? code} (${code}); set LEDGER_DATA_DIR to a directory this user can write`);
 }
 
 export interface ResolvedKeys {
@@ -34,10 +63,21 @@ export interface ResolvedKeys {
 
 export function resolveKeys(config: LedgerConfig): ResolvedKeys {
   if (config.apiKeys) return { apiKeys: new ApiKeys(config.apiKeys) };
-  const generated = generatedAdminKey(config.dataDir);
+  let generated: ResolvedKeys['generated'] & object;
+  try {
+    generated = generatedAdminKey(config.dataDir);
+  } catch (error) {
+    throw dataDirError(config.dataDir, error);
+  }
   const admin: ConfiguredKey = { name: 'admin', role: 'admin', sha256: sha256Hex(generated.key) };
   return { apiKeys: new ApiKeys([admin]), generated };
 }
+
+/** The API documentation, served by Swagger rather than a controller: public. */
+const PUBLIC_PAGES: RouteAccess[] = [
+  { method: 'GET', path: '/docs', access: 'public' },
+  { method: 'GET', path: '/docs/*rest', access: 'public' },
+];
 
 export interface HttpAppOptions {
   logLevels?: LogLevel[] | false;
@@ -50,6 +90,8 @@ export async function createHttpApp(config: LedgerConfig, store: EventStore, api
     bodyParser: false,
     logger: options.logLevels ?? ['error', 'warn'],
   });
+  // Who may call what is settled before any body is read: 401 and 403 never wait on a body parser.
+  app.use(authenticateFirst(RouteTable.fromControllers(CONTROLLERS, PUBLIC_PAGES), apiKeys));
   app.use(bodyParsers(config.bodyLimitBytes));
   app.useGlobalFilters(new ErrorFilter());
   app.enableShutdownHooks();

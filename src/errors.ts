@@ -2,7 +2,7 @@
  * Errors as values a user can act on, and the one place that maps them to
  * HTTP statuses and CLI exit codes.
  */
-export type ErrorKind = 'bad-input' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'too-large' | 'invariant' | 'unavailable' | 'internal';
+export type ErrorKind = 'bad-input' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'too-large' | 'invariant' | 'unavailable' | 'internal' | 'storage-full';
 
 export interface ErrorDetail {
   /** The offending field, as a path (`sources[0].url`, `[3].effectiveFrom`, `line 12: subjects`). */
@@ -59,6 +59,7 @@ export const HTTP_STATUS: Record<ErrorKind, number> = {
   invariant: 422,
   unavailable: 503,
   internal: 500,
+  'storage-full': 507,
 };
 
 export const HTTP_ERROR_NAME: Record<number, string> = {
@@ -71,6 +72,7 @@ export const HTTP_ERROR_NAME: Record<number, string> = {
   422: 'Unprocessable Entity',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
+  507: 'Insufficient Storage',
 };
 
 /** CLI: 0 done, 2 bad input, 3 rejected by an invariant, 1 anything else. */
@@ -84,6 +86,7 @@ export const EXIT_CODE: Record<ErrorKind, number> = {
   'too-large': 2,
   unavailable: 1,
   internal: 1,
+  'storage-full': 1,
 };
 
 /** Prefixes every detail's field, e.g. with a batch index or a line number. */

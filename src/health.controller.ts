@@ -1,6 +1,9 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from './auth/route-access.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
+import { StorageFailure } from './event-store/storage-failure.js';
 import { ReadModelService } from './queries/read-model.service.js';
 
 @ApiTags('health')
@@ -12,10 +15,23 @@ export class HealthController {
   ) {}
 
   @Get('health')
-  @ApiOperation({ summary: "Liveness, the log's head and how far the read model has folded it (no key needed)" })
-  async health() {
-    const head = await this.store.headPosition();
-    const folded = this.readModel.position;
-    return { status: folded >= head ? 'ok' : 'catching-up', headPosition: head.toString(), readModelPosition: folded.toString() };
+  @Public()
+  @ApiOperation({ summary: "Liveness, the log's head and how far the read model has folded it (no key needed); 503 with status failed and the reason when the ledger's file cannot be read" })
+  async health(@Res({ passthrough: true }) response: Response) {
+    const folded = this.readModel.position.toString();
+    let head: bigint;
+    try {
+      head = await this.store.headPosition();
+    } catch (error) {
+      if (!(error instanceof StorageFailure)) throw error;
+      response.status(503);
+      return { status: 'failed', reason: error.message, readModelPosition: folded };
+    }
+    // The read model stopped on a damaged file: it will not catch up, and queries say so (503).
+    if (this.readModel.failure) {
+      response.status(503);
+      return { status: 'failed', reason: this.readModel.failure, headPosition: head.toString(), readModelPosition: folded };
+    }
+    return { status: this.readModel.position >= head ? 'ok' : 'catching-up', headPosition: head.toString(), readModelPosition: folded };
   }
 }

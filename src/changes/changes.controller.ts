@@ -2,6 +2,7 @@ import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RequiresRole } from '../auth/auth.guard.js';
+import { Public } from '../auth/route-access.js';
 import { LedgerError, type ErrorDetail } from '../errors.js';
 import { throwIfProblems } from '../queries/knowledge.js';
 import { ASYNCAPI_DOCUMENT } from './asyncapi.js';
@@ -79,6 +80,7 @@ export class ChangesController {
   }
 
   @Get('asyncapi.json')
+  @Public()
   @ApiOperation({ summary: 'The AsyncAPI 3 document of both change feeds' })
   asyncapi() {
     return ASYNCAPI_DOCUMENT;

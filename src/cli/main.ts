@@ -1,16 +1,20 @@
 #!/usr/bin/env node
 /**
  * The regledger command line: serve the ledger, import command files, print
- * the log. Exit codes: 0 done, 2 bad input, 3 rejected by an invariant, 1
- * anything else.
+ * the log. Exit codes: 0 done, 2 bad input or configuration, or a ledger
+ * file that cannot be used as it is, 3 rejected by an invariant, 1 anything
+ * else.
  */
 import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
+import type { INestApplication } from '@nestjs/common';
+import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { createCliContext, createHttpApp, openStore, resolveKeys } from '../app.js';
 import { ConfigError, loadConfig, type LedgerConfig } from '../config.js';
 import { EXIT_CODE, LedgerError } from '../errors.js';
 import type { EventStore } from '../event-store/event-store.js';
+import { StorageFailure } from '../event-store/storage-failure.js';
 import { EventStoreUnreachableError } from '../event-store/eventstoredb/eventstoredb-event-store.js';
 import { CommandGateway } from '../ledger/command-gateway.js';
 import { IntegrityService } from '../integrity/integrity.service.js';
@@ -48,14 +52,28 @@ async function withGateway<T>(work: (gateway: CommandGateway, store: EventStore)
 
 async function serve(): Promise<void> {
   const config = loadConfig();
+  // A busy port is found before the ledger is opened, let alone the demo loaded into it.
+  await portIsFree(config);
   const store = await openStore(config);
-  const { apiKeys, generated } = resolveKeys(config);
-  const app = await createHttpApp(config, store, apiKeys);
-  if (config.demo && (await store.headPosition()) === 0n) {
-    const summary = await importFile(app.get(CommandGateway), DEMO_FILE, { actor: 'demo' });
-    console.log(`Loaded the demo history: ${summary.applied} commands from ${DEMO_FILE}`);
+  let app: INestApplication | undefined;
+  let generated: ReturnType<typeof resolveKeys>['generated'];
+  try {
+    const keys = resolveKeys(config);
+    generated = keys.generated;
+    app = await createHttpApp(config, store, keys.apiKeys);
+    if (config.demo && (await store.headPosition()) === 0n) {
+      const summary = await importFile(app.get(CommandGateway), DEMO_FILE, { actor: 'demo' });
+      console.log(`Loaded the demo history: ${summary.applied} commands from ${DEMO_FILE}`);
+    }
+    await app.listen(config.port, config.host).catch((error: unknown) => {
+      throw listenFailure(config, error);
+    });
+  } catch (error) {
+    // Nothing may keep a server that cannot serve alive: close what was opened, then report.
+    await app?.close().catch(() => undefined);
+    await store.close();
+    throw error;
   }
-  await app.listen(config.port, config.host);
   // Build the Merkle tree now rather than on the first integrity request.
   void app.get(IntegrityService).current().catch((error: Error) => console.error(`regledger: the integrity tree could not be built yet: ${error.message}`));
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
@@ -71,6 +89,31 @@ async function serve(): Promise<void> {
     console.log(`  Admin API key: in ${generated.path}`);
   }
   console.log(`  Try:       curl -H "Authorization: Bearer $(cat ${generated?.path ?? '<key file>'})" ${url}/v1/events?limit=3`);
+}
+
+/** Fails with a line naming PORT (or HOST) when the server could not listen there. */
+function portIsFree(config: LedgerConfig): Promise<void> {
+  if (config.port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error) => reject(listenFailure(config, error)));
+    probe.listen({ port: config.port, host: config.host, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
+
+function listenFailure(config: LedgerConfig, error: unknown): unknown {
+  const where = `${config.host}:${config.port}`;
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return new ConfigError('PORT', `${where} is already in use by another process: stop it, or set PORT to a free port`);
+    case 'EACCES':
+      return new ConfigError('PORT', `this user may not listen on ${where}: choose a PORT above 1023`);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return new ConfigError('HOST', `${config.host} is not an address of this machine: set HOST to one of its addresses, or 0.0.0.0`);
+    default:
+      return error;
+  }
 }
 
 function positiveInteger(name: string) {
@@ -132,13 +175,17 @@ registerVerifyCommand(program, (work) => withStore((store) => work(store)));
 registerInvestigateCommands(program, (work) => withStore((store) => work(store)));
 
 function exitCodeOf(error: unknown): number {
+  // The ledger's file could not be opened as it is: like bad configuration, nothing was started.
+  if (error instanceof StorageFailure && error.atOpen) return 2;
   if (error instanceof LedgerError) return EXIT_CODE[error.kind];
   if (error instanceof ConfigError) return 2;
   return 1;
 }
 
 function report(error: unknown): void {
-  if (error instanceof LedgerError) {
+  if (error instanceof StorageFailure) {
+    console.error(`regledger: ${error.message}`);
+  } else if (error instanceof LedgerError) {
     console.error(`regledger: ${error.message}`);
     for (const detail of error.details.slice(0, 20)) console.error(`  - ${detail.field ? `${detail.field}: ` : ''}${detail.message} [${detail.rule}]`);
   } else if (error instanceof ConfigError) {

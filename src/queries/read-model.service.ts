@@ -8,6 +8,7 @@ import { Logger } from '@nestjs/common';
 import { evolve, initialState, type LedgerReadModel } from '../../projections/ledger-read-model.js';
 import type { EventStore, Subscription } from '../event-store/event-store.js';
 import { LedgerError } from '../errors.js';
+import { StorageFailure } from '../event-store/storage-failure.js';
 import type { WriteWatermark } from '../ledger/write-watermark.js';
 
 export interface RebuildStats {
@@ -27,6 +28,8 @@ export class ReadModelService {
   private stopped = false;
   private waiters = new Set<() => void>();
   private readonly logger = new Logger('ReadModel');
+  /** Set when the log cannot be read any further (a damaged file): every query then says so, rather than wait. */
+  private stoppedBy?: StorageFailure;
 
   private readonly maxWaitMs: number;
   private readonly follows: boolean;
@@ -70,6 +73,11 @@ export class ReadModelService {
     return this.model.position;
   }
 
+  /** Why the model stopped following the log for good, if it did. */
+  get failure(): string | undefined {
+    return this.stoppedBy?.message;
+  }
+
   /** The model once it has folded at least up to `position` (bounded wait, then 503). */
   async reach(position: bigint): Promise<LedgerReadModel> {
     await this.waitFor(position);
@@ -97,6 +105,12 @@ export class ReadModelService {
           delay = 100;
         }
       } catch (error) {
+        if (error instanceof StorageFailure && error.permanent) {
+          this.stoppedBy = error;
+          this.logger.error(`the read model stopped at position ${this.model.position}: ${error.message}`);
+          this.wake();
+          return;
+        }
         this.logger.error(`the read model's subscription failed; resuming from ${this.model.position}: ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay = Math.min(delay * 2, 5000);
@@ -104,14 +118,20 @@ export class ReadModelService {
     }
   }
 
+  private throwIfStopped(): void {
+    if (this.stoppedBy) throw new LedgerError('unavailable', `the ledger cannot answer: ${this.stoppedBy.message}`, this.stoppedBy.details);
+  }
+
   private wake(): void {
     for (const wake of this.waiters) wake();
   }
 
   private async waitFor(position: bigint): Promise<void> {
+    this.throwIfStopped();
     if (this.model.position >= position) return;
     const deadline = Date.now() + this.maxWaitMs;
     while (this.model.position < position) {
+      this.throwIfStopped();
       const left = deadline - Date.now();
       if (left <= 0) {
         throw new LedgerError('unavailable', `the read model is at position ${this.model.position}, behind ${position}; try again shortly`);

@@ -46,7 +46,7 @@ async function record(n: number, v: Hostile): Promise<string> {
     { type: 'GrantExemption', measureId, exemptionId: 'licence', title: v.exemptionTitle, categories: ['exports/parts'], effectiveFrom: '2019-05-20', citation: v.citation },
     { type: 'AnnounceEasing', measureId, announcementId: 'talk', statement: v.statement, announcedAt: '2019-06-01', note: v.note },
   ];
-  const { body } = await t.http.post('/v1/commands/batch').set(bearer('writer')).send(commands).expect(200);
+  const { body } = await t.http.post('/v1/commands/batch').set(bearer('writer')).set('Idempotency-Key', `injection-${measureId}`).send(commands).expect(200);
   expect(body.results).toHaveLength(commands.length);
   return subject;
 }

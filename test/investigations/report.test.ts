@@ -41,6 +41,7 @@ beforeAll(async () => {
   await t.http
     .post('/v1/commands/batch')
     .set(bearer('writer'))
+    .set('Idempotency-Key', 'report-since-histories')
     .send([
       impose('since-a', ['exports'], '2019-01-01'),
       { type: 'RemoveSubjects', measureId: 'since-a', subjects: ['since-co'], effectiveFrom: '2019-03-01' },

@@ -3,8 +3,9 @@
  * synchronous=FULL, and an append returns only after its transaction commits.
  * Writers from several processes serialise on SQLite's write lock (BEGIN
  * IMMEDIATE), so positions follow commit order and readers never see a gap.
+ * The file is checked before use (open-ledger-file.ts), and every SQLite
+ * failure comes out as a StorageFailure naming it (sqlite-failures.ts).
  */
-import Database from 'better-sqlite3';
 import type { Database as Connection, Statement } from 'better-sqlite3';
 import {
   DuplicateEventIdError,
@@ -20,7 +21,9 @@ import {
   type Subscription,
 } from '../event-store.js';
 import { AppendSignal, PollingSubscription } from '../polling-subscription.js';
-import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+import { openLedgerFile } from './open-ledger-file.js';
+import { StorageFailure } from '../storage-failure.js';
+import { damaged, onStorage } from './sqlite-failures.js';
 
 interface EventRow {
   position: number;
@@ -53,11 +56,7 @@ export class SqliteEventStore implements EventStore {
     options: SqliteEventStoreOptions = {},
   ) {
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
-    this.db = new Database(path);
-    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
-    if (path !== ':memory:') this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    migrate(this.db);
+    this.db = openLedgerFile(path, options.busyTimeoutMs ?? 10_000);
     const select = 'SELECT position, event_id, stream_id, revision, type, data, metadata, recorded_at FROM events';
     this.statements = {
       streamHead: this.db.prepare('SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?'),
@@ -75,7 +74,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async append(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
-    const result = this.db.transaction(() => this.appendInTransaction(streamId, events, expectedRevision)).immediate();
+    const result = onStorage(this.path, () => this.db.transaction(() => this.appendInTransaction(streamId, events, expectedRevision)).immediate());
     if (result.written) this.appended.notify();
     return result;
   }
@@ -129,17 +128,18 @@ export class SqliteEventStore implements EventStore {
       (expected === 'no_stream' && before === -1n) ||
       (typeof expected === 'bigint' && expected === before);
     if (!contiguous || !sameExpectation) throw new WrongExpectedRevisionError(streamId, expected, current);
-    const stored = rows.map(toStoredEvent);
+    const stored = rows.map((row) => toStoredEvent(row, this.path));
     return { nextExpectedRevision: stored[stored.length - 1]!.revision, position: stored[stored.length - 1]!.position, events: stored, written: false };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     const limit = options.maxCount ?? -1;
-    const rows =
+    const rows = onStorage(this.path, () =>
       options.direction === 'backwards'
         ? this.statements.streamBackwards.all(streamId, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
-        : this.statements.streamForwards.all(streamId, options.fromRevision ?? 0, limit);
-    return (rows as EventRow[]).map(toStoredEvent);
+        : this.statements.streamForwards.all(streamId, options.fromRevision ?? 0, limit),
+    );
+    return (rows as EventRow[]).map((row) => toStoredEvent(row, this.path));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
@@ -147,7 +147,7 @@ export class SqliteEventStore implements EventStore {
     const before = options.before ?? BigInt(Number.MAX_SAFE_INTEGER);
     const limit = options.maxCount ?? -1;
     const statement = options.direction === 'backwards' ? this.statements.allBackwards : this.statements.allForwards;
-    return (statement.all(after, before, limit) as EventRow[]).map(toStoredEvent);
+    return (onStorage(this.path, () => statement.all(after, before, limit)) as EventRow[]).map((row) => toStoredEvent(row, this.path));
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
@@ -156,7 +156,12 @@ export class SqliteEventStore implements EventStore {
   }
 
   async headPosition(): Promise<bigint> {
-    return BigInt((this.statements.head.get() as { position: number }).position);
+    return BigInt((onStorage(this.path, () => this.statements.head.get()) as { position: number }).position);
+  }
+
+  /** Runs a PRAGMA on this store's connection: for diagnostics, and for tests that make SQLite fail on purpose. */
+  pragma(statement: string): unknown {
+    return this.db.pragma(statement);
   }
 
   async close(): Promise<void> {
@@ -208,20 +213,12 @@ class SqliteStoredEvent implements StoredEvent {
   }
 }
 
-function toStoredEvent(row: EventRow): StoredEvent {
-  return new SqliteStoredEvent(row);
-}
-
-function migrate(db: Connection): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
-  db.transaction(() => {
-    const { version } = db.prepare('SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations').get() as { version: number };
-    if (version > SCHEMA_VERSION) {
-      throw new Error(`the database's schema version ${version} is newer than this regledger's (${SCHEMA_VERSION}); upgrade regledger`);
-    }
-    for (const migration of MIGRATIONS.filter((m) => m.version > version)) {
-      db.exec(migration.sql);
-      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(migration.version, new Date().toISOString());
-    }
-  }).immediate();
+/** A row whose data no longer parses was damaged on disk: as permanent as a damaged page. */
+function toStoredEvent(row: EventRow, path: string): StoredEvent {
+  try {
+    return new SqliteStoredEvent(row);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    throw new StorageFailure(path, damaged(path, `the event at position ${row.position} does not parse as JSON`), { permanent: true });
+  }
 }

@@ -1,0 +1,48 @@
+/**
+ * The one check of a request's API key against the role its route needs,
+ * made before the body is read (authenticateFirst) and again by the guard.
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Role } from '../config.js';
+import { LedgerError } from '../errors.js';
+import { errorBody } from '../http/error-response.js';
+import { hasRole, type ApiKeyIdentity, type ApiKeys } from './api-keys.js';
+import type { RouteTable } from './route-access.js';
+
+export interface AuthenticatedRequest extends Request {
+  identity?: ApiKeyIdentity;
+}
+
+/** The key's identity, when it has at least `needed` (undefined: any known key); otherwise 401 or 403. */
+export function authenticate(request: AuthenticatedRequest, keys: ApiKeys, needed: Role | undefined): ApiKeyIdentity {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+  if (!match) throw new LedgerError('unauthorized', 'an API key is required: Authorization: Bearer <key>');
+  const identity = keys.identify(match[1]!);
+  if (!identity) throw new LedgerError('unauthorized', 'the API key is not known');
+  if (needed && !hasRole(identity, needed)) throw new LedgerError('forbidden', `the key "${identity.name}" has role ${identity.role}; this needs ${needed}`);
+  request.identity = identity;
+  return identity;
+}
+
+/**
+ * Express middleware mounted before the body parsers: a request without a
+ * key, with an unknown one, or with too small a role is answered 401 or 403
+ * before a byte of its body is parsed. Public routes pass; a request no route
+ * matches needs a known key (it will then get its 404).
+ */
+export function authenticateFirst(routes: RouteTable, keys: ApiKeys): RequestHandler {
+  return (request: Request, response: Response, next: NextFunction) => {
+    const access = routes.accessFor(request.method, request.path);
+    if (access === 'public') return next();
+    try {
+      authenticate(request, keys, access);
+    } catch (error) {
+      const body = errorBody(error);
+      // An unread body is not worth receiving: close the connection rather than drain it.
+      const length = request.headers['content-length'];
+      if ((length !== undefined && length !== '0') || request.headers['transfer-encoding']) response.setHeader('Connection', 'close');
+      return void response.status(body.statusCode).json(body);
+    }
+    next();
+  };
+}
