@@ -6,6 +6,8 @@
  */
 import { CommandBus } from '@nestjs/cqrs';
 import { LedgerError, MAX_DETAILS, prefixDetails, type ErrorDetail } from '../errors.js';
+import type { EventStore } from '../event-store/event-store.js';
+import { replacementProblems } from './batch-replacements.js';
 import { busCommand } from './bus.js';
 import type { CommandContext, CommandOutcome } from './command-executor.js';
 import { derivedCommandId } from './event-ids.js';
@@ -32,7 +34,11 @@ export interface BatchOptions {
 }
 
 export class CommandGateway {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(
+    private readonly commandBus: CommandBus,
+    /** Where a correction's target is looked up, to check its replacement before anything of the batch is applied. */
+    private readonly store: EventStore,
+  ) {}
 
   execute(body: unknown, context: CommandContext): Promise<CommandOutcome> {
     return this.run(parseCommand(body), context);
@@ -40,6 +46,8 @@ export class CommandGateway {
 
   async executeBatch(entries: BatchEntry[], context: CommandContext, options: BatchOptions = {}): Promise<BatchOutcome> {
     const parsed = validateAll(entries);
+    const replacements = await replacementProblems(this.store, parsed, entries);
+    if (replacements.length) throw new LedgerError('bad-input', summarise(replacements), replacements);
     giveCommandIds(parsed, entries, options);
     const results: BatchOutcome['results'] = [];
     for (const [index, command] of parsed.entries()) {

@@ -33,7 +33,7 @@ describe('a full disk', () => {
     const pages = (store.pragma('page_count') as { page_count: number }[])[0]!.page_count;
     store.pragma(`max_page_count = ${pages}`);
     const many = Array.from({ length: 60 }, (_, i) => imposeBody({ measureId: `m-${i}`, title: `Measure ${i} ${'x'.repeat(480)}` }));
-    const batch = await t.http.post('/v1/commands/batch').set(bearer('writer')).send(many);
+    const batch = await t.http.post('/v1/commands/batch').set(bearer('writer')).set('Idempotency-Key', 'full-disk').send(many);
     expect(batch.status).toBe(507);
     expect(batch.body).toMatchObject({ statusCode: 507, error: 'Insufficient Storage', message: expect.stringContaining(`the disk holding ${path} is full`) });
     const recorded = (await store.readAll()).length;

@@ -127,3 +127,38 @@ describe('a batch of thousands of bad commands', () => {
     expect(JSON.stringify(response.body).length).toBeLessThan(50_000);
   });
 });
+
+describe("a batch whose correction's replacement is bad input", () => {
+  const batchOf = (replacement: Record<string, unknown>, targetId: string) => [
+    { ...addSubjects({ subjects: ['batch-first'] }), commandId: crypto.randomUUID() },
+    { type: 'CorrectEntry', measureId: M, eventId: targetId, reason: 'typo', commandId: crypto.randomUUID(), replacement },
+  ];
+  let target: string;
+  beforeAll(async () => {
+    const added = await post({ ...addSubjects({ subjects: ['batch-target'] }), commandId: crypto.randomUUID() }).expect(201);
+    target = added.body.events[0].eventId;
+  });
+
+  it.each([
+    ['a field no command has', { measureId: M, subjects: ['x'], effectiveFrom: '2020-01-01', '': 'x' }, 'replacement'],
+    ["a field of another command than the target's", { measureId: M, subjects: ['x'], effectiveFrom: '2020-01-01', categories: ['exports'] }, 'replacement.categories'],
+    ['an instant out of range', { measureId: M, subjects: ['x'], effectiveFrom: '9999-12-31T23:59:59-14:00' }, 'replacement.effectiveFrom'],
+  ])('refuses the whole batch before applying anything: %s', async (_what, replacement, field) => {
+    const before = await eventCount();
+    const response = await t.http.post('/v1/commands/batch').set(bearer('writer')).send(batchOf(replacement, target)).expect(400);
+    expect(response.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: expect.stringContaining(field) })]));
+    expect(response.body.results).toBeUndefined();
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('checks a replacement whose target the batch itself records against every command type', async () => {
+    const before = await eventCount();
+    const response = await t.http
+      .post('/v1/commands/batch')
+      .set(bearer('writer'))
+      .send(batchOf({ measureId: M, subjects: ['x'], effectiveFrom: '2020-01-01', notAField: 1 }, crypto.randomUUID()))
+      .expect(400);
+    expect(response.body.details[0].field).toContain('replacement.notAField');
+    expect(await eventCount()).toBe(before);
+  });
+});

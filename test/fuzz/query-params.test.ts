@@ -81,9 +81,11 @@ function verdictOf(kind: Kind, value: string): Verdict {
     case 'uuid':
       return UUID_SHAPE.test(value) ? 'unsure' : 'invalid';
     case 'eventTypes':
-      return value.split(',').every((s) => (EVENT_TYPES as readonly string[]).includes(s)) ? 'valid' : 'invalid';
+      // A type is named as stored (`SubjectsAdded`) or as in the CloudEvents messages (`org.regledger.SubjectsAdded`).
+      return value.split(',').every((s) => (EVENT_TYPES as readonly string[]).includes(s.replace(/^org\.regledger\./, ''))) ? 'valid' : 'invalid';
     case 'resumeId':
-      return /^\d+-[01]-\d+-([a-z0-9][a-z0-9._-]{0,127})?$/.test(value) ? 'unsure' : 'invalid';
+      // `0` replays from the start, as on the ledger feed.
+      return value === '0' || /^\d+-[01]-\d+-([a-z0-9][a-z0-9._-]{0,127})?$/.test(value) ? 'unsure' : 'invalid';
     case 'unknown':
       return 'unsure';
   }
