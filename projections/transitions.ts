@@ -127,25 +127,35 @@ export class SubjectTransitions {
     }
   }
 
-  /** The events that cause the change at an instant (none if nothing changes in the aspect). */
+  /**
+   * The events that cause the change at an instant (none if nothing changes
+   * in the aspect): those that, left out alone, would change it. When no
+   * single event would (the change is overdetermined: two measures imposing
+   * the same categories on the same day, a subject removed the day its scope
+   * empties), the events are credited that would change their own measure's
+   * part of it, then those that would change the subject's whole state there.
+   */
   causes(instant: Instant, aspect: Aspect): Cause[] {
     const { t, before, after } = instant;
-    const actual = changeKey(unionOf(before), unionOf(after), aspect);
-    const tried: { index: number; fact: StandingFact; role: Cause['role']; without: [Contribution, Contribution] }[] = [];
-    const causes: Cause[] = [];
-    for (const candidate of this.candidates.get(t) ?? []) {
+    if (sameState(unionOf(before), unionOf(after), aspect)) return [];
+    const tried = (this.candidates.get(t) ?? []).map((candidate) => {
       const measure = this.measures[candidate.index]!;
-      const without: [Contribution, Contribution] = [measure.at(t - 1, candidate.fact), measure.at(t, candidate.fact)];
-      tried.push({ ...candidate, without });
-      const replaced = (parts: Contribution[], part: Contribution) => parts.map((p, i) => (i === candidate.index ? part : p));
-      if (changeKey(unionOf(replaced(before, without[0])), unionOf(replaced(after, without[1])), aspect) !== actual) causes.push(causeOf(measure, candidate.fact, candidate.role));
+      return { ...candidate, without: [measure.at(t - 1, candidate.fact), measure.at(t, candidate.fact)] as const };
+    });
+    const replaced = (parts: Contribution[], index: number, part: Contribution) => parts.map((p, i) => (i === index ? part : p));
+    const tiers: ((c: (typeof tried)[number], aspect: Aspect) => boolean)[] = [
+      // the subject's change would differ
+      (c, a) => changeKey(unionOf(replaced(before, c.index, c.without[0])), unionOf(replaced(after, c.index, c.without[1])), a) !== changeKey(unionOf(before), unionOf(after), a),
+      // its own measure's part of the change would differ
+      (c, a) => changeKey(before[c.index]!, after[c.index]!, a) !== changeKey(NOTHING, NOTHING, a) && changeKey(c.without[0], c.without[1], a) !== changeKey(before[c.index]!, after[c.index]!, a),
+    ];
+    for (const a of aspect === 'all' ? (['all'] as const) : ([aspect, 'all'] as const)) {
+      for (const tier of tiers) {
+        const causes = tried.filter((c) => tier(c, a)).map((c) => causeOf(this.measures[c.index]!, c.fact, c.role));
+        if (causes.length) return causes;
+      }
     }
-    if (causes.length || actual === changeKey(NOTHING, NOTHING, aspect)) return causes;
-    for (const { index, fact, role, without } of tried) {
-      const own = changeKey(before[index]!, after[index]!, aspect);
-      if (own !== changeKey(NOTHING, NOTHING, aspect) && changeKey(without[0], without[1], aspect) !== own) causes.push(causeOf(this.measures[index]!, fact, role));
-    }
-    return causes;
+    return [];
   }
 }
 
