@@ -13,7 +13,19 @@
 import { CategorySet } from '../src/domain/categories.js';
 import { applyScopeChange, MeasureHistory, type ExemptionAt, type StandingFact } from '../src/domain/measure-history.js';
 import type { AmendExemptionPayload, GrantExemptionPayload } from '../src/domain/messages.js';
-import { toMillis } from '../src/domain/time.js';
+import { toMillis as parseMillis } from '../src/domain/time.js';
+
+/** Instants repeat across resolutions of one measure: parse each text once. */
+const parsed = new Map<string, number>();
+function toMillis(instant: string): number {
+  let ms = parsed.get(instant);
+  if (ms === undefined) {
+    if (parsed.size > 100_000) parsed.clear();
+    ms = parseMillis(instant);
+    parsed.set(instant, ms);
+  }
+  return ms;
+}
 
 export interface Contribution {
   restricted: CategorySet;
@@ -70,6 +82,8 @@ export class MeasureContribution {
      * twice (record order) is cheaper folded directly.
      */
     private readonly cached = true,
+    /** Scope folds shared with other resolutions of the same measure (record order). */
+    private readonly scopeMemo?: ScopeMemo,
   ) {
     const facts = history.facts;
     const named = (f: StandingFact) => (dataOf(f).subjects ?? []).includes(subjectId);
@@ -86,6 +100,7 @@ export class MeasureContribution {
       else if (data.enacts !== undefined && !Number.isNaN(fact.fromMs)) push(this.endings, data.enacts, { ms: fact.fromMs, fact });
     }
     for (const list of this.exemptionChangesById.values()) list.sort(byValidTime);
+    this.scopeMemo?.follow(CategorySet.of(history.imposition?.categories ?? []), history.imposition, this.scopeChanges);
   }
 
   get measureId(): string {
@@ -106,10 +121,11 @@ export class MeasureContribution {
     return id === undefined ? [] : this.announcements.filter((a) => dataOf(a).announcementId === id);
   }
 
-  /** The measure's contribution for the subject at t, had `skip` (one standing event) never been recorded. */
-  at(t: number, skip?: StandingFact): Contribution {
+  /** The measure's contribution for the subject at t, had the standing events in `left` never been recorded. */
+  at(t: number, left?: StandingFact | ReadonlySet<StandingFact>): Contribution {
     const history = this.history;
-    if (!history.imposed || skip === history.imposed) return NOTHING;
+    const skip: ReadonlySet<StandingFact> | undefined = left === undefined ? undefined : left instanceof Set ? left : new Set([left as StandingFact]);
+    if (!history.imposed || skip?.has(history.imposed)) return NOTHING;
     if (!this.isSubjectAt(t, skip)) return NOTHING;
     const pending = this.pendingAt(t, skip);
     if (!this.inForceAt(t, skip)) return pending.length ? { ...NOTHING, pending } : NOTHING;
@@ -124,46 +140,45 @@ export class MeasureContribution {
     return { restricted, exempt, pending };
   }
 
-  private isSubjectAt(t: number, skip?: StandingFact): boolean {
-    if (this.cached && (!skip || !this.changesSubject.has(skip))) return this.history.subjectFactAt(this.subjectId, t) !== undefined;
+  private isSubjectAt(t: number, skip?: ReadonlySet<StandingFact>): boolean {
+    if (this.cached && !some(skip, (f) => this.changesSubject.has(f))) return this.history.subjectFactAt(this.subjectId, t) !== undefined;
     let index = lastAtOrBefore(this.subjectChanges, t);
-    if (index >= 0 && this.subjectChanges[index] === skip) index--;
+    while (index >= 0 && skip?.has(this.subjectChanges[index]!)) index--;
     if (index < 0) return this.history.imposition!.subjects.includes(this.subjectId);
     return this.subjectChanges[index]!.recorded.type === 'SubjectsAdded';
   }
 
-  private inForceAt(t: number, skip?: StandingFact): boolean {
-    if (this.cached && (!skip || skip.recorded.type !== 'RestrictionLifted')) return this.history.inForceAt(t);
+  private inForceAt(t: number, skip?: ReadonlySet<StandingFact>): boolean {
+    if (this.cached && !some(skip, (f) => f.recorded.type === 'RestrictionLifted')) return this.history.inForceAt(t);
     const imposition = this.history.imposition!;
-    const lift = this.lifts.find((f) => f !== skip);
+    const lift = this.lifts.find((f) => !skip?.has(f));
     const untilMs = Math.min(imposition.effectiveUntil === undefined ? Infinity : toMillis(imposition.effectiveUntil), lift ? lift.fromMs : Infinity);
     return this.history.imposed!.fromMs <= t && t < untilMs;
   }
 
-  private scopeAt(t: number, skip?: StandingFact): CategorySet {
-    const touched = skip !== undefined && (skip.recorded.type === 'ScopeBroadened' || skip.recorded.type === 'ScopeNarrowed') && skip.fromMs <= t;
+  private scopeAt(t: number, skip?: ReadonlySet<StandingFact>): CategorySet {
+    const since = Math.min(...[...(skip ?? [])].filter((f) => (f.recorded.type === 'ScopeBroadened' || f.recorded.type === 'ScopeNarrowed') && f.fromMs <= t).map((f) => f.fromMs));
+    const touched = since !== Infinity;
     if (this.cached && !touched) return this.history.scopeAt(t).categories;
     // Everything before the left-out change stands; fold again from its instant on.
-    const since = touched ? skip.fromMs : -Infinity;
+    if (!touched && this.scopeMemo) return this.scopeMemo.at(t);
     let scope = touched && this.cached ? this.history.scopeAt(since - 1).categories : CategorySet.of(this.history.imposition!.categories);
     for (const change of this.scopeChanges) {
-      if ((this.cached && change.fromMs < since) || change === skip) continue;
+      if ((touched && this.cached && change.fromMs < since) || skip?.has(change)) continue;
       if (change.fromMs > t) break;
       scope = applyScopeChange(scope, change);
     }
     return scope;
   }
 
-  private exemptionsAt(t: number, skip?: StandingFact): ExemptionAt[] {
-    const type = skip?.recorded.type;
-    const touched = skip !== undefined && (type === 'ExemptionGranted' || EXEMPTION_CHANGES.has(type!));
-    if (this.cached && !touched) return this.history.exemptionsAt(t);
-    const id = touched ? dataOf(skip).exemptionId! : undefined;
-    const result = this.cached ? this.history.exemptionsAt(t).filter((e) => e.exemptionId !== id) : [];
+  private exemptionsAt(t: number, skip?: ReadonlySet<StandingFact>): ExemptionAt[] {
+    const ids = new Set([...(skip ?? [])].filter((f) => f.recorded.type === 'ExemptionGranted' || EXEMPTION_CHANGES.has(f.recorded.type)).map((f) => dataOf(f).exemptionId!));
+    if (this.cached && !ids.size) return this.history.exemptionsAt(t);
+    const result = this.cached ? this.history.exemptionsAt(t).filter((e) => !ids.has(e.exemptionId)) : [];
     for (const [grantedId, grants] of this.grantsById) {
-      if (this.cached && grantedId !== id) continue;
+      if (this.cached && !ids.has(grantedId)) continue;
       for (const grant of grants) {
-        if (grant === skip) continue;
+        if (skip?.has(grant)) continue;
         const exemption = this.foldExemption(grant, t, skip);
         if (exemption) result.push(exemption);
       }
@@ -172,7 +187,18 @@ export class MeasureContribution {
   }
 
   /** One grant as it stands at t with its amendments (but `skip`) applied; undefined outside its window or revoked. */
-  private foldExemption(grant: StandingFact, t: number, skip: StandingFact | undefined): ExemptionAt | undefined {
+  private foldExemption(grant: StandingFact, t: number, skip: ReadonlySet<StandingFact> | undefined): ExemptionAt | undefined {
+    // The window first, without set operations: most grants are outside it at any one instant.
+    const data = grant.data as GrantExemptionPayload;
+    if (t < toMillis(data.effectiveFrom)) return undefined;
+    let until = data.effectiveUntil;
+    for (const change of this.exemptionChangesById.get(data.exemptionId) ?? []) {
+      if (change.fromMs > t) break;
+      if (skip?.has(change)) continue;
+      if (change.recorded.type === 'ExemptionRevoked') return undefined;
+      until = (change.data as AmendExemptionPayload).effectiveUntil ?? until;
+    }
+    if (until !== undefined && t >= toMillis(until)) return undefined;
     const standing = this.grantAt(grant, t, skip);
     if (standing.revokedBy) return undefined;
     const { exemption } = standing;
@@ -185,7 +211,7 @@ export class MeasureContribution {
     return [...this.grantsById.values()].flat().map((grant) => this.grantAt(grant, t, undefined));
   }
 
-  private grantAt(grant: StandingFact, t: number, skip: StandingFact | undefined): GrantStanding {
+  private grantAt(grant: StandingFact, t: number, skip: ReadonlySet<StandingFact> | undefined): GrantStanding {
     const data = grant.data as GrantExemptionPayload;
     let categories = CategorySet.of(data.categories);
     let until = data.effectiveUntil;
@@ -196,7 +222,7 @@ export class MeasureContribution {
     const basis = [grant];
     for (const change of this.exemptionChangesById.get(data.exemptionId) ?? []) {
       if (change.fromMs > t) break;
-      if (change === skip) continue;
+      if (skip?.has(change)) continue;
       basis.push(change);
       if (change.recorded.type === 'ExemptionRevoked') {
         revokedBy = change;
@@ -223,24 +249,66 @@ export class MeasureContribution {
     return { exemption, ...(revokedBy ? { revokedBy } : {}), ...(untilSetBy ? { untilSetBy } : {}) };
   }
 
-  private pendingAt(t: number, skip?: StandingFact): string[] {
+  private pendingAt(t: number, skip?: ReadonlySet<StandingFact>): string[] {
     const measureId = this.history.measureId;
     const imposition = this.history.imposition!;
     const pending: string[] = [];
     if (imposition.announcedAt && toMillis(imposition.announcedAt) <= t && t < this.history.imposed!.fromMs) pending.push(`${measureId}/imposition`);
-    const touchesAnnouncements = skip && (skip.recorded.type === 'EasingAnnounced' || skip.recorded.type === 'AnnouncementWithdrawn' || dataOf(skip).enacts !== undefined);
+    const touchesAnnouncements = some(skip, (f) => f.recorded.type === 'EasingAnnounced' || f.recorded.type === 'AnnouncementWithdrawn' || dataOf(f).enacts !== undefined);
     if (this.cached && !touchesAnnouncements) {
       for (const announcement of this.history.pendingAt(t)) pending.push(`${measureId}/${announcement.announcementId}`);
     } else {
       for (const announcement of this.announcements) {
         const data = dataOf(announcement);
-        if (announcement === skip || toMillis(data.announcedAt as string) > t) continue;
-        const ended = (this.endings.get(data.announcementId!) ?? []).some((e) => e.fact !== skip && e.ms <= t);
+        if (skip?.has(announcement) || toMillis(data.announcedAt as string) > t) continue;
+        const ended = (this.endings.get(data.announcementId!) ?? []).some((e) => !skip?.has(e.fact) && e.ms <= t);
         if (!ended) pending.push(`${measureId}/${data.announcementId}`);
       }
     }
     return pending;
   }
+}
+
+/**
+ * The successive scopes of one measure as a walk through record time learns
+ * more of it. Each resolution of the measure carries the same payload objects,
+ * so the folds over the scope changes it shares with the previous resolution
+ * (all of them, when a record adds a later change) are kept, not recomputed.
+ */
+export class ScopeMemo {
+  private base = CategorySet.EMPTY;
+  private imposition: unknown;
+  private changes: StandingFact[] = [];
+  private payloads: unknown[] = [];
+  /** folds[i]: the scope with changes[0..i] applied. */
+  private folds: CategorySet[] = [];
+
+  follow(base: CategorySet, imposition: unknown, changes: StandingFact[]): void {
+    if (imposition !== this.imposition) {
+      this.imposition = imposition;
+      this.base = base;
+      this.folds = [];
+    }
+    let same = 0;
+    while (same < changes.length && same < this.payloads.length && changes[same]!.data === this.payloads[same] && changes[same]!.fromMs === this.changes[same]!.fromMs) same++;
+    this.folds.length = Math.min(this.folds.length, same);
+    this.changes = changes;
+    this.payloads = changes.map((c) => c.data);
+  }
+
+  at(t: number): CategorySet {
+    const index = lastAtOrBefore(this.changes, t);
+    while (this.folds.length <= index) {
+      const previous = this.folds.length ? this.folds[this.folds.length - 1]! : this.base;
+      this.folds.push(applyScopeChange(previous, this.changes[this.folds.length]!));
+    }
+    return index < 0 ? this.base : this.folds[index]!;
+  }
+}
+
+function some<T>(items: Iterable<T> | undefined, test: (item: T) => boolean): boolean {
+  for (const item of items ?? []) if (test(item)) return true;
+  return false;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -13,7 +13,7 @@ import { CategorySet, type CategorySetJson } from '../src/domain/categories.js';
 import { comparePositions, type RecordedFact } from '../src/domain/measure-history.js';
 import { toMillis } from '../src/domain/time.js';
 import { measureAsOf, measuresOfSubject, type LedgerReadModel } from './ledger-read-model.js';
-import { MeasureContribution, NOTHING, type Contribution } from './measure-contribution.js';
+import { MeasureContribution, NOTHING, ScopeMemo, type Contribution } from './measure-contribution.js';
 import type { SubjectState } from './subject-queries.js';
 import { SubjectTransitions, unionOf, type Cause } from './transitions.js';
 
@@ -181,19 +181,23 @@ function validOrder(model: LedgerReadModel, subjectId: string, options: ReplayOp
 function recordOrder(model: LedgerReadModel, subjectId: string, options: ReplayOptions): ReplayStep[] {
   const recorded = recordedOf(model, subjectId, options.asOfPosition).sort((a, b) => comparePositions(a.fact.position, b.fact.position));
   const known = new Map<string, MeasureContribution>();
+  const scopes = new Map<string, ScopeMemo>();
   const steps: ReplayStep[] = [];
   for (const r of recorded) {
     const position = BigInt(r.fact.position);
-    const previous = known.get(r.measureId);
+    const t = options.at ?? r.effectiveMs;
+    const shown = inRange(Date.parse(r.fact.recordedAt), options);
+    // The measure as known just before this record, read before the memo of its scopes follows it forward.
+    const previousPart = shown ? (known.get(r.measureId)?.at(t) ?? NOTHING) : NOTHING;
     const history = measureAsOf(model, r.measureId, position);
-    const current = history?.exists ? new MeasureContribution(history, subjectId, false) : undefined;
+    if (!scopes.has(r.measureId)) scopes.set(r.measureId, new ScopeMemo());
+    const current = history?.exists ? new MeasureContribution(history, subjectId, false, scopes.get(r.measureId)) : undefined;
     if (current) known.set(r.measureId, current);
     else known.delete(r.measureId);
-    if (!inRange(Date.parse(r.fact.recordedAt), options)) continue;
-    const t = options.at ?? r.effectiveMs;
+    if (!shown) continue;
     const others: Contribution[] = [];
     for (const [measureId, measure] of known) if (measureId !== r.measureId) others.push(measure.at(t));
-    const before = snapshot(unionOf([...others, previous?.at(t) ?? NOTHING]), t, (position - 1n).toString());
+    const before = snapshot(unionOf([...others, previousPart]), t, (position - 1n).toString());
     const after = snapshot(unionOf([...others, current?.at(t) ?? NOTHING]), t, position.toString());
     const changes = changesBetween(before, after);
     const unchanged = isEmpty(changes);

@@ -13,7 +13,8 @@
  * instant equal to the change's (their own, or that of the grant they amend)
  * are tried. When no single event makes a difference (two measures imposing
  * the same categories on the same day), the change is credited to the events
- * without which their own measure's part of it would differ.
+ * without which their own measure's part of it would differ, and failing
+ * those, to the events of a measure that only together make a difference.
  */
 import { CategorySet } from '../src/domain/categories.js';
 import type { MeasureHistory, StandingFact } from '../src/domain/measure-history.js';
@@ -49,8 +50,8 @@ export function unionOf(parts: Contribution[]): Contribution {
   let exempt = CategorySet.EMPTY;
   const pending: string[] = [];
   for (const part of parts) {
-    if (!part.restricted.isEmpty()) restricted = restricted.union(part.restricted);
-    if (!part.exempt.isEmpty()) exempt = exempt.union(part.exempt);
+    if (!part.restricted.isEmpty()) restricted = restricted.isEmpty() ? part.restricted : restricted.union(part.restricted);
+    if (!part.exempt.isEmpty()) exempt = exempt.isEmpty() ? part.exempt : exempt.union(part.exempt);
     pending.push(...part.pending);
   }
   return { restricted, exempt, pending: [...new Set(pending)].sort() };
@@ -143,9 +144,10 @@ export class SubjectTransitions {
       return { ...candidate, without: [measure.at(t - 1, candidate.fact), measure.at(t, candidate.fact)] as const };
     });
     const replaced = (parts: Contribution[], index: number, part: Contribution) => parts.map((p, i) => (i === index ? part : p));
+    const actual = { all: changeKey(unionOf(before), unionOf(after), 'all'), restricted: changeKey(unionOf(before), unionOf(after), 'restricted') };
     const tiers: ((c: (typeof tried)[number], aspect: Aspect) => boolean)[] = [
       // the subject's change would differ
-      (c, a) => changeKey(unionOf(replaced(before, c.index, c.without[0])), unionOf(replaced(after, c.index, c.without[1])), a) !== changeKey(unionOf(before), unionOf(after), a),
+      (c, a) => changeKey(unionOf(replaced(before, c.index, c.without[0])), unionOf(replaced(after, c.index, c.without[1])), a) !== actual[a],
       // its own measure's part of the change would differ
       (c, a) => changeKey(before[c.index]!, after[c.index]!, a) !== changeKey(NOTHING, NOTHING, a) && changeKey(c.without[0], c.without[1], a) !== changeKey(before[c.index]!, after[c.index]!, a),
     ];
@@ -155,7 +157,16 @@ export class SubjectTransitions {
         if (causes.length) return causes;
       }
     }
-    return [];
+    // Fully overdetermined (the same subject removed twice on one day): the candidates of a measure credited together,
+    // when leaving them all out would change that measure's part.
+    const jointly: Cause[] = [];
+    this.measures.forEach((measure, index) => {
+      const group = tried.filter((c) => c.index === index);
+      if (!group.length || sameState(before[index]!, after[index]!, 'all')) return;
+      const left = new Set(group.map((c) => c.fact));
+      if (changeKey(measure.at(t - 1, left), measure.at(t, left), 'all') !== changeKey(before[index]!, after[index]!, 'all')) jointly.push(...group.map((c) => causeOf(measure, c.fact, c.role)));
+    });
+    return jointly;
   }
 }
 
