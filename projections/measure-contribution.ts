@@ -12,7 +12,7 @@
  */
 import { CategorySet } from '../src/domain/categories.js';
 import { applyScopeChange, MeasureHistory, type ExemptionAt, type StandingFact } from '../src/domain/measure-history.js';
-import type { AmendExemptionPayload, GrantExemptionPayload } from '../src/domain/messages.js';
+import type { AmendExemptionPayload, GrantExemptionPayload, ImposeRestrictionPayload } from '../src/domain/messages.js';
 import { toMillis as parseMillis } from '../src/domain/time.js';
 
 /** Instants repeat across resolutions of one measure: parse each text once. */
@@ -63,13 +63,15 @@ function lastAtOrBefore(list: StandingFact[], t: number): number {
 }
 
 export class MeasureContribution {
-  private readonly subjectChanges: StandingFact[];
-  private readonly changesSubject: Set<StandingFact>;
-  private readonly scopeChanges: StandingFact[];
-  private readonly lifts: StandingFact[];
+  /** The imposition as it stands; undefined: no measure (never imposed, or its imposition retracted). */
+  private imposed?: StandingFact;
+  private readonly subjectChanges: StandingFact[] = [];
+  private readonly changesSubject = new Set<StandingFact>();
+  private readonly scopeChanges: StandingFact[] = [];
+  private readonly lifts: StandingFact[] = [];
   private readonly grantsById = new Map<string, StandingFact[]>();
   private readonly exemptionChangesById = new Map<string, StandingFact[]>();
-  private readonly announcements: StandingFact[];
+  private readonly announcements: StandingFact[] = [];
   /** announcementId → the instants (ms) at which each withdrawal or enactment ends it, with its event. */
   private readonly endings = new Map<string, { ms: number; fact: StandingFact }[]>();
 
@@ -79,32 +81,66 @@ export class MeasureContribution {
     /**
      * Read untouched parts from the measure's cached timelines: worth it when
      * one history answers many instants (valid order); a history asked once or
-     * twice (record order) is cheaper folded directly.
+     * twice (record order, where `add` and `remove` then follow the measure
+     * through record time) is cheaper folded directly.
      */
     private readonly cached = true,
     /** Scope folds shared with other resolutions of the same measure (record order). */
     private readonly scopeMemo?: ScopeMemo,
   ) {
-    const facts = history.facts;
-    const named = (f: StandingFact) => (dataOf(f).subjects ?? []).includes(subjectId);
-    this.subjectChanges = facts.filter((f) => (f.recorded.type === 'SubjectsAdded' || f.recorded.type === 'SubjectsRemoved') && named(f)).sort(byValidTime);
-    this.changesSubject = new Set(this.subjectChanges);
-    this.scopeChanges = facts.filter((f) => f.recorded.type === 'ScopeBroadened' || f.recorded.type === 'ScopeNarrowed').sort(byValidTime);
-    this.lifts = facts.filter((f) => f.recorded.type === 'RestrictionLifted').sort(byValidTime);
-    this.announcements = facts.filter((f) => f.recorded.type === 'EasingAnnounced');
-    for (const fact of facts) {
-      const data = dataOf(fact);
-      if (fact.recorded.type === 'ExemptionGranted') push(this.grantsById, data.exemptionId!, fact);
-      if (EXEMPTION_CHANGES.has(fact.recorded.type)) push(this.exemptionChangesById, data.exemptionId!, fact);
-      if (fact.recorded.type === 'AnnouncementWithdrawn') push(this.endings, data.announcementId!, { ms: toMillis(data.withdrawnAt as string), fact });
-      else if (data.enacts !== undefined && !Number.isNaN(fact.fromMs)) push(this.endings, data.enacts, { ms: fact.fromMs, fact });
+    for (const fact of history.facts) this.index(fact, true);
+    for (const list of [this.subjectChanges, this.scopeChanges, this.lifts, ...this.exemptionChangesById.values()]) list.sort(byValidTime);
+    this.scopeMemo?.follow(this.imposed, this.scopeChanges);
+  }
+
+  /** A standing event joins the measure (uncached use only: the history's timelines do not follow). */
+  add(fact: StandingFact): void {
+    this.index(fact, false);
+    this.scopeMemo?.follow(this.imposed, this.scopeChanges);
+  }
+
+  /** A standing event leaves the measure: retracted, or replaced by its correction. */
+  remove(fact: StandingFact): void {
+    const data = dataOf(fact);
+    const drop = <T>(list: T[] | undefined, match: (item: T) => boolean) => {
+      const index = list?.findIndex(match) ?? -1;
+      if (index >= 0) list!.splice(index, 1);
+    };
+    if (fact === this.imposed) this.imposed = undefined;
+    for (const list of [this.subjectChanges, this.scopeChanges, this.lifts, this.announcements, this.grantsById.get(data.exemptionId!), this.exemptionChangesById.get(data.exemptionId!)]) drop(list, (f) => f === fact);
+    this.changesSubject.delete(fact);
+    for (const list of this.endings.values()) drop(list, (e) => e.fact === fact);
+    this.scopeMemo?.follow(this.imposed, this.scopeChanges);
+  }
+
+  private index(fact: StandingFact, bulk: boolean): void {
+    const type = fact.recorded.type;
+    const data = dataOf(fact);
+    const into = (list: StandingFact[]) => (bulk ? list.push(fact) : insertSorted(list, fact));
+    if (type === 'RestrictionImposed') this.imposed ??= fact;
+    else if ((type === 'SubjectsAdded' || type === 'SubjectsRemoved') && (data.subjects ?? []).includes(this.subjectId)) (into(this.subjectChanges), this.changesSubject.add(fact));
+    else if (type === 'ScopeBroadened' || type === 'ScopeNarrowed') into(this.scopeChanges);
+    else if (type === 'RestrictionLifted') into(this.lifts);
+    else if (type === 'EasingAnnounced') this.announcements.push(fact);
+    else if (type === 'ExemptionGranted') push(this.grantsById, data.exemptionId!, fact);
+    else if (EXEMPTION_CHANGES.has(type)) {
+      if (!this.exemptionChangesById.has(data.exemptionId!)) this.exemptionChangesById.set(data.exemptionId!, []);
+      into(this.exemptionChangesById.get(data.exemptionId!)!);
     }
-    for (const list of this.exemptionChangesById.values()) list.sort(byValidTime);
-    this.scopeMemo?.follow(CategorySet.of(history.imposition?.categories ?? []), history.imposition, this.scopeChanges);
+    if (type === 'AnnouncementWithdrawn') push(this.endings, data.announcementId!, { ms: toMillis(data.withdrawnAt as string), fact });
+    else if (data.enacts !== undefined && !Number.isNaN(fact.fromMs)) push(this.endings, data.enacts, { ms: fact.fromMs, fact });
   }
 
   get measureId(): string {
     return this.history.measureId;
+  }
+
+  get exists(): boolean {
+    return this.imposed !== undefined;
+  }
+
+  private get imposition(): ImposeRestrictionPayload {
+    return this.imposed!.data as ImposeRestrictionPayload;
   }
 
   /** The grants an exemption change amends or revokes, for crediting them at its instants. */
@@ -114,18 +150,10 @@ export class MeasureContribution {
     return [];
   }
 
-  /** The announcement a withdrawal or an enactment ends. */
-  announcementsEndedBy(fact: StandingFact): StandingFact[] {
-    const data = dataOf(fact);
-    const id = fact.recorded.type === 'AnnouncementWithdrawn' ? data.announcementId : data.enacts;
-    return id === undefined ? [] : this.announcements.filter((a) => dataOf(a).announcementId === id);
-  }
-
   /** The measure's contribution for the subject at t, had the standing events in `left` never been recorded. */
   at(t: number, left?: StandingFact | ReadonlySet<StandingFact>): Contribution {
-    const history = this.history;
     const skip: ReadonlySet<StandingFact> | undefined = left === undefined ? undefined : left instanceof Set ? left : new Set([left as StandingFact]);
-    if (!history.imposed || skip?.has(history.imposed)) return NOTHING;
+    if (!this.imposed || skip?.has(this.imposed)) return NOTHING;
     if (!this.isSubjectAt(t, skip)) return NOTHING;
     const pending = this.pendingAt(t, skip);
     if (!this.inForceAt(t, skip)) return pending.length ? { ...NOTHING, pending } : NOTHING;
@@ -144,16 +172,16 @@ export class MeasureContribution {
     if (this.cached && !some(skip, (f) => this.changesSubject.has(f))) return this.history.subjectFactAt(this.subjectId, t) !== undefined;
     let index = lastAtOrBefore(this.subjectChanges, t);
     while (index >= 0 && skip?.has(this.subjectChanges[index]!)) index--;
-    if (index < 0) return this.history.imposition!.subjects.includes(this.subjectId);
+    if (index < 0) return this.imposition.subjects.includes(this.subjectId);
     return this.subjectChanges[index]!.recorded.type === 'SubjectsAdded';
   }
 
   private inForceAt(t: number, skip?: ReadonlySet<StandingFact>): boolean {
     if (this.cached && !some(skip, (f) => f.recorded.type === 'RestrictionLifted')) return this.history.inForceAt(t);
-    const imposition = this.history.imposition!;
+    const imposition = this.imposition;
     const lift = this.lifts.find((f) => !skip?.has(f));
     const untilMs = Math.min(imposition.effectiveUntil === undefined ? Infinity : toMillis(imposition.effectiveUntil), lift ? lift.fromMs : Infinity);
-    return this.history.imposed!.fromMs <= t && t < untilMs;
+    return this.imposed!.fromMs <= t && t < untilMs;
   }
 
   private scopeAt(t: number, skip?: ReadonlySet<StandingFact>): CategorySet {
@@ -162,7 +190,7 @@ export class MeasureContribution {
     if (this.cached && !touched) return this.history.scopeAt(t).categories;
     // Everything before the left-out change stands; fold again from its instant on.
     if (!touched && this.scopeMemo) return this.scopeMemo.at(t);
-    let scope = touched && this.cached ? this.history.scopeAt(since - 1).categories : CategorySet.of(this.history.imposition!.categories);
+    let scope = touched && this.cached ? this.history.scopeAt(since - 1).categories : CategorySet.of(this.imposition.categories);
     for (const change of this.scopeChanges) {
       if ((touched && this.cached && change.fromMs < since) || skip?.has(change)) continue;
       if (change.fromMs > t) break;
@@ -251,9 +279,9 @@ export class MeasureContribution {
 
   private pendingAt(t: number, skip?: ReadonlySet<StandingFact>): string[] {
     const measureId = this.history.measureId;
-    const imposition = this.history.imposition!;
+    const imposition = this.imposition;
     const pending: string[] = [];
-    if (imposition.announcedAt && toMillis(imposition.announcedAt) <= t && t < this.history.imposed!.fromMs) pending.push(`${measureId}/imposition`);
+    if (imposition.announcedAt && toMillis(imposition.announcedAt) <= t && t < this.imposed!.fromMs) pending.push(`${measureId}/imposition`);
     const touchesAnnouncements = some(skip, (f) => f.recorded.type === 'EasingAnnounced' || f.recorded.type === 'AnnouncementWithdrawn' || dataOf(f).enacts !== undefined);
     if (this.cached && !touchesAnnouncements) {
       for (const announcement of this.history.pendingAt(t)) pending.push(`${measureId}/${announcement.announcementId}`);
@@ -283,10 +311,10 @@ export class ScopeMemo {
   /** folds[i]: the scope with changes[0..i] applied. */
   private folds: CategorySet[] = [];
 
-  follow(base: CategorySet, imposition: unknown, changes: StandingFact[]): void {
-    if (imposition !== this.imposition) {
-      this.imposition = imposition;
-      this.base = base;
+  follow(imposed: StandingFact | undefined, changes: StandingFact[]): void {
+    if (imposed?.data !== this.imposition) {
+      this.imposition = imposed?.data;
+      this.base = CategorySet.of((imposed?.data as ImposeRestrictionPayload | undefined)?.categories ?? []);
       this.folds = [];
     }
     let same = 0;
@@ -304,6 +332,13 @@ export class ScopeMemo {
     }
     return index < 0 ? this.base : this.folds[index]!;
   }
+}
+
+/** Inserts in valid-time order (ties in record order); a record mostly lands at or near the end. */
+function insertSorted(list: StandingFact[], fact: StandingFact): void {
+  let index = list.length;
+  while (index > 0 && byValidTime(list[index - 1]!, fact) > 0) index--;
+  list.splice(index, 0, fact);
 }
 
 function some<T>(items: Iterable<T> | undefined, test: (item: T) => boolean): boolean {

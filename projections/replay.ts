@@ -12,8 +12,9 @@
 import { CategorySet, type CategorySetJson } from '../src/domain/categories.js';
 import { comparePositions, type RecordedFact } from '../src/domain/measure-history.js';
 import { toMillis } from '../src/domain/time.js';
-import { measureAsOf, measuresOfSubject, type LedgerReadModel } from './ledger-read-model.js';
-import { MeasureContribution, NOTHING, ScopeMemo, type Contribution } from './measure-contribution.js';
+import { measuresOfSubject, type LedgerReadModel } from './ledger-read-model.js';
+import { MeasureContribution, NOTHING, type Contribution } from './measure-contribution.js';
+import { MeasureFollower } from './measure-follower.js';
 import type { SubjectState } from './subject-queries.js';
 import { SubjectTransitions, unionOf, type Cause } from './transitions.js';
 
@@ -176,22 +177,21 @@ function validOrder(model: LedgerReadModel, subjectId: string, options: ReplayOp
 /**
  * One step per recorded event, in record order: the state at the valid time it
  * concerns as known just before and just after it. Measures are followed as
- * the walk goes, so each event resolves only its own measure's prefix.
+ * the walk goes, each record moving only its own measure on.
  */
 function recordOrder(model: LedgerReadModel, subjectId: string, options: ReplayOptions): ReplayStep[] {
   const recorded = recordedOf(model, subjectId, options.asOfPosition).sort((a, b) => comparePositions(a.fact.position, b.fact.position));
   const known = new Map<string, MeasureContribution>();
-  const scopes = new Map<string, ScopeMemo>();
+  const followers = new Map<string, MeasureFollower>();
   const steps: ReplayStep[] = [];
   for (const r of recorded) {
     const position = BigInt(r.fact.position);
     const t = options.at ?? r.effectiveMs;
     const shown = inRange(Date.parse(r.fact.recordedAt), options);
-    // The measure as known just before this record, read before the memo of its scopes follows it forward.
+    // The measure as known just before this record, read before the follower moves it on.
     const previousPart = shown ? (known.get(r.measureId)?.at(t) ?? NOTHING) : NOTHING;
-    const history = measureAsOf(model, r.measureId, position);
-    if (!scopes.has(r.measureId)) scopes.set(r.measureId, new ScopeMemo());
-    const current = history?.exists ? new MeasureContribution(history, subjectId, false, scopes.get(r.measureId)) : undefined;
+    if (!followers.has(r.measureId)) followers.set(r.measureId, new MeasureFollower(model, r.measureId, subjectId));
+    const current = followers.get(r.measureId)!.advance(r.fact);
     if (current) known.set(r.measureId, current);
     else known.delete(r.measureId);
     if (!shown) continue;
