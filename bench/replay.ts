@@ -16,7 +16,7 @@ import { generateLedger } from './generate-ledger.js';
 import { machine, spread } from './lib.js';
 
 const SIZES = [1_000, 3_000];
-const RUNS = 5;
+const RUNS = 3;
 
 function time(work: () => unknown): number {
   const start = performance.now();

@@ -74,6 +74,7 @@ export class MeasureContribution {
   private readonly announcements: StandingFact[] = [];
   /** announcementId → the instants (ms) at which each withdrawal or enactment ends it, with its event. */
   private readonly endings = new Map<string, { ms: number; fact: StandingFact }[]>();
+  private windows?: { fromMs: number; untilMs: number; id: string; fact: StandingFact }[];
 
   constructor(
     readonly history: MeasureHistory,
@@ -106,6 +107,7 @@ export class MeasureContribution {
       const index = list?.findIndex(match) ?? -1;
       if (index >= 0) list!.splice(index, 1);
     };
+    this.windows = undefined;
     if (fact === this.imposed) this.imposed = undefined;
     for (const list of [this.subjectChanges, this.scopeChanges, this.lifts, this.announcements, this.grantsById.get(data.exemptionId!), this.exemptionChangesById.get(data.exemptionId!)]) drop(list, (f) => f === fact);
     this.changesSubject.delete(fact);
@@ -114,6 +116,7 @@ export class MeasureContribution {
   }
 
   private index(fact: StandingFact, bulk: boolean): void {
+    this.windows = undefined;
     const type = fact.recorded.type;
     const data = dataOf(fact);
     const into = (list: StandingFact[]) => (bulk ? list.push(fact) : insertSorted(list, fact));
@@ -203,8 +206,7 @@ export class MeasureContribution {
     const ids = new Set([...(skip ?? [])].filter((f) => f.recorded.type === 'ExemptionGranted' || EXEMPTION_CHANGES.has(f.recorded.type)).map((f) => dataOf(f).exemptionId!));
     if (this.cached && !ids.size) return this.history.exemptionsAt(t);
     const result = this.cached ? this.history.exemptionsAt(t).filter((e) => !ids.has(e.exemptionId)) : [];
-    for (const [grantedId, grants] of this.grantsById) {
-      if (this.cached && !ids.has(grantedId)) continue;
+    for (const grants of this.cached ? [...ids].map((id) => this.grantsById.get(id) ?? []) : this.grantsById.values()) {
       for (const grant of grants) {
         if (skip?.has(grant)) continue;
         const exemption = this.foldExemption(grant, t, skip);
@@ -282,19 +284,31 @@ export class MeasureContribution {
     const imposition = this.imposition;
     const pending: string[] = [];
     if (imposition.announcedAt && toMillis(imposition.announcedAt) <= t && t < this.imposed!.fromMs) pending.push(`${measureId}/imposition`);
-    const touchesAnnouncements = some(skip, (f) => f.recorded.type === 'EasingAnnounced' || f.recorded.type === 'AnnouncementWithdrawn' || dataOf(f).enacts !== undefined);
-    if (this.cached && !touchesAnnouncements) {
-      for (const announcement of this.history.pendingAt(t)) pending.push(`${measureId}/${announcement.announcementId}`);
-    } else {
-      for (const announcement of this.announcements) {
-        const data = dataOf(announcement);
-        if (skip?.has(announcement) || toMillis(data.announcedAt as string) > t) continue;
-        const ended = (this.endings.get(data.announcementId!) ?? []).some((e) => !skip?.has(e.fact) && e.ms <= t);
-        if (!ended) pending.push(`${measureId}/${data.announcementId}`);
+    const touched = some(skip, (f) => f.recorded.type === 'EasingAnnounced' || f.recorded.type === 'AnnouncementWithdrawn' || dataOf(f).enacts !== undefined);
+    for (const window of this.announcementWindows()) {
+      if (window.fromMs > t) break;
+      if (!touched) {
+        if (t < window.untilMs) pending.push(`${measureId}/${window.id}`);
+      } else if (!skip!.has(window.fact) && !(this.endings.get(window.id) ?? []).some((e) => !skip!.has(e.fact) && e.ms <= t)) {
+        pending.push(`${measureId}/${window.id}`);
       }
     }
     return pending;
   }
+
+  /** Each announcement with the window in which it is pending, by announcement time; computed once per change. */
+  private announcementWindows(): { fromMs: number; untilMs: number; id: string; fact: StandingFact }[] {
+    this.windows ??= this.announcements
+      .map((fact) => {
+        const data = dataOf(fact);
+        const id = data.announcementId!;
+        const untilMs = Math.min(Infinity, ...(this.endings.get(id) ?? []).map((e) => e.ms));
+        return { fromMs: toMillis(data.announcedAt as string), untilMs, id, fact };
+      })
+      .sort((a, b) => a.fromMs - b.fromMs);
+    return this.windows;
+  }
+
 }
 
 /**
