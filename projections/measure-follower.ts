@@ -9,7 +9,8 @@ import type { RecordedFact, StandingFact } from '../src/domain/measure-history.j
 import { AMENDING_EVENTS, type EventData } from '../src/domain/messages.js';
 import { toMillis } from '../src/domain/time.js';
 import { measureAsOf, type LedgerReadModel } from './ledger-read-model.js';
-import { MeasureContribution, ScopeMemo } from './measure-contribution.js';
+import { MeasureContribution } from './measure-contribution.js';
+import { ScopeMemo } from './valid-time-lists.js';
 
 export class MeasureFollower {
   private contribution?: MeasureContribution;
