@@ -2,12 +2,15 @@
  * Why a category is or is not restricted for a subject, as a chain of plain
  * sentences, each tied to the events it rests on: which measure restricts it
  * since when, how its scope changed, which exemption carves it out until
- * when, what is announced but has no legal effect yet, what was corrected or
- * retracted, and the verdict.
+ * when, which exemption covers it but does not apply (ended, not begun,
+ * revoked, subject not covered), what is announced but has no legal effect
+ * yet, what was corrected or retracted, and the verdict.
  */
-import { MeasureHistory, type RecordedFact } from '../src/domain/measure-history.js';
+import { MeasureHistory, type RecordedFact, type StandingFact } from '../src/domain/measure-history.js';
+import { toMillis } from '../src/domain/time.js';
 import type { LedgerReadModel } from './ledger-read-model.js';
 import { measuresOfSubject } from './ledger-read-model.js';
+import { MeasureContribution } from './measure-contribution.js';
 import type { CheckAnswer, Knowledge } from './subject-queries.js';
 
 export type ExplanationKind = 'restriction' | 'subject' | 'scope' | 'exemption' | 'pending' | 'correction' | 'retraction' | 'verdict';
@@ -76,6 +79,7 @@ export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Kno
       });
     }
   }
+  steps.push(...inapplicableExemptions(histories.filter((h) => answer.measures.some((m) => m.measureId === h.measureId)), answer, k.at));
   for (const pending of answer.pending) {
     steps.push({
       kind: 'pending',
@@ -93,6 +97,33 @@ export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Kno
     sentence: `So on ${day(answer.at)}, as recorded up to position ${answer.asOfPosition}, ${category} is ${verdict} for ${subjectId}.`,
     events: answer.basis.map(ref),
   });
+  return steps;
+}
+
+/** Exemptions of the measures involved that cover the category but do not apply at t, each with why not. */
+function inapplicableExemptions(histories: MeasureHistory[], answer: CheckAnswer, t: number): ExplanationStep[] {
+  const { subjectId, category } = answer;
+  const steps: ExplanationStep[] = [];
+  const applying = new Set(answer.exemptions.map((e) => `${e.measureId}/${e.exemptionId}`));
+  for (const history of histories) {
+    for (const { exemption, revokedBy, untilSetBy } of new MeasureContribution(history, subjectId).grantsAt(t)) {
+      if (applying.has(`${history.measureId}/${exemption.exemptionId}`) || !exemption.categories.overlaps(category)) continue;
+      const citationOf = (fact?: StandingFact) => cite((fact?.data as { citation?: string } | undefined)?.citation);
+      let why: string;
+      if (revokedBy) why = `it was revoked on ${day((revokedBy.data as { effectiveFrom: string }).effectiveFrom)}${citationOf(revokedBy)}`;
+      else if (t < toMillis(exemption.effectiveFrom)) why = `it begins on ${day(exemption.effectiveFrom)}`;
+      else if (exemption.effectiveUntil !== undefined && toMillis(exemption.effectiveUntil) <= t) {
+        why = `it ended on ${day(exemption.effectiveUntil)}${untilSetBy ? `, as set${citationOf(untilSetBy)}` : ''}`;
+      } else if (!MeasureHistory.exemptionCovers(exemption, subjectId)) why = `it does not cover ${subjectId}`;
+      else continue;
+      steps.push({
+        kind: 'exemption',
+        measureId: history.measureId,
+        sentence: `Exemption ${exemption.exemptionId} "${exemption.title}"${citationOf(exemption.basis[0])} covers ${category} but does not apply on ${day(new Date(t).toISOString())}: ${why}.`,
+        events: exemption.basis.map((b) => ref({ ...b.recorded, citation: (b.data as { citation?: string }).citation })),
+      });
+    }
+  }
   return steps;
 }
 

@@ -10,10 +10,15 @@
  * instant it takes effect, as known at `asOfPosition`.
  */
 import { CategorySet, type CategorySetJson } from '../src/domain/categories.js';
-import type { RecordedFact } from '../src/domain/measure-history.js';
+import { comparePositions, type RecordedFact } from '../src/domain/measure-history.js';
 import { toMillis } from '../src/domain/time.js';
-import type { LedgerReadModel } from './ledger-read-model.js';
-import { subjectState, type SubjectState } from './subject-queries.js';
+import { measuresOfSubject, type LedgerReadModel } from './ledger-read-model.js';
+import { MeasureContribution, NOTHING, type Contribution } from './measure-contribution.js';
+import { MeasureFollower } from './measure-follower.js';
+import type { SubjectState } from './subject-queries.js';
+import { SubjectTransitions, unionOf, type Cause } from './transitions.js';
+
+export type { Cause } from './transitions.js';
 
 export type ReplayOrder = 'record' | 'valid';
 
@@ -42,12 +47,13 @@ export interface Changes {
 }
 
 export interface ReplayStep {
-  position: string;
-  recordedAt: string;
-  eventId: string;
-  type: string;
-  measureId: string;
-  /** The valid time this event concerns. */
+  /** The one event the step is (record order, an unchanged step, or a change with a single cause); null otherwise. */
+  position: string | null;
+  recordedAt: string | null;
+  eventId: string | null;
+  type: string | null;
+  measureId: string | null;
+  /** The valid time this step concerns. */
   effectiveAt: string;
   citation?: string;
   before: Snapshot;
@@ -55,6 +61,8 @@ export interface ReplayStep {
   changes: Changes;
   /** Nothing about the subject changed at this step. */
   unchanged: boolean;
+  /** The events without which this change would not happen (empty for an unchanged step). */
+  causes: Cause[];
 }
 
 export interface Replay {
@@ -89,59 +97,139 @@ export function changesBetween(before: Snapshot, after: Snapshot): Changes {
 }
 
 /** The valid time an event concerns: when it takes effect, or when what it retracts or corrects did. */
-export function effectiveInstantOf(fact: RecordedFact, facts: RecordedFact[]): string {
+export function effectiveInstantOf(fact: RecordedFact, facts: RecordedFact[] | Map<string, RecordedFact>): string {
   const data = fact.data as { effectiveFrom?: string; announcedAt?: string; withdrawnAt?: string; eventId?: string; replacement?: { effectiveFrom?: string } };
   const own = data.effectiveFrom ?? data.announcedAt ?? data.withdrawnAt;
   if (own) return own;
   if (data.eventId) {
-    const target = facts.find((f) => f.eventId === data.eventId);
+    const target = facts instanceof Map ? facts.get(data.eventId) : facts.find((f) => f.eventId === data.eventId);
     const times = [data.replacement?.effectiveFrom, target ? effectiveInstantOf(target, facts) : undefined].filter((t): t is string => t !== undefined);
     if (times.length) return times.reduce((a, b) => (toMillis(a) <= toMillis(b) ? a : b));
   }
   return fact.recordedAt;
 }
 
-export function replaySubject(model: LedgerReadModel, subjectId: string, options: ReplayOptions): Replay {
-  const facts: { fact: RecordedFact; measureId: string; effectiveMs: number; effectiveAt: string }[] = [];
+interface Recorded {
+  fact: RecordedFact;
+  measureId: string;
+  effectiveMs: number;
+}
+
+/** Every recorded event (up to the position) of every measure that named the subject, with the valid time it concerns. */
+function recordedOf(model: LedgerReadModel, subjectId: string, asOfPosition: bigint): Recorded[] {
+  const recorded: Recorded[] = [];
   for (const measureId of model.subjects.get(subjectId)?.keys() ?? []) {
     const measureFacts = model.measures.get(measureId)?.facts ?? [];
+    const byId = new Map(measureFacts.map((f) => [f.eventId, f]));
     for (const fact of measureFacts) {
-      if (BigInt(fact.position) > options.asOfPosition) continue;
-      const effectiveAt = effectiveInstantOf(fact, measureFacts);
-      facts.push({ fact, measureId, effectiveAt, effectiveMs: toMillis(effectiveAt) });
+      if (BigInt(fact.position) > asOfPosition) break;
+      recorded.push({ fact, measureId, effectiveMs: toMillis(effectiveInstantOf(fact, byId)) });
     }
   }
-  const byPosition = (a: (typeof facts)[number], b: (typeof facts)[number]) => (BigInt(a.fact.position) < BigInt(b.fact.position) ? -1 : 1);
-  facts.sort(options.order === 'valid' ? (a, b) => a.effectiveMs - b.effectiveMs || byPosition(a, b) : byPosition);
+  return recorded;
+}
 
-  const steps: ReplayStep[] = [];
-  for (const { fact, measureId, effectiveMs } of facts) {
-    const bound = options.order === 'valid' ? effectiveMs : Date.parse(fact.recordedAt);
-    if ((options.from !== undefined && bound < options.from) || (options.to !== undefined && bound > options.to)) continue;
-    const position = BigInt(fact.position);
-    const [beforeK, afterK] =
-      options.order === 'valid'
-        ? [{ at: effectiveMs - 1, asOfPosition: options.asOfPosition }, { at: effectiveMs, asOfPosition: options.asOfPosition }]
-        : [{ at: options.at ?? effectiveMs, asOfPosition: position - 1n }, { at: options.at ?? effectiveMs, asOfPosition: position }];
-    const before = snapshotOf(subjectState(model, subjectId, beforeK));
-    const after = snapshotOf(subjectState(model, subjectId, afterK));
-    const changes = changesBetween(before, after);
-    const data = fact.data as { citation?: string };
-    steps.push({
-      position: fact.position,
-      recordedAt: fact.recordedAt,
-      eventId: fact.eventId,
-      type: fact.type,
-      measureId,
-      effectiveAt: new Date(effectiveMs).toISOString(),
-      ...(data.citation ? { citation: data.citation } : {}),
-      before,
-      after,
-      changes,
-      unchanged: isEmpty(changes),
-    });
-  }
+const inRange = (ms: number, options: ReplayOptions) => (options.from === undefined || ms >= options.from) && (options.to === undefined || ms <= options.to);
+
+export function replaySubject(model: LedgerReadModel, subjectId: string, options: ReplayOptions): Replay {
+  const steps = options.order === 'valid' ? validOrder(model, subjectId, options) : recordOrder(model, subjectId, options);
   return { subjectId, order: options.order, asOfPosition: options.asOfPosition.toString(), steps };
+}
+
+/** One step per transition, and an unchanged step per event effective where nothing changes. */
+function validOrder(model: LedgerReadModel, subjectId: string, options: ReplayOptions): ReplayStep[] {
+  const asOf = options.asOfPosition.toString();
+  const recorded = recordedOf(model, subjectId, options.asOfPosition);
+  const byInstant = new Map<number, Recorded[]>();
+  for (const r of recorded) byInstant.set(r.effectiveMs, [...(byInstant.get(r.effectiveMs) ?? []), r]);
+  const transitions = new SubjectTransitions(measuresOfSubject(model, subjectId, options.asOfPosition), subjectId);
+  const steps: ReplayStep[] = [];
+  for (const instant of transitions.walk(byInstant.keys())) {
+    if (!inRange(instant.t, options)) continue;
+    const before = snapshot(unionOf(instant.before), instant.t - 1, asOf);
+    const after = snapshot(unionOf(instant.after), instant.t, asOf);
+    const changes = changesBetween(before, after);
+    if (!isEmpty(changes)) {
+      const causes = transitions.causes(instant, 'all');
+      const single = causes.length === 1 ? causes[0]! : undefined;
+      steps.push({
+        position: single?.position ?? null,
+        recordedAt: single?.recordedAt ?? null,
+        eventId: single?.eventId ?? null,
+        type: single?.type ?? null,
+        measureId: single?.measureId ?? null,
+        effectiveAt: new Date(instant.t).toISOString(),
+        ...(single?.citation ? { citation: single.citation } : {}),
+        before,
+        after,
+        changes,
+        unchanged: false,
+        causes,
+      });
+      continue;
+    }
+    const here = (byInstant.get(instant.t) ?? []).sort((a, b) => comparePositions(a.fact.position, b.fact.position));
+    for (const r of here) steps.push({ ...eventFields(r), before, after, changes, unchanged: true, causes: [] });
+  }
+  return steps;
+}
+
+/**
+ * One step per recorded event, in record order: the state at the valid time it
+ * concerns as known just before and just after it. Measures are followed as
+ * the walk goes, each record moving only its own measure on.
+ */
+function recordOrder(model: LedgerReadModel, subjectId: string, options: ReplayOptions): ReplayStep[] {
+  const recorded = recordedOf(model, subjectId, options.asOfPosition).sort((a, b) => comparePositions(a.fact.position, b.fact.position));
+  const known = new Map<string, MeasureContribution>();
+  const followers = new Map<string, MeasureFollower>();
+  const steps: ReplayStep[] = [];
+  for (const r of recorded) {
+    const position = BigInt(r.fact.position);
+    const t = options.at ?? r.effectiveMs;
+    const shown = inRange(Date.parse(r.fact.recordedAt), options);
+    // The measure as known just before this record, read before the follower moves it on.
+    const previousPart = shown ? (known.get(r.measureId)?.at(t) ?? NOTHING) : NOTHING;
+    if (!followers.has(r.measureId)) followers.set(r.measureId, new MeasureFollower(model, r.measureId, subjectId));
+    const current = followers.get(r.measureId)!.advance(r.fact);
+    if (current) known.set(r.measureId, current);
+    else known.delete(r.measureId);
+    if (!shown) continue;
+    const others: Contribution[] = [];
+    for (const [measureId, measure] of known) if (measureId !== r.measureId) others.push(measure.at(t));
+    const before = snapshot(unionOf([...others, previousPart]), t, (position - 1n).toString());
+    const after = snapshot(unionOf([...others, current?.at(t) ?? NOTHING]), t, position.toString());
+    const changes = changesBetween(before, after);
+    const unchanged = isEmpty(changes);
+    // Left out, the record would change nothing: it causes whatever its step changed.
+    const role = r.fact.type === 'EntryRetracted' || ENDING.has(r.fact.type) ? 'ends' : 'starts';
+    const causes: Cause[] = unchanged ? [] : [{ eventId: r.fact.eventId, type: r.fact.type, measureId: r.measureId, position: r.fact.position, recordedAt: r.fact.recordedAt, ...citationOf(r.fact), role }];
+    steps.push({ ...eventFields(r), effectiveAt: new Date(r.effectiveMs).toISOString(), before, after, changes, unchanged, causes });
+  }
+  return steps;
+}
+
+const ENDING = new Set(['RestrictionLifted', 'ExemptionRevoked', 'SubjectsRemoved', 'AnnouncementWithdrawn']);
+
+function citationOf(fact: RecordedFact): { citation?: string } {
+  const citation = (fact.data as { citation?: string }).citation;
+  return citation ? { citation } : {};
+}
+
+function eventFields(r: Recorded) {
+  return {
+    position: r.fact.position,
+    recordedAt: r.fact.recordedAt,
+    eventId: r.fact.eventId,
+    type: r.fact.type,
+    measureId: r.measureId,
+    effectiveAt: new Date(r.effectiveMs).toISOString(),
+    ...citationOf(r.fact),
+  };
+}
+
+function snapshot(state: Contribution, at: number, asOfPosition: string): Snapshot {
+  return { at: new Date(at).toISOString(), asOfPosition, restricted: state.restricted.toJSON(), exempt: state.exempt.toJSON(), pending: state.pending };
 }
 
 function isEmpty(changes: Changes): boolean {

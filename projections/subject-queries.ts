@@ -7,6 +7,7 @@ import { CategorySet } from '../src/domain/categories.js';
 import { basisOf, comparePositions, MeasureHistory, type BasisEntry, type ExemptionAt, type StandingFact } from '../src/domain/measure-history.js';
 import { toMillis } from '../src/domain/time.js';
 import { measuresOfSubject, type LedgerReadModel } from './ledger-read-model.js';
+import { SubjectTransitions, unionOf } from './transitions.js';
 
 export interface Knowledge {
   /** Valid time, epoch ms. */
@@ -169,7 +170,8 @@ export function checkCategory(model: LedgerReadModel, subjectId: string, categor
     .filter((p) => !p.categories || CategorySet.of(p.categories).overlaps(category));
   const measures = involved.map((v) => ({ ...restrictionAnswer(v), status: statusOf(v.restricted, category) }));
   const basis = new Map<string, BasisEntry>();
-  for (const entry of [...measures, ...exemptions, ...pending].flatMap((x) => x.basis)) basis.set(entry.eventId, entry);
+  // The verdict rests on what has legal effect; announcements keep their basis in pending[].
+  for (const entry of [...measures, ...exemptions].flatMap((x) => x.basis)) basis.set(entry.eventId, entry);
   return {
     subjectId,
     category,
@@ -190,7 +192,7 @@ export interface TimelineInterval {
   restricted: { measureId: string; categories: string[]; except: string[] }[];
   /** Categories that became restricted, and that stopped being restricted, at `from`. */
   became: { restricted: { categories: string[]; except: string[] }; unrestricted: { categories: string[]; except: string[] } };
-  /** The events that take effect or end at `from`: why it changed. */
+  /** The events that cause the change at `from` (each, left out alone, would change it). */
   changes: BasisEntry[];
 }
 
@@ -202,43 +204,29 @@ export interface SubjectTimeline {
   intervals: TimelineInterval[];
 }
 
-/** The instants at which a fact starts or ends something. */
-function instantsOf(fact: StandingFact): string[] {
-  const data = fact.data as { effectiveFrom?: string; effectiveUntil?: string };
-  return [data.effectiveFrom, data.effectiveUntil].filter((x): x is string => x !== undefined);
-}
-
 export function subjectTimeline(model: LedgerReadModel, subjectId: string, asOfPosition: bigint, range: { from?: number; to?: number } = {}): SubjectTimeline {
-  const histories = measuresOfSubject(model, subjectId, asOfPosition);
-  const causes = new Map<number, StandingFact[]>();
-  for (const history of histories) {
-    for (const fact of history.facts) {
-      for (const instant of instantsOf(fact)) {
-        const ms = toMillis(instant);
-        causes.set(ms, [...(causes.get(ms) ?? []), fact]);
-      }
-    }
-  }
+  const transitions = new SubjectTransitions(measuresOfSubject(model, subjectId, asOfPosition), subjectId);
   const inRange = (ms: number) => (range.from === undefined || ms > range.from) && (range.to === undefined || ms < range.to);
-  const boundaries = [...causes.keys()].filter(inRange);
-  if (range.from !== undefined) boundaries.push(range.from);
-  boundaries.sort((a, b) => a - b);
-
   const intervals: TimelineInterval[] = [];
   let previous = CategorySet.EMPTY;
-  for (const boundary of boundaries) {
-    const verdicts = histories.map((h) => verdictOf(h, subjectId, boundary)).filter((v): v is Verdict => v !== undefined && !v.restricted.isEmpty());
-    const current = verdicts.reduce((set, v) => set.union(v.restricted), CategorySet.EMPTY);
-    const isStart = boundary === range.from;
+  for (const instant of transitions.walk(range.from === undefined ? [] : [range.from])) {
+    const isStart = instant.t === range.from;
+    if (!isStart && !inRange(instant.t)) continue;
+    const current = unionOf(instant.after).restricted;
     if (!isStart && current.equals(previous) && intervals.length > 0) continue;
     if (!isStart && current.isEmpty() && intervals.length === 0) continue;
-    if (intervals.length) intervals[intervals.length - 1]!.until = new Date(boundary).toISOString();
+    if (intervals.length) intervals[intervals.length - 1]!.until = new Date(instant.t).toISOString();
+    const changed = !unionOf(instant.before).restricted.equals(current);
     intervals.push({
-      from: new Date(boundary).toISOString(),
+      from: new Date(instant.t).toISOString(),
       until: null,
-      restricted: verdicts.map((v) => ({ measureId: v.history.measureId, categories: v.restricted.include, except: v.restricted.exclude })),
+      restricted: transitions.measures
+        .map((m, i) => ({ measureId: m.measureId, restricted: instant.after[i]!.restricted }))
+        .filter((r) => !r.restricted.isEmpty())
+        .map((r) => ({ measureId: r.measureId, categories: r.restricted.include, except: r.restricted.exclude })),
       became: { restricted: asAnswer(current.difference(previous)), unrestricted: asAnswer(previous.difference(current)) },
-      changes: basisOf(causes.get(boundary) ?? []),
+      // Only the events that cause the change at `from`, not every event with an instant there.
+      changes: changed ? transitions.causes(instant, 'restricted').map(({ eventId, type, position, recordedAt, citation }) => ({ eventId, type, position, recordedAt, ...(citation ? { citation } : {}) })) : [],
     });
     previous = current;
   }

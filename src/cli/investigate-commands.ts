@@ -87,9 +87,17 @@ export function registerInvestigateCommands(program: Command, withStore: WithSto
       console.log(paint('bold', `${subject}: ${replay.steps.length} steps in ${replay.order} order, as known at ${replay.asOf} (position ${replay.asOfPosition})`));
       for (const line of caveats(subject, knowledge, known)) console.log(line);
       for (const step of replay.steps) {
-        const who = [step.provenance.actor && `by ${step.provenance.actor}`, step.citation && `(${step.citation})`].filter(Boolean).join(' ');
-        console.log(`${paint('cyan', `#${step.position}`)} ${step.recordedAt}  ${paint('bold', step.type)} in ${step.measureId} ${who}`);
-        console.log(`      concerns ${step.effectiveAt}${step.provenance.note ? `; note: ${step.provenance.note}` : ''}`);
+        if (step.eventId !== null) {
+          const who = [step.provenance.actor && `by ${step.provenance.actor}`, step.citation && `(${step.citation})`].filter(Boolean).join(' ');
+          console.log(`${paint('cyan', `#${step.position}`)} ${step.recordedAt}  ${paint('bold', step.type ?? '')} in ${step.measureId} ${who}`);
+          console.log(`      concerns ${step.effectiveAt}${step.provenance.note ? `; note: ${step.provenance.note}` : ''}`);
+        } else {
+          // A change no single event makes: a window closing, or several events at once.
+          console.log(`${paint('cyan', step.effectiveAt)}  ${paint('bold', step.causes.length ? 'caused jointly' : 'transition')}`);
+        }
+        if (step.causes.length > 1 || (step.eventId === null && step.causes.length)) {
+          for (const cause of step.causes) console.log(`      ${paint('dim', `${cause.role} #${cause.position}`)} ${cause.type} in ${cause.measureId}${cause.citation ? ` (${cause.citation})` : ''}`);
+        }
         for (const line of changeLines(step.changes)) console.log(line);
       }
     });

@@ -54,9 +54,11 @@ describe('regledger explain', () => {
 
   it('as known before the extension was recorded, the licence had run out', async () => {
     const result = await runCli(['explain', 'huawei', 'exports/existing-handset-support', '--at', '2019-09-01', '--as-of-position', '4', '--json'], env);
-    const answer = JSON.parse(result.stdout) as { status: string; explanation: { kind: string }[] };
+    const answer = JSON.parse(result.stdout) as { status: string; exemptions: unknown[]; explanation: { kind: string; sentence: string }[] };
     expect(answer.status).toBe('restricted');
-    expect(answer.explanation.map((s) => s.kind)).not.toContain('exemption');
+    expect(answer.exemptions).toEqual([]);
+    // The licence covers the category but no longer applies: the explanation says so, and since when.
+    expect(answer.explanation.filter((s) => s.kind === 'exemption').map((s) => s.sentence)).toEqual([expect.stringMatching(/^Exemption tgl-huawei .* does not apply on 2019-09-01: it ended on 2019-08-20\.$/)]);
   });
 });
 

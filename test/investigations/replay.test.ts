@@ -32,6 +32,10 @@ interface Step {
   after: Snapshot;
   changes: { became: { restricted: { include: string[] }; exempt: { include: string[] }; pending: string[] }; stopped: { restricted: { include: string[] }; exempt: { include: string[] }; pending: string[] } };
   provenance: { actor?: string; citation?: string; sources?: unknown[] };
+  eventId: string | null;
+  effectiveAt: string;
+  unchanged: boolean;
+  causes: { eventId: string; type: string; citation?: string; role: string; position: string }[];
 }
 
 describe('GET /v1/subjects/{id}/replay', () => {
@@ -73,7 +77,7 @@ describe('GET /v1/subjects/{id}/replay', () => {
       expect(step.before).toEqual(await stateAt('huawei-affiliate-aug-01', before, head));
       expect(step.after).toEqual(await stateAt('huawei-affiliate-aug-01', step.after.at, head));
     }
-    const added = (replay.steps as Step[]).find((s) => s.type === 'SubjectsAdded')!;
+    const added = (replay.steps as Step[]).find((s) => s.causes.some((c) => c.type === 'SubjectsAdded'))!;
     expect(added.after.at).toBe('2019-08-19T00:00:00.000Z');
     expect(added.changes.became.restricted.include).toEqual(['exports']);
     const ats = (replay.steps as Step[]).map((s) => Date.parse(s.after.at));
@@ -127,5 +131,46 @@ describe('explanations and replays of corrected and retracted records', () => {
     expect(steps[1]!.changes.became.restricted.include).toEqual(['exports']);
     expect(steps[3]!.changes.stopped.exempt.include).toEqual(['exports/food']);
     expect(steps[3]!.changes.became.restricted.include).toEqual(['exports/food']);
+  });
+});
+
+describe('the demo history credits the right events and misses no transition', () => {
+  it('credits the 5G-standards restriction of 19 August 2019 to the amendment alone, not to the affiliates added that day', async () => {
+    const steps = (await get('/v1/subjects/huawei/replay?order=valid')).steps as Step[];
+    const step = steps.find((s) => s.effectiveAt === '2019-08-19T00:00:00.000Z' && !s.unchanged)!;
+    expect(step.changes.became.restricted.include).toEqual(['exports/5g-standards']);
+    expect(step.causes.map((c) => [c.type, c.citation])).toEqual([['ExemptionAmended', '84 FR 43487']]);
+    expect(step.type).toBe('ExemptionAmended');
+    // The addition of the affiliates still shows, as an event that changed nothing for huawei.
+    const addition = steps.find((s) => s.type === 'SubjectsAdded' && s.effectiveAt === '2019-08-19T00:00:00.000Z');
+    expect(addition === undefined || addition.unchanged).toBe(true);
+  });
+
+  it('shows the Temporary General License lapsing on 17 February 2020, though no event takes effect then', async () => {
+    const steps = (await get('/v1/subjects/huawei/replay?order=valid')).steps as Step[];
+    const lapse = steps.find((s) => s.effectiveAt === '2020-02-17T00:00:00.000Z')!;
+    expect(lapse).toBeDefined();
+    expect(lapse.unchanged).toBe(false);
+    expect(lapse.changes.became.restricted.include).toEqual(['exports/cybersecurity-research', 'exports/existing-handset-support', 'exports/existing-network-maintenance']);
+    expect(lapse.changes.stopped.exempt.include).toEqual(lapse.changes.became.restricted.include);
+    // The window closes at the end the last extension set: that extension is what ends it then.
+    expect(lapse.causes.map((c) => [c.type, c.citation, c.role])).toEqual([['ExemptionAmended', '84 FR 64018', 'ends']]);
+    expect(lapse.before).toEqual({ ...(await stateAt('huawei', '2020-02-16T23:59:59.999Z', lapse.after.asOfPosition)), asOfPosition: lapse.after.asOfPosition });
+    expect(lapse.after).toEqual(await stateAt('huawei', '2020-02-17T00:00:00.000Z', lapse.after.asOfPosition));
+  });
+
+  it('as known at the third event, explains that tgl-huawei ended on 2019-08-20 and bases the verdict on events with legal effect only', async () => {
+    // Position 3 on SQLite: the third event recorded (the G20 announcement), whatever the store numbers it.
+    const third = String((await t.store.readAll())[2]!.position);
+    const check = await get(`/v1/subjects/huawei/check?category=exports/existing-handset-support&at=2019-08-20&asOfPosition=${third}`);
+    expect(check.status).toBe('restricted');
+    const sentences: string[] = check.explanation.map((s: { sentence: string }) => s.sentence);
+    expect(sentences).toContainEqual(expect.stringMatching(/tgl-huawei .*ended on 2019-08-20/));
+    const types = check.basis.map((b: { type: string }) => b.type);
+    expect(types).not.toContain('EasingAnnounced');
+    expect(types).toContain('RestrictionImposed');
+    expect(check.explanation.at(-1).events.map((e: { position: string }) => e.position)).not.toContain(third);
+    // The announcement keeps its own basis, among what is pending.
+    expect(check.pending.flatMap((p: { basis: { position: string }[] }) => p.basis.map((b) => b.position))).toContain(third);
   });
 });

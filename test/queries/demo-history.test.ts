@@ -114,12 +114,15 @@ describe('timeline and measure view', () => {
       ['2019-08-19T00:00:00.000Z', '2020-02-17T00:00:00.000Z'],
       ['2020-02-17T00:00:00.000Z', null],
     ]);
-    const [listing, licence, narrowed] = timeline.intervals;
+    const [listing, licence, narrowed, lapsed] = timeline.intervals;
     expect(listing.became.restricted).toEqual({ categories: ['exports'], except: [] });
     expect(listing.changes).toEqual([expect.objectContaining({ type: 'RestrictionImposed', citation: '84 FR 22961' })]);
     expect(licence.became.unrestricted).toEqual({ categories: TGL, except: [] });
     expect(narrowed.became.restricted).toEqual({ categories: ['exports/5g-standards'], except: [] });
-    expect(narrowed.changes.map((c: { citation: string }) => c.citation)).toEqual(['84 FR 43493', '84 FR 43487']);
+    // Only the amendment causes it: the affiliates added that day (84 FR 43493) change nothing for huawei.
+    expect(narrowed.changes.map((c: { citation: string }) => c.citation)).toEqual(['84 FR 43487']);
+    // The licence lapses with no event taking effect then: the extension that set its end is why.
+    expect(lapsed.changes.map((c: { citation: string }) => c.citation)).toEqual(['84 FR 64018']);
   });
 
   it('shows the measure as in force at a time', async () => {

@@ -15,6 +15,8 @@ export interface OracleAnswer {
   /** measureId → restricted paths (measures restricting nothing are left out). */
   restricted: Map<string, Set<string>>;
   exemptions: Set<string>;
+  /** measureId → the paths its applying exemptions carve out. */
+  exempt: Map<string, Set<string>>;
   pending: Set<string>;
 }
 
@@ -29,7 +31,8 @@ export class Oracle {
     return new Set(this.universe.filter((p) => categories.some((c) => p === c || p.startsWith(`${c}/`))));
   }
 
-  answer(log: OracleEvent[], subject: string, t: number, k: number): OracleAnswer {
+  /** The events standing at k: not retracted, latest correction applied; retractions and corrections left out. */
+  standing(log: OracleEvent[], k: number): OracleEvent[] {
     const known = log.filter((e) => e.position <= k);
     const memo = new Map<string, boolean>();
     const isRetracted = (id: string): boolean => {
@@ -38,15 +41,22 @@ export class Oracle {
       }
       return memo.get(id)!;
     };
-    const standing = known
+    return known
       .filter((e) => !META.has(e.type) && !isRetracted(e.eventId))
       .map((e) => {
         const corrections = known.filter((c) => c.type === 'EntryCorrected' && c.data.eventId === e.eventId && !isRetracted(c.eventId));
         const latest = corrections.sort((a, b) => a.position - b.position).at(-1);
         return { ...e, data: latest ? latest.data.replacement : e.data };
       });
+  }
 
-    const answer: OracleAnswer = { restricted: new Map(), exemptions: new Set(), pending: new Set() };
+  answer(log: OracleEvent[], subject: string, t: number, k: number): OracleAnswer {
+    return this.answerFrom(this.standing(log, k), subject, t);
+  }
+
+  /** The answer from the events standing at some k (see `standing`), for asking many instants of one knowledge. */
+  answerFrom(standing: OracleEvent[], subject: string, t: number): OracleAnswer {
+    const answer: OracleAnswer = { restricted: new Map(), exemptions: new Set(), exempt: new Map(), pending: new Set() };
     for (const measureId of new Set(standing.map((e) => e.measureId))) {
       const events = standing.filter((e) => e.measureId === measureId);
       const imposed = events.find((e) => e.type === 'RestrictionImposed');
@@ -112,11 +122,33 @@ export class Oracle {
         const covers = removed.has(subject) ? false : added.has(subject) ? true : grant.data.subjects ? grant.data.subjects.includes(subject) : true;
         if (!inWindow || !covers) continue;
         answer.exemptions.add(`${measureId}/${id}`);
+        answer.exempt.set(measureId, new Set([...(answer.exempt.get(measureId) ?? []), ...categories]));
         restricted = new Set([...restricted].filter((p) => !categories.has(p)));
       }
       if (restricted.size) answer.restricted.set(measureId, restricted);
     }
     return answer;
+  }
+
+  /** The log had one event never been recorded: the event, and the retractions and corrections that target it. */
+  static without(log: OracleEvent[], eventId: string): OracleEvent[] {
+    return log.filter((e) => e.eventId !== eventId && e.data.eventId !== eventId);
+  }
+
+  /** Every instant any event names (its own dates, or those of a replacement): the only instants at which an answer can change. */
+  static instants(log: OracleEvent[]): number[] {
+    const found = new Set<number>();
+    const collect = (data: Record<string, any> | undefined) => {
+      for (const field of ['effectiveFrom', 'effectiveUntil', 'announcedAt', 'withdrawnAt']) if (typeof data?.[field] === 'string') found.add(ms(data[field]));
+    };
+    for (const event of log) (collect(event.data), collect(event.data.replacement));
+    return [...found].sort((a, b) => a - b);
+  }
+
+  /** The subject's state over all measures: restricted, exempt and pending, as sorted lists. */
+  static union(answer: OracleAnswer): { restricted: string[]; exempt: string[]; pending: string[] } {
+    const all = (sets: Iterable<Set<string>>) => [...new Set([...sets].flatMap((set) => [...set]))].sort();
+    return { restricted: all(answer.restricted.values()), exempt: all(answer.exempt.values()), pending: [...answer.pending].sort() };
   }
 
   /** restricted / partially-restricted / not-restricted, over the universe. */

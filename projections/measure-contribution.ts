@@ -1,0 +1,285 @@
+/**
+ * What one measure contributes to one subject at a valid time (restricted
+ * categories, exempt categories, pending announcements), and what it would
+ * contribute had one of its standing events never been recorded.
+ *
+ * The counterfactual is what credits a change to the events that cause it.
+ * Leaving one event out touches only the part of the measure it bears on
+ * (membership, scope, in-force window, one exemption id, announcements), so
+ * the other parts are read from the measure's cached timelines and only that
+ * part is folded again: a cause check costs about the size of that part, not
+ * a fresh resolution of the measure.
+ */
+import { CategorySet } from '../src/domain/categories.js';
+import { applyScopeChange, MeasureHistory, type ExemptionAt, type StandingFact } from '../src/domain/measure-history.js';
+import type { AmendExemptionPayload, GrantExemptionPayload, ImposeRestrictionPayload } from '../src/domain/messages.js';
+import { byValidTime, insertSorted, lastAtOrBefore, push, ScopeMemo, some, toMillis } from './valid-time-lists.js';
+
+export interface Contribution {
+  restricted: CategorySet;
+  exempt: CategorySet;
+  /** `<measureId>/<announcementId or "imposition">`. */
+  pending: string[];
+}
+
+export interface GrantStanding {
+  exemption: ExemptionAt;
+  revokedBy?: StandingFact;
+  untilSetBy?: StandingFact;
+}
+
+export const NOTHING: Contribution = { restricted: CategorySet.EMPTY, exempt: CategorySet.EMPTY, pending: [] };
+
+type Data = Record<string, unknown> & { effectiveFrom?: string; effectiveUntil?: string; enacts?: string; exemptionId?: string; announcementId?: string; subjects?: string[] };
+const dataOf = (fact: StandingFact) => fact.data as unknown as Data;
+const EXEMPTION_CHANGES = new Set(['ExemptionAmended', 'ExemptionRevoked']);
+
+
+export class MeasureContribution {
+  /** The imposition as it stands; undefined: no measure (never imposed, or its imposition retracted). */
+  private imposed?: StandingFact;
+  private readonly subjectChanges: StandingFact[] = [];
+  private readonly changesSubject = new Set<StandingFact>();
+  private readonly scopeChanges: StandingFact[] = [];
+  private readonly lifts: StandingFact[] = [];
+  private readonly grantsById = new Map<string, StandingFact[]>();
+  private readonly exemptionChangesById = new Map<string, StandingFact[]>();
+  private readonly announcements: StandingFact[] = [];
+  /** announcementId → the instants (ms) at which each withdrawal or enactment ends it, with its event. */
+  private readonly endings = new Map<string, { ms: number; fact: StandingFact }[]>();
+  private windows?: { fromMs: number; untilMs: number; id: string; fact: StandingFact }[];
+
+  constructor(
+    readonly history: MeasureHistory,
+    readonly subjectId: string,
+    /**
+     * Read untouched parts from the measure's cached timelines: worth it when
+     * one history answers many instants (valid order); a history asked once or
+     * twice (record order, where `add` and `remove` then follow the measure
+     * through record time) is cheaper folded directly.
+     */
+    private readonly cached = true,
+    /** Scope folds shared with other resolutions of the same measure (record order). */
+    private readonly scopeMemo?: ScopeMemo,
+  ) {
+    for (const fact of history.facts) this.index(fact, true);
+    for (const list of [this.subjectChanges, this.scopeChanges, this.lifts, ...this.exemptionChangesById.values()]) list.sort(byValidTime);
+    this.scopeMemo?.follow(this.imposed, this.scopeChanges);
+  }
+
+  /** A standing event joins the measure (uncached use only: the history's timelines do not follow). */
+  add(fact: StandingFact): void {
+    this.index(fact, false);
+    this.scopeMemo?.follow(this.imposed, this.scopeChanges);
+  }
+
+  /** A standing event leaves the measure: retracted, or replaced by its correction. */
+  remove(fact: StandingFact): void {
+    const data = dataOf(fact);
+    const drop = <T>(list: T[] | undefined, match: (item: T) => boolean) => {
+      const index = list?.findIndex(match) ?? -1;
+      if (index >= 0) list!.splice(index, 1);
+    };
+    this.windows = undefined;
+    if (fact === this.imposed) this.imposed = undefined;
+    for (const list of [this.subjectChanges, this.scopeChanges, this.lifts, this.announcements, this.grantsById.get(data.exemptionId!), this.exemptionChangesById.get(data.exemptionId!)]) drop(list, (f) => f === fact);
+    this.changesSubject.delete(fact);
+    for (const list of this.endings.values()) drop(list, (e) => e.fact === fact);
+    this.scopeMemo?.follow(this.imposed, this.scopeChanges);
+  }
+
+  private index(fact: StandingFact, bulk: boolean): void {
+    this.windows = undefined;
+    const type = fact.recorded.type;
+    const data = dataOf(fact);
+    const into = (list: StandingFact[]) => (bulk ? list.push(fact) : insertSorted(list, fact));
+    if (type === 'RestrictionImposed') this.imposed ??= fact;
+    else if ((type === 'SubjectsAdded' || type === 'SubjectsRemoved') && (data.subjects ?? []).includes(this.subjectId)) (into(this.subjectChanges), this.changesSubject.add(fact));
+    else if (type === 'ScopeBroadened' || type === 'ScopeNarrowed') into(this.scopeChanges);
+    else if (type === 'RestrictionLifted') into(this.lifts);
+    else if (type === 'EasingAnnounced') this.announcements.push(fact);
+    else if (type === 'ExemptionGranted') push(this.grantsById, data.exemptionId!, fact);
+    else if (EXEMPTION_CHANGES.has(type)) {
+      if (!this.exemptionChangesById.has(data.exemptionId!)) this.exemptionChangesById.set(data.exemptionId!, []);
+      into(this.exemptionChangesById.get(data.exemptionId!)!);
+    }
+    if (type === 'AnnouncementWithdrawn') push(this.endings, data.announcementId!, { ms: toMillis(data.withdrawnAt as string), fact });
+    else if (data.enacts !== undefined && !Number.isNaN(fact.fromMs)) push(this.endings, data.enacts, { ms: fact.fromMs, fact });
+  }
+
+  get measureId(): string {
+    return this.history.measureId;
+  }
+
+  get exists(): boolean {
+    return this.imposed !== undefined;
+  }
+
+  private get imposition(): ImposeRestrictionPayload {
+    return this.imposed!.data as ImposeRestrictionPayload;
+  }
+
+  /** The grants an exemption change amends or revokes, for crediting them at its instants. */
+  grantsOf(fact: StandingFact): StandingFact[] {
+    const data = dataOf(fact);
+    if (EXEMPTION_CHANGES.has(fact.recorded.type)) return this.grantsById.get(data.exemptionId!) ?? [];
+    return [];
+  }
+
+  /** The measure's contribution for the subject at t, had the standing events in `left` never been recorded. */
+  at(t: number, left?: StandingFact | ReadonlySet<StandingFact>): Contribution {
+    const skip: ReadonlySet<StandingFact> | undefined = left === undefined ? undefined : left instanceof Set ? left : new Set([left as StandingFact]);
+    if (!this.imposed || skip?.has(this.imposed)) return NOTHING;
+    if (!this.isSubjectAt(t, skip)) return NOTHING;
+    const pending = this.pendingAt(t, skip);
+    if (!this.inForceAt(t, skip)) return pending.length ? { ...NOTHING, pending } : NOTHING;
+    const scope = this.scopeAt(t, skip);
+    const exemptions = this.exemptionsAt(t, skip).filter((e) => MeasureHistory.exemptionCovers(e, this.subjectId));
+    let restricted = scope;
+    let exempt = CategorySet.EMPTY;
+    for (const exemption of exemptions) {
+      restricted = restricted.difference(exemption.categories);
+      exempt = exempt.union(exemption.categories);
+    }
+    return { restricted, exempt, pending };
+  }
+
+  private isSubjectAt(t: number, skip?: ReadonlySet<StandingFact>): boolean {
+    if (this.cached && !some(skip, (f) => this.changesSubject.has(f))) return this.history.subjectFactAt(this.subjectId, t) !== undefined;
+    let index = lastAtOrBefore(this.subjectChanges, t);
+    while (index >= 0 && skip?.has(this.subjectChanges[index]!)) index--;
+    if (index < 0) return this.imposition.subjects.includes(this.subjectId);
+    return this.subjectChanges[index]!.recorded.type === 'SubjectsAdded';
+  }
+
+  private inForceAt(t: number, skip?: ReadonlySet<StandingFact>): boolean {
+    if (this.cached && !some(skip, (f) => f.recorded.type === 'RestrictionLifted')) return this.history.inForceAt(t);
+    const imposition = this.imposition;
+    const lift = this.lifts.find((f) => !skip?.has(f));
+    const untilMs = Math.min(imposition.effectiveUntil === undefined ? Infinity : toMillis(imposition.effectiveUntil), lift ? lift.fromMs : Infinity);
+    return this.imposed!.fromMs <= t && t < untilMs;
+  }
+
+  private scopeAt(t: number, skip?: ReadonlySet<StandingFact>): CategorySet {
+    const since = Math.min(...[...(skip ?? [])].filter((f) => (f.recorded.type === 'ScopeBroadened' || f.recorded.type === 'ScopeNarrowed') && f.fromMs <= t).map((f) => f.fromMs));
+    const touched = since !== Infinity;
+    if (this.cached && !touched) return this.history.scopeAt(t).categories;
+    // Everything before the left-out change stands; fold again from its instant on.
+    if (!touched && this.scopeMemo) return this.scopeMemo.at(t);
+    let scope = touched && this.cached ? this.history.scopeAt(since - 1).categories : CategorySet.of(this.imposition.categories);
+    for (const change of this.scopeChanges) {
+      if ((touched && this.cached && change.fromMs < since) || skip?.has(change)) continue;
+      if (change.fromMs > t) break;
+      scope = applyScopeChange(scope, change);
+    }
+    return scope;
+  }
+
+  private exemptionsAt(t: number, skip?: ReadonlySet<StandingFact>): ExemptionAt[] {
+    const ids = new Set([...(skip ?? [])].filter((f) => f.recorded.type === 'ExemptionGranted' || EXEMPTION_CHANGES.has(f.recorded.type)).map((f) => dataOf(f).exemptionId!));
+    if (this.cached && !ids.size) return this.history.exemptionsAt(t);
+    const result = this.cached ? this.history.exemptionsAt(t).filter((e) => !ids.has(e.exemptionId)) : [];
+    for (const grants of this.cached ? [...ids].map((id) => this.grantsById.get(id) ?? []) : this.grantsById.values()) {
+      for (const grant of grants) {
+        if (skip?.has(grant)) continue;
+        const exemption = this.foldExemption(grant, t, skip);
+        if (exemption) result.push(exemption);
+      }
+    }
+    return result;
+  }
+
+  /** One grant as it stands at t with its amendments (but `skip`) applied; undefined outside its window or revoked. */
+  private foldExemption(grant: StandingFact, t: number, skip: ReadonlySet<StandingFact> | undefined): ExemptionAt | undefined {
+    // The window first, without set operations: most grants are outside it at any one instant.
+    const data = grant.data as GrantExemptionPayload;
+    if (t < toMillis(data.effectiveFrom)) return undefined;
+    let until = data.effectiveUntil;
+    for (const change of this.exemptionChangesById.get(data.exemptionId) ?? []) {
+      if (change.fromMs > t) break;
+      if (skip?.has(change)) continue;
+      if (change.recorded.type === 'ExemptionRevoked') return undefined;
+      until = (change.data as AmendExemptionPayload).effectiveUntil ?? until;
+    }
+    if (until !== undefined && t >= toMillis(until)) return undefined;
+    const standing = this.grantAt(grant, t, skip);
+    if (standing.revokedBy) return undefined;
+    const { exemption } = standing;
+    if (t < toMillis(exemption.effectiveFrom) || (exemption.effectiveUntil !== undefined && t >= toMillis(exemption.effectiveUntil))) return undefined;
+    return exemption;
+  }
+
+  /** Every grant of the measure as it stands at t (window aside), with what revoked it and what set its end, if anything. */
+  grantsAt(t: number): GrantStanding[] {
+    return [...this.grantsById.values()].flat().map((grant) => this.grantAt(grant, t, undefined));
+  }
+
+  private grantAt(grant: StandingFact, t: number, skip: ReadonlySet<StandingFact> | undefined): GrantStanding {
+    const data = grant.data as GrantExemptionPayload;
+    let categories = CategorySet.of(data.categories);
+    let until = data.effectiveUntil;
+    let untilSetBy: StandingFact | undefined;
+    let revokedBy: StandingFact | undefined;
+    const added = new Set<string>();
+    const removed = new Set<string>();
+    const basis = [grant];
+    for (const change of this.exemptionChangesById.get(data.exemptionId) ?? []) {
+      if (change.fromMs > t) break;
+      if (skip?.has(change)) continue;
+      basis.push(change);
+      if (change.recorded.type === 'ExemptionRevoked') {
+        revokedBy = change;
+        break;
+      }
+      const amendment = change.data as AmendExemptionPayload;
+      if (amendment.addCategories?.length) categories = categories.union(CategorySet.of(amendment.addCategories));
+      if (amendment.removeCategories?.length) categories = categories.difference(CategorySet.of(amendment.removeCategories));
+      for (const subject of amendment.addSubjects ?? []) (removed.delete(subject), added.add(subject));
+      for (const subject of amendment.removeSubjects ?? []) (added.delete(subject), removed.add(subject));
+      if (amendment.effectiveUntil !== undefined) (until = amendment.effectiveUntil), (untilSetBy = change);
+    }
+    const exemption: ExemptionAt = {
+      exemptionId: data.exemptionId,
+      title: data.title,
+      categories,
+      subjects: data.subjects ? new Set(data.subjects) : undefined,
+      added,
+      removed,
+      effectiveFrom: data.effectiveFrom,
+      ...(until !== undefined ? { effectiveUntil: until } : {}),
+      basis,
+    };
+    return { exemption, ...(revokedBy ? { revokedBy } : {}), ...(untilSetBy ? { untilSetBy } : {}) };
+  }
+
+  private pendingAt(t: number, skip?: ReadonlySet<StandingFact>): string[] {
+    const measureId = this.history.measureId;
+    const imposition = this.imposition;
+    const pending: string[] = [];
+    if (imposition.announcedAt && toMillis(imposition.announcedAt) <= t && t < this.imposed!.fromMs) pending.push(`${measureId}/imposition`);
+    const touched = some(skip, (f) => f.recorded.type === 'EasingAnnounced' || f.recorded.type === 'AnnouncementWithdrawn' || dataOf(f).enacts !== undefined);
+    for (const window of this.announcementWindows()) {
+      if (window.fromMs > t) break;
+      if (!touched) {
+        if (t < window.untilMs) pending.push(`${measureId}/${window.id}`);
+      } else if (!skip!.has(window.fact) && !(this.endings.get(window.id) ?? []).some((e) => !skip!.has(e.fact) && e.ms <= t)) {
+        pending.push(`${measureId}/${window.id}`);
+      }
+    }
+    return pending;
+  }
+
+  /** Each announcement with the window in which it is pending, by announcement time; computed once per change. */
+  private announcementWindows(): { fromMs: number; untilMs: number; id: string; fact: StandingFact }[] {
+    this.windows ??= this.announcements
+      .map((fact) => {
+        const data = dataOf(fact);
+        const id = data.announcementId!;
+        const untilMs = Math.min(Infinity, ...(this.endings.get(id) ?? []).map((e) => e.ms));
+        return { fromMs: toMillis(data.announcedAt as string), untilMs, id, fact };
+      })
+      .sort((a, b) => a.fromMs - b.fromMs);
+    return this.windows;
+  }
+
+}

@@ -1,0 +1,184 @@
+/**
+ * The transitions of one subject in valid time, as known at one position:
+ * every instant at which what restricts it, exempts it or is pending for it
+ * changes, and the events that cause each change.
+ *
+ * The subject's state only changes at an instant some standing event names
+ * (an effectiveFrom, effectiveUntil, announcedAt or withdrawnAt), so walking
+ * those instants in order, with the state between two of them read once,
+ * finds every transition: lapses and ends of windows included.
+ *
+ * An event causes a change when, left out alone, the change at that instant
+ * would differ (DOMAIN.md "Replay and explanations"). Only events with an
+ * instant equal to the change's (their own, or that of the grant they amend)
+ * are tried. When no single event makes a difference (two measures imposing
+ * the same categories on the same day), the change is credited to the events
+ * without which their own measure's part of it would differ, and failing
+ * those, to the events of a measure that only together make a difference.
+ */
+import { CategorySet } from '../src/domain/categories.js';
+import type { MeasureHistory, StandingFact } from '../src/domain/measure-history.js';
+import type { EventType } from '../src/domain/messages.js';
+import { toMillis } from '../src/domain/time.js';
+import { MeasureContribution, NOTHING, type Contribution } from './measure-contribution.js';
+
+export interface Cause {
+  eventId: string;
+  type: EventType;
+  measureId: string;
+  position: string;
+  recordedAt: string;
+  citation?: string;
+  /** Whether the event starts something at the instant (takes effect) or ends something (a window closes, a lift, a revocation, a withdrawal). */
+  role: 'starts' | 'ends';
+}
+
+/** `all`: restricted, exempt and pending; `restricted`: the restricted set alone (the timeline's concern). */
+export type Aspect = 'all' | 'restricted';
+
+const ENDING_TYPES = new Set<string>(['RestrictionLifted', 'ExemptionRevoked', 'SubjectsRemoved', 'AnnouncementWithdrawn']);
+const STARTING_FIELDS = ['effectiveFrom', 'announcedAt', 'withdrawnAt'] as const;
+const ENDING_FIELDS = ['effectiveUntil'] as const;
+
+function instantsOf(fact: StandingFact, fields: readonly string[]): number[] {
+  const data = fact.data as unknown as Record<string, unknown>;
+  return fields.map((f) => data[f]).filter((v): v is string => typeof v === 'string').map(toMillis);
+}
+
+export function unionOf(parts: Contribution[]): Contribution {
+  let restricted = CategorySet.EMPTY;
+  let exempt = CategorySet.EMPTY;
+  const pending: string[] = [];
+  for (const part of parts) {
+    if (!part.restricted.isEmpty()) restricted = restricted.isEmpty() ? part.restricted : restricted.union(part.restricted);
+    if (!part.exempt.isEmpty()) exempt = exempt.isEmpty() ? part.exempt : exempt.union(part.exempt);
+    pending.push(...part.pending);
+  }
+  return { restricted, exempt, pending: [...new Set(pending)].sort() };
+}
+
+/** A comparable rendering of the change from one state to another, in the aspect asked for. */
+export function changeKey(before: Contribution, after: Contribution, aspect: Aspect): string {
+  const set = (s: CategorySet) => JSON.stringify(s.toJSON());
+  const restricted = `${set(after.restricted.difference(before.restricted))}|${set(before.restricted.difference(after.restricted))}`;
+  if (aspect === 'restricted') return restricted;
+  const became = after.pending.filter((p) => !before.pending.includes(p));
+  const stopped = before.pending.filter((p) => !after.pending.includes(p));
+  return `${restricted}|${set(after.exempt.difference(before.exempt))}|${set(before.exempt.difference(after.exempt))}|${became.join(',')}|${stopped.join(',')}`;
+}
+
+export function sameState(a: Contribution, b: Contribution, aspect: Aspect): boolean {
+  if (!a.restricted.equals(b.restricted)) return false;
+  return aspect === 'restricted' || (a.exempt.equals(b.exempt) && a.pending.join(',') === b.pending.join(','));
+}
+
+export interface Instant {
+  t: number;
+  /** Each measure's contribution just before t and at t. */
+  before: Contribution[];
+  after: Contribution[];
+}
+
+export class SubjectTransitions {
+  readonly measures: MeasureContribution[];
+  /** Every instant some standing event names, ascending. */
+  readonly instants: number[];
+  private readonly candidates = new Map<number, { index: number; fact: StandingFact; role: Cause['role'] }[]>();
+
+  constructor(histories: MeasureHistory[], subjectId: string) {
+    this.measures = histories.filter((h) => h.exists).map((h) => new MeasureContribution(h, subjectId));
+    const all = new Set<number>();
+    this.measures.forEach((measure, index) => {
+      const add = (t: number, fact: StandingFact, role: Cause['role']) => {
+        all.add(t);
+        const list = this.candidates.get(t) ?? [];
+        if (!list.some((c) => c.fact === fact)) list.push({ index, fact, role: ENDING_TYPES.has(fact.recorded.type) ? 'ends' : role });
+        this.candidates.set(t, list);
+      };
+      for (const fact of measure.history.facts) {
+        for (const t of instantsOf(fact, STARTING_FIELDS)) add(t, fact, 'starts');
+        for (const t of instantsOf(fact, ENDING_FIELDS)) add(t, fact, 'ends');
+        // An amendment or revocation is tried at the instants of the grant it amends.
+        for (const grant of measure.grantsOf(fact)) {
+          for (const t of instantsOf(grant, STARTING_FIELDS)) add(t, fact, 'starts');
+          for (const t of instantsOf(grant, ENDING_FIELDS)) add(t, fact, 'ends');
+        }
+      }
+    });
+    this.instants = [...all].sort((a, b) => a - b);
+  }
+
+  contributionsAt(t: number): Contribution[] {
+    return this.measures.map((m) => m.at(t));
+  }
+
+  /**
+   * Each instant of `extra` and of the subject's own, ascending, with the state
+   * just before and at it. The state is constant between two instants of the
+   * subject's own, so the state at one is the state just before the next.
+   */
+  *walk(extra: Iterable<number> = []): Generator<Instant> {
+    const instants = [...new Set([...this.instants, ...extra])].sort((a, b) => a - b);
+    if (!instants.length) return;
+    let previous = this.contributionsAt(instants[0]! - 1);
+    for (const t of instants) {
+      const after = this.contributionsAt(t);
+      yield { t, before: previous, after };
+      previous = after;
+    }
+  }
+
+  /**
+   * The events that cause the change at an instant (none if nothing changes
+   * in the aspect): those that, left out alone, would change it. When no
+   * single event would (the change is overdetermined: two measures imposing
+   * the same categories on the same day, a subject removed the day its scope
+   * empties), the events are credited that would change their own measure's
+   * part of it, then those that would change the subject's whole state there.
+   */
+  causes(instant: Instant, aspect: Aspect): Cause[] {
+    const { t, before, after } = instant;
+    if (sameState(unionOf(before), unionOf(after), aspect)) return [];
+    const tried = (this.candidates.get(t) ?? []).map((candidate) => {
+      const measure = this.measures[candidate.index]!;
+      return { ...candidate, without: [measure.at(t - 1, candidate.fact), measure.at(t, candidate.fact)] as const };
+    });
+    const replaced = (parts: Contribution[], index: number, part: Contribution) => parts.map((p, i) => (i === index ? part : p));
+    const actual = { all: changeKey(unionOf(before), unionOf(after), 'all'), restricted: changeKey(unionOf(before), unionOf(after), 'restricted') };
+    const tiers: ((c: (typeof tried)[number], aspect: Aspect) => boolean)[] = [
+      // the subject's change would differ
+      (c, a) => changeKey(unionOf(replaced(before, c.index, c.without[0])), unionOf(replaced(after, c.index, c.without[1])), a) !== actual[a],
+      // its own measure's part of the change would differ
+      (c, a) => changeKey(before[c.index]!, after[c.index]!, a) !== changeKey(NOTHING, NOTHING, a) && changeKey(c.without[0], c.without[1], a) !== changeKey(before[c.index]!, after[c.index]!, a),
+    ];
+    for (const a of aspect === 'all' ? (['all'] as const) : ([aspect, 'all'] as const)) {
+      for (const tier of tiers) {
+        const causes = tried.filter((c) => tier(c, a)).map((c) => causeOf(this.measures[c.index]!, c.fact, c.role));
+        if (causes.length) return causes;
+      }
+    }
+    // Fully overdetermined (the same subject removed twice on one day): the candidates of a measure credited together,
+    // when leaving them all out would change that measure's part.
+    const jointly: Cause[] = [];
+    this.measures.forEach((measure, index) => {
+      const group = tried.filter((c) => c.index === index);
+      if (!group.length || sameState(before[index]!, after[index]!, 'all')) return;
+      const left = new Set(group.map((c) => c.fact));
+      if (changeKey(measure.at(t - 1, left), measure.at(t, left), 'all') !== changeKey(before[index]!, after[index]!, 'all')) jointly.push(...group.map((c) => causeOf(measure, c.fact, c.role)));
+    });
+    return jointly;
+  }
+}
+
+function causeOf(measure: MeasureContribution, fact: StandingFact, role: Cause['role']): Cause {
+  const citation = (fact.data as { citation?: string }).citation;
+  return {
+    eventId: fact.recorded.eventId,
+    type: fact.recorded.type,
+    measureId: measure.measureId,
+    position: fact.recorded.position,
+    recordedAt: fact.recorded.recordedAt,
+    ...(citation ? { citation } : {}),
+    role,
+  };
+}
