@@ -22,9 +22,18 @@ export function errorBody(error: unknown): ErrorBody {
   }
   if (error instanceof HttpException) {
     const statusCode = error.getStatus();
-    return { statusCode, error: HTTP_ERROR_NAME[statusCode] ?? 'Error', message: error.message, details: [] };
+    return { statusCode, error: HTTP_ERROR_NAME[statusCode] ?? 'Error', message: error.message, details: frameworkDetails(statusCode, error.message) };
   }
   return { statusCode: 500, error: HTTP_ERROR_NAME[500]!, message: 'internal error', details: [] };
+}
+
+/** A 4xx raised below the routes (a path segment that does not decode, say) still names its rule. */
+function frameworkDetails(statusCode: number, message: string): ErrorDetail[] {
+  if (statusCode >= 500) return [];
+  const undecodable = /^Failed to decode param '(.*)'$/s.exec(message);
+  if (undecodable) return [{ field: 'path', rule: 'isPercentEncoded', message: 'a path segment is not valid percent-encoded UTF-8', value: undecodable[1] }];
+  const name = HTTP_ERROR_NAME[statusCode] ?? 'Error';
+  return [{ rule: name.charAt(0).toLowerCase() + name.slice(1).replace(/[^A-Za-z]/g, ''), message }];
 }
 
 @Catch()

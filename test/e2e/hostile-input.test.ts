@@ -162,3 +162,10 @@ describe("a batch whose correction's replacement is bad input", () => {
     expect(await eventCount()).toBe(before);
   });
 });
+
+describe('a path segment that is not percent-encoded UTF-8', () => {
+  it.each(['/v1/measures/%zz', '/v1/subjects/%C0%AE/state', '/v1/events/%ED%A0%80/proof'])('%s is a 400 naming the path and the rule', async (path) => {
+    const response = await t.http.get(path).set(bearer('reader')).expect(400);
+    expect(response.body.details).toEqual([expect.objectContaining({ field: 'path', rule: 'isPercentEncoded' })]);
+  });
+});

@@ -60,7 +60,9 @@ export interface Route {
 function sendRaw(base: string, req: RawRequest): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const headers = Object.fromEntries(Object.entries(req.headers ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined));
-    const outgoing = httpRequest(`${base}${req.path}`, { method: req.method, headers }, (response) => {
+    // Host and path given apart: a URL string would have its dot segments resolved before sending.
+    const { hostname, port } = new URL(base);
+    const outgoing = httpRequest({ hostname, port, path: req.path, method: req.method, headers }, (response) => {
       const contentType = String(response.headers['content-type'] ?? '');
       const status = response.statusCode ?? 0;
       if (contentType.startsWith('text/event-stream')) {
