@@ -5,6 +5,7 @@
  * this process has written, so a query after an acknowledged command sees it.
  */
 import { Logger } from '@nestjs/common';
+import { InstantIndex } from '../../projections/instant-index.js';
 import { evolve, initialState, type LedgerReadModel } from '../../projections/ledger-read-model.js';
 import type { EventStore, Subscription } from '../event-store/event-store.js';
 import { LedgerError } from '../errors.js';
@@ -23,6 +24,7 @@ const PAGE = 5000;
 
 export class ReadModelService {
   private model: LedgerReadModel = initialState();
+  private instantIndex = new InstantIndex();
   private subscription?: Subscription;
   private stopped = false;
   private waiters = new Set<() => void>();
@@ -66,6 +68,11 @@ export class ReadModelService {
     return this.model;
   }
 
+  /** The instants at which folded facts take effect or end, kept with the model for the effective feeds. */
+  get instants(): InstantIndex {
+    return this.instantIndex;
+  }
+
   get position(): bigint {
     return this.model.position;
   }
@@ -78,9 +85,10 @@ export class ReadModelService {
 
   /** Folds the whole log into a fresh model, then swaps it in. */
   async rebuild(): Promise<RebuildStats> {
-    const { model, stats } = await buildReadModel(this.store);
+    const { model, instants, stats } = await buildReadModel(this.store);
     const previous = this.subscription;
     this.model = model;
+    this.instantIndex = instants;
     await previous?.close();
     return stats;
   }
@@ -92,7 +100,9 @@ export class ReadModelService {
       this.subscription = subscription;
       try {
         for await (const event of subscription) {
+          if (event.position <= this.model.position) continue;
           evolve(this.model, event);
+          this.instantIndex.addEvent(event);
           this.wake();
           delay = 100;
         }
@@ -130,18 +140,26 @@ export class ReadModelService {
 }
 
 /** Folds the whole log, page by page, into a new read model. */
-export async function buildReadModel(store: EventStore, onProgress?: (events: number) => void): Promise<{ model: LedgerReadModel; stats: RebuildStats }> {
+export async function buildReadModel(
+  store: EventStore,
+  onProgress?: (events: number) => void,
+): Promise<{ model: LedgerReadModel; instants: InstantIndex; stats: RebuildStats }> {
   const started = performance.now();
   const model = initialState();
+  const instants = new InstantIndex();
   for (;;) {
     const page = await store.readAll({ after: model.position, maxCount: PAGE });
-    for (const event of page) evolve(model, event);
+    for (const event of page) {
+      evolve(model, event);
+      instants.addEvent(event);
+    }
     onProgress?.(model.eventCount);
     if (page.length < PAGE) break;
   }
   const seconds = (performance.now() - started) / 1000;
   return {
     model,
+    instants,
     stats: {
       events: model.eventCount,
       measures: model.measures.size,
