@@ -33,6 +33,7 @@ interface Row {
   readerCpuMs: number;
   readerTransitions: number;
   readerWorstLoopDelayMs: number;
+  readerP99LoopDelayMs: number;
   liveWorstLoopDelayPerWriteMs: number;
   liveMedianLoopDelayPerWriteMs: number;
 }
@@ -75,6 +76,7 @@ async function measure(subjects: number): Promise<Row> {
   const used = process.cpuUsage(cpu);
   const readerCpuMs = (used.user + used.system) / 1000;
   const readerWorst = histogram.max / 1e6;
+  const readerP99 = histogram.percentile(99) / 1e6;
 
   // Live subscribers, then one write at a time.
   const live = Array.from({ length: SUBSCRIBERS }, () => ({ abort: new AbortController(), received: 0 }));
@@ -117,29 +119,41 @@ async function measure(subjects: number): Promise<Row> {
     readerCpuMs: round(readerCpuMs, 0),
     readerTransitions: received,
     readerWorstLoopDelayMs: round(readerWorst, 1),
+    readerP99LoopDelayMs: round(readerP99, 1),
     liveWorstLoopDelayPerWriteMs: round(perWrite[perWrite.length - 1]!, 1),
     liveMedianLoopDelayPerWriteMs: round(perWrite[Math.floor(perWrite.length / 2)]!, 1),
   };
 }
 
+/** The loop's delay with nothing to do: what the machine itself adds (other processes, GC). */
+async function idleDelay(): Promise<{ worst: number; p99: number }> {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  histogram.disable();
+  return { worst: round(histogram.max / 1e6, 1), p99: round(histogram.percentile(99) / 1e6, 1) };
+}
+
 async function main() {
   const rows: Row[] = [];
+  const idle = await idleDelay();
   console.log(
     [
       `Effective feed, ${new Date().toISOString().slice(0, 10)}, ${machine()}: one measure, N single-subject AddSubjects, in process on an in-memory store.`,
       '',
-      `| N | one reader from the start: CPU ms | its worst event-loop delay ms | ${SUBSCRIBERS} live subscribers: worst delay per write ms (max / median of ${LIVE_WRITES} writes) |`,
+      `| N | one reader from the start: CPU ms | its event-loop delay, worst / p99 ms | ${SUBSCRIBERS} live subscribers: worst delay per write ms (max / median of ${LIVE_WRITES} writes) |`,
       '|---|---|---|---|',
+      `| idle, for reference | | ${idle.worst} / ${idle.p99} | |`,
     ].join('\n'),
   );
   for (const size of SIZES) {
     const row = await measure(size);
     rows.push(row);
-    console.log(`| ${row.subjects} | ${row.readerCpuMs} | ${row.readerWorstLoopDelayMs} | ${row.liveWorstLoopDelayPerWriteMs} / ${row.liveMedianLoopDelayPerWriteMs} |`);
+    console.log(`| ${row.subjects} | ${row.readerCpuMs} | ${row.readerWorstLoopDelayMs} / ${row.readerP99LoopDelayMs} | ${row.liveWorstLoopDelayPerWriteMs} / ${row.liveMedianLoopDelayPerWriteMs} |`);
   }
   const out = join(packageRoot(), 'bench', 'results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'effective-feed.json'), JSON.stringify({ machine: machine(), date: new Date().toISOString(), rows }, null, 2));
+  writeFileSync(join(out, 'effective-feed.json'), JSON.stringify({ machine: machine(), date: new Date().toISOString(), idle, rows }, null, 2));
 }
 
 await main();

@@ -10,8 +10,13 @@ import type { LedgerReadModel } from './ledger-read-model.js';
 
 type MeasureEntry = LedgerReadModel['measures'] extends Map<string, infer E> ? E : never;
 
-/** At most this many facts are held in truncated copies per model. */
-const MAX_CACHED_FACTS = 200_000;
+/**
+ * A feed needs a measure as known just before and just after each record, so
+ * a few entries suffice; resolved histories are large, and holding many of
+ * them costs more in garbage collection than resolving again.
+ */
+const MAX_ENTRIES = 8;
+const MAX_CACHED_FACTS = 50_000;
 
 class TruncatedMeasures {
   /** `measureId␀count` → the measure's first `count` facts, newest use last (Map order). */
@@ -32,7 +37,8 @@ class TruncatedMeasures {
       entry = { facts: full.facts.slice(0, known) };
       this.facts += known;
       for (const [oldKey, old] of this.entries) {
-        if (this.facts <= MAX_CACHED_FACTS) break;
+        // The two newest stay, whatever their size: the pair a record is evaluated between.
+        if (this.entries.size < 2 || (this.facts <= MAX_CACHED_FACTS && this.entries.size < MAX_ENTRIES)) break;
         this.entries.delete(oldKey);
         this.facts -= old.facts.length;
       }
