@@ -11,6 +11,7 @@ import type { EventStore, StoredEvent } from '../event-store/event-store.js';
 import { LedgerError } from '../errors.js';
 import type { ReadModelService } from '../queries/read-model.service.js';
 import type { LedgerClock } from './clock.js';
+import { logAfter } from './log-pages.js';
 
 const RECORD = 0;
 const INSTANT = 1;
@@ -87,10 +88,7 @@ export async function* effectiveTransitions(
     : { time: clock.now(), kind: INSTANT, position: model.position, subject: '\uffff' };
   // Records after the cursor: a record cursor may still owe later subjects of its own record.
   const recordsFrom = cursor.kind === RECORD ? cursor.position - 1n : cursor.position;
-  const subscription = store.subscribeToAll({ after: recordsFrom });
-  const stop = () => void subscription.close();
-  signal.addEventListener('abort', stop, { once: true });
-  const events = subscription[Symbol.asyncIterator]();
+  const events = logAfter(store, readModel, recordsFrom, signal);
   // Instants up to here have been evaluated; the cursor's own instant may still owe later subjects.
   let instantsDone = cursor.time - 1;
   let processedPosition = recordsFrom;
@@ -148,7 +146,7 @@ export async function* effectiveTransitions(
       pending = undefined;
       recordsOwed = false;
       if (result.r.done) {
-        // The log ended (a finite store): what fell due meanwhile is still owed.
+        // No more will come (the read model stopped): what fell due meanwhile is still owed.
         if (!signal.aborted) yield* instantsUpTo(clock.now());
         return;
       }
@@ -168,7 +166,7 @@ export async function* effectiveTransitions(
       await pacer.pace();
     }
   } finally {
-    signal.removeEventListener('abort', stop);
-    await subscription.close();
+    // Not awaited: a read in flight finishes on its own and is dropped.
+    void events.return(undefined).catch(() => {});
   }
 }

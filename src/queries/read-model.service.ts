@@ -59,6 +59,7 @@ export class ReadModelService {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.wake();
     await this.subscription?.close();
   }
 
@@ -81,6 +82,29 @@ export class ReadModelService {
   async reach(position: bigint): Promise<LedgerReadModel> {
     await this.waitFor(position);
     return this.model;
+  }
+
+  /**
+   * Resolves once the model has folded an event after `position`, the signal
+   * aborts, or `maxMs` passes: the feeds wait here for appends, by this
+   * process or another, without holding a subscription's page of events.
+   * False once the service has stopped: nothing more will come.
+   */
+  beyond(position: bigint, signal: AbortSignal, maxMs: number): Promise<boolean> {
+    if (this.stopped) return Promise.resolve(false);
+    if (this.model.position > position || signal.aborted) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        signal.removeEventListener('abort', done);
+        resolve(!this.stopped);
+      };
+      const check = () => (this.stopped || this.model.position > position) && done();
+      const timer = setTimeout(done, maxMs);
+      this.waiters.add(check);
+      signal.addEventListener('abort', done, { once: true });
+    });
   }
 
   /** Folds the whole log into a fresh model, then swaps it in. */

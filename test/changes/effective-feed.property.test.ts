@@ -7,16 +7,14 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { InstantIndex } from '../../projections/instant-index.js';
-import { evolve, initialState, type LedgerReadModel, type LogEvent } from '../../projections/ledger-read-model.js';
+import type { LogEvent } from '../../projections/ledger-read-model.js';
 import type { EffectiveTransition } from '../../projections/effective-changes.js';
 import { CategorySet } from '../../src/domain/categories.js';
 import { effectiveTransitions } from '../../src/changes/effective-feed.js';
-import type { EventStore, StoredEvent, Subscription } from '../../src/event-store/event-store.js';
-import type { ReadModelService } from '../../src/queries/read-model.service.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { DAY, EPOCH, historyArbitrary, SUBJECTS, UNIVERSE } from '../support/history-generator.js';
 import { Oracle, type OracleEvent } from '../support/oracle.js';
+import { fixedStore, readModelOf } from './feed-fixtures.js';
 
 const oracle = new Oracle(UNIVERSE);
 /** Every date in a generated history is a whole day in this range (corrections shift by whole days). */
@@ -32,37 +30,6 @@ function interleaved(events: LogEvent[]): LogEvent[] {
     previous = event.recordedAt;
     return { ...event, recordedAt: new Date(EPOCH + Math.round((rank - 2) * 2.5) * DAY).toISOString() };
   });
-}
-
-/** A log that delivers its events and then ends, as a finite store. */
-function fixedStore(events: LogEvent[]): EventStore {
-  const stored: StoredEvent[] = events.map((e) => ({ ...e, metadata: {} }));
-  return {
-    append: () => Promise.reject(new Error('read-only')),
-    readStream: async (streamId) => stored.filter((e) => e.streamId === streamId),
-    readAll: async (options) => stored.filter((e) => e.position > (options?.after ?? 0n)),
-    headPosition: async () => stored.at(-1)?.position ?? 0n,
-    close: async () => {},
-    subscribeToAll(options): Subscription {
-      let closed = false;
-      return {
-        close: async () => void (closed = true),
-        async *[Symbol.asyncIterator]() {
-          for (const event of stored) {
-            if (closed) return;
-            if (event.position > (options?.after ?? 0n)) yield event;
-          }
-        },
-      };
-    },
-  };
-}
-
-function readModelOf(events: LogEvent[]): ReadModelService {
-  const model: LedgerReadModel = events.reduce(evolve, initialState());
-  const instants = new InstantIndex();
-  for (const event of events) instants.addEvent(event);
-  return { current: async () => model, reach: async () => model, instants, position: model.position } as unknown as ReadModelService;
 }
 
 interface Seen {
