@@ -162,7 +162,10 @@ let url = '';
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'regledger-soak-'));
-  const server = await startServer(dir, { name: 'soak', role: 'admin', value: KEY });
+  // SOAK_URL and SOAK_PID: a server already running (say, under a profiler) with the soak key as an admin key.
+  const server = process.env.SOAK_URL
+    ? { url: process.env.SOAK_URL, child: { pid: Number(process.env.SOAK_PID), kill: () => process.kill(Number(process.env.SOAK_PID), 'SIGINT') } }
+    : await startServer(dir, { name: 'soak', role: 'admin', value: KEY });
   url = server.url;
   const pid = server.child.pid!;
   console.log(`Soak, ${new Date().toISOString().slice(0, 16)}, ${machine()}: ${SECONDS} s, server pid ${pid} at ${url}`);

@@ -12,6 +12,7 @@ import { LedgerError } from '../errors.js';
 import type { ReadModelService } from '../queries/read-model.service.js';
 import type { LedgerClock } from './clock.js';
 import { logAfter } from './log-pages.js';
+import { DEFAULT_SLICE_MS, pace } from './pacer.js';
 
 const RECORD = 0;
 const INSTANT = 1;
@@ -42,35 +43,13 @@ function compare(a: EffectiveKey, b: EffectiveKey): number {
   return a.time - b.time || a.kind - b.kind || (a.position < b.position ? -1 : a.position > b.position ? 1 : 0) || (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0);
 }
 
-/**
- * Lets the event loop run once the feed has computed for `sliceMs` since it
- * last waited: a replay of a long history, or a change concerning thousands of
- * subjects, is cut into slices between which other requests are served.
- */
-class Pacer {
-  private since = performance.now();
-
-  constructor(private readonly sliceMs: number) {}
-
-  async pace(): Promise<void> {
-    if (performance.now() - this.since < this.sliceMs) return;
-    await new Promise((resolve) => setImmediate(resolve));
-    this.rested();
-  }
-
-  rested(): void {
-    this.since = performance.now();
-  }
-}
-
-const DEFAULT_SLICE_MS = 4;
 
 export interface EffectiveFeedOptions {
   /** Resume after this id; undefined: from now. */
   after?: string;
   subjects?: string[];
   signal: AbortSignal;
-  /** How long it computes before letting the event loop run (ms). */
+  /** How long the feeds compute before letting the event loop run (ms; see pacer.ts). */
   sliceMs?: number;
 }
 
@@ -81,7 +60,7 @@ export async function* effectiveTransitions(
   options: EffectiveFeedOptions,
 ): AsyncGenerator<EffectiveTransition> {
   const { signal, subjects } = options;
-  const pacer = new Pacer(options.sliceMs ?? DEFAULT_SLICE_MS);
+  const sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
   let model = await readModel.current();
   let cursor: EffectiveKey = options.after
     ? parseKeyId(options.after)
@@ -103,7 +82,7 @@ export async function* effectiveTransitions(
           yield { ...outcome, id: keyId(full) };
         }
       }
-      await pacer.pace();
+      await pace(sliceMs);
       if (signal.aborted) return;
     }
   }
@@ -141,7 +120,6 @@ export async function* effectiveTransitions(
       const timer = recordsOwed || nextInstant === undefined ? new Promise<'time'>(() => {}) : clock.sleepUntil(nextInstant, wake.signal).then(() => 'time' as const);
       const result = await Promise.race([pending.then((r) => ({ r })), timer]);
       wake.abort();
-      pacer.rested();
       if (result === 'time') continue;
       pending = undefined;
       recordsOwed = false;
@@ -163,7 +141,7 @@ export async function* effectiveTransitions(
         const change = { measureId: measureIdOf(event), type: event.type, data: event.data, position: event.position, recordedMs, cause };
         yield* emit({ time: recordedMs, kind: RECORD, position: event.position }, transitionsOnRecord(model, change, subjects));
       }
-      await pacer.pace();
+      await pace(sliceMs);
     }
   } finally {
     // Not awaited: a read in flight finishes on its own and is dropped.

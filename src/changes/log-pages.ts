@@ -8,6 +8,7 @@
  */
 import type { EventStore, StoredEvent } from '../event-store/event-store.js';
 import type { ReadModelService } from '../queries/read-model.service.js';
+import { pace } from './pacer.js';
 
 export const PAGE_BUDGET_BYTES = 64 * 1024;
 const MAX_PAGE = 512;
@@ -34,6 +35,7 @@ export async function* logAfter(
       bytes += approximateBytes(event);
       after = event.position;
       yield event;
+      await pace();
     }
     if (page.length) maxCount = Math.max(1, Math.min(MAX_PAGE, Math.floor(budgetBytes / Math.max(1, bytes / page.length))));
     if (page.length < requested && !(await readModel.beyond(after, signal, POLL_MS))) return;
