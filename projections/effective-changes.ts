@@ -3,16 +3,22 @@
  * subject, what is restricted at valid time τ as known at record time τ. That
  * changes only when an event is recorded, or when the clock reaches an instant
  * at which a recorded fact takes effect or ends. Each such change is a
- * transition, identified by `<instant ms>-<position>`: evaluated from the log
- * alone, so a replay after a restart yields the same transitions with the same ids.
+ * transition, evaluated from the log alone, so a replay after a restart yields
+ * the same transitions with the same ids.
+ *
+ * Only subjects whose state can change are evaluated: a change of a measure's
+ * subjects concerns the subjects it names; anything else concerns all the
+ * measure's subjects. Transitions come one subject at a time, so a feed can
+ * stop or yield between them.
  */
 import { CategorySet } from '../src/domain/categories.js';
 import { basisOf, type BasisEntry, type StandingFact } from '../src/domain/measure-history.js';
 import { measureAsOf, type LedgerReadModel } from './ledger-read-model.js';
+import { modelAsOf } from './model-as-of.js';
 import { subjectState } from './subject-queries.js';
 
 export interface EffectiveTransition {
-  /** Resume id: `<instant ms>-<ledger position>`. */
+  /** Resume id, set by the feed: `<time>-<kind>-<position>-<subject>`. */
   id: string;
   subjectId: string;
   /** When it took effect: the record time of the event, or the instant the clock reached. */
@@ -30,10 +36,14 @@ export interface CategorySetAnswer {
   except: string[];
 }
 
+/** One subject evaluated: its transition, or undefined when its state did not change. */
+export type SubjectOutcome = EffectiveTransition | undefined;
+
 const answer = (set: CategorySet): CategorySetAnswer => ({ categories: set.include, except: set.exclude });
 
-export function restrictedSet(model: LedgerReadModel, subjectId: string, at: number, asOfPosition: bigint): CategorySet {
-  return subjectState(model, subjectId, { at, asOfPosition }).restricted.reduce(
+/** `known` must be the model as known at `asOfPosition` (see modelAsOf). */
+export function restrictedSet(known: LedgerReadModel, subjectId: string, at: number, asOfPosition: bigint): CategorySet {
+  return subjectState(known, subjectId, { at, asOfPosition }).restricted.reduce(
     (set, r) => set.union(CategorySet.fromJson({ include: r.categories, exclude: r.except })),
     CategorySet.EMPTY,
   );
@@ -63,18 +73,33 @@ export function subjectsOfMeasure(model: LedgerReadModel, measureId: string, pos
   return [...subjects].sort();
 }
 
+const SUBJECT_CHANGES = new Set(['SubjectsAdded', 'SubjectsRemoved']);
+
+/**
+ * The subjects whose restricted set an event (or a fact taking effect) can
+ * change: an addition or removal of subjects touches only the subjects it
+ * names; a scope change, exemption, lifting, retraction or correction may touch
+ * every subject of the measure.
+ */
+function subjectsConcerned(model: LedgerReadModel, measureId: string, position: bigint, type: string, data: unknown): string[] {
+  if (SUBJECT_CHANGES.has(type)) return [...((data as { subjects?: string[] }).subjects ?? [])];
+  return subjectsOfMeasure(model, measureId, position);
+}
+
+const wanted = (subjectFilter: string[] | undefined) => (s: string) => !subjectFilter?.length || subjectFilter.includes(s);
+
 function transition(
-  model: LedgerReadModel,
+  known: LedgerReadModel,
   subjectId: string,
   instant: number,
   position: bigint,
   before: CategorySet,
   causes: BasisEntry[],
 ): EffectiveTransition | undefined {
-  const after = restrictedSet(model, subjectId, instant, position);
+  const after = restrictedSet(known, subjectId, instant, position);
   if (after.equals(before)) return undefined;
   return {
-    id: `${instant}-${position}`,
+    id: '',
     subjectId,
     at: new Date(instant).toISOString(),
     asOfPosition: position.toString(),
@@ -84,41 +109,54 @@ function transition(
   };
 }
 
-/** Transitions caused by recording the event at `position` (record time `recordedMs`) in a measure. */
-export function transitionsOnRecord(
-  model: LedgerReadModel,
-  measureId: string,
-  position: bigint,
-  recordedMs: number,
-  cause: BasisEntry,
-  subjectFilter?: string[],
-): EffectiveTransition[] {
-  const subjects = subjectsOfMeasure(model, measureId, position).filter((s) => !subjectFilter?.length || subjectFilter.includes(s));
-  return subjects
-    .map((s) => transition(model, s, recordedMs, position, restrictedSet(model, s, recordedMs, position - 1n), [cause]))
-    .filter((t): t is EffectiveTransition => t !== undefined);
+/** The event recorded at `position` (record time `recordedMs`) in a measure, as the transitions see it. */
+export interface RecordedChange {
+  measureId: string;
+  type: string;
+  data: unknown;
+  position: bigint;
+  recordedMs: number;
+  cause: BasisEntry;
 }
 
-/** Transitions at an instant the clock reached, for the measures with facts at it, as known at `position`. */
-export function transitionsAtInstant(
+/** Transitions caused by recording an event, one subject at a time, in subject order. */
+export function* transitionsOnRecord(model: LedgerReadModel, change: RecordedChange, subjectFilter?: string[]): Generator<SubjectOutcome> {
+  const { position, recordedMs } = change;
+  const subjects = [...new Set(subjectsConcerned(model, change.measureId, position, change.type, change.data))].filter(wanted(subjectFilter)).sort();
+  const before = modelAsOf(model, position - 1n);
+  const after = modelAsOf(model, position);
+  for (const s of subjects) {
+    yield transition(after, s, recordedMs, position, restrictedSet(before, s, recordedMs, position - 1n), [change.cause]);
+  }
+}
+
+/**
+ * Transitions at an instant the clock reached, as known at `position`, one
+ * subject at a time: the subjects concerned by the facts of `measureIds`
+ * that take effect or end at the instant.
+ */
+export function* transitionsAtInstant(
   model: LedgerReadModel,
   instant: number,
   measureIds: Iterable<string>,
   position: bigint,
   subjectFilter?: string[],
-): EffectiveTransition[] {
+): Generator<SubjectOutcome> {
+  const known = modelAsOf(model, position);
   const causes: StandingFact[] = [];
   const subjects = new Set<string>();
   for (const measureId of measureIds) {
-    const history = measureAsOf(model, measureId, position);
+    const history = measureAsOf(known, measureId, position);
     if (!history) continue;
-    causes.push(...history.facts.filter((f) => instantsNamedBy(f.data).includes(instant)));
-    for (const s of subjectsOfMeasure(model, measureId, position)) if (!subjectFilter?.length || subjectFilter.includes(s)) subjects.add(s);
+    const here = history.facts.filter((f) => instantsNamedBy(f.data).includes(instant));
+    causes.push(...here);
+    const named = here.every((f) => SUBJECT_CHANGES.has(f.recorded.type));
+    const concerned = named ? here.flatMap((f) => subjectsConcerned(model, measureId, position, f.recorded.type, f.data)) : subjectsOfMeasure(model, measureId, position);
+    for (const s of concerned) subjects.add(s);
   }
-  if (!causes.length) return [];
+  if (!causes.length) return;
   const basis = basisOf(causes);
-  return [...subjects]
-    .sort()
-    .map((s) => transition(model, s, instant, position, restrictedSet(model, s, instant - 1, position), basis))
-    .filter((t): t is EffectiveTransition => t !== undefined);
+  for (const s of [...subjects].filter(wanted(subjectFilter)).sort()) {
+    yield transition(known, s, instant, position, restrictedSet(known, s, instant - 1, position), basis);
+  }
 }

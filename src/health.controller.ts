@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from './auth/route-access.js';
+import { eventLoopDelay } from './event-loop-delay.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
 import { StorageFailure } from './event-store/storage-failure.js';
 import { ReadModelService } from './queries/read-model.service.js';
@@ -16,7 +17,7 @@ export class HealthController {
 
   @Get('health')
   @Public()
-  @ApiOperation({ summary: "Liveness, the log's head and how far the read model has folded it (no key needed); 503 with status failed and the reason when the ledger's file cannot be read" })
+  @ApiOperation({ summary: "Liveness, the log's head, how far the read model has folded it, and the event loop's worst delay over the last 10-20 s (no key needed); 503 with status failed and the reason when the ledger's file cannot be read" })
   async health(@Res({ passthrough: true }) response: Response) {
     const folded = this.readModel.position.toString();
     let head: bigint;
@@ -32,6 +33,11 @@ export class HealthController {
       response.status(503);
       return { status: 'failed', reason: this.readModel.failure, headPosition: head.toString(), readModelPosition: folded };
     }
-    return { status: this.readModel.position >= head ? 'ok' : 'catching-up', headPosition: head.toString(), readModelPosition: folded };
+    return {
+      status: this.readModel.position >= head ? 'ok' : 'catching-up',
+      headPosition: head.toString(),
+      readModelPosition: folded,
+      eventLoopMaxDelayMs: eventLoopDelay.recentMaxMs(),
+    };
   }
 }

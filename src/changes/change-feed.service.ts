@@ -11,6 +11,7 @@ import type { EventStore } from '../event-store/event-store.js';
 import type { ReadModelService } from '../queries/read-model.service.js';
 import type { LedgerClock } from './clock.js';
 import { effectiveTransitions } from './effective-feed.js';
+import { logAfter } from './log-pages.js';
 
 export interface LedgerChange {
   /** The ledger position: the resume id. */
@@ -42,20 +43,12 @@ export class ChangeFeedService {
   async *ledgerChanges(options: LedgerChangeOptions = {}): AsyncGenerator<LedgerChange> {
     const filter = options.filter ?? {};
     const after = options.after ?? (await this.store.headPosition());
-    const subscription = this.store.subscribeToAll({ after });
-    const stop = () => void subscription.close();
-    options.signal?.addEventListener('abort', stop, { once: true });
-    try {
-      for await (const event of subscription) {
-        // Subject filters read the model, which must have folded the event.
-        const model = filter.subjects?.length ? await this.readModel.reach(event.position) : undefined;
-        if (matchesFilter(model, event, filter)) {
-          yield { position: event.position, event: toCloudEvent(event) };
-        }
+    for await (const event of logAfter(this.store, this.readModel, after, options.signal ?? new AbortController().signal)) {
+      // Subject filters read the model, which must have folded the event.
+      const model = filter.subjects?.length ? await this.readModel.reach(event.position) : undefined;
+      if (matchesFilter(model, event, filter)) {
+        yield { position: event.position, event: toCloudEvent(event) };
       }
-    } finally {
-      options.signal?.removeEventListener('abort', stop);
-      await subscription.close();
     }
   }
 

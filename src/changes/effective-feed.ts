@@ -4,13 +4,15 @@
  * position, then subject. A message's id is its key, so a client resuming with
  * it gets exactly the transitions after it, live or replayed.
  */
-import { instantsNamedBy, transitionsAtInstant, transitionsOnRecord, type EffectiveTransition } from '../../projections/effective-changes.js';
+import { transitionsAtInstant, transitionsOnRecord, type EffectiveTransition, type SubjectOutcome } from '../../projections/effective-changes.js';
 import { measureIdOf } from '../../projections/ledger-changes.js';
-import { positionAsOf, type LedgerReadModel } from '../../projections/ledger-read-model.js';
+import { positionAsOf } from '../../projections/ledger-read-model.js';
 import type { EventStore, StoredEvent } from '../event-store/event-store.js';
 import { LedgerError } from '../errors.js';
 import type { ReadModelService } from '../queries/read-model.service.js';
 import type { LedgerClock } from './clock.js';
+import { logAfter } from './log-pages.js';
+import { DEFAULT_SLICE_MS, pace } from './pacer.js';
 
 const RECORD = 0;
 const INSTANT = 1;
@@ -41,55 +43,14 @@ function compare(a: EffectiveKey, b: EffectiveKey): number {
   return a.time - b.time || a.kind - b.kind || (a.position < b.position ? -1 : a.position > b.position ? 1 : 0) || (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0);
 }
 
-/** Instants at which facts take effect or end, each with the measures concerned. */
-class InstantIndex {
-  private readonly measures = new Map<number, Set<string>>();
-  private sorted: number[] = [];
-
-  add(instant: number, measureId: string): void {
-    let set = this.measures.get(instant);
-    if (!set) {
-      set = new Set();
-      this.measures.set(instant, set);
-      let low = 0;
-      let high = this.sorted.length;
-      while (low < high) {
-        const mid = (low + high) >> 1;
-        if (this.sorted[mid]! < instant) low = mid + 1;
-        else high = mid;
-      }
-      this.sorted.splice(low, 0, instant);
-    }
-    set.add(measureId);
-  }
-
-  /** Instants in (after, upTo], ascending. */
-  between(after: number, upTo: number): number[] {
-    return this.sorted.filter((t) => t > after && t <= upTo);
-  }
-
-  next(after: number): number | undefined {
-    return this.sorted.find((t) => t > after);
-  }
-
-  measuresAt(instant: number): Set<string> {
-    return this.measures.get(instant) ?? new Set();
-  }
-}
-
-function indexModel(model: LedgerReadModel): InstantIndex {
-  const index = new InstantIndex();
-  for (const [measureId, entry] of model.measures) {
-    for (const fact of entry.facts) for (const instant of instantsNamedBy(fact.data)) index.add(instant, measureId);
-  }
-  return index;
-}
 
 export interface EffectiveFeedOptions {
   /** Resume after this id; undefined: from now. */
   after?: string;
   subjects?: string[];
   signal: AbortSignal;
+  /** How long the feeds compute before letting the event loop run (ms; see pacer.ts). */
+  sliceMs?: number;
 }
 
 export async function* effectiveTransitions(
@@ -98,30 +59,33 @@ export async function* effectiveTransitions(
   clock: LedgerClock,
   options: EffectiveFeedOptions,
 ): AsyncGenerator<EffectiveTransition> {
+  const { signal, subjects } = options;
+  const sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
   let model = await readModel.current();
   let cursor: EffectiveKey = options.after
     ? parseKeyId(options.after)
     : { time: clock.now(), kind: INSTANT, position: model.position, subject: '\uffff' };
-  const index = indexModel(model);
   // Records after the cursor: a record cursor may still owe later subjects of its own record.
   const recordsFrom = cursor.kind === RECORD ? cursor.position - 1n : cursor.position;
-  const subscription = store.subscribeToAll({ after: recordsFrom });
-  const stop = () => void subscription.close();
-  options.signal.addEventListener('abort', stop, { once: true });
-  const events = subscription[Symbol.asyncIterator]();
+  const events = logAfter(store, readModel, recordsFrom, signal);
   // Instants up to here have been evaluated; the cursor's own instant may still owe later subjects.
   let instantsDone = cursor.time - 1;
-
-  const emit = function* (key: Omit<EffectiveKey, 'subject'>, transitions: EffectiveTransition[]) {
-    for (const transition of transitions) {
-      const full: EffectiveKey = { ...key, subject: transition.subjectId };
-      if (compare(full, cursor) <= 0) continue;
-      cursor = full;
-      yield { ...transition, id: keyId(full) };
-    }
-  };
-
   let processedPosition = recordsFrom;
+
+  /** Sends the transitions of one key, subject by subject; stops as soon as the client has left. */
+  async function* emit(key: Omit<EffectiveKey, 'subject'>, outcomes: Iterable<SubjectOutcome>): AsyncGenerator<EffectiveTransition> {
+    for (const outcome of outcomes) {
+      if (outcome) {
+        const full: EffectiveKey = { ...key, subject: outcome.subjectId };
+        if (compare(full, cursor) > 0) {
+          cursor = full;
+          yield { ...outcome, id: keyId(full) };
+        }
+      }
+      await pace(sliceMs);
+      if (signal.aborted) return;
+    }
+  }
 
   /**
    * Instants after those done, up to `upTo`, each evaluated as known at that
@@ -129,11 +93,12 @@ export async function* effectiveTransitions(
    * at equal times records come first. Answers whether it got to `upTo`.
    */
   async function* instantsUpTo(upTo: number): AsyncGenerator<EffectiveTransition, boolean> {
-    for (const instant of index.between(instantsDone, upTo)) {
+    for (let instant = readModel.instants.next(instantsDone); instant !== undefined && instant <= upTo; instant = readModel.instants.next(instantsDone)) {
       model = await readModel.reach(await store.headPosition());
       const known = positionAsOf(model, instant);
       if (known > processedPosition) return false;
-      yield* emit({ time: instant, kind: INSTANT, position: known }, transitionsAtInstant(model, instant, index.measuresAt(instant), known, options.subjects));
+      yield* emit({ time: instant, kind: INSTANT, position: known }, transitionsAtInstant(model, instant, readModel.instants.measuresAt(instant), known, subjects));
+      if (signal.aborted) return false;
       instantsDone = instant;
     }
     instantsDone = Math.max(instantsDone, upTo);
@@ -143,9 +108,9 @@ export async function* effectiveTransitions(
   try {
     let pending: Promise<IteratorResult<StoredEvent>> | undefined;
     let recordsOwed = false;
-    while (!options.signal.aborted) {
+    while (!signal.aborted) {
       pending ??= events.next();
-      const nextInstant = index.next(instantsDone);
+      const nextInstant = readModel.instants.next(instantsDone);
       // A due instant goes first unless events recorded before it are still to come.
       if (!recordsOwed && nextInstant !== undefined && nextInstant <= clock.now()) {
         recordsOwed = !(yield* instantsUpTo(nextInstant));
@@ -158,21 +123,28 @@ export async function* effectiveTransitions(
       if (result === 'time') continue;
       pending = undefined;
       recordsOwed = false;
-      if (result.r.done) return;
+      if (result.r.done) {
+        // No more will come (the read model stopped): what fell due meanwhile is still owed.
+        if (!signal.aborted) yield* instantsUpTo(clock.now());
+        return;
+      }
       const event = result.r.value;
       const recordedMs = Date.parse(event.recordedAt);
       // Instants before this record come first; at equal times, records come first.
       yield* instantsUpTo(Math.min(recordedMs - 1, clock.now()));
+      if (signal.aborted) break;
       model = await readModel.reach(event.position);
       processedPosition = event.position;
-      if (!event.streamId.startsWith('measure-')) continue;
-      const measureId = measureIdOf(event);
-      for (const instant of instantsNamedBy(event.data)) index.add(instant, measureId);
-      const cause = { eventId: event.eventId, type: event.type as never, position: event.position.toString(), recordedAt: event.recordedAt, ...((event.data as { citation?: string }).citation ? { citation: (event.data as { citation: string }).citation } : {}) };
-      yield* emit({ time: recordedMs, kind: RECORD, position: event.position }, transitionsOnRecord(model, measureId, event.position, recordedMs, cause, options.subjects));
+      if (event.streamId.startsWith('measure-')) {
+        const data = event.data as { citation?: string };
+        const cause = { eventId: event.eventId, type: event.type as never, position: event.position.toString(), recordedAt: event.recordedAt, ...(data.citation ? { citation: data.citation } : {}) };
+        const change = { measureId: measureIdOf(event), type: event.type, data: event.data, position: event.position, recordedMs, cause };
+        yield* emit({ time: recordedMs, kind: RECORD, position: event.position }, transitionsOnRecord(model, change, subjects));
+      }
+      await pace(sliceMs);
     }
   } finally {
-    options.signal.removeEventListener('abort', stop);
-    await subscription.close();
+    // Not awaited: a read in flight finishes on its own and is dropped.
+    void events.return(undefined).catch(() => {});
   }
 }

@@ -5,6 +5,7 @@
  * this process has written, so a query after an acknowledged command sees it.
  */
 import { Logger } from '@nestjs/common';
+import { InstantIndex } from '../../projections/instant-index.js';
 import { evolve, initialState, type LedgerReadModel } from '../../projections/ledger-read-model.js';
 import type { EventStore, Subscription } from '../event-store/event-store.js';
 import { LedgerError } from '../errors.js';
@@ -24,6 +25,7 @@ const PAGE = 5000;
 
 export class ReadModelService {
   private model: LedgerReadModel = initialState();
+  private instantIndex = new InstantIndex();
   private subscription?: Subscription;
   private stopped = false;
   private waiters = new Set<() => void>();
@@ -60,6 +62,7 @@ export class ReadModelService {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.wake();
     await this.subscription?.close();
   }
 
@@ -67,6 +70,11 @@ export class ReadModelService {
   async current(): Promise<LedgerReadModel> {
     await this.waitFor(this.watermark.position);
     return this.model;
+  }
+
+  /** The instants at which folded facts take effect or end, kept with the model for the effective feeds. */
+  get instants(): InstantIndex {
+    return this.instantIndex;
   }
 
   get position(): bigint {
@@ -84,11 +92,35 @@ export class ReadModelService {
     return this.model;
   }
 
+  /**
+   * Resolves once the model has folded an event after `position`, the signal
+   * aborts, or `maxMs` passes: the feeds wait here for appends, by this
+   * process or another, without holding a subscription's page of events.
+   * False once the service has stopped: nothing more will come.
+   */
+  beyond(position: bigint, signal: AbortSignal, maxMs: number): Promise<boolean> {
+    if (this.stopped) return Promise.resolve(false);
+    if (this.model.position > position || signal.aborted) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        signal.removeEventListener('abort', done);
+        resolve(!this.stopped);
+      };
+      const check = () => (this.stopped || this.model.position > position) && done();
+      const timer = setTimeout(done, maxMs);
+      this.waiters.add(check);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
   /** Folds the whole log into a fresh model, then swaps it in. */
   async rebuild(): Promise<RebuildStats> {
-    const { model, stats } = await buildReadModel(this.store);
+    const { model, instants, stats } = await buildReadModel(this.store);
     const previous = this.subscription;
     this.model = model;
+    this.instantIndex = instants;
     await previous?.close();
     return stats;
   }
@@ -100,7 +132,9 @@ export class ReadModelService {
       this.subscription = subscription;
       try {
         for await (const event of subscription) {
+          if (event.position <= this.model.position) continue;
           evolve(this.model, event);
+          this.instantIndex.addEvent(event);
           this.wake();
           delay = 100;
         }
@@ -150,18 +184,26 @@ export class ReadModelService {
 }
 
 /** Folds the whole log, page by page, into a new read model. */
-export async function buildReadModel(store: EventStore, onProgress?: (events: number) => void): Promise<{ model: LedgerReadModel; stats: RebuildStats }> {
+export async function buildReadModel(
+  store: EventStore,
+  onProgress?: (events: number) => void,
+): Promise<{ model: LedgerReadModel; instants: InstantIndex; stats: RebuildStats }> {
   const started = performance.now();
   const model = initialState();
+  const instants = new InstantIndex();
   for (;;) {
     const page = await store.readAll({ after: model.position, maxCount: PAGE });
-    for (const event of page) evolve(model, event);
+    for (const event of page) {
+      evolve(model, event);
+      instants.addEvent(event);
+    }
     onProgress?.(model.eventCount);
     if (page.length < PAGE) break;
   }
   const seconds = (performance.now() - started) / 1000;
   return {
     model,
+    instants,
     stats: {
       events: model.eventCount,
       measures: model.measures.size,

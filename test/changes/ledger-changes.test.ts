@@ -92,7 +92,7 @@ describe('GET /v1/changes', () => {
       expect(seen).toEqual(all);
       expect(rounds).toBeGreaterThan(1);
     }
-  });
+  }, 90_000);
 
   it('filters by subject, measure and type on the server', async () => {
     await listen();

@@ -320,7 +320,7 @@ describe('reading the log', () => {
   });
 
   it('serves health without a key, and the OpenAPI document generated from the DTOs', async () => {
-    expect((await t.http.get('/health').expect(200)).body).toEqual({ status: 'ok', headPosition: '0', readModelPosition: '0' });
+    expect((await t.http.get('/health').expect(200)).body).toEqual({ status: 'ok', headPosition: '0', readModelPosition: '0', eventLoopMaxDelayMs: expect.any(Number) });
     const openapi = await t.http.get('/docs/openapi.json').expect(200);
     expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(['/v1/commands', '/v1/commands/batch', '/v1/events', '/v1/measures/{measureId}/events']));
     const impose = openapi.body.components.schemas.ImposeRestrictionDto;

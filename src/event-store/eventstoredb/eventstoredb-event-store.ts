@@ -192,7 +192,9 @@ export class EventStoreDbEventStore implements EventStore {
     let seen: bigint | undefined;
     for (;;) {
       const page: AllStreamResolvedEvent[] = [];
-      for await (const resolved of this.client.readAll({ direction: backwards ? BACKWARDS : FORWARDS, fromPosition: from, maxCount: this.pageSize })) {
+      // No more than asked for (plus the inclusive start): feeds read small pages.
+      const want = Math.min(this.pageSize, limit - events.length + 1);
+      for await (const resolved of this.client.readAll({ direction: backwards ? BACKWARDS : FORWARDS, fromPosition: from, maxCount: want })) {
         page.push(resolved);
       }
       for (const resolved of page) {
@@ -215,7 +217,7 @@ export class EventStoreDbEventStore implements EventStore {
         if (events.length >= limit) return events;
       }
       const last = page[page.length - 1]?.event?.position;
-      if (page.length < this.pageSize || !last) return events;
+      if (page.length < want || !last) return events;
       from = last;
     }
   }

@@ -1,0 +1,94 @@
+/**
+ * The read model as known at a position: its measures hold only the facts
+ * recorded by then. Queries resolve a measure as known at a past position from
+ * scratch each time; a feed asks about the same measure at the same position
+ * once per subject, so the truncated measures are kept, with their resolved
+ * history, in a small cache shared by every feed reading the model.
+ */
+import { comparePositions } from '../src/domain/measure-history.js';
+import type { LedgerReadModel } from './ledger-read-model.js';
+
+type MeasureEntry = LedgerReadModel['measures'] extends Map<string, infer E> ? E : never;
+
+/**
+ * A feed needs a measure as known just before and just after each record, so
+ * a few entries suffice; resolved histories are large, and holding many of
+ * them costs more in garbage collection than resolving again.
+ */
+const MAX_ENTRIES = 8;
+const MAX_CACHED_FACTS = 50_000;
+
+class TruncatedMeasures {
+  /** `measureId␀count` → the measure's first `count` facts, newest use last (Map order). */
+  private readonly entries = new Map<string, MeasureEntry>();
+  private facts = 0;
+
+  constructor(private readonly model: LedgerReadModel) {}
+
+  entry(measureId: string, position: bigint): MeasureEntry | undefined {
+    const full = this.model.measures.get(measureId);
+    if (!full) return undefined;
+    const known = countUpTo(full.facts, position.toString());
+    if (known === full.facts.length) return full;
+    const key = `${measureId}\u0000${known}`;
+    let entry = this.entries.get(key);
+    if (entry) this.entries.delete(key);
+    else {
+      entry = { facts: full.facts.slice(0, known) };
+      this.facts += known;
+      for (const [oldKey, old] of this.entries) {
+        // The two newest stay, whatever their size: the pair a record is evaluated between.
+        if (this.entries.size < 2 || (this.facts <= MAX_CACHED_FACTS && this.entries.size < MAX_ENTRIES)) break;
+        this.entries.delete(oldKey);
+        this.facts -= old.facts.length;
+      }
+    }
+    this.entries.set(key, entry);
+    return entry;
+  }
+}
+
+/** Measures as known at a position; everything else reads through to the model. */
+class MeasuresAsOf extends Map<string, MeasureEntry> {
+  constructor(
+    private readonly truncated: TruncatedMeasures,
+    private readonly position: bigint,
+  ) {
+    super();
+  }
+
+  override get(measureId: string): MeasureEntry | undefined {
+    return this.truncated.entry(measureId, this.position);
+  }
+
+  override has(measureId: string): boolean {
+    return this.get(measureId) !== undefined;
+  }
+}
+
+const caches = new WeakMap<LedgerReadModel, TruncatedMeasures>();
+
+/**
+ * The model as known at `position`, for the query functions (which read
+ * measures through `measureAsOf`): answers equal those of the model itself
+ * asked as of `position`, with each truncated measure resolved once.
+ */
+export function modelAsOf(model: LedgerReadModel, position: bigint): LedgerReadModel {
+  let truncated = caches.get(model);
+  if (!truncated) {
+    truncated = new TruncatedMeasures(model);
+    caches.set(model, truncated);
+  }
+  return { ...model, measures: new MeasuresAsOf(truncated, position) };
+}
+
+function countUpTo(facts: MeasureEntry['facts'], bound: string): number {
+  let low = 0;
+  let high = facts.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (comparePositions(facts[mid]!.position, bound) <= 0) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}

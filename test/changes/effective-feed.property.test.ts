@@ -1,0 +1,125 @@
+/**
+ * The effective feed against the oracle: over random valid histories whose
+ * record times interleave with the instants they name, each subject's
+ * transitions are exactly the changes of its restricted set (as the naive
+ * oracle folds the log) at every record and every day boundary, in order,
+ * with the right ids; and a client resuming from any id gets exactly the rest.
+ */
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import type { LogEvent } from '../../projections/ledger-read-model.js';
+import type { EffectiveTransition } from '../../projections/effective-changes.js';
+import { CategorySet } from '../../src/domain/categories.js';
+import { effectiveTransitions } from '../../src/changes/effective-feed.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { DAY, EPOCH, historyArbitrary, SUBJECTS, UNIVERSE } from '../support/history-generator.js';
+import { Oracle, type OracleEvent } from '../support/oracle.js';
+import { fixedStore, readModelOf } from './feed-fixtures.js';
+
+const oracle = new Oracle(UNIVERSE);
+/** Every date in a generated history is a whole day in this range (corrections shift by whole days). */
+const FIRST_DAY = -6;
+const LAST_DAY = 90;
+
+/** Record times moved onto day boundaries among the valid dates, so records and instants interleave and sometimes coincide. */
+function interleaved(events: LogEvent[]): LogEvent[] {
+  let rank = -1;
+  let previous = '';
+  return events.map((event) => {
+    if (event.recordedAt !== previous) rank++;
+    previous = event.recordedAt;
+    return { ...event, recordedAt: new Date(EPOCH + Math.round((rank - 2) * 2.5) * DAY).toISOString() };
+  });
+}
+
+interface Seen {
+  id: string;
+  subjectId: string;
+  at: string;
+  restricted: string[];
+  becameRestricted: string[];
+  becameUnrestricted: string[];
+}
+
+const paths = (answer: { categories: string[]; except: string[] }) => {
+  const set = CategorySet.fromJson({ include: answer.categories, exclude: answer.except });
+  return UNIVERSE.filter((p) => set.contains(p)).sort();
+};
+
+const seen = (t: EffectiveTransition): Seen => ({
+  id: t.id,
+  subjectId: t.subjectId,
+  at: t.at,
+  restricted: paths(t.restricted),
+  becameRestricted: paths(t.became.restricted),
+  becameUnrestricted: paths(t.became.unrestricted),
+});
+
+/** What the oracle says the feed owes: every change of a subject's restricted set, moment by moment. */
+function expectedTransitions(events: LogEvent[]): Seen[] {
+  const log: OracleEvent[] = events.map((e) => ({ eventId: e.eventId, measureId: e.streamId.slice('measure-'.length), type: e.type, data: e.data as Record<string, unknown>, position: Number(e.position) }));
+  const recorded = events.map((e) => ({ ms: Date.parse(e.recordedAt), position: Number(e.position) }));
+  const knownAt = (ms: number) => recorded.filter((r) => r.ms <= ms).at(-1)?.position ?? 0;
+  const restricted = (subject: string, at: number, known: number) =>
+    [...new Set([...oracle.answer(log, subject, at, known).restricted.values()].flatMap((set) => [...set]))].sort();
+  // A moment: its time, 0 for a record and 1 for an instant, the position known, and the state just before it.
+  const moments: { time: number; kind: number; position: number; before: [number, number] }[] = [
+    ...recorded.map((r) => ({ time: r.ms, kind: 0, position: r.position, before: [r.ms, r.position - 1] as [number, number] })),
+    ...Array.from({ length: LAST_DAY - FIRST_DAY + 1 }, (_, i) => {
+      const time = EPOCH + (FIRST_DAY + i) * DAY;
+      return { time, kind: 1, position: knownAt(time), before: [time - 1, knownAt(time)] as [number, number] };
+    }),
+  ].sort((a, b) => a.time - b.time || a.kind - b.kind || a.position - b.position);
+  const expected: Seen[] = [];
+  for (const moment of moments) {
+    for (const subject of [...SUBJECTS].sort()) {
+      const before = restricted(subject, ...moment.before);
+      const after = restricted(subject, moment.time, moment.position);
+      if (before.join() === after.join()) continue;
+      expected.push({
+        id: `${moment.time}-${moment.kind}-${moment.position}-${subject}`,
+        subjectId: subject,
+        at: new Date(moment.time).toISOString(),
+        restricted: after,
+        becameRestricted: after.filter((p) => !before.includes(p)),
+        becameUnrestricted: before.filter((p) => !after.includes(p)),
+      });
+    }
+  }
+  return expected;
+}
+
+async function readFeed(events: LogEvent[], options: { after: string; subjects?: string[] }): Promise<Seen[]> {
+  const clock = new FakeClock(EPOCH + 400 * DAY);
+  const received: Seen[] = [];
+  const signal = new AbortController().signal;
+  for await (const t of effectiveTransitions(fixedStore(events), readModelOf(events), clock, { ...options, signal })) received.push(seen(t));
+  return received;
+}
+
+const FROM_THE_START = '0-1-0-';
+
+describe('effective feed against the oracle', () => {
+  it('sends every change of each subject\'s restricted set, once, in order, and a resume from any id sends exactly the rest', async () => {
+    let transitions = 0;
+    let atInstants = 0;
+    await fc.assert(
+      fc.asyncProperty(historyArbitrary.map(interleaved), fc.nat(), fc.constantFrom(...SUBJECTS), async (events, pick, subject) => {
+        const expected = expectedTransitions(events);
+        const all = await readFeed(events, { after: FROM_THE_START });
+        expect(all).toEqual(expected);
+        transitions += all.length;
+        atInstants += all.filter((t) => t.id.split('-')[1] === '1').length;
+        for (const from of expected.length ? [0, expected.length - 1, pick % expected.length] : []) {
+          const resumed = await readFeed(events, { after: expected[from]!.id });
+          expect(resumed.map((t) => t.id)).toEqual(expected.slice(from + 1).map((t) => t.id));
+        }
+        expect(await readFeed(events, { after: FROM_THE_START, subjects: [subject] })).toEqual(expected.filter((t) => t.subjectId === subject));
+      }),
+      { numRuns: 40 },
+    );
+    // The histories exercise both kinds of transition.
+    expect(atInstants).toBeGreaterThan(40);
+    expect(transitions - atInstants).toBeGreaterThan(30);
+  }, 180_000);
+});
