@@ -330,6 +330,6 @@ describe('reading the log', () => {
   });
 
   it('answers unknown routes in the error shape', async () => {
-    expect((await t.http.get('/v1/nothing').set(bearer('reader')).expect(404)).body).toMatchObject({ statusCode: 404, error: 'Not Found', details: [] });
+    expect((await t.http.get('/v1/nothing').set(bearer('reader')).expect(404)).body).toMatchObject({ statusCode: 404, error: 'Not Found', details: [expect.objectContaining({ rule: 'notFound' })] });
   });
 });
