@@ -2,26 +2,17 @@
  * `regledger export` writes the same report as the HTTP route, in every
  * format, with the same checks on its options.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO_FILE } from '../../src/package-root.js';
-import { runCli } from '../support/cli.js';
+import { demoLedgerForCli, runCli } from '../support/cli.js';
 import { parseSections } from '../support/csv.js';
-import { tempDir } from '../support/temp-dir.js';
 
-let dir: ReturnType<typeof tempDir>;
-let env: Record<string, string>;
-beforeAll(async () => {
-  dir = tempDir();
-  env = { LEDGER_DATA_DIR: dir.path };
-  expect((await runCli(['import', DEMO_FILE], env)).code).toBe(0);
-});
-afterAll(() => dir.remove());
+const { env, dir } = demoLedgerForCli();
 
 describe('regledger export', () => {
   it('writes the multi-section CSV with the verdicts on the categories asked', async () => {
-    const out = join(dir.path, 'huawei.csv');
+    const out = join(dir(), 'huawei.csv');
     const result = await runCli(['export', 'huawei', '--format', 'csv', '--at', '2019-06-30', '--categories', 'exports/5g-standards,exports', '--out', out], env);
     expect(result.code).toBe(0);
     const sections = parseSections(readFileSync(out, 'utf8'));

@@ -1,21 +1,12 @@
 /**
  * The investigator's commands on the demo ledger: replay, explain, export.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO_FILE } from '../../src/package-root.js';
-import { runCli } from '../support/cli.js';
-import { tempDir } from '../support/temp-dir.js';
+import { demoLedgerForCli, runCli } from '../support/cli.js';
 
-let dir: ReturnType<typeof tempDir>;
-let env: Record<string, string>;
-beforeAll(async () => {
-  dir = tempDir();
-  env = { LEDGER_DATA_DIR: dir.path };
-  expect((await runCli(['import', DEMO_FILE], env)).code).toBe(0);
-});
-afterAll(() => dir.remove());
+const { env, dir } = demoLedgerForCli();
 
 describe('regledger replay', () => {
   it('prints each step with who recorded it, its citation and what changed, without colour off a terminal', async () => {
@@ -64,7 +55,7 @@ describe('regledger explain', () => {
 
 describe('regledger export', () => {
   it('writes the HTML report to a file, and Markdown to standard output', async () => {
-    const out = join(dir.path, 'huawei.html');
+    const out = join(dir(), 'huawei.html');
     const html = await runCli(['export', 'huawei', '--at', '2019-06-30', '--out', out], env);
     expect(html.code).toBe(0);
     const page = readFileSync(out, 'utf8');

@@ -1,6 +1,9 @@
+import { afterAll, beforeAll, expect } from '@jest/globals';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { DEMO_FILE } from '../../src/package-root.js';
+import { tempDir } from './temp-dir.js';
 
 export const CLI = join(import.meta.dirname, '../../dist/src/cli/main.js');
 
@@ -36,4 +39,18 @@ export async function startServer(env: Record<string, string>): Promise<{ url: s
     }
   }
   throw new Error(`the server exited before listening: ${errors.join('')}`);
+}
+
+/** A fresh data directory with the demo history imported through the CLI, removed after the suite. */
+export function demoLedgerForCli(): { env: Record<string, string>; dir: () => string } {
+  const ledger = { env: {} as Record<string, string>, path: '' };
+  let dir: ReturnType<typeof tempDir> | undefined;
+  beforeAll(async () => {
+    dir = tempDir();
+    ledger.path = dir.path;
+    ledger.env.LEDGER_DATA_DIR = dir.path;
+    expect((await runCli(['import', DEMO_FILE], ledger.env)).code).toBe(0);
+  });
+  afterAll(() => dir?.remove());
+  return { env: ledger.env, dir: () => ledger.path };
 }
