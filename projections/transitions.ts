@@ -141,7 +141,9 @@ export class SubjectTransitions {
     if (sameState(unionOf(before), unionOf(after), aspect)) return [];
     const tried = (this.candidates.get(t) ?? []).map((candidate) => {
       const measure = this.measures[candidate.index]!;
-      return { ...candidate, without: [measure.at(t - 1, candidate.fact), measure.at(t, candidate.fact)] as const };
+      const without = [measure.at(t - 1, candidate.fact), measure.at(t, candidate.fact)] as const;
+      // The very contributions with nothing left out: the event bears on other subjects, and neither tier can credit it.
+      return { ...candidate, without, inert: without[0] === measure.at(t - 1) && without[1] === measure.at(t) };
     });
     const replaced = (parts: Contribution[], index: number, part: Contribution) => parts.map((p, i) => (i === index ? part : p));
     const actual = { all: changeKey(unionOf(before), unionOf(after), 'all'), restricted: changeKey(unionOf(before), unionOf(after), 'restricted') };
@@ -153,7 +155,7 @@ export class SubjectTransitions {
     ];
     for (const a of aspect === 'all' ? (['all'] as const) : ([aspect, 'all'] as const)) {
       for (const tier of tiers) {
-        const causes = tried.filter((c) => tier(c, a)).map((c) => causeOf(this.measures[c.index]!, c.fact, c.role));
+        const causes = tried.filter((c) => !c.inert && tier(c, a)).map((c) => causeOf(this.measures[c.index]!, c.fact, c.role));
         if (causes.length) return causes;
       }
     }

@@ -98,6 +98,22 @@ export class CategorySet {
     return true;
   }
 
+  /**
+   * The union of many sets, merged pairwise in rounds: each mark takes part in
+   * about log2(n) merges, where folding them one by one would copy the growing
+   * result once per set.
+   */
+  static unionAll(sets: Iterable<CategorySet>): CategorySet {
+    let round = [...sets].filter((s) => !s.isEmpty());
+    if (!round.length) return CategorySet.EMPTY;
+    while (round.length > 1) {
+      const next: CategorySet[] = [];
+      for (let i = 0; i < round.length; i += 2) next.push(i + 1 < round.length ? round[i]!.union(round[i + 1]!) : round[i]!);
+      round = next;
+    }
+    return round[0]!;
+  }
+
   union(other: CategorySet): CategorySet {
     return this.combine(other, (a, b) => a || b);
   }
