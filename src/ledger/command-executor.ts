@@ -4,7 +4,7 @@
  * runs through here by way of its command handler.
  */
 import { randomUUID } from 'node:crypto';
-import { decide, evolve, initialState, type MeasureStream } from '../domain/decide.js';
+import { decide, foldStream, type MeasureStream } from '../domain/decide.js';
 import type { RecordedFact } from '../domain/measure-history.js';
 import { AMENDING_EVENTS, COMMAND_TYPE_OF, streamOf, type EventType, type LedgerCommand } from '../domain/messages.js';
 import {
@@ -82,7 +82,7 @@ export class CommandExecutor {
     const earlier = stored.filter((e) => typeof e.metadata.commandId === 'string' && normaliseCommandId(e.metadata.commandId) === commandId);
     if (earlier.length) return { ...outcome(commandId, command.measureId, earlier, true), ...checkRepetition(parsed, commandId, earlier) };
 
-    const state = stored.map(toRecordedFact).reduce<MeasureStream>(evolve, initialState(command.measureId));
+    const state = foldStream(command.measureId, stored.map(toRecordedFact));
     if (parsed.expectedRevision !== undefined && parsed.expectedRevision !== state.revision) {
       throw new WrongExpectedRevisionError(streamId, BigInt(parsed.expectedRevision), state.revision === -1 ? 'no_stream' : BigInt(state.revision));
     }
