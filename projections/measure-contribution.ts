@@ -10,8 +10,8 @@
  * part is folded again: a cause check costs about the size of that part, not
  * a fresh resolution of the measure.
  */
-import { CategorySet } from '../src/domain/categories.js';
-import { applyScopeChange, MeasureHistory, type ExemptionAt, type StandingFact } from '../src/domain/measure-history.js';
+import { CategorySet, type CategorySetBuilder } from '../src/domain/categories.js';
+import { applyScopeChangeTo, MeasureHistory, type ExemptionAt, type StandingFact } from '../src/domain/measure-history.js';
 import type { AmendExemptionPayload, GrantExemptionPayload, ImposeRestrictionPayload } from '../src/domain/messages.js';
 import { byValidTime, insertSorted, lastAtOrBefore, push, ScopeMemo, some, toMillis } from './valid-time-lists.js';
 
@@ -221,13 +221,14 @@ export class MeasureContribution {
     if (this.cached && !touched) return this.history.scopeAt(t).categories;
     // Everything before the left-out change stands; fold again from its instant on.
     if (!touched && this.scopeMemo) return this.scopeMemo.at(t);
-    let scope = touched && this.cached ? this.history.scopeAt(since - 1).categories : CategorySet.of(this.imposition.categories);
+    const scope = touched && this.cached ? this.history.scopeAt(since - 1).categories : CategorySet.of(this.imposition.categories);
+    let folded: CategorySetBuilder | undefined;
     for (const change of this.scopeChanges) {
       if ((touched && this.cached && change.fromMs < since) || skip?.has(change)) continue;
       if (change.fromMs > t) break;
-      scope = applyScopeChange(scope, change);
+      applyScopeChangeTo((folded ??= scope.builder()), change);
     }
-    return scope;
+    return folded ? folded.toSet() : scope;
   }
 
   private exemptionsAt(t: number, skip?: ReadonlySet<StandingFact>): ExemptionAt[] {
