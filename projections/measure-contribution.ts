@@ -10,8 +10,8 @@
  * part is folded again: a cause check costs about the size of that part, not
  * a fresh resolution of the measure.
  */
-import { CategorySet } from '../src/domain/categories.js';
-import { applyScopeChange, MeasureHistory, type ExemptionAt, type StandingFact } from '../src/domain/measure-history.js';
+import { CategorySet, type CategorySetBuilder } from '../src/domain/categories.js';
+import { applyScopeChangeTo, MeasureHistory, type ExemptionAt, type StandingFact } from '../src/domain/measure-history.js';
 import type { AmendExemptionPayload, GrantExemptionPayload, ImposeRestrictionPayload } from '../src/domain/messages.js';
 import { byValidTime, insertSorted, lastAtOrBefore, push, ScopeMemo, some, toMillis } from './valid-time-lists.js';
 
@@ -33,6 +33,8 @@ export const NOTHING: Contribution = { restricted: CategorySet.EMPTY, exempt: Ca
 type Data = Record<string, unknown> & { effectiveFrom?: string; effectiveUntil?: string; enacts?: string; exemptionId?: string; announcementId?: string; subjects?: string[] };
 const dataOf = (fact: StandingFact) => fact.data as unknown as Data;
 const EXEMPTION_CHANGES = new Set(['ExemptionAmended', 'ExemptionRevoked']);
+/** Types whose events bear on every subject of their measure (membership is the subject's own changes). */
+const BEARING_TYPES = new Set(['RestrictionLifted', 'ScopeBroadened', 'ScopeNarrowed', 'ExemptionGranted', 'ExemptionAmended', 'ExemptionRevoked', 'EasingAnnounced', 'AnnouncementWithdrawn']);
 
 
 export class MeasureContribution {
@@ -48,6 +50,10 @@ export class MeasureContribution {
   /** announcementId → the instants (ms) at which each withdrawal or enactment ends it, with its event. */
   private readonly endings = new Map<string, { ms: number; fact: StandingFact }[]>();
   private windows?: { fromMs: number; untilMs: number; id: string; fact: StandingFact }[];
+  /** The contribution at each instant asked, with nothing left out: a walk and its cause checks ask each several times. */
+  private readonly contributions = new Map<number, Contribution>();
+  /** The union of the covering exemptions at each instant asked, from the history's timelines (cached use only). */
+  private readonly exemptUnions = new Map<number, CategorySet>();
 
   constructor(
     readonly history: MeasureHistory,
@@ -81,6 +87,7 @@ export class MeasureContribution {
       if (index >= 0) list!.splice(index, 1);
     };
     this.windows = undefined;
+    this.contributions.clear();
     if (fact === this.imposed) this.imposed = undefined;
     for (const list of [this.subjectChanges, this.scopeChanges, this.lifts, this.announcements, this.grantsById.get(data.exemptionId!), this.exemptionChangesById.get(data.exemptionId!)]) drop(list, (f) => f === fact);
     this.changesSubject.delete(fact);
@@ -90,6 +97,7 @@ export class MeasureContribution {
 
   private index(fact: StandingFact, bulk: boolean): void {
     this.windows = undefined;
+    this.contributions.clear();
     const type = fact.recorded.type;
     const data = dataOf(fact);
     const into = (list: StandingFact[]) => (bulk ? list.push(fact) : insertSorted(list, fact));
@@ -130,18 +138,65 @@ export class MeasureContribution {
   at(t: number, left?: StandingFact | ReadonlySet<StandingFact>): Contribution {
     const skip: ReadonlySet<StandingFact> | undefined = left === undefined ? undefined : left instanceof Set ? left : new Set([left as StandingFact]);
     if (!this.imposed || skip?.has(this.imposed)) return NOTHING;
+    // Most events of a measure bear on other subjects: leaving one out changes nothing here.
+    if (skip && !some(skip, (f) => this.bearsOn(f))) return this.at(t);
+    if (!skip) {
+      const known = this.contributions.get(t);
+      if (known) return known;
+    }
+    const contribution = this.compute(t, skip);
+    if (!skip) {
+      if (this.contributions.size > 10_000) this.contributions.clear();
+      this.contributions.set(t, contribution);
+    }
+    return contribution;
+  }
+
+  /** Whether leaving the event out can change what this measure contributes for the subject (the imposition aside). */
+  private bearsOn(fact: StandingFact): boolean {
+    return this.changesSubject.has(fact) || BEARING_TYPES.has(fact.recorded.type) || dataOf(fact).enacts !== undefined;
+  }
+
+  private compute(t: number, skip: ReadonlySet<StandingFact> | undefined): Contribution {
     if (!this.isSubjectAt(t, skip)) return NOTHING;
     const pending = this.pendingAt(t, skip);
     if (!this.inForceAt(t, skip)) return pending.length ? { ...NOTHING, pending } : NOTHING;
     const scope = this.scopeAt(t, skip);
-    const exemptions = this.exemptionsAt(t, skip).filter((e) => MeasureHistory.exemptionCovers(e, this.subjectId));
-    let restricted = scope;
-    let exempt = CategorySet.EMPTY;
-    for (const exemption of exemptions) {
-      restricted = restricted.difference(exemption.categories);
-      exempt = exempt.union(exemption.categories);
+    // The scope minus each exemption in turn is the scope minus their union: one difference, not one per exemption.
+    const exempt = this.exemptAt(t, skip);
+    return { restricted: exempt.isEmpty() ? scope : scope.difference(exempt), exempt, pending };
+  }
+
+  /** The union of the categories of the exemptions covering the subject at t. */
+  private exemptAt(t: number, skip: ReadonlySet<StandingFact> | undefined): CategorySet {
+    const ids = this.exemptionIdsIn(skip);
+    if (!this.cached || !ids.size) return CategorySet.unionAll(this.coveringExemptions(this.exemptionsAt(t, skip)));
+    // Leaving out one exemption's events: the union of the rest is the full union outside the exemptions left out,
+    // plus what the rest hold inside them (x is exempt by another iff it lies outside them, or inside them and in another).
+    let full = this.exemptUnions.get(t);
+    if (!full) {
+      if (this.exemptUnions.size > 10_000) this.exemptUnions.clear();
+      full = CategorySet.unionAll(this.coveringExemptions(this.history.exemptionsAt(t)));
+      this.exemptUnions.set(t, full);
     }
-    return { restricted, exempt, pending };
+    const covering = this.coveringExemptions(this.history.exemptionsAt(t), true);
+    const gone = CategorySet.unionAll(covering.filter((e) => ids.has(e.exemptionId)).map((e) => e.categories));
+    const kept = covering.filter((e) => !ids.has(e.exemptionId));
+    const refolded = this.coveringExemptions(this.exemptionsAt(t, skip).filter((e) => ids.has(e.exemptionId)));
+    if (gone.isEmpty()) return CategorySet.unionAll([full, ...refolded]);
+    const keptInside = kept.map((e) => e.categories.intersection(gone));
+    return CategorySet.unionAll([full.difference(gone), ...keptInside, ...refolded]);
+  }
+
+  private coveringExemptions(exemptions: ExemptionAt[]): CategorySet[];
+  private coveringExemptions(exemptions: ExemptionAt[], whole: true): ExemptionAt[];
+  private coveringExemptions(exemptions: ExemptionAt[], whole?: true): CategorySet[] | ExemptionAt[] {
+    const covering = exemptions.filter((e) => MeasureHistory.exemptionCovers(e, this.subjectId));
+    return whole ? covering : covering.map((e) => e.categories);
+  }
+
+  private exemptionIdsIn(skip: ReadonlySet<StandingFact> | undefined): Set<string> {
+    return new Set([...(skip ?? [])].filter((f) => f.recorded.type === 'ExemptionGranted' || EXEMPTION_CHANGES.has(f.recorded.type)).map((f) => dataOf(f).exemptionId!));
   }
 
   private isSubjectAt(t: number, skip?: ReadonlySet<StandingFact>): boolean {
@@ -166,17 +221,18 @@ export class MeasureContribution {
     if (this.cached && !touched) return this.history.scopeAt(t).categories;
     // Everything before the left-out change stands; fold again from its instant on.
     if (!touched && this.scopeMemo) return this.scopeMemo.at(t);
-    let scope = touched && this.cached ? this.history.scopeAt(since - 1).categories : CategorySet.of(this.imposition.categories);
+    const scope = touched && this.cached ? this.history.scopeAt(since - 1).categories : CategorySet.of(this.imposition.categories);
+    let folded: CategorySetBuilder | undefined;
     for (const change of this.scopeChanges) {
       if ((touched && this.cached && change.fromMs < since) || skip?.has(change)) continue;
       if (change.fromMs > t) break;
-      scope = applyScopeChange(scope, change);
+      applyScopeChangeTo((folded ??= scope.builder()), change);
     }
-    return scope;
+    return folded ? folded.toSet() : scope;
   }
 
   private exemptionsAt(t: number, skip?: ReadonlySet<StandingFact>): ExemptionAt[] {
-    const ids = new Set([...(skip ?? [])].filter((f) => f.recorded.type === 'ExemptionGranted' || EXEMPTION_CHANGES.has(f.recorded.type)).map((f) => dataOf(f).exemptionId!));
+    const ids = this.exemptionIdsIn(skip);
     if (this.cached && !ids.size) return this.history.exemptionsAt(t);
     const result = this.cached ? this.history.exemptionsAt(t).filter((e) => !ids.has(e.exemptionId)) : [];
     for (const grants of this.cached ? [...ids].map((id) => this.grantsById.get(id) ?? []) : this.grantsById.values()) {

@@ -7,7 +7,7 @@ import { CategorySet } from '../src/domain/categories.js';
 import { basisOf, comparePositions, MeasureHistory, type BasisEntry, type ExemptionAt, type StandingFact } from '../src/domain/measure-history.js';
 import { toMillis } from '../src/domain/time.js';
 import { measuresOfSubject, type LedgerReadModel } from './ledger-read-model.js';
-import { SubjectTransitions, unionOf } from './transitions.js';
+import { finish, SubjectTransitions, unionOf } from './transitions.js';
 
 export interface Knowledge {
   /** Valid time, epoch ms. */
@@ -205,11 +205,22 @@ export interface SubjectTimeline {
 }
 
 export function subjectTimeline(model: LedgerReadModel, subjectId: string, asOfPosition: bigint, range: { from?: number; to?: number } = {}): SubjectTimeline {
+  return finish(subjectTimelineSteps(model, subjectId, asOfPosition, range));
+}
+
+/**
+ * `subjectTimeline`, pausing between instants and between the events tried
+ * as causes: the work grows with the measures' size, and a server lets other
+ * requests run at each pause. The histories it reads are resolved once at the
+ * start, so events folded in meanwhile do not change the answer.
+ */
+export function* subjectTimelineSteps(model: LedgerReadModel, subjectId: string, asOfPosition: bigint, range: { from?: number; to?: number } = {}): Generator<void, SubjectTimeline> {
   const transitions = new SubjectTransitions(measuresOfSubject(model, subjectId, asOfPosition), subjectId);
   const inRange = (ms: number) => (range.from === undefined || ms > range.from) && (range.to === undefined || ms < range.to);
   const intervals: TimelineInterval[] = [];
   let previous = CategorySet.EMPTY;
   for (const instant of transitions.walk(range.from === undefined ? [] : [range.from])) {
+    yield;
     const isStart = instant.t === range.from;
     if (!isStart && !inRange(instant.t)) continue;
     const current = unionOf(instant.after).restricted;
@@ -217,6 +228,7 @@ export function subjectTimeline(model: LedgerReadModel, subjectId: string, asOfP
     if (!isStart && current.isEmpty() && intervals.length === 0) continue;
     if (intervals.length) intervals[intervals.length - 1]!.until = new Date(instant.t).toISOString();
     const changed = !unionOf(instant.before).restricted.equals(current);
+    const causes = changed ? yield* transitions.causeSteps(instant, 'restricted') : [];
     intervals.push({
       from: new Date(instant.t).toISOString(),
       until: null,
@@ -226,7 +238,7 @@ export function subjectTimeline(model: LedgerReadModel, subjectId: string, asOfP
         .map((r) => ({ measureId: r.measureId, categories: r.restricted.include, except: r.restricted.exclude })),
       became: { restricted: asAnswer(current.difference(previous)), unrestricted: asAnswer(previous.difference(current)) },
       // Only the events that cause the change at `from`, not every event with an instant there.
-      changes: changed ? transitions.causes(instant, 'restricted').map(({ eventId, type, position, recordedAt, citation }) => ({ eventId, type, position, recordedAt, ...(citation ? { citation } : {}) })) : [],
+      changes: causes.map(({ eventId, type, position, recordedAt, citation }) => ({ eventId, type, position, recordedAt, ...(citation ? { citation } : {}) })),
     });
     previous = current;
   }

@@ -137,12 +137,22 @@ export class SubjectTransitions {
    * part of it, then those that would change the subject's whole state there.
    */
   causes(instant: Instant, aspect: Aspect): Cause[] {
+    return finish(this.causeSteps(instant, aspect));
+  }
+
+  /** `causes`, pausing after each candidate event tried: an instant most events share can have thousands. */
+  *causeSteps(instant: Instant, aspect: Aspect): Generator<void, Cause[]> {
     const { t, before, after } = instant;
     if (sameState(unionOf(before), unionOf(after), aspect)) return [];
-    const tried = (this.candidates.get(t) ?? []).map((candidate) => {
+    const tried: { index: number; fact: StandingFact; role: Cause['role']; without: readonly [Contribution, Contribution]; inert: boolean }[] = [];
+    for (const candidate of this.candidates.get(t) ?? []) {
       const measure = this.measures[candidate.index]!;
-      return { ...candidate, without: [measure.at(t - 1, candidate.fact), measure.at(t, candidate.fact)] as const };
-    });
+      const without = [measure.at(t - 1, candidate.fact), measure.at(t, candidate.fact)] as const;
+      // The very contributions with nothing left out: the event bears on other subjects, and neither tier can credit it.
+      const inert = without[0] === measure.at(t - 1) && without[1] === measure.at(t);
+      tried.push({ ...candidate, without, inert });
+      if (!inert) yield;
+    }
     const replaced = (parts: Contribution[], index: number, part: Contribution) => parts.map((p, i) => (i === index ? part : p));
     const actual = { all: changeKey(unionOf(before), unionOf(after), 'all'), restricted: changeKey(unionOf(before), unionOf(after), 'restricted') };
     const tiers: ((c: (typeof tried)[number], aspect: Aspect) => boolean)[] = [
@@ -153,7 +163,7 @@ export class SubjectTransitions {
     ];
     for (const a of aspect === 'all' ? (['all'] as const) : ([aspect, 'all'] as const)) {
       for (const tier of tiers) {
-        const causes = tried.filter((c) => tier(c, a)).map((c) => causeOf(this.measures[c.index]!, c.fact, c.role));
+        const causes = tried.filter((c) => !c.inert && tier(c, a)).map((c) => causeOf(this.measures[c.index]!, c.fact, c.role));
         if (causes.length) return causes;
       }
     }
@@ -167,6 +177,14 @@ export class SubjectTransitions {
       if (changeKey(measure.at(t - 1, left), measure.at(t, left), 'all') !== changeKey(before[index]!, after[index]!, 'all')) jointly.push(...group.map((c) => causeOf(measure, c.fact, c.role)));
     });
     return jointly;
+  }
+}
+
+/** Runs a computation that pauses (see `causeSteps`) to its end without pausing. */
+export function finish<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
   }
 }
 

@@ -38,3 +38,12 @@ export function pace(sliceMs = DEFAULT_SLICE_MS): Promise<void> | undefined {
     schedule();
   });
 }
+
+/** Runs a computation that pauses (a generator yielding between units of work) to its end, in paced slices. */
+export async function finishPaced<T>(steps: Generator<void, T>, sliceMs = DEFAULT_SLICE_MS): Promise<T> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await pace(sliceMs);
+  }
+}

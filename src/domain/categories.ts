@@ -42,6 +42,16 @@ export class CategorySet {
 
   private constructor(private readonly marks: ReadonlyMap<string, boolean>) {}
 
+  /** A builder that folds changes into this set (see CategorySetBuilder). */
+  builder(): CategorySetBuilder {
+    return new CategorySetBuilder(this.marks, (marks) => new CategorySet(marks));
+  }
+
+  /** The marks of a union or difference with this set can differ only at or below these paths. */
+  get markedPaths(): Iterable<string> {
+    return this.marks.keys();
+  }
+
   static of(categories: Iterable<string>): CategorySet {
     const marks = new Map<string, boolean>();
     for (const category of categories) marks.set(category, true);
@@ -98,6 +108,22 @@ export class CategorySet {
     return true;
   }
 
+  /**
+   * The union of many sets, merged pairwise in rounds: each mark takes part in
+   * about log2(n) merges, where folding them one by one would copy the growing
+   * result once per set.
+   */
+  static unionAll(sets: Iterable<CategorySet>): CategorySet {
+    let round = [...sets].filter((s) => !s.isEmpty());
+    if (!round.length) return CategorySet.EMPTY;
+    while (round.length > 1) {
+      const next: CategorySet[] = [];
+      for (let i = 0; i < round.length; i += 2) next.push(i + 1 < round.length ? round[i]!.union(round[i + 1]!) : round[i]!);
+      round = next;
+    }
+    return round[0]!;
+  }
+
   union(other: CategorySet): CategorySet {
     return this.combine(other, (a, b) => a || b);
   }
@@ -144,4 +170,92 @@ export class CategorySet {
     }
     return CategorySet.normalised(marks);
   }
+}
+
+const ancestorsOf = function* (path: string): Generator<string> {
+  for (let cut = path.lastIndexOf('/'); cut > 0; cut = path.lastIndexOf('/', cut - 1)) yield path.slice(0, cut);
+};
+
+/**
+ * A category set folded through many changes in place. A union or difference
+ * with a small set changes marks only at and below the other set's paths, so
+ * it costs about those, where CategorySet's operations copy the whole set:
+ * folding a measure's hundreds of scope changes stays linear. The marks are
+ * kept normalised, so `toSet()` equals the set the operations would give.
+ */
+export class CategorySetBuilder {
+  private readonly marks: Map<string, boolean>;
+  /** Every path with marks strictly below it, with those marked paths. */
+  private readonly below = new Map<string, Set<string>>();
+
+  constructor(
+    marks: ReadonlyMap<string, boolean>,
+    private readonly make: (marks: ReadonlyMap<string, boolean>) => CategorySet,
+  ) {
+    this.marks = new Map();
+    for (const [path, inSet] of marks) this.mark(path, inSet);
+  }
+
+  union(other: CategorySet): this {
+    return this.apply(other, (a, b) => a || b);
+  }
+
+  difference(other: CategorySet): this {
+    return this.apply(other, (a, b) => a && !b);
+  }
+
+  /** Not local (everything outside `other` leaves the set): done on the whole set. */
+  intersection(other: CategorySet): this {
+    const result = this.toSet().intersection(other).builder();
+    this.marks.clear();
+    this.below.clear();
+    for (const [path, inSet] of result.marks) this.mark(path, inSet);
+    return this;
+  }
+
+  toSet(): CategorySet {
+    return this.make(new Map(this.marks));
+  }
+
+  /** For an `op` with op(a, false) = a: paths outside the other set keep their membership. */
+  private apply(other: CategorySet, op: (a: boolean, b: boolean) => boolean): this {
+    const otherMarks = new Map<string, boolean>();
+    const touched = new Set<string>();
+    for (const path of other.markedPaths) {
+      touched.add(path);
+      for (const under of this.below.get(path) ?? []) touched.add(under);
+    }
+    for (const path of other.markedPaths) otherMarks.set(path, other.contains(path));
+    const values = new Map<string, boolean>();
+    for (const path of touched) values.set(path, op(markAt(this.marks, path), markAt(otherMarks, path)));
+    // Shallow paths first: a path's mark is kept when it differs from what it inherits, which its ancestors decide.
+    const byDepth = [...touched].sort((a, b) => depthOf(a) - depthOf(b));
+    for (const path of byDepth) {
+      this.unmark(path);
+      const cut = path.lastIndexOf('/');
+      const inherited = cut > 0 ? markAt(this.marks, path.slice(0, cut)) : false;
+      if (values.get(path) !== inherited) this.mark(path, values.get(path)!);
+    }
+    return this;
+  }
+
+  private mark(path: string, inSet: boolean): void {
+    if (!this.marks.has(path)) for (const ancestor of ancestorsOf(path)) (this.below.get(ancestor) ?? this.below.set(ancestor, new Set()).get(ancestor)!).add(path);
+    this.marks.set(path, inSet);
+  }
+
+  private unmark(path: string): void {
+    if (!this.marks.delete(path)) return;
+    for (const ancestor of ancestorsOf(path)) {
+      const under = this.below.get(ancestor);
+      under?.delete(path);
+      if (under?.size === 0) this.below.delete(ancestor);
+    }
+  }
+}
+
+function depthOf(path: string): number {
+  let depth = 0;
+  for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) depth++;
+  return depth;
 }

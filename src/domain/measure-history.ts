@@ -6,7 +6,7 @@
  * through this one module, so the rules of DOMAIN.md "What a query answers"
  * live in one place.
  */
-import { CategorySet } from './categories.js';
+import { CategorySet, type CategorySetBuilder } from './categories.js';
 import type {
   AmendExemptionPayload,
   AnnounceEasingPayload,
@@ -103,8 +103,10 @@ export class MeasureHistory {
   readonly imposed?: StandingFact;
   private readonly byValidTime: StandingFact[];
   private subjectChanges?: Map<string, StandingFact[]>;
-  /** The scope's successive values in valid time, computed once: scope changes are few, queries many. */
-  private scopeSteps?: { fromMs: number; categories: CategorySet; basis: StandingFact[] }[];
+  /** Scope changes in valid-time order, and the scope after each change asked about (-1: the imposed scope). */
+  private scopeChanges?: StandingFact[];
+  private readonly scopes = new Map<number, CategorySet>();
+  private scopeFold?: { index: number; builder: CategorySetBuilder };
   private exemptionSteps?: Map<string, ExemptionStep[]>;
   private announcements?: { fromMs: number; untilMs: number; announcement: AnnouncementAt }[];
   private window?: { fromMs: number; untilMs: number; lift?: StandingFact };
@@ -204,17 +206,34 @@ export class MeasureHistory {
   /** The scope at t: the imposed categories with broadenings and narrowings effective by t applied. */
   scopeAt(t: number): { categories: CategorySet; basis: StandingFact[] } {
     if (!this.imposed) return { categories: CategorySet.EMPTY, basis: [] };
-    if (!this.scopeSteps) {
-      let step = { fromMs: -Infinity, categories: CategorySet.of(this.imposition!.categories), basis: [this.imposed] };
-      this.scopeSteps = [step];
-      for (const fact of this.byValidTime) {
-        if (fact.recorded.type !== 'ScopeBroadened' && fact.recorded.type !== 'ScopeNarrowed') continue;
-        step = { fromMs: fact.fromMs, categories: applyScopeChange(step.categories, fact), basis: [...step.basis, fact] };
-        this.scopeSteps.push(step);
-      }
+    this.scopeChanges ??= this.byValidTime.filter((f) => f.recorded.type === 'ScopeBroadened' || f.recorded.type === 'ScopeNarrowed');
+    let index = -1;
+    for (let low = 0, high = this.scopeChanges.length - 1; low <= high; ) {
+      const mid = (low + high) >> 1;
+      if (this.scopeChanges[mid]!.fromMs <= t) (index = mid), (low = mid + 1);
+      else high = mid - 1;
     }
-    const { categories, basis } = stepAt(this.scopeSteps, t)!;
-    return { categories, basis };
+    return { categories: this.scopeAfter(index), basis: [this.imposed, ...this.scopeChanges.slice(0, index + 1)] };
+  }
+
+  /**
+   * The scope with the first `index + 1` scope changes applied. Folded in
+   * place and kept only where asked: a measure can have hundreds of changes,
+   * and copying the whole scope at each made every resolution quadratic.
+   */
+  private scopeAfter(index: number): CategorySet {
+    const known = this.scopes.get(index);
+    if (known) return known;
+    if (!this.scopeFold || this.scopeFold.index > index) {
+      let from = -1;
+      for (const done of this.scopes.keys()) if (done < index && done > from) from = done;
+      const start = from === -1 ? CategorySet.of(this.imposition!.categories) : this.scopes.get(from)!;
+      this.scopeFold = { index: from, builder: start.builder() };
+    }
+    while (this.scopeFold.index < index) applyScopeChangeTo(this.scopeFold.builder, this.scopeChanges![++this.scopeFold.index]!);
+    const scope = this.scopeFold.builder.toSet();
+    this.scopes.set(index, scope);
+    return scope;
   }
 
   /** Exemptions inside their window and not revoked at t, with amendments effective by t applied. */
@@ -350,6 +369,17 @@ export function applyScopeChange(scope: CategorySet, fact: StandingFact): Catego
   if (fact.recorded.type === 'ScopeBroadened') return scope.union(CategorySet.of((fact.data as { categories: string[] }).categories));
   const narrowing = fact.data as NarrowScopePayload;
   return narrowScope(scope, narrowing);
+}
+
+/** `applyScopeChange` on a set being folded in place. */
+export function applyScopeChangeTo(scope: CategorySetBuilder, fact: StandingFact): void {
+  if (fact.recorded.type === 'ScopeBroadened') {
+    scope.union(CategorySet.of((fact.data as { categories: string[] }).categories));
+    return;
+  }
+  const narrowing = fact.data as NarrowScopePayload;
+  if (narrowing.narrowTo?.length) scope.intersection(CategorySet.of(narrowing.narrowTo));
+  if (narrowing.remove?.length) scope.difference(CategorySet.of(narrowing.remove));
 }
 
 export function narrowScope(scope: CategorySet, narrowing: Pick<NarrowScopePayload, 'narrowTo' | 'remove'>): CategorySet {

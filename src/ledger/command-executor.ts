@@ -4,7 +4,7 @@
  * runs through here by way of its command handler.
  */
 import { randomUUID } from 'node:crypto';
-import { decide, evolve, initialState, type MeasureStream } from '../domain/decide.js';
+import { decide, type MeasureStream } from '../domain/decide.js';
 import type { RecordedFact } from '../domain/measure-history.js';
 import { AMENDING_EVENTS, COMMAND_TYPE_OF, streamOf, type EventType, type LedgerCommand } from '../domain/messages.js';
 import {
@@ -18,6 +18,7 @@ import { contentHash, storedHash } from '../integrity/event-hash.js';
 import { checkRepetition, COMMAND_DIGEST, commandDigest, normaliseCommandId, reusedInOtherMeasure } from './command-reuse.js';
 import { eventIdFor } from './event-ids.js';
 import { parseReplacement, type ParsedCommand } from './parse-command.js';
+import { StreamCache } from './stream-cache.js';
 import { WriteWatermark } from './write-watermark.js';
 
 export const EVENT_SCHEMA_VERSION = 1;
@@ -54,10 +55,14 @@ export function toRecordedFact(event: StoredEvent): RecordedFact {
 }
 
 export class CommandExecutor {
+  private readonly streams: StreamCache;
+
   constructor(
     private readonly store: EventStore,
     private readonly watermark: WriteWatermark = new WriteWatermark(),
-  ) {}
+  ) {
+    this.streams = new StreamCache(store, toRecordedFact);
+  }
 
   async execute(parsed: ParsedCommand, context: CommandContext): Promise<CommandOutcome> {
     const commandId = normaliseCommandId(parsed.commandId ?? randomUUID());
@@ -78,11 +83,12 @@ export class CommandExecutor {
   private async attempt(parsed: ParsedCommand, commandId: string, context: CommandContext): Promise<CommandOutcome> {
     const { command } = parsed;
     const streamId = streamOf(command.measureId);
-    const stored = await this.store.readStream(streamId);
-    const earlier = stored.filter((e) => typeof e.metadata.commandId === 'string' && normaliseCommandId(e.metadata.commandId) === commandId);
+    // From here to the append's call all is synchronous: a later load may fold newer events into this stream.
+    const loaded = await this.streams.load(streamId, command.measureId);
+    const earlier = loaded.byCommandId.get(commandId) ?? [];
     if (earlier.length) return { ...outcome(commandId, command.measureId, earlier, true), ...checkRepetition(parsed, commandId, earlier) };
 
-    const state = stored.map(toRecordedFact).reduce<MeasureStream>(evolve, initialState(command.measureId));
+    const state = loaded.state;
     if (parsed.expectedRevision !== undefined && parsed.expectedRevision !== state.revision) {
       throw new WrongExpectedRevisionError(streamId, BigInt(parsed.expectedRevision), state.revision === -1 ? 'no_stream' : BigInt(state.revision));
     }
@@ -100,7 +106,7 @@ export class CommandExecutor {
       [COMMAND_DIGEST]: commandDigest(parsed),
     };
     // Each event's hash chains to the one before it in the measure's stream (tamper evidence).
-    let previousHash = stored.length ? (storedHash(stored[stored.length - 1]!) ?? null) : null;
+    let previousHash = loaded.last ? (storedHash(loaded.last) ?? null) : null;
     const events = decision.events.map((e, i) => {
       const hash = contentHash({ type: e.type, data: e.data, metadata }, previousHash);
       previousHash = hash;

@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { explainCheck } from '../../projections/explain.js';
 import { subjectKnown, withSetAsideNotice, type SetAsideEvent } from '../../projections/ledger-read-model.js';
 import { measureView } from '../../projections/measure-view.js';
-import { checkCategory, subjectState, subjectTimeline } from '../../projections/subject-queries.js';
+import { checkCategory, subjectState, subjectTimelineSteps } from '../../projections/subject-queries.js';
+import { finishPaced } from '../changes/pacer.js';
 import { RequiresRole } from '../auth/auth.guard.js';
 import type { LedgerClock } from '../changes/clock.js';
 import { LedgerError, type ErrorDetail } from '../errors.js';
@@ -86,7 +87,9 @@ export class QueriesController {
     const to = instantParam('to', query.to, problems);
     if (from !== undefined && to !== undefined && to <= from) problems.push({ field: 'to', rule: 'isAfter', message: 'to must be after from', value: query.to });
     const { model, knowledge } = await this.knowledge({ asOf: query.asOf, asOfPosition: query.asOfPosition }, problems, { subjectId });
-    return { ...subjectTimeline(model, subjectId, knowledge.asOfPosition, { from, to }), subjectKnown: subjectKnown(model, subjectId, knowledge.asOfPosition), ...clocks(knowledge) };
+    // A long measure's timeline takes a while to work out: in slices, so other requests are not held up.
+    const timeline = await finishPaced(subjectTimelineSteps(model, subjectId, knowledge.asOfPosition, { from, to }));
+    return { ...timeline, subjectKnown: subjectKnown(model, subjectId, knowledge.asOfPosition), ...clocks(knowledge) };
   }
 
   @Get('measures/:measureId')

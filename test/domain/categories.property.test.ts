@@ -117,3 +117,38 @@ describe('category sets obey the set laws', () => {
     expect(['', 'Exports', 'exports/', '/exports', 'exports//x', '-x', 'ex ports', 'exports/-x'].some(isCategory)).toBe(false);
   });
 });
+
+describe('folding changes in place', () => {
+  it('a builder reaches the very set (same marks) the operations give, change after change', () => {
+    const op = fc.constantFrom('union', 'intersection', 'difference');
+    fc.assert(
+      fc.property(categorySet, fc.array(fc.tuple(op, categorySet), { maxLength: 8 }), (start, changes) => {
+        const builder = start.builder();
+        let expected = start;
+        for (const [name, other] of changes) {
+          expected = name === 'union' ? expected.union(other) : name === 'intersection' ? expected.intersection(other) : expected.difference(other);
+          if (name === 'union') builder.union(other);
+          else if (name === 'intersection') builder.intersection(other);
+          else builder.difference(other);
+          const folded = builder.toSet();
+          expect(folded.equals(expected)).toBe(true);
+          expect(folded.toJSON()).toEqual(expected.toJSON());
+        }
+        // A set taken from the builder does not change with later folds.
+        const taken = builder.toSet();
+        builder.union(CategorySet.of(['a']));
+        expect(taken.equals(expected)).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
+  it('unionAll is the union of every set', () => {
+    fc.assert(
+      fc.property(fc.array(categorySet, { maxLength: 7 }), (sets) => {
+        expect(CategorySet.unionAll(sets).equals(sets.reduce((u, s) => u.union(s), CategorySet.EMPTY))).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * What a command needs of its measure's stream (the decider's state, the last
+ * event for the hash chain, the events of each commandId), kept between
+ * commands and brought up to date by reading only the events after the last
+ * one folded. Reading and folding the whole stream for every command made a
+ * command's cost grow with its measure, on the event loop.
+ *
+ * The store stays the source of truth: every load reads what is newer, so
+ * appends by another process or a lost race are seen as before. Callers use
+ * a loaded stream synchronously (decide, then append); a later load may fold
+ * newer events into the same object.
+ */
+import { initialState, type MeasureStream } from '../domain/decide.js';
+import { readFact, type RecordedFact } from '../domain/measure-history.js';
+import type { EventStore, StoredEvent } from '../event-store/event-store.js';
+import { COMMAND_DIGEST, normaliseCommandId } from './command-reuse.js';
+
+export interface LoadedStream {
+  state: MeasureStream;
+  /** The stream's last event, if any. */
+  last?: StoredEvent;
+  /** Normalised commandId → the events it recorded, in stream order. */
+  byCommandId: Map<string, StoredEvent[]>;
+}
+
+/** Streams kept, least recently used dropped first: a dropped stream is read whole on its next command. */
+const MAX_STREAMS = 2000;
+
+export class StreamCache {
+  private readonly streams = new Map<string, LoadedStream>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly toFact: (event: StoredEvent) => RecordedFact,
+  ) {}
+
+  async load(streamId: string, measureId: string): Promise<LoadedStream> {
+    const before = this.streams.get(streamId);
+    const from = before ? before.state.revision + 1 : 0;
+    const newer = await this.store.readStream(streamId, { fromRevision: BigInt(from) });
+    let loaded = this.streams.get(streamId);
+    if (!loaded) {
+      // Dropped or never read: only a read from the start can fill it.
+      if (from > 0) return this.reload(streamId, measureId);
+      loaded = { state: initialState(measureId), byCommandId: new Map() };
+    }
+    for (const event of newer) {
+      const revision = Number(event.revision);
+      if (revision <= loaded.state.revision) continue; // folded meanwhile by a concurrent load
+      if (revision !== loaded.state.revision + 1) return this.reload(streamId, measureId);
+      this.fold(loaded, event);
+    }
+    this.streams.delete(streamId);
+    this.streams.set(streamId, loaded);
+    if (this.streams.size > MAX_STREAMS) this.streams.delete(this.streams.keys().next().value!);
+    return loaded;
+  }
+
+  private reload(streamId: string, measureId: string): Promise<LoadedStream> {
+    this.streams.delete(streamId);
+    return this.load(streamId, measureId);
+  }
+
+  private fold(loaded: LoadedStream, event: StoredEvent): void {
+    loaded.state.recorded.push(readFact(this.toFact(event), loaded.state.recorded));
+    loaded.state.revision = Number(event.revision);
+    loaded.last = event;
+    const commandId = event.metadata.commandId;
+    if (typeof commandId !== 'string') return;
+    // Kept without the rest of the metadata: a repetition compares the type, measure and digest only.
+    const digest = event.metadata[COMMAND_DIGEST];
+    const kept: StoredEvent = { ...slim(event), metadata: { commandId, ...(digest !== undefined ? { [COMMAND_DIGEST]: digest } : {}) } };
+    const key = normaliseCommandId(commandId);
+    const events = loaded.byCommandId.get(key);
+    if (events) events.push(kept);
+    else loaded.byCommandId.set(key, [kept]);
+  }
+}
+
+/** The event's identity and place: its payload is in the state, and only the digest of its metadata is compared. */
+function slim(event: StoredEvent): StoredEvent {
+  return { streamId: event.streamId, eventId: event.eventId, type: event.type, data: undefined, metadata: {}, revision: event.revision, position: event.position, recordedAt: event.recordedAt };
+}
