@@ -162,7 +162,8 @@ export function measuresOfSubject(model: LedgerReadModel, subjectId: string, asO
   return histories.sort((a, b) => (a.measureId < b.measureId ? -1 : 1));
 }
 
-function countUpTo(facts: RecordedFact[], bound: string): number {
+/** How many of a measure's facts (in position order) were recorded at or before a position. */
+export function countUpTo(facts: RecordedFact[], bound: string): number {
   let low = 0;
   let high = facts.length;
   while (low < high) {

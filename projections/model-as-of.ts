@@ -5,8 +5,7 @@
  * once per subject, so the truncated measures are kept, with their resolved
  * history, in a small cache shared by every feed reading the model.
  */
-import { comparePositions } from '../src/domain/measure-history.js';
-import type { LedgerReadModel } from './ledger-read-model.js';
+import { countUpTo, type LedgerReadModel } from './ledger-read-model.js';
 
 type MeasureEntry = LedgerReadModel['measures'] extends Map<string, infer E> ? E : never;
 
@@ -82,13 +81,3 @@ export function modelAsOf(model: LedgerReadModel, position: bigint): LedgerReadM
   return { ...model, measures: new MeasuresAsOf(truncated, position) };
 }
 
-function countUpTo(facts: MeasureEntry['facts'], bound: string): number {
-  let low = 0;
-  let high = facts.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (comparePositions(facts[mid]!.position, bound) <= 0) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
