@@ -47,13 +47,6 @@ export function evolve(state: MeasureStream, event: RecordedFact): MeasureStream
   return { measureId: state.measureId, revision: event.revision, recorded: [...state.recorded, readFact(event, state.recorded)] };
 }
 
-/** `evolve` over a whole stream, in one list: folding event by event copies the list each time, quadratic in the stream. */
-export function foldStream(measureId: string, events: readonly RecordedFact[]): MeasureStream {
-  const recorded: RecordedFact[] = [];
-  for (const event of events) recorded.push(readFact(event, recorded));
-  return { measureId, revision: events.length ? events[events.length - 1]!.revision : -1, recorded };
-}
-
 export function decide(command: LedgerCommand, state: MeasureStream): Decision {
   const history = resolveMeasure(state.measureId, state.recorded);
   const rejection = check(command.type, command, history);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
 import type { LedgerCommand } from '../../src/domain/messages.js';
-import { foldStream, initialState } from '../../src/domain/decide.js';
 import { announce, grant, impose, MeasureSpec } from '../support/decider-spec.js';
 
 const on = (date: string) => `${date}T00:00:00.000Z`;
@@ -251,15 +250,5 @@ describe('decide: evolve', () => {
     spec.given(impose(), grant());
     expect(spec.state.revision).toBe(1);
     expect(spec.state.recorded.map((e) => e.type)).toEqual(['RestrictionImposed', 'ExemptionGranted']);
-  });
-
-  it('folds a whole stream at once to the state evolving event by event reaches (a correction read against its target)', () => {
-    const spec = new MeasureSpec();
-    spec.given(impose(), grant());
-    const { type: _type, ...narrower } = grant({ categories: ['exports/research'] });
-    spec.given({ type: 'CorrectEntry', measureId: 'm1', eventId: spec.eventId(1), reason: 'typo', replacement: narrower as never });
-    const raw = spec.state.recorded.map(({ unreadable: _u, ...event }) => event);
-    expect(foldStream('m1', raw)).toEqual(spec.state);
-    expect(foldStream('m1', [])).toEqual(initialState('m1'));
   });
 });
