@@ -62,13 +62,6 @@ export function instantOf(text: unknown): Instant | undefined {
   return ms === undefined ? undefined : canonicalInstant(ms);
 }
 
-/** Normalises a valid instant to its canonical form; throws on an invalid one. */
-export function normaliseInstant(text: string): Instant {
-  const instant = instantOf(text);
-  if (instant === undefined) throw new RangeError(`not an ISO 8601 instant within the years 0000–9999: ${text}`);
-  return instant;
-}
-
 const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 const CANONICAL_PARTS = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
