@@ -15,6 +15,7 @@ import { CategorySet } from '../src/domain/categories.js';
 import { basisOf, type BasisEntry, type StandingFact } from '../src/domain/measure-history.js';
 import { measureAsOf, type LedgerReadModel } from './ledger-read-model.js';
 import { modelAsOf } from './model-as-of.js';
+import { sharedOutcomes } from './shared-outcomes.js';
 import { subjectState } from './subject-queries.js';
 
 export interface EffectiveTransition {
@@ -122,11 +123,15 @@ export interface RecordedChange {
 /** Transitions caused by recording an event, one subject at a time, in subject order. */
 export function* transitionsOnRecord(model: LedgerReadModel, change: RecordedChange, subjectFilter?: string[]): Generator<SubjectOutcome> {
   const { position, recordedMs } = change;
-  const subjects = [...new Set(subjectsConcerned(model, change.measureId, position, change.type, change.data))].filter(wanted(subjectFilter)).sort();
-  const before = modelAsOf(model, position - 1n);
-  const after = modelAsOf(model, position);
+  const shared = sharedOutcomes<SubjectOutcome, string[]>(model);
+  const key = `r${position}`;
+  const subjects = shared.facts(key, () => [...new Set(subjectsConcerned(model, change.measureId, position, change.type, change.data))].sort()).filter(wanted(subjectFilter));
+  let models: { before: LedgerReadModel; after: LedgerReadModel } | undefined;
   for (const s of subjects) {
-    yield transition(after, s, recordedMs, position, restrictedSet(before, s, recordedMs, position - 1n), [change.cause]);
+    yield shared.outcome(key, s, () => {
+      models ??= { before: modelAsOf(model, position - 1n), after: modelAsOf(model, position) };
+      return transition(models.after, s, recordedMs, position, restrictedSet(models.before, s, recordedMs, position - 1n), [change.cause]);
+    });
   }
 }
 
@@ -143,6 +148,17 @@ export function* transitionsAtInstant(
   subjectFilter?: string[],
 ): Generator<SubjectOutcome> {
   const known = modelAsOf(model, position);
+  const shared = sharedOutcomes<SubjectOutcome, { subjects: string[]; basis: BasisEntry[] }>(model);
+  // The measures with a fact at an instant only grow as records arrive, and `position` already bounds what is known.
+  const key = `i${instant}-${position}`;
+  const { subjects, basis } = shared.facts(key, () => concernedAtInstant(model, known, instant, measureIds, position));
+  for (const s of subjects.filter(wanted(subjectFilter))) {
+    yield shared.outcome(key, s, () => transition(known, s, instant, position, restrictedSet(known, s, instant - 1, position), basis));
+  }
+}
+
+/** The subjects whose state the facts taking effect or ending at an instant concern, and those facts as causes. */
+function concernedAtInstant(model: LedgerReadModel, known: LedgerReadModel, instant: number, measureIds: Iterable<string>, position: bigint) {
   const causes: StandingFact[] = [];
   const subjects = new Set<string>();
   for (const measureId of measureIds) {
@@ -154,9 +170,5 @@ export function* transitionsAtInstant(
     const concerned = named ? here.flatMap((f) => subjectsConcerned(model, measureId, position, f.recorded.type, f.data)) : subjectsOfMeasure(model, measureId, position);
     for (const s of concerned) subjects.add(s);
   }
-  if (!causes.length) return;
-  const basis = basisOf(causes);
-  for (const s of [...subjects].filter(wanted(subjectFilter)).sort()) {
-    yield transition(known, s, instant, position, restrictedSet(known, s, instant - 1, position), basis);
-  }
+  return causes.length ? { subjects: [...subjects].sort(), basis: basisOf(causes) } : { subjects: [], basis: [] };
 }

@@ -18,7 +18,7 @@ import type {
   PayloadOf,
 } from './messages.js';
 import { AMENDING_EVENTS, COMMAND_TYPE_OF, EVENT_TYPE_OF, LEGAL_COMMANDS } from './messages.js';
-import { MeasureHistory, narrowScope, readFact, resolveMeasure, type RecordedFact } from './measure-history.js';
+import { extendMeasure, MeasureHistory, narrowScope, readFact, resolveMeasure, type RecordedFact } from './measure-history.js';
 import { toMillis } from './time.js';
 
 export interface Rejection {
@@ -48,11 +48,30 @@ export function evolve(state: MeasureStream, event: RecordedFact): MeasureStream
 }
 
 export function decide(command: LedgerCommand, state: MeasureStream): Decision {
-  const history = resolveMeasure(state.measureId, state.recorded);
+  const history = historyOf(state);
   const rejection = check(command.type, command, history);
   if (rejection) return { rejection };
   const { type, ...data } = command;
   return { events: [{ type: EVENT_TYPE_OF[type], data } as LedgerEvent] };
+}
+
+/**
+ * The measure as known, per recorded list: a stream kept between commands
+ * grows by a push, so its history is extended by the new facts instead of
+ * resolved from the start (see `extendMeasure`). Keyed by the list itself; a
+ * list only ever grows, so the length resolved tells what is new.
+ */
+const resolved = new WeakMap<RecordedFact[], { length: number; history: MeasureHistory }>();
+
+/** The measure as known from the stream's recorded events (what `decide` checks a command against). */
+export function historyOf(state: MeasureStream): MeasureHistory {
+  const before = resolved.get(state.recorded);
+  const history =
+    before?.length === state.recorded.length
+      ? before.history
+      : ((before && extendMeasure(before.history, state.recorded, before.length)) ?? resolveMeasure(state.measureId, state.recorded));
+  resolved.set(state.recorded, { length: state.recorded.length, history });
+  return history;
 }
 
 const reject = (rule: string, message: string, field?: string, value?: unknown): Rejection => ({

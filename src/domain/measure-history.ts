@@ -484,6 +484,23 @@ export function resolveMeasure(measureId: string, recorded: RecordedFact[]): Mea
   return new MeasureHistory(measureId, recorded, retracted, facts, setAside);
 }
 
+/**
+ * The history once `recorded` grew past `resolvedLength`, extended rather than
+ * resolved again, when the new events only add facts; undefined when one of
+ * them retracts, corrects or cannot be read, since those change what stands.
+ */
+export function extendMeasure(history: MeasureHistory, recorded: RecordedFact[], resolvedLength: number): MeasureHistory | undefined {
+  const added = recorded.slice(resolvedLength);
+  if (added.some((event) => AMENDING_EVENTS.has(event.type) || event.unreadable)) return undefined;
+  const facts = history.facts.concat(
+    added.map((event, i) => {
+      const from = (event.data as { effectiveFrom?: string }).effectiveFrom;
+      return { recorded: event, data: event.data, order: resolvedLength + i, fromMs: from === undefined ? NaN : toMillis(from) };
+    }),
+  );
+  return new MeasureHistory(history.measureId, recorded, history.retracted, facts, history.setAside);
+}
+
 /** The recorded fact of a stored event, marked unreadable when its payload cannot be read (see fact-reading.ts). */
 export function readFact(fact: RecordedFact, earlier: readonly RecordedFact[]): RecordedFact {
   const targetId = fact.type === 'EntryCorrected' ? (fact.data as { eventId?: unknown }).eventId : undefined;

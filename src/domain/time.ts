@@ -76,7 +76,24 @@ export function isCanonicalInstant(text: unknown): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(Number(match[1])) ? 29 : DAYS_IN_MONTH[month - 1]!);
 }
 
+/**
+ * Instants parsed, by text: the read side turns the same few thousand stored
+ * instants into milliseconds over and over, and Date.parse was a tenth of a
+ * busy server's time. Cleared when full rather than kept in use order.
+ */
+const parsedInstants = new Map<string, number>();
+const MAX_PARSED_INSTANTS = 100_000;
+
 export function toMillis(instant: Instant): number {
+  const known = parsedInstants.get(instant);
+  if (known !== undefined) return known;
+  const ms = parseStored(instant);
+  if (parsedInstants.size >= MAX_PARSED_INSTANTS) parsedInstants.clear();
+  parsedInstants.set(instant, ms);
+  return ms;
+}
+
+function parseStored(instant: Instant): number {
   // Stored instants are canonical already (a four-digit year is in range by construction): skip the full validation on that hot path.
   if (instant.length === 24 && CANONICAL.test(instant)) {
     const ms = Date.parse(instant);

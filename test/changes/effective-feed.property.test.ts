@@ -89,11 +89,12 @@ function expectedTransitions(events: LogEvent[]): Seen[] {
   return expected;
 }
 
-async function readFeed(events: LogEvent[], options: { after: string; subjects?: string[] }): Promise<Seen[]> {
+/** One client's transitions; clients given the same read model share what they work out (projections/shared-outcomes.ts). */
+async function readFeed(events: LogEvent[], options: { after: string; subjects?: string[] }, readModel = readModelOf(events)): Promise<Seen[]> {
   const clock = new FakeClock(EPOCH + 400 * DAY);
   const received: Seen[] = [];
   const signal = new AbortController().signal;
-  for await (const t of effectiveTransitions(fixedStore(events), readModelOf(events), clock, { ...options, signal })) received.push(seen(t));
+  for await (const t of effectiveTransitions(fixedStore(events), readModel, clock, { ...options, signal })) received.push(seen(t));
   return received;
 }
 
@@ -115,6 +116,12 @@ describe('effective feed against the oracle', () => {
           expect(resumed.map((t) => t.id)).toEqual(expected.slice(from + 1).map((t) => t.id));
         }
         expect(await readFeed(events, { after: FROM_THE_START, subjects: [subject] })).toEqual(expected.filter((t) => t.subjectId === subject));
+        // Clients of one ledger, at once and one after another, each get the oracle's answer from what the others worked out.
+        const shared = readModelOf(events);
+        const [first, filtered] = await Promise.all([readFeed(events, { after: FROM_THE_START }, shared), readFeed(events, { after: FROM_THE_START, subjects: [subject] }, shared)]);
+        expect(first).toEqual(expected);
+        expect(filtered).toEqual(expected.filter((t) => t.subjectId === subject));
+        expect(await readFeed(events, { after: FROM_THE_START }, shared)).toEqual(expected);
       }),
       { numRuns: 40 },
     );
