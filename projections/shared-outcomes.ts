@@ -7,7 +7,8 @@
  */
 import type { LedgerReadModel } from './ledger-read-model.js';
 
-const MAX_OUTCOMES = 20_000;
+// Live clients evaluate the same record at about the same time: a record's subjects is what needs keeping.
+const MAX_OUTCOMES = 4_096;
 const MAX_KEYS = 256;
 
 export class SharedOutcomes<Outcome, KeyFacts> {

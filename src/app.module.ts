@@ -9,6 +9,7 @@ import { ApiKeyGuard } from './auth/auth.guard.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
 import { HealthController } from './health.controller.js';
 import { StrictQueryGuard } from './http/strict-query.js';
+import { ConsistentReadGuard } from './queries/consistent-read.js';
 import { COMMAND_HANDLERS } from './ledger/bus.js';
 import { CommandExecutor } from './ledger/command-executor.js';
 import { CommandGateway } from './ledger/command-gateway.js';
@@ -65,6 +66,8 @@ export class AppModule {
         { provide: APP_GUARD, useFactory: (k: ApiKeys) => new ApiKeyGuard(k), inject: [ApiKeys] },
         // After authentication: a caller without a key learns nothing about the routes' parameters.
         { provide: APP_GUARD, useClass: StrictQueryGuard },
+        // After the parameters are known to be the route's: positions written through other instances are waited for.
+        { provide: APP_GUARD, useFactory: (s: EventStore, r: ReadModelService) => new ConsistentReadGuard(s, r), inject: [EVENT_STORE, ReadModelService] },
       ],
     };
   }

@@ -14,6 +14,7 @@ import { ReadModelService } from '../queries/read-model.service.js';
 import { buildReport, categoriesParam } from './report.js';
 import { isReportFormat, REPORT_FORMATS, reportFileName, type ReportFormatName } from './report-render.js';
 import { replayWithProvenance } from './replay.js';
+import { ConsistentRead } from '../queries/consistent-read.js';
 
 @ApiTags('investigations')
 @ApiBearerAuth()
@@ -27,6 +28,7 @@ export class InvestigationsController {
   ) {}
 
   @Get('subjects/:subjectId/replay')
+  @ConsistentRead()
   @RequiresRole('reader')
   @ApiOperation({ summary: "A subject's history step by step: each event that concerns it, with provenance and the state before and after it as a diff" })
   @ApiQuery({ name: 'order', required: false, description: '`record` (default): what each record changed in what was known; `valid`: what changed in force, and when' })
@@ -52,6 +54,7 @@ export class InvestigationsController {
   }
 
   @Get('subjects/:subjectId/report')
+  @ConsistentRead()
   @RequiresRole('reader')
   @ApiOperation({ summary: "An auditor's report: the verdict on each category with its explanation, state, basis events with citations and sources, timeline, and the log's digest with an inclusion proof per basis event" })
   @ApiQuery({ name: 'format', required: false, description: 'json (default), md, html (one self-contained printable file) or csv (one file, a section per table); md, html and csv come as an attachment' })

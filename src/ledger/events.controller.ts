@@ -7,6 +7,7 @@ import { LedgerError, type ErrorDetail } from '../errors.js';
 import { positionParam } from '../queries/positions.js';
 import { ID_PATTERN } from './dto/fields.js';
 import { presentEvent } from './presenters.js';
+import { ConsistentRead } from '../queries/consistent-read.js';
 
 const MAX_PAGE = 1000;
 
@@ -35,6 +36,7 @@ export class EventsController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   @Get('events')
+  @ConsistentRead()
   @RequiresRole('reader')
   @ApiOperation({ summary: 'The whole ledger in record order, paged by position' })
   @ApiQuery({ name: 'after', required: false, description: 'Exclusive start position (default 0: from the beginning)' })
@@ -47,6 +49,7 @@ export class EventsController {
   }
 
   @Get('measures/:measureId/events')
+  @ConsistentRead()
   @RequiresRole('reader')
   @ApiOperation({ summary: "A measure's stream, as recorded" })
   @ApiParam({ name: 'measureId' })

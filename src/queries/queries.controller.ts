@@ -10,6 +10,7 @@ import type { LedgerClock } from '../changes/clock.js';
 import { LedgerError, type ErrorDetail } from '../errors.js';
 import { categoryParam, idParam, instantParam, parseTimeParams, throwIfProblems, type ResolvedKnowledge, type TimeParams } from './knowledge.js';
 import { ReadModelService } from './read-model.service.js';
+import { ConsistentRead } from './consistent-read.js';
 
 export const CLOCK = Symbol('Clock');
 
@@ -49,6 +50,7 @@ export class QueriesController {
   }
 
   @Get('subjects/:subjectId/state')
+  @ConsistentRead()
   @RequiresRole('reader')
   @ApiOperation({ summary: "A subject's restrictions, exemptions and pending announcements at `at`, as known at `asOf`, each with its basis" })
   @TimeQueries()
@@ -60,6 +62,7 @@ export class QueriesController {
   }
 
   @Get('subjects/:subjectId/check')
+  @ConsistentRead()
   @RequiresRole('reader')
   @ApiOperation({ summary: 'Whether one category is restricted, partially restricted or not restricted for a subject, with the measures, exemptions and basis' })
   @ApiQuery({ name: 'category', required: true })
@@ -74,6 +77,7 @@ export class QueriesController {
   }
 
   @Get('subjects/:subjectId/timeline')
+  @ConsistentRead()
   @RequiresRole('reader')
   @ApiOperation({ summary: "The intervals over which a subject's restricted set stays the same, each with what changed at its start and why" })
   @ApiQuery({ name: 'from', required: false })
@@ -93,6 +97,7 @@ export class QueriesController {
   }
 
   @Get('measures/:measureId')
+  @ConsistentRead()
   @RequiresRole('reader')
   @ApiOperation({ summary: 'One measure as in force at `at`, as known at `asOf`' })
   @TimeQueries()
