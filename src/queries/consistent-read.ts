@@ -10,8 +10,8 @@
  *   not before the model has reached that position.
  *
  * A guard on the routes marked @ConsistentRead, so the wait happens before a
- * handler (or a report) starts; a wait that runs out is a 503 with
- * Retry-After, never a stale answer.
+ * handler (or a report) starts; a wait that runs out, or a minPosition
+ * beyond the store's head, is a 503 with Retry-After, never a stale answer.
  */
 import { applyDecorators, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -61,18 +61,24 @@ export class ConsistentReadGuard implements CanActivate {
     if (context.getType() !== 'http' || !this.reflector.get<boolean>(CONSISTENT_READ, context.getHandler())) return true;
     const request = context.switchToHttp().getRequest<Request>();
     const { minPosition, asOfPosition } = positionsWanted(request.query as Record<string, unknown>, request.header(MIN_POSITION_HEADER));
-    let wanted = minPosition ?? 0n;
-    if (asOfPosition !== undefined && asOfPosition > this.readModel.position) {
-      // Only the store knows whether the position exists: beyond its head, the answer says so (for the head) instead.
-      const head = await this.store.headPosition();
-      const reachable = asOfPosition < head ? asOfPosition : head;
-      if (reachable > wanted) wanted = reachable;
+    const behind = (position: bigint | undefined) => position !== undefined && position > this.readModel.position;
+    if (!behind(minPosition) && !behind(asOfPosition)) return true;
+    const response = context.switchToHttp().getResponse<Response>();
+    // Only the store knows whether a position exists yet.
+    const head = await this.store.headPosition();
+    if (minPosition !== undefined && minPosition > head) {
+      response.setHeader('Retry-After', RETRY_AFTER_SECONDS);
+      throw new LedgerError('unavailable', `minPosition ${minPosition} is beyond the ledger's head, position ${head}: nothing there to wait for yet`, [
+        { field: 'minPosition', rule: 'withinHead', message: `the ledger's head is position ${head}`, value: minPosition.toString() },
+      ]);
     }
-    if (wanted <= this.readModel.position) return true;
+    // An asOfPosition beyond the store's head is answered for the head, with the notice that says so.
+    const asOfReachable = asOfPosition === undefined ? 0n : asOfPosition < head ? asOfPosition : head;
+    const wanted = minPosition !== undefined && minPosition > asOfReachable ? minPosition : asOfReachable;
     try {
       await this.readModel.reach(wanted);
     } catch (error) {
-      if (error instanceof LedgerError && error.kind === 'unavailable') context.switchToHttp().getResponse<Response>().setHeader('Retry-After', RETRY_AFTER_SECONDS);
+      if (error instanceof LedgerError && error.kind === 'unavailable') response.setHeader('Retry-After', RETRY_AFTER_SECONDS);
       throw error;
     }
     return true;

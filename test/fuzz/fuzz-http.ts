@@ -24,6 +24,7 @@ export interface RawRequest {
 export interface RawResponse {
   status: number;
   contentType: string;
+  retryAfter?: string;
   text: string;
   json?: unknown;
 }
@@ -82,7 +83,8 @@ function sendRaw(base: string, req: RawRequest): Promise<RawResponse> {
         } catch {
           json = undefined;
         }
-        resolve({ status, contentType, text, json });
+        const retryAfter = response.headers['retry-after'];
+        resolve({ status, contentType, text, json, ...(retryAfter !== undefined ? { retryAfter: String(retryAfter) } : {}) });
       });
       response.on('error', reject);
     });
@@ -190,7 +192,8 @@ export async function exchange(
   req: RawRequest,
   verdict: Verdict,
   /** partialWrites: a batch keeps the commands applied before one the domain rejects (409, 422); bad input (400) writes nothing. */
-  options: { writes?: boolean; partialWrites?: boolean; expectStatus?: number } = {},
+  /** mayBeUnavailable: a valid minPosition the ledger does not hold yet is a 503 with Retry-After, by design. */
+  options: { writes?: boolean; partialWrites?: boolean; expectStatus?: number; mayBeUnavailable?: boolean } = {},
 ): Promise<RawResponse> {
   const before = await app.head();
   let response: RawResponse | undefined;
@@ -204,7 +207,9 @@ export async function exchange(
   const logged = before === after ? 'unchanged' : `head moved from ${before} to ${after}`;
   if (!failure && response) {
     const { status } = response;
-    if (status >= 500) failure = `a ${status}`;
+    const unavailableByDesign = status === 503 && options.mayBeUnavailable && response.retryAfter !== undefined;
+    if (unavailableByDesign) failure = errorShapeProblem(response) ?? (before !== after ? 'a rejected request changed the log' : undefined);
+    else if (status >= 500) failure = `a ${status}`;
     else if (options.expectStatus !== undefined && status !== options.expectStatus) failure = `expected ${options.expectStatus}, got ${status}`;
     else if (status >= 400) failure = errorShapeProblem(response) ?? (before !== after && !(options.partialWrites && status !== 400) ? 'a rejected request changed the log' : undefined);
     else if (status >= 300 || status < 200) failure = `an unexpected ${status}`;
