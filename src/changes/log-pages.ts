@@ -3,8 +3,9 @@
  * that a page holds about `budgetBytes` of event data: a reader that stops
  * pulling (a client that stopped reading) holds one such page, whatever the
  * size of the events, rather than a fixed count of them. Once caught up it
- * waits for the read model, which follows every append, to move past; it
- * ends when the read model stops.
+ * waits for the read model, which follows every append, to move past, and
+ * reads the newest events from the read model's buffer of them; it ends when
+ * the read model stops.
  */
 import type { EventStore, StoredEvent } from '../event-store/event-store.js';
 import type { ReadModelService } from '../queries/read-model.service.js';
@@ -27,7 +28,8 @@ export async function* logAfter(
   let maxCount = FIRST_PAGE;
   while (!signal.aborted) {
     const requested = maxCount;
-    const page = await store.readAll({ after, maxCount: requested });
+    // Live connections read what the read model just folded from memory; only one behind the buffer reads the store.
+    const page = readModel.recent.after(after, requested) ?? (await store.readAll({ after, maxCount: requested }));
     let bytes = 0;
     for (let i = 0; i < page.length; i++) {
       if (signal.aborted) return;

@@ -82,8 +82,21 @@ export class SseWriter {
     this.response.end();
     this.stop();
     this.options.onCutOff?.(this.lastId);
-    // The buffered bytes go with the socket: a client that never reads cannot hold them.
-    setTimeout(() => this.response.destroy(), 1000).unref();
+    this.dropUnlessReading(this.response.writableLength);
+  }
+
+  /**
+   * The buffered bytes go with the socket once the client stops reading them:
+   * a client that never reads cannot hold them, and one that reads on gets
+   * its cut-off message, however slowly the machine lets it.
+   */
+  private dropUnlessReading(pending: number): void {
+    setTimeout(() => {
+      if (this.response.writableFinished || this.response.destroyed) return;
+      const left = this.response.writableLength;
+      if (left > 0 && left < pending) this.dropUnlessReading(left);
+      else this.response.destroy();
+    }, Math.max(this.options.stallTimeoutMs, 1000)).unref();
   }
 
   private stop(): void {

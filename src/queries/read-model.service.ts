@@ -11,6 +11,7 @@ import type { EventStore, Subscription } from '../event-store/event-store.js';
 import { LedgerError } from '../errors.js';
 import { StorageFailure } from '../event-store/storage-failure.js';
 import type { WriteWatermark } from '../ledger/write-watermark.js';
+import { RecentEvents } from '../changes/recent-events.js';
 
 export interface RebuildStats {
   events: number;
@@ -26,6 +27,8 @@ const PAGE = 5000;
 export class ReadModelService {
   private model: LedgerReadModel = initialState();
   private instantIndex = new InstantIndex();
+  /** The newest events folded, for the feeds (see recent-events.ts). */
+  readonly recent = new RecentEvents(0n);
   private subscription?: Subscription;
   private stopped = false;
   private waiters = new Set<() => void>();
@@ -121,6 +124,7 @@ export class ReadModelService {
     const previous = this.subscription;
     this.model = model;
     this.instantIndex = instants;
+    this.recent.reset(model.position);
     await previous?.close();
     return stats;
   }
@@ -135,6 +139,7 @@ export class ReadModelService {
           if (event.position <= this.model.position) continue;
           evolve(this.model, event);
           this.instantIndex.addEvent(event);
+          this.recent.push(event);
           this.wake();
           delay = 100;
         }

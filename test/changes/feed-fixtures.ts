@@ -3,6 +3,7 @@ import { InstantIndex } from '../../projections/instant-index.js';
 import { evolve, initialState, type LedgerReadModel, type LogEvent } from '../../projections/ledger-read-model.js';
 import type { EventStore, StoredEvent, Subscription } from '../../src/event-store/event-store.js';
 import type { ReadModelService } from '../../src/queries/read-model.service.js';
+import { RecentEvents } from '../../src/changes/recent-events.js';
 
 /** A log of fixed events. */
 export function fixedStore(events: LogEvent[]): EventStore {
@@ -32,6 +33,7 @@ export function readModelOf(events: LogEvent[], model: LedgerReadModel = events.
   const instants = new InstantIndex();
   for (const event of events) instants.addEvent(event);
   // Nothing more will come after these events: the feed ends once it has sent what they owe.
-  return { current: async () => model, reach: async () => model, beyond: async () => false, instants, position: model.position } as unknown as ReadModelService;
+  // Its buffer of recent events starts after everything: the feed reads the events from the store.
+  return { current: async () => model, reach: async () => model, beyond: async () => false, instants, recent: new RecentEvents(model.position), position: model.position } as unknown as ReadModelService;
 }
 
