@@ -11,6 +11,7 @@ import type { EventStore, EventToAppend } from '../../src/event-store/event-stor
 import { EventStoreDbEventStore } from '../../src/event-store/eventstoredb/eventstoredb-event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { EventStoreWireServer } from '../support/esdb-wire/server.js';
+import { SseConnection } from '../support/sse-client.js';
 import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
 import { tempDir } from '../support/temp-dir.js';
 import { Receiver } from './receiver.js';
@@ -202,13 +203,23 @@ describe.each(STORES)('webhooks on %s', (name, makeStores) => {
     expect(payload).toMatchObject({ subjectId: 'acme', id: expect.stringMatching(/^\d+-[01]-\d+-acme$/) });
   });
 
-  it('keeps a consumer\'s acknowledged position across a restart', async () => {
-    await t!.store.append('measure-m1', [imposition('m1'), imposition('m1')], 'no_stream');
-    const [, second] = await logPositions();
-    const ack = await t!.http.post('/v1/consumers/screening/ack').set(bearer('reader')).send({ position: second });
+  it("resumes a named consumer's SSE feed after its acknowledged position, across a restart", async () => {
+    await t!.store.append('measure-m1', [imposition('m1'), imposition('m1'), imposition('m1')], 'no_stream');
+    const [, second, third] = await logPositions();
+    const reader = bearer('reader');
+    const ack = await t!.http.post('/v1/consumers/screening/ack').set(reader).send({ position: second });
     expect(ack.body).toEqual({ name: 'screening', position: second });
     await t!.close();
     t = await startTestApp({ store: await stores.open() });
-    expect((await t.http.get('/v1/consumers/screening').set(bearer('reader'))).body).toEqual({ name: 'screening', position: second });
+    expect((await t.http.get('/v1/consumers/screening').set(reader)).body).toEqual({ name: 'screening', position: second });
+    await t.app.listen(0, '127.0.0.1');
+    const url = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    const feed = await SseConnection.open(`${url}/v1/changes?consumer=screening`, reader);
+    try {
+      await feed.until((c) => c.messages.length >= 1);
+      expect(feed.messages[0]!.id).toBe(third);
+    } finally {
+      feed.close();
+    }
   });
 });
