@@ -19,6 +19,8 @@ export interface WebhookConfig {
   timeoutMs: number;
   /** Each pause is scaled by a random factor in [1 - jitter, 1 + jitter]. */
   jitter: number;
+  /** After a worker failed (the store unreachable), how long before it starts again from its stored state. */
+  workerRestartMs: number;
 }
 
 export const DEFAULT_RETRY_SCHEDULE = '5s,30s,2m,10m,30m,1h,2h,4h,8h,8h';
@@ -38,6 +40,7 @@ export function loadWebhookConfig(env: NodeJS.ProcessEnv = process.env): Webhook
     retryScheduleMs: schedule,
     timeoutMs: parseDuration('LEDGER_WEBHOOK_TIMEOUT', env.LEDGER_WEBHOOK_TIMEOUT || '15s'),
     jitter: 0.2,
+    workerRestartMs: 5_000,
   };
 }
 

@@ -6,6 +6,7 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChangeFeedService } from '../changes/change-feed.service.js';
 import { EFFECTIVE_FROM_START } from '../changes/feed-params.js';
 import type { EventStore } from '../event-store/event-store.js';
@@ -28,6 +29,16 @@ interface Worker {
 }
 
 const logger = new Logger('Webhooks');
+
+async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  try {
+    await sleep(ms, undefined, { signal });
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') return false;
+    throw error;
+  }
+}
 
 export class WebhooksService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly workers = new Map<string, Worker>();
@@ -121,14 +132,36 @@ export class WebhooksService implements OnApplicationBootstrap, OnApplicationShu
   private start(endpoint: WebhookEndpoint): void {
     if (!this.deliver || this.stopped || endpoint.status !== 'active') return;
     const abort = new AbortController();
-    const done = runEndpoint(endpoint, this.endpointFeed, this.state, this.config, abort.signal)
-      .catch((error: unknown) => {
-        if (!abort.signal.aborted) logger.error(`webhook ${endpoint.id} stopped delivering: ${(error as Error).message}`);
-      })
-      .finally(() => {
-        if (this.workers.get(endpoint.id)?.done === done) this.workers.delete(endpoint.id);
-      });
+    const done = this.supervise(endpoint, abort.signal).finally(() => {
+      if (this.workers.get(endpoint.id)?.done === done) this.workers.delete(endpoint.id);
+    });
     this.workers.set(endpoint.id, { abort, done });
+  }
+
+  /** Runs the endpoint's worker; a failure to read the log or to store state (a store down) restarts it from its stored state. */
+  private async supervise(start: WebhookEndpoint, signal: AbortSignal): Promise<void> {
+    let endpoint = start;
+    for (;;) {
+      try {
+        await runEndpoint(endpoint, this.endpointFeed, this.state, this.config, signal);
+        return;
+      } catch (error) {
+        if (signal.aborted) return;
+        logger.error(`webhook ${start.id}: ${(error as Error).message}; delivery restarts in ${this.config.workerRestartMs} ms`);
+      }
+      // Started again from the stored state: the worker stored its progress as it went.
+      for (;;) {
+        if (!(await pause(this.config.workerRestartMs, signal))) return;
+        try {
+          const stored = await this.state.endpoint(start.id);
+          if (!stored) return;
+          endpoint = stored;
+          break;
+        } catch (error) {
+          logger.error(`webhook ${start.id}: cannot read its state (${(error as Error).message}); trying again in ${this.config.workerRestartMs} ms`);
+        }
+      }
+    }
   }
 
   private async stop(id: string): Promise<void> {
