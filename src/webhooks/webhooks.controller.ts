@@ -36,7 +36,7 @@ export class WebhooksController {
   async create(@Body() body: unknown): Promise<CreatedWebhookView> {
     const { value, problems } = bodyProblems(CreateWebhookDto, body);
     const filters = problems.length ? {} : checkFilters(value.feed, value.filters, problems);
-    const after = problems.length || value.after === undefined ? undefined : checkAfter(value.feed, value.after, problems);
+    const after = problems.length || value.after === undefined ? undefined : await this.checkAfter(value.feed, value.after, problems);
     if (!problems.length) await this.checkUrl(value.url, problems);
     throwIfInvalid(problems);
     const endpoint = await this.webhooks.create({ url: value.url, feed: value.feed, filters, after });
@@ -94,7 +94,7 @@ export class WebhooksController {
   async replay(@Param('id') id: string, @Body() body: unknown): Promise<WebhookView> {
     const endpoint = await this.webhooks.get(checkId(id));
     const { value, problems } = bodyProblems(ReplayWebhookDto, body);
-    const after = problems.length ? undefined : checkAfter(endpoint.feed, value.after, problems);
+    const after = problems.length ? undefined : await this.checkAfter(endpoint.feed, value.after, problems);
     throwIfInvalid(problems);
     return presentWebhook(await this.webhooks.replay(id, after!));
   }
@@ -107,6 +107,16 @@ export class WebhooksController {
   @ApiOkResponse({ type: WebhookView })
   async enable(@Param('id') id: string): Promise<WebhookView> {
     return presentWebhook(await this.webhooks.enable(checkId(id)));
+  }
+
+  /** A resume id the feed could have sent: a ledger position past the head was never sent, and would skip what comes before it. */
+  private async checkAfter(feed: WebhookFeed, after: string, problems: ErrorDetail[]): Promise<string> {
+    const checked = checkAfter(feed, after, problems);
+    if (feed === 'ledger' && !problems.length) {
+      const head = await this.webhooks.headPosition();
+      if (BigInt(checked) > head) problems.push({ field: 'after', rule: 'isRecordedPosition', message: `after ${checked} is past the ledger's newest position ${head}`, value: after });
+    }
+    return checked;
   }
 
   private async checkUrl(url: string, problems: ErrorDetail[]): Promise<void> {

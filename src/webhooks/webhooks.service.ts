@@ -81,6 +81,10 @@ export class WebhooksService implements OnApplicationBootstrap, OnApplicationShu
     return endpoint;
   }
 
+  headPosition(): Promise<bigint> {
+    return this.store.headPosition();
+  }
+
   list(): Promise<WebhookEndpoint[]> {
     return this.state.endpoints();
   }

@@ -36,6 +36,8 @@ describe('POST /v1/webhooks', () => {
       [{ url: 'http://127.0.0.1:9/x', feed: 'effective', filters: { measure: ['m1'] } }, [['filters.measure', 'notForFeed']]],
       [{ url: 'http://127.0.0.1:9/x', feed: 'ledger', filters: { type: ['Nope'], subject: ['Not An Id'] } }, [['filters.subject', 'isId'], ['filters.type', 'isIn']]],
       [{ url: 'http://127.0.0.1:9/x', feed: 'ledger', after: 'yesterday' }, [['after', 'isPosition']]],
+      [{ url: 'http://127.0.0.1:9/x', feed: 'ledger', after: '99' }, [['after', 'isRecordedPosition']]],
+      [{ url: 'http://127.0.0.1:9/x', feed: 'effective', after: '12-3' }, [['after', 'isResumeId']]],
       [{ url: 'http://127.0.0.1:9/x', feed: 'ledger', secret: 'mine' }, [['secret', 'unknownField']]],
     ];
     for (const [body, expected] of cases) {
