@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Webhook } from 'standardwebhooks';
 import { retryDelayMs, type WebhookConfig } from './webhook-config.js';
 import type { DeliveryAttempt, SubscriberStateStore, WebhookEndpoint } from './subscriber-state.js';
-import { targetProblem } from './url-policy.js';
+import { BlockedAddressError, postJson } from './http-post.js';
 
 export interface FeedMessage {
   /** The resume id: after delivery, the endpoint's cursor. */
@@ -41,25 +41,25 @@ export async function runEndpoint(start: WebhookEndpoint, feed: EndpointFeed, st
       // Stopped before an answer (shutdown, a replay): the message is still owed and goes again with the same id.
       // An answer that did arrive is kept, so a delivered message is not sent again after a restart.
       if (signal.aborted && attempt.statusCode === undefined) return;
-      await state.recordAttempt(attempt);
-      if (attempt.outcome === 'delivered') {
-        endpoint = { ...endpoint, after: message.cursor, failedAttempts: 0, retryAt: undefined, lastError: undefined };
-        await state.saveEndpoint(endpoint);
-        if (signal.aborted) return;
-        break;
-      }
-      const failedAttempts = endpoint.failedAttempts + 1;
-      const lastError = attempt.error ?? `the receiver answered ${attempt.statusCode}`;
-      const delay = retryDelayMs(config, failedAttempts);
-      if (delay === undefined) {
-        await state.saveEndpoint({ ...endpoint, status: 'failing', failedAttempts, retryAt: undefined, lastError, failingSince: attempt.at });
-        return;
-      }
-      endpoint = { ...endpoint, failedAttempts, retryAt: new Date(Date.now() + delay).toISOString(), lastError };
-      await state.saveEndpoint(endpoint);
+      const next = afterAttempt(endpoint, attempt, config);
+      // The attempt and the state it leads to are stored together.
+      await state.recordAttempt(attempt, next);
+      if (next.status === 'failing') return;
+      endpoint = next;
       if (signal.aborted) return;
+      if (attempt.outcome === 'delivered') break;
     }
   }
+}
+
+/** The endpoint after an attempt: moved on, retrying at a due time, or failing once the retries ran out. */
+function afterAttempt(endpoint: WebhookEndpoint, attempt: DeliveryAttempt, config: WebhookConfig): WebhookEndpoint {
+  if (attempt.outcome === 'delivered') return { ...endpoint, after: attempt.cursor, failedAttempts: 0, retryAt: undefined, lastError: undefined };
+  const failedAttempts = endpoint.failedAttempts + 1;
+  const lastError = attempt.error ?? `the receiver answered ${attempt.statusCode}`;
+  const delay = retryDelayMs(config, failedAttempts);
+  if (delay === undefined) return { ...endpoint, status: 'failing', failedAttempts, retryAt: undefined, lastError, failingSince: attempt.at };
+  return { ...endpoint, failedAttempts, retryAt: new Date(Date.now() + delay).toISOString(), lastError };
 }
 
 /** Waits for a due time; false when stopped first. */
@@ -89,31 +89,21 @@ async function post(
   const started = performance.now();
   const base = { endpointId: endpoint.id, messageId, cursor, attempt: endpoint.failedAttempts + 1, at: at.toISOString() };
   const failed = (error: string): DeliveryAttempt => ({ ...base, error, latencyMs: Math.round(performance.now() - started), outcome: 'failed' });
-  const blocked = await targetProblem(endpoint.url, config.allow);
-  if (blocked) return failed(blocked);
   const timestamp = new Date(Math.floor(at.getTime() / 1000) * 1000);
+  const headers = {
+    'content-type': 'application/json',
+    'user-agent': 'regledger-webhooks/1',
+    'webhook-id': messageId,
+    'webhook-timestamp': String(timestamp.getTime() / 1000),
+    'webhook-signature': signer.sign(messageId, timestamp, body),
+  };
   try {
-    const response = await fetch(endpoint.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'regledger-webhooks/1',
-        'webhook-id': messageId,
-        'webhook-timestamp': String(timestamp.getTime() / 1000),
-        'webhook-signature': signer.sign(messageId, timestamp, body),
-      },
-      body,
-      // A redirect could lead anywhere, including inside the network: it counts as a failure.
-      redirect: 'manual',
-      signal: AbortSignal.any([signal, AbortSignal.timeout(config.timeoutMs)]),
-    });
-    await response.body?.cancel();
-    const latencyMs = Math.round(performance.now() - started);
-    const ok = response.status >= 200 && response.status < 300;
-    return { ...base, statusCode: response.status, latencyMs, outcome: ok ? 'delivered' : 'failed' };
+    // Redirects are not followed (a 3xx is a failure): one could lead anywhere, including inside the network.
+    const statusCode = await postJson(endpoint.url, headers, body, { allow: config.allow, timeoutMs: config.timeoutMs, signal });
+    const ok = statusCode >= 200 && statusCode < 300;
+    return { ...base, statusCode, latencyMs: Math.round(performance.now() - started), outcome: ok ? 'delivered' : 'failed' };
   } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    if ((error as Error).name === 'TimeoutError') return failed(`no answer within ${config.timeoutMs} ms`);
-    return failed(cause?.code ?? cause?.message ?? (error as Error).message);
+    const { code, message } = error as NodeJS.ErrnoException;
+    return failed(error instanceof BlockedAddressError || (error as Error).name === 'TimeoutError' ? message : (code ?? message));
   }
 }

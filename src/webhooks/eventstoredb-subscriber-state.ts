@@ -51,8 +51,10 @@ export class EventStoreDbSubscriberState implements SubscriberStateStore {
     await this.client.appendToStream(INDEX_STREAM, jsonEvent({ type: 'WebhookEndpointDeleted', data: { id } }));
   }
 
-  async recordAttempt(attempt: DeliveryAttempt): Promise<void> {
+  /** Two streams, so two appends: the attempt first, so a state never points past an attempt that is not recorded. */
+  async recordAttempt(attempt: DeliveryAttempt, endpoint: WebhookEndpoint): Promise<void> {
     await this.client.appendToStream(attemptStream(attempt.endpointId), jsonEvent({ type: 'WebhookDeliveryAttempted', data: { ...attempt } }));
+    await this.client.appendToStream(endpointStream(endpoint.id), jsonEvent({ type: 'WebhookEndpointState', data: { ...endpoint } }));
   }
 
   async attempts(endpointId: string, limit: number): Promise<DeliveryAttempt[]> {

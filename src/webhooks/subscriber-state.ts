@@ -55,7 +55,8 @@ export interface SubscriberStateStore {
   /** Every endpoint not deleted, oldest first. */
   endpoints(): Promise<WebhookEndpoint[]>;
   deleteEndpoint(id: string): Promise<void>;
-  recordAttempt(attempt: DeliveryAttempt): Promise<void>;
+  /** Keeps the attempt and saves the endpoint's state after it, together. */
+  recordAttempt(attempt: DeliveryAttempt, endpoint: WebhookEndpoint): Promise<void>;
   /** The newest attempts first. */
   attempts(endpointId: string, limit: number): Promise<DeliveryAttempt[]>;
   consumerPosition(name: string): Promise<bigint | undefined>;

@@ -2,8 +2,9 @@
  * Which URLs an endpoint may have: http(s) only, and no address in a private,
  * loopback, link-local or otherwise internal range unless the operator allows
  * it (LEDGER_WEBHOOK_ALLOW). A host name is resolved and every address it
- * resolves to is checked, at registration and again before each attempt (a
- * name may be pointed elsewhere later); redirects are never followed.
+ * resolves to is checked at registration, and again where each delivery
+ * connects (http-post.ts: a name may be pointed elsewhere later); redirects
+ * are never followed.
  */
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';

@@ -121,3 +121,22 @@ describe('where endpoints may point', () => {
     expect(() => loadWebhookConfig({ LEDGER_WEBHOOK_RETRY_SCHEDULE: '5s,soon' })).toThrow(/LEDGER_WEBHOOK_RETRY_SCHEDULE/);
   });
 });
+
+describe('the connection a delivery makes', () => {
+  it('refuses an internal address where it connects, for a name as for an address, unless allowed', async () => {
+    const { Receiver } = await import('./receiver.js');
+    const { postJson, BlockedAddressError } = await import('../../src/webhooks/http-post.js');
+    const receiver = await new Receiver(0).start();
+    const byName = receiver.url.replace('127.0.0.1', 'localhost');
+    const options = (allow: string) => ({ allow: AllowList.parse(allow), timeoutMs: 2000, signal: new AbortController().signal });
+    try {
+      await expect(postJson(receiver.url, {}, '{}', options(''))).rejects.toBeInstanceOf(BlockedAddressError);
+      await expect(postJson(byName, {}, '{}', options(''))).rejects.toThrow(/localhost resolves to .*an internal address/);
+      expect(await postJson(byName, { 'webhook-id': 'a' }, '{}', options('localhost'))).toBe(204);
+      expect(await postJson(receiver.url, { 'webhook-id': 'b' }, '{}', options('127.0.0.0/8'))).toBe(204);
+      expect(receiver.requests).toHaveLength(2);
+    } finally {
+      await receiver.stop();
+    }
+  });
+});
