@@ -22,6 +22,7 @@ import { ChangesController } from './changes/changes.controller.js';
 import { systemClock, type LedgerClock } from './changes/clock.js';
 import { DEFAULT_SSE_OPTIONS, SSE_OPTIONS, type SseOptions } from './changes/sse-writer.js';
 import { ReadModelService } from './queries/read-model.service.js';
+import { SUBSCRIBER_CONTROLLERS, subscriberProviders } from './webhooks/subscribers.providers.js';
 
 export interface AppModuleOptions {
   store: EventStore;
@@ -33,7 +34,7 @@ export interface AppModuleOptions {
 }
 
 /** Every controller the application serves: their decorators also say who may call each route (auth/route-access.ts). */
-export const CONTROLLERS = [CommandsController, EventsController, QueriesController, ChangesController, IntegrityController, InvestigationsController, HealthController];
+export const CONTROLLERS = [CommandsController, EventsController, QueriesController, ChangesController, IntegrityController, InvestigationsController, HealthController, ...SUBSCRIBER_CONTROLLERS];
 
 /** The application's wiring. The store is opened and closed by whoever starts the app. */
 @Module({})
@@ -63,6 +64,8 @@ export class AppModule {
         { provide: CommandExecutor, useFactory: (s: EventStore, w: WriteWatermark) => new CommandExecutor(s, w), inject: [EVENT_STORE, WriteWatermark] },
         { provide: CommandGateway, useFactory: (bus: CommandBus, s: EventStore) => new CommandGateway(bus, s), inject: [CommandBus, EVENT_STORE] },
         ...COMMAND_HANDLERS,
+        // Webhook deliveries run where the log is followed (the server), not in the CLI's context.
+        ...subscriberProviders(store, followLog),
         { provide: APP_GUARD, useFactory: (k: ApiKeys) => new ApiKeyGuard(k), inject: [ApiKeys] },
         // After authentication: a caller without a key learns nothing about the routes' parameters.
         { provide: APP_GUARD, useClass: StrictQueryGuard },

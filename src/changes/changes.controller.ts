@@ -9,6 +9,7 @@ import { ASYNCAPI_DOCUMENT } from './asyncapi.js';
 import { ChangeFeedService } from './change-feed.service.js';
 import { effectiveResume, ledgerFilter, ledgerResume, subjectFilter } from './feed-params.js';
 import { SSE_OPTIONS, SseWriter, type SseOptions } from './sse-writer.js';
+import { consumerParam, Consumers } from '../consumers/consumers.js';
 
 @ApiTags('changes')
 @Controller()
@@ -16,6 +17,7 @@ export class ChangesController {
   constructor(
     @Inject(ChangeFeedService) private readonly feed: ChangeFeedService,
     @Inject(SSE_OPTIONS) private readonly options: SseOptions,
+    @Inject(Consumers) private readonly consumers: Consumers,
   ) {}
 
   @Get('v1/changes')
@@ -27,16 +29,19 @@ export class ChangesController {
   @ApiQuery({ name: 'subject', required: false, description: 'comma-separated subject ids' })
   @ApiQuery({ name: 'measure', required: false, description: 'comma-separated measure ids' })
   @ApiQuery({ name: 'type', required: false, description: 'comma-separated event types, e.g. SubjectsAdded or org.regledger.SubjectsAdded' })
+  @ApiQuery({ name: 'consumer', required: false, description: 'a consumer name: without Last-Event-ID or after, resumes after its last acknowledged position (POST /v1/consumers/{name}/ack), or from the start' })
   async changes(
     @Res() response: Response,
-    @Query() query: { after?: string; subject?: string; measure?: string; type?: string },
+    @Query() query: { after?: string; subject?: string; measure?: string; type?: string; consumer?: string },
     @Headers('last-event-id') lastEventId?: string,
   ) {
     // Everything is checked before the stream starts: after that, an error can no longer be a 400.
     const problems: ErrorDetail[] = [];
     const filter = ledgerFilter(query, problems);
-    const after = lastEventId !== undefined ? ledgerResume('Last-Event-ID', lastEventId, problems) : ledgerResume('after', query.after, problems);
+    let after = lastEventId !== undefined ? ledgerResume('Last-Event-ID', lastEventId, problems) : ledgerResume('after', query.after, problems);
+    const consumer = consumerParam('consumer', query.consumer, problems);
     throwIfProblems(problems);
+    if (after === undefined && consumer !== undefined) after = await this.consumers.resumeFrom(consumer);
     const abort = closeSignal(response);
     const writer = new SseWriter(response, this.options, String(after ?? ''));
     writer.start();

@@ -61,6 +61,10 @@ export interface Route {
 function sendRaw(base: string, req: RawRequest): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const headers = Object.fromEntries(Object.entries(req.headers ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    // node:http frames a GET or DELETE body neither by length nor by chunks: unframed, it would be read as the next request.
+    if (req.body !== undefined && !['POST', 'PUT', 'PATCH'].includes(req.method) && !Object.keys(headers).some((h) => /^(content-length|transfer-encoding)$/i.test(h))) {
+      headers['Content-Length'] = String(Buffer.byteLength(req.body));
+    }
     // Host and path given apart: a URL string would have its dot segments resolved before sending.
     const { hostname, port } = new URL(base);
     const outgoing = httpRequest({ hostname, port, path: req.path, method: req.method, headers }, (response) => {

@@ -1,0 +1,46 @@
+/**
+ * The wiring of webhooks and consumers: their state store beside the ledger's
+ * store, the delivery service and the consumers' positions.
+ */
+import type { Provider } from '@nestjs/common';
+import { basename, dirname, extname, join } from 'node:path';
+import { ChangeFeedService } from '../changes/change-feed.service.js';
+import { ConsumersController } from '../consumers/consumers.controller.js';
+import { Consumers } from '../consumers/consumers.js';
+import type { EventStore } from '../event-store/event-store.js';
+import { EventStoreDbEventStore } from '../event-store/eventstoredb/eventstoredb-event-store.js';
+import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
+import { EventStoreDbSubscriberState } from './eventstoredb-subscriber-state.js';
+import { SqliteSubscriberState } from './sqlite-subscriber-state.js';
+import { SUBSCRIBER_STATE, type SubscriberStateStore } from './subscriber-state.js';
+import { loadWebhookConfig } from './webhook-config.js';
+import { WebhooksController } from './webhooks.controller.js';
+import { WebhooksService } from './webhooks.service.js';
+
+export const SUBSCRIBER_CONTROLLERS = [WebhooksController, ConsumersController];
+
+/**
+ * EventStoreDB: streams of its own on the same server. SQLite: a file beside
+ * the ledger's (`ledger.db` → `ledger.subscribers.db`). Any other store (a
+ * test's wrapper) keeps the state in memory.
+ */
+export function subscriberStateFor(store: EventStore): SubscriberStateStore {
+  if (store instanceof EventStoreDbEventStore) return new EventStoreDbSubscriberState(store.client);
+  if (store instanceof SqliteEventStore && store.path !== ':memory:') {
+    return new SqliteSubscriberState(join(dirname(store.path), `${basename(store.path, extname(store.path))}.subscribers.db`));
+  }
+  return new SqliteSubscriberState(':memory:');
+}
+
+export function subscriberProviders(store: EventStore, deliver: boolean): Provider[] {
+  return [
+    // The CLI's context delivers nothing and keeps no subscriber: it leaves no state file behind.
+    { provide: SUBSCRIBER_STATE, useFactory: () => (deliver ? subscriberStateFor(store) : new SqliteSubscriberState(':memory:')) },
+    {
+      provide: WebhooksService,
+      useFactory: (state: SubscriberStateStore, feed: ChangeFeedService) => new WebhooksService(state, store, feed, loadWebhookConfig(), deliver),
+      inject: [SUBSCRIBER_STATE, ChangeFeedService],
+    },
+    { provide: Consumers, useFactory: (state: SubscriberStateStore) => new Consumers(state, store), inject: [SUBSCRIBER_STATE] },
+  ];
+}
