@@ -21,6 +21,7 @@ import { ChangesController } from './changes/changes.controller.js';
 import { systemClock, type LedgerClock } from './changes/clock.js';
 import { DEFAULT_SSE_OPTIONS, SSE_OPTIONS, type SseOptions } from './changes/sse-writer.js';
 import { ReadModelService } from './queries/read-model.service.js';
+import { ListingsController } from './queries/listings.controller.js';
 
 export interface AppModuleOptions {
   store: EventStore;
@@ -32,7 +33,7 @@ export interface AppModuleOptions {
 }
 
 /** Every controller the application serves: their decorators also say who may call each route (auth/route-access.ts). */
-export const CONTROLLERS = [CommandsController, EventsController, QueriesController, ChangesController, IntegrityController, InvestigationsController, HealthController];
+export const CONTROLLERS = [CommandsController, EventsController, QueriesController, ListingsController, ChangesController, IntegrityController, InvestigationsController, HealthController];
 
 /** The application's wiring. The store is opened and closed by whoever starts the app. */
 @Module({})
