@@ -63,9 +63,12 @@ export function ClocksChart({ question, records, version }: { question: Question
       color: { domain: STATUSES, range: STATUSES.map((s) => COLORS[s]!), legend: true },
       marks,
     });
+    // One image with one description: Plot's labels on its parts would be ARIA on elements without a role.
+    chart.querySelectorAll('[aria-label], [aria-description]').forEach((el) => (el.removeAttribute('aria-label'), el.removeAttribute('aria-description')));
     chart.setAttribute('role', 'img');
     chart.setAttribute('aria-label', `Valid time across, record time up: what was in force for ${question.subjectId}${question.category ? ` (${question.category})` : ''} as known at each of ${rows.length} records`);
-    const svg = chart.tagName.toLowerCase() === 'svg' ? chart : chart.querySelector('svg');
+    // With a legend, Plot answers a figure holding the legend's swatches and then the chart's own svg.
+    const svg = chart.tagName.toLowerCase() === 'svg' ? chart : [...chart.children].find((c) => c.tagName.toLowerCase() === 'svg');
     svg?.addEventListener('click', (event: Event) => {
       const { clientX, clientY } = event as MouseEvent;
       const x = chart.scale('x');
