@@ -13,6 +13,13 @@ import { packageRoot } from '../package-root.js';
 
 export const WEB_ROOT = join(packageRoot(), 'dist', 'web');
 
+/**
+ * The Content-Security-Policy the app works under (test/web/web-app.test.ts
+ * loads it so): its own scripts only, no inline script; inline styles, since
+ * Observable Plot writes a <style> element and style attributes into each chart.
+ */
+export const WEB_APP_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'";
+
 /** Paths the app routes itself: the page is index.html, the app reads the rest of the URL. */
 const APP_ROUTE = /^\/(?:|subjects\/[^/]+|measures\/[^/]+)\/?$/;
 

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_FILE, packageRoot } from '../../src/package-root.js';
+import { WEB_APP_CSP } from '../../src/web/web-app.js';
 import { launchBrowser } from '../support/browser.js';
 import { bearer, KEYS, startTestApp, type TestApp } from '../support/http-app.js';
 
@@ -25,6 +26,8 @@ let base: string;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+/** What the browser refused under the app's CSP. */
+const refused: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -33,9 +36,19 @@ beforeAll(async () => {
   await t.app.listen(0, '127.0.0.1');
   base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
   browser = await launchBrowser();
-  // The page under test is the app as served; axe is injected by the test, so the page's own CSP (if any) is not the test's concern.
-  context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true, bypassCSP: true });
+  context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true });
+  // The app's pages under the CSP it documents (the server's own headers are the deployment's concern); axe goes in through evaluate, which the CSP does not govern.
+  await context.route(
+    (url) => !url.pathname.startsWith('/v1/') && !url.pathname.startsWith('/assets/'),
+    async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': WEB_APP_CSP } });
+    },
+  );
   page = await context.newPage();
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -196,5 +209,9 @@ describe('the auditor, in a browser', () => {
     expect(pdf.length).toBeGreaterThan(10_000);
     await page.emulateMedia({ media: 'screen' });
     await page.setViewportSize({ width: 1100, height: 900 });
+  });
+
+  it('needs nothing its Content-Security-Policy refuses', () => {
+    expect(refused).toEqual([]);
   });
 });
