@@ -1,17 +1,23 @@
 /**
  * GET /v1/subjects and GET /v1/measures: what the web app's search and the
- * CLI's `subjects` / `measures` list, on the demo plus a few more subjects.
+ * CLI's `subjects` / `measures` list, on the demo plus a few more subjects;
+ * and how the same server serves the built web app.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { DEMO_FILE } from '../../src/package-root.js';
+import { WEB_ROOT } from '../../src/web/web-app.js';
 import { runCli } from '../support/cli.js';
 import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
 import { tempDir } from '../support/temp-dir.js';
 
 let t: TestApp;
+// A ledger file, so the CLI reads what the server wrote.
+const dir = tempDir();
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ store: new SqliteEventStore(join(dir.path, 'ledger.db')) });
   await t.http.post('/v1/commands/batch').set(bearer('writer')).send(JSON.parse(readFileSync(DEMO_FILE, 'utf8'))).expect(200);
   await t.http
     .post('/v1/commands/batch')
@@ -23,7 +29,10 @@ beforeAll(async () => {
     ])
     .expect(200);
 });
-afterAll(async () => t.close());
+afterAll(async () => {
+  await t.close();
+  dir.remove();
+});
 
 const get = (path: string) => t.http.get(path).set(bearer('reader'));
 
@@ -107,17 +116,38 @@ describe('GET /v1/measures', () => {
 
 describe('regledger subjects / measures', () => {
   it('print the same listings from the data directory', async () => {
-    const dir = tempDir();
-    try {
-      const env = { LEDGER_DATA_DIR: dir.path, LEDGER_DEMO: 'off' };
-      expect((await runCli(['import', DEMO_FILE], env)).code).toBe(0);
-      const subjects = await runCli(['subjects', '--prefix', 'huawei'], env);
-      expect(subjects.stdout).toMatch(/^huawei {2}7 events in us-ear-entity-list-huawei; first recorded .* \(position 1\)/m);
-      expect(subjects.stdout).toMatch(/^huawei-affiliate-aug-01 {2}3 events/m);
-      const measures = JSON.parse((await runCli(['measures', '--limit', '1', '--json'], env)).stdout);
-      expect(measures).toMatchObject({ items: [{ measureId: 'us-ear-entity-list-huawei', subjects: 11, events: 7 }], next: null });
-    } finally {
-      dir.remove();
+    const env = { LEDGER_DATA_DIR: dir.path, LEDGER_DEMO: 'off' };
+    const subjects = await runCli(['subjects', '--prefix', 'hu'], env);
+    expect(subjects.stdout).toMatch(/^huawei {2}9 events in hu-other, us-ear-entity-list-huawei; first recorded .* \(position 1\), last .* \(position 9\)$/m);
+    expect(subjects.stdout).toMatch(/^huawei-affiliate-aug-01 {2}3 events/m);
+    expect(subjects.stdout).not.toMatch(/^zte/m);
+    const measures = JSON.parse((await runCli(['measures', '--limit', '1', '--json'], env)).stdout);
+    expect(measures).toMatchObject({ items: [{ measureId: 'hu-other', subjects: 4, events: 2 }], next: 'hu-other' });
+  });
+});
+
+describe('the web app, as served', () => {
+  it('answers index.html at / and at the app routes, without a key, always revalidated', async () => {
+    for (const path of ['/', '/subjects/huawei?category=exports&at=2019-08-20', '/measures/us-ear-entity-list-huawei', '/subjects/huawei/']) {
+      const response = await t.http.get(path).expect(200).expect('content-type', /text\/html/);
+      expect(response.text).toContain('<div id="app"></div>');
+      expect(response.headers['cache-control']).toBe('no-cache');
     }
+  });
+
+  it('serves the hashed assets with immutable caching, and a 404 for a missing one', async () => {
+    const script = readdirSync(join(WEB_ROOT, 'assets')).find((f) => f.endsWith('.js'))!;
+    const index = (await t.http.get('/').expect(200)).text;
+    expect(index).toContain(`/assets/${script}`);
+    expect(index).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    const asset = await t.http.get(`/assets/${script}`).expect(200).expect('content-type', /javascript/);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    await t.http.get('/assets/no-such-file.js').expect(404);
+  });
+
+  it('leaves the API and other paths closed: 401 without a key', async () => {
+    await t.http.get('/subjects/huawei/check').expect(401);
+    await t.http.get('/index.html').expect(401);
+    await t.http.post('/').expect(401);
   });
 });
