@@ -109,6 +109,8 @@ describe('the auditor, in a browser', () => {
     await page.getByRole('button', { name: 'Ask' }).click();
     await page.getByRole('status').filter({ hasText: 'unknown to the ledger' }).waitFor();
     await expect(page.getByRole('region', { name: 'Notices' }).textContent()).resolves.toContain('precedes the first recorded event');
+    await expect(page.locator('#record-shown').textContent()).resolves.toBe('before the first record: nothing known yet');
+    expect(await page.getByLabel('As known at record', { exact: true }).inputValue()).toBe('0');
   });
 
   it('draws the two clocks, one row per record, and a click on the chart moves the question', async () => {
@@ -125,8 +127,8 @@ describe('the auditor, in a browser', () => {
     const asked = new URL(page.url()).searchParams;
     expect(asked.get('at')).toMatch(/^2019-1\d-\d\d$/);
     expect(Number(asked.get('asOfPosition'))).toBeGreaterThan(3);
+    await page.locator('#record-shown', { hasText: `position ${asked.get('asOfPosition')},` }).waitFor();
     await page.getByRole('status').filter({ hasText: /^restricted$/ }).waitFor();
-    await expect(page.locator('#record-shown').textContent()).resolves.toContain(`position ${asked.get('asOfPosition')}`);
   });
 
   it('steps through a replay in record order and in valid order, with the causes', async () => {

@@ -49,14 +49,24 @@ function Notices({ answers }: { answers: (Clocks | undefined)[] }) {
   );
 }
 
-function Controls({ question, records, categories }: { question: Question; records: ReplayAnswer['steps']; categories: string[] }) {
+/** The record an answer was given for: the last one at or before its position (-1: before the first). */
+function recordIndex(records: ReplayAnswer['steps'], answered: string | undefined): number {
+  if (answered === undefined) return records.length - 1;
+  let found = -1;
+  records.forEach((r, i) => {
+    if (r.position && BigInt(r.position) <= BigInt(answered)) found = i;
+  });
+  return found;
+}
+
+function Controls({ question, records, categories, answered }: { question: Question; records: ReplayAnswer['steps']; categories: string[]; answered?: string }) {
   const [category, setCategory] = useState(question.category ?? '');
   const [at, setAt] = useState(question.at ?? '');
   const [asOf, setAsOf] = useState(question.asOfPosition ? '' : (question.asOf ?? ''));
-  const index = question.asOfPosition ? records.findIndex((r) => r.position === question.asOfPosition) : question.asOf ? -1 : records.length - 1;
+  const index = recordIndex(records, answered ?? question.asOfPosition);
   const shown = records[index];
   const describe = (r: (typeof records)[number] | undefined, i: number) =>
-    r ? `record ${i + 1} of ${records.length}: position ${r.position}, recorded ${r.recordedAt}, ${r.type}${r.citation ? ` (${r.citation})` : ' (no citation)'}` : 'a record time between records';
+    r ? `record ${i + 1} of ${records.length}: position ${r.position}, recorded ${r.recordedAt}, ${r.type}${r.citation ? ` (${r.citation})` : ' (no citation)'}` : 'before the first record: nothing known yet';
   return (
     <form
       class="controls"
@@ -92,16 +102,18 @@ function Controls({ question, records, categories }: { question: Question; recor
           <input
             id="as-of-record"
             type="range"
-            min={1}
+            min={0}
             max={records.length}
             step={1}
-            value={index >= 0 ? index + 1 : records.length}
+            value={index + 1}
             aria-valuetext={describe(shown, index)}
             onInput={(e) => {
-              const record = records[Number(e.currentTarget.value) - 1];
-              if (record?.position) {
+              const chosen = Number(e.currentTarget.value);
+              // 0: before the first record, which the ledger answers as "nothing known" and says so.
+              const position = chosen === 0 ? '0' : records[chosen - 1]?.position;
+              if (position) {
                 setAsOf('');
-                navigate(questionUrl({ ...question, asOf: undefined, asOfPosition: record.position }), { replace: true });
+                navigate(questionUrl({ ...question, asOf: undefined, asOfPosition: position }), { replace: true });
               }
             }}
           />
@@ -165,7 +177,13 @@ export function SubjectPage({ subjectId, params }: { subjectId: string; params: 
         {subjectId}
         {question.category ? <span class="category"> · {question.category}</span> : null}
       </h1>
-      <Controls key={`${question.category}|${question.at}|${question.asOf}|${question.asOfPosition}|${steps.length}`} question={question} records={steps} categories={categories} />
+      <Controls
+        key={`${question.category}|${question.at}|${question.asOf}|${question.asOfPosition}|${steps.length}`}
+        question={question}
+        records={steps}
+        categories={categories}
+        answered={question.asOf || question.asOfPosition ? (check.data ?? state.data)?.asOfPosition : undefined}
+      />
       <div aria-live="polite" class="live">
         {changes.length > 0 && (
           <p>
