@@ -71,6 +71,9 @@ describe('the auditor, in a browser', () => {
   it('is served at / without a key, signs in with one, and finds huawei through the search', async () => {
     await page.goto(`${base}/`);
     expect(await seriousViolations()).toEqual([]);
+    await page.getByLabel('API key').fill('not-a-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('That key was not accepted: the API key is not known');
     await shot('sign-in');
     await page.getByLabel('API key').fill(KEYS.reader);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -211,6 +214,12 @@ describe('the auditor, in a browser', () => {
     expect(pdf.length).toBeGreaterThan(10_000);
     await page.emulateMedia({ media: 'screen' });
     await page.setViewportSize({ width: 1100, height: 900 });
+  });
+
+  it('signs out: the key leaves the tab', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').waitFor();
+    expect(await page.evaluate("sessionStorage.getItem('regledger.apiKey')")).toBeNull();
   });
 
   it('needs nothing its Content-Security-Policy refuses', () => {

@@ -8,17 +8,32 @@ import { SubjectPage } from './subject-page.js';
 
 export const DEMO_QUESTION = '/subjects/huawei?category=exports/existing-handset-support&at=2019-08-20&asOfPosition=3';
 
+/** Whether the ledger accepts a key for reading: asked once at sign-in, so a mistyped key is told at once. */
+async function keyProblem(key: string): Promise<string | undefined> {
+  try {
+    const response = await fetch('/v1/subjects?limit=1', { headers: { Authorization: `Bearer ${key.trim()}` } });
+    if (response.ok) return undefined;
+    const body = (await response.json().catch(() => ({}))) as { message?: string };
+    return `That key was not accepted: ${body.message ?? response.statusText}`;
+  } catch (error) {
+    return `The ledger could not be reached: ${(error as Error).message}`;
+  }
+}
+
 function SignIn({ onSignIn, reason }: { onSignIn: () => void; reason?: string }) {
   const [key, setKey] = useState('');
+  const [problem, setProblem] = useState<string>();
   return (
     <main id="main" class="sign-in">
       <h1>regledger</h1>
       <p>What restricted a subject at a valid time, as the ledger knew it at a record time, and why.</p>
-      {reason && <p role="alert">{reason}</p>}
+      {(problem ?? reason) && <p role="alert">{problem ?? reason}</p>}
       <form
-        onSubmit={(e) => {
+        onSubmit={async (e) => {
           e.preventDefault();
           if (!key.trim()) return;
+          const found = await keyProblem(key);
+          if (found) return setProblem(found);
           session.signIn(key);
           onSignIn();
         }}
