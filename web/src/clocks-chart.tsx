@@ -9,7 +9,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { getJson, query } from './api.js';
 import { allBands, changedSpans, clipped, STATUSES, validDomain, type KnowledgeRow } from './chart-data.js';
 import { navigate } from './router.js';
-import { questionUrl, type Question } from './subject-page.js';
+import { questionUrl, type Question } from './question.js';
 import type { ReplayAnswer } from './types.js';
 
 /** At most this many records are drawn (the latest): each is one request. */

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { query } from './api.js';
 import { Cited, type SourceMap } from './citations.js';
-import type { Question } from './subject-page.js';
+import type { Question } from './question.js';
 import type { CategorySetJson, ReplayAnswer } from './types.js';
 import { useAnswer } from './use-answer.js';
 

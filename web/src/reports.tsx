@@ -1,7 +1,7 @@
 /** The report of the current question, downloaded with the API key (a plain link would go without it, and get a 401). */
 import { useState } from 'preact/hooks';
 import { apiFetch, query } from './api.js';
-import { timeQuery, type Question } from './subject-page.js';
+import { timeQuery, type Question } from './question.js';
 
 const FORMATS = [
   ['html', 'HTML (printable)'],
