@@ -9,6 +9,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src src
 COPY projections projections
 COPY bench bench
+COPY web web
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

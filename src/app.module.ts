@@ -23,6 +23,7 @@ import { systemClock, type LedgerClock } from './changes/clock.js';
 import { DEFAULT_SSE_OPTIONS, SSE_OPTIONS, type SseOptions } from './changes/sse-writer.js';
 import { ReadModelService } from './queries/read-model.service.js';
 import { SUBSCRIBER_CONTROLLERS, subscriberProviders } from './webhooks/subscribers.providers.js';
+import { ListingsController } from './queries/listings.controller.js';
 
 export interface AppModuleOptions {
   store: EventStore;
@@ -34,7 +35,7 @@ export interface AppModuleOptions {
 }
 
 /** Every controller the application serves: their decorators also say who may call each route (auth/route-access.ts). */
-export const CONTROLLERS = [CommandsController, EventsController, QueriesController, ChangesController, IntegrityController, InvestigationsController, HealthController, ...SUBSCRIBER_CONTROLLERS];
+export const CONTROLLERS = [CommandsController, EventsController, QueriesController, ListingsController, ChangesController, IntegrityController, InvestigationsController, HealthController, ...SUBSCRIBER_CONTROLLERS];
 
 /** The application's wiring. The store is opened and closed by whoever starts the app. */
 @Module({})

@@ -20,6 +20,7 @@ import { SqliteEventStore } from './event-store/sqlite/sqlite-event-store.js';
 import { bodyParsers, ErrorFilter } from './http/error-response.js';
 import type { LedgerClock } from './changes/clock.js';
 import type { SseOptions } from './changes/sse-writer.js';
+import { webApp } from './web/web-app.js';
 
 /**
  * Opens the configured store; EventStoreDB is reached once here, so an
@@ -90,6 +91,7 @@ export async function createHttpApp(config: LedgerConfig, store: EventStore, api
     bodyParser: false,
     logger: options.logLevels ?? ['error', 'warn'],
   });
+  app.use(webApp());
   // Who may call what is settled before any body is read: 401 and 403 never wait on a body parser.
   app.use(authenticateFirst(RouteTable.fromControllers(CONTROLLERS, PUBLIC_PAGES), apiKeys));
   app.use(bodyParsers(config.bodyLimitBytes));

@@ -26,6 +26,7 @@ import { registerQueryCommands } from './query-commands.js';
 import { registerTailCommand } from './tail-command.js';
 import { registerVerifyCommand } from './verify-command.js';
 import { registerInvestigateCommands } from './investigate-commands.js';
+import { registerListingCommands } from './listing-commands.js';
 
 const cliActor = () => `cli:${userInfo().username}`;
 
@@ -173,6 +174,7 @@ registerQueryCommands(program, (work) => withStore((store) => work(store)));
 registerTailCommand(program, (work) => withStore((store) => work(store)));
 registerVerifyCommand(program, (work) => withStore((store) => work(store)));
 registerInvestigateCommands(program, (work) => withStore((store) => work(store)));
+registerListingCommands(program, (work) => withStore((store) => work(store)));
 
 function exitCodeOf(error: unknown): number {
   // The ledger's file could not be opened as it is: like bad configuration, nothing was started.

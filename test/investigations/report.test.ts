@@ -7,18 +7,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import canonicalize from 'canonicalize';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { DEMO_FILE } from '../../src/package-root.js';
+import { launchBrowser } from '../support/browser.js';
 import { parseSections } from '../support/csv.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
 import { leaf, verifyInclusion } from '../support/rfc9162.js';
 import { tempDir } from '../support/temp-dir.js';
-
-/** Where Debian's chromium package puts the browser (.ci/run installs it). */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Every category the demo's measure names in its scope and its licence. */
 const DEMO_CATEGORIES = ['exports', 'exports/5g-standards', 'exports/cybersecurity-research', 'exports/existing-handset-support', 'exports/existing-network-maintenance'];
@@ -210,13 +207,12 @@ describe('GET /v1/subjects/{id}/report', () => {
   });
 
   it('as one self-contained HTML file that renders in headless Chromium with the verdicts, state and citations on the page', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH`);
     const html = (await report('at=2019-06-30&format=html').expect(200).expect('content-type', /text\/html/)).text;
     expect(html).not.toMatch(/<script|<link|src="http/i);
     const dir = tempDir();
     const file = join(dir.path, 'report.html');
     writeFileSync(file, html);
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    const browser = await launchBrowser();
     try {
       const page = await browser.newPage();
       const failed: string[] = [];

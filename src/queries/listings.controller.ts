@@ -1,0 +1,130 @@
+/**
+ * The subjects and measures the ledger knows, for finding one to ask about:
+ * `GET /v1/subjects` and `GET /v1/measures`, narrowed by an id prefix and
+ * paged by id.
+ */
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { listMeasures, listSubjects, type ListingQuery } from '../../projections/listings.js';
+import { RequiresRole } from '../auth/auth.guard.js';
+import type { ErrorDetail } from '../errors.js';
+import { idParam, throwIfProblems } from './knowledge.js';
+import { ReadModelService } from './read-model.service.js';
+
+export const MAX_LISTING_PAGE = 500;
+const DEFAULT_LISTING_PAGE = 50;
+const PREFIX_PATTERN = /^[a-z0-9._-]{0,128}$/;
+
+class RecordStampDto {
+  @ApiProperty({ description: 'Ledger position, a decimal string', example: '1' })
+  position!: string;
+  @ApiProperty({ description: 'Record time, ISO 8601 UTC' })
+  recordedAt!: string;
+}
+
+class MeasureRefDto {
+  @ApiProperty()
+  measureId!: string;
+  @ApiProperty({ type: String, nullable: true, description: "The measure's title as known now; null when its imposition cannot be read or is retracted" })
+  title!: string | null;
+}
+
+class SubjectListingDto {
+  @ApiProperty({ example: 'huawei' })
+  subjectId!: string;
+  @ApiProperty({ type: [MeasureRefDto], description: 'The measures whose events have named the subject' })
+  measures!: MeasureRefDto[];
+  @ApiProperty({ description: 'Events of those measures from the first that named the subject (the events its replay steps through)' })
+  events!: number;
+  @ApiProperty({ type: RecordStampDto })
+  firstRecord!: RecordStampDto;
+  @ApiProperty({ type: RecordStampDto })
+  lastRecord!: RecordStampDto;
+}
+
+class MeasureListingDto {
+  @ApiProperty({ example: 'us-ear-entity-list-huawei' })
+  measureId!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Its title as known now; null when its imposition cannot be read or is retracted' })
+  title!: string | null;
+  @ApiProperty({ description: 'How many subjects its events have named' })
+  subjects!: number;
+  @ApiProperty({ description: 'Events recorded on its stream, readable or not' })
+  events!: number;
+  @ApiProperty({ type: RecordStampDto })
+  firstRecord!: RecordStampDto;
+  @ApiProperty({ type: RecordStampDto })
+  lastRecord!: RecordStampDto;
+}
+
+class SubjectPageDto {
+  @ApiProperty({ type: [SubjectListingDto] })
+  items!: SubjectListingDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'The `after` of the next page; null on the last' })
+  next!: string | null;
+}
+
+class MeasurePageDto {
+  @ApiProperty({ type: [MeasureListingDto] })
+  items!: MeasureListingDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'The `after` of the next page; null on the last' })
+  next!: string | null;
+}
+
+interface ListingParams {
+  prefix?: string;
+  after?: string;
+  limit?: string;
+}
+
+function ListingQueries(kind: string): MethodDecorator {
+  return (target, key, descriptor) => {
+    ApiQuery({ name: 'prefix', required: false, description: `Only ${kind} whose id starts with this` })(target, key, descriptor);
+    ApiQuery({ name: 'after', required: false, description: 'The last id of the previous page (the `next` of its answer)' })(target, key, descriptor);
+    ApiQuery({ name: 'limit', required: false, description: `Page size, 1 to ${MAX_LISTING_PAGE} (default ${DEFAULT_LISTING_PAGE})` })(target, key, descriptor);
+  };
+}
+
+export function parseListing(params: ListingParams): ListingQuery {
+  const problems: ErrorDetail[] = [];
+  if (params.prefix !== undefined && !PREFIX_PATTERN.test(params.prefix)) {
+    problems.push({ field: 'prefix', rule: 'isIdPrefix', message: 'prefix must be the start of an id: lowercase letters, digits, . _ -', value: params.prefix });
+  }
+  if (params.after !== undefined && params.after !== '') idParam('after', params.after, problems);
+  let limit = DEFAULT_LISTING_PAGE;
+  if (params.limit !== undefined && params.limit !== '') {
+    limit = Number(params.limit);
+    if (!/^\d+$/.test(params.limit) || limit < 1 || limit > MAX_LISTING_PAGE) {
+      problems.push({ field: 'limit', rule: 'isInRange', message: `limit must be a whole number from 1 to ${MAX_LISTING_PAGE}`, value: params.limit });
+    }
+  }
+  throwIfProblems(problems);
+  return { prefix: params.prefix || undefined, after: params.after || undefined, limit };
+}
+
+@ApiTags('queries')
+@ApiBearerAuth()
+@Controller('v1')
+export class ListingsController {
+  constructor(@Inject(ReadModelService) private readonly readModel: ReadModelService) {}
+
+  @Get('subjects')
+  @RequiresRole('reader')
+  @ApiOperation({ summary: 'The subjects the ledger knows, by id: the measures naming each, how many events, the first and last record' })
+  @ListingQueries('subjects')
+  @ApiOkResponse({ type: SubjectPageDto })
+  async subjects(@Query() query: ListingParams): Promise<SubjectPageDto> {
+    const listing = parseListing(query);
+    return listSubjects(await this.readModel.current(), listing);
+  }
+
+  @Get('measures')
+  @RequiresRole('reader')
+  @ApiOperation({ summary: 'The measures the ledger knows, by id: title, how many subjects and events, the first and last record' })
+  @ListingQueries('measures')
+  @ApiOkResponse({ type: MeasurePageDto })
+  async measures(@Query() query: ListingParams): Promise<MeasurePageDto> {
+    const listing = parseListing(query);
+    return listMeasures(await this.readModel.current(), listing);
+  }
+}
