@@ -10,6 +10,7 @@ import { RequiresRole } from '../auth/auth.guard.js';
 import type { ErrorDetail } from '../errors.js';
 import { idParam, throwIfProblems } from './knowledge.js';
 import { ReadModelService } from './read-model.service.js';
+import { ConsistentRead } from './consistent-read.js';
 
 export const MAX_LISTING_PAGE = 500;
 const DEFAULT_LISTING_PAGE = 50;
@@ -109,6 +110,7 @@ export class ListingsController {
   constructor(@Inject(ReadModelService) private readonly readModel: ReadModelService) {}
 
   @Get('subjects')
+  @ConsistentRead()
   @RequiresRole('reader')
   @ApiOperation({ summary: 'The subjects the ledger knows, by id: the measures naming each, how many events, the first and last record' })
   @ListingQueries('subjects')
@@ -119,6 +121,7 @@ export class ListingsController {
   }
 
   @Get('measures')
+  @ConsistentRead()
   @RequiresRole('reader')
   @ApiOperation({ summary: 'The measures the ledger knows, by id: title, how many subjects and events, the first and last record' })
   @ListingQueries('measures')
