@@ -13,11 +13,14 @@ import { parseKeyId } from './effective-feed.js';
 /** The effective feed's key before every transition: records from the first position, instants from the epoch. */
 export const EFFECTIVE_FROM_START = '0-1-0-';
 
-/** A comma-separated list (HTTP) or repeated option (CLI), trimmed, empties dropped. */
+/**
+ * A comma-separated list (HTTP) or repeated option (CLI), items as given: an
+ * empty item (`huawei,`) or one with spaces is refused by the item's rule
+ * rather than quietly dropped or trimmed. An empty value is no filter.
+ */
 export function listParam(value: string | string[] | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  const items = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
-  return items.length ? items : undefined;
+  if (value === undefined || value === '') return undefined;
+  return (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(','));
 }
 
 /** Event types by their name (`SubjectsAdded`) or the CloudEvents type the feed sends (`org.regledger.SubjectsAdded`). */

@@ -50,7 +50,7 @@ function kindOf(route: Route, name: string): Kind {
   if (['at', 'asOf'].includes(name)) return 'instant';
   if (['from', 'to'].includes(name)) return route.template.includes('/integrity/') ? 'position' : 'instant';
   if (['asOfPosition', 'treeSize', 'minPosition'].includes(name)) return 'position';
-  if (name === 'after') return route.template === '/v1/changes/effective' ? 'resumeId' : 'position';
+  if (name === 'after') return route.template === '/v1/changes/effective' ? 'resumeId' : ['/v1/subjects', '/v1/measures'].includes(route.template) ? 'id' : 'position';
   if (name === 'limit') return 'limit';
   if (name === 'category') return 'category';
   if (name === 'format') return { oneOf: ['json', 'md', 'csv', 'html'] };

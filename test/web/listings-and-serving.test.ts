@@ -108,7 +108,7 @@ describe('GET /v1/measures', () => {
     const { body } = await t.http.get('/docs/openapi.json').expect(200);
     for (const path of ['/v1/subjects', '/v1/measures']) {
       const operation = body.paths[path].get;
-      expect(operation.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['after', 'limit', 'prefix']);
+      expect(operation.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['X-Min-Position', 'after', 'limit', 'minPosition', 'prefix']);
       expect(operation.responses['200'].content['application/json'].schema.$ref).toMatch(/PageDto$/);
     }
   });
