@@ -22,6 +22,8 @@ interface Pending {
 export class GroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
+  /** A nested better-sqlite3 transaction is a savepoint: a throw undoes this item only. Made once, not per item. */
+  private readonly underSavepoint: (work: () => unknown) => unknown;
 
   constructor(
     private readonly db: Connection,
@@ -30,7 +32,9 @@ export class GroupCommit {
     private readonly beforeGroup: () => void,
     /** Called after a group committed, before its items are settled. */
     private readonly afterCommit: () => void,
-  ) {}
+  ) {
+    this.underSavepoint = db.transaction((work: () => unknown) => work());
+  }
 
   run<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -54,8 +58,7 @@ export class GroupCommit {
           this.beforeGroup();
           for (const item of group) {
             try {
-              // A nested better-sqlite3 transaction is a savepoint: a throw undoes this item only.
-              settled.push({ ok: true, value: this.db.transaction(item.work)() });
+              settled.push({ ok: true, value: this.underSavepoint(item.work) });
             } catch (error) {
               // Some failures (full disk, I/O) end the whole transaction: then nothing of the group stands.
               if (!this.db.inTransaction) throw error;

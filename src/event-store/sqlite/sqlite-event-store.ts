@@ -52,6 +52,8 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
   private readonly group: GroupCommit;
   /** The record time of the group being written: read once per transaction, under the write lock. */
   private groupRecordedAt?: string;
+  /** Made once: better-sqlite3 builds a transaction function at some cost, and nested, it is a savepoint. */
+  private readonly appendUnderSavepoint: (streamId: string, events: EventToAppend[], expected: ExpectedRevision) => AppendResult;
   private wroteInGroup = false;
   private readonly pollIntervalMs: number;
   private readonly statements: Record<
@@ -79,6 +81,7 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
       streamForwards: this.db.prepare(`${select} WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`),
       streamBackwards: this.db.prepare(`${select} WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
     };
+    this.appendUnderSavepoint = this.db.transaction((streamId: string, events: EventToAppend[], expected: ExpectedRevision) => this.appendInTransaction(streamId, events, expected));
     this.group = new GroupCommit(
       this.db,
       path,
@@ -99,7 +102,7 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
   inWriteTransaction<T>(work: (tx: WriteTransaction) => T): Promise<T> {
     const tx: WriteTransaction = {
       readStream: (streamId, fromRevision) => (this.statements.streamForwards.all(streamId, fromRevision, -1) as EventRow[]).map((row) => toStoredEvent(row, this.path)),
-      append: (streamId, events, expected) => this.db.transaction(() => this.appendInTransaction(streamId, events, expected))(),
+      append: (streamId, events, expected) => this.appendUnderSavepoint(streamId, events, expected),
     };
     return this.group.run(() => work(tx));
   }
