@@ -2,6 +2,7 @@
  * regledger against its peers, side by side, in one run:
  *   npm run bench             # full
  *   npm run bench -- --quick  # under two minutes
+ *   npm run bench -- --writes # the write figures only, against this machine's SQLite ceiling
  * Prints a Markdown table and writes bench/results/latest.json. Each figure is
  * the median of several runs with their range; generating data is not timed.
  */
@@ -19,10 +20,12 @@ import { CommandExecutor } from '../src/ledger/command-executor.js';
 import { packageRoot } from '../src/package-root.js';
 import { buildReadModel } from '../src/queries/read-model.service.js';
 import { generateLedger, random, type LedgerShape } from './generate-ledger.js';
+import { batchRun, importRun, sqliteCeiling } from './writes.js';
 import { httpRequest, latencySummary, machine, percentile, round, spread, startServer, timedWorkers, writeStore, type Spread } from './lib.js';
 
 const run = promisify(execFile);
 const quick = process.argv.includes('--quick');
+const writesOnly = process.argv.includes('--writes');
 const RUNS = 3;
 const APPENDS = quick ? 200 : 2000;
 const BULK = quick ? 5_000 : 100_000;
@@ -154,26 +157,54 @@ function queryLatencies(ledger: LogEvent[], shape: LedgerShape, count: number, n
   return { p50: round(percentile(samples, 50)), p99: round(percentile(samples, 99)) };
 }
 
-async function main() {
-  await ensurePeers();
-  const seq = await times(RUNS, () => storeAppends(1));
-  const seqPeer = await times(RUNS, () => peer('sequential', APPENDS));
-  addRow('appends', `sequential single-event appends (${APPENDS})`, 'events/s', seq.map((r) => r.eventsPerSecond), 'Emmett SQLite', seqPeer.map((r) => r.eventsPerSecond));
-  addRow('appends', 'sequential: p99 latency', 'ms', seq.map((r) => r.p99), 'Emmett SQLite', seqPeer.map((r) => r.p99));
-  const conc = await times(RUNS, () => storeAppends(16));
-  const concPeer = await times(RUNS, () => peer('concurrent16', APPENDS));
-  addRow('appends', '16 concurrent writers', 'events/s', conc.map((r) => r.eventsPerSecond), 'Emmett SQLite', concPeer.map((r) => r.eventsPerSecond));
-  addRow('appends', '16 concurrent: p99 latency', 'ms', conc.map((r) => r.p99), 'Emmett SQLite', concPeer.map((r) => r.p99));
+const peersInstalled = () => existsSync(join(PEERS, 'node_modules', '@event-driven-io', 'emmett-sqlite'));
 
-  const commands = await times(RUNS, () => commandAppends(1));
-  addRow('appends', 'whole commands in process (load, decide, append), sequential', 'events/s', commands.map((r) => r.eventsPerSecond), 'store appends (above)', seq.map((r) => r.eventsPerSecond));
-  const commands16 = await times(RUNS, () => commandAppends(16));
-  addRow('appends', 'whole commands in process, 16 concurrent', 'events/s', commands16.map((r) => r.eventsPerSecond), 'store appends (above)', conc.map((r) => r.eventsPerSecond));
-  const http = await times(RUNS, () => httpAppends(1));
-  addRow('appends', 'commands over HTTP, sequential', 'events/s', http.map((r) => r.eventsPerSecond), 'commands in process', commands.map((r) => r.eventsPerSecond));
-  addRow('appends', 'commands over HTTP, sequential: p99', 'ms', http.map((r) => r.p99), 'commands in process', commands.map((r) => r.p99));
-  const http16 = await times(RUNS, () => httpAppends(16));
-  addRow('appends', 'commands over HTTP, 16 concurrent', 'events/s', http16.map((r) => r.eventsPerSecond), 'commands in process', commands16.map((r) => r.eventsPerSecond));
+/** Every write figure beside the raw SQLite ceiling measured in this same run, as a ratio to it. */
+async function writeFigures() {
+  const ceilings = await times(RUNS, async () => sqliteCeiling(work, quick ? 500 : 2000, quick ? 20_000 : 100_000));
+  const ONE_ROW = 'raw SQLite one-row commits (same run)';
+  const ROWS = 'raw SQLite rows/s in 1,000-row transactions (same run)';
+  const oneRow = ceilings.map((c) => c.oneRowCommitsPerSecond);
+  const rowsPerSecond = ceilings.map((c) => c.rowsPerSecondIn1000RowTransactions);
+  addRow('ceiling', 'raw SQLite one-row commits, project schema, WAL, synchronous=FULL', 'commits/s', oneRow, '—');
+  addRow('ceiling', 'raw SQLite rows in 1,000-row transactions, same schema and settings', 'rows/s', rowsPerSecond, '—');
+  const emmett = peersInstalled();
+  if (!emmett) console.error('Emmett is not installed in bench/peers: its rows are left out (a full `npm run bench` installs it)');
+
+  const seq = await times(RUNS, () => storeAppends(1));
+  addRow('appends', `store: sequential single-event appends (${APPENDS})`, 'events/s', seq.map((r) => r.eventsPerSecond), ONE_ROW, oneRow);
+  if (emmett) {
+    const seqPeer = await times(RUNS, () => peer('sequential', APPENDS));
+    addRow('appends', 'store: sequential single-event appends', 'events/s', seq.map((r) => r.eventsPerSecond), 'Emmett SQLite', seqPeer.map((r) => r.eventsPerSecond));
+  }
+  addRow('appends', 'store: sequential: p99 latency', 'ms', seq.map((r) => r.p99), '—');
+  const conc = await times(RUNS, () => storeAppends(16));
+  addRow('appends', 'store: 16 concurrent writers', 'events/s', conc.map((r) => r.eventsPerSecond), ONE_ROW, oneRow);
+  const concPeer = emmett ? await times(RUNS, () => peer('concurrent16', APPENDS)) : undefined;
+  if (concPeer) addRow('appends', 'store: 16 concurrent writers', 'events/s', conc.map((r) => r.eventsPerSecond), 'Emmett SQLite', concPeer.map((r) => r.eventsPerSecond));
+  addRow('appends', 'store: 16 concurrent: p99 latency', 'ms', conc.map((r) => r.p99), '—');
+
+  for (const workers of [1, 16, 64]) {
+    const commands = await times(RUNS, () => commandAppends(workers));
+    const label = workers === 1 ? 'sequential' : `${workers} concurrent`;
+    addRow('commands', `in process (load, decide, hash, append), ${label}`, 'events/s', commands.map((r) => r.eventsPerSecond), ONE_ROW, oneRow);
+    if (workers === 16 && concPeer) addRow('commands', 'in process, 16 concurrent', 'events/s', commands.map((r) => r.eventsPerSecond), 'Emmett SQLite store appends, 16 concurrent', concPeer.map((r) => r.eventsPerSecond));
+  }
+  for (const workers of [1, 16, 64]) {
+    const http = await times(RUNS, () => httpAppends(workers));
+    addRow('commands', `over HTTP, ${workers === 1 ? 'sequential' : `${workers} concurrent`}`, 'events/s', http.map((r) => r.eventsPerSecond), ONE_ROW, oneRow);
+    addRow('commands', `over HTTP, ${workers === 1 ? 'sequential' : `${workers} concurrent`}: p99`, 'ms', http.map((r) => r.p99), '—');
+  }
+  const imports = await times(RUNS, () => importRun(work, BULK));
+  addRow('commands', `regledger import of ${BULK.toLocaleString('en')} commands, whole process`, 'events/s', imports.map((r) => r.eventsPerSecond), ROWS, rowsPerSecond);
+  const batches = await times(RUNS, () => batchRun(work, BULK / 5, 1000));
+  addRow('commands', `POST /v1/commands/batch, ${(BULK / 5).toLocaleString('en')} commands in batches of 1,000`, 'events/s', batches.map((r) => r.eventsPerSecond), ROWS, rowsPerSecond);
+}
+
+async function main() {
+  if (!writesOnly) await ensurePeers();
+  await writeFigures();
+  if (writesOnly) return finish();
 
   const bulkLedger = generateLedger({ measures: BULK / 100, subjects: BULK / 20, eventsPerMeasure: 100 }, 3);
   const bulkFile = join(work, 'bulk.json');
@@ -215,11 +246,16 @@ async function main() {
   addRow('changes', `append → delivery, ${changes.subscribers} SSE subscribers: p50`, 'ms', [changes.p50], 'p99 aim', [50]);
   addRow('changes', `append → delivery, ${changes.subscribers} SSE subscribers: p99`, 'ms', [changes.p99], 'p99 aim', [50]);
 
+  finish(growth);
+}
+
+function finish(growth: Record<string, number[]> = { regledger: [], naive: [], emmett: [] }) {
   const ratio = (xs: number[]) => (xs.length > 1 ? round(xs[xs.length - 1]! / xs[0]!, 2) : undefined);
   const result = {
     date: new Date().toISOString(),
     machine: machine(),
     quick,
+    ...(writesOnly ? { writesOnly } : {}),
     durability: 'regledger: SQLite WAL, synchronous=FULL, one connection; Emmett: SQLite WAL, synchronous=FULL, one shared connection (sqlite3 5.1.7)',
     datasets: 'bench/generate-ledger.ts: 100 events per measure, subjects in ~3 measures each; append workloads: SubjectsAdded events on 10-event streams',
     runs: RUNS,
@@ -227,7 +263,7 @@ async function main() {
     queryP50Growth: { regledger: ratio(growth.regledger!), naiveFold: ratio(growth.naive!), emmettAggregateStream: ratio(growth.emmett!) },
   };
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), JSON.stringify(result, null, 2));
+  writeFileSync(join(ROOT, 'bench', 'results', writesOnly ? 'writes.json' : 'latest.json'), JSON.stringify(result, null, 2));
   console.log(renderTable(result));
 }
 

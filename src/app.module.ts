@@ -63,7 +63,7 @@ export class AppModule {
           inject: [EVENT_STORE, WriteWatermark],
         },
         { provide: CommandExecutor, useFactory: (s: EventStore, w: WriteWatermark) => new CommandExecutor(s, w), inject: [EVENT_STORE, WriteWatermark] },
-        { provide: CommandGateway, useFactory: (bus: CommandBus, s: EventStore) => new CommandGateway(bus, s), inject: [CommandBus, EVENT_STORE] },
+        { provide: CommandGateway, useFactory: (bus: CommandBus, s: EventStore, e: CommandExecutor) => new CommandGateway(bus, s, e), inject: [CommandBus, EVENT_STORE, CommandExecutor] },
         ...COMMAND_HANDLERS,
         // Webhook deliveries run where the log is followed (the server), not in the CLI's context.
         ...subscriberProviders(store, followLog),

@@ -10,15 +10,19 @@ import { AMENDING_EVENTS, COMMAND_TYPE_OF, streamOf, type EventType, type Ledger
 import {
   DuplicateEventIdError,
   WrongExpectedRevisionError,
+  type AppendResult,
   type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
   type StoredEvent,
 } from '../event-store/event-store.js';
+import { isTransactional } from '../event-store/write-transaction.js';
 import { LedgerError } from '../errors.js';
 import { contentHash, storedHash } from '../integrity/event-hash.js';
 import { checkRepetition, COMMAND_DIGEST, commandDigest, normaliseCommandId, reusedInOtherMeasure } from './command-reuse.js';
 import { eventIdFor } from './event-ids.js';
 import { parseReplacement, type ParsedCommand } from './parse-command.js';
-import { StreamCache } from './stream-cache.js';
+import { StreamCache, type LoadedStream } from './stream-cache.js';
 import { WriteWatermark } from './write-watermark.js';
 
 export const EVENT_SCHEMA_VERSION = 1;
@@ -39,6 +43,20 @@ export interface CommandOutcome {
   /** Set on a repetition that could be compared only in part (see command-reuse.ts). */
   notice?: string;
 }
+
+export interface ChunkLimits {
+  maxEvents: number;
+  maxMs: number;
+}
+
+export interface Chunk {
+  /** The outcomes of the commands applied, in order from the chunk's start. */
+  outcomes: CommandOutcome[];
+  /** True when the chunk stopped before a command it could not apply (rather than at its limits or the end). */
+  blocked: boolean;
+}
+
+type Prepared = { repeat: CommandOutcome } | { events: EventToAppend[]; expected: ExpectedRevision };
 
 /** Lost races retried before answering 409: enough for dozens of writers on one measure. */
 const MAX_ATTEMPTS = 50;
@@ -64,6 +82,11 @@ export class CommandExecutor {
     this.streams = new StreamCache(store, toRecordedFact);
   }
 
+  /** True when the store can run a chunk of commands in one write transaction (executeChunk). */
+  get pipelines(): boolean {
+    return isTransactional(this.store);
+  }
+
   async execute(parsed: ParsedCommand, context: CommandContext): Promise<CommandOutcome> {
     const commandId = normaliseCommandId(parsed.commandId ?? randomUUID());
     for (let attempt = 1; ; attempt++) {
@@ -81,12 +104,73 @@ export class CommandExecutor {
   }
 
   private async attempt(parsed: ParsedCommand, commandId: string, context: CommandContext): Promise<CommandOutcome> {
+    const streamId = streamOf(parsed.command.measureId);
+    // From here to the append's call all is synchronous: a later load may fold newer events into this stream.
+    const loaded = await this.streams.load(streamId, parsed.command.measureId);
+    const prepared = this.prepare(parsed, commandId, context, loaded);
+    if ('repeat' in prepared) return prepared.repeat;
+    const result = await this.store.append(streamId, prepared.events, prepared.expected);
+    this.watermark.advance(result.position);
+    return appended(parsed, commandId, result);
+  }
+
+  /**
+   * Runs commands from `start` on, in order, inside one write transaction of a
+   * store that has them: each decided against the state its predecessors left,
+   * read and written in the same transaction, and all committed at once.
+   * Stops at `limits`, or before the first command it cannot apply here (a
+   * rejection, a conflict, an id stored elsewhere), which the caller runs on
+   * its own to get today's answer for it. Resolves once the chunk is durable.
+   */
+  async executeChunk(commands: ParsedCommand[], start: number, context: CommandContext, limits: ChunkLimits): Promise<Chunk> {
+    const store = this.store;
+    if (!isTransactional(store)) throw new Error('this store cannot run commands in one write transaction: run them one at a time');
+    const touched = new Set<string>();
+    let chunk: Chunk;
+    try {
+      chunk = await store.inWriteTransaction((tx) => {
+        const outcomes: CommandOutcome[] = [];
+        const started = performance.now();
+        let events = 0;
+        for (let i = start; i < commands.length; i++) {
+          if (events >= limits.maxEvents || performance.now() - started >= limits.maxMs) return { outcomes, blocked: false };
+          const parsed = commands[i]!;
+          const commandId = normaliseCommandId(parsed.commandId ?? randomUUID());
+          const streamId = streamOf(parsed.command.measureId);
+          try {
+            const loaded = this.streams.loadWith(streamId, parsed.command.measureId, (from) => tx.readStream(streamId, from));
+            const prepared = this.prepare(parsed, commandId, context, loaded);
+            if ('repeat' in prepared) {
+              outcomes.push(prepared.repeat);
+              continue;
+            }
+            const result = tx.append(streamId, prepared.events, prepared.expected);
+            touched.add(streamId);
+            this.streams.record(streamId, result.events);
+            events += result.events.length;
+            outcomes.push(appended(parsed, commandId, result));
+          } catch {
+            // Undone by the append's savepoint, if it got that far; the caller runs this one alone.
+            return { outcomes, blocked: true };
+          }
+        }
+        return { outcomes, blocked: false };
+      });
+    } catch (error) {
+      this.streams.forget(touched);
+      throw error;
+    }
+    const last = chunk.outcomes[chunk.outcomes.length - 1];
+    if (last) this.watermark.advance(BigInt(last.position));
+    return chunk;
+  }
+
+  /** Decides a command on its loaded stream: the events to append, or the outcome of an earlier identical command. Synchronous. */
+  private prepare(parsed: ParsedCommand, commandId: string, context: CommandContext, loaded: LoadedStream): Prepared {
     const { command } = parsed;
     const streamId = streamOf(command.measureId);
-    // From here to the append's call all is synchronous: a later load may fold newer events into this stream.
-    const loaded = await this.streams.load(streamId, command.measureId);
     const earlier = loaded.byCommandId.get(commandId) ?? [];
-    if (earlier.length) return { ...outcome(commandId, command.measureId, earlier, true), ...checkRepetition(parsed, commandId, earlier) };
+    if (earlier.length) return { repeat: { ...outcome(commandId, command.measureId, earlier, true), ...checkRepetition(parsed, commandId, earlier) } };
 
     const state = loaded.state;
     if (parsed.expectedRevision !== undefined && parsed.expectedRevision !== state.revision) {
@@ -112,11 +196,7 @@ export class CommandExecutor {
       previousHash = hash;
       return { eventId: eventIdFor(commandId, i), type: e.type, data: e.data, metadata: { ...metadata, hash } };
     });
-    const result = await this.store.append(streamId, events, state.revision === -1 ? 'no_stream' : BigInt(state.revision));
-    this.watermark.advance(result.position);
-    // Not written: a concurrent request with this commandId got there first, and must have sent this same command.
-    if (!result.written && result.events.length) return { ...outcome(commandId, command.measureId, result.events, true), ...checkRepetition(parsed, commandId, result.events) };
-    return outcome(commandId, command.measureId, result.events, !result.written);
+    return { events, expected: state.revision === -1 ? 'no_stream' : BigInt(state.revision) };
   }
 
   /** The commandId's events sit in another measure's stream: name what they recorded there. */
@@ -132,6 +212,13 @@ function withParsedReplacement(command: LedgerCommand, state: MeasureStream): Le
   const target = state.recorded.find((e) => e.eventId === command.eventId);
   if (!target || AMENDING_EVENTS.has(target.type)) return command;
   return { ...command, replacement: parseReplacement(COMMAND_TYPE_OF[target.type], command.replacement) as never };
+}
+
+/** The outcome of an append. Not written: a concurrent request with this commandId got there first, and must have sent this same command. */
+function appended(parsed: ParsedCommand, commandId: string, result: AppendResult): CommandOutcome {
+  const { measureId } = parsed.command;
+  if (!result.written && result.events.length) return { ...outcome(commandId, measureId, result.events, true), ...checkRepetition(parsed, commandId, result.events) };
+  return outcome(commandId, measureId, result.events, !result.written);
 }
 
 function outcome(commandId: string, measureId: string, events: StoredEvent[], repeated: boolean): CommandOutcome {

@@ -2,14 +2,17 @@
  * The entry to the command side for every front end: validates bodies, puts
  * them on the CommandBus, and runs batches in order, stopping at the first
  * rejection. A batch is validated whole before anything is applied, so bad
- * input anywhere in it writes nothing.
+ * input anywhere in it writes nothing. Where the store allows, a batch is
+ * pipelined: decided command after command in one transaction per chunk, so a
+ * chunk pays one fsync; a command the chunk cannot apply runs alone, as before,
+ * so rejections, conflicts and retries answer exactly as they always have.
  */
 import { CommandBus } from '@nestjs/cqrs';
 import { LedgerError, MAX_DETAILS, prefixDetails, type ErrorDetail } from '../errors.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { replacementProblems } from './batch-replacements.js';
 import { busCommand } from './bus.js';
-import type { CommandContext, CommandOutcome } from './command-executor.js';
+import type { ChunkLimits, CommandContext, CommandExecutor, CommandOutcome } from './command-executor.js';
 import { derivedCommandId } from './event-ids.js';
 import { parseCommand, summarise, type ParsedCommand } from './parse-command.js';
 
@@ -33,11 +36,16 @@ export interface BatchOptions {
   onApplied?(done: number, total: number): void;
 }
 
+/** One commit (one fsync) per this many events or milliseconds of deciding, whichever comes first. */
+const CHUNK_LIMITS: ChunkLimits = { maxEvents: 1000, maxMs: 50 };
+
 export class CommandGateway {
   constructor(
     private readonly commandBus: CommandBus,
     /** Where a correction's target is looked up, to check its replacement before anything of the batch is applied. */
     private readonly store: EventStore,
+    /** Given, and its store able, batches run in chunks of one transaction each; otherwise one command at a time on the bus. */
+    private readonly executor?: CommandExecutor,
   ) {}
 
   execute(body: unknown, context: CommandContext): Promise<CommandOutcome> {
@@ -50,15 +58,27 @@ export class CommandGateway {
     if (replacements.length) throw new LedgerError('bad-input', summarise(replacements), replacements);
     giveCommandIds(parsed, entries, options);
     const results: BatchOutcome['results'] = [];
-    for (const [index, command] of parsed.entries()) {
+    let index = 0;
+    while (index < parsed.length) {
+      if (this.executor?.pipelines) {
+        const chunk = await this.executor.executeChunk(parsed, index, context, CHUNK_LIMITS);
+        for (const outcome of chunk.outcomes) {
+          results.push({ ...outcome, origin: entries[index]!.origin });
+          index++;
+          options.onApplied?.(index, entries.length);
+        }
+        // A chunk that stopped at its limits goes on with the next; one that stopped before a command runs that one alone.
+        if (!chunk.blocked || index >= parsed.length) continue;
+      }
       const origin = entries[index]!.origin;
       try {
-        results.push({ ...(await this.run(command, context)), origin });
+        results.push({ ...(await this.run(parsed[index]!, context)), origin });
       } catch (error) {
         if (!(error instanceof LedgerError)) throw error;
         return { results, failure: { index, origin, error } };
       }
-      options.onApplied?.(index + 1, entries.length);
+      index++;
+      options.onApplied?.(index, entries.length);
     }
     return { results };
   }

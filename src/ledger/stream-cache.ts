@@ -35,30 +35,59 @@ export class StreamCache {
   ) {}
 
   async load(streamId: string, measureId: string): Promise<LoadedStream> {
+    const from = this.nextRevision(streamId);
+    const newer = await this.store.readStream(streamId, { fromRevision: from });
+    return this.absorb(streamId, measureId, from, newer) ?? this.load(streamId, measureId);
+  }
+
+  /** The same, reading synchronously: inside a write transaction, where nothing else runs meanwhile. */
+  loadWith(streamId: string, measureId: string, read: (fromRevision: bigint) => StoredEvent[]): LoadedStream {
+    const from = this.nextRevision(streamId);
+    return this.absorb(streamId, measureId, from, read(from)) ?? this.loadWith(streamId, measureId, read);
+  }
+
+  /** Folds events just appended to a stream, sparing the next load from reading them back. */
+  record(streamId: string, appended: StoredEvent[]): void {
+    const loaded = this.streams.get(streamId);
+    if (!loaded) return;
+    for (const event of appended) {
+      if (Number(event.revision) <= loaded.state.revision) continue;
+      if (Number(event.revision) !== loaded.state.revision + 1) return void this.streams.delete(streamId);
+      this.fold(loaded, event);
+    }
+  }
+
+  /** Drops streams whose folded events may not have been committed: their next load reads them whole. */
+  forget(streamIds: Iterable<string>): void {
+    for (const streamId of streamIds) this.streams.delete(streamId);
+  }
+
+  private nextRevision(streamId: string): bigint {
     const before = this.streams.get(streamId);
-    const from = before ? before.state.revision + 1 : 0;
-    const newer = await this.store.readStream(streamId, { fromRevision: BigInt(from) });
+    return BigInt(before ? before.state.revision + 1 : 0);
+  }
+
+  /** Folds what was read from `from` on; undefined when only a read from the start can fill the stream. */
+  private absorb(streamId: string, measureId: string, from: bigint, newer: StoredEvent[]): LoadedStream | undefined {
     let loaded = this.streams.get(streamId);
     if (!loaded) {
       // Dropped or never read: only a read from the start can fill it.
-      if (from > 0) return this.reload(streamId, measureId);
+      if (from > 0n) return undefined;
       loaded = { state: initialState(measureId), byCommandId: new Map() };
     }
     for (const event of newer) {
       const revision = Number(event.revision);
       if (revision <= loaded.state.revision) continue; // folded meanwhile by a concurrent load
-      if (revision !== loaded.state.revision + 1) return this.reload(streamId, measureId);
+      if (revision !== loaded.state.revision + 1) {
+        this.streams.delete(streamId);
+        return undefined;
+      }
       this.fold(loaded, event);
     }
     this.streams.delete(streamId);
     this.streams.set(streamId, loaded);
     if (this.streams.size > MAX_STREAMS) this.streams.delete(this.streams.keys().next().value!);
     return loaded;
-  }
-
-  private reload(streamId: string, measureId: string): Promise<LoadedStream> {
-    this.streams.delete(streamId);
-    return this.load(streamId, measureId);
   }
 
   private fold(loaded: LoadedStream, event: StoredEvent): void {

@@ -1,6 +1,8 @@
 /**
  * The embedded event store on SQLite (better-sqlite3). Durable: WAL with
  * synchronous=FULL, and an append returns only after its transaction commits.
+ * Appends made in the same turn of the event loop share one transaction and
+ * one fsync (group-commit.ts), each with its own checks and outcome.
  * Writers from several processes serialise on SQLite's write lock (BEGIN
  * IMMEDIATE), so positions follow commit order and readers never see a gap.
  * The file is checked before use (open-ledger-file.ts), and every SQLite
@@ -21,6 +23,8 @@ import {
   type Subscription,
 } from '../event-store.js';
 import { AppendSignal, PollingSubscription } from '../polling-subscription.js';
+import type { TransactionalEventStore, WriteTransaction } from '../write-transaction.js';
+import { GroupCommit } from './group-commit.js';
 import { openLedgerFile } from './open-ledger-file.js';
 import { StorageFailure } from '../storage-failure.js';
 import { damaged, onStorage } from './sqlite-failures.js';
@@ -42,9 +46,15 @@ export interface SqliteEventStoreOptions {
   busyTimeoutMs?: number;
 }
 
-export class SqliteEventStore implements EventStore {
+export class SqliteEventStore implements EventStore, TransactionalEventStore {
   private readonly db: Connection;
   private readonly appended = new AppendSignal();
+  private readonly group: GroupCommit;
+  /** The record time of the group being written: read once per transaction, under the write lock. */
+  private groupRecordedAt?: string;
+  /** Made once: better-sqlite3 builds a transaction function at some cost, and nested, it is a savepoint. */
+  private readonly appendUnderSavepoint: (streamId: string, events: EventToAppend[], expected: ExpectedRevision) => AppendResult;
+  private wroteInGroup = false;
   private readonly pollIntervalMs: number;
   private readonly statements: Record<
     'streamHead' | 'lastRecordedAt' | 'byEventId' | 'insert' | 'head' | 'allForwards' | 'allBackwards' | 'streamForwards' | 'streamBackwards',
@@ -71,12 +81,30 @@ export class SqliteEventStore implements EventStore {
       streamForwards: this.db.prepare(`${select} WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`),
       streamBackwards: this.db.prepare(`${select} WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
     };
+    this.appendUnderSavepoint = this.db.transaction((streamId: string, events: EventToAppend[], expected: ExpectedRevision) => this.appendInTransaction(streamId, events, expected));
+    this.group = new GroupCommit(
+      this.db,
+      path,
+      () => {
+        this.groupRecordedAt = undefined;
+        this.wroteInGroup = false;
+      },
+      () => {
+        if (this.wroteInGroup) this.appended.notify();
+      },
+    );
   }
 
-  async append(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
-    const result = onStorage(this.path, () => this.db.transaction(() => this.appendInTransaction(streamId, events, expectedRevision)).immediate());
-    if (result.written) this.appended.notify();
-    return result;
+  append(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    return this.group.run(() => this.appendInTransaction(streamId, events, expectedRevision));
+  }
+
+  inWriteTransaction<T>(work: (tx: WriteTransaction) => T): Promise<T> {
+    const tx: WriteTransaction = {
+      readStream: (streamId, fromRevision) => (this.statements.streamForwards.all(streamId, fromRevision, -1) as EventRow[]).map((row) => toStoredEvent(row, this.path)),
+      append: (streamId, events, expected) => this.appendUnderSavepoint(streamId, events, expected),
+    };
+    return this.group.run(() => work(tx));
   }
 
   private appendInTransaction(streamId: string, events: EventToAppend[], expected: ExpectedRevision): AppendResult {
@@ -89,10 +117,8 @@ export class SqliteEventStore implements EventStore {
       const position = (this.statements.head.get() as { position: number }).position;
       return { nextExpectedRevision: current === 'no_stream' ? -1n : current, position: BigInt(position), events: [], written: false };
     }
-    const last = this.statements.lastRecordedAt.get() as { recorded_at: string } | undefined;
-    // Record time never runs backwards along the log, whatever the wall clocks of the writers say.
-    const now = new Date().toISOString();
-    const recordedAt = last && last.recorded_at > now ? last.recorded_at : now;
+    const recordedAt = (this.groupRecordedAt ??= this.nextRecordedAt());
+    this.wroteInGroup = true;
     let revision = current === 'no_stream' ? -1n : current;
     const stored: StoredEvent[] = [];
     for (const event of events) {
@@ -110,6 +136,13 @@ export class SqliteEventStore implements EventStore {
       stored.push({ streamId, eventId: event.eventId, type: event.type, data: event.data, metadata, revision, position: BigInt(info.lastInsertRowid), recordedAt });
     }
     return { nextExpectedRevision: revision, position: stored[stored.length - 1]!.position, events: stored, written: true };
+  }
+
+  /** Record time never runs backwards along the log, whatever the wall clocks of the writers say. */
+  private nextRecordedAt(): string {
+    const last = this.statements.lastRecordedAt.get() as { recorded_at: string } | undefined;
+    const now = new Date().toISOString();
+    return last && last.recorded_at > now ? last.recorded_at : now;
   }
 
   /** An append whose event ids are all stored already, in order, where this append would have put them. */
@@ -165,6 +198,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    // Appends already asked for are committed (or fail) before the file closes, never dropped.
+    if (this.db.open) this.group.flush();
     this.appended.notify();
     if (this.db.open) this.db.close();
   }

@@ -1,0 +1,78 @@
+/**
+ * Group commit for the embedded store. better-sqlite3 is synchronous, so a
+ * commit holds the event loop for its fsync; what arrives meanwhile waits in
+ * the loop. Work queued during one turn of the loop is run in one
+ * BEGIN IMMEDIATE transaction at the next check phase (setImmediate: no timer,
+ * so a lone writer waits for nothing), each item under its own savepoint, and
+ * every item is settled only once the commit is durable. One fsync serves the
+ * whole group; an item that throws is rolled back alone and fails alone.
+ *
+ * Other processes still serialise on SQLite's write lock: BEGIN IMMEDIATE
+ * waits for it, and all reads inside an item see the latest committed state.
+ */
+import type { Database as Connection } from 'better-sqlite3';
+import { storageFailure } from './sqlite-failures.js';
+
+interface Pending {
+  work: () => unknown;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+export class GroupCommit {
+  private queue: Pending[] = [];
+  private scheduled = false;
+  /** A nested better-sqlite3 transaction is a savepoint: a throw undoes this item only. Made once, not per item. */
+  private readonly underSavepoint: (work: () => unknown) => unknown;
+
+  constructor(
+    private readonly db: Connection,
+    private readonly path: string,
+    /** Called inside each group's transaction before its first item. */
+    private readonly beforeGroup: () => void,
+    /** Called after a group committed, before its items are settled. */
+    private readonly afterCommit: () => void,
+  ) {
+    this.underSavepoint = db.transaction((work: () => unknown) => work());
+  }
+
+  run<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    });
+  }
+
+  /** Commits whatever is queued now: the next check phase, or a close, whichever comes first. */
+  flush(): void {
+    this.scheduled = false;
+    const group = this.queue;
+    this.queue = [];
+    if (!group.length) return;
+    const settled: { ok: boolean; value: unknown }[] = [];
+    try {
+      this.db
+        .transaction(() => {
+          this.beforeGroup();
+          for (const item of group) {
+            try {
+              settled.push({ ok: true, value: this.underSavepoint(item.work) });
+            } catch (error) {
+              // Some failures (full disk, I/O) end the whole transaction: then nothing of the group stands.
+              if (!this.db.inTransaction) throw error;
+              settled.push({ ok: false, value: storageFailure(this.path, error) });
+            }
+          }
+        })
+        .immediate();
+    } catch (error) {
+      const failure = storageFailure(this.path, error);
+      for (const item of group) item.reject(failure);
+      return;
+    }
+    this.afterCommit();
+    group.forEach((item, i) => (settled[i]!.ok ? item.resolve(settled[i]!.value) : item.reject(settled[i]!.value)));
+  }
+}
