@@ -13,7 +13,11 @@ import { presentOutcome } from './presenters.js';
 const DTOS = Object.values(DTO_OF);
 const CORRELATION_ID = { name: 'X-Correlation-Id', required: false, description: 'Kept in the metadata of the events appended (at most 128 characters)' };
 const MAX_IDEMPOTENCY_KEY = 200;
-const ONE_COMMAND = { oneOf: DTOS.map((dto) => ({ $ref: getSchemaPath(dto) })), discriminator: { propertyName: 'type' } };
+const ONE_COMMAND = {
+  oneOf: DTOS.map((dto) => ({ $ref: getSchemaPath(dto) })),
+  // The mapping names each command by its type (without it, generators take the class names).
+  discriminator: { propertyName: 'type', mapping: Object.fromEntries(Object.entries(DTO_OF).map(([type, dto]) => [type, getSchemaPath(dto)])) },
+};
 
 export function commandContext(request: AuthenticatedRequest, correlationId: string | undefined): CommandContext {
   return {
