@@ -10,7 +10,7 @@ const common = {
 export default {
   testTimeout: 30000,
   projects: [
-    { ...common, displayName: 'sqlite', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['<rootDir>/test/real-eventstoredb/'] },
+    { ...common, displayName: 'sqlite', testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/clients/typescript/test/**/*.test.ts'], testPathIgnorePatterns: ['<rootDir>/test/real-eventstoredb/'] },
     // The HTTP end-to-end suites again, on the EventStoreDB adapter over the wire-level test server.
     {
       ...common,

@@ -6,7 +6,6 @@
 import 'reflect-metadata';
 import type { INestApplication, INestApplicationContext, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule, CONTROLLERS } from './app.module.js';
@@ -18,6 +17,7 @@ import type { EventStore } from './event-store/event-store.js';
 import { EventStoreDbEventStore } from './event-store/eventstoredb/eventstoredb-event-store.js';
 import { SqliteEventStore } from './event-store/sqlite/sqlite-event-store.js';
 import { bodyParsers, ErrorFilter } from './http/error-response.js';
+import { setUpOpenApi } from './http/openapi.js';
 import type { LedgerClock } from './changes/clock.js';
 import type { SseOptions } from './changes/sse-writer.js';
 import { webApp } from './web/web-app.js';
@@ -97,16 +97,7 @@ export async function createHttpApp(config: LedgerConfig, store: EventStore, api
   app.use(bodyParsers(config.bodyLimitBytes));
   app.useGlobalFilters(new ErrorFilter());
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('regledger')
-      .setDescription('An event-sourced, bitemporal ledger of regulatory change. Positions and revisions are decimal strings.')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  setUpOpenApi(app, config);
   // Registers the command handlers on the bus before anything (the demo load) uses it.
   await app.init();
   return app;

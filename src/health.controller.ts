@@ -1,6 +1,8 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { HealthDto } from './health.dto.js';
+import { ApiErrors } from './http/error-response.dto.js';
 import { Public } from './auth/route-access.js';
 import { eventLoopDelay } from './event-loop-delay.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
@@ -18,7 +20,10 @@ export class HealthController {
   @Get('health')
   @Public()
   @ApiOperation({ summary: "Liveness, the log's head, how far the read model has folded it, and the event loop's worst delay over the last 10-20 s (no key needed); 503 with status failed and the reason when the ledger's file cannot be read" })
-  async health(@Res({ passthrough: true }) response: Response) {
+  @ApiResponse({ status: 200, type: HealthDto, description: 'ok, or catching-up while the read model folds the log' })
+  @ApiResponse({ status: 503, type: HealthDto, description: "failed: the ledger's store cannot be read, or the read model stopped on a damaged file" })
+  @ApiErrors([400])
+  async health(@Res({ passthrough: true }) response: Response): Promise<HealthDto> {
     const folded = this.readModel.position.toString();
     let head: bigint;
     try {

@@ -1,11 +1,13 @@
-import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiKeyRouteErrors } from '../http/error-response.dto.js';
+import { ApiEventStream, LAST_EVENT_ID } from './dto/event-stream.js';
+import type { Request, Response } from 'express';
 import { RequiresRole } from '../auth/auth.guard.js';
 import { Public } from '../auth/route-access.js';
 import { LedgerError, type ErrorDetail } from '../errors.js';
 import { throwIfProblems } from '../queries/knowledge.js';
-import { ASYNCAPI_DOCUMENT } from './asyncapi.js';
+import { publishedAsyncApi, type AsyncApiDocument } from './asyncapi.js';
 import { ChangeFeedService } from './change-feed.service.js';
 import { effectiveResume, ledgerFilter, ledgerResume, subjectFilter } from './feed-params.js';
 import { SSE_OPTIONS, SseWriter, type SseOptions } from './sse-writer.js';
@@ -23,13 +25,15 @@ export class ChangesController {
   @Get('v1/changes')
   @RequiresRole('reader')
   @ApiBearerAuth()
-  @ApiProduces('text/event-stream')
   @ApiOperation({ summary: 'Ledger events as Server-Sent Events of CloudEvents 1.0; `id:` is the ledger position. Resume with Last-Event-ID or ?after (0 replays everything); no parameter starts from now.' })
   @ApiQuery({ name: 'after', required: false, description: 'a ledger position; 0 replays everything' })
   @ApiQuery({ name: 'subject', required: false, description: 'comma-separated subject ids' })
   @ApiQuery({ name: 'measure', required: false, description: 'comma-separated measure ids' })
   @ApiQuery({ name: 'type', required: false, description: 'comma-separated event types, e.g. SubjectsAdded or org.regledger.SubjectsAdded' })
   @ApiQuery({ name: 'consumer', required: false, description: 'a consumer name: without Last-Event-ID or after, resumes after its last acknowledged position (POST /v1/consumers/{name}/ack), or from the start' })
+  @ApiHeader(LAST_EVENT_ID('a ledger position'))
+  @ApiEventStream('CloudEvents 1.0 of ledger events (AsyncAPI: /asyncapi.json, channel ledgerChanges); `id:` is the ledger position')
+  @ApiKeyRouteErrors()
   async changes(
     @Res() response: Response,
     @Query() query: { after?: string; subject?: string; measure?: string; type?: string; consumer?: string },
@@ -57,10 +61,12 @@ export class ChangesController {
   @Get('v1/changes/effective')
   @RequiresRole('reader')
   @ApiBearerAuth()
-  @ApiProduces('text/event-stream')
   @ApiOperation({ summary: 'One message whenever what is in force now changes for a subject: when an event is recorded, and when the clock reaches a recorded effective time. Resume with Last-Event-ID or ?after (0 replays from the start); no parameter starts from now.' })
   @ApiQuery({ name: 'after', required: false, description: 'a transition id as sent in id:, or 0 for the start' })
   @ApiQuery({ name: 'subject', required: false, description: 'comma-separated subject ids' })
+  @ApiHeader(LAST_EVENT_ID('a transition id'))
+  @ApiEventStream('Effective transitions (AsyncAPI: /asyncapi.json, channel effectiveChanges); `id:` is the transition id')
+  @ApiKeyRouteErrors()
   async effective(
     @Res() response: Response,
     @Query() query: { after?: string; subject?: string },
@@ -87,8 +93,10 @@ export class ChangesController {
   @Get('asyncapi.json')
   @Public()
   @ApiOperation({ summary: 'The AsyncAPI 3 document of both change feeds' })
-  asyncapi() {
-    return ASYNCAPI_DOCUMENT;
+  @ApiOkResponse({ description: 'An AsyncAPI 3.0 document', schema: { type: 'object', required: ['asyncapi', 'info', 'channels'], properties: { asyncapi: { type: 'string', example: '3.0.0' }, info: { type: 'object' }, channels: { type: 'object' } } } })
+  @ApiErrors([400])
+  asyncapi(@Req() request: Request): AsyncApiDocument {
+    return publishedAsyncApi(request.app);
   }
 }
 

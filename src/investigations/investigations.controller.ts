@@ -1,5 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiKeyRouteErrors } from '../http/error-response.dto.js';
+import { ReplayDto, SubjectReportDto } from './dto/answers.js';
 import type { Response } from 'express';
 import type { ReplayOrder } from '../../projections/replay.js';
 import { subjectKnown, withSetAsideNotice } from '../../projections/ledger-read-model.js';
@@ -18,6 +20,8 @@ import { ConsistentRead } from '../queries/consistent-read.js';
 
 @ApiTags('investigations')
 @ApiBearerAuth()
+@ApiKeyRouteErrors()
+@ApiExtraModels(SubjectReportDto)
 @Controller('v1')
 export class InvestigationsController {
   constructor(
@@ -37,7 +41,8 @@ export class InvestigationsController {
   @ApiQuery({ name: 'at', required: false, description: 'Record order: one valid time for every step (default: the time each event concerns)' })
   @ApiQuery({ name: 'asOf', required: false })
   @ApiQuery({ name: 'asOfPosition', required: false })
-  async replay(@Param('subjectId') subjectId: string, @Query() query: TimeParams & { from?: string; to?: string; order?: string }) {
+  @ApiOkResponse({ type: ReplayDto })
+  async replay(@Param('subjectId') subjectId: string, @Query() query: TimeParams & { from?: string; to?: string; order?: string }): Promise<ReplayDto> {
     const problems: ErrorDetail[] = [];
     idParam('subjectId', subjectId, problems);
     const order = (query.order ?? 'record') as ReplayOrder;
@@ -62,7 +67,17 @@ export class InvestigationsController {
   @ApiQuery({ name: 'at', required: false })
   @ApiQuery({ name: 'asOf', required: false })
   @ApiQuery({ name: 'asOfPosition', required: false })
-  async report(@Param('subjectId') subjectId: string, @Query() query: TimeParams & { format?: string; categories?: string }, @Res({ passthrough: true }) response: Response) {
+  @ApiResponse({
+    status: 200,
+    description: 'The report; md, html and csv as an attachment (Content-Disposition) named regledger-<subject>-<at date>-<asOfPosition>.<ext>',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(SubjectReportDto) } },
+      'text/markdown': { schema: { type: 'string' } },
+      'text/html': { schema: { type: 'string' } },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
+  async report(@Param('subjectId') subjectId: string, @Query() query: TimeParams & { format?: string; categories?: string }, @Res({ passthrough: true }) response: Response): Promise<SubjectReportDto | string> {
     const problems: ErrorDetail[] = [];
     idParam('subjectId', subjectId, problems);
     const format = query.format ?? 'json';

@@ -1,16 +1,23 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RequiresRole, type AuthenticatedRequest } from '../auth/auth.guard.js';
 import { LedgerError } from '../errors.js';
 import type { CommandContext } from './command-executor.js';
 import { CommandGateway, readCommandText, type BatchEntry } from './command-gateway.js';
 import { DTO_OF } from './dto/command.dto.js';
+import { BatchFailureDto, BatchResponseDto, CommandResultDto } from './dto/responses.js';
+import { ApiErrors } from '../http/error-response.dto.js';
 import { presentOutcome } from './presenters.js';
 
 const DTOS = Object.values(DTO_OF);
+const CORRELATION_ID = { name: 'X-Correlation-Id', required: false, description: 'Kept in the metadata of the events appended (at most 128 characters)' };
 const MAX_IDEMPOTENCY_KEY = 200;
-const ONE_COMMAND = { oneOf: DTOS.map((dto) => ({ $ref: getSchemaPath(dto) })), discriminator: { propertyName: 'type' } };
+const ONE_COMMAND = {
+  oneOf: DTOS.map((dto) => ({ $ref: getSchemaPath(dto) })),
+  // The mapping names each command by its type (without it, generators take the class names).
+  discriminator: { propertyName: 'type', mapping: Object.fromEntries(Object.entries(DTO_OF).map(([type, dto]) => [type, getSchemaPath(dto)])) },
+};
 
 export function commandContext(request: AuthenticatedRequest, correlationId: string | undefined): CommandContext {
   return {
@@ -30,19 +37,18 @@ export class CommandsController {
   @RequiresRole('writer')
   @ApiOperation({ summary: 'Record one command', description: 'Appends the event the command decides. The same command sent again with its commandId (compared case-insensitively) answers the first result with 200; a commandId reused for a different command is a 422.' })
   @ApiBody({ schema: ONE_COMMAND })
-  @ApiResponse({ status: 201, description: '{commandId, measureId, events:[{eventId, type, streamRevision}], position}' })
-  @ApiResponse({ status: 400, description: 'Bad input: every offending field is named in details[].' })
-  @ApiResponse({ status: 409, description: 'The measure stream is not at expectedRevision.' })
-  @ApiResponse({
-    status: 422,
-    description: 'An invariant of the domain would break: the rule and value are named. Also `command-id-reused`: the commandId was already used for a different command (nothing written).',
+  @ApiHeader(CORRELATION_ID)
+  @ApiResponse({ status: 201, description: 'Appended', type: CommandResultDto })
+  @ApiResponse({ status: 200, description: 'The same command sent again with its commandId: the first result, nothing appended', type: CommandResultDto })
+  @ApiErrors([400, 401, 403, 409, 413, 422, 503, 507], {
+    422: 'An invariant of the domain would break: the rule and value are named. Also `command-id-reused`: the commandId was already used for a different command (nothing written).',
   })
   async submit(
     @Body() body: unknown,
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) response: Response,
     @Headers('x-correlation-id') correlationId?: string,
-  ) {
+  ): Promise<CommandResultDto> {
     const outcome = await this.gateway.execute(body, commandContext(request, correlationId));
     response.status(outcome.repeated ? 200 : 201);
     return presentOutcome(outcome);
@@ -56,20 +62,25 @@ export class CommandsController {
     description: 'A JSON array, or NDJSON (application/x-ndjson). Validated whole first; applied in order; stops at the first rejection, answering its error with the results before it.',
   })
   @ApiBody({ schema: { type: 'array', items: ONE_COMMAND } })
+  @ApiConsumes('application/json', 'application/x-ndjson')
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
     description: `Required when any command lacks a commandId: theirs derive from it and their index, so a retried batch appends nothing. 1 to ${MAX_IDEMPOTENCY_KEY} visible ASCII characters.`,
   })
-  @ApiResponse({ status: 200, description: '{results:[{index, status, commandId, measureId, events, position}]}: status 200 for a command already applied' })
-  @ApiResponse({ status: 400, description: 'Bad input anywhere in the batch, or commands without a commandId and no Idempotency-Key: nothing applied.' })
-  @ApiResponse({ status: 422, description: 'A command broke an invariant, or reused a commandId for a different command (`command-id-reused`): the results before it, and failedIndex.' })
+  @ApiHeader(CORRELATION_ID)
+  @ApiResponse({ status: 200, description: 'Every command applied: status 200 for one already applied, 201 for one appended', type: BatchResponseDto })
+  @ApiErrors([400, 401, 403, 409, 413, 503, 507], {
+    400: 'Bad input anywhere in the batch, or commands without a commandId and no Idempotency-Key: nothing applied.',
+    409: 'A command found its measure stream not at expectedRevision: the results before it, and failedIndex.',
+  })
+  @ApiResponse({ status: 422, description: 'A command broke an invariant, or reused a commandId for a different command (`command-id-reused`): the results before it, and failedIndex.', type: BatchFailureDto })
   async batch(
     @Body() body: unknown,
     @Req() request: AuthenticatedRequest,
     @Headers('x-correlation-id') correlationId?: string,
     @Headers('idempotency-key') idempotencyKey?: string,
-  ) {
+  ): Promise<BatchResponseDto> {
     const entries = batchEntries(body);
     const options = idempotencyKey === undefined ? {} : { idempotencyKey: checkedIdempotencyKey(idempotencyKey) };
     const outcome = await this.gateway.executeBatch(entries, commandContext(request, correlationId), options);

@@ -1,5 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiKeyRouteErrors } from '../http/error-response.dto.js';
+import { EventsPageDto, MeasureEventsDto } from './dto/responses.js';
 import { RequiresRole } from '../auth/auth.guard.js';
 import { streamOf } from '../domain/messages.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
@@ -31,6 +33,7 @@ function parseLimit(value: string | undefined): number {
 
 @ApiTags('events')
 @ApiBearerAuth()
+@ApiKeyRouteErrors()
 @Controller('v1')
 export class EventsController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
@@ -41,7 +44,8 @@ export class EventsController {
   @ApiOperation({ summary: 'The whole ledger in record order, paged by position' })
   @ApiQuery({ name: 'after', required: false, description: 'Exclusive start position (default 0: from the beginning)' })
   @ApiQuery({ name: 'limit', required: false, description: `Page size, 1 to ${MAX_PAGE} (default 100)` })
-  async events(@Query('after') after?: string, @Query('limit') limit?: string) {
+  @ApiOkResponse({ type: EventsPageDto })
+  async events(@Query('after') after?: string, @Query('limit') limit?: string): Promise<EventsPageDto> {
     const pageSize = parseLimit(limit);
     const events = await this.store.readAll({ after: parsePosition('after', after, 0n), maxCount: pageSize });
     const last = events[events.length - 1];
@@ -53,7 +57,9 @@ export class EventsController {
   @RequiresRole('reader')
   @ApiOperation({ summary: "A measure's stream, as recorded" })
   @ApiParam({ name: 'measureId' })
-  async measureEvents(@Param('measureId') measureId: string) {
+  @ApiOkResponse({ type: MeasureEventsDto })
+  @ApiErrors([404], { 404: 'The measure has no events' })
+  async measureEvents(@Param('measureId') measureId: string): Promise<MeasureEventsDto> {
     if (!ID_PATTERN.test(measureId)) throw badQuery('measureId', 'isId', 'measureId must be an id: lowercase letters, digits, . _ -', measureId);
     const events = await this.store.readStream(streamOf(measureId));
     if (!events.length) throw new LedgerError('not-found', `measure ${measureId} has no events`, [{ field: 'measureId', rule: 'measure-exists', message: `no measure ${measureId}`, value: measureId }]);

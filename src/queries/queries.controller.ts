@@ -1,5 +1,7 @@
 import { Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiKeyRouteErrors } from '../http/error-response.dto.js';
+import { CheckAnswerDto, MeasureViewDto, RebuildStatsDto, SubjectStateDto, SubjectTimelineDto } from './dto/answers.js';
 import { explainCheck } from '../../projections/explain.js';
 import { subjectKnown, withSetAsideNotice, type SetAsideEvent } from '../../projections/ledger-read-model.js';
 import { measureView } from '../../projections/measure-view.js';
@@ -34,6 +36,7 @@ function clocks(knowledge: ResolvedKnowledge & { setAside?: SetAsideEvent[] }) {
 
 @ApiTags('queries')
 @ApiBearerAuth()
+@ApiKeyRouteErrors()
 @Controller('v1')
 export class QueriesController {
   constructor(
@@ -54,7 +57,8 @@ export class QueriesController {
   @RequiresRole('reader')
   @ApiOperation({ summary: "A subject's restrictions, exemptions and pending announcements at `at`, as known at `asOf`, each with its basis" })
   @TimeQueries()
-  async state(@Param('subjectId') subjectId: string, @Query() query: TimeParams) {
+  @ApiOkResponse({ type: SubjectStateDto })
+  async state(@Param('subjectId') subjectId: string, @Query() query: TimeParams): Promise<SubjectStateDto> {
     const problems: ErrorDetail[] = [];
     idParam('subjectId', subjectId, problems);
     const { model, knowledge } = await this.knowledge(query, problems, { subjectId });
@@ -67,7 +71,8 @@ export class QueriesController {
   @ApiOperation({ summary: 'Whether one category is restricted, partially restricted or not restricted for a subject, with the measures, exemptions and basis' })
   @ApiQuery({ name: 'category', required: true })
   @TimeQueries()
-  async check(@Param('subjectId') subjectId: string, @Query() query: TimeParams & { category?: string }) {
+  @ApiOkResponse({ type: CheckAnswerDto })
+  async check(@Param('subjectId') subjectId: string, @Query() query: TimeParams & { category?: string }): Promise<CheckAnswerDto> {
     const problems: ErrorDetail[] = [];
     idParam('subjectId', subjectId, problems);
     categoryParam(query.category, problems);
@@ -84,7 +89,8 @@ export class QueriesController {
   @ApiQuery({ name: 'to', required: false })
   @ApiQuery({ name: 'asOf', required: false })
   @ApiQuery({ name: 'asOfPosition', required: false })
-  async timeline(@Param('subjectId') subjectId: string, @Query() query: TimeParams & { from?: string; to?: string }) {
+  @ApiOkResponse({ type: SubjectTimelineDto })
+  async timeline(@Param('subjectId') subjectId: string, @Query() query: TimeParams & { from?: string; to?: string }): Promise<SubjectTimelineDto> {
     const problems: ErrorDetail[] = [];
     idParam('subjectId', subjectId, problems);
     const from = instantParam('from', query.from, problems);
@@ -101,7 +107,9 @@ export class QueriesController {
   @RequiresRole('reader')
   @ApiOperation({ summary: 'One measure as in force at `at`, as known at `asOf`' })
   @TimeQueries()
-  async measure(@Param('measureId') measureId: string, @Query() query: TimeParams) {
+  @ApiOkResponse({ type: MeasureViewDto })
+  @ApiErrors([404], { 404: 'The measure is not known as of asOf' })
+  async measure(@Param('measureId') measureId: string, @Query() query: TimeParams): Promise<MeasureViewDto> {
     const problems: ErrorDetail[] = [];
     idParam('measureId', measureId, problems);
     const { model, knowledge } = await this.knowledge(query, problems, { measureId });
@@ -117,7 +125,8 @@ export class QueriesController {
   @Post('admin/rebuild')
   @RequiresRole('admin')
   @ApiOperation({ summary: 'Rebuild the read model from the log, from scratch, and swap it in' })
-  async rebuild() {
+  @ApiResponse({ status: 201, type: RebuildStatsDto, description: 'The new read model is in place: what it folded, and how fast' })
+  async rebuild(): Promise<RebuildStatsDto> {
     return this.readModel.rebuild();
   }
 }

@@ -1,6 +1,10 @@
 /**
  * The HTTP application on a fresh store, with one key per role, for end-to-end tests.
+ * Every answer it gives is checked against the OpenAPI document (and every
+ * Server-Sent Event against the AsyncAPI one): a test that got an answer
+ * breaking the contract fails, with what was wrong.
  */
+import { afterEach } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createHttpApp } from '../../src/app.js';
@@ -12,6 +16,7 @@ import type { EventStore } from '../../src/event-store/event-store.js';
 import { EventStoreDbEventStore } from '../../src/event-store/eventstoredb/eventstoredb-event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { EventStoreWireServer } from './esdb-wire/server.js';
+import { ResponseContract } from './response-contract.js';
 
 export const KEYS = { reader: 'reader-key-0001', writer: 'writer-key-0001', admin: 'admin-key-0001' } as const;
 
@@ -38,6 +43,7 @@ export async function startTestApp(options: { store?: EventStore; bodyLimit?: st
   const config = loadConfig({ LEDGER_DEMO: 'off', LEDGER_BODY_LIMIT: options.bodyLimit ?? '64kb', LEDGER_DATA_DIR: '/nonexistent' });
   const apiKeys = new ApiKeys(Object.entries(KEYS).map(([role, key]) => ({ name: `${role}-key`, role: role as keyof typeof KEYS, sha256: sha256Hex(key) })));
   const app = await createHttpApp(config, store, apiKeys, { logLevels: false, clock: options.clock, sse: options.sse });
+  ResponseContract.of(app).watch(app.getHttpServer(), (problem) => contractBreaches.push(problem));
   return {
     app,
     store,
@@ -46,8 +52,20 @@ export async function startTestApp(options: { store?: EventStore; bodyLimit?: st
       await app.close();
       await store.close();
       await stop?.();
+      failOnContractBreaches();
     },
   };
 }
 
 export const bearer = (role: keyof typeof KEYS) => ({ Authorization: `Bearer ${KEYS[role]}` });
+
+/** Answers that broke the contract since the last check. */
+const contractBreaches: string[] = [];
+
+function failOnContractBreaches(): void {
+  if (!contractBreaches.length) return;
+  const found = contractBreaches.splice(0);
+  throw new Error(`${found.length} ${found.length === 1 ? 'answer breaks' : 'answers break'} the OpenAPI/AsyncAPI contract:\n${found.join('\n')}`);
+}
+
+afterEach(failOnContractBreaches);

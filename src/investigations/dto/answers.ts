@@ -1,0 +1,154 @@
+/** The investigations' answers, as the OpenAPI document states them. */
+import { ApiProperty } from '@nestjs/swagger';
+import type { Changes, ReplayOrder, Snapshot } from '../../../projections/replay.js';
+import type { CategorySetJson } from '../../domain/categories.js';
+import { EVENT_TYPES, type EventType } from '../../domain/messages.js';
+import { DigestDto, LeafDto } from '../../integrity/dto/proofs.js';
+import { ExemptionAnswerDto, ExplanationStepDto, PendingAnswerDto, RestrictionAnswerDto, SetAsideEventDto, TimelineIntervalDto } from '../../queries/dto/answers.js';
+import type { Provenance } from '../provenance.js';
+import type { ReportBasisEvent, ReportRestriction, ReportVerdict, SubjectReport } from '../report.js';
+import type { ReplayWithProvenance } from '../replay.js';
+
+const DECIMAL = '^[0-9]+$';
+const CHECK_STATUSES = ['restricted', 'partially-restricted', 'not-restricted'];
+
+export class CategorySetDto implements CategorySetJson {
+  @ApiProperty({ type: [String] }) include!: string[];
+  @ApiProperty({ type: [String] }) exclude!: string[];
+}
+
+export class SnapshotDto implements Snapshot {
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ pattern: DECIMAL }) asOfPosition!: string;
+  @ApiProperty({ type: () => CategorySetDto }) restricted!: CategorySetDto;
+  @ApiProperty({ type: () => CategorySetDto }) exempt!: CategorySetDto;
+  @ApiProperty({ type: [String], description: '`<measureId>/<announcementId or "imposition">`' }) pending!: string[];
+}
+
+export class ChangeSetDto {
+  @ApiProperty({ type: () => CategorySetDto }) restricted!: CategorySetDto;
+  @ApiProperty({ type: () => CategorySetDto }) exempt!: CategorySetDto;
+  @ApiProperty({ type: [String] }) pending!: string[];
+}
+
+export class ChangesDto implements Changes {
+  @ApiProperty({ type: () => ChangeSetDto }) became!: ChangeSetDto;
+  @ApiProperty({ type: () => ChangeSetDto }) stopped!: ChangeSetDto;
+}
+
+export class ProvenanceDto implements Provenance {
+  @ApiProperty({ required: false }) actor?: string;
+  @ApiProperty({ required: false }) commandId?: string;
+  @ApiProperty({ required: false }) citation?: string;
+  @ApiProperty({ required: false, type: 'array', items: { type: 'object' } }) sources?: unknown[];
+  @ApiProperty({ required: false }) note?: string;
+  @ApiProperty({ required: false }) hash?: string;
+}
+
+export class CauseDto {
+  @ApiProperty({ format: 'uuid' }) eventId!: string;
+  @ApiProperty({ enum: EVENT_TYPES }) type!: EventType;
+  @ApiProperty() measureId!: string;
+  @ApiProperty({ pattern: DECIMAL }) position!: string;
+  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
+  @ApiProperty({ required: false }) citation?: string;
+  @ApiProperty({ enum: ['starts', 'ends'] }) role!: 'starts' | 'ends';
+  @ApiProperty({ type: () => ProvenanceDto }) provenance!: ProvenanceDto;
+}
+
+type Step = ReplayWithProvenance['steps'][number];
+
+export class ReplayStepDto implements Step {
+  @ApiProperty({ type: String, nullable: true, pattern: DECIMAL, description: 'The one event the step is; null for a change with several causes' }) position!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) recordedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) eventId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) type!: string | null;
+  @ApiProperty({ type: String, nullable: true }) measureId!: string | null;
+  @ApiProperty({ format: 'date-time', description: 'The valid time this step concerns' }) effectiveAt!: string;
+  @ApiProperty({ required: false }) citation?: string;
+  @ApiProperty({ type: () => SnapshotDto }) before!: SnapshotDto;
+  @ApiProperty({ type: () => SnapshotDto }) after!: SnapshotDto;
+  @ApiProperty({ type: () => ChangesDto }) changes!: ChangesDto;
+  @ApiProperty({ description: 'Nothing about the subject changed at this step' }) unchanged!: boolean;
+  @ApiProperty({ type: () => [CauseDto], description: 'The events without which this change would not happen (empty for an unchanged step)' }) causes!: CauseDto[];
+  @ApiProperty({ type: () => ProvenanceDto }) provenance!: ProvenanceDto;
+}
+
+export class ReplayDto {
+  @ApiProperty() subjectId!: string;
+  @ApiProperty({ enum: ['record', 'valid'] }) order!: ReplayOrder;
+  @ApiProperty({ pattern: DECIMAL }) asOfPosition!: string;
+  @ApiProperty({ type: () => [ReplayStepDto] }) steps!: ReplayStepDto[];
+  @ApiProperty() subjectKnown!: boolean;
+  @ApiProperty({ format: 'date-time' }) asOf!: string;
+  @ApiProperty({ required: false }) notice?: string;
+  @ApiProperty({ required: false, type: () => [SetAsideEventDto] }) setAside?: SetAsideEventDto[];
+}
+
+export class ReportSourceDto {
+  @ApiProperty({ required: false }) title?: string;
+  @ApiProperty({ required: false }) url?: string;
+  @ApiProperty({ required: false }) publishedAt?: string;
+}
+
+export class ReportProofDto {
+  @ApiProperty() leafIndex!: number;
+  @ApiProperty() treeSize!: number;
+  @ApiProperty({ type: () => LeafDto }) leaf!: LeafDto;
+  @ApiProperty({ type: [String] }) auditPath!: string[];
+}
+
+export class ReportBasisEventDto implements ReportBasisEvent {
+  @ApiProperty({ format: 'uuid' }) eventId!: string;
+  @ApiProperty({ enum: EVENT_TYPES }) type!: string;
+  @ApiProperty() measureId!: string;
+  @ApiProperty({ pattern: DECIMAL }) position!: string;
+  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
+  @ApiProperty({ required: false }) citation?: string;
+  @ApiProperty({ required: false, type: () => [ReportSourceDto] }) sources?: ReportSourceDto[];
+  @ApiProperty({ required: false }) note?: string;
+  @ApiProperty({ required: false }) actor?: string;
+  @ApiProperty({ type: () => ReportProofDto, description: 'Inclusion proof in the tree of the digest' }) proof!: ReportProofDto;
+}
+
+export class ReportRestrictionDto extends RestrictionAnswerDto implements ReportRestriction {
+  @ApiProperty({ format: 'date-time' }) restrictedSince!: string;
+  @ApiProperty({ format: 'date-time' }) categoriesSince!: string;
+}
+
+export class ReportVerdictDto implements ReportVerdict {
+  @ApiProperty() category!: string;
+  @ApiProperty({ enum: CHECK_STATUSES }) status!: ReportVerdict['status'];
+  @ApiProperty({ type: () => [ExplanationStepDto] }) explanation!: ExplanationStepDto[];
+}
+
+export class ReportStateDto {
+  @ApiProperty({ type: () => [ReportRestrictionDto] }) restricted!: ReportRestrictionDto[];
+  @ApiProperty({ type: () => [ExemptionAnswerDto] }) exemptions!: ExemptionAnswerDto[];
+  @ApiProperty({ type: () => [PendingAnswerDto] }) pending!: PendingAnswerDto[];
+}
+
+/** The report's timeline: the timeline query's answer without its clocks. */
+export class TimelineOfReportDto {
+  @ApiProperty() subjectId!: string;
+  @ApiProperty({ pattern: DECIMAL }) asOfPosition!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) from!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) to!: string | null;
+  @ApiProperty({ type: () => [TimelineIntervalDto] }) intervals!: TimelineIntervalDto[];
+}
+
+export class SubjectReportDto implements SubjectReport {
+  @ApiProperty() subjectId!: string;
+  @ApiProperty() subjectKnown!: boolean;
+  @ApiProperty({ format: 'date-time' }) generatedAt!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ format: 'date-time' }) asOf!: string;
+  @ApiProperty({ pattern: DECIMAL }) asOfPosition!: string;
+  @ApiProperty({ required: false }) notice?: string;
+  @ApiProperty({ enum: ['asked', 'default'] }) categoriesFrom!: 'asked' | 'default';
+  @ApiProperty({ type: () => [ReportVerdictDto] }) verdicts!: ReportVerdictDto[];
+  @ApiProperty({ type: () => ReportStateDto }) state!: ReportStateDto;
+  @ApiProperty({ type: () => [ReportBasisEventDto] }) basis!: ReportBasisEventDto[];
+  @ApiProperty({ type: () => TimelineOfReportDto }) timeline!: TimelineOfReportDto;
+  @ApiProperty({ type: () => DigestDto }) digest!: DigestDto;
+}
