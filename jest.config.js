@@ -15,7 +15,7 @@ export default {
     {
       ...common,
       displayName: 'eventstoredb-wire',
-      testMatch: ['<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/test/changes/*.test.ts', '<rootDir>/test/queries/demo-history.test.ts', '<rootDir>/test/queries/bitemporal.test.ts', '<rootDir>/test/integrity/integrity-http.test.ts', '<rootDir>/test/investigations/replay.test.ts'],
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/test/changes/*.test.ts', '<rootDir>/test/queries/demo-history.test.ts', '<rootDir>/test/queries/bitemporal.test.ts', '<rootDir>/test/integrity/integrity-http.test.ts', '<rootDir>/test/investigations/replay.test.ts', '<rootDir>/clients/typescript/test/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/eventstoredb-store-env.ts'],
     },
   ],

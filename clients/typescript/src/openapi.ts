@@ -138,6 +138,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/consumers/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The consumer's acknowledged position
+         * @description Needs a key with the reader role (or above).
+         */
+        get: operations["ConsumersController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/consumers/{name}/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge the consumer's position on the ledger feed; it only moves forward (an older position leaves it where it is)
+         * @description Needs a key with the reader role (or above).
+         */
+        post: operations["ConsumersController_acknowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -218,6 +258,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/measures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The measures the ledger knows, by id: title, how many subjects and events, the first and last record
+         * @description Needs a key with the reader role (or above).
+         */
+        get: operations["ListingsController_measures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/measures/{measureId}": {
         parameters: {
             query?: never;
@@ -250,6 +310,26 @@ export interface paths {
          * @description Needs a key with the reader role (or above).
          */
         get: operations["EventsController_measureEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subjects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The subjects the ledger knows, by id: the measures naming each, how many events, the first and last record
+         * @description Needs a key with the reader role (or above).
+         */
+        get: operations["ListingsController_subjects"];
         put?: never;
         post?: never;
         delete?: never;
@@ -358,10 +438,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every registered endpoint, oldest first (secrets are not shown)
+         * @description Needs a key with the admin role (or above).
+         */
+        get: operations["WebhooksController_list"];
+        put?: never;
+        /**
+         * Register an endpoint: each message of the feed is POSTed to it, signed (Standard Webhooks), in order, retried for about a day
+         * @description Needs a key with the admin role (or above).
+         */
+        post: operations["WebhooksController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One endpoint: where it stands, and whether it is retrying or failing
+         * @description Needs a key with the admin role (or above).
+         */
+        get: operations["WebhooksController_get"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove an endpoint; nothing more is sent to it
+         * @description Needs a key with the admin role (or above).
+         */
+        delete: operations["WebhooksController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recent delivery attempts, newest first: status, latency, error
+         * @description Needs a key with the admin role (or above).
+         */
+        get: operations["WebhooksController_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-enable a failing endpoint: it retries the message it failed on, then goes on
+         * @description Needs a key with the admin role (or above).
+         */
+        post: operations["WebhooksController_enable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver again everything after a resume id (re-enables a failing endpoint)
+         * @description Needs a key with the admin role (or above).
+         */
+        post: operations["WebhooksController_replay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AcknowledgeDto: {
+            /**
+             * @description the id (ledger position) of the last event the consumer has processed
+             * @example 42
+             */
+            position: string;
+        };
         AddSubjectsDto: {
             /** @example 84 FR 22961 */
             citation?: string;
@@ -658,6 +853,15 @@ export interface components {
             proof: string[];
             to: components["schemas"]["DigestDto"];
         };
+        ConsumerView: {
+            /** @example screening */
+            name: string;
+            /**
+             * @description the acknowledged position: GET /v1/changes?consumer=<name> resumes after it
+             * @example 42
+             */
+            position: string;
+        };
         CorrectEntryDto: {
             /** @example 84 FR 22961 */
             citation?: string;
@@ -683,6 +887,74 @@ export interface components {
              * @enum {string}
              */
             type: "CorrectEntry";
+        };
+        CreatedWebhookView: {
+            /** @description everything up to this resume id was delivered */
+            after: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description failed attempts at the next message */
+            failedAttempts: number;
+            /** Format: date-time */
+            failingSince?: string;
+            /** @enum {string} */
+            feed: "ledger" | "effective";
+            filters: components["schemas"]["WebhookFiltersDto"];
+            /** Format: uuid */
+            id: string;
+            lastError?: string;
+            /**
+             * Format: date-time
+             * @description when the next retry is due
+             */
+            retryAt?: string;
+            /**
+             * @description the signing secret, shown only in this answer
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+            /**
+             * @description failing: retries ran out; nothing is sent until POST .../enable or .../replay
+             * @enum {string}
+             */
+            status: "active" | "failing";
+            url: string;
+        };
+        CreateWebhookDto: {
+            /**
+             * @description start after this resume id (a ledger position, or an effective-feed id; 0 from the start); default: from now
+             * @example 0
+             */
+            after?: string;
+            /**
+             * @description the feed delivered: ledger events (as GET /v1/changes) or effective transitions (as GET /v1/changes/effective)
+             * @enum {string}
+             */
+            feed: "ledger" | "effective";
+            filters?: components["schemas"]["WebhookFiltersDto"];
+            /**
+             * @description http or https; private addresses only when LEDGER_WEBHOOK_ALLOW allows them
+             * @example https://screening.example.com/hooks/regledger
+             */
+            url: string;
+        };
+        DeliveryAttemptView: {
+            /** Format: date-time */
+            at: string;
+            attempt: number;
+            /** @description the resume id of the message */
+            cursor: string;
+            error?: string;
+            latencyMs: number;
+            /** @description the webhook-id header */
+            messageId: string;
+            /** @enum {string} */
+            outcome: "delivered" | "failed";
+            statusCode?: number;
+        };
+        DeliveryListView: {
+            /** @description newest first */
+            deliveries: components["schemas"]["DeliveryAttemptView"][];
         };
         DigestDto: {
             /** @description Position of the last event in the tree ("0" for an empty tree) */
@@ -923,12 +1195,34 @@ export interface components {
             title: string;
             withoutSubjects: string[];
         };
+        MeasureListingDto: {
+            /** @description Events recorded on its stream, readable or not */
+            events: number;
+            firstRecord: components["schemas"]["RecordStampDto"];
+            lastRecord: components["schemas"]["RecordStampDto"];
+            /** @example us-ear-entity-list-huawei */
+            measureId: string;
+            /** @description How many subjects its events have named */
+            subjects: number;
+            /** @description Its title as known now; null when its imposition cannot be read or is retracted */
+            title: string | null;
+        };
+        MeasurePageDto: {
+            items: components["schemas"]["MeasureListingDto"][];
+            /** @description The `after` of the next page; null on the last */
+            next: string | null;
+        };
         MeasurePendingDto: {
             /** Format: date-time */
             announcedAt: string;
             announcementId: string;
             basis: components["schemas"]["BasisEntryDto"][];
             statement: string;
+        };
+        MeasureRefDto: {
+            measureId: string;
+            /** @description The measure's title as known now; null when its imposition cannot be read or is retracted */
+            title: string | null;
         };
         MeasureViewDto: {
             /** Format: date-time */
@@ -1035,6 +1329,15 @@ export interface components {
             seconds: number;
             subjects: number;
         };
+        RecordStampDto: {
+            /**
+             * @description Ledger position, a decimal string
+             * @example 1
+             */
+            position: string;
+            /** @description Record time, ISO 8601 UTC */
+            recordedAt: string;
+        };
         RemoveSubjectsDto: {
             /** @example 84 FR 22961 */
             citation?: string;
@@ -1096,6 +1399,13 @@ export interface components {
             type: string | null;
             /** @description Nothing about the subject changed at this step */
             unchanged: boolean;
+        };
+        ReplayWebhookDto: {
+            /**
+             * @description deliver again everything after this resume id (0: from the start)
+             * @example 0
+             */
+            after: string;
         };
         ReportBasisEventDto: {
             actor?: string;
@@ -1261,6 +1571,21 @@ export interface components {
             /** @enum {string} */
             type: "RestrictionImposed" | "SubjectsAdded" | "SubjectsRemoved" | "ScopeBroadened" | "ScopeNarrowed" | "EasingAnnounced" | "AnnouncementWithdrawn" | "ExemptionGranted" | "ExemptionAmended" | "ExemptionRevoked" | "RestrictionLifted" | "EntryRetracted" | "EntryCorrected";
         };
+        SubjectListingDto: {
+            /** @description Events of those measures from the first that named the subject (the events its replay steps through) */
+            events: number;
+            firstRecord: components["schemas"]["RecordStampDto"];
+            lastRecord: components["schemas"]["RecordStampDto"];
+            /** @description The measures whose events have named the subject */
+            measures: components["schemas"]["MeasureRefDto"][];
+            /** @example huawei */
+            subjectId: string;
+        };
+        SubjectPageDto: {
+            items: components["schemas"]["SubjectListingDto"][];
+            /** @description The `after` of the next page; null on the last */
+            next: string | null;
+        };
         SubjectReportDto: {
             /** Format: date-time */
             asOf: string;
@@ -1348,6 +1673,44 @@ export interface components {
             subjectId: string;
             /** Format: date-time */
             to: string | null;
+        };
+        WebhookFiltersDto: {
+            /** @description measure ids (ledger feed only) */
+            measure?: string[];
+            /** @description subject ids (both feeds) */
+            subject?: string[];
+            /** @description event types, e.g. SubjectsAdded (ledger feed only) */
+            type?: string[];
+        };
+        WebhookListView: {
+            webhooks: components["schemas"]["WebhookView"][];
+        };
+        WebhookView: {
+            /** @description everything up to this resume id was delivered */
+            after: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description failed attempts at the next message */
+            failedAttempts: number;
+            /** Format: date-time */
+            failingSince?: string;
+            /** @enum {string} */
+            feed: "ledger" | "effective";
+            filters: components["schemas"]["WebhookFiltersDto"];
+            /** Format: uuid */
+            id: string;
+            lastError?: string;
+            /**
+             * Format: date-time
+             * @description when the next retry is due
+             */
+            retryAt?: string;
+            /**
+             * @description failing: retries ran out; nothing is sent until POST .../enable or .../replay
+             * @enum {string}
+             */
+            status: "active" | "failing";
+            url: string;
         };
         WithdrawAnnouncementDto: {
             announcementId: string;
@@ -1515,6 +1878,8 @@ export interface operations {
             query?: {
                 /** @description a ledger position; 0 replays everything */
                 after?: unknown;
+                /** @description a consumer name: without Last-Event-ID or after, resumes after its last acknowledged position (POST /v1/consumers/{name}/ack), or from the start */
+                consumer?: unknown;
                 /** @description comma-separated measure ids */
                 measure?: unknown;
                 /** @description comma-separated subject ids */
@@ -1852,6 +2217,53 @@ export interface operations {
             };
         };
     };
+    ConsumersController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsumerView"];
+                };
+            };
+        };
+    };
+    ConsumersController_acknowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description letters, digits, . _ -; at most 64 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcknowledgeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsumerView"];
+                };
+            };
+        };
+    };
     EventsController_events: {
         parameters: {
             query?: {
@@ -1859,8 +2271,13 @@ export interface operations {
                 after?: string;
                 /** @description Page size, 1 to 1000 (default 100) */
                 limit?: string;
+                /** @description Answer at the head, but not before this instance has read the ledger up to this position (a position a command answered, through any instance); 503 with Retry-After if it does not within a few seconds */
+                minPosition?: unknown;
             };
-            header?: never;
+            header?: {
+                /** @description The same as minPosition, for clients that set it on every request */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2095,6 +2512,37 @@ export interface operations {
             };
         };
     };
+    ListingsController_measures: {
+        parameters: {
+            query?: {
+                /** @description The last id of the previous page (the `next` of its answer) */
+                after?: unknown;
+                /** @description Page size, 1 to 500 (default 50) */
+                limit?: unknown;
+                /** @description Answer at the head, but not before this instance has read the ledger up to this position (a position a command answered, through any instance); 503 with Retry-After if it does not within a few seconds */
+                minPosition?: unknown;
+                /** @description Only measures whose id starts with this */
+                prefix?: unknown;
+            };
+            header?: {
+                /** @description The same as minPosition, for clients that set it on every request */
+                "X-Min-Position"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeasurePageDto"];
+                };
+            };
+        };
+    };
     QueriesController_measure: {
         parameters: {
             query?: {
@@ -2104,8 +2552,13 @@ export interface operations {
                 asOfPosition?: unknown;
                 /** @description Valid time (default now): ISO 8601 instant with an offset, or a date */
                 at?: unknown;
+                /** @description Answer at the head, but not before this instance has read the ledger up to this position (a position a command answered, through any instance); 503 with Retry-After if it does not within a few seconds */
+                minPosition?: unknown;
             };
-            header?: never;
+            header?: {
+                /** @description The same as minPosition, for clients that set it on every request */
+                "X-Min-Position"?: string;
+            };
             path: {
                 measureId: string;
             };
@@ -2170,8 +2623,14 @@ export interface operations {
     };
     EventsController_measureEvents: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description Answer at the head, but not before this instance has read the ledger up to this position (a position a command answered, through any instance); 503 with Retry-After if it does not within a few seconds */
+                minPosition?: unknown;
+            };
+            header?: {
+                /** @description The same as minPosition, for clients that set it on every request */
+                "X-Min-Position"?: string;
+            };
             path: {
                 measureId: string;
             };
@@ -2234,6 +2693,37 @@ export interface operations {
             };
         };
     };
+    ListingsController_subjects: {
+        parameters: {
+            query?: {
+                /** @description The last id of the previous page (the `next` of its answer) */
+                after?: unknown;
+                /** @description Page size, 1 to 500 (default 50) */
+                limit?: unknown;
+                /** @description Answer at the head, but not before this instance has read the ledger up to this position (a position a command answered, through any instance); 503 with Retry-After if it does not within a few seconds */
+                minPosition?: unknown;
+                /** @description Only subjects whose id starts with this */
+                prefix?: unknown;
+            };
+            header?: {
+                /** @description The same as minPosition, for clients that set it on every request */
+                "X-Min-Position"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectPageDto"];
+                };
+            };
+        };
+    };
     QueriesController_check: {
         parameters: {
             query: {
@@ -2244,8 +2734,13 @@ export interface operations {
                 /** @description Valid time (default now): ISO 8601 instant with an offset, or a date */
                 at?: unknown;
                 category: unknown;
+                /** @description Answer at the head, but not before this instance has read the ledger up to this position (a position a command answered, through any instance); 503 with Retry-After if it does not within a few seconds */
+                minPosition?: unknown;
             };
-            header?: never;
+            header?: {
+                /** @description The same as minPosition, for clients that set it on every request */
+                "X-Min-Position"?: string;
+            };
             path: {
                 subjectId: string;
             };
@@ -2308,11 +2803,16 @@ export interface operations {
                 at?: unknown;
                 /** @description Earliest record time (record order) or valid time (valid order) */
                 from?: unknown;
+                /** @description Answer at the head, but not before this instance has read the ledger up to this position (a position a command answered, through any instance); 503 with Retry-After if it does not within a few seconds */
+                minPosition?: unknown;
                 /** @description `record` (default): what each record changed in what was known; `valid`: what changed in force, and when */
                 order?: unknown;
                 to?: unknown;
             };
-            header?: never;
+            header?: {
+                /** @description The same as minPosition, for clients that set it on every request */
+                "X-Min-Position"?: string;
+            };
             path: {
                 subjectId: string;
             };
@@ -2376,8 +2876,13 @@ export interface operations {
                 categories?: unknown;
                 /** @description json (default), md, html (one self-contained printable file) or csv (one file, a section per table); md, html and csv come as an attachment */
                 format?: unknown;
+                /** @description Answer at the head, but not before this instance has read the ledger up to this position (a position a command answered, through any instance); 503 with Retry-After if it does not within a few seconds */
+                minPosition?: unknown;
             };
-            header?: never;
+            header?: {
+                /** @description The same as minPosition, for clients that set it on every request */
+                "X-Min-Position"?: string;
+            };
             path: {
                 subjectId: string;
             };
@@ -2444,8 +2949,13 @@ export interface operations {
                 asOfPosition?: unknown;
                 /** @description Valid time (default now): ISO 8601 instant with an offset, or a date */
                 at?: unknown;
+                /** @description Answer at the head, but not before this instance has read the ledger up to this position (a position a command answered, through any instance); 503 with Retry-After if it does not within a few seconds */
+                minPosition?: unknown;
             };
-            header?: never;
+            header?: {
+                /** @description The same as minPosition, for clients that set it on every request */
+                "X-Min-Position"?: string;
+            };
             path: {
                 subjectId: string;
             };
@@ -2505,9 +3015,14 @@ export interface operations {
                 asOf?: unknown;
                 asOfPosition?: unknown;
                 from?: unknown;
+                /** @description Answer at the head, but not before this instance has read the ledger up to this position (a position a command answered, through any instance); 503 with Retry-After if it does not within a few seconds */
+                minPosition?: unknown;
                 to?: unknown;
             };
-            header?: never;
+            header?: {
+                /** @description The same as minPosition, for clients that set it on every request */
+                "X-Min-Position"?: string;
+            };
             path: {
                 subjectId: string;
             };
@@ -2557,6 +3072,158 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookListView"];
+                };
+            };
+        };
+    };
+    WebhooksController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookView"];
+                };
+            };
+        };
+    };
+    WebhooksController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookView"];
+                };
+            };
+        };
+    };
+    WebhooksController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    WebhooksController_deliveries: {
+        parameters: {
+            query?: {
+                /** @description 1 to 100 (default 20) */
+                limit?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryListView"];
+                };
+            };
+        };
+    };
+    WebhooksController_enable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookView"];
+                };
+            };
+        };
+    };
+    WebhooksController_replay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplayWebhookDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookView"];
                 };
             };
         };

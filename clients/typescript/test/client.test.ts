@@ -1,5 +1,6 @@
 /**
- * The typed client against a real server on a SQLite file: typed calls and
+ * The typed client against a real server on a SQLite file (or, in the
+ * eventstoredb-wire project, on EventStoreDB over the wire-level test server): typed calls and
  * errors, both feeds as async iterables and Observables, and a server restart
  * in the middle of a subscription (nothing lost, nothing repeated). Its
  * generated types must match a fresh generation from the document.
@@ -10,7 +11,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { openApiDocument } from '../../../src/http/openapi.js';
+import type { EventStore } from '../../../src/event-store/event-store.js';
+import { EventStoreDbEventStore } from '../../../src/event-store/eventstoredb/eventstoredb-event-store.js';
 import { SqliteEventStore } from '../../../src/event-store/sqlite/sqlite-event-store.js';
+import { EventStoreWireServer } from '../../../test/support/esdb-wire/server.js';
 import { KEYS, startTestApp, type TestApp } from '../../../test/support/http-app.js';
 import { tempDir } from '../../../test/support/temp-dir.js';
 import { DOCUMENT_FILE, documentText, TYPES_FILE, typesText } from '../scripts/generate.mjs';
@@ -21,8 +25,17 @@ const file = join(dir.path, 'ledger.db');
 let t: TestApp;
 let port: number;
 
+let wire: EventStoreWireServer | undefined;
+
+/** The ledger the server opens, the same one again after a restart. */
+async function openStore(): Promise<EventStore> {
+  if (process.env.REGLEDGER_TEST_STORE !== 'eventstoredb') return new SqliteEventStore(file);
+  wire ??= await new EventStoreWireServer({ batchAppend: true }).start();
+  return EventStoreDbEventStore.connect(wire.connectionString, { retryDelayMs: 10 });
+}
+
 async function start(listenOn = 0): Promise<void> {
-  t = await startTestApp({ store: new SqliteEventStore(file) });
+  t = await startTestApp({ store: await openStore() });
   await t.app.listen(listenOn, '127.0.0.1');
   port = (t.app.getHttpServer().address() as AddressInfo).port;
 }
@@ -62,6 +75,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 10_000)
 beforeAll(() => start());
 afterAll(async () => {
   await stop();
+  await wire?.stop();
   dir.remove();
 });
 
