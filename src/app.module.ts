@@ -6,6 +6,8 @@ import { APP_GUARD } from '@nestjs/core';
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { ApiKeys } from './auth/api-keys.js';
 import { ApiKeyGuard } from './auth/auth.guard.js';
+import { StreamTickets } from './auth/stream-tickets.js';
+import { TicketsController } from './auth/tickets.controller.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
 import { HealthController } from './health.controller.js';
 import { StrictQueryGuard } from './http/strict-query.js';
@@ -19,7 +21,7 @@ import { CLOCK, QueriesController } from './queries/queries.controller.js';
 import { ChangeFeedService } from './changes/change-feed.service.js';
 import { ChangesController } from './changes/changes.controller.js';
 import { systemClock, type LedgerClock } from './changes/clock.js';
-import { DEFAULT_SSE_OPTIONS, SSE_OPTIONS, type SseOptions } from './changes/sse-writer.js';
+import { DEFAULT_SSE_OPTIONS, SSE_OPTIONS, SseConnections, type SseOptions } from './changes/sse-writer.js';
 import { ReadModelService } from './queries/read-model.service.js';
 
 export interface AppModuleOptions {
@@ -29,15 +31,17 @@ export interface AppModuleOptions {
   followLog?: boolean;
   clock?: LedgerClock;
   sse?: Partial<SseOptions>;
+  tickets?: StreamTickets;
 }
 
 /** Every controller the application serves: their decorators also say who may call each route (auth/route-access.ts). */
-export const CONTROLLERS = [CommandsController, EventsController, QueriesController, ChangesController, IntegrityController, InvestigationsController, HealthController];
+export const CONTROLLERS = [CommandsController, EventsController, QueriesController, ChangesController, IntegrityController, InvestigationsController, HealthController,
+  TicketsController];
 
 /** The application's wiring. The store is opened and closed by whoever starts the app. */
 @Module({})
 export class AppModule {
-  static register({ store, apiKeys, followLog = true, clock = systemClock, sse = {} }: AppModuleOptions): DynamicModule {
+  static register({ store, apiKeys, followLog = true, clock = systemClock, sse = {}, tickets = new StreamTickets() }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
@@ -46,7 +50,8 @@ export class AppModule {
         { provide: EVENT_STORE, useValue: store },
         { provide: ApiKeys, useValue: apiKeys },
         { provide: CLOCK, useValue: clock },
-        { provide: SSE_OPTIONS, useValue: { ...DEFAULT_SSE_OPTIONS, onCutOff: logCutOff, ...sse } },
+        { provide: StreamTickets, useValue: tickets },
+        { provide: SSE_OPTIONS, useValue: { ...DEFAULT_SSE_OPTIONS, onCutOff: logCutOff, connections: new SseConnections(), ...sse } },
         {
           provide: ChangeFeedService,
           useFactory: (s: EventStore, r: ReadModelService, c: LedgerClock) => new ChangeFeedService(s, r, c),

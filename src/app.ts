@@ -18,8 +18,16 @@ import type { EventStore } from './event-store/event-store.js';
 import { EventStoreDbEventStore } from './event-store/eventstoredb/eventstoredb-event-store.js';
 import { SqliteEventStore } from './event-store/sqlite/sqlite-event-store.js';
 import { bodyParsers, ErrorFilter } from './http/error-response.js';
+import { enableCors, securityHeaders } from './http/security.js';
 import type { LedgerClock } from './changes/clock.js';
-import type { SseOptions } from './changes/sse-writer.js';
+import { SSE_OPTIONS, type SseOptions } from './changes/sse-writer.js';
+import { StreamTickets } from './auth/stream-tickets.js';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Logger } from 'pino';
+import { IntegrityService } from './integrity/integrity.service.js';
+import { ReadModelService } from './queries/read-model.service.js';
+import { LedgerMetrics } from './observability/metrics.js';
+import { requestLog } from './observability/request-log.js';
 
 /**
  * Opens the configured store; EventStoreDB is reached once here, so an
@@ -73,28 +81,50 @@ export function resolveKeys(config: LedgerConfig): ResolvedKeys {
   return { apiKeys: new ApiKeys([admin]), generated };
 }
 
-/** The API documentation, served by Swagger rather than a controller: public. */
+/** The API documentation, served by Swagger rather than a controller, and the metrics: public. */
 const PUBLIC_PAGES: RouteAccess[] = [
   { method: 'GET', path: '/docs', access: 'public' },
   { method: 'GET', path: '/docs/*rest', access: 'public' },
+  { method: 'GET', path: '/metrics', access: 'public' },
 ];
 
 export interface HttpAppOptions {
   logLevels?: LogLevel[] | false;
   clock?: LedgerClock;
   sse?: Partial<SseOptions>;
+  /** Where each request is logged (one JSON line); none when absent. */
+  requestLogger?: Logger;
+  tickets?: StreamTickets;
 }
 
 export async function createHttpApp(config: LedgerConfig, store: EventStore, apiKeys: ApiKeys, options: HttpAppOptions = {}): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.register({ store, apiKeys, clock: options.clock, sse: options.sse }), {
+  const tickets = options.tickets ?? new StreamTickets();
+  const app = await NestFactory.create(AppModule.register({ store, apiKeys, clock: options.clock, sse: options.sse, tickets }), {
     bodyParser: false,
     logger: options.logLevels ?? ['error', 'warn'],
   });
+  // Signals are the serve command's (it ends the streams first and bounds the wait): no Nest shutdown hooks.
+  const metrics = new LedgerMetrics({
+    store,
+    readModel: app.get(ReadModelService),
+    connections: app.get<SseOptions>(SSE_OPTIONS).connections,
+    integrityTreeSize: async () => (await app.get(IntegrityService).current()).tree.size,
+  });
+  metrics.instrumentStore(store);
+  metrics.instrumentCommandBus(app.get(CommandBus));
+  app.getHttpAdapter().getInstance().disable('x-powered-by');
+  if (options.requestLogger) app.use(requestLog(options.requestLogger));
+  app.use(metrics.httpTiming());
+  app.use(securityHeaders());
+  // Before authentication: a browser's preflight carries no key.
+  enableCors(app, config.corsOrigins);
   // Who may call what is settled before any body is read: 401 and 403 never wait on a body parser.
-  app.use(authenticateFirst(RouteTable.fromControllers(CONTROLLERS, PUBLIC_PAGES), apiKeys));
+  app.use(authenticateFirst(RouteTable.fromControllers(CONTROLLERS, PUBLIC_PAGES), apiKeys, tickets));
   app.use(bodyParsers(config.bodyLimitBytes));
   app.useGlobalFilters(new ErrorFilter());
-  app.enableShutdownHooks();
+  app.getHttpAdapter().get('/metrics', (_request: unknown, response: { type(t: string): { send(b: string): void } }) => {
+    void metrics.text().then((text) => response.type(metrics.contentType).send(text));
+  });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

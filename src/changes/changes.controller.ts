@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RequiresRole } from '../auth/auth.guard.js';
-import { Public } from '../auth/route-access.js';
+import { AcceptsStreamTicket, Public } from '../auth/route-access.js';
 import { LedgerError, type ErrorDetail } from '../errors.js';
 import { throwIfProblems } from '../queries/knowledge.js';
 import { ASYNCAPI_DOCUMENT } from './asyncapi.js';
@@ -20,6 +20,8 @@ export class ChangesController {
 
   @Get('v1/changes')
   @RequiresRole('reader')
+  @AcceptsStreamTicket()
+  @ApiQuery({ name: 'ticket', required: false, description: 'a stream ticket from POST /v1/changes/tickets, in place of Authorization (for EventSource)' })
   @ApiBearerAuth()
   @ApiProduces('text/event-stream')
   @ApiOperation({ summary: 'Ledger events as Server-Sent Events of CloudEvents 1.0; `id:` is the ledger position. Resume with Last-Event-ID or ?after (0 replays everything); no parameter starts from now.' })
@@ -38,7 +40,7 @@ export class ChangesController {
     const after = lastEventId !== undefined ? ledgerResume('Last-Event-ID', lastEventId, problems) : ledgerResume('after', query.after, problems);
     throwIfProblems(problems);
     const abort = closeSignal(response);
-    const writer = new SseWriter(response, this.options, String(after ?? ''));
+    const writer = new SseWriter(response, this.options, String(after ?? ''), 'ledger');
     writer.start();
     try {
       for await (const change of this.feed.ledgerChanges({ after, filter, signal: abort })) {
@@ -51,6 +53,8 @@ export class ChangesController {
 
   @Get('v1/changes/effective')
   @RequiresRole('reader')
+  @AcceptsStreamTicket()
+  @ApiQuery({ name: 'ticket', required: false, description: 'a stream ticket from POST /v1/changes/tickets, in place of Authorization (for EventSource)' })
   @ApiBearerAuth()
   @ApiProduces('text/event-stream')
   @ApiOperation({ summary: 'One message whenever what is in force now changes for a subject: when an event is recorded, and when the clock reaches a recorded effective time. Resume with Last-Event-ID or ?after (0 replays from the start); no parameter starts from now.' })
@@ -66,7 +70,7 @@ export class ChangesController {
     const after = lastEventId !== undefined ? effectiveResume('Last-Event-ID', lastEventId, problems) : effectiveResume('after', query.after, problems);
     throwIfProblems(problems);
     const abort = closeSignal(response);
-    const writer = new SseWriter(response, this.options, after ?? '');
+    const writer = new SseWriter(response, this.options, after ?? '', 'effective');
     writer.start();
     try {
       for await (const transition of this.feed.effectiveChanges({ after, subjects, signal: abort })) {

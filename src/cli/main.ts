@@ -22,6 +22,9 @@ import { importFile } from '../ledger/import-file.js';
 import { presentEvent } from '../ledger/presenters.js';
 import { DEMO_FILE } from '../package-root.js';
 import { progressBar } from './progress.js';
+import { shutDown } from '../http/shutdown.js';
+import { logger } from '../observability/request-log.js';
+import type { Logger } from 'pino';
 import { registerQueryCommands } from './query-commands.js';
 import { registerTailCommand } from './tail-command.js';
 import { registerVerifyCommand } from './verify-command.js';
@@ -52,6 +55,7 @@ async function withGateway<T>(work: (gateway: CommandGateway, store: EventStore)
 
 async function serve(): Promise<void> {
   const config = loadConfig();
+  const log = logger();
   // A busy port is found before the ledger is opened, let alone the demo loaded into it.
   await portIsFree(config);
   const store = await openStore(config);
@@ -60,7 +64,7 @@ async function serve(): Promise<void> {
   try {
     const keys = resolveKeys(config);
     generated = keys.generated;
-    app = await createHttpApp(config, store, keys.apiKeys);
+    app = await createHttpApp(config, store, keys.apiKeys, { requestLogger: log });
     if (config.demo && (await store.headPosition()) === 0n) {
       const summary = await importFile(app.get(CommandGateway), DEMO_FILE, { actor: 'demo' });
       console.log(`Loaded the demo history: ${summary.applied} commands from ${DEMO_FILE}`);
@@ -77,9 +81,7 @@ async function serve(): Promise<void> {
   // Build the Merkle tree now rather than on the first integrity request.
   void app.get(IntegrityService).current().catch((error: Error) => console.error(`regledger: the integrity tree could not be built yet: ${error.message}`));
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
-  const stop = () => void app.close().then(() => store.close());
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals(app, store, log);
   console.log(`regledger is listening on ${url}  (data: ${config.dataDir})`);
   console.log(`  API docs:  ${url}/docs`);
   if (generated?.created) {
@@ -89,6 +91,37 @@ async function serve(): Promise<void> {
     console.log(`  Admin API key: in ${generated.path}`);
   }
   console.log(`  Try:       curl -H "Authorization: Bearer $(cat ${generated?.path ?? '<key file>'})" ${url}/v1/events?limit=3`);
+}
+
+/** Time from the signal to the exit, whatever the clients do; connections still open a little before it are closed. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+const CONNECTION_BUDGET_MS = 7_000;
+
+function stopOnSignals(app: INestApplication, store: EventStore, log: Logger): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: no new connections; change streams told to reconnect; requests in flight finishing');
+    // The deadline holds even if closing the store hangs.
+    setTimeout(() => {
+      log.error('shutdown deadline reached: exiting with work unfinished');
+      log.flush();
+      process.exit(0);
+    }, SHUTDOWN_DEADLINE_MS - 250).unref();
+    shutDown(app, store, CONNECTION_BUDGET_MS).then(
+      ({ forcedConnections }) => {
+        log.info({ forcedConnections }, forcedConnections ? 'stopped; connections still open after the grace period were closed' : 'stopped');
+        log.flush(() => process.exit(0));
+      },
+      (error: Error) => {
+        log.error({ err: error }, 'shutdown failed');
+        log.flush(() => process.exit(1));
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 /** Fails with a line naming PORT (or HOST) when the server could not listen there. */
