@@ -15,7 +15,7 @@ import { authenticateFirst } from './auth/authenticate.js';
 import { RouteTable, type RouteAccess } from './auth/route-access.js';
 import { ConfigError, type ConfiguredKey, type LedgerConfig } from './config.js';
 import type { EventStore } from './event-store/event-store.js';
-import { EventStoreDbEventStore } from './event-store/eventstoredb/eventstoredb-event-store.js';
+import { EventStoreDbEventStore, EventStoreUnreachableError } from './event-store/eventstoredb/eventstoredb-event-store.js';
 import { SqliteEventStore } from './event-store/sqlite/sqlite-event-store.js';
 import { bodyParsers, ErrorFilter } from './http/error-response.js';
 import { enableCors, securityHeaders } from './http/security.js';
@@ -35,9 +35,29 @@ import { requestLog } from './observability/request-log.js';
  * one this user can write, and its file a sound ledger (or absent).
  */
 export async function openStore(config: LedgerConfig): Promise<EventStore> {
-  if (config.store === 'eventstoredb') return EventStoreDbEventStore.connect(config.eventStoreConnectionString!);
+  if (config.store === 'eventstoredb') return connectWithin(config.eventStoreConnectionString!, EVENTSTORE_CONNECT_TIMEOUT_MS);
   usableDataDir(config.dataDir);
   return new SqliteEventStore(join(config.dataDir, 'ledger.db'));
+}
+
+/** A server that accepts the connection but never answers must not hold start-up: it fails like one that refuses. */
+const EVENTSTORE_CONNECT_TIMEOUT_MS = 15_000;
+
+async function connectWithin(connectionString: string, ms: number): Promise<EventStore> {
+  let timer: NodeJS.Timeout | undefined;
+  const connecting = EventStoreDbEventStore.connect(connectionString);
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      // Closed if it answers after all: nothing may keep the failed process alive.
+      void connecting.then((store) => store.close(), () => undefined);
+      reject(new EventStoreUnreachableError(connectionString, new Error(`no answer within ${ms / 1000} s`)));
+    }, ms);
+  });
+  try {
+    return await Promise.race([connecting, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function usableDataDir(dir: string): void {

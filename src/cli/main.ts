@@ -212,6 +212,8 @@ function exitCodeOf(error: unknown): number {
   if (error instanceof StorageFailure && error.atOpen) return 2;
   if (error instanceof LedgerError) return EXIT_CODE[error.kind];
   if (error instanceof ConfigError) return 2;
+  // Like bad configuration: the store named by EVENTSTORE_CONNECTION_STRING could not be used, so nothing was started.
+  if (error instanceof EventStoreUnreachableError) return 2;
   return 1;
 }
 
@@ -224,7 +226,8 @@ function report(error: unknown): void {
   } else if (error instanceof ConfigError) {
     console.error(`regledger: invalid configuration: ${error.message}`);
   } else if (error instanceof EventStoreUnreachableError) {
-    console.error(`regledger: ${error.message}`);
+    // gRPC's message spans lines: the operator gets one.
+    console.error(`regledger: ${error.message.replace(/\s+/g, ' ').replace(/ Resolution note:\s*$/, '').trim().replace(/\.$/, '')}; start EventStoreDB there, or set EVENTSTORE_CONNECTION_STRING to a server that answers`);
   } else {
     console.error(`regledger: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
@@ -239,5 +242,7 @@ try {
   } else {
     report(error);
     process.exitCode = exitCodeOf(error);
+    // A failure is final: a client or timer left behind by the failed start must not keep the process alive.
+    setTimeout(() => process.exit(), 2000).unref();
   }
 }
