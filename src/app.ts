@@ -28,6 +28,7 @@ import { IntegrityService } from './integrity/integrity.service.js';
 import { ReadModelService } from './queries/read-model.service.js';
 import { LedgerMetrics } from './observability/metrics.js';
 import { requestLog } from './observability/request-log.js';
+import { PinoNestLogger } from './observability/nest-logger.js';
 
 /**
  * Opens the configured store; EventStoreDB is reached once here, so an
@@ -112,7 +113,7 @@ export interface HttpAppOptions {
   logLevels?: LogLevel[] | false;
   clock?: LedgerClock;
   sse?: Partial<SseOptions>;
-  /** Where each request is logged (one JSON line); none when absent. */
+  /** Where each request, and Nest's own warnings and errors, are logged (JSON lines); Nest's console logger when absent. */
   requestLogger?: Logger;
   tickets?: StreamTickets;
 }
@@ -121,7 +122,7 @@ export async function createHttpApp(config: LedgerConfig, store: EventStore, api
   const tickets = options.tickets ?? new StreamTickets();
   const app = await NestFactory.create(AppModule.register({ store, apiKeys, clock: options.clock, sse: options.sse, tickets }), {
     bodyParser: false,
-    logger: options.logLevels ?? ['error', 'warn'],
+    logger: options.requestLogger ? new PinoNestLogger(options.requestLogger) : (options.logLevels ?? ['error', 'warn']),
   });
   // Signals are the serve command's (it ends the streams first and bounds the wait): no Nest shutdown hooks.
   const metrics = new LedgerMetrics({

@@ -14,8 +14,14 @@ import { pinoHttp } from 'pino-http';
 
 const CORRELATION_ID = /^[A-Za-z0-9._:@\/+=-]{1,128}$/;
 
+/**
+ * Writes synchronously to stdout: sonic-boom's asynchronous mode flushes at
+ * exit in a loop that never ends once stdout's reader has gone (EPIPE), so a
+ * server whose log collector died could not stop. A synchronous write is one
+ * small system call per line; on EPIPE pino stops logging and the server goes on.
+ */
 export function logger(destination?: DestinationStream): Logger {
-  return pino({ base: { service: 'regledger' }, timestamp: pino.stdTimeFunctions.isoTime }, destination ?? pino.destination({ dest: 1, sync: false }));
+  return pino({ base: { service: 'regledger' }, timestamp: pino.stdTimeFunctions.isoTime }, destination ?? pino.destination({ dest: 1, sync: true }));
 }
 
 export function maskTickets(url: string): string {

@@ -23,10 +23,14 @@ import { tempDir } from '../support/temp-dir.js';
 
 let dir: ReturnType<typeof tempDir>;
 let wire: EventStoreWireServer | undefined;
+let running: ChildProcess | undefined;
 beforeEach(() => {
   dir = tempDir();
 });
 afterEach(async () => {
+  // A test that failed before its signal must not leave its server behind.
+  if (running && running.exitCode === null && running.signalCode === null) running.kill('SIGKILL');
+  running = undefined;
   SseConnection.closeAll();
   await wire?.stop();
   wire = undefined;
@@ -51,6 +55,7 @@ interface Running {
 
 async function serve(env: Record<string, string>): Promise<Running> {
   const server = await startServer(env);
+  running = server.child;
   const log: string[] = [];
   server.child.stdout!.on('data', (chunk) => log.push(String(chunk)));
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
