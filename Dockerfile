@@ -1,4 +1,5 @@
-# regledger's image: built in one stage, run from a slim one as the unprivileged `node` user.
+# regledger's image, in two stages: one builds (compilers, dev dependencies), the other runs it,
+# slim, as the unprivileged `node` user. Node 20 (20.19 or later), as package.json's engines say.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 # better-sqlite3 compiles its native module when no prebuilt one can be fetched.
@@ -24,5 +25,8 @@ RUN mkdir -p /var/lib/regledger && chown node:node /var/lib/regledger
 USER node
 VOLUME /var/lib/regledger
 EXPOSE 3000
-HEALTHCHECK --interval=10s --timeout=3s --retries=6 CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Healthy once ready: the store answers and the read model has caught up (compose's depends_on waits for it).
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=6 CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# SIGTERM ends the change streams, lets commands in flight finish and exits 0 within 10 s.
+STOPSIGNAL SIGTERM
 CMD ["node", "dist/src/cli/main.js", "serve"]

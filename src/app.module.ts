@@ -6,6 +6,8 @@ import { APP_GUARD } from '@nestjs/core';
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { ApiKeys } from './auth/api-keys.js';
 import { ApiKeyGuard } from './auth/auth.guard.js';
+import { StreamTickets } from './auth/stream-tickets.js';
+import { TicketsController } from './auth/tickets.controller.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
 import { HealthController } from './health.controller.js';
 import { StrictQueryGuard } from './http/strict-query.js';
@@ -20,7 +22,7 @@ import { CLOCK, QueriesController } from './queries/queries.controller.js';
 import { ChangeFeedService } from './changes/change-feed.service.js';
 import { ChangesController } from './changes/changes.controller.js';
 import { systemClock, type LedgerClock } from './changes/clock.js';
-import { DEFAULT_SSE_OPTIONS, SSE_OPTIONS, type SseOptions } from './changes/sse-writer.js';
+import { DEFAULT_SSE_OPTIONS, SSE_OPTIONS, SseConnections, type SseOptions } from './changes/sse-writer.js';
 import { ReadModelService } from './queries/read-model.service.js';
 import { SUBSCRIBER_CONTROLLERS, subscriberProviders } from './webhooks/subscribers.providers.js';
 import { ListingsController } from './queries/listings.controller.js';
@@ -32,15 +34,16 @@ export interface AppModuleOptions {
   followLog?: boolean;
   clock?: LedgerClock;
   sse?: Partial<SseOptions>;
+  tickets?: StreamTickets;
 }
 
 /** Every controller the application serves: their decorators also say who may call each route (auth/route-access.ts). */
-export const CONTROLLERS = [CommandsController, EventsController, QueriesController, ListingsController, ChangesController, IntegrityController, InvestigationsController, HealthController, ...SUBSCRIBER_CONTROLLERS];
+export const CONTROLLERS = [CommandsController, EventsController, QueriesController, ListingsController, ChangesController, IntegrityController, InvestigationsController, HealthController, TicketsController, ...SUBSCRIBER_CONTROLLERS];
 
 /** The application's wiring. The store is opened and closed by whoever starts the app. */
 @Module({})
 export class AppModule {
-  static register({ store, apiKeys, followLog = true, clock = systemClock, sse = {} }: AppModuleOptions): DynamicModule {
+  static register({ store, apiKeys, followLog = true, clock = systemClock, sse = {}, tickets = new StreamTickets() }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
@@ -49,7 +52,8 @@ export class AppModule {
         { provide: EVENT_STORE, useValue: store },
         { provide: ApiKeys, useValue: apiKeys },
         { provide: CLOCK, useValue: clock },
-        { provide: SSE_OPTIONS, useValue: { ...DEFAULT_SSE_OPTIONS, onCutOff: logCutOff, ...sse } },
+        { provide: StreamTickets, useValue: tickets },
+        { provide: SSE_OPTIONS, useValue: { ...DEFAULT_SSE_OPTIONS, onCutOff: logCutOff, connections: new SseConnections(), ...sse } },
         {
           provide: ChangeFeedService,
           useFactory: (s: EventStore, r: ReadModelService, c: LedgerClock) => new ChangeFeedService(s, r, c),

@@ -14,13 +14,22 @@ import { authenticateFirst } from './auth/authenticate.js';
 import { RouteTable, type RouteAccess } from './auth/route-access.js';
 import { ConfigError, type ConfiguredKey, type LedgerConfig } from './config.js';
 import type { EventStore } from './event-store/event-store.js';
-import { EventStoreDbEventStore } from './event-store/eventstoredb/eventstoredb-event-store.js';
+import { EventStoreDbEventStore, EventStoreUnreachableError } from './event-store/eventstoredb/eventstoredb-event-store.js';
 import { SqliteEventStore } from './event-store/sqlite/sqlite-event-store.js';
 import { bodyParsers, ErrorFilter } from './http/error-response.js';
 import { setUpOpenApi } from './http/openapi.js';
-import type { LedgerClock } from './changes/clock.js';
-import type { SseOptions } from './changes/sse-writer.js';
 import { webApp } from './web/web-app.js';
+import { enableCors, securityHeaders } from './http/security.js';
+import type { LedgerClock } from './changes/clock.js';
+import { SSE_OPTIONS, type SseOptions } from './changes/sse-writer.js';
+import { StreamTickets } from './auth/stream-tickets.js';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Logger } from 'pino';
+import { IntegrityService } from './integrity/integrity.service.js';
+import { ReadModelService } from './queries/read-model.service.js';
+import { LedgerMetrics } from './observability/metrics.js';
+import { requestLog } from './observability/request-log.js';
+import { PinoNestLogger } from './observability/nest-logger.js';
 
 /**
  * Opens the configured store; EventStoreDB is reached once here, so an
@@ -28,9 +37,29 @@ import { webApp } from './web/web-app.js';
  * one this user can write, and its file a sound ledger (or absent).
  */
 export async function openStore(config: LedgerConfig): Promise<EventStore> {
-  if (config.store === 'eventstoredb') return EventStoreDbEventStore.connect(config.eventStoreConnectionString!);
+  if (config.store === 'eventstoredb') return connectWithin(config.eventStoreConnectionString!, EVENTSTORE_CONNECT_TIMEOUT_MS);
   usableDataDir(config.dataDir);
   return new SqliteEventStore(join(config.dataDir, 'ledger.db'));
+}
+
+/** A server that accepts the connection but never answers must not hold start-up: it fails like one that refuses. */
+const EVENTSTORE_CONNECT_TIMEOUT_MS = 15_000;
+
+async function connectWithin(connectionString: string, ms: number): Promise<EventStore> {
+  let timer: NodeJS.Timeout | undefined;
+  const connecting = EventStoreDbEventStore.connect(connectionString);
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      // Closed if it answers after all: nothing may keep the failed process alive.
+      void connecting.then((store) => store.close(), () => undefined);
+      reject(new EventStoreUnreachableError(connectionString, new Error(`no answer within ${ms / 1000} s`)));
+    }, ms);
+  });
+  try {
+    return await Promise.race([connecting, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function usableDataDir(dir: string): void {
@@ -74,29 +103,51 @@ export function resolveKeys(config: LedgerConfig): ResolvedKeys {
   return { apiKeys: new ApiKeys([admin]), generated };
 }
 
-/** The API documentation, served by Swagger rather than a controller: public. */
+/** The API documentation, served by Swagger rather than a controller, and the metrics: public. */
 const PUBLIC_PAGES: RouteAccess[] = [
   { method: 'GET', path: '/docs', access: 'public' },
   { method: 'GET', path: '/docs/*rest', access: 'public' },
+  { method: 'GET', path: '/metrics', access: 'public' },
 ];
 
 export interface HttpAppOptions {
   logLevels?: LogLevel[] | false;
   clock?: LedgerClock;
   sse?: Partial<SseOptions>;
+  /** Where each request, and Nest's own warnings and errors, are logged (JSON lines); Nest's console logger when absent. */
+  requestLogger?: Logger;
+  tickets?: StreamTickets;
 }
 
 export async function createHttpApp(config: LedgerConfig, store: EventStore, apiKeys: ApiKeys, options: HttpAppOptions = {}): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.register({ store, apiKeys, clock: options.clock, sse: options.sse }), {
+  const tickets = options.tickets ?? new StreamTickets();
+  const app = await NestFactory.create(AppModule.register({ store, apiKeys, clock: options.clock, sse: options.sse, tickets }), {
     bodyParser: false,
-    logger: options.logLevels ?? ['error', 'warn'],
+    logger: options.requestLogger ? new PinoNestLogger(options.requestLogger) : (options.logLevels ?? ['error', 'warn']),
   });
+  // Signals are the serve command's (it ends the streams first and bounds the wait): no Nest shutdown hooks.
+  const metrics = new LedgerMetrics({
+    store,
+    readModel: app.get(ReadModelService),
+    connections: app.get<SseOptions>(SSE_OPTIONS).connections,
+    integrityTreeSize: async () => (await app.get(IntegrityService).current()).tree.size,
+  });
+  metrics.instrumentStore(store);
+  metrics.instrumentCommandBus(app.get(CommandBus));
+  app.getHttpAdapter().getInstance().disable('x-powered-by');
+  if (options.requestLogger) app.use(requestLog(options.requestLogger));
+  app.use(metrics.httpTiming());
+  app.use(securityHeaders());
+  // Before authentication: a browser's preflight carries no key.
+  enableCors(app, config.corsOrigins);
   app.use(webApp());
   // Who may call what is settled before any body is read: 401 and 403 never wait on a body parser.
-  app.use(authenticateFirst(RouteTable.fromControllers(CONTROLLERS, PUBLIC_PAGES), apiKeys));
+  app.use(authenticateFirst(RouteTable.fromControllers(CONTROLLERS, PUBLIC_PAGES), apiKeys, tickets));
   app.use(bodyParsers(config.bodyLimitBytes));
   app.useGlobalFilters(new ErrorFilter());
-  app.enableShutdownHooks();
+  app.getHttpAdapter().get('/metrics', (_request: unknown, response: { type(t: string): { send(b: string): void } }) => {
+    void metrics.text().then((text) => response.type(metrics.contentType).send(text));
+  });
   setUpOpenApi(app, config);
   // Registers the command handlers on the bus before anything (the demo load) uses it.
   await app.init();

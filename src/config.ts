@@ -26,7 +26,22 @@ export interface LedgerConfig {
   demo: boolean;
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes: number;
+  /** Origins a browser may call the API from (CORS); `*` for any; empty for none. */
+  corsOrigins: string[];
 }
+
+/** Every variable, for `regledger help config` (the README's Configuration table says the same). */
+export const CONFIG_VARIABLES: [name: string, fallback: string, meaning: string][] = [
+  ['PORT', '3000', 'HTTP port (0: any free port)'],
+  ['HOST', '127.0.0.1', 'address to listen on (0.0.0.0 in a container)'],
+  ['LEDGER_STORE', 'sqlite', 'sqlite (embedded) or eventstoredb'],
+  ['LEDGER_DATA_DIR', './data', 'where the embedded store (ledger.db) and the generated admin key live'],
+  ['EVENTSTORE_CONNECTION_STRING', '', 'required with eventstoredb: esdb://host:2113?tls=false, or several hosts / esdb+discover://'],
+  ['LEDGER_API_KEYS', '', 'comma-separated name:role:sha256hex (roles reader, writer, admin); none: a generated admin key'],
+  ['LEDGER_DEMO', 'on', 'on loads the demo history into an empty ledger at start; off never does'],
+  ['LEDGER_BODY_LIMIT', '1mb', 'largest request body (b, kb, mb); larger ones get 413'],
+  ['LEDGER_CORS_ORIGINS', '', 'comma-separated origins browsers may call from (https://app.example.com), or *; none: no CORS'],
+];
 
 export class ConfigError extends Error {
   constructor(
@@ -61,6 +76,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   if (!size) throw new ConfigError('LEDGER_BODY_LIMIT', `must be a size such as 512kb or 1mb, got "${env.LEDGER_BODY_LIMIT}"`);
   const unit = { b: 1, kb: 1024, mb: 1024 * 1024 }[(size[2] ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb'];
 
+  const corsOrigins = (env.LEDGER_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (origin !== '*' && !/^https?:\/\/[^/?#\s]+$/.test(origin)) {
+      throw new ConfigError('LEDGER_CORS_ORIGINS', `"${origin}" is not an origin: give scheme, host and port only, such as https://app.example.com or http://localhost:5173, or *`);
+    }
+  }
+
   return {
     port,
     host: env.HOST || '127.0.0.1',
@@ -70,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     apiKeys: env.LEDGER_API_KEYS ? parseApiKeys(env.LEDGER_API_KEYS) : undefined,
     demo: demo === 'on',
     bodyLimitBytes: Number(size[1]) * unit,
+    corsOrigins,
   };
 }
 

@@ -12,6 +12,8 @@ import { ReadModelService } from './queries/read-model.service.js';
 @ApiTags('health')
 @Controller()
 export class HealthController {
+  private caughtUp = false;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(ReadModelService) private readonly readModel: ReadModelService,
@@ -44,5 +46,31 @@ export class HealthController {
       readModelPosition: folded,
       eventLoopMaxDelayMs: eventLoopDelay.recentMaxMs(),
     };
+  }
+
+  @Get('health/live')
+  @Public()
+  @ApiOperation({ summary: 'Liveness for an orchestrator: 200 while the process answers HTTP at all (restart it when this fails)' })
+  live() {
+    return { status: 'live' };
+  }
+
+  @Get('health/ready')
+  @Public()
+  @ApiOperation({ summary: 'Readiness: 200 once the store answers and the read model has folded the whole log; 503 with the reason otherwise (send no traffic yet)' })
+  async ready(@Res({ passthrough: true }) response: Response) {
+    const folded = this.readModel.position;
+    let head: bigint;
+    try {
+      head = await this.store.headPosition();
+    } catch (error) {
+      response.status(503);
+      return { status: 'not-ready', reason: `the store does not answer: ${(error as Error).message}`, readModelPosition: folded.toString() };
+    }
+    // Caught up once is ready for good: a model a few events behind a busy writer must not flap out of the load balancer.
+    if (folded >= head) this.caughtUp = true;
+    const reason = this.readModel.failure ?? (this.caughtUp ? undefined : `the read model is catching up: at ${folded} of ${head}`);
+    if (reason) response.status(503);
+    return { status: reason ? 'not-ready' : 'ready', ...(reason ? { reason } : {}), headPosition: head.toString(), readModelPosition: folded.toString() };
   }
 }

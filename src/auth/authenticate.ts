@@ -8,19 +8,37 @@ import { LedgerError } from '../errors.js';
 import { errorBody } from '../http/error-response.js';
 import { hasRole, type ApiKeyIdentity, type ApiKeys } from './api-keys.js';
 import type { RouteTable } from './route-access.js';
+import type { StreamTickets } from './stream-tickets.js';
 
 export interface AuthenticatedRequest extends Request {
   identity?: ApiKeyIdentity;
 }
 
-/** The key's identity, when it has at least `needed` (undefined: any known key); otherwise 401 or 403. */
-export function authenticate(request: AuthenticatedRequest, keys: ApiKeys, needed: Role | undefined): ApiKeyIdentity {
+/**
+ * The key's identity, when it has at least `needed` (undefined: any known
+ * key); otherwise 401 or 403. Given `tickets` (a route that takes them), a
+ * request without a key may present `?ticket=` instead. An identity already
+ * settled for this request (before its body was read) is checked again, not
+ * looked up again: a ticket is spent by its first use.
+ */
+export function authenticate(request: AuthenticatedRequest, keys: ApiKeys, needed: Role | undefined, tickets?: StreamTickets): ApiKeyIdentity {
+  const identity = request.identity ?? identify(request, keys, tickets);
+  if (needed && !hasRole(identity, needed)) throw new LedgerError('forbidden', `the key "${identity.name}" has role ${identity.role}; this needs ${needed}`);
+  request.identity = identity;
+  return identity;
+}
+
+function identify(request: Request, keys: ApiKeys, tickets?: StreamTickets): ApiKeyIdentity {
+  const ticket = tickets && !request.headers.authorization ? request.query.ticket : undefined;
+  if (typeof ticket === 'string') {
+    const identity = tickets!.redeem(ticket);
+    if (!identity) throw new LedgerError('unauthorized', 'the stream ticket is unknown, already used or expired: get a new one from POST /v1/changes/tickets');
+    return identity;
+  }
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
   if (!match) throw new LedgerError('unauthorized', 'an API key is required: Authorization: Bearer <key>');
   const identity = keys.identify(match[1]!);
   if (!identity) throw new LedgerError('unauthorized', 'the API key is not known');
-  if (needed && !hasRole(identity, needed)) throw new LedgerError('forbidden', `the key "${identity.name}" has role ${identity.role}; this needs ${needed}`);
-  request.identity = identity;
   return identity;
 }
 
@@ -30,12 +48,12 @@ export function authenticate(request: AuthenticatedRequest, keys: ApiKeys, neede
  * before a byte of its body is parsed. Public routes pass; a request no route
  * matches needs a known key (it will then get its 404).
  */
-export function authenticateFirst(routes: RouteTable, keys: ApiKeys): RequestHandler {
+export function authenticateFirst(routes: RouteTable, keys: ApiKeys, tickets?: StreamTickets): RequestHandler {
   return (request: Request, response: Response, next: NextFunction) => {
-    const access = routes.accessFor(request.method, request.path);
-    if (access === 'public') return next();
+    const route = routes.routeFor(request.method, request.path);
+    if (route?.access === 'public') return next();
     try {
-      authenticate(request, keys, access);
+      authenticate(request, keys, route?.access, route?.ticket ? tickets : undefined);
     } catch (error) {
       const body = errorBody(error);
       // An unread body is not worth receiving: close the connection rather than drain it.

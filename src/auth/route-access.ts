@@ -10,11 +10,15 @@ import type { Role } from '../config.js';
 
 export const ROLE_KEY = 'regledger:role';
 export const PUBLIC_KEY = 'regledger:public';
+export const TICKET_KEY = 'regledger:stream-ticket';
 
 /** The least role a route needs. */
 export const RequiresRole = (role: Role) => SetMetadata(ROLE_KEY, role);
 /** Anyone may call the route, without a key. */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+/** The route also takes a stream ticket (`?ticket=`) in place of a key: the change feeds, for EventSource. */
+export const AcceptsStreamTicket = () => SetMetadata(TICKET_KEY, true);
 
 /** 'public', or the least role needed. */
 export type Access = 'public' | Role;
@@ -23,6 +27,8 @@ export interface RouteAccess {
   method: string;
   path: string;
   access: Access;
+  /** Takes `?ticket=` in place of a key. */
+  ticket?: boolean;
 }
 
 interface CompiledRoute extends RouteAccess {
@@ -59,7 +65,7 @@ export class RouteTable {
           for (const path of paths(Reflect.getMetadata(PATH_METADATA, handler))) {
             const full = join(prefix, path);
             if (!access) throw new Error(`${controller.name}.${name} (${RequestMethod[method]} ${full}) is marked neither @RequiresRole nor @Public`);
-            routes.push({ method: RequestMethod[method], path: full, access });
+            routes.push({ method: RequestMethod[method], path: full, access, ticket: Reflect.getMetadata(TICKET_KEY, handler) === true });
           }
         }
       }
@@ -69,8 +75,13 @@ export class RouteTable {
 
   /** The access rule of the route a request would reach, or undefined when none matches. */
   accessFor(method: string, path: string): Access | undefined {
+    return this.routeFor(method, path)?.access;
+  }
+
+  /** The route a request would reach, or undefined when none matches. */
+  routeFor(method: string, path: string): RouteAccess | undefined {
     const wanted = method.toUpperCase() === 'HEAD' ? ['HEAD', 'GET', 'ALL'] : [method.toUpperCase(), 'ALL'];
-    return this.routes.find((route) => wanted.includes(route.method) && route.pattern.test(path))?.access;
+    return this.routes.find((route) => wanted.includes(route.method) && route.pattern.test(path));
   }
 }
 

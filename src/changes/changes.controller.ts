@@ -4,7 +4,7 @@ import { ApiErrors, ApiKeyRouteErrors } from '../http/error-response.dto.js';
 import { ApiEventStream, LAST_EVENT_ID } from './dto/event-stream.js';
 import type { Request, Response } from 'express';
 import { RequiresRole } from '../auth/auth.guard.js';
-import { Public } from '../auth/route-access.js';
+import { AcceptsStreamTicket, Public } from '../auth/route-access.js';
 import { LedgerError, type ErrorDetail } from '../errors.js';
 import { throwIfProblems } from '../queries/knowledge.js';
 import { publishedAsyncApi, type AsyncApiDocument } from './asyncapi.js';
@@ -24,6 +24,8 @@ export class ChangesController {
 
   @Get('v1/changes')
   @RequiresRole('reader')
+  @AcceptsStreamTicket()
+  @ApiQuery({ name: 'ticket', required: false, description: 'a stream ticket from POST /v1/changes/tickets, in place of Authorization (for EventSource)' })
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Ledger events as Server-Sent Events of CloudEvents 1.0; `id:` is the ledger position. Resume with Last-Event-ID or ?after (0 replays everything); no parameter starts from now.' })
   @ApiQuery({ name: 'after', required: false, description: 'a ledger position; 0 replays everything' })
@@ -47,7 +49,7 @@ export class ChangesController {
     throwIfProblems(problems);
     if (after === undefined && consumer !== undefined) after = await this.consumers.resumeFrom(consumer);
     const abort = closeSignal(response);
-    const writer = new SseWriter(response, this.options, String(after ?? ''));
+    const writer = new SseWriter(response, this.options, String(after ?? ''), 'ledger');
     writer.start();
     try {
       for await (const change of this.feed.ledgerChanges({ after, filter, signal: abort })) {
@@ -60,6 +62,8 @@ export class ChangesController {
 
   @Get('v1/changes/effective')
   @RequiresRole('reader')
+  @AcceptsStreamTicket()
+  @ApiQuery({ name: 'ticket', required: false, description: 'a stream ticket from POST /v1/changes/tickets, in place of Authorization (for EventSource)' })
   @ApiBearerAuth()
   @ApiOperation({ summary: 'One message whenever what is in force now changes for a subject: when an event is recorded, and when the clock reaches a recorded effective time. Resume with Last-Event-ID or ?after (0 replays from the start); no parameter starts from now.' })
   @ApiQuery({ name: 'after', required: false, description: 'a transition id as sent in id:, or 0 for the start' })
@@ -77,7 +81,7 @@ export class ChangesController {
     const after = lastEventId !== undefined ? effectiveResume('Last-Event-ID', lastEventId, problems) : effectiveResume('after', query.after, problems);
     throwIfProblems(problems);
     const abort = closeSignal(response);
-    const writer = new SseWriter(response, this.options, after ?? '');
+    const writer = new SseWriter(response, this.options, after ?? '', 'effective');
     writer.start();
     try {
       for await (const transition of this.feed.effectiveChanges({ after, subjects, signal: abort })) {

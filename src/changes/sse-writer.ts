@@ -2,9 +2,12 @@
  * Writes Server-Sent Events to one client with a bounded buffer: a client that
  * stops reading for longer than the stall timeout while the buffer is full is
  * sent a final `cut-off` message naming the id to resume from, and dropped, so
- * a stalled client costs the server at most its buffer.
+ * a stalled client costs the server at most its buffer. Every open stream is
+ * known to SseConnections, so a shutdown can end them all with a last message.
  */
 import type { Response } from 'express';
+
+export type FeedName = 'ledger' | 'effective';
 
 export interface SseOptions {
   heartbeatMs: number;
@@ -13,12 +16,57 @@ export interface SseOptions {
   /** How long it waits for a full buffer to drain before cutting the client off. */
   stallTimeoutMs: number;
   /** Told of every client cut off, with the id it can resume from (for logs and metrics). */
-  onCutOff?: (resumeFrom: string) => void;
+  onCutOff?: (resumeFrom: string, feed: FeedName) => void;
+  /** The streams open in this application (one instance per app). */
+  connections?: SseConnections;
 }
 
 export const SSE_OPTIONS = Symbol('SseOptions');
 
 export const DEFAULT_SSE_OPTIONS: SseOptions = { heartbeatMs: 15_000, maxBufferedBytes: 256 * 1024, stallTimeoutMs: 5_000 };
+
+/** How long a client told to go has to take its last message before its socket is destroyed. */
+const LAST_MESSAGE_GRACE_MS = 1000;
+
+/** How soon a client told the server is shutting down should try again (another instance, or this one restarted). */
+export const SHUTDOWN_RETRY_MS = 1000;
+
+/** The open streams of one application: counted for metrics, ended together at shutdown. */
+export class SseConnections {
+  private readonly writers = new Set<SseWriter>();
+  private readonly cutOffCounts: Record<FeedName, number> = { ledger: 0, effective: 0 };
+  private closing = false;
+
+  add(writer: SseWriter): void {
+    this.writers.add(writer);
+    // A stream opened on a connection that was already in flight when shutdown began is told at once.
+    if (this.closing) writer.shutdown();
+  }
+
+  remove(writer: SseWriter): void {
+    this.writers.delete(writer);
+  }
+
+  count(feed: FeedName): number {
+    let n = 0;
+    for (const writer of this.writers) if (writer.feed === feed) n++;
+    return n;
+  }
+
+  cutOffs(feed: FeedName): number {
+    return this.cutOffCounts[feed];
+  }
+
+  countCutOff(feed: FeedName): void {
+    this.cutOffCounts[feed]++;
+  }
+
+  /** Sends every stream a last `shutdown` message and ends it; resolves once every socket has closed. */
+  async shutdown(): Promise<void> {
+    this.closing = true;
+    await Promise.all([...this.writers].map((writer) => writer.shutdown()));
+  }
+}
 
 export class SseWriter {
   private heartbeat?: NodeJS.Timeout;
@@ -29,6 +77,7 @@ export class SseWriter {
     private readonly options: SseOptions,
     /** The id a client would resume from if it were cut off now. */
     private lastId: string,
+    readonly feed: FeedName = 'ledger',
   ) {}
 
   start(): void {
@@ -41,6 +90,24 @@ export class SseWriter {
     this.response.write('retry: 2000\n\n');
     this.heartbeat = setInterval(() => this.open && this.response.write(': heartbeat\n\n'), this.options.heartbeatMs);
     this.response.on('close', () => this.stop());
+    this.options.connections?.add(this);
+  }
+
+  /**
+   * The server is going away: a last `shutdown` message naming the id to
+   * resume from, with `retry:` so EventSource reconnects (to this server
+   * restarted, or another). Resolves when the socket has closed; a client
+   * that does not read has its socket destroyed after a short grace.
+   */
+  shutdown(): Promise<void> {
+    const closed = new Promise<void>((resolve) => (this.response.writableFinished || this.response.destroyed ? resolve() : this.response.once('close', resolve)));
+    if (this.open) {
+      this.response.write(`event: shutdown\nretry: ${SHUTDOWN_RETRY_MS}\ndata: ${JSON.stringify({ reason: 'server-shutting-down', resumeFrom: this.lastId })}\n\n`);
+      this.response.end();
+      this.stop();
+    }
+    setTimeout(() => this.response.destroy(), LAST_MESSAGE_GRACE_MS).unref();
+    return closed;
   }
 
   /** Sends one message; false once the client is gone or was cut off. */
@@ -81,7 +148,8 @@ export class SseWriter {
     this.response.write(`event: cut-off\ndata: ${JSON.stringify({ reason: 'slow-consumer', resumeFrom: this.lastId })}\n\n`);
     this.response.end();
     this.stop();
-    this.options.onCutOff?.(this.lastId);
+    this.options.connections?.countCutOff(this.feed);
+    this.options.onCutOff?.(this.lastId, this.feed);
     this.dropUnlessReading(this.response.writableLength);
   }
 
@@ -96,11 +164,12 @@ export class SseWriter {
       const left = this.response.writableLength;
       if (left > 0 && left < pending) this.dropUnlessReading(left);
       else this.response.destroy();
-    }, Math.max(this.options.stallTimeoutMs, 1000)).unref();
+    }, Math.max(this.options.stallTimeoutMs, LAST_MESSAGE_GRACE_MS)).unref();
   }
 
   private stop(): void {
     this.open = false;
     if (this.heartbeat) clearInterval(this.heartbeat);
+    this.options.connections?.remove(this);
   }
 }

@@ -11,7 +11,7 @@ import type { INestApplication } from '@nestjs/common';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { createCliContext, createHttpApp, openStore, resolveKeys } from '../app.js';
-import { ConfigError, loadConfig, type LedgerConfig } from '../config.js';
+import { CONFIG_VARIABLES, ConfigError, loadConfig, type LedgerConfig } from '../config.js';
 import { EXIT_CODE, LedgerError } from '../errors.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { StorageFailure } from '../event-store/storage-failure.js';
@@ -20,8 +20,13 @@ import { CommandGateway } from '../ledger/command-gateway.js';
 import { IntegrityService } from '../integrity/integrity.service.js';
 import { importFile } from '../ledger/import-file.js';
 import { presentEvent } from '../ledger/presenters.js';
-import { DEMO_FILE } from '../package-root.js';
+import { DEMO_FILE, packageRoot } from '../package-root.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { progressBar } from './progress.js';
+import { shutDown } from '../http/shutdown.js';
+import { logger } from '../observability/request-log.js';
+import type { Logger } from 'pino';
 import { registerQueryCommands } from './query-commands.js';
 import { registerTailCommand } from './tail-command.js';
 import { registerVerifyCommand } from './verify-command.js';
@@ -53,6 +58,7 @@ async function withGateway<T>(work: (gateway: CommandGateway, store: EventStore)
 
 async function serve(): Promise<void> {
   const config = loadConfig();
+  const log = logger();
   // A busy port is found before the ledger is opened, let alone the demo loaded into it.
   await portIsFree(config);
   const store = await openStore(config);
@@ -61,7 +67,7 @@ async function serve(): Promise<void> {
   try {
     const keys = resolveKeys(config);
     generated = keys.generated;
-    app = await createHttpApp(config, store, keys.apiKeys);
+    app = await createHttpApp(config, store, keys.apiKeys, { requestLogger: log });
     if (config.demo && (await store.headPosition()) === 0n) {
       const summary = await importFile(app.get(CommandGateway), DEMO_FILE, { actor: 'demo' });
       console.log(`Loaded the demo history: ${summary.applied} commands from ${DEMO_FILE}`);
@@ -78,9 +84,7 @@ async function serve(): Promise<void> {
   // Build the Merkle tree now rather than on the first integrity request.
   void app.get(IntegrityService).current().catch((error: Error) => console.error(`regledger: the integrity tree could not be built yet: ${error.message}`));
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
-  const stop = () => void app.close().then(() => store.close());
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals(app, store, log);
   console.log(`regledger is listening on ${url}  (data: ${config.dataDir})`);
   console.log(`  API docs:  ${url}/docs`);
   if (generated?.created) {
@@ -90,6 +94,37 @@ async function serve(): Promise<void> {
     console.log(`  Admin API key: in ${generated.path}`);
   }
   console.log(`  Try:       curl -H "Authorization: Bearer $(cat ${generated?.path ?? '<key file>'})" ${url}/v1/events?limit=3`);
+}
+
+/** Time from the signal to the exit, whatever the clients do; connections still open a little before it are closed. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+const CONNECTION_BUDGET_MS = 7_000;
+
+function stopOnSignals(app: INestApplication, store: EventStore, log: Logger): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: no new connections; change streams told to reconnect; requests in flight finishing');
+    // The deadline holds even if closing the store hangs.
+    setTimeout(() => {
+      log.error('shutdown deadline reached: exiting with work unfinished');
+      log.flush();
+      process.exit(0);
+    }, SHUTDOWN_DEADLINE_MS - 250).unref();
+    shutDown(app, store, CONNECTION_BUDGET_MS).then(
+      ({ forcedConnections }) => {
+        log.info({ forcedConnections }, forcedConnections ? 'stopped; connections still open after the grace period were closed' : 'stopped');
+        log.flush(() => process.exit(0));
+      },
+      (error: Error) => {
+        log.error({ err: error }, 'shutdown failed');
+        log.flush(() => process.exit(1));
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 /** Fails with a line naming PORT (or HOST) when the server could not listen there. */
@@ -126,9 +161,23 @@ function positiveInteger(name: string) {
 
 const program = new Command()
   .name('regledger')
-  .description('An event-sourced, bitemporal ledger of regulatory change. Configured by environment variables (see the README).')
+  .description('An event-sourced, bitemporal ledger of regulatory change. Configured by environment variables (listed below).')
+  .version(packageVersion(), '-v, --version', 'print the version and exit')
+  .helpOption('-h, --help', 'print this help and exit')
+  .addHelpText('after', environmentHelp())
   .showHelpAfterError()
   .exitOverride();
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The configuration variables, as `regledger --help` lists them after the commands. */
+function environmentHelp(): string {
+  const width = Math.max(...CONFIG_VARIABLES.map(([name]) => name.length));
+  const rows = CONFIG_VARIABLES.map(([name, fallback, meaning]) => `  ${name.padEnd(width)}  ${meaning}${fallback ? ` (default ${fallback})` : ''}`);
+  return `\nEnvironment variables:\n${rows.join('\n')}\n\nSignals: SIGTERM or SIGINT stops \`serve\` gracefully (change streams told to reconnect, commands in flight answered), exit 0 within 10 s.\nExit codes: 0 done, 1 unexpected failure, 2 bad input or configuration (or an unusable ledger file, port or store), 3 rejected by an invariant, 4 integrity check failed.`;
+}
 
 program
   .command('serve')
@@ -181,6 +230,8 @@ function exitCodeOf(error: unknown): number {
   if (error instanceof StorageFailure && error.atOpen) return 2;
   if (error instanceof LedgerError) return EXIT_CODE[error.kind];
   if (error instanceof ConfigError) return 2;
+  // Like bad configuration: the store named by EVENTSTORE_CONNECTION_STRING could not be used, so nothing was started.
+  if (error instanceof EventStoreUnreachableError) return 2;
   return 1;
 }
 
@@ -193,7 +244,8 @@ function report(error: unknown): void {
   } else if (error instanceof ConfigError) {
     console.error(`regledger: invalid configuration: ${error.message}`);
   } else if (error instanceof EventStoreUnreachableError) {
-    console.error(`regledger: ${error.message}`);
+    // gRPC's message spans lines: the operator gets one.
+    console.error(`regledger: ${error.message.replace(/\s+/g, ' ').replace(/ Resolution note:\s*$/, '').trim().replace(/\.$/, '')}; start EventStoreDB there, or set EVENTSTORE_CONNECTION_STRING to a server that answers`);
   } else {
     console.error(`regledger: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
@@ -208,5 +260,7 @@ try {
   } else {
     report(error);
     process.exitCode = exitCodeOf(error);
+    // A failure is final: a client or timer left behind by the failed start must not keep the process alive.
+    setTimeout(() => process.exit(), 2000).unref();
   }
 }

@@ -101,9 +101,68 @@ describe('docker compose --profile cluster', () => {
   });
 });
 
+/**
+ * What Compose v1 (docker-compose 1.29, Debian's package) accepts, from its
+ * schema's rules: v2 accepts all of it too. v1 rejected this file once for a
+ * top-level `name:`, which only v2 knows.
+ */
+const V1_TOP_LEVEL = ['version', 'services', 'networks', 'volumes', 'secrets', 'configs'];
+const V1_SERVICE_KEYS = new Set(
+  ('build cap_add cap_drop cgroup_parent command configs container_name cpu_count cpu_percent cpu_shares cpu_quota cpu_period cpus cpuset ' +
+    'depends_on deploy device_cgroup_rules devices dns dns_opt dns_search domainname entrypoint env_file environment expose extends external_links ' +
+    'extra_hosts group_add healthcheck hostname image init ipc isolation labels links logging mac_address mem_limit mem_reservation mem_swappiness ' +
+    'memswap_limit network_mode networks oom_kill_disable oom_score_adj pid pids_limit platform ports privileged profiles pull_policy read_only ' +
+    'restart runtime scale security_opt shm_size secrets sysctls stdin_open stop_grace_period stop_signal tmpfs tty ulimits user userns_mode ' +
+    'volumes volumes_from working_dir').split(' '),
+);
+const V1_HEALTHCHECK_KEYS = ['disable', 'interval', 'retries', 'test', 'timeout', 'start_period'];
+const V1_CONDITIONS = ['service_started', 'service_healthy', 'service_completed_successfully'];
+const NAME = /^[a-zA-Z0-9._-]+$/;
+const DURATION = /^(\d+(\.\d+)?(us|ms|s|m|h))+$/;
+
+describe('docker-compose.yml for Compose v1 and v2', () => {
+  const raw = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as Record<string, unknown>;
+
+  it('has only the top-level keys v1 knows (no `name:`), and names v1 accepts', () => {
+    expect(Object.keys(raw).filter((key) => !key.startsWith('x-') && !V1_TOP_LEVEL.includes(key))).toEqual([]);
+    for (const section of ['services', 'networks', 'volumes'] as const) {
+      expect(Object.keys((raw[section] ?? {}) as object).filter((name) => !NAME.test(name))).toEqual([]);
+    }
+  });
+
+  it('gives each service only keys, health checks, conditions and durations v1 knows', () => {
+    for (const [name, service] of Object.entries(services)) {
+      const keys = Object.keys(service as object).filter((key) => !key.startsWith('x-'));
+      expect({ name, unknown: keys.filter((key) => !V1_SERVICE_KEYS.has(key)) }).toEqual({ name, unknown: [] });
+      const health = (service as { healthcheck?: Record<string, unknown> }).healthcheck ?? {};
+      expect({ name, unknown: Object.keys(health).filter((key) => !V1_HEALTHCHECK_KEYS.includes(key)) }).toEqual({ name, unknown: [] });
+      for (const key of ['interval', 'timeout', 'start_period'] as const) if (health[key] !== undefined) expect(String(health[key])).toMatch(DURATION);
+      const grace = (service as { stop_grace_period?: string }).stop_grace_period;
+      if (grace !== undefined) expect(grace).toMatch(DURATION);
+      for (const dependency of Object.values(service.depends_on ?? {})) expect(V1_CONDITIONS).toContain(dependency.condition);
+    }
+  });
+
+  it('waits for the app to stop: more grace than the 10 s regledger takes after SIGTERM', () => {
+    for (const name of ['regledger', 'regledger-cluster']) {
+      const grace = /^(\d+)s$/.exec((services[name] as { stop_grace_period?: string }).stop_grace_period ?? '10s')!;
+      expect(Number(grace[1])).toBeGreaterThan(10);
+    }
+  });
+});
+
 describe('Dockerfile', () => {
   const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+
+  it('reports healthy once ready, through /health/ready, and stops with SIGTERM', () => {
+    const lastStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(lastStage).toMatch(/^HEALTHCHECK .*CMD \["node", "-e", ".*\/health\/ready.*"\]$/m);
+    expect(lastStage).toMatch(/^STOPSIGNAL SIGTERM$/m);
+    expect(lastStage).toMatch(/^ENV .*HOST=0\.0\.0\.0/m);
+  });
+
   it('builds in one stage and runs `regledger serve` from another as a non-root user', () => {
+    expect(dockerfile.split('\n')[0]).toMatch(/two stages/);
     expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
     expect(dockerfile).toMatch(/^COPY --from=build /m);
     const lastStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));

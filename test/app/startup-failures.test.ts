@@ -96,3 +96,10 @@ describe('a busy port', () => {
     }
   });
 });
+
+describe('an EventStoreDB that cannot be reached', () => {
+  it('names EVENTSTORE_CONNECTION_STRING, says what to do, exits 2', async () => {
+    const result = await serve({ LEDGER_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:9?tls=false' });
+    expectOneLine(result, /^regledger: cannot reach EventStoreDB at EVENTSTORE_CONNECTION_STRING=esdb:\/\/127\.0\.0\.1:9\?tls=false: .+; start EventStoreDB there, or set EVENTSTORE_CONNECTION_STRING to a server that answers$/);
+  });
+});

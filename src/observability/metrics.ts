@@ -1,0 +1,143 @@
+/**
+ * Prometheus metrics (`GET /metrics`), one registry per application: the
+ * process and Node defaults, HTTP request durations by route, commands by
+ * type and outcome, appends, and gauges read at scrape time from the read
+ * model, the store, the change streams and the integrity tree.
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { FeedName, SseConnections } from '../changes/sse-writer.js';
+import type { EventStore } from '../event-store/event-store.js';
+
+/** What the scrape-time gauges read (structural, so this module needs no Nest service). */
+export interface MetricSources {
+  store: EventStore;
+  readModel: { readonly position: bigint };
+  connections?: SseConnections;
+  integrityTreeSize?: () => Promise<number>;
+}
+
+const FEEDS: FeedName[] = ['ledger', 'effective'];
+const INSTRUMENTED = Symbol('regledger.metrics');
+
+export class LedgerMetrics {
+  readonly registry = new Registry();
+  private readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+  private readonly commands: Counter<'type' | 'outcome'>;
+  private readonly appends: Counter;
+  private readonly events: Counter;
+
+  constructor(sources: MetricSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.httpDuration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP requests by method, route (the route pattern; "unmatched" when no route served it) and status, until the response ended',
+      labelNames: ['method', 'route', 'status_code'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.commands = new Counter({ name: 'regledger_commands_total', help: 'Commands executed, by type and outcome (applied, repeated, or the error kind)', labelNames: ['type', 'outcome'], registers });
+    this.appends = new Counter({ name: 'regledger_appends_total', help: 'Appends to the store made by this process', registers });
+    this.events = new Counter({ name: 'regledger_events_appended_total', help: 'Events appended to the store by this process', registers });
+
+    const gauges: [string, string, () => Promise<number | undefined>][] = [
+      ['regledger_log_head_position', "The log's newest position", async () => Number(await sources.store.headPosition())],
+      ['regledger_read_model_position', 'The position the read model has folded in', async () => Number(sources.readModel.position)],
+      ['regledger_read_model_lag_events', 'Events recorded but not yet folded into the read model', async () => Math.max(0, Number((await sources.store.headPosition()) - sources.readModel.position))],
+      ['regledger_integrity_tree_size', 'Leaves of the Merkle tree over the log', async () => sources.integrityTreeSize?.()],
+    ];
+    for (const [name, help, read] of gauges) {
+      new Gauge({
+        name,
+        help,
+        registers,
+        async collect() {
+          // A store that cannot answer leaves the gauge out of this scrape rather than failing the scrape.
+          const value = await read().catch(() => undefined);
+          if (value !== undefined) this.set(value);
+          else this.reset();
+        },
+      });
+    }
+    new Gauge({
+      name: 'regledger_sse_connections',
+      help: 'Open change-feed streams, by feed',
+      labelNames: ['feed'],
+      registers,
+      collect() {
+        for (const feed of FEEDS) this.set({ feed }, sources.connections?.count(feed) ?? 0);
+      },
+    });
+    new Counter({
+      name: 'regledger_sse_cut_offs_total',
+      help: 'Change-feed clients cut off because they stopped reading, by feed',
+      labelNames: ['feed'],
+      registers,
+      collect() {
+        this.reset();
+        for (const feed of FEEDS) this.inc({ feed }, sources.connections?.cutOffs(feed) ?? 0);
+      },
+    });
+  }
+
+  /** Express middleware timing every request until its response ends (or its client goes). */
+  httpTiming(): RequestHandler {
+    return (request: Request, response: Response, next: NextFunction) => {
+      const end = this.httpDuration.startTimer();
+      response.once('close', () => {
+        end({ method: request.method, route: routeOf(request), status_code: String(response.statusCode) });
+      });
+      next();
+    };
+  }
+
+  /** Counts appends and their events; the store is wrapped in place, once. */
+  instrumentStore(store: EventStore): void {
+    const marked = store as EventStore & { [INSTRUMENTED]?: boolean };
+    if (marked[INSTRUMENTED]) return;
+    marked[INSTRUMENTED] = true;
+    const append = store.append.bind(store);
+    store.append = async (streamId, events, expected) => {
+      const result = await append(streamId, events, expected);
+      this.appends.inc();
+      this.events.inc(events.length);
+      return result;
+    };
+  }
+
+  /** Counts every command the bus executes, by type and outcome. */
+  instrumentCommandBus(bus: { execute(command: object): Promise<unknown> }): void {
+    const execute = bus.execute.bind(bus);
+    bus.execute = async (command: object) => {
+      const type = commandType(command);
+      try {
+        const outcome = await execute(command);
+        this.commands.inc({ type, outcome: (outcome as { repeated?: boolean }).repeated ? 'repeated' : 'applied' });
+        return outcome;
+      } catch (error) {
+        this.commands.inc({ type, outcome: String((error as { kind?: string }).kind ?? 'failed') });
+        throw error;
+      }
+    };
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
+
+/** The route pattern Express matched (bounded cardinality), never the raw path. */
+function routeOf(request: Request): string {
+  const path = (request.route as { path?: unknown } | undefined)?.path;
+  return typeof path === 'string' ? `${request.baseUrl}${path}` : 'unmatched';
+}
+
+function commandType(command: object): string {
+  const type = (command as { parsed?: { command?: { type?: unknown } } }).parsed?.command?.type;
+  return typeof type === 'string' ? type : command.constructor.name;
+}

@@ -1,0 +1,48 @@
+/**
+ * One JSON line per request (pino-http): method, URL, status, time taken,
+ * and the request id, which is the caller's X-Correlation-Id when it sent a
+ * usable one (it is echoed back, and commands record it). Headers are never
+ * logged, so neither an Authorization header nor a key can reach the log; a
+ * stream ticket in a URL is masked. The serializers copy three fields, so a
+ * request costs one small object and one write.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+
+const CORRELATION_ID = /^[A-Za-z0-9._:@\/+=-]{1,128}$/;
+
+/**
+ * Writes synchronously to stdout: sonic-boom's asynchronous mode flushes at
+ * exit in a loop that never ends once stdout's reader has gone (EPIPE), so a
+ * server whose log collector died could not stop. A synchronous write is one
+ * small system call per line; on EPIPE pino stops logging and the server goes on.
+ */
+export function logger(destination?: DestinationStream): Logger {
+  return pino({ base: { service: 'regledger' }, timestamp: pino.stdTimeFunctions.isoTime }, destination ?? pino.destination({ dest: 1, sync: true }));
+}
+
+export function maskTickets(url: string): string {
+  return url.includes('ticket=') ? url.replace(/([?&]ticket=)[^&#]*/g, '$1[masked]') : url;
+}
+
+export function requestLog(log: Logger): RequestHandler {
+  return pinoHttp({
+    logger: log,
+    wrapSerializers: false,
+    quietReqLogger: true,
+    genReqId(request: IncomingMessage, response: ServerResponse) {
+      const given = request.headers['x-correlation-id'];
+      const id = typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
+      response.setHeader('X-Correlation-Id', id);
+      return id;
+    },
+    serializers: {
+      req: (request: IncomingMessage & { id?: unknown }) => ({ id: request.id, method: request.method, url: maskTickets(request.url ?? '') }),
+      res: (response: ServerResponse) => ({ statusCode: response.statusCode }),
+    },
+    customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
+  }) as unknown as RequestHandler;
+}
