@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { HealthDto } from './health.dto.js';
+import { HealthDto, LiveDto, ReadyDto } from './health.dto.js';
 import { ApiErrors } from './http/error-response.dto.js';
 import { Public } from './auth/route-access.js';
 import { eventLoopDelay } from './event-loop-delay.js';
@@ -50,6 +50,8 @@ export class HealthController {
 
   @Get('health/live')
   @Public()
+  @ApiResponse({ status: 200, type: LiveDto })
+  @ApiErrors([400])
   @ApiOperation({ summary: 'Liveness for an orchestrator: 200 while the process answers HTTP at all (restart it when this fails)' })
   live() {
     return { status: 'live' };
@@ -57,6 +59,9 @@ export class HealthController {
 
   @Get('health/ready')
   @Public()
+  @ApiResponse({ status: 200, type: ReadyDto, description: 'ready' })
+  @ApiResponse({ status: 503, type: ReadyDto, description: 'not ready, and why' })
+  @ApiErrors([400])
   @ApiOperation({ summary: 'Readiness: 200 once the store answers and the read model has folded the whole log; 503 with the reason otherwise (send no traffic yet)' })
   async ready(@Res({ passthrough: true }) response: Response) {
     const folded = this.readModel.position;

@@ -10,3 +10,14 @@ export class HealthDto {
   @ApiProperty({ required: false, description: "The event loop's worst delay over the last 10-20 s" }) eventLoopMaxDelayMs?: number;
   @ApiProperty({ required: false, description: 'Why the ledger failed' }) reason?: string;
 }
+
+export class LiveDto {
+  @ApiProperty({ enum: ['live'] }) status!: 'live';
+}
+
+export class ReadyDto {
+  @ApiProperty({ enum: ['ready', 'not-ready'] }) status!: 'ready' | 'not-ready';
+  @ApiProperty({ required: false, description: 'Why it is not ready' }) reason?: string;
+  @ApiProperty({ required: false, pattern: DECIMAL, description: "The log's head (absent when the store does not answer)" }) headPosition?: string;
+  @ApiProperty({ pattern: DECIMAL, description: 'How far the read model has folded the log' }) readModelPosition!: string;
+}

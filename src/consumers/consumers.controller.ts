@@ -6,6 +6,7 @@ import { LedgerError, type ErrorDetail } from '../errors.js';
 import { positionParam } from '../queries/positions.js';
 import { bodyProblems, throwIfInvalid } from '../webhooks/validate-body.js';
 import { consumerParam, Consumers } from './consumers.js';
+import { ApiErrors, ApiKeyRouteErrors } from '../http/error-response.dto.js';
 
 export class AcknowledgeDto {
   @IsString()
@@ -20,6 +21,7 @@ export class ConsumerView {
 
 @ApiTags('changes')
 @ApiBearerAuth()
+@ApiKeyRouteErrors()
 @Controller('v1/consumers')
 export class ConsumersController {
   constructor(@Inject(Consumers) private readonly consumers: Consumers) {}
@@ -45,6 +47,7 @@ export class ConsumersController {
   }
 
   @Get(':name')
+  @ApiErrors([404])
   @RequiresRole('reader')
   @ApiOperation({ summary: "The consumer's acknowledged position" })
   @ApiParam({ name: 'name' })

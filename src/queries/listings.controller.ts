@@ -11,6 +11,7 @@ import type { ErrorDetail } from '../errors.js';
 import { idParam, throwIfProblems } from './knowledge.js';
 import { ReadModelService } from './read-model.service.js';
 import { ConsistentRead } from './consistent-read.js';
+import { ApiKeyRouteErrors } from '../http/error-response.dto.js';
 
 export const MAX_LISTING_PAGE = 500;
 const DEFAULT_LISTING_PAGE = 50;
@@ -105,6 +106,7 @@ export function parseListing(params: ListingParams): ListingQuery {
 
 @ApiTags('queries')
 @ApiBearerAuth()
+@ApiKeyRouteErrors()
 @Controller('v1')
 export class ListingsController {
   constructor(@Inject(ReadModelService) private readonly readModel: ReadModelService) {}

@@ -10,6 +10,8 @@ import express from 'express';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../package-root.js';
+import { LedgerError } from '../errors.js';
+import { errorBody } from '../http/error-response.js';
 
 export const WEB_ROOT = join(packageRoot(), 'dist', 'web');
 
@@ -38,14 +40,15 @@ export function webApp(root: string = WEB_ROOT): RequestHandler {
       return assets(request, response, (error?: unknown) => {
         if (!error) return next();
         const status = (error as { status?: number }).status ?? 500;
-        response.status(status).type('text/plain').send(status === 404 ? 'no such asset' : 'asset unavailable');
+        const answer = status === 404 ? new LedgerError('not-found', `no such asset: ${request.path}`) : new LedgerError('unavailable', 'the asset cannot be read');
+        response.status(status === 404 ? 404 : 503).json(errorBody(answer));
       });
     }
     if (!APP_ROUTE.test(request.path)) return next();
     if (!index) {
       const file = join(root, 'index.html');
       if (!existsSync(file)) {
-        return void response.status(503).type('text/plain').send('The web app is not built: run `npm run build` (it builds the server and the app).');
+        return void response.status(503).json(errorBody(new LedgerError('unavailable', 'The web app is not built: run `npm run build` (it builds the server and the app).')));
       }
       index = readFileSync(file);
     }

@@ -18,12 +18,14 @@ import {
 } from './webhook-dto.js';
 import { targetProblem, urlFormProblem } from './url-policy.js';
 import { WebhooksService } from './webhooks.service.js';
+import { ApiErrors, ApiKeyRouteErrors } from '../http/error-response.dto.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MAX_DELIVERIES = 100;
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
+@ApiKeyRouteErrors()
 @Controller('v1/webhooks')
 export class WebhooksController {
   constructor(@Inject(WebhooksService) private readonly webhooks: WebhooksService) {}
@@ -52,6 +54,7 @@ export class WebhooksController {
   }
 
   @Get(':id')
+  @ApiErrors([404])
   @RequiresRole('admin')
   @ApiOperation({ summary: 'One endpoint: where it stands, and whether it is retrying or failing' })
   @ApiParam({ name: 'id' })
@@ -61,6 +64,7 @@ export class WebhooksController {
   }
 
   @Delete(':id')
+  @ApiErrors([404])
   @RequiresRole('admin')
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove an endpoint; nothing more is sent to it' })
@@ -71,6 +75,7 @@ export class WebhooksController {
   }
 
   @Get(':id/deliveries')
+  @ApiErrors([404])
   @RequiresRole('admin')
   @ApiOperation({ summary: 'Recent delivery attempts, newest first: status, latency, error' })
   @ApiParam({ name: 'id' })
@@ -85,6 +90,7 @@ export class WebhooksController {
   }
 
   @Post(':id/replay')
+  @ApiErrors([404])
   @RequiresRole('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Deliver again everything after a resume id (re-enables a failing endpoint)' })
@@ -100,6 +106,7 @@ export class WebhooksController {
   }
 
   @Post(':id/enable')
+  @ApiErrors([404])
   @RequiresRole('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Re-enable a failing endpoint: it retries the message it failed on, then goes on' })

@@ -63,6 +63,8 @@ export class ResponseContract {
     const wanted = method === 'HEAD' ? 'GET' : method;
     const operation = this.operations.find((o) => o.method === wanted && o.pattern.test(path));
     const where = `${method} ${path} → ${status}`;
+    // The web app's page and assets are files, not API answers.
+    if (!operation && status === 200 && /^(text\/html|text\/css|text\/javascript|application\/javascript|image\/)/.test(contentType ?? '')) return undefined;
     // No route: the framework's 404, which must still be the one error shape.
     if (!operation) return this.validate('#/components/schemas/ErrorResponseDto', body, where, 'application/json', contentType);
     const response = operation.responses[String(status)] ?? operation.responses.default;

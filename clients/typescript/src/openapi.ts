@@ -34,6 +34,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness for an orchestrator: 200 while the process answers HTTP at all (restart it when this fails) */
+        get: operations["HealthController_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: 200 once the store answers and the read model has folded the whole log; 503 with the reason otherwise (send no traffic yet) */
+        get: operations["HealthController_ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/rebuild": {
         parameters: {
             query?: never;
@@ -88,6 +122,26 @@ export interface paths {
         get: operations["ChangesController_effective"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/changes/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A stream ticket for a browser: opens one change feed (?ticket= on /v1/changes or /v1/changes/effective) once, within 60 s, as the key that asked for it; EventSource cannot send Authorization, and a key in a URL ends up in logs
+         * @description Needs a key with the reader role (or above).
+         */
+        post: operations["TicketsController_issue"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1172,6 +1226,10 @@ export interface components {
              */
             type: "LiftRestriction";
         };
+        LiveDto: {
+            /** @enum {string} */
+            status: "live";
+        };
         MeasureCategoriesDto: {
             categories: string[];
             except: string[];
@@ -1320,6 +1378,16 @@ export interface components {
             hash?: string;
             note?: string;
             sources?: Record<string, never>[];
+        };
+        ReadyDto: {
+            /** @description The log's head (absent when the store does not answer) */
+            headPosition?: string;
+            /** @description How far the read model has folded the log */
+            readModelPosition: string;
+            /** @description Why it is not ready */
+            reason?: string;
+            /** @enum {string} */
+            status: "ready" | "not-ready";
         };
         RebuildStatsDto: {
             events: number;
@@ -1571,6 +1639,15 @@ export interface components {
             /** @enum {string} */
             type: "RestrictionImposed" | "SubjectsAdded" | "SubjectsRemoved" | "ScopeBroadened" | "ScopeNarrowed" | "EasingAnnounced" | "AnnouncementWithdrawn" | "ExemptionGranted" | "ExemptionAmended" | "ExemptionRevoked" | "RestrictionLifted" | "EntryRetracted" | "EntryCorrected";
         };
+        StreamTicketDto: {
+            /**
+             * Format: date-time
+             * @description unused after this instant (60 s after issue)
+             */
+            expiresAt: string;
+            /** @description single use: ?ticket= on /v1/changes or /v1/changes/effective */
+            ticket: string;
+        };
         SubjectListingDto: {
             /** @description Events of those measures from the first that named the subject (the events its replay steps through) */
             events: number;
@@ -1817,6 +1894,72 @@ export interface operations {
             };
         };
     };
+    HealthController_live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveDto"];
+                };
+            };
+            /** @description Bad input: every offending field or parameter is named in details[] with the rule it breaks; nothing written. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    HealthController_ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description ready */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadyDto"];
+                };
+            };
+            /** @description Bad input: every offending field or parameter is named in details[] with the rule it breaks; nothing written. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description not ready, and why */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadyDto"];
+                };
+            };
+        };
+    };
     QueriesController_rebuild: {
         parameters: {
             query?: never;
@@ -1884,6 +2027,8 @@ export interface operations {
                 measure?: unknown;
                 /** @description comma-separated subject ids */
                 subject?: unknown;
+                /** @description a stream ticket from POST /v1/changes/tickets, in place of Authorization (for EventSource) */
+                ticket?: unknown;
                 /** @description comma-separated event types, e.g. SubjectsAdded or org.regledger.SubjectsAdded */
                 type?: unknown;
             };
@@ -1950,6 +2095,8 @@ export interface operations {
                 after?: unknown;
                 /** @description comma-separated subject ids */
                 subject?: unknown;
+                /** @description a stream ticket from POST /v1/changes/tickets, in place of Authorization (for EventSource) */
+                ticket?: unknown;
             };
             header?: {
                 /** @description Resume after this id (a transition id), as a reconnecting EventSource sends it; wins over ?after */
@@ -1967,6 +2114,61 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": string;
+                };
+            };
+            /** @description Bad input: every offending field or parameter is named in details[] with the rule it breaks; nothing written. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No API key, or one the ledger does not know (Authorization: Bearer <key>). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not call this route. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The ledger's store cannot be read (a damaged file, an unreachable EventStoreDB): the reason is in message. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    TicketsController_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamTicketDto"];
                 };
             };
             /** @description Bad input: every offending field or parameter is named in details[] with the rule it breaks; nothing written. */
@@ -2236,6 +2438,51 @@ export interface operations {
                     "application/json": components["schemas"]["ConsumerView"];
                 };
             };
+            /** @description Bad input: every offending field or parameter is named in details[] with the rule it breaks; nothing written. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No API key, or one the ledger does not know (Authorization: Bearer <key>). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not call this route. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found: details[] names what is missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The ledger's store cannot be read (a damaged file, an unreachable EventStoreDB): the reason is in message. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     ConsumersController_acknowledge: {
@@ -2260,6 +2507,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConsumerView"];
+                };
+            };
+            /** @description Bad input: every offending field or parameter is named in details[] with the rule it breaks; nothing written. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No API key, or one the ledger does not know (Authorization: Bearer <key>). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not call this route. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The ledger's store cannot be read (a damaged file, an unreachable EventStoreDB): the reason is in message. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -2541,6 +2824,42 @@ export interface operations {
                     "application/json": components["schemas"]["MeasurePageDto"];
                 };
             };
+            /** @description Bad input: every offending field or parameter is named in details[] with the rule it breaks; nothing written. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No API key, or one the ledger does not know (Authorization: Bearer <key>). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not call this route. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The ledger's store cannot be read (a damaged file, an unreachable EventStoreDB): the reason is in message. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     QueriesController_measure: {
@@ -2720,6 +3039,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubjectPageDto"];
+                };
+            };
+            /** @description Bad input: every offending field or parameter is named in details[] with the rule it breaks; nothing written. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No API key, or one the ledger does not know (Authorization: Bearer <key>). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not call this route. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The ledger's store cannot be read (a damaged file, an unreachable EventStoreDB): the reason is in message. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -3093,6 +3448,42 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookListView"];
                 };
             };
+            /** @description Bad input: every offending field or parameter is named in details[] with the rule it breaks; nothing written. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No API key, or one the ledger does not know (Authorization: Bearer <key>). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not call this route. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The ledger's store cannot be read (a damaged file, an unreachable EventStoreDB): the reason is in message. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     WebhooksController_create: {
@@ -3116,6 +3507,42 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedWebhookView"];
                 };
             };
+            /** @description Bad input: every offending field or parameter is named in details[] with the rule it breaks; nothing written. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No API key, or one the ledger does not know (Authorization: Bearer <key>). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not call this route. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The ledger's store cannot be read (a damaged file, an unreachable EventStoreDB): the reason is in message. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     WebhooksController_get: {
@@ -3137,6 +3564,51 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookView"];
                 };
             };
+            /** @description Bad input: every offending field or parameter is named in details[] with the rule it breaks; nothing written. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No API key, or one the ledger does not know (Authorization: Bearer <key>). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not call this route. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found: details[] names what is missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The ledger's store cannot be read (a damaged file, an unreachable EventStoreDB): the reason is in message. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     WebhooksController_delete: {
@@ -3155,6 +3627,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad input: every offending field or parameter is named in details[] with the rule it breaks; nothing written. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No API key, or one the ledger does not know (Authorization: Bearer <key>). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not call this route. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found: details[] names what is missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The ledger's store cannot be read (a damaged file, an unreachable EventStoreDB): the reason is in message. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3180,6 +3697,51 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryListView"];
                 };
             };
+            /** @description Bad input: every offending field or parameter is named in details[] with the rule it breaks; nothing written. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No API key, or one the ledger does not know (Authorization: Bearer <key>). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not call this route. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found: details[] names what is missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The ledger's store cannot be read (a damaged file, an unreachable EventStoreDB): the reason is in message. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     WebhooksController_enable: {
@@ -3199,6 +3761,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookView"];
+                };
+            };
+            /** @description Bad input: every offending field or parameter is named in details[] with the rule it breaks; nothing written. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No API key, or one the ledger does not know (Authorization: Bearer <key>). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not call this route. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found: details[] names what is missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The ledger's store cannot be read (a damaged file, an unreachable EventStoreDB): the reason is in message. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -3224,6 +3831,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookView"];
+                };
+            };
+            /** @description Bad input: every offending field or parameter is named in details[] with the rule it breaks; nothing written. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No API key, or one the ledger does not know (Authorization: Bearer <key>). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not call this route. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found: details[] names what is missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The ledger's store cannot be read (a damaged file, an unreachable EventStoreDB): the reason is in message. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
