@@ -24,6 +24,7 @@ import { eventIdFor } from './event-ids.js';
 import { parseReplacement, type ParsedCommand } from './parse-command.js';
 import { StreamCache, type LoadedStream } from './stream-cache.js';
 import { WriteWatermark } from './write-watermark.js';
+import { StorageFailure } from '../event-store/storage-failure.js';
 
 export const EVENT_SCHEMA_VERSION = 1;
 
@@ -149,7 +150,9 @@ export class CommandExecutor {
             this.streams.record(streamId, result.events);
             events += result.events.length;
             outcomes.push(appended(parsed, commandId, result));
-          } catch {
+          } catch (error) {
+            // A store that cannot write (a full disk) fails the whole chunk: nothing of it is committed.
+            if (error instanceof StorageFailure) throw error;
             // Undone by the append's savepoint, if it got that far; the caller runs this one alone.
             return { outcomes, blocked: true };
           }

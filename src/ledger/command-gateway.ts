@@ -61,7 +61,14 @@ export class CommandGateway {
     let index = 0;
     while (index < parsed.length) {
       if (this.executor?.pipelines) {
-        const chunk = await this.executor.executeChunk(parsed, index, context, CHUNK_LIMITS);
+        let chunk: Awaited<ReturnType<CommandExecutor['executeChunk']>>;
+        try {
+          chunk = await this.executor.executeChunk(parsed, index, context, CHUNK_LIMITS);
+        } catch (error) {
+          // Nothing of a failed chunk was committed (a full disk): the batch stops at its first command.
+          if (!(error instanceof LedgerError)) throw error;
+          return { results, failure: { index, origin: entries[index]!.origin, error } };
+        }
         for (const outcome of chunk.outcomes) {
           results.push({ ...outcome, origin: entries[index]!.origin });
           index++;

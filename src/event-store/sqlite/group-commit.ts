@@ -57,12 +57,24 @@ export class GroupCommit {
         .transaction(() => {
           this.beforeGroup();
           for (const item of group) {
+            let failed: { error: unknown } | undefined;
             try {
-              settled.push({ ok: true, value: this.underSavepoint(item.work) });
+              const work = () => {
+                try {
+                  return item.work();
+                } catch (error) {
+                  failed = { error };
+                  throw error;
+                }
+              };
+              settled.push({ ok: true, value: this.underSavepoint(work) });
             } catch (error) {
+              // Once SQLite has ended the transaction (a full disk), undoing the savepoint fails too ("no such
+              // savepoint"): the work's own error is the one to report.
+              const cause = failed ? failed.error : error;
               // Some failures (full disk, I/O) end the whole transaction: then nothing of the group stands.
-              if (!this.db.inTransaction) throw error;
-              settled.push({ ok: false, value: storageFailure(this.path, error) });
+              if (!this.db.inTransaction) throw cause;
+              settled.push({ ok: false, value: storageFailure(this.path, cause) });
             }
           }
         })

@@ -27,7 +27,7 @@ import type { TransactionalEventStore, WriteTransaction } from '../write-transac
 import { GroupCommit } from './group-commit.js';
 import { openLedgerFile } from './open-ledger-file.js';
 import { StorageFailure } from '../storage-failure.js';
-import { damaged, onStorage } from './sqlite-failures.js';
+import { damaged, onStorage, storageFailure } from './sqlite-failures.js';
 
 interface EventRow {
   position: number;
@@ -53,7 +53,7 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
   /** The record time of the group being written: read once per transaction, under the write lock. */
   private groupRecordedAt?: string;
   /** Made once: better-sqlite3 builds a transaction function at some cost, and nested, it is a savepoint. */
-  private readonly appendUnderSavepoint: (streamId: string, events: EventToAppend[], expected: ExpectedRevision) => AppendResult;
+  private readonly appendUnderSavepoint: (streamId: string, events: EventToAppend[], expected: ExpectedRevision, onError: (error: unknown) => void) => AppendResult;
   private wroteInGroup = false;
   private readonly pollIntervalMs: number;
   private readonly statements: Record<
@@ -81,7 +81,14 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
       streamForwards: this.db.prepare(`${select} WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`),
       streamBackwards: this.db.prepare(`${select} WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
     };
-    this.appendUnderSavepoint = this.db.transaction((streamId: string, events: EventToAppend[], expected: ExpectedRevision) => this.appendInTransaction(streamId, events, expected));
+    this.appendUnderSavepoint = this.db.transaction((streamId: string, events: EventToAppend[], expected: ExpectedRevision, onError: (error: unknown) => void) => {
+      try {
+        return this.appendInTransaction(streamId, events, expected);
+      } catch (error) {
+        onError(error);
+        throw error;
+      }
+    });
     this.group = new GroupCommit(
       this.db,
       path,
@@ -102,9 +109,23 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
   inWriteTransaction<T>(work: (tx: WriteTransaction) => T): Promise<T> {
     const tx: WriteTransaction = {
       readStream: (streamId, fromRevision) => (this.statements.streamForwards.all(streamId, fromRevision, -1) as EventRow[]).map((row) => toStoredEvent(row, this.path)),
-      append: (streamId, events, expected) => this.appendUnderSavepoint(streamId, events, expected),
+      append: (streamId, events, expected) => this.appendInChunk(streamId, events, expected),
     };
     return this.group.run(() => work(tx));
+  }
+
+  /**
+   * One append of a pipelined chunk, under its own savepoint. Once SQLite has
+   * ended the transaction (a full disk), undoing the savepoint fails too ("no
+   * such savepoint"): the append's own error is the one to report.
+   */
+  private appendInChunk(streamId: string, events: EventToAppend[], expected: ExpectedRevision): AppendResult {
+    let failed: { error: unknown } | undefined;
+    try {
+      return this.appendUnderSavepoint(streamId, events, expected, (error: unknown) => (failed = { error }));
+    } catch (error) {
+      throw storageFailure(this.path, failed ? failed.error : error);
+    }
   }
 
   private appendInTransaction(streamId: string, events: EventToAppend[], expected: ExpectedRevision): AppendResult {
