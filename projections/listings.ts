@@ -6,7 +6,7 @@
  * No framework, no I/O.
  */
 import { measureAsOf, type LedgerReadModel } from './ledger-read-model.js';
-import type { RecordedFact } from '../src/domain/measure-history.js';
+import { comparePositions, type RecordedFact } from '../src/domain/measure-history.js';
 
 export interface RecordStamp {
   position: string;
@@ -106,7 +106,7 @@ function allFacts(model: LedgerReadModel, measureId: string): RecordedFact[] {
   const entry = model.measures.get(measureId);
   if (!entry) return [];
   if (!entry.setAside?.length) return entry.facts;
-  return [...entry.facts, ...entry.setAside].sort((a, b) => (BigInt(a.position) < BigInt(b.position) ? -1 : 1));
+  return [...entry.facts, ...entry.setAside].sort((a, b) => comparePositions(a.position, b.position));
 }
 
 function titleOf(model: LedgerReadModel, measureId: string): string | null {
@@ -124,8 +124,8 @@ export function listSubjects(model: LedgerReadModel, query: ListingQuery): Page<
       measures.push({ measureId, title: titleOf(model, measureId) });
       const facts = allFacts(model, measureId).filter((f) => BigInt(f.position) >= firstNamed);
       events += facts.length;
-      if (facts.length && (!first || BigInt(facts[0]!.position) < BigInt(first.position))) first = facts[0];
-      if (facts.length && (!last || BigInt(facts.at(-1)!.position) > BigInt(last.position))) last = facts.at(-1);
+      if (facts.length && (!first || comparePositions(facts[0]!.position, first.position) < 0)) first = facts[0];
+      if (facts.length && (!last || comparePositions(facts.at(-1)!.position, last.position) > 0)) last = facts.at(-1);
     }
     measures.sort((a, b) => (a.measureId < b.measureId ? -1 : 1));
     return { subjectId, measures, events, firstRecord: stamp(first!), lastRecord: stamp(last!) };
