@@ -3,6 +3,7 @@
  * verdict in sentences, and export the auditor's report.
  */
 import type { Command } from 'commander';
+import type { CliHost } from './io.js';
 import { writeFileSync } from 'node:fs';
 import { styleText } from 'node:util';
 import { explainCheck } from '../../projections/explain.js';
@@ -21,11 +22,12 @@ import { buildReadModel } from '../queries/read-model.service.js';
 import { progressBar } from './progress.js';
 import { caveats, heading, knowledgeFields, setText, withTimeOptions, type TimeOptions } from './query-commands.js';
 
-type WithStore = <T>(work: (store: EventStore) => Promise<T>) => Promise<T>;
 type Style = Parameters<typeof styleText>[0];
 
+type Paint = (style: Style, text: string) => string;
+
 /** Colour on a terminal only (and never with NO_COLOR). */
-const paint = (style: Style, text: string) => (process.stdout.isTTY && !process.env.NO_COLOR ? styleText(style, text) : text);
+const painter = (colour: boolean): Paint => (style, text) => (colour ? styleText(style, text) : text);
 
 /** The read model of the whole log, with a progress bar on a terminal. */
 async function foldLog(store: EventStore): Promise<LedgerReadModel> {
@@ -46,7 +48,7 @@ async function resolve(store: EventStore, options: TimeOptions, problems: ErrorD
 
 const setLine = (set: CategorySetJson) => setText(set.include, set.exclude);
 
-function changeLines(changes: Changes): string[] {
+function changeLines(changes: Changes, paint: Paint): string[] {
   const lines: string[] = [];
   const line = (sign: string, style: Style, label: string, text: string) => lines.push(`      ${paint(style, `${sign} ${label}`)} ${text}`);
   if (changes.became.restricted.include.length) line('+', 'red', 'restricted:', setLine(changes.became.restricted));
@@ -58,7 +60,8 @@ function changeLines(changes: Changes): string[] {
   return lines.length ? lines : [`      ${paint('dim', 'no change for this subject')}`];
 }
 
-export function registerInvestigateCommands(program: Command, withStore: WithStore): void {
+export function registerInvestigateCommands(program: Command, { io, withStore }: CliHost): void {
+  const paint = painter(io.colour);
   program
     .command('replay')
     .description("a subject's history step by step: each event that concerns it, who recorded it on what basis, and what changed for the subject")
@@ -83,22 +86,22 @@ export function registerInvestigateCommands(program: Command, withStore: WithSto
         const known = subjectKnown(model, subject, knowledge.asOfPosition);
         return { replay: { ...(await replayWithProvenance(model, store, subject, { order, asOfPosition: knowledge.asOfPosition, ...(at !== undefined ? { at } : {}), from, to })), ...knowledgeFields(knowledge, known) }, knowledge, known };
       });
-      if (options.json) return console.log(JSON.stringify(replay, null, 2));
-      console.log(paint('bold', `${subject}: ${replay.steps.length} steps in ${replay.order} order, as known at ${replay.asOf} (position ${replay.asOfPosition})`));
-      for (const line of caveats(subject, knowledge, known)) console.log(line);
+      if (options.json) return io.out(JSON.stringify(replay, null, 2));
+      io.out(paint('bold', `${subject}: ${replay.steps.length} steps in ${replay.order} order, as known at ${replay.asOf} (position ${replay.asOfPosition})`));
+      for (const line of caveats(subject, knowledge, known)) io.out(line);
       for (const step of replay.steps) {
         if (step.eventId !== null) {
           const who = [step.provenance.actor && `by ${step.provenance.actor}`, step.citation && `(${step.citation})`].filter(Boolean).join(' ');
-          console.log(`${paint('cyan', `#${step.position}`)} ${step.recordedAt}  ${paint('bold', step.type ?? '')} in ${step.measureId} ${who}`);
-          console.log(`      concerns ${step.effectiveAt}${step.provenance.note ? `; note: ${step.provenance.note}` : ''}`);
+          io.out(`${paint('cyan', `#${step.position}`)} ${step.recordedAt}  ${paint('bold', step.type ?? '')} in ${step.measureId} ${who}`);
+          io.out(`      concerns ${step.effectiveAt}${step.provenance.note ? `; note: ${step.provenance.note}` : ''}`);
         } else {
           // A change no single event makes: a window closing, or several events at once.
-          console.log(`${paint('cyan', step.effectiveAt)}  ${paint('bold', step.causes.length ? 'caused jointly' : 'transition')}`);
+          io.out(`${paint('cyan', step.effectiveAt)}  ${paint('bold', step.causes.length ? 'caused jointly' : 'transition')}`);
         }
         if (step.causes.length > 1 || (step.eventId === null && step.causes.length)) {
-          for (const cause of step.causes) console.log(`      ${paint('dim', `${cause.role} #${cause.position}`)} ${cause.type} in ${cause.measureId}${cause.citation ? ` (${cause.citation})` : ''}`);
+          for (const cause of step.causes) io.out(`      ${paint('dim', `${cause.role} #${cause.position}`)} ${cause.type} in ${cause.measureId}${cause.citation ? ` (${cause.citation})` : ''}`);
         }
-        for (const line of changeLines(step.changes)) console.log(line);
+        for (const line of changeLines(step.changes, paint)) io.out(line);
       }
     });
 
@@ -112,10 +115,10 @@ export function registerInvestigateCommands(program: Command, withStore: WithSto
         const answer = checkCategory(model, subject, category, knowledge);
         return { answer, knowledge, known: subjectKnown(model, subject, knowledge.asOfPosition), explanation: explainCheck(model, answer, knowledge) };
       });
-      if (options.json) return console.log(JSON.stringify({ ...answer, explanation, ...knowledgeFields(knowledge, known) }, null, 2));
+      if (options.json) return io.out(JSON.stringify({ ...answer, explanation, ...knowledgeFields(knowledge, known) }, null, 2));
       const style: Style = answer.status === 'restricted' ? 'red' : answer.status === 'not-restricted' ? 'green' : 'yellow';
-      console.log(`${heading(subject, knowledge, known)}\n${category}: ${paint(style, answer.status.toUpperCase())}`);
-      explanation.forEach((step, i) => console.log(`${String(i + 1).padStart(2)}. ${step.sentence}${step.events.length ? paint('dim', `  [${step.events.map((e) => `#${e.position}`).join(', ')}]`) : ''}`));
+      io.out(`${heading(subject, knowledge, known)}\n${category}: ${paint(style, answer.status.toUpperCase())}`);
+      explanation.forEach((step, i) => io.out(`${String(i + 1).padStart(2)}. ${step.sentence}${step.events.length ? paint('dim', `  [${step.events.map((e) => `#${e.position}`).join(', ')}]`) : ''}`));
     },
   );
 
@@ -140,9 +143,9 @@ export function registerInvestigateCommands(program: Command, withStore: WithSto
         return buildReport(model, store, integrity, subject, knowledge, new Date(), categories);
       });
       const text = REPORT_FORMATS[options.format as ReportFormatName].render(report);
-      if (!options.out) return void process.stdout.write(text);
+      if (!options.out) return void io.write(text);
       writeFileSync(options.out, text);
-      console.error(`wrote the report on ${subject} to ${options.out}`);
+      io.err(`wrote the report on ${subject} to ${options.out}`);
     });
 }
 

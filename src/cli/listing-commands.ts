@@ -3,12 +3,11 @@
  * narrowed by a prefix and paged like GET /v1/subjects and /v1/measures.
  */
 import type { Command } from 'commander';
+import type { CliHost } from './io.js';
 import { listMeasures, listSubjects } from '../../projections/listings.js';
-import type { EventStore } from '../event-store/event-store.js';
 import { parseListing } from '../queries/listings.controller.js';
 import { buildReadModel } from '../queries/read-model.service.js';
 
-type WithStore = <T>(work: (store: EventStore) => Promise<T>) => Promise<T>;
 
 interface ListingOptions {
   prefix?: string;
@@ -30,23 +29,23 @@ const records = (first: { position: string; recordedAt: string }, last: { positi
 
 const more = (next: string | null) => (next ? [`more: --after ${next}`] : []);
 
-export function registerListingCommands(program: Command, withStore: WithStore): void {
+export function registerListingCommands(program: Command, { io, withStore }: CliHost): void {
   withListingOptions(program.command('subjects').description('list the subjects the ledger knows')).action(async (options: ListingOptions) => {
     const query = parseListing(options);
     const page = listSubjects(await withStore(async (store) => (await buildReadModel(store)).model), query);
-    if (options.json) return console.log(JSON.stringify(page, null, 2));
+    if (options.json) return io.out(JSON.stringify(page, null, 2));
     const lines = page.items.map(
       (s) => `${s.subjectId}  ${s.events} events in ${s.measures.map((m) => m.measureId).join(', ')}; ${records(s.firstRecord, s.lastRecord)}`,
     );
-    console.log([...(lines.length ? lines : ['no subjects']), ...more(page.next)].join('\n'));
+    io.out([...(lines.length ? lines : ['no subjects']), ...more(page.next)].join('\n'));
   });
   withListingOptions(program.command('measures').description('list the measures the ledger knows')).action(async (options: ListingOptions) => {
     const query = parseListing(options);
     const page = listMeasures(await withStore(async (store) => (await buildReadModel(store)).model), query);
-    if (options.json) return console.log(JSON.stringify(page, null, 2));
+    if (options.json) return io.out(JSON.stringify(page, null, 2));
     const lines = page.items.map(
       (m) => `${m.measureId}  "${m.title ?? '(title unreadable)'}", ${m.subjects} subjects, ${m.events} events; ${records(m.firstRecord, m.lastRecord)}`,
     );
-    console.log([...(lines.length ? lines : ['no measures']), ...more(page.next)].join('\n'));
+    io.out([...(lines.length ? lines : ['no measures']), ...more(page.next)].join('\n'));
   });
 }

@@ -4,18 +4,17 @@
  * rebuild, which folds it and reports how fast.
  */
 import type { Command } from 'commander';
+import type { CliHost, CliIo, WithStore } from './io.js';
 import { subjectKnown, withSetAsideNotice, type LedgerReadModel } from '../../projections/ledger-read-model.js';
 import { measureView } from '../../projections/measure-view.js';
 import { checkCategory, subjectState, subjectTimeline, type SubjectState } from '../../projections/subject-queries.js';
 import type { BasisEntry } from '../domain/measure-history.js';
 import type { ErrorDetail } from '../errors.js';
 import { LedgerError } from '../errors.js';
-import type { EventStore } from '../event-store/event-store.js';
 import { buildReadModel } from '../queries/read-model.service.js';
 import { categoryParam, idParam, instantParam, parseTimeParams, throwIfProblems, type ResolvedKnowledge } from '../queries/knowledge.js';
 import { progressBar } from './progress.js';
 
-type WithStore = <T>(work: (store: EventStore) => Promise<T>) => Promise<T>;
 
 export interface TimeOptions {
   at?: string;
@@ -26,7 +25,7 @@ export interface TimeOptions {
 
 const basisText = (basis: BasisEntry[]) => basis.map((b) => `${b.type} @${b.position}${b.citation ? ` (${b.citation})` : ''}`).join(', ');
 export const setText = (categories: string[], except: string[]) => categories.join(', ') + (except.length ? ` except ${except.join(', ')}` : '');
-const print = (json: boolean | undefined, answer: unknown, text: () => string[]) => console.log(json ? JSON.stringify(answer, null, 2) : text().join('\n'));
+const print = (io: CliIo, json: boolean | undefined, answer: unknown, text: () => string[]) => io.out(json ? JSON.stringify(answer, null, 2) : text().join('\n'));
 
 export function withTimeOptions(command: Command): Command {
   return command
@@ -79,7 +78,7 @@ function stateText(state: SubjectState, knowledge: ResolvedKnowledge, known: boo
   return lines;
 }
 
-export function registerQueryCommands(program: Command, withStore: WithStore): void {
+export function registerQueryCommands(program: Command, { io, withStore }: CliHost): void {
   withTimeOptions(program.command('state').description("a subject's restrictions, exemptions and pending announcements, with their basis").argument('<subject>')).action(
     async (subject: string, options: TimeOptions) => {
       const problems: ErrorDetail[] = [];
@@ -87,7 +86,7 @@ export function registerQueryCommands(program: Command, withStore: WithStore): v
       const { model, knowledge } = await answerAt(withStore, options, problems, { subjectId: subject });
       const state = subjectState(model, subject, knowledge);
       const known = subjectKnown(model, subject, knowledge.asOfPosition);
-      print(options.json, { ...state, ...knowledgeFields(knowledge, known) }, () => stateText(state, knowledge, known));
+      print(io, options.json, { ...state, ...knowledgeFields(knowledge, known) }, () => stateText(state, knowledge, known));
     },
   );
 
@@ -99,7 +98,7 @@ export function registerQueryCommands(program: Command, withStore: WithStore): v
       const { model, knowledge } = await answerAt(withStore, options, problems, { subjectId: subject });
       const answer = checkCategory(model, subject, category, knowledge);
       const known = subjectKnown(model, subject, knowledge.asOfPosition);
-      print(options.json, { ...answer, ...knowledgeFields(knowledge, known) }, () => [
+      print(io, options.json, { ...answer, ...knowledgeFields(knowledge, known) }, () => [
         `${heading(subject, knowledge, known)}\n${category}: ${answer.status.toUpperCase()}`,
         ...answer.measures.map((m) => `  ${m.status} by ${m.measureId}${m.citation ? ` (${m.citation})` : ''}: ${setText(m.categories, m.except)}`),
         ...answer.exemptions.map((e) => `  exempt under ${e.exemptionId} "${e.title}": ${setText(e.categories, e.except)}${e.effectiveUntil ? ` until ${e.effectiveUntil}` : ''}`),
@@ -126,7 +125,7 @@ export function registerQueryCommands(program: Command, withStore: WithStore): v
       const { model, knowledge } = await answerAt(withStore, { asOf: options.asOf, asOfPosition: options.asOfPosition }, problems, { subjectId: subject });
       const timeline = subjectTimeline(model, subject, knowledge.asOfPosition, { from, to });
       const known = subjectKnown(model, subject, knowledge.asOfPosition);
-      print(options.json, { ...timeline, ...knowledgeFields(knowledge, known) }, () => [
+      print(io, options.json, { ...timeline, ...knowledgeFields(knowledge, known) }, () => [
         heading(subject, knowledge, known, ''),
         ...(timeline.intervals.length ? [] : ['  never restricted']),
         ...timeline.intervals.flatMap((i) => [
@@ -143,7 +142,7 @@ export function registerQueryCommands(program: Command, withStore: WithStore): v
       const { model, knowledge } = await answerAt(withStore, options, problems, { measureId });
       const view = measureView(model, measureId, knowledge);
       if (!view) throw new LedgerError('not-found', `measure ${measureId} is not known as of position ${knowledge.asOfPosition}${knowledge.notice ? `; ${knowledge.notice}` : ''}`);
-      print(options.json, { ...view, asOf: knowledge.asOf }, () => [
+      print(io, options.json, { ...view, asOf: knowledge.asOf }, () => [
         `${view.measureId}: ${view.title} (${view.authority}, ${view.jurisdiction}${view.citation ? `, ${view.citation}` : ''})`,
         `  ${view.inForce ? 'in force' : 'not in force'} at ${view.at}; effective ${view.effectiveFrom}${view.effectiveUntil ? ` until ${view.effectiveUntil}` : ''}${view.liftedFrom ? `, lifted ${view.liftedFrom}` : ''}`,
         `  subjects: ${view.subjects.join(', ')}`,
@@ -162,7 +161,7 @@ export function registerQueryCommands(program: Command, withStore: WithStore): v
       const before = process.memoryUsage().heapUsed;
       const { model, stats } = await withStore((store) => buildReadModel(store, (events) => bar.update(events, events))).finally(() => bar.stop());
       const heapPerEvent = Math.round((process.memoryUsage().heapUsed - before) / Math.max(model.eventCount, 1));
-      print(options.json, { ...stats, heapBytesPerEvent: heapPerEvent }, () => [
+      print(io, options.json, { ...stats, heapBytesPerEvent: heapPerEvent }, () => [
         `folded ${stats.events} events (${stats.measures} measures, ${stats.subjects} subjects) up to position ${stats.position} in ${stats.seconds} s: ${stats.eventsPerSecond} events/s, about ${heapPerEvent} bytes of heap per event`,
       ]);
     });

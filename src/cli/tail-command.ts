@@ -4,16 +4,15 @@
  * another CLI reach it too).
  */
 import type { Command } from 'commander';
+import type { CliHost } from './io.js';
 import { ChangeFeedService } from '../changes/change-feed.service.js';
 import { systemClock } from '../changes/clock.js';
-import type { EventStore } from '../event-store/event-store.js';
 import { WriteWatermark } from '../ledger/write-watermark.js';
 import { ReadModelService } from '../queries/read-model.service.js';
 import { effectiveResume, ledgerResume, subjectFilter } from '../changes/feed-params.js';
 import { throwIfProblems } from '../queries/knowledge.js';
 import type { ErrorDetail } from '../errors.js';
 
-type WithStore = <T>(work: (store: EventStore) => Promise<T>) => Promise<T>;
 
 interface TailOptions {
   after?: string;
@@ -25,7 +24,7 @@ interface TailOptions {
 const setText = (set: { categories: string[]; except: string[] }) =>
   set.categories.join(', ') + (set.except.length ? ` except ${set.except.join(', ')}` : '');
 
-export function registerTailCommand(program: Command, withStore: WithStore): void {
+export function registerTailCommand(program: Command, { io, withStore }: CliHost): void {
   program
     .command('tail')
     .description('print changes as they happen (Ctrl-C to stop)')
@@ -43,24 +42,21 @@ export function registerTailCommand(program: Command, withStore: WithStore): voi
         const readModel = new ReadModelService(store, new WriteWatermark());
         await readModel.start();
         const feed = new ChangeFeedService(store, readModel, systemClock);
-        const abort = new AbortController();
-        const stop = () => abort.abort();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        const signal = io.stopSignal();
         try {
           if (options.effective) {
-            for await (const t of feed.effectiveChanges({ after: after as string | undefined, subjects, signal: abort.signal })) {
-              console.log(
+            for await (const t of feed.effectiveChanges({ after: after as string | undefined, subjects, signal })) {
+              io.out(
                 options.json
                   ? JSON.stringify(t)
                   : `${t.at}  ${t.subjectId}  now restricted: ${setText(t.restricted) || 'nothing'}  (+${setText(t.became.restricted) || '—'}; −${setText(t.became.unrestricted) || '—'})  id ${t.id}`,
               );
             }
           } else {
-            for await (const change of feed.ledgerChanges({ after: after as bigint | undefined, filter: { subjects }, signal: abort.signal })) {
+            for await (const change of feed.ledgerChanges({ after: after as bigint | undefined, filter: { subjects }, signal })) {
               const e = change.event;
               const citation = (e.data as { citation?: string }).citation;
-              console.log(options.json ? JSON.stringify(e) : `${String(change.position).padStart(6)}  ${e.time}  ${e.subject}  ${e.type.replace('org.regledger.', '')}${citation ? `  (${citation})` : ''}`);
+              io.out(options.json ? JSON.stringify(e) : `${String(change.position).padStart(6)}  ${e.time}  ${e.subject}  ${e.type.replace('org.regledger.', '')}${citation ? `  (${citation})` : ''}`);
             }
           }
         } finally {

@@ -5,11 +5,10 @@
  * event that cannot be read (exit code 5 when the log is otherwise intact).
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import type { EventStore } from '../event-store/event-store.js';
+import type { CliHost } from './io.js';
 import { verifyLog } from '../integrity/log-integrity.js';
 import { progressBar } from './progress.js';
 
-type WithStore = <T>(work: (store: EventStore) => Promise<T>) => Promise<T>;
 
 export const TAMPERED_EXIT_CODE = 4;
 /** The log is intact, but holds events that cannot be read (set aside by every answer until retracted). */
@@ -21,7 +20,7 @@ function digestOption(value: string): { treeSize: number; rootHash: string } {
   return { treeSize: Number(match[1]), rootHash: match[2]!.toLowerCase() };
 }
 
-export function registerVerifyCommand(program: Command, withStore: WithStore): void {
+export function registerVerifyCommand(program: Command, { io, withStore }: CliHost): void {
   program
     .command('verify')
     .description('check that the ledger is intact: every event against its content hash and its stream chain, and the Merkle tree of the log')
@@ -30,20 +29,20 @@ export function registerVerifyCommand(program: Command, withStore: WithStore): v
     .action(async (options: { digest?: { treeSize: number; rootHash: string }; json?: boolean }) => {
       const bar = progressBar('verifying');
       const outcome = await withStore((store) => verifyLog(store, { ...(options.digest ? { expected: options.digest } : {}), onProgress: (n) => bar.update(n, n) })).finally(() => bar.stop());
-      if (options.json) console.log(JSON.stringify(outcome, null, 2));
+      if (options.json) io.out(JSON.stringify(outcome, null, 2));
       else if (outcome.ok) {
-        console.log(`verified: ${outcome.digest.treeSize} events, every one matching its hash and chain`);
-        console.log(`digest:   ${outcome.digest.treeSize}:${outcome.digest.rootHash}  (up to position ${outcome.digest.position})`);
+        io.out(`verified: ${outcome.digest.treeSize} events, every one matching its hash and chain`);
+        io.out(`digest:   ${outcome.digest.treeSize}:${outcome.digest.rootHash}  (up to position ${outcome.digest.position})`);
       } else {
         const p = outcome.problem;
-        console.error(`TAMPERED: ${p.eventId ? `event ${p.eventId} at position ${p.position} (${p.streamId} revision ${p.revision}): ` : ''}${p.problem}`);
+        io.err(`TAMPERED: ${p.eventId ? `event ${p.eventId} at position ${p.position} (${p.streamId} revision ${p.revision}): ` : ''}${p.problem}`);
       }
       if (!options.json) {
         for (const e of outcome.unreadable) {
-          console.error(`UNREADABLE: event ${e.eventId} at position ${e.position} (${e.type} of measure ${e.measureId}): ${e.reason}; answers about the measure leave it out until it is retracted`);
+          io.err(`UNREADABLE: event ${e.eventId} at position ${e.position} (${e.type} of measure ${e.measureId}): ${e.reason}; answers about the measure leave it out until it is retracted`);
         }
       }
-      if (!outcome.ok) process.exitCode = TAMPERED_EXIT_CODE;
-      else if (outcome.unreadable.length) process.exitCode = UNREADABLE_EXIT_CODE;
+      if (!outcome.ok) io.exitCode = TAMPERED_EXIT_CODE;
+      else if (outcome.unreadable.length) io.exitCode = UNREADABLE_EXIT_CODE;
     });
 }

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_FILE } from '../../src/package-root.js';
-import { runCli, startServer } from '../support/cli.js';
+import { runCli, runCliProcess, startServer } from '../support/cli.js';
 import { EventStoreWireServer } from '../support/esdb-wire/server.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -19,7 +19,7 @@ afterEach(() => dir.remove());
 describe('regledger on EventStoreDB', () => {
   it('exits non-zero, naming the connection string, when the server cannot be reached', async () => {
     const connection = 'esdb://127.0.0.1:9?tls=false';
-    const result = await runCli(['serve'], { LEDGER_DATA_DIR: dir.path, LEDGER_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: connection, PORT: '0' });
+    const result = await runCliProcess(['serve'], { LEDGER_DATA_DIR: dir.path, LEDGER_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: connection, PORT: '0' });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain(`EVENTSTORE_CONNECTION_STRING=${connection}`);
     expect(result.stderr).not.toMatch(/^\s+at /m);

@@ -7,14 +7,14 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/package-root.js';
-import { runCli } from '../support/cli.js';
+import { runCli, runCliProcess } from '../support/cli.js';
 
 const root = packageRoot();
 
 describe('regledger --version and --help', () => {
   it('prints the package version and exits 0', async () => {
     const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
-    const result = await runCli(['--version'], {});
+    const result = await runCliProcess(['--version'], {}); // the built binary itself, once
     expect({ code: result.code, stdout: result.stdout.trim() }).toEqual({ code: 0, stdout: version });
   });
 

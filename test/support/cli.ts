@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DEMO_FILE } from '../../src/package-root.js';
 import { tempDir } from './temp-dir.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { runCommandLine } from '../../src/cli/program.js';
 
 export const CLI = join(import.meta.dirname, '../../dist/src/cli/main.js');
 
@@ -13,8 +15,29 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI with the given environment on top of this process's. */
-export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+/**
+ * Runs a command line in this process, with the given environment on top of
+ * this process's, as `regledger` would run it (the same program, exit code
+ * and output; no colour, as on a pipe). `serve` needs a process: startServer.
+ */
+export async function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    env: { ...process.env, ...env },
+    out: (text) => void (stdout += `${text}\n`),
+    write: (text) => void (stdout += text),
+    err: (text) => void (stderr += `${text}\n`),
+    colour: false,
+    stopSignal: () => AbortSignal.abort(),
+    exitCode: 0,
+  };
+  const { exitCode } = await runCommandLine([process.execPath, CLI, ...args], io);
+  return { code: exitCode, stdout, stderr };
+}
+
+/** Runs the built CLI as its own process: for what only a process shows (serve, signals, the exit itself). */
+export function runCliProcess(args: string[], env: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });

@@ -1,0 +1,176 @@
+/**
+ * The regledger command line as a function of its arguments and its I/O:
+ * `regledger` runs it on the process (main.ts), tests run it in process.
+ * Exit codes: 0 done, 2 bad input or configuration, or a ledger file that
+ * cannot be used as it is, 3 rejected by an invariant, 4 and 5 verify's
+ * findings, 1 anything else.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { createCliContext, openStore } from '../app.js';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../config.js';
+import { EXIT_CODE, LedgerError } from '../errors.js';
+import type { EventStore } from '../event-store/event-store.js';
+import { EventStoreUnreachableError } from '../event-store/eventstoredb/eventstoredb-event-store.js';
+import { StorageFailure } from '../event-store/storage-failure.js';
+import { CommandGateway } from '../ledger/command-gateway.js';
+import { importFile } from '../ledger/import-file.js';
+import { presentEvent } from '../ledger/presenters.js';
+import { packageRoot } from '../package-root.js';
+import { registerInvestigateCommands } from './investigate-commands.js';
+import type { CliHost, CliIo } from './io.js';
+import { registerListingCommands } from './listing-commands.js';
+import { progressBar } from './progress.js';
+import { registerQueryCommands } from './query-commands.js';
+import { registerTailCommand } from './tail-command.js';
+import { registerVerifyCommand } from './verify-command.js';
+
+export interface CommandLineOutcome {
+  exitCode: number;
+  /** True when a command failed (rather than ending with a finding or a usage message). */
+  failed: boolean;
+}
+
+const cliActor = () => `cli:${userInfo().username}`;
+
+/** Runs one command line (`argv` as process.argv: node, script, arguments). `serve` is given by the process only. */
+export async function runCommandLine(argv: string[], io: CliIo, serve?: () => Promise<void>): Promise<CommandLineOutcome> {
+  try {
+    await buildProgram(io, serve).parseAsync(argv);
+    return { exitCode: io.exitCode, failed: false };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (typeof code === 'string' && code.startsWith('commander.')) {
+      return { exitCode: code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : 2, failed: false };
+    }
+    report(io, error);
+    return { exitCode: exitCodeOf(error), failed: true };
+  }
+}
+
+function buildProgram(io: CliIo, serve?: () => Promise<void>): Command {
+  const withStore = async <T>(work: (store: EventStore) => Promise<T>): Promise<T> => {
+    const store = await openStore(loadConfig(io.env));
+    try {
+      return await work(store);
+    } finally {
+      await store.close();
+    }
+  };
+  const withGateway = <T>(work: (gateway: CommandGateway) => Promise<T>): Promise<T> =>
+    withStore(async (store) => {
+      const context = await createCliContext(store);
+      try {
+        return await work(context.get(CommandGateway));
+      } finally {
+        await context.close();
+      }
+    });
+  const host: CliHost = { io, withStore };
+
+  const program = new Command()
+    .name('regledger')
+    .description('An event-sourced, bitemporal ledger of regulatory change. Configured by environment variables (listed below).')
+    .version(packageVersion(), '-v, --version', 'print the version and exit')
+    .helpOption('-h, --help', 'print this help and exit')
+    .addHelpText('after', environmentHelp())
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (text) => io.write(text), writeErr: (text) => io.err(text.replace(/\n$/, '')) })
+    .exitOverride();
+
+  program
+    .command('serve')
+    .description('serve the HTTP API (loads the demo history into an empty ledger unless LEDGER_DEMO=off)')
+    .action(async () => {
+      if (!serve) throw new Error('serve runs only as its own process: `regledger serve`');
+      await serve();
+    });
+
+  program
+    .command('import')
+    .description('apply a command file (JSON array or NDJSON) in order; rerunning it appends nothing new')
+    .argument('<file>', 'the command file')
+    .action(async (file: string) => {
+      const summary = await withGateway(async (gateway) => {
+        const bar = progressBar('importing');
+        try {
+          return await importFile(gateway, file, { actor: cliActor() }, (done, total) => bar.update(done, total));
+        } finally {
+          bar.stop();
+        }
+      });
+      io.out(`${summary.file}: ${summary.commands} commands, ${summary.applied} applied, ${summary.repeated} already in the ledger`);
+    });
+
+  program
+    .command('events')
+    .description('print the log in record order')
+    .option('--after <position>', 'start after this position', positiveInteger('--after'), '0')
+    .option('--limit <n>', 'print at most this many events', positiveInteger('--limit'))
+    .option('--json', 'one JSON object per line')
+    .action(async (options: { after: string; limit?: string; json?: boolean }) => {
+      await withStore(async (store) => {
+        const events = await store.readAll({ after: BigInt(options.after), ...(options.limit ? { maxCount: Number(options.limit) } : {}) });
+        for (const event of events) {
+          if (options.json) io.out(JSON.stringify(presentEvent(event)));
+          else {
+            const data = event.data as { citation?: string };
+            io.out(`${String(event.position).padStart(6)}  ${event.recordedAt}  ${event.streamId}@${event.revision}  ${event.type}${data.citation ? `  (${data.citation})` : ''}`);
+          }
+        }
+      });
+    });
+
+  registerQueryCommands(program, host);
+  registerTailCommand(program, host);
+  registerVerifyCommand(program, host);
+  registerInvestigateCommands(program, host);
+  registerListingCommands(program, host);
+  return program;
+}
+
+function positiveInteger(name: string) {
+  return (value: string) => {
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a non-negative whole number`);
+    return value;
+  };
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The configuration variables, as `regledger --help` lists them after the commands. */
+function environmentHelp(): string {
+  const width = Math.max(...CONFIG_VARIABLES.map(([name]) => name.length));
+  const rows = CONFIG_VARIABLES.map(([name, fallback, meaning]) => `  ${name.padEnd(width)}  ${meaning}${fallback ? ` (default ${fallback})` : ''}`);
+  return `\nEnvironment variables:\n${rows.join('\n')}\n\nSignals: SIGTERM or SIGINT stops \`serve\` gracefully (change streams told to reconnect, commands in flight answered), exit 0 within 10 s.\nExit codes: 0 done, 1 unexpected failure, 2 bad input or configuration (or an unusable ledger file, port or store), 3 rejected by an invariant, 4 integrity check failed.`;
+}
+
+function exitCodeOf(error: unknown): number {
+  // The ledger's file could not be opened as it is: like bad configuration, nothing was started.
+  if (error instanceof StorageFailure && error.atOpen) return 2;
+  if (error instanceof LedgerError) return EXIT_CODE[error.kind];
+  if (error instanceof ConfigError) return 2;
+  // Like bad configuration: the store named by EVENTSTORE_CONNECTION_STRING could not be used, so nothing was started.
+  if (error instanceof EventStoreUnreachableError) return 2;
+  return 1;
+}
+
+function report(io: CliIo, error: unknown): void {
+  if (error instanceof StorageFailure) {
+    io.err(`regledger: ${error.message}`);
+  } else if (error instanceof LedgerError) {
+    io.err(`regledger: ${error.message}`);
+    for (const detail of error.details.slice(0, 20)) io.err(`  - ${detail.field ? `${detail.field}: ` : ''}${detail.message} [${detail.rule}]`);
+  } else if (error instanceof ConfigError) {
+    io.err(`regledger: invalid configuration: ${error.message}`);
+  } else if (error instanceof EventStoreUnreachableError) {
+    // gRPC's message spans lines: the operator gets one.
+    io.err(`regledger: ${error.message.replace(/\s+/g, ' ').replace(/ Resolution note:\s*$/, '').trim().replace(/\.$/, '')}; start EventStoreDB there, or set EVENTSTORE_CONNECTION_STRING to a server that answers`);
+  } else {
+    io.err(`regledger: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  }
+}
