@@ -23,7 +23,7 @@ import { enableCors, securityHeaders } from './http/security.js';
 import type { LedgerClock } from './changes/clock.js';
 import { SSE_OPTIONS, type SseOptions } from './changes/sse-writer.js';
 import { StreamTickets } from './auth/stream-tickets.js';
-import { CommandBus } from '@nestjs/cqrs';
+import { CommandExecutor } from './ledger/command-executor.js';
 import type { Logger } from 'pino';
 import { IntegrityService } from './integrity/integrity.service.js';
 import { ReadModelService } from './queries/read-model.service.js';
@@ -133,7 +133,7 @@ export async function createHttpApp(config: LedgerConfig, store: EventStore, api
     integrityTreeSize: async () => (await app.get(IntegrityService).current()).tree.size,
   });
   metrics.instrumentStore(store);
-  metrics.instrumentCommandBus(app.get(CommandBus));
+  metrics.instrumentCommands(app.get(CommandExecutor));
   app.getHttpAdapter().getInstance().disable('x-powered-by');
   if (options.requestLogger) app.use(requestLog(options.requestLogger));
   app.use(metrics.httpTiming());

@@ -8,6 +8,8 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { FeedName, SseConnections } from '../changes/sse-writer.js';
 import type { EventStore } from '../event-store/event-store.js';
+import type { CommandExecutor } from '../ledger/command-executor.js';
+import { isTransactional } from '../event-store/write-transaction.js';
 
 /** What the scrape-time gauges read (structural, so this module needs no Nest service). */
 export interface MetricSources {
@@ -104,21 +106,53 @@ export class LedgerMetrics {
       this.events.inc(events.length);
       return result;
     };
+    if (!isTransactional(store)) return;
+    // A pipelined batch or import appends inside a write transaction, not through append.
+    const inWriteTransaction = store.inWriteTransaction.bind(store);
+    store.inWriteTransaction = async (work) => {
+      let appends = 0;
+      let events = 0;
+      const result = await inWriteTransaction((tx) =>
+        work({
+          readStream: (streamId, fromRevision) => tx.readStream(streamId, fromRevision),
+          append: (streamId, toAppend, expected) => {
+            const appended = tx.append(streamId, toAppend, expected);
+            appends++;
+            events += toAppend.length;
+            return appended;
+          },
+        }),
+      );
+      // Counted once committed: a transaction that failed wrote nothing.
+      this.appends.inc(appends);
+      this.events.inc(events);
+      return result;
+    };
   }
 
-  /** Counts every command the bus executes, by type and outcome. */
-  instrumentCommandBus(bus: { execute(command: object): Promise<unknown> }): void {
-    const execute = bus.execute.bind(bus);
-    bus.execute = async (command: object) => {
-      const type = commandType(command);
+  /**
+   * Counts every command the executor runs, by type and outcome: alone (the
+   * bus, the CLI) or in a chunk of a pipelined batch or import.
+   */
+  instrumentCommands(executor: Pick<CommandExecutor, 'execute' | 'executeChunk'>): void {
+    const execute = executor.execute.bind(executor);
+    executor.execute = async (parsed, context) => {
+      const type = parsed.command.type;
       try {
-        const outcome = await execute(command);
-        this.commands.inc({ type, outcome: (outcome as { repeated?: boolean }).repeated ? 'repeated' : 'applied' });
+        const outcome = await execute(parsed, context);
+        this.commands.inc({ type, outcome: outcome.repeated ? 'repeated' : 'applied' });
         return outcome;
       } catch (error) {
         this.commands.inc({ type, outcome: String((error as { kind?: string }).kind ?? 'failed') });
         throw error;
       }
+    };
+    const executeChunk = executor.executeChunk.bind(executor);
+    executor.executeChunk = async (commands, start, context, limits) => {
+      const chunk = await executeChunk(commands, start, context, limits);
+      // The command a chunk stops before runs alone afterwards, and is counted there.
+      chunk.outcomes.forEach((outcome, i) => this.commands.inc({ type: commands[start + i]!.command.type, outcome: outcome.repeated ? 'repeated' : 'applied' }));
+      return chunk;
     };
   }
 
@@ -135,9 +169,4 @@ export class LedgerMetrics {
 function routeOf(request: Request): string {
   const path = (request.route as { path?: unknown } | undefined)?.path;
   return typeof path === 'string' ? `${request.baseUrl}${path}` : 'unmatched';
-}
-
-function commandType(command: object): string {
-  const type = (command as { parsed?: { command?: { type?: unknown } } }).parsed?.command?.type;
-  return typeof type === 'string' ? type : command.constructor.name;
 }

@@ -163,6 +163,19 @@ describe('metrics', () => {
     expect(value(families, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
     stream.close();
   });
+
+  it('counts the commands, appends and events of a pipelined batch like those of single commands', async () => {
+    const before = await scrape();
+    const count = (families: typeof before, name: string, labels: Record<string, string> = {}) => value(families, name, labels) || 0;
+    const batch = [imposeBody({ measureId: 'metrics-batch' }), ...['b1', 'b2'].map((s) => ({ type: 'AddSubjects', measureId: 'metrics-batch', subjects: [s], effectiveFrom: '2019-08-19' }))];
+    await http.post('/v1/commands/batch').set(bearer('writer')).set('Idempotency-Key', randomUUID()).send(batch).expect(200);
+    const after = await scrape();
+    const grew = (name: string, labels: Record<string, string> = {}) => count(after, name, labels) - count(before, name, labels);
+    expect(grew('regledger_commands_total', { type: 'ImposeRestriction', outcome: 'applied' })).toBe(1);
+    expect(grew('regledger_commands_total', { type: 'AddSubjects', outcome: 'applied' })).toBe(2);
+    expect(grew('regledger_appends_total')).toBe(3);
+    expect(grew('regledger_events_appended_total')).toBe(3);
+  });
 });
 
 describe('CORS', () => {
