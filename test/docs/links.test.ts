@@ -10,7 +10,12 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { packageRoot } from '../../src/package-root.js';
 
 const root = packageRoot();
-const documents = ['README.md', ...readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+const documents = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
 
 /** The Markdown outside fenced blocks (blanked), with inline code spans removed or, for headings, kept as text. */
 function prose(markdown: string, codeAsText = false): string[] {
@@ -32,7 +37,10 @@ function anchors(markdown: string): Set<string> {
     const heading = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
     if (!heading) continue;
     const text = (heading[1] ?? '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
-    const base = text.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const base = text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
     const count = seen.get(base) ?? 0;
     seen.set(base, count + 1);
     result.add(count === 0 ? base : `${base}-${count}`);
@@ -85,12 +93,10 @@ describe('links in the README and docs/', () => {
   });
 
   it('reads anchors as GitHub makes them', () => {
-    expect([...anchors('# For auditors: the web app\n## HTTP API (v1)\n## `at` and `asOf`\n## Notes\n## Notes\n```\n# not a heading\n```')]).toEqual([
-      'for-auditors-the-web-app',
-      'http-api-v1',
-      'at-and-asof',
-      'notes',
-      'notes-1',
-    ]);
+    expect([
+      ...anchors(
+        '# For auditors: the web app\n## HTTP API (v1)\n## `at` and `asOf`\n## Notes\n## Notes\n```\n# not a heading\n```',
+      ),
+    ]).toEqual(['for-auditors-the-web-app', 'http-api-v1', 'at-and-asof', 'notes', 'notes-1']);
   });
 });
