@@ -3,6 +3,7 @@
  *   npm run bench             # full
  *   npm run bench -- --quick  # under two minutes
  *   npm run bench -- --writes # the write figures only, against this machine's SQLite ceiling
+ *   npm run bench -- --fanout [--quick] # 1,000 SSE subscribers on one instance (bench/fanout.ts), alone
  * Prints a Markdown table and writes bench/results/latest.json. Each figure is
  * the median of several runs with their range; generating data is not timed.
  */
@@ -201,7 +202,15 @@ async function writeFigures() {
   addRow('commands', `POST /v1/commands/batch, ${(BULK / 5).toLocaleString('en')} commands in batches of 1,000`, 'events/s', batches.map((r) => r.eventsPerSecond), ROWS, rowsPerSecond);
 }
 
+/** The fan-out benchmark alone: its own table, and its figures in bench/results/fanout.json. */
+async function fanoutOnly(): Promise<void> {
+  const { stdout } = await run('node', [join(ROOT, 'dist/bench/fanout.js'), ...(quick ? ['--quick'] : [])], { cwd: ROOT, maxBuffer: 1 << 24 });
+  process.stdout.write(stdout);
+  rmSync(work, { recursive: true, force: true });
+}
+
 async function main() {
+  if (process.argv.includes('--fanout')) return fanoutOnly();
   if (!writesOnly) await ensurePeers();
   await writeFigures();
   if (writesOnly) return finish();

@@ -42,8 +42,9 @@ export async function runEndpoint(start: WebhookEndpoint, feed: EndpointFeed, st
       // An answer that did arrive is kept, so a delivered message is not sent again after a restart.
       if (signal.aborted && attempt.statusCode === undefined) return;
       const next = afterAttempt(endpoint, attempt, config);
-      // The attempt and the state it leads to are stored together.
-      await state.recordAttempt(attempt, next);
+      // The attempt and the state it leads to are stored together, unless the endpoint was changed meanwhile
+      // (through another instance): the worker then stops, and is started again from the change.
+      if (!(await state.recordAttempt(attempt, next))) return;
       if (next.status === 'failing') return;
       endpoint = next;
       if (signal.aborted) return;

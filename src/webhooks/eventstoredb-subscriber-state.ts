@@ -51,10 +51,23 @@ export class EventStoreDbSubscriberState implements SubscriberStateStore {
     await this.client.appendToStream(INDEX_STREAM, jsonEvent({ type: 'WebhookEndpointDeleted', data: { id } }));
   }
 
-  /** Two streams, so two appends: the attempt first, so a state never points past an attempt that is not recorded. */
-  async recordAttempt(attempt: DeliveryAttempt, endpoint: WebhookEndpoint): Promise<void> {
+  /**
+   * Two streams, so two appends: the attempt first, so a state never points past
+   * an attempt that is not recorded. The state is appended only over the state
+   * read, so a change made meanwhile through another instance is never undone.
+   */
+  async recordAttempt(attempt: DeliveryAttempt, endpoint: WebhookEndpoint): Promise<boolean> {
+    const [stored] = await this.newest(endpointStream(endpoint.id), 1);
+    const storedState = stored?.type === 'WebhookEndpointState' ? (stored.data as unknown as WebhookEndpoint) : undefined;
+    if (!storedState || (storedState.generation ?? 0) !== (endpoint.generation ?? 0)) return false;
     await this.client.appendToStream(attemptStream(attempt.endpointId), jsonEvent({ type: 'WebhookDeliveryAttempted', data: { ...attempt } }));
-    await this.client.appendToStream(endpointStream(endpoint.id), jsonEvent({ type: 'WebhookEndpointState', data: { ...endpoint } }));
+    try {
+      await this.client.appendToStream(endpointStream(endpoint.id), jsonEvent({ type: 'WebhookEndpointState', data: { ...endpoint } }), { expectedRevision: stored!.revision });
+      return true;
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) return false;
+      throw error;
+    }
   }
 
   async attempts(endpointId: string, limit: number): Promise<DeliveryAttempt[]> {

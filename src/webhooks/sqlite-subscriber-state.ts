@@ -55,14 +55,17 @@ export class SqliteSubscriberState implements SubscriberStateStore {
     })();
   }
 
-  async recordAttempt(attempt: DeliveryAttempt, endpoint: WebhookEndpoint): Promise<void> {
-    this.db.transaction(() => {
+  async recordAttempt(attempt: DeliveryAttempt, endpoint: WebhookEndpoint): Promise<boolean> {
+    return this.db.transaction(() => {
+      const row = this.db.prepare('SELECT state FROM webhook_endpoints WHERE id = ?').get(endpoint.id) as { state: string } | undefined;
+      if (!row || ((JSON.parse(row.state) as WebhookEndpoint).generation ?? 0) !== (endpoint.generation ?? 0)) return false;
       this.db.prepare('UPDATE webhook_endpoints SET state = ? WHERE id = ?').run(JSON.stringify(endpoint), endpoint.id);
       this.db.prepare('INSERT INTO webhook_attempts (endpoint_id, attempt) VALUES (?, ?)').run(attempt.endpointId, JSON.stringify(attempt));
       this.db
         .prepare('DELETE FROM webhook_attempts WHERE endpoint_id = ? AND seq <= (SELECT seq FROM webhook_attempts WHERE endpoint_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)')
         .run(attempt.endpointId, attempt.endpointId, ATTEMPTS_KEPT);
-    })();
+      return true;
+    }).immediate();
   }
 
   async attempts(endpointId: string, limit: number): Promise<DeliveryAttempt[]> {

@@ -31,6 +31,12 @@ export interface WebhookEndpoint {
   retryAt?: string;
   lastError?: string;
   failingSince?: string;
+  /**
+   * Grows with every change made through the API (replay, enable), so the
+   * instance delivering learns of a change made through another one, and a
+   * worker's write never undoes it.
+   */
+  generation?: number;
 }
 
 export interface DeliveryAttempt {
@@ -55,8 +61,12 @@ export interface SubscriberStateStore {
   /** Every endpoint not deleted, oldest first. */
   endpoints(): Promise<WebhookEndpoint[]>;
   deleteEndpoint(id: string): Promise<void>;
-  /** Keeps the attempt and saves the endpoint's state after it, together. */
-  recordAttempt(attempt: DeliveryAttempt, endpoint: WebhookEndpoint): Promise<void>;
+  /**
+   * Keeps the attempt and saves the endpoint's state after it, together; false,
+   * writing nothing, when the stored endpoint is no longer of the same
+   * generation (changed through the API, or deleted): its worker then stops.
+   */
+  recordAttempt(attempt: DeliveryAttempt, endpoint: WebhookEndpoint): Promise<boolean>;
   /** The newest attempts first. */
   attempts(endpointId: string, limit: number): Promise<DeliveryAttempt[]>;
   consumerPosition(name: string): Promise<bigint | undefined>;

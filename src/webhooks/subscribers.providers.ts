@@ -3,6 +3,8 @@
  * store, the delivery service and the consumers' positions.
  */
 import type { Provider } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { ChangeFeedService } from '../changes/change-feed.service.js';
 import { ConsumersController } from '../consumers/consumers.controller.js';
@@ -16,6 +18,8 @@ import { SUBSCRIBER_STATE, type SubscriberStateStore } from './subscriber-state.
 import { loadWebhookConfig } from './webhook-config.js';
 import { WebhooksController } from './webhooks.controller.js';
 import { WebhooksService } from './webhooks.service.js';
+import { leaseTimingFrom } from '../leases/lease-keeper.js';
+import { leaseStoreFor } from '../leases/lease-store-for.js';
 
 export const SUBSCRIBER_CONTROLLERS = [WebhooksController, ConsumersController];
 
@@ -38,9 +42,16 @@ export function subscriberProviders(store: EventStore, deliver: boolean): Provid
     { provide: SUBSCRIBER_STATE, useFactory: () => (deliver ? subscriberStateFor(store) : new SqliteSubscriberState(':memory:')) },
     {
       provide: WebhooksService,
-      useFactory: (state: SubscriberStateStore, feed: ChangeFeedService) => new WebhooksService(state, store, feed, loadWebhookConfig(), deliver),
+      // Several instances on one ledger: the one holding the lease in the ledger's store delivers.
+      useFactory: (state: SubscriberStateStore, feed: ChangeFeedService) =>
+        new WebhooksService(state, store, feed, loadWebhookConfig(), deliver, deliver ? { store: leaseStoreFor(store), holder: instanceId(), timing: leaseTimingFrom() } : undefined),
       inject: [SUBSCRIBER_STATE, ChangeFeedService],
     },
     { provide: Consumers, useFactory: (state: SubscriberStateStore) => new Consumers(state, store), inject: [SUBSCRIBER_STATE] },
   ];
+}
+
+/** Who holds a lease, as an operator reads it: host, process and a random part (a restarted process is another holder). */
+function instanceId(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }

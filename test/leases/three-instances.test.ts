@@ -1,0 +1,161 @@
+/**
+ * Three `regledger serve` processes on one ledger (one SQLite file; one
+ * EventStoreDB, the wire-level test server) deliver each webhook message once,
+ * not once each: only the holder of the deliveries lease delivers. When the
+ * holder is killed (SIGKILL: no goodbye, the lease is simply no longer
+ * renewed), another instance takes the lease over within seconds and
+ * delivery resumes where the dead one stopped: nothing lost, and nothing sent
+ * twice beyond the one message that may have been in flight (the
+ * at-least-once the webhook documentation promises).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { SqliteLeaseStore } from '../../src/leases/sqlite-lease.js';
+import { EventStoreDbEventStore } from '../../src/event-store/eventstoredb/eventstoredb-event-store.js';
+import { EventStoreDbLeaseStore } from '../../src/leases/eventstoredb-lease.js';
+import type { LeaseStore } from '../../src/leases/lease.js';
+import { DELIVERY_LEASE_NAME } from '../../src/webhooks/webhooks.service.js';
+import { startServer } from '../support/cli.js';
+import { EventStoreWireServer } from '../support/esdb-wire/server.js';
+import { tempDir } from '../support/temp-dir.js';
+import { Receiver } from '../webhooks/receiver.js';
+
+const ADMIN = 'three-instances-admin-key';
+const WRITER = 'three-instances-writer-key';
+const sha = (key: string) => createHash('sha256').update(key).digest('hex');
+const TTL_MS = 1500;
+
+interface Instance {
+  url: string;
+  child: ChildProcess;
+}
+
+type Ledger = { env: Record<string, string>; leases(): Promise<LeaseStore>; close(): Promise<void> };
+
+async function sqliteLedger(): Promise<Ledger> {
+  const dir = tempDir();
+  let leases: SqliteLeaseStore | undefined;
+  return {
+    env: { LEDGER_STORE: 'sqlite', LEDGER_DATA_DIR: dir.path },
+    async leases() {
+      return (leases ??= new SqliteLeaseStore(join(dir.path, 'ledger.db')));
+    },
+    async close() {
+      await leases?.close();
+      dir.remove();
+    },
+  };
+}
+
+async function eventStoreDbLedger(): Promise<Ledger> {
+  const server = await new EventStoreWireServer({ batchAppend: true }).start();
+  const dir = tempDir();
+  let client: EventStoreDbEventStore | undefined;
+  return {
+    env: { LEDGER_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: server.connectionString, LEDGER_DATA_DIR: dir.path },
+    async leases() {
+      client ??= await EventStoreDbEventStore.connect(server.connectionString, { retryDelayMs: 10 });
+      return new EventStoreDbLeaseStore(client.client);
+    },
+    async close() {
+      await client?.close();
+      await server.stop();
+      dir.remove();
+    },
+  };
+}
+
+describe.each([
+  ['SQLite', sqliteLedger],
+  ['EventStoreDB', eventStoreDbLedger],
+])('three instances on one %s ledger', (_name, openLedger) => {
+  let ledger: Ledger;
+  let receiver: Receiver;
+  let instances: Instance[] = [];
+  let revision = 0;
+
+  beforeAll(async () => {
+    ledger = await openLedger();
+    receiver = await new Receiver(2).start();
+    const env = {
+      ...ledger.env,
+      PORT: '0',
+      LEDGER_DEMO: 'off',
+      LEDGER_API_KEYS: `admin:admin:${sha(ADMIN)},writer:writer:${sha(WRITER)}`,
+      LEDGER_WEBHOOK_ALLOW: '127.0.0.1',
+      LEDGER_WEBHOOK_RETRY_SCHEDULE: '100ms,100ms,100ms',
+      LEDGER_LEASE_TTL: `${TTL_MS}ms`,
+    };
+    // Started together: on SQLite, one of them creates the ledger file and the others open it.
+    instances = await Promise.all([startServer(env), startServer(env), startServer(env)]);
+  });
+
+  afterAll(async () => {
+    for (const instance of instances) instance.child.kill('SIGKILL');
+    await receiver?.stop();
+    await ledger?.close();
+  });
+
+  const post = async (instance: Instance, path: string, key: string, body: unknown) => {
+    const response = await fetch(`${instance.url}${path}`, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    expect(response.status).toBe(201);
+    return (await response.json()) as Record<string, unknown>;
+  };
+  /** One command through the instance given; answers the position it was written at. */
+  const write = async (instance: Instance): Promise<string> => {
+    const command =
+      revision++ === 0
+        ? { type: 'ImposeRestriction', measureId: 'm', title: 'entity list', jurisdiction: 'US', authority: 'BIS', subjects: ['s0'], categories: ['exports'], effectiveFrom: '2019-01-01' }
+        : { type: 'AddSubjects', measureId: 'm', subjects: [`s${revision}`], effectiveFrom: '2019-01-01' };
+    return (await post(instance, '/v1/commands', WRITER, command)).position as string;
+  };
+  const deliveredPositions = () => receiver.accepted.map((r) => JSON.parse(r.body).ledgerposition as string);
+
+  it('delivers each event once, whichever instance it was written through, then survives the holder being killed', async () => {
+    // Registered through the third instance, which need not be the one delivering.
+    await post(instances[2]!, '/v1/webhooks', ADMIN, { url: receiver.url, feed: 'ledger', after: '0' });
+    const written: string[] = [];
+    for (let i = 0; i < 15; i++) written.push(await write(instances[i % 3]!));
+    await receiver.until(() => receiver.accepted.length >= written.length);
+    // Give any second deliverer the time to show itself.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(deliveredPositions()).toEqual(written);
+
+    const leases = await ledger.leases();
+    const before = (await leases.current(DELIVERY_LEASE_NAME))!;
+    const holder = instances.find((instance) => before.holder.split(':')[1] === String(instance.child.pid))!;
+    expect(holder).toBeDefined();
+    const survivors = instances.filter((instance) => instance !== holder);
+
+    // Killed while events keep coming: the messages written meanwhile wait for the next holder.
+    const sentBeforeKill = receiver.accepted.length;
+    const writing = (async () => {
+      for (let i = 0; i < 10; i++) {
+        written.push(await write(survivors[i % 2]!));
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const killedAt = Date.now();
+    holder.child.kill('SIGKILL');
+    await writing;
+    await receiver.until(() => new Set(deliveredPositions()).size >= written.length, 15_000);
+    const resumedAfterMs = Date.now() - killedAt;
+
+    const after = (await leases.current(DELIVERY_LEASE_NAME))!;
+    expect(after.holder).not.toBe(before.holder);
+    expect(after.fencingToken).toBeGreaterThan(before.fencingToken);
+    expect(survivors.map((s) => String(s.child.pid))).toContain(after.holder.split(':')[1]);
+    // Within the lease's length and a few renewals.
+    expect(resumedAfterMs).toBeLessThan(TTL_MS + 3000);
+
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const delivered = deliveredPositions();
+    // Nothing lost, in order of first delivery; at most the one message in flight at the kill came twice.
+    expect([...new Set(delivered)]).toEqual(written);
+    expect(delivered.length - written.length).toBeLessThanOrEqual(1);
+    expect(delivered.length).toBeGreaterThan(sentBeforeKill);
+  });
+});
