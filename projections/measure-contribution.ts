@@ -54,6 +54,8 @@ export class MeasureContribution {
   private readonly contributions = new Map<number, Contribution>();
   /** The union of the covering exemptions at each instant asked, from the history's timelines (cached use only). */
   private readonly exemptUnions = new Map<number, CategorySet>();
+  /** The covering exemptions' unions kept for leaving one out, at the last instant a cause check asked (they take n log n). */
+  private leaveOneOut?: { t: number; union: ExemptUnion };
 
   constructor(
     readonly history: MeasureHistory,
@@ -170,22 +172,27 @@ export class MeasureContribution {
   /** The union of the categories of the exemptions covering the subject at t. */
   private exemptAt(t: number, skip: ReadonlySet<StandingFact> | undefined): CategorySet {
     const ids = this.exemptionIdsIn(skip);
-    if (!this.cached || !ids.size) return CategorySet.unionAll(this.coveringExemptions(this.exemptionsAt(t, skip)));
-    // Leaving out one exemption's events: the union of the rest is the full union outside the exemptions left out,
-    // plus what the rest hold inside them (x is exempt by another iff it lies outside them, or inside them and in another).
-    let full = this.exemptUnions.get(t);
-    if (!full) {
-      if (this.exemptUnions.size > 10_000) this.exemptUnions.clear();
-      full = CategorySet.unionAll(this.coveringExemptions(this.history.exemptionsAt(t)));
-      this.exemptUnions.set(t, full);
-    }
-    const covering = this.coveringExemptions(this.history.exemptionsAt(t), true);
-    const gone = CategorySet.unionAll(covering.filter((e) => ids.has(e.exemptionId)).map((e) => e.categories));
-    const kept = covering.filter((e) => !ids.has(e.exemptionId));
+    if (!this.cached) return CategorySet.unionAll(this.coveringExemptions(this.exemptionsAt(t, skip)));
+    if (!ids.size) return this.exemptUnionAt(t);
+    // Leaving out one exemption id's events: the union of the other covering exemptions (see ExemptUnion: a cause check
+    // at an instant hundreds of grants share tries each in turn), plus that id's grants folded again without them.
     const refolded = this.coveringExemptions(this.exemptionsAt(t, skip).filter((e) => ids.has(e.exemptionId)));
-    if (gone.isEmpty()) return CategorySet.unionAll([full, ...refolded]);
-    const keptInside = kept.map((e) => e.categories.intersection(gone));
-    return CategorySet.unionAll([full.difference(gone), ...keptInside, ...refolded]);
+    if (ids.size === 1) {
+      if (this.leaveOneOut?.t !== t) this.leaveOneOut = { t, union: new ExemptUnion(this.coveringExemptions(this.history.exemptionsAt(t), true)) };
+      return CategorySet.unionAll([this.leaveOneOut.union.without([...ids][0]!), ...refolded]);
+    }
+    return CategorySet.unionAll([...this.coveringExemptions(this.history.exemptionsAt(t).filter((e) => !ids.has(e.exemptionId))), ...refolded]);
+  }
+
+  /** The covering exemptions' union at t, kept per instant asked. */
+  private exemptUnionAt(t: number): CategorySet {
+    let union = this.exemptUnions.get(t);
+    if (!union) {
+      if (this.exemptUnions.size > 10_000) this.exemptUnions.clear();
+      union = CategorySet.unionAll(this.coveringExemptions(this.history.exemptionsAt(t)));
+      this.exemptUnions.set(t, union);
+    }
+    return union;
   }
 
   private coveringExemptions(exemptions: ExemptionAt[]): CategorySet[];
@@ -338,4 +345,48 @@ export class MeasureContribution {
     return this.windows;
   }
 
+}
+
+/**
+ * The union of some exemptions' categories, and of all but one exemption id's.
+ * Grouped by id, the groups' unions are merged pairwise in rounds, every round
+ * kept: all but one group is then the union of one node per round (the
+ * sibling of the path to that group), about the size of the whole union,
+ * where merging the others afresh would cost log2(n) times that.
+ */
+class ExemptUnion {
+  readonly full: CategorySet;
+  private readonly indexOf = new Map<string, number>();
+  /** rounds[0]: each id's union; rounds[k + 1][j]: the union of rounds[k][2j] and rounds[k][2j + 1]. */
+  private readonly rounds: CategorySet[][];
+
+  constructor(exemptions: ExemptionAt[]) {
+    const byId = new Map<string, CategorySet[]>();
+    for (const e of exemptions) push(byId, e.exemptionId, e.categories);
+    const groups: CategorySet[] = [];
+    for (const [id, sets] of byId) {
+      this.indexOf.set(id, groups.length);
+      groups.push(CategorySet.unionAll(sets));
+    }
+    this.rounds = [groups];
+    for (let round = groups; round.length > 1; ) {
+      const next: CategorySet[] = [];
+      for (let i = 0; i < round.length; i += 2) next.push(i + 1 < round.length ? round[i]!.union(round[i + 1]!) : round[i]!);
+      this.rounds.push(next);
+      round = next;
+    }
+    this.full = groups.length ? this.rounds[this.rounds.length - 1]![0]! : CategorySet.EMPTY;
+  }
+
+  without(exemptionId: string): CategorySet {
+    let index = this.indexOf.get(exemptionId);
+    if (index === undefined) return this.full;
+    let union = CategorySet.EMPTY;
+    // Smallest nodes first, so each union costs about the node it adds.
+    for (let k = 0; k < this.rounds.length - 1; k++, index >>= 1) {
+      const sibling = this.rounds[k]![index ^ 1];
+      if (sibling && !sibling.isEmpty()) union = union.isEmpty() ? sibling : union.union(sibling);
+    }
+    return union;
+  }
 }
