@@ -159,10 +159,12 @@ export class SubjectTransitions {
       if (!inert) yield;
     }
     const replaced = (parts: Contribution[], index: number, part: Contribution) => parts.map((p, i) => (i === index ? part : p));
-    const actual = { all: changeKey(unionOf(before), unionOf(after), 'all'), restricted: changeKey(unionOf(before), unionOf(after), 'restricted') };
+    // Each aspect's key worked out when first compared: the timeline's usually settles on 'restricted' alone.
+    const keys = new Map<Aspect, string>();
+    const actual = (a: Aspect) => keys.get(a) ?? keys.set(a, changeKey(unionOf(before), unionOf(after), a)).get(a)!;
     const tiers: ((c: (typeof tried)[number], aspect: Aspect) => boolean)[] = [
       // the subject's change would differ
-      (c, a) => changeKey(unionOf(replaced(before, c.index, c.without[0])), unionOf(replaced(after, c.index, c.without[1])), a) !== actual[a],
+      (c, a) => changeKey(unionOf(replaced(before, c.index, c.without[0])), unionOf(replaced(after, c.index, c.without[1])), a) !== actual(a),
       // its own measure's part of the change would differ
       (c, a) => changeKey(before[c.index]!, after[c.index]!, a) !== changeKey(NOTHING, NOTHING, a) && changeKey(c.without[0], c.without[1], a) !== changeKey(before[c.index]!, after[c.index]!, a),
     ];
