@@ -82,7 +82,7 @@ export interface BenchServer {
  * Starts `regledger serve` in its own process on a data directory, with one
  * API key, and resolves once it listens and its read model has caught up.
  */
-export async function startServer(dataDir: string, key: { name: string; role: 'reader' | 'writer' | 'admin'; value: string }): Promise<BenchServer> {
+export async function startServer(dataDir: string, key: { name: string; role: 'reader' | 'writer' | 'admin'; value: string }, nodeArgs: string[] = []): Promise<BenchServer> {
   const env = {
     ...process.env,
     LEDGER_DATA_DIR: dataDir,
@@ -90,7 +90,7 @@ export async function startServer(dataDir: string, key: { name: string; role: 'r
     PORT: '0',
     LEDGER_API_KEYS: `${key.name}:${key.role}:${createHash('sha256').update(key.value).digest('hex')}`,
   };
-  const child = spawn(process.execPath, [join(packageRoot(), 'dist/src/cli/main.js'), 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, join(packageRoot(), 'dist/src/cli/main.js'), 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   for await (const line of createInterface({ input: child.stdout! })) {
     const url = /listening on (\S+)/.exec(line)?.[1];
     if (!url) continue;

@@ -8,7 +8,7 @@
  * fold, and copying a million-event model per event would make rebuilding
  * quadratic. No framework, no I/O, no clock.
  */
-import { comparePositions, readFact, resolveMeasure, type MeasureHistory, type RecordedFact } from '../src/domain/measure-history.js';
+import { comparePositions, extendMeasure, readFact, resolveMeasure, type MeasureHistory, type RecordedFact } from '../src/domain/measure-history.js';
 import type { EventType } from '../src/domain/messages.js';
 
 /** An event as the log delivers it. */
@@ -27,8 +27,9 @@ interface MeasureEntry {
   facts: RecordedFact[];
   /** Events that cannot be read (see src/domain/fact-reading.ts): kept out of `facts`, named in answers until retracted. */
   setAside?: RecordedFact[];
-  /** The measure resolved from all its facts; dropped when a fact arrives. */
+  /** The measure resolved from its first `headLength` facts: extended by the facts since when asked (see `extendMeasure`). */
   head?: MeasureHistory;
+  headLength?: number;
 }
 
 export interface LedgerReadModel {
@@ -88,7 +89,6 @@ export function evolve(model: LedgerReadModel, event: LogEvent): LedgerReadModel
     },
     entry.facts,
   );
-  entry.head = undefined;
   if (fact.unreadable) (entry.setAside ??= []).push(fact);
   else entry.facts.push(fact);
   for (const subject of subjectsNamedBy(event.data)) {
@@ -135,7 +135,14 @@ export function measureAsOf(model: LedgerReadModel, measureId: string, asOfPosit
   const bound = asOfPosition.toString();
   const known = countUpTo(entry.facts, bound);
   if (known === 0) return undefined;
-  if (known === entry.facts.length) return (entry.head ??= resolveMeasure(measureId, entry.facts));
+  if (known === entry.facts.length) {
+    if (entry.head && entry.headLength === known) return entry.head;
+    // A history is never changed once made (a paced query may still be reading the last one): extended, or resolved again.
+    const extended = entry.head && extendMeasure(entry.head, entry.facts, entry.headLength!);
+    entry.head = extended || resolveMeasure(measureId, entry.facts);
+    entry.headLength = known;
+    return entry.head;
+  }
   return resolveMeasure(measureId, entry.facts.slice(0, known));
 }
 

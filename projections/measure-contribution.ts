@@ -13,6 +13,7 @@
 import { CategorySet, type CategorySetBuilder } from '../src/domain/categories.js';
 import { applyScopeChangeTo, MeasureHistory, type ExemptionAt, type StandingFact } from '../src/domain/measure-history.js';
 import type { AmendExemptionPayload, GrantExemptionPayload, ImposeRestrictionPayload } from '../src/domain/messages.js';
+import { ExemptUnion } from './exempt-union.js';
 import { byValidTime, insertSorted, lastAtOrBefore, push, ScopeMemo, some, toMillis } from './valid-time-lists.js';
 
 export interface Contribution {
@@ -54,6 +55,8 @@ export class MeasureContribution {
   private readonly contributions = new Map<number, Contribution>();
   /** The union of the covering exemptions at each instant asked, from the history's timelines (cached use only). */
   private readonly exemptUnions = new Map<number, CategorySet>();
+  /** The covering exemptions' unions kept for leaving one out, at the last instant a cause check asked (they take n log n). */
+  private leaveOneOut?: { t: number; union: ExemptUnion };
 
   constructor(
     readonly history: MeasureHistory,
@@ -170,22 +173,27 @@ export class MeasureContribution {
   /** The union of the categories of the exemptions covering the subject at t. */
   private exemptAt(t: number, skip: ReadonlySet<StandingFact> | undefined): CategorySet {
     const ids = this.exemptionIdsIn(skip);
-    if (!this.cached || !ids.size) return CategorySet.unionAll(this.coveringExemptions(this.exemptionsAt(t, skip)));
-    // Leaving out one exemption's events: the union of the rest is the full union outside the exemptions left out,
-    // plus what the rest hold inside them (x is exempt by another iff it lies outside them, or inside them and in another).
-    let full = this.exemptUnions.get(t);
-    if (!full) {
-      if (this.exemptUnions.size > 10_000) this.exemptUnions.clear();
-      full = CategorySet.unionAll(this.coveringExemptions(this.history.exemptionsAt(t)));
-      this.exemptUnions.set(t, full);
-    }
-    const covering = this.coveringExemptions(this.history.exemptionsAt(t), true);
-    const gone = CategorySet.unionAll(covering.filter((e) => ids.has(e.exemptionId)).map((e) => e.categories));
-    const kept = covering.filter((e) => !ids.has(e.exemptionId));
+    if (!this.cached) return CategorySet.unionAll(this.coveringExemptions(this.exemptionsAt(t, skip)));
+    if (!ids.size) return this.exemptUnionAt(t);
+    // Leaving out one exemption id's events: the union of the other covering exemptions (see ExemptUnion: a cause check
+    // at an instant hundreds of grants share tries each in turn), plus that id's grants folded again without them.
     const refolded = this.coveringExemptions(this.exemptionsAt(t, skip).filter((e) => ids.has(e.exemptionId)));
-    if (gone.isEmpty()) return CategorySet.unionAll([full, ...refolded]);
-    const keptInside = kept.map((e) => e.categories.intersection(gone));
-    return CategorySet.unionAll([full.difference(gone), ...keptInside, ...refolded]);
+    if (ids.size === 1) {
+      if (this.leaveOneOut?.t !== t) this.leaveOneOut = { t, union: new ExemptUnion(this.coveringExemptions(this.history.exemptionsAt(t), true)) };
+      return CategorySet.unionAll([this.leaveOneOut.union.without([...ids][0]!), ...refolded]);
+    }
+    return CategorySet.unionAll([...this.coveringExemptions(this.history.exemptionsAt(t).filter((e) => !ids.has(e.exemptionId))), ...refolded]);
+  }
+
+  /** The covering exemptions' union at t, kept per instant asked. */
+  private exemptUnionAt(t: number): CategorySet {
+    let union = this.exemptUnions.get(t);
+    if (!union) {
+      if (this.exemptUnions.size > 10_000) this.exemptUnions.clear();
+      union = CategorySet.unionAll(this.coveringExemptions(this.history.exemptionsAt(t)));
+      this.exemptUnions.set(t, union);
+    }
+    return union;
   }
 
   private coveringExemptions(exemptions: ExemptionAt[]): CategorySet[];

@@ -5,6 +5,7 @@
  * once per subject, so the truncated measures are kept, with their resolved
  * history, in a small cache shared by every feed reading the model.
  */
+import { extendMeasure } from '../src/domain/measure-history.js';
 import { countUpTo, type LedgerReadModel } from './ledger-read-model.js';
 
 type MeasureEntry = LedgerReadModel['measures'] extends Map<string, infer E> ? E : never;
@@ -33,7 +34,8 @@ class TruncatedMeasures {
     let entry = this.entries.get(key);
     if (entry) this.entries.delete(key);
     else {
-      entry = { facts: full.facts.slice(0, known) };
+      const facts = full.facts.slice(0, known);
+      entry = { facts, ...this.extendedTo(measureId, facts) };
       this.facts += known;
       for (const [oldKey, old] of this.entries) {
         // The two newest stay, whatever their size: the pair a record is evaluated between.
@@ -44,6 +46,24 @@ class TruncatedMeasures {
     }
     this.entries.set(key, entry);
     return entry;
+  }
+
+  /**
+   * The measure as known after `known` facts, extended from the longest kept
+   * resolution of it short of that (a feed walks records in order: the measure
+   * just after one record is the one just before the next, plus a fact),
+   * rather than resolved from scratch; nothing when there is none to extend.
+   */
+  private extendedTo(measureId: string, facts: MeasureEntry['facts']): Pick<MeasureEntry, 'head' | 'headLength'> {
+    const known = facts.length;
+    let from: MeasureEntry | undefined;
+    for (const [key, kept] of this.entries) {
+      const length = kept.headLength;
+      if (kept.head && length !== undefined && length < known && length > (from?.headLength ?? -1) && key === `${measureId}\u0000${length}`) from = kept;
+    }
+    if (!from?.head) return {};
+    const head = extendMeasure(from.head, facts, from.headLength!);
+    return head ? { head, headLength: known } : {};
   }
 }
 

@@ -88,11 +88,16 @@ export class SubjectTransitions {
   constructor(histories: MeasureHistory[], subjectId: string) {
     this.measures = histories.filter((h) => h.exists).map((h) => new MeasureContribution(h, subjectId));
     const all = new Set<number>();
+    // The facts already candidates at each instant: one instant can have thousands (every addition on one day).
+    const listed = new Map<number, Set<StandingFact>>();
     this.measures.forEach((measure, index) => {
       const add = (t: number, fact: StandingFact, role: Cause['role']) => {
         all.add(t);
+        const facts = listed.get(t) ?? listed.set(t, new Set()).get(t)!;
+        if (facts.has(fact)) return;
+        facts.add(fact);
         const list = this.candidates.get(t) ?? [];
-        if (!list.some((c) => c.fact === fact)) list.push({ index, fact, role: ENDING_TYPES.has(fact.recorded.type) ? 'ends' : role });
+        list.push({ index, fact, role: ENDING_TYPES.has(fact.recorded.type) ? 'ends' : role });
         this.candidates.set(t, list);
       };
       for (const fact of measure.history.facts) {
@@ -154,16 +159,24 @@ export class SubjectTransitions {
       if (!inert) yield;
     }
     const replaced = (parts: Contribution[], index: number, part: Contribution) => parts.map((p, i) => (i === index ? part : p));
-    const actual = { all: changeKey(unionOf(before), unionOf(after), 'all'), restricted: changeKey(unionOf(before), unionOf(after), 'restricted') };
+    // Each aspect's key worked out when first compared: the timeline's usually settles on 'restricted' alone.
+    const keys = new Map<Aspect, string>();
+    const actual = (a: Aspect) => keys.get(a) ?? keys.set(a, changeKey(unionOf(before), unionOf(after), a)).get(a)!;
     const tiers: ((c: (typeof tried)[number], aspect: Aspect) => boolean)[] = [
       // the subject's change would differ
-      (c, a) => changeKey(unionOf(replaced(before, c.index, c.without[0])), unionOf(replaced(after, c.index, c.without[1])), a) !== actual[a],
+      (c, a) => changeKey(unionOf(replaced(before, c.index, c.without[0])), unionOf(replaced(after, c.index, c.without[1])), a) !== actual(a),
       // its own measure's part of the change would differ
       (c, a) => changeKey(before[c.index]!, after[c.index]!, a) !== changeKey(NOTHING, NOTHING, a) && changeKey(c.without[0], c.without[1], a) !== changeKey(before[c.index]!, after[c.index]!, a),
     ];
     for (const a of aspect === 'all' ? (['all'] as const) : ([aspect, 'all'] as const)) {
       for (const tier of tiers) {
-        const causes = tried.filter((c) => !c.inert && tier(c, a)).map((c) => causeOf(this.measures[c.index]!, c.fact, c.role));
+        const causes: Cause[] = [];
+        for (const c of tried) {
+          if (c.inert) continue;
+          if (tier(c, a)) causes.push(causeOf(this.measures[c.index]!, c.fact, c.role));
+          // Each test compares whole states: at an instant hundreds of events share, pause between them too.
+          yield;
+        }
         if (causes.length) return causes;
       }
     }

@@ -164,10 +164,10 @@ export class CategorySet {
    * of either operand, so evaluating the operator at each operand mark is exact.
    */
   private combine(other: CategorySet, op: (a: boolean, b: boolean) => boolean): CategorySet {
+    // Each operand's own marks read directly, the other's inherited: no list of both, and one lookup per own mark.
     const marks = new Map<string, boolean>();
-    for (const path of new Set([...this.marks.keys(), ...other.marks.keys()])) {
-      marks.set(path, op(this.contains(path), other.contains(path)));
-    }
+    for (const [path, inSet] of this.marks) marks.set(path, op(inSet, markAt(other.marks, path)));
+    for (const [path, inSet] of other.marks) if (!this.marks.has(path)) marks.set(path, op(markAt(this.marks, path), inSet));
     return CategorySet.normalised(marks);
   }
 }

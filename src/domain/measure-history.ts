@@ -105,7 +105,7 @@ export class MeasureHistory {
   private subjectChanges?: Map<string, StandingFact[]>;
   /** Scope changes in valid-time order, and the scope after each change asked about (-1: the imposed scope). */
   private scopeChanges?: StandingFact[];
-  private readonly scopes = new Map<number, CategorySet>();
+  private scopes = new Map<number, CategorySet>();
   private scopeFold?: { index: number; builder: CategorySetBuilder };
   private exemptionSteps?: Map<string, ExemptionStep[]>;
   private announcements?: { fromMs: number; untilMs: number; announcement: AnnouncementAt }[];
@@ -120,12 +120,77 @@ export class MeasureHistory {
     facts: StandingFact[],
     /** Recorded events that cannot be read and are not retracted: set aside, not standing. */
     readonly setAside: RecordedFact[] = [],
+    /** A history these facts extend by facts that amend nothing: its indexes are carried over (see `extendMeasure`). */
+    extending?: { history: MeasureHistory; added: StandingFact[] },
   ) {
     this.facts = facts;
     this.imposed = facts.find((f) => f.recorded.type === 'RestrictionImposed');
-    this.byValidTime = facts
-      .filter((f) => 'effectiveFrom' in f.data && f.recorded.type !== 'RestrictionImposed')
-      .sort((a, b) => effectiveFromOf(a) - effectiveFromOf(b) || a.order - b.order);
+    if (extending) {
+      this.byValidTime = extending.history.byValidTime.slice();
+      for (const fact of extending.added) if (hasValidTime(fact)) insertByValidTime(this.byValidTime, fact);
+      this.carryIndexes(extending.history, extending.added);
+    } else {
+      this.byValidTime = facts.filter(hasValidTime).sort(byValidTimeOrder);
+    }
+  }
+
+  /**
+   * Takes over what `before` worked out, updated for facts added to it: each
+   * index a new fact bears on is updated (copied, never changed in place, for
+   * `before` still answers), the others shared. Rebuilding them per version
+   * made every read after a write cost the whole measure.
+   */
+  private carryIndexes(before: MeasureHistory, added: StandingFact[]): void {
+    if (this.imposed !== before.imposed) return;
+    const typed = (...types: EventType[]) => added.filter((f) => types.includes(f.recorded.type));
+    if (before.subjectChanges) {
+      const changes = typed('SubjectsAdded', 'SubjectsRemoved');
+      if (!changes.length) this.subjectChanges = before.subjectChanges;
+      else {
+        const bySubject = new Map(before.subjectChanges);
+        for (const fact of changes) {
+          for (const subject of (fact.data as { subjects: string[] }).subjects) {
+            const list = (bySubject.get(subject) ?? []).slice();
+            insertByValidTime(list, fact);
+            bySubject.set(subject, list);
+          }
+        }
+        this.subjectChanges = bySubject;
+      }
+    }
+    if (before.scopeChanges) {
+      const changes = typed('ScopeBroadened', 'ScopeNarrowed');
+      if (!changes.length) {
+        // The same changes: the folds and the builder advancing through them stay valid for both.
+        this.scopeChanges = before.scopeChanges;
+        this.scopes = before.scopes;
+        this.scopeFold = before.scopeFold;
+      } else {
+        const list = before.scopeChanges.slice();
+        for (const fact of changes) insertByValidTime(list, fact);
+        const firstNew = Math.min(...changes.map((fact) => list.indexOf(fact)));
+        this.scopeChanges = list;
+        // Folds up to a change before the first new one hold; the rest are folded again when asked.
+        for (const [index, scope] of before.scopes) if (index < firstNew) this.scopes.set(index, scope);
+      }
+    }
+    if (before.exemptionSteps) {
+      const grants = typed('ExemptionGranted');
+      const exemptionChanges = typed('ExemptionAmended', 'ExemptionRevoked');
+      const ids = new Set(grants.map((f) => (f.data as GrantExemptionPayload).exemptionId));
+      // A new grant of an id that standing changes already name would be amended by them: built again then.
+      const named = (fact: StandingFact) =>
+        (fact.recorded.type === 'ExemptionAmended' || fact.recorded.type === 'ExemptionRevoked') && ids.has((fact.data as { exemptionId: string }).exemptionId);
+      if (!exemptionChanges.length && !(ids.size && before.byValidTime.some(named))) {
+        this.exemptionSteps = grants.length ? new Map(before.exemptionSteps) : before.exemptionSteps;
+        for (const fact of grants) this.exemptionSteps.set(fact.recorded.eventId, [exemptionStep(-Infinity, grantedExemption(fact))]);
+      }
+    }
+    const announcing = added.some(
+      (f) => f.recorded.type === 'EasingAnnounced' || f.recorded.type === 'AnnouncementWithdrawn' || (f.data as Enacting).enacts !== undefined,
+    );
+    if (!announcing) this.announcements = before.announcements;
+    if (!added.some((f) => f.recorded.type === 'RestrictionLifted')) this.window = before.window;
   }
 
   get exists(): boolean {
@@ -259,18 +324,7 @@ export class MeasureHistory {
     for (const fact of this.facts) {
       if (fact.recorded.type !== 'ExemptionGranted') continue;
       const grant = fact.data as GrantExemptionPayload;
-      const exemption: ExemptionAt = {
-        exemptionId: grant.exemptionId,
-        title: grant.title,
-        categories: CategorySet.of(grant.categories),
-        subjects: grant.subjects ? new Set(grant.subjects) : undefined,
-        added: new Set(),
-        removed: new Set(),
-        effectiveFrom: grant.effectiveFrom,
-        effectiveUntil: grant.effectiveUntil,
-        basis: [fact],
-      };
-      const steps = [exemptionStep(-Infinity, exemption)];
+      const steps = [exemptionStep(-Infinity, grantedExemption(fact))];
       this.exemptionSteps.set(fact.recorded.eventId, steps);
       grantsById.set(grant.exemptionId, [...(grantsById.get(grant.exemptionId) ?? []), steps]);
     }
@@ -389,6 +443,37 @@ export function narrowScope(scope: CategorySet, narrowing: Pick<NarrowScopePaylo
   return result;
 }
 
+/** A grant's exemption as granted. */
+function grantedExemption(fact: StandingFact): ExemptionAt {
+  const grant = fact.data as GrantExemptionPayload;
+  return {
+    exemptionId: grant.exemptionId,
+    title: grant.title,
+    categories: CategorySet.of(grant.categories),
+    subjects: grant.subjects ? new Set(grant.subjects) : undefined,
+    added: new Set(),
+    removed: new Set(),
+    effectiveFrom: grant.effectiveFrom,
+    effectiveUntil: grant.effectiveUntil,
+    basis: [fact],
+  };
+}
+
+const hasValidTime = (fact: StandingFact) => 'effectiveFrom' in fact.data && fact.recorded.type !== 'RestrictionImposed';
+const byValidTimeOrder = (a: StandingFact, b: StandingFact) => effectiveFromOf(a) - effectiveFromOf(b) || a.order - b.order;
+
+/** Inserts into a list in valid-time order, ties in record order; a new fact mostly lands at or near the end. */
+function insertByValidTime(list: StandingFact[], fact: StandingFact): void {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (byValidTimeOrder(list[mid]!, fact) <= 0) low = mid + 1;
+    else high = mid;
+  }
+  list.splice(low, 0, fact);
+}
+
 /** An exemption as it stands from `fromMs` in valid time (undefined: revoked), with its window in ms. */
 interface ExemptionStep {
   fromMs: number;
@@ -492,13 +577,11 @@ export function resolveMeasure(measureId: string, recorded: RecordedFact[]): Mea
 export function extendMeasure(history: MeasureHistory, recorded: RecordedFact[], resolvedLength: number): MeasureHistory | undefined {
   const added = recorded.slice(resolvedLength);
   if (added.some((event) => AMENDING_EVENTS.has(event.type) || event.unreadable)) return undefined;
-  const facts = history.facts.concat(
-    added.map((event, i) => {
-      const from = (event.data as { effectiveFrom?: string }).effectiveFrom;
-      return { recorded: event, data: event.data, order: resolvedLength + i, fromMs: from === undefined ? NaN : toMillis(from) };
-    }),
-  );
-  return new MeasureHistory(history.measureId, recorded, history.retracted, facts, history.setAside);
+  const addedFacts: StandingFact[] = added.map((event, i) => {
+    const from = (event.data as { effectiveFrom?: string }).effectiveFrom;
+    return { recorded: event, data: event.data, order: resolvedLength + i, fromMs: from === undefined ? NaN : toMillis(from) };
+  });
+  return new MeasureHistory(history.measureId, recorded, history.retracted, history.facts.concat(addedFacts), history.setAside, { history, added: addedFacts });
 }
 
 /** The recorded fact of a stored event, marked unreadable when its payload cannot be read (see fact-reading.ts). */
