@@ -6,11 +6,17 @@
  * elsewhere. `upgrade-insecure-requests` is left out: a server reached over
  * plain HTTP inside a network would otherwise see its pages ask for https.
  */
-import type { INestApplication } from '@nestjs/common';
-import helmet from 'helmet';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
 
-export function securityHeaders(): ReturnType<typeof helmet> {
-  return helmet({
+/** Registers @fastify/helmet on every answer (its onRequest hook), errors and 404s included. */
+export async function securityHeaders(fastify: FastifyInstance): Promise<void> {
+  await fastify.register(helmet, HELMET_OPTIONS);
+}
+
+const HELMET_OPTIONS: FastifyHelmetOptions = {
+  global: true,
     contentSecurityPolicy: {
       useDefaults: true,
       directives: {
@@ -24,15 +30,14 @@ export function securityHeaders(): ReturnType<typeof helmet> {
       },
     },
     frameguard: { action: 'deny' },
-  });
-}
+};
 
 /** The headers a browser client sends and may read. */
 const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Correlation-Id', 'Last-Event-ID'];
 const EXPOSED_HEADERS = ['X-Correlation-Id', 'Location', 'Retry-After'];
 
 /** CORS for the configured origins only; with none, no cross-origin answer is given (the browser refuses). */
-export function enableCors(app: INestApplication, origins: string[]): void {
+export async function enableCors(app: NestFastifyApplication, origins: string[]): Promise<void> {
   if (!origins.length) return;
   app.enableCors({
     origin: origins.includes('*') ? '*' : origins,
@@ -41,4 +46,6 @@ export function enableCors(app: INestApplication, origins: string[]): void {
     exposedHeaders: EXPOSED_HEADERS,
     maxAge: 600,
   });
+  // Loaded now, so its preflight answer comes before the key check added next.
+  await app.getHttpAdapter().getInstance().after();
 }
