@@ -21,6 +21,7 @@ import { EventStoreDbEventStore, EventStoreUnreachableError } from './event-stor
 import { SqliteEventStore } from './event-store/sqlite/sqlite-event-store.js';
 import { ErrorFilter, fromFramework, sendError } from './http/error-response.js';
 import { registerBodyParsers } from './http/body-parsers.js';
+import { registerCacheableAnswers } from './http/cacheable-answers.js';
 import { setUpOpenApi } from './http/openapi.js';
 import { registerWebApp, WEB_APP_ROUTES, WEB_ASSETS_ROUTE } from './web/web-app.js';
 import { enableCors, securityHeaders } from './http/security.js';
@@ -169,6 +170,8 @@ export async function createHttpApp(config: LedgerConfig, store: EventStore, api
   registerBodyParsers(fastify);
   app.useGlobalFilters(new ErrorFilter(config.bodyLimitBytes));
   registerWebApp(fastify);
+  const readModel = app.get(ReadModelService);
+  registerCacheableAnswers(fastify, () => readModel.position);
   fastify.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.text()));
   setUpOpenApi(app, config);
   // Registers the command handlers on the bus before anything (the demo load) uses it.
