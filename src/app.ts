@@ -162,7 +162,7 @@ export async function createHttpApp(config: LedgerConfig, store: EventStore, api
   // onRequest hooks, in this order, all before the body is read.
   if (options.requestLogger) fastify.addHook('onRequest', requestLog(options.requestLogger));
   fastify.addHook('onRequest', metrics.httpTiming());
-  await securityHeaders(fastify);
+  securityHeaders(fastify);
   // Before authentication: a browser's preflight carries no key.
   await enableCors(app, config.corsOrigins);
   // Who may call what is settled before any body is read: 401 and 403 never wait on a body parser.

@@ -7,29 +7,49 @@
  * plain HTTP inside a network would otherwise see its pages ask for https.
  */
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
+import helmet, { type HelmetOptions } from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** Registers @fastify/helmet on every answer (its onRequest hook), errors and 404s included. */
-export async function securityHeaders(fastify: FastifyInstance): Promise<void> {
-  await fastify.register(helmet, HELMET_OPTIONS);
+/**
+ * helmet's headers on every answer, errors and 404s included. They depend on
+ * the options alone (no nonces), so helmet works them out once, here, rather
+ * than on each request as its middleware would (4 % of a query's CPU time).
+ */
+export function securityHeaders(fastify: FastifyInstance): void {
+  const headers = helmetHeaders();
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
+  });
 }
 
-const HELMET_OPTIONS: FastifyHelmetOptions = {
-  global: true,
-    contentSecurityPolicy: {
-      useDefaults: true,
-      directives: {
-        'default-src': ["'self'"],
-        'script-src': ["'self'"],
-        'style-src': ["'self'", "'unsafe-inline'"],
-        'img-src': ["'self'", 'data:'],
-        'connect-src': ["'self'"],
-        'frame-ancestors': ["'none'"],
-        'upgrade-insecure-requests': null,
-      },
+function helmetHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: unknown) => void (headers[name] = String(value)),
+    removeHeader: (name: string) => void delete headers[name],
+  };
+  let done = false;
+  helmet(HELMET_OPTIONS)({} as IncomingMessage, response as unknown as ServerResponse, () => (done = true));
+  if (!done) throw new Error('helmet did not settle its headers synchronously');
+  return headers;
+}
+
+const HELMET_OPTIONS: HelmetOptions = {
+  contentSecurityPolicy: {
+    useDefaults: true,
+    directives: {
+      'default-src': ["'self'"],
+      'script-src': ["'self'"],
+      'style-src': ["'self'", "'unsafe-inline'"],
+      'img-src': ["'self'", 'data:'],
+      'connect-src': ["'self'"],
+      'frame-ancestors': ["'none'"],
+      'upgrade-insecure-requests': null,
     },
-    frameguard: { action: 'deny' },
+  },
+  frameguard: { action: 'deny' },
 };
 
 /** The headers a browser client sends and may read. */
