@@ -4,6 +4,7 @@
  *   npm run bench -- --quick  # under two minutes
  *   npm run bench -- --writes # the write figures only, against this machine's SQLite ceiling
  *   npm run bench -- --fanout [--quick] # 1,000 SSE subscribers on one instance (bench/fanout.ts), alone
+ *   npm run bench -- --http [--quick]  # HTTP against a bare node:http server sending the same bytes (bench/http.ts)
  * Prints a Markdown table and writes bench/results/latest.json. Each figure is
  * the median of several runs with their range; generating data is not timed.
  */
@@ -21,6 +22,7 @@ import { CommandExecutor } from '../src/ledger/command-executor.js';
 import { packageRoot } from '../src/package-root.js';
 import { buildReadModel } from '../src/queries/read-model.service.js';
 import { generateLedger, random, type LedgerShape } from './generate-ledger.js';
+import { httpBench } from './http.js';
 import { batchRun, importRun, sqliteCeiling } from './writes.js';
 import { httpRequest, latencySummary, machine, percentile, round, spread, startServer, timedWorkers, writeStore, type Spread } from './lib.js';
 
@@ -211,6 +213,7 @@ async function fanoutOnly(): Promise<void> {
 
 async function main() {
   if (process.argv.includes('--fanout')) return fanoutOnly();
+  if (process.argv.includes('--http')) return httpBench(quick);
   if (!writesOnly) await ensurePeers();
   await writeFigures();
   if (writesOnly) return finish();

@@ -4,7 +4,10 @@
  * HTTP for the CLI.
  */
 import 'reflect-metadata';
-import type { INestApplication, INestApplicationContext, LogLevel } from '@nestjs/common';
+import type { INestApplicationContext, LogLevel } from '@nestjs/common';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { parse as parseQuery } from 'node:querystring';
 import { NestFactory } from '@nestjs/core';
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,9 +19,11 @@ import { ConfigError, type ConfiguredKey, type LedgerConfig } from './config.js'
 import type { EventStore } from './event-store/event-store.js';
 import { EventStoreDbEventStore, EventStoreUnreachableError } from './event-store/eventstoredb/eventstoredb-event-store.js';
 import { SqliteEventStore } from './event-store/sqlite/sqlite-event-store.js';
-import { bodyParsers, ErrorFilter } from './http/error-response.js';
+import { ErrorFilter, fromFramework, sendError } from './http/error-response.js';
+import { registerBodyParsers } from './http/body-parsers.js';
+import { registerCacheableAnswers } from './http/cacheable-answers.js';
 import { setUpOpenApi } from './http/openapi.js';
-import { webApp } from './web/web-app.js';
+import { registerWebApp, WEB_APP_ROUTES, WEB_ASSETS_ROUTE } from './web/web-app.js';
 import { enableCors, securityHeaders } from './http/security.js';
 import type { LedgerClock } from './changes/clock.js';
 import { SSE_OPTIONS, type SseOptions } from './changes/sse-writer.js';
@@ -103,12 +108,31 @@ export function resolveKeys(config: LedgerConfig): ResolvedKeys {
   return { apiKeys: new ApiKeys([admin]), generated };
 }
 
-/** The API documentation, served by Swagger rather than a controller, and the metrics: public. */
+/** The API documentation, served by Swagger rather than a controller, the metrics and the web app: public. */
 const PUBLIC_PAGES: RouteAccess[] = [
   { method: 'GET', path: '/docs', access: 'public' },
   { method: 'GET', path: '/docs/*rest', access: 'public' },
   { method: 'GET', path: '/metrics', access: 'public' },
+  ...WEB_APP_ROUTES.map((path): RouteAccess => ({ method: 'GET', path, access: 'public' })),
+  { method: 'GET', path: WEB_ASSETS_ROUTE.replace('*', '*rest'), access: 'public' },
 ];
+
+/**
+ * Fastify as Express answered before: paths case-insensitive, a trailing
+ * slash allowed, path parameters of any length, and the query parsed by node:querystring (a repeated
+ * parameter is an array, brackets mean nothing), which strict-query.ts checks.
+ */
+function fastifyAdapter(bodyLimitBytes: number): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: bodyLimitBytes,
+    // A path parameter as long as the request line allows: the routes' own rules say what is too long.
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 65_536, querystringParser: (query: string) => parseQuery(query) },
+    // Each socket may take a few seconds to send its request (slowloris), as Node's own server allows.
+    requestTimeout: 300_000,
+    // The router's own refusals (a path that does not decode), before any hook: the one error shape too.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => sendError(reply, fromFramework(error, bodyLimitBytes)),
+  });
+}
 
 export interface HttpAppOptions {
   logLevels?: LogLevel[] | false;
@@ -119,9 +143,9 @@ export interface HttpAppOptions {
   tickets?: StreamTickets;
 }
 
-export async function createHttpApp(config: LedgerConfig, store: EventStore, apiKeys: ApiKeys, options: HttpAppOptions = {}): Promise<INestApplication> {
+export async function createHttpApp(config: LedgerConfig, store: EventStore, apiKeys: ApiKeys, options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
   const tickets = options.tickets ?? new StreamTickets();
-  const app = await NestFactory.create(AppModule.register({ store, apiKeys, clock: options.clock, sse: options.sse, tickets }), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register({ store, apiKeys, clock: options.clock, sse: options.sse, tickets }), fastifyAdapter(config.bodyLimitBytes), {
     bodyParser: false,
     logger: options.requestLogger ? new PinoNestLogger(options.requestLogger) : (options.logLevels ?? ['error', 'warn']),
   });
@@ -134,23 +158,25 @@ export async function createHttpApp(config: LedgerConfig, store: EventStore, api
   });
   metrics.instrumentStore(store);
   metrics.instrumentCommands(app.get(CommandExecutor));
-  app.getHttpAdapter().getInstance().disable('x-powered-by');
-  if (options.requestLogger) app.use(requestLog(options.requestLogger));
-  app.use(metrics.httpTiming());
-  app.use(securityHeaders());
+  const fastify = app.getHttpAdapter().getInstance();
+  // onRequest hooks, in this order, all before the body is read.
+  if (options.requestLogger) fastify.addHook('onRequest', requestLog(options.requestLogger));
+  fastify.addHook('onRequest', metrics.httpTiming());
+  securityHeaders(fastify);
   // Before authentication: a browser's preflight carries no key.
-  enableCors(app, config.corsOrigins);
-  app.use(webApp());
+  await enableCors(app, config.corsOrigins);
   // Who may call what is settled before any body is read: 401 and 403 never wait on a body parser.
-  app.use(authenticateFirst(RouteTable.fromControllers(CONTROLLERS, PUBLIC_PAGES), apiKeys, tickets));
-  app.use(bodyParsers(config.bodyLimitBytes));
-  app.useGlobalFilters(new ErrorFilter());
-  app.getHttpAdapter().get('/metrics', (_request: unknown, response: { type(t: string): { send(b: string): void } }) => {
-    void metrics.text().then((text) => response.type(metrics.contentType).send(text));
-  });
+  fastify.addHook('onRequest', authenticateFirst(RouteTable.fromControllers(CONTROLLERS, PUBLIC_PAGES), apiKeys, tickets));
+  registerBodyParsers(fastify);
+  app.useGlobalFilters(new ErrorFilter(config.bodyLimitBytes));
+  registerWebApp(fastify);
+  const readModel = app.get(ReadModelService);
+  registerCacheableAnswers(fastify, () => readModel.position);
+  fastify.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.text()));
   setUpOpenApi(app, config);
   // Registers the command handlers on the bus before anything (the demo load) uses it.
   await app.init();
+  await fastify.ready();
   return app;
 }
 

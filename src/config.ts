@@ -28,6 +28,8 @@ export interface LedgerConfig {
   bodyLimitBytes: number;
   /** Origins a browser may call the API from (CORS); `*` for any; empty for none. */
   corsOrigins: string[];
+  /** Server processes sharing the port, each with its own read model (node:cluster); 1: this process alone. */
+  workers: number;
 }
 
 /** Every variable, for `regledger help config` (the README's Configuration table says the same). */
@@ -41,6 +43,7 @@ export const CONFIG_VARIABLES: [name: string, fallback: string, meaning: string]
   ['LEDGER_DEMO', 'on', 'on loads the demo history into an empty ledger at start; off never does'],
   ['LEDGER_BODY_LIMIT', '1mb', 'largest request body (b, kb, mb); larger ones get 413'],
   ['LEDGER_CORS_ORIGINS', '', 'comma-separated origins browsers may call from (https://app.example.com), or *; none: no CORS'],
+  ['LEDGER_WORKERS', '1', 'server processes sharing the port, each with its own read model (more memory, more cores)'],
 ];
 
 export class ConfigError extends Error {
@@ -93,7 +96,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     demo: demo === 'on',
     bodyLimitBytes: Number(size[1]) * unit,
     corsOrigins,
+    workers: workersOf(env.LEDGER_WORKERS),
   };
+}
+
+function workersOf(value: string | undefined): number {
+  const workers = Number(value ?? '1');
+  if (!/^\d+$/.test(value ?? '1') || workers < 1 || workers > 64) throw new ConfigError('LEDGER_WORKERS', `must be a whole number from 1 to 64, got "${value}"`);
+  return workers;
 }
 
 export function parseApiKeys(text: string): ConfiguredKey[] {

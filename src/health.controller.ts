@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthDto, LiveDto, ReadyDto } from './health.dto.js';
 import { ApiErrors } from './http/error-response.dto.js';
@@ -25,7 +25,7 @@ export class HealthController {
   @ApiResponse({ status: 200, type: HealthDto, description: 'ok, or catching-up while the read model folds the log' })
   @ApiResponse({ status: 503, type: HealthDto, description: "failed: the ledger's store cannot be read, or the read model stopped on a damaged file" })
   @ApiErrors([400])
-  async health(@Res({ passthrough: true }) response: Response): Promise<HealthDto> {
+  async health(@Res({ passthrough: true }) response: FastifyReply): Promise<HealthDto> {
     const folded = this.readModel.position.toString();
     let head: bigint;
     try {
@@ -63,7 +63,7 @@ export class HealthController {
   @ApiResponse({ status: 503, type: ReadyDto, description: 'not ready, and why' })
   @ApiErrors([400])
   @ApiOperation({ summary: 'Readiness: 200 once the store answers and the read model has folded the whole log; 503 with the reason otherwise (send no traffic yet)' })
-  async ready(@Res({ passthrough: true }) response: Response) {
+  async ready(@Res({ passthrough: true }) response: FastifyReply) {
     const folded = this.readModel.position;
     let head: bigint;
     try {

@@ -2,15 +2,16 @@
  * The one check of a request's API key against the role its route needs,
  * made before the body is read (authenticateFirst) and again by the guard.
  */
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../config.js';
 import { LedgerError } from '../errors.js';
-import { errorBody } from '../http/error-response.js';
+import { sendError } from '../http/error-response.js';
+import { pathOf } from '../http/request-path.js';
 import { hasRole, type ApiKeyIdentity, type ApiKeys } from './api-keys.js';
 import type { RouteTable } from './route-access.js';
 import type { StreamTickets } from './stream-tickets.js';
 
-export interface AuthenticatedRequest extends Request {
+export interface AuthenticatedRequest extends FastifyRequest {
   identity?: ApiKeyIdentity;
 }
 
@@ -28,8 +29,8 @@ export function authenticate(request: AuthenticatedRequest, keys: ApiKeys, neede
   return identity;
 }
 
-function identify(request: Request, keys: ApiKeys, tickets?: StreamTickets): ApiKeyIdentity {
-  const ticket = tickets && !request.headers.authorization ? request.query.ticket : undefined;
+function identify(request: FastifyRequest, keys: ApiKeys, tickets?: StreamTickets): ApiKeyIdentity {
+  const ticket = tickets && !request.headers.authorization ? (request.query as Record<string, unknown>).ticket : undefined;
   if (typeof ticket === 'string') {
     const identity = tickets!.redeem(ticket);
     if (!identity) throw new LedgerError('unauthorized', 'the stream ticket is unknown, already used or expired: get a new one from POST /v1/changes/tickets');
@@ -43,24 +44,23 @@ function identify(request: Request, keys: ApiKeys, tickets?: StreamTickets): Api
 }
 
 /**
- * Express middleware mounted before the body parsers: a request without a
- * key, with an unknown one, or with too small a role is answered 401 or 403
- * before a byte of its body is parsed. Public routes pass; a request no route
- * matches needs a known key (it will then get its 404).
+ * A Fastify onRequest hook, which runs before the body is read: a request
+ * without a key, with an unknown one, or with too small a role is answered
+ * 401 or 403 before a byte of its body is parsed. Public routes pass; a
+ * request no route matches needs a known key (it will then get its 404).
  */
-export function authenticateFirst(routes: RouteTable, keys: ApiKeys, tickets?: StreamTickets): RequestHandler {
-  return (request: Request, response: Response, next: NextFunction) => {
-    const route = routes.routeFor(request.method, request.path);
-    if (route?.access === 'public') return next();
+export function authenticateFirst(routes: RouteTable, keys: ApiKeys, tickets?: StreamTickets) {
+  return (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+    const route = routes.routeFor(request.method, pathOf(request.url));
+    if (route?.access === 'public') return done();
     try {
       authenticate(request, keys, route?.access, route?.ticket ? tickets : undefined);
     } catch (error) {
-      const body = errorBody(error);
       // An unread body is not worth receiving: close the connection rather than drain it.
       const length = request.headers['content-length'];
-      if ((length !== undefined && length !== '0') || request.headers['transfer-encoding']) response.setHeader('Connection', 'close');
-      return void response.status(body.statusCode).json(body);
+      if ((length !== undefined && length !== '0') || request.headers['transfer-encoding']) reply.header('Connection', 'close');
+      return sendError(reply, error);
     }
-    next();
+    done();
   };
 }

@@ -225,13 +225,13 @@ function otherSchemas(openApiSchemas: Record<string, unknown>): Record<string, u
 
 export type AsyncApiDocument = ReturnType<typeof asyncApiDocument>;
 
-type ExpressLocals = { locals: Record<string, unknown> };
+/** Kept with the server it describes (the Fastify instance): each app serves its own configuration. */
+const published = new WeakMap<object, AsyncApiDocument>();
 
-/** Kept with the Express application it describes: each app serves its own configuration. */
-export function publishAsyncApi(express: ExpressLocals, document: AsyncApiDocument): void {
-  express.locals.asyncapi = document;
+export function publishAsyncApi(server: object, document: AsyncApiDocument): void {
+  published.set(server, document);
 }
 
-export function publishedAsyncApi(express: ExpressLocals): AsyncApiDocument {
-  return express.locals.asyncapi as AsyncApiDocument;
+export function publishedAsyncApi(server: object): AsyncApiDocument {
+  return published.get(server)!;
 }

@@ -2,7 +2,8 @@ import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/commo
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiKeyRouteErrors } from '../http/error-response.dto.js';
 import { ApiEventStream, LAST_EVENT_ID } from './dto/event-stream.js';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import { RequiresRole } from '../auth/auth.guard.js';
 import { AcceptsStreamTicket, Public } from '../auth/route-access.js';
 import { LedgerError, type ErrorDetail } from '../errors.js';
@@ -37,7 +38,7 @@ export class ChangesController {
   @ApiEventStream('CloudEvents 1.0 of ledger events (AsyncAPI: /asyncapi.json, channel ledgerChanges); `id:` is the ledger position')
   @ApiKeyRouteErrors()
   async changes(
-    @Res() response: Response,
+    @Res() reply: FastifyReply,
     @Query() query: { after?: string; subject?: string; measure?: string; type?: string; consumer?: string },
     @Headers('last-event-id') lastEventId?: string,
   ) {
@@ -48,6 +49,7 @@ export class ChangesController {
     const consumer = consumerParam('consumer', query.consumer, problems);
     throwIfProblems(problems);
     if (after === undefined && consumer !== undefined) after = await this.consumers.resumeFrom(consumer);
+    const response = takeOver(reply);
     const abort = closeSignal(response);
     const writer = new SseWriter(response, this.options, String(after ?? ''), 'ledger');
     writer.start();
@@ -72,7 +74,7 @@ export class ChangesController {
   @ApiEventStream('Effective transitions (AsyncAPI: /asyncapi.json, channel effectiveChanges); `id:` is the transition id')
   @ApiKeyRouteErrors()
   async effective(
-    @Res() response: Response,
+    @Res() reply: FastifyReply,
     @Query() query: { after?: string; subject?: string },
     @Headers('last-event-id') lastEventId?: string,
   ) {
@@ -80,6 +82,7 @@ export class ChangesController {
     const subjects = subjectFilter(query.subject, problems);
     const after = lastEventId !== undefined ? effectiveResume('Last-Event-ID', lastEventId, problems) : effectiveResume('after', query.after, problems);
     throwIfProblems(problems);
+    const response = takeOver(reply);
     const abort = closeSignal(response);
     const writer = new SseWriter(response, this.options, after ?? '', 'effective');
     writer.start();
@@ -99,13 +102,23 @@ export class ChangesController {
   @ApiOperation({ summary: 'The AsyncAPI 3 document of both change feeds' })
   @ApiOkResponse({ description: 'An AsyncAPI 3.0 document', schema: { type: 'object', required: ['asyncapi', 'info', 'channels'], properties: { asyncapi: { type: 'string', example: '3.0.0' }, info: { type: 'object' }, channels: { type: 'object' } } } })
   @ApiErrors([400])
-  asyncapi(@Req() request: Request): AsyncApiDocument {
-    return publishedAsyncApi(request.app);
+  asyncapi(@Req() request: FastifyRequest): AsyncApiDocument {
+    return publishedAsyncApi(request.server);
   }
 }
 
+/**
+ * The stream is written by the SseWriter, to the socket's response, not by
+ * Fastify: the headers the hooks set (security, correlation id, CORS) go with it.
+ */
+function takeOver(reply: FastifyReply): ServerResponse {
+  reply.hijack();
+  for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);
+  return reply.raw;
+}
+
 /** Aborts when the response closes: the client went away, or the stream ended. */
-function closeSignal(response: Response): AbortSignal {
+function closeSignal(response: ServerResponse): AbortSignal {
   const abort = new AbortController();
   response.on('close', () => abort.abort());
   return abort.signal;

@@ -5,7 +5,7 @@
  * a stalled client costs the server at most its buffer. Every open stream is
  * known to SseConnections, so a shutdown can end them all with a last message.
  */
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 
 export type FeedName = 'ledger' | 'effective';
 
@@ -73,7 +73,7 @@ export class SseWriter {
   private open = true;
 
   constructor(
-    private readonly response: Response,
+    private readonly response: ServerResponse,
     private readonly options: SseOptions,
     /** The id a client would resume from if it were cut off now. */
     private lastId: string,
@@ -81,7 +81,7 @@ export class SseWriter {
   ) {}
 
   start(): void {
-    this.response.status(200);
+    this.response.statusCode = 200;
     this.response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     this.response.setHeader('Cache-Control', 'no-cache, no-transform');
     this.response.setHeader('Connection', 'keep-alive');

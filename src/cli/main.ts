@@ -18,12 +18,14 @@ import { logger } from '../observability/request-log.js';
 import { DEMO_FILE } from '../package-root.js';
 import { processIo } from './io.js';
 import { runCommandLine } from './program.js';
+import { isWorker, reportListening, serveWithWorkers } from './workers.js';
 
 async function serve(): Promise<void> {
   const config = loadConfig();
   const log = logger();
-  // A busy port is found before the ledger is opened, let alone the demo loaded into it.
-  await portIsFree(config);
+  // A busy port is found before the ledger is opened, let alone the demo loaded into it (by the primary, for workers).
+  if (!isWorker()) await portIsFree(config);
+  if (config.workers > 1 && !isWorker()) return serveWithWorkers(config, log, SHUTDOWN_DEADLINE_MS, printBanner(config));
   const store = await openStore(config);
   let app: INestApplication | undefined;
   let generated: ReturnType<typeof resolveKeys>['generated'];
@@ -48,15 +50,22 @@ async function serve(): Promise<void> {
   void app.get(IntegrityService).current().catch((error: Error) => console.error(`regledger: the integrity tree could not be built yet: ${error.message}`));
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
   stopOnSignals(app, store, log);
-  console.log(`regledger is listening on ${url}  (data: ${config.dataDir})`);
-  console.log(`  API docs:  ${url}/docs`);
-  if (generated?.created) {
-    console.log(`  A new admin API key was generated (shown once; kept in ${generated.path}, mode 0600):`);
-    console.log(`    ${generated.key}`);
-  } else if (generated) {
-    console.log(`  Admin API key: in ${generated.path}`);
-  }
-  console.log(`  Try:       curl -H "Authorization: Bearer $(cat ${generated?.path ?? '<key file>'})" ${url}/v1/events?limit=3`);
+  if (isWorker()) return reportListening(url);
+  printBanner(config)(url, generated);
+}
+
+function printBanner(config: LedgerConfig) {
+  return (url: string, generated: ReturnType<typeof resolveKeys>['generated']): void => {
+    console.log(`regledger is listening on ${url}  (data: ${config.dataDir})`);
+    console.log(`  API docs:  ${url}/docs`);
+    if (generated?.created) {
+      console.log(`  A new admin API key was generated (shown once; kept in ${generated.path}, mode 0600):`);
+      console.log(`    ${generated.key}`);
+    } else if (generated) {
+      console.log(`  Admin API key: in ${generated.path}`);
+    }
+    console.log(`  Try:       curl -H "Authorization: Bearer $(cat ${generated?.path ?? '<key file>'})" ${url}/v1/events?limit=3`);
+  };
 }
 
 /** Time from the signal to the exit, whatever the clients do; connections still open a little before it are closed. */

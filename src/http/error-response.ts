@@ -1,11 +1,10 @@
 /**
- * One error shape for every HTTP answer: {statusCode, error, message, details[]}.
+ * One error shape for every HTTP answer: {statusCode, error, message, details[]},
+ * whether a route, a guard, the body parser or the router itself refused.
  */
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import express from 'express';
+import type { FastifyReply } from 'fastify';
 import { HTTP_ERROR_NAME, HTTP_STATUS, LedgerError, type ErrorDetail } from '../errors.js';
-import { depthProblem } from '../json-shape.js';
 
 export interface ErrorBody {
   statusCode: number;
@@ -27,59 +26,54 @@ export function errorBody(error: unknown): ErrorBody {
   return { statusCode: 500, error: HTTP_ERROR_NAME[500]!, message: 'internal error', details: [] };
 }
 
-/** A 4xx raised below the routes (a path segment that does not decode, say) still names its rule. */
+/** A 4xx raised below the routes still names its rule. */
 function frameworkDetails(statusCode: number, message: string): ErrorDetail[] {
   if (statusCode >= 500) return [];
-  const undecodable = /^Failed to decode param '(.*)'$/s.exec(message);
-  if (undecodable) return [{ field: 'path', rule: 'isPercentEncoded', message: 'a path segment is not valid percent-encoded UTF-8', value: undecodable[1] }];
   const name = HTTP_ERROR_NAME[statusCode] ?? 'Error';
   return [{ rule: name.charAt(0).toLowerCase() + name.slice(1).replace(/[^A-Za-z]/g, ''), message }];
 }
 
+const logger = new Logger('HTTP');
+
+/** Sends the error in the one shape (with a LedgerError's extra fields), logging what is the server's fault. */
+export function sendError(reply: FastifyReply, error: unknown): void {
+  const body = errorBody(error);
+  if (body.statusCode >= 500) logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  const extra = error instanceof LedgerError ? error.extra : {};
+  void reply.status(body.statusCode).type('application/json; charset=utf-8').send(JSON.stringify({ ...body, ...extra }));
+}
+
+/**
+ * Every error a request meets, Nest's and Fastify's (a URL that does not
+ * decode, a body too large, not JSON or of a type not taken, which Nest hands
+ * over wrapped in an HttpException), in the one shape.
+ */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HTTP');
+  constructor(private readonly bodyLimitBytes: number) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const body = errorBody(error);
-    if (body.statusCode >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    const extra = error instanceof LedgerError ? error.extra : {};
-    host.switchToHttp().getResponse<Response>().status(body.statusCode).json({ ...body, ...extra });
+    sendError(host.switchToHttp().getResponse<FastifyReply>(), fromFramework(error, this.bodyLimitBytes));
   }
 }
 
-/** Body parsing for JSON and NDJSON, with its failures (bad JSON, too large) in the one error shape. */
-export function bodyParsers(limitBytes: number): RequestHandler {
-  const parsers = [
-    express.json({ limit: limitBytes, type: ['application/json', 'application/*+json'] }),
-    express.text({ limit: limitBytes, type: ['application/x-ndjson', 'application/jsonl'] }),
-  ];
-  return (request: Request, response: Response, next: NextFunction) => {
-    const run = (index: number) => {
-      const parser = parsers[index];
-      if (!parser) return next();
-      parser(request, response, (error?: unknown) => {
-        if (error) return sendBodyError(response, error, limitBytes);
-        // Checked here, iteratively, before anything that recurses (validators, transformers) walks the body.
-        const tooDeep = depthProblem(request.body);
-        if (tooDeep) return sendError(response, new LedgerError('bad-input', tooDeep.message, [tooDeep]));
-        run(index + 1);
-      });
-    };
-    run(0);
-  };
-}
-
-function sendBodyError(response: Response, error: unknown, limitBytes: number): void {
-  const type = (error as { type?: string }).type;
-  const ledgerError =
-    type === 'entity.too.large'
-      ? new LedgerError('too-large', `the request body is larger than the limit of ${limitBytes} bytes`, [{ rule: 'maxBodySize', message: `at most ${limitBytes} bytes` }])
-      : new LedgerError('bad-input', `the request body is not valid JSON: ${(error as Error).message}`, [{ rule: 'isJson', message: (error as Error).message }]);
-  sendError(response, ledgerError);
-}
-
-function sendError(response: Response, error: LedgerError): void {
-  const body = errorBody(error);
-  response.status(body.statusCode).json(body);
+export function fromFramework(error: unknown, limitBytes: number): unknown {
+  const cause = error instanceof HttpException ? error.cause : error;
+  switch ((cause as { code?: unknown } | undefined)?.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new LedgerError('too-large', `the request body is larger than the limit of ${limitBytes} bytes`, [{ rule: 'maxBodySize', message: `at most ${limitBytes} bytes` }]);
+    case 'FST_ERR_BAD_URL':
+      return new LedgerError('bad-input', 'a path segment is not valid percent-encoded UTF-8', [
+        { field: 'path', rule: 'isPercentEncoded', message: 'a path segment is not valid percent-encoded UTF-8', value: /'(.*)'/s.exec((cause as Error).message)?.[1] ?? '' },
+      ]);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      // As before the move to Fastify: a body of a type not taken is not read, and is no command (400, not 415).
+      return new LedgerError('bad-input', 'the request body must be JSON (application/json), or NDJSON (application/x-ndjson) for a batch', [
+        { field: 'Content-Type', rule: 'isJsonContentType', message: (cause as Error).message },
+      ]);
+  }
+  const status = (cause as { statusCode?: unknown } | undefined)?.statusCode;
+  if (!(error instanceof HttpException) && typeof status === 'number' && status >= 400 && status < 500) return new HttpException((cause as Error).message, status);
+  return error;
 }

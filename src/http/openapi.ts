@@ -4,7 +4,10 @@
  */
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import type { Express } from 'express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
+import { sendFile } from './static-files.js';
+import { pathOf } from './request-path.js';
 import { asyncApiDocument, publishAsyncApi } from '../changes/asyncapi.js';
 import { CONTROLLERS } from '../app.module.js';
 import { RouteTable } from '../auth/route-access.js';
@@ -60,8 +63,32 @@ function headersOnce(parameters: Parameter): Parameter {
  */
 export function setUpOpenApi(app: INestApplication, config: Pick<LedgerConfig, 'host' | 'port'>): OpenAPIObject {
   const document = openApiDocument(app);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
-  const express = app.getHttpAdapter().getInstance() as Express;
-  publishAsyncApi(express, asyncApiDocument({ openApiSchemas: document.components?.schemas ?? {}, host: config.host, port: config.port }));
+  const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  SwaggerModule.setup('docs', swaggerUiHost(app as NestFastifyApplication, fastify), document, { jsonDocumentUrl: 'docs/openapi.json' });
+  publishAsyncApi(fastify, asyncApiDocument({ openApiSchemas: document.components?.schemas ?? {}, host: config.host, port: config.port }));
   return document;
+}
+
+/**
+ * The application as SwaggerModule sees it: on Fastify it would load
+ * @fastify/static for Swagger UI's files (not installed: it needs Node 22),
+ * so it is shown the path it takes for other servers, and its files are
+ * served here (the page, and the script that starts it, stay Swagger's).
+ */
+function swaggerUiHost(app: NestFastifyApplication, fastify: FastifyInstance): INestApplication {
+  const adapter = app.getHttpAdapter();
+  const adapterView = new Proxy(adapter, {
+    get: (target, property) => (property === 'getType' ? () => 'files-served-by-regledger' : (Reflect.get(target, property, target) as unknown)),
+  });
+  const useStaticAssets = (root: string, options: { prefix: string }) => {
+    fastify.get(`${options.prefix}/*`, (request, reply) => sendFile(request, reply, root, pathOf(request.url).slice(options.prefix.length + 1), { cacheControl: 'no-cache' }));
+  };
+  return new Proxy(app, {
+    get: (target, property) => {
+      if (property === 'getHttpAdapter') return () => adapterView;
+      if (property === 'useStaticAssets') return useStaticAssets;
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

@@ -6,7 +6,7 @@
  * runs, and before a change feed starts its stream.
  */
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { LedgerError, type ErrorDetail } from '../errors.js';
 
 /** Where @nestjs/swagger keeps a handler's @ApiQuery/@ApiParam declarations (its DECORATORS.API_PARAMETERS, not exported). */
@@ -42,7 +42,7 @@ export function queryProblems(query: Record<string, unknown>, allowed: readonly 
 export class StrictQueryGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     const problems = queryProblems(request.query as Record<string, unknown>, declaredQueryParameters(context.getHandler()));
     if (problems.length) throw new LedgerError('bad-input', problems.map((p) => p.message).join('; '), problems);
     return true;

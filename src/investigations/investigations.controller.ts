@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ApiKeyRouteErrors } from '../http/error-response.dto.js';
 import { ReplayDto, SubjectReportDto } from './dto/answers.js';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { ReplayOrder } from '../../projections/replay.js';
 import { subjectKnown, withSetAsideNotice } from '../../projections/ledger-read-model.js';
 import { RequiresRole } from '../auth/auth.guard.js';
@@ -77,7 +77,7 @@ export class InvestigationsController {
       'text/csv': { schema: { type: 'string' } },
     },
   })
-  async report(@Param('subjectId') subjectId: string, @Query() query: TimeParams & { format?: string; categories?: string }, @Res({ passthrough: true }) response: Response): Promise<SubjectReportDto | string> {
+  async report(@Param('subjectId') subjectId: string, @Query() query: TimeParams & { format?: string; categories?: string }, @Res({ passthrough: true }) response: FastifyReply): Promise<SubjectReportDto | string> {
     const problems: ErrorDetail[] = [];
     idParam('subjectId', subjectId, problems);
     const format = query.format ?? 'json';
@@ -92,7 +92,7 @@ export class InvestigationsController {
     const chosen = format as ReportFormatName;
     response.type(REPORT_FORMATS[chosen].contentType);
     if (chosen === 'json') return report;
-    response.setHeader('Content-Disposition', `attachment; filename="${reportFileName(report, chosen)}"`);
+    response.header('Content-Disposition', `attachment; filename="${reportFileName(report, chosen)}"`);
     return REPORT_FORMATS[chosen].render(report);
   }
 }

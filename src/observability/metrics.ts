@@ -4,7 +4,7 @@
  * type and outcome, appends, and gauges read at scrape time from the read
  * model, the store, the change streams and the integrity tree.
  */
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { FeedName, SseConnections } from '../changes/sse-writer.js';
 import type { EventStore } from '../event-store/event-store.js';
@@ -83,14 +83,14 @@ export class LedgerMetrics {
     });
   }
 
-  /** Express middleware timing every request until its response ends (or its client goes). */
-  httpTiming(): RequestHandler {
-    return (request: Request, response: Response, next: NextFunction) => {
+  /** A Fastify onRequest hook timing every request until its response ends (or its client goes). */
+  httpTiming() {
+    return (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
       const end = this.httpDuration.startTimer();
-      response.once('close', () => {
-        end({ method: request.method, route: routeOf(request), status_code: String(response.statusCode) });
+      reply.raw.once('close', () => {
+        end({ method: request.method, route: routeOf(request), status_code: String(reply.raw.statusCode) });
       });
-      next();
+      done();
     };
   }
 
@@ -165,8 +165,8 @@ export class LedgerMetrics {
   }
 }
 
-/** The route pattern Express matched (bounded cardinality), never the raw path. */
-function routeOf(request: Request): string {
-  const path = (request.route as { path?: unknown } | undefined)?.path;
-  return typeof path === 'string' ? `${request.baseUrl}${path}` : 'unmatched';
+/** The route pattern the router matched (bounded cardinality), never the raw path; Nest's 404 handler is no route. */
+function routeOf(request: FastifyRequest): string {
+  const pattern = request.routeOptions.url;
+  return typeof pattern === 'string' && !request.is404 ? pattern : 'unmatched';
 }

@@ -8,7 +8,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestHandler } from 'express';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 
@@ -28,8 +27,9 @@ export function maskTickets(url: string): string {
   return url.includes('ticket=') ? url.replace(/([?&]ticket=)[^&#]*/g, '$1[masked]') : url;
 }
 
-export function requestLog(log: Logger): RequestHandler {
-  return pinoHttp({
+/** A Fastify onRequest hook logging each request once its response has ended (or its client has gone). */
+export function requestLog(log: Logger) {
+  const middleware = pinoHttp({
     logger: log,
     wrapSerializers: false,
     quietReqLogger: true,
@@ -44,5 +44,6 @@ export function requestLog(log: Logger): RequestHandler {
       res: (response: ServerResponse) => ({ statusCode: response.statusCode }),
     },
     customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
-  }) as unknown as RequestHandler;
+  });
+  return (request: { raw: IncomingMessage }, reply: { raw: ServerResponse }, done: () => void): void => middleware(request.raw, reply.raw, done);
 }

@@ -16,7 +16,7 @@
 import { applyDecorators, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiHeader, ApiQuery } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { EventStore } from '../event-store/event-store.js';
 import { LedgerError, type ErrorDetail } from '../errors.js';
 import { positionParam } from './positions.js';
@@ -59,15 +59,15 @@ export class ConsistentReadGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http' || !this.reflector.get<boolean>(CONSISTENT_READ, context.getHandler())) return true;
-    const request = context.switchToHttp().getRequest<Request>();
-    const { minPosition, asOfPosition } = positionsWanted(request.query as Record<string, unknown>, request.header(MIN_POSITION_HEADER));
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const { minPosition, asOfPosition } = positionsWanted(request.query as Record<string, unknown>, stringOf(request.headers[MIN_POSITION_HEADER]));
     const behind = (position: bigint | undefined) => position !== undefined && position > this.readModel.position;
     if (!behind(minPosition) && !behind(asOfPosition)) return true;
-    const response = context.switchToHttp().getResponse<Response>();
+    const response = context.switchToHttp().getResponse<FastifyReply>();
     // Only the store knows whether a position exists yet.
     const head = await this.store.headPosition();
     if (minPosition !== undefined && minPosition > head) {
-      response.setHeader('Retry-After', RETRY_AFTER_SECONDS);
+      response.header('Retry-After', RETRY_AFTER_SECONDS);
       throw new LedgerError('unavailable', `minPosition ${minPosition} is beyond the ledger's head, position ${head}: nothing there to wait for yet`, [
         { field: 'minPosition', rule: 'withinHead', message: `the ledger's head is position ${head}`, value: minPosition.toString() },
       ]);
@@ -78,7 +78,7 @@ export class ConsistentReadGuard implements CanActivate {
     try {
       await this.readModel.reach(wanted);
     } catch (error) {
-      if (error instanceof LedgerError && error.kind === 'unavailable') response.setHeader('Retry-After', RETRY_AFTER_SECONDS);
+      if (error instanceof LedgerError && error.kind === 'unavailable') response.header('Retry-After', RETRY_AFTER_SECONDS);
       throw error;
     }
     return true;

@@ -1,3 +1,4 @@
+import { CacheableAnswer } from '../http/cacheable-answers.js';
 import { Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiKeyRouteErrors } from '../http/error-response.dto.js';
@@ -54,6 +55,7 @@ export class QueriesController {
 
   @Get('subjects/:subjectId/state')
   @ConsistentRead()
+  @CacheableAnswer({ validTimeDefaultsToNow: true })
   @RequiresRole('reader')
   @ApiOperation({ summary: "A subject's restrictions, exemptions and pending announcements at `at`, as known at `asOf`, each with its basis" })
   @TimeQueries()
@@ -67,6 +69,7 @@ export class QueriesController {
 
   @Get('subjects/:subjectId/check')
   @ConsistentRead()
+  @CacheableAnswer({ validTimeDefaultsToNow: true })
   @RequiresRole('reader')
   @ApiOperation({ summary: 'Whether one category is restricted, partially restricted or not restricted for a subject, with the measures, exemptions and basis' })
   @ApiQuery({ name: 'category', required: true })
@@ -83,6 +86,7 @@ export class QueriesController {
 
   @Get('subjects/:subjectId/timeline')
   @ConsistentRead()
+  @CacheableAnswer({ validTimeDefaultsToNow: false })
   @RequiresRole('reader')
   @ApiOperation({ summary: "The intervals over which a subject's restricted set stays the same, each with what changed at its start and why" })
   @ApiQuery({ name: 'from', required: false })
@@ -104,6 +108,7 @@ export class QueriesController {
 
   @Get('measures/:measureId')
   @ConsistentRead()
+  @CacheableAnswer({ validTimeDefaultsToNow: true })
   @RequiresRole('reader')
   @ApiOperation({ summary: 'One measure as in force at `at`, as known at `asOf`' })
   @TimeQueries()

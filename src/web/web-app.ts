@@ -5,13 +5,14 @@
  * answered for the app's own routes (/, /subjects/…, /measures/…) and always
  * revalidated, so a new build is picked up on the next load.
  */
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import express from 'express';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../package-root.js';
 import { LedgerError } from '../errors.js';
-import { errorBody } from '../http/error-response.js';
+import { sendError } from '../http/error-response.js';
+import { sendFile } from '../http/static-files.js';
+import { pathOf } from '../http/request-path.js';
 
 export const WEB_ROOT = join(packageRoot(), 'dist', 'web');
 
@@ -22,37 +23,27 @@ export const WEB_ROOT = join(packageRoot(), 'dist', 'web');
  */
 export const WEB_APP_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'";
 
-/** Paths the app routes itself: the page is index.html, the app reads the rest of the URL. */
-const APP_ROUTE = /^\/(?:|subjects\/[^/]+|measures\/[^/]+)\/?$/;
+const IMMUTABLE = { cacheControl: 'public, max-age=31536000, immutable' };
 
-export function webApp(root: string = WEB_ROOT): RequestHandler {
-  const assets = express.static(join(root, 'assets'), {
-    immutable: true,
-    maxAge: '365d',
-    index: false,
-    fallthrough: false,
-  });
+/** The routes the app answers without a key (the auth hook reads them too). */
+export const WEB_APP_ROUTES = ['/', '/subjects/:id', '/measures/:id'];
+export const WEB_ASSETS_ROUTE = '/assets/*';
+
+/** Routes on the Fastify instance for the app's page and its assets. */
+export function registerWebApp(instance: FastifyInstance, root: string = WEB_ROOT): void {
   let index: Buffer | undefined;
-  return (request: Request, response: Response, next: NextFunction) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return next();
-    if (request.path.startsWith('/assets/')) {
-      request.url = request.url.slice('/assets'.length);
-      return assets(request, response, (error?: unknown) => {
-        if (!error) return next();
-        const status = (error as { status?: number }).status ?? 500;
-        const answer = status === 404 ? new LedgerError('not-found', `no such asset: ${request.path}`) : new LedgerError('unavailable', 'the asset cannot be read');
-        response.status(status === 404 ? 404 : 503).json(errorBody(answer));
-      });
-    }
-    if (!APP_ROUTE.test(request.path)) return next();
+  const page = async (_request: FastifyRequest, reply: FastifyReply) => {
     if (!index) {
       const file = join(root, 'index.html');
       if (!existsSync(file)) {
-        return void response.status(503).json(errorBody(new LedgerError('unavailable', 'The web app is not built: run `npm run build` (it builds the server and the app).')));
+        sendError(reply, new LedgerError('unavailable', 'The web app is not built: run `npm run build` (it builds the server and the app).'));
+        return reply;
       }
       index = readFileSync(file);
     }
-    response.setHeader('Cache-Control', 'no-cache');
-    response.type('html').send(index);
+    return reply.header('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(index);
   };
+  for (const path of WEB_APP_ROUTES) instance.get(path, page);
+  // The path as sent (still encoded): sendFile decodes it once.
+  instance.get(WEB_ASSETS_ROUTE, (request, reply) => sendFile(request, reply, join(root, 'assets'), pathOf(request.url).slice('/assets/'.length), IMMUTABLE));
 }

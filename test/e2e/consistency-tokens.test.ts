@@ -54,6 +54,15 @@ describe('positions as consistency tokens across instances', () => {
     return response.body.position as string;
   }
 
+  it('tags an answer as of a position written through the other instance as immutable only once it has waited for it', async () => {
+    const position = await addThroughA('cached-as-of');
+    const answer = await b.http.get(`/v1/subjects/cached-as-of/check?category=exports&at=2020-01-01&asOfPosition=${position}`).set(bearer('reader')).expect(200);
+    expect(answer.body).toMatchObject({ asOfPosition: position, subjectKnown: true });
+    expect(answer.body.notice).toBeUndefined();
+    expect(answer.headers['cache-control']).toBe('private, max-age=31536000, immutable');
+    await b.http.get(`/v1/subjects/cached-as-of/check?category=exports&at=2020-01-01&asOfPosition=${position}`).set(bearer('reader')).set('If-None-Match', answer.headers.etag!).expect(304);
+  });
+
   it('answers asOfPosition from another instance with the write, never "beyond the head"', async () => {
     for (let i = 1; i <= 8; i++) {
       const position = await addThroughA(`as-of-${i}`);

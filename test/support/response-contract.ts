@@ -134,9 +134,17 @@ export class ResponseContract {
       const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
       response.write = ((chunk: unknown, ...rest: unknown[]) => (keep(chunk, rest[0]), write(chunk, ...rest))) as ServerResponse['write'];
       response.end = ((chunk?: unknown, ...rest: unknown[]) => (keep(chunk, rest[0]), end(chunk, ...rest))) as ServerResponse['end'];
+      // Headers given to writeHead alone (Fastify's router answering before any hook) are not kept by getHeader.
+      let writtenType: unknown;
+      const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => ServerResponse;
+      response.writeHead = ((...args: unknown[]) => {
+        const headers = args.slice(1).find((a): a is Record<string, unknown> => typeof a === 'object' && a !== null && !Array.isArray(a));
+        writtenType = headers && Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+        return writeHead(...args);
+      }) as ServerResponse['writeHead'];
       response.once('close', () => {
         if (!response.headersSent || size > MAX_CAPTURE) return;
-        const contentType = response.getHeader('content-type');
+        const contentType = response.getHeader('content-type') ?? (writtenType as string | undefined);
         const stream = String(contentType ?? '').startsWith('text/event-stream');
         // A JSON answer cut short by the client is not the server's to answer for; a stream always ends that way.
         if (!stream && !response.writableFinished) return;

@@ -2893,6 +2893,13 @@ export interface operations {
                     "application/json": components["schemas"]["MeasureViewDto"];
                 };
             };
+            /** @description Not modified: If-None-Match holds this answer's ETag. Answers for an asOfPosition this instance has read carry a strong ETag and Cache-Control: private, max-age=31536000, immutable; others a weak one from the position and parameters (when `at` is given: without it the answer is for now, and untagged). */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Bad input: every offending field or parameter is named in details[] with the rule it breaks; nothing written. */
             400: {
                 headers: {
@@ -3111,6 +3118,13 @@ export interface operations {
                     "application/json": components["schemas"]["CheckAnswerDto"];
                 };
             };
+            /** @description Not modified: If-None-Match holds this answer's ETag. Answers for an asOfPosition this instance has read carry a strong ETag and Cache-Control: private, max-age=31536000, immutable; others a weak one from the position and parameters (when `at` is given: without it the answer is for now, and untagged). */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Bad input: every offending field or parameter is named in details[] with the rule it breaks; nothing written. */
             400: {
                 headers: {
@@ -3326,6 +3340,13 @@ export interface operations {
                     "application/json": components["schemas"]["SubjectStateDto"];
                 };
             };
+            /** @description Not modified: If-None-Match holds this answer's ETag. Answers for an asOfPosition this instance has read carry a strong ETag and Cache-Control: private, max-age=31536000, immutable; others a weak one from the position and parameters (when `at` is given: without it the answer is for now, and untagged). */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Bad input: every offending field or parameter is named in details[] with the rule it breaks; nothing written. */
             400: {
                 headers: {
@@ -3392,6 +3413,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SubjectTimelineDto"];
                 };
+            };
+            /** @description Not modified: If-None-Match holds this answer's ETag. Answers for an asOfPosition this instance has read carry a strong ETag and Cache-Control: private, max-age=31536000, immutable; others a weak one from the position and parameters. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad input: every offending field or parameter is named in details[] with the rule it breaks; nothing written. */
             400: {

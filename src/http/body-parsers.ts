@@ -1,0 +1,61 @@
+/**
+ * Request bodies: JSON (application/json, application/*+json) and NDJSON
+ * (application/x-ndjson, application/jsonl, kept as text for the batch route
+ * to read line by line), each at most the configured size. Any other type is
+ * not read as a body at all: a command sent as text/plain is not a command.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { LedgerError } from '../errors.js';
+import { depthProblem } from '../json-shape.js';
+
+const JSON_TYPES = ['application/json', /^application\/[^;\s]+\+json\s*(?:;|$)/i] as const;
+const NDJSON_TYPES = ['application/x-ndjson', 'application/jsonl'];
+
+export function registerBodyParsers(instance: FastifyInstance): void {
+  instance.removeAllContentTypeParsers();
+  for (const type of JSON_TYPES) {
+    instance.addContentTypeParser(type, { parseAs: 'string' }, (request, text, done) => {
+      try {
+        done(null, parseJson(request, String(text)));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    });
+  }
+  instance.addContentTypeParser(NDJSON_TYPES, { parseAs: 'string' }, (request, text, done) => {
+    try {
+      utf8Only(request);
+      done(null, text);
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  // Read (within the limit) and set aside, so the connection stays usable; the route then sees no body.
+  instance.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
+}
+
+/** Objects and arrays only at the top, as JSON (RFC 8259) in UTF-8; checked for depth before anything recursive walks it. */
+function parseJson(request: FastifyRequest, text: string): unknown {
+  utf8Only(request);
+  if (text === '') return {};
+  const first = /^[\x20\x09\x0a\x0d]*(.)/.exec(text)?.[1];
+  if (first !== '{' && first !== '[') throw notJson(`the top-level value must be an object or an array, not ${JSON.stringify(text.slice(0, 20))}`);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    throw notJson((error as Error).message);
+  }
+  const tooDeep = depthProblem(body);
+  if (tooDeep) throw new LedgerError('bad-input', tooDeep.message, [tooDeep]);
+  return body;
+}
+
+function utf8Only(request: FastifyRequest): void {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') throw notJson(`unsupported charset "${charset.toUpperCase()}": send UTF-8`);
+}
+
+function notJson(message: string): LedgerError {
+  return new LedgerError('bad-input', `the request body is not valid JSON: ${message}`, [{ rule: 'isJson', message }]);
+}
