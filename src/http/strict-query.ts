@@ -43,7 +43,7 @@ export class StrictQueryGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<Request>();
-    const problems = queryProblems(request.query as Record<string, unknown>, declaredQueryParameters(context.getHandler()));
+    const problems = queryProblems(request.query, declaredQueryParameters(context.getHandler()));
     if (problems.length) throw new LedgerError('bad-input', problems.map((p) => p.message).join('; '), problems);
     return true;
   }

@@ -158,7 +158,7 @@ export function readCommandText(text: string): BatchEntry[] {
     }
     if (!Array.isArray(array)) throw new LedgerError('bad-input', 'expected a JSON array of commands', [{ rule: 'isArray', message: 'expected a JSON array of commands' }]);
     const lines = elementLines(text);
-    return array.map((body, index) => ({ origin: lines[index] ? `line ${lines[index]}` : `[${index}]`, body }));
+    return (array as unknown[]).map((body, index) => ({ origin: lines[index] ? `line ${lines[index]}` : `[${index}]`, body }));
   }
   const entries: BatchEntry[] = [];
   const details: ErrorDetail[] = [];

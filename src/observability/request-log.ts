@@ -12,7 +12,7 @@ import type { RequestHandler } from 'express';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 
-const CORRELATION_ID = /^[A-Za-z0-9._:@\/+=-]{1,128}$/;
+const CORRELATION_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
 /**
  * Writes synchronously to stdout: sonic-boom's asynchronous mode flushes at
@@ -44,5 +44,5 @@ export function requestLog(log: Logger): RequestHandler {
       res: (response: ServerResponse) => ({ statusCode: response.statusCode }),
     },
     customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
-  }) as unknown as RequestHandler;
+  });
 }

@@ -60,7 +60,7 @@ export class ConsistentReadGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http' || !this.reflector.get<boolean>(CONSISTENT_READ, context.getHandler())) return true;
     const request = context.switchToHttp().getRequest<Request>();
-    const { minPosition, asOfPosition } = positionsWanted(request.query as Record<string, unknown>, request.header(MIN_POSITION_HEADER));
+    const { minPosition, asOfPosition } = positionsWanted(request.query, request.header(MIN_POSITION_HEADER));
     const behind = (position: bigint | undefined) => position !== undefined && position > this.readModel.position;
     if (!behind(minPosition) && !behind(asOfPosition)) return true;
     const response = context.switchToHttp().getResponse<Response>();

@@ -22,7 +22,6 @@ import {
   WrongExpectedVersionError,
   jsonEvent,
   type AllStreamResolvedEvent,
-  type AppendExpectedRevision,
   type JSONRecordedEvent,
   type Position,
   type ResolvedEvent,
@@ -105,7 +104,7 @@ export class EventStoreDbEventStore implements EventStore {
     const proposed = events.map((e) => jsonEvent({ id: e.eventId, type: e.type, data: e.data as never, metadata: e.metadata }));
     let nextExpectedRevision: bigint;
     try {
-      nextExpectedRevision = await this.withWriteRetries(async () => (await this.client.appendToStream(streamId, proposed, { expectedRevision: expectedRevision as AppendExpectedRevision })).nextExpectedRevision);
+      nextExpectedRevision = await this.withWriteRetries(async () => (await this.client.appendToStream(streamId, proposed, { expectedRevision: expectedRevision })).nextExpectedRevision);
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
       // An earlier attempt that timed out may have landed: the same ids in place are this append.
@@ -173,7 +172,7 @@ export class EventStoreDbEventStore implements EventStore {
         ...(options.maxCount !== undefined ? { maxCount: options.maxCount } : {}),
       });
       for await (const resolved of reading) {
-        if (resolved.event) events.push(toStoredEvent(resolved.event as JSONRecordedEvent));
+        if (resolved.event) events.push(toStoredEvent(resolved.event));
       }
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
@@ -214,7 +213,7 @@ export class EventStoreDbEventStore implements EventStore {
           if (backwards) return events;
           continue;
         }
-        events.push(toStoredEvent(event as JSONRecordedEvent));
+        events.push(toStoredEvent(event));
         if (events.length >= limit) return events;
       }
       const last = page[page.length - 1]?.event?.position;
