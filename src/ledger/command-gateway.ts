@@ -10,17 +10,13 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { LedgerError, MAX_DETAILS, prefixDetails, type ErrorDetail } from '../errors.js';
 import type { EventStore } from '../event-store/event-store.js';
-import { replacementProblems } from './batch-replacements.js';
+import { replacementProblems, type BatchEntry } from './batch-replacements.js';
 import { busCommand } from './bus.js';
 import type { ChunkLimits, CommandContext, CommandExecutor, CommandOutcome } from './command-executor.js';
 import { derivedCommandId } from './event-ids.js';
 import { parseCommand, summarise, type ParsedCommand } from './parse-command.js';
 
-export interface BatchEntry {
-  /** Where the command came from, for messages: `[3]` in a request, `line 12` in a file. */
-  origin: string;
-  body: unknown;
-}
+export type { BatchEntry } from './batch-replacements.js';
 
 export interface BatchOutcome {
   results: (CommandOutcome & { origin: string })[];

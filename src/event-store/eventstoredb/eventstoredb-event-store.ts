@@ -22,9 +22,7 @@ import {
   WrongExpectedVersionError,
   jsonEvent,
   type AllStreamResolvedEvent,
-  type JSONRecordedEvent,
   type Position,
-  type ResolvedEvent,
 } from '@eventstore/db-client';
 import { v5 as uuidv5 } from 'uuid';
 import {
@@ -40,6 +38,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.js';
+import { at, toStoredEvent } from './eventstoredb-events.js';
 import { EventStoreDbSubscription } from './eventstoredb-subscription.js';
 
 export interface EventStoreDbOptions {
@@ -241,28 +240,8 @@ export class EventStoreDbEventStore implements EventStore {
   }
 }
 
-export function at(position: bigint): Position {
-  return { commit: position, prepare: position };
-}
-
 function toActual(version: bigint | string): bigint | 'no_stream' {
   return typeof version === 'bigint' ? version : 'no_stream';
-}
-
-export function toStoredEvent(event: JSONRecordedEvent | ResolvedEvent['event']): StoredEvent {
-  const recorded = event as JSONRecordedEvent;
-  const recordedAt = recorded.created.toISOString();
-  const metadata = { ...((recorded.metadata as Record<string, unknown> | undefined) ?? {}), recordedAt };
-  return {
-    streamId: recorded.streamId,
-    eventId: recorded.id,
-    type: recorded.type,
-    data: recorded.data,
-    metadata,
-    revision: recorded.revision,
-    position: recorded.position!.commit,
-    recordedAt,
-  };
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -9,7 +9,7 @@
  */
 import { START, streamNameFilter, type EventStoreDBClient, type JSONRecordedEvent, type Position } from '@eventstore/db-client';
 import type { StoredEvent, Subscription } from '../event-store.js';
-import { at, toStoredEvent } from './eventstoredb-event-store.js';
+import { at, toStoredEvent } from './eventstoredb-events.js';
 
 type ServerSubscription = ReturnType<EventStoreDBClient['subscribeToAll']>;
 
