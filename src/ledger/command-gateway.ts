@@ -8,6 +8,7 @@
  * so rejections, conflicts and retries answer exactly as they always have.
  */
 import { CommandBus } from '@nestjs/cqrs';
+import canonicalize from 'canonicalize';
 import { LedgerError, MAX_DETAILS, prefixDetails, type ErrorDetail } from '../errors.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { replacementProblems, type BatchEntry } from './batch-replacements.js';
@@ -107,9 +108,14 @@ function giveCommandIds(parsed: ParsedCommand[], entries: BatchEntry[], options:
   for (const index of without) {
     parsed[index]!.commandId =
       options.deriveCommandIdsFrom !== undefined
-        ? derivedCommandId(`${options.deriveCommandIdsFrom} ${entries[index]!.origin}`, canonicalJson(entries[index]!.body))
+        ? commandIdFromSource(options.deriveCommandIdsFrom, entries[index]!)
         : derivedCommandId(`idempotency-key ${options.idempotencyKey}`, String(index));
   }
+}
+
+/** The commandId of a command that came without one, from its source, its place there and its canonical JSON. */
+export function commandIdFromSource(source: string, entry: BatchEntry): string {
+  return derivedCommandId(`${source} ${entry.origin}`, canonicalize(entry.body)!);
 }
 
 function validateAll(entries: BatchEntry[]): ParsedCommand[] {
@@ -130,16 +136,6 @@ function validateAll(entries: BatchEntry[]): ParsedCommand[] {
   }
   if (details.length) throw new LedgerError('bad-input', summarise(details), details);
   return parsed;
-}
-
-/** JSON with object keys sorted, so the same command always reads the same. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** Reads a JSON array or NDJSON text into batch entries, naming the line of any unreadable one. */
