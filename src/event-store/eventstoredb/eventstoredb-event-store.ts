@@ -38,6 +38,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.js';
+import { exponentialBackoff, retry } from '../../retry.js';
 import { at, toStoredEvent } from './eventstoredb-events.js';
 import { EventStoreDbSubscription } from './eventstoredb-subscription.js';
 
@@ -67,6 +68,7 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly writeAttempts: number;
   private readonly retryDelayMs: number;
   private readonly pageSize: number;
+  private trouble?: string;
 
   private constructor(
     readonly client: EventStoreDBClient,
@@ -140,16 +142,12 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   /** Same event ids at the same expected revision: a re-sent write lands at most once. */
-  private async withWriteRetries<T>(write: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await write();
-      } catch (error) {
-        const transient = error instanceof NotLeaderError || error instanceof UnavailableError;
-        if (!transient || attempt >= this.writeAttempts) throw error;
-        await sleep(Math.min(2_000, this.retryDelayMs * 2 ** (attempt - 1)));
-      }
-    }
+  private withWriteRetries<T>(write: () => Promise<T>): Promise<T> {
+    return retry(write, {
+      attempts: this.writeAttempts,
+      shouldRetry: (error) => error instanceof NotLeaderError || error instanceof UnavailableError,
+      delayMs: exponentialBackoff(this.retryDelayMs, 2_000),
+    });
   }
 
   /** The append's event ids already stored where it would put them (EventStoreDB does not say so itself). */
@@ -223,7 +221,16 @@ export class EventStoreDbEventStore implements EventStore {
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
     const start = options.after !== undefined ? Promise.resolve(options.after) : this.headPosition();
-    return new EventStoreDbSubscription(this.client, this.streamPrefix, start, { retryDelayMs: this.retryDelayMs });
+    return new EventStoreDbSubscription(this.client, this.streamPrefix, start, {
+      retryDelayMs: this.retryDelayMs,
+      onTrouble: (problem, failures) => {
+        this.trouble = problem === undefined ? undefined : `subscription failed ${failures} times in a row: ${problem}`;
+      },
+    });
+  }
+
+  subscriptionTrouble(): string | undefined {
+    return this.trouble;
   }
 
   async headPosition(): Promise<bigint> {
@@ -242,8 +249,4 @@ export class EventStoreDbEventStore implements EventStore {
 
 function toActual(version: bigint | string): bigint | 'no_stream' {
   return typeof version === 'bigint' ? version : 'no_stream';
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
