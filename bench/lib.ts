@@ -40,7 +40,7 @@ export function machine(): string {
 
 /** Writes a ledger into an embedded store file in bulk (a fixture, not the append path). */
 export function writeStore(path: string, ledger: LogEvent[]): void {
-  new SqliteEventStore(path).close();
+  void new SqliteEventStore(path).close();
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   const insert = db.prepare('INSERT INTO events (position, event_id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
@@ -91,10 +91,10 @@ export async function startServer(dataDir: string, key: { name: string; role: 'r
     LEDGER_API_KEYS: `${key.name}:${key.role}:${createHash('sha256').update(key.value).digest('hex')}`,
   };
   const child = spawn(process.execPath, [...nodeArgs, join(packageRoot(), 'dist/src/cli/main.js'), 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  for await (const line of createInterface({ input: child.stdout! })) {
+  for await (const line of createInterface({ input: child.stdout })) {
     const url = /listening on (\S+)/.exec(line)?.[1];
     if (!url) continue;
-    child.stdout!.resume();
+    child.stdout.resume();
     for (;;) {
       const health = (await (await fetch(`${url}/health`)).json()) as { status: string };
       if (health.status === 'ok') return { url, child };

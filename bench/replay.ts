@@ -39,7 +39,7 @@ for (const size of SIZES) {
     timeline: [] as number[],
     explain: [] as number[],
   };
-  let steps = { valid: 0, record: 0 };
+  const steps = { valid: 0, record: 0 };
   for (let run = 0; run < RUNS; run++) {
     figures.valid.push(time(() => (steps.valid = replaySubject(model, subject, { order: 'valid', asOfPosition: head }).steps.length)));
     figures.record.push(time(() => (steps.record = replaySubject(model, subject, { order: 'record', asOfPosition: head }).steps.length)));

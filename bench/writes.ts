@@ -24,7 +24,7 @@ export interface Ceiling {
 /** What the disk and SQLite allow, with nothing of regledger but its schema and its durability settings. */
 export function sqliteCeiling(work: string, commits: number, rows: number): Ceiling {
   const path = join(mkdtempSync(join(work, 'ceiling-')), 'ledger.db');
-  new SqliteEventStore(path).close();
+  void new SqliteEventStore(path).close();
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');

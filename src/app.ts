@@ -109,7 +109,7 @@ export function resolveKeys(config: LedgerConfig): ResolvedKeys {
 }
 
 /** The API documentation, served by Swagger rather than a controller, the metrics and the web app: public. */
-const PUBLIC_PAGES: RouteAccess[] = [
+export const PUBLIC_PAGES: RouteAccess[] = [
   { method: 'GET', path: '/docs', access: 'public' },
   { method: 'GET', path: '/docs/*rest', access: 'public' },
   { method: 'GET', path: '/metrics', access: 'public' },

@@ -45,6 +45,7 @@ export class HealthController {
       headPosition: head.toString(),
       readModelPosition: folded,
       eventLoopMaxDelayMs: eventLoopDelay.recentMaxMs(),
+      ...(this.store.subscriptionTrouble?.() ? { subscriptionError: this.store.subscriptionTrouble() } : {}),
     };
   }
 

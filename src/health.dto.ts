@@ -9,6 +9,7 @@ export class HealthDto {
   @ApiProperty({ pattern: DECIMAL, description: 'How far the read model has folded the log' }) readModelPosition!: string;
   @ApiProperty({ required: false, description: "The event loop's worst delay over the last 10-20 s" }) eventLoopMaxDelayMs?: number;
   @ApiProperty({ required: false, description: 'Why the ledger failed' }) reason?: string;
+  @ApiProperty({ required: false, description: "What the store's subscription keeps failing on while it retries (EventStoreDB)" }) subscriptionError?: string;
 }
 
 export class LiveDto {

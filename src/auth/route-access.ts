@@ -73,6 +73,11 @@ export class RouteTable {
     return new RouteTable(routes);
   }
 
+  /** `METHOD /path` of every route anyone may call without a key. */
+  publicRoutes(): string[] {
+    return this.routes.filter((route) => route.access === 'public').map((route) => `${route.method} ${route.path}`);
+  }
+
   /** The access rule of the route a request would reach, or undefined when none matches. */
   accessFor(method: string, path: string): Access | undefined {
     return this.routeFor(method, path)?.access;

@@ -69,7 +69,7 @@ export class ChangeFeedService {
 function fromFeed<T>(open: (signal: AbortSignal) => AsyncGenerator<T>): Observable<T> {
   return new Observable<T>((subscriber) => {
     const abort = new AbortController();
-    (async () => {
+    void (async () => {
       try {
         for await (const item of open(abort.signal)) {
           if (subscriber.closed) break;

@@ -40,7 +40,7 @@ export class SseConnections {
   add(writer: SseWriter): void {
     this.writers.add(writer);
     // A stream opened on a connection that was already in flight when shutdown began is told at once.
-    if (this.closing) writer.shutdown();
+    if (this.closing) void writer.shutdown();
   }
 
   remove(writer: SseWriter): void {

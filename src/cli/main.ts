@@ -109,7 +109,7 @@ function portIsFree(config: LedgerConfig): Promise<void> {
   });
 }
 
-function listenFailure(config: LedgerConfig, error: unknown): unknown {
+function listenFailure(config: LedgerConfig, error: unknown): Error {
   const where = `${config.host}:${config.port}`;
   switch ((error as NodeJS.ErrnoException).code) {
     case 'EADDRINUSE':
@@ -120,7 +120,7 @@ function listenFailure(config: LedgerConfig, error: unknown): unknown {
     case 'ENOTFOUND':
       return new ConfigError('HOST', `${config.host} is not an address of this machine: set HOST to one of its addresses, or 0.0.0.0`);
     default:
-      return error;
+      return error instanceof Error ? error : new Error(String(error));
   }
 }
 

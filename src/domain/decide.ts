@@ -8,7 +8,6 @@ import { CategorySet } from './categories.js';
 import type {
   AmendExemptionPayload,
   CommandType,
-  CorrectablePayload,
   Enacting,
   GrantExemptionPayload,
   ImposeRestrictionPayload,
@@ -213,7 +212,7 @@ const CHECKS: { [K in CommandType]?: Check<K> } = {
     if (AMENDING_EVENTS.has(target.type)) {
       return reject('correctable', `event ${command.eventId} is a ${target.type}; retract it instead of correcting it`, 'eventId', command.eventId);
     }
-    const replacement = command.replacement as CorrectablePayload;
+    const replacement = command.replacement;
     if (replacement.measureId !== history.measureId) {
       return reject('same-measure', `the replacement belongs to measure ${replacement.measureId}, not ${history.measureId}`, 'replacement.measureId', replacement.measureId);
     }

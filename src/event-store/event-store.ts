@@ -68,6 +68,8 @@ export interface EventStore {
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   readAll(options?: ReadAllOptions): Promise<StoredEvent[]>;
   subscribeToAll(options?: SubscribeOptions): Subscription;
+  /** What a subscription keeps failing on while it retries (undefined when all is well), for /health. */
+  subscriptionTrouble?(): string | undefined;
   /** Position of the newest event, 0n for an empty log. */
   headPosition(): Promise<bigint>;
   close(): Promise<void>;

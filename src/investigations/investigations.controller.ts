@@ -11,7 +11,7 @@ import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import type { ErrorDetail } from '../errors.js';
 import { IntegrityService } from '../integrity/integrity.service.js';
 import { idParam, instantParam, parseTimeParams, throwIfProblems, type TimeParams } from '../queries/knowledge.js';
-import { CLOCK } from '../queries/queries.controller.js';
+import { CLOCK } from '../clock-token.js';
 import { ReadModelService } from '../queries/read-model.service.js';
 import { buildReport, categoriesParam } from './report.js';
 import { isReportFormat, REPORT_FORMATS, reportFileName, type ReportFormatName } from './report-render.js';

@@ -10,8 +10,13 @@
 import { AMENDING_EVENTS, COMMAND_TYPE_OF, COMMAND_TYPES, EVENT_TYPE_OF, streamOf, type CommandType, type EventType } from '../domain/messages.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { LedgerError, prefixDetails, type ErrorDetail } from '../errors.js';
-import type { BatchEntry } from './command-gateway.js';
 import { parseReplacement, type ParsedCommand } from './parse-command.js';
+
+export interface BatchEntry {
+  /** Where the command came from, for messages: `[3]` in a request, `line 12` in a file. */
+  origin: string;
+  body: unknown;
+}
 
 export async function replacementProblems(store: EventStore, parsed: ParsedCommand[], entries: BatchEntry[]): Promise<ErrorDetail[]> {
   const streams = new Map<string, Map<string, EventType>>();

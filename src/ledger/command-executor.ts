@@ -25,6 +25,7 @@ import { parseReplacement, type ParsedCommand } from './parse-command.js';
 import { StreamCache, type LoadedStream } from './stream-cache.js';
 import { WriteWatermark } from './write-watermark.js';
 import { StorageFailure } from '../event-store/storage-failure.js';
+import { retry } from '../retry.js';
 
 export const EVENT_SCHEMA_VERSION = 1;
 
@@ -90,17 +91,17 @@ export class CommandExecutor {
 
   async execute(parsed: ParsedCommand, context: CommandContext): Promise<CommandOutcome> {
     const commandId = normaliseCommandId(parsed.commandId ?? randomUUID());
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.attempt(parsed, commandId, context);
-      } catch (error) {
-        if (error instanceof DuplicateEventIdError) throw await this.reusedElsewhere(error, commandId, parsed);
+    try {
+      return await retry(() => this.attempt(parsed, commandId, context), {
+        attempts: MAX_ATTEMPTS,
         // Without a client-given revision a lost race is ours to retry: decide again on the newer stream.
-        const retryable = error instanceof WrongExpectedRevisionError && parsed.expectedRevision === undefined && attempt < MAX_ATTEMPTS;
-        if (!retryable) throw mapStoreError(error, parsed.command.measureId);
+        shouldRetry: (error) => error instanceof WrongExpectedRevisionError && parsed.expectedRevision === undefined,
         // A random pause spreads the losers out, so that each round has a winner rather than a stampede.
-        if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
-      }
+        delayMs: (attempt) => (attempt > 1 ? Math.random() * Math.min(50, 2 ** attempt) : 0),
+      });
+    } catch (error) {
+      if (error instanceof DuplicateEventIdError) throw await this.reusedElsewhere(error, commandId, parsed);
+      throw mapStoreError(error, parsed.command.measureId);
     }
   }
 

@@ -8,19 +8,16 @@
  * so rejections, conflicts and retries answer exactly as they always have.
  */
 import { CommandBus } from '@nestjs/cqrs';
+import canonicalize from 'canonicalize';
 import { LedgerError, MAX_DETAILS, prefixDetails, type ErrorDetail } from '../errors.js';
 import type { EventStore } from '../event-store/event-store.js';
-import { replacementProblems } from './batch-replacements.js';
+import { replacementProblems, type BatchEntry } from './batch-replacements.js';
 import { busCommand } from './bus.js';
 import type { ChunkLimits, CommandContext, CommandExecutor, CommandOutcome } from './command-executor.js';
 import { derivedCommandId } from './event-ids.js';
 import { parseCommand, summarise, type ParsedCommand } from './parse-command.js';
 
-export interface BatchEntry {
-  /** Where the command came from, for messages: `[3]` in a request, `line 12` in a file. */
-  origin: string;
-  body: unknown;
-}
+export type { BatchEntry } from './batch-replacements.js';
 
 export interface BatchOutcome {
   results: (CommandOutcome & { origin: string })[];
@@ -111,9 +108,14 @@ function giveCommandIds(parsed: ParsedCommand[], entries: BatchEntry[], options:
   for (const index of without) {
     parsed[index]!.commandId =
       options.deriveCommandIdsFrom !== undefined
-        ? derivedCommandId(`${options.deriveCommandIdsFrom} ${entries[index]!.origin}`, canonicalJson(entries[index]!.body))
+        ? commandIdFromSource(options.deriveCommandIdsFrom, entries[index]!)
         : derivedCommandId(`idempotency-key ${options.idempotencyKey}`, String(index));
   }
+}
+
+/** The commandId of a command that came without one, from its source, its place there and its canonical JSON. */
+export function commandIdFromSource(source: string, entry: BatchEntry): string {
+  return derivedCommandId(`${source} ${entry.origin}`, canonicalize(entry.body)!);
 }
 
 function validateAll(entries: BatchEntry[]): ParsedCommand[] {
@@ -136,16 +138,6 @@ function validateAll(entries: BatchEntry[]): ParsedCommand[] {
   return parsed;
 }
 
-/** JSON with object keys sorted, so the same command always reads the same. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 /** Reads a JSON array or NDJSON text into batch entries, naming the line of any unreadable one. */
 export function readCommandText(text: string): BatchEntry[] {
   const trimmed = text.trimStart();
@@ -158,7 +150,7 @@ export function readCommandText(text: string): BatchEntry[] {
     }
     if (!Array.isArray(array)) throw new LedgerError('bad-input', 'expected a JSON array of commands', [{ rule: 'isArray', message: 'expected a JSON array of commands' }]);
     const lines = elementLines(text);
-    return array.map((body, index) => ({ origin: lines[index] ? `line ${lines[index]}` : `[${index}]`, body }));
+    return (array as unknown[]).map((body, index) => ({ origin: lines[index] ? `line ${lines[index]}` : `[${index}]`, body }));
   }
   const entries: BatchEntry[] = [];
   const details: ErrorDetail[] = [];

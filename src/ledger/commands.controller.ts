@@ -107,5 +107,5 @@ function batchEntries(body: unknown): BatchEntry[] {
   if (!Array.isArray(body)) {
     throw new LedgerError('bad-input', 'a batch is a JSON array of commands, or NDJSON', [{ rule: 'isArray', message: 'expected an array of commands' }]);
   }
-  return body.map((command, index) => ({ origin: `[${index}]`, body: command }));
+  return (body as unknown[]).map((command, index) => ({ origin: `[${index}]`, body: command }));
 }

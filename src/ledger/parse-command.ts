@@ -80,7 +80,7 @@ function flatten(error: ValidationError, parent: string): ErrorDetail[] {
     field,
     rule: rule === 'whitelistValidation' ? 'unknownField' : rule,
     message: rule === 'whitelistValidation' ? `${field} is not a field of this command` : message,
-    ...(typeof error.value !== 'object' || error.value === null ? { value: error.value } : {}),
+    ...(typeof error.value !== 'object' || error.value === null ? { value: error.value as unknown } : {}),
   }));
   return [...own, ...(error.children ?? []).flatMap((child) => flatten(child, field))];
 }

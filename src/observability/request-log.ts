@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 
-const CORRELATION_ID = /^[A-Za-z0-9._:@\/+=-]{1,128}$/;
+const CORRELATION_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
 /**
  * Writes synchronously to stdout: sonic-boom's asynchronous mode flushes at

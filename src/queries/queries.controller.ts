@@ -14,8 +14,7 @@ import { LedgerError, type ErrorDetail } from '../errors.js';
 import { categoryParam, idParam, instantParam, parseTimeParams, throwIfProblems, type ResolvedKnowledge, type TimeParams } from './knowledge.js';
 import { ReadModelService } from './read-model.service.js';
 import { ConsistentRead } from './consistent-read.js';
-
-export const CLOCK = Symbol('Clock');
+import { CLOCK } from '../clock-token.js';
 
 function TimeQueries(): MethodDecorator {
   return (target, key, descriptor) => {

@@ -126,7 +126,7 @@ describe('docker-compose.yml for Compose v1 and v2', () => {
   it('has only the top-level keys v1 knows (no `name:`), and names v1 accepts', () => {
     expect(Object.keys(raw).filter((key) => !key.startsWith('x-') && !V1_TOP_LEVEL.includes(key))).toEqual([]);
     for (const section of ['services', 'networks', 'volumes'] as const) {
-      expect(Object.keys((raw[section] ?? {}) as object).filter((name) => !NAME.test(name))).toEqual([]);
+      expect(Object.keys((raw[section] ?? {})).filter((name) => !NAME.test(name))).toEqual([]);
     }
   });
 
@@ -136,7 +136,7 @@ describe('docker-compose.yml for Compose v1 and v2', () => {
       expect({ name, unknown: keys.filter((key) => !V1_SERVICE_KEYS.has(key)) }).toEqual({ name, unknown: [] });
       const health = (service as { healthcheck?: Record<string, unknown> }).healthcheck ?? {};
       expect({ name, unknown: Object.keys(health).filter((key) => !V1_HEALTHCHECK_KEYS.includes(key)) }).toEqual({ name, unknown: [] });
-      for (const key of ['interval', 'timeout', 'start_period'] as const) if (health[key] !== undefined) expect(String(health[key])).toMatch(DURATION);
+      for (const key of ['interval', 'timeout', 'start_period'] as const) if (health[key] !== undefined) expect(String(health[key] as string | number)).toMatch(DURATION);
       const grace = (service as { stop_grace_period?: string }).stop_grace_period;
       if (grace !== undefined) expect(grace).toMatch(DURATION);
       for (const dependency of Object.values(service.depends_on ?? {})) expect(V1_CONDITIONS).toContain(dependency.condition);

@@ -188,7 +188,7 @@ describe('GET /asyncapi.json', () => {
     await listen();
     const document = (await t!.http.get('/asyncapi.json').expect(200)).body;
     const diagnostics = await new Parser().validate(document);
-    const errors = diagnostics.filter((d) => d.severity === 0);
+    const errors = diagnostics.filter((d) => Number(d.severity) === 0);
     expect(errors).toEqual([]);
     expect(Object.values(document.channels).map((c) => (c as { address: string }).address)).toEqual(['/v1/changes', '/v1/changes/effective']);
   });

@@ -146,7 +146,7 @@ describe('regledger tail', () => {
     const child = spawn(process.execPath, [CLI, 'tail', '--after', '0', '--json', '--subject', 'huawei-affiliate-aug-01'], { env: { ...process.env, ...env } });
     const lines: string[] = [];
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    const reader = createInterface({ input: child.stdout! });
+    const reader = createInterface({ input: child.stdout });
     reader.on('line', (line) => lines.push(line));
     const waitFor = async (n: number) => {
       for (let i = 0; i < 200 && lines.length < n; i++) await new Promise((r) => setTimeout(r, 50));

@@ -50,7 +50,7 @@ describe('regledger tail --after 0', () => {
     const child = spawn(process.execPath, [CLI, 'tail', ...args], { env: { ...process.env, ...env } });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     const lines: string[] = [];
-    createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
+    createInterface({ input: child.stdout }).on('line', (line) => lines.push(line));
     for (let i = 0; i < 200 && lines.length < count; i++) await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

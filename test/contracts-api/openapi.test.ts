@@ -86,7 +86,7 @@ describe('the check of every answer against the document', () => {
   });
 
   it('fails loudly on a route that declares no response schema', () => {
-    const bare = structuredClone(document) as OpenAPIObject;
+    const bare = structuredClone<OpenAPIObject>(document);
     bare.paths['/v1/added-elsewhere'] = { get: { responses: { 200: { description: 'something' } } } };
     expect(new ResponseContract(bare).check('GET', '/v1/added-elsewhere', 200, 'application/json', '{}')).toMatch(/declares no schema for 200 application\/json/);
   });

@@ -169,7 +169,7 @@ describe('decide: exemptions', () => {
     spec.given(grant());
     spec.thenEvent(amend, 'ExemptionAmended');
     spec.thenRejected({ ...amend, effectiveUntil: on('2019-05-20') }, 'until-after-from', 'effectiveUntil');
-    spec.thenRejected({ ...amend, effectiveUntil: undefined, addSubjects: ['stranger'] } as never, 'subjects-of-measure', 'addSubjects');
+    spec.thenRejected({ ...amend, effectiveUntil: undefined, addSubjects: ['stranger'] }, 'subjects-of-measure', 'addSubjects');
     spec.given({ type: 'RevokeExemption', measureId: 'm1', exemptionId: 'tgl', effectiveFrom: on('2019-07-01') });
     spec.thenRejected(amend, 'exemption-not-revoked', 'exemptionId');
   });

@@ -69,13 +69,13 @@ describe.each(UNREADABLE)('a stored event with %s', (_what, type, data) => {
     expect(history.recorded.map((f) => f.eventId)).not.toContain(bad.eventId);
     expect(history.subjectsAt(toMillis('2025-01-01')).has('acme')).toBe(true);
     expect(setAsideEvents(model, ['m1'], model.position)).toEqual([expect.objectContaining({ eventId: bad.eventId, measureId: 'm1', type })]);
-    expect(withSetAsideNotice(model, { asOfPosition: model.position } as { asOfPosition: bigint; notice?: string }, { subjectId: 'acme' }).notice).toContain(bad.eventId);
+    expect(withSetAsideNotice<{ asOfPosition: bigint; notice?: string }>(model, { asOfPosition: model.position }, { subjectId: 'acme' }).notice).toContain(bad.eventId);
     expect(setAsideEvents(model, ['m1'], BigInt(bad.position) - 1n)).toEqual([]);
 
     const retraction = raw('EntryRetracted', { measureId: 'm1', eventId: bad.eventId, reason: 'unreadable' }, bad.revision + 1);
     foldIntoModel(model, log(retraction));
     expect(setAsideEvents(model, ['m1'], model.position)).toEqual([]);
-    expect(withSetAsideNotice(model, { asOfPosition: model.position } as { asOfPosition: bigint; notice?: string }, { subjectId: 'acme' }).notice).toBeUndefined();
+    expect(withSetAsideNotice<{ asOfPosition: bigint; notice?: string }>(model, { asOfPosition: model.position }, { subjectId: 'acme' }).notice).toBeUndefined();
   });
 });
 

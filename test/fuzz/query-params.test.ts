@@ -150,9 +150,9 @@ function probes(route: Route): fc.Arbitrary<Probe> {
       param.chain((name) => hostileValue(kindOf(route, name)).map((value) => ({ ...base, what: `${name}=${JSON.stringify(value)}`, query: withParam(name, encodeRaw(value)), verdict: verdictOf(kindOf(route, name), value) }))),
       param.map((name) => {
         const value = encodeRaw(validValue(kindOf(route, name), name));
-        return { ...base, what: `${name} repeated`, query: [...withParam(name, value), [name, value] as [string, string]], verdict: 'invalid' as Verdict };
+        return { ...base, what: `${name} repeated`, query: [...withParam(name, value), [name, value] as [string, string]], verdict: 'invalid' };
       }),
-      param.chain((name) => fc.constantFrom(`${name}[]`, `${name}[0]`, `${name}[__proto__]`, `${name}[a][b]`, name.toUpperCase(), ` ${name}`).map((key) => ({ ...base, what: `${key}= (a near-miss of ${name})`, query: [...base.query, [encodeRaw(key), '1'] as [string, string]], verdict: 'invalid' as Verdict }))),
+      param.chain((name) => fc.constantFrom(`${name}[]`, `${name}[0]`, `${name}[__proto__]`, `${name}[a][b]`, name.toUpperCase(), ` ${name}`).map((key) => ({ ...base, what: `${key}= (a near-miss of ${name})`, query: [...base.query, [encodeRaw(key), '1'] as [string, string]], verdict: 'invalid' }))),
     );
   }
   options.push(
@@ -161,7 +161,7 @@ function probes(route: Route): fc.Arbitrary<Probe> {
       what: `unknown parameter ${JSON.stringify(key)}`,
       query: [...base.query, [encodeRaw(key), '1'] as [string, string]],
       // The rule on unknown parameters is the API's (v1); /health and the documents may ignore them.
-      verdict: (route.template.startsWith('/v1/') ? 'invalid' : 'unsure') as Verdict,
+      verdict: (route.template.startsWith('/v1/') ? 'invalid' : 'unsure'),
     })),
   );
   if (route.pathParams.length) {

@@ -24,9 +24,9 @@ describe('commands on a measure others write to', () => {
     store = new SqliteEventStore(join(dir.path, 'ledger.db'));
     other = new SqliteEventStore(join(dir.path, 'ledger.db'));
   });
-  afterEach(() => {
-    store.close();
-    other.close();
+  afterEach(async () => {
+    await store.close();
+    await other.close();
     dir.remove();
   });
 

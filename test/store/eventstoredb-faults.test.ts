@@ -42,9 +42,14 @@ describe('a node restarted while a subscription is live and appends continue', (
           await sleep(2);
         }
       })();
+      let troubleWhileDown: string | undefined;
       const restarting = (async () => {
         while (seen.length < 100) await sleep(5);
         await server.stop();
+        for (let waited = 0; waited < 500 && !troubleWhileDown; waited += 10) {
+          await sleep(10);
+          troubleWhileDown = reader.subscriptionTrouble();
+        }
         await sleep(500);
         await server.start();
       })();
@@ -52,6 +57,9 @@ describe('a node restarted while a subscription is live and appends continue', (
 
       expect(failedWrites).toBeGreaterThan(0);
       expect(subscription.resubscriptions).toBeGreaterThan(0);
+      // What the subscription could not get past was told while the node was down (for /health), and cleared after.
+      expect(troubleWhileDown).toMatch(/^subscription failed \d+ times? in a row: ./);
+      expect(reader.subscriptionTrouble()).toBeUndefined();
       expect(seen.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: total }, (_, i) => i));
       const stored = server.log.stream('measure-counter');
       expect(stored).toHaveLength(total);

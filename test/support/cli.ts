@@ -50,14 +50,14 @@ export async function startServer(env: Record<string, string>): Promise<{ url: s
   const child = spawn(process.execPath, [CLI, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   const errors: string[] = [];
-  child.stderr!.on('data', (chunk) => errors.push(String(chunk)));
+  child.stderr.on('data', (chunk) => errors.push(String(chunk)));
   let url: string | undefined;
-  for await (const line of createInterface({ input: child.stdout! })) {
+  for await (const line of createInterface({ input: child.stdout })) {
     output.push(line);
     url ??= /listening on (\S+)/.exec(line)?.[1];
     if (url && /^\s+Try:/.test(line)) {
       // keep draining stdout so the server never blocks on a full pipe
-      child.stdout!.resume();
+      child.stdout.resume();
       return { url, output, child };
     }
   }

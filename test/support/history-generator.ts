@@ -79,7 +79,7 @@ const commandIntent: fc.Arbitrary<Intent> = fc
     // Lifts come late, so that measures have a life before them.
     fc.record({ m: fc.constantFrom(...MEASURES), d: day, en: enacts }).map(({ m, d, en }) => ({ type: 'LiftRestriction' as const, measureId: m, effectiveFrom: iso(DAYS / 2 + d), ...(en ? { enacts: en } : {}) })),
   )
-  .map((command) => ({ kind: 'command' as const, command: command as LedgerCommand }));
+  .map((command) => ({ kind: 'command' as const, command: command }));
 
 const intent: fc.Arbitrary<Intent> = fc.oneof(
   { weight: 10, arbitrary: commandIntent },
@@ -98,7 +98,7 @@ const DATE_FIELDS = ['effectiveFrom', 'effectiveUntil', 'announcedAt', 'withdraw
 function corrected(data: Record<string, unknown>, intent: Extract<Intent, { kind: 'correct' }>): Record<string, unknown> {
   const replacement: Record<string, unknown> = { ...data };
   for (const field of DATE_FIELDS) {
-    if (typeof replacement[field] === 'string') replacement[field] = new Date(Date.parse(replacement[field] as string) + intent.shift * DAY).toISOString();
+    if (typeof replacement[field] === 'string') replacement[field] = new Date(Date.parse(replacement[field]) + intent.shift * DAY).toISOString();
   }
   if (intent.categories && Array.isArray(replacement.categories)) replacement.categories = intent.categories;
   if (intent.subjects && Array.isArray(replacement.subjects)) replacement.subjects = intent.subjects;
@@ -144,7 +144,7 @@ export function realise(intents: Intent[], startMs = Date.UTC(2030, 0, 1)): LogE
   return events;
 }
 
-const impositionIntent: fc.Arbitrary<Intent> = imposition.map((command) => ({ kind: 'command' as const, command: command as LedgerCommand }));
+const impositionIntent: fc.Arbitrary<Intent> = imposition.map((command) => ({ kind: 'command' as const, command: command }));
 
 /** Histories open with a few impositions, so that most later commands find their measure. */
 export const historyArbitrary = fc

@@ -36,7 +36,7 @@ export class ResponseContract {
 
   constructor(readonly document: OpenAPIObject) {
     this.ajv = addFormats(new Ajv({ strict: false, allErrors: true, discriminator: true }));
-    this.ajv.addSchema(document as object, DOCUMENT_ID);
+    this.ajv.addSchema(document, DOCUMENT_ID);
     for (const [template, item] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(item as Record<string, { responses?: Operation['responses'] }>)) {
         if (!operation?.responses) continue;

@@ -22,7 +22,7 @@ const DOCUMENT_ID = 'asyncapi.json';
 /** One check per channel address (the OpenAPI path of the route that serves it). */
 export function streamMessageValidator(document: AsyncApiDocument): Record<string, StreamMessageCheck> {
   const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
-  ajv.addSchema(document as object, DOCUMENT_ID);
+  ajv.addSchema(document, DOCUMENT_ID);
   const payload = (name: string): ValidateFunction => {
     const validate = ajv.getSchema(`${DOCUMENT_ID}#/components/messages/${name}/payload`);
     if (!validate) throw new Error(`no AsyncAPI message ${name}`);

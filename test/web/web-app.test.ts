@@ -154,7 +154,7 @@ describe('the auditor, in a browser', () => {
     const reports = page.getByRole('region', { name: 'Report of this question' });
     const [download] = await Promise.all([page.waitForEvent('download'), reports.getByRole('button', { name: 'Download Markdown' }).click()]);
     expect(download.suggestedFilename()).toMatch(/huawei.*\.md$/);
-    const text = readFileSync((await download.path())!, 'utf8');
+    const text = readFileSync((await download.path()), 'utf8');
     expect(text).toContain('huawei');
     expect(text).toContain('exports/existing-handset-support');
     expect(text).toContain('84 FR 23468');

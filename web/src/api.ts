@@ -41,7 +41,7 @@ export async function apiFetch(path: string, init: RequestInit = {}): Promise<Re
   if (response.ok) return response;
   let body: { message?: string; details?: ErrorDetail[] } = {};
   try {
-    body = await response.json();
+    body = (await response.json()) as typeof body;
   } catch {
     // not JSON: the status says enough
   }

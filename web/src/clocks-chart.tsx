@@ -7,7 +7,7 @@
 import * as Plot from '@observablehq/plot';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { getJson, query } from './api.js';
-import { allBands, changedSpans, clipped, STATUSES, validDomain, type KnowledgeRow } from './chart-data.js';
+import { allBands, changedSpans, clipped, STATUSES, validDomain, type Band, type KnowledgeRow } from './chart-data.js';
 import { navigate } from './router.js';
 import { questionUrl, type Question } from './question.js';
 import type { ReplayAnswer } from './types.js';
@@ -49,7 +49,7 @@ export function ClocksChart({ question, records, version }: { question: Question
     const domain = validDomain(bands, selectedT);
     const labels = rows.map((r) => r.label);
     const marks: Plot.Markish[] = [
-      Plot.barX(clipped(bands, domain), { x1: 'x1', x2: 'x2', y: 'label', fill: 'status', title: (b) => `${b.label}: ${b.status}` }),
+      Plot.barX(clipped(bands, domain), { x1: 'x1', x2: 'x2', y: 'label', fill: 'status', title: (b: Band) => `${b.label}: ${b.status}` }),
       Plot.barX(clipped(changedSpans(rows, question.category), domain), { x1: 'x1', x2: 'x2', y: 'label', stroke: 'currentColor', strokeWidth: 2, fill: 'none', insetTop: 1, insetBottom: 1 }),
       Plot.ruleX([new Date(selectedT)], { stroke: 'currentColor', strokeDasharray: '4,3' }),
     ];
@@ -80,7 +80,7 @@ export function ClocksChart({ question, records, version }: { question: Question
       const py = (clientY - box.top) * scaleX;
       const t = x.invert(px) as Date;
       const label = labels.find((l) => {
-        const top = y.apply!(l) as number;
+        const top = y.apply(l) as number;
         return py >= top && py < top + y.bandwidth!;
       });
       const row = rows.find((r) => r.label === label);

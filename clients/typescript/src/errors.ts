@@ -51,7 +51,7 @@ export async function orThrow<T>(call: Promise<{ data?: T; error?: unknown; resp
       message: body.message ?? response.statusText,
       details: body.details ?? [],
       ...body,
-    } as ErrorBody);
+    });
   }
   return data as T;
 }

@@ -22,10 +22,7 @@ import {
   WrongExpectedVersionError,
   jsonEvent,
   type AllStreamResolvedEvent,
-  type AppendExpectedRevision,
-  type JSONRecordedEvent,
   type Position,
-  type ResolvedEvent,
 } from '@eventstore/db-client';
 import { v5 as uuidv5 } from 'uuid';
 import {
@@ -41,6 +38,8 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.js';
+import { exponentialBackoff, retry } from '../../retry.js';
+import { at, toStoredEvent } from './eventstoredb-events.js';
 import { EventStoreDbSubscription } from './eventstoredb-subscription.js';
 
 export interface EventStoreDbOptions {
@@ -69,6 +68,7 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly writeAttempts: number;
   private readonly retryDelayMs: number;
   private readonly pageSize: number;
+  private trouble?: string;
 
   private constructor(
     readonly client: EventStoreDBClient,
@@ -105,7 +105,7 @@ export class EventStoreDbEventStore implements EventStore {
     const proposed = events.map((e) => jsonEvent({ id: e.eventId, type: e.type, data: e.data as never, metadata: e.metadata }));
     let nextExpectedRevision: bigint;
     try {
-      nextExpectedRevision = await this.withWriteRetries(async () => (await this.client.appendToStream(streamId, proposed, { expectedRevision: expectedRevision as AppendExpectedRevision })).nextExpectedRevision);
+      nextExpectedRevision = await this.withWriteRetries(async () => (await this.client.appendToStream(streamId, proposed, { expectedRevision: expectedRevision })).nextExpectedRevision);
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
       // An earlier attempt that timed out may have landed: the same ids in place are this append.
@@ -142,16 +142,12 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   /** Same event ids at the same expected revision: a re-sent write lands at most once. */
-  private async withWriteRetries<T>(write: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await write();
-      } catch (error) {
-        const transient = error instanceof NotLeaderError || error instanceof UnavailableError;
-        if (!transient || attempt >= this.writeAttempts) throw error;
-        await sleep(Math.min(2_000, this.retryDelayMs * 2 ** (attempt - 1)));
-      }
-    }
+  private withWriteRetries<T>(write: () => Promise<T>): Promise<T> {
+    return retry(write, {
+      attempts: this.writeAttempts,
+      shouldRetry: (error) => error instanceof NotLeaderError || error instanceof UnavailableError,
+      delayMs: exponentialBackoff(this.retryDelayMs, 2_000),
+    });
   }
 
   /** The append's event ids already stored where it would put them (EventStoreDB does not say so itself). */
@@ -173,7 +169,7 @@ export class EventStoreDbEventStore implements EventStore {
         ...(options.maxCount !== undefined ? { maxCount: options.maxCount } : {}),
       });
       for await (const resolved of reading) {
-        if (resolved.event) events.push(toStoredEvent(resolved.event as JSONRecordedEvent));
+        if (resolved.event) events.push(toStoredEvent(resolved.event));
       }
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
@@ -214,7 +210,7 @@ export class EventStoreDbEventStore implements EventStore {
           if (backwards) return events;
           continue;
         }
-        events.push(toStoredEvent(event as JSONRecordedEvent));
+        events.push(toStoredEvent(event));
         if (events.length >= limit) return events;
       }
       const last = page[page.length - 1]?.event?.position;
@@ -225,7 +221,16 @@ export class EventStoreDbEventStore implements EventStore {
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
     const start = options.after !== undefined ? Promise.resolve(options.after) : this.headPosition();
-    return new EventStoreDbSubscription(this.client, this.streamPrefix, start, { retryDelayMs: this.retryDelayMs });
+    return new EventStoreDbSubscription(this.client, this.streamPrefix, start, {
+      retryDelayMs: this.retryDelayMs,
+      onTrouble: (problem, failures) => {
+        this.trouble = problem === undefined ? undefined : `subscription failed ${failures} times in a row: ${problem}`;
+      },
+    });
+  }
+
+  subscriptionTrouble(): string | undefined {
+    return this.trouble;
   }
 
   async headPosition(): Promise<bigint> {
@@ -242,30 +247,6 @@ export class EventStoreDbEventStore implements EventStore {
   }
 }
 
-export function at(position: bigint): Position {
-  return { commit: position, prepare: position };
-}
-
 function toActual(version: bigint | string): bigint | 'no_stream' {
   return typeof version === 'bigint' ? version : 'no_stream';
-}
-
-export function toStoredEvent(event: JSONRecordedEvent | ResolvedEvent['event']): StoredEvent {
-  const recorded = event as JSONRecordedEvent;
-  const recordedAt = recorded.created.toISOString();
-  const metadata = { ...((recorded.metadata as Record<string, unknown> | undefined) ?? {}), recordedAt };
-  return {
-    streamId: recorded.streamId,
-    eventId: recorded.id,
-    type: recorded.type,
-    data: recorded.data,
-    metadata,
-    revision: recorded.revision,
-    position: recorded.position!.commit,
-    recordedAt,
-  };
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

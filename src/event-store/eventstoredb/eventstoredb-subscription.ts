@@ -8,15 +8,21 @@
  * resume position never passes an event not yet handed out.
  */
 import { START, streamNameFilter, type EventStoreDBClient, type JSONRecordedEvent, type Position } from '@eventstore/db-client';
+import { Logger } from '@nestjs/common';
+import { exponentialBackoff } from '../../retry.js';
 import type { StoredEvent, Subscription } from '../event-store.js';
-import { at, toStoredEvent } from './eventstoredb-event-store.js';
+import { at, toStoredEvent } from './eventstoredb-events.js';
 
 type ServerSubscription = ReturnType<EventStoreDBClient['subscribeToAll']>;
 
 export interface SubscriptionOptions {
   retryDelayMs: number;
   maxRetryDelayMs?: number;
+  /** Told each failure it resubscribes after (with how many in a row), and undefined once events flow again. */
+  onTrouble?(problem: string | undefined, failures: number): void;
 }
+
+const log = new Logger('EventStoreDbSubscription');
 
 export class EventStoreDbSubscription implements Subscription {
   private closed = false;
@@ -41,6 +47,7 @@ export class EventStoreDbSubscription implements Subscription {
   async *[Symbol.asyncIterator](): AsyncIterator<StoredEvent> {
     let last = await this.start;
     let failures = 0;
+    const backoff = exponentialBackoff(this.options.retryDelayMs, this.options.maxRetryDelayMs ?? 2_000);
     while (!this.closed) {
       let safeCheckpoint = last;
       const subscription = this.client.subscribeToAll({
@@ -58,21 +65,27 @@ export class EventStoreDbSubscription implements Subscription {
         for await (const resolved of subscription as AsyncIterable<{ event?: JSONRecordedEvent }>) {
           const event = resolved.event;
           if (!event?.position || event.position.commit <= last) continue;
+          if (failures > 0) this.options.onTrouble?.(undefined, 0);
           failures = 0;
           last = event.position.commit;
           if (safeCheckpoint < last) safeCheckpoint = last;
           yield toStoredEvent(event);
           if (this.closed) return;
         }
-      } catch {
-        // A dropped connection, a restarted node, a leader change: subscribe again below.
+      } catch (error) {
+        // A dropped connection, a restarted node, a leader change: subscribe again below, and say so.
+        if (!this.closed) {
+          failures++;
+          log.warn(`subscription failed (${failures} in a row), subscribing again after ${position(last)}: ${describe(error)}`);
+          this.options.onTrouble?.(describe(error), failures);
+        }
       } finally {
         void subscription.unsubscribe().catch(() => undefined);
       }
       if (this.closed) return;
       if (safeCheckpoint > last) last = safeCheckpoint;
       this.resubscriptions++;
-      await this.pause(Math.min(this.options.maxRetryDelayMs ?? 2_000, this.options.retryDelayMs * 2 ** failures++));
+      await this.pause(backoff(Math.max(1, failures)));
     }
   }
 
@@ -87,4 +100,10 @@ export class EventStoreDbSubscription implements Subscription {
   }
 }
 
+function position(commit: bigint): string {
+  return commit === 0n ? 'the start' : `position ${commit}`;
+}
 
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -204,7 +204,7 @@ export class EventStoreWireServer {
       const details = new Any();
       details.pack(wrong.serializeBinary(), 'event_store.client.WrongExpectedVersion');
       const status = new Status();
-      status.setCode(9 /* FAILED_PRECONDITION */ as never);
+      status.setCode(9 /* FAILED_PRECONDITION */);
       status.setMessage('WrongExpectedVersion');
       status.setDetails(details);
       response.setError(status);
@@ -246,7 +246,7 @@ export class EventStoreWireServer {
 }
 
 function unimplemented(_call: unknown, callback: grpc.sendUnaryData<never>): void {
-  callback({ code: grpc.status.UNIMPLEMENTED, details: 'not served by the wire-level test server' } as grpc.ServiceError);
+  callback({ code: grpc.status.UNIMPLEMENTED, details: 'not served by the wire-level test server' });
 }
 
 export function streamName(id: StreamIdentifierMessage | undefined): string {
