@@ -1128,6 +1128,8 @@ export interface components {
             reason?: string;
             /** @enum {string} */
             status: "ok" | "catching-up" | "failed";
+            /** @description What the store's subscription keeps failing on while it retries (EventStoreDB) */
+            subscriptionError?: string;
         };
         ImposeRestrictionDto: {
             /** Format: date-time */
