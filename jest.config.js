@@ -10,12 +10,25 @@ const common = {
 export default {
   testTimeout: 30000,
   projects: [
-    { ...common, displayName: 'sqlite', testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/clients/typescript/test/**/*.test.ts'], testPathIgnorePatterns: ['<rootDir>/test/real-eventstoredb/'] },
+    {
+      ...common,
+      displayName: 'sqlite',
+      testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/clients/typescript/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['<rootDir>/test/real-eventstoredb/'],
+    },
     // The HTTP end-to-end suites again, on the EventStoreDB adapter over the wire-level test server.
     {
       ...common,
       displayName: 'eventstoredb-wire',
-      testMatch: ['<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/test/changes/*.test.ts', '<rootDir>/test/queries/demo-history.test.ts', '<rootDir>/test/queries/bitemporal.test.ts', '<rootDir>/test/integrity/integrity-http.test.ts', '<rootDir>/test/investigations/replay.test.ts', '<rootDir>/clients/typescript/test/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/test/e2e/**/*.test.ts',
+        '<rootDir>/test/changes/*.test.ts',
+        '<rootDir>/test/queries/demo-history.test.ts',
+        '<rootDir>/test/queries/bitemporal.test.ts',
+        '<rootDir>/test/integrity/integrity-http.test.ts',
+        '<rootDir>/test/investigations/replay.test.ts',
+        '<rootDir>/clients/typescript/test/**/*.test.ts',
+      ],
       setupFiles: ['<rootDir>/test/support/eventstoredb-store-env.ts'],
     },
   ],

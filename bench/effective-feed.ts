@@ -39,7 +39,11 @@ interface Row {
 }
 
 async function appendOne(store: SqliteEventStore, type: string, data: object): Promise<bigint> {
-  const result = await store.append(`measure-${MEASURE}`, [{ eventId: randomUUID(), type, data, metadata: { actor: 'bench' } }], 'any');
+  const result = await store.append(
+    `measure-${MEASURE}`,
+    [{ eventId: randomUUID(), type, data, metadata: { actor: 'bench' } }],
+    'any',
+  );
   return result.position;
 }
 
@@ -47,13 +51,23 @@ async function appendOne(store: SqliteEventStore, type: string, data: object): P
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 const addSubject = (store: SqliteEventStore, i: number) =>
-  appendOne(store, 'SubjectsAdded', { measureId: MEASURE, subjects: [`s${String(i).padStart(5, '0')}`], effectiveFrom: '2019-01-01T00:00:00.000Z' });
+  appendOne(store, 'SubjectsAdded', {
+    measureId: MEASURE,
+    subjects: [`s${String(i).padStart(5, '0')}`],
+    effectiveFrom: '2019-01-01T00:00:00.000Z',
+  });
 
 async function measure(subjects: number): Promise<Row> {
   const store = new SqliteEventStore(':memory:');
   const watermark = new WriteWatermark();
   await appendOne(store, 'RestrictionImposed', {
-    measureId: MEASURE, title: 'bench', jurisdiction: 'US', authority: 'BIS', subjects: ['s00000'], categories: ['exports'], effectiveFrom: '2019-01-01T00:00:00.000Z',
+    measureId: MEASURE,
+    title: 'bench',
+    jurisdiction: 'US',
+    authority: 'BIS',
+    subjects: ['s00000'],
+    categories: ['exports'],
+    effectiveFrom: '2019-01-01T00:00:00.000Z',
   });
   for (let i = 1; i < subjects; i++) watermark.advance(await addSubject(store, i));
   const readModel = new ReadModelService(store, watermark);
@@ -149,11 +163,16 @@ async function main() {
   for (const size of SIZES) {
     const row = await measure(size);
     rows.push(row);
-    console.log(`| ${row.subjects} | ${row.readerCpuMs} | ${row.readerWorstLoopDelayMs} / ${row.readerP99LoopDelayMs} | ${row.liveWorstLoopDelayPerWriteMs} / ${row.liveMedianLoopDelayPerWriteMs} |`);
+    console.log(
+      `| ${row.subjects} | ${row.readerCpuMs} | ${row.readerWorstLoopDelayMs} / ${row.readerP99LoopDelayMs} | ${row.liveWorstLoopDelayPerWriteMs} / ${row.liveMedianLoopDelayPerWriteMs} |`,
+    );
   }
   const out = join(packageRoot(), 'bench', 'results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'effective-feed.json'), JSON.stringify({ machine: machine(), date: new Date().toISOString(), idle, rows }, null, 2));
+  writeFileSync(
+    join(out, 'effective-feed.json'),
+    JSON.stringify({ machine: machine(), date: new Date().toISOString(), idle, rows }, null, 2),
+  );
 }
 
 await main();

@@ -15,22 +15,26 @@ const arrivals: [position: string, at: number][] = [];
 let connected = 0;
 
 function subscribe(): void {
-  const req = request(`${url}/v1/changes?after=${after}`, { agent, headers: { Authorization: `Bearer ${key}`, Accept: 'text/event-stream' } }, (response) => {
-    if (response.statusCode !== 200) throw new Error(`subscribe: HTTP ${response.statusCode}`);
-    if (++connected === subscribers) parentPort!.postMessage({ type: 'connected' });
-    let buffer = '';
-    response.setEncoding('utf8');
-    response.on('data', (chunk: string) => {
-      const at = now();
-      buffer += chunk;
-      let cut: number;
-      while ((cut = buffer.indexOf('\n\n')) >= 0) {
-        const id = /^id: (\S+)$/m.exec(buffer.slice(0, cut));
-        if (id) arrivals.push([id[1]!, at]);
-        buffer = buffer.slice(cut + 2);
-      }
-    });
-  });
+  const req = request(
+    `${url}/v1/changes?after=${after}`,
+    { agent, headers: { Authorization: `Bearer ${key}`, Accept: 'text/event-stream' } },
+    (response) => {
+      if (response.statusCode !== 200) throw new Error(`subscribe: HTTP ${response.statusCode}`);
+      if (++connected === subscribers) parentPort!.postMessage({ type: 'connected' });
+      let buffer = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        const at = now();
+        buffer += chunk;
+        let cut: number;
+        while ((cut = buffer.indexOf('\n\n')) >= 0) {
+          const id = /^id: (\S+)$/m.exec(buffer.slice(0, cut));
+          if (id) arrivals.push([id[1]!, at]);
+          buffer = buffer.slice(cut + 2);
+        }
+      });
+    },
+  );
   req.on('error', (error) => parentPort!.postMessage({ type: 'error', message: error.message }));
   req.end();
 }

@@ -52,16 +52,39 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'regledger-bench-fanout-'));
   const store = new CountingStore(join(dir, 'ledger.db'));
   const config = loadConfig({ LEDGER_DEMO: 'off', LEDGER_DATA_DIR: dir, PORT: '0' });
-  const app = await createHttpApp(config, store, new ApiKeys([{ name: 'bench', role: 'reader', sha256: sha256Hex(KEY) }]), { logLevels: ['error'] });
+  const app = await createHttpApp(
+    config,
+    store,
+    new ApiKeys([{ name: 'bench', role: 'reader', sha256: sha256Hex(KEY) }]),
+    { logLevels: ['error'] },
+  );
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  let revision = (await store.append('measure-fanout', [event('RestrictionImposed', { measureId: 'fanout', title: 't', jurisdiction: 'US', authority: 'BIS', subjects: ['s0'], categories: ['exports'], effectiveFrom: '2019-01-01T00:00:00.000Z' })], 'no_stream')).nextExpectedRevision;
+  let revision = (
+    await store.append(
+      'measure-fanout',
+      [
+        event('RestrictionImposed', {
+          measureId: 'fanout',
+          title: 't',
+          jurisdiction: 'US',
+          authority: 'BIS',
+          subjects: ['s0'],
+          categories: ['exports'],
+          effectiveFrom: '2019-01-01T00:00:00.000Z',
+        }),
+      ],
+      'no_stream',
+    )
+  ).nextExpectedRevision;
   const head = await store.headPosition();
   await sleep(300);
 
   const arrivals = new Map<string, number[]>();
   const readsBeforeConnecting = store.reads;
-  const worker = new Worker(new URL('./fanout-clients.js', import.meta.url), { workerData: { url, key: KEY, subscribers: SUBSCRIBERS, after: head.toString() } });
+  const worker = new Worker(new URL('./fanout-clients.js', import.meta.url), {
+    workerData: { url, key: KEY, subscribers: SUBSCRIBERS, after: head.toString() },
+  });
   let resolveConnected!: () => void;
   let resolveStopped!: () => void;
   const connected = new Promise<void>((resolve) => (resolveConnected = resolve));
@@ -70,7 +93,9 @@ async function main() {
     if (message.type === 'connected') resolveConnected();
     else if (message.type === 'stopped') resolveStopped();
     else if (message.type === 'error') console.error(`subscriber: ${message.message}`);
-    else for (const [position, at] of message.arrivals!) (arrivals.get(position) ?? arrivals.set(position, []).get(position)!).push(at);
+    else
+      for (const [position, at] of message.arrivals!)
+        (arrivals.get(position) ?? arrivals.set(position, []).get(position)!).push(at);
   });
   await connected;
   // Let every connection reach the live end before counting.
@@ -85,12 +110,17 @@ async function main() {
     const slot = started + (i * 1000) / RATE_PER_SECOND;
     if (slot > now()) await sleep(slot - now());
     const at = now();
-    const result = await store.append('measure-fanout', [event('SubjectsAdded', { measureId: 'fanout', subjects: [`s${i}`], effectiveFrom: '2019-01-01T00:00:00.000Z' })], revision);
+    const result = await store.append(
+      'measure-fanout',
+      [event('SubjectsAdded', { measureId: 'fanout', subjects: [`s${i}`], effectiveFrom: '2019-01-01T00:00:00.000Z' })],
+      revision,
+    );
     revision = result.nextExpectedRevision;
     appendedAt.set(result.position.toString(), at);
   }
   const expected = APPENDS * SUBSCRIBERS;
-  const delivered = () => [...appendedAt.keys()].reduce((sum, position) => sum + (arrivals.get(position)?.length ?? 0), 0);
+  const delivered = () =>
+    [...appendedAt.keys()].reduce((sum, position) => sum + (arrivals.get(position)?.length ?? 0), 0);
   for (let i = 0; i < 100 && delivered() < expected; i++) await sleep(100);
   const readsPerAppend = (store.reads - readsBefore) / APPENDS;
   worker.postMessage({ type: 'stop' });
@@ -100,7 +130,8 @@ async function main() {
   rmSync(dir, { recursive: true, force: true });
 
   const latencies: number[] = [];
-  for (const [position, at] of appendedAt) for (const arrival of arrivals.get(position) ?? []) latencies.push(arrival - at);
+  for (const [position, at] of appendedAt)
+    for (const arrival of arrivals.get(position) ?? []) latencies.push(arrival - at);
   latencies.sort((a, b) => a - b);
   const result = {
     machine: machine(),

@@ -43,7 +43,11 @@ export function random(seed: number): () => number {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Events of one measure, in record order, without positions. */
-function measureEvents(index: number, shape: LedgerShape, rnd: () => number): Omit<LogEvent, 'position' | 'recordedAt'>[] {
+function measureEvents(
+  index: number,
+  shape: LedgerShape,
+  rnd: () => number,
+): Omit<LogEvent, 'position' | 'recordedAt'>[] {
   const measureId = `m${index}`;
   const pick = () => `s${Math.floor(rnd() * shape.subjects)}`;
   const from = START + Math.floor(rnd() * 3000) * DAY;
@@ -52,21 +56,66 @@ function measureEvents(index: number, shape: LedgerShape, rnd: () => number): Om
   while (subjects.size < 5) subjects.add(pick());
   const events: Omit<LogEvent, 'position' | 'recordedAt'>[] = [];
   const push = (type: string, data: Record<string, unknown>) =>
-    events.push({ streamId: `measure-${measureId}`, eventId: uuidv5(`${measureId}/${events.length}`, NAMESPACE), type, data: { measureId, ...data }, revision: BigInt(events.length) });
-  push('RestrictionImposed', { title: `Measure ${index}`, jurisdiction: 'US', authority: 'BIS', subjects: [...subjects], categories: ['exports', 'services/finance'], effectiveFrom: day(0), citation: `${index} FR ${index % 997}` });
+    events.push({
+      streamId: `measure-${measureId}`,
+      eventId: uuidv5(`${measureId}/${events.length}`, NAMESPACE),
+      type,
+      data: { measureId, ...data },
+      revision: BigInt(events.length),
+    });
+  push('RestrictionImposed', {
+    title: `Measure ${index}`,
+    jurisdiction: 'US',
+    authority: 'BIS',
+    subjects: [...subjects],
+    categories: ['exports', 'services/finance'],
+    effectiveFrom: day(0),
+    citation: `${index} FR ${index % 997}`,
+  });
   for (let block = 0; events.length < shape.eventsPerMeasure; block++) {
     const t = 10 + block * 20;
     const added = pick();
     subjects.add(added);
     const steps: [string, Record<string, unknown>][] = [
       ['SubjectsAdded', { subjects: [added], effectiveFrom: day(t) }],
-      ['ExemptionGranted', { exemptionId: `e${block}`, title: `Licence ${block}`, categories: [`exports/c${block % 7}`], effectiveFrom: day(t), effectiveUntil: day(t + 30) }],
-      ['ExemptionAmended', { exemptionId: `e${block}`, effectiveFrom: day(t + 20), effectiveUntil: day(t + 60), removeCategories: [`exports/c${block % 7}/x`] }],
+      [
+        'ExemptionGranted',
+        {
+          exemptionId: `e${block}`,
+          title: `Licence ${block}`,
+          categories: [`exports/c${block % 7}`],
+          effectiveFrom: day(t),
+          effectiveUntil: day(t + 30),
+        },
+      ],
+      [
+        'ExemptionAmended',
+        {
+          exemptionId: `e${block}`,
+          effectiveFrom: day(t + 20),
+          effectiveUntil: day(t + 60),
+          removeCategories: [`exports/c${block % 7}/x`],
+        },
+      ],
       ['ScopeBroadened', { categories: [`services/s${block % 5}`], effectiveFrom: day(t + 1) }],
-      ['ScopeNarrowed', { remove: [`exports/c${block % 7}/y`], effectiveFrom: day(t + 2), citation: `narrowing ${block}` }],
-      ['EasingAnnounced', { announcementId: `a${block}`, statement: 'Easing under consideration', announcedAt: day(t + 3), categories: ['exports'] }],
+      [
+        'ScopeNarrowed',
+        { remove: [`exports/c${block % 7}/y`], effectiveFrom: day(t + 2), citation: `narrowing ${block}` },
+      ],
+      [
+        'EasingAnnounced',
+        {
+          announcementId: `a${block}`,
+          statement: 'Easing under consideration',
+          announcedAt: day(t + 3),
+          categories: ['exports'],
+        },
+      ],
       ['SubjectsRemoved', { subjects: [added], effectiveFrom: day(t + 15) }],
-      ['EntryCorrected', { eventId: '', reason: 'date', replacement: { measureId, subjects: [added], effectiveFrom: day(t + 1) } }],
+      [
+        'EntryCorrected',
+        { eventId: '', reason: 'date', replacement: { measureId, subjects: [added], effectiveFrom: day(t + 1) } },
+      ],
       ['EntryRetracted', { eventId: '', reason: 'mistake' }],
       ['AnnouncementWithdrawn', { announcementId: `a${block}`, withdrawnAt: day(t + 10) }],
     ];

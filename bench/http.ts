@@ -36,11 +36,21 @@ interface Load {
 
 async function load(url: string, seconds: number, headers: Record<string, string> = {}): Promise<Load> {
   const result = await autocannon({ url, connections: 50, duration: seconds, headers });
-  return { requestsPerSecond: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, failures: result.non2xx + result.errors + result.timeouts };
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
 }
 
 /** A node:http server answering every request with these bytes and headers, nothing else. */
-async function bareServer(dir: string, name: string, body: Buffer, headers: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+async function bareServer(
+  dir: string,
+  name: string,
+  body: Buffer,
+  headers: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess }> {
   const file = join(dir, `${name.replace(/\W/g, '-')}.bin`);
   writeFileSync(file, body);
   const script = `
@@ -63,7 +73,8 @@ function sentHeaders(path: string, url: string): Promise<{ body: Buffer; headers
     if (response.status !== 200) throw new Error(`${path}: ${response.status} ${await response.text()}`);
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {
-      if (!['date', 'connection', 'keep-alive', 'transfer-encoding', 'x-correlation-id'].includes(name)) headers[name] = value;
+      if (!['date', 'connection', 'keep-alive', 'transfer-encoding', 'x-correlation-id'].includes(name))
+        headers[name] = value;
     });
     return { body: Buffer.from(await response.arrayBuffer()), headers };
   });
@@ -76,7 +87,10 @@ export async function httpBench(quick: boolean): Promise<void> {
   const server = await startServer(join(work, 'data'), KEY);
   const rows: { workload: string; regledger: Load; bare?: Load; ratio?: number }[] = [];
   try {
-    const examples = JSON.parse(readFileSync(join(ROOT, 'examples', 'huawei-2019.json'), 'utf8')) as Record<string, unknown>[];
+    const examples = JSON.parse(readFileSync(join(ROOT, 'examples', 'huawei-2019.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >[];
     for (const command of examples) await post(server.url, command);
     for (const [workload, path] of QUERIES) {
       const { body, headers } = await sentHeaders(path, server.url);
@@ -87,22 +101,59 @@ export async function httpBench(quick: boolean): Promise<void> {
         await load(`${bare.url}${path}`, 1);
         const ours = await load(`${server.url}${path}`, seconds, AUTH);
         const theirs = await load(`${bare.url}${path}`, seconds);
-        rows.push({ workload: `${workload} (${body.length} B)`, regledger: ours, bare: theirs, ratio: round(ours.requestsPerSecond / theirs.requestsPerSecond, 2) });
-        console.error(`${workload}: ${ours.requestsPerSecond} req/s p99 ${ours.p99} ms vs bare ${theirs.requestsPerSecond} req/s p99 ${theirs.p99} ms`);
+        rows.push({
+          workload: `${workload} (${body.length} B)`,
+          regledger: ours,
+          bare: theirs,
+          ratio: round(ours.requestsPerSecond / theirs.requestsPerSecond, 2),
+        });
+        console.error(
+          `${workload}: ${ours.requestsPerSecond} req/s p99 ${ours.p99} ms vs bare ${theirs.requestsPerSecond} req/s p99 ${theirs.p99} ms`,
+        );
       } finally {
         bare.child.kill();
       }
     }
     // One measure per concurrent writer: commands on one measure stream are serialised by its revision.
     for (let m = 0; m < 16; m++) {
-      await post(server.url, { type: 'ImposeRestriction', measureId: `bench-m${m}`, title: 'bench', jurisdiction: 'US', authority: 'bench', subjects: ['s'], categories: ['exports'], effectiveFrom: '2019-01-01' });
+      await post(server.url, {
+        type: 'ImposeRestriction',
+        measureId: `bench-m${m}`,
+        title: 'bench',
+        jurisdiction: 'US',
+        authority: 'bench',
+        subjects: ['s'],
+        categories: ['exports'],
+        effectiveFrom: '2019-01-01',
+      });
     }
-    const addition = (i: number) => ({ type: 'AddSubjects', measureId: `bench-m${i % 16}`, subjects: [`bench-${randomUUID()}`], effectiveFrom: '2019-06-01' });
+    const addition = (i: number) => ({
+      type: 'AddSubjects',
+      measureId: `bench-m${i % 16}`,
+      subjects: [`bench-${randomUUID()}`],
+      effectiveFrom: '2019-06-01',
+    });
     for (let i = 0; i < 50; i++) await post(server.url, addition(i));
     const sequential = await timedWorkers(1, commands, (i) => post(server.url, addition(i)));
-    rows.push({ workload: 'command, sequential', regledger: { requestsPerSecond: sequential.eventsPerSecond, p50: sequential.p50, p99: sequential.p99, failures: 0 } });
+    rows.push({
+      workload: 'command, sequential',
+      regledger: {
+        requestsPerSecond: sequential.eventsPerSecond,
+        p50: sequential.p50,
+        p99: sequential.p99,
+        failures: 0,
+      },
+    });
     const concurrent = await timedWorkers(16, commands, (i) => post(server.url, addition(i)));
-    rows.push({ workload: 'command, 16 concurrent', regledger: { requestsPerSecond: concurrent.eventsPerSecond, p50: concurrent.p50, p99: concurrent.p99, failures: 0 } });
+    rows.push({
+      workload: 'command, 16 concurrent',
+      regledger: {
+        requestsPerSecond: concurrent.eventsPerSecond,
+        p50: concurrent.p50,
+        p99: concurrent.p99,
+        failures: 0,
+      },
+    });
   } finally {
     server.child.kill('SIGTERM');
     rmSync(work, { recursive: true, force: true });
@@ -112,16 +163,34 @@ export async function httpBench(quick: boolean): Promise<void> {
     '',
     '| workload | regledger req/s | p50 / p99 ms | bare node:http req/s | p50 / p99 ms | ratio |',
     '|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.workload} | ${r.regledger.requestsPerSecond.toLocaleString('en')} | ${r.regledger.p50} / ${r.regledger.p99} | ${r.bare ? r.bare.requestsPerSecond.toLocaleString('en') : '–'} | ${r.bare ? `${r.bare.p50} / ${r.bare.p99}` : '–'} | ${r.ratio ?? '–'} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.workload} | ${r.regledger.requestsPerSecond.toLocaleString('en')} | ${r.regledger.p50} / ${r.regledger.p99} | ${r.bare ? r.bare.requestsPerSecond.toLocaleString('en') : '–'} | ${r.bare ? `${r.bare.p50} / ${r.bare.p99}` : '–'} | ${r.ratio ?? '–'} |`,
+    ),
   ].join('\n');
   console.log(table);
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench', 'results', 'http.json'), JSON.stringify({ date: new Date().toISOString(), machine: machine(), quick, workers: Number(process.env.LEDGER_WORKERS ?? 1), rows }, null, 2));
+  writeFileSync(
+    join(ROOT, 'bench', 'results', 'http.json'),
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        machine: machine(),
+        quick,
+        workers: Number(process.env.LEDGER_WORKERS ?? 1),
+        rows,
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 async function post(url: string, command: Record<string, unknown>): Promise<void> {
-  const response = await httpRequest(`${url}/v1/commands`, { method: 'POST', headers: { ...AUTH, 'Content-Type': 'application/json' }, body: JSON.stringify(command) });
+  const response = await httpRequest(`${url}/v1/commands`, {
+    method: 'POST',
+    headers: { ...AUTH, 'Content-Type': 'application/json' },
+    body: JSON.stringify(command),
+  });
   if (response.status >= 300) throw new Error(`command refused: ${response.status} ${response.body}`);
 }
-
-

@@ -33,7 +33,9 @@ function timeEach(count: number, operation: (i: number) => void) {
 }
 
 console.log(`# Tamper evidence on ${machine()}; SQLite store, WAL\n`);
-console.log('| events | verify events/s | verify s | server tree build events/s | inclusion proof p50 / p99 ms | consistency proof p50 / p99 ms | heap bytes/event (tree + index) |');
+console.log(
+  '| events | verify events/s | verify s | server tree build events/s | inclusion proof p50 / p99 ms | consistency proof p50 / p99 ms | heap bytes/event (tree + index) |',
+);
 console.log('|---|---|---|---|---|---|---|');
 for (const size of SIZES) {
   const dir = mkdtempSync(join(tmpdir(), 'regledger-bench-integrity-'));
@@ -58,7 +60,9 @@ for (const size of SIZES) {
     const rnd = random(3);
     const inclusion = timeEach(PROOFS, () => integrity.tree.inclusionProof(Math.floor(rnd() * n), n));
     const consistency = timeEach(PROOFS, () => integrity.tree.consistencyProof(1 + Math.floor(rnd() * (n - 1)), n));
-    console.log(`| ${n.toLocaleString('en')} | ${Math.round(n / seconds).toLocaleString('en')} | ${round(seconds, 2)} | ${Math.round(n / treeSeconds).toLocaleString('en')} | ${inclusion.p50} / ${inclusion.p99} | ${consistency.p50} / ${consistency.p99} | ${heapPerEvent} |`);
+    console.log(
+      `| ${n.toLocaleString('en')} | ${Math.round(n / seconds).toLocaleString('en')} | ${round(seconds, 2)} | ${Math.round(n / treeSeconds).toLocaleString('en')} | ${inclusion.p50} / ${inclusion.p99} | ${consistency.p50} / ${consistency.p99} | ${heapPerEvent} |`,
+    );
     await store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -26,12 +26,21 @@ export interface Spread {
 /** The median of several runs, with their range. */
 export function spread(values: number[]): Spread {
   const sorted = [...values].sort((a, b) => a - b);
-  return { median: round(sorted[Math.floor(sorted.length / 2)]!), min: round(sorted[0]!), max: round(sorted[sorted.length - 1]!) };
+  return {
+    median: round(sorted[Math.floor(sorted.length / 2)]!),
+    min: round(sorted[0]!),
+    max: round(sorted[sorted.length - 1]!),
+  };
 }
 
 export function latencySummary(latencies: number[], seconds: number) {
   const sorted = [...latencies].sort((a, b) => a - b);
-  return { events: latencies.length, eventsPerSecond: Math.round(latencies.length / seconds), p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)) };
+  return {
+    events: latencies.length,
+    eventsPerSecond: Math.round(latencies.length / seconds),
+    p50: round(percentile(sorted, 50)),
+    p99: round(percentile(sorted, 99)),
+  };
 }
 
 export function machine(): string {
@@ -43,7 +52,9 @@ export function writeStore(path: string, ledger: LogEvent[]): void {
   void new SqliteEventStore(path).close();
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
-  const insert = db.prepare('INSERT INTO events (position, event_id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO events (position, event_id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
   // Hashed and chained per stream as the ledger writes them, so `verify` accepts the fixture.
   const lastHash = new Map<string, string>();
   db.transaction(() => {
@@ -51,7 +62,16 @@ export function writeStore(path: string, ledger: LogEvent[]): void {
       const metadata = { actor: 'bench' };
       const hash = contentHash({ type: e.type, data: e.data, metadata }, lastHash.get(e.streamId) ?? null);
       lastHash.set(e.streamId, hash);
-      insert.run(e.position, e.eventId, e.streamId, e.revision, e.type, JSON.stringify(e.data), JSON.stringify({ ...metadata, hash, recordedAt: e.recordedAt }), e.recordedAt);
+      insert.run(
+        e.position,
+        e.eventId,
+        e.streamId,
+        e.revision,
+        e.type,
+        JSON.stringify(e.data),
+        JSON.stringify({ ...metadata, hash, recordedAt: e.recordedAt }),
+        e.recordedAt,
+      );
     }
   })();
   db.close();
@@ -82,7 +102,11 @@ export interface BenchServer {
  * Starts `regledger serve` in its own process on a data directory, with one
  * API key, and resolves once it listens and its read model has caught up.
  */
-export async function startServer(dataDir: string, key: { name: string; role: 'reader' | 'writer' | 'admin'; value: string }, nodeArgs: string[] = []): Promise<BenchServer> {
+export async function startServer(
+  dataDir: string,
+  key: { name: string; role: 'reader' | 'writer' | 'admin'; value: string },
+  nodeArgs: string[] = [],
+): Promise<BenchServer> {
   const env = {
     ...process.env,
     LEDGER_DATA_DIR: dataDir,
@@ -90,7 +114,10 @@ export async function startServer(dataDir: string, key: { name: string; role: 'r
     PORT: '0',
     LEDGER_API_KEYS: `${key.name}:${key.role}:${createHash('sha256').update(key.value).digest('hex')}`,
   };
-  const child = spawn(process.execPath, [...nodeArgs, join(packageRoot(), 'dist/src/cli/main.js'), 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, join(packageRoot(), 'dist/src/cli/main.js'), 'serve'], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   for await (const line of createInterface({ input: child.stdout })) {
     const url = /listening on (\S+)/.exec(line)?.[1];
     if (!url) continue;
@@ -111,14 +138,23 @@ const keepAlive = new Agent({ keepAlive: true, maxSockets: 256 });
  * than fetch, whose client side alone costs about 0.9 ms a request here and
  * would otherwise dominate what the benchmark attributes to the server.
  */
-export function httpRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: string }> {
+export function httpRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'GET', headers: options.headers, agent: keepAlive }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      response.on('error', reject);
-    });
+    const req = request(
+      url,
+      { method: options.method ?? 'GET', headers: options.headers, agent: keepAlive },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        response.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });

@@ -23,7 +23,9 @@ function timed(work: () => void): number {
   return performance.now() - started;
 }
 
-console.log(`# Checking the ledger file at open, on ${machine()}; median (min–max) ms of ${RUNS} runs, page cache warm\n`);
+console.log(
+  `# Checking the ledger file at open, on ${machine()}; median (min–max) ms of ${RUNS} runs, page cache warm\n`,
+);
 console.log('| events | file MB | open (quick_check + schema) ms | quick_check alone ms | integrity_check ms |');
 console.log('|---|---|---|---|---|');
 for (const size of benchSizes(process.argv.includes('--quick'))) {

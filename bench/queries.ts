@@ -36,7 +36,10 @@ function timeQueries(model: LedgerReadModel, shape: LedgerShape, kind: 'state' |
   const head = Number(model.position);
   for (let i = 0; i < QUERIES; i++) {
     const subject = `s${Math.floor(rnd() * shape.subjects)}`;
-    const k = { at: Date.UTC(2015, 0, 1) + Math.floor(rnd() * 4000) * DAY, asOfPosition: BigInt(historical ? Math.floor(rnd() * head) : head) };
+    const k = {
+      at: Date.UTC(2015, 0, 1) + Math.floor(rnd() * 4000) * DAY,
+      asOfPosition: BigInt(historical ? Math.floor(rnd() * head) : head),
+    };
     const category = CATEGORIES[i % CATEGORIES.length]!;
     const started = performance.now();
     if (kind === 'state') subjectState(model, subject, k);
@@ -72,7 +75,12 @@ async function httpLoad(url: string, key: string, shape: LedgerShape, clients: n
   );
   const seconds = (performance.now() - started) / 1000;
   samples.sort((a, b) => a - b);
-  return { requests: samples.length, perSecond: Math.round(samples.length / seconds), p50: ms(percentile(samples, 50)), p99: ms(percentile(samples, 99)) };
+  return {
+    requests: samples.length,
+    perSecond: Math.round(samples.length / seconds),
+    p50: ms(percentile(samples, 50)),
+    p99: ms(percentile(samples, 99)),
+  };
 }
 
 async function main() {
@@ -129,18 +137,25 @@ async function main() {
     '',
     '| events | state cold p50 / p99 ms | state warm p50 / p99 ms | check cold p50 / p99 ms | check warm p50 / p99 ms | historical state p50 / p99 ms | HTTP 50 clients p50 / p99 ms (req/s) | rebuild from SQLite ev/s | server RSS bytes/event |',
     '|---|---|---|---|---|---|---|---|---|',
-    ...results.map((r: any) =>
-      `| ${r.events.toLocaleString('en')} | ${r.stateCold.p50} / ${r.stateCold.p99} | ${r.state.p50} / ${r.state.p99} | ${r.checkCold.p50} / ${r.checkCold.p99} | ${r.check.p50} / ${r.check.p99} | ${r.stateHistorical.p50} / ${r.stateHistorical.p99} | ${r.http.p50} / ${r.http.p99} (${r.http.perSecond}) | ${r.rebuild.eventsPerSecond.toLocaleString('en')} | ${r.serverRssBytesPerEvent} |`,
+    ...results.map(
+      (r: any) =>
+        `| ${r.events.toLocaleString('en')} | ${r.stateCold.p50} / ${r.stateCold.p99} | ${r.state.p50} / ${r.state.p99} | ${r.checkCold.p50} / ${r.checkCold.p99} | ${r.check.p50} / ${r.check.p99} | ${r.stateHistorical.p50} / ${r.stateHistorical.p99} | ${r.http.p50} / ${r.http.p99} (${r.http.perSecond}) | ${r.rebuild.eventsPerSecond.toLocaleString('en')} | ${r.serverRssBytesPerEvent} |`,
     ),
   ];
   const first = results[0] as any;
   const last = results[results.length - 1] as any;
   const growth = (key: string) => (last[key].p50 / first[key].p50).toFixed(2);
-  lines.push('', `p50 growth ${first.size} → ${last.size}: state cold ×${growth('stateCold')}, warm ×${growth('state')}; check cold ×${growth('checkCold')}, warm ×${growth('check')}`);
+  lines.push(
+    '',
+    `p50 growth ${first.size} → ${last.size}: state cold ×${growth('stateCold')}, warm ×${growth('state')}; check cold ×${growth('checkCold')}, warm ×${growth('check')}`,
+  );
   console.log(lines.join('\n'));
   const out = join(packageRoot(), 'bench', 'results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'queries.json'), JSON.stringify({ machine, date: new Date().toISOString(), quick, results }, null, 2));
+  writeFileSync(
+    join(out, 'queries.json'),
+    JSON.stringify({ machine, date: new Date().toISOString(), quick, results }, null, 2),
+  );
 }
 
 await main();

@@ -41,14 +41,20 @@ for (const size of SIZES) {
   };
   const steps = { valid: 0, record: 0 };
   for (let run = 0; run < RUNS; run++) {
-    figures.valid.push(time(() => (steps.valid = replaySubject(model, subject, { order: 'valid', asOfPosition: head }).steps.length)));
-    figures.record.push(time(() => (steps.record = replaySubject(model, subject, { order: 'record', asOfPosition: head }).steps.length)));
+    figures.valid.push(
+      time(() => (steps.valid = replaySubject(model, subject, { order: 'valid', asOfPosition: head }).steps.length)),
+    );
+    figures.record.push(
+      time(() => (steps.record = replaySubject(model, subject, { order: 'record', asOfPosition: head }).steps.length)),
+    );
     // As known half-way: the measure is resolved afresh, not read from the cached head.
     figures.validHalfKnown.push(time(() => replaySubject(model, subject, { order: 'valid', asOfPosition: head / 2n })));
     figures.timeline.push(time(() => subjectTimeline(model, subject, head)));
     figures.explain.push(time(() => explainCheck(model, checkCategory(model, subject, 'exports/c3', k), k)));
   }
-  console.log(`${size} events (subject ${subject}; ${steps.valid} valid-order steps, ${steps.record} record-order steps)`);
+  console.log(
+    `${size} events (subject ${subject}; ${steps.valid} valid-order steps, ${steps.record} record-order steps)`,
+  );
   for (const [name, values] of Object.entries(figures)) {
     const s = spread(values);
     console.log(`  ${name.padEnd(15)} ${String(s.median).padStart(9)} ms  (${s.min}–${s.max})`);

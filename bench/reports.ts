@@ -30,7 +30,11 @@ for (const shape of benchSizes(!process.argv.includes('--full'))) {
       samples.push(performance.now() - started);
     }
     samples.sort((a, b) => a - b);
-    return { p50: round(percentile(samples, 50)), p99: round(percentile(samples, 99)), categoriesPerReport: round(categories / REPORTS, 1) };
+    return {
+      p50: round(percentile(samples, 50)),
+      p99: round(percentile(samples, 99)),
+      categoriesPerReport: round(categories / REPORTS, 1),
+    };
   };
   run(1); // warm-up: the measures' valid-time steps are computed once
   console.log(`${shape.label}: report answers (ms)`, run(2));

@@ -24,7 +24,18 @@ import { buildReadModel } from '../src/queries/read-model.service.js';
 import { generateLedger, random, type LedgerShape } from './generate-ledger.js';
 import { httpBench } from './http.js';
 import { batchRun, importRun, sqliteCeiling } from './writes.js';
-import { httpRequest, latencySummary, machine, percentile, round, spread, startServer, timedWorkers, writeStore, type Spread } from './lib.js';
+import {
+  httpRequest,
+  latencySummary,
+  machine,
+  percentile,
+  round,
+  spread,
+  startServer,
+  timedWorkers,
+  writeStore,
+  type Spread,
+} from './lib.js';
 
 const run = promisify(execFile);
 const quick = process.argv.includes('--quick');
@@ -34,8 +45,12 @@ const APPENDS = quick ? 200 : 2000;
 const BULK = quick ? 5_000 : 100_000;
 const SIZES: (LedgerShape & { label: string; naiveQueries: number; peer: boolean })[] = [
   { label: '10k', measures: 100, subjects: 500, eventsPerMeasure: 100, naiveQueries: 100, peer: true },
-  ...(quick ? [] : [{ label: '100k', measures: 1_000, subjects: 5_000, eventsPerMeasure: 100, naiveQueries: 20, peer: true }]),
-  ...(quick ? [] : [{ label: '1M', measures: 10_000, subjects: 50_000, eventsPerMeasure: 100, naiveQueries: 3, peer: false }]),
+  ...(quick
+    ? []
+    : [{ label: '100k', measures: 1_000, subjects: 5_000, eventsPerMeasure: 100, naiveQueries: 20, peer: true }]),
+  ...(quick
+    ? []
+    : [{ label: '1M', measures: 10_000, subjects: 50_000, eventsPerMeasure: 100, naiveQueries: 3, peer: false }]),
 ];
 const ROOT = packageRoot();
 const PEERS = join(ROOT, 'bench', 'peers');
@@ -53,7 +68,14 @@ interface Row {
 }
 const rows: Row[] = [];
 
-function addRow(section: string, workload: string, unit: string, regledger: number[], against: string, other?: number[]) {
+function addRow(
+  section: string,
+  workload: string,
+  unit: string,
+  regledger: number[],
+  against: string,
+  other?: number[],
+) {
   const r = spread(regledger);
   const o = other && spread(other);
   const ratio = o ? Number((r.median / o.median).toPrecision(2)) : undefined;
@@ -74,11 +96,20 @@ function ensurePeers(): Promise<unknown> {
 }
 
 async function peer(workload: string, n: number, ledgerFile?: string) {
-  const { stdout } = await run(process.execPath, [join(PEERS, 'emmett.mjs'), workload, String(n), ...(ledgerFile ? [ledgerFile] : [])], { maxBuffer: 1 << 26 });
+  const { stdout } = await run(
+    process.execPath,
+    [join(PEERS, 'emmett.mjs'), workload, String(n), ...(ledgerFile ? [ledgerFile] : [])],
+    { maxBuffer: 1 << 26 },
+  );
   return JSON.parse(stdout) as { eventsPerSecond: number; p50: number; p99: number };
 }
 
-const addition = (i: number) => ({ eventId: randomUUID(), type: 'SubjectsAdded', data: { measureId: `m${i % 100}`, subjects: [`s${i}`], effectiveFrom: '2019-01-01T00:00:00.000Z' }, metadata: {} });
+const addition = (i: number) => ({
+  eventId: randomUUID(),
+  type: 'SubjectsAdded',
+  data: { measureId: `m${i % 100}`, subjects: [`s${i}`], effectiveFrom: '2019-01-01T00:00:00.000Z' },
+  metadata: {},
+});
 
 /** Store-level single-event appends, the workload Emmett runs too. */
 async function storeAppends(workers: number) {
@@ -94,7 +125,16 @@ async function storeAppends(workers: number) {
   return summary;
 }
 
-const imposition = (measureId: string): LedgerCommand => ({ type: 'ImposeRestriction', measureId, title: 't', jurisdiction: 'US', authority: 'BIS', subjects: ['s0'], categories: ['exports'], effectiveFrom: '2019-01-01T00:00:00.000Z' });
+const imposition = (measureId: string): LedgerCommand => ({
+  type: 'ImposeRestriction',
+  measureId,
+  title: 't',
+  jurisdiction: 'US',
+  authority: 'BIS',
+  subjects: ['s0'],
+  categories: ['exports'],
+  effectiveFrom: '2019-01-01T00:00:00.000Z',
+});
 
 /** Whole commands in process: load the measure, decide, append. */
 async function commandAppends(workers: number) {
@@ -103,7 +143,17 @@ async function commandAppends(workers: number) {
   const measures = Math.ceil(APPENDS / 10);
   for (let m = 0; m < measures; m++) await executor.execute({ command: imposition(`m${m}`) }, { actor: 'bench' });
   const summary = await timedWorkers(workers, APPENDS, (i) =>
-    executor.execute({ command: { type: 'AddSubjects', measureId: `m${i % measures}`, subjects: [`s${i}`], effectiveFrom: '2019-01-01T00:00:00.000Z' } }, { actor: 'bench' }),
+    executor.execute(
+      {
+        command: {
+          type: 'AddSubjects',
+          measureId: `m${i % measures}`,
+          subjects: [`s${i}`],
+          effectiveFrom: '2019-01-01T00:00:00.000Z',
+        },
+      },
+      { actor: 'bench' },
+    ),
   );
   await store.close();
   return summary;
@@ -113,12 +163,18 @@ async function httpAppends(workers: number) {
   const key = { name: 'bench', role: 'writer' as const, value: 'bench-writer-key' };
   const server = await startServer(mkdtempSync(join(work, 'http-')), key);
   const post = async (command: object) => {
-    const response = await httpRequest(`${server.url}/v1/commands`, { method: 'POST', headers: { Authorization: `Bearer ${key.value}`, 'Content-Type': 'application/json' }, body: JSON.stringify(command) });
+    const response = await httpRequest(`${server.url}/v1/commands`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key.value}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(command),
+    });
     if (response.status !== 201) throw new Error(`HTTP ${response.status}`);
   };
   const measures = Math.ceil(APPENDS / 10);
   for (let m = 0; m < measures; m++) await post(imposition(`m${m}`));
-  const summary = await timedWorkers(workers, APPENDS, (i) => post({ type: 'AddSubjects', measureId: `m${i % measures}`, subjects: [`s${i}`], effectiveFrom: '2019-01-01' }));
+  const summary = await timedWorkers(workers, APPENDS, (i) =>
+    post({ type: 'AddSubjects', measureId: `m${i % measures}`, subjects: [`s${i}`], effectiveFrom: '2019-01-01' }),
+  );
   server.child.kill();
   return summary;
 }
@@ -132,7 +188,11 @@ async function bulkLoad(ledger: LogEvent[]) {
   for (const e of ledger) {
     const expected = revisions.get(e.streamId);
     const t0 = performance.now();
-    const result = await store.append(e.streamId, [{ eventId: e.eventId, type: e.type, data: e.data, metadata: {} }], expected === undefined ? 'no_stream' : expected);
+    const result = await store.append(
+      e.streamId,
+      [{ eventId: e.eventId, type: e.type, data: e.data, metadata: {} }],
+      expected === undefined ? 'no_stream' : expected,
+    );
     latencies.push(performance.now() - t0);
     revisions.set(e.streamId, result.nextExpectedRevision);
   }
@@ -170,43 +230,136 @@ async function writeFigures() {
   const oneRow = ceilings.map((c) => c.oneRowCommitsPerSecond);
   const rowsPerSecond = ceilings.map((c) => c.rowsPerSecondIn1000RowTransactions);
   addRow('ceiling', 'raw SQLite one-row commits, project schema, WAL, synchronous=FULL', 'commits/s', oneRow, '—');
-  addRow('ceiling', 'raw SQLite rows in 1,000-row transactions, same schema and settings', 'rows/s', rowsPerSecond, '—');
+  addRow(
+    'ceiling',
+    'raw SQLite rows in 1,000-row transactions, same schema and settings',
+    'rows/s',
+    rowsPerSecond,
+    '—',
+  );
   const emmett = peersInstalled();
-  if (!emmett) console.error('Emmett is not installed in bench/peers: its rows are left out (a full `npm run bench` installs it)');
+  if (!emmett)
+    console.error('Emmett is not installed in bench/peers: its rows are left out (a full `npm run bench` installs it)');
 
   const seq = await times(RUNS, () => storeAppends(1));
-  addRow('appends', `store: sequential single-event appends (${APPENDS})`, 'events/s', seq.map((r) => r.eventsPerSecond), ONE_ROW, oneRow);
+  addRow(
+    'appends',
+    `store: sequential single-event appends (${APPENDS})`,
+    'events/s',
+    seq.map((r) => r.eventsPerSecond),
+    ONE_ROW,
+    oneRow,
+  );
   if (emmett) {
     const seqPeer = await times(RUNS, () => peer('sequential', APPENDS));
-    addRow('appends', 'store: sequential single-event appends', 'events/s', seq.map((r) => r.eventsPerSecond), 'Emmett SQLite', seqPeer.map((r) => r.eventsPerSecond));
+    addRow(
+      'appends',
+      'store: sequential single-event appends',
+      'events/s',
+      seq.map((r) => r.eventsPerSecond),
+      'Emmett SQLite',
+      seqPeer.map((r) => r.eventsPerSecond),
+    );
   }
-  addRow('appends', 'store: sequential: p99 latency', 'ms', seq.map((r) => r.p99), '—');
+  addRow(
+    'appends',
+    'store: sequential: p99 latency',
+    'ms',
+    seq.map((r) => r.p99),
+    '—',
+  );
   const conc = await times(RUNS, () => storeAppends(16));
-  addRow('appends', 'store: 16 concurrent writers', 'events/s', conc.map((r) => r.eventsPerSecond), ONE_ROW, oneRow);
+  addRow(
+    'appends',
+    'store: 16 concurrent writers',
+    'events/s',
+    conc.map((r) => r.eventsPerSecond),
+    ONE_ROW,
+    oneRow,
+  );
   const concPeer = emmett ? await times(RUNS, () => peer('concurrent16', APPENDS)) : undefined;
-  if (concPeer) addRow('appends', 'store: 16 concurrent writers', 'events/s', conc.map((r) => r.eventsPerSecond), 'Emmett SQLite', concPeer.map((r) => r.eventsPerSecond));
-  addRow('appends', 'store: 16 concurrent: p99 latency', 'ms', conc.map((r) => r.p99), '—');
+  if (concPeer)
+    addRow(
+      'appends',
+      'store: 16 concurrent writers',
+      'events/s',
+      conc.map((r) => r.eventsPerSecond),
+      'Emmett SQLite',
+      concPeer.map((r) => r.eventsPerSecond),
+    );
+  addRow(
+    'appends',
+    'store: 16 concurrent: p99 latency',
+    'ms',
+    conc.map((r) => r.p99),
+    '—',
+  );
 
   for (const workers of [1, 16, 64]) {
     const commands = await times(RUNS, () => commandAppends(workers));
     const label = workers === 1 ? 'sequential' : `${workers} concurrent`;
-    addRow('commands', `in process (load, decide, hash, append), ${label}`, 'events/s', commands.map((r) => r.eventsPerSecond), ONE_ROW, oneRow);
-    if (workers === 16 && concPeer) addRow('commands', 'in process, 16 concurrent', 'events/s', commands.map((r) => r.eventsPerSecond), 'Emmett SQLite store appends, 16 concurrent', concPeer.map((r) => r.eventsPerSecond));
+    addRow(
+      'commands',
+      `in process (load, decide, hash, append), ${label}`,
+      'events/s',
+      commands.map((r) => r.eventsPerSecond),
+      ONE_ROW,
+      oneRow,
+    );
+    if (workers === 16 && concPeer)
+      addRow(
+        'commands',
+        'in process, 16 concurrent',
+        'events/s',
+        commands.map((r) => r.eventsPerSecond),
+        'Emmett SQLite store appends, 16 concurrent',
+        concPeer.map((r) => r.eventsPerSecond),
+      );
   }
   for (const workers of [1, 16, 64]) {
     const http = await times(RUNS, () => httpAppends(workers));
-    addRow('commands', `over HTTP, ${workers === 1 ? 'sequential' : `${workers} concurrent`}`, 'events/s', http.map((r) => r.eventsPerSecond), ONE_ROW, oneRow);
-    addRow('commands', `over HTTP, ${workers === 1 ? 'sequential' : `${workers} concurrent`}: p99`, 'ms', http.map((r) => r.p99), '—');
+    addRow(
+      'commands',
+      `over HTTP, ${workers === 1 ? 'sequential' : `${workers} concurrent`}`,
+      'events/s',
+      http.map((r) => r.eventsPerSecond),
+      ONE_ROW,
+      oneRow,
+    );
+    addRow(
+      'commands',
+      `over HTTP, ${workers === 1 ? 'sequential' : `${workers} concurrent`}: p99`,
+      'ms',
+      http.map((r) => r.p99),
+      '—',
+    );
   }
   const imports = await times(RUNS, () => importRun(work, BULK));
-  addRow('commands', `regledger import of ${BULK.toLocaleString('en')} commands, whole process`, 'events/s', imports.map((r) => r.eventsPerSecond), ROWS, rowsPerSecond);
+  addRow(
+    'commands',
+    `regledger import of ${BULK.toLocaleString('en')} commands, whole process`,
+    'events/s',
+    imports.map((r) => r.eventsPerSecond),
+    ROWS,
+    rowsPerSecond,
+  );
   const batches = await times(RUNS, () => batchRun(work, BULK / 5, 1000));
-  addRow('commands', `POST /v1/commands/batch, ${(BULK / 5).toLocaleString('en')} commands in batches of 1,000`, 'events/s', batches.map((r) => r.eventsPerSecond), ROWS, rowsPerSecond);
+  addRow(
+    'commands',
+    `POST /v1/commands/batch, ${(BULK / 5).toLocaleString('en')} commands in batches of 1,000`,
+    'events/s',
+    batches.map((r) => r.eventsPerSecond),
+    ROWS,
+    rowsPerSecond,
+  );
 }
 
 /** The fan-out benchmark alone: its own table, and its figures in bench/results/fanout.json. */
 async function fanoutOnly(): Promise<void> {
-  const { stdout } = await run('node', [join(ROOT, 'dist/bench/fanout.js'), ...(quick ? ['--quick'] : [])], { cwd: ROOT, maxBuffer: 1 << 24 });
+  const { stdout } = await run('node', [join(ROOT, 'dist/bench/fanout.js'), ...(quick ? ['--quick'] : [])], {
+    cwd: ROOT,
+    maxBuffer: 1 << 24,
+  });
   process.stdout.write(stdout);
   rmSync(work, { recursive: true, force: true });
 }
@@ -220,25 +373,59 @@ async function main() {
 
   const bulkLedger = generateLedger({ measures: BULK / 100, subjects: BULK / 20, eventsPerMeasure: 100 }, 3);
   const bulkFile = join(work, 'bulk.json');
-  writeFileSync(bulkFile, JSON.stringify(bulkLedger, (_, v) => (typeof v === 'bigint' ? v.toString() : v)));
+  writeFileSync(
+    bulkFile,
+    JSON.stringify(bulkLedger, (_, v) => (typeof v === 'bigint' ? v.toString() : v)),
+  );
   const bulk = await times(RUNS, () => bulkLoad(bulkLedger));
   const bulkPeer = await times(RUNS, () => peer('bulk', BULK, bulkFile));
-  addRow('appends', `bulk load of a demo-shaped history (${BULK.toLocaleString('en')} events)`, 'events/s', bulk.map((r) => r.eventsPerSecond), 'Emmett SQLite', bulkPeer.map((r) => r.eventsPerSecond));
+  addRow(
+    'appends',
+    `bulk load of a demo-shaped history (${BULK.toLocaleString('en')} events)`,
+    'events/s',
+    bulk.map((r) => r.eventsPerSecond),
+    'Emmett SQLite',
+    bulkPeer.map((r) => r.eventsPerSecond),
+  );
 
   const growth: Record<string, number[]> = { regledger: [], naive: [], emmett: [] };
   for (const shape of SIZES) {
     const ledger = generateLedger(shape);
     const fast = await times(RUNS, async () => queryLatencies(ledger, shape, 5000, false));
     const naive = await times(1, async () => queryLatencies(ledger, shape, shape.naiveQueries, true));
-    addRow('queries', `state/check at ${shape.label} events: p50`, 'ms', fast.map((r) => r.p50), 'naive fold of the log', naive.map((r) => r.p50));
-    addRow('queries', `state/check at ${shape.label} events: p99`, 'ms', fast.map((r) => r.p99), 'naive fold of the log', naive.map((r) => r.p99));
+    addRow(
+      'queries',
+      `state/check at ${shape.label} events: p50`,
+      'ms',
+      fast.map((r) => r.p50),
+      'naive fold of the log',
+      naive.map((r) => r.p50),
+    );
+    addRow(
+      'queries',
+      `state/check at ${shape.label} events: p99`,
+      'ms',
+      fast.map((r) => r.p99),
+      'naive fold of the log',
+      naive.map((r) => r.p99),
+    );
     growth.regledger!.push(spread(fast.map((r) => r.p50)).median);
     growth.naive!.push(naive[0]!.p50);
     if (shape.peer) {
       const file = join(work, `ledger-${shape.label}.json`);
-      writeFileSync(file, JSON.stringify(ledger, (_, v) => (typeof v === 'bigint' ? v.toString() : v)));
+      writeFileSync(
+        file,
+        JSON.stringify(ledger, (_, v) => (typeof v === 'bigint' ? v.toString() : v)),
+      );
       const emmett = await peer('aggregate', 1000, file);
-      addRow('queries', `one measure as of a version at ${shape.label} events: p50`, 'ms', fast.map((r) => r.p50), "Emmett's aggregateStream", [emmett.p50]);
+      addRow(
+        'queries',
+        `one measure as of a version at ${shape.label} events: p50`,
+        'ms',
+        fast.map((r) => r.p50),
+        "Emmett's aggregateStream",
+        [emmett.p50],
+      );
       growth.emmett!.push(emmett.p50);
     }
     const dir = mkdtempSync(join(work, 'rebuild-'));
@@ -249,14 +436,52 @@ async function main() {
       await store.close();
       return stats.eventsPerSecond;
     });
-    addRow('rebuild', `read model from SQLite, ${shape.label} events`, 'events/s', rebuilds, 'in-memory fold (no store)', [Math.round(ledger.length / ((() => { const t0 = performance.now(); ledger.reduce(evolve, initialState()); return performance.now() - t0; })() / 1000))]);
+    addRow(
+      'rebuild',
+      `read model from SQLite, ${shape.label} events`,
+      'events/s',
+      rebuilds,
+      'in-memory fold (no store)',
+      [
+        Math.round(
+          ledger.length /
+            ((() => {
+              const t0 = performance.now();
+              ledger.reduce(evolve, initialState());
+              return performance.now() - t0;
+            })() /
+              1000),
+        ),
+      ],
+    );
     rmSync(dir, { recursive: true, force: true });
   }
 
-  await run('node', [join(ROOT, 'dist/bench/changes.js'), ...(quick ? ['--quick'] : [])], { cwd: ROOT, maxBuffer: 1 << 24 });
-  const changes = JSON.parse(readFileSync(join(ROOT, 'bench/results/changes.json'), 'utf8')) as { p50: number; p99: number; subscribers: number };
-  addRow('changes', `append → delivery, ${changes.subscribers} SSE subscribers: p50`, 'ms', [changes.p50], 'p99 aim', [50]);
-  addRow('changes', `append → delivery, ${changes.subscribers} SSE subscribers: p99`, 'ms', [changes.p99], 'p99 aim', [50]);
+  await run('node', [join(ROOT, 'dist/bench/changes.js'), ...(quick ? ['--quick'] : [])], {
+    cwd: ROOT,
+    maxBuffer: 1 << 24,
+  });
+  const changes = JSON.parse(readFileSync(join(ROOT, 'bench/results/changes.json'), 'utf8')) as {
+    p50: number;
+    p99: number;
+    subscribers: number;
+  };
+  addRow(
+    'changes',
+    `append → delivery, ${changes.subscribers} SSE subscribers: p50`,
+    'ms',
+    [changes.p50],
+    'p99 aim',
+    [50],
+  );
+  addRow(
+    'changes',
+    `append → delivery, ${changes.subscribers} SSE subscribers: p99`,
+    'ms',
+    [changes.p99],
+    'p99 aim',
+    [50],
+  );
 
   finish(growth);
 }
@@ -268,18 +493,36 @@ function finish(growth: Record<string, number[]> = { regledger: [], naive: [], e
     machine: machine(),
     quick,
     ...(writesOnly ? { writesOnly } : {}),
-    durability: 'regledger: SQLite WAL, synchronous=FULL, one connection; Emmett: SQLite WAL, synchronous=FULL, one shared connection (sqlite3 5.1.7)',
-    datasets: 'bench/generate-ledger.ts: 100 events per measure, subjects in ~3 measures each; append workloads: SubjectsAdded events on 10-event streams',
+    durability:
+      'regledger: SQLite WAL, synchronous=FULL, one connection; Emmett: SQLite WAL, synchronous=FULL, one shared connection (sqlite3 5.1.7)',
+    datasets:
+      'bench/generate-ledger.ts: 100 events per measure, subjects in ~3 measures each; append workloads: SubjectsAdded events on 10-event streams',
     runs: RUNS,
     rows,
-    queryP50Growth: { regledger: ratio(growth.regledger!), naiveFold: ratio(growth.naive!), emmettAggregateStream: ratio(growth.emmett!) },
+    queryP50Growth: {
+      regledger: ratio(growth.regledger!),
+      naiveFold: ratio(growth.naive!),
+      emmettAggregateStream: ratio(growth.emmett!),
+    },
   };
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench', 'results', writesOnly ? 'writes.json' : 'latest.json'), JSON.stringify(result, null, 2));
+  writeFileSync(
+    join(ROOT, 'bench', 'results', writesOnly ? 'writes.json' : 'latest.json'),
+    JSON.stringify(result, null, 2),
+  );
   console.log(renderTable(result));
 }
 
-type BenchResult = { date: string; machine: string; quick: boolean; durability: string; datasets: string; runs: number; rows: Row[]; queryP50Growth: Record<string, number | undefined> };
+type BenchResult = {
+  date: string;
+  machine: string;
+  quick: boolean;
+  durability: string;
+  datasets: string;
+  runs: number;
+  rows: Row[];
+  queryP50Growth: Record<string, number | undefined>;
+};
 
 /** The Markdown table of a result (`--render` prints the last one without running anything). */
 function renderTable(result: BenchResult): string {
@@ -291,7 +534,10 @@ function renderTable(result: BenchResult): string {
     '',
     '| section | workload | unit | regledger | against | their figure | ratio (regledger / theirs) |',
     '|---|---|---|---|---|---|---|',
-    ...result.rows.map((r) => `| ${r.section} | ${r.workload} | ${r.unit} | ${cell(r.regledger)} | ${r.against} | ${cell(r.other)} | ${r.ratio ?? '—'} |`),
+    ...result.rows.map(
+      (r) =>
+        `| ${r.section} | ${r.workload} | ${r.unit} | ${cell(r.regledger)} | ${r.against} | ${cell(r.other)} | ${r.ratio ?? '—'} |`,
+    ),
     '',
     `Query p50 growth from the smallest to the largest ledger: regledger ×${g.regledger ?? '—'}, naive fold ×${g.naiveFold ?? '—'}, Emmett aggregateStream ×${g.emmettAggregateStream ?? '—'} (Emmett up to 100k events: loading a million events into it takes about 20 minutes here).`,
   ].join('\n');
@@ -300,7 +546,8 @@ function renderTable(result: BenchResult): string {
 if (process.argv.includes('--render')) {
   const result = JSON.parse(readFileSync(join(ROOT, 'bench', 'results', 'latest.json'), 'utf8')) as BenchResult;
   // Older results rounded small ratios to 0: recompute them from the medians.
-  for (const row of result.rows) if (row.other) row.ratio = Number((row.regledger.median / row.other.median).toPrecision(2));
+  for (const row of result.rows)
+    if (row.other) row.ratio = Number((row.regledger.median / row.other.median).toPrecision(2));
   console.log(renderTable(result));
   rmSync(work, { recursive: true, force: true });
 } else {

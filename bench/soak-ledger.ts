@@ -13,21 +13,54 @@ export function soakLedger(events: number): { ledger: LogEvent[]; subjects: numb
   const base = Date.now() - 3_600_000;
   const push = (m: number, type: string, data: unknown) => {
     const position = ledger.length + 1;
-    ledger.push({ streamId: `measure-soak-${m}`, eventId: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`, type, data, revision: BigInt(++revisions[m]!), position: BigInt(position), recordedAt: new Date(base + position * 10).toISOString() });
+    ledger.push({
+      streamId: `measure-soak-${m}`,
+      eventId: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`,
+      type,
+      data,
+      revision: BigInt(++revisions[m]!),
+      position: BigInt(position),
+      recordedAt: new Date(base + position * 10).toISOString(),
+    });
   };
-  for (let m = 0; m < MEASURES; m++) push(m, 'RestrictionImposed', { measureId: `soak-${m}`, title: 'soak', jurisdiction: 'US', authority: 'BIS', subjects: [`m${m}-s0`], categories: ['exports', 'services/base'], effectiveFrom: '2019-01-01T00:00:00.000Z' });
+  for (let m = 0; m < MEASURES; m++)
+    push(m, 'RestrictionImposed', {
+      measureId: `soak-${m}`,
+      title: 'soak',
+      jurisdiction: 'US',
+      authority: 'BIS',
+      subjects: [`m${m}-s0`],
+      categories: ['exports', 'services/base'],
+      effectiveFrom: '2019-01-01T00:00:00.000Z',
+    });
   while (ledger.length < events) {
     const m = Math.floor(rnd() * MEASURES);
     const n = subjects[m]! + 1;
     const measureId = `soak-${m}`;
     const soon = () => new Date(base + ledger.length * 10 + 1000 + rnd() * 20_000).toISOString();
     const roll = rnd();
-    if (roll < 0.5) (subjects[m] = n), push(m, 'SubjectsAdded', { measureId, subjects: [`m${m}-s${n}`], effectiveFrom: '2019-01-01T00:00:00.000Z' });
-    else if (roll < 0.65) push(m, 'ExemptionGranted', { measureId, exemptionId: `x${ledger.length}`, title: 'licence', categories: [`exports/x${n}`], effectiveFrom: '2019-01-01T00:00:00.000Z', effectiveUntil: soon() });
-    else if (roll < 0.8) push(m, 'ScopeBroadened', { measureId, categories: [`services/c${n}`], effectiveFrom: soon() });
-    else if (roll < 0.9) push(m, 'ScopeNarrowed', { measureId, remove: [`exports/r${n}`], effectiveFrom: '2019-01-01T00:00:00.000Z' });
-    else push(m, 'SubjectsRemoved', { measureId, subjects: [`m${m}-s${Math.max(1, Math.floor(rnd() * n))}`], effectiveFrom: '2019-01-01T00:00:00.000Z' });
+    if (roll < 0.5)
+      ((subjects[m] = n),
+        push(m, 'SubjectsAdded', { measureId, subjects: [`m${m}-s${n}`], effectiveFrom: '2019-01-01T00:00:00.000Z' }));
+    else if (roll < 0.65)
+      push(m, 'ExemptionGranted', {
+        measureId,
+        exemptionId: `x${ledger.length}`,
+        title: 'licence',
+        categories: [`exports/x${n}`],
+        effectiveFrom: '2019-01-01T00:00:00.000Z',
+        effectiveUntil: soon(),
+      });
+    else if (roll < 0.8)
+      push(m, 'ScopeBroadened', { measureId, categories: [`services/c${n}`], effectiveFrom: soon() });
+    else if (roll < 0.9)
+      push(m, 'ScopeNarrowed', { measureId, remove: [`exports/r${n}`], effectiveFrom: '2019-01-01T00:00:00.000Z' });
+    else
+      push(m, 'SubjectsRemoved', {
+        measureId,
+        subjects: [`m${m}-s${Math.max(1, Math.floor(rnd() * n))}`],
+        effectiveFrom: '2019-01-01T00:00:00.000Z',
+      });
   }
   return { ledger, subjects };
 }
-

@@ -18,7 +18,10 @@ const EVENTS = Number(process.argv[2] ?? 25_000);
 const KEY = 'soak-steps-key';
 const auth = { Authorization: `Bearer ${KEY}` };
 
-async function timed(count: number, operation: (i: number) => Promise<{ status: number }>): Promise<ReturnType<typeof spread>> {
+async function timed(
+  count: number,
+  operation: (i: number) => Promise<{ status: number }>,
+): Promise<ReturnType<typeof spread>> {
   const ms: number[] = [];
   for (let i = 0; i < count; i++) {
     const t0 = performance.now();
@@ -33,7 +36,10 @@ async function timed(count: number, operation: (i: number) => Promise<{ status: 
 async function effectiveFeed(url: string, count: number): Promise<number> {
   const t0 = performance.now();
   const controller = new AbortController();
-  const response = await fetch(`${url}/v1/changes/effective?after=0-1-0-&measure=soak-0`, { headers: { ...auth, Accept: 'text/event-stream' }, signal: controller.signal });
+  const response = await fetch(`${url}/v1/changes/effective?after=0-1-0-&measure=soak-0`, {
+    headers: { ...auth, Accept: 'text/event-stream' },
+    signal: controller.signal,
+  });
   let seen = 0;
   const decoder = new TextDecoder();
   for await (const chunk of response.body!) {
@@ -48,18 +54,57 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'regledger-soak-steps-'));
   const { ledger, subjects } = soakLedger(EVENTS);
   writeStore(join(dir, 'ledger.db'), ledger);
-  const server = await startServer(dir, { name: 'steps', role: 'admin', value: KEY }, (process.env.SOAK_STEPS_NODE_ARGS ?? '').split(' ').filter(Boolean));
+  const server = await startServer(
+    dir,
+    { name: 'steps', role: 'admin', value: KEY },
+    (process.env.SOAK_STEPS_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  );
   const { url } = server;
-  console.log(`soak steps, ${machine()}: ${EVENTS} events in ${MEASURES} measures (~${Math.round(EVENTS / MEASURES)} each)`);
+  console.log(
+    `soak steps, ${machine()}: ${EVENTS} events in ${MEASURES} measures (~${Math.round(EVENTS / MEASURES)} each)`,
+  );
   const subject = (i: number) => `m${i % MEASURES}-s${1 + ((i * 7919) % subjects[i % MEASURES]!)}`;
   const get = (path: string) => httpRequest(`${url}${path}`, { headers: auth });
-  const post = (body: object) => httpRequest(`${url}/v1/commands`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (body: object) =>
+    httpRequest(`${url}/v1/commands`, {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   // Warm the read model's resolutions once, as a running soak has.
   for (let m = 0; m < MEASURES; m++) await get(`/v1/measures/soak-${m}`);
   const results: Record<string, unknown> = {};
-  results.addSubjects = await timed(40, (i) => post({ type: 'AddSubjects', measureId: `soak-${i % MEASURES}`, subjects: [`new-${i}`], effectiveFrom: '2019-01-01' }));
-  results.grantExemption = await timed(20, (i) => post({ type: 'GrantExemption', measureId: `soak-${i % MEASURES}`, exemptionId: `steps-${i}`, title: 'licence', categories: ['exports/y'], effectiveFrom: '2019-01-01', effectiveUntil: new Date(Date.now() + 60_000).toISOString() }));
-  results.writeThenState = await timed(20, async (i) => (await post({ type: 'AddSubjects', measureId: `soak-${i % MEASURES}`, subjects: [`again-${i}`], effectiveFrom: '2019-01-01' }), get(`/v1/subjects/${subject(i)}/state`)));
+  results.addSubjects = await timed(40, (i) =>
+    post({
+      type: 'AddSubjects',
+      measureId: `soak-${i % MEASURES}`,
+      subjects: [`new-${i}`],
+      effectiveFrom: '2019-01-01',
+    }),
+  );
+  results.grantExemption = await timed(20, (i) =>
+    post({
+      type: 'GrantExemption',
+      measureId: `soak-${i % MEASURES}`,
+      exemptionId: `steps-${i}`,
+      title: 'licence',
+      categories: ['exports/y'],
+      effectiveFrom: '2019-01-01',
+      effectiveUntil: new Date(Date.now() + 60_000).toISOString(),
+    }),
+  );
+  results.writeThenState = await timed(
+    20,
+    async (i) => (
+      await post({
+        type: 'AddSubjects',
+        measureId: `soak-${i % MEASURES}`,
+        subjects: [`again-${i}`],
+        effectiveFrom: '2019-01-01',
+      }),
+      get(`/v1/subjects/${subject(i)}/state`)
+    ),
+  );
   results.state = await timed(20, (i) => get(`/v1/subjects/${subject(i)}/state`));
   results.check = await timed(20, (i) => get(`/v1/subjects/${subject(i)}/check?category=exports`));
   results.measure = await timed(10, (i) => get(`/v1/measures/soak-${i % MEASURES}`));

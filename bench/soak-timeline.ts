@@ -42,5 +42,7 @@ for (const subject of ['m0-s1', 'm3-s40', 'm7-s0']) {
   }
   stretchEnds();
   const cpu = process.cpuUsage(cpuBefore);
-  console.log(`${subject}: ${round(performance.now() - started, 1)} ms in all (CPU ${round((cpu.user + cpu.system) / 1000, 1)} ms), longest without a pause ${round(longest, 1)} ms (CPU ${round(longestCpu, 1)} ms), ${step.value.intervals.length} intervals`);
+  console.log(
+    `${subject}: ${round(performance.now() - started, 1)} ms in all (CPU ${round((cpu.user + cpu.system) / 1000, 1)} ms), longest without a pause ${round(longest, 1)} ms (CPU ${round(longestCpu, 1)} ms), ${step.value.intervals.length} intervals`,
+  );
 }

@@ -26,15 +26,31 @@ const auth = { Authorization: `Bearer ${KEY}` };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const pick = <T>(values: T[]) => values[Math.floor(Math.random() * values.length)]!;
 
-const stats = { acknowledged: 0, rejected: 0, reads: 0, readErrors: 0, feedMessages: 0, resumes: 0, stalled: 0, cutOff: 0, vanished: 0, repeats: 0 };
+const stats = {
+  acknowledged: 0,
+  rejected: 0,
+  reads: 0,
+  readErrors: 0,
+  feedMessages: 0,
+  resumes: 0,
+  stalled: 0,
+  cutOff: 0,
+  vanished: 0,
+  repeats: 0,
+};
 const acknowledgedIds: string[] = [];
 let running = true;
 
 async function post(body: object): Promise<void> {
-  const response = await httpRequest(`${url}/v1/commands`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await httpRequest(`${url}/v1/commands`, {
+    method: 'POST',
+    headers: { ...auth, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (response.status === 201) {
     stats.acknowledged++;
-    for (const event of (JSON.parse(response.body) as { events: { eventId: string }[] }).events) acknowledgedIds.push(event.eventId);
+    for (const event of (JSON.parse(response.body) as { events: { eventId: string }[] }).events)
+      acknowledgedIds.push(event.eventId);
   } else stats.rejected++;
 }
 
@@ -51,13 +67,26 @@ async function writer(): Promise<void> {
       subjectsAdded.set(m, n);
       await post({ type: 'AddSubjects', measureId, subjects: [`m${m}-s${n}`], effectiveFrom: '2019-01-01' });
     } else if (roll < 0.65) {
-      await post({ type: 'GrantExemption', measureId, exemptionId: `x${randomUUID().slice(0, 8)}`, title: 'licence', categories: [`exports/x${n}`], effectiveFrom: '2019-01-01', effectiveUntil: soon() });
+      await post({
+        type: 'GrantExemption',
+        measureId,
+        exemptionId: `x${randomUUID().slice(0, 8)}`,
+        title: 'licence',
+        categories: [`exports/x${n}`],
+        effectiveFrom: '2019-01-01',
+        effectiveUntil: soon(),
+      });
     } else if (roll < 0.8) {
       await post({ type: 'BroadenScope', measureId, categories: [`services/c${n}`], effectiveFrom: soon() });
     } else if (roll < 0.9) {
       await post({ type: 'NarrowScope', measureId, remove: [`exports/r${n}`], effectiveFrom: '2019-01-01' });
     } else {
-      await post({ type: 'RemoveSubjects', measureId, subjects: [`m${m}-s${Math.max(1, Math.floor(Math.random() * n))}`], effectiveFrom: '2019-01-01' });
+      await post({
+        type: 'RemoveSubjects',
+        measureId,
+        subjects: [`m${m}-s${Math.max(1, Math.floor(Math.random() * n))}`],
+        effectiveFrom: '2019-01-01',
+      });
     }
     await sleep(20);
   }
@@ -67,7 +96,12 @@ async function reader(): Promise<void> {
   while (running) {
     const m = Math.floor(Math.random() * MEASURES);
     const subject = `m${m}-s${Math.floor(Math.random() * ((subjectsAdded.get(m) ?? 0) + 1))}`;
-    const path = pick([`/v1/subjects/${subject}/state`, `/v1/subjects/${subject}/check?category=exports`, `/v1/measures/soak-${m}`, `/v1/subjects/${subject}/timeline`]);
+    const path = pick([
+      `/v1/subjects/${subject}/state`,
+      `/v1/subjects/${subject}/check?category=exports`,
+      `/v1/measures/soak-${m}`,
+      `/v1/subjects/${subject}/timeline`,
+    ]);
     const response = await httpRequest(`${url}${path}`, { headers: auth });
     if (response.status === 200) stats.reads++;
     else stats.readErrors++;
@@ -76,24 +110,33 @@ async function reader(): Promise<void> {
 }
 
 /** Opens a feed; `onMessage` gets each id. Answers the request, to end it. */
-function openFeed(path: string, headers: Record<string, string>, onMessage: (id: string, event?: string) => void, onResponse?: (response: IncomingMessage) => void): ClientRequest {
-  const req = request(`${url}${path}`, { headers: { ...auth, Accept: 'text/event-stream', ...headers } }, (response) => {
-    onResponse?.(response);
-    let buffer = '';
-    response.setEncoding('utf8');
-    response.on('data', (chunk: string) => {
-      buffer += chunk;
-      let cut: number;
-      while ((cut = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        const id = /^id: (.*)$/m.exec(block)?.[1];
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        if (id !== undefined || event) onMessage(id ?? '', event);
-      }
-    });
-    response.on('error', () => {});
-  });
+function openFeed(
+  path: string,
+  headers: Record<string, string>,
+  onMessage: (id: string, event?: string) => void,
+  onResponse?: (response: IncomingMessage) => void,
+): ClientRequest {
+  const req = request(
+    `${url}${path}`,
+    { headers: { ...auth, Accept: 'text/event-stream', ...headers } },
+    (response) => {
+      onResponse?.(response);
+      let buffer = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        buffer += chunk;
+        let cut: number;
+        while ((cut = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          const id = /^id: (.*)$/m.exec(block)?.[1];
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          if (id !== undefined || event) onMessage(id ?? '', event);
+        }
+      });
+      response.on('error', () => {});
+    },
+  );
   req.on('error', () => {});
   req.end();
   return req;
@@ -121,7 +164,12 @@ async function churner(feed: string): Promise<void> {
 async function staller(feed: string): Promise<void> {
   while (running) {
     let cut = false;
-    const req = openFeed(feed, {}, (_id, event) => event === 'cut-off' && (cut = true), (response) => response.pause());
+    const req = openFeed(
+      feed,
+      {},
+      (_id, event) => event === 'cut-off' && (cut = true),
+      (response) => response.pause(),
+    );
     stats.stalled++;
     await sleep(15_000);
     if (cut) stats.cutOff++;
@@ -152,7 +200,9 @@ async function logEventIds(): Promise<Set<string>> {
   const ids = new Set<string>();
   let after = '0';
   for (;;) {
-    const page = JSON.parse((await httpRequest(`${url}/v1/events?after=${after}&limit=1000`, { headers: auth })).body) as { events: { eventId: string }[]; next?: string | null };
+    const page = JSON.parse(
+      (await httpRequest(`${url}/v1/events?after=${after}&limit=1000`, { headers: auth })).body,
+    ) as { events: { eventId: string }[]; next?: string | null };
     for (const event of page.events) ids.add(event.eventId);
     if (!page.next || page.events.length === 0) return ids;
     after = page.next;
@@ -165,13 +215,27 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'regledger-soak-'));
   // SOAK_URL and SOAK_PID: a server already running (say, under a profiler) with the soak key as an admin key.
   const server = process.env.SOAK_URL
-    ? { url: process.env.SOAK_URL, child: { pid: Number(process.env.SOAK_PID), kill: () => process.kill(Number(process.env.SOAK_PID), 'SIGINT') } }
+    ? {
+        url: process.env.SOAK_URL,
+        child: { pid: Number(process.env.SOAK_PID), kill: () => process.kill(Number(process.env.SOAK_PID), 'SIGINT') },
+      }
     : await startServer(dir, { name: 'soak', role: 'admin', value: KEY });
   url = server.url;
   const pid = server.child.pid!;
-  console.log(`Soak, ${new Date().toISOString().slice(0, 16)}, ${machine()}: ${SECONDS} s, server pid ${pid} at ${url}`);
+  console.log(
+    `Soak, ${new Date().toISOString().slice(0, 16)}, ${machine()}: ${SECONDS} s, server pid ${pid} at ${url}`,
+  );
   for (let m = 0; m < MEASURES; m++) {
-    await post({ type: 'ImposeRestriction', measureId: `soak-${m}`, title: 'soak', jurisdiction: 'US', authority: 'BIS', subjects: [`m${m}-s0`], categories: ['exports', 'services/base'], effectiveFrom: '2019-01-01' });
+    await post({
+      type: 'ImposeRestriction',
+      measureId: `soak-${m}`,
+      title: 'soak',
+      jurisdiction: 'US',
+      authority: 'BIS',
+      subjects: [`m${m}-s0`],
+      categories: ['exports', 'services/base'],
+      effectiveFrom: '2019-01-01',
+    });
   }
   // Start-up stalls (module loading, the first fold) age out of /health's 10-20 s window first.
   await sleep(21_000);
@@ -195,7 +259,9 @@ async function main() {
     samples.push(sample);
     worstLoop = Math.max(worstLoop, sample.loopMs);
     if (samples.length % 6 === 0 || Date.now() - started >= SECONDS * 1000) {
-      console.log(`t=${sample.t}s rss=${sample.rssMb} MB loop max (10-20 s window)=${sample.loopMs} ms head=${h.headPosition} ${JSON.stringify(stats)}`);
+      console.log(
+        `t=${sample.t}s rss=${sample.rssMb} MB loop max (10-20 s window)=${sample.loopMs} ms head=${h.headPosition} ${JSON.stringify(stats)}`,
+      );
     }
   }
   running = false;
@@ -213,8 +279,12 @@ async function main() {
   console.log(`RSS over time (MB): ${samples.map((s) => `${s.t}s:${s.rssMb}`).join(' ')}`);
   console.log(`event loop worst delay per 5 s sample (ms): ${samples.map((s) => s.loopMs).join(' ')}`);
   const failures = [
-    ...(worstLoop > MAX_LOOP_DELAY_MS ? [`the event loop was blocked ${worstLoop} ms (bound ${MAX_LOOP_DELAY_MS} ms)`] : []),
-    ...(rssGrowth > RSS_GROWTH_MB ? [`RSS grew ${rssGrowth} MB after the first quarter (bound ${RSS_GROWTH_MB} MB)`] : []),
+    ...(worstLoop > MAX_LOOP_DELAY_MS
+      ? [`the event loop was blocked ${worstLoop} ms (bound ${MAX_LOOP_DELAY_MS} ms)`]
+      : []),
+    ...(rssGrowth > RSS_GROWTH_MB
+      ? [`RSS grew ${rssGrowth} MB after the first quarter (bound ${RSS_GROWTH_MB} MB)`]
+      : []),
     ...(missing.length ? [`${missing.length} acknowledged writes are missing from the log, e.g. ${missing[0]}`] : []),
     ...(stats.repeats ? [`feed clients received ${stats.repeats} ids twice across resumes`] : []),
   ];

@@ -28,7 +28,15 @@ process.env.LEDGER_WEBHOOK_ALLOW = '127.0.0.1';
 const event = (measureId: string) => ({
   eventId: randomUUID(),
   type: 'RestrictionImposed',
-  data: { measureId, title: 't', jurisdiction: 'US', authority: 'BIS', subjects: ['acme'], categories: ['exports'], effectiveFrom: '2019-05-16T20:15:00.000Z' },
+  data: {
+    measureId,
+    title: 't',
+    jurisdiction: 'US',
+    authority: 'BIS',
+    subjects: ['acme'],
+    categories: ['exports'],
+    effectiveFrom: '2019-05-16T20:15:00.000Z',
+  },
   metadata: {},
 });
 
@@ -43,26 +51,37 @@ async function main() {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const position = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { ledgerposition: string }).ledgerposition;
+      const position = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { ledgerposition: string })
+        .ledgerposition;
       if (!arrivals.has(position)) arrivals.set(position, performance.now());
       res.writeHead(204).end();
       wake();
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const until = (count: number) => new Promise<void>((resolve) => {
-    wake = () => arrivals.size >= count && resolve();
-    wake();
-  });
+  const until = (count: number) =>
+    new Promise<void>((resolve) => {
+      wake = () => arrivals.size >= count && resolve();
+      wake();
+    });
 
   const config = loadConfig({ LEDGER_DEMO: 'off', LEDGER_DATA_DIR: dir });
-  const app = await createHttpApp(config, store, new ApiKeys([{ name: 'bench', role: 'admin', sha256: sha256Hex(KEY) }]), { logLevels: ['error'] });
+  const app = await createHttpApp(
+    config,
+    store,
+    new ApiKeys([{ name: 'bench', role: 'admin', sha256: sha256Hex(KEY) }]),
+    { logLevels: ['error'] },
+  );
   await app.listen(0, '127.0.0.1');
   const started = performance.now();
   const created = await fetch(`${await app.getUrl()}/v1/webhooks`.replace('[::1]', '127.0.0.1'), {
     method: 'POST',
     headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`, feed: 'ledger', after: '0' }),
+    body: JSON.stringify({
+      url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`,
+      feed: 'ledger',
+      after: '0',
+    }),
   });
   if (created.status !== 201) throw new Error(`registration answered ${created.status}: ${await created.text()}`);
   await until(REPLAYED);
@@ -78,11 +97,17 @@ async function main() {
 
   const result = {
     machine: machine(),
-    replay: { messages: REPLAYED, seconds: round(replaySeconds, 2), messagesPerSecond: Math.round(REPLAYED / replaySeconds) },
+    replay: {
+      messages: REPLAYED,
+      seconds: round(replaySeconds, 2),
+      messagesPerSecond: Math.round(REPLAYED / replaySeconds),
+    },
     liveAppendToArrivalMs: latencySummary(latencies, 1),
   };
   console.log(JSON.stringify(result, null, 2));
-  console.log(`\n| measure | value |\n|---|---|\n| replay to one endpoint | ${result.replay.messagesPerSecond} messages/s (${REPLAYED} in ${result.replay.seconds} s) |\n| live, append to arrival | p50 ${result.liveAppendToArrivalMs.p50} ms, p99 ${result.liveAppendToArrivalMs.p99} ms |`);
+  console.log(
+    `\n| measure | value |\n|---|---|\n| replay to one endpoint | ${result.replay.messagesPerSecond} messages/s (${REPLAYED} in ${result.replay.seconds} s) |\n| live, append to arrival | p50 ${result.liveAppendToArrivalMs.p50} ms, p99 ${result.liveAppendToArrivalMs.p99} ms |`,
+  );
   await app.close();
   await store.close();
   receiver.close();

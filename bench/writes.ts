@@ -28,11 +28,14 @@ export function sqliteCeiling(work: string, commits: number, rows: number): Ceil
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  const insert = db.prepare('INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   const data = JSON.stringify({ measureId: 'm0', subjects: ['s0'], effectiveFrom: '2019-01-01T00:00:00.000Z' });
   const metadata = JSON.stringify({ actor: 'bench', hash: 'x'.repeat(64), recordedAt: new Date().toISOString() });
   let n = 0;
-  const row = () => insert.run(randomUUID(), `measure-m${n % 100}`, n++, 'SubjectsAdded', data, metadata, new Date().toISOString());
+  const row = () =>
+    insert.run(randomUUID(), `measure-m${n % 100}`, n++, 'SubjectsAdded', data, metadata, new Date().toISOString());
   const oneRow = db.transaction(row);
   let t0 = performance.now();
   for (let i = 0; i < commits; i++) oneRow.immediate();
@@ -47,21 +50,45 @@ export function sqliteCeiling(work: string, commits: number, rows: number): Ceil
   return { oneRowCommitsPerSecond, rowsPerSecondIn1000RowTransactions };
 }
 
-const imposition = (m: number) => ({ type: 'ImposeRestriction', measureId: `m${m}`, title: 't', jurisdiction: 'US', authority: 'BIS', subjects: ['s0'], categories: ['exports'], effectiveFrom: '2019-01-01' });
-const addition = (m: number, i: number) => ({ type: 'AddSubjects', measureId: `m${m}`, subjects: [`s${i}`], effectiveFrom: '2019-01-01' });
+const imposition = (m: number) => ({
+  type: 'ImposeRestriction',
+  measureId: `m${m}`,
+  title: 't',
+  jurisdiction: 'US',
+  authority: 'BIS',
+  subjects: ['s0'],
+  categories: ['exports'],
+  effectiveFrom: '2019-01-01',
+});
+const addition = (m: number, i: number) => ({
+  type: 'AddSubjects',
+  measureId: `m${m}`,
+  subjects: [`s${i}`],
+  effectiveFrom: '2019-01-01',
+});
 
 /** `count` commands, one event each: measures of ten (an imposition, then nine additions), in order. */
 export function commandFile(count: number): object[] {
-  return Array.from({ length: count }, (_, i) => (i % 10 === 0 ? imposition(Math.floor(i / 10)) : addition(Math.floor(i / 10), i)));
+  return Array.from({ length: count }, (_, i) =>
+    i % 10 === 0 ? imposition(Math.floor(i / 10)) : addition(Math.floor(i / 10), i),
+  );
 }
 
 /** `regledger import` of a command file, the whole process timed: start-up, validation, deciding, writing. */
 export async function importRun(work: string, count: number): Promise<{ eventsPerSecond: number }> {
   const dir = mkdtempSync(join(work, 'import-'));
   const file = join(dir, 'commands.ndjson');
-  writeFileSync(file, commandFile(count).map((c) => JSON.stringify(c)).join('\n'));
+  writeFileSync(
+    file,
+    commandFile(count)
+      .map((c) => JSON.stringify(c))
+      .join('\n'),
+  );
   const t0 = performance.now();
-  await run(process.execPath, [join(packageRoot(), 'dist/src/cli/main.js'), 'import', file], { env: { ...process.env, LEDGER_DATA_DIR: dir, LEDGER_DEMO: 'off' }, maxBuffer: 1 << 24 });
+  await run(process.execPath, [join(packageRoot(), 'dist/src/cli/main.js'), 'import', file], {
+    env: { ...process.env, LEDGER_DATA_DIR: dir, LEDGER_DEMO: 'off' },
+    maxBuffer: 1 << 24,
+  });
   return { eventsPerSecond: Math.round(count / ((performance.now() - t0) / 1000)) };
 }
 
@@ -74,7 +101,11 @@ export async function batchRun(work: string, count: number, perBatch: number): P
   for (let start = 0; start < count; start += perBatch) {
     const response = await httpRequest(`${server.url}/v1/commands/batch`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${key.value}`, 'Content-Type': 'application/json', 'Idempotency-Key': `bench-${start}` },
+      headers: {
+        Authorization: `Bearer ${key.value}`,
+        'Content-Type': 'application/json',
+        'Idempotency-Key': `bench-${start}`,
+      },
       body: JSON.stringify(commands.slice(start, start + perBatch)),
     });
     if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${response.body.slice(0, 300)}`);

@@ -43,7 +43,12 @@ export type SubjectOutcome = EffectiveTransition | undefined;
 const answer = (set: CategorySet): CategorySetAnswer => ({ categories: set.include, except: set.exclude });
 
 /** `known` must be the model as known at `asOfPosition` (see modelAsOf). */
-export function restrictedSet(known: LedgerReadModel, subjectId: string, at: number, asOfPosition: bigint): CategorySet {
+export function restrictedSet(
+  known: LedgerReadModel,
+  subjectId: string,
+  at: number,
+  asOfPosition: bigint,
+): CategorySet {
   return subjectState(known, subjectId, { at, asOfPosition }).restricted.reduce(
     (set, r) => set.union(CategorySet.fromJson({ include: r.categories, exclude: r.except })),
     CategorySet.EMPTY,
@@ -53,7 +58,9 @@ export function restrictedSet(known: LedgerReadModel, subjectId: string, at: num
 /** The instants (ms) at which an event's payload starts or ends something. */
 export function instantsNamedBy(data: unknown): number[] {
   const record = (data ?? {}) as { effectiveFrom?: string; effectiveUntil?: string; replacement?: unknown };
-  const instants = [record.effectiveFrom, record.effectiveUntil].filter((x): x is string => typeof x === 'string').map((x) => Date.parse(x));
+  const instants = [record.effectiveFrom, record.effectiveUntil]
+    .filter((x): x is string => typeof x === 'string')
+    .map((x) => Date.parse(x));
   return record.replacement ? [...instants, ...instantsNamedBy(record.replacement)] : instants;
 }
 
@@ -82,12 +89,19 @@ const SUBJECT_CHANGES = new Set(['SubjectsAdded', 'SubjectsRemoved']);
  * names; a scope change, exemption, lifting, retraction or correction may touch
  * every subject of the measure.
  */
-function subjectsConcerned(model: LedgerReadModel, measureId: string, position: bigint, type: string, data: unknown): string[] {
+function subjectsConcerned(
+  model: LedgerReadModel,
+  measureId: string,
+  position: bigint,
+  type: string,
+  data: unknown,
+): string[] {
   if (SUBJECT_CHANGES.has(type)) return [...((data as { subjects?: string[] }).subjects ?? [])];
   return subjectsOfMeasure(model, measureId, position);
 }
 
-const wanted = (subjectFilter: string[] | undefined) => (s: string) => !subjectFilter?.length || subjectFilter.includes(s);
+const wanted = (subjectFilter: string[] | undefined) => (s: string) =>
+  !subjectFilter?.length || subjectFilter.includes(s);
 
 function transition(
   known: LedgerReadModel,
@@ -121,16 +135,31 @@ export interface RecordedChange {
 }
 
 /** Transitions caused by recording an event, one subject at a time, in subject order. */
-export function* transitionsOnRecord(model: LedgerReadModel, change: RecordedChange, subjectFilter?: string[]): Generator<SubjectOutcome> {
+export function* transitionsOnRecord(
+  model: LedgerReadModel,
+  change: RecordedChange,
+  subjectFilter?: string[],
+): Generator<SubjectOutcome> {
   const { position, recordedMs } = change;
   const shared = sharedOutcomes<SubjectOutcome, string[]>(model);
   const key = `r${position}`;
-  const subjects = shared.facts(key, () => [...new Set(subjectsConcerned(model, change.measureId, position, change.type, change.data))].sort()).filter(wanted(subjectFilter));
+  const subjects = shared
+    .facts(key, () =>
+      [...new Set(subjectsConcerned(model, change.measureId, position, change.type, change.data))].sort(),
+    )
+    .filter(wanted(subjectFilter));
   let models: { before: LedgerReadModel; after: LedgerReadModel } | undefined;
   for (const s of subjects) {
     yield shared.outcome(key, s, () => {
       models ??= { before: modelAsOf(model, position - 1n), after: modelAsOf(model, position) };
-      return transition(models.after, s, recordedMs, position, restrictedSet(models.before, s, recordedMs, position - 1n), [change.cause]);
+      return transition(
+        models.after,
+        s,
+        recordedMs,
+        position,
+        restrictedSet(models.before, s, recordedMs, position - 1n),
+        [change.cause],
+      );
     });
   }
 }
@@ -153,12 +182,20 @@ export function* transitionsAtInstant(
   const key = `i${instant}-${position}`;
   const { subjects, basis } = shared.facts(key, () => concernedAtInstant(model, known, instant, measureIds, position));
   for (const s of subjects.filter(wanted(subjectFilter))) {
-    yield shared.outcome(key, s, () => transition(known, s, instant, position, restrictedSet(known, s, instant - 1, position), basis));
+    yield shared.outcome(key, s, () =>
+      transition(known, s, instant, position, restrictedSet(known, s, instant - 1, position), basis),
+    );
   }
 }
 
 /** The subjects whose state the facts taking effect or ending at an instant concern, and those facts as causes. */
-function concernedAtInstant(model: LedgerReadModel, known: LedgerReadModel, instant: number, measureIds: Iterable<string>, position: bigint) {
+function concernedAtInstant(
+  model: LedgerReadModel,
+  known: LedgerReadModel,
+  instant: number,
+  measureIds: Iterable<string>,
+  position: bigint,
+) {
   const causes: StandingFact[] = [];
   const subjects = new Set<string>();
   for (const measureId of measureIds) {
@@ -167,7 +204,9 @@ function concernedAtInstant(model: LedgerReadModel, known: LedgerReadModel, inst
     const here = history.facts.filter((f) => instantsNamedBy(f.data).includes(instant));
     causes.push(...here);
     const named = here.every((f) => SUBJECT_CHANGES.has(f.recorded.type));
-    const concerned = named ? here.flatMap((f) => subjectsConcerned(model, measureId, position, f.recorded.type, f.data)) : subjectsOfMeasure(model, measureId, position);
+    const concerned = named
+      ? here.flatMap((f) => subjectsConcerned(model, measureId, position, f.recorded.type, f.data))
+      : subjectsOfMeasure(model, measureId, position);
     for (const s of concerned) subjects.add(s);
   }
   return causes.length ? { subjects: [...subjects].sort(), basis: basisOf(causes) } : { subjects: [], basis: [] };

@@ -24,9 +24,10 @@ export class ExemptUnion {
       groups.push(CategorySet.unionAll(sets));
     }
     this.rounds = [groups];
-    for (let round = groups; round.length > 1; ) {
+    for (let round = groups; round.length > 1;) {
       const next: CategorySet[] = [];
-      for (let i = 0; i < round.length; i += 2) next.push(i + 1 < round.length ? round[i]!.union(round[i + 1]!) : round[i]!);
+      for (let i = 0; i < round.length; i += 2)
+        next.push(i + 1 < round.length ? round[i]!.union(round[i + 1]!) : round[i]!);
       this.rounds.push(next);
       round = next;
     }

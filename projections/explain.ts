@@ -13,7 +13,8 @@ import { measuresOfSubject } from './ledger-read-model.js';
 import { MeasureContribution } from './measure-contribution.js';
 import type { CheckAnswer, Knowledge } from './subject-queries.js';
 
-export type ExplanationKind = 'restriction' | 'subject' | 'scope' | 'exemption' | 'pending' | 'correction' | 'retraction' | 'verdict';
+export type ExplanationKind =
+  'restriction' | 'subject' | 'scope' | 'exemption' | 'pending' | 'correction' | 'retraction' | 'verdict';
 
 export interface ExplanationStep {
   kind: ExplanationKind;
@@ -25,8 +26,13 @@ export interface ExplanationStep {
 
 const day = (iso: string) => (iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso);
 const cite = (citation?: string) => (citation ? ` (${citation})` : '');
-const list = (categories: string[], except: string[] = []) => categories.join(', ') + (except.length ? ` except ${except.join(', ')}` : '');
-const ref = (f: { eventId: string; position: string; citation?: string }) => ({ eventId: f.eventId, position: f.position, ...(f.citation ? { citation: f.citation } : {}) });
+const list = (categories: string[], except: string[] = []) =>
+  categories.join(', ') + (except.length ? ` except ${except.join(', ')}` : '');
+const ref = (f: { eventId: string; position: string; citation?: string }) => ({
+  eventId: f.eventId,
+  position: f.position,
+  ...(f.citation ? { citation: f.citation } : {}),
+});
 
 export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Knowledge): ExplanationStep[] {
   const steps: ExplanationStep[] = [];
@@ -46,10 +52,20 @@ export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Kno
     }
     for (const entry of measure.basis) {
       if (entry.type === 'SubjectsAdded') {
-        steps.push({ kind: 'subject', measureId: measure.measureId, sentence: `It names ${subjectId} through an addition of subjects${cite(entry.citation)}.`, events: [ref(entry)] });
+        steps.push({
+          kind: 'subject',
+          measureId: measure.measureId,
+          sentence: `It names ${subjectId} through an addition of subjects${cite(entry.citation)}.`,
+          events: [ref(entry)],
+        });
       } else if (entry.type === 'ScopeBroadened' || entry.type === 'ScopeNarrowed') {
         const verb = entry.type === 'ScopeBroadened' ? 'broadened' : 'narrowed';
-        steps.push({ kind: 'scope', measureId: measure.measureId, sentence: `Its scope was ${verb}${cite(entry.citation)}; it now covers ${list(measure.categories, measure.except)} for ${subjectId}.`, events: [ref(entry)] });
+        steps.push({
+          kind: 'scope',
+          measureId: measure.measureId,
+          sentence: `Its scope was ${verb}${cite(entry.citation)}; it now covers ${list(measure.categories, measure.except)} for ${subjectId}.`,
+          events: [ref(entry)],
+        });
       }
     }
   }
@@ -67,19 +83,32 @@ export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Kno
   for (const history of histories) {
     if (!answer.measures.some((m) => m.measureId === history.measureId)) continue;
     for (const exemption of history.exemptionsAt(k.at)) {
-      if (applying.has(`${history.measureId}/${exemption.exemptionId}`) || !MeasureHistory.exemptionCovers(exemption, subjectId)) continue;
+      if (
+        applying.has(`${history.measureId}/${exemption.exemptionId}`) ||
+        !MeasureHistory.exemptionCovers(exemption, subjectId)
+      )
+        continue;
       if (exemption.categories.overlaps(category) && !exemption.categories.covers(category)) continue;
       const last = exemption.basis[exemption.basis.length - 1]!.recorded;
-      const amended = exemption.basis.length > 1 ? `, as amended${cite((last.data as { citation?: string }).citation)}` : '';
+      const amended =
+        exemption.basis.length > 1 ? `, as amended${cite((last.data as { citation?: string }).citation)}` : '';
       steps.push({
         kind: 'exemption',
         measureId: history.measureId,
         sentence: `Exemption ${exemption.exemptionId} "${exemption.title}" is in force but does not cover ${category}: it covers ${list(exemption.categories.include, exemption.categories.exclude)}${amended}.`,
-        events: exemption.basis.map((b) => ref({ ...b.recorded, citation: (b.data as { citation?: string }).citation })),
+        events: exemption.basis.map((b) =>
+          ref({ ...b.recorded, citation: (b.data as { citation?: string }).citation }),
+        ),
       });
     }
   }
-  steps.push(...inapplicableExemptions(histories.filter((h) => answer.measures.some((m) => m.measureId === h.measureId)), answer, k.at));
+  steps.push(
+    ...inapplicableExemptions(
+      histories.filter((h) => answer.measures.some((m) => m.measureId === h.measureId)),
+      answer,
+      k.at,
+    ),
+  );
   for (const pending of answer.pending) {
     steps.push({
       kind: 'pending',
@@ -91,7 +120,11 @@ export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Kno
   for (const history of histories) {
     for (const fact of history.recorded) steps.push(...amendmentOf(fact, history.recorded, history.measureId));
   }
-  const verdict = { restricted: 'restricted', 'partially-restricted': 'partially restricted (some categories under it are not)', 'not-restricted': 'not restricted' }[answer.status];
+  const verdict = {
+    restricted: 'restricted',
+    'partially-restricted': 'partially restricted (some categories under it are not)',
+    'not-restricted': 'not restricted',
+  }[answer.status];
   steps.push({
     kind: 'verdict',
     sentence: `So on ${day(answer.at)}, as recorded up to position ${answer.asOfPosition}, ${category} is ${verdict} for ${subjectId}.`,
@@ -107,10 +140,12 @@ function inapplicableExemptions(histories: MeasureHistory[], answer: CheckAnswer
   const applying = new Set(answer.exemptions.map((e) => `${e.measureId}/${e.exemptionId}`));
   for (const history of histories) {
     for (const { exemption, revokedBy, untilSetBy } of new MeasureContribution(history, subjectId).grantsAt(t)) {
-      if (applying.has(`${history.measureId}/${exemption.exemptionId}`) || !exemption.categories.overlaps(category)) continue;
+      if (applying.has(`${history.measureId}/${exemption.exemptionId}`) || !exemption.categories.overlaps(category))
+        continue;
       const citationOf = (fact?: StandingFact) => cite((fact?.data as { citation?: string } | undefined)?.citation);
       let why: string;
-      if (revokedBy) why = `it was revoked on ${day((revokedBy.data as { effectiveFrom: string }).effectiveFrom)}${citationOf(revokedBy)}`;
+      if (revokedBy)
+        why = `it was revoked on ${day((revokedBy.data as { effectiveFrom: string }).effectiveFrom)}${citationOf(revokedBy)}`;
       else if (t < toMillis(exemption.effectiveFrom)) why = `it begins on ${day(exemption.effectiveFrom)}`;
       else if (exemption.effectiveUntil !== undefined && toMillis(exemption.effectiveUntil) <= t) {
         why = `it ended on ${day(exemption.effectiveUntil)}${untilSetBy ? `, as set${citationOf(untilSetBy)}` : ''}`;
@@ -120,7 +155,9 @@ function inapplicableExemptions(histories: MeasureHistory[], answer: CheckAnswer
         kind: 'exemption',
         measureId: history.measureId,
         sentence: `Exemption ${exemption.exemptionId} "${exemption.title}"${citationOf(exemption.basis[0])} covers ${category} but does not apply on ${day(new Date(t).toISOString())}: ${why}.`,
-        events: exemption.basis.map((b) => ref({ ...b.recorded, citation: (b.data as { citation?: string }).citation })),
+        events: exemption.basis.map((b) =>
+          ref({ ...b.recorded, citation: (b.data as { citation?: string }).citation }),
+        ),
       });
     }
   }
@@ -131,7 +168,9 @@ function amendmentOf(fact: RecordedFact, recorded: RecordedFact[], measureId: st
   if (fact.type !== 'EntryRetracted' && fact.type !== 'EntryCorrected') return [];
   const data = fact.data as { eventId: string; reason: string };
   const target = recorded.find((f) => f.eventId === data.eventId);
-  const what = target ? `the ${target.type} recorded at position ${target.position}${cite((target.data as { citation?: string }).citation)}` : `event ${data.eventId}`;
+  const what = target
+    ? `the ${target.type} recorded at position ${target.position}${cite((target.data as { citation?: string }).citation)}`
+    : `event ${data.eventId}`;
   const verb = fact.type === 'EntryRetracted' ? 'retracted' : 'corrected';
   return [
     {

@@ -59,7 +59,8 @@ export class InstantIndex {
       let i = 0;
       let j = 0;
       let k = 0;
-      while (i < this.sorted.length && j < added.length) merged[k++] = this.sorted[i]! <= added[j]! ? this.sorted[i++]! : added[j++]!;
+      while (i < this.sorted.length && j < added.length)
+        merged[k++] = this.sorted[i]! <= added[j]! ? this.sorted[i++]! : added[j++]!;
       while (i < this.sorted.length) merged[k++] = this.sorted[i++]!;
       while (j < added.length) merged[k++] = added[j++]!;
       this.sorted = merged;

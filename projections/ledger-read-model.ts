@@ -8,7 +8,14 @@
  * fold, and copying a million-event model per event would make rebuilding
  * quadratic. No framework, no I/O, no clock.
  */
-import { comparePositions, extendMeasure, readFact, resolveMeasure, type MeasureHistory, type RecordedFact } from '../src/domain/measure-history.js';
+import {
+  comparePositions,
+  extendMeasure,
+  readFact,
+  resolveMeasure,
+  type MeasureHistory,
+  type RecordedFact,
+} from '../src/domain/measure-history.js';
 import type { EventType } from '../src/domain/messages.js';
 
 /** An event as the log delivers it. */
@@ -53,7 +60,15 @@ export interface LedgerReadModel {
 const MEASURE_STREAM = 'measure-';
 
 export function initialState(): LedgerReadModel {
-  return { position: 0n, eventCount: 0, measures: new Map(), subjects: new Map(), recordTimes: [], firstPositions: [], lastPositions: [] };
+  return {
+    position: 0n,
+    eventCount: 0,
+    measures: new Map(),
+    subjects: new Map(),
+    recordTimes: [],
+    firstPositions: [],
+    lastPositions: [],
+  };
 }
 
 export function evolve(model: LedgerReadModel, event: LogEvent): LedgerReadModel {
@@ -61,7 +76,10 @@ export function evolve(model: LedgerReadModel, event: LogEvent): LedgerReadModel
   model.position = event.position;
   model.eventCount++;
   // Events of one append share their record time: parse it once.
-  const recordedMs = event.recordedAt === model.lastRecordedAt ? model.recordTimes[model.recordTimes.length - 1]! : Date.parse(event.recordedAt);
+  const recordedMs =
+    event.recordedAt === model.lastRecordedAt
+      ? model.recordTimes[model.recordTimes.length - 1]!
+      : Date.parse(event.recordedAt);
   model.lastRecordedAt = event.recordedAt;
   const position = Number(event.position);
   const last = model.recordTimes.length - 1;
@@ -129,7 +147,11 @@ function lastIndexAtOrBelow(sorted: number[], value: number): number {
 }
 
 /** The measure as known at a position: its events recorded up to it, retractions and corrections applied. */
-export function measureAsOf(model: LedgerReadModel, measureId: string, asOfPosition: bigint): MeasureHistory | undefined {
+export function measureAsOf(
+  model: LedgerReadModel,
+  measureId: string,
+  asOfPosition: bigint,
+): MeasureHistory | undefined {
   const entry = model.measures.get(measureId);
   if (!entry) return undefined;
   const bound = asOfPosition.toString();
@@ -147,7 +169,12 @@ export function measureAsOf(model: LedgerReadModel, measureId: string, asOfPosit
 }
 
 /** Whether the measure had named the subject by the given position. */
-export function measureNamedSubjectBy(model: LedgerReadModel, subjectId: string, measureId: string, position: bigint): boolean {
+export function measureNamedSubjectBy(
+  model: LedgerReadModel,
+  subjectId: string,
+  measureId: string,
+  position: bigint,
+): boolean {
   const firstNamed = model.subjects.get(subjectId)?.get(measureId);
   return firstNamed !== undefined && firstNamed <= position;
 }
@@ -195,7 +222,11 @@ export interface SetAsideEvent {
  * and are not retracted as of it: every answer about those measures names
  * them, since what it says leaves them out.
  */
-export function setAsideEvents(model: LedgerReadModel, measureIds: Iterable<string>, asOfPosition: bigint): SetAsideEvent[] {
+export function setAsideEvents(
+  model: LedgerReadModel,
+  measureIds: Iterable<string>,
+  asOfPosition: bigint,
+): SetAsideEvent[] {
   const found: SetAsideEvent[] = [];
   for (const measureId of new Set(measureIds)) {
     const entry = model.measures.get(measureId);
@@ -204,7 +235,14 @@ export function setAsideEvents(model: LedgerReadModel, measureIds: Iterable<stri
     if (!known.length) continue;
     const retracted = measureAsOf(model, measureId, asOfPosition)?.retracted;
     for (const fact of known) {
-      if (!retracted?.has(fact.eventId)) found.push({ measureId, eventId: fact.eventId, type: fact.type, position: fact.position, reason: fact.unreadable! });
+      if (!retracted?.has(fact.eventId))
+        found.push({
+          measureId,
+          eventId: fact.eventId,
+          type: fact.type,
+          position: fact.position,
+          reason: fact.unreadable!,
+        });
     }
   }
   return found;
@@ -212,7 +250,9 @@ export function setAsideEvents(model: LedgerReadModel, measureIds: Iterable<stri
 
 /** The measures whose events had named the subject by a position (readable or not). */
 export function measureIdsOfSubject(model: LedgerReadModel, subjectId: string, asOfPosition: bigint): string[] {
-  return [...(model.subjects.get(subjectId) ?? [])].filter(([, firstNamed]) => firstNamed <= asOfPosition).map(([measureId]) => measureId);
+  return [...(model.subjects.get(subjectId) ?? [])]
+    .filter(([, firstNamed]) => firstNamed <= asOfPosition)
+    .map(([measureId]) => measureId);
 }
 
 /**
@@ -225,11 +265,14 @@ export function withSetAsideNotice<K extends { asOfPosition: bigint; notice?: st
   knowledge: K,
   about: { subjectId?: string; measureId?: string },
 ): K & { setAside?: SetAsideEvent[] } {
-  const measureIds = about.subjectId !== undefined ? measureIdsOfSubject(model, about.subjectId, knowledge.asOfPosition) : [];
+  const measureIds =
+    about.subjectId !== undefined ? measureIdsOfSubject(model, about.subjectId, knowledge.asOfPosition) : [];
   if (about.measureId !== undefined) measureIds.push(about.measureId);
   const events = setAsideEvents(model, measureIds, knowledge.asOfPosition);
   if (!events.length) return knowledge;
-  const named = events.map((e) => `event ${e.eventId} (${e.type} of measure ${e.measureId}, position ${e.position}): ${e.reason}`).join('; ');
+  const named = events
+    .map((e) => `event ${e.eventId} (${e.type} of measure ${e.measureId}, position ${e.position}): ${e.reason}`)
+    .join('; ');
   const text = `this answer leaves out ${events.length === 1 ? 'a stored event that cannot be read' : `${events.length} stored events that cannot be read`}, until retracted: ${named}`;
   return { ...knowledge, notice: knowledge.notice ? `${knowledge.notice}; ${text}` : text, setAside: events };
 }
@@ -250,7 +293,8 @@ function subjectsNamedBy(data: unknown): string[] {
     if (!value || typeof value !== 'object') return;
     const record = value as Record<string, unknown>;
     for (const field of ['subjects', 'addSubjects', 'removeSubjects']) {
-      if (Array.isArray(record[field])) named.push(...(record[field] as unknown[]).filter((s): s is string => typeof s === 'string'));
+      if (Array.isArray(record[field]))
+        named.push(...(record[field] as unknown[]).filter((s): s is string => typeof s === 'string'));
     }
     collect(record.replacement);
   };

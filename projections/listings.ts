@@ -45,7 +45,10 @@ export interface ListingQuery {
 }
 
 /** Sorted ids, kept per model and position: a listing does not sort the whole ledger each time. */
-const sortedIds = new WeakMap<LedgerReadModel, { position: bigint; subjects?: string[]; measures?: string[]; subjectCounts?: Map<string, number> }>();
+const sortedIds = new WeakMap<
+  LedgerReadModel,
+  { position: bigint; subjects?: string[]; measures?: string[]; subjectCounts?: Map<string, number> }
+>();
 
 function cacheOf(model: LedgerReadModel) {
   let cached = sortedIds.get(model);
@@ -66,7 +69,8 @@ function subjectCounts(model: LedgerReadModel): Map<string, number> {
   const cached = cacheOf(model);
   if (!cached.subjectCounts) {
     const counts = new Map<string, number>();
-    for (const measures of model.subjects.values()) for (const measureId of measures.keys()) counts.set(measureId, (counts.get(measureId) ?? 0) + 1);
+    for (const measures of model.subjects.values())
+      for (const measureId of measures.keys()) counts.set(measureId, (counts.get(measureId) ?? 0) + 1);
     cached.subjectCounts = counts;
   }
   return cached.subjectCounts;

@@ -11,7 +11,12 @@
  * a fresh resolution of the measure.
  */
 import { CategorySet, type CategorySetBuilder } from '../src/domain/categories.js';
-import { applyScopeChangeTo, MeasureHistory, type ExemptionAt, type StandingFact } from '../src/domain/measure-history.js';
+import {
+  applyScopeChangeTo,
+  MeasureHistory,
+  type ExemptionAt,
+  type StandingFact,
+} from '../src/domain/measure-history.js';
 import type { AmendExemptionPayload, GrantExemptionPayload, ImposeRestrictionPayload } from '../src/domain/messages.js';
 import { ExemptUnion } from './exempt-union.js';
 import { byValidTime, insertSorted, lastAtOrBefore, push, ScopeMemo, some, toMillis } from './valid-time-lists.js';
@@ -31,12 +36,27 @@ export interface GrantStanding {
 
 export const NOTHING: Contribution = { restricted: CategorySet.EMPTY, exempt: CategorySet.EMPTY, pending: [] };
 
-type Data = Record<string, unknown> & { effectiveFrom?: string; effectiveUntil?: string; enacts?: string; exemptionId?: string; announcementId?: string; subjects?: string[] };
+type Data = Record<string, unknown> & {
+  effectiveFrom?: string;
+  effectiveUntil?: string;
+  enacts?: string;
+  exemptionId?: string;
+  announcementId?: string;
+  subjects?: string[];
+};
 const dataOf = (fact: StandingFact) => fact.data as unknown as Data;
 const EXEMPTION_CHANGES = new Set(['ExemptionAmended', 'ExemptionRevoked']);
 /** Types whose events bear on every subject of their measure (membership is the subject's own changes). */
-const BEARING_TYPES = new Set(['RestrictionLifted', 'ScopeBroadened', 'ScopeNarrowed', 'ExemptionGranted', 'ExemptionAmended', 'ExemptionRevoked', 'EasingAnnounced', 'AnnouncementWithdrawn']);
-
+const BEARING_TYPES = new Set([
+  'RestrictionLifted',
+  'ScopeBroadened',
+  'ScopeNarrowed',
+  'ExemptionGranted',
+  'ExemptionAmended',
+  'ExemptionRevoked',
+  'EasingAnnounced',
+  'AnnouncementWithdrawn',
+]);
 
 export class MeasureContribution {
   /** The imposition as it stands; undefined: no measure (never imposed, or its imposition retracted). */
@@ -72,7 +92,8 @@ export class MeasureContribution {
     private readonly scopeMemo?: ScopeMemo,
   ) {
     for (const fact of history.facts) this.index(fact, true);
-    for (const list of [this.subjectChanges, this.scopeChanges, this.lifts, ...this.exemptionChangesById.values()]) list.sort(byValidTime);
+    for (const list of [this.subjectChanges, this.scopeChanges, this.lifts, ...this.exemptionChangesById.values()])
+      list.sort(byValidTime);
     this.scopeMemo?.follow(this.imposed, this.scopeChanges);
   }
 
@@ -92,7 +113,15 @@ export class MeasureContribution {
     this.windows = undefined;
     this.contributions.clear();
     if (fact === this.imposed) this.imposed = undefined;
-    for (const list of [this.subjectChanges, this.scopeChanges, this.lifts, this.announcements, this.grantsById.get(data.exemptionId!), this.exemptionChangesById.get(data.exemptionId!)]) drop(list, (f) => f === fact);
+    for (const list of [
+      this.subjectChanges,
+      this.scopeChanges,
+      this.lifts,
+      this.announcements,
+      this.grantsById.get(data.exemptionId!),
+      this.exemptionChangesById.get(data.exemptionId!),
+    ])
+      drop(list, (f) => f === fact);
     this.changesSubject.delete(fact);
     for (const list of this.endings.values()) drop(list, (e) => e.fact === fact);
     this.scopeMemo?.follow(this.imposed, this.scopeChanges);
@@ -105,7 +134,8 @@ export class MeasureContribution {
     const data = dataOf(fact);
     const into = (list: StandingFact[]) => (bulk ? list.push(fact) : insertSorted(list, fact));
     if (type === 'RestrictionImposed') this.imposed ??= fact;
-    else if ((type === 'SubjectsAdded' || type === 'SubjectsRemoved') && (data.subjects ?? []).includes(this.subjectId)) (into(this.subjectChanges), this.changesSubject.add(fact));
+    else if ((type === 'SubjectsAdded' || type === 'SubjectsRemoved') && (data.subjects ?? []).includes(this.subjectId))
+      (into(this.subjectChanges), this.changesSubject.add(fact));
     else if (type === 'ScopeBroadened' || type === 'ScopeNarrowed') into(this.scopeChanges);
     else if (type === 'RestrictionLifted') into(this.lifts);
     else if (type === 'EasingAnnounced') this.announcements.push(fact);
@@ -114,8 +144,10 @@ export class MeasureContribution {
       if (!this.exemptionChangesById.has(data.exemptionId!)) this.exemptionChangesById.set(data.exemptionId!, []);
       into(this.exemptionChangesById.get(data.exemptionId!)!);
     }
-    if (type === 'AnnouncementWithdrawn') push(this.endings, data.announcementId!, { ms: toMillis(data.withdrawnAt as string), fact });
-    else if (data.enacts !== undefined && !Number.isNaN(fact.fromMs)) push(this.endings, data.enacts, { ms: fact.fromMs, fact });
+    if (type === 'AnnouncementWithdrawn')
+      push(this.endings, data.announcementId!, { ms: toMillis(data.withdrawnAt as string), fact });
+    else if (data.enacts !== undefined && !Number.isNaN(fact.fromMs))
+      push(this.endings, data.enacts, { ms: fact.fromMs, fact });
   }
 
   get measureId(): string {
@@ -139,7 +171,8 @@ export class MeasureContribution {
 
   /** The measure's contribution for the subject at t, had the standing events in `left` never been recorded. */
   at(t: number, left?: StandingFact | ReadonlySet<StandingFact>): Contribution {
-    const skip: ReadonlySet<StandingFact> | undefined = left === undefined ? undefined : left instanceof Set ? left : new Set([left as StandingFact]);
+    const skip: ReadonlySet<StandingFact> | undefined =
+      left === undefined ? undefined : left instanceof Set ? left : new Set([left as StandingFact]);
     if (!this.imposed || skip?.has(this.imposed)) return NOTHING;
     // Most events of a measure bear on other subjects: leaving one out changes nothing here.
     if (skip && !some(skip, (f) => this.bearsOn(f))) return this.at(t);
@@ -179,10 +212,14 @@ export class MeasureContribution {
     // at an instant hundreds of grants share tries each in turn), plus that id's grants folded again without them.
     const refolded = this.coveringExemptions(this.exemptionsAt(t, skip).filter((e) => ids.has(e.exemptionId)));
     if (ids.size === 1) {
-      if (this.leaveOneOut?.t !== t) this.leaveOneOut = { t, union: new ExemptUnion(this.coveringExemptions(this.history.exemptionsAt(t), true)) };
+      if (this.leaveOneOut?.t !== t)
+        this.leaveOneOut = { t, union: new ExemptUnion(this.coveringExemptions(this.history.exemptionsAt(t), true)) };
       return CategorySet.unionAll([this.leaveOneOut.union.without([...ids][0]!), ...refolded]);
     }
-    return CategorySet.unionAll([...this.coveringExemptions(this.history.exemptionsAt(t).filter((e) => !ids.has(e.exemptionId))), ...refolded]);
+    return CategorySet.unionAll([
+      ...this.coveringExemptions(this.history.exemptionsAt(t).filter((e) => !ids.has(e.exemptionId))),
+      ...refolded,
+    ]);
   }
 
   /** The covering exemptions' union at t, kept per instant asked. */
@@ -204,11 +241,16 @@ export class MeasureContribution {
   }
 
   private exemptionIdsIn(skip: ReadonlySet<StandingFact> | undefined): Set<string> {
-    return new Set([...(skip ?? [])].filter((f) => f.recorded.type === 'ExemptionGranted' || EXEMPTION_CHANGES.has(f.recorded.type)).map((f) => dataOf(f).exemptionId!));
+    return new Set(
+      [...(skip ?? [])]
+        .filter((f) => f.recorded.type === 'ExemptionGranted' || EXEMPTION_CHANGES.has(f.recorded.type))
+        .map((f) => dataOf(f).exemptionId!),
+    );
   }
 
   private isSubjectAt(t: number, skip?: ReadonlySet<StandingFact>): boolean {
-    if (this.cached && !some(skip, (f) => this.changesSubject.has(f))) return this.history.subjectFactAt(this.subjectId, t) !== undefined;
+    if (this.cached && !some(skip, (f) => this.changesSubject.has(f)))
+      return this.history.subjectFactAt(this.subjectId, t) !== undefined;
     let index = lastAtOrBefore(this.subjectChanges, t);
     while (index >= 0 && skip?.has(this.subjectChanges[index]!)) index--;
     if (index < 0) return this.imposition.subjects.includes(this.subjectId);
@@ -219,17 +261,25 @@ export class MeasureContribution {
     if (this.cached && !some(skip, (f) => f.recorded.type === 'RestrictionLifted')) return this.history.inForceAt(t);
     const imposition = this.imposition;
     const lift = this.lifts.find((f) => !skip?.has(f));
-    const untilMs = Math.min(imposition.effectiveUntil === undefined ? Infinity : toMillis(imposition.effectiveUntil), lift ? lift.fromMs : Infinity);
+    const untilMs = Math.min(
+      imposition.effectiveUntil === undefined ? Infinity : toMillis(imposition.effectiveUntil),
+      lift ? lift.fromMs : Infinity,
+    );
     return this.imposed!.fromMs <= t && t < untilMs;
   }
 
   private scopeAt(t: number, skip?: ReadonlySet<StandingFact>): CategorySet {
-    const since = Math.min(...[...(skip ?? [])].filter((f) => (f.recorded.type === 'ScopeBroadened' || f.recorded.type === 'ScopeNarrowed') && f.fromMs <= t).map((f) => f.fromMs));
+    const since = Math.min(
+      ...[...(skip ?? [])]
+        .filter((f) => (f.recorded.type === 'ScopeBroadened' || f.recorded.type === 'ScopeNarrowed') && f.fromMs <= t)
+        .map((f) => f.fromMs),
+    );
     const touched = since !== Infinity;
     if (this.cached && !touched) return this.history.scopeAt(t).categories;
     // Everything before the left-out change stands; fold again from its instant on.
     if (!touched && this.scopeMemo) return this.scopeMemo.at(t);
-    const scope = touched && this.cached ? this.history.scopeAt(since - 1).categories : CategorySet.of(this.imposition.categories);
+    const scope =
+      touched && this.cached ? this.history.scopeAt(since - 1).categories : CategorySet.of(this.imposition.categories);
     let folded: CategorySetBuilder | undefined;
     for (const change of this.scopeChanges) {
       if ((touched && this.cached && change.fromMs < since) || skip?.has(change)) continue;
@@ -254,7 +304,11 @@ export class MeasureContribution {
   }
 
   /** One grant as it stands at t with its amendments (but `skip`) applied; undefined outside its window or revoked. */
-  private foldExemption(grant: StandingFact, t: number, skip: ReadonlySet<StandingFact> | undefined): ExemptionAt | undefined {
+  private foldExemption(
+    grant: StandingFact,
+    t: number,
+    skip: ReadonlySet<StandingFact> | undefined,
+  ): ExemptionAt | undefined {
     // The window first, without set operations: most grants are outside it at any one instant.
     const data = grant.data as GrantExemptionPayload;
     if (t < toMillis(data.effectiveFrom)) return undefined;
@@ -269,7 +323,11 @@ export class MeasureContribution {
     const standing = this.grantAt(grant, t, skip);
     if (standing.revokedBy) return undefined;
     const { exemption } = standing;
-    if (t < toMillis(exemption.effectiveFrom) || (exemption.effectiveUntil !== undefined && t >= toMillis(exemption.effectiveUntil))) return undefined;
+    if (
+      t < toMillis(exemption.effectiveFrom) ||
+      (exemption.effectiveUntil !== undefined && t >= toMillis(exemption.effectiveUntil))
+    )
+      return undefined;
     return exemption;
   }
 
@@ -297,10 +355,11 @@ export class MeasureContribution {
       }
       const amendment = change.data as AmendExemptionPayload;
       if (amendment.addCategories?.length) categories = categories.union(CategorySet.of(amendment.addCategories));
-      if (amendment.removeCategories?.length) categories = categories.difference(CategorySet.of(amendment.removeCategories));
+      if (amendment.removeCategories?.length)
+        categories = categories.difference(CategorySet.of(amendment.removeCategories));
       for (const subject of amendment.addSubjects ?? []) (removed.delete(subject), added.add(subject));
       for (const subject of amendment.removeSubjects ?? []) (added.delete(subject), removed.add(subject));
-      if (amendment.effectiveUntil !== undefined) (until = amendment.effectiveUntil), (untilSetBy = change);
+      if (amendment.effectiveUntil !== undefined) ((until = amendment.effectiveUntil), (untilSetBy = change));
     }
     const exemption: ExemptionAt = {
       exemptionId: data.exemptionId,
@@ -320,13 +379,23 @@ export class MeasureContribution {
     const measureId = this.history.measureId;
     const imposition = this.imposition;
     const pending: string[] = [];
-    if (imposition.announcedAt && toMillis(imposition.announcedAt) <= t && t < this.imposed!.fromMs) pending.push(`${measureId}/imposition`);
-    const touched = some(skip, (f) => f.recorded.type === 'EasingAnnounced' || f.recorded.type === 'AnnouncementWithdrawn' || dataOf(f).enacts !== undefined);
+    if (imposition.announcedAt && toMillis(imposition.announcedAt) <= t && t < this.imposed!.fromMs)
+      pending.push(`${measureId}/imposition`);
+    const touched = some(
+      skip,
+      (f) =>
+        f.recorded.type === 'EasingAnnounced' ||
+        f.recorded.type === 'AnnouncementWithdrawn' ||
+        dataOf(f).enacts !== undefined,
+    );
     for (const window of this.announcementWindows()) {
       if (window.fromMs > t) break;
       if (!touched) {
         if (t < window.untilMs) pending.push(`${measureId}/${window.id}`);
-      } else if (!skip!.has(window.fact) && !(this.endings.get(window.id) ?? []).some((e) => !skip!.has(e.fact) && e.ms <= t)) {
+      } else if (
+        !skip!.has(window.fact) &&
+        !(this.endings.get(window.id) ?? []).some((e) => !skip!.has(e.fact) && e.ms <= t)
+      ) {
         pending.push(`${measureId}/${window.id}`);
       }
     }
@@ -345,5 +414,4 @@ export class MeasureContribution {
       .sort((a, b) => a.fromMs - b.fromMs);
     return this.windows;
   }
-
 }

@@ -59,7 +59,14 @@ class TruncatedMeasures {
     let from: MeasureEntry | undefined;
     for (const [key, kept] of this.entries) {
       const length = kept.headLength;
-      if (kept.head && length !== undefined && length < known && length > (from?.headLength ?? -1) && key === `${measureId}\u0000${length}`) from = kept;
+      if (
+        kept.head &&
+        length !== undefined &&
+        length < known &&
+        length > (from?.headLength ?? -1) &&
+        key === `${measureId}\u0000${length}`
+      )
+        from = kept;
     }
     if (!from?.head) return {};
     const head = extendMeasure(from.head, facts, from.headLength!);
@@ -100,4 +107,3 @@ export function modelAsOf(model: LedgerReadModel, position: bigint): LedgerReadM
   }
   return { ...model, measures: new MeasuresAsOf(truncated, position) };
 }
-

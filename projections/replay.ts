@@ -73,10 +73,22 @@ export interface Replay {
 }
 
 export function snapshotOf(state: SubjectState): Snapshot {
-  const restricted = state.restricted.reduce((set, r) => set.union(CategorySet.fromJson({ include: r.categories, exclude: r.except })), CategorySet.EMPTY);
-  const exempt = state.exemptions.reduce((set, e) => set.union(CategorySet.fromJson({ include: e.categories, exclude: e.except })), CategorySet.EMPTY);
+  const restricted = state.restricted.reduce(
+    (set, r) => set.union(CategorySet.fromJson({ include: r.categories, exclude: r.except })),
+    CategorySet.EMPTY,
+  );
+  const exempt = state.exemptions.reduce(
+    (set, e) => set.union(CategorySet.fromJson({ include: e.categories, exclude: e.except })),
+    CategorySet.EMPTY,
+  );
   const pending = state.pending.map((p) => `${p.measureId}/${p.announcementId ?? 'imposition'}`).sort();
-  return { at: state.at, asOfPosition: state.asOfPosition, restricted: restricted.toJSON(), exempt: exempt.toJSON(), pending };
+  return {
+    at: state.at,
+    asOfPosition: state.asOfPosition,
+    restricted: restricted.toJSON(),
+    exempt: exempt.toJSON(),
+    pending,
+  };
 }
 
 export function changesBetween(before: Snapshot, after: Snapshot): Changes {
@@ -98,12 +110,20 @@ export function changesBetween(before: Snapshot, after: Snapshot): Changes {
 
 /** The valid time an event concerns: when it takes effect, or when what it retracts or corrects did. */
 export function effectiveInstantOf(fact: RecordedFact, facts: RecordedFact[] | Map<string, RecordedFact>): string {
-  const data = fact.data as { effectiveFrom?: string; announcedAt?: string; withdrawnAt?: string; eventId?: string; replacement?: { effectiveFrom?: string } };
+  const data = fact.data as {
+    effectiveFrom?: string;
+    announcedAt?: string;
+    withdrawnAt?: string;
+    eventId?: string;
+    replacement?: { effectiveFrom?: string };
+  };
   const own = data.effectiveFrom ?? data.announcedAt ?? data.withdrawnAt;
   if (own) return own;
   if (data.eventId) {
     const target = facts instanceof Map ? facts.get(data.eventId) : facts.find((f) => f.eventId === data.eventId);
-    const times = [data.replacement?.effectiveFrom, target ? effectiveInstantOf(target, facts) : undefined].filter((t): t is string => t !== undefined);
+    const times = [data.replacement?.effectiveFrom, target ? effectiveInstantOf(target, facts) : undefined].filter(
+      (t): t is string => t !== undefined,
+    );
     if (times.length) return times.reduce((a, b) => (toMillis(a) <= toMillis(b) ? a : b));
   }
   return fact.recordedAt;
@@ -129,10 +149,12 @@ function recordedOf(model: LedgerReadModel, subjectId: string, asOfPosition: big
   return recorded;
 }
 
-const inRange = (ms: number, options: ReplayOptions) => (options.from === undefined || ms >= options.from) && (options.to === undefined || ms <= options.to);
+const inRange = (ms: number, options: ReplayOptions) =>
+  (options.from === undefined || ms >= options.from) && (options.to === undefined || ms <= options.to);
 
 export function replaySubject(model: LedgerReadModel, subjectId: string, options: ReplayOptions): Replay {
-  const steps = options.order === 'valid' ? validOrder(model, subjectId, options) : recordOrder(model, subjectId, options);
+  const steps =
+    options.order === 'valid' ? validOrder(model, subjectId, options) : recordOrder(model, subjectId, options);
   return { subjectId, order: options.order, asOfPosition: options.asOfPosition.toString(), steps };
 }
 
@@ -180,7 +202,9 @@ function validOrder(model: LedgerReadModel, subjectId: string, options: ReplayOp
  * the walk goes, each record moving only its own measure on.
  */
 function recordOrder(model: LedgerReadModel, subjectId: string, options: ReplayOptions): ReplayStep[] {
-  const recorded = recordedOf(model, subjectId, options.asOfPosition).sort((a, b) => comparePositions(a.fact.position, b.fact.position));
+  const recorded = recordedOf(model, subjectId, options.asOfPosition).sort((a, b) =>
+    comparePositions(a.fact.position, b.fact.position),
+  );
   const known = new Map<string, MeasureContribution>();
   const followers = new Map<string, MeasureFollower>();
   const steps: ReplayStep[] = [];
@@ -203,8 +227,28 @@ function recordOrder(model: LedgerReadModel, subjectId: string, options: ReplayO
     const unchanged = isEmpty(changes);
     // Left out, the record would change nothing: it causes whatever its step changed.
     const role = r.fact.type === 'EntryRetracted' || ENDING.has(r.fact.type) ? 'ends' : 'starts';
-    const causes: Cause[] = unchanged ? [] : [{ eventId: r.fact.eventId, type: r.fact.type, measureId: r.measureId, position: r.fact.position, recordedAt: r.fact.recordedAt, ...citationOf(r.fact), role }];
-    steps.push({ ...eventFields(r), effectiveAt: new Date(r.effectiveMs).toISOString(), before, after, changes, unchanged, causes });
+    const causes: Cause[] = unchanged
+      ? []
+      : [
+          {
+            eventId: r.fact.eventId,
+            type: r.fact.type,
+            measureId: r.measureId,
+            position: r.fact.position,
+            recordedAt: r.fact.recordedAt,
+            ...citationOf(r.fact),
+            role,
+          },
+        ];
+    steps.push({
+      ...eventFields(r),
+      effectiveAt: new Date(r.effectiveMs).toISOString(),
+      before,
+      after,
+      changes,
+      unchanged,
+      causes,
+    });
   }
   return steps;
 }
@@ -229,10 +273,17 @@ function eventFields(r: Recorded) {
 }
 
 function snapshot(state: Contribution, at: number, asOfPosition: string): Snapshot {
-  return { at: new Date(at).toISOString(), asOfPosition, restricted: state.restricted.toJSON(), exempt: state.exempt.toJSON(), pending: state.pending };
+  return {
+    at: new Date(at).toISOString(),
+    asOfPosition,
+    restricted: state.restricted.toJSON(),
+    exempt: state.exempt.toJSON(),
+    pending: state.pending,
+  };
 }
 
 function isEmpty(changes: Changes): boolean {
-  const none = (side: Changes['became']) => !side.restricted.include.length && !side.exempt.include.length && !side.pending.length;
+  const none = (side: Changes['became']) =>
+    !side.restricted.include.length && !side.exempt.include.length && !side.pending.length;
   return none(changes.became) && none(changes.stopped);
 }

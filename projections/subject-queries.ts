@@ -4,7 +4,14 @@
  * known at `asOfPosition`. Every element names its basis.
  */
 import { CategorySet } from '../src/domain/categories.js';
-import { basisOf, comparePositions, MeasureHistory, type BasisEntry, type ExemptionAt, type StandingFact } from '../src/domain/measure-history.js';
+import {
+  basisOf,
+  comparePositions,
+  MeasureHistory,
+  type BasisEntry,
+  type ExemptionAt,
+  type StandingFact,
+} from '../src/domain/measure-history.js';
 import { toMillis } from '../src/domain/time.js';
 import { measuresOfSubject, type LedgerReadModel } from './ledger-read-model.js';
 import { finish, SubjectTransitions, unionOf } from './transitions.js';
@@ -85,7 +92,12 @@ function verdictOf(history: MeasureHistory, subjectId: string, t: number): Verdi
   const scope = history.scopeAt(t);
   const exemptions = history.exemptionsAt(t).filter((e) => MeasureHistory.exemptionCovers(e, subjectId));
   const restricted = exemptions.reduce((set, e) => set.difference(e.categories), scope.categories);
-  return { history, restricted, exemptions, basis: [history.imposed!, subjectFact, ...scope.basis, ...exemptions.flatMap((e) => e.basis)] };
+  return {
+    history,
+    restricted,
+    exemptions,
+    basis: [history.imposed!, subjectFact, ...scope.basis, ...exemptions.flatMap((e) => e.basis)],
+  };
 }
 
 function restrictionAnswer(verdict: Verdict): RestrictionAnswer {
@@ -191,7 +203,10 @@ export interface TimelineInterval {
   until: string | null;
   restricted: { measureId: string; categories: string[]; except: string[] }[];
   /** Categories that became restricted, and that stopped being restricted, at `from`. */
-  became: { restricted: { categories: string[]; except: string[] }; unrestricted: { categories: string[]; except: string[] } };
+  became: {
+    restricted: { categories: string[]; except: string[] };
+    unrestricted: { categories: string[]; except: string[] };
+  };
   /** The events that cause the change at `from` (each, left out alone, would change it). */
   changes: BasisEntry[];
 }
@@ -204,7 +219,12 @@ export interface SubjectTimeline {
   intervals: TimelineInterval[];
 }
 
-export function subjectTimeline(model: LedgerReadModel, subjectId: string, asOfPosition: bigint, range: { from?: number; to?: number } = {}): SubjectTimeline {
+export function subjectTimeline(
+  model: LedgerReadModel,
+  subjectId: string,
+  asOfPosition: bigint,
+  range: { from?: number; to?: number } = {},
+): SubjectTimeline {
   return finish(subjectTimelineSteps(model, subjectId, asOfPosition, range));
 }
 
@@ -214,9 +234,15 @@ export function subjectTimeline(model: LedgerReadModel, subjectId: string, asOfP
  * requests run at each pause. The histories it reads are resolved once at the
  * start, so events folded in meanwhile do not change the answer.
  */
-export function* subjectTimelineSteps(model: LedgerReadModel, subjectId: string, asOfPosition: bigint, range: { from?: number; to?: number } = {}): Generator<void, SubjectTimeline> {
+export function* subjectTimelineSteps(
+  model: LedgerReadModel,
+  subjectId: string,
+  asOfPosition: bigint,
+  range: { from?: number; to?: number } = {},
+): Generator<void, SubjectTimeline> {
   const transitions = new SubjectTransitions(measuresOfSubject(model, subjectId, asOfPosition), subjectId);
-  const inRange = (ms: number) => (range.from === undefined || ms > range.from) && (range.to === undefined || ms < range.to);
+  const inRange = (ms: number) =>
+    (range.from === undefined || ms > range.from) && (range.to === undefined || ms < range.to);
   const intervals: TimelineInterval[] = [];
   let previous = CategorySet.EMPTY;
   for (const instant of transitions.walk(range.from === undefined ? [] : [range.from])) {
@@ -236,13 +262,23 @@ export function* subjectTimelineSteps(model: LedgerReadModel, subjectId: string,
         .map((m, i) => ({ measureId: m.measureId, restricted: instant.after[i]!.restricted }))
         .filter((r) => !r.restricted.isEmpty())
         .map((r) => ({ measureId: r.measureId, categories: r.restricted.include, except: r.restricted.exclude })),
-      became: { restricted: asAnswer(current.difference(previous)), unrestricted: asAnswer(previous.difference(current)) },
+      became: {
+        restricted: asAnswer(current.difference(previous)),
+        unrestricted: asAnswer(previous.difference(current)),
+      },
       // Only the events that cause the change at `from`, not every event with an instant there.
-      changes: causes.map(({ eventId, type, position, recordedAt, citation }) => ({ eventId, type, position, recordedAt, ...(citation ? { citation } : {}) })),
+      changes: causes.map(({ eventId, type, position, recordedAt, citation }) => ({
+        eventId,
+        type,
+        position,
+        recordedAt,
+        ...(citation ? { citation } : {}),
+      })),
     });
     previous = current;
   }
-  if (range.to !== undefined && intervals.length) intervals[intervals.length - 1]!.until = new Date(range.to).toISOString();
+  if (range.to !== undefined && intervals.length)
+    intervals[intervals.length - 1]!.until = new Date(range.to).toISOString();
   return {
     subjectId,
     asOfPosition: asOfPosition.toString(),

@@ -36,13 +36,21 @@ export interface Cause {
 /** `all`: restricted, exempt and pending; `restricted`: the restricted set alone (the timeline's concern). */
 export type Aspect = 'all' | 'restricted';
 
-const ENDING_TYPES = new Set<string>(['RestrictionLifted', 'ExemptionRevoked', 'SubjectsRemoved', 'AnnouncementWithdrawn']);
+const ENDING_TYPES = new Set<string>([
+  'RestrictionLifted',
+  'ExemptionRevoked',
+  'SubjectsRemoved',
+  'AnnouncementWithdrawn',
+]);
 const STARTING_FIELDS = ['effectiveFrom', 'announcedAt', 'withdrawnAt'] as const;
 const ENDING_FIELDS = ['effectiveUntil'] as const;
 
 function instantsOf(fact: StandingFact, fields: readonly string[]): number[] {
   const data = fact.data as unknown as Record<string, unknown>;
-  return fields.map((f) => data[f]).filter((v): v is string => typeof v === 'string').map(toMillis);
+  return fields
+    .map((f) => data[f])
+    .filter((v): v is string => typeof v === 'string')
+    .map(toMillis);
 }
 
 export function unionOf(parts: Contribution[]): Contribution {
@@ -50,7 +58,8 @@ export function unionOf(parts: Contribution[]): Contribution {
   let exempt = CategorySet.EMPTY;
   const pending: string[] = [];
   for (const part of parts) {
-    if (!part.restricted.isEmpty()) restricted = restricted.isEmpty() ? part.restricted : restricted.union(part.restricted);
+    if (!part.restricted.isEmpty())
+      restricted = restricted.isEmpty() ? part.restricted : restricted.union(part.restricted);
     if (!part.exempt.isEmpty()) exempt = exempt.isEmpty() ? part.exempt : exempt.union(part.exempt);
     pending.push(...part.pending);
   }
@@ -149,7 +158,13 @@ export class SubjectTransitions {
   *causeSteps(instant: Instant, aspect: Aspect): Generator<void, Cause[]> {
     const { t, before, after } = instant;
     if (sameState(unionOf(before), unionOf(after), aspect)) return [];
-    const tried: { index: number; fact: StandingFact; role: Cause['role']; without: readonly [Contribution, Contribution]; inert: boolean }[] = [];
+    const tried: {
+      index: number;
+      fact: StandingFact;
+      role: Cause['role'];
+      without: readonly [Contribution, Contribution];
+      inert: boolean;
+    }[] = [];
     for (const candidate of this.candidates.get(t) ?? []) {
       const measure = this.measures[candidate.index]!;
       const without = [measure.at(t - 1, candidate.fact), measure.at(t, candidate.fact)] as const;
@@ -158,15 +173,23 @@ export class SubjectTransitions {
       tried.push({ ...candidate, without, inert });
       if (!inert) yield;
     }
-    const replaced = (parts: Contribution[], index: number, part: Contribution) => parts.map((p, i) => (i === index ? part : p));
+    const replaced = (parts: Contribution[], index: number, part: Contribution) =>
+      parts.map((p, i) => (i === index ? part : p));
     // Each aspect's key worked out when first compared: the timeline's usually settles on 'restricted' alone.
     const keys = new Map<Aspect, string>();
     const actual = (a: Aspect) => keys.get(a) ?? keys.set(a, changeKey(unionOf(before), unionOf(after), a)).get(a)!;
     const tiers: ((c: (typeof tried)[number], aspect: Aspect) => boolean)[] = [
       // the subject's change would differ
-      (c, a) => changeKey(unionOf(replaced(before, c.index, c.without[0])), unionOf(replaced(after, c.index, c.without[1])), a) !== actual(a),
+      (c, a) =>
+        changeKey(
+          unionOf(replaced(before, c.index, c.without[0])),
+          unionOf(replaced(after, c.index, c.without[1])),
+          a,
+        ) !== actual(a),
       // its own measure's part of the change would differ
-      (c, a) => changeKey(before[c.index]!, after[c.index]!, a) !== changeKey(NOTHING, NOTHING, a) && changeKey(c.without[0], c.without[1], a) !== changeKey(before[c.index]!, after[c.index]!, a),
+      (c, a) =>
+        changeKey(before[c.index]!, after[c.index]!, a) !== changeKey(NOTHING, NOTHING, a) &&
+        changeKey(c.without[0], c.without[1], a) !== changeKey(before[c.index]!, after[c.index]!, a),
     ];
     for (const a of aspect === 'all' ? (['all'] as const) : ([aspect, 'all'] as const)) {
       for (const tier of tiers) {
@@ -187,7 +210,11 @@ export class SubjectTransitions {
       const group = tried.filter((c) => c.index === index);
       if (!group.length || sameState(before[index]!, after[index]!, 'all')) return;
       const left = new Set(group.map((c) => c.fact));
-      if (changeKey(measure.at(t - 1, left), measure.at(t, left), 'all') !== changeKey(before[index]!, after[index]!, 'all')) jointly.push(...group.map((c) => causeOf(measure, c.fact, c.role)));
+      if (
+        changeKey(measure.at(t - 1, left), measure.at(t, left), 'all') !==
+        changeKey(before[index]!, after[index]!, 'all')
+      )
+        jointly.push(...group.map((c) => causeOf(measure, c.fact, c.role)));
     });
     return jointly;
   }

@@ -58,7 +58,13 @@ export class ScopeMemo {
       this.folds = [];
     }
     let same = 0;
-    while (same < changes.length && same < this.payloads.length && changes[same]!.data === this.payloads[same] && changes[same]!.fromMs === this.changes[same]!.fromMs) same++;
+    while (
+      same < changes.length &&
+      same < this.payloads.length &&
+      changes[same]!.data === this.payloads[same] &&
+      changes[same]!.fromMs === this.changes[same]!.fromMs
+    )
+      same++;
     this.folds.length = Math.min(this.folds.length, same);
     this.changes = changes;
     this.payloads = changes.map((c) => c.data);
@@ -91,4 +97,3 @@ export function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   if (list) list.push(value);
   else map.set(key, [value]);
 }
-

@@ -39,12 +39,30 @@ export interface AppModuleOptions {
 }
 
 /** Every controller the application serves: their decorators also say who may call each route (auth/route-access.ts). */
-export const CONTROLLERS = [CommandsController, EventsController, QueriesController, ListingsController, ChangesController, IntegrityController, InvestigationsController, HealthController, TicketsController, ...SUBSCRIBER_CONTROLLERS];
+export const CONTROLLERS = [
+  CommandsController,
+  EventsController,
+  QueriesController,
+  ListingsController,
+  ChangesController,
+  IntegrityController,
+  InvestigationsController,
+  HealthController,
+  TicketsController,
+  ...SUBSCRIBER_CONTROLLERS,
+];
 
 /** The application's wiring. The store is opened and closed by whoever starts the app. */
 @Module({})
 export class AppModule {
-  static register({ store, apiKeys, followLog = true, clock = systemClock, sse = {}, tickets = new StreamTickets() }: AppModuleOptions): DynamicModule {
+  static register({
+    store,
+    apiKeys,
+    followLog = true,
+    clock = systemClock,
+    sse = {},
+    tickets = new StreamTickets(),
+  }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
@@ -54,7 +72,10 @@ export class AppModule {
         { provide: ApiKeys, useValue: apiKeys },
         { provide: CLOCK, useValue: clock },
         { provide: StreamTickets, useValue: tickets },
-        { provide: SSE_OPTIONS, useValue: { ...DEFAULT_SSE_OPTIONS, onCutOff: logCutOff, connections: new SseConnections(), ...sse } },
+        {
+          provide: SSE_OPTIONS,
+          useValue: { ...DEFAULT_SSE_OPTIONS, onCutOff: logCutOff, connections: new SseConnections(), ...sse },
+        },
         {
           provide: ChangeFeedService,
           useFactory: (s: EventStore, r: ReadModelService, c: LedgerClock) => new ChangeFeedService(s, r, c),
@@ -67,8 +88,16 @@ export class AppModule {
           useFactory: (s: EventStore, w: WriteWatermark) => new ReadModelService(s, w, { follow: followLog }),
           inject: [EVENT_STORE, WriteWatermark],
         },
-        { provide: CommandExecutor, useFactory: (s: EventStore, w: WriteWatermark) => new CommandExecutor(s, w), inject: [EVENT_STORE, WriteWatermark] },
-        { provide: CommandGateway, useFactory: (bus: CommandBus, s: EventStore, e: CommandExecutor) => new CommandGateway(bus, s, e), inject: [CommandBus, EVENT_STORE, CommandExecutor] },
+        {
+          provide: CommandExecutor,
+          useFactory: (s: EventStore, w: WriteWatermark) => new CommandExecutor(s, w),
+          inject: [EVENT_STORE, WriteWatermark],
+        },
+        {
+          provide: CommandGateway,
+          useFactory: (bus: CommandBus, s: EventStore, e: CommandExecutor) => new CommandGateway(bus, s, e),
+          inject: [CommandBus, EVENT_STORE, CommandExecutor],
+        },
         ...COMMAND_HANDLERS,
         // Webhook deliveries run where the log is followed (the server), not in the CLI's context.
         ...subscriberProviders(store, followLog),
@@ -76,7 +105,11 @@ export class AppModule {
         // After authentication: a caller without a key learns nothing about the routes' parameters.
         { provide: APP_GUARD, useClass: StrictQueryGuard },
         // After the parameters are known to be the route's: positions written through other instances are waited for.
-        { provide: APP_GUARD, useFactory: (s: EventStore, r: ReadModelService) => new ConsistentReadGuard(s, r), inject: [EVENT_STORE, ReadModelService] },
+        {
+          provide: APP_GUARD,
+          useFactory: (s: EventStore, r: ReadModelService) => new ConsistentReadGuard(s, r),
+          inject: [EVENT_STORE, ReadModelService],
+        },
       ],
     };
   }
@@ -84,5 +117,7 @@ export class AppModule {
 
 const changesLogger = new Logger('Changes');
 function logCutOff(resumeFrom: string): void {
-  changesLogger.warn(`cut off a change-stream client that stopped reading; it can resume from ${resumeFrom || 'the start'}`);
+  changesLogger.warn(
+    `cut off a change-stream client that stopped reading; it can resume from ${resumeFrom || 'the start'}`,
+  );
 }

@@ -17,7 +17,10 @@ import { authenticateFirst } from './auth/authenticate.js';
 import { RouteTable, type RouteAccess } from './auth/route-access.js';
 import { ConfigError, type ConfiguredKey, type LedgerConfig } from './config.js';
 import type { EventStore } from './event-store/event-store.js';
-import { EventStoreDbEventStore, EventStoreUnreachableError } from './event-store/eventstoredb/eventstoredb-event-store.js';
+import {
+  EventStoreDbEventStore,
+  EventStoreUnreachableError,
+} from './event-store/eventstoredb/eventstoredb-event-store.js';
 import { SqliteEventStore } from './event-store/sqlite/sqlite-event-store.js';
 import { ErrorFilter, fromFramework, sendError } from './http/error-response.js';
 import { registerBodyParsers } from './http/body-parsers.js';
@@ -42,7 +45,8 @@ import { PinoNestLogger } from './observability/nest-logger.js';
  * one this user can write, and its file a sound ledger (or absent).
  */
 export async function openStore(config: LedgerConfig): Promise<EventStore> {
-  if (config.store === 'eventstoredb') return connectWithin(config.eventStoreConnectionString!, EVENTSTORE_CONNECT_TIMEOUT_MS);
+  if (config.store === 'eventstoredb')
+    return connectWithin(config.eventStoreConnectionString!, EVENTSTORE_CONNECT_TIMEOUT_MS);
   usableDataDir(config.dataDir);
   return new SqliteEventStore(join(config.dataDir, 'ledger.db'));
 }
@@ -56,7 +60,10 @@ async function connectWithin(connectionString: string, ms: number): Promise<Even
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       // Closed if it answers after all: nothing may keep the failed process alive.
-      void connecting.then((store) => store.close(), () => undefined);
+      void connecting.then(
+        (store) => store.close(),
+        () => undefined,
+      );
       reject(new EventStoreUnreachableError(connectionString, new Error(`no answer within ${ms / 1000} s`)));
     }, ms);
   });
@@ -87,7 +94,10 @@ function dataDirError(dir: string, error: unknown): ConfigError {
     EEXIST: 'a file stands in the way of that directory',
     ENOSPC: 'the disk is full',
   };
-  return new ConfigError('LEDGER_DATA_DIR', `${dir} cannot hold the ledger: ${why[code] ?? code} (${code}); set LEDGER_DATA_DIR to a directory this user can write`);
+  return new ConfigError(
+    'LEDGER_DATA_DIR',
+    `${dir} cannot hold the ledger: ${why[code] ?? code} (${code}); set LEDGER_DATA_DIR to a directory this user can write`,
+  );
 }
 
 export interface ResolvedKeys {
@@ -126,11 +136,17 @@ function fastifyAdapter(bodyLimitBytes: number): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: bodyLimitBytes,
     // A path parameter as long as the request line allows: the routes' own rules say what is too long.
-    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 65_536, querystringParser: (query: string) => parseQuery(query) },
+    routerOptions: {
+      caseSensitive: false,
+      ignoreTrailingSlash: true,
+      maxParamLength: 65_536,
+      querystringParser: (query: string) => parseQuery(query),
+    },
     // Each socket may take a few seconds to send its request (slowloris), as Node's own server allows.
     requestTimeout: 300_000,
     // The router's own refusals (a path that does not decode), before any hook: the one error shape too.
-    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => sendError(reply, fromFramework(error, bodyLimitBytes)),
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) =>
+      sendError(reply, fromFramework(error, bodyLimitBytes)),
   });
 }
 
@@ -143,12 +159,23 @@ export interface HttpAppOptions {
   tickets?: StreamTickets;
 }
 
-export async function createHttpApp(config: LedgerConfig, store: EventStore, apiKeys: ApiKeys, options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
+export async function createHttpApp(
+  config: LedgerConfig,
+  store: EventStore,
+  apiKeys: ApiKeys,
+  options: HttpAppOptions = {},
+): Promise<NestFastifyApplication> {
   const tickets = options.tickets ?? new StreamTickets();
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register({ store, apiKeys, clock: options.clock, sse: options.sse, tickets }), fastifyAdapter(config.bodyLimitBytes), {
-    bodyParser: false,
-    logger: options.requestLogger ? new PinoNestLogger(options.requestLogger) : (options.logLevels ?? ['error', 'warn']),
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register({ store, apiKeys, clock: options.clock, sse: options.sse, tickets }),
+    fastifyAdapter(config.bodyLimitBytes),
+    {
+      bodyParser: false,
+      logger: options.requestLogger
+        ? new PinoNestLogger(options.requestLogger)
+        : (options.logLevels ?? ['error', 'warn']),
+    },
+  );
   // Signals are the serve command's (it ends the streams first and bounds the wait): no Nest shutdown hooks.
   const metrics = new LedgerMetrics({
     store,
@@ -166,7 +193,10 @@ export async function createHttpApp(config: LedgerConfig, store: EventStore, api
   // Before authentication: a browser's preflight carries no key.
   await enableCors(app, config.corsOrigins);
   // Who may call what is settled before any body is read: 401 and 403 never wait on a body parser.
-  fastify.addHook('onRequest', authenticateFirst(RouteTable.fromControllers(CONTROLLERS, PUBLIC_PAGES), apiKeys, tickets));
+  fastify.addHook(
+    'onRequest',
+    authenticateFirst(RouteTable.fromControllers(CONTROLLERS, PUBLIC_PAGES), apiKeys, tickets),
+  );
   registerBodyParsers(fastify);
   app.useGlobalFilters(new ErrorFilter(config.bodyLimitBytes));
   registerWebApp(fastify);
@@ -181,6 +211,8 @@ export async function createHttpApp(config: LedgerConfig, store: EventStore, api
 }
 
 export async function createCliContext(store: EventStore): Promise<INestApplicationContext> {
-  return NestFactory.createApplicationContext(AppModule.register({ store, apiKeys: new ApiKeys([]), followLog: false }), { logger: ['error'] });
+  return NestFactory.createApplicationContext(
+    AppModule.register({ store, apiKeys: new ApiKeys([]), followLog: false }),
+    { logger: ['error'] },
+  );
 }
-

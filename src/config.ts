@@ -38,11 +38,23 @@ export const CONFIG_VARIABLES: [name: string, fallback: string, meaning: string]
   ['HOST', '127.0.0.1', 'address to listen on (0.0.0.0 in a container)'],
   ['LEDGER_STORE', 'sqlite', 'sqlite (embedded) or eventstoredb'],
   ['LEDGER_DATA_DIR', './data', 'where the embedded store (ledger.db) and the generated admin key live'],
-  ['EVENTSTORE_CONNECTION_STRING', '', 'required with eventstoredb: esdb://host:2113?tls=false, or several hosts / esdb+discover://'],
-  ['LEDGER_API_KEYS', '', 'comma-separated name:role:sha256hex (roles reader, writer, admin); none: a generated admin key'],
+  [
+    'EVENTSTORE_CONNECTION_STRING',
+    '',
+    'required with eventstoredb: esdb://host:2113?tls=false, or several hosts / esdb+discover://',
+  ],
+  [
+    'LEDGER_API_KEYS',
+    '',
+    'comma-separated name:role:sha256hex (roles reader, writer, admin); none: a generated admin key',
+  ],
   ['LEDGER_DEMO', 'on', 'on loads the demo history into an empty ledger at start; off never does'],
   ['LEDGER_BODY_LIMIT', '1mb', 'largest request body (b, kb, mb); larger ones get 413'],
-  ['LEDGER_CORS_ORIGINS', '', 'comma-separated origins browsers may call from (https://app.example.com), or *; none: no CORS'],
+  [
+    'LEDGER_CORS_ORIGINS',
+    '',
+    'comma-separated origins browsers may call from (https://app.example.com), or *; none: no CORS',
+  ],
   ['LEDGER_WORKERS', '1', 'server processes sharing the port, each with its own read model (more memory, more cores)'],
 ];
 
@@ -60,29 +72,43 @@ const SIZE = /^(\d+)\s*(b|kb|mb)?$/i;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   const port = Number(env.PORT ?? '3000');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT', `must be a port number from 0 to 65535, got "${env.PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError('PORT', `must be a port number from 0 to 65535, got "${env.PORT}"`);
 
   const store = env.LEDGER_STORE ?? 'sqlite';
-  if (store !== 'sqlite' && store !== 'eventstoredb') throw new ConfigError('LEDGER_STORE', `must be "sqlite" or "eventstoredb", got "${store}"`);
+  if (store !== 'sqlite' && store !== 'eventstoredb')
+    throw new ConfigError('LEDGER_STORE', `must be "sqlite" or "eventstoredb", got "${store}"`);
   const eventStoreConnectionString = env.EVENTSTORE_CONNECTION_STRING || undefined;
   if (store === 'eventstoredb') {
-    if (!eventStoreConnectionString) throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'is required when LEDGER_STORE=eventstoredb');
+    if (!eventStoreConnectionString)
+      throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'is required when LEDGER_STORE=eventstoredb');
     if (!/^esdb(\+discover)?:\/\/[^/?]+/.test(eventStoreConnectionString)) {
-      throw new ConfigError('EVENTSTORE_CONNECTION_STRING', `must look like esdb://host:2113?tls=false or esdb+discover://host:2113, got "${eventStoreConnectionString}"`);
+      throw new ConfigError(
+        'EVENTSTORE_CONNECTION_STRING',
+        `must look like esdb://host:2113?tls=false or esdb+discover://host:2113, got "${eventStoreConnectionString}"`,
+      );
     }
   }
 
   const demo = (env.LEDGER_DEMO ?? 'on').toLowerCase();
-  if (demo !== 'on' && demo !== 'off') throw new ConfigError('LEDGER_DEMO', `must be "on" or "off", got "${env.LEDGER_DEMO}"`);
+  if (demo !== 'on' && demo !== 'off')
+    throw new ConfigError('LEDGER_DEMO', `must be "on" or "off", got "${env.LEDGER_DEMO}"`);
 
   const size = SIZE.exec(env.LEDGER_BODY_LIMIT ?? '1mb');
-  if (!size) throw new ConfigError('LEDGER_BODY_LIMIT', `must be a size such as 512kb or 1mb, got "${env.LEDGER_BODY_LIMIT}"`);
+  if (!size)
+    throw new ConfigError('LEDGER_BODY_LIMIT', `must be a size such as 512kb or 1mb, got "${env.LEDGER_BODY_LIMIT}"`);
   const unit = { b: 1, kb: 1024, mb: 1024 * 1024 }[(size[2] ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb'];
 
-  const corsOrigins = (env.LEDGER_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const corsOrigins = (env.LEDGER_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   for (const origin of corsOrigins) {
     if (origin !== '*' && !/^https?:\/\/[^/?#\s]+$/.test(origin)) {
-      throw new ConfigError('LEDGER_CORS_ORIGINS', `"${origin}" is not an origin: give scheme, host and port only, such as https://app.example.com or http://localhost:5173, or *`);
+      throw new ConfigError(
+        'LEDGER_CORS_ORIGINS',
+        `"${origin}" is not an origin: give scheme, host and port only, such as https://app.example.com or http://localhost:5173, or *`,
+      );
     }
   }
 
@@ -102,7 +128,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
 
 function workersOf(value: string | undefined): number {
   const workers = Number(value ?? '1');
-  if (!/^\d+$/.test(value ?? '1') || workers < 1 || workers > 64) throw new ConfigError('LEDGER_WORKERS', `must be a whole number from 1 to 64, got "${value}"`);
+  if (!/^\d+$/.test(value ?? '1') || workers < 1 || workers > 64)
+    throw new ConfigError('LEDGER_WORKERS', `must be a whole number from 1 to 64, got "${value}"`);
   return workers;
 }
 
@@ -110,10 +137,14 @@ export function parseApiKeys(text: string): ConfiguredKey[] {
   const keys = text.split(',').map((entry, index) => {
     const [name, role, sha256, ...rest] = entry.trim().split(':');
     const where = `entry ${index + 1}`;
-    if (rest.length || !name || !role || !sha256) throw new ConfigError('LEDGER_API_KEYS', `${where} must be name:role:sha256hex`);
-    if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) throw new ConfigError('LEDGER_API_KEYS', `${where}: name "${name}" may hold letters, digits, . _ - (at most 64)`);
-    if (!ROLES.includes(role as Role)) throw new ConfigError('LEDGER_API_KEYS', `${where}: role "${role}" must be one of ${ROLES.join(', ')}`);
-    if (!/^[0-9a-fA-F]{64}$/.test(sha256)) throw new ConfigError('LEDGER_API_KEYS', `${where}: the key's SHA-256 must be 64 hex digits`);
+    if (rest.length || !name || !role || !sha256)
+      throw new ConfigError('LEDGER_API_KEYS', `${where} must be name:role:sha256hex`);
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(name))
+      throw new ConfigError('LEDGER_API_KEYS', `${where}: name "${name}" may hold letters, digits, . _ - (at most 64)`);
+    if (!ROLES.includes(role as Role))
+      throw new ConfigError('LEDGER_API_KEYS', `${where}: role "${role}" must be one of ${ROLES.join(', ')}`);
+    if (!/^[0-9a-fA-F]{64}$/.test(sha256))
+      throw new ConfigError('LEDGER_API_KEYS', `${where}: the key's SHA-256 must be 64 hex digits`);
     return { name, role: role as Role, sha256: sha256.toLowerCase() };
   });
   const names = new Set(keys.map((k) => k.name));

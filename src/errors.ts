@@ -2,7 +2,17 @@
  * Errors as values a user can act on, and the one place that maps them to
  * HTTP statuses and CLI exit codes.
  */
-export type ErrorKind = 'bad-input' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'too-large' | 'invariant' | 'unavailable' | 'internal' | 'storage-full';
+export type ErrorKind =
+  | 'bad-input'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'too-large'
+  | 'invariant'
+  | 'unavailable'
+  | 'internal'
+  | 'storage-full';
 
 export interface ErrorDetail {
   /** The offending field, as a path (`sources[0].url`, `[3].effectiveFrom`, `line 12: subjects`). */
@@ -30,7 +40,14 @@ export function capDetails(details: ErrorDetail[]): ErrorDetail[] {
   const problems = summary ? details.slice(0, -1) : details;
   if (problems.length <= MAX_DETAILS) return details;
   const more = problems.length - MAX_DETAILS;
-  return [...problems.slice(0, MAX_DETAILS), summary ?? { rule: 'maxDetails', message: `${more} more ${more === 1 ? 'problem' : 'problems'} not listed`, value: more }];
+  return [
+    ...problems.slice(0, MAX_DETAILS),
+    summary ?? {
+      rule: 'maxDetails',
+      message: `${more} more ${more === 1 ? 'problem' : 'problems'} not listed`,
+      value: more,
+    },
+  ];
 }
 
 export class LedgerError extends Error {
@@ -92,5 +109,9 @@ export const EXIT_CODE: Record<ErrorKind, number> = {
 /** Prefixes every detail's field, e.g. with a batch index or a line number. */
 export function prefixDetails(details: ErrorDetail[], prefix: string): ErrorDetail[] {
   const join = prefix.startsWith('[') ? '.' : ': ';
-  return details.map((d) => ({ ...d, field: d.field ? `${prefix}${join}${d.field}` : prefix, message: `${prefix}: ${d.message}` }));
+  return details.map((d) => ({
+    ...d,
+    field: d.field ? `${prefix}${join}${d.field}` : prefix,
+    message: `${prefix}: ${d.message}`,
+  }));
 }

@@ -21,9 +21,16 @@ export class HealthController {
 
   @Get('health')
   @Public()
-  @ApiOperation({ summary: "Liveness, the log's head, how far the read model has folded it, and the event loop's worst delay over the last 10-20 s (no key needed); 503 with status failed and the reason when the ledger's file cannot be read" })
+  @ApiOperation({
+    summary:
+      "Liveness, the log's head, how far the read model has folded it, and the event loop's worst delay over the last 10-20 s (no key needed); 503 with status failed and the reason when the ledger's file cannot be read",
+  })
   @ApiResponse({ status: 200, type: HealthDto, description: 'ok, or catching-up while the read model folds the log' })
-  @ApiResponse({ status: 503, type: HealthDto, description: "failed: the ledger's store cannot be read, or the read model stopped on a damaged file" })
+  @ApiResponse({
+    status: 503,
+    type: HealthDto,
+    description: "failed: the ledger's store cannot be read, or the read model stopped on a damaged file",
+  })
   @ApiErrors([400])
   async health(@Res({ passthrough: true }) response: FastifyReply): Promise<HealthDto> {
     const folded = this.readModel.position.toString();
@@ -38,7 +45,12 @@ export class HealthController {
     // The read model stopped on a damaged file: it will not catch up, and queries say so (503).
     if (this.readModel.failure) {
       response.status(503);
-      return { status: 'failed', reason: this.readModel.failure, headPosition: head.toString(), readModelPosition: folded };
+      return {
+        status: 'failed',
+        reason: this.readModel.failure,
+        headPosition: head.toString(),
+        readModelPosition: folded,
+      };
     }
     return {
       status: this.readModel.position >= head ? 'ok' : 'catching-up',
@@ -53,7 +65,9 @@ export class HealthController {
   @Public()
   @ApiResponse({ status: 200, type: LiveDto })
   @ApiErrors([400])
-  @ApiOperation({ summary: 'Liveness for an orchestrator: 200 while the process answers HTTP at all (restart it when this fails)' })
+  @ApiOperation({
+    summary: 'Liveness for an orchestrator: 200 while the process answers HTTP at all (restart it when this fails)',
+  })
   live() {
     return { status: 'live' };
   }
@@ -63,7 +77,10 @@ export class HealthController {
   @ApiResponse({ status: 200, type: ReadyDto, description: 'ready' })
   @ApiResponse({ status: 503, type: ReadyDto, description: 'not ready, and why' })
   @ApiErrors([400])
-  @ApiOperation({ summary: 'Readiness: 200 once the store answers and the read model has folded the whole log; 503 with the reason otherwise (send no traffic yet)' })
+  @ApiOperation({
+    summary:
+      'Readiness: 200 once the store answers and the read model has folded the whole log; 503 with the reason otherwise (send no traffic yet)',
+  })
   async ready(@Res({ passthrough: true }) response: FastifyReply) {
     const folded = this.readModel.position;
     let head: bigint;
@@ -71,12 +88,22 @@ export class HealthController {
       head = await this.store.headPosition();
     } catch (error) {
       response.status(503);
-      return { status: 'not-ready', reason: `the store does not answer: ${(error as Error).message}`, readModelPosition: folded.toString() };
+      return {
+        status: 'not-ready',
+        reason: `the store does not answer: ${(error as Error).message}`,
+        readModelPosition: folded.toString(),
+      };
     }
     // Caught up once is ready for good: a model a few events behind a busy writer must not flap out of the load balancer.
     if (folded >= head) this.caughtUp = true;
-    const reason = this.readModel.failure ?? (this.caughtUp ? undefined : `the read model is catching up: at ${folded} of ${head}`);
+    const reason =
+      this.readModel.failure ?? (this.caughtUp ? undefined : `the read model is catching up: at ${folded} of ${head}`);
     if (reason) response.status(503);
-    return { status: reason ? 'not-ready' : 'ready', ...(reason ? { reason } : {}), headPosition: head.toString(), readModelPosition: folded.toString() };
+    return {
+      status: reason ? 'not-ready' : 'ready',
+      ...(reason ? { reason } : {}),
+      headPosition: head.toString(),
+      readModelPosition: folded.toString(),
+    };
   }
 }

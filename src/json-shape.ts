@@ -50,15 +50,23 @@ export function jsonShapeProblems(value: unknown, options: { limit?: number; max
   while (stack.length && problems.length < max) {
     const [current, path] = stack.pop()!;
     if (current === null) {
-      problems.push({ ...(path ? { field: path } : {}), rule: 'isNotNull', message: `${path || 'the body'} is null: leave an optional field out rather than set it to null`, value: null });
+      problems.push({
+        ...(path ? { field: path } : {}),
+        rule: 'isNotNull',
+        message: `${path || 'the body'} is null: leave an optional field out rather than set it to null`,
+        value: null,
+      });
       continue;
     }
     if (typeof current !== 'object') continue;
-    const entries: [string | number, unknown][] = Array.isArray(current) ? current.map((v, i) => [i, v]) : Object.entries(current);
+    const entries: [string | number, unknown][] = Array.isArray(current)
+      ? current.map((v, i) => [i, v])
+      : Object.entries(current);
     const children: [unknown, string][] = [];
     for (const [key, child] of entries) {
       const field = pathOf(path, key);
-      if (typeof key === 'string' && BUILT_IN_KEYS.has(key)) problems.push({ field, rule: 'unknownField', message: `${field} is not a field of this command` });
+      if (typeof key === 'string' && BUILT_IN_KEYS.has(key))
+        problems.push({ field, rule: 'unknownField', message: `${field} is not a field of this command` });
       else children.push([child, field]);
     }
     // Pushed in reverse so that children are visited in document order.

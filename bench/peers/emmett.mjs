@@ -14,13 +14,25 @@ const fileName = join(dir, 'emmett.db');
 const connection = sqliteConnection({ fileName });
 await connection.command('PRAGMA journal_mode = WAL');
 await connection.command('PRAGMA synchronous = FULL');
-const store = getSQLiteEventStore({ fileName, connectionOptions: { singleton: true, connection }, schema: { autoMigration: 'CreateOrUpdate' } });
-const event = (i) => ({ type: 'SubjectsAdded', data: { measureId: `m${i % 100}`, subjects: [`s${i}`], effectiveFrom: '2019-01-01T00:00:00.000Z' } });
+const store = getSQLiteEventStore({
+  fileName,
+  connectionOptions: { singleton: true, connection },
+  schema: { autoMigration: 'CreateOrUpdate' },
+});
+const event = (i) => ({
+  type: 'SubjectsAdded',
+  data: { measureId: `m${i % 100}`, subjects: [`s${i}`], effectiveFrom: '2019-01-01T00:00:00.000Z' },
+});
 
 function summary(latencies, seconds) {
   const sorted = [...latencies].sort((a, b) => a - b);
   const at = (p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-  return { events: latencies.length, eventsPerSecond: Math.round(latencies.length / seconds), p50: at(50), p99: at(99) };
+  return {
+    events: latencies.length,
+    eventsPerSecond: Math.round(latencies.length / seconds),
+    p50: at(50),
+    p99: at(99),
+  };
 }
 
 async function appends(workers) {
@@ -48,7 +60,9 @@ async function load(ledger) {
   const started = performance.now();
   for (const e of ledger) {
     const t0 = performance.now();
-    const result = await store.appendToStream(e.streamId, [{ type: e.type, data: e.data }], { expectedStreamVersion: versions.get(e.streamId) ?? 0n });
+    const result = await store.appendToStream(e.streamId, [{ type: e.type, data: e.data }], {
+      expectedStreamVersion: versions.get(e.streamId) ?? 0n,
+    });
     latencies.push(performance.now() - t0);
     versions.set(e.streamId, result.nextExpectedStreamVersion);
   }
@@ -67,12 +81,16 @@ else if (workload === 'bulk' || workload === 'aggregate') {
     const streams = [...new Set(ledger.map((e) => e.streamId))];
     const latencies = [];
     let seed = 1;
-    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     for (let i = 0; i < n; i++) {
       const stream = streams[Math.floor(rnd() * streams.length)];
       const to = BigInt(1 + Math.floor(rnd() * 100));
       const t0 = performance.now();
-      await store.aggregateStream(stream, { evolve: (state, e) => state + (e.type ? 1 : 0), initialState: () => 0, read: { to } });
+      await store.aggregateStream(stream, {
+        evolve: (state, e) => state + (e.type ? 1 : 0),
+        initialState: () => 0,
+        read: { to },
+      });
       latencies.push(performance.now() - t0);
     }
     const sorted = latencies.sort((a, b) => a - b);

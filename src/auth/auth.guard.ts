@@ -19,7 +19,11 @@ export class ApiKeyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const access = accessOf(context.getHandler(), context.getClass());
     if (access === 'public') return true;
-    if (!access) throw new LedgerError('forbidden', 'this route is marked neither @RequiresRole nor @Public: it is served to no one');
+    if (!access)
+      throw new LedgerError(
+        'forbidden',
+        'this route is marked neither @RequiresRole nor @Public: it is served to no one',
+      );
     authenticate(context.switchToHttp().getRequest<AuthenticatedRequest>(), this.keys, access);
     return true;
   }

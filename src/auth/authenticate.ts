@@ -22,18 +22,29 @@ export interface AuthenticatedRequest extends FastifyRequest {
  * settled for this request (before its body was read) is checked again, not
  * looked up again: a ticket is spent by its first use.
  */
-export function authenticate(request: AuthenticatedRequest, keys: ApiKeys, needed: Role | undefined, tickets?: StreamTickets): ApiKeyIdentity {
+export function authenticate(
+  request: AuthenticatedRequest,
+  keys: ApiKeys,
+  needed: Role | undefined,
+  tickets?: StreamTickets,
+): ApiKeyIdentity {
   const identity = request.identity ?? identify(request, keys, tickets);
-  if (needed && !hasRole(identity, needed)) throw new LedgerError('forbidden', `the key "${identity.name}" has role ${identity.role}; this needs ${needed}`);
+  if (needed && !hasRole(identity, needed))
+    throw new LedgerError('forbidden', `the key "${identity.name}" has role ${identity.role}; this needs ${needed}`);
   request.identity = identity;
   return identity;
 }
 
 function identify(request: FastifyRequest, keys: ApiKeys, tickets?: StreamTickets): ApiKeyIdentity {
-  const ticket = tickets && !request.headers.authorization ? (request.query as Record<string, unknown>).ticket : undefined;
+  const ticket =
+    tickets && !request.headers.authorization ? (request.query as Record<string, unknown>).ticket : undefined;
   if (typeof ticket === 'string') {
     const identity = tickets!.redeem(ticket);
-    if (!identity) throw new LedgerError('unauthorized', 'the stream ticket is unknown, already used or expired: get a new one from POST /v1/changes/tickets');
+    if (!identity)
+      throw new LedgerError(
+        'unauthorized',
+        'the stream ticket is unknown, already used or expired: get a new one from POST /v1/changes/tickets',
+      );
     return identity;
   }
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
@@ -58,7 +69,8 @@ export function authenticateFirst(routes: RouteTable, keys: ApiKeys, tickets?: S
     } catch (error) {
       // An unread body is not worth receiving: close the connection rather than drain it.
       const length = request.headers['content-length'];
-      if ((length !== undefined && length !== '0') || request.headers['transfer-encoding']) reply.header('Connection', 'close');
+      if ((length !== undefined && length !== '0') || request.headers['transfer-encoding'])
+        reply.header('Connection', 'close');
       return sendError(reply, error);
     }
     done();

@@ -37,7 +37,8 @@ interface CompiledRoute extends RouteAccess {
 
 /** The access rule of a handler (or of its controller), or undefined when it has none. */
 export function accessOf(handler: object, controller: object): Access | undefined {
-  const role = (Reflect.getMetadata(ROLE_KEY, handler) ?? Reflect.getMetadata(ROLE_KEY, controller)) as Role | undefined;
+  const role = (Reflect.getMetadata(ROLE_KEY, handler) ?? Reflect.getMetadata(ROLE_KEY, controller)) as
+    Role | undefined;
   if (role) return role;
   return Reflect.getMetadata(PUBLIC_KEY, handler) || Reflect.getMetadata(PUBLIC_KEY, controller) ? 'public' : undefined;
 }
@@ -64,8 +65,16 @@ export class RouteTable {
         for (const prefix of prefixes) {
           for (const path of paths(Reflect.getMetadata(PATH_METADATA, handler))) {
             const full = join(prefix, path);
-            if (!access) throw new Error(`${controller.name}.${name} (${RequestMethod[method]} ${full}) is marked neither @RequiresRole nor @Public`);
-            routes.push({ method: RequestMethod[method], path: full, access, ticket: Reflect.getMetadata(TICKET_KEY, handler) === true });
+            if (!access)
+              throw new Error(
+                `${controller.name}.${name} (${RequestMethod[method]} ${full}) is marked neither @RequiresRole nor @Public`,
+              );
+            routes.push({
+              method: RequestMethod[method],
+              path: full,
+              access,
+              ticket: Reflect.getMetadata(TICKET_KEY, handler) === true,
+            });
           }
         }
       }
@@ -96,7 +105,10 @@ function paths(value: unknown): string[] {
 }
 
 function join(prefix: string, path: string): string {
-  return `/${[prefix, path].map((part) => part.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+  return `/${[prefix, path]
+    .map((part) => part.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/')}`;
 }
 
 /**

@@ -21,7 +21,10 @@ export class TicketsController {
   @ApiBearerAuth()
   @ApiKeyRouteErrors()
   @ApiCreatedResponse({ type: StreamTicketDto })
-  @ApiOperation({ summary: 'A stream ticket for a browser: opens one change feed (?ticket= on /v1/changes or /v1/changes/effective) once, within 60 s, as the key that asked for it; EventSource cannot send Authorization, and a key in a URL ends up in logs' })
+  @ApiOperation({
+    summary:
+      'A stream ticket for a browser: opens one change feed (?ticket= on /v1/changes or /v1/changes/effective) once, within 60 s, as the key that asked for it; EventSource cannot send Authorization, and a key in a URL ends up in logs',
+  })
   issue(@Req() request: AuthenticatedRequest): IssuedTicket {
     return this.tickets.issue(request.identity!);
   }

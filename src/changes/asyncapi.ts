@@ -23,7 +23,10 @@ const DECIMAL = '^[0-9]+$';
 const categorySet: Schema = {
   type: 'object',
   required: ['categories', 'except'],
-  properties: { categories: { type: 'array', items: { type: 'string' } }, except: { type: 'array', items: { type: 'string' } } },
+  properties: {
+    categories: { type: 'array', items: { type: 'string' } },
+    except: { type: 'array', items: { type: 'string' } },
+  },
 };
 
 const basisEntry: Schema = {
@@ -40,7 +43,18 @@ const basisEntry: Schema = {
 
 const cloudEventEnvelope: Schema = {
   type: 'object',
-  required: ['specversion', 'id', 'source', 'type', 'subject', 'time', 'datacontenttype', 'data', 'ledgerposition', 'streamrevision'],
+  required: [
+    'specversion',
+    'id',
+    'source',
+    'type',
+    'subject',
+    'time',
+    'datacontenttype',
+    'data',
+    'ledgerposition',
+    'streamrevision',
+  ],
   properties: {
     specversion: { type: 'string', const: '1.0' },
     id: { type: 'string', format: 'uuid', description: 'the event id' },
@@ -63,7 +77,16 @@ const commaList = (what: string) => ({ type: 'string', description: `comma-separ
  * Limits a command must keep when it is recorded; the log may hold events
  * recorded under other limits (or imported), so a feed does not promise them.
  */
-const INPUT_LIMITS = new Set(['minLength', 'maxLength', 'minItems', 'maxItems', 'uniqueItems', 'pattern', 'minimum', 'maximum']);
+const INPUT_LIMITS = new Set([
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'pattern',
+  'minimum',
+  'maximum',
+]);
 
 /** OpenAPI 3.0 schema keywords that JSON Schema (AsyncAPI's default format) spells differently, without the input limits. */
 function asJsonSchema(schema: unknown): unknown {
@@ -73,7 +96,11 @@ function asJsonSchema(schema: unknown): unknown {
   for (const [key, value] of Object.entries(schema)) {
     if (INPUT_LIMITS.has(key)) continue;
     if (key === 'example') out.examples = [value];
-    else out[key] = key === 'properties' ? Object.fromEntries(Object.entries(value as Schema).map(([k, v]) => [k, asJsonSchema(v)])) : asJsonSchema(value);
+    else
+      out[key] =
+        key === 'properties'
+          ? Object.fromEntries(Object.entries(value as Schema).map(([k, v]) => [k, asJsonSchema(v)]))
+          : asJsonSchema(value);
   }
   return out;
 }
@@ -103,12 +130,19 @@ export function asyncApiDocument({ openApiSchemas, host, port }: AsyncApiOptions
       payload: {
         allOf: [
           { $ref: '#/components/schemas/CloudEvent' },
-          { type: 'object', properties: { type: { const: `org.regledger.${event}` }, data: { $ref: `#/components/schemas/${event}Data` } } },
+          {
+            type: 'object',
+            properties: {
+              type: { const: `org.regledger.${event}` },
+              data: { $ref: `#/components/schemas/${event}Data` },
+            },
+          },
         ],
       },
     };
   }
-  const refs = (channel: string, names: string[]) => names.map((name) => ({ $ref: `#/channels/${channel}/messages/${name}` }));
+  const refs = (channel: string, names: string[]) =>
+    names.map((name) => ({ $ref: `#/channels/${channel}/messages/${name}` }));
   const ledgerNames = [...Object.keys(ledgerMessages), 'cutOff'];
   return {
     asyncapi: '3.0.0',
@@ -119,18 +153,33 @@ export function asyncApiDocument({ openApiSchemas, host, port }: AsyncApiOptions
         'Server-Sent Events over HTTP (GET, Accept: text/event-stream, Authorization: Bearer <reader key>). Each message carries an SSE `id:` to resume from with the Last-Event-ID header (or ?after=). A client too slow to read is sent a final `cut-off` event naming the id to resume from. A comment line is sent every 15 s as a heartbeat. Errors before the stream starts are JSON: {statusCode, error, message, details[]}.',
     },
     servers: {
-      configured: { host: `${host}:${port}`, protocol: 'http', description: 'regledger serve, as configured (HOST, PORT)', security: [{ $ref: '#/components/securitySchemes/apiKey' }] },
+      configured: {
+        host: `${host}:${port}`,
+        protocol: 'http',
+        description: 'regledger serve, as configured (HOST, PORT)',
+        security: [{ $ref: '#/components/securitySchemes/apiKey' }],
+      },
     },
     channels: {
       ledgerChanges: {
         address: '/v1/changes',
-        description: 'Every ledger event, in position order. ?after=0 replays from the beginning; no parameter starts from now.',
-        messages: { ...Object.fromEntries(Object.keys(ledgerMessages).map((name) => [name, { $ref: `#/components/messages/${name}` }])), cutOff: { $ref: '#/components/messages/cutOff' } },
+        description:
+          'Every ledger event, in position order. ?after=0 replays from the beginning; no parameter starts from now.',
+        messages: {
+          ...Object.fromEntries(
+            Object.keys(ledgerMessages).map((name) => [name, { $ref: `#/components/messages/${name}` }]),
+          ),
+          cutOff: { $ref: '#/components/messages/cutOff' },
+        },
       },
       effectiveChanges: {
         address: '/v1/changes/effective',
-        description: 'One message whenever what is in force now changes for a subject: when an event is recorded, and when the clock reaches an effective time recorded earlier.',
-        messages: { effectiveTransition: { $ref: '#/components/messages/effectiveTransition' }, cutOff: { $ref: '#/components/messages/cutOff' } },
+        description:
+          'One message whenever what is in force now changes for a subject: when an event is recorded, and when the clock reaches an effective time recorded earlier.',
+        messages: {
+          effectiveTransition: { $ref: '#/components/messages/effectiveTransition' },
+          cutOff: { $ref: '#/components/messages/cutOff' },
+        },
       },
     },
     operations: {
@@ -144,7 +193,11 @@ export function asyncApiDocument({ openApiSchemas, host, port }: AsyncApiOptions
             query: {
               type: 'object',
               properties: {
-                after: { type: 'string', pattern: DECIMAL, description: 'a ledger position to resume after; 0 replays everything' },
+                after: {
+                  type: 'string',
+                  pattern: DECIMAL,
+                  description: 'a ledger position to resume after; 0 replays everything',
+                },
                 subject: commaList('subject ids: events of measures that had named one of them by then'),
                 measure: commaList('measure ids'),
                 type: commaList('event types, e.g. SubjectsAdded or org.regledger.SubjectsAdded'),
@@ -162,15 +215,24 @@ export function asyncApiDocument({ openApiSchemas, host, port }: AsyncApiOptions
             method: 'GET',
             query: {
               type: 'object',
-              properties: { after: { type: 'string', description: 'a transition id as sent in id:, or 0 for the start' }, subject: commaList('subject ids') },
+              properties: {
+                after: { type: 'string', description: 'a transition id as sent in id:, or 0 for the start' },
+                subject: commaList('subject ids'),
+              },
             },
           },
         },
       },
     },
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key with the reader role or above' } },
-      schemas: { CloudEvent: cloudEventEnvelope, ...asJsonSchema(otherSchemas(openApiSchemas)) as Schema, ...dataSchemas },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key with the reader role or above' },
+      },
+      schemas: {
+        CloudEvent: cloudEventEnvelope,
+        ...(asJsonSchema(otherSchemas(openApiSchemas)) as Schema),
+        ...dataSchemas,
+      },
       messages: {
         ...ledgerMessages,
         effectiveTransition: {
@@ -185,7 +247,11 @@ export function asyncApiDocument({ openApiSchemas, host, port }: AsyncApiOptions
               subjectId: { type: 'string' },
               at: { type: 'string', format: 'date-time' },
               asOfPosition: { type: 'string', pattern: DECIMAL },
-              became: { type: 'object', required: ['restricted', 'unrestricted'], properties: { restricted: categorySet, unrestricted: categorySet } },
+              became: {
+                type: 'object',
+                required: ['restricted', 'unrestricted'],
+                properties: { restricted: categorySet, unrestricted: categorySet },
+              },
               restricted: categorySet,
               causes: { type: 'array', items: basisEntry },
             },
@@ -195,7 +261,11 @@ export function asyncApiDocument({ openApiSchemas, host, port }: AsyncApiOptions
           name: 'cutOff',
           title: 'Final message to a client that fell too far behind (SSE event: cut-off)',
           contentType: 'application/json',
-          payload: { type: 'object', required: ['reason', 'resumeFrom'], properties: { reason: { type: 'string', const: 'slow-consumer' }, resumeFrom: { type: 'string' } } },
+          payload: {
+            type: 'object',
+            required: ['reason', 'resumeFrom'],
+            properties: { reason: { type: 'string', const: 'slow-consumer' }, resumeFrom: { type: 'string' } },
+          },
         },
       },
     },

@@ -6,7 +6,12 @@
  */
 import { Observable } from 'rxjs';
 import type { EffectiveTransition } from '../../projections/effective-changes.js';
-import { matchesFilter, toCloudEvent, type ChangeFilter, type LedgerCloudEvent } from '../../projections/ledger-changes.js';
+import {
+  matchesFilter,
+  toCloudEvent,
+  type ChangeFilter,
+  type LedgerCloudEvent,
+} from '../../projections/ledger-changes.js';
 import type { EventStore } from '../event-store/event-store.js';
 import type { ReadModelService } from '../queries/read-model.service.js';
 import type { LedgerClock } from './clock.js';
@@ -43,7 +48,12 @@ export class ChangeFeedService {
   async *ledgerChanges(options: LedgerChangeOptions = {}): AsyncGenerator<LedgerChange> {
     const filter = options.filter ?? {};
     const after = options.after ?? (await this.store.headPosition());
-    for await (const event of logAfter(this.store, this.readModel, after, options.signal ?? new AbortController().signal)) {
+    for await (const event of logAfter(
+      this.store,
+      this.readModel,
+      after,
+      options.signal ?? new AbortController().signal,
+    )) {
       // Subject filters read the model, which must have folded the event.
       const model = filter.subjects?.length ? await this.readModel.reach(event.position) : undefined;
       if (matchesFilter(model, event, filter)) {
@@ -53,7 +63,10 @@ export class ChangeFeedService {
   }
 
   effectiveChanges(options: EffectiveChangeOptions = {}): AsyncGenerator<EffectiveTransition> {
-    return effectiveTransitions(this.store, this.readModel, this.clock, { ...options, signal: options.signal ?? new AbortController().signal });
+    return effectiveTransitions(this.store, this.readModel, this.clock, {
+      ...options,
+      signal: options.signal ?? new AbortController().signal,
+    });
   }
 
   ledgerChanges$(options: Omit<LedgerChangeOptions, 'signal'> = {}): Observable<LedgerChange> {

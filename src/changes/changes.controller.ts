@@ -26,16 +26,34 @@ export class ChangesController {
   @Get('v1/changes')
   @RequiresRole('reader')
   @AcceptsStreamTicket()
-  @ApiQuery({ name: 'ticket', required: false, description: 'a stream ticket from POST /v1/changes/tickets, in place of Authorization (for EventSource)' })
+  @ApiQuery({
+    name: 'ticket',
+    required: false,
+    description: 'a stream ticket from POST /v1/changes/tickets, in place of Authorization (for EventSource)',
+  })
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Ledger events as Server-Sent Events of CloudEvents 1.0; `id:` is the ledger position. Resume with Last-Event-ID or ?after (0 replays everything); no parameter starts from now.' })
+  @ApiOperation({
+    summary:
+      'Ledger events as Server-Sent Events of CloudEvents 1.0; `id:` is the ledger position. Resume with Last-Event-ID or ?after (0 replays everything); no parameter starts from now.',
+  })
   @ApiQuery({ name: 'after', required: false, description: 'a ledger position; 0 replays everything' })
   @ApiQuery({ name: 'subject', required: false, description: 'comma-separated subject ids' })
   @ApiQuery({ name: 'measure', required: false, description: 'comma-separated measure ids' })
-  @ApiQuery({ name: 'type', required: false, description: 'comma-separated event types, e.g. SubjectsAdded or org.regledger.SubjectsAdded' })
-  @ApiQuery({ name: 'consumer', required: false, description: 'a consumer name: without Last-Event-ID or after, resumes after its last acknowledged position (POST /v1/consumers/{name}/ack), or from the start' })
+  @ApiQuery({
+    name: 'type',
+    required: false,
+    description: 'comma-separated event types, e.g. SubjectsAdded or org.regledger.SubjectsAdded',
+  })
+  @ApiQuery({
+    name: 'consumer',
+    required: false,
+    description:
+      'a consumer name: without Last-Event-ID or after, resumes after its last acknowledged position (POST /v1/consumers/{name}/ack), or from the start',
+  })
   @ApiHeader(LAST_EVENT_ID('a ledger position'))
-  @ApiEventStream('CloudEvents 1.0 of ledger events (AsyncAPI: /asyncapi.json, channel ledgerChanges); `id:` is the ledger position')
+  @ApiEventStream(
+    'CloudEvents 1.0 of ledger events (AsyncAPI: /asyncapi.json, channel ledgerChanges); `id:` is the ledger position',
+  )
   @ApiKeyRouteErrors()
   async changes(
     @Res() reply: FastifyReply,
@@ -45,7 +63,10 @@ export class ChangesController {
     // Everything is checked before the stream starts: after that, an error can no longer be a 400.
     const problems: ErrorDetail[] = [];
     const filter = ledgerFilter(query, problems);
-    let after = lastEventId !== undefined ? ledgerResume('Last-Event-ID', lastEventId, problems) : ledgerResume('after', query.after, problems);
+    let after =
+      lastEventId !== undefined
+        ? ledgerResume('Last-Event-ID', lastEventId, problems)
+        : ledgerResume('after', query.after, problems);
     const consumer = consumerParam('consumer', query.consumer, problems);
     throwIfProblems(problems);
     if (after === undefined && consumer !== undefined) after = await this.consumers.resumeFrom(consumer);
@@ -65,13 +86,22 @@ export class ChangesController {
   @Get('v1/changes/effective')
   @RequiresRole('reader')
   @AcceptsStreamTicket()
-  @ApiQuery({ name: 'ticket', required: false, description: 'a stream ticket from POST /v1/changes/tickets, in place of Authorization (for EventSource)' })
+  @ApiQuery({
+    name: 'ticket',
+    required: false,
+    description: 'a stream ticket from POST /v1/changes/tickets, in place of Authorization (for EventSource)',
+  })
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'One message whenever what is in force now changes for a subject: when an event is recorded, and when the clock reaches a recorded effective time. Resume with Last-Event-ID or ?after (0 replays from the start); no parameter starts from now.' })
+  @ApiOperation({
+    summary:
+      'One message whenever what is in force now changes for a subject: when an event is recorded, and when the clock reaches a recorded effective time. Resume with Last-Event-ID or ?after (0 replays from the start); no parameter starts from now.',
+  })
   @ApiQuery({ name: 'after', required: false, description: 'a transition id as sent in id:, or 0 for the start' })
   @ApiQuery({ name: 'subject', required: false, description: 'comma-separated subject ids' })
   @ApiHeader(LAST_EVENT_ID('a transition id'))
-  @ApiEventStream('Effective transitions (AsyncAPI: /asyncapi.json, channel effectiveChanges); `id:` is the transition id')
+  @ApiEventStream(
+    'Effective transitions (AsyncAPI: /asyncapi.json, channel effectiveChanges); `id:` is the transition id',
+  )
   @ApiKeyRouteErrors()
   async effective(
     @Res() reply: FastifyReply,
@@ -80,7 +110,10 @@ export class ChangesController {
   ) {
     const problems: ErrorDetail[] = [];
     const subjects = subjectFilter(query.subject, problems);
-    const after = lastEventId !== undefined ? effectiveResume('Last-Event-ID', lastEventId, problems) : effectiveResume('after', query.after, problems);
+    const after =
+      lastEventId !== undefined
+        ? effectiveResume('Last-Event-ID', lastEventId, problems)
+        : effectiveResume('after', query.after, problems);
     throwIfProblems(problems);
     const response = takeOver(reply);
     const abort = closeSignal(response);
@@ -100,7 +133,18 @@ export class ChangesController {
   @Get('asyncapi.json')
   @Public()
   @ApiOperation({ summary: 'The AsyncAPI 3 document of both change feeds' })
-  @ApiOkResponse({ description: 'An AsyncAPI 3.0 document', schema: { type: 'object', required: ['asyncapi', 'info', 'channels'], properties: { asyncapi: { type: 'string', example: '3.0.0' }, info: { type: 'object' }, channels: { type: 'object' } } } })
+  @ApiOkResponse({
+    description: 'An AsyncAPI 3.0 document',
+    schema: {
+      type: 'object',
+      required: ['asyncapi', 'info', 'channels'],
+      properties: {
+        asyncapi: { type: 'string', example: '3.0.0' },
+        info: { type: 'object' },
+        channels: { type: 'object' },
+      },
+    },
+  })
   @ApiErrors([400])
   asyncapi(@Req() request: FastifyRequest): AsyncApiDocument {
     return publishedAsyncApi(request.server);
@@ -113,7 +157,8 @@ export class ChangesController {
  */
 function takeOver(reply: FastifyReply): ServerResponse {
   reply.hijack();
-  for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);
+  for (const [name, value] of Object.entries(reply.getHeaders()))
+    if (value !== undefined) reply.raw.setHeader(name, value);
   return reply.raw;
 }
 

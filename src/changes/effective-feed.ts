@@ -4,7 +4,12 @@
  * position, then subject. A message's id is its key, so a client resuming with
  * it gets exactly the transitions after it, live or replayed.
  */
-import { transitionsAtInstant, transitionsOnRecord, type EffectiveTransition, type SubjectOutcome } from '../../projections/effective-changes.js';
+import {
+  transitionsAtInstant,
+  transitionsOnRecord,
+  type EffectiveTransition,
+  type SubjectOutcome,
+} from '../../projections/effective-changes.js';
 import { measureIdOf } from '../../projections/ledger-changes.js';
 import { positionAsOf } from '../../projections/ledger-read-model.js';
 import type { EventStore, StoredEvent } from '../event-store/event-store.js';
@@ -33,16 +38,30 @@ export function parseKeyId(id: string): EffectiveKey {
   const match = /^(\d{1,16})-([01])-(\d{1,30})-([a-z0-9][a-z0-9._-]{0,127})?$/.exec(id);
   if (!match) {
     throw new LedgerError('bad-input', `not a resume id of the effective feed: ${id}`, [
-      { field: 'after', rule: 'isResumeId', message: 'a resume id is <time>-<kind>-<position>-<subject>, as sent in the id: field', value: id },
+      {
+        field: 'after',
+        rule: 'isResumeId',
+        message: 'a resume id is <time>-<kind>-<position>-<subject>, as sent in the id: field',
+        value: id,
+      },
     ]);
   }
-  return { time: Number(match[1]), kind: Number(match[2]) as 0 | 1, position: BigInt(match[3]!), subject: match[4] ?? '' };
+  return {
+    time: Number(match[1]),
+    kind: Number(match[2]) as 0 | 1,
+    position: BigInt(match[3]!),
+    subject: match[4] ?? '',
+  };
 }
 
 function compare(a: EffectiveKey, b: EffectiveKey): number {
-  return a.time - b.time || a.kind - b.kind || (a.position < b.position ? -1 : a.position > b.position ? 1 : 0) || (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0);
+  return (
+    a.time - b.time ||
+    a.kind - b.kind ||
+    (a.position < b.position ? -1 : a.position > b.position ? 1 : 0) ||
+    (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0)
+  );
 }
-
 
 export interface EffectiveFeedOptions {
   /** Resume after this id; undefined: from now. */
@@ -73,7 +92,10 @@ export async function* effectiveTransitions(
   let processedPosition = recordsFrom;
 
   /** Sends the transitions of one key, subject by subject; stops as soon as the client has left. */
-  async function* emit(key: Omit<EffectiveKey, 'subject'>, outcomes: Iterable<SubjectOutcome>): AsyncGenerator<EffectiveTransition> {
+  async function* emit(
+    key: Omit<EffectiveKey, 'subject'>,
+    outcomes: Iterable<SubjectOutcome>,
+  ): AsyncGenerator<EffectiveTransition> {
     for (const outcome of outcomes) {
       if (outcome) {
         const full: EffectiveKey = { ...key, subject: outcome.subjectId };
@@ -93,11 +115,18 @@ export async function* effectiveTransitions(
    * at equal times records come first. Answers whether it got to `upTo`.
    */
   async function* instantsUpTo(upTo: number): AsyncGenerator<EffectiveTransition, boolean> {
-    for (let instant = readModel.instants.next(instantsDone); instant !== undefined && instant <= upTo; instant = readModel.instants.next(instantsDone)) {
+    for (
+      let instant = readModel.instants.next(instantsDone);
+      instant !== undefined && instant <= upTo;
+      instant = readModel.instants.next(instantsDone)
+    ) {
       model = await readModel.reach(await store.headPosition());
       const known = positionAsOf(model, instant);
       if (known > processedPosition) return false;
-      yield* emit({ time: instant, kind: INSTANT, position: known }, transitionsAtInstant(model, instant, readModel.instants.measuresAt(instant), known, subjects));
+      yield* emit(
+        { time: instant, kind: INSTANT, position: known },
+        transitionsAtInstant(model, instant, readModel.instants.measuresAt(instant), known, subjects),
+      );
       if (signal.aborted) return false;
       instantsDone = instant;
     }
@@ -117,7 +146,10 @@ export async function* effectiveTransitions(
         continue;
       }
       const wake = new AbortController();
-      const timer = recordsOwed || nextInstant === undefined ? new Promise<'time'>(() => {}) : clock.sleepUntil(nextInstant, wake.signal).then(() => 'time' as const);
+      const timer =
+        recordsOwed || nextInstant === undefined
+          ? new Promise<'time'>(() => {})
+          : clock.sleepUntil(nextInstant, wake.signal).then(() => 'time' as const);
       const result = await Promise.race([pending.then((r) => ({ r })), timer]);
       wake.abort();
       if (result === 'time') continue;
@@ -137,9 +169,25 @@ export async function* effectiveTransitions(
       processedPosition = event.position;
       if (event.streamId.startsWith('measure-')) {
         const data = event.data as { citation?: string };
-        const cause = { eventId: event.eventId, type: event.type as never, position: event.position.toString(), recordedAt: event.recordedAt, ...(data.citation ? { citation: data.citation } : {}) };
-        const change = { measureId: measureIdOf(event), type: event.type, data: event.data, position: event.position, recordedMs, cause };
-        yield* emit({ time: recordedMs, kind: RECORD, position: event.position }, transitionsOnRecord(model, change, subjects));
+        const cause = {
+          eventId: event.eventId,
+          type: event.type as never,
+          position: event.position.toString(),
+          recordedAt: event.recordedAt,
+          ...(data.citation ? { citation: data.citation } : {}),
+        };
+        const change = {
+          measureId: measureIdOf(event),
+          type: event.type,
+          data: event.data,
+          position: event.position,
+          recordedMs,
+          cause,
+        };
+        yield* emit(
+          { time: recordedMs, kind: RECORD, position: event.position },
+          transitionsOnRecord(model, change, subjects),
+        );
       }
       await pace(sliceMs);
     }

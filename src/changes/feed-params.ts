@@ -28,7 +28,12 @@ export function typeFilter(values: string[] | undefined, problems: ErrorDetail[]
   return values?.map((value) => {
     const name = value.startsWith(CLOUD_EVENT_TYPE_PREFIX) ? value.slice(CLOUD_EVENT_TYPE_PREFIX.length) : value;
     if (!EVENT_TYPES.includes(name as never)) {
-      problems.push({ field: 'type', rule: 'isIn', message: `type ${value} is not an event type; one of ${EVENT_TYPES.join(', ')} (optionally prefixed ${CLOUD_EVENT_TYPE_PREFIX})`, value });
+      problems.push({
+        field: 'type',
+        rule: 'isIn',
+        message: `type ${value} is not an event type; one of ${EVENT_TYPES.join(', ')} (optionally prefixed ${CLOUD_EVENT_TYPE_PREFIX})`,
+        value,
+      });
     }
     return name;
   });
@@ -39,8 +44,15 @@ function idList(field: string, values: string[] | undefined, problems: ErrorDeta
 }
 
 /** The ledger feed's filter, with every problem named. */
-export function ledgerFilter(params: { subject?: string | string[]; measure?: string | string[]; type?: string | string[] }, problems: ErrorDetail[]): ChangeFilter {
-  const filter = { subjects: listParam(params.subject), measures: listParam(params.measure), types: listParam(params.type) };
+export function ledgerFilter(
+  params: { subject?: string | string[]; measure?: string | string[]; type?: string | string[] },
+  problems: ErrorDetail[],
+): ChangeFilter {
+  const filter = {
+    subjects: listParam(params.subject),
+    measures: listParam(params.measure),
+    types: listParam(params.type),
+  };
   idList('subject', filter.subjects, problems);
   idList('measure', filter.measures, problems);
   return { ...filter, types: typeFilter(filter.types, problems) };

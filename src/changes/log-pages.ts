@@ -39,7 +39,8 @@ export async function* logAfter(
       yield event;
       await pace();
     }
-    if (page.length) maxCount = Math.max(1, Math.min(MAX_PAGE, Math.floor(budgetBytes / Math.max(1, bytes / page.length))));
+    if (page.length)
+      maxCount = Math.max(1, Math.min(MAX_PAGE, Math.floor(budgetBytes / Math.max(1, bytes / page.length))));
     if (page.length < requested && !(await readModel.beyond(after, signal, POLL_MS))) return;
   }
 }

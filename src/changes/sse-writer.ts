@@ -23,7 +23,11 @@ export interface SseOptions {
 
 export const SSE_OPTIONS = Symbol('SseOptions');
 
-export const DEFAULT_SSE_OPTIONS: SseOptions = { heartbeatMs: 15_000, maxBufferedBytes: 256 * 1024, stallTimeoutMs: 5_000 };
+export const DEFAULT_SSE_OPTIONS: SseOptions = {
+  heartbeatMs: 15_000,
+  maxBufferedBytes: 256 * 1024,
+  stallTimeoutMs: 5_000,
+};
 
 /** How long a client told to go has to take its last message before its socket is destroyed. */
 const LAST_MESSAGE_GRACE_MS = 1000;
@@ -100,9 +104,13 @@ export class SseWriter {
    * that does not read has its socket destroyed after a short grace.
    */
   shutdown(): Promise<void> {
-    const closed = new Promise<void>((resolve) => (this.response.writableFinished || this.response.destroyed ? resolve() : this.response.once('close', resolve)));
+    const closed = new Promise<void>((resolve) =>
+      this.response.writableFinished || this.response.destroyed ? resolve() : this.response.once('close', resolve),
+    );
     if (this.open) {
-      this.response.write(`event: shutdown\nretry: ${SHUTDOWN_RETRY_MS}\ndata: ${JSON.stringify({ reason: 'server-shutting-down', resumeFrom: this.lastId })}\n\n`);
+      this.response.write(
+        `event: shutdown\nretry: ${SHUTDOWN_RETRY_MS}\ndata: ${JSON.stringify({ reason: 'server-shutting-down', resumeFrom: this.lastId })}\n\n`,
+      );
       this.response.end();
       this.stop();
     }
@@ -145,7 +153,9 @@ export class SseWriter {
   }
 
   private cutOff(): void {
-    this.response.write(`event: cut-off\ndata: ${JSON.stringify({ reason: 'slow-consumer', resumeFrom: this.lastId })}\n\n`);
+    this.response.write(
+      `event: cut-off\ndata: ${JSON.stringify({ reason: 'slow-consumer', resumeFrom: this.lastId })}\n\n`,
+    );
     this.response.end();
     this.stop();
     this.options.connections?.countCutOff(this.feed);
@@ -159,12 +169,15 @@ export class SseWriter {
    * its cut-off message, however slowly the machine lets it.
    */
   private dropUnlessReading(pending: number): void {
-    setTimeout(() => {
-      if (this.response.writableFinished || this.response.destroyed) return;
-      const left = this.response.writableLength;
-      if (left > 0 && left < pending) this.dropUnlessReading(left);
-      else this.response.destroy();
-    }, Math.max(this.options.stallTimeoutMs, LAST_MESSAGE_GRACE_MS)).unref();
+    setTimeout(
+      () => {
+        if (this.response.writableFinished || this.response.destroyed) return;
+        const left = this.response.writableLength;
+        if (left > 0 && left < pending) this.dropUnlessReading(left);
+        else this.response.destroy();
+      },
+      Math.max(this.options.stallTimeoutMs, LAST_MESSAGE_GRACE_MS),
+    ).unref();
   }
 
   private stop(): void {

@@ -17,7 +17,14 @@ import { foldIntegrity, LogIntegrity } from '../integrity/log-integrity.js';
 import { buildReport, categoriesParam } from '../investigations/report.js';
 import { isReportFormat, REPORT_FORMATS, type ReportFormatName } from '../investigations/report-render.js';
 import { replayWithProvenance } from '../investigations/replay.js';
-import { categoryParam, idParam, instantParam, parseTimeParams, throwIfProblems, type ResolvedKnowledge } from '../queries/knowledge.js';
+import {
+  categoryParam,
+  idParam,
+  instantParam,
+  parseTimeParams,
+  throwIfProblems,
+  type ResolvedKnowledge,
+} from '../queries/knowledge.js';
 import { buildReadModel } from '../queries/read-model.service.js';
 import { progressBar } from './progress.js';
 import { caveats, heading, knowledgeFields, setText, withTimeOptions, type TimeOptions } from './query-commands.js';
@@ -27,7 +34,10 @@ type Style = Parameters<typeof styleText>[0];
 type Paint = (style: Style, text: string) => string;
 
 /** Colour on a terminal only (and never with NO_COLOR). */
-const painter = (colour: boolean): Paint => (style, text) => (colour ? styleText(style, text) : text);
+const painter =
+  (colour: boolean): Paint =>
+  (style, text) =>
+    colour ? styleText(style, text) : text;
 
 /** The read model of the whole log, with a progress bar on a terminal. */
 async function foldLog(store: EventStore): Promise<LedgerReadModel> {
@@ -39,7 +49,11 @@ async function foldLog(store: EventStore): Promise<LedgerReadModel> {
   }
 }
 
-async function resolve(store: EventStore, options: TimeOptions, problems: ErrorDetail[]): Promise<{ model: LedgerReadModel; knowledge: ResolvedKnowledge }> {
+async function resolve(
+  store: EventStore,
+  options: TimeOptions,
+  problems: ErrorDetail[],
+): Promise<{ model: LedgerReadModel; knowledge: ResolvedKnowledge }> {
   const time = parseTimeParams(options, problems);
   throwIfProblems(problems);
   const model = await foldLog(store);
@@ -50,9 +64,11 @@ const setLine = (set: CategorySetJson) => setText(set.include, set.exclude);
 
 function changeLines(changes: Changes, paint: Paint): string[] {
   const lines: string[] = [];
-  const line = (sign: string, style: Style, label: string, text: string) => lines.push(`      ${paint(style, `${sign} ${label}`)} ${text}`);
+  const line = (sign: string, style: Style, label: string, text: string) =>
+    lines.push(`      ${paint(style, `${sign} ${label}`)} ${text}`);
   if (changes.became.restricted.include.length) line('+', 'red', 'restricted:', setLine(changes.became.restricted));
-  if (changes.stopped.restricted.include.length) line('-', 'green', 'no longer restricted:', setLine(changes.stopped.restricted));
+  if (changes.stopped.restricted.include.length)
+    line('-', 'green', 'no longer restricted:', setLine(changes.stopped.restricted));
   if (changes.became.exempt.include.length) line('+', 'green', 'exempt:', setLine(changes.became.exempt));
   if (changes.stopped.exempt.include.length) line('-', 'red', 'no longer exempt:', setLine(changes.stopped.exempt));
   if (changes.became.pending.length) line('+', 'yellow', 'pending:', changes.became.pending.join(', '));
@@ -64,9 +80,15 @@ export function registerInvestigateCommands(program: Command, { io, withStore }:
   const paint = painter(io.colour);
   program
     .command('replay')
-    .description("a subject's history step by step: each event that concerns it, who recorded it on what basis, and what changed for the subject")
+    .description(
+      "a subject's history step by step: each event that concerns it, who recorded it on what basis, and what changed for the subject",
+    )
     .argument('<subject>')
-    .option('--order <order>', 'record: what each record changed in what was known; valid: what changed in force, and when', 'record')
+    .option(
+      '--order <order>',
+      'record: what each record changed in what was known; valid: what changed in force, and when',
+      'record',
+    )
     .option('--from <instant>', 'earliest record time (record order) or valid time (valid order)')
     .option('--to <instant>')
     .option('--at <instant>', 'record order: one valid time for every step')
@@ -76,58 +98,116 @@ export function registerInvestigateCommands(program: Command, { io, withStore }:
     .action(async (subject: string, options: TimeOptions & { order: string; from?: string; to?: string }) => {
       const problems: ErrorDetail[] = [];
       idParam('subject', subject, problems);
-      if (options.order !== 'record' && options.order !== 'valid') problems.push({ field: 'order', rule: 'isIn', message: 'order must be record or valid', value: options.order });
+      if (options.order !== 'record' && options.order !== 'valid')
+        problems.push({ field: 'order', rule: 'isIn', message: 'order must be record or valid', value: options.order });
       const from = instantParam('from', options.from, problems);
       const to = instantParam('to', options.to, problems);
       const at = instantParam('at', options.at, problems);
       const { replay, knowledge, known } = await withStore(async (store) => {
-        const { model, knowledge } = await resolve(store, { asOf: options.asOf, asOfPosition: options.asOfPosition }, problems);
+        const { model, knowledge } = await resolve(
+          store,
+          { asOf: options.asOf, asOfPosition: options.asOfPosition },
+          problems,
+        );
         const order = options.order as ReplayOrder;
         const known = subjectKnown(model, subject, knowledge.asOfPosition);
-        return { replay: { ...(await replayWithProvenance(model, store, subject, { order, asOfPosition: knowledge.asOfPosition, ...(at !== undefined ? { at } : {}), from, to })), ...knowledgeFields(knowledge, known) }, knowledge, known };
+        return {
+          replay: {
+            ...(await replayWithProvenance(model, store, subject, {
+              order,
+              asOfPosition: knowledge.asOfPosition,
+              ...(at !== undefined ? { at } : {}),
+              from,
+              to,
+            })),
+            ...knowledgeFields(knowledge, known),
+          },
+          knowledge,
+          known,
+        };
       });
       if (options.json) return io.out(JSON.stringify(replay, null, 2));
-      io.out(paint('bold', `${subject}: ${replay.steps.length} steps in ${replay.order} order, as known at ${replay.asOf} (position ${replay.asOfPosition})`));
+      io.out(
+        paint(
+          'bold',
+          `${subject}: ${replay.steps.length} steps in ${replay.order} order, as known at ${replay.asOf} (position ${replay.asOfPosition})`,
+        ),
+      );
       for (const line of caveats(subject, knowledge, known)) io.out(line);
       for (const step of replay.steps) {
         if (step.eventId !== null) {
-          const who = [step.provenance.actor && `by ${step.provenance.actor}`, step.citation && `(${step.citation})`].filter(Boolean).join(' ');
-          io.out(`${paint('cyan', `#${step.position}`)} ${step.recordedAt}  ${paint('bold', step.type ?? '')} in ${step.measureId} ${who}`);
+          const who = [step.provenance.actor && `by ${step.provenance.actor}`, step.citation && `(${step.citation})`]
+            .filter(Boolean)
+            .join(' ');
+          io.out(
+            `${paint('cyan', `#${step.position}`)} ${step.recordedAt}  ${paint('bold', step.type ?? '')} in ${step.measureId} ${who}`,
+          );
           io.out(`      concerns ${step.effectiveAt}${step.provenance.note ? `; note: ${step.provenance.note}` : ''}`);
         } else {
           // A change no single event makes: a window closing, or several events at once.
-          io.out(`${paint('cyan', step.effectiveAt)}  ${paint('bold', step.causes.length ? 'caused jointly' : 'transition')}`);
+          io.out(
+            `${paint('cyan', step.effectiveAt)}  ${paint('bold', step.causes.length ? 'caused jointly' : 'transition')}`,
+          );
         }
         if (step.causes.length > 1 || (step.eventId === null && step.causes.length)) {
-          for (const cause of step.causes) io.out(`      ${paint('dim', `${cause.role} #${cause.position}`)} ${cause.type} in ${cause.measureId}${cause.citation ? ` (${cause.citation})` : ''}`);
+          for (const cause of step.causes)
+            io.out(
+              `      ${paint('dim', `${cause.role} #${cause.position}`)} ${cause.type} in ${cause.measureId}${cause.citation ? ` (${cause.citation})` : ''}`,
+            );
         }
         for (const line of changeLines(step.changes, paint)) io.out(line);
       }
     });
 
-  withTimeOptions(program.command('explain').description('why a category is or is not restricted for a subject, in sentences, each with the events it rests on').argument('<subject>').argument('<category>')).action(
-    async (subject: string, category: string, options: TimeOptions) => {
-      const problems: ErrorDetail[] = [];
-      idParam('subject', subject, problems);
-      categoryParam(category, problems);
-      const { answer, explanation, knowledge, known } = await withStore(async (store) => {
-        const { model, knowledge } = await resolve(store, options, problems);
-        const answer = checkCategory(model, subject, category, knowledge);
-        return { answer, knowledge, known: subjectKnown(model, subject, knowledge.asOfPosition), explanation: explainCheck(model, answer, knowledge) };
-      });
-      if (options.json) return io.out(JSON.stringify({ ...answer, explanation, ...knowledgeFields(knowledge, known) }, null, 2));
-      const style: Style = answer.status === 'restricted' ? 'red' : answer.status === 'not-restricted' ? 'green' : 'yellow';
-      io.out(`${heading(subject, knowledge, known)}\n${category}: ${paint(style, answer.status.toUpperCase())}`);
-      explanation.forEach((step, i) => io.out(`${String(i + 1).padStart(2)}. ${step.sentence}${step.events.length ? paint('dim', `  [${step.events.map((e) => `#${e.position}`).join(', ')}]`) : ''}`));
-    },
-  );
+  withTimeOptions(
+    program
+      .command('explain')
+      .description(
+        'why a category is or is not restricted for a subject, in sentences, each with the events it rests on',
+      )
+      .argument('<subject>')
+      .argument('<category>'),
+  ).action(async (subject: string, category: string, options: TimeOptions) => {
+    const problems: ErrorDetail[] = [];
+    idParam('subject', subject, problems);
+    categoryParam(category, problems);
+    const { answer, explanation, knowledge, known } = await withStore(async (store) => {
+      const { model, knowledge } = await resolve(store, options, problems);
+      const answer = checkCategory(model, subject, category, knowledge);
+      return {
+        answer,
+        knowledge,
+        known: subjectKnown(model, subject, knowledge.asOfPosition),
+        explanation: explainCheck(model, answer, knowledge),
+      };
+    });
+    if (options.json)
+      return io.out(JSON.stringify({ ...answer, explanation, ...knowledgeFields(knowledge, known) }, null, 2));
+    const style: Style =
+      answer.status === 'restricted' ? 'red' : answer.status === 'not-restricted' ? 'green' : 'yellow';
+    io.out(`${heading(subject, knowledge, known)}\n${category}: ${paint(style, answer.status.toUpperCase())}`);
+    explanation.forEach((step, i) =>
+      io.out(
+        `${String(i + 1).padStart(2)}. ${step.sentence}${step.events.length ? paint('dim', `  [${step.events.map((e) => `#${e.position}`).join(', ')}]`) : ''}`,
+      ),
+    );
+  });
 
   program
     .command('export')
-    .description("the auditor's report on a subject: the verdict on each category with its explanation, state, basis events with citations and sources, timeline, and the log's digest with an inclusion proof per basis event")
+    .description(
+      "the auditor's report on a subject: the verdict on each category with its explanation, state, basis events with citations and sources, timeline, and the log's digest with an inclusion proof per basis event",
+    )
     .argument('<subject>')
-    .option('--format <format>', 'html (one self-contained printable file), md, json or csv (one file, a section per table)', 'html')
-    .option('--categories <list>', "comma-separated categories to give a verdict on (default: every category of the subject's measures)")
+    .option(
+      '--format <format>',
+      'html (one self-contained printable file), md, json or csv (one file, a section per table)',
+      'html',
+    )
+    .option(
+      '--categories <list>',
+      "comma-separated categories to give a verdict on (default: every category of the subject's measures)",
+    )
     .option('--out <file>', 'write to this file instead of standard output')
     .option('--at <instant>', 'valid time (default now)')
     .option('--as-of <instant>', 'record time (default now)')
@@ -135,7 +215,13 @@ export function registerInvestigateCommands(program: Command, { io, withStore }:
     .action(async (subject: string, options: TimeOptions & { format: string; categories?: string; out?: string }) => {
       const problems: ErrorDetail[] = [];
       idParam('subject', subject, problems);
-      if (!isReportFormat(options.format)) problems.push({ field: 'format', rule: 'isIn', message: `format must be one of ${Object.keys(REPORT_FORMATS).join(', ')}`, value: options.format });
+      if (!isReportFormat(options.format))
+        problems.push({
+          field: 'format',
+          rule: 'isIn',
+          message: `format must be one of ${Object.keys(REPORT_FORMATS).join(', ')}`,
+          value: options.format,
+        });
       const categories = categoriesParam(options.categories, problems);
       const report = await withStore(async (store) => {
         const { model, knowledge } = await resolve(store, options, problems);
@@ -148,4 +234,3 @@ export function registerInvestigateCommands(program: Command, { io, withStore }:
       io.err(`wrote the report on ${subject} to ${options.out}`);
     });
 }
-

@@ -8,7 +8,6 @@ import { listMeasures, listSubjects } from '../../projections/listings.js';
 import { parseListing } from '../queries/listings.controller.js';
 import { buildReadModel } from '../queries/read-model.service.js';
 
-
 interface ListingOptions {
   prefix?: string;
   after?: string;
@@ -30,22 +29,28 @@ const records = (first: { position: string; recordedAt: string }, last: { positi
 const more = (next: string | null) => (next ? [`more: --after ${next}`] : []);
 
 export function registerListingCommands(program: Command, { io, withStore }: CliHost): void {
-  withListingOptions(program.command('subjects').description('list the subjects the ledger knows')).action(async (options: ListingOptions) => {
-    const query = parseListing(options);
-    const page = listSubjects(await withStore(async (store) => (await buildReadModel(store)).model), query);
-    if (options.json) return io.out(JSON.stringify(page, null, 2));
-    const lines = page.items.map(
-      (s) => `${s.subjectId}  ${s.events} events in ${s.measures.map((m) => m.measureId).join(', ')}; ${records(s.firstRecord, s.lastRecord)}`,
-    );
-    io.out([...(lines.length ? lines : ['no subjects']), ...more(page.next)].join('\n'));
-  });
-  withListingOptions(program.command('measures').description('list the measures the ledger knows')).action(async (options: ListingOptions) => {
-    const query = parseListing(options);
-    const page = listMeasures(await withStore(async (store) => (await buildReadModel(store)).model), query);
-    if (options.json) return io.out(JSON.stringify(page, null, 2));
-    const lines = page.items.map(
-      (m) => `${m.measureId}  "${m.title ?? '(title unreadable)'}", ${m.subjects} subjects, ${m.events} events; ${records(m.firstRecord, m.lastRecord)}`,
-    );
-    io.out([...(lines.length ? lines : ['no measures']), ...more(page.next)].join('\n'));
-  });
+  withListingOptions(program.command('subjects').description('list the subjects the ledger knows')).action(
+    async (options: ListingOptions) => {
+      const query = parseListing(options);
+      const page = listSubjects(await withStore(async (store) => (await buildReadModel(store)).model), query);
+      if (options.json) return io.out(JSON.stringify(page, null, 2));
+      const lines = page.items.map(
+        (s) =>
+          `${s.subjectId}  ${s.events} events in ${s.measures.map((m) => m.measureId).join(', ')}; ${records(s.firstRecord, s.lastRecord)}`,
+      );
+      io.out([...(lines.length ? lines : ['no subjects']), ...more(page.next)].join('\n'));
+    },
+  );
+  withListingOptions(program.command('measures').description('list the measures the ledger knows')).action(
+    async (options: ListingOptions) => {
+      const query = parseListing(options);
+      const page = listMeasures(await withStore(async (store) => (await buildReadModel(store)).model), query);
+      if (options.json) return io.out(JSON.stringify(page, null, 2));
+      const lines = page.items.map(
+        (m) =>
+          `${m.measureId}  "${m.title ?? '(title unreadable)'}", ${m.subjects} subjects, ${m.events} events; ${records(m.firstRecord, m.lastRecord)}`,
+      );
+      io.out([...(lines.length ? lines : ['no measures']), ...more(page.next)].join('\n'));
+    },
+  );
 }

@@ -25,7 +25,8 @@ async function serve(): Promise<void> {
   const log = logger();
   // A busy port is found before the ledger is opened, let alone the demo loaded into it (by the primary, for workers).
   if (!isWorker()) await portIsFree(config);
-  if (config.workers > 1 && !isWorker()) return serveWithWorkers(config, log, SHUTDOWN_DEADLINE_MS, printBanner(config));
+  if (config.workers > 1 && !isWorker())
+    return serveWithWorkers(config, log, SHUTDOWN_DEADLINE_MS, printBanner(config));
   const store = await openStore(config);
   let app: INestApplication | undefined;
   let generated: ReturnType<typeof resolveKeys>['generated'];
@@ -47,7 +48,10 @@ async function serve(): Promise<void> {
     throw error;
   }
   // Build the Merkle tree now rather than on the first integrity request.
-  void app.get(IntegrityService).current().catch((error: Error) => console.error(`regledger: the integrity tree could not be built yet: ${error.message}`));
+  void app
+    .get(IntegrityService)
+    .current()
+    .catch((error: Error) => console.error(`regledger: the integrity tree could not be built yet: ${error.message}`));
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
   stopOnSignals(app, store, log);
   if (isWorker()) return reportListening(url);
@@ -64,7 +68,9 @@ function printBanner(config: LedgerConfig) {
     } else if (generated) {
       console.log(`  Admin API key: in ${generated.path}`);
     }
-    console.log(`  Try:       curl -H "Authorization: Bearer $(cat ${generated?.path ?? '<key file>'})" ${url}/v1/events?limit=3`);
+    console.log(
+      `  Try:       curl -H "Authorization: Bearer $(cat ${generated?.path ?? '<key file>'})" ${url}/v1/events?limit=3`,
+    );
   };
 }
 
@@ -77,7 +83,10 @@ function stopOnSignals(app: INestApplication, store: EventStore, log: Logger): v
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down: no new connections; change streams told to reconnect; requests in flight finishing');
+    log.info(
+      { signal },
+      'shutting down: no new connections; change streams told to reconnect; requests in flight finishing',
+    );
     // The deadline holds even if closing the store hangs.
     setTimeout(() => {
       log.error('shutdown deadline reached: exiting with work unfinished');
@@ -86,7 +95,10 @@ function stopOnSignals(app: INestApplication, store: EventStore, log: Logger): v
     }, SHUTDOWN_DEADLINE_MS - 250).unref();
     shutDown(app, store, CONNECTION_BUDGET_MS).then(
       ({ forcedConnections }) => {
-        log.info({ forcedConnections }, forcedConnections ? 'stopped; connections still open after the grace period were closed' : 'stopped');
+        log.info(
+          { forcedConnections },
+          forcedConnections ? 'stopped; connections still open after the grace period were closed' : 'stopped',
+        );
         log.flush(() => process.exit(0));
       },
       (error: Error) => {
@@ -113,12 +125,18 @@ function listenFailure(config: LedgerConfig, error: unknown): Error {
   const where = `${config.host}:${config.port}`;
   switch ((error as NodeJS.ErrnoException).code) {
     case 'EADDRINUSE':
-      return new ConfigError('PORT', `${where} is already in use by another process: stop it, or set PORT to a free port`);
+      return new ConfigError(
+        'PORT',
+        `${where} is already in use by another process: stop it, or set PORT to a free port`,
+      );
     case 'EACCES':
       return new ConfigError('PORT', `this user may not listen on ${where}: choose a PORT above 1023`);
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
-      return new ConfigError('HOST', `${config.host} is not an address of this machine: set HOST to one of its addresses, or 0.0.0.0`);
+      return new ConfigError(
+        'HOST',
+        `${config.host} is not an address of this machine: set HOST to one of its addresses, or 0.0.0.0`,
+      );
     default:
       return error instanceof Error ? error : new Error(String(error));
   }

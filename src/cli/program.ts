@@ -36,7 +36,11 @@ export interface CommandLineOutcome {
 const cliActor = () => `cli:${userInfo().username}`;
 
 /** Runs one command line (`argv` as process.argv: node, script, arguments). `serve` is given by the process only. */
-export async function runCommandLine(argv: string[], io: CliIo, serve?: () => Promise<void>): Promise<CommandLineOutcome> {
+export async function runCommandLine(
+  argv: string[],
+  io: CliIo,
+  serve?: () => Promise<void>,
+): Promise<CommandLineOutcome> {
   try {
     await buildProgram(io, serve).parseAsync(argv);
     return { exitCode: io.exitCode, failed: false };
@@ -72,7 +76,9 @@ function buildProgram(io: CliIo, serve?: () => Promise<void>): Command {
 
   const program = new Command()
     .name('regledger')
-    .description('An event-sourced, bitemporal ledger of regulatory change. Configured by environment variables (listed below).')
+    .description(
+      'An event-sourced, bitemporal ledger of regulatory change. Configured by environment variables (listed below).',
+    )
     .version(packageVersion(), '-v, --version', 'print the version and exit')
     .helpOption('-h, --help', 'print this help and exit')
     .addHelpText('after', environmentHelp())
@@ -101,7 +107,9 @@ function buildProgram(io: CliIo, serve?: () => Promise<void>): Command {
           bar.stop();
         }
       });
-      io.out(`${summary.file}: ${summary.commands} commands, ${summary.applied} applied, ${summary.repeated} already in the ledger`);
+      io.out(
+        `${summary.file}: ${summary.commands} commands, ${summary.applied} applied, ${summary.repeated} already in the ledger`,
+      );
     });
 
   program
@@ -112,12 +120,17 @@ function buildProgram(io: CliIo, serve?: () => Promise<void>): Command {
     .option('--json', 'one JSON object per line')
     .action(async (options: { after: string; limit?: string; json?: boolean }) => {
       await withStore(async (store) => {
-        const events = await store.readAll({ after: BigInt(options.after), ...(options.limit ? { maxCount: Number(options.limit) } : {}) });
+        const events = await store.readAll({
+          after: BigInt(options.after),
+          ...(options.limit ? { maxCount: Number(options.limit) } : {}),
+        });
         for (const event of events) {
           if (options.json) io.out(JSON.stringify(presentEvent(event)));
           else {
             const data = event.data as { citation?: string };
-            io.out(`${String(event.position).padStart(6)}  ${event.recordedAt}  ${event.streamId}@${event.revision}  ${event.type}${data.citation ? `  (${data.citation})` : ''}`);
+            io.out(
+              `${String(event.position).padStart(6)}  ${event.recordedAt}  ${event.streamId}@${event.revision}  ${event.type}${data.citation ? `  (${data.citation})` : ''}`,
+            );
           }
         }
       });
@@ -145,7 +158,9 @@ function packageVersion(): string {
 /** The configuration variables, as `regledger --help` lists them after the commands. */
 function environmentHelp(): string {
   const width = Math.max(...CONFIG_VARIABLES.map(([name]) => name.length));
-  const rows = CONFIG_VARIABLES.map(([name, fallback, meaning]) => `  ${name.padEnd(width)}  ${meaning}${fallback ? ` (default ${fallback})` : ''}`);
+  const rows = CONFIG_VARIABLES.map(
+    ([name, fallback, meaning]) => `  ${name.padEnd(width)}  ${meaning}${fallback ? ` (default ${fallback})` : ''}`,
+  );
   return `\nEnvironment variables:\n${rows.join('\n')}\n\nSignals: SIGTERM or SIGINT stops \`serve\` gracefully (change streams told to reconnect, commands in flight answered), exit 0 within 10 s.\nExit codes: 0 done, 1 unexpected failure, 2 bad input or configuration (or an unusable ledger file, port or store), 3 rejected by an invariant, 4 integrity check failed, 5 the log is intact but holds events that cannot be read (verify).`;
 }
 
@@ -164,12 +179,19 @@ function report(io: CliIo, error: unknown): void {
     io.err(`regledger: ${error.message}`);
   } else if (error instanceof LedgerError) {
     io.err(`regledger: ${error.message}`);
-    for (const detail of error.details.slice(0, 20)) io.err(`  - ${detail.field ? `${detail.field}: ` : ''}${detail.message} [${detail.rule}]`);
+    for (const detail of error.details.slice(0, 20))
+      io.err(`  - ${detail.field ? `${detail.field}: ` : ''}${detail.message} [${detail.rule}]`);
   } else if (error instanceof ConfigError) {
     io.err(`regledger: invalid configuration: ${error.message}`);
   } else if (error instanceof EventStoreUnreachableError) {
     // gRPC's message spans lines: the operator gets one.
-    io.err(`regledger: ${error.message.replace(/\s+/g, ' ').replace(/ Resolution note:\s*$/, '').trim().replace(/\.$/, '')}; start EventStoreDB there, or set EVENTSTORE_CONNECTION_STRING to a server that answers`);
+    io.err(
+      `regledger: ${error.message
+        .replace(/\s+/g, ' ')
+        .replace(/ Resolution note:\s*$/, '')
+        .trim()
+        .replace(/\.$/, '')}; start EventStoreDB there, or set EVENTSTORE_CONNECTION_STRING to a server that answers`,
+    );
   } else {
     io.err(`regledger: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }

@@ -12,9 +12,15 @@ import type { BasisEntry } from '../domain/measure-history.js';
 import type { ErrorDetail } from '../errors.js';
 import { LedgerError } from '../errors.js';
 import { buildReadModel } from '../queries/read-model.service.js';
-import { categoryParam, idParam, instantParam, parseTimeParams, throwIfProblems, type ResolvedKnowledge } from '../queries/knowledge.js';
+import {
+  categoryParam,
+  idParam,
+  instantParam,
+  parseTimeParams,
+  throwIfProblems,
+  type ResolvedKnowledge,
+} from '../queries/knowledge.js';
 import { progressBar } from './progress.js';
-
 
 export interface TimeOptions {
   at?: string;
@@ -23,9 +29,12 @@ export interface TimeOptions {
   json?: boolean;
 }
 
-const basisText = (basis: BasisEntry[]) => basis.map((b) => `${b.type} @${b.position}${b.citation ? ` (${b.citation})` : ''}`).join(', ');
-export const setText = (categories: string[], except: string[]) => categories.join(', ') + (except.length ? ` except ${except.join(', ')}` : '');
-const print = (io: CliIo, json: boolean | undefined, answer: unknown, text: () => string[]) => io.out(json ? JSON.stringify(answer, null, 2) : text().join('\n'));
+const basisText = (basis: BasisEntry[]) =>
+  basis.map((b) => `${b.type} @${b.position}${b.citation ? ` (${b.citation})` : ''}`).join(', ');
+export const setText = (categories: string[], except: string[]) =>
+  categories.join(', ') + (except.length ? ` except ${except.join(', ')}` : '');
+const print = (io: CliIo, json: boolean | undefined, answer: unknown, text: () => string[]) =>
+  io.out(json ? JSON.stringify(answer, null, 2) : text().join('\n'));
 
 export function withTimeOptions(command: Command): Command {
   return command
@@ -49,13 +58,25 @@ async function answerAt(
 }
 
 /** What an answer about a subject says first: the clocks, any notice, and whether the ledger has ever named the subject. */
-export function heading(subject: string, knowledge: ResolvedKnowledge, known: boolean, at = ` at ${new Date(knowledge.at).toISOString()}`): string {
-  return [`${subject}${at}, as known at ${knowledge.asOf} (position ${knowledge.asOfPosition})`, ...caveats(subject, knowledge, known)].join('\n');
+export function heading(
+  subject: string,
+  knowledge: ResolvedKnowledge,
+  known: boolean,
+  at = ` at ${new Date(knowledge.at).toISOString()}`,
+): string {
+  return [
+    `${subject}${at}, as known at ${knowledge.asOf} (position ${knowledge.asOfPosition})`,
+    ...caveats(subject, knowledge, known),
+  ].join('\n');
 }
 
 export function caveats(subject: string, knowledge: ResolvedKnowledge, known: boolean): string[] {
   return [
-    ...(known ? [] : [`  ${subject} is unknown to the ledger: no event recorded by position ${knowledge.asOfPosition} names it, so nothing here is evidence that it is free of restrictions`]),
+    ...(known
+      ? []
+      : [
+          `  ${subject} is unknown to the ledger: no event recorded by position ${knowledge.asOfPosition} names it, so nothing here is evidence that it is free of restrictions`,
+        ]),
     ...(knowledge.notice ? [`  note: ${knowledge.notice}`] : []),
   ];
 }
@@ -68,45 +89,70 @@ export function knowledgeFields(knowledge: ResolvedKnowledge, known: boolean) {
 function stateText(state: SubjectState, knowledge: ResolvedKnowledge, known: boolean): string[] {
   const lines = [heading(state.subjectId, knowledge, known)];
   lines.push(state.restricted.length ? 'Restricted:' : 'Restricted: nothing');
-  for (const r of state.restricted) lines.push(`  ${r.measureId}${r.citation ? ` (${r.citation})` : ''}: ${setText(r.categories, r.except)}`, `    basis: ${basisText(r.basis)}`);
+  for (const r of state.restricted)
+    lines.push(
+      `  ${r.measureId}${r.citation ? ` (${r.citation})` : ''}: ${setText(r.categories, r.except)}`,
+      `    basis: ${basisText(r.basis)}`,
+    );
   if (state.exemptions.length) lines.push('Exemptions:');
   for (const e of state.exemptions) {
-    lines.push(`  ${e.exemptionId} "${e.title}" of ${e.measureId}: ${setText(e.categories, e.except)}, from ${e.effectiveFrom}${e.effectiveUntil ? ` until ${e.effectiveUntil}` : ''}`, `    basis: ${basisText(e.basis)}`);
+    lines.push(
+      `  ${e.exemptionId} "${e.title}" of ${e.measureId}: ${setText(e.categories, e.except)}, from ${e.effectiveFrom}${e.effectiveUntil ? ` until ${e.effectiveUntil}` : ''}`,
+      `    basis: ${basisText(e.basis)}`,
+    );
   }
   if (state.pending.length) lines.push('Pending (no legal effect yet):');
-  for (const p of state.pending) lines.push(`  ${p.announcementId ?? 'announced measure'} of ${p.measureId}, announced ${p.announcedAt}: ${p.statement}`);
+  for (const p of state.pending)
+    lines.push(
+      `  ${p.announcementId ?? 'announced measure'} of ${p.measureId}, announced ${p.announcedAt}: ${p.statement}`,
+    );
   return lines;
 }
 
 export function registerQueryCommands(program: Command, { io, withStore }: CliHost): void {
-  withTimeOptions(program.command('state').description("a subject's restrictions, exemptions and pending announcements, with their basis").argument('<subject>')).action(
-    async (subject: string, options: TimeOptions) => {
-      const problems: ErrorDetail[] = [];
-      idParam('subject', subject, problems);
-      const { model, knowledge } = await answerAt(withStore, options, problems, { subjectId: subject });
-      const state = subjectState(model, subject, knowledge);
-      const known = subjectKnown(model, subject, knowledge.asOfPosition);
-      print(io, options.json, { ...state, ...knowledgeFields(knowledge, known) }, () => stateText(state, knowledge, known));
-    },
-  );
+  withTimeOptions(
+    program
+      .command('state')
+      .description("a subject's restrictions, exemptions and pending announcements, with their basis")
+      .argument('<subject>'),
+  ).action(async (subject: string, options: TimeOptions) => {
+    const problems: ErrorDetail[] = [];
+    idParam('subject', subject, problems);
+    const { model, knowledge } = await answerAt(withStore, options, problems, { subjectId: subject });
+    const state = subjectState(model, subject, knowledge);
+    const known = subjectKnown(model, subject, knowledge.asOfPosition);
+    print(io, options.json, { ...state, ...knowledgeFields(knowledge, known) }, () =>
+      stateText(state, knowledge, known),
+    );
+  });
 
-  withTimeOptions(program.command('check').description('whether one category is restricted for a subject').argument('<subject>').argument('<category>')).action(
-    async (subject: string, category: string, options: TimeOptions) => {
-      const problems: ErrorDetail[] = [];
-      idParam('subject', subject, problems);
-      categoryParam(category, problems);
-      const { model, knowledge } = await answerAt(withStore, options, problems, { subjectId: subject });
-      const answer = checkCategory(model, subject, category, knowledge);
-      const known = subjectKnown(model, subject, knowledge.asOfPosition);
-      print(io, options.json, { ...answer, ...knowledgeFields(knowledge, known) }, () => [
-        `${heading(subject, knowledge, known)}\n${category}: ${answer.status.toUpperCase()}`,
-        ...answer.measures.map((m) => `  ${m.status} by ${m.measureId}${m.citation ? ` (${m.citation})` : ''}: ${setText(m.categories, m.except)}`),
-        ...answer.exemptions.map((e) => `  exempt under ${e.exemptionId} "${e.title}": ${setText(e.categories, e.except)}${e.effectiveUntil ? ` until ${e.effectiveUntil}` : ''}`),
-        ...answer.pending.map((p) => `  pending: ${p.statement} (announced ${p.announcedAt})`),
-        `  basis: ${basisText(answer.basis) || 'none'}`,
-      ]);
-    },
-  );
+  withTimeOptions(
+    program
+      .command('check')
+      .description('whether one category is restricted for a subject')
+      .argument('<subject>')
+      .argument('<category>'),
+  ).action(async (subject: string, category: string, options: TimeOptions) => {
+    const problems: ErrorDetail[] = [];
+    idParam('subject', subject, problems);
+    categoryParam(category, problems);
+    const { model, knowledge } = await answerAt(withStore, options, problems, { subjectId: subject });
+    const answer = checkCategory(model, subject, category, knowledge);
+    const known = subjectKnown(model, subject, knowledge.asOfPosition);
+    print(io, options.json, { ...answer, ...knowledgeFields(knowledge, known) }, () => [
+      `${heading(subject, knowledge, known)}\n${category}: ${answer.status.toUpperCase()}`,
+      ...answer.measures.map(
+        (m) =>
+          `  ${m.status} by ${m.measureId}${m.citation ? ` (${m.citation})` : ''}: ${setText(m.categories, m.except)}`,
+      ),
+      ...answer.exemptions.map(
+        (e) =>
+          `  exempt under ${e.exemptionId} "${e.title}": ${setText(e.categories, e.except)}${e.effectiveUntil ? ` until ${e.effectiveUntil}` : ''}`,
+      ),
+      ...answer.pending.map((p) => `  pending: ${p.statement} (announced ${p.announcedAt})`),
+      `  basis: ${basisText(answer.basis) || 'none'}`,
+    ]);
+  });
 
   program
     .command('timeline')
@@ -122,7 +168,12 @@ export function registerQueryCommands(program: Command, { io, withStore }: CliHo
       idParam('subject', subject, problems);
       const from = instantParam('from', options.from, problems);
       const to = instantParam('to', options.to, problems);
-      const { model, knowledge } = await answerAt(withStore, { asOf: options.asOf, asOfPosition: options.asOfPosition }, problems, { subjectId: subject });
+      const { model, knowledge } = await answerAt(
+        withStore,
+        { asOf: options.asOf, asOfPosition: options.asOfPosition },
+        problems,
+        { subjectId: subject },
+      );
       const timeline = subjectTimeline(model, subject, knowledge.asOfPosition, { from, to });
       const known = subjectKnown(model, subject, knowledge.asOfPosition);
       print(io, options.json, { ...timeline, ...knowledgeFields(knowledge, known) }, () => [
@@ -135,31 +186,42 @@ export function registerQueryCommands(program: Command, { io, withStore }: CliHo
       ]);
     });
 
-  withTimeOptions(program.command('measure').description('one measure as in force at a valid time').argument('<measureId>')).action(
-    async (measureId: string, options: TimeOptions) => {
-      const problems: ErrorDetail[] = [];
-      idParam('measureId', measureId, problems);
-      const { model, knowledge } = await answerAt(withStore, options, problems, { measureId });
-      const view = measureView(model, measureId, knowledge);
-      if (!view) throw new LedgerError('not-found', `measure ${measureId} is not known as of position ${knowledge.asOfPosition}${knowledge.notice ? `; ${knowledge.notice}` : ''}`);
-      print(io, options.json, { ...view, asOf: knowledge.asOf }, () => [
-        `${view.measureId}: ${view.title} (${view.authority}, ${view.jurisdiction}${view.citation ? `, ${view.citation}` : ''})`,
-        `  ${view.inForce ? 'in force' : 'not in force'} at ${view.at}; effective ${view.effectiveFrom}${view.effectiveUntil ? ` until ${view.effectiveUntil}` : ''}${view.liftedFrom ? `, lifted ${view.liftedFrom}` : ''}`,
-        `  subjects: ${view.subjects.join(', ')}`,
-        `  scope: ${setText(view.scope.categories, view.scope.except)}`,
-        ...view.exemptions.map((e) => `  exemption ${e.exemptionId}: ${setText(e.categories, e.except)}${e.effectiveUntil ? ` until ${e.effectiveUntil}` : ''}`),
-      ]);
-    },
-  );
+  withTimeOptions(
+    program.command('measure').description('one measure as in force at a valid time').argument('<measureId>'),
+  ).action(async (measureId: string, options: TimeOptions) => {
+    const problems: ErrorDetail[] = [];
+    idParam('measureId', measureId, problems);
+    const { model, knowledge } = await answerAt(withStore, options, problems, { measureId });
+    const view = measureView(model, measureId, knowledge);
+    if (!view)
+      throw new LedgerError(
+        'not-found',
+        `measure ${measureId} is not known as of position ${knowledge.asOfPosition}${knowledge.notice ? `; ${knowledge.notice}` : ''}`,
+      );
+    print(io, options.json, { ...view, asOf: knowledge.asOf }, () => [
+      `${view.measureId}: ${view.title} (${view.authority}, ${view.jurisdiction}${view.citation ? `, ${view.citation}` : ''})`,
+      `  ${view.inForce ? 'in force' : 'not in force'} at ${view.at}; effective ${view.effectiveFrom}${view.effectiveUntil ? ` until ${view.effectiveUntil}` : ''}${view.liftedFrom ? `, lifted ${view.liftedFrom}` : ''}`,
+      `  subjects: ${view.subjects.join(', ')}`,
+      `  scope: ${setText(view.scope.categories, view.scope.except)}`,
+      ...view.exemptions.map(
+        (e) =>
+          `  exemption ${e.exemptionId}: ${setText(e.categories, e.except)}${e.effectiveUntil ? ` until ${e.effectiveUntil}` : ''}`,
+      ),
+    ]);
+  });
 
   program
     .command('rebuild')
-    .description('fold the whole log into a fresh read model and report how fast (the server rebuilds its own at start and on POST /v1/admin/rebuild)')
+    .description(
+      'fold the whole log into a fresh read model and report how fast (the server rebuilds its own at start and on POST /v1/admin/rebuild)',
+    )
     .option('--json')
     .action(async (options: { json?: boolean }) => {
       const bar = progressBar('folding');
       const before = process.memoryUsage().heapUsed;
-      const { model, stats } = await withStore((store) => buildReadModel(store, (events) => bar.update(events, events))).finally(() => bar.stop());
+      const { model, stats } = await withStore((store) =>
+        buildReadModel(store, (events) => bar.update(events, events)),
+      ).finally(() => bar.stop());
       const heapPerEvent = Math.round((process.memoryUsage().heapUsed - before) / Math.max(model.eventCount, 1));
       print(io, options.json, { ...stats, heapBytesPerEvent: heapPerEvent }, () => [
         `folded ${stats.events} events (${stats.measures} measures, ${stats.subjects} subjects) up to position ${stats.position} in ${stats.seconds} s: ${stats.eventsPerSecond} events/s, about ${heapPerEvent} bytes of heap per event`,

@@ -13,7 +13,6 @@ import { effectiveResume, ledgerResume, subjectFilter } from '../changes/feed-pa
 import { throwIfProblems } from '../queries/knowledge.js';
 import type { ErrorDetail } from '../errors.js';
 
-
 interface TailOptions {
   after?: string;
   subject?: string[];
@@ -36,7 +35,9 @@ export function registerTailCommand(program: Command, { io, withStore }: CliHost
       // Checked before anything is opened, the same way as the HTTP feeds read them.
       const problems: ErrorDetail[] = [];
       const subjects = subjectFilter(options.subject, problems);
-      const after = options.effective ? effectiveResume('--after', options.after, problems) : ledgerResume('--after', options.after, problems);
+      const after = options.effective
+        ? effectiveResume('--after', options.after, problems)
+        : ledgerResume('--after', options.after, problems);
       throwIfProblems(problems);
       await withStore(async (store) => {
         const readModel = new ReadModelService(store, new WriteWatermark());
@@ -53,10 +54,18 @@ export function registerTailCommand(program: Command, { io, withStore }: CliHost
               );
             }
           } else {
-            for await (const change of feed.ledgerChanges({ after: after as bigint | undefined, filter: { subjects }, signal })) {
+            for await (const change of feed.ledgerChanges({
+              after: after as bigint | undefined,
+              filter: { subjects },
+              signal,
+            })) {
               const e = change.event;
               const citation = (e.data as { citation?: string }).citation;
-              io.out(options.json ? JSON.stringify(e) : `${String(change.position).padStart(6)}  ${e.time}  ${e.subject}  ${e.type.replace('org.regledger.', '')}${citation ? `  (${citation})` : ''}`);
+              io.out(
+                options.json
+                  ? JSON.stringify(e)
+                  : `${String(change.position).padStart(6)}  ${e.time}  ${e.subject}  ${e.type.replace('org.regledger.', '')}${citation ? `  (${citation})` : ''}`,
+              );
             }
           }
         } finally {

@@ -29,7 +29,12 @@ export function reportListening(url: string): void {
   process.send?.({ listening: url } satisfies WorkerListening);
 }
 
-export async function serveWithWorkers(config: LedgerConfig, log: Logger, deadlineMs: number, banner: (url: string, generated: ReturnType<typeof resolveKeys>['generated']) => void): Promise<void> {
+export async function serveWithWorkers(
+  config: LedgerConfig,
+  log: Logger,
+  deadlineMs: number,
+  banner: (url: string, generated: ReturnType<typeof resolveKeys>['generated']) => void,
+): Promise<void> {
   const { generated } = resolveKeys(config);
   await loadDemoOnce(config);
   const workers = new Set<Worker>();
@@ -66,7 +71,9 @@ export async function serveWithWorkers(config: LedgerConfig, log: Logger, deadli
   const urls = await Promise.all(
     Array.from({ length: config.workers }, () => {
       const worker = fork();
-      return new Promise<string>((resolve) => worker.on('message', (message: Partial<WorkerListening>) => message.listening && resolve(message.listening)));
+      return new Promise<string>((resolve) =>
+        worker.on('message', (message: Partial<WorkerListening>) => message.listening && resolve(message.listening)),
+      );
     }),
   );
   started = true;

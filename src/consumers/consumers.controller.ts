@@ -16,7 +16,11 @@ export class AcknowledgeDto {
 
 export class ConsumerView {
   @ApiProperty({ example: 'screening' }) name!: string;
-  @ApiProperty({ example: '42', description: 'the acknowledged position: GET /v1/changes?consumer=<name> resumes after it' }) position!: string;
+  @ApiProperty({
+    example: '42',
+    description: 'the acknowledged position: GET /v1/changes?consumer=<name> resumes after it',
+  })
+  position!: string;
 }
 
 @ApiTags('changes')
@@ -29,7 +33,10 @@ export class ConsumersController {
   @Post(':name/ack')
   @RequiresRole('reader')
   @HttpCode(200)
-  @ApiOperation({ summary: "Acknowledge the consumer's position on the ledger feed; it only moves forward (an older position leaves it where it is)" })
+  @ApiOperation({
+    summary:
+      "Acknowledge the consumer's position on the ledger feed; it only moves forward (an older position leaves it where it is)",
+  })
   @ApiParam({ name: 'name', description: 'letters, digits, . _ -; at most 64' })
   @ApiBody({ type: AcknowledgeDto })
   @ApiOkResponse({ type: ConsumerView })
@@ -39,7 +46,13 @@ export class ConsumersController {
     const { value, problems: bodyErrors } = bodyProblems(AcknowledgeDto, body);
     problems.push(...bodyErrors);
     const position = bodyErrors.length ? undefined : positionParam('position', value.position, problems);
-    if (position === undefined && !problems.length) problems.push({ field: 'position', rule: 'isPosition', message: 'position must be a ledger position', value: value.position });
+    if (position === undefined && !problems.length)
+      problems.push({
+        field: 'position',
+        rule: 'isPosition',
+        message: 'position must be a ledger position',
+        value: value.position,
+      });
     throwIfInvalid(problems);
     const result = await this.consumers.acknowledge(name, position!);
     if ('problem' in result) throwIfInvalid([result.problem]);
@@ -58,7 +71,14 @@ export class ConsumersController {
     throwIfInvalid(problems);
     const position = await this.consumers.position(name);
     if (position === undefined) {
-      throw new LedgerError('not-found', `consumer ${name} has acknowledged nothing yet`, [{ field: 'name', rule: 'consumer-exists', message: `consumer ${name} has acknowledged nothing yet`, value: name }]);
+      throw new LedgerError('not-found', `consumer ${name} has acknowledged nothing yet`, [
+        {
+          field: 'name',
+          rule: 'consumer-exists',
+          message: `consumer ${name} has acknowledged nothing yet`,
+          value: name,
+        },
+      ]);
     }
     return { name, position: position.toString() };
   }

@@ -15,7 +15,13 @@ export const CONSUMER_RULE = 'letters, digits, . _ -; at most 64';
 /** The consumer's name, with the problem added when it is not one. */
 export function consumerParam(field: string, value: string | undefined, problems: ErrorDetail[]): string | undefined {
   if (value === undefined) return undefined;
-  if (!CONSUMER_NAME.test(value)) problems.push({ field, rule: 'isConsumerName', message: `${field} must be a consumer name: ${CONSUMER_RULE}`, value });
+  if (!CONSUMER_NAME.test(value))
+    problems.push({
+      field,
+      rule: 'isConsumerName',
+      message: `${field} must be a consumer name: ${CONSUMER_RULE}`,
+      value,
+    });
   return value;
 }
 
@@ -38,7 +44,14 @@ export class Consumers {
   async acknowledge(name: string, position: bigint): Promise<{ position: bigint } | { problem: ErrorDetail }> {
     const head = await this.store.headPosition();
     if (position > head) {
-      return { problem: { field: 'position', rule: 'isRecordedPosition', message: `position ${position} is past the ledger's newest position ${head}: acknowledge an id the feed sent`, value: position.toString() } };
+      return {
+        problem: {
+          field: 'position',
+          rule: 'isRecordedPosition',
+          message: `position ${position} is past the ledger's newest position ${head}: acknowledge an id the feed sent`,
+          value: position.toString(),
+        },
+      };
     }
     return { position: await this.state.acknowledge(name, position) };
   }

@@ -118,7 +118,8 @@ export class CategorySet {
     if (!round.length) return CategorySet.EMPTY;
     while (round.length > 1) {
       const next: CategorySet[] = [];
-      for (let i = 0; i < round.length; i += 2) next.push(i + 1 < round.length ? round[i]!.union(round[i + 1]!) : round[i]!);
+      for (let i = 0; i < round.length; i += 2)
+        next.push(i + 1 < round.length ? round[i]!.union(round[i + 1]!) : round[i]!);
       round = next;
     }
     return round[0]!;
@@ -143,11 +144,17 @@ export class CategorySet {
   }
 
   get include(): string[] {
-    return [...this.marks].filter(([, inSet]) => inSet).map(([path]) => path).sort();
+    return [...this.marks]
+      .filter(([, inSet]) => inSet)
+      .map(([path]) => path)
+      .sort();
   }
 
   get exclude(): string[] {
-    return [...this.marks].filter(([, inSet]) => !inSet).map(([path]) => path).sort();
+    return [...this.marks]
+      .filter(([, inSet]) => !inSet)
+      .map(([path]) => path)
+      .sort();
   }
 
   toJSON(): CategorySetJson {
@@ -167,7 +174,8 @@ export class CategorySet {
     // Each operand's own marks read directly, the other's inherited: no list of both, and one lookup per own mark.
     const marks = new Map<string, boolean>();
     for (const [path, inSet] of this.marks) marks.set(path, op(inSet, markAt(other.marks, path)));
-    for (const [path, inSet] of other.marks) if (!this.marks.has(path)) marks.set(path, op(markAt(this.marks, path), inSet));
+    for (const [path, inSet] of other.marks)
+      if (!this.marks.has(path)) marks.set(path, op(markAt(this.marks, path), inSet));
     return CategorySet.normalised(marks);
   }
 }
@@ -240,7 +248,9 @@ export class CategorySetBuilder {
   }
 
   private mark(path: string, inSet: boolean): void {
-    if (!this.marks.has(path)) for (const ancestor of ancestorsOf(path)) (this.below.get(ancestor) ?? this.below.set(ancestor, new Set()).get(ancestor)!).add(path);
+    if (!this.marks.has(path))
+      for (const ancestor of ancestorsOf(path))
+        (this.below.get(ancestor) ?? this.below.set(ancestor, new Set()).get(ancestor)!).add(path);
     this.marks.set(path, inSet);
   }
 

@@ -17,7 +17,14 @@ import type {
   PayloadOf,
 } from './messages.js';
 import { AMENDING_EVENTS, COMMAND_TYPE_OF, EVENT_TYPE_OF, LEGAL_COMMANDS } from './messages.js';
-import { extendMeasure, MeasureHistory, narrowScope, readFact, resolveMeasure, type RecordedFact } from './measure-history.js';
+import {
+  extendMeasure,
+  MeasureHistory,
+  narrowScope,
+  readFact,
+  resolveMeasure,
+  type RecordedFact,
+} from './measure-history.js';
 import { toMillis } from './time.js';
 
 export interface Rejection {
@@ -43,7 +50,11 @@ export function initialState(measureId: string): MeasureStream {
 
 /** Folds a stored event in; one that cannot be read is kept (so it can be retracted) but marked, and never stands. */
 export function evolve(state: MeasureStream, event: RecordedFact): MeasureStream {
-  return { measureId: state.measureId, revision: event.revision, recorded: [...state.recorded, readFact(event, state.recorded)] };
+  return {
+    measureId: state.measureId,
+    revision: event.revision,
+    recorded: [...state.recorded, readFact(event, state.recorded)],
+  };
 }
 
 export function decide(command: LedgerCommand, state: MeasureStream): Decision {
@@ -68,7 +79,8 @@ export function historyOf(state: MeasureStream): MeasureHistory {
   const history =
     before?.length === state.recorded.length
       ? before.history
-      : ((before && extendMeasure(before.history, state.recorded, before.length)) ?? resolveMeasure(state.measureId, state.recorded));
+      : ((before && extendMeasure(before.history, state.recorded, before.length)) ??
+        resolveMeasure(state.measureId, state.recorded));
   resolved.set(state.recorded, { length: state.recorded.length, history });
   return history;
 }
@@ -91,7 +103,12 @@ function check(type: CommandType, payload: PayloadOf[CommandType], history: Meas
   }
   const enacts = (payload as Enacting).enacts;
   if (LEGAL_COMMANDS.has(type) && enacts !== undefined && !history.isPending(enacts)) {
-    return reject('announcement-pending', `announcement ${enacts} does not exist or is no longer pending in measure ${history.measureId}`, 'enacts', enacts);
+    return reject(
+      'announcement-pending',
+      `announcement ${enacts} does not exist or is no longer pending in measure ${history.measureId}`,
+      'enacts',
+      enacts,
+    );
   }
   return CHECKS[type]?.(payload as never, history);
 }
@@ -101,29 +118,56 @@ function checkImposition(command: ImposeRestrictionPayload, history: MeasureHist
   if (history.recorded.some((e) => e.type === 'RestrictionImposed')) {
     return reject('measure-new', `measure ${history.measureId} already exists`, 'measureId', history.measureId);
   }
-  if (command.subjects.length === 0) return reject('subjects-not-empty', 'a restriction needs at least one subject', 'subjects', command.subjects);
-  if (command.categories.length === 0) return reject('categories-not-empty', 'a restriction needs at least one category', 'categories', command.categories);
+  if (command.subjects.length === 0)
+    return reject('subjects-not-empty', 'a restriction needs at least one subject', 'subjects', command.subjects);
+  if (command.categories.length === 0)
+    return reject(
+      'categories-not-empty',
+      'a restriction needs at least one category',
+      'categories',
+      command.categories,
+    );
   return checkWindow(command.effectiveFrom, command.effectiveUntil);
 }
 
 function checkWindow(effectiveFrom: string, effectiveUntil: string | undefined): Rejection | undefined {
   if (effectiveUntil !== undefined && toMillis(effectiveUntil) <= toMillis(effectiveFrom)) {
-    return reject('until-after-from', `effectiveUntil ${effectiveUntil} is not after effectiveFrom ${effectiveFrom}`, 'effectiveUntil', effectiveUntil);
+    return reject(
+      'until-after-from',
+      `effectiveUntil ${effectiveUntil} is not after effectiveFrom ${effectiveFrom}`,
+      'effectiveUntil',
+      effectiveUntil,
+    );
   }
   return undefined;
 }
 
-function checkSubjectsOfMeasure(subjects: string[] | undefined, at: string, history: MeasureHistory, field: string): Rejection | undefined {
+function checkSubjectsOfMeasure(
+  subjects: string[] | undefined,
+  at: string,
+  history: MeasureHistory,
+  field: string,
+): Rejection | undefined {
   if (!subjects) return undefined;
   const measureSubjects = history.subjectsAt(toMillis(at));
   const outsiders = subjects.filter((s) => !measureSubjects.has(s));
   if (outsiders.length === 0) return undefined;
-  return reject('subjects-of-measure', `${outsiders.join(', ')} ${outsiders.length === 1 ? 'is not a subject' : 'are not subjects'} of measure ${history.measureId} at ${at}`, field, outsiders);
+  return reject(
+    'subjects-of-measure',
+    `${outsiders.join(', ')} ${outsiders.length === 1 ? 'is not a subject' : 'are not subjects'} of measure ${history.measureId} at ${at}`,
+    field,
+    outsiders,
+  );
 }
 
 function checkExemptionStanding(exemptionId: string, history: MeasureHistory): Rejection | undefined {
   if (!history.granted(exemptionId)) {
-    return reject('exemption-exists', `exemption ${exemptionId} does not exist in measure ${history.measureId}`, 'exemptionId', exemptionId);
+    return reject(
+      'exemption-exists',
+      `exemption ${exemptionId} does not exist in measure ${history.measureId}`,
+      'exemptionId',
+      exemptionId,
+    );
   }
   if (history.isRevoked(exemptionId)) {
     return reject('exemption-not-revoked', `exemption ${exemptionId} is already revoked`, 'exemptionId', exemptionId);
@@ -135,13 +179,19 @@ type Check<K extends CommandType> = (payload: PayloadOf[K], history: MeasureHist
 
 const CHECKS: { [K in CommandType]?: Check<K> } = {
   AddSubjects: (command) =>
-    command.subjects.length === 0 ? reject('subjects-not-empty', 'name at least one subject to add', 'subjects', command.subjects) : undefined,
+    command.subjects.length === 0
+      ? reject('subjects-not-empty', 'name at least one subject to add', 'subjects', command.subjects)
+      : undefined,
 
   RemoveSubjects: (command) =>
-    command.subjects.length === 0 ? reject('subjects-not-empty', 'name at least one subject to remove', 'subjects', command.subjects) : undefined,
+    command.subjects.length === 0
+      ? reject('subjects-not-empty', 'name at least one subject to remove', 'subjects', command.subjects)
+      : undefined,
 
   BroadenScope: (command) =>
-    command.categories.length === 0 ? reject('categories-not-empty', 'name at least one category to add', 'categories', command.categories) : undefined,
+    command.categories.length === 0
+      ? reject('categories-not-empty', 'name at least one category to add', 'categories', command.categories)
+      : undefined,
 
   NarrowScope: (command: NarrowScopePayload, history) => {
     if (!command.remove?.length && !command.narrowTo?.length) {
@@ -151,37 +201,72 @@ const CHECKS: { [K in CommandType]?: Check<K> } = {
     if (command.narrowTo?.length) {
       const outside = command.narrowTo.filter((c) => !scope.covers(c));
       if (outside.length) {
-        return reject('narrow-to-inside-scope', `narrowTo ${outside.join(', ')} not inside the scope in force at ${command.effectiveFrom} (${scope.toString() || 'empty'})`, 'narrowTo', outside);
+        return reject(
+          'narrow-to-inside-scope',
+          `narrowTo ${outside.join(', ')} not inside the scope in force at ${command.effectiveFrom} (${scope.toString() || 'empty'})`,
+          'narrowTo',
+          outside,
+        );
       }
     }
     if (command.remove?.length && !scope.intersects(CategorySet.of(command.remove))) {
-      return reject('remove-overlaps-scope', `remove ${command.remove.join(', ')} does not overlap the scope in force at ${command.effectiveFrom} (${scope.toString() || 'empty'})`, 'remove', command.remove);
+      return reject(
+        'remove-overlaps-scope',
+        `remove ${command.remove.join(', ')} does not overlap the scope in force at ${command.effectiveFrom} (${scope.toString() || 'empty'})`,
+        'remove',
+        command.remove,
+      );
     }
     if (narrowScope(scope, command).isEmpty()) {
-      return reject('scope-not-empty', 'the narrowing leaves no category in scope; lift the restriction instead', 'remove', command.remove ?? command.narrowTo);
+      return reject(
+        'scope-not-empty',
+        'the narrowing leaves no category in scope; lift the restriction instead',
+        'remove',
+        command.remove ?? command.narrowTo,
+      );
     }
     return undefined;
   },
 
   AnnounceEasing: (command, history) =>
     history.announced(command.announcementId)
-      ? reject('announcement-new', `announcement ${command.announcementId} already exists in measure ${history.measureId}`, 'announcementId', command.announcementId)
+      ? reject(
+          'announcement-new',
+          `announcement ${command.announcementId} already exists in measure ${history.measureId}`,
+          'announcementId',
+          command.announcementId,
+        )
       : undefined,
 
   WithdrawAnnouncement: (command, history) =>
     history.isPending(command.announcementId)
       ? undefined
-      : reject('announcement-pending', `announcement ${command.announcementId} does not exist or is no longer pending in measure ${history.measureId}`, 'announcementId', command.announcementId),
+      : reject(
+          'announcement-pending',
+          `announcement ${command.announcementId} does not exist or is no longer pending in measure ${history.measureId}`,
+          'announcementId',
+          command.announcementId,
+        ),
 
   GrantExemption: (command: GrantExemptionPayload, history) => {
     if (history.granted(command.exemptionId)) {
-      return reject('exemption-new', `exemption ${command.exemptionId} already exists in measure ${history.measureId}`, 'exemptionId', command.exemptionId);
+      return reject(
+        'exemption-new',
+        `exemption ${command.exemptionId} already exists in measure ${history.measureId}`,
+        'exemptionId',
+        command.exemptionId,
+      );
     }
     const windowRejection = checkWindow(command.effectiveFrom, command.effectiveUntil);
     if (windowRejection) return windowRejection;
     const { categories: scope } = history.scopeAt(toMillis(command.effectiveFrom));
     if (!scope.intersects(CategorySet.of(command.categories))) {
-      return reject('exemption-overlaps-scope', `categories ${command.categories.join(', ')} do not overlap the scope in force at ${command.effectiveFrom} (${scope.toString() || 'empty'})`, 'categories', command.categories);
+      return reject(
+        'exemption-overlaps-scope',
+        `categories ${command.categories.join(', ')} do not overlap the scope in force at ${command.effectiveFrom} (${scope.toString() || 'empty'})`,
+        'categories',
+        command.categories,
+      );
     }
     return checkSubjectsOfMeasure(command.subjects, command.effectiveFrom, history, 'subjects');
   },
@@ -198,7 +283,9 @@ const CHECKS: { [K in CommandType]?: Check<K> } = {
   RevokeExemption: (command, history) => checkExemptionStanding(command.exemptionId, history),
 
   LiftRestriction: (_command, history) =>
-    history.isLifted() ? reject('not-lifted', `measure ${history.measureId} is already lifted`, 'measureId', history.measureId) : undefined,
+    history.isLifted()
+      ? reject('not-lifted', `measure ${history.measureId} is already lifted`, 'measureId', history.measureId)
+      : undefined,
 
   RetractEntry: (command, history) => checkTarget(command.eventId, history),
 
@@ -207,14 +294,29 @@ const CHECKS: { [K in CommandType]?: Check<K> } = {
     if (targetRejection) return targetRejection;
     const target = history.recorded.find((e) => e.eventId === command.eventId)!;
     if (target.unreadable) {
-      return reject('event-readable', `event ${command.eventId} cannot be read (${target.unreadable}); retract it and record the fact again`, 'eventId', command.eventId);
+      return reject(
+        'event-readable',
+        `event ${command.eventId} cannot be read (${target.unreadable}); retract it and record the fact again`,
+        'eventId',
+        command.eventId,
+      );
     }
     if (AMENDING_EVENTS.has(target.type)) {
-      return reject('correctable', `event ${command.eventId} is a ${target.type}; retract it instead of correcting it`, 'eventId', command.eventId);
+      return reject(
+        'correctable',
+        `event ${command.eventId} is a ${target.type}; retract it instead of correcting it`,
+        'eventId',
+        command.eventId,
+      );
     }
     const replacement = command.replacement;
     if (replacement.measureId !== history.measureId) {
-      return reject('same-measure', `the replacement belongs to measure ${replacement.measureId}, not ${history.measureId}`, 'replacement.measureId', replacement.measureId);
+      return reject(
+        'same-measure',
+        `the replacement belongs to measure ${replacement.measureId}, not ${history.measureId}`,
+        'replacement.measureId',
+        replacement.measureId,
+      );
     }
     const rejection = check(COMMAND_TYPE_OF[target.type], replacement, history.without(command.eventId));
     return rejection && { ...rejection, field: rejection.field && `replacement.${rejection.field}` };
@@ -223,7 +325,12 @@ const CHECKS: { [K in CommandType]?: Check<K> } = {
 
 function checkTarget(eventId: string, history: MeasureHistory): Rejection | undefined {
   if (!history.recorded.some((e) => e.eventId === eventId)) {
-    return reject('event-in-measure', `event ${eventId} is not an event of measure ${history.measureId}`, 'eventId', eventId);
+    return reject(
+      'event-in-measure',
+      `event ${eventId} is not an event of measure ${history.measureId}`,
+      'eventId',
+      eventId,
+    );
   }
   if (history.retracted.has(eventId)) {
     return reject('event-not-retracted', `event ${eventId} is already retracted`, 'eventId', eventId);

@@ -16,33 +16,35 @@ import { isCanonicalInstant, parseInstant } from './time.js';
 type Kind = 'text' | 'instant' | 'ids' | 'categories' | 'object';
 
 /** The kind of every payload field, by name: one name means one thing in every event. */
-const KIND_OF = new Map<string, Kind>(Object.entries({
-  measureId: 'text',
-  title: 'text',
-  jurisdiction: 'text',
-  authority: 'text',
-  announcementId: 'text',
-  statement: 'text',
-  exemptionId: 'text',
-  eventId: 'text',
-  reason: 'text',
-  enacts: 'text',
-  citation: 'text',
-  effectiveFrom: 'instant',
-  effectiveUntil: 'instant',
-  announcedAt: 'instant',
-  withdrawnAt: 'instant',
-  publishedAt: 'instant',
-  subjects: 'ids',
-  addSubjects: 'ids',
-  removeSubjects: 'ids',
-  categories: 'categories',
-  addCategories: 'categories',
-  removeCategories: 'categories',
-  remove: 'categories',
-  narrowTo: 'categories',
-  replacement: 'object',
-} satisfies Record<string, Kind>) as [string, Kind][]);
+const KIND_OF = new Map<string, Kind>(
+  Object.entries({
+    measureId: 'text',
+    title: 'text',
+    jurisdiction: 'text',
+    authority: 'text',
+    announcementId: 'text',
+    statement: 'text',
+    exemptionId: 'text',
+    eventId: 'text',
+    reason: 'text',
+    enacts: 'text',
+    citation: 'text',
+    effectiveFrom: 'instant',
+    effectiveUntil: 'instant',
+    announcedAt: 'instant',
+    withdrawnAt: 'instant',
+    publishedAt: 'instant',
+    subjects: 'ids',
+    addSubjects: 'ids',
+    removeSubjects: 'ids',
+    categories: 'categories',
+    addCategories: 'categories',
+    removeCategories: 'categories',
+    remove: 'categories',
+    narrowTo: 'categories',
+    replacement: 'object',
+  } satisfies Record<string, Kind>) as [string, Kind][],
+);
 // Provenance text (note, sources) is not read by any answer: the read model leaves it in the log, and so does this check.
 
 /** Fields each event must carry; every other field of KIND_OF is optional. */
@@ -63,14 +65,17 @@ const REQUIRED: Record<EventType, string[]> = {
 };
 
 const isText = (value: unknown) => typeof value === 'string';
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function kindProblem(kind: Kind, value: unknown): string | undefined {
   switch (kind) {
     case 'text':
       return typeof value === 'string' ? undefined : 'is not text';
     case 'instant':
-      return isCanonicalInstant(value) || parseInstant(value) !== undefined ? undefined : `is not an instant within the years 0000–9999 (${JSON.stringify(value)})`;
+      return isCanonicalInstant(value) || parseInstant(value) !== undefined
+        ? undefined
+        : `is not an instant within the years 0000–9999 (${JSON.stringify(value)})`;
     case 'ids':
       return Array.isArray(value) && value.every(isText) ? undefined : 'is not a list of ids';
     case 'categories':
@@ -90,7 +95,12 @@ export function unreadableBecause(type: string, data: unknown, targetType?: stri
   return payloadProblem(type as EventType, data, '', targetType);
 }
 
-function payloadProblem(type: EventType | undefined, data: unknown, prefix: string, targetType?: string): string | undefined {
+function payloadProblem(
+  type: EventType | undefined,
+  data: unknown,
+  prefix: string,
+  targetType?: string,
+): string | undefined {
   if (!isPlainObject(data)) return `${prefix || 'its data'} is not an object`;
   for (const field of type ? REQUIRED[type] : []) {
     if (data[field] === undefined || data[field] === null) return `${prefix}${field} is missing`;

@@ -61,7 +61,13 @@ export function basisOf(facts: Iterable<StandingFact>): BasisEntry[] {
   const add = (event: RecordedFact, citation: string | undefined) => {
     if (seen.has(event.eventId)) return;
     seen.add(event.eventId);
-    entries.push({ eventId: event.eventId, type: event.type, position: event.position, recordedAt: event.recordedAt, ...(citation ? { citation } : {}) });
+    entries.push({
+      eventId: event.eventId,
+      type: event.type,
+      position: event.position,
+      recordedAt: event.recordedAt,
+      ...(citation ? { citation } : {}),
+    });
   };
   for (const fact of facts) {
     add(fact.recorded, (fact.data as Provenance).citation);
@@ -180,14 +186,19 @@ export class MeasureHistory {
       const ids = new Set(grants.map((f) => (f.data as GrantExemptionPayload).exemptionId));
       // A new grant of an id that standing changes already name would be amended by them: built again then.
       const named = (fact: StandingFact) =>
-        (fact.recorded.type === 'ExemptionAmended' || fact.recorded.type === 'ExemptionRevoked') && ids.has((fact.data as { exemptionId: string }).exemptionId);
+        (fact.recorded.type === 'ExemptionAmended' || fact.recorded.type === 'ExemptionRevoked') &&
+        ids.has((fact.data as { exemptionId: string }).exemptionId);
       if (!exemptionChanges.length && !(ids.size && before.byValidTime.some(named))) {
         this.exemptionSteps = grants.length ? new Map(before.exemptionSteps) : before.exemptionSteps;
-        for (const fact of grants) this.exemptionSteps.set(fact.recorded.eventId, [exemptionStep(-Infinity, grantedExemption(fact))]);
+        for (const fact of grants)
+          this.exemptionSteps.set(fact.recorded.eventId, [exemptionStep(-Infinity, grantedExemption(fact))]);
       }
     }
     const announcing = added.some(
-      (f) => f.recorded.type === 'EasingAnnounced' || f.recorded.type === 'AnnouncementWithdrawn' || (f.data as Enacting).enacts !== undefined,
+      (f) =>
+        f.recorded.type === 'EasingAnnounced' ||
+        f.recorded.type === 'AnnouncementWithdrawn' ||
+        (f.data as Enacting).enacts !== undefined,
     );
     if (!announcing) this.announcements = before.announcements;
     if (!added.some((f) => f.recorded.type === 'RestrictionLifted')) this.window = before.window;
@@ -219,7 +230,10 @@ export class MeasureHistory {
     if (!this.window) {
       const imposition = this.imposition!;
       const lift = this.byValidTime.find((f) => f.recorded.type === 'RestrictionLifted');
-      const untilMs = Math.min(imposition.effectiveUntil === undefined ? Infinity : toMillis(imposition.effectiveUntil), lift ? lift.fromMs : Infinity);
+      const untilMs = Math.min(
+        imposition.effectiveUntil === undefined ? Infinity : toMillis(imposition.effectiveUntil),
+        lift ? lift.fromMs : Infinity,
+      );
       this.window = { fromMs: this.imposed.fromMs, untilMs, ...(lift ? { lift } : {}) };
     }
     return this.window;
@@ -271,11 +285,13 @@ export class MeasureHistory {
   /** The scope at t: the imposed categories with broadenings and narrowings effective by t applied. */
   scopeAt(t: number): { categories: CategorySet; basis: StandingFact[] } {
     if (!this.imposed) return { categories: CategorySet.EMPTY, basis: [] };
-    this.scopeChanges ??= this.byValidTime.filter((f) => f.recorded.type === 'ScopeBroadened' || f.recorded.type === 'ScopeNarrowed');
+    this.scopeChanges ??= this.byValidTime.filter(
+      (f) => f.recorded.type === 'ScopeBroadened' || f.recorded.type === 'ScopeNarrowed',
+    );
     let index = -1;
-    for (let low = 0, high = this.scopeChanges.length - 1; low <= high; ) {
+    for (let low = 0, high = this.scopeChanges.length - 1; low <= high;) {
       const mid = (low + high) >> 1;
-      if (this.scopeChanges[mid]!.fromMs <= t) (index = mid), (low = mid + 1);
+      if (this.scopeChanges[mid]!.fromMs <= t) ((index = mid), (low = mid + 1));
       else high = mid - 1;
     }
     return { categories: this.scopeAfter(index), basis: [this.imposed, ...this.scopeChanges.slice(0, index + 1)] };
@@ -295,7 +311,8 @@ export class MeasureHistory {
       const start = from === -1 ? CategorySet.of(this.imposition!.categories) : this.scopes.get(from)!;
       this.scopeFold = { index: from, builder: start.builder() };
     }
-    while (this.scopeFold.index < index) applyScopeChangeTo(this.scopeFold.builder, this.scopeChanges![++this.scopeFold.index]!);
+    while (this.scopeFold.index < index)
+      applyScopeChangeTo(this.scopeFold.builder, this.scopeChanges![++this.scopeFold.index]!);
     const scope = this.scopeFold.builder.toSet();
     this.scopes.set(index, scope);
     return scope;
@@ -332,7 +349,10 @@ export class MeasureHistory {
       if (fact.recorded.type !== 'ExemptionAmended' && fact.recorded.type !== 'ExemptionRevoked') continue;
       for (const steps of grantsById.get((fact.data as { exemptionId: string }).exemptionId) ?? []) {
         const current = steps[steps.length - 1]!.exemption;
-        if (current) steps.push(exemptionStep(fact.fromMs, fact.recorded.type === 'ExemptionRevoked' ? undefined : amended(current, fact)));
+        if (current)
+          steps.push(
+            exemptionStep(fact.fromMs, fact.recorded.type === 'ExemptionRevoked' ? undefined : amended(current, fact)),
+          );
       }
     }
     return this.exemptionSteps;
@@ -386,15 +406,22 @@ export class MeasureHistory {
   // Record-time facts: what the ledger holds now, whatever the valid time.
 
   granted(exemptionId: string): StandingFact | undefined {
-    return this.facts.find((f) => f.recorded.type === 'ExemptionGranted' && (f.data as GrantExemptionPayload).exemptionId === exemptionId);
+    return this.facts.find(
+      (f) => f.recorded.type === 'ExemptionGranted' && (f.data as GrantExemptionPayload).exemptionId === exemptionId,
+    );
   }
 
   isRevoked(exemptionId: string): boolean {
-    return this.facts.some((f) => f.recorded.type === 'ExemptionRevoked' && (f.data as { exemptionId: string }).exemptionId === exemptionId);
+    return this.facts.some(
+      (f) => f.recorded.type === 'ExemptionRevoked' && (f.data as { exemptionId: string }).exemptionId === exemptionId,
+    );
   }
 
   announced(announcementId: string): StandingFact | undefined {
-    return this.facts.find((f) => f.recorded.type === 'EasingAnnounced' && (f.data as AnnounceEasingPayload).announcementId === announcementId);
+    return this.facts.find(
+      (f) =>
+        f.recorded.type === 'EasingAnnounced' && (f.data as AnnounceEasingPayload).announcementId === announcementId,
+    );
   }
 
   /** An announcement is still pending when no standing event withdraws or enacts it. */
@@ -402,7 +429,10 @@ export class MeasureHistory {
     if (!this.announced(announcementId)) return false;
     return !this.facts.some((f) => {
       const data = f.data as Enacting & { announcementId?: string };
-      return (f.recorded.type === 'AnnouncementWithdrawn' && data.announcementId === announcementId) || data.enacts === announcementId;
+      return (
+        (f.recorded.type === 'AnnouncementWithdrawn' && data.announcementId === announcementId) ||
+        data.enacts === announcementId
+      );
     });
   }
 
@@ -420,7 +450,8 @@ export class MeasureHistory {
 }
 
 export function applyScopeChange(scope: CategorySet, fact: StandingFact): CategorySet {
-  if (fact.recorded.type === 'ScopeBroadened') return scope.union(CategorySet.of((fact.data as { categories: string[] }).categories));
+  if (fact.recorded.type === 'ScopeBroadened')
+    return scope.union(CategorySet.of((fact.data as { categories: string[] }).categories));
   const narrowing = fact.data as NarrowScopePayload;
   return narrowScope(scope, narrowing);
 }
@@ -436,7 +467,10 @@ export function applyScopeChangeTo(scope: CategorySetBuilder, fact: StandingFact
   if (narrowing.remove?.length) scope.difference(CategorySet.of(narrowing.remove));
 }
 
-export function narrowScope(scope: CategorySet, narrowing: Pick<NarrowScopePayload, 'narrowTo' | 'remove'>): CategorySet {
+export function narrowScope(
+  scope: CategorySet,
+  narrowing: Pick<NarrowScopePayload, 'narrowTo' | 'remove'>,
+): CategorySet {
   let result = scope;
   if (narrowing.narrowTo?.length) result = result.intersection(CategorySet.of(narrowing.narrowTo));
   if (narrowing.remove?.length) result = result.difference(CategorySet.of(narrowing.remove));
@@ -459,8 +493,10 @@ function grantedExemption(fact: StandingFact): ExemptionAt {
   };
 }
 
-const hasValidTime = (fact: StandingFact) => 'effectiveFrom' in fact.data && fact.recorded.type !== 'RestrictionImposed';
-const byValidTimeOrder = (a: StandingFact, b: StandingFact) => effectiveFromOf(a) - effectiveFromOf(b) || a.order - b.order;
+const hasValidTime = (fact: StandingFact) =>
+  'effectiveFrom' in fact.data && fact.recorded.type !== 'RestrictionImposed';
+const byValidTimeOrder = (a: StandingFact, b: StandingFact) =>
+  effectiveFromOf(a) - effectiveFromOf(b) || a.order - b.order;
 
 /** Inserts into a list in valid-time order, ties in record order; a new fact mostly lands at or near the end. */
 function insertByValidTime(list: StandingFact[], fact: StandingFact): void {
@@ -496,7 +532,8 @@ function amended(exemption: ExemptionAt, fact: StandingFact): ExemptionAt {
   const amendment = fact.data as AmendExemptionPayload;
   let categories = exemption.categories;
   if (amendment.addCategories?.length) categories = categories.union(CategorySet.of(amendment.addCategories));
-  if (amendment.removeCategories?.length) categories = categories.difference(CategorySet.of(amendment.removeCategories));
+  if (amendment.removeCategories?.length)
+    categories = categories.difference(CategorySet.of(amendment.removeCategories));
   const added = new Set(exemption.added);
   const removed = new Set(exemption.removed);
   for (const subject of amendment.addSubjects ?? []) {
@@ -564,7 +601,13 @@ export function resolveMeasure(measureId: string, recorded: RecordedFact[]): Mea
     const correction = corrections.get(event.eventId);
     const data = correction ? (correction.data as { replacement: EventData }).replacement : event.data;
     const from = (data as { effectiveFrom?: string }).effectiveFrom;
-    facts.push({ recorded: event, data, order, fromMs: from === undefined ? NaN : toMillis(from), ...(correction ? { correctedBy: correction } : {}) });
+    facts.push({
+      recorded: event,
+      data,
+      order,
+      fromMs: from === undefined ? NaN : toMillis(from),
+      ...(correction ? { correctedBy: correction } : {}),
+    });
   });
   return new MeasureHistory(measureId, recorded, retracted, facts, setAside);
 }
@@ -574,14 +617,30 @@ export function resolveMeasure(measureId: string, recorded: RecordedFact[]): Mea
  * resolved again, when the new events only add facts; undefined when one of
  * them retracts, corrects or cannot be read, since those change what stands.
  */
-export function extendMeasure(history: MeasureHistory, recorded: RecordedFact[], resolvedLength: number): MeasureHistory | undefined {
+export function extendMeasure(
+  history: MeasureHistory,
+  recorded: RecordedFact[],
+  resolvedLength: number,
+): MeasureHistory | undefined {
   const added = recorded.slice(resolvedLength);
   if (added.some((event) => AMENDING_EVENTS.has(event.type) || event.unreadable)) return undefined;
   const addedFacts: StandingFact[] = added.map((event, i) => {
     const from = (event.data as { effectiveFrom?: string }).effectiveFrom;
-    return { recorded: event, data: event.data, order: resolvedLength + i, fromMs: from === undefined ? NaN : toMillis(from) };
+    return {
+      recorded: event,
+      data: event.data,
+      order: resolvedLength + i,
+      fromMs: from === undefined ? NaN : toMillis(from),
+    };
   });
-  return new MeasureHistory(history.measureId, recorded, history.retracted, history.facts.concat(addedFacts), history.setAside, { history, added: addedFacts });
+  return new MeasureHistory(
+    history.measureId,
+    recorded,
+    history.retracted,
+    history.facts.concat(addedFacts),
+    history.setAside,
+    { history, added: addedFacts },
+  );
 }
 
 /** The recorded fact of a stored event, marked unreadable when its payload cannot be read (see fact-reading.ts). */

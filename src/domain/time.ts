@@ -7,8 +7,7 @@
  * Text outside that range (e.g. `0000-01-01T00:00:00+00:01`) would otherwise
  * be stored as `-000001-…`, which no reader can parse back.
  */
-const INSTANT =
-  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2})))?$/;
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2})))?$/;
 
 /** An instant in its canonical text form (see `instantOf`). */
 export type Instant = string;
@@ -17,7 +16,8 @@ export type Instant = string;
 export const MIN_INSTANT_MS = -62167219200000;
 export const MAX_INSTANT_MS = 253402300799999;
 
-export const INSTANT_RULE = 'an ISO 8601 instant with an offset (2019-05-16T16:15:00-04:00) or a date (2019-05-16), within the years 0000–9999 in UTC';
+export const INSTANT_RULE =
+  'an ISO 8601 instant with an offset (2019-05-16T16:15:00-04:00) or a date (2019-05-16), within the years 0000–9999 in UTC';
 
 const isLeapYear = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -52,7 +52,8 @@ export function isInstant(text: unknown): boolean {
 
 /** The canonical text of an instant in range, e.g. `0000-02-29T00:00:00.000Z`. */
 export function canonicalInstant(ms: number): Instant {
-  if (!(ms >= MIN_INSTANT_MS && ms <= MAX_INSTANT_MS)) throw new RangeError(`instant ${ms} ms is outside the years 0000–9999`);
+  if (!(ms >= MIN_INSTANT_MS && ms <= MAX_INSTANT_MS))
+    throw new RangeError(`instant ${ms} ms is outside the years 0000–9999`);
   return new Date(ms).toISOString();
 }
 
@@ -73,7 +74,12 @@ export function isCanonicalInstant(text: unknown): boolean {
   if (!match) return false;
   const month = Number(match[2]);
   const day = Number(match[3]);
-  return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(Number(match[1])) ? 29 : DAYS_IN_MONTH[month - 1]!);
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= (month === 2 && isLeapYear(Number(match[1])) ? 29 : DAYS_IN_MONTH[month - 1]!)
+  );
 }
 
 /**

@@ -11,7 +11,9 @@ export class StorageFailure extends LedgerError {
     message: string,
     options: { full?: boolean; permanent?: boolean; atOpen?: boolean } = {},
   ) {
-    super(options.full ? 'storage-full' : 'unavailable', message, [{ field: 'store', rule: options.full ? 'storage-has-space' : 'storage-usable', message }]);
+    super(options.full ? 'storage-full' : 'unavailable', message, [
+      { field: 'store', rule: options.full ? 'storage-has-space' : 'storage-usable', message },
+    ]);
     this.name = 'StorageFailure';
     this.permanent = options.permanent ?? false;
     this.atOpen = options.atOpen ?? false;

@@ -39,7 +39,8 @@ function parseJson(request: FastifyRequest, text: string): unknown {
   utf8Only(request);
   if (text === '') return {};
   const first = /^[\x20\x09\x0a\x0d]*(.)/.exec(text)?.[1];
-  if (first !== '{' && first !== '[') throw notJson(`the top-level value must be an object or an array, not ${JSON.stringify(text.slice(0, 20))}`);
+  if (first !== '{' && first !== '[')
+    throw notJson(`the top-level value must be an object or an array, not ${JSON.stringify(text.slice(0, 20))}`);
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -53,7 +54,8 @@ function parseJson(request: FastifyRequest, text: string): unknown {
 
 function utf8Only(request: FastifyRequest): void {
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
-  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') throw notJson(`unsupported charset "${charset.toUpperCase()}": send UTF-8`);
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+    throw notJson(`unsupported charset "${charset.toUpperCase()}": send UTF-8`);
 }
 
 function notJson(message: string): LedgerError {

@@ -35,7 +35,6 @@ export const CacheableAnswer = (options: CacheableOptions) =>
     }),
   );
 
-
 interface Tag {
   etag: string;
   immutable: boolean;
@@ -66,7 +65,8 @@ export function registerCacheableAnswers(fastify: FastifyInstance, position: () 
   });
 }
 
-const cacheableOf = (request: FastifyRequest) => (request.routeOptions.config as { cacheable?: CacheableOptions }).cacheable;
+const cacheableOf = (request: FastifyRequest) =>
+  (request.routeOptions.config as { cacheable?: CacheableOptions }).cacheable;
 
 function withTag(reply: FastifyReply, tag: Tag): FastifyReply {
   reply.header('ETag', tag.etag);
@@ -79,7 +79,12 @@ function withTag(reply: FastifyReply, tag: Tag): FastifyReply {
  * A head tag is only given from the position read before the answer (never
  * newer than the answer it tags), so not after a wait.
  */
-function tagFor(request: FastifyRequest, options: CacheableOptions, folded: bigint, { headTag = true } = {}): Tag | typeof LATER | undefined {
+function tagFor(
+  request: FastifyRequest,
+  options: CacheableOptions,
+  folded: bigint,
+  { headTag = true } = {},
+): Tag | typeof LATER | undefined {
   const query = request.query as Record<string, unknown>;
   if (options.validTimeDefaultsToNow && typeof query.at !== 'string') return undefined;
   let wanted: ReturnType<typeof positionsWanted>;
@@ -97,7 +102,10 @@ function tagFor(request: FastifyRequest, options: CacheableOptions, folded: bigi
 
 /** The route, the path as sent and the parameters in a canonical order (the key that asks for nothing is not part of it). */
 function digest(request: FastifyRequest, query: Record<string, unknown>): string {
-  const hash = createHash('sha256').update(request.routeOptions.url ?? '').update('\0').update(request.url.split('?')[0]!.toLowerCase());
+  const hash = createHash('sha256')
+    .update(request.routeOptions.url ?? '')
+    .update('\0')
+    .update(request.url.split('?')[0]!.toLowerCase());
   for (const name of Object.keys(query).sort()) hash.update(`\0${name}=${String(query[name])}`);
   return hash.digest('base64url').slice(0, 22);
 }

@@ -8,10 +8,20 @@ import { HTTP_ERROR_NAME, type ErrorDetail } from '../errors.js';
 import type { ErrorBody } from './error-response.js';
 
 /** Any JSON value, null included (OpenAPI 3.0 has no type for that). */
-export const ANY_JSON = [{ type: 'string', nullable: true }, { type: 'number' }, { type: 'boolean' }, { type: 'object' }, { type: 'array', items: {} }];
+export const ANY_JSON = [
+  { type: 'string', nullable: true },
+  { type: 'number' },
+  { type: 'boolean' },
+  { type: 'object' },
+  { type: 'array', items: {} },
+];
 
 export class ErrorDetailDto implements ErrorDetail {
-  @ApiProperty({ required: false, description: 'The offending field, as a path (`sources[0].url`, `[3].effectiveFrom`, `line 12: subjects`)', example: 'effectiveFrom' })
+  @ApiProperty({
+    required: false,
+    description: 'The offending field, as a path (`sources[0].url`, `[3].effectiveFrom`, `line 12: subjects`)',
+    example: 'effectiveFrom',
+  })
   field?: string;
 
   @ApiProperty({ description: 'The rule it breaks', example: 'isInstant' })
@@ -20,7 +30,12 @@ export class ErrorDetailDto implements ErrorDetail {
   @ApiProperty({ example: 'effectiveFrom must be an ISO 8601 instant with an offset, or a date' })
   message!: string;
 
-  @ApiProperty({ required: false, description: 'The value given (any JSON value)', example: 'yesterday', oneOf: ANY_JSON })
+  @ApiProperty({
+    required: false,
+    description: 'The value given (any JSON value)',
+    example: 'yesterday',
+    oneOf: ANY_JSON,
+  })
   value?: unknown;
 }
 
@@ -60,7 +75,11 @@ export function ApiErrors(statuses: ErrorStatus[], said: Partial<Record<ErrorSta
   return applyDecorators(
     ApiExtraModels(ErrorResponseDto),
     ...statuses.map((status) =>
-      ApiResponse({ status, description: said[status] ?? MEANING[status] ?? HTTP_ERROR_NAME[status] ?? 'Error', type: ErrorResponseDto }),
+      ApiResponse({
+        status,
+        description: said[status] ?? MEANING[status] ?? HTTP_ERROR_NAME[status] ?? 'Error',
+        type: ErrorResponseDto,
+      }),
     ),
   );
 }

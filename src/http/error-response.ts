@@ -21,7 +21,12 @@ export function errorBody(error: unknown): ErrorBody {
   }
   if (error instanceof HttpException) {
     const statusCode = error.getStatus();
-    return { statusCode, error: HTTP_ERROR_NAME[statusCode] ?? 'Error', message: error.message, details: frameworkDetails(statusCode, error.message) };
+    return {
+      statusCode,
+      error: HTTP_ERROR_NAME[statusCode] ?? 'Error',
+      message: error.message,
+      details: frameworkDetails(statusCode, error.message),
+    };
   }
   return { statusCode: 500, error: HTTP_ERROR_NAME[500]!, message: 'internal error', details: [] };
 }
@@ -40,7 +45,10 @@ export function sendError(reply: FastifyReply, error: unknown): void {
   const body = errorBody(error);
   if (body.statusCode >= 500) logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   const extra = error instanceof LedgerError ? error.extra : {};
-  void reply.status(body.statusCode).type('application/json; charset=utf-8').send(JSON.stringify({ ...body, ...extra }));
+  void reply
+    .status(body.statusCode)
+    .type('application/json; charset=utf-8')
+    .send(JSON.stringify({ ...body, ...extra }));
 }
 
 /**
@@ -61,19 +69,29 @@ export function fromFramework(error: unknown, limitBytes: number): unknown {
   const cause = error instanceof HttpException ? error.cause : error;
   switch ((cause as { code?: unknown } | undefined)?.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new LedgerError('too-large', `the request body is larger than the limit of ${limitBytes} bytes`, [{ rule: 'maxBodySize', message: `at most ${limitBytes} bytes` }]);
+      return new LedgerError('too-large', `the request body is larger than the limit of ${limitBytes} bytes`, [
+        { rule: 'maxBodySize', message: `at most ${limitBytes} bytes` },
+      ]);
     case 'FST_ERR_BAD_URL':
       return new LedgerError('bad-input', 'a path segment is not valid percent-encoded UTF-8', [
-        { field: 'path', rule: 'isPercentEncoded', message: 'a path segment is not valid percent-encoded UTF-8', value: /'(.*)'/s.exec((cause as Error).message)?.[1] ?? '' },
+        {
+          field: 'path',
+          rule: 'isPercentEncoded',
+          message: 'a path segment is not valid percent-encoded UTF-8',
+          value: /'(.*)'/s.exec((cause as Error).message)?.[1] ?? '',
+        },
       ]);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       // As before the move to Fastify: a body of a type not taken is not read, and is no command (400, not 415).
-      return new LedgerError('bad-input', 'the request body must be JSON (application/json), or NDJSON (application/x-ndjson) for a batch', [
-        { field: 'Content-Type', rule: 'isJsonContentType', message: (cause as Error).message },
-      ]);
+      return new LedgerError(
+        'bad-input',
+        'the request body must be JSON (application/json), or NDJSON (application/x-ndjson) for a batch',
+        [{ field: 'Content-Type', rule: 'isJsonContentType', message: (cause as Error).message }],
+      );
   }
   const status = (cause as { statusCode?: unknown } | undefined)?.statusCode;
-  if (!(error instanceof HttpException) && typeof status === 'number' && status >= 400 && status < 500) return new HttpException((cause as Error).message, status);
+  if (!(error instanceof HttpException) && typeof status === 'number' && status >= 400 && status < 500)
+    return new HttpException((cause as Error).message, status);
   return error;
 }

@@ -35,7 +35,8 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
       const needed = access.accessFor(method, path);
       if (needed === 'public') operation.security = [];
       else if (needed) operation.security = [{ bearer: [] }];
-      if (needed && needed !== 'public') operation.description = `${operation.description ? `${operation.description}\n\n` : ''}Needs a key with the ${needed} role (or above).`;
+      if (needed && needed !== 'public')
+        operation.description = `${operation.description ? `${operation.description}\n\n` : ''}Needs a key with the ${needed} role (or above).`;
     }
   }
   return document;
@@ -50,7 +51,11 @@ type Parameter = NonNullable<OpenAPIObject['paths'][string]['get']>['parameters'
  * nothing described is optional (no route needs one to answer).
  */
 function headersOnce(parameters: Parameter): Parameter {
-  const described = new Set(parameters.filter((p) => 'in' in p && p.in === 'header' && p.description).map((p) => ('name' in p ? p.name.toLowerCase() : '')));
+  const described = new Set(
+    parameters
+      .filter((p) => 'in' in p && p.in === 'header' && p.description)
+      .map((p) => ('name' in p ? p.name.toLowerCase() : '')),
+  );
   return parameters
     .filter((p) => !('in' in p) || p.in !== 'header' || p.description || !described.has(p.name.toLowerCase()))
     .map((p) => ('in' in p && p.in === 'header' && !p.description ? { ...p, required: false } : p));
@@ -64,8 +69,13 @@ function headersOnce(parameters: Parameter): Parameter {
 export function setUpOpenApi(app: INestApplication, config: Pick<LedgerConfig, 'host' | 'port'>): OpenAPIObject {
   const document = openApiDocument(app);
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
-  SwaggerModule.setup('docs', swaggerUiHost(app as NestFastifyApplication, fastify), document, { jsonDocumentUrl: 'docs/openapi.json' });
-  publishAsyncApi(fastify, asyncApiDocument({ openApiSchemas: document.components?.schemas ?? {}, host: config.host, port: config.port }));
+  SwaggerModule.setup('docs', swaggerUiHost(app as NestFastifyApplication, fastify), document, {
+    jsonDocumentUrl: 'docs/openapi.json',
+  });
+  publishAsyncApi(
+    fastify,
+    asyncApiDocument({ openApiSchemas: document.components?.schemas ?? {}, host: config.host, port: config.port }),
+  );
   return document;
 }
 
@@ -78,10 +88,15 @@ export function setUpOpenApi(app: INestApplication, config: Pick<LedgerConfig, '
 function swaggerUiHost(app: NestFastifyApplication, fastify: FastifyInstance): INestApplication {
   const adapter = app.getHttpAdapter();
   const adapterView = new Proxy(adapter, {
-    get: (target, property) => (property === 'getType' ? () => 'files-served-by-regledger' : (Reflect.get(target, property, target) as unknown)),
+    get: (target, property) =>
+      property === 'getType' ? () => 'files-served-by-regledger' : (Reflect.get(target, property, target) as unknown),
   });
   const useStaticAssets = (root: string, options: { prefix: string }) => {
-    fastify.get(`${options.prefix}/*`, (request, reply) => sendFile(request, reply, root, pathOf(request.url).slice(options.prefix.length + 1), { cacheControl: 'no-cache' }));
+    fastify.get(`${options.prefix}/*`, (request, reply) =>
+      sendFile(request, reply, root, pathOf(request.url).slice(options.prefix.length + 1), {
+        cacheControl: 'no-cache',
+      }),
+    );
   };
   return new Proxy(app, {
     get: (target, property) => {

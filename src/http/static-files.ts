@@ -31,7 +31,13 @@ export interface StaticOptions {
 }
 
 /** Sends `relative` (URL path, still encoded) from under `root`; a 404 in the one error shape when there is no such file. */
-export async function sendFile(request: FastifyRequest, reply: FastifyReply, root: string, relative: string, options: StaticOptions): Promise<FastifyReply> {
+export async function sendFile(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  root: string,
+  relative: string,
+  options: StaticOptions,
+): Promise<FastifyReply> {
   const file = resolveUnder(root, relative);
   const found = file ? await stat(file).catch(() => undefined) : undefined;
   if (!file || !found?.isFile()) {
@@ -39,9 +45,14 @@ export async function sendFile(request: FastifyRequest, reply: FastifyReply, roo
     return reply;
   }
   const etag = `W/"${found.size.toString(16)}-${Math.floor(found.mtimeMs).toString(16)}"`;
-  reply.header('Cache-Control', options.cacheControl).header('ETag', etag).header('Last-Modified', found.mtime.toUTCString());
+  reply
+    .header('Cache-Control', options.cacheControl)
+    .header('ETag', etag)
+    .header('Last-Modified', found.mtime.toUTCString());
   if (request.headers['if-none-match'] === etag) return reply.status(304).send();
-  reply.type(CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream').header('Content-Length', found.size);
+  reply
+    .type(CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream')
+    .header('Content-Length', found.size);
   if (request.method === 'HEAD') return reply.send();
   return reply.send(createReadStream(file));
 }

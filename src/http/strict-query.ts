@@ -29,9 +29,19 @@ export function queryProblems(query: Record<string, unknown>, allowed: readonly 
   const accepted = allowed.length ? `accepted: ${allowed.join(', ')}` : 'this route accepts none';
   for (const [name, value] of Object.entries(query)) {
     if (!allowed.includes(name)) {
-      problems.push({ field: name, rule: 'unknownParameter', message: `${name} is not a query parameter of this route (${accepted})`, value });
+      problems.push({
+        field: name,
+        rule: 'unknownParameter',
+        message: `${name} is not a query parameter of this route (${accepted})`,
+        value,
+      });
     } else if (Array.isArray(value)) {
-      problems.push({ field: name, rule: 'repeatedParameter', message: `${name} is a repeated parameter: give it once (a list is comma-separated)`, value });
+      problems.push({
+        field: name,
+        rule: 'repeatedParameter',
+        message: `${name} is a repeated parameter: give it once (a list is comma-separated)`,
+        value,
+      });
     } else if (typeof value !== 'string') {
       problems.push({ field: name, rule: 'isString', message: `${name} must be a plain value`, value });
     }
@@ -43,7 +53,10 @@ export class StrictQueryGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const problems = queryProblems(request.query as Record<string, unknown>, declaredQueryParameters(context.getHandler()));
+    const problems = queryProblems(
+      request.query as Record<string, unknown>,
+      declaredQueryParameters(context.getHandler()),
+    );
     if (problems.length) throw new LedgerError('bad-input', problems.map((p) => p.message).join('; '), problems);
     return true;
   }

@@ -8,7 +8,10 @@ import { IntegrityService } from './integrity.service.js';
 
 function treeSize(field: string, value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
-  if (!/^\d{1,15}$/.test(value)) throw new LedgerError('bad-input', `${field} must be a tree size: a whole number`, [{ field, rule: 'tree-size', message: 'must be a whole number', value }]);
+  if (!/^\d{1,15}$/.test(value))
+    throw new LedgerError('bad-input', `${field} must be a tree size: a whole number`, [
+      { field, rule: 'tree-size', message: 'must be a whole number', value },
+    ]);
   return Number(value);
 }
 
@@ -21,7 +24,10 @@ export class IntegrityController {
 
   @Get('integrity/digest')
   @RequiresRole('reader')
-  @ApiOperation({ summary: 'The Merkle tree head of the whole log (RFC 9162 hashing): tree size, root hash, last position, and whether every event still matches its hash' })
+  @ApiOperation({
+    summary:
+      'The Merkle tree head of the whole log (RFC 9162 hashing): tree size, root hash, last position, and whether every event still matches its hash',
+  })
   @ApiOkResponse({ type: DigestDto })
   digest(): Promise<DigestDto> {
     return this.integrity.digest();
@@ -46,7 +52,10 @@ export class IntegrityController {
   @ApiOkResponse({ type: ConsistencyProofDto })
   consistency(@Query('from') from?: string, @Query('to') to?: string): Promise<ConsistencyProofDto> {
     const start = treeSize('from', from);
-    if (start === undefined) throw new LedgerError('bad-input', 'from is required', [{ field: 'from', rule: 'required', message: 'a tree size is required' }]);
+    if (start === undefined)
+      throw new LedgerError('bad-input', 'from is required', [
+        { field: 'from', rule: 'required', message: 'a tree size is required' },
+      ]);
     return this.integrity.consistencyProof(start, treeSize('to', to));
   }
 }

@@ -54,7 +54,9 @@ export class IntegrityService {
     const index = integrity.indexOf(eventId);
     if (index === undefined) throw new LedgerError('not-found', `no event ${eventId} in the log`);
     if (index >= size) {
-      throw new LedgerError('bad-input', `event ${eventId} is leaf ${index}, outside a tree of ${size}`, [{ field: 'treeSize', rule: 'includes-event', message: `must be more than ${index}`, value: size }]);
+      throw new LedgerError('bad-input', `event ${eventId} is leaf ${index}, outside a tree of ${size}`, [
+        { field: 'treeSize', rule: 'includes-event', message: `must be more than ${index}`, value: size },
+      ]);
     }
     const [event] = await this.store.readAll({ after: integrity.positionOfLeaf(index) - 1n, maxCount: 1 });
     return {
@@ -72,12 +74,18 @@ export class IntegrityService {
     const size = to ?? integrity.tree.size;
     this.checkTreeSize('to', size, integrity.tree.size);
     this.checkTreeSize('from', from, size);
-    return { from: integrity.digest(from), to: integrity.digest(size), proof: integrity.tree.consistencyProof(from, size).map((h) => h.toString('hex')) };
+    return {
+      from: integrity.digest(from),
+      to: integrity.digest(size),
+      proof: integrity.tree.consistencyProof(from, size).map((h) => h.toString('hex')),
+    };
   }
 
   private checkTreeSize(field: string, value: number, max: number): void {
     if (!Number.isInteger(value) || value < 0 || value > max) {
-      throw new LedgerError('bad-input', `${field} must be a tree size from 0 to ${max}`, [{ field, rule: 'tree-size', message: `must be a whole number from 0 to ${max}`, value }]);
+      throw new LedgerError('bad-input', `${field} must be a tree size from 0 to ${max}`, [
+        { field, rule: 'tree-size', message: `must be a whole number from 0 to ${max}`, value },
+      ]);
     }
   }
 

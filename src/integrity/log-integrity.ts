@@ -26,7 +26,14 @@ export interface Digest {
 }
 
 /** A leaf's data: the event's identity, place and record time, and its content hash. */
-export function leafOf(event: StoredEvent): { eventId: string; hash: string | null; position: string; recordedAt: string; revision: string; streamId: string } {
+export function leafOf(event: StoredEvent): {
+  eventId: string;
+  hash: string | null;
+  position: string;
+  recordedAt: string;
+  revision: string;
+  streamId: string;
+} {
   return {
     eventId: event.eventId,
     hash: storedHash(event) ?? null,
@@ -94,11 +101,20 @@ export class LogIntegrity {
   private check(event: StoredEvent): IntegrityProblem | undefined {
     const previous = this.streams.get(event.streamId);
     const expectedRevision = previous ? previous.revision + 1n : 0n;
-    const fail = (problem: string) => ({ eventId: event.eventId, position: event.position.toString(), streamId: event.streamId, revision: event.revision.toString(), problem });
+    const fail = (problem: string) => ({
+      eventId: event.eventId,
+      position: event.position.toString(),
+      streamId: event.streamId,
+      revision: event.revision.toString(),
+      problem,
+    });
     if (event.revision > expectedRevision) {
-      return fail(`revision ${expectedRevision} of ${event.streamId} is missing: the log holds no event between this one and the one before it in its stream`);
+      return fail(
+        `revision ${expectedRevision} of ${event.streamId} is missing: the log holds no event between this one and the one before it in its stream`,
+      );
     }
-    if (event.revision < expectedRevision) return fail(`it is out of order: ${event.streamId} had already reached revision ${expectedRevision - 1n}`);
+    if (event.revision < expectedRevision)
+      return fail(`it is out of order: ${event.streamId} had already reached revision ${expectedRevision - 1n}`);
     const stored = storedHash(event);
     if (!stored) return fail('it carries no content hash');
     if (contentHash(event, previous?.hash ?? null) !== stored) {
@@ -112,7 +128,9 @@ export class LogIntegrity {
  * `unreadable`: stored events (not retracted) whose payload cannot be read;
  * every answer about their measure leaves them out and names them.
  */
-export type VerifyOutcome = ({ ok: true; digest: Digest } | { ok: false; problem: IntegrityProblem; digest: Digest }) & { unreadable: SetAsideEvent[] };
+export type VerifyOutcome = (
+  { ok: true; digest: Digest } | { ok: false; problem: IntegrityProblem; digest: Digest }
+) & { unreadable: SetAsideEvent[] };
 
 /**
  * Reads the whole log and checks it; with `expected`, also that the log still
@@ -120,7 +138,10 @@ export type VerifyOutcome = ({ ok: true; digest: Digest } | { ok: false; problem
  * cut off since). Every event is also read as the read model reads it, to
  * name those that cannot be.
  */
-export async function verifyLog(store: EventStore, options: { expected?: { treeSize: number; rootHash: string }; onProgress?: (events: number) => void } = {}): Promise<VerifyOutcome> {
+export async function verifyLog(
+  store: EventStore,
+  options: { expected?: { treeSize: number; rootHash: string }; onProgress?: (events: number) => void } = {},
+): Promise<VerifyOutcome> {
   const model = initialState();
   const integrity = await foldIntegrity(store, new LogIntegrity(), options.onProgress, (event) => evolve(model, event));
   const unreadable = setAsideEvents(model, [...model.measures.keys()].sort(), model.position);
@@ -130,17 +151,38 @@ export async function verifyLog(store: EventStore, options: { expected?: { treeS
   if (expected) {
     const where = { eventId: '', position: digest.position, streamId: '', revision: '' };
     if (expected.treeSize > digest.treeSize) {
-      return { ok: false, digest, unreadable, problem: { ...where, problem: `the log holds ${digest.treeSize} events, fewer than the ${expected.treeSize} of the digest: events were removed` } };
+      return {
+        ok: false,
+        digest,
+        unreadable,
+        problem: {
+          ...where,
+          problem: `the log holds ${digest.treeSize} events, fewer than the ${expected.treeSize} of the digest: events were removed`,
+        },
+      };
     }
     if (integrity.tree.root(expected.treeSize).toString('hex') !== expected.rootHash.toLowerCase()) {
-      return { ok: false, digest, unreadable, problem: { ...where, problem: `the first ${expected.treeSize} events no longer hash to the digest's root ${expected.rootHash}: the log was rewritten` } };
+      return {
+        ok: false,
+        digest,
+        unreadable,
+        problem: {
+          ...where,
+          problem: `the first ${expected.treeSize} events no longer hash to the digest's root ${expected.rootHash}: the log was rewritten`,
+        },
+      };
     }
   }
   return { ok: true, digest, unreadable };
 }
 
 /** Folds what the store holds beyond `integrity`'s position into it (and hands each event to `onEvent`). */
-export async function foldIntegrity(store: EventStore, integrity: LogIntegrity, onProgress?: (events: number) => void, onEvent?: (event: StoredEvent) => void): Promise<LogIntegrity> {
+export async function foldIntegrity(
+  store: EventStore,
+  integrity: LogIntegrity,
+  onProgress?: (events: number) => void,
+  onEvent?: (event: StoredEvent) => void,
+): Promise<LogIntegrity> {
   for (;;) {
     const page = await store.readAll({ after: integrity.position, maxCount: 5000 });
     for (const event of page) {

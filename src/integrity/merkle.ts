@@ -75,7 +75,8 @@ export class MerkleLog {
   /** PATH(index, D[0:treeSize]): the audit path of one leaf, bottom up. */
   inclusionProof(index: number, treeSize = this.size): Buffer[] {
     this.checkSize(treeSize);
-    if (!Number.isInteger(index) || index < 0 || index >= treeSize) throw new RangeError(`leaf ${index} is not in a tree of ${treeSize}`);
+    if (!Number.isInteger(index) || index < 0 || index >= treeSize)
+      throw new RangeError(`leaf ${index} is not in a tree of ${treeSize}`);
     const path: Buffer[] = [];
     this.path(index, 0, treeSize, path);
     return path;
@@ -84,14 +85,16 @@ export class MerkleLog {
   /** PROOF(from, D[0:to]): that the tree of `to` leaves extends the tree of `from`. */
   consistencyProof(from: number, to = this.size): Buffer[] {
     this.checkSize(to);
-    if (!Number.isInteger(from) || from < 0 || from > to) throw new RangeError(`tree size ${from} must be between 0 and ${to}`);
+    if (!Number.isInteger(from) || from < 0 || from > to)
+      throw new RangeError(`tree size ${from} must be between 0 and ${to}`);
     const proof: Buffer[] = [];
     if (from > 0 && from < to) this.subproof(from, 0, to, true, proof);
     return proof;
   }
 
   private checkSize(treeSize: number): void {
-    if (!Number.isInteger(treeSize) || treeSize < 0 || treeSize > this.size) throw new RangeError(`tree size ${treeSize} must be between 0 and ${this.size}`);
+    if (!Number.isInteger(treeSize) || treeSize < 0 || treeSize > this.size)
+      throw new RangeError(`tree size ${treeSize} must be between 0 and ${this.size}`);
   }
 
   /** MTH(D[start:end]); every subtree the RFC's recursion asks for is aligned, so perfect ones are stored. */

@@ -3,33 +3,64 @@
  * external resource, and every value taken from the ledger escaped.
  */
 import type { ReportBasisEvent, SubjectReport } from './report.js';
-import { basisTable, exemptionsTable, pendingTable, question, restrictedTable, timelineTable, type Table } from './report-tables.js';
+import {
+  basisTable,
+  exemptionsTable,
+  pendingTable,
+  question,
+  restrictedTable,
+  timelineTable,
+  type Table,
+} from './report-tables.js';
 
-export const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+export const escapeHtml = (text: string) =>
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 
 /** A table whose cells are escaped, except those a column renderer writes itself from escaped parts. */
-function table({ columns, rows }: Table, options: { skip?: string[]; cell?: Record<string, (row: number) => string>; rowClass?: string } = {}): string {
+function table(
+  { columns, rows }: Table,
+  options: { skip?: string[]; cell?: Record<string, (row: number) => string>; rowClass?: string } = {},
+): string {
   const keep = columns.map((c, i) => (options.skip?.includes(c.key) ? -1 : i)).filter((i) => i >= 0);
   const head = keep.map((i) => `<th>${escapeHtml(columns[i]!.label)}</th>`).join('');
   const body = rows
-    .map((cells, r) => `<tr${options.rowClass ? ` class="${options.rowClass}"` : ''}>${keep.map((i) => `<td>${options.cell?.[columns[i]!.key]?.(r) ?? escapeHtml(cells[i]!)}</td>`).join('')}</tr>`)
+    .map(
+      (cells, r) =>
+        `<tr${options.rowClass ? ` class="${options.rowClass}"` : ''}>${keep.map((i) => `<td>${options.cell?.[columns[i]!.key]?.(r) ?? escapeHtml(cells[i]!)}</td>`).join('')}</tr>`,
+    )
     .join('');
   return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
-const section = (title: string, t: Table, empty: string, options?: Parameters<typeof table>[1]) => `<h2>${title}</h2>\n${t.rows.length ? table(t, options) : `<p>${empty}</p>`}`;
+const section = (title: string, t: Table, empty: string, options?: Parameters<typeof table>[1]) =>
+  `<h2>${title}</h2>\n${t.rows.length ? table(t, options) : `<p>${empty}</p>`}`;
 
 const sources = (e: ReportBasisEvent) =>
   (e.sources ?? [])
-    .map((s) => (s.url ? `<a href="${escapeHtml(s.url)}">${escapeHtml(s.title ?? s.url)}</a>` : escapeHtml(s.title ?? '')) + (s.publishedAt ? ` <span class="muted">(${escapeHtml(s.publishedAt.slice(0, 10))})</span>` : ''))
+    .map(
+      (s) =>
+        (s.url ? `<a href="${escapeHtml(s.url)}">${escapeHtml(s.title ?? s.url)}</a>` : escapeHtml(s.title ?? '')) +
+        (s.publishedAt ? ` <span class="muted">(${escapeHtml(s.publishedAt.slice(0, 10))})</span>` : ''),
+    )
     .join('<br>');
 
 function verdicts(report: SubjectReport): string {
-  const intro = report.categoriesFrom === 'asked' ? 'For the categories asked.' : "For every category of the subject's measures' scopes and exemptions.";
+  const intro =
+    report.categoriesFrom === 'asked'
+      ? 'For the categories asked.'
+      : "For every category of the subject's measures' scopes and exemptions.";
   const each = report.verdicts.map(
     (v) =>
       `<h3>${escapeHtml(v.category)}: <span class="${v.status}">${v.status}</span></h3>\n<ol>${v.explanation
-        .map((step) => `<li>${escapeHtml(step.sentence)}${step.events.length ? ` <span class="muted">(positions ${step.events.map((e) => escapeHtml(e.position)).join(', ')})</span>` : ''}</li>`)
+        .map(
+          (step) =>
+            `<li>${escapeHtml(step.sentence)}${step.events.length ? ` <span class="muted">(positions ${step.events.map((e) => escapeHtml(e.position)).join(', ')})</span>` : ''}</li>`,
+        )
         .join('')}</ol>`,
   );
   return `<h2>Verdicts</h2>\n<p class="muted">${intro}</p>\n${each.join('\n') || '<p>No category to check.</p>'}`;

@@ -10,7 +10,11 @@ import { reportMarkdown } from './report-markdown.js';
 export { reportCsv, reportHtml, reportMarkdown };
 
 export const REPORT_FORMATS = {
-  json: { contentType: 'application/json', extension: 'json', render: (report: SubjectReport) => `${JSON.stringify(report, null, 2)}\n` },
+  json: {
+    contentType: 'application/json',
+    extension: 'json',
+    render: (report: SubjectReport) => `${JSON.stringify(report, null, 2)}\n`,
+  },
   md: { contentType: 'text/markdown; charset=utf-8', extension: 'md', render: reportMarkdown },
   html: { contentType: 'text/html; charset=utf-8', extension: 'html', render: reportHtml },
   csv: { contentType: 'text/csv; charset=utf-8', extension: 'csv', render: reportCsv },

@@ -18,14 +18,20 @@ export interface Table {
 
 const columns = (...pairs: [string, string][]): Column[] => pairs.map(([key, label]) => ({ key, label }));
 
-export const setText = (categories: string[], except: string[] = []) => (categories.length ? categories.join(', ') : '—') + (except.length ? ` except ${except.join(', ')}` : '');
+export const setText = (categories: string[], except: string[] = []) =>
+  (categories.length ? categories.join(', ') : '—') + (except.length ? ` except ${except.join(', ')}` : '');
 
 /** The citations of the basis events a row rests on, in position order. */
 const citations = (report: SubjectReport, basis: { eventId: string }[]) =>
-  basis.map((b) => report.basis.find((e) => e.eventId === b.eventId)?.citation).filter((c): c is string => !!c).join('; ');
+  basis
+    .map((b) => report.basis.find((e) => e.eventId === b.eventId)?.citation)
+    .filter((c): c is string => !!c)
+    .join('; ');
 
 export const sourceText = (e: ReportBasisEvent) =>
-  (e.sources ?? []).map((s) => [s.title, s.url, s.publishedAt ? `published ${s.publishedAt}` : undefined].filter(Boolean).join(', ')).join('; ');
+  (e.sources ?? [])
+    .map((s) => [s.title, s.url, s.publishedAt ? `published ${s.publishedAt}` : undefined].filter(Boolean).join(', '))
+    .join('; ');
 
 export function question(report: SubjectReport): string {
   return `${report.subjectId} at ${report.at}, as recorded up to ${report.asOf} (ledger position ${report.asOfPosition})`;
@@ -68,7 +74,12 @@ export function summaryTable(report: SubjectReport): Table {
 export function verdictsTable(report: SubjectReport): Table {
   return {
     section: 'verdicts',
-    columns: columns(['category', 'Category'], ['status', 'Verdict'], ['explanation', 'Why'], ['event_positions', 'Events (positions)']),
+    columns: columns(
+      ['category', 'Category'],
+      ['status', 'Verdict'],
+      ['explanation', 'Why'],
+      ['event_positions', 'Events (positions)'],
+    ),
     rows: report.verdicts.map((v) => [
       v.category,
       v.status,
@@ -117,7 +128,16 @@ export function exemptionsTable(report: SubjectReport): Table {
       ['effective_until', 'Until'],
       ['basis_citations', 'Basis citations'],
     ),
-    rows: report.state.exemptions.map((e) => [e.measureId, e.exemptionId, e.title, e.categories.join(', '), e.except.join(', '), e.effectiveFrom, e.effectiveUntil ?? '', citations(report, e.basis)]),
+    rows: report.state.exemptions.map((e) => [
+      e.measureId,
+      e.exemptionId,
+      e.title,
+      e.categories.join(', '),
+      e.except.join(', '),
+      e.effectiveFrom,
+      e.effectiveUntil ?? '',
+      citations(report, e.basis),
+    ]),
   };
 }
 
@@ -133,7 +153,15 @@ export function pendingTable(report: SubjectReport): Table {
       ['categories', 'Categories'],
       ['basis_citations', 'Basis citations'],
     ),
-    rows: report.state.pending.map((p) => [p.measureId, p.announcementId ?? '', p.kind, p.statement, p.announcedAt, (p.categories ?? []).join(', '), citations(report, p.basis)]),
+    rows: report.state.pending.map((p) => [
+      p.measureId,
+      p.announcementId ?? '',
+      p.kind,
+      p.statement,
+      p.announcedAt,
+      (p.categories ?? []).join(', '),
+      citations(report, p.basis),
+    ]),
   };
 }
 
@@ -172,13 +200,22 @@ export function basisTable(report: SubjectReport): Table {
 export function timelineTable(report: SubjectReport): Table {
   return {
     section: 'timeline',
-    columns: columns(['from', 'From'], ['until', 'Until'], ['restricted', 'Restricted'], ['became_restricted', 'Became restricted'], ['stopped', 'Stopped being restricted'], ['why', 'Why']),
+    columns: columns(
+      ['from', 'From'],
+      ['until', 'Until'],
+      ['restricted', 'Restricted'],
+      ['became_restricted', 'Became restricted'],
+      ['stopped', 'Stopped being restricted'],
+      ['why', 'Why'],
+    ),
     rows: report.timeline.intervals.map((i) => [
       i.from,
       i.until ?? '',
       i.restricted.map((r) => `${r.measureId}: ${setText(r.categories, r.except)}`).join('; ') || 'nothing',
       i.became.restricted.categories.length ? setText(i.became.restricted.categories, i.became.restricted.except) : '',
-      i.became.unrestricted.categories.length ? setText(i.became.unrestricted.categories, i.became.unrestricted.except) : '',
+      i.became.unrestricted.categories.length
+        ? setText(i.became.unrestricted.categories, i.became.unrestricted.except)
+        : '',
       i.changes.map((c) => `${c.type}${c.citation ? ` (${c.citation})` : ''}`).join(', '),
     ]),
   };
@@ -186,5 +223,13 @@ export function timelineTable(report: SubjectReport): Table {
 
 /** Every section, in the order the CSV writes them. */
 export function reportTables(report: SubjectReport): Table[] {
-  return [summaryTable(report), verdictsTable(report), restrictedTable(report), exemptionsTable(report), pendingTable(report), basisTable(report), timelineTable(report)];
+  return [
+    summaryTable(report),
+    verdictsTable(report),
+    restrictedTable(report),
+    exemptionsTable(report),
+    pendingTable(report),
+    basisTable(report),
+    timelineTable(report),
+  ];
 }

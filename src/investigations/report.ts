@@ -80,15 +80,30 @@ const MAX_CATEGORIES = 100;
 export function categoriesParam(value: unknown, problems: ErrorDetail[]): string[] | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') {
-    problems.push({ field: 'categories', rule: 'isString', message: 'categories must be given once, as one comma-separated list', value });
+    problems.push({
+      field: 'categories',
+      rule: 'isString',
+      message: 'categories must be given once, as one comma-separated list',
+      value,
+    });
     return undefined;
   }
   const categories = value.split(',');
   const bad = categories.find((c) => !isCategory(c));
   if (bad !== undefined) {
-    problems.push({ field: 'categories', rule: 'isCategoryList', message: 'categories must be categories (lowercase segments [a-z0-9][a-z0-9-]* joined by /) separated by commas', value });
+    problems.push({
+      field: 'categories',
+      rule: 'isCategoryList',
+      message: 'categories must be categories (lowercase segments [a-z0-9][a-z0-9-]* joined by /) separated by commas',
+      value,
+    });
   } else if (categories.length > MAX_CATEGORIES) {
-    problems.push({ field: 'categories', rule: 'maxSize', message: `categories must name at most ${MAX_CATEGORIES} categories`, value });
+    problems.push({
+      field: 'categories',
+      rule: 'maxSize',
+      message: `categories must name at most ${MAX_CATEGORIES} categories`,
+      value,
+    });
   }
   return [...new Set(categories)];
 }
@@ -121,7 +136,8 @@ function boundariesOf(history: MeasureHistory, subjectId: string): number[] {
     const data = fact.data as { effectiveFrom?: string; effectiveUntil?: string; subjects?: string[] };
     const subjectChange = fact.recorded.type === 'SubjectsAdded' || fact.recorded.type === 'SubjectsRemoved';
     if (subjectChange && !data.subjects?.includes(subjectId)) continue;
-    for (const instant of [data.effectiveFrom, data.effectiveUntil]) if (instant !== undefined) instants.add(toMillis(instant));
+    for (const instant of [data.effectiveFrom, data.effectiveUntil])
+      if (instant !== undefined) instants.add(toMillis(instant));
   }
   return [...instants].sort((a, b) => a - b);
 }
@@ -131,8 +147,15 @@ function boundariesOf(history: MeasureHistory, subjectId: string): number[] {
  * the measure's own boundaries, the first one just before which the measure
  * did not restrict the subject (or restricted other categories).
  */
-function withSince(model: LedgerReadModel, subjectId: string, k: Knowledge, histories: MeasureHistory[], restricted: RestrictionAnswer[]): ReportRestriction[] {
-  const sameSet = (a: RestrictionAnswer, b: RestrictionAnswer) => a.categories.join('\n') === b.categories.join('\n') && a.except.join('\n') === b.except.join('\n');
+function withSince(
+  model: LedgerReadModel,
+  subjectId: string,
+  k: Knowledge,
+  histories: MeasureHistory[],
+  restricted: RestrictionAnswer[],
+): ReportRestriction[] {
+  const sameSet = (a: RestrictionAnswer, b: RestrictionAnswer) =>
+    a.categories.join('\n') === b.categories.join('\n') && a.except.join('\n') === b.except.join('\n');
   return restricted.map((now) => {
     const history = histories.find((h) => h.measureId === now.measureId)!;
     const boundaries = boundariesOf(history, subjectId).filter((b) => b <= k.at);
@@ -140,18 +163,29 @@ function withSince(model: LedgerReadModel, subjectId: string, k: Knowledge, hist
     let categoriesSince: number | undefined;
     for (let i = boundaries.length - 1; i >= 0 && restrictedSince === undefined; i--) {
       const boundary = boundaries[i]!;
-      const before = subjectState(model, subjectId, { at: boundary - 1, asOfPosition: k.asOfPosition }).restricted.find((r) => r.measureId === now.measureId);
+      const before = subjectState(model, subjectId, { at: boundary - 1, asOfPosition: k.asOfPosition }).restricted.find(
+        (r) => r.measureId === now.measureId,
+      );
       if (!before) restrictedSince = boundary;
       if (categoriesSince === undefined && (!before || !sameSet(before, now))) categoriesSince = boundary;
     }
     // A restriction holds only from a boundary of its measure (its effectiveFrom at the latest), so the walk always stops.
     const first = boundaries[0] ?? k.at;
-    return { ...now, restrictedSince: new Date(restrictedSince ?? first).toISOString(), categoriesSince: new Date(categoriesSince ?? first).toISOString() };
+    return {
+      ...now,
+      restrictedSince: new Date(restrictedSince ?? first).toISOString(),
+      categoriesSince: new Date(categoriesSince ?? first).toISOString(),
+    };
   });
 }
 
 /** What the report answers, from the read model alone: verdicts with explanations, and the state with since when each restriction holds. */
-export function reportAnswers(model: LedgerReadModel, subjectId: string, knowledge: Knowledge, askedCategories?: string[]) {
+export function reportAnswers(
+  model: LedgerReadModel,
+  subjectId: string,
+  knowledge: Knowledge,
+  askedCategories?: string[],
+) {
   const histories = measuresOfSubject(model, subjectId, knowledge.asOfPosition);
   const state = subjectState(model, subjectId, knowledge);
   const categories = askedCategories ?? categoriesOf(histories);
@@ -176,12 +210,17 @@ export async function buildReport(
 
   // Every event the state or an explanation rests on, with where it was recorded.
   const recorded = new Map<string, RecordedFact & { measureId: string }>();
-  for (const history of histories) for (const fact of history.recorded) recorded.set(fact.eventId, { ...fact, measureId: history.measureId });
+  for (const history of histories)
+    for (const fact of history.recorded) recorded.set(fact.eventId, { ...fact, measureId: history.measureId });
   const referenced = new Set([
-    ...[...state.restricted, ...state.exemptions, ...state.pending].flatMap((element) => element.basis.map((b) => b.eventId)),
+    ...[...state.restricted, ...state.exemptions, ...state.pending].flatMap((element) =>
+      element.basis.map((b) => b.eventId),
+    ),
     ...verdicts.flatMap((v) => v.explanation.flatMap((step) => step.events.map((e) => e.eventId))),
   ]);
-  const entries = [...referenced].flatMap((id) => recorded.get(id) ?? []).sort((a, b) => comparePositions(a.position, b.position));
+  const entries = [...referenced]
+    .flatMap((id) => recorded.get(id) ?? [])
+    .sort((a, b) => comparePositions(a.position, b.position));
 
   const stored = new Map<string, StoredEvent>();
   for (const measureId of new Set(entries.map((e) => e.measureId))) {
@@ -202,7 +241,12 @@ export async function buildReport(
       ...(data.sources ? { sources: data.sources } : {}),
       ...(data.note ? { note: data.note } : {}),
       ...(typeof event.metadata.actor === 'string' ? { actor: event.metadata.actor } : {}),
-      proof: { leafIndex, treeSize: digest.treeSize, leaf: leafOf(event), auditPath: integrity.tree.inclusionProof(leafIndex, digest.treeSize).map((h) => h.toString('hex')) },
+      proof: {
+        leafIndex,
+        treeSize: digest.treeSize,
+        leaf: leafOf(event),
+        auditPath: integrity.tree.inclusionProof(leafIndex, digest.treeSize).map((h) => h.toString('hex')),
+      },
     };
   });
   return {

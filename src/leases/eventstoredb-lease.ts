@@ -5,7 +5,14 @@
  * revision just read as the expected one, so of two instances racing for it,
  * one append wins and the other is refused.
  */
-import { BACKWARDS, END, StreamNotFoundError, WrongExpectedVersionError, jsonEvent, type EventStoreDBClient } from '@eventstore/db-client';
+import {
+  BACKWARDS,
+  END,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  jsonEvent,
+  type EventStoreDBClient,
+} from '@eventstore/db-client';
 import type { Lease, LeaseStore, WallClock } from './lease.js';
 
 const leaseStream = (name: string) => `regledger-lease-${name}`;
@@ -27,7 +34,11 @@ export class EventStoreDbLeaseStore implements LeaseStore {
     const now = this.clock();
     const stored = await this.newest(name);
     if (stored && stored.lease.holder !== holder && stored.lease.expiresAt > now) return undefined;
-    const fencingToken = !stored ? 1 : stored.lease.holder === holder ? stored.lease.fencingToken : stored.lease.fencingToken + 1;
+    const fencingToken = !stored
+      ? 1
+      : stored.lease.holder === holder
+        ? stored.lease.fencingToken
+        : stored.lease.fencingToken + 1;
     if (!stored) await this.client.setStreamMetadata(leaseStream(name), { maxCount: EVENTS_KEPT });
     return this.write({ name, holder, expiresAt: now + ttlMs, fencingToken }, stored);
   }
@@ -53,7 +64,9 @@ export class EventStoreDbLeaseStore implements LeaseStore {
   /** Appends the lease's new state if the stream is still as read; undefined when another append came first. */
   private async write(lease: Lease, read: Stored | undefined): Promise<Lease | undefined> {
     try {
-      await this.client.appendToStream(leaseStream(lease.name), jsonEvent({ type: 'LeaseHeld', data: { ...lease } }), { expectedRevision: read ? read.revision : 'no_stream' });
+      await this.client.appendToStream(leaseStream(lease.name), jsonEvent({ type: 'LeaseHeld', data: { ...lease } }), {
+        expectedRevision: read ? read.revision : 'no_stream',
+      });
       return lease;
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) return undefined;
@@ -65,7 +78,11 @@ export class EventStoreDbLeaseStore implements LeaseStore {
     let found: Stored | undefined;
     try {
       // Read to its end (one event) rather than left early: a read abandoned midway is cancelled, and waits on the server.
-      for await (const resolved of this.client.readStream(leaseStream(name), { direction: BACKWARDS, fromRevision: END, maxCount: 1 })) {
+      for await (const resolved of this.client.readStream(leaseStream(name), {
+        direction: BACKWARDS,
+        fromRevision: END,
+        maxCount: 1,
+      })) {
         const event = resolved.event;
         if (event?.type === 'LeaseHeld') found = { lease: event.data as unknown as Lease, revision: event.revision };
       }

@@ -30,7 +30,11 @@ export function leaseTimingFrom(env: NodeJS.ProcessEnv = process.env): LeaseTimi
   const text = env.LEDGER_LEASE_TTL || '5s';
   const match = /^(\d{1,6})(ms|s)$/.exec(text.trim());
   const ttlMs = match ? Number(match[1]) * (match[2] === 's' ? 1000 : 1) : NaN;
-  if (!(ttlMs >= 500 && ttlMs <= 600_000)) throw new ConfigError('LEDGER_LEASE_TTL', `must be a duration from 500ms to 600s, such as 5s or 1500ms, got "${text}"`);
+  if (!(ttlMs >= 500 && ttlMs <= 600_000))
+    throw new ConfigError(
+      'LEDGER_LEASE_TTL',
+      `must be a duration from 500ms to 600s, such as 5s or 1500ms, got "${text}"`,
+    );
   return { ttlMs, renewEveryMs: Math.round(ttlMs / 5) };
 }
 
@@ -68,7 +72,9 @@ export class LeaseKeeper {
     try {
       await this.store.release(lease);
     } catch (error) {
-      logger.warn(`could not give up the ${this.name} lease (${(error as Error).message}); it expires within ${this.timing.ttlMs} ms`);
+      logger.warn(
+        `could not give up the ${this.name} lease (${(error as Error).message}); it expires within ${this.timing.ttlMs} ms`,
+      );
     }
   }
 

@@ -29,7 +29,9 @@ export class SqliteLeaseStore implements LeaseStore {
   ) {
     this.db = new Database(path, { fileMustExist: path !== ':memory:' });
     this.db.pragma('busy_timeout = 10000');
-    this.db.exec('CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at INTEGER NOT NULL, fencing_token INTEGER NOT NULL)');
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at INTEGER NOT NULL, fencing_token INTEGER NOT NULL)',
+    );
     this.statements = {
       // On conflict, SET reads the row as it was: the token grows only when the holder changes.
       acquire: this.db.prepare(
@@ -42,7 +44,9 @@ export class SqliteLeaseStore implements LeaseStore {
         `UPDATE leases SET expires_at = @expiresAt WHERE name = @name AND holder = @holder AND fencing_token = @fencingToken
          RETURNING name, holder, expires_at, fencing_token`,
       ),
-      release: this.db.prepare('UPDATE leases SET expires_at = 0 WHERE name = @name AND holder = @holder AND fencing_token = @fencingToken'),
+      release: this.db.prepare(
+        'UPDATE leases SET expires_at = 0 WHERE name = @name AND holder = @holder AND fencing_token = @fencingToken',
+      ),
       current: this.db.prepare('SELECT name, holder, expires_at, fencing_token FROM leases WHERE name = ?'),
     };
   }
@@ -53,7 +57,12 @@ export class SqliteLeaseStore implements LeaseStore {
   }
 
   async renew(lease: Lease, ttlMs: number): Promise<Lease | undefined> {
-    const row = this.statements.renew.get({ name: lease.name, holder: lease.holder, fencingToken: lease.fencingToken, expiresAt: this.clock() + ttlMs });
+    const row = this.statements.renew.get({
+      name: lease.name,
+      holder: lease.holder,
+      fencingToken: lease.fencingToken,
+      expiresAt: this.clock() + ttlMs,
+    });
     return toLease(row as LeaseRow | undefined);
   }
 

@@ -7,7 +7,15 @@
  * command type: a field no command has, or a value no command accepts, is bad
  * input whatever the target turns out to be.
  */
-import { AMENDING_EVENTS, COMMAND_TYPE_OF, COMMAND_TYPES, EVENT_TYPE_OF, streamOf, type CommandType, type EventType } from '../domain/messages.js';
+import {
+  AMENDING_EVENTS,
+  COMMAND_TYPE_OF,
+  COMMAND_TYPES,
+  EVENT_TYPE_OF,
+  streamOf,
+  type CommandType,
+  type EventType,
+} from '../domain/messages.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { LedgerError, prefixDetails, type ErrorDetail } from '../errors.js';
 import { parseReplacement, type ParsedCommand } from './parse-command.js';
@@ -18,7 +26,11 @@ export interface BatchEntry {
   body: unknown;
 }
 
-export async function replacementProblems(store: EventStore, parsed: ParsedCommand[], entries: BatchEntry[]): Promise<ErrorDetail[]> {
+export async function replacementProblems(
+  store: EventStore,
+  parsed: ParsedCommand[],
+  entries: BatchEntry[],
+): Promise<ErrorDetail[]> {
   const streams = new Map<string, Map<string, EventType>>();
   const typeOf = async (measureId: string, eventId: string) => {
     let types = streams.get(measureId);
@@ -33,7 +45,9 @@ export async function replacementProblems(store: EventStore, parsed: ParsedComma
     if (command.type !== 'CorrectEntry') continue;
     const target = await typeOf(command.measureId, command.eventId);
     if (target && AMENDING_EVENTS.has(target)) continue; // refused by the decider: corrections and retractions cannot be corrected
-    const problems = target ? problemsAs(COMMAND_TYPE_OF[target], command.replacement) : problemsUnderEveryType(command.replacement);
+    const problems = target
+      ? problemsAs(COMMAND_TYPE_OF[target], command.replacement)
+      : problemsUnderEveryType(command.replacement);
     details.push(...prefixDetails(problems, entries[index]!.origin));
   }
   return details;
@@ -57,7 +71,11 @@ function problemsUnderEveryType(replacement: unknown): ErrorDetail[] {
   const all = CORRECTABLE_TYPES.map((type) => problemsAs(type, replacement));
   if (all.some((problems) => problems.length === 0)) return [];
   const topField = (detail: ErrorDetail) => /^replacement(?:\.([^.[]+))?/.exec(detail.field ?? '')?.[1] ?? '';
-  const badEverywhere = [...new Set(all[0]!.map(topField))].filter((field) => all.every((problems) => problems.some((d) => topField(d) === field)));
+  const badEverywhere = [...new Set(all[0]!.map(topField))].filter((field) =>
+    all.every((problems) => problems.some((d) => topField(d) === field)),
+  );
   // A required field that one type lacks is no proof; a field wrong under every type is.
-  return all[0]!.filter((d) => badEverywhere.includes(topField(d)) && d.rule !== 'isDefined' && d.rule !== 'atLeastOneOf');
+  return all[0]!.filter(
+    (d) => badEverywhere.includes(topField(d)) && d.rule !== 'isDefined' && d.rule !== 'atLeastOneOf',
+  );
 }

@@ -19,7 +19,13 @@ import {
 import { isTransactional } from '../event-store/write-transaction.js';
 import { LedgerError } from '../errors.js';
 import { contentHash, storedHash } from '../integrity/event-hash.js';
-import { checkRepetition, COMMAND_DIGEST, commandDigest, normaliseCommandId, reusedInOtherMeasure } from './command-reuse.js';
+import {
+  checkRepetition,
+  COMMAND_DIGEST,
+  commandDigest,
+  normaliseCommandId,
+  reusedInOtherMeasure,
+} from './command-reuse.js';
 import { eventIdFor } from './event-ids.js';
 import { parseReplacement, type ParsedCommand } from './parse-command.js';
 import { StreamCache, type LoadedStream } from './stream-cache.js';
@@ -124,9 +130,15 @@ export class CommandExecutor {
    * rejection, a conflict, an id stored elsewhere), which the caller runs on
    * its own to get today's answer for it. Resolves once the chunk is durable.
    */
-  async executeChunk(commands: ParsedCommand[], start: number, context: CommandContext, limits: ChunkLimits): Promise<Chunk> {
+  async executeChunk(
+    commands: ParsedCommand[],
+    start: number,
+    context: CommandContext,
+    limits: ChunkLimits,
+  ): Promise<Chunk> {
     const store = this.store;
-    if (!isTransactional(store)) throw new Error('this store cannot run commands in one write transaction: run them one at a time');
+    if (!isTransactional(store))
+      throw new Error('this store cannot run commands in one write transaction: run them one at a time');
     const touched = new Set<string>();
     let chunk: Chunk;
     try {
@@ -135,12 +147,15 @@ export class CommandExecutor {
         const started = performance.now();
         let events = 0;
         for (let i = start; i < commands.length; i++) {
-          if (events >= limits.maxEvents || performance.now() - started >= limits.maxMs) return { outcomes, blocked: false };
+          if (events >= limits.maxEvents || performance.now() - started >= limits.maxMs)
+            return { outcomes, blocked: false };
           const parsed = commands[i]!;
           const commandId = normaliseCommandId(parsed.commandId ?? randomUUID());
           const streamId = streamOf(parsed.command.measureId);
           try {
-            const loaded = this.streams.loadWith(streamId, parsed.command.measureId, (from) => tx.readStream(streamId, from));
+            const loaded = this.streams.loadWith(streamId, parsed.command.measureId, (from) =>
+              tx.readStream(streamId, from),
+            );
             const prepared = this.prepare(parsed, commandId, context, loaded);
             if ('repeat' in prepared) {
               outcomes.push(prepared.repeat);
@@ -174,16 +189,28 @@ export class CommandExecutor {
     const { command } = parsed;
     const streamId = streamOf(command.measureId);
     const earlier = loaded.byCommandId.get(commandId) ?? [];
-    if (earlier.length) return { repeat: { ...outcome(commandId, command.measureId, earlier, true), ...checkRepetition(parsed, commandId, earlier) } };
+    if (earlier.length)
+      return {
+        repeat: {
+          ...outcome(commandId, command.measureId, earlier, true),
+          ...checkRepetition(parsed, commandId, earlier),
+        },
+      };
 
     const state = loaded.state;
     if (parsed.expectedRevision !== undefined && parsed.expectedRevision !== state.revision) {
-      throw new WrongExpectedRevisionError(streamId, BigInt(parsed.expectedRevision), state.revision === -1 ? 'no_stream' : BigInt(state.revision));
+      throw new WrongExpectedRevisionError(
+        streamId,
+        BigInt(parsed.expectedRevision),
+        state.revision === -1 ? 'no_stream' : BigInt(state.revision),
+      );
     }
     const decision = decide(withParsedReplacement(command, state), state);
     if (decision.rejection) {
       const { rule, message, field, value } = decision.rejection;
-      throw new LedgerError('invariant', message, [{ rule, message, ...(field ? { field } : {}), ...(value !== undefined ? { value } : {}) }]);
+      throw new LedgerError('invariant', message, [
+        { rule, message, ...(field ? { field } : {}), ...(value !== undefined ? { value } : {}) },
+      ]);
     }
     const metadata = {
       actor: context.actor,
@@ -204,7 +231,11 @@ export class CommandExecutor {
   }
 
   /** The commandId's events sit in another measure's stream: name what they recorded there. */
-  private async reusedElsewhere(error: DuplicateEventIdError, commandId: string, parsed: ParsedCommand): Promise<LedgerError> {
+  private async reusedElsewhere(
+    error: DuplicateEventIdError,
+    commandId: string,
+    parsed: ParsedCommand,
+  ): Promise<LedgerError> {
     const original = (await this.store.readStream(error.streamId)).find((e) => e.eventId === error.eventId);
     return reusedInOtherMeasure(commandId, { type: original?.type, streamId: error.streamId }, parsed);
   }
@@ -221,7 +252,11 @@ function withParsedReplacement(command: LedgerCommand, state: MeasureStream): Le
 /** The outcome of an append. Not written: a concurrent request with this commandId got there first, and must have sent this same command. */
 function appended(parsed: ParsedCommand, commandId: string, result: AppendResult): CommandOutcome {
   const { measureId } = parsed.command;
-  if (!result.written && result.events.length) return { ...outcome(commandId, measureId, result.events, true), ...checkRepetition(parsed, commandId, result.events) };
+  if (!result.written && result.events.length)
+    return {
+      ...outcome(commandId, measureId, result.events, true),
+      ...checkRepetition(parsed, commandId, result.events),
+    };
   return outcome(commandId, measureId, result.events, !result.written);
 }
 
@@ -238,9 +273,18 @@ function outcome(commandId: string, measureId: string, events: StoredEvent[], re
 function mapStoreError(error: unknown, measureId: string): unknown {
   if (error instanceof WrongExpectedRevisionError) {
     const actual = error.actual === 'no_stream' ? -1 : Number(error.actual);
-    return new LedgerError('conflict', `measure ${measureId} is at revision ${actual}, not the expected ${String(error.expected)}`, [
-      { field: 'expectedRevision', rule: 'revision-matches', message: `the measure stream is at revision ${actual}`, value: actual },
-    ]);
+    return new LedgerError(
+      'conflict',
+      `measure ${measureId} is at revision ${actual}, not the expected ${String(error.expected)}`,
+      [
+        {
+          field: 'expectedRevision',
+          rule: 'revision-matches',
+          message: `the measure stream is at revision ${actual}`,
+          value: actual,
+        },
+      ],
+    );
   }
   return error;
 }

@@ -49,7 +49,11 @@ export class CommandGateway {
     return this.run(parseCommand(body), context);
   }
 
-  async executeBatch(entries: BatchEntry[], context: CommandContext, options: BatchOptions = {}): Promise<BatchOutcome> {
+  async executeBatch(
+    entries: BatchEntry[],
+    context: CommandContext,
+    options: BatchOptions = {},
+  ): Promise<BatchOutcome> {
     const parsed = validateAll(entries);
     const replacements = await replacementProblems(this.store, parsed, entries);
     if (replacements.length) throw new LedgerError('bad-input', summarise(replacements), replacements);
@@ -124,7 +128,11 @@ function validateAll(entries: BatchEntry[]): ParsedCommand[] {
   for (const [index, entry] of entries.entries()) {
     // Enough problems to act on: checking thousands more would only make the answer huge and slow.
     if (details.length >= MAX_DETAILS) {
-      details.push({ rule: 'maxDetails', message: `checking stopped at ${entry.origin} after ${details.length} problems; ${entries.length - index} commands from there on were not checked`, value: entries.length - index });
+      details.push({
+        rule: 'maxDetails',
+        message: `checking stopped at ${entry.origin} after ${details.length} problems; ${entries.length - index} commands from there on were not checked`,
+        value: entries.length - index,
+      });
       break;
     }
     try {
@@ -146,11 +154,19 @@ export function readCommandText(text: string): BatchEntry[] {
     try {
       array = JSON.parse(text);
     } catch (error) {
-      throw new LedgerError('bad-input', `not valid JSON: ${(error as Error).message}`, [{ rule: 'isJson', message: (error as Error).message }]);
+      throw new LedgerError('bad-input', `not valid JSON: ${(error as Error).message}`, [
+        { rule: 'isJson', message: (error as Error).message },
+      ]);
     }
-    if (!Array.isArray(array)) throw new LedgerError('bad-input', 'expected a JSON array of commands', [{ rule: 'isArray', message: 'expected a JSON array of commands' }]);
+    if (!Array.isArray(array))
+      throw new LedgerError('bad-input', 'expected a JSON array of commands', [
+        { rule: 'isArray', message: 'expected a JSON array of commands' },
+      ]);
     const lines = elementLines(text);
-    return (array as unknown[]).map((body, index) => ({ origin: lines[index] ? `line ${lines[index]}` : `[${index}]`, body }));
+    return (array as unknown[]).map((body, index) => ({
+      origin: lines[index] ? `line ${lines[index]}` : `[${index}]`,
+      body,
+    }));
   }
   const entries: BatchEntry[] = [];
   const details: ErrorDetail[] = [];
@@ -159,7 +175,11 @@ export function readCommandText(text: string): BatchEntry[] {
     try {
       entries.push({ origin: `line ${index + 1}`, body: JSON.parse(line) });
     } catch (error) {
-      details.push({ field: `line ${index + 1}`, rule: 'isJson', message: `line ${index + 1} is not valid JSON: ${(error as Error).message}` });
+      details.push({
+        field: `line ${index + 1}`,
+        rule: 'isJson',
+        message: `line ${index + 1} is not valid JSON: ${(error as Error).message}`,
+      });
     }
   });
   if (details.length) throw new LedgerError('bad-input', details[0]!.message, details);

@@ -41,7 +41,12 @@ export function checkRepetition(parsed: ParsedCommand, commandId: string, earlie
   const eventType = EVENT_TYPE_OF[parsed.command.type];
   if (typeof storedDigest === 'string') {
     if (storedDigest === commandDigest(parsed)) return {};
-    throw reused(commandId, { type: first.type, streamId: first.streamId }, parsed, first.type === eventType ? 'its content differs' : undefined);
+    throw reused(
+      commandId,
+      { type: first.type, streamId: first.streamId },
+      parsed,
+      first.type === eventType ? 'its content differs' : undefined,
+    );
   }
   if (first.type !== eventType) throw reused(commandId, { type: first.type, streamId: first.streamId }, parsed);
   return {
@@ -50,14 +55,25 @@ export function checkRepetition(parsed: ParsedCommand, commandId: string, earlie
 }
 
 /** The commandId's events are in another measure's stream: necessarily a different command. */
-export function reusedInOtherMeasure(commandId: string, original: { type?: string; streamId: string }, parsed: ParsedCommand): LedgerError {
+export function reusedInOtherMeasure(
+  commandId: string,
+  original: { type?: string; streamId: string },
+  parsed: ParsedCommand,
+): LedgerError {
   return reused(commandId, original, parsed);
 }
 
-function reused(commandId: string, original: { type?: string; streamId: string }, parsed: ParsedCommand, how?: string): LedgerError {
+function reused(
+  commandId: string,
+  original: { type?: string; streamId: string },
+  parsed: ParsedCommand,
+  how?: string,
+): LedgerError {
   const originalMeasure = original.streamId.replace(/^measure-/, '');
   const was = `${original.type ?? 'an event'} on measure ${originalMeasure}`;
   const now = `${EVENT_TYPE_OF[parsed.command.type]} on measure ${parsed.command.measureId}`;
   const message = `commandId ${commandId} was already used for ${was}; this command (${parsed.command.type}, which records ${now}) is a different one${how ? `: ${how}` : ''}. Nothing was written: send a new commandId for a new command`;
-  return new LedgerError('invariant', message, [{ field: 'commandId', rule: 'command-id-reused', message, value: commandId }]);
+  return new LedgerError('invariant', message, [
+    { field: 'commandId', rule: 'command-id-reused', message, value: commandId },
+  ]);
 }

@@ -1,5 +1,15 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiExtraModels,
+  ApiHeader,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequiresRole, type AuthenticatedRequest } from '../auth/auth.guard.js';
 import { LedgerError } from '../errors.js';
@@ -11,12 +21,19 @@ import { ApiErrors } from '../http/error-response.dto.js';
 import { presentOutcome } from './presenters.js';
 
 const DTOS = Object.values(DTO_OF);
-const CORRELATION_ID = { name: 'X-Correlation-Id', required: false, description: 'Kept in the metadata of the events appended (at most 128 characters)' };
+const CORRELATION_ID = {
+  name: 'X-Correlation-Id',
+  required: false,
+  description: 'Kept in the metadata of the events appended (at most 128 characters)',
+};
 const MAX_IDEMPOTENCY_KEY = 200;
 const ONE_COMMAND = {
   oneOf: DTOS.map((dto) => ({ $ref: getSchemaPath(dto) })),
   // The mapping names each command by its type (without it, generators take the class names).
-  discriminator: { propertyName: 'type', mapping: Object.fromEntries(Object.entries(DTO_OF).map(([type, dto]) => [type, getSchemaPath(dto)])) },
+  discriminator: {
+    propertyName: 'type',
+    mapping: Object.fromEntries(Object.entries(DTO_OF).map(([type, dto]) => [type, getSchemaPath(dto)])),
+  },
 };
 
 export function commandContext(request: AuthenticatedRequest, correlationId: string | undefined): CommandContext {
@@ -35,11 +52,19 @@ export class CommandsController {
 
   @Post()
   @RequiresRole('writer')
-  @ApiOperation({ summary: 'Record one command', description: 'Appends the event the command decides. The same command sent again with its commandId (compared case-insensitively) answers the first result with 200; a commandId reused for a different command is a 422.' })
+  @ApiOperation({
+    summary: 'Record one command',
+    description:
+      'Appends the event the command decides. The same command sent again with its commandId (compared case-insensitively) answers the first result with 200; a commandId reused for a different command is a 422.',
+  })
   @ApiBody({ schema: ONE_COMMAND })
   @ApiHeader(CORRELATION_ID)
   @ApiResponse({ status: 201, description: 'Appended', type: CommandResultDto })
-  @ApiResponse({ status: 200, description: 'The same command sent again with its commandId: the first result, nothing appended', type: CommandResultDto })
+  @ApiResponse({
+    status: 200,
+    description: 'The same command sent again with its commandId: the first result, nothing appended',
+    type: CommandResultDto,
+  })
   @ApiErrors([400, 401, 403, 409, 413, 422, 503, 507], {
     422: 'An invariant of the domain would break: the rule and value are named. Also `command-id-reused`: the commandId was already used for a different command (nothing written).',
   })
@@ -59,7 +84,8 @@ export class CommandsController {
   @RequiresRole('writer')
   @ApiOperation({
     summary: 'Record commands in order',
-    description: 'A JSON array, or NDJSON (application/x-ndjson). Validated whole first; applied in order; stops at the first rejection, answering its error with the results before it.',
+    description:
+      'A JSON array, or NDJSON (application/x-ndjson). Validated whole first; applied in order; stops at the first rejection, answering its error with the results before it.',
   })
   @ApiBody({ schema: { type: 'array', items: ONE_COMMAND } })
   @ApiConsumes('application/json', 'application/x-ndjson')
@@ -69,12 +95,21 @@ export class CommandsController {
     description: `Required when any command lacks a commandId: theirs derive from it and their index, so a retried batch appends nothing. 1 to ${MAX_IDEMPOTENCY_KEY} visible ASCII characters.`,
   })
   @ApiHeader(CORRELATION_ID)
-  @ApiResponse({ status: 200, description: 'Every command applied: status 200 for one already applied, 201 for one appended', type: BatchResponseDto })
+  @ApiResponse({
+    status: 200,
+    description: 'Every command applied: status 200 for one already applied, 201 for one appended',
+    type: BatchResponseDto,
+  })
   @ApiErrors([400, 401, 403, 409, 413, 503, 507], {
     400: 'Bad input anywhere in the batch, or commands without a commandId and no Idempotency-Key: nothing applied.',
     409: 'A command found its measure stream not at expectedRevision: the results before it, and failedIndex.',
   })
-  @ApiResponse({ status: 422, description: 'A command broke an invariant, or reused a commandId for a different command (`command-id-reused`): the results before it, and failedIndex.', type: BatchFailureDto })
+  @ApiResponse({
+    status: 422,
+    description:
+      'A command broke an invariant, or reused a commandId for a different command (`command-id-reused`): the results before it, and failedIndex.',
+    type: BatchFailureDto,
+  })
   async batch(
     @Body() body: unknown,
     @Req() request: AuthenticatedRequest,
@@ -84,13 +119,22 @@ export class CommandsController {
     const entries = batchEntries(body);
     const options = idempotencyKey === undefined ? {} : { idempotencyKey: checkedIdempotencyKey(idempotencyKey) };
     const outcome = await this.gateway.executeBatch(entries, commandContext(request, correlationId), options);
-    const results = outcome.results.map((result, index) => ({ index, status: result.repeated ? 200 : 201, ...presentOutcome(result) }));
+    const results = outcome.results.map((result, index) => ({
+      index,
+      status: result.repeated ? 200 : 201,
+      ...presentOutcome(result),
+    }));
     if (outcome.failure) {
       const { error, index } = outcome.failure;
-      throw new LedgerError(error.kind, `command ${outcome.failure.origin} was rejected: ${error.message}`, error.details, {
-        failedIndex: index,
-        results,
-      });
+      throw new LedgerError(
+        error.kind,
+        `command ${outcome.failure.origin} was rejected: ${error.message}`,
+        error.details,
+        {
+          failedIndex: index,
+          results,
+        },
+      );
     }
     return { results };
   }
@@ -99,13 +143,17 @@ export class CommandsController {
 function checkedIdempotencyKey(key: string): string {
   if (key.length >= 1 && key.length <= MAX_IDEMPOTENCY_KEY && /^[\x21-\x7e]+$/.test(key)) return key;
   const message = `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY} visible ASCII characters`;
-  throw new LedgerError('bad-input', message, [{ field: 'Idempotency-Key', rule: 'isIdempotencyKey', message, value: key }]);
+  throw new LedgerError('bad-input', message, [
+    { field: 'Idempotency-Key', rule: 'isIdempotencyKey', message, value: key },
+  ]);
 }
 
 function batchEntries(body: unknown): BatchEntry[] {
   if (typeof body === 'string') return readCommandText(body);
   if (!Array.isArray(body)) {
-    throw new LedgerError('bad-input', 'a batch is a JSON array of commands, or NDJSON', [{ rule: 'isArray', message: 'expected an array of commands' }]);
+    throw new LedgerError('bad-input', 'a batch is a JSON array of commands, or NDJSON', [
+      { rule: 'isArray', message: 'expected an array of commands' },
+    ]);
   }
   return (body as unknown[]).map((command, index) => ({ origin: `[${index}]`, body: command }));
 }

@@ -27,7 +27,8 @@ export function parsePosition(field: string, value: string | undefined, fallback
 function parseLimit(value: string | undefined): number {
   if (value === undefined || value === '') return 100;
   const limit = Number(value);
-  if (!/^\d+$/.test(value) || limit < 1 || limit > MAX_PAGE) throw badQuery('limit', 'isInRange', `limit must be a whole number from 1 to ${MAX_PAGE}`, value);
+  if (!/^\d+$/.test(value) || limit < 1 || limit > MAX_PAGE)
+    throw badQuery('limit', 'isInRange', `limit must be a whole number from 1 to ${MAX_PAGE}`, value);
   return limit;
 }
 
@@ -49,7 +50,10 @@ export class EventsController {
     const pageSize = parseLimit(limit);
     const events = await this.store.readAll({ after: parsePosition('after', after, 0n), maxCount: pageSize });
     const last = events[events.length - 1];
-    return { events: events.map(presentEvent), next: events.length === pageSize && last ? last.position.toString() : null };
+    return {
+      events: events.map(presentEvent),
+      next: events.length === pageSize && last ? last.position.toString() : null,
+    };
   }
 
   @Get('measures/:measureId/events')
@@ -60,9 +64,13 @@ export class EventsController {
   @ApiOkResponse({ type: MeasureEventsDto })
   @ApiErrors([404], { 404: 'The measure has no events' })
   async measureEvents(@Param('measureId') measureId: string): Promise<MeasureEventsDto> {
-    if (!ID_PATTERN.test(measureId)) throw badQuery('measureId', 'isId', 'measureId must be an id: lowercase letters, digits, . _ -', measureId);
+    if (!ID_PATTERN.test(measureId))
+      throw badQuery('measureId', 'isId', 'measureId must be an id: lowercase letters, digits, . _ -', measureId);
     const events = await this.store.readStream(streamOf(measureId));
-    if (!events.length) throw new LedgerError('not-found', `measure ${measureId} has no events`, [{ field: 'measureId', rule: 'measure-exists', message: `no measure ${measureId}`, value: measureId }]);
+    if (!events.length)
+      throw new LedgerError('not-found', `measure ${measureId} has no events`, [
+        { field: 'measureId', rule: 'measure-exists', message: `no measure ${measureId}`, value: measureId },
+      ]);
     return { measureId, events: events.map(presentEvent) };
   }
 }

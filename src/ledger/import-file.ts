@@ -18,18 +18,32 @@ export interface ImportSummary {
   lastPosition?: string;
 }
 
-export async function importFile(gateway: CommandGateway, file: string, context: CommandContext, onApplied?: BatchOptions['onApplied']): Promise<ImportSummary> {
+export async function importFile(
+  gateway: CommandGateway,
+  file: string,
+  context: CommandContext,
+  onApplied?: BatchOptions['onApplied'],
+): Promise<ImportSummary> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new LedgerError('bad-input', `cannot read ${file}: ${(error as Error).message}`, [{ field: 'file', rule: 'readable', message: (error as Error).message }]);
+    throw new LedgerError('bad-input', `cannot read ${file}: ${(error as Error).message}`, [
+      { field: 'file', rule: 'readable', message: (error as Error).message },
+    ]);
   }
   const entries = readCommandText(text);
-  const outcome = await gateway.executeBatch(entries, context, { deriveCommandIdsFrom: `import:${basename(file)}`, onApplied });
+  const outcome = await gateway.executeBatch(entries, context, {
+    deriveCommandIdsFrom: `import:${basename(file)}`,
+    onApplied,
+  });
   if (outcome.failure) {
     const { origin, error } = outcome.failure;
-    throw new LedgerError(error.kind, `${file} ${origin}: ${error.message} (${outcome.results.length} command(s) before it were applied)`, error.details);
+    throw new LedgerError(
+      error.kind,
+      `${file} ${origin}: ${error.message} (${outcome.results.length} command(s) before it were applied)`,
+      error.details,
+    );
   }
   const repeated = outcome.results.filter((r) => r.repeated).length;
   return {

@@ -44,7 +44,11 @@ export function parseReplacement(commandType: CommandType, replacement: unknown)
   const prefixed = details.map((d) => ({ ...d, field: d.field ? `replacement.${d.field}` : 'replacement' }));
   for (const field of ['commandId', 'expectedRevision', 'type']) {
     if (isPlainObject(replacement) && field in replacement) {
-      prefixed.push({ field: `replacement.${field}`, rule: 'whitelistValidation', message: `replacement.${field} belongs to the command, not to the payload` });
+      prefixed.push({
+        field: `replacement.${field}`,
+        rule: 'whitelistValidation',
+        message: `replacement.${field} belongs to the command, not to the payload`,
+      });
     }
   }
   if (prefixed.length) throw new LedgerError('bad-input', summarise(prefixed), prefixed);
@@ -69,13 +73,22 @@ function validateAs(type: CommandType, body: Record<string, unknown>): ErrorDeta
   const details = errors.flatMap((error) => flatten(error, ''));
   const group = AT_LEAST_ONE_OF[type];
   if (group && !group.some((field) => body[field] !== undefined)) {
-    details.push({ field: group[0], rule: 'atLeastOneOf', message: `${type} needs at least one of ${group.join(', ')}` });
+    details.push({
+      field: group[0],
+      rule: 'atLeastOneOf',
+      message: `${type} needs at least one of ${group.join(', ')}`,
+    });
   }
   return details;
 }
 
 function flatten(error: ValidationError, parent: string): ErrorDetail[] {
-  const field = parent === '' ? error.property : /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`;
+  const field =
+    parent === ''
+      ? error.property
+      : /^\d+$/.test(error.property)
+        ? `${parent}[${error.property}]`
+        : `${parent}.${error.property}`;
   const own = Object.entries(error.constraints ?? {}).map(([rule, message]) => ({
     field,
     rule: rule === 'whitelistValidation' ? 'unknownField' : rule,

@@ -98,7 +98,10 @@ export class StreamCache {
     if (typeof commandId !== 'string') return;
     // Kept without the rest of the metadata: a repetition compares the type, measure and digest only.
     const digest = event.metadata[COMMAND_DIGEST];
-    const kept: StoredEvent = { ...slim(event), metadata: { commandId, ...(digest !== undefined ? { [COMMAND_DIGEST]: digest } : {}) } };
+    const kept: StoredEvent = {
+      ...slim(event),
+      metadata: { commandId, ...(digest !== undefined ? { [COMMAND_DIGEST]: digest } : {}) },
+    };
     const key = normaliseCommandId(commandId);
     const events = loaded.byCommandId.get(key);
     if (events) events.push(kept);
@@ -108,5 +111,14 @@ export class StreamCache {
 
 /** The event's identity and place: its payload is in the state, and only the digest of its metadata is compared. */
 function slim(event: StoredEvent): StoredEvent {
-  return { streamId: event.streamId, eventId: event.eventId, type: event.type, data: undefined, metadata: {}, revision: event.revision, position: event.position, recordedAt: event.recordedAt };
+  return {
+    streamId: event.streamId,
+    eventId: event.eventId,
+    type: event.type,
+    data: undefined,
+    metadata: {},
+    revision: event.revision,
+    position: event.position,
+    recordedAt: event.recordedAt,
+  };
 }

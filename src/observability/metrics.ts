@@ -39,15 +39,44 @@ export class LedgerMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.commands = new Counter({ name: 'regledger_commands_total', help: 'Commands executed, by type and outcome (applied, repeated, or the error kind)', labelNames: ['type', 'outcome'], registers });
-    this.appends = new Counter({ name: 'regledger_appends_total', help: 'Appends to the store made by this process', registers });
-    this.events = new Counter({ name: 'regledger_events_appended_total', help: 'Events appended to the store by this process', registers });
+    this.commands = new Counter({
+      name: 'regledger_commands_total',
+      help: 'Commands executed, by type and outcome (applied, repeated, or the error kind)',
+      labelNames: ['type', 'outcome'],
+      registers,
+    });
+    this.appends = new Counter({
+      name: 'regledger_appends_total',
+      help: 'Appends to the store made by this process',
+      registers,
+    });
+    this.events = new Counter({
+      name: 'regledger_events_appended_total',
+      help: 'Events appended to the store by this process',
+      registers,
+    });
 
     const gauges: [string, string, () => Promise<number | undefined>][] = [
-      ['regledger_log_head_position', "The log's newest position", async () => Number(await sources.store.headPosition())],
-      ['regledger_read_model_position', 'The position the read model has folded in', async () => Number(sources.readModel.position)],
-      ['regledger_read_model_lag_events', 'Events recorded but not yet folded into the read model', async () => Math.max(0, Number((await sources.store.headPosition()) - sources.readModel.position))],
-      ['regledger_integrity_tree_size', 'Leaves of the Merkle tree over the log', async () => sources.integrityTreeSize?.()],
+      [
+        'regledger_log_head_position',
+        "The log's newest position",
+        async () => Number(await sources.store.headPosition()),
+      ],
+      [
+        'regledger_read_model_position',
+        'The position the read model has folded in',
+        async () => Number(sources.readModel.position),
+      ],
+      [
+        'regledger_read_model_lag_events',
+        'Events recorded but not yet folded into the read model',
+        async () => Math.max(0, Number((await sources.store.headPosition()) - sources.readModel.position)),
+      ],
+      [
+        'regledger_integrity_tree_size',
+        'Leaves of the Merkle tree over the log',
+        async () => sources.integrityTreeSize?.(),
+      ],
     ];
     for (const [name, help, read] of gauges) {
       new Gauge({
@@ -151,7 +180,12 @@ export class LedgerMetrics {
     executor.executeChunk = async (commands, start, context, limits) => {
       const chunk = await executeChunk(commands, start, context, limits);
       // The command a chunk stops before runs alone afterwards, and is counted there.
-      chunk.outcomes.forEach((outcome, i) => this.commands.inc({ type: commands[start + i]!.command.type, outcome: outcome.repeated ? 'repeated' : 'applied' }));
+      chunk.outcomes.forEach((outcome, i) =>
+        this.commands.inc({
+          type: commands[start + i]!.command.type,
+          outcome: outcome.repeated ? 'repeated' : 'applied',
+        }),
+      );
       return chunk;
     };
   }

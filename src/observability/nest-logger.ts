@@ -21,7 +21,10 @@ export class PinoNestLogger implements LoggerService {
   error(message: unknown, stackOrContext?: string, context?: string): void {
     // Nest passes (message, stack, context), or (message, context) when there is no stack.
     const [stack, where] = context === undefined ? [undefined, stackOrContext] : [stackOrContext, context];
-    this.pino.error({ context: where, ...(stack ? { stack } : {}) }, message instanceof Error ? message.message : String(message));
+    this.pino.error(
+      { context: where, ...(stack ? { stack } : {}) },
+      message instanceof Error ? message.message : String(message),
+    );
   }
 
   debug(message: unknown, context?: string): void {

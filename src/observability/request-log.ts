@@ -20,7 +20,10 @@ const CORRELATION_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
  * small system call per line; on EPIPE pino stops logging and the server goes on.
  */
 export function logger(destination?: DestinationStream): Logger {
-  return pino({ base: { service: 'regledger' }, timestamp: pino.stdTimeFunctions.isoTime }, destination ?? pino.destination({ dest: 1, sync: true }));
+  return pino(
+    { base: { service: 'regledger' }, timestamp: pino.stdTimeFunctions.isoTime },
+    destination ?? pino.destination({ dest: 1, sync: true }),
+  );
 }
 
 export function maskTickets(url: string): string {
@@ -40,10 +43,16 @@ export function requestLog(log: Logger) {
       return id;
     },
     serializers: {
-      req: (request: IncomingMessage & { id?: unknown }) => ({ id: request.id, method: request.method, url: maskTickets(request.url ?? '') }),
+      req: (request: IncomingMessage & { id?: unknown }) => ({
+        id: request.id,
+        method: request.method,
+        url: maskTickets(request.url ?? ''),
+      }),
       res: (response: ServerResponse) => ({ statusCode: response.statusCode }),
     },
-    customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
+    customLogLevel: (_request, response, error) =>
+      error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
   });
-  return (request: { raw: IncomingMessage }, reply: { raw: ServerResponse }, done: () => void): void => middleware(request.raw, reply.raw, done);
+  return (request: { raw: IncomingMessage }, reply: { raw: ServerResponse }, done: () => void): void =>
+    middleware(request.raw, reply.raw, done);
 }

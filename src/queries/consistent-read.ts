@@ -30,21 +30,41 @@ const RETRY_AFTER_SECONDS = '1';
 export function ConsistentRead(): MethodDecorator {
   return applyDecorators(
     SetMetadata(CONSISTENT_READ, true),
-    ApiQuery({ name: 'minPosition', required: false, description: 'Answer at the head, but not before this instance has read the ledger up to this position (a position a command answered, through any instance); 503 with Retry-After if it does not within a few seconds' }),
-    ApiHeader({ name: 'X-Min-Position', required: false, description: 'The same as minPosition, for clients that set it on every request' }),
+    ApiQuery({
+      name: 'minPosition',
+      required: false,
+      description:
+        'Answer at the head, but not before this instance has read the ledger up to this position (a position a command answered, through any instance); 503 with Retry-After if it does not within a few seconds',
+    }),
+    ApiHeader({
+      name: 'X-Min-Position',
+      required: false,
+      description: 'The same as minPosition, for clients that set it on every request',
+    }),
   );
 }
 
 /** The position a request needs this instance's read model to have reached before it is answered, if any. */
-export function positionsWanted(query: Record<string, unknown>, header: string | undefined): { minPosition?: bigint; asOfPosition?: bigint } {
+export function positionsWanted(
+  query: Record<string, unknown>,
+  header: string | undefined,
+): { minPosition?: bigint; asOfPosition?: bigint } {
   const problems: ErrorDetail[] = [];
   const fromQuery = positionParam('minPosition', stringOf(query.minPosition), problems);
   const fromHeader = positionParam('X-Min-Position', header, problems);
   // asOfPosition is validated where it is used; here only a valid one matters.
   const asOfPosition = positionParam('asOfPosition', stringOf(query.asOfPosition), []);
   if (problems.length) throw new LedgerError('bad-input', problems.map((p) => p.message).join('; '), problems);
-  const minPosition = fromQuery !== undefined && fromHeader !== undefined ? (fromQuery > fromHeader ? fromQuery : fromHeader) : (fromQuery ?? fromHeader);
-  return { ...(minPosition !== undefined ? { minPosition } : {}), ...(asOfPosition !== undefined ? { asOfPosition } : {}) };
+  const minPosition =
+    fromQuery !== undefined && fromHeader !== undefined
+      ? fromQuery > fromHeader
+        ? fromQuery
+        : fromHeader
+      : (fromQuery ?? fromHeader);
+  return {
+    ...(minPosition !== undefined ? { minPosition } : {}),
+    ...(asOfPosition !== undefined ? { asOfPosition } : {}),
+  };
 }
 
 const stringOf = (value: unknown) => (typeof value === 'string' ? value : undefined);
@@ -58,9 +78,13 @@ export class ConsistentReadGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http' || !this.reflector.get<boolean>(CONSISTENT_READ, context.getHandler())) return true;
+    if (context.getType() !== 'http' || !this.reflector.get<boolean>(CONSISTENT_READ, context.getHandler()))
+      return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const { minPosition, asOfPosition } = positionsWanted(request.query as Record<string, unknown>, stringOf(request.headers[MIN_POSITION_HEADER]));
+    const { minPosition, asOfPosition } = positionsWanted(
+      request.query as Record<string, unknown>,
+      stringOf(request.headers[MIN_POSITION_HEADER]),
+    );
     const behind = (position: bigint | undefined) => position !== undefined && position > this.readModel.position;
     if (!behind(minPosition) && !behind(asOfPosition)) return true;
     const response = context.switchToHttp().getResponse<FastifyReply>();
@@ -68,9 +92,18 @@ export class ConsistentReadGuard implements CanActivate {
     const head = await this.store.headPosition();
     if (minPosition !== undefined && minPosition > head) {
       response.header('Retry-After', RETRY_AFTER_SECONDS);
-      throw new LedgerError('unavailable', `minPosition ${minPosition} is beyond the ledger's head, position ${head}: nothing there to wait for yet`, [
-        { field: 'minPosition', rule: 'withinHead', message: `the ledger's head is position ${head}`, value: minPosition.toString() },
-      ]);
+      throw new LedgerError(
+        'unavailable',
+        `minPosition ${minPosition} is beyond the ledger's head, position ${head}: nothing there to wait for yet`,
+        [
+          {
+            field: 'minPosition',
+            rule: 'withinHead',
+            message: `the ledger's head is position ${head}`,
+            value: minPosition.toString(),
+          },
+        ],
+      );
     }
     // An asOfPosition beyond the store's head is answered for the head, with the notice that says so.
     const asOfReachable = asOfPosition === undefined ? 0n : asOfPosition < head ? asOfPosition : head;
@@ -78,7 +111,8 @@ export class ConsistentReadGuard implements CanActivate {
     try {
       await this.readModel.reach(wanted);
     } catch (error) {
-      if (error instanceof LedgerError && error.kind === 'unavailable') response.header('Retry-After', RETRY_AFTER_SECONDS);
+      if (error instanceof LedgerError && error.kind === 'unavailable')
+        response.header('Retry-After', RETRY_AFTER_SECONDS);
       throw error;
     }
     return true;

@@ -35,12 +35,20 @@ export function instantParam(field: string, value: string | undefined, problems:
 }
 
 export function idParam(field: string, value: string, problems: ErrorDetail[]): void {
-  if (!ID_PATTERN.test(value)) problems.push({ field, rule: 'isId', message: `${field} must be an id: lowercase letters, digits, . _ -`, value });
+  if (!ID_PATTERN.test(value))
+    problems.push({ field, rule: 'isId', message: `${field} must be an id: lowercase letters, digits, . _ -`, value });
 }
 
 export function categoryParam(value: string | undefined, problems: ErrorDetail[]): void {
-  if (value === undefined || value === '') problems.push({ field: 'category', rule: 'isDefined', message: 'category is required' });
-  else if (!isCategory(value)) problems.push({ field: 'category', rule: 'isCategory', message: 'category must be lowercase segments [a-z0-9][a-z0-9-]* joined by /', value });
+  if (value === undefined || value === '')
+    problems.push({ field: 'category', rule: 'isDefined', message: 'category is required' });
+  else if (!isCategory(value))
+    problems.push({
+      field: 'category',
+      rule: 'isCategory',
+      message: 'category must be lowercase segments [a-z0-9][a-z0-9-]* joined by /',
+      value,
+    });
 }
 
 export function throwIfProblems(problems: ErrorDetail[]): void {
@@ -64,7 +72,13 @@ export function parseTimeParams(params: TimeParams, problems: ErrorDetail[]) {
   };
 }
 
-function resolveClocks(model: LedgerReadModel, now: number, at: number | undefined, asOf: number | undefined, asOfPosition: bigint | undefined): ResolvedKnowledge {
+function resolveClocks(
+  model: LedgerReadModel,
+  now: number,
+  at: number | undefined,
+  asOf: number | undefined,
+  asOfPosition: bigint | undefined,
+): ResolvedKnowledge {
   const head = model.position;
   const validTime = at ?? now;
   if (asOfPosition !== undefined) {
@@ -74,7 +88,11 @@ function resolveClocks(model: LedgerReadModel, now: number, at: number | undefin
       at: validTime,
       asOfPosition: position,
       asOf: new Date(recorded ?? 0).toISOString(),
-      ...(asOfPosition > head ? { notice: `asOfPosition ${asOfPosition} is beyond the ledger's head; answered for its head, position ${head}` } : {}),
+      ...(asOfPosition > head
+        ? {
+            notice: `asOfPosition ${asOfPosition} is beyond the ledger's head; answered for its head, position ${head}`,
+          }
+        : {}),
     };
   }
   if (asOf === undefined) return { at: validTime, asOfPosition: head, asOf: new Date(now).toISOString() };
@@ -82,7 +100,11 @@ function resolveClocks(model: LedgerReadModel, now: number, at: number | undefin
     at: validTime,
     asOfPosition: asOf >= now ? head : positionAsOf(model, asOf),
     asOf: new Date(Math.min(asOf, now)).toISOString(),
-    ...(asOf > now ? { notice: `asOf ${new Date(asOf).toISOString()} is beyond what the ledger holds; answered for its head, position ${head}, as of now` } : {}),
+    ...(asOf > now
+      ? {
+          notice: `asOf ${new Date(asOf).toISOString()} is beyond what the ledger holds; answered for its head, position ${head}, as of now`,
+        }
+      : {}),
   };
 }
 
@@ -91,12 +113,18 @@ function resolveClocks(model: LedgerReadModel, now: number, at: number | undefin
  * known then), but never silently: a "not restricted" for 2019 from a ledger
  * begun in 2026 means "not recorded yet", not "free to trade".
  */
-function beforeFirstRecord(model: LedgerReadModel, asOf: number | undefined, asOfPosition: bigint | undefined): string | undefined {
+function beforeFirstRecord(
+  model: LedgerReadModel,
+  asOf: number | undefined,
+  asOfPosition: bigint | undefined,
+): string | undefined {
   if (model.eventCount === 0) return undefined;
   const firstPosition = BigInt(model.firstPositions[0]!);
   const firstRecorded = new Date(model.recordTimes[0]!).toISOString();
   const first = `the first recorded event (position ${firstPosition}, recorded ${firstRecorded}); nothing was known then, so nothing is answered as restricted`;
-  if (asOfPosition !== undefined && asOfPosition < firstPosition) return `asOfPosition ${asOfPosition} precedes ${first}`;
-  if (asOf !== undefined && asOf < model.recordTimes[0]!) return `asOf ${new Date(asOf).toISOString()} precedes ${first}`;
+  if (asOfPosition !== undefined && asOfPosition < firstPosition)
+    return `asOfPosition ${asOfPosition} precedes ${first}`;
+  if (asOf !== undefined && asOf < model.recordTimes[0]!)
+    return `asOf ${new Date(asOf).toISOString()} precedes ${first}`;
   return undefined;
 }

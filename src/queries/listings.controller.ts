@@ -27,7 +27,11 @@ class RecordStampDto {
 class MeasureRefDto {
   @ApiProperty()
   measureId!: string;
-  @ApiProperty({ type: String, nullable: true, description: "The measure's title as known now; null when its imposition cannot be read or is retracted" })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "The measure's title as known now; null when its imposition cannot be read or is retracted",
+  })
   title!: string | null;
 }
 
@@ -36,7 +40,9 @@ class SubjectListingDto {
   subjectId!: string;
   @ApiProperty({ type: [MeasureRefDto], description: 'The measures whose events have named the subject' })
   measures!: MeasureRefDto[];
-  @ApiProperty({ description: 'Events of those measures from the first that named the subject (the events its replay steps through)' })
+  @ApiProperty({
+    description: 'Events of those measures from the first that named the subject (the events its replay steps through)',
+  })
   events!: number;
   @ApiProperty({ type: RecordStampDto })
   firstRecord!: RecordStampDto;
@@ -47,7 +53,11 @@ class SubjectListingDto {
 class MeasureListingDto {
   @ApiProperty({ example: 'us-ear-entity-list-huawei' })
   measureId!: string;
-  @ApiProperty({ type: String, nullable: true, description: 'Its title as known now; null when its imposition cannot be read or is retracted' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Its title as known now; null when its imposition cannot be read or is retracted',
+  })
   title!: string | null;
   @ApiProperty({ description: 'How many subjects its events have named' })
   subjects!: number;
@@ -81,23 +91,45 @@ interface ListingParams {
 
 function ListingQueries(kind: string): MethodDecorator {
   return (target, key, descriptor) => {
-    ApiQuery({ name: 'prefix', required: false, description: `Only ${kind} whose id starts with this` })(target, key, descriptor);
-    ApiQuery({ name: 'after', required: false, description: 'The last id of the previous page (the `next` of its answer)' })(target, key, descriptor);
-    ApiQuery({ name: 'limit', required: false, description: `Page size, 1 to ${MAX_LISTING_PAGE} (default ${DEFAULT_LISTING_PAGE})` })(target, key, descriptor);
+    ApiQuery({ name: 'prefix', required: false, description: `Only ${kind} whose id starts with this` })(
+      target,
+      key,
+      descriptor,
+    );
+    ApiQuery({
+      name: 'after',
+      required: false,
+      description: 'The last id of the previous page (the `next` of its answer)',
+    })(target, key, descriptor);
+    ApiQuery({
+      name: 'limit',
+      required: false,
+      description: `Page size, 1 to ${MAX_LISTING_PAGE} (default ${DEFAULT_LISTING_PAGE})`,
+    })(target, key, descriptor);
   };
 }
 
 export function parseListing(params: ListingParams): ListingQuery {
   const problems: ErrorDetail[] = [];
   if (params.prefix !== undefined && !PREFIX_PATTERN.test(params.prefix)) {
-    problems.push({ field: 'prefix', rule: 'isIdPrefix', message: 'prefix must be the start of an id: lowercase letters, digits, . _ -', value: params.prefix });
+    problems.push({
+      field: 'prefix',
+      rule: 'isIdPrefix',
+      message: 'prefix must be the start of an id: lowercase letters, digits, . _ -',
+      value: params.prefix,
+    });
   }
   if (params.after !== undefined && params.after !== '') idParam('after', params.after, problems);
   let limit = DEFAULT_LISTING_PAGE;
   if (params.limit !== undefined && params.limit !== '') {
     limit = Number(params.limit);
     if (!/^\d+$/.test(params.limit) || limit < 1 || limit > MAX_LISTING_PAGE) {
-      problems.push({ field: 'limit', rule: 'isInRange', message: `limit must be a whole number from 1 to ${MAX_LISTING_PAGE}`, value: params.limit });
+      problems.push({
+        field: 'limit',
+        rule: 'isInRange',
+        message: `limit must be a whole number from 1 to ${MAX_LISTING_PAGE}`,
+        value: params.limit,
+      });
     }
   }
   throwIfProblems(problems);
@@ -114,7 +146,10 @@ export class ListingsController {
   @Get('subjects')
   @ConsistentRead()
   @RequiresRole('reader')
-  @ApiOperation({ summary: 'The subjects the ledger knows, by id: the measures naming each, how many events, the first and last record' })
+  @ApiOperation({
+    summary:
+      'The subjects the ledger knows, by id: the measures naming each, how many events, the first and last record',
+  })
   @ListingQueries('subjects')
   @ApiOkResponse({ type: SubjectPageDto })
   async subjects(@Query() query: ListingParams): Promise<SubjectPageDto> {
@@ -125,7 +160,9 @@ export class ListingsController {
   @Get('measures')
   @ConsistentRead()
   @RequiresRole('reader')
-  @ApiOperation({ summary: 'The measures the ledger knows, by id: title, how many subjects and events, the first and last record' })
+  @ApiOperation({
+    summary: 'The measures the ledger knows, by id: title, how many subjects and events, the first and last record',
+  })
   @ListingQueries('measures')
   @ApiOkResponse({ type: MeasurePageDto })
   async measures(@Query() query: ListingParams): Promise<MeasurePageDto> {

@@ -14,9 +14,19 @@ export function positionParam(field: string, value: string | undefined, problems
   if (/^\d{1,30}$/.test(value)) {
     const position = BigInt(value);
     if (position <= MAX_POSITION) return position;
-    problems.push({ field, rule: 'isPosition', message: `${field} must be a ledger position no larger than ${MAX_POSITION}`, value });
+    problems.push({
+      field,
+      rule: 'isPosition',
+      message: `${field} must be a ledger position no larger than ${MAX_POSITION}`,
+      value,
+    });
     return undefined;
   }
-  problems.push({ field, rule: 'isPosition', message: `${field} must be a ledger position: a non-negative whole number`, value });
+  problems.push({
+    field,
+    rule: 'isPosition',
+    message: `${field} must be a ledger position: a non-negative whole number`,
+    value,
+  });
   return undefined;
 }

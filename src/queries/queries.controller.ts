@@ -11,16 +11,36 @@ import { finishPaced } from '../changes/pacer.js';
 import { RequiresRole } from '../auth/auth.guard.js';
 import type { LedgerClock } from '../changes/clock.js';
 import { LedgerError, type ErrorDetail } from '../errors.js';
-import { categoryParam, idParam, instantParam, parseTimeParams, throwIfProblems, type ResolvedKnowledge, type TimeParams } from './knowledge.js';
+import {
+  categoryParam,
+  idParam,
+  instantParam,
+  parseTimeParams,
+  throwIfProblems,
+  type ResolvedKnowledge,
+  type TimeParams,
+} from './knowledge.js';
 import { ReadModelService } from './read-model.service.js';
 import { ConsistentRead } from './consistent-read.js';
 import { CLOCK } from '../clock-token.js';
 
 function TimeQueries(): MethodDecorator {
   return (target, key, descriptor) => {
-    ApiQuery({ name: 'at', required: false, description: 'Valid time (default now): ISO 8601 instant with an offset, or a date' })(target, key, descriptor);
-    ApiQuery({ name: 'asOf', required: false, description: 'Record time (default now): what the ledger knew then' })(target, key, descriptor);
-    ApiQuery({ name: 'asOfPosition', required: false, description: 'Record time as a ledger position, instead of asOf' })(target, key, descriptor);
+    ApiQuery({
+      name: 'at',
+      required: false,
+      description: 'Valid time (default now): ISO 8601 instant with an offset, or a date',
+    })(target, key, descriptor);
+    ApiQuery({ name: 'asOf', required: false, description: 'Record time (default now): what the ledger knew then' })(
+      target,
+      key,
+      descriptor,
+    );
+    ApiQuery({
+      name: 'asOfPosition',
+      required: false,
+      description: 'Record time as a ledger position, instead of asOf',
+    })(target, key, descriptor);
   };
 }
 
@@ -45,7 +65,11 @@ export class QueriesController {
   ) {}
 
   /** The knowledge to answer for; about a subject or a measure, it names any of their stored events that cannot be read. */
-  private async knowledge(params: TimeParams, problems: ErrorDetail[], about: { subjectId?: string; measureId?: string } = {}) {
+  private async knowledge(
+    params: TimeParams,
+    problems: ErrorDetail[],
+    about: { subjectId?: string; measureId?: string } = {},
+  ) {
     const time = parseTimeParams(params, problems);
     throwIfProblems(problems);
     const model = await this.readModel.current();
@@ -56,50 +80,79 @@ export class QueriesController {
   @ConsistentRead()
   @CacheableAnswer({ validTimeDefaultsToNow: true })
   @RequiresRole('reader')
-  @ApiOperation({ summary: "A subject's restrictions, exemptions and pending announcements at `at`, as known at `asOf`, each with its basis" })
+  @ApiOperation({
+    summary:
+      "A subject's restrictions, exemptions and pending announcements at `at`, as known at `asOf`, each with its basis",
+  })
   @TimeQueries()
   @ApiOkResponse({ type: SubjectStateDto })
   async state(@Param('subjectId') subjectId: string, @Query() query: TimeParams): Promise<SubjectStateDto> {
     const problems: ErrorDetail[] = [];
     idParam('subjectId', subjectId, problems);
     const { model, knowledge } = await this.knowledge(query, problems, { subjectId });
-    return { ...subjectState(model, subjectId, knowledge), subjectKnown: subjectKnown(model, subjectId, knowledge.asOfPosition), ...clocks(knowledge) };
+    return {
+      ...subjectState(model, subjectId, knowledge),
+      subjectKnown: subjectKnown(model, subjectId, knowledge.asOfPosition),
+      ...clocks(knowledge),
+    };
   }
 
   @Get('subjects/:subjectId/check')
   @ConsistentRead()
   @CacheableAnswer({ validTimeDefaultsToNow: true })
   @RequiresRole('reader')
-  @ApiOperation({ summary: 'Whether one category is restricted, partially restricted or not restricted for a subject, with the measures, exemptions and basis' })
+  @ApiOperation({
+    summary:
+      'Whether one category is restricted, partially restricted or not restricted for a subject, with the measures, exemptions and basis',
+  })
   @ApiQuery({ name: 'category', required: true })
   @TimeQueries()
   @ApiOkResponse({ type: CheckAnswerDto })
-  async check(@Param('subjectId') subjectId: string, @Query() query: TimeParams & { category?: string }): Promise<CheckAnswerDto> {
+  async check(
+    @Param('subjectId') subjectId: string,
+    @Query() query: TimeParams & { category?: string },
+  ): Promise<CheckAnswerDto> {
     const problems: ErrorDetail[] = [];
     idParam('subjectId', subjectId, problems);
     categoryParam(query.category, problems);
     const { model, knowledge } = await this.knowledge(query, problems, { subjectId });
     const answer = checkCategory(model, subjectId, query.category!, knowledge);
-    return { ...answer, subjectKnown: subjectKnown(model, subjectId, knowledge.asOfPosition), explanation: explainCheck(model, answer, knowledge), ...clocks(knowledge) };
+    return {
+      ...answer,
+      subjectKnown: subjectKnown(model, subjectId, knowledge.asOfPosition),
+      explanation: explainCheck(model, answer, knowledge),
+      ...clocks(knowledge),
+    };
   }
 
   @Get('subjects/:subjectId/timeline')
   @ConsistentRead()
   @CacheableAnswer({ validTimeDefaultsToNow: false })
   @RequiresRole('reader')
-  @ApiOperation({ summary: "The intervals over which a subject's restricted set stays the same, each with what changed at its start and why" })
+  @ApiOperation({
+    summary:
+      "The intervals over which a subject's restricted set stays the same, each with what changed at its start and why",
+  })
   @ApiQuery({ name: 'from', required: false })
   @ApiQuery({ name: 'to', required: false })
   @ApiQuery({ name: 'asOf', required: false })
   @ApiQuery({ name: 'asOfPosition', required: false })
   @ApiOkResponse({ type: SubjectTimelineDto })
-  async timeline(@Param('subjectId') subjectId: string, @Query() query: TimeParams & { from?: string; to?: string }): Promise<SubjectTimelineDto> {
+  async timeline(
+    @Param('subjectId') subjectId: string,
+    @Query() query: TimeParams & { from?: string; to?: string },
+  ): Promise<SubjectTimelineDto> {
     const problems: ErrorDetail[] = [];
     idParam('subjectId', subjectId, problems);
     const from = instantParam('from', query.from, problems);
     const to = instantParam('to', query.to, problems);
-    if (from !== undefined && to !== undefined && to <= from) problems.push({ field: 'to', rule: 'isAfter', message: 'to must be after from', value: query.to });
-    const { model, knowledge } = await this.knowledge({ asOf: query.asOf, asOfPosition: query.asOfPosition }, problems, { subjectId });
+    if (from !== undefined && to !== undefined && to <= from)
+      problems.push({ field: 'to', rule: 'isAfter', message: 'to must be after from', value: query.to });
+    const { model, knowledge } = await this.knowledge(
+      { asOf: query.asOf, asOfPosition: query.asOfPosition },
+      problems,
+      { subjectId },
+    );
     // A long measure's timeline takes a while to work out: in slices, so other requests are not held up.
     const timeline = await finishPaced(subjectTimelineSteps(model, subjectId, knowledge.asOfPosition, { from, to }));
     return { ...timeline, subjectKnown: subjectKnown(model, subjectId, knowledge.asOfPosition), ...clocks(knowledge) };
@@ -119,9 +172,18 @@ export class QueriesController {
     const { model, knowledge } = await this.knowledge(query, problems, { measureId });
     const view = measureView(model, measureId, knowledge);
     if (!view) {
-      throw new LedgerError('not-found', `measure ${measureId} is not known as of position ${knowledge.asOfPosition}${knowledge.notice ? `; ${knowledge.notice}` : ''}`, [
-        { field: 'measureId', rule: 'measure-exists', message: `no measure ${measureId} as of ${knowledge.asOf}`, value: measureId },
-      ]);
+      throw new LedgerError(
+        'not-found',
+        `measure ${measureId} is not known as of position ${knowledge.asOfPosition}${knowledge.notice ? `; ${knowledge.notice}` : ''}`,
+        [
+          {
+            field: 'measureId',
+            rule: 'measure-exists',
+            message: `no measure ${measureId} as of ${knowledge.asOf}`,
+            value: measureId,
+          },
+        ],
+      );
     }
     return { ...view, ...clocks(knowledge) };
   }
@@ -129,7 +191,11 @@ export class QueriesController {
   @Post('admin/rebuild')
   @RequiresRole('admin')
   @ApiOperation({ summary: 'Rebuild the read model from the log, from scratch, and swap it in' })
-  @ApiResponse({ status: 201, type: RebuildStatsDto, description: 'The new read model is in place: what it folded, and how fast' })
+  @ApiResponse({
+    status: 201,
+    type: RebuildStatsDto,
+    description: 'The new read model is in place: what it folded, and how fast',
+  })
   async rebuild(): Promise<RebuildStatsDto> {
     return this.readModel.rebuild();
   }

@@ -150,7 +150,9 @@ export class ReadModelService {
           this.wake();
           return;
         }
-        this.logger.error(`the read model's subscription failed; resuming from ${this.model.position}: ${(error as Error).message}`);
+        this.logger.error(
+          `the read model's subscription failed; resuming from ${this.model.position}: ${(error as Error).message}`,
+        );
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay = Math.min(delay * 2, 5000);
       }
@@ -158,7 +160,12 @@ export class ReadModelService {
   }
 
   private throwIfStopped(): void {
-    if (this.stoppedBy) throw new LedgerError('unavailable', `the ledger cannot answer: ${this.stoppedBy.message}`, this.stoppedBy.details);
+    if (this.stoppedBy)
+      throw new LedgerError(
+        'unavailable',
+        `the ledger cannot answer: ${this.stoppedBy.message}`,
+        this.stoppedBy.details,
+      );
   }
 
   private wake(): void {
@@ -173,7 +180,10 @@ export class ReadModelService {
       this.throwIfStopped();
       const left = deadline - Date.now();
       if (left <= 0) {
-        throw new LedgerError('unavailable', `the read model is at position ${this.model.position}, behind ${position}; try again shortly`);
+        throw new LedgerError(
+          'unavailable',
+          `the read model is at position ${this.model.position}, behind ${position}; try again shortly`,
+        );
       }
       await new Promise<void>((resolve) => {
         const done = () => {

@@ -21,7 +21,8 @@ export const WEB_ROOT = join(packageRoot(), 'dist', 'web');
  * loads it so): its own scripts only, no inline script; inline styles, since
  * Observable Plot writes a <style> element and style attributes into each chart.
  */
-export const WEB_APP_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'";
+export const WEB_APP_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'";
 
 const IMMUTABLE = { cacheControl: 'public, max-age=31536000, immutable' };
 
@@ -36,7 +37,13 @@ export function registerWebApp(instance: FastifyInstance, root: string = WEB_ROO
     if (!index) {
       const file = join(root, 'index.html');
       if (!existsSync(file)) {
-        sendError(reply, new LedgerError('unavailable', 'The web app is not built: run `npm run build` (it builds the server and the app).'));
+        sendError(
+          reply,
+          new LedgerError(
+            'unavailable',
+            'The web app is not built: run `npm run build` (it builds the server and the app).',
+          ),
+        );
         return reply;
       }
       index = readFileSync(file);
@@ -45,5 +52,7 @@ export function registerWebApp(instance: FastifyInstance, root: string = WEB_ROO
   };
   for (const path of WEB_APP_ROUTES) instance.get(path, page);
   // The path as sent (still encoded): sendFile decodes it once.
-  instance.get(WEB_ASSETS_ROUTE, (request, reply) => sendFile(request, reply, join(root, 'assets'), pathOf(request.url).slice('/assets/'.length), IMMUTABLE));
+  instance.get(WEB_ASSETS_ROUTE, (request, reply) =>
+    sendFile(request, reply, join(root, 'assets'), pathOf(request.url).slice('/assets/'.length), IMMUTABLE),
+  );
 }

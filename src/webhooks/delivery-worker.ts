@@ -28,7 +28,13 @@ export function messageIdFor(endpointId: string, cursor: string): string {
   return `msg_${createHash('sha256').update(`${endpointId}\n${cursor}`).digest('base64url').slice(0, 32)}`;
 }
 
-export async function runEndpoint(start: WebhookEndpoint, feed: EndpointFeed, state: SubscriberStateStore, config: WebhookConfig, signal: AbortSignal): Promise<void> {
+export async function runEndpoint(
+  start: WebhookEndpoint,
+  feed: EndpointFeed,
+  state: SubscriberStateStore,
+  config: WebhookConfig,
+  signal: AbortSignal,
+): Promise<void> {
   let endpoint = start;
   if (endpoint.status !== 'active') return;
   const signer = new Webhook(endpoint.secret);
@@ -55,11 +61,13 @@ export async function runEndpoint(start: WebhookEndpoint, feed: EndpointFeed, st
 
 /** The endpoint after an attempt: moved on, retrying at a due time, or failing once the retries ran out. */
 function afterAttempt(endpoint: WebhookEndpoint, attempt: DeliveryAttempt, config: WebhookConfig): WebhookEndpoint {
-  if (attempt.outcome === 'delivered') return { ...endpoint, after: attempt.cursor, failedAttempts: 0, retryAt: undefined, lastError: undefined };
+  if (attempt.outcome === 'delivered')
+    return { ...endpoint, after: attempt.cursor, failedAttempts: 0, retryAt: undefined, lastError: undefined };
   const failedAttempts = endpoint.failedAttempts + 1;
   const lastError = attempt.error ?? `the receiver answered ${attempt.statusCode}`;
   const delay = retryDelayMs(config, failedAttempts);
-  if (delay === undefined) return { ...endpoint, status: 'failing', failedAttempts, retryAt: undefined, lastError, failingSince: attempt.at };
+  if (delay === undefined)
+    return { ...endpoint, status: 'failing', failedAttempts, retryAt: undefined, lastError, failingSince: attempt.at };
   return { ...endpoint, failedAttempts, retryAt: new Date(Date.now() + delay).toISOString(), lastError };
 }
 
@@ -88,8 +96,19 @@ async function post(
 ): Promise<DeliveryAttempt> {
   const at = new Date();
   const started = performance.now();
-  const base = { endpointId: endpoint.id, messageId, cursor, attempt: endpoint.failedAttempts + 1, at: at.toISOString() };
-  const failed = (error: string): DeliveryAttempt => ({ ...base, error, latencyMs: Math.round(performance.now() - started), outcome: 'failed' });
+  const base = {
+    endpointId: endpoint.id,
+    messageId,
+    cursor,
+    attempt: endpoint.failedAttempts + 1,
+    at: at.toISOString(),
+  };
+  const failed = (error: string): DeliveryAttempt => ({
+    ...base,
+    error,
+    latencyMs: Math.round(performance.now() - started),
+    outcome: 'failed',
+  });
   const timestamp = new Date(Math.floor(at.getTime() / 1000) * 1000);
   const headers = {
     'content-type': 'application/json',
@@ -100,11 +119,22 @@ async function post(
   };
   try {
     // Redirects are not followed (a 3xx is a failure): one could lead anywhere, including inside the network.
-    const statusCode = await postJson(endpoint.url, headers, body, { allow: config.allow, timeoutMs: config.timeoutMs, signal });
+    const statusCode = await postJson(endpoint.url, headers, body, {
+      allow: config.allow,
+      timeoutMs: config.timeoutMs,
+      signal,
+    });
     const ok = statusCode >= 200 && statusCode < 300;
-    return { ...base, statusCode, latencyMs: Math.round(performance.now() - started), outcome: ok ? 'delivered' : 'failed' };
+    return {
+      ...base,
+      statusCode,
+      latencyMs: Math.round(performance.now() - started),
+      outcome: ok ? 'delivered' : 'failed',
+    };
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
-    return failed(error instanceof BlockedAddressError || (error as Error).name === 'TimeoutError' ? message : (code ?? message));
+    return failed(
+      error instanceof BlockedAddressError || (error as Error).name === 'TimeoutError' ? message : (code ?? message),
+    );
   }
 }

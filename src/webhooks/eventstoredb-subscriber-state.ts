@@ -6,8 +6,23 @@
  * and a consumer's acknowledgements have their own streams, capped by
  * `$maxCount` so they do not grow without bound.
  */
-import { BACKWARDS, END, FORWARDS, START, StreamNotFoundError, WrongExpectedVersionError, jsonEvent, type EventStoreDBClient, type JSONRecordedEvent } from '@eventstore/db-client';
-import { ATTEMPTS_KEPT, type DeliveryAttempt, type SubscriberStateStore, type WebhookEndpoint } from './subscriber-state.js';
+import {
+  BACKWARDS,
+  END,
+  FORWARDS,
+  START,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  jsonEvent,
+  type EventStoreDBClient,
+  type JSONRecordedEvent,
+} from '@eventstore/db-client';
+import {
+  ATTEMPTS_KEPT,
+  type DeliveryAttempt,
+  type SubscriberStateStore,
+  type WebhookEndpoint,
+} from './subscriber-state.js';
 
 const INDEX_STREAM = 'regledger-webhooks';
 const endpointStream = (id: string) => `regledger-webhook-state-${id}`;
@@ -25,7 +40,10 @@ export class EventStoreDbSubscriberState implements SubscriberStateStore {
     if (!current) {
       await this.client.setStreamMetadata(stream, { maxCount: STATES_KEPT });
       await this.client.setStreamMetadata(attemptStream(endpoint.id), { maxCount: ATTEMPTS_KEPT });
-      await this.client.appendToStream(INDEX_STREAM, jsonEvent({ type: 'WebhookEndpointAdded', data: { id: endpoint.id } }));
+      await this.client.appendToStream(
+        INDEX_STREAM,
+        jsonEvent({ type: 'WebhookEndpointAdded', data: { id: endpoint.id } }),
+      );
     }
     await this.client.appendToStream(stream, jsonEvent({ type: 'WebhookEndpointState', data: { ...endpoint } }));
   }
@@ -58,11 +76,19 @@ export class EventStoreDbSubscriberState implements SubscriberStateStore {
    */
   async recordAttempt(attempt: DeliveryAttempt, endpoint: WebhookEndpoint): Promise<boolean> {
     const [stored] = await this.newest(endpointStream(endpoint.id), 1);
-    const storedState = stored?.type === 'WebhookEndpointState' ? (stored.data as unknown as WebhookEndpoint) : undefined;
+    const storedState =
+      stored?.type === 'WebhookEndpointState' ? (stored.data as unknown as WebhookEndpoint) : undefined;
     if (!storedState || (storedState.generation ?? 0) !== (endpoint.generation ?? 0)) return false;
-    await this.client.appendToStream(attemptStream(attempt.endpointId), jsonEvent({ type: 'WebhookDeliveryAttempted', data: { ...attempt } }));
+    await this.client.appendToStream(
+      attemptStream(attempt.endpointId),
+      jsonEvent({ type: 'WebhookDeliveryAttempted', data: { ...attempt } }),
+    );
     try {
-      await this.client.appendToStream(endpointStream(endpoint.id), jsonEvent({ type: 'WebhookEndpointState', data: { ...endpoint } }), { expectedRevision: stored!.revision });
+      await this.client.appendToStream(
+        endpointStream(endpoint.id),
+        jsonEvent({ type: 'WebhookEndpointState', data: { ...endpoint } }),
+        { expectedRevision: stored!.revision },
+      );
       return true;
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) return false;
@@ -88,9 +114,16 @@ export class EventStoreDbSubscriberState implements SubscriberStateStore {
       if (stored !== undefined && stored >= position) return stored;
       if (!newest) await this.client.setStreamMetadata(stream, { maxCount: STATES_KEPT });
       try {
-        await this.client.appendToStream(stream, jsonEvent({ type: 'ConsumerAcknowledged', data: { position: position.toString(), acknowledgedAt: new Date().toISOString() } }), {
-          expectedRevision: newest ? newest.revision : 'no_stream',
-        });
+        await this.client.appendToStream(
+          stream,
+          jsonEvent({
+            type: 'ConsumerAcknowledged',
+            data: { position: position.toString(), acknowledgedAt: new Date().toISOString() },
+          }),
+          {
+            expectedRevision: newest ? newest.revision : 'no_stream',
+          },
+        );
         return position;
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
@@ -109,7 +142,10 @@ export class EventStoreDbSubscriberState implements SubscriberStateStore {
     return this.read(stream, { direction: FORWARDS, fromRevision: START });
   }
 
-  private async read(stream: string, options: Parameters<EventStoreDBClient['readStream']>[1]): Promise<JSONRecordedEvent[]> {
+  private async read(
+    stream: string,
+    options: Parameters<EventStoreDBClient['readStream']>[1],
+  ): Promise<JSONRecordedEvent[]> {
     const events: JSONRecordedEvent[] = [];
     try {
       for await (const resolved of this.client.readStream(stream, options)) {

@@ -11,14 +11,19 @@ import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { isInternalAddress, type AllowList } from './url-policy.js';
 
-const AGENTS = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) } as const;
+const AGENTS = {
+  'http:': new http.Agent({ keepAlive: true }),
+  'https:': new https.Agent({ keepAlive: true }),
+} as const;
 
 export class BlockedAddressError extends Error {
   readonly code = 'EBLOCKED';
 }
 
 function blocked(host: string, address: string): BlockedAddressError {
-  return new BlockedAddressError(`${host} resolves to ${address}, an internal address; allow it with LEDGER_WEBHOOK_ALLOW`);
+  return new BlockedAddressError(
+    `${host} resolves to ${address}, an internal address; allow it with LEDGER_WEBHOOK_ALLOW`,
+  );
 }
 
 /** A DNS lookup that answers only addresses the policy lets the ledger reach. */
@@ -41,11 +46,17 @@ export interface PostOptions {
 }
 
 /** POSTs the body and answers the status once the answer has been read; rejects on a refused address, a connection error, the timeout or the signal. */
-export function postJson(url: string, headers: Record<string, string>, body: string, options: PostOptions): Promise<number> {
+export function postJson(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  options: PostOptions,
+): Promise<number> {
   const target = new URL(url);
   const host = target.hostname.replace(/^\[|\]$/g, '');
   // An address written in the URL is never looked up: check it here.
-  if (isIP(host) && isInternalAddress(host) && !options.allow.allows(host, host)) return Promise.reject(blocked(host, host));
+  if (isIP(host) && isInternalAddress(host) && !options.allow.allows(host, host))
+    return Promise.reject(blocked(host, host));
   const client = target.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const request = client.request(
@@ -63,7 +74,11 @@ export function postJson(url: string, headers: Record<string, string>, body: str
         response.on('error', (error) => finish(() => reject(error)));
       },
     );
-    const timer = setTimeout(() => request.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { name: 'TimeoutError' })), options.timeoutMs);
+    const timer = setTimeout(
+      () =>
+        request.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { name: 'TimeoutError' })),
+      options.timeoutMs,
+    );
     const finish = (settle: () => void) => {
       clearTimeout(timer);
       settle();

@@ -5,7 +5,12 @@
  */
 import Database from 'better-sqlite3';
 import type { Database as Connection } from 'better-sqlite3';
-import { ATTEMPTS_KEPT, type DeliveryAttempt, type SubscriberStateStore, type WebhookEndpoint } from './subscriber-state.js';
+import {
+  ATTEMPTS_KEPT,
+  type DeliveryAttempt,
+  type SubscriberStateStore,
+  type WebhookEndpoint,
+} from './subscriber-state.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS webhook_endpoints (id TEXT PRIMARY KEY, created_seq INTEGER NOT NULL, state TEXT NOT NULL);
@@ -39,12 +44,15 @@ export class SqliteSubscriberState implements SubscriberStateStore {
   }
 
   async endpoint(id: string): Promise<WebhookEndpoint | undefined> {
-    const row = this.db.prepare('SELECT state FROM webhook_endpoints WHERE id = ?').get(id) as { state: string } | undefined;
+    const row = this.db.prepare('SELECT state FROM webhook_endpoints WHERE id = ?').get(id) as
+      { state: string } | undefined;
     return row ? (JSON.parse(row.state) as WebhookEndpoint) : undefined;
   }
 
   async endpoints(): Promise<WebhookEndpoint[]> {
-    const rows = this.db.prepare('SELECT state FROM webhook_endpoints ORDER BY created_seq').all() as { state: string }[];
+    const rows = this.db.prepare('SELECT state FROM webhook_endpoints ORDER BY created_seq').all() as {
+      state: string;
+    }[];
     return rows.map((row) => JSON.parse(row.state) as WebhookEndpoint);
   }
 
@@ -56,37 +64,55 @@ export class SqliteSubscriberState implements SubscriberStateStore {
   }
 
   async recordAttempt(attempt: DeliveryAttempt, endpoint: WebhookEndpoint): Promise<boolean> {
-    return this.db.transaction(() => {
-      const row = this.db.prepare('SELECT state FROM webhook_endpoints WHERE id = ?').get(endpoint.id) as { state: string } | undefined;
-      if (!row || ((JSON.parse(row.state) as WebhookEndpoint).generation ?? 0) !== (endpoint.generation ?? 0)) return false;
-      this.db.prepare('UPDATE webhook_endpoints SET state = ? WHERE id = ?').run(JSON.stringify(endpoint), endpoint.id);
-      this.db.prepare('INSERT INTO webhook_attempts (endpoint_id, attempt) VALUES (?, ?)').run(attempt.endpointId, JSON.stringify(attempt));
-      this.db
-        .prepare('DELETE FROM webhook_attempts WHERE endpoint_id = ? AND seq <= (SELECT seq FROM webhook_attempts WHERE endpoint_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)')
-        .run(attempt.endpointId, attempt.endpointId, ATTEMPTS_KEPT);
-      return true;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const row = this.db.prepare('SELECT state FROM webhook_endpoints WHERE id = ?').get(endpoint.id) as
+          { state: string } | undefined;
+        if (!row || ((JSON.parse(row.state) as WebhookEndpoint).generation ?? 0) !== (endpoint.generation ?? 0))
+          return false;
+        this.db
+          .prepare('UPDATE webhook_endpoints SET state = ? WHERE id = ?')
+          .run(JSON.stringify(endpoint), endpoint.id);
+        this.db
+          .prepare('INSERT INTO webhook_attempts (endpoint_id, attempt) VALUES (?, ?)')
+          .run(attempt.endpointId, JSON.stringify(attempt));
+        this.db
+          .prepare(
+            'DELETE FROM webhook_attempts WHERE endpoint_id = ? AND seq <= (SELECT seq FROM webhook_attempts WHERE endpoint_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)',
+          )
+          .run(attempt.endpointId, attempt.endpointId, ATTEMPTS_KEPT);
+        return true;
+      })
+      .immediate();
   }
 
   async attempts(endpointId: string, limit: number): Promise<DeliveryAttempt[]> {
-    const rows = this.db.prepare('SELECT attempt FROM webhook_attempts WHERE endpoint_id = ? ORDER BY seq DESC LIMIT ?').all(endpointId, limit) as { attempt: string }[];
+    const rows = this.db
+      .prepare('SELECT attempt FROM webhook_attempts WHERE endpoint_id = ? ORDER BY seq DESC LIMIT ?')
+      .all(endpointId, limit) as { attempt: string }[];
     return rows.map((row) => JSON.parse(row.attempt) as DeliveryAttempt);
   }
 
   async consumerPosition(name: string): Promise<bigint | undefined> {
-    const row = this.db.prepare('SELECT position FROM consumers WHERE name = ?').get(name) as { position: string } | undefined;
+    const row = this.db.prepare('SELECT position FROM consumers WHERE name = ?').get(name) as
+      { position: string } | undefined;
     return row ? BigInt(row.position) : undefined;
   }
 
   async acknowledge(name: string, position: bigint): Promise<bigint> {
-    return this.db.transaction(() => {
-      const row = this.db.prepare('SELECT position FROM consumers WHERE name = ?').get(name) as { position: string } | undefined;
-      if (row && BigInt(row.position) >= position) return BigInt(row.position);
-      this.db
-        .prepare('INSERT INTO consumers (name, position, acknowledged_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position, acknowledged_at = excluded.acknowledged_at')
-        .run(name, position.toString(), new Date().toISOString());
-      return position;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const row = this.db.prepare('SELECT position FROM consumers WHERE name = ?').get(name) as
+          { position: string } | undefined;
+        if (row && BigInt(row.position) >= position) return BigInt(row.position);
+        this.db
+          .prepare(
+            'INSERT INTO consumers (name, position, acknowledged_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position, acknowledged_at = excluded.acknowledged_at',
+          )
+          .run(name, position.toString(), new Date().toISOString());
+        return position;
+      })
+      .immediate();
   }
 
   async close(): Promise<void> {

@@ -31,7 +31,9 @@ export const SUBSCRIBER_CONTROLLERS = [WebhooksController, ConsumersController];
 export function subscriberStateFor(store: EventStore): SubscriberStateStore {
   if (store instanceof EventStoreDbEventStore) return new EventStoreDbSubscriberState(store.client);
   if (store instanceof SqliteEventStore && store.path !== ':memory:') {
-    return new SqliteSubscriberState(join(dirname(store.path), `${basename(store.path, extname(store.path))}.subscribers.db`));
+    return new SqliteSubscriberState(
+      join(dirname(store.path), `${basename(store.path, extname(store.path))}.subscribers.db`),
+    );
   }
   return new SqliteSubscriberState(':memory:');
 }
@@ -39,15 +41,29 @@ export function subscriberStateFor(store: EventStore): SubscriberStateStore {
 export function subscriberProviders(store: EventStore, deliver: boolean): Provider[] {
   return [
     // The CLI's context delivers nothing and keeps no subscriber: it leaves no state file behind.
-    { provide: SUBSCRIBER_STATE, useFactory: () => (deliver ? subscriberStateFor(store) : new SqliteSubscriberState(':memory:')) },
+    {
+      provide: SUBSCRIBER_STATE,
+      useFactory: () => (deliver ? subscriberStateFor(store) : new SqliteSubscriberState(':memory:')),
+    },
     {
       provide: WebhooksService,
       // Several instances on one ledger: the one holding the lease in the ledger's store delivers.
       useFactory: (state: SubscriberStateStore, feed: ChangeFeedService) =>
-        new WebhooksService(state, store, feed, loadWebhookConfig(), deliver, deliver ? { store: leaseStoreFor(store), holder: instanceId(), timing: leaseTimingFrom() } : undefined),
+        new WebhooksService(
+          state,
+          store,
+          feed,
+          loadWebhookConfig(),
+          deliver,
+          deliver ? { store: leaseStoreFor(store), holder: instanceId(), timing: leaseTimingFrom() } : undefined,
+        ),
       inject: [SUBSCRIBER_STATE, ChangeFeedService],
     },
-    { provide: Consumers, useFactory: (state: SubscriberStateStore) => new Consumers(state, store), inject: [SUBSCRIBER_STATE] },
+    {
+      provide: Consumers,
+      useFactory: (state: SubscriberStateStore) => new Consumers(state, store),
+      inject: [SUBSCRIBER_STATE],
+    },
   ];
 }
 

@@ -12,10 +12,27 @@ import { ConfigError } from '../config.js';
 
 const INTERNAL = new BlockList();
 for (const [network, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) INTERNAL.addSubnet(network, prefix, 'ipv4');
-for (const [network, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) INTERNAL.addSubnet(network, prefix, 'ipv6');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  INTERNAL.addSubnet(network, prefix, 'ipv4');
+for (const [network, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const)
+  INTERNAL.addSubnet(network, prefix, 'ipv6');
 
 function family(address: string): 'ipv4' | 'ipv6' {
   return isIP(address) === 6 ? 'ipv6' : 'ipv4';
@@ -43,7 +60,10 @@ export class AllowList {
     const hosts = new Set<string>();
     const ranges = new BlockList();
     let everything = false;
-    for (const entry of text.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean)) {
+    for (const entry of text
+      .split(',')
+      .map((e) => e.trim().toLowerCase())
+      .filter(Boolean)) {
       if (entry === '*') everything = true;
       else if (entry.includes('/')) {
         const [network, bits] = entry.split('/');
@@ -54,7 +74,8 @@ export class AllowList {
         ranges.addSubnet(network!, prefix, family(network!));
       } else if (isIP(entry)) ranges.addAddress(entry, family(entry));
       else if (/^[a-z0-9.-]{1,253}$/.test(entry)) hosts.add(entry);
-      else throw new ConfigError('LEDGER_WEBHOOK_ALLOW', `"${entry}" is not a host name, an address, a CIDR range or *`);
+      else
+        throw new ConfigError('LEDGER_WEBHOOK_ALLOW', `"${entry}" is not a host name, an address, a CIDR range or *`);
     }
     return new AllowList(everything, hosts, ranges);
   }
@@ -73,7 +94,8 @@ export function urlFormProblem(text: string): string | undefined {
   } catch {
     return 'url must be an absolute URL such as https://example.com/hooks';
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `url must use http or https, not ${url.protocol.replace(':', '')}`;
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return `url must use http or https, not ${url.protocol.replace(':', '')}`;
   if (url.username || url.password) return 'url must not carry credentials: the signature authenticates the ledger';
   return undefined;
 }
@@ -88,5 +110,7 @@ export async function targetProblem(text: string, allow: AllowList): Promise<str
     return `the host ${host} does not resolve (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
   }
   const blocked = addresses.find((address) => isInternalAddress(address) && !allow.allows(host, address));
-  return blocked ? `${host} resolves to ${blocked}, an internal address; allow it with LEDGER_WEBHOOK_ALLOW` : undefined;
+  return blocked
+    ? `${host} resolves to ${blocked}, an internal address; allow it with LEDGER_WEBHOOK_ALLOW`
+    : undefined;
 }

@@ -34,7 +34,9 @@ export function parseDuration(variable: string, text: string): number {
 }
 
 export function loadWebhookConfig(env: NodeJS.ProcessEnv = process.env): WebhookConfig {
-  const schedule = (env.LEDGER_WEBHOOK_RETRY_SCHEDULE || DEFAULT_RETRY_SCHEDULE).split(',').map((d) => parseDuration('LEDGER_WEBHOOK_RETRY_SCHEDULE', d));
+  const schedule = (env.LEDGER_WEBHOOK_RETRY_SCHEDULE || DEFAULT_RETRY_SCHEDULE)
+    .split(',')
+    .map((d) => parseDuration('LEDGER_WEBHOOK_RETRY_SCHEDULE', d));
   return {
     allow: AllowList.parse(env.LEDGER_WEBHOOK_ALLOW ?? ''),
     retryScheduleMs: schedule,
@@ -45,7 +47,11 @@ export function loadWebhookConfig(env: NodeJS.ProcessEnv = process.env): Webhook
 }
 
 /** The pause before the retry that follows `failedAttempts` failures, with jitter; undefined when retries ran out. */
-export function retryDelayMs(config: Pick<WebhookConfig, 'retryScheduleMs' | 'jitter'>, failedAttempts: number, random = Math.random): number | undefined {
+export function retryDelayMs(
+  config: Pick<WebhookConfig, 'retryScheduleMs' | 'jitter'>,
+  failedAttempts: number,
+  random = Math.random,
+): number | undefined {
   const base = config.retryScheduleMs[failedAttempts - 1];
   if (base === undefined) return undefined;
   return Math.round(base * (1 - config.jitter + 2 * config.jitter * random()));

@@ -8,34 +8,58 @@ import { ArrayNotEmpty, IsArray, IsIn, IsOptional, IsString, MaxLength, Validate
 import type { DeliveryAttempt, WebhookEndpoint } from './subscriber-state.js';
 
 export class WebhookFiltersDto {
-  @IsOptional() @IsArray() @ArrayNotEmpty() @IsString({ each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @IsString({ each: true })
   @ApiPropertyOptional({ type: [String], description: 'subject ids (both feeds)' })
   subject?: string[];
 
-  @IsOptional() @IsArray() @ArrayNotEmpty() @IsString({ each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @IsString({ each: true })
   @ApiPropertyOptional({ type: [String], description: 'measure ids (ledger feed only)' })
   measure?: string[];
 
-  @IsOptional() @IsArray() @ArrayNotEmpty() @IsString({ each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @IsString({ each: true })
   @ApiPropertyOptional({ type: [String], description: 'event types, e.g. SubjectsAdded (ledger feed only)' })
   type?: string[];
 }
 
 export class CreateWebhookDto {
-  @IsString() @MaxLength(2048)
-  @ApiProperty({ example: 'https://screening.example.com/hooks/regledger', description: 'http or https; private addresses only when LEDGER_WEBHOOK_ALLOW allows them' })
+  @IsString()
+  @MaxLength(2048)
+  @ApiProperty({
+    example: 'https://screening.example.com/hooks/regledger',
+    description: 'http or https; private addresses only when LEDGER_WEBHOOK_ALLOW allows them',
+  })
   url!: string;
 
   @IsIn(['ledger', 'effective'])
-  @ApiProperty({ enum: ['ledger', 'effective'], description: 'the feed delivered: ledger events (as GET /v1/changes) or effective transitions (as GET /v1/changes/effective)' })
+  @ApiProperty({
+    enum: ['ledger', 'effective'],
+    description:
+      'the feed delivered: ledger events (as GET /v1/changes) or effective transitions (as GET /v1/changes/effective)',
+  })
   feed!: 'ledger' | 'effective';
 
-  @IsOptional() @ValidateNested() @Type(() => WebhookFiltersDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => WebhookFiltersDto)
   @ApiPropertyOptional({ type: () => WebhookFiltersDto })
   filters?: WebhookFiltersDto;
 
-  @IsOptional() @IsString()
-  @ApiPropertyOptional({ example: '0', description: 'start after this resume id (a ledger position, or an effective-feed id; 0 from the start); default: from now' })
+  @IsOptional()
+  @IsString()
+  @ApiPropertyOptional({
+    example: '0',
+    description:
+      'start after this resume id (a ledger position, or an effective-feed id; 0 from the start); default: from now',
+  })
   after?: string;
 }
 
@@ -51,7 +75,11 @@ export class WebhookView {
   @ApiProperty({ enum: ['ledger', 'effective'] }) feed!: string;
   @ApiProperty({ type: () => WebhookFiltersDto }) filters!: WebhookFiltersDto;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ enum: ['active', 'failing'], description: 'failing: retries ran out; nothing is sent until POST .../enable or .../replay' }) status!: string;
+  @ApiProperty({
+    enum: ['active', 'failing'],
+    description: 'failing: retries ran out; nothing is sent until POST .../enable or .../replay',
+  })
+  status!: string;
   @ApiProperty({ description: 'everything up to this resume id was delivered' }) after!: string;
   @ApiProperty({ description: 'failed attempts at the next message' }) failedAttempts!: number;
   @ApiPropertyOptional({ format: 'date-time', description: 'when the next retry is due' }) retryAt?: string;
@@ -60,7 +88,10 @@ export class WebhookView {
 }
 
 export class CreatedWebhookView extends WebhookView {
-  @ApiProperty({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', description: 'the signing secret, shown only in this answer' })
+  @ApiProperty({
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    description: 'the signing secret, shown only in this answer',
+  })
   secret!: string;
 }
 

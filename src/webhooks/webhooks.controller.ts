@@ -1,5 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import { RequiresRole } from '../auth/auth.guard.js';
 import { effectiveResume, ledgerFilter, ledgerResume, subjectFilter } from '../changes/feed-params.js';
 import { LedgerError, type ErrorDetail } from '../errors.js';
@@ -32,13 +42,19 @@ export class WebhooksController {
 
   @Post()
   @RequiresRole('admin')
-  @ApiOperation({ summary: 'Register an endpoint: each message of the feed is POSTed to it, signed (Standard Webhooks), in order, retried for about a day' })
+  @ApiOperation({
+    summary:
+      'Register an endpoint: each message of the feed is POSTed to it, signed (Standard Webhooks), in order, retried for about a day',
+  })
   @ApiBody({ type: CreateWebhookDto })
   @ApiCreatedResponse({ type: CreatedWebhookView })
   async create(@Body() body: unknown): Promise<CreatedWebhookView> {
     const { value, problems } = bodyProblems(CreateWebhookDto, body);
     const filters = problems.length ? {} : checkFilters(value.feed, value.filters, problems);
-    const after = problems.length || value.after === undefined ? undefined : await this.checkAfter(value.feed, value.after, problems);
+    const after =
+      problems.length || value.after === undefined
+        ? undefined
+        : await this.checkAfter(value.feed, value.after, problems);
     if (!problems.length) await this.checkUrl(value.url, problems);
     throwIfInvalid(problems);
     const endpoint = await this.webhooks.create({ url: value.url, feed: value.feed, filters, after });
@@ -84,7 +100,14 @@ export class WebhooksController {
   async deliveries(@Param('id') id: string, @Query('limit') limit?: string): Promise<DeliveryListView> {
     const count = limit === undefined ? 20 : Number(limit);
     if (!/^\d{1,3}$/.test(limit ?? '20') || count < 1 || count > MAX_DELIVERIES) {
-      throwIfInvalid([{ field: 'limit', rule: 'isInRange', message: `limit must be a whole number from 1 to ${MAX_DELIVERIES}`, value: limit }]);
+      throwIfInvalid([
+        {
+          field: 'limit',
+          rule: 'isInRange',
+          message: `limit must be a whole number from 1 to ${MAX_DELIVERIES}`,
+          value: limit,
+        },
+      ]);
     }
     return { deliveries: (await this.webhooks.deliveries(checkId(id), count)).map(presentAttempt) };
   }
@@ -121,7 +144,13 @@ export class WebhooksController {
     const checked = checkAfter(feed, after, problems);
     if (feed === 'ledger' && !problems.length) {
       const head = await this.webhooks.headPosition();
-      if (BigInt(checked) > head) problems.push({ field: 'after', rule: 'isRecordedPosition', message: `after ${checked} is past the ledger's newest position ${head}`, value: after });
+      if (BigInt(checked) > head)
+        problems.push({
+          field: 'after',
+          rule: 'isRecordedPosition',
+          message: `after ${checked} is past the ledger's newest position ${head}`,
+          value: after,
+        });
     }
     return checked;
   }
@@ -133,12 +162,19 @@ export class WebhooksController {
 }
 
 function checkId(id: string): string {
-  if (!UUID.test(id)) throw new LedgerError('bad-input', 'id must be a webhook id (a UUID)', [{ field: 'id', rule: 'isUUID', message: 'id must be a webhook id (a UUID)', value: id }]);
+  if (!UUID.test(id))
+    throw new LedgerError('bad-input', 'id must be a webhook id (a UUID)', [
+      { field: 'id', rule: 'isUUID', message: 'id must be a webhook id (a UUID)', value: id },
+    ]);
   return id;
 }
 
 /** The filters the feed accepts, each id and type checked as the SSE feeds check them. */
-function checkFilters(feed: WebhookFeed, filters: WebhookFiltersDto | undefined, problems: ErrorDetail[]): WebhookFilters {
+function checkFilters(
+  feed: WebhookFeed,
+  filters: WebhookFiltersDto | undefined,
+  problems: ErrorDetail[],
+): WebhookFilters {
   const found: ErrorDetail[] = [];
   let checked: WebhookFilters;
   if (feed === 'ledger') {
@@ -146,7 +182,13 @@ function checkFilters(feed: WebhookFeed, filters: WebhookFiltersDto | undefined,
     checked = { subject: filter.subjects, measure: filter.measures, type: filter.types };
   } else {
     for (const field of ['measure', 'type'] as const) {
-      if (filters?.[field]) found.push({ field, rule: 'notForFeed', message: `the effective feed filters by subject only, not by ${field}`, value: filters[field] });
+      if (filters?.[field])
+        found.push({
+          field,
+          rule: 'notForFeed',
+          message: `the effective feed filters by subject only, not by ${field}`,
+          value: filters[field],
+        });
     }
     checked = { subject: subjectFilter(filters?.subject, found) };
   }
@@ -157,10 +199,17 @@ function checkFilters(feed: WebhookFeed, filters: WebhookFiltersDto | undefined,
 function checkAfter(feed: WebhookFeed, after: string, problems: ErrorDetail[]): string {
   if (feed === 'ledger') {
     const position = ledgerResume('after', after, problems);
-    if (position === undefined && !problems.length) problems.push({ field: 'after', rule: 'isPosition', message: 'after must be a ledger position', value: after });
+    if (position === undefined && !problems.length)
+      problems.push({ field: 'after', rule: 'isPosition', message: 'after must be a ledger position', value: after });
     return position?.toString() ?? after;
   }
   const id = effectiveResume('after', after, problems);
-  if (id === undefined && !problems.length) problems.push({ field: 'after', rule: 'isResumeId', message: 'after must be an effective-feed id, or 0', value: after });
+  if (id === undefined && !problems.length)
+    problems.push({
+      field: 'after',
+      rule: 'isResumeId',
+      message: 'after must be an effective-feed id, or 0',
+      value: after,
+    });
   return id ?? after;
 }

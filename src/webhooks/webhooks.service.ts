@@ -18,7 +18,13 @@ import { EFFECTIVE_FROM_START } from '../changes/feed-params.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { LedgerError } from '../errors.js';
 import { runEndpoint, type EndpointFeed } from './delivery-worker.js';
-import type { DeliveryAttempt, SubscriberStateStore, WebhookEndpoint, WebhookFeed, WebhookFilters } from './subscriber-state.js';
+import type {
+  DeliveryAttempt,
+  SubscriberStateStore,
+  WebhookEndpoint,
+  WebhookFeed,
+  WebhookFilters,
+} from './subscriber-state.js';
 import type { WebhookConfig } from './webhook-config.js';
 import { LeaseKeeper, type LeaseTiming } from '../leases/lease-keeper.js';
 import type { LeaseStore } from '../leases/lease.js';
@@ -85,7 +91,10 @@ export class WebhooksService implements OnApplicationBootstrap, OnApplicationShu
     // Alone on its ledger, an instance delivers from the start.
     this.leading = deliver && !lease;
     if (deliver && lease) {
-      this.keeper = new LeaseKeeper(lease.store, DELIVERY_LEASE_NAME, lease.holder, lease.timing, { gained: () => this.lead(), lost: () => this.standDown() });
+      this.keeper = new LeaseKeeper(lease.store, DELIVERY_LEASE_NAME, lease.holder, lease.timing, {
+        gained: () => this.lead(),
+        lost: () => this.standDown(),
+      });
       this.leaseStore = lease.store;
     }
   }
@@ -185,7 +194,10 @@ export class WebhooksService implements OnApplicationBootstrap, OnApplicationShu
 
   async get(id: string): Promise<WebhookEndpoint> {
     const endpoint = await this.state.endpoint(id);
-    if (!endpoint) throw new LedgerError('not-found', `no webhook ${id}`, [{ field: 'id', rule: 'webhook-exists', message: `no webhook ${id}`, value: id }]);
+    if (!endpoint)
+      throw new LedgerError('not-found', `no webhook ${id}`, [
+        { field: 'id', rule: 'webhook-exists', message: `no webhook ${id}`, value: id },
+      ]);
     return endpoint;
   }
 
@@ -258,7 +270,9 @@ export class WebhooksService implements OnApplicationBootstrap, OnApplicationShu
         return;
       } catch (error) {
         if (signal.aborted) return;
-        logger.error(`webhook ${start.id}: ${(error as Error).message}; delivery restarts in ${this.config.workerRestartMs} ms`);
+        logger.error(
+          `webhook ${start.id}: ${(error as Error).message}; delivery restarts in ${this.config.workerRestartMs} ms`,
+        );
       }
       // Started again from the stored state: the worker stored its progress as it went.
       for (;;) {
@@ -269,7 +283,9 @@ export class WebhooksService implements OnApplicationBootstrap, OnApplicationShu
           endpoint = stored;
           break;
         } catch (error) {
-          logger.error(`webhook ${start.id}: cannot read its state (${(error as Error).message}); trying again in ${this.config.workerRestartMs} ms`);
+          logger.error(
+            `webhook ${start.id}: cannot read its state (${(error as Error).message}); trying again in ${this.config.workerRestartMs} ms`,
+          );
         }
       }
     }
@@ -285,13 +301,23 @@ export class WebhooksService implements OnApplicationBootstrap, OnApplicationShu
   private readonly endpointFeed: EndpointFeed = (endpoint, signal) => {
     const { subject, measure, type } = endpoint.filters;
     if (endpoint.feed === 'ledger') {
-      return mapFeed(this.feed.ledgerChanges({ after: BigInt(endpoint.after), filter: { subjects: subject, measures: measure, types: type }, signal }), (c) => ({
-        cursor: c.position.toString(),
-        payload: c.event,
-      }));
+      return mapFeed(
+        this.feed.ledgerChanges({
+          after: BigInt(endpoint.after),
+          filter: { subjects: subject, measures: measure, types: type },
+          signal,
+        }),
+        (c) => ({
+          cursor: c.position.toString(),
+          payload: c.event,
+        }),
+      );
     }
     const after = /^0+$/.test(endpoint.after) ? EFFECTIVE_FROM_START : endpoint.after;
-    return mapFeed(this.feed.effectiveChanges({ after, subjects: subject, signal }), (t) => ({ cursor: t.id, payload: t }));
+    return mapFeed(this.feed.effectiveChanges({ after, subjects: subject, signal }), (t) => ({
+      cursor: t.id,
+      payload: t,
+    }));
   };
 }
 

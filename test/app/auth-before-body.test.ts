@@ -33,7 +33,11 @@ describe('a write without the right key', () => {
   ])('with %s is refused (%d) before its body is parsed, malformed or oversized', async (_label, status, headers) => {
     for (const path of ['/v1/commands', '/v1/commands/batch']) {
       const bad = await t.http.post(path).set(headers).set('Content-Type', 'application/json').send(malformed);
-      expect({ path, status: bad.status, error: bad.body.error }).toEqual({ path, status, error: status === 401 ? 'Unauthorized' : 'Forbidden' });
+      expect({ path, status: bad.status, error: bad.body.error }).toEqual({
+        path,
+        status,
+        error: status === 401 ? 'Unauthorized' : 'Forbidden',
+      });
       const big = await t.http.post(path).set(headers).set('Content-Type', 'application/json').send(oversized);
       expect({ path, status: big.status }).toEqual({ path, status });
       expect(big.body).toMatchObject({ statusCode: status, details: [] });
@@ -45,7 +49,13 @@ describe('a write without the right key', () => {
     await t.app.listen(0, '127.0.0.1');
     const { port } = t.app.getHttpServer().address() as AddressInfo;
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const request = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/v1/commands', headers: { 'Content-Type': 'application/json', 'Content-Length': '100000' } });
+      const request = httpRequest({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/v1/commands',
+        headers: { 'Content-Type': 'application/json', 'Content-Length': '100000' },
+      });
       request.on('response', (response) => {
         let body = '';
         response.on('data', (chunk) => (body += String(chunk)));
@@ -59,7 +69,11 @@ describe('a write without the right key', () => {
   });
 
   it('POST /v1/admin/rebuild needs an admin key, before its body is read', async () => {
-    const response = await t.http.post('/v1/admin/rebuild').set(bearer('writer')).set('Content-Type', 'application/json').send(malformed);
+    const response = await t.http
+      .post('/v1/admin/rebuild')
+      .set(bearer('writer'))
+      .set('Content-Type', 'application/json')
+      .send(malformed);
     expect(response.status).toBe(403);
     expect(response.body.message).toContain('needs admin');
   });
@@ -67,14 +81,26 @@ describe('a write without the right key', () => {
 
 describe('with the right key', () => {
   it('the body is then parsed and checked as before (400 for malformed, 413 for oversized)', async () => {
-    const bad = await t.http.post('/v1/commands').set(bearer('writer')).set('Content-Type', 'application/json').send(malformed);
+    const bad = await t.http
+      .post('/v1/commands')
+      .set(bearer('writer'))
+      .set('Content-Type', 'application/json')
+      .send(malformed);
     expect(bad.status).toBe(400);
-    const big = await t.http.post('/v1/commands').set(bearer('writer')).set('Content-Type', 'application/json').send(oversized);
+    const big = await t.http
+      .post('/v1/commands')
+      .set(bearer('writer'))
+      .set('Content-Type', 'application/json')
+      .send(oversized);
     expect(big.status).toBe(413);
   });
 
   it('records the key name as the actor', async () => {
-    await t.http.post('/v1/commands').set(bearer('admin')).send(imposeBody({ measureId: 'actor-check' })).expect(201);
+    await t.http
+      .post('/v1/commands')
+      .set(bearer('admin'))
+      .send(imposeBody({ measureId: 'actor-check' }))
+      .expect(201);
     const [event] = await t.store.readAll({ direction: 'backwards', maxCount: 1 });
     expect(event!.metadata.actor).toBe('admin-key');
   });
@@ -114,6 +140,8 @@ describe('closed by default', () => {
       @Post('forgotten')
       forgotten() {}
     }
-    expect(() => RouteTable.fromControllers([Unmarked])).toThrow('Unmarked.forgotten (POST /v1/forgotten) is marked neither @RequiresRole nor @Public');
+    expect(() => RouteTable.fromControllers([Unmarked])).toThrow(
+      'Unmarked.forgotten (POST /v1/forgotten) is marked neither @RequiresRole nor @Public',
+    );
   });
 });

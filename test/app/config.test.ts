@@ -3,7 +3,14 @@ import { ConfigError, loadConfig, parseApiKeys } from '../../src/config.js';
 
 describe('configuration', () => {
   it('has defaults that run on a fresh machine', () => {
-    expect(loadConfig({})).toMatchObject({ port: 3000, host: '127.0.0.1', store: 'sqlite', demo: true, apiKeys: undefined, bodyLimitBytes: 1024 * 1024 });
+    expect(loadConfig({})).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      store: 'sqlite',
+      demo: true,
+      apiKeys: undefined,
+      bodyLimitBytes: 1024 * 1024,
+    });
     expect(loadConfig({}).dataDir).toMatch(/\/data$/);
   });
 
@@ -12,7 +19,10 @@ describe('configuration', () => {
     [{ PORT: '70000' }, 'PORT'],
     [{ LEDGER_STORE: 'postgres' }, 'LEDGER_STORE'],
     [{ LEDGER_STORE: 'eventstoredb' }, 'EVENTSTORE_CONNECTION_STRING'],
-    [{ LEDGER_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'http://localhost:2113' }, 'EVENTSTORE_CONNECTION_STRING'],
+    [
+      { LEDGER_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'http://localhost:2113' },
+      'EVENTSTORE_CONNECTION_STRING',
+    ],
     [{ LEDGER_DEMO: 'yes' }, 'LEDGER_DEMO'],
     [{ LEDGER_BODY_LIMIT: 'huge' }, 'LEDGER_BODY_LIMIT'],
     [{ LEDGER_API_KEYS: 'ops:root:abc' }, 'LEDGER_API_KEYS'],
@@ -23,7 +33,10 @@ describe('configuration', () => {
 
   it('selects EventStoreDB with a connection string', () => {
     const connection = 'esdb://eventstore:2113?tls=false';
-    expect(loadConfig({ LEDGER_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: connection })).toMatchObject({ store: 'eventstoredb', eventStoreConnectionString: connection });
+    expect(loadConfig({ LEDGER_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: connection })).toMatchObject({
+      store: 'eventstoredb',
+      eventStoreConnectionString: connection,
+    });
   });
 
   it('reads API keys as name:role:sha256hex', () => {

@@ -25,9 +25,13 @@ interface Service {
 }
 
 const root = packageRoot();
-const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
 const services = compose.services;
-const inProfile = (profile?: string) => Object.entries(services).filter(([, s]) => (profile ? s.profiles?.includes(profile) : !s.profiles));
+const inProfile = (profile?: string) =>
+  Object.entries(services).filter(([, s]) => (profile ? s.profiles?.includes(profile) : !s.profiles));
 
 function namedVolume(service: Service, target: string): string {
   const mount = service.volumes?.find((v) => v.split(':')[1] === target);
@@ -48,7 +52,11 @@ function appConnection(service: Service) {
 
 describe('docker compose up (single node)', () => {
   it('starts one insecure EventStoreDB 24.10 node and regledger configured to use it', () => {
-    expect(inProfile().map(([name]) => name).sort()).toEqual(['eventstore', 'regledger']);
+    expect(
+      inProfile()
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(['eventstore', 'regledger']);
     const node = services.eventstore!;
     expect(node.image).toBe('eventstore/eventstore:24.10');
     expect(node.environment).toMatchObject({
@@ -57,14 +65,20 @@ describe('docker compose up (single node)', () => {
       EVENTSTORE_START_STANDARD_PROJECTIONS: 'true',
       EVENTSTORE_INSECURE: 'true',
     });
-    expect(node.healthcheck!.test.join(' ')).toContain(`http://localhost:${node.environment!.EVENTSTORE_NODE_PORT}/health/live`);
+    expect(node.healthcheck!.test.join(' ')).toContain(
+      `http://localhost:${node.environment!.EVENTSTORE_NODE_PORT}/health/live`,
+    );
     namedVolume(node, '/var/lib/eventstore');
 
     const app = services.regledger!;
     expect(app.build).toBe('.');
     expect(app.depends_on).toEqual({ eventstore: { condition: 'service_healthy' } });
     const connection = appConnection(app);
-    expect(connection).toMatchObject({ tls: false, dnsDiscover: false, hosts: [{ address: 'eventstore', port: Number(node.environment!.EVENTSTORE_NODE_PORT) }] });
+    expect(connection).toMatchObject({
+      tls: false,
+      dnsDiscover: false,
+      hosts: [{ address: 'eventstore', port: Number(node.environment!.EVENTSTORE_NODE_PORT) }],
+    });
   });
 });
 
@@ -79,7 +93,11 @@ describe('docker compose --profile cluster', () => {
     for (const [name, node] of nodes) {
       const others = nodes.filter(([n]) => n !== name).map(([, s]) => `${address(s)}:2113`);
       expect(node.image).toBe('eventstore/eventstore:24.10');
-      expect(node.environment).toMatchObject({ EVENTSTORE_CLUSTER_SIZE: '3', EVENTSTORE_DISCOVER_VIA_DNS: 'false', EVENTSTORE_REPLICATION_IP: address(node) });
+      expect(node.environment).toMatchObject({
+        EVENTSTORE_CLUSTER_SIZE: '3',
+        EVENTSTORE_DISCOVER_VIA_DNS: 'false',
+        EVENTSTORE_REPLICATION_IP: address(node),
+      });
       expect(node.environment!.EVENTSTORE_INSECURE).toBeUndefined();
       expect(node.environment!.EVENTSTORE_GOSSIP_SEED!.split(',').sort()).toEqual(others.sort());
       // Each node's certificate is made for its own address.
@@ -95,7 +113,9 @@ describe('docker compose --profile cluster', () => {
     const app = services['regledger-cluster']!;
     const connection = appConnection(app);
     expect(connection).toMatchObject({ tls: true, tlsCAFile: '/certs/ca/ca.crt', nodePreference: 'leader' });
-    expect(connection.hosts.map((h) => `${h.address}:${h.port}`).sort()).toEqual(nodes.map(([name]) => `${name}:2113`).sort());
+    expect(connection.hosts.map((h) => `${h.address}:${h.port}`).sort()).toEqual(
+      nodes.map(([name]) => `${name}:2113`).sort(),
+    );
     expect(namedVolume(app, '/certs')).toBe('cluster-certs');
     expect(Object.keys(app.depends_on!).sort()).toEqual(nodes.map(([name]) => name).sort());
   });
@@ -108,12 +128,14 @@ describe('docker compose --profile cluster', () => {
  */
 const V1_TOP_LEVEL = ['version', 'services', 'networks', 'volumes', 'secrets', 'configs'];
 const V1_SERVICE_KEYS = new Set(
-  ('build cap_add cap_drop cgroup_parent command configs container_name cpu_count cpu_percent cpu_shares cpu_quota cpu_period cpus cpuset ' +
+  (
+    'build cap_add cap_drop cgroup_parent command configs container_name cpu_count cpu_percent cpu_shares cpu_quota cpu_period cpus cpuset ' +
     'depends_on deploy device_cgroup_rules devices dns dns_opt dns_search domainname entrypoint env_file environment expose extends external_links ' +
     'extra_hosts group_add healthcheck hostname image init ipc isolation labels links logging mac_address mem_limit mem_reservation mem_swappiness ' +
     'memswap_limit network_mode networks oom_kill_disable oom_score_adj pid pids_limit platform ports privileged profiles pull_policy read_only ' +
     'restart runtime scale security_opt shm_size secrets sysctls stdin_open stop_grace_period stop_signal tmpfs tty ulimits user userns_mode ' +
-    'volumes volumes_from working_dir').split(' '),
+    'volumes volumes_from working_dir'
+  ).split(' '),
 );
 const V1_HEALTHCHECK_KEYS = ['disable', 'interval', 'retries', 'test', 'timeout', 'start_period'];
 const V1_CONDITIONS = ['service_started', 'service_healthy', 'service_completed_successfully'];
@@ -126,7 +148,7 @@ describe('docker-compose.yml for Compose v1 and v2', () => {
   it('has only the top-level keys v1 knows (no `name:`), and names v1 accepts', () => {
     expect(Object.keys(raw).filter((key) => !key.startsWith('x-') && !V1_TOP_LEVEL.includes(key))).toEqual([]);
     for (const section of ['services', 'networks', 'volumes'] as const) {
-      expect(Object.keys((raw[section] ?? {})).filter((name) => !NAME.test(name))).toEqual([]);
+      expect(Object.keys(raw[section] ?? {}).filter((name) => !NAME.test(name))).toEqual([]);
     }
   });
 
@@ -135,11 +157,16 @@ describe('docker-compose.yml for Compose v1 and v2', () => {
       const keys = Object.keys(service as object).filter((key) => !key.startsWith('x-'));
       expect({ name, unknown: keys.filter((key) => !V1_SERVICE_KEYS.has(key)) }).toEqual({ name, unknown: [] });
       const health = (service as { healthcheck?: Record<string, unknown> }).healthcheck ?? {};
-      expect({ name, unknown: Object.keys(health).filter((key) => !V1_HEALTHCHECK_KEYS.includes(key)) }).toEqual({ name, unknown: [] });
-      for (const key of ['interval', 'timeout', 'start_period'] as const) if (health[key] !== undefined) expect(String(health[key] as string | number)).toMatch(DURATION);
+      expect({ name, unknown: Object.keys(health).filter((key) => !V1_HEALTHCHECK_KEYS.includes(key)) }).toEqual({
+        name,
+        unknown: [],
+      });
+      for (const key of ['interval', 'timeout', 'start_period'] as const)
+        if (health[key] !== undefined) expect(String(health[key] as string | number)).toMatch(DURATION);
       const grace = (service as { stop_grace_period?: string }).stop_grace_period;
       if (grace !== undefined) expect(grace).toMatch(DURATION);
-      for (const dependency of Object.values(service.depends_on ?? {})) expect(V1_CONDITIONS).toContain(dependency.condition);
+      for (const dependency of Object.values(service.depends_on ?? {}))
+        expect(V1_CONDITIONS).toContain(dependency.condition);
     }
   });
 

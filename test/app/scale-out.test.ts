@@ -30,7 +30,10 @@ interface Service {
 
 const root = packageRoot();
 const composeFile = join(root, 'docker-compose.yml');
-const compose = parse(readFileSync(composeFile, 'utf8'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const compose = parse(readFileSync(composeFile, 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
 const services = compose.services;
 const profile = Object.entries(services).filter(([, s]) => s.profiles?.includes('scale-out'));
 const replicas = profile.filter(([, s]) => s.build === '.');
@@ -50,7 +53,9 @@ function haproxySections(text: string): Map<string, string[]> {
   return sections;
 }
 
-const seconds = (duration: string) => Number(/^(\d+)(s|m|h)$/.exec(duration)![1]) * { s: 1, m: 60, h: 3600 }[/(s|m|h)$/.exec(duration)![1] as 's' | 'm' | 'h'];
+const seconds = (duration: string) =>
+  Number(/^(\d+)(s|m|h)$/.exec(duration)![1]) *
+  { s: 1, m: 60, h: 3600 }[/(s|m|h)$/.exec(duration)![1] as 's' | 'm' | 'h'];
 
 describe('docker compose --profile scale-out', () => {
   it('runs two or more replicas of regledger on the three-node cluster, each probed for readiness', () => {
@@ -58,7 +63,11 @@ describe('docker compose --profile scale-out', () => {
     expect(replicas.length).toBeGreaterThanOrEqual(2);
     for (const [name, replica] of replicas) {
       const config = loadConfig(replica.environment);
-      expect({ name, store: config.store, host: config.host }).toEqual({ name, store: 'eventstoredb', host: '0.0.0.0' });
+      expect({ name, store: config.store, host: config.host }).toEqual({
+        name,
+        store: 'eventstoredb',
+        host: '0.0.0.0',
+      });
       const connection = parseConnectionString(config.eventStoreConnectionString!);
       expect(connection).toMatchObject({ tls: true, tlsCAFile: '/certs/ca/ca.crt', nodePreference: 'leader' });
       expect(connection.hosts.map((h) => h.address).sort()).toEqual(nodes.map(([n]) => n).sort());
@@ -72,7 +81,9 @@ describe('docker compose --profile scale-out', () => {
   });
 
   it('shares one data volume, written first by the first replica, so every replica accepts the same generated admin key', () => {
-    const dataVolumes = replicas.map(([, r]) => r.volumes!.find((v) => v.split(':')[1] === loadConfig(r.environment).dataDir)!.split(':')[0]);
+    const dataVolumes = replicas.map(
+      ([, r]) => r.volumes!.find((v) => v.split(':')[1] === loadConfig(r.environment).dataDir)!.split(':')[0],
+    );
     expect(new Set(dataVolumes).size).toBe(1);
     expect(compose.volumes).toHaveProperty(dataVolumes[0]!);
     const [first, ...others] = replicas.map(([name]) => name);
@@ -84,7 +95,10 @@ describe('docker compose --profile scale-out', () => {
     const configFile = join(root, mount.split(':')[0]!);
     expect(existsSync(configFile)).toBe(true);
     const sections = haproxySections(readFileSync(configFile, 'utf8'));
-    const backendName = sections.get('frontend regledger')!.find((l) => l.startsWith('default_backend '))!.split(' ')[1];
+    const backendName = sections
+      .get('frontend regledger')!
+      .find((l) => l.startsWith('default_backend '))!
+      .split(' ')[1];
     const backend = sections.get(`backend ${backendName}`)!;
     const servers = backend.filter((l) => l.startsWith('server ')).map((l) => l.split(/\s+/)[2]);
     expect(servers.sort()).toEqual(replicas.map(([name, r]) => `${name}:${loadConfig(r.environment).port}`).sort());
@@ -99,7 +113,11 @@ describe('docker compose --profile scale-out', () => {
     }
     expect(defaults).toContain('mode http');
     // Published on the port it binds, and started once every replica is ready.
-    const bind = sections.get('frontend regledger')!.find((l) => l.startsWith('bind '))!.split(':').at(-1);
+    const bind = sections
+      .get('frontend regledger')!
+      .find((l) => l.startsWith('bind '))!
+      .split(':')
+      .at(-1);
     expect(balancer.ports!.map((p) => p.split(':')[1])).toContain(bind);
     for (const [name] of replicas) expect(balancer.depends_on![name]).toEqual({ condition: 'service_healthy' });
     expect(balancerName).toBe('scale-out-lb');
@@ -108,9 +126,20 @@ describe('docker compose --profile scale-out', () => {
   const compose1 = spawnSync('docker-compose', ['version'], { encoding: 'utf8' });
   const hasCompose = compose1.status === 0;
   // CI has no docker-compose binary: the checks above then stand alone.
-  (hasCompose ? it : it.skip)(`is valid for docker-compose config${hasCompose ? '' : ' (skipped: no docker-compose binary on this machine)'}`, () => {
-    execFileSync('docker-compose', ['-f', composeFile, '--profile', 'scale-out', 'config', '-q'], { stdio: 'pipe' });
-    const services = execFileSync('docker-compose', ['-f', composeFile, '--profile', 'scale-out', 'config', '--services'], { encoding: 'utf8' }).trim().split('\n');
-    expect(services).toEqual(expect.arrayContaining([...replicas.map(([n]) => n), balancerName, ...nodes.map(([n]) => n)]));
-  });
+  (hasCompose ? it : it.skip)(
+    `is valid for docker-compose config${hasCompose ? '' : ' (skipped: no docker-compose binary on this machine)'}`,
+    () => {
+      execFileSync('docker-compose', ['-f', composeFile, '--profile', 'scale-out', 'config', '-q'], { stdio: 'pipe' });
+      const services = execFileSync(
+        'docker-compose',
+        ['-f', composeFile, '--profile', 'scale-out', 'config', '--services'],
+        { encoding: 'utf8' },
+      )
+        .trim()
+        .split('\n');
+      expect(services).toEqual(
+        expect.arrayContaining([...replicas.map(([n]) => n), balancerName, ...nodes.map(([n]) => n)]),
+      );
+    },
+  );
 });

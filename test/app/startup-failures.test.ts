@@ -32,7 +32,8 @@ function serve(env: Record<string, string>, as?: { uid: number; gid: number }): 
       process.execPath,
       [CLI, 'serve'],
       { env: { ...process.env, LEDGER_DATA_DIR: dataDir, PORT: '0', ...env }, timeout: 20_000, ...as },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -49,19 +50,30 @@ const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 describe('a ledger file that exists but cannot be used', () => {
   it('zero-length: refused, and left empty rather than made a new ledger with the demo in it', async () => {
     writeFileSync(ledger, '');
-    expectOneLine(await serve({}), new RegExp(`^regledger: ${escaped(ledger)} is empty \\(0 bytes\\).*delete it to start an empty ledger$`));
+    expectOneLine(
+      await serve({}),
+      new RegExp(`^regledger: ${escaped(ledger)} is empty \\(0 bytes\\).*delete it to start an empty ledger$`),
+    );
     expect(statSync(ledger).size).toBe(0);
   });
 
   it('truncated: refused as damaged', async () => {
     await writeLedger(ledger);
     truncateToHalf(ledger);
-    expectOneLine(await serve({}), new RegExp(`^regledger: ${escaped(ledger)} is damaged \\(.+\\): restore it from a backup`));
+    expectOneLine(
+      await serve({}),
+      new RegExp(`^regledger: ${escaped(ledger)} is damaged \\(.+\\): restore it from a backup`),
+    );
   });
 
   it('not a database: refused, and left as it was', async () => {
     writeFileSync(ledger, 'not a ledger\n'.repeat(1000));
-    expectOneLine(await serve({}), new RegExp(`^regledger: ${escaped(ledger)} is not a regledger ledger \\(it does not start with the SQLite header\\)`));
+    expectOneLine(
+      await serve({}),
+      new RegExp(
+        `^regledger: ${escaped(ledger)} is not a regledger ledger \\(it does not start with the SQLite header\\)`,
+      ),
+    );
     expect(readFileSync(ledger, 'utf8')).toBe('not a ledger\n'.repeat(1000));
   });
 });
@@ -71,7 +83,12 @@ describe('a data directory that cannot be used', () => {
     const file = join(dir.path, 'a-file');
     writeFileSync(file, '');
     const result = await serve({ LEDGER_DATA_DIR: join(file, 'data') });
-    expectOneLine(result, new RegExp(`^regledger: invalid configuration: LEDGER_DATA_DIR: ${escaped(join(file, 'data'))} cannot hold the ledger: .*\\(ENOTDIR\\)`));
+    expectOneLine(
+      result,
+      new RegExp(
+        `^regledger: invalid configuration: LEDGER_DATA_DIR: ${escaped(join(file, 'data'))} cannot hold the ledger: .*\\(ENOTDIR\\)`,
+      ),
+    );
   });
 
   it('read-only for the user running the server: names LEDGER_DATA_DIR and the path', async () => {
@@ -79,7 +96,12 @@ describe('a data directory that cannot be used', () => {
     chmodSync(dir.path, 0o755);
     chmodSync(dataDir, 0o555);
     const result = await serve({}, { uid: 65534, gid: 65534 });
-    expectOneLine(result, new RegExp(`^regledger: invalid configuration: LEDGER_DATA_DIR: ${escaped(dataDir)} cannot hold the ledger: this user may not write there \\(EACCES\\)`));
+    expectOneLine(
+      result,
+      new RegExp(
+        `^regledger: invalid configuration: LEDGER_DATA_DIR: ${escaped(dataDir)} cannot hold the ledger: this user may not write there \\(EACCES\\)`,
+      ),
+    );
   });
 });
 
@@ -90,7 +112,12 @@ describe('a busy port', () => {
     try {
       const { port } = taken.address() as AddressInfo;
       const result = await serve({ PORT: String(port), HOST: '127.0.0.1' });
-      expectOneLine(result, new RegExp(`^regledger: invalid configuration: PORT: 127\\.0\\.0\\.1:${port} is already in use by another process: stop it, or set PORT to a free port$`));
+      expectOneLine(
+        result,
+        new RegExp(
+          `^regledger: invalid configuration: PORT: 127\\.0\\.0\\.1:${port} is already in use by another process: stop it, or set PORT to a free port$`,
+        ),
+      );
     } finally {
       taken.close();
     }
@@ -99,7 +126,13 @@ describe('a busy port', () => {
 
 describe('an EventStoreDB that cannot be reached', () => {
   it('names EVENTSTORE_CONNECTION_STRING, says what to do, exits 2', async () => {
-    const result = await serve({ LEDGER_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:9?tls=false' });
-    expectOneLine(result, /^regledger: cannot reach EventStoreDB at EVENTSTORE_CONNECTION_STRING=esdb:\/\/127\.0\.0\.1:9\?tls=false: .+; start EventStoreDB there, or set EVENTSTORE_CONNECTION_STRING to a server that answers$/);
+    const result = await serve({
+      LEDGER_STORE: 'eventstoredb',
+      EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:9?tls=false',
+    });
+    expectOneLine(
+      result,
+      /^regledger: cannot reach EventStoreDB at EVENTSTORE_CONNECTION_STRING=esdb:\/\/127\.0\.0\.1:9\?tls=false: .+; start EventStoreDB there, or set EVENTSTORE_CONNECTION_STRING to a server that answers$/,
+    );
   });
 });

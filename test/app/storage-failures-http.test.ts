@@ -32,10 +32,20 @@ describe('a full disk', () => {
     // The file may grow no further: SQLite answers SQLITE_FULL, as on a full disk.
     const pages = (store.pragma('page_count') as { page_count: number }[])[0]!.page_count;
     store.pragma(`max_page_count = ${pages}`);
-    const many = Array.from({ length: 60 }, (_, i) => imposeBody({ measureId: `m-${i}`, title: `Measure ${i} ${'x'.repeat(480)}` }));
-    const batch = await t.http.post('/v1/commands/batch').set(bearer('writer')).set('Idempotency-Key', 'full-disk').send(many);
+    const many = Array.from({ length: 60 }, (_, i) =>
+      imposeBody({ measureId: `m-${i}`, title: `Measure ${i} ${'x'.repeat(480)}` }),
+    );
+    const batch = await t.http
+      .post('/v1/commands/batch')
+      .set(bearer('writer'))
+      .set('Idempotency-Key', 'full-disk')
+      .send(many);
     expect(batch.status).toBe(507);
-    expect(batch.body).toMatchObject({ statusCode: 507, error: 'Insufficient Storage', message: expect.stringContaining(`the disk holding ${path} is full`) });
+    expect(batch.body).toMatchObject({
+      statusCode: 507,
+      error: 'Insufficient Storage',
+      message: expect.stringContaining(`the disk holding ${path} is full`),
+    });
     const recorded = (await store.readAll()).length;
     // The batch stopped at the command that did not fit; the ones before it are reported as applied.
     expect(recorded).toBe(1 + batch.body.results.length);
@@ -45,7 +55,10 @@ describe('a full disk', () => {
     const now = (store.pragma('page_count') as { page_count: number }[])[0]!.page_count;
     store.pragma(`max_page_count = ${now}`);
     const subjects = Array.from({ length: 60 }, (_, i) => `subject-${i}-${'s'.repeat(100)}`);
-    const one = await t.http.post('/v1/commands').set(bearer('writer')).send(imposeBody({ measureId: 'one-more', title: 'y'.repeat(500), subjects }));
+    const one = await t.http
+      .post('/v1/commands')
+      .set(bearer('writer'))
+      .send(imposeBody({ measureId: 'one-more', title: 'y'.repeat(500), subjects }));
     expect(one.status).toBe(507);
     expect(one.body.message).toMatch(new RegExp(`^the disk holding ${path} is full .*: free some space$`));
     expect((await store.readAll()).length).toBe(recorded);
@@ -66,7 +79,10 @@ describe('a page damaged while the server runs', () => {
       health = await t.http.get('/health');
     }
     expect(health.status).toBe(503);
-    expect(health.body).toMatchObject({ status: 'failed', reason: expect.stringMatching(new RegExp(`^${path} is damaged`)) });
+    expect(health.body).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(new RegExp(`^${path} is damaged`)),
+    });
 
     const query = await t.http.get('/v1/subjects/acme/state').set(bearer('reader'));
     expect(query.status).toBe(503);

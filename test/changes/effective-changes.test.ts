@@ -27,7 +27,8 @@ async function listen() {
   url = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
 }
 
-const post = async (body: object) => (await t!.http.post('/v1/commands').set(bearer('writer')).send(body).expect(201)).body;
+const post = async (body: object) =>
+  (await t!.http.post('/v1/commands').set(bearer('writer')).send(body).expect(201)).body;
 const transitions = (c: SseConnection) => c.messages.filter((m) => !m.event).map((m) => JSON.parse(m.data));
 const settle = () => new Promise((r) => setTimeout(r, 300));
 
@@ -36,7 +37,15 @@ describe('GET /v1/changes/effective', () => {
     await listen();
     const until = new Date(clock.now() + 2 * HOUR).toISOString();
     await post(imposeBody({ effectiveFrom: '2019-01-01', subjects: ['acme'] }));
-    await post({ type: 'GrantExemption', measureId: M, exemptionId: 'tgl', title: 'licence', categories: ['exports/maintenance'], effectiveFrom: '2019-01-01', effectiveUntil: until });
+    await post({
+      type: 'GrantExemption',
+      measureId: M,
+      exemptionId: 'tgl',
+      title: 'licence',
+      categories: ['exports/maintenance'],
+      effectiveFrom: '2019-01-01',
+      effectiveUntil: until,
+    });
     const client = await SseConnection.open(`${url}/v1/changes/effective?subject=acme`, bearer('reader'));
     await settle();
     clock.advanceTo(Date.parse(until) - 1);
@@ -50,7 +59,10 @@ describe('GET /v1/changes/effective', () => {
     expect(ended).toMatchObject({
       subjectId: 'acme',
       at: until,
-      became: { restricted: { categories: ['exports/maintenance'], except: [] }, unrestricted: { categories: [], except: [] } },
+      became: {
+        restricted: { categories: ['exports/maintenance'], except: [] },
+        unrestricted: { categories: [], except: [] },
+      },
       restricted: { categories: ['exports'], except: [] },
       causes: [expect.objectContaining({ type: 'ExemptionGranted' })],
     });
@@ -63,14 +75,27 @@ describe('GET /v1/changes/effective', () => {
     await settle();
     await post(imposeBody({ effectiveFrom: '2019-01-01', subjects: ['acme'] }));
     await client.until((c) => transitions(c).length === 1);
-    await post({ type: 'BroadenScope', measureId: M, categories: ['services'], effectiveFrom: new Date(clock.now() + HOUR).toISOString() });
+    await post({
+      type: 'BroadenScope',
+      measureId: M,
+      categories: ['services'],
+      effectiveFrom: new Date(clock.now() + HOUR).toISOString(),
+    });
     await post({ type: 'NarrowScope', measureId: M, remove: ['exports/food'], effectiveFrom: '2019-02-01' });
     await client.until((c) => transitions(c).length === 2);
     await settle();
     client.close();
     const [imposed, narrowed] = transitions(client);
-    expect(imposed).toMatchObject({ subjectId: 'acme', became: { restricted: { categories: ['exports'] } }, causes: [expect.objectContaining({ type: 'RestrictionImposed' })] });
-    expect(narrowed).toMatchObject({ subjectId: 'acme', became: { unrestricted: { categories: ['exports/food'] } }, restricted: { categories: ['exports'], except: ['exports/food'] } });
+    expect(imposed).toMatchObject({
+      subjectId: 'acme',
+      became: { restricted: { categories: ['exports'] } },
+      causes: [expect.objectContaining({ type: 'RestrictionImposed' })],
+    });
+    expect(narrowed).toMatchObject({
+      subjectId: 'acme',
+      became: { unrestricted: { categories: ['exports/food'] } },
+      restricted: { categories: ['exports'], except: ['exports/food'] },
+    });
     expect(transitions(client)).toHaveLength(2);
   });
 
@@ -82,14 +107,25 @@ describe('GET /v1/changes/effective', () => {
     await settle();
     await post(imposeBody({ effectiveFrom: '2019-01-01', subjects: ['acme', 'bolt'] }));
     for (let i = 1; i <= 3; i++) {
-      await post({ type: 'GrantExemption', measureId: M, exemptionId: `e${i}`, title: 'licence', categories: [`exports/c${i}`], effectiveFrom: '2019-01-01', effectiveUntil: new Date(start + i * HOUR).toISOString() });
+      await post({
+        type: 'GrantExemption',
+        measureId: M,
+        exemptionId: `e${i}`,
+        title: 'licence',
+        categories: [`exports/c${i}`],
+        effectiveFrom: '2019-01-01',
+        effectiveUntil: new Date(start + i * HOUR).toISOString(),
+      });
     }
     await interrupted.until((c) => transitions(c).length >= 3);
     interrupted.close();
     const lastId = interrupted.lastId!;
     clock.advanceTo(start + 3 * HOUR);
     await reference.until((c) => transitions(c).length === 14);
-    const resumed = await SseConnection.open(`${url}/v1/changes/effective`, { ...bearer('reader'), 'Last-Event-ID': lastId });
+    const resumed = await SseConnection.open(`${url}/v1/changes/effective`, {
+      ...bearer('reader'),
+      'Last-Event-ID': lastId,
+    });
     const expected = transitions(reference).map((m) => m.id);
     const already = transitions(interrupted).map((m) => m.id);
     await resumed.until((c) => already.length + transitions(c).length >= expected.length);
@@ -123,7 +159,15 @@ describe('effective feed across a restart', () => {
       await app.app.listen(0, '127.0.0.1');
       return { app, url: (await app.app.getUrl()).replace('[::1]', '127.0.0.1') };
     };
-    const grant = (id: string, hours: number) => ({ type: 'GrantExemption', measureId: M, exemptionId: id, title: 'licence', categories: [`exports/${id}`], effectiveFrom: '2019-01-01', effectiveUntil: new Date(start + hours * HOUR).toISOString() });
+    const grant = (id: string, hours: number) => ({
+      type: 'GrantExemption',
+      measureId: M,
+      exemptionId: id,
+      title: 'licence',
+      categories: [`exports/${id}`],
+      effectiveFrom: '2019-01-01',
+      effectiveUntil: new Date(start + hours * HOUR).toISOString(),
+    });
     try {
       const first = await open();
       t = first.app;
@@ -141,20 +185,39 @@ describe('effective feed across a restart', () => {
       const second = await open();
       t = second.app;
       await post(grant('e3', 3));
-      const resumed = await SseConnection.open(`${second.url}/v1/changes/effective`, { ...bearer('reader'), 'Last-Event-ID': acknowledged });
-      const reference = await SseConnection.open(`${second.url}/v1/changes/effective?after=${start}-1-0-`, bearer('reader'));
+      const resumed = await SseConnection.open(`${second.url}/v1/changes/effective`, {
+        ...bearer('reader'),
+        'Last-Event-ID': acknowledged,
+      });
+      const reference = await SseConnection.open(
+        `${second.url}/v1/changes/effective?after=${start}-1-0-`,
+        bearer('reader'),
+      );
       await reference.until((c) => transitions(c).length === 5);
       clock.advanceTo(start + 2 * HOUR);
       await reference.until((c) => transitions(c).length === 6);
       await resumed.until((c) => transitions(c).length === 4);
       await settle();
       const ids = (c: SseConnection) => transitions(c).map((m) => m.id);
-      expect(ids(reference).slice(0, 2)).toEqual(transitions(client).slice(0, 2).map((m) => m.id));
+      expect(ids(reference).slice(0, 2)).toEqual(
+        transitions(client)
+          .slice(0, 2)
+          .map((m) => m.id),
+      );
       expect(ids(resumed)).toEqual(ids(reference).slice(2));
       expect(transitions(reference).map((m) => m.causes[0].type)).toEqual([
-        'RestrictionImposed', 'ExemptionGranted', 'ExemptionGranted', 'ExemptionGranted', 'ExemptionGranted', 'ExemptionGranted',
+        'RestrictionImposed',
+        'ExemptionGranted',
+        'ExemptionGranted',
+        'ExemptionGranted',
+        'ExemptionGranted',
+        'ExemptionGranted',
       ]);
-      expect(transitions(reference).slice(4).map((m) => m.at)).toEqual([new Date(start + HOUR).toISOString(), new Date(start + 2 * HOUR).toISOString()]);
+      expect(
+        transitions(reference)
+          .slice(4)
+          .map((m) => m.at),
+      ).toEqual([new Date(start + HOUR).toISOString(), new Date(start + 2 * HOUR).toISOString()]);
     } finally {
       SseConnection.closeAll();
       dir.remove();

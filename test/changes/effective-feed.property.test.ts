@@ -57,14 +57,25 @@ const seen = (t: EffectiveTransition): Seen => ({
 
 /** What the oracle says the feed owes: every change of a subject's restricted set, moment by moment. */
 function expectedTransitions(events: LogEvent[]): Seen[] {
-  const log: OracleEvent[] = events.map((e) => ({ eventId: e.eventId, measureId: e.streamId.slice('measure-'.length), type: e.type, data: e.data as Record<string, unknown>, position: Number(e.position) }));
+  const log: OracleEvent[] = events.map((e) => ({
+    eventId: e.eventId,
+    measureId: e.streamId.slice('measure-'.length),
+    type: e.type,
+    data: e.data as Record<string, unknown>,
+    position: Number(e.position),
+  }));
   const recorded = events.map((e) => ({ ms: Date.parse(e.recordedAt), position: Number(e.position) }));
   const knownAt = (ms: number) => recorded.filter((r) => r.ms <= ms).at(-1)?.position ?? 0;
   const restricted = (subject: string, at: number, known: number) =>
     [...new Set([...oracle.answer(log, subject, at, known).restricted.values()].flatMap((set) => [...set]))].sort();
   // A moment: its time, 0 for a record and 1 for an instant, the position known, and the state just before it.
   const moments: { time: number; kind: number; position: number; before: [number, number] }[] = [
-    ...recorded.map((r) => ({ time: r.ms, kind: 0, position: r.position, before: [r.ms, r.position - 1] as [number, number] })),
+    ...recorded.map((r) => ({
+      time: r.ms,
+      kind: 0,
+      position: r.position,
+      before: [r.ms, r.position - 1] as [number, number],
+    })),
     ...Array.from({ length: LAST_DAY - FIRST_DAY + 1 }, (_, i) => {
       const time = EPOCH + (FIRST_DAY + i) * DAY;
       return { time, kind: 1, position: knownAt(time), before: [time - 1, knownAt(time)] as [number, number] };
@@ -90,39 +101,54 @@ function expectedTransitions(events: LogEvent[]): Seen[] {
 }
 
 /** One client's transitions; clients given the same read model share what they work out (projections/shared-outcomes.ts). */
-async function readFeed(events: LogEvent[], options: { after: string; subjects?: string[] }, readModel = readModelOf(events)): Promise<Seen[]> {
+async function readFeed(
+  events: LogEvent[],
+  options: { after: string; subjects?: string[] },
+  readModel = readModelOf(events),
+): Promise<Seen[]> {
   const clock = new FakeClock(EPOCH + 400 * DAY);
   const received: Seen[] = [];
   const signal = new AbortController().signal;
-  for await (const t of effectiveTransitions(fixedStore(events), readModel, clock, { ...options, signal })) received.push(seen(t));
+  for await (const t of effectiveTransitions(fixedStore(events), readModel, clock, { ...options, signal }))
+    received.push(seen(t));
   return received;
 }
 
 const FROM_THE_START = '0-1-0-';
 
 describe('effective feed against the oracle', () => {
-  it('sends every change of each subject\'s restricted set, once, in order, and a resume from any id sends exactly the rest', async () => {
+  it("sends every change of each subject's restricted set, once, in order, and a resume from any id sends exactly the rest", async () => {
     let transitions = 0;
     let atInstants = 0;
     await fc.assert(
-      fc.asyncProperty(historyArbitrary.map(interleaved), fc.nat(), fc.constantFrom(...SUBJECTS), async (events, pick, subject) => {
-        const expected = expectedTransitions(events);
-        const all = await readFeed(events, { after: FROM_THE_START });
-        expect(all).toEqual(expected);
-        transitions += all.length;
-        atInstants += all.filter((t) => t.id.split('-')[1] === '1').length;
-        for (const from of expected.length ? [0, expected.length - 1, pick % expected.length] : []) {
-          const resumed = await readFeed(events, { after: expected[from]!.id });
-          expect(resumed.map((t) => t.id)).toEqual(expected.slice(from + 1).map((t) => t.id));
-        }
-        expect(await readFeed(events, { after: FROM_THE_START, subjects: [subject] })).toEqual(expected.filter((t) => t.subjectId === subject));
-        // Clients of one ledger, at once and one after another, each get the oracle's answer from what the others worked out.
-        const shared = readModelOf(events);
-        const [first, filtered] = await Promise.all([readFeed(events, { after: FROM_THE_START }, shared), readFeed(events, { after: FROM_THE_START, subjects: [subject] }, shared)]);
-        expect(first).toEqual(expected);
-        expect(filtered).toEqual(expected.filter((t) => t.subjectId === subject));
-        expect(await readFeed(events, { after: FROM_THE_START }, shared)).toEqual(expected);
-      }),
+      fc.asyncProperty(
+        historyArbitrary.map(interleaved),
+        fc.nat(),
+        fc.constantFrom(...SUBJECTS),
+        async (events, pick, subject) => {
+          const expected = expectedTransitions(events);
+          const all = await readFeed(events, { after: FROM_THE_START });
+          expect(all).toEqual(expected);
+          transitions += all.length;
+          atInstants += all.filter((t) => t.id.split('-')[1] === '1').length;
+          for (const from of expected.length ? [0, expected.length - 1, pick % expected.length] : []) {
+            const resumed = await readFeed(events, { after: expected[from]!.id });
+            expect(resumed.map((t) => t.id)).toEqual(expected.slice(from + 1).map((t) => t.id));
+          }
+          expect(await readFeed(events, { after: FROM_THE_START, subjects: [subject] })).toEqual(
+            expected.filter((t) => t.subjectId === subject),
+          );
+          // Clients of one ledger, at once and one after another, each get the oracle's answer from what the others worked out.
+          const shared = readModelOf(events);
+          const [first, filtered] = await Promise.all([
+            readFeed(events, { after: FROM_THE_START }, shared),
+            readFeed(events, { after: FROM_THE_START, subjects: [subject] }, shared),
+          ]);
+          expect(first).toEqual(expected);
+          expect(filtered).toEqual(expected.filter((t) => t.subjectId === subject));
+          expect(await readFeed(events, { after: FROM_THE_START }, shared)).toEqual(expected);
+        },
+      ),
       { numRuns: 40 },
     );
     // The histories exercise both kinds of transition.

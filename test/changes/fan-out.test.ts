@@ -24,8 +24,26 @@ class CountingStore extends SqliteEventStore {
   }
 }
 
-const added = (i: number): EventToAppend => ({ eventId: randomUUID(), type: 'SubjectsAdded', data: { measureId: 'm', subjects: [`s${i}`], effectiveFrom: '2019-01-01T00:00:00.000Z' }, metadata: {} });
-const imposition: EventToAppend = { eventId: randomUUID(), type: 'RestrictionImposed', data: { measureId: 'm', title: 't', jurisdiction: 'US', authority: 'BIS', subjects: ['s0'], categories: ['exports'], effectiveFrom: '2019-01-01T00:00:00.000Z' }, metadata: {} };
+const added = (i: number): EventToAppend => ({
+  eventId: randomUUID(),
+  type: 'SubjectsAdded',
+  data: { measureId: 'm', subjects: [`s${i}`], effectiveFrom: '2019-01-01T00:00:00.000Z' },
+  metadata: {},
+});
+const imposition: EventToAppend = {
+  eventId: randomUUID(),
+  type: 'RestrictionImposed',
+  data: {
+    measureId: 'm',
+    title: 't',
+    jurisdiction: 'US',
+    authority: 'BIS',
+    subjects: ['s0'],
+    categories: ['exports'],
+    effectiveFrom: '2019-01-01T00:00:00.000Z',
+  },
+  metadata: {},
+};
 
 let stop: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -71,7 +89,8 @@ describe('feeds fanned out from one subscription', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const readsBefore = store.reads;
     let revision = 0n;
-    for (let i = 1; i <= 30; i++) revision = (await store.append('measure-m', [added(i)], revision)).nextExpectedRevision;
+    for (let i = 1; i <= 30; i++)
+      revision = (await store.append('measure-m', [added(i)], revision)).nextExpectedRevision;
     const received = await Promise.all(clients);
     const log = (await store.readAll({ after: head })).map((e) => e.position);
     for (const seen of received) expect(seen).toEqual(log);
@@ -83,7 +102,8 @@ describe('feeds fanned out from one subscription', () => {
     const store = new CountingStore(':memory:');
     await store.append('measure-m', [imposition], 'no_stream');
     let revision = 0n;
-    for (let i = 1; i <= 50; i++) revision = (await store.append('measure-m', [added(i)], revision)).nextExpectedRevision;
+    for (let i = 1; i <= 50; i++)
+      revision = (await store.append('measure-m', [added(i)], revision)).nextExpectedRevision;
     const { readModel, client } = await feedOn(store);
     await readModel.reach(await store.headPosition());
     // A rebuilt model holds nothing recent: every client from the start reads the store.

@@ -16,14 +16,36 @@ const SUBJECTS = Array.from({ length: 300 }, (_, i) => `s${String(i).padStart(3,
 const RECORDED = Date.UTC(2020, 0, 1);
 
 function event(position: number, type: string, data: object): LogEvent {
-  return { streamId: 'measure-m', eventId: randomUUID(), type, data, revision: BigInt(position - 1), position: BigInt(position), recordedAt: new Date(RECORDED + position * 1000).toISOString() };
+  return {
+    streamId: 'measure-m',
+    eventId: randomUUID(),
+    type,
+    data,
+    revision: BigInt(position - 1),
+    position: BigInt(position),
+    recordedAt: new Date(RECORDED + position * 1000).toISOString(),
+  };
 }
 
 /** A measure of 300 subjects whose scope is broadened ten times: each record concerns every subject. */
 function wideHistory(broadenBy: (i: number) => string): LogEvent[] {
   return [
-    event(1, 'RestrictionImposed', { measureId: 'm', title: 't', jurisdiction: 'US', authority: 'BIS', subjects: SUBJECTS, categories: ['a'], effectiveFrom: '2019-01-01T00:00:00.000Z' }),
-    ...Array.from({ length: 10 }, (_, i) => event(i + 2, 'ScopeBroadened', { measureId: 'm', categories: [broadenBy(i)], effectiveFrom: '2019-01-01T00:00:00.000Z' })),
+    event(1, 'RestrictionImposed', {
+      measureId: 'm',
+      title: 't',
+      jurisdiction: 'US',
+      authority: 'BIS',
+      subjects: SUBJECTS,
+      categories: ['a'],
+      effectiveFrom: '2019-01-01T00:00:00.000Z',
+    }),
+    ...Array.from({ length: 10 }, (_, i) =>
+      event(i + 2, 'ScopeBroadened', {
+        measureId: 'm',
+        categories: [broadenBy(i)],
+        effectiveFrom: '2019-01-01T00:00:00.000Z',
+      }),
+    ),
   ];
 }
 
@@ -44,7 +66,11 @@ describe('effective feed: cost per connection', () => {
     const { readModel, lookups } = countingModel(events);
     const abort = new AbortController();
     const afterImposition = `${RECORDED + 1000}-0-1-s299`;
-    const feed = effectiveTransitions(fixedStore(events), readModel, new FakeClock(RECORDED + 86_400_000), { after: afterImposition, signal: abort.signal, sliceMs: 0 });
+    const feed = effectiveTransitions(fixedStore(events), readModel, new FakeClock(RECORDED + 86_400_000), {
+      after: afterImposition,
+      signal: abort.signal,
+      sliceMs: 0,
+    });
     const next = feed.next();
     while (lookups.count < 200) await new Promise((resolve) => setImmediate(resolve));
     abort.abort();
@@ -62,7 +88,11 @@ describe('effective feed: cost per connection', () => {
     const tick = () => ticking && (ticks++, setImmediate(tick));
     setImmediate(tick);
     const received = [];
-    for await (const t of effectiveTransitions(fixedStore(events), readModel, new FakeClock(RECORDED + 86_400_000), { after: '0-1-0-', signal: new AbortController().signal, sliceMs: 0 })) {
+    for await (const t of effectiveTransitions(fixedStore(events), readModel, new FakeClock(RECORDED + 86_400_000), {
+      after: '0-1-0-',
+      signal: new AbortController().signal,
+      sliceMs: 0,
+    })) {
       received.push(t);
     }
     ticking = false;
@@ -75,7 +105,14 @@ describe('effective feed: cost per connection', () => {
 describe('log pages', () => {
   it('reads pages whose events stay near the byte budget, whatever their size, and misses none', async () => {
     const note = 'x'.repeat(30_000);
-    const events = Array.from({ length: 40 }, (_, i) => event(i + 1, 'ScopeBroadened', { measureId: 'm', categories: [`c${i}`], effectiveFrom: '2019-01-01T00:00:00.000Z', note }));
+    const events = Array.from({ length: 40 }, (_, i) =>
+      event(i + 1, 'ScopeBroadened', {
+        measureId: 'm',
+        categories: [`c${i}`],
+        effectiveFrom: '2019-01-01T00:00:00.000Z',
+        note,
+      }),
+    );
     const store = fixedStore(events);
     const pages: number[] = [];
     const readAll = store.readAll.bind(store);

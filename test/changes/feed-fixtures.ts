@@ -11,7 +11,8 @@ export function fixedStore(events: LogEvent[]): EventStore {
   return {
     append: () => Promise.reject(new Error('read-only')),
     readStream: async (streamId) => stored.filter((e) => e.streamId === streamId),
-    readAll: async (options) => stored.filter((e) => e.position > (options?.after ?? 0n)).slice(0, options?.maxCount ?? stored.length),
+    readAll: async (options) =>
+      stored.filter((e) => e.position > (options?.after ?? 0n)).slice(0, options?.maxCount ?? stored.length),
     headPosition: async () => stored.at(-1)?.position ?? 0n,
     close: async () => {},
     subscribeToAll(options): Subscription {
@@ -29,11 +30,20 @@ export function fixedStore(events: LogEvent[]): EventStore {
   };
 }
 
-export function readModelOf(events: LogEvent[], model: LedgerReadModel = events.reduce(evolve, initialState())): ReadModelService {
+export function readModelOf(
+  events: LogEvent[],
+  model: LedgerReadModel = events.reduce(evolve, initialState()),
+): ReadModelService {
   const instants = new InstantIndex();
   for (const event of events) instants.addEvent(event);
   // Nothing more will come after these events: the feed ends once it has sent what they owe.
   // Its buffer of recent events starts after everything: the feed reads the events from the store.
-  return { current: async () => model, reach: async () => model, beyond: async () => false, instants, recent: new RecentEvents(model.position), position: model.position } as unknown as ReadModelService;
+  return {
+    current: async () => model,
+    reach: async () => model,
+    beyond: async () => false,
+    instants,
+    recent: new RecentEvents(model.position),
+    position: model.position,
+  } as unknown as ReadModelService;
 }
-

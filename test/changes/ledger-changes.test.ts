@@ -25,7 +25,16 @@ const reader = bearer('reader');
 const imposition = (measureId: string, subjects: string[], note = ''): EventToAppend => ({
   eventId: randomUUID(),
   type: 'RestrictionImposed',
-  data: { measureId, title: 't', jurisdiction: 'US', authority: 'BIS', subjects, categories: ['exports'], effectiveFrom: '2019-05-16T20:15:00.000Z', ...(note ? { note } : {}) },
+  data: {
+    measureId,
+    title: 't',
+    jurisdiction: 'US',
+    authority: 'BIS',
+    subjects,
+    categories: ['exports'],
+    effectiveFrom: '2019-05-16T20:15:00.000Z',
+    ...(note ? { note } : {}),
+  },
   metadata: {},
 });
 const added = (measureId: string, subjects: string[]): EventToAppend => ({
@@ -139,7 +148,8 @@ describe('GET /v1/changes', () => {
     // Far more than loopback socket buffers hold (a few MiB), so the server's own buffer must fill.
     const note = 'x'.repeat(32_000);
     const count = 600;
-    for (let i = 0; i < count; i++) await t!.store.append(`measure-big${i}`, [imposition(`big${i}`, ['acme'], note)], 'no_stream');
+    for (let i = 0; i < count; i++)
+      await t!.store.append(`measure-big${i}`, [imposition(`big${i}`, ['acme'], note)], 'no_stream');
     await healthy.until((c) => positions(c).length === count, 60_000);
     healthy.close();
     const all = await logPositions();
@@ -190,6 +200,9 @@ describe('GET /asyncapi.json', () => {
     const diagnostics = await new Parser().validate(document);
     const errors = diagnostics.filter((d) => Number(d.severity) === 0);
     expect(errors).toEqual([]);
-    expect(Object.values(document.channels).map((c) => (c as { address: string }).address)).toEqual(['/v1/changes', '/v1/changes/effective']);
+    expect(Object.values(document.channels).map((c) => (c as { address: string }).address)).toEqual([
+      '/v1/changes',
+      '/v1/changes/effective',
+    ]);
   });
 });

@@ -15,7 +15,21 @@ import { systemClock } from '../../src/changes/clock.js';
 import { historyArbitrary, SUBJECTS } from '../support/history-generator.js';
 import { fixedStore, readModelOf } from './feed-fixtures.js';
 
-const EVENT_TYPES = ['RestrictionImposed', 'SubjectsAdded', 'SubjectsRemoved', 'ScopeBroadened', 'ScopeNarrowed', 'ExemptionGranted', 'ExemptionAmended', 'ExemptionRevoked', 'RestrictionLifted', 'EntryRetracted', 'EntryCorrected', 'EasingAnnounced', 'AnnouncementWithdrawn'];
+const EVENT_TYPES = [
+  'RestrictionImposed',
+  'SubjectsAdded',
+  'SubjectsRemoved',
+  'ScopeBroadened',
+  'ScopeNarrowed',
+  'ExemptionGranted',
+  'ExemptionAmended',
+  'ExemptionRevoked',
+  'RestrictionLifted',
+  'EntryRetracted',
+  'EntryCorrected',
+  'EasingAnnounced',
+  'AnnouncementWithdrawn',
+];
 
 interface Filter {
   subjects: string[];
@@ -27,7 +41,9 @@ interface Filter {
 function named(data: unknown): string[] {
   if (!data || typeof data !== 'object') return [];
   const record = data as Record<string, unknown>;
-  const lists = ['subjects', 'addSubjects', 'removeSubjects'].flatMap((field) => (Array.isArray(record[field]) ? (record[field] as string[]) : []));
+  const lists = ['subjects', 'addSubjects', 'removeSubjects'].flatMap((field) =>
+    Array.isArray(record[field]) ? (record[field] as string[]) : [],
+  );
   return [...lists, ...named(record.replacement)];
 }
 
@@ -39,7 +55,9 @@ function expected(log: LogEvent[], filter: Filter, after: bigint): LogEvent[] {
     if (filter.types.length && !filter.types.includes(event.type)) return false;
     if (filter.measures.length && !filter.measures.includes(measureOf(event))) return false;
     if (!filter.subjects.length) return true;
-    const namedBefore = log.filter((e) => e.streamId === event.streamId && e.position <= event.position).flatMap((e) => named(e.data));
+    const namedBefore = log
+      .filter((e) => e.streamId === event.streamId && e.position <= event.position)
+      .flatMap((e) => named(e.data));
     return filter.subjects.some((s) => namedBefore.includes(s));
   });
 }

@@ -26,21 +26,39 @@ describe('regledger import', () => {
     const again = await runCli(['import', DEMO_FILE], env);
     expect(again.stdout).toContain(`0 applied, ${demoCommandCount} already in the ledger`);
     const events = await runCli(['events', '--json'], env);
-    const lines = events.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = events.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(demoCommandCount);
-    expect(lines[0]).toMatchObject({ type: 'RestrictionImposed', position: '1', metadata: { actor: expect.stringMatching(/^cli:/) } });
+    expect(lines[0]).toMatchObject({
+      type: 'RestrictionImposed',
+      position: '1',
+      metadata: { actor: expect.stringMatching(/^cli:/) },
+    });
   });
 
   it('gives commands without a commandId derived ones, so NDJSON files are rerunnable too', async () => {
     const file = join(dir.path, 'commands.ndjson');
-    writeFileSync(file, [imposeBody(), { type: 'AddSubjects', measureId: imposeBody().measureId, subjects: ['late'], effectiveFrom: '2019-08-19' }].map((c) => JSON.stringify(c)).join('\n'));
+    writeFileSync(
+      file,
+      [
+        imposeBody(),
+        { type: 'AddSubjects', measureId: imposeBody().measureId, subjects: ['late'], effectiveFrom: '2019-08-19' },
+      ]
+        .map((c) => JSON.stringify(c))
+        .join('\n'),
+    );
     expect((await runCli(['import', file], env)).stdout).toContain('2 applied');
     expect((await runCli(['import', file], env)).stdout).toContain('0 applied, 2 already');
   });
 
   it('exits 2 on bad input, naming the line, with nothing written', async () => {
     const file = join(dir.path, 'bad.ndjson');
-    writeFileSync(file, `${JSON.stringify(imposeBody())}\n\n${JSON.stringify(imposeBody({ effectiveFrom: 'tomorrow', measureId: 'x' }))}\n`);
+    writeFileSync(
+      file,
+      `${JSON.stringify(imposeBody())}\n\n${JSON.stringify(imposeBody({ effectiveFrom: 'tomorrow', measureId: 'x' }))}\n`,
+    );
     const result = await runCli(['import', file], env);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('line 3: effectiveFrom');
@@ -49,7 +67,11 @@ describe('regledger import', () => {
 
   it('exits 3 at the first invariant rejection, naming its line, keeping what came before', async () => {
     const file = join(dir.path, 'rejected.json');
-    const commands = [imposeBody(), { type: 'LiftRestriction', measureId: 'ghost', effectiveFrom: '2020-01-01' }, imposeBody({ measureId: 'never' })];
+    const commands = [
+      imposeBody(),
+      { type: 'LiftRestriction', measureId: 'ghost', effectiveFrom: '2020-01-01' },
+      imposeBody({ measureId: 'never' }),
+    ];
     writeFileSync(file, JSON.stringify(commands, null, 2));
     const result = await runCli(['import', file], env);
     expect(result.code).toBe(3);
@@ -82,7 +104,9 @@ describe('regledger serve', () => {
       expect(server.output.join('\n')).toContain(key);
       const health = await (await fetch(`${server.url}/health`)).json();
       expect(health).toMatchObject({ headPosition: String(demoCommandCount) });
-      const events = (await (await fetch(`${server.url}/v1/events`, { headers: { Authorization: `Bearer ${key}` } })).json()) as { events: unknown[] };
+      const events = (await (
+        await fetch(`${server.url}/v1/events`, { headers: { Authorization: `Bearer ${key}` } })
+      ).json()) as { events: unknown[] };
       expect(events.events[0]).toMatchObject({ type: 'RestrictionImposed', data: { citation: '84 FR 22961' } });
     } finally {
       server.child.kill('SIGTERM');
@@ -108,7 +132,10 @@ describe('regledger queries', () => {
     const state = await runCli(['state', 'huawei', '--at', '2019-06-30', '--json'], env);
     expect(state.code).toBe(0);
     const answer = JSON.parse(state.stdout);
-    expect(answer).toMatchObject({ subjectId: 'huawei', restricted: [{ measureId: 'us-ear-entity-list-huawei', categories: ['exports'] }] });
+    expect(answer).toMatchObject({
+      subjectId: 'huawei',
+      restricted: [{ measureId: 'us-ear-entity-list-huawei', categories: ['exports'] }],
+    });
     expect(answer.pending.map((p: { announcementId: string }) => p.announcementId)).toEqual(['g20-osaka-2019']);
 
     const check = await runCli(['check', 'huawei', 'exports/5g-standards', '--at', '2019-08-19'], env);
@@ -123,7 +150,14 @@ describe('regledger queries', () => {
   });
 
   it('answers as known at an earlier position', async () => {
-    const early = JSON.parse((await runCli(['check', 'huawei-affiliate-aug-01', 'exports', '--at', '2019-09-01', '--as-of-position', '4', '--json'], env)).stdout);
+    const early = JSON.parse(
+      (
+        await runCli(
+          ['check', 'huawei-affiliate-aug-01', 'exports', '--at', '2019-09-01', '--as-of-position', '4', '--json'],
+          env,
+        )
+      ).stdout,
+    );
     expect(early.status).toBe('not-restricted');
   });
 
@@ -136,14 +170,22 @@ describe('regledger queries', () => {
 
   it('rebuilds the read model and reports its speed', async () => {
     const result = await runCli(['rebuild', '--json'], env);
-    expect(JSON.parse(result.stdout)).toMatchObject({ events: demoCommandCount, measures: 1, eventsPerSecond: expect.any(Number) });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      events: demoCommandCount,
+      measures: 1,
+      eventsPerSecond: expect.any(Number),
+    });
   });
 });
 
 describe('regledger tail', () => {
   it('prints the log from a position, then changes appended by another process, until stopped', async () => {
     expect((await runCli(['import', DEMO_FILE], env)).code).toBe(0);
-    const child = spawn(process.execPath, [CLI, 'tail', '--after', '0', '--json', '--subject', 'huawei-affiliate-aug-01'], { env: { ...process.env, ...env } });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'tail', '--after', '0', '--json', '--subject', 'huawei-affiliate-aug-01'],
+      { env: { ...process.env, ...env } },
+    );
     const lines: string[] = [];
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     const reader = createInterface({ input: child.stdout });
@@ -154,7 +196,15 @@ describe('regledger tail', () => {
     await waitFor(3);
     expect(lines.map((l) => JSON.parse(l).ledgerposition)).toEqual(['5', '6', '7']);
     const file = join(dir.path, 'more.ndjson');
-    writeFileSync(file, JSON.stringify({ type: 'RemoveSubjects', measureId: 'us-ear-entity-list-huawei', subjects: ['huawei-affiliate-aug-01'], effectiveFrom: '2020-06-01' }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        type: 'RemoveSubjects',
+        measureId: 'us-ear-entity-list-huawei',
+        subjects: ['huawei-affiliate-aug-01'],
+        effectiveFrom: '2020-06-01',
+      }),
+    );
     expect((await runCli(['import', file], env)).code).toBe(0);
     await waitFor(4);
     child.kill('SIGTERM');

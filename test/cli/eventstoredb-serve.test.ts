@@ -19,7 +19,12 @@ afterEach(() => dir.remove());
 describe('regledger on EventStoreDB', () => {
   it('exits non-zero, naming the connection string, when the server cannot be reached', async () => {
     const connection = 'esdb://127.0.0.1:9?tls=false';
-    const result = await runCliProcess(['serve'], { LEDGER_DATA_DIR: dir.path, LEDGER_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: connection, PORT: '0' });
+    const result = await runCliProcess(['serve'], {
+      LEDGER_DATA_DIR: dir.path,
+      LEDGER_STORE: 'eventstoredb',
+      EVENTSTORE_CONNECTION_STRING: connection,
+      PORT: '0',
+    });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain(`EVENTSTORE_CONNECTION_STRING=${connection}`);
     expect(result.stderr).not.toMatch(/^\s+at /m);
@@ -27,14 +32,24 @@ describe('regledger on EventStoreDB', () => {
 
   it('serves the demo from EventStoreDB and keeps it there across a restart', async () => {
     const eventstore = await new EventStoreWireServer({ batchAppend: true, systemEventEvery: 2 }).start();
-    const env = { LEDGER_DATA_DIR: dir.path, LEDGER_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: eventstore.connectionString, PORT: '0', LEDGER_DEMO: 'on' };
+    const env = {
+      LEDGER_DATA_DIR: dir.path,
+      LEDGER_STORE: 'eventstoredb',
+      EVENTSTORE_CONNECTION_STRING: eventstore.connectionString,
+      PORT: '0',
+      LEDGER_DEMO: 'on',
+    };
     const demoCommands = (JSON.parse(readFileSync(DEMO_FILE, 'utf8')) as unknown[]).length;
     try {
       for (const round of [1, 2]) {
         const server = await startServer(env);
         try {
           const key = readFileSync(join(dir.path, 'admin-api-key'), 'utf8').trim();
-          const check = await (await fetch(`${server.url}/v1/subjects/huawei/check?category=exports&at=2019-05-18`, { headers: { Authorization: `Bearer ${key}` } })).json();
+          const check = await (
+            await fetch(`${server.url}/v1/subjects/huawei/check?category=exports&at=2019-05-18`, {
+              headers: { Authorization: `Bearer ${key}` },
+            })
+          ).json();
           expect({ round, status: (check as { status: string }).status }).toEqual({ round, status: 'restricted' });
         } finally {
           server.child.kill('SIGTERM');
@@ -47,7 +62,9 @@ describe('regledger on EventStoreDB', () => {
       // verify works on this store too, and catches an event changed inside the server.
       expect((await runCli(['verify'], env)).code).toBe(0);
       const victim = ledger[2]!;
-      victim.data = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(victim.data).toString('utf8')), note: 'added afterwards' }));
+      victim.data = Buffer.from(
+        JSON.stringify({ ...JSON.parse(Buffer.from(victim.data).toString('utf8')), note: 'added afterwards' }),
+      );
       const tampered = await runCli(['verify'], env);
       expect(tampered.code).toBe(4);
       expect(tampered.stderr).toContain(`event ${victim.eventId}`);

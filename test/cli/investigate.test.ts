@@ -19,7 +19,10 @@ describe('regledger replay', () => {
 
   it('gives the same steps as JSON, in valid order on request', async () => {
     const result = await runCli(['replay', 'huawei', '--order', 'valid', '--json'], env);
-    const replay = JSON.parse(result.stdout) as { order: string; steps: { effectiveAt: string; provenance: { citation?: string } }[] };
+    const replay = JSON.parse(result.stdout) as {
+      order: string;
+      steps: { effectiveAt: string; provenance: { citation?: string } }[];
+    };
     expect(replay.order).toBe('valid');
     const times = replay.steps.map((s) => s.effectiveAt);
     expect(times).toEqual([...times].sort());
@@ -44,12 +47,30 @@ describe('regledger explain', () => {
   });
 
   it('as known before the extension was recorded, the licence had run out', async () => {
-    const result = await runCli(['explain', 'huawei', 'exports/existing-handset-support', '--at', '2019-09-01', '--as-of-position', '4', '--json'], env);
-    const answer = JSON.parse(result.stdout) as { status: string; exemptions: unknown[]; explanation: { kind: string; sentence: string }[] };
+    const result = await runCli(
+      [
+        'explain',
+        'huawei',
+        'exports/existing-handset-support',
+        '--at',
+        '2019-09-01',
+        '--as-of-position',
+        '4',
+        '--json',
+      ],
+      env,
+    );
+    const answer = JSON.parse(result.stdout) as {
+      status: string;
+      exemptions: unknown[];
+      explanation: { kind: string; sentence: string }[];
+    };
     expect(answer.status).toBe('restricted');
     expect(answer.exemptions).toEqual([]);
     // The licence covers the category but no longer applies: the explanation says so, and since when.
-    expect(answer.explanation.filter((s) => s.kind === 'exemption').map((s) => s.sentence)).toEqual([expect.stringMatching(/^Exemption tgl-huawei .* does not apply on 2019-09-01: it ended on 2019-08-20\.$/)]);
+    expect(answer.explanation.filter((s) => s.kind === 'exemption').map((s) => s.sentence)).toEqual([
+      expect.stringMatching(/^Exemption tgl-huawei .* does not apply on 2019-09-01: it ended on 2019-08-20\.$/),
+    ]);
   });
 });
 

@@ -25,15 +25,29 @@ afterAll(() => dir.remove());
 
 describe('a subject the ledger never named', () => {
   it('state, check, timeline, replay and explain each say it is unknown to the ledger', async () => {
-    const commands = [['state', 'hauwei'], ['check', 'hauwei', 'exports'], ['timeline', 'hauwei'], ['replay', 'hauwei'], ['explain', 'hauwei', 'exports']];
+    const commands = [
+      ['state', 'hauwei'],
+      ['check', 'hauwei', 'exports'],
+      ['timeline', 'hauwei'],
+      ['replay', 'hauwei'],
+      ['explain', 'hauwei', 'exports'],
+    ];
     const results = await Promise.all(commands.map((args) => runCli(args, env)));
     for (const [index, result] of results.entries()) {
-      expect({ command: commands[index]![0], code: result.code, said: result.stdout.includes('hauwei is unknown to the ledger') }).toEqual({ command: commands[index]![0], code: 0, said: true });
+      expect({
+        command: commands[index]![0],
+        code: result.code,
+        said: result.stdout.includes('hauwei is unknown to the ledger'),
+      }).toEqual({ command: commands[index]![0], code: 0, said: true });
     }
   }, 120_000); // five CLI starts at once on a shared 2-core machine
 
   it('a named subject is not called unknown, and --json carries subjectKnown', async () => {
-    const [known, unknownJson, knownJson] = await Promise.all([runCli(['state', 'acme'], env), runCli(['state', 'hauwei', '--json'], env), runCli(['check', 'acme', 'exports', '--json'], env)]);
+    const [known, unknownJson, knownJson] = await Promise.all([
+      runCli(['state', 'acme'], env),
+      runCli(['state', 'hauwei', '--json'], env),
+      runCli(['check', 'acme', 'exports', '--json'], env),
+    ]);
     expect(known.stdout).not.toContain('unknown to the ledger');
     expect(JSON.parse(unknownJson.stdout)).toMatchObject({ subjectKnown: false });
     expect(JSON.parse(knownJson.stdout)).toMatchObject({ subjectKnown: true });

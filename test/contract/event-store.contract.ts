@@ -24,7 +24,12 @@ const event = (type = 'TestEvent', data: unknown = { n: 1 }): EventToAppend => (
   metadata: { actor: 'contract' },
 });
 
-async function take(store: EventStore, after: bigint | undefined, count: number, whileTaking?: () => Promise<void>): Promise<StoredEvent[]> {
+async function take(
+  store: EventStore,
+  after: bigint | undefined,
+  count: number,
+  whileTaking?: () => Promise<void>,
+): Promise<StoredEvent[]> {
   const subscription = store.subscribeToAll({ after });
   const seen: StoredEvent[] = [];
   const background = whileTaking?.();
@@ -65,7 +70,9 @@ export function eventStoreContract(name: string, target: ContractTarget): void {
       });
 
       it('stream_exists fails on a new stream and succeeds once it exists', async () => {
-        await expect(store.append(stream, [event()], 'stream_exists')).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        await expect(store.append(stream, [event()], 'stream_exists')).rejects.toBeInstanceOf(
+          WrongExpectedRevisionError,
+        );
         await store.append(stream, [event()], 'no_stream');
         const second = await store.append(stream, [event()], 'stream_exists');
         expect(second.nextExpectedRevision).toBe(1n);
@@ -98,7 +105,9 @@ export function eventStoreContract(name: string, target: ContractTarget): void {
       const events = [event('A', { i: 0 }), event('B', { i: 1 }), event('C', { i: 2 })];
       const result = await store.append(stream, events, 'no_stream');
       const read = await store.readStream(stream);
-      expect(read.map((e) => [e.eventId, e.type, e.data, e.revision])).toEqual(events.map((e, i) => [e.eventId, e.type, e.data, BigInt(i)]));
+      expect(read.map((e) => [e.eventId, e.type, e.data, e.revision])).toEqual(
+        events.map((e, i) => [e.eventId, e.type, e.data, BigInt(i)]),
+      );
       expect(read[2]!.position).toBe(result.position);
       expect(read[0]!.position < read[1]!.position && read[1]!.position < read[2]!.position).toBe(true);
       expect(new Set(read.map((e) => e.recordedAt)).size).toBe(1);
@@ -123,18 +132,27 @@ export function eventStoreContract(name: string, target: ContractTarget): void {
       const events = [event(), event()];
       await store.append(stream, events, 'no_stream');
       const head = await store.headPosition();
-      await expect(store.append(`${stream}-other`, events, 'no_stream')).rejects.toMatchObject({ name: 'DuplicateEventIdError', streamId: stream });
+      await expect(store.append(`${stream}-other`, events, 'no_stream')).rejects.toMatchObject({
+        name: 'DuplicateEventIdError',
+        streamId: stream,
+      });
       expect(await store.readStream(`${stream}-other`)).toEqual([]);
       expect(await store.headPosition()).toBe(head);
     });
 
     it('reads a stream forwards and backwards, from a revision, with a limit', async () => {
-      await store.append(stream, [0, 1, 2, 3, 4].map((i) => event('E', { i })), 'no_stream');
+      await store.append(
+        stream,
+        [0, 1, 2, 3, 4].map((i) => event('E', { i })),
+        'no_stream',
+      );
       const data = (events: StoredEvent[]) => events.map((e) => (e.data as { i: number }).i);
       expect(data(await store.readStream(stream))).toEqual([0, 1, 2, 3, 4]);
       expect(data(await store.readStream(stream, { fromRevision: 2n, maxCount: 2 }))).toEqual([2, 3]);
       expect(data(await store.readStream(stream, { direction: 'backwards' }))).toEqual([4, 3, 2, 1, 0]);
-      expect(data(await store.readStream(stream, { direction: 'backwards', fromRevision: 3n, maxCount: 2 }))).toEqual([3, 2]);
+      expect(data(await store.readStream(stream, { direction: 'backwards', fromRevision: 3n, maxCount: 2 }))).toEqual([
+        3, 2,
+      ]);
       expect(await store.readStream(`${stream}-missing`)).toEqual([]);
     });
 

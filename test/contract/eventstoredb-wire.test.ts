@@ -22,9 +22,13 @@ for (const batchAppend of [false, true]) {
       // Another client, as another process would be.
       const other = EventStoreDBClient.connectionString(server.connectionString);
       for (let i = 0; i < count; i++) {
-        await other.appendToStream(streamId, jsonEvent({ id: randomUUID(), type: 'Outside', data: { i }, metadata: { actor: 'outside' } }), {
-          expectedRevision: i === 0 ? 'no_stream' : BigInt(i - 1),
-        });
+        await other.appendToStream(
+          streamId,
+          jsonEvent({ id: randomUUID(), type: 'Outside', data: { i }, metadata: { actor: 'outside' } }),
+          {
+            expectedRevision: i === 0 ? 'no_stream' : BigInt(i - 1),
+          },
+        );
       }
       await other.dispose();
     },

@@ -18,7 +18,12 @@ eventStoreContract('SQLite file', {
   },
   async appendFromOutside(streamId, count) {
     // The child appends two events per step; ask for enough steps and read the first `count`.
-    await run(process.execPath, [join(import.meta.dirname, '../support/append-child.mjs'), dbPath, streamId, String(Math.ceil(count / 2))]);
+    await run(process.execPath, [
+      join(import.meta.dirname, '../support/append-child.mjs'),
+      dbPath,
+      streamId,
+      String(Math.ceil(count / 2)),
+    ]);
   },
   async cleanup() {
     dir?.remove();
@@ -35,7 +40,9 @@ describe('SQLite adapter specifics', () => {
   it('rolls back a whole append when one of its inserts fails', async () => {
     const store = new SqliteEventStore(':memory:');
     const twice = { eventId: '2b7e0d3c-1111-4c2a-9d5e-0f6a7b8c9d0e', type: 'T', data: {}, metadata: {} };
-    await expect(store.append('s', [twice, { ...twice, eventId: '2b7e0d3c-2222-4c2a-9d5e-0f6a7b8c9d0e' }, twice], 'no_stream')).rejects.toHaveProperty('message', expect.stringContaining('UNIQUE'));
+    await expect(
+      store.append('s', [twice, { ...twice, eventId: '2b7e0d3c-2222-4c2a-9d5e-0f6a7b8c9d0e' }, twice], 'no_stream'),
+    ).rejects.toHaveProperty('message', expect.stringContaining('UNIQUE'));
     expect(await store.readAll()).toEqual([]);
     await store.close();
   });

@@ -10,8 +10,12 @@ import { EventStoreWireServer } from '../support/esdb-wire/server.js';
 
 const run = (env: Record<string, string>) =>
   new Promise<{ code: number; output: string }>((resolve) => {
-    execFile('npm', ['run', '--silent', 'test:eventstoredb'], { cwd: packageRoot(), env: { ...process.env, ...env } }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: stdout + stderr }),
+    execFile(
+      'npm',
+      ['run', '--silent', 'test:eventstoredb'],
+      { cwd: packageRoot(), env: { ...process.env, ...env } },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: stdout + stderr }),
     );
   });
 

@@ -38,16 +38,29 @@ afterAll(async () => {
 describe('the AsyncAPI document', () => {
   it('is valid for @asyncapi/parser', async () => {
     const diagnostics = await new Parser().validate(document);
-    expect(diagnostics.filter((d) => Number(d.severity) === 0).map((d) => `${d.message} at ${d.path.join('.')}`)).toEqual([]);
+    expect(
+      diagnostics.filter((d) => Number(d.severity) === 0).map((d) => `${d.message} at ${d.path.join('.')}`),
+    ).toEqual([]);
   });
 
   it('names the server as configured, secured by the API key scheme', async () => {
     const store = new SqliteEventStore(':memory:');
     let app: INestApplication | undefined;
     try {
-      app = await createHttpApp(loadConfig({ LEDGER_DEMO: 'off', HOST: '10.1.2.3', PORT: '8443', LEDGER_DATA_DIR: '/nonexistent' }), store, new ApiKeys([]), { logLevels: false });
+      app = await createHttpApp(
+        loadConfig({ LEDGER_DEMO: 'off', HOST: '10.1.2.3', PORT: '8443', LEDGER_DATA_DIR: '/nonexistent' }),
+        store,
+        new ApiKeys([]),
+        { logLevels: false },
+      );
       const served = (await request(app.getHttpServer()).get('/asyncapi.json').expect(200)).body as AsyncApiDocument;
-      expect(Object.values(served.servers)).toEqual([expect.objectContaining({ host: '10.1.2.3:8443', protocol: 'http', security: [{ $ref: '#/components/securitySchemes/apiKey' }] })]);
+      expect(Object.values(served.servers)).toEqual([
+        expect.objectContaining({
+          host: '10.1.2.3:8443',
+          protocol: 'http',
+          security: [{ $ref: '#/components/securitySchemes/apiKey' }],
+        }),
+      ]);
       expect(served.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
     } finally {
       await app?.close();
@@ -61,15 +74,28 @@ describe('the AsyncAPI document', () => {
       const event = EVENT_TYPE_OF[command];
       const dto = openapi.components.schemas[`${command}Dto`]!;
       const data = schemas[`${event}Data`]!;
-      expect([event, Object.keys(data.properties!).sort()]).toEqual([event, Object.keys(dto.properties!).filter((p) => !['type', 'commandId', 'expectedRevision'].includes(p)).sort()]);
+      expect([event, Object.keys(data.properties!).sort()]).toEqual([
+        event,
+        Object.keys(dto.properties!)
+          .filter((p) => !['type', 'commandId', 'expectedRevision'].includes(p))
+          .sort(),
+      ]);
       expect([event, data.required]).toEqual([event, dto.required!.filter((p) => p !== 'type')]);
       expect(document.channels.ledgerChanges.messages).toHaveProperty(event);
     }
   });
 
   it('declares the filters, and the effective-transition and cut-off messages', () => {
-    expect(Object.keys(document.operations.receiveLedgerChanges.bindings.http.query.properties)).toEqual(['after', 'subject', 'measure', 'type']);
-    expect(Object.keys(document.operations.receiveEffectiveChanges.bindings.http.query.properties)).toEqual(['after', 'subject']);
+    expect(Object.keys(document.operations.receiveLedgerChanges.bindings.http.query.properties)).toEqual([
+      'after',
+      'subject',
+      'measure',
+      'type',
+    ]);
+    expect(Object.keys(document.operations.receiveEffectiveChanges.bindings.http.query.properties)).toEqual([
+      'after',
+      'subject',
+    ]);
     expect(Object.keys(document.channels.effectiveChanges.messages)).toEqual(['effectiveTransition', 'cutOff']);
     expect(document.channels.ledgerChanges.messages).toHaveProperty('cutOff');
   });

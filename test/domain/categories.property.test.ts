@@ -20,9 +20,9 @@ const categorySet: fc.Arbitrary<CategorySet> = fc.letrec<{ set: CategorySet }>((
   set: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     leaf,
-    fc.tuple(tie('set'), tie('set'), fc.constantFrom('union', 'intersection', 'difference')).map(([a, b, op]) =>
-      op === 'union' ? a.union(b) : op === 'intersection' ? a.intersection(b) : a.difference(b),
-    ),
+    fc
+      .tuple(tie('set'), tie('set'), fc.constantFrom('union', 'intersection', 'difference'))
+      .map(([a, b, op]) => (op === 'union' ? a.union(b) : op === 'intersection' ? a.intersection(b) : a.difference(b))),
   ),
 })).set;
 
@@ -58,8 +58,18 @@ describe('category sets obey the set laws', () => {
       fc.property(categorySet, categorySet, categorySet, (a, b, c) => {
         expect(a.union(b).equals(b.union(a))).toBe(true);
         expect(a.intersection(b).equals(b.intersection(a))).toBe(true);
-        expect(a.union(b).union(c).equals(a.union(b.union(c)))).toBe(true);
-        expect(a.intersection(b).intersection(c).equals(a.intersection(b.intersection(c)))).toBe(true);
+        expect(
+          a
+            .union(b)
+            .union(c)
+            .equals(a.union(b.union(c))),
+        ).toBe(true);
+        expect(
+          a
+            .intersection(b)
+            .intersection(c)
+            .equals(a.intersection(b.intersection(c))),
+        ).toBe(true);
         expect(a.union(a).equals(a)).toBe(true);
         expect(a.intersection(a).equals(a)).toBe(true);
         expect(a.union(CategorySet.EMPTY).equals(a)).toBe(true);
@@ -114,7 +124,9 @@ describe('category sets obey the set laws', () => {
 
   it('accepts only well-formed category paths', () => {
     expect(['exports', 'exports/5g-standards', 'a/b-c/d0'].every(isCategory)).toBe(true);
-    expect(['', 'Exports', 'exports/', '/exports', 'exports//x', '-x', 'ex ports', 'exports/-x'].some(isCategory)).toBe(false);
+    expect(['', 'Exports', 'exports/', '/exports', 'exports//x', '-x', 'ex ports', 'exports/-x'].some(isCategory)).toBe(
+      false,
+    );
   });
 });
 
@@ -126,7 +138,12 @@ describe('folding changes in place', () => {
         const builder = start.builder();
         let expected = start;
         for (const [name, other] of changes) {
-          expected = name === 'union' ? expected.union(other) : name === 'intersection' ? expected.intersection(other) : expected.difference(other);
+          expected =
+            name === 'union'
+              ? expected.union(other)
+              : name === 'intersection'
+                ? expected.intersection(other)
+                : expected.difference(other);
           if (name === 'union') builder.union(other);
           else if (name === 'intersection') builder.intersection(other);
           else builder.difference(other);

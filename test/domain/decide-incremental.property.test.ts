@@ -26,7 +26,14 @@ describe('the decider on a kept stream', () => {
           const measureId = event.streamId.slice('measure-'.length);
           const state = streams.get(measureId) ?? initialState(measureId);
           streams.set(measureId, state);
-          const fact: RecordedFact = { eventId: event.eventId, type: event.type as EventType, data: event.data as RecordedFact['data'], revision: state.revision + 1, position: String(event.position), recordedAt: event.recordedAt };
+          const fact: RecordedFact = {
+            eventId: event.eventId,
+            type: event.type as EventType,
+            data: event.data as RecordedFact['data'],
+            revision: state.revision + 1,
+            position: String(event.position),
+            recordedAt: event.recordedAt,
+          };
           // As the stream cache folds: a push onto the same list.
           state.recorded.push(readFact(fact, state.recorded));
           state.revision++;

@@ -25,7 +25,9 @@ interface Parts {
 
 const offset = fc.oneof(
   fc.constant('Z'),
-  fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 14 }), fc.constantFrom(0, 1, 30, 45, 59)).map(([s, h, m]) => `${s}${pad(h)}:${pad(m)}`),
+  fc
+    .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 14 }), fc.constantFrom(0, 1, 30, 45, 59))
+    .map(([s, h, m]) => `${s}${pad(h)}:${pad(m)}`),
 );
 const parts: fc.Arbitrary<Parts> = fc.record(
   {
@@ -63,10 +65,13 @@ function oracle(p: Parts): number | undefined {
   // As written: a fraction only after seconds.
   const fraction = second === undefined ? '' : written;
   if (p.month < 1 || p.month > 12 || p.day < 1 || hour > 23 || minute > 59 || (second ?? 0) > 59) return undefined;
-  const local = Date.parse(`+${pad(p.year, 6)}-${pad(p.month)}-${pad(p.day)}T${pad(hour)}:${pad(minute)}:${pad(second ?? 0)}.${fraction.padEnd(3, '0').slice(0, 3)}Z`);
+  const local = Date.parse(
+    `+${pad(p.year, 6)}-${pad(p.month)}-${pad(p.day)}T${pad(hour)}:${pad(minute)}:${pad(second ?? 0)}.${fraction.padEnd(3, '0').slice(0, 3)}Z`,
+  );
   // A day past the month's end rolls over: the date read back differs.
   if (new Date(local).getUTCDate() !== p.day) return undefined;
-  const offsetMs = zone === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
+  const offsetMs =
+    zone === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
   const ms = local - offsetMs;
   return ms >= MIN_INSTANT_MS && ms <= MAX_INSTANT_MS ? ms : undefined;
 }
@@ -97,13 +102,19 @@ describe('the instant type', () => {
             error = e;
           }
           expect(error).toBeInstanceOf(LedgerError);
-          expect((error as LedgerError).details).toEqual([expect.objectContaining({ field: 'effectiveFrom', rule: 'isInstant' })]);
+          expect((error as LedgerError).details).toEqual([
+            expect.objectContaining({ field: 'effectiveFrom', rule: 'isInstant' }),
+          ]);
           return;
         }
         const stored = (parseCommand(command(text)).command as { effectiveFrom: string }).effectiveFrom;
         expect(stored).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
         const { type: _type, ...data } = command(stored);
-        const { events } = await store.append('measure-m', [{ eventId: randomUUID(), type: 'SubjectsAdded', data, metadata: {} }], 'any');
+        const { events } = await store.append(
+          'measure-m',
+          [{ eventId: randomUUID(), type: 'SubjectsAdded', data, metadata: {} }],
+          'any',
+        );
         const [read] = await store.readAll({ after: BigInt(events[0]!.position) - 1n, maxCount: 1 });
         evolve(model, read!);
         const fact = model.measures.get('m')!.facts.at(-1)!;

@@ -8,7 +8,9 @@ const history = (spec: MeasureSpec) => resolveMeasure(spec.measureId, spec.state
 
 describe('a measure at a valid time', () => {
   it('is in force from its effectiveFrom (inclusive) until lifted or expired (exclusive)', () => {
-    const spec = new MeasureSpec().given(impose({ effectiveFrom: '2019-05-16T20:15:00.000Z', effectiveUntil: '2021-01-01T00:00:00.000Z' }));
+    const spec = new MeasureSpec().given(
+      impose({ effectiveFrom: '2019-05-16T20:15:00.000Z', effectiveUntil: '2021-01-01T00:00:00.000Z' }),
+    );
     spec.given({ type: 'LiftRestriction', measureId: 'm1', effectiveFrom: '2020-06-01' });
     const h = history(spec);
     expect(h.inForceAt(at('2019-05-16T20:14:59.999Z'))).toBe(false);
@@ -26,8 +28,15 @@ describe('a measure at a valid time', () => {
     const h = history(spec);
     expect(h.scopeAt(at('2019-07-01')).categories.toJSON()).toEqual({ include: ['exports'], exclude: [] });
     expect(h.scopeAt(at('2019-08-15')).categories.toJSON()).toEqual({ include: ['exports/chips'], exclude: [] });
-    expect(h.scopeAt(at('2019-09-15')).categories.toJSON()).toEqual({ include: ['exports/chips', 'services'], exclude: [] });
-    expect(h.scopeAt(at('2019-09-15')).basis.map((f) => f.recorded.type)).toEqual(['RestrictionImposed', 'ScopeNarrowed', 'ScopeBroadened']);
+    expect(h.scopeAt(at('2019-09-15')).categories.toJSON()).toEqual({
+      include: ['exports/chips', 'services'],
+      exclude: [],
+    });
+    expect(h.scopeAt(at('2019-09-15')).basis.map((f) => f.recorded.type)).toEqual([
+      'RestrictionImposed',
+      'ScopeNarrowed',
+      'ScopeBroadened',
+    ]);
   });
 
   it('knows its subjects at each time', () => {
@@ -52,7 +61,14 @@ describe('a measure at a valid time', () => {
     const spec = new MeasureSpec().given(
       impose(),
       grant({ categories: ['exports/maintenance', 'exports/5g'], effectiveUntil: '2019-08-20T00:00:00.000Z' }),
-      { type: 'AmendExemption', measureId: 'm1', exemptionId: 'tgl', effectiveFrom: '2019-08-23', effectiveUntil: '2019-11-19', removeCategories: ['exports/5g'] },
+      {
+        type: 'AmendExemption',
+        measureId: 'm1',
+        exemptionId: 'tgl',
+        effectiveFrom: '2019-08-23',
+        effectiveUntil: '2019-11-19',
+        removeCategories: ['exports/5g'],
+      },
     );
     const h = history(spec);
     const ids = (t: string) => h.exemptionsAt(at(t)).map((e) => [e.exemptionId, e.categories.include]);
@@ -68,12 +84,22 @@ describe('a measure at a valid time', () => {
       impose(),
       grant(),
       { type: 'AddSubjects', measureId: 'm1', subjects: ['late'], effectiveFrom: '2019-06-01' },
-      { type: 'AmendExemption', measureId: 'm1', exemptionId: 'tgl', effectiveFrom: '2019-07-01', removeSubjects: ['acme-sub'] },
+      {
+        type: 'AmendExemption',
+        measureId: 'm1',
+        exemptionId: 'tgl',
+        effectiveFrom: '2019-07-01',
+        removeSubjects: ['acme-sub'],
+      },
     );
     const h = history(spec);
     const covers = (subject: string, t: string) => {
       const [exemption] = h.exemptionsAt(at(t));
-      return exemption !== undefined && h.subjectFactAt(subject, at(t)) !== undefined && MeasureHistory.exemptionCovers(exemption, subject);
+      return (
+        exemption !== undefined &&
+        h.subjectFactAt(subject, at(t)) !== undefined &&
+        MeasureHistory.exemptionCovers(exemption, subject)
+      );
     };
     expect(covers('late', '2019-05-25')).toBe(false);
     expect(covers('late', '2019-06-02')).toBe(true);
@@ -109,8 +135,20 @@ describe('record time: retractions and corrections', () => {
     const spec = new MeasureSpec().given(impose());
     const { type: _a, ...first } = impose({ subjects: ['first'] });
     const { type: _b, ...second } = impose({ subjects: ['second'] });
-    spec.given({ type: 'CorrectEntry', measureId: 'm1', eventId: spec.eventId(0), reason: '1', replacement: first as never });
-    spec.given({ type: 'CorrectEntry', measureId: 'm1', eventId: spec.eventId(0), reason: '2', replacement: second as never });
+    spec.given({
+      type: 'CorrectEntry',
+      measureId: 'm1',
+      eventId: spec.eventId(0),
+      reason: '1',
+      replacement: first as never,
+    });
+    spec.given({
+      type: 'CorrectEntry',
+      measureId: 'm1',
+      eventId: spec.eventId(0),
+      reason: '2',
+      replacement: second as never,
+    });
     const subjects = () => [...history(spec).subjectsAt(at('2020-01-01')).keys()];
     expect(subjects()).toEqual(['second']);
     expect(history(spec).imposed!.correctedBy!.eventId).toBe(spec.eventId(2));
@@ -126,7 +164,10 @@ describe('two standing grants of one exemption id', () => {
     spec.given(grant({ effectiveUntil: '2019-06-01T00:00:00.000Z' }));
     spec.given({ type: 'RetractEntry', measureId: 'm1', eventId: spec.eventId(2), reason: 'it was issued after all' });
     const h = history(spec);
-    expect(h.exemptionsAt(at('2019-05-25')).map((e) => e.effectiveUntil)).toEqual([undefined, '2019-06-01T00:00:00.000Z']);
+    expect(h.exemptionsAt(at('2019-05-25')).map((e) => e.effectiveUntil)).toEqual([
+      undefined,
+      '2019-06-01T00:00:00.000Z',
+    ]);
     // the first grant has no end, so the exemption still applies after the second one's
     expect(h.exemptionsAt(at('2019-07-01')).map((e) => e.exemptionId)).toEqual(['tgl']);
   });

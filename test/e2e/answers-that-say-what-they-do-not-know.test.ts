@@ -37,7 +37,16 @@ describe('subjectKnown', () => {
 
   it('a subject named only after the record time asked about is unknown as of then', async () => {
     const [first] = await t.store.readAll();
-    await t.http.post('/v1/commands').set(bearer('writer')).send({ type: 'AddSubjects', measureId: imposeBody().measureId, subjects: ['acme-late'], effectiveFrom: '2019-08-19' }).expect(201);
+    await t.http
+      .post('/v1/commands')
+      .set(bearer('writer'))
+      .send({
+        type: 'AddSubjects',
+        measureId: imposeBody().measureId,
+        subjects: ['acme-late'],
+        effectiveFrom: '2019-08-19',
+      })
+      .expect(201);
     expect((await get(`/v1/subjects/acme-late/state?asOfPosition=${first!.position}`)).body.subjectKnown).toBe(false);
     expect((await get('/v1/subjects/acme-late/state')).body.subjectKnown).toBe(true);
   });
@@ -75,5 +84,4 @@ describe('a record time before the first recorded event', () => {
     expect((await get(`/v1/subjects/acme/state?asOfPosition=${first!.position}`)).body.notice).toBeUndefined();
     expect((await get('/v1/subjects/acme/state')).body.notice).toBeUndefined();
   });
-
 });

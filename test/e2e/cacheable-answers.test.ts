@@ -18,7 +18,16 @@ async function write(command: Record<string, unknown>): Promise<string> {
 
 beforeAll(async () => {
   t = await startTestApp();
-  first = await write({ type: 'ImposeRestriction', measureId: 'm', title: 'entity list', jurisdiction: 'US', authority: 'BIS', subjects: ['s'], categories: ['exports'], effectiveFrom: '2019-01-01' });
+  first = await write({
+    type: 'ImposeRestriction',
+    measureId: 'm',
+    title: 'entity list',
+    jurisdiction: 'US',
+    authority: 'BIS',
+    subjects: ['s'],
+    categories: ['exports'],
+    effectiveFrom: '2019-01-01',
+  });
 });
 afterAll(async () => {
   await t.close();
@@ -42,7 +51,11 @@ describe('an answer as of an explicit position at or below the head', () => {
     }
     await write({ type: 'AddSubjects', measureId: 'm', subjects: ['s2'], effectiveFrom: '2019-06-01' });
     for (const [i, path] of paths().entries()) {
-      const revalidated = await t.http.get(path).set(reader).set('If-None-Match', answers[i]!.headers.etag!).expect(304);
+      const revalidated = await t.http
+        .get(path)
+        .set(reader)
+        .set('If-None-Match', answers[i]!.headers.etag!)
+        .expect(304);
       expect(revalidated.text).toBe('');
       expect(revalidated.headers.etag).toBe(answers[i]!.headers.etag);
       // And what it stands for is indeed what the ledger still answers.
@@ -53,15 +66,25 @@ describe('an answer as of an explicit position at or below the head', () => {
   });
 
   it('differs with the parameters, so one answer is never revalidated as another', async () => {
-    const exports = await t.http.get(`/v1/subjects/s/check?category=exports&at=2020-01-01&asOfPosition=${first}`).set(reader).expect(200);
-    const earlier = await t.http.get(`/v1/subjects/s/check?category=exports&at=2018-01-01&asOfPosition=${first}`).set(reader).set('If-None-Match', exports.headers.etag!).expect(200);
+    const exports = await t.http
+      .get(`/v1/subjects/s/check?category=exports&at=2020-01-01&asOfPosition=${first}`)
+      .set(reader)
+      .expect(200);
+    const earlier = await t.http
+      .get(`/v1/subjects/s/check?category=exports&at=2018-01-01&asOfPosition=${first}`)
+      .set(reader)
+      .set('If-None-Match', exports.headers.etag!)
+      .expect(200);
     expect(earlier.headers.etag).not.toBe(exports.headers.etag);
     expect(earlier.body.status).not.toBe(exports.body.status);
   });
 
   it('is not immutable when the position is beyond the head: it is answered for the head, with a notice', async () => {
     const head = await write({ type: 'AddSubjects', measureId: 'm', subjects: ['s3'], effectiveFrom: '2019-06-01' });
-    const beyond = await t.http.get(`/v1/subjects/s/check?category=exports&at=2020-01-01&asOfPosition=${BigInt(head) + 1000n}`).set(reader).expect(200);
+    const beyond = await t.http
+      .get(`/v1/subjects/s/check?category=exports&at=2020-01-01&asOfPosition=${BigInt(head) + 1000n}`)
+      .set(reader)
+      .expect(200);
     expect(beyond.body.notice).toMatch(/beyond the ledger's head/);
     expect(beyond.headers['cache-control'] ?? '').not.toMatch(/immutable/);
     expect(beyond.headers.etag).toBeUndefined();

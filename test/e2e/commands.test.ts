@@ -12,7 +12,11 @@ afterEach(async () => {
   await t.close();
 });
 
-const post = (body: unknown, role: 'reader' | 'writer' | 'admin' = 'writer') => t.http.post('/v1/commands').set(bearer(role)).send(body as object);
+const post = (body: unknown, role: 'reader' | 'writer' | 'admin' = 'writer') =>
+  t.http
+    .post('/v1/commands')
+    .set(bearer(role))
+    .send(body as object);
 const eventCount = async () => (await t.store.readAll()).length;
 
 describe('POST /v1/commands', () => {
@@ -26,7 +30,9 @@ describe('POST /v1/commands', () => {
       expect(response.body).toEqual({
         commandId: expect.any(String),
         measureId: M,
-        events: [{ eventId: expect.any(String), type: EVENT_TYPE_OF[body.type as CommandType], streamRevision: String(index) }],
+        events: [
+          { eventId: expect.any(String), type: EVENT_TYPE_OF[body.type as CommandType], streamRevision: String(index) },
+        ],
         position: expect.stringMatching(/^\d+$/),
       });
       const [last] = await t.store.readAll({ direction: 'backwards', maxCount: 1 });
@@ -34,7 +40,9 @@ describe('POST /v1/commands', () => {
       eventIds.push(response.body.events[0].eventId);
     }
     const stream = await t.http.get(`/v1/measures/${M}/events`).set(bearer('reader')).expect(200);
-    expect(stream.body.events.map((e: { type: string }) => e.type)).toEqual(steps.map((s) => EVENT_TYPE_OF[s().type as CommandType]));
+    expect(stream.body.events.map((e: { type: string }) => e.type)).toEqual(
+      steps.map((s) => EVENT_TYPE_OF[s().type as CommandType]),
+    );
     const imposed = stream.body.events[0];
     expect(imposed.data).toMatchObject({ effectiveFrom: '2019-05-16T20:15:00.000Z', citation: '84 FR 22961' });
     expect(imposed.data.sources[0].publishedAt).toBe('2019-05-21T00:00:00.000Z');
@@ -78,8 +86,16 @@ describe('POST /v1/commands', () => {
   it('refuses a commandId reused for a different command on the same measure: 422, both named, nothing written', async () => {
     const commandId = randomUUID();
     await post({ ...imposeBody(), commandId }).expect(201);
-    const other = await post({ type: 'AddSubjects', measureId: M, subjects: ['late'], effectiveFrom: '2019-08-19', commandId }).expect(422);
-    expect(other.body.details).toEqual([expect.objectContaining({ field: 'commandId', rule: 'command-id-reused', value: commandId })]);
+    const other = await post({
+      type: 'AddSubjects',
+      measureId: M,
+      subjects: ['late'],
+      effectiveFrom: '2019-08-19',
+      commandId,
+    }).expect(422);
+    expect(other.body.details).toEqual([
+      expect.objectContaining({ field: 'commandId', rule: 'command-id-reused', value: commandId }),
+    ]);
     expect(other.body.message).toMatch(/RestrictionImposed on measure us-entity-list-acme.*AddSubjects/);
     const changed = await post({ ...imposeBody({ title: 'another title' }), commandId }).expect(422);
     expect(changed.body.details[0]).toMatchObject({ rule: 'command-id-reused' });
@@ -90,9 +106,13 @@ describe('POST /v1/commands', () => {
   it('refuses a commandId already used for another measure: 422 naming both measures', async () => {
     const commandId = randomUUID();
     await post({ ...imposeBody(), commandId }).expect(201);
-    const response = await post({ ...imposeBody({ measureId: 'other' }), commandId: commandId.toUpperCase() }).expect(422);
+    const response = await post({ ...imposeBody({ measureId: 'other' }), commandId: commandId.toUpperCase() }).expect(
+      422,
+    );
     expect(response.body.details[0]).toMatchObject({ field: 'commandId', rule: 'command-id-reused' });
-    expect(response.body.message).toMatch(/RestrictionImposed on measure us-entity-list-acme.*RestrictionImposed on measure other/);
+    expect(response.body.message).toMatch(
+      /RestrictionImposed on measure us-entity-list-acme.*RestrictionImposed on measure other/,
+    );
     expect(await eventCount()).toBe(1);
   });
 
@@ -103,17 +123,37 @@ describe('POST /v1/commands', () => {
     // An event as stored before the digest existed: the same event, without commandDigest in its metadata.
     const [stored] = await t.store.readAll();
     const { commandDigest: _digest, recordedAt: _recordedAt, ...metadata } = stored!.metadata;
-    const copy = { eventId: randomUUID(), type: stored!.type, data: { ...(stored!.data as object), measureId: 'legacy' }, metadata: { ...metadata, commandId: randomUUID() } };
+    const copy = {
+      eventId: randomUUID(),
+      type: stored!.type,
+      data: { ...(stored!.data as object), measureId: 'legacy' },
+      metadata: { ...metadata, commandId: randomUUID() },
+    };
     await t.store.append('measure-legacy', [copy], 'no_stream');
-    const repeated = await post({ ...imposeBody({ measureId: 'legacy', title: 'changed' }), commandId: copy.metadata.commandId }).expect(200);
-    expect(repeated.body.notice).toMatch(/only its type \(RestrictionImposed\) and measure \(legacy\) could be compared/);
-    const different = await post({ type: 'LiftRestriction', measureId: 'legacy', effectiveFrom: '2020-01-01', commandId: copy.metadata.commandId }).expect(422);
+    const repeated = await post({
+      ...imposeBody({ measureId: 'legacy', title: 'changed' }),
+      commandId: copy.metadata.commandId,
+    }).expect(200);
+    expect(repeated.body.notice).toMatch(
+      /only its type \(RestrictionImposed\) and measure \(legacy\) could be compared/,
+    );
+    const different = await post({
+      type: 'LiftRestriction',
+      measureId: 'legacy',
+      effectiveFrom: '2020-01-01',
+      commandId: copy.metadata.commandId,
+    }).expect(422);
     expect(different.body.details[0]).toMatchObject({ rule: 'command-id-reused' });
     expect(await eventCount()).toBe(2);
   });
 
   it('records the correlation id a client sends', async () => {
-    await t.http.post('/v1/commands').set(bearer('writer')).set('X-Correlation-Id', 'case-42').send(imposeBody()).expect(201);
+    await t.http
+      .post('/v1/commands')
+      .set(bearer('writer'))
+      .set('X-Correlation-Id', 'case-42')
+      .send(imposeBody())
+      .expect(201);
     const [event] = await t.store.readAll();
     expect(event!.metadata.correlationId).toBe('case-42');
   });
@@ -128,27 +168,46 @@ describe('bad input: 400, every bad field named, nothing appended', () => {
     ['a bad subject id', imposeBody({ subjects: ['Huawei Inc'] }), 'subjects', 'matches'],
     ['an empty subject list', imposeBody({ subjects: [] }), 'subjects', 'arrayNotEmpty'],
     ['a bad source url', imposeBody({ sources: [{ url: 'not a url' }] }), 'sources[0].url', 'isUrl'],
-    ['an unknown field in a source', imposeBody({ sources: [{ url: 'https://example.org/rule', colour: 'red' }] }), 'sources[0].colour', 'unknownField'],
+    [
+      'an unknown field in a source',
+      imposeBody({ sources: [{ url: 'https://example.org/rule', colour: 'red' }] }),
+      'sources[0].colour',
+      'unknownField',
+    ],
     ['a string revision', imposeBody({ expectedRevision: '0' }), 'expectedRevision', 'isInt'],
     ['an array instead of a command', [imposeBody()], undefined, 'isObject'],
     ['an unknown type', { type: 'BanEverything', measureId: M }, 'type', 'isIn'],
     ['a bad commandId', imposeBody({ commandId: 'abc' }), 'commandId', 'isUuid'],
-    ['a narrowing with neither remove nor narrowTo', { type: 'NarrowScope', measureId: M, effectiveFrom: '2019-06-01' }, 'remove', 'atLeastOneOf'],
+    [
+      'a narrowing with neither remove nor narrowTo',
+      { type: 'NarrowScope', measureId: M, effectiveFrom: '2019-06-01' },
+      'remove',
+      'atLeastOneOf',
+    ],
   ])('%s', async (_what, body, field, rule) => {
     const response = await post(body).expect(400);
     expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.any(String) });
-    expect(response.body.details).toEqual(expect.arrayContaining([expect.objectContaining(field ? { field, rule } : { rule })]));
+    expect(response.body.details).toEqual(
+      expect.arrayContaining([expect.objectContaining(field ? { field, rule } : { rule })]),
+    );
     expect(await eventCount()).toBe(0);
   });
 
   it('names every offending field at once', async () => {
-    const response = await post(imposeBody({ title: '', effectiveFrom: 'soon', categories: ['A'], extra: 1 })).expect(400);
+    const response = await post(imposeBody({ title: '', effectiveFrom: 'soon', categories: ['A'], extra: 1 })).expect(
+      400,
+    );
     const fields = response.body.details.map((d: { field: string }) => d.field);
     expect(fields).toEqual(expect.arrayContaining(['title', 'effectiveFrom', 'categories', 'extra']));
   });
 
   it('rejects a body that is not JSON', async () => {
-    const response = await t.http.post('/v1/commands').set(bearer('writer')).set('Content-Type', 'application/json').send('{"type": ').expect(400);
+    const response = await t.http
+      .post('/v1/commands')
+      .set(bearer('writer'))
+      .set('Content-Type', 'application/json')
+      .send('{"type": ')
+      .expect(400);
     expect(response.body).toMatchObject({ statusCode: 400, details: [expect.objectContaining({ rule: 'isJson' })] });
   });
 
@@ -160,10 +219,18 @@ describe('bad input: 400, every bad field named, nothing appended', () => {
 
   it("validates a correction's replacement as the corrected command's payload", async () => {
     const imposed = await post(imposeBody()).expect(201);
-    const correction = (replacement: object) => ({ type: 'CorrectEntry', measureId: M, eventId: imposed.body.events[0].eventId, reason: 'typo', replacement });
+    const correction = (replacement: object) => ({
+      type: 'CorrectEntry',
+      measureId: M,
+      eventId: imposed.body.events[0].eventId,
+      reason: 'typo',
+      replacement,
+    });
     const { type: _type, ...payload } = imposeBody();
     const bad = await post(correction({ ...payload, effectiveFrom: 'yesterday', colour: 'red' })).expect(400);
-    expect(bad.body.details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining(['replacement.effectiveFrom', 'replacement.colour']));
+    expect(bad.body.details.map((d: { field: string }) => d.field)).toEqual(
+      expect.arrayContaining(['replacement.effectiveFrom', 'replacement.colour']),
+    );
     await post(correction({ ...payload, effectiveFrom: '2019-05-21' })).expect(201);
     expect(await eventCount()).toBe(2);
   });
@@ -171,9 +238,15 @@ describe('bad input: 400, every bad field named, nothing appended', () => {
 
 describe('access', () => {
   it('401 without a key or with an unknown one; 403 for a reader writing', async () => {
-    expect((await t.http.post('/v1/commands').send(imposeBody()).expect(401)).body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
+    expect((await t.http.post('/v1/commands').send(imposeBody()).expect(401)).body).toMatchObject({
+      statusCode: 401,
+      error: 'Unauthorized',
+    });
     await t.http.post('/v1/commands').set({ Authorization: 'Bearer nope' }).send(imposeBody()).expect(401);
-    expect((await post(imposeBody(), 'reader').expect(403)).body).toMatchObject({ statusCode: 403, error: 'Forbidden' });
+    expect((await post(imposeBody(), 'reader').expect(403)).body).toMatchObject({
+      statusCode: 403,
+      error: 'Forbidden',
+    });
     await t.http.get('/v1/events').expect(401);
     await t.http.get('/v1/events').set(bearer('reader')).expect(200);
     await post(imposeBody(), 'admin').expect(201);
@@ -184,15 +257,30 @@ describe('access', () => {
 describe('conflicts and invariants', () => {
   it('409 when the measure is not at expectedRevision, nothing appended', async () => {
     await post(imposeBody({ expectedRevision: -1 })).expect(201);
-    const body = { type: 'AddSubjects', measureId: M, subjects: ['x'], effectiveFrom: '2019-08-19', expectedRevision: 3 };
+    const body = {
+      type: 'AddSubjects',
+      measureId: M,
+      subjects: ['x'],
+      effectiveFrom: '2019-08-19',
+      expectedRevision: 3,
+    };
     const response = await post(body).expect(409);
-    expect(response.body).toMatchObject({ statusCode: 409, error: 'Conflict', details: [expect.objectContaining({ field: 'expectedRevision', value: 0 })] });
+    expect(response.body).toMatchObject({
+      statusCode: 409,
+      error: 'Conflict',
+      details: [expect.objectContaining({ field: 'expectedRevision', value: 0 })],
+    });
     await post({ ...body, expectedRevision: 0 }).expect(201);
     expect(await eventCount()).toBe(2);
   });
 
   it('422 naming the rule and the value when an invariant would break, nothing appended', async () => {
-    const response = await post({ type: 'AddSubjects', measureId: 'ghost', subjects: ['x'], effectiveFrom: '2019-08-19' }).expect(422);
+    const response = await post({
+      type: 'AddSubjects',
+      measureId: 'ghost',
+      subjects: ['x'],
+      effectiveFrom: '2019-08-19',
+    }).expect(422);
     expect(response.body).toMatchObject({
       statusCode: 422,
       error: 'Unprocessable Entity',
@@ -200,7 +288,14 @@ describe('conflicts and invariants', () => {
       details: [{ rule: 'measure-exists', field: 'measureId', value: 'ghost', message: expect.any(String) }],
     });
     await post(imposeBody()).expect(201);
-    const outside = await post({ type: 'GrantExemption', measureId: M, exemptionId: 'e', title: 't', categories: ['services'], effectiveFrom: '2019-06-01' }).expect(422);
+    const outside = await post({
+      type: 'GrantExemption',
+      measureId: M,
+      exemptionId: 'e',
+      title: 't',
+      categories: ['services'],
+      effectiveFrom: '2019-06-01',
+    }).expect(422);
     expect(outside.body.details[0]).toMatchObject({ rule: 'exemption-overlaps-scope', value: ['services'] });
     expect(await eventCount()).toBe(1);
   });
@@ -208,7 +303,15 @@ describe('conflicts and invariants', () => {
   it('50 concurrent commands at the same expected revision: one lands, the rest get 409', async () => {
     await post(imposeBody()).expect(201);
     const responses = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => post({ type: 'AddSubjects', measureId: M, subjects: [`s${i}`], effectiveFrom: '2019-08-19', expectedRevision: 0 })),
+      Array.from({ length: 50 }, (_, i) =>
+        post({
+          type: 'AddSubjects',
+          measureId: M,
+          subjects: [`s${i}`],
+          effectiveFrom: '2019-08-19',
+          expectedRevision: 0,
+        }),
+      ),
     );
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
@@ -220,7 +323,9 @@ describe('conflicts and invariants', () => {
   it('without expectedRevision, concurrent commands on one measure all land, in some order', async () => {
     await post(imposeBody()).expect(201);
     const responses = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => post({ type: 'AddSubjects', measureId: M, subjects: [`s${i}`], effectiveFrom: '2019-08-19' })),
+      Array.from({ length: 20 }, (_, i) =>
+        post({ type: 'AddSubjects', measureId: M, subjects: [`s${i}`], effectiveFrom: '2019-08-19' }),
+      ),
     );
     expect(responses.every((r) => r.status === 201)).toBe(true);
     const stream = await t.store.readStream(`measure-${M}`);
@@ -229,12 +334,18 @@ describe('conflicts and invariants', () => {
 });
 
 describe('POST /v1/commands/batch', () => {
-  const batch = () => [imposeBody({ commandId: randomUUID() }), { type: 'AddSubjects', commandId: randomUUID(), measureId: M, subjects: ['late'], effectiveFrom: '2019-08-19' }];
+  const batch = () => [
+    imposeBody({ commandId: randomUUID() }),
+    { type: 'AddSubjects', commandId: randomUUID(), measureId: M, subjects: ['late'], effectiveFrom: '2019-08-19' },
+  ];
 
   it('applies an array in order and is rerunnable thanks to commandIds', async () => {
     const commands = batch();
     const first = await t.http.post('/v1/commands/batch').set(bearer('writer')).send(commands).expect(200);
-    expect(first.body.results.map((r: { status: number; index: number }) => [r.index, r.status])).toEqual([[0, 201], [1, 201]]);
+    expect(first.body.results.map((r: { status: number; index: number }) => [r.index, r.status])).toEqual([
+      [0, 201],
+      [1, 201],
+    ]);
     const again = await t.http.post('/v1/commands/batch').set(bearer('writer')).send(commands).expect(200);
     expect(again.body.results.map((r: { status: number }) => r.status)).toEqual([200, 200]);
     expect(again.body.results[1].position).toBe(first.body.results[1].position);
@@ -242,15 +353,35 @@ describe('POST /v1/commands/batch', () => {
   });
 
   it('accepts NDJSON', async () => {
-    const text = batch().map((c) => JSON.stringify(c)).join('\n');
-    await t.http.post('/v1/commands/batch').set(bearer('writer')).set('Content-Type', 'application/x-ndjson').send(text).expect(200);
+    const text = batch()
+      .map((c) => JSON.stringify(c))
+      .join('\n');
+    await t.http
+      .post('/v1/commands/batch')
+      .set(bearer('writer'))
+      .set('Content-Type', 'application/x-ndjson')
+      .send(text)
+      .expect(200);
     expect(await eventCount()).toBe(2);
   });
 
   it('stops at the first rejection and reports what was applied before it', async () => {
-    const commands = [...batch(), { type: 'LiftRestriction', measureId: 'ghost', effectiveFrom: '2020-01-01' }, { type: 'LiftRestriction', measureId: M, effectiveFrom: '2020-01-01' }];
-    const response = await t.http.post('/v1/commands/batch').set(bearer('writer')).set('Idempotency-Key', 'stops-1').send(commands).expect(422);
-    expect(response.body).toMatchObject({ statusCode: 422, failedIndex: 2, details: [expect.objectContaining({ rule: 'measure-exists' })] });
+    const commands = [
+      ...batch(),
+      { type: 'LiftRestriction', measureId: 'ghost', effectiveFrom: '2020-01-01' },
+      { type: 'LiftRestriction', measureId: M, effectiveFrom: '2020-01-01' },
+    ];
+    const response = await t.http
+      .post('/v1/commands/batch')
+      .set(bearer('writer'))
+      .set('Idempotency-Key', 'stops-1')
+      .send(commands)
+      .expect(422);
+    expect(response.body).toMatchObject({
+      statusCode: 422,
+      failedIndex: 2,
+      details: [expect.objectContaining({ rule: 'measure-exists' })],
+    });
     expect(response.body.results).toHaveLength(2);
     expect(await eventCount()).toBe(2);
   });
@@ -267,23 +398,34 @@ describe('POST /v1/commands/batch', () => {
     await t.http.post('/v1/commands/batch').set(bearer('reader')).send([]).expect(403);
   });
 
-  const withoutIds = () => [imposeBody(), { type: 'AddSubjects', measureId: M, subjects: ['late'], effectiveFrom: '2019-08-19' }];
+  const withoutIds = () => [
+    imposeBody(),
+    { type: 'AddSubjects', measureId: M, subjects: ['late'], effectiveFrom: '2019-08-19' },
+  ];
 
   it('refuses commands without a commandId unless the batch has an Idempotency-Key, writing nothing', async () => {
     const response = await t.http.post('/v1/commands/batch').set(bearer('writer')).send(withoutIds()).expect(400);
     expect(response.body.details).toEqual([expect.objectContaining({ field: 'Idempotency-Key', rule: 'isDefined' })]);
     expect(response.body.message).toContain('[0], [1]');
-    const blank = await t.http.post('/v1/commands/batch').set(bearer('writer')).set('Idempotency-Key', 'has space').send(withoutIds()).expect(400);
+    const blank = await t.http
+      .post('/v1/commands/batch')
+      .set(bearer('writer'))
+      .set('Idempotency-Key', 'has space')
+      .send(withoutIds())
+      .expect(400);
     expect(blank.body.details[0]).toMatchObject({ field: 'Idempotency-Key', rule: 'isIdempotencyKey' });
     expect(await eventCount()).toBe(0);
   });
 
   it('derives the commandIds of a batch from its Idempotency-Key, so a retried batch appends nothing', async () => {
-    const send = (key: string, body: unknown[]) => t.http.post('/v1/commands/batch').set(bearer('writer')).set('Idempotency-Key', key).send(body);
+    const send = (key: string, body: unknown[]) =>
+      t.http.post('/v1/commands/batch').set(bearer('writer')).set('Idempotency-Key', key).send(body);
     const first = await send('upload-2019-05-16', withoutIds()).expect(200);
     const retry = await send('upload-2019-05-16', withoutIds()).expect(200);
     expect(retry.body.results.map((r: { status: number }) => r.status)).toEqual([200, 200]);
-    expect(retry.body.results.map((r: { commandId: string }) => r.commandId)).toEqual(first.body.results.map((r: { commandId: string }) => r.commandId));
+    expect(retry.body.results.map((r: { commandId: string }) => r.commandId)).toEqual(
+      first.body.results.map((r: { commandId: string }) => r.commandId),
+    );
     expect(await eventCount()).toBe(2);
     // The same key with other commands is a reuse, not a silent repeat.
     const changed = await send('upload-2019-05-16', [imposeBody({ title: 'changed' })]).expect(422);
@@ -293,7 +435,9 @@ describe('POST /v1/commands/batch', () => {
 
   it('documents the Idempotency-Key header and the 422 for a reused commandId', async () => {
     const paths = (await t.http.get('/docs/openapi.json').expect(200)).body.paths;
-    expect(paths['/v1/commands/batch'].post.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Idempotency-Key', in: 'header' })]));
+    expect(paths['/v1/commands/batch'].post.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'Idempotency-Key', in: 'header' })]),
+    );
     expect(paths['/v1/commands'].post.responses['422'].description).toContain('command-id-reused');
   });
 });
@@ -315,21 +459,40 @@ describe('reading the log', () => {
   it('400 for a bad paging parameter, 404 for an unknown measure', async () => {
     const bad = await t.http.get('/v1/events?limit=0').set(bearer('reader')).expect(400);
     expect(bad.body.details[0]).toMatchObject({ field: 'limit' });
-    expect((await t.http.get('/v1/events?after=-1').set(bearer('reader')).expect(400)).body.details[0]).toMatchObject({ field: 'after' });
-    expect((await t.http.get('/v1/measures/ghost/events').set(bearer('reader')).expect(404)).body).toMatchObject({ statusCode: 404 });
+    expect((await t.http.get('/v1/events?after=-1').set(bearer('reader')).expect(400)).body.details[0]).toMatchObject({
+      field: 'after',
+    });
+    expect((await t.http.get('/v1/measures/ghost/events').set(bearer('reader')).expect(404)).body).toMatchObject({
+      statusCode: 404,
+    });
   });
 
   it('serves health without a key, and the OpenAPI document generated from the DTOs', async () => {
-    expect((await t.http.get('/health').expect(200)).body).toEqual({ status: 'ok', headPosition: '0', readModelPosition: '0', eventLoopMaxDelayMs: expect.any(Number) });
+    expect((await t.http.get('/health').expect(200)).body).toEqual({
+      status: 'ok',
+      headPosition: '0',
+      readModelPosition: '0',
+      eventLoopMaxDelayMs: expect.any(Number),
+    });
     const openapi = await t.http.get('/docs/openapi.json').expect(200);
-    expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(['/v1/commands', '/v1/commands/batch', '/v1/events', '/v1/measures/{measureId}/events']));
+    expect(Object.keys(openapi.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/commands', '/v1/commands/batch', '/v1/events', '/v1/measures/{measureId}/events']),
+    );
     const impose = openapi.body.components.schemas.ImposeRestrictionDto;
-    expect(impose.required).toEqual(expect.arrayContaining(['type', 'measureId', 'subjects', 'categories', 'effectiveFrom']));
+    expect(impose.required).toEqual(
+      expect.arrayContaining(['type', 'measureId', 'subjects', 'categories', 'effectiveFrom']),
+    );
     expect(impose.properties.effectiveFrom).toMatchObject({ type: 'string', format: 'date-time' });
-    expect(Object.keys(openapi.body.components.schemas)).toEqual(expect.arrayContaining(['CorrectEntryDto', 'SourceDto', 'NarrowScopeDto']));
+    expect(Object.keys(openapi.body.components.schemas)).toEqual(
+      expect.arrayContaining(['CorrectEntryDto', 'SourceDto', 'NarrowScopeDto']),
+    );
   });
 
   it('answers unknown routes in the error shape', async () => {
-    expect((await t.http.get('/v1/nothing').set(bearer('reader')).expect(404)).body).toMatchObject({ statusCode: 404, error: 'Not Found', details: [expect.objectContaining({ rule: 'notFound' })] });
+    expect((await t.http.get('/v1/nothing').set(bearer('reader')).expect(404)).body).toMatchObject({
+      statusCode: 404,
+      error: 'Not Found',
+      details: [expect.objectContaining({ rule: 'notFound' })],
+    });
   });
 });

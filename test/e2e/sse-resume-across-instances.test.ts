@@ -24,7 +24,10 @@ async function twoStoresOnOneLedger(): Promise<{ stores: [EventStore, EventStore
   }
   const dir = tempDir();
   const file = join(dir.path, 'ledger.db');
-  return { stores: [new SqliteEventStore(file), new SqliteEventStore(file, { pollIntervalMs: 400 })], stop: async () => dir.remove() };
+  return {
+    stores: [new SqliteEventStore(file), new SqliteEventStore(file, { pollIntervalMs: 400 })],
+    stop: async () => dir.remove(),
+  };
 }
 
 const reader = bearer('reader');
@@ -48,9 +51,20 @@ describe('a feed resumed on another instance', () => {
     await b.app.listen(0, '127.0.0.1');
     urlA = (await a.app.getUrl()).replace('[::1]', '127.0.0.1');
     urlB = (await b.app.getUrl()).replace('[::1]', '127.0.0.1');
-    await a.http.post('/v1/commands').set(bearer('writer')).send({
-      type: 'ImposeRestriction', measureId: 'm', title: 'entity list', jurisdiction: 'US', authority: 'BIS', subjects: ['s0'], categories: ['exports'], effectiveFrom: '2019-01-01',
-    }).expect(201);
+    await a.http
+      .post('/v1/commands')
+      .set(bearer('writer'))
+      .send({
+        type: 'ImposeRestriction',
+        measureId: 'm',
+        title: 'entity list',
+        jurisdiction: 'US',
+        authority: 'BIS',
+        subjects: ['s0'],
+        categories: ['exports'],
+        effectiveFrom: '2019-01-01',
+      })
+      .expect(201);
   });
 
   afterAll(async () => {
@@ -62,7 +76,11 @@ describe('a feed resumed on another instance', () => {
 
   const addThroughA = async (count: number) => {
     for (let i = 0; i < count; i++) {
-      await a.http.post('/v1/commands').set(bearer('writer')).send({ type: 'AddSubjects', measureId: 'm', subjects: [`s${++subject}`], effectiveFrom: '2019-01-01' }).expect(201);
+      await a.http
+        .post('/v1/commands')
+        .set(bearer('writer'))
+        .send({ type: 'AddSubjects', measureId: 'm', subjects: [`s${++subject}`], effectiveFrom: '2019-01-01' })
+        .expect(201);
     }
   };
 
@@ -93,7 +111,10 @@ describe('a feed resumed on another instance', () => {
     first.close();
     await addThroughA(3);
     await reference.until((c) => data(c).length >= 6);
-    const resumed = await SseConnection.open(`${urlB}/v1/changes/effective`, { ...reader, 'Last-Event-ID': first.lastId! });
+    const resumed = await SseConnection.open(`${urlB}/v1/changes/effective`, {
+      ...reader,
+      'Last-Event-ID': first.lastId!,
+    });
     await resumed.until((c) => ids(first).length + data(c).length >= ids(reference).length);
     await new Promise((resolve) => setTimeout(resolve, 300));
     reference.close();

@@ -45,7 +45,16 @@ const send = (op: Operation, query: string) => t.http[op.method](`${op.path}?${q
 describe('every route of the OpenAPI document', () => {
   it('covers the routes that answer queries, feeds and commands', async () => {
     const paths = (await documentedOperations()).map((op) => op.path);
-    expect(paths).toEqual(expect.arrayContaining(['/v1/subjects/x/state', '/v1/changes', '/v1/changes/effective', '/v1/events', '/v1/commands', '/v1/subjects/x/report']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/v1/subjects/x/state',
+        '/v1/changes',
+        '/v1/changes/effective',
+        '/v1/events',
+        '/v1/commands',
+        '/v1/subjects/x/report',
+      ]),
+    );
   });
 
   it('rejects an unknown query parameter with a 400 naming it, and accepts each documented one', async () => {
@@ -95,12 +104,19 @@ describe('positions beyond what a store can hold are a 400, before any stream st
     ['/v1/changes', `after=${BEYOND_INT64}`, 'after'],
   ])('%s?%s', async (path, query, field) => {
     const response = await t.http.get(`${path}?${query}`).set(admin).expect(400).expect('Content-Type', /json/);
-    expect(response.body.details).toEqual([expect.objectContaining({ field, rule: 'isPosition', value: BEYOND_INT64 })]);
+    expect(response.body.details).toEqual([
+      expect.objectContaining({ field, rule: 'isPosition', value: BEYOND_INT64 }),
+    ]);
   });
 
   it.each(['/v1/changes', '/v1/changes/effective'])('Last-Event-ID beyond int64 on %s', async (path) => {
     const id = path === '/v1/changes' ? BEYOND_INT64 : `1700000000000-0-${BEYOND_INT64}-acme`;
-    const response = await t.http.get(path).set(admin).set('Last-Event-ID', id).expect(400).expect('Content-Type', /json/);
+    const response = await t.http
+      .get(path)
+      .set(admin)
+      .set('Last-Event-ID', id)
+      .expect(400)
+      .expect('Content-Type', /json/);
     expect(response.body.details).toEqual([expect.objectContaining({ field: 'Last-Event-ID', rule: 'isPosition' })]);
   });
 
@@ -126,7 +142,11 @@ describe('change feed filters', () => {
 
   it('a type filter takes the CloudEvents type the feed sends, as well as the event name', async () => {
     await t.http.post('/v1/commands').set(bearer('writer')).send(imposeBody()).expect(201);
-    await t.http.post('/v1/commands').set(bearer('writer')).send({ type: 'AddSubjects', measureId: M, subjects: ['acme-late'], effectiveFrom: '2019-08-19' }).expect(201);
+    await t.http
+      .post('/v1/commands')
+      .set(bearer('writer'))
+      .send({ type: 'AddSubjects', measureId: M, subjects: ['acme-late'], effectiveFrom: '2019-08-19' })
+      .expect(201);
     await t.app.listen(0, '127.0.0.1');
     const url = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
     for (const type of ['org.regledger.SubjectsAdded', 'SubjectsAdded']) {

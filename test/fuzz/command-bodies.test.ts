@@ -32,20 +32,34 @@ let schemas: Record<string, Record<string, Record<string, unknown>>>;
 
 beforeAll(async () => {
   app = await startFuzzApp();
-  const stream = (await app.send({ method: 'GET', path: `/v1/measures/${M}/events`, headers: writerHeaders })).json as { events: { eventId: string }[] };
+  const stream = (await app.send({ method: 'GET', path: `/v1/measures/${M}/events`, headers: writerHeaders })).json as {
+    events: { eventId: string }[];
+  };
   const history = everyCommand((i) => stream.events[i]!.eventId).map((step) => step());
   bases = new Map();
-  for (const command of [...exampleCommands(), ...history.slice(9), ...history]) if (!bases.has(command.type as string)) bases.set(command.type as string, command);
-  const body = app.openapi.paths['/v1/commands']!.post!.requestBody as { content: Record<string, { schema: { oneOf: { $ref: string }[] } }> };
-  const types = body.content['application/json']!.schema.oneOf.map((ref) => ref.$ref.split('/').pop()!.replace(/Dto$/, ''));
-  for (const type of types) if (!bases.has(type)) throw new Error(`no valid ${type} command to mutate: add one to test/support/commands.ts`);
-  schemas = Object.fromEntries(types.map((type) => [type, app.openapi.components.schemas[`${type}Dto`]!.properties as Record<string, Record<string, unknown>>]));
+  for (const command of [...exampleCommands(), ...history.slice(9), ...history])
+    if (!bases.has(command.type as string)) bases.set(command.type as string, command);
+  const body = app.openapi.paths['/v1/commands']!.post!.requestBody as {
+    content: Record<string, { schema: { oneOf: { $ref: string }[] } }>;
+  };
+  const types = body.content['application/json']!.schema.oneOf.map((ref) =>
+    ref.$ref.split('/').pop()!.replace(/Dto$/, ''),
+  );
+  for (const type of types)
+    if (!bases.has(type)) throw new Error(`no valid ${type} command to mutate: add one to test/support/commands.ts`);
+  schemas = Object.fromEntries(
+    types.map((type) => [
+      type,
+      app.openapi.components.schemas[`${type}Dto`]!.properties as Record<string, Record<string, unknown>>,
+    ]),
+  );
 }, 60_000);
 afterAll(async () => {
   await app.close();
 });
 
-type Kind = 'instant' | 'id' | 'idList' | 'categoryList' | 'text' | 'uuid' | 'revision' | 'type' | 'sources' | 'object' | 'url';
+type Kind =
+  'instant' | 'id' | 'idList' | 'categoryList' | 'text' | 'uuid' | 'revision' | 'type' | 'sources' | 'object' | 'url';
 
 /** The rule of a field, read from its OpenAPI schema (generated from the same decorators that validate it). */
 function kindOf(name: string, schema: Record<string, unknown>): Kind {
@@ -56,14 +70,17 @@ function kindOf(name: string, schema: Record<string, unknown>): Kind {
   if (schema.format === 'uuid') return 'uuid';
   if (schema.type === 'number' || schema.type === 'integer') return 'revision';
   if (schema.type === 'object') return 'object';
-  if (schema.type === 'array') return /categor|remove$|narrowTo/i.test(name) && !/Subjects/.test(name) ? 'categoryList' : 'idList';
+  if (schema.type === 'array')
+    return /categor|remove$|narrowTo/i.test(name) && !/Subjects/.test(name) ? 'categoryList' : 'idList';
   if (schema.pattern) return 'id';
   return 'text';
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const listVerdict = (v: unknown, each: (s: string) => boolean): Verdict =>
-  Array.isArray(v) && v.length > 0 && new Set(v).size === v.length && v.every((s) => isString(s) && each(s)) ? 'valid' : 'invalid';
+  Array.isArray(v) && v.length > 0 && new Set(v).size === v.length && v.every((s) => isString(s) && each(s))
+    ? 'valid'
+    : 'invalid';
 /** Text the contract is silent about: NUL and lone surrogates. */
 // eslint-disable-next-line no-control-regex -- NUL is the character looked for
 const oddText = (s: string) => /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
@@ -91,18 +108,23 @@ function fieldVerdict(kind: Kind, value: unknown, maxLength = 2000, commandType 
     case 'object':
       return typeof value === 'object' && !Array.isArray(value) ? 'unsure' : 'invalid';
     case 'url':
-      return isString(value) && /^[a-z][a-z0-9+.-]*:\/\/[^\s/]+\.[^\s]+$/i.test(value) && value.length <= 2000 ? 'unsure' : 'invalid';
+      return isString(value) && /^[a-z][a-z0-9+.-]*:\/\/[^\s/]+\.[^\s]+$/i.test(value) && value.length <= 2000
+        ? 'unsure'
+        : 'invalid';
     case 'text':
       if (!isString(value) || value.length < 1 || value.length > maxLength) return 'invalid';
       return oddText(value) ? 'unsure' : 'valid';
   }
 }
 
-const worst = (a: Verdict, b: Verdict): Verdict => (a === 'invalid' || b === 'invalid' ? 'invalid' : a === 'unsure' || b === 'unsure' ? 'unsure' : 'valid');
+const worst = (a: Verdict, b: Verdict): Verdict =>
+  a === 'invalid' || b === 'invalid' ? 'invalid' : a === 'unsure' || b === 'unsure' ? 'unsure' : 'valid';
 
 /** JSON text of an object whose entries are already JSON text. */
-const objectText = (entries: [string, string][]) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`;
-const entriesOf = (o: Record<string, unknown>): [string, string][] => Object.entries(o).map(([k, v]) => [k, JSON.stringify(v)]);
+const objectText = (entries: [string, string][]) =>
+  `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`;
+const entriesOf = (o: Record<string, unknown>): [string, string][] =>
+  Object.entries(o).map(([k, v]) => [k, JSON.stringify(v)]);
 const safeParse = (json: string): unknown => {
   try {
     return JSON.parse(json);
@@ -120,7 +142,11 @@ interface Mutation {
 }
 
 const VALID_SOURCE = { url: 'https://www.federalregister.gov/d/2019-10616', title: 'Rule', publishedAt: '2019-05-21' };
-const SOURCE_SCHEMA: Record<string, [Kind, number]> = { url: ['url', 2000], title: ['text', 500], publishedAt: ['instant', 0] };
+const SOURCE_SCHEMA: Record<string, [Kind, number]> = {
+  url: ['url', 2000],
+  title: ['text', 500],
+  publishedAt: ['instant', 0],
+};
 
 /** One mutation of a valid command of `type`, with a fresh commandId so idempotency never answers for it. */
 const mutation = (type: string): fc.Arbitrary<Mutation> => {
@@ -130,18 +156,38 @@ const mutation = (type: string): fc.Arbitrary<Mutation> => {
   const fields = Object.keys(properties);
   const setField = fc.tuple(fc.constantFrom(...fields), hostileJson).map(([field, value]): Mutation => {
     const schema = properties[field]!;
-    const verdict = fieldVerdict(kindOf(field, schema), safeParse(value.json), (schema.maxLength as number) ?? 2000, type);
+    const verdict = fieldVerdict(
+      kindOf(field, schema),
+      safeParse(value.json),
+      (schema.maxLength as number) ?? 2000,
+      type,
+    );
     const entries = entriesOf(base).filter(([k]) => k !== field);
     return { type, what: `${field} = ${value.label}`, json: objectText([...entries, [field, value.json]]), verdict };
   });
   const required = commandFields(app.openapi, type).required;
-  const removeField = fc.constantFrom(...fields.filter((f) => f in base)).map(
-    (field): Mutation => ({ type, what: `without ${field}`, json: objectText(entriesOf(base).filter(([k]) => k !== field)), verdict: required.includes(field) ? 'invalid' : 'unsure' }),
-  );
+  const removeField = fc
+    .constantFrom(...fields.filter((f) => f in base))
+    .map((field): Mutation => ({
+      type,
+      what: `without ${field}`,
+      json: objectText(entriesOf(base).filter(([k]) => k !== field)),
+      verdict: required.includes(field) ? 'invalid' : 'unsure',
+    }));
   /** An unknown or prototype-named key: at the top, in a source, in a correction's replacement, or deeper. */
   const addKey = fc
     .tuple(hostileKey, hostileJson, fc.constantFrom('top', 'source', 'replacement', 'replacement.sources'))
-    .filter(([key, , level]) => !(key in (level === 'top' ? properties : level === 'source' ? SOURCE_SCHEMA : (bases.get(type)!.replacement as object) ?? {})))
+    .filter(
+      ([key, , level]) =>
+        !(
+          key in
+          (level === 'top'
+            ? properties
+            : level === 'source'
+              ? SOURCE_SCHEMA
+              : ((bases.get(type)!.replacement as object) ?? {}))
+        ),
+    )
     .filter(([key]) => key !== 'commandId' && key !== 'expectedRevision' && !fields.includes(key))
     .map(([key, value, level]): Mutation => {
       const sourceWith = `[${objectText([...entriesOf(VALID_SOURCE), [key, value.json]])}]`;
@@ -150,18 +196,41 @@ const mutation = (type: string): fc.Arbitrary<Mutation> => {
       else if (level === 'source') entries = [...entries.filter(([k]) => k !== 'sources'), ['sources', sourceWith]];
       else if (typeof base.replacement === 'object') {
         const replacement = entriesOf(base.replacement as Record<string, unknown>);
-        const inner = level === 'replacement' ? [...replacement, [key, value.json] as [string, string]] : [...replacement.filter(([k]) => k !== 'sources'), ['sources', sourceWith] as [string, string]];
+        const inner =
+          level === 'replacement'
+            ? [...replacement, [key, value.json] as [string, string]]
+            : [...replacement.filter(([k]) => k !== 'sources'), ['sources', sourceWith] as [string, string]];
         entries = [...entries.filter(([k]) => k !== 'replacement'), ['replacement', objectText(inner)]];
       } else entries = [...entries, [key, value.json]];
-      return { type, what: `${level === 'top' || typeof base.replacement !== 'object' ? '' : `${level}.`}${level === 'source' ? 'sources[0].' : ''}${JSON.stringify(key)} = ${value.label}`, json: objectText(entries), verdict: 'invalid' };
+      return {
+        type,
+        what: `${level === 'top' || typeof base.replacement !== 'object' ? '' : `${level}.`}${level === 'source' ? 'sources[0].' : ''}${JSON.stringify(key)} = ${value.label}`,
+        json: objectText(entries),
+        verdict: 'invalid',
+      };
     });
-  const setSourceField = fc.tuple(fc.constantFrom(...Object.keys(SOURCE_SCHEMA)), hostileJson).map(([field, value]): Mutation => {
-    const [kind, max] = SOURCE_SCHEMA[field]!;
-    const source = objectText([...entriesOf(VALID_SOURCE).filter(([k]) => k !== field), [field, value.json]]);
-    const entries = [...entriesOf(base).filter(([k]) => k !== 'sources'), ['sources', `[${source}]`] as [string, string]];
-    return { type, what: `sources[0].${field} = ${value.label}`, json: objectText(entries), verdict: fieldVerdict(kind, safeParse(value.json), max) };
-  });
-  return fc.oneof({ arbitrary: setField, weight: 5 }, { arbitrary: removeField, weight: 1 }, { arbitrary: addKey, weight: 3 }, { arbitrary: setSourceField, weight: 2 });
+  const setSourceField = fc
+    .tuple(fc.constantFrom(...Object.keys(SOURCE_SCHEMA)), hostileJson)
+    .map(([field, value]): Mutation => {
+      const [kind, max] = SOURCE_SCHEMA[field]!;
+      const source = objectText([...entriesOf(VALID_SOURCE).filter(([k]) => k !== field), [field, value.json]]);
+      const entries = [
+        ...entriesOf(base).filter(([k]) => k !== 'sources'),
+        ['sources', `[${source}]`] as [string, string],
+      ];
+      return {
+        type,
+        what: `sources[0].${field} = ${value.label}`,
+        json: objectText(entries),
+        verdict: fieldVerdict(kind, safeParse(value.json), max),
+      };
+    });
+  return fc.oneof(
+    { arbitrary: setField, weight: 5 },
+    { arbitrary: removeField, weight: 1 },
+    { arbitrary: addKey, weight: 3 },
+    { arbitrary: setSourceField, weight: 2 },
+  );
 };
 
 const anyMutation = () => fc.constantFrom(...bases.keys()).chain(mutation);
@@ -170,19 +239,31 @@ describe('fuzzing command bodies', () => {
   it('POST /v1/commands: one field made hostile is refused with a 4xx, nothing written; never a 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(anyMutation(), async (m) => {
-        await exchange(app, { method: 'POST', path: '/v1/commands', headers: writerHeaders, body: m.json }, m.verdict, { writes: true });
+        await exchange(app, { method: 'POST', path: '/v1/commands', headers: writerHeaders, body: m.json }, m.verdict, {
+          writes: true,
+        });
       }),
       { numRuns: 300 },
     );
   }, 120_000);
 
   it('POST /v1/commands/batch: a hostile command after a valid one refuses the whole batch, nothing written', async () => {
-    const valid = () => JSON.stringify({ type: 'AddSubjects', commandId: randomUUID(), measureId: M, subjects: [`s-${randomUUID()}`], effectiveFrom: '2020-01-01' });
+    const valid = () =>
+      JSON.stringify({
+        type: 'AddSubjects',
+        commandId: randomUUID(),
+        measureId: M,
+        subjects: [`s-${randomUUID()}`],
+        effectiveFrom: '2020-01-01',
+      });
     await fc.assert(
       fc.asyncProperty(anyMutation(), fc.boolean(), async (m, ndjson) => {
         const body = ndjson ? `${valid()}\n${m.json.replace(/\n/g, '\\n')}\n` : `[${valid()},${m.json}]`;
         const headers = { ...writerHeaders, 'Content-Type': ndjson ? 'application/x-ndjson' : 'application/json' };
-        await exchange(app, { method: 'POST', path: '/v1/commands/batch', headers, body }, worst('valid', m.verdict), { writes: true, partialWrites: true });
+        await exchange(app, { method: 'POST', path: '/v1/commands/batch', headers, body }, worst('valid', m.verdict), {
+          writes: true,
+          partialWrites: true,
+        });
       }),
       { numRuns: 150 },
     );
@@ -193,17 +274,27 @@ describe('fuzzing command bodies', () => {
       const impose = entriesOf({ ...bases.get('ImposeRestriction')!, commandId: randomUUID() });
       return [
         objectText([...impose, [key, value]]),
-        objectText([...impose.filter(([k]) => k !== 'sources'), ['sources', `[${objectText([...entriesOf(VALID_SOURCE), [key, value]])}]`]]),
+        objectText([
+          ...impose.filter(([k]) => k !== 'sources'),
+          ['sources', `[${objectText([...entriesOf(VALID_SOURCE), [key, value]])}]`],
+        ]),
         objectText([...impose.filter(([k]) => k !== 'subjects'), ['subjects', `[${objectText([[key, value]])}]`]]),
         `[${objectText(impose)}]`,
         objectText([[key, objectText(impose)]]),
       ];
     };
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...PROTOTYPE_KEYS), fc.constantFrom('{"type":"AddSubjects","polluted":true}', '"x"', 'null', '[]', '{}'), fc.nat(4), async (key, value, level) => {
-        const body = levels(key, value)[level]!;
-        await exchange(app, { method: 'POST', path: '/v1/commands', headers: writerHeaders, body }, 'invalid', { writes: true });
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...PROTOTYPE_KEYS),
+        fc.constantFrom('{"type":"AddSubjects","polluted":true}', '"x"', 'null', '[]', '{}'),
+        fc.nat(4),
+        async (key, value, level) => {
+          const body = levels(key, value)[level]!;
+          await exchange(app, { method: 'POST', path: '/v1/commands', headers: writerHeaders, body }, 'invalid', {
+            writes: true,
+          });
+        },
+      ),
       { numRuns: 60 },
     );
     // Nothing leaked into the prototypes this process shares with the app.
@@ -212,10 +303,27 @@ describe('fuzzing command bodies', () => {
   }, 60_000);
 
   it('raw bodies: wrong JSON, wrong top-level values, deep nesting, bad Content-Type are a 4xx, nothing written', async () => {
-    const command = JSON.stringify({ ...bases.get('ImposeRestriction')!, commandId: randomUUID(), measureId: 'fuzz-raw' });
+    const command = JSON.stringify({
+      ...bases.get('ImposeRestriction')!,
+      commandId: randomUUID(),
+      measureId: 'fuzz-raw',
+    });
     const bodies: fc.Arbitrary<RawJson & { verdict: Verdict }> = fc.oneof(
       hostileJson.map((v) => ({ ...v, verdict: 'invalid' as const })),
-      fc.constantFrom('', '{', '{"type":', '{"a":1,}', "{'type':1}", '\ufeff{}', 'nul', '{"type":"ImposeRestriction"}{}', command.slice(0, -1), `${command}\u0000`).map((json) => ({ json, label: JSON.stringify(json.slice(0, 60)), verdict: 'invalid' as const })),
+      fc
+        .constantFrom(
+          '',
+          '{',
+          '{"type":',
+          '{"a":1,}',
+          "{'type':1}",
+          '\ufeff{}',
+          'nul',
+          '{"type":"ImposeRestriction"}{}',
+          command.slice(0, -1),
+          `${command}\u0000`,
+        )
+        .map((json) => ({ json, label: JSON.stringify(json.slice(0, 60)), verdict: 'invalid' as const })),
     );
     const contentTypes: [string | undefined, Verdict][] = [
       ['application/json', 'invalid'],
@@ -231,16 +339,36 @@ describe('fuzzing command bodies', () => {
       ['application/merge-patch+json', 'unsure'],
     ];
     await fc.assert(
-      fc.asyncProperty(bodies, fc.constantFrom(...contentTypes), fc.constantFrom('/v1/commands', '/v1/commands/batch'), async (body, [contentType], path) => {
-        await exchange(app, { method: 'POST', path, headers: { ...writerHeaders, 'Content-Type': contentType }, body: body.json }, body.verdict, { writes: true });
-      }),
+      fc.asyncProperty(
+        bodies,
+        fc.constantFrom(...contentTypes),
+        fc.constantFrom('/v1/commands', '/v1/commands/batch'),
+        async (body, [contentType], path) => {
+          await exchange(
+            app,
+            { method: 'POST', path, headers: { ...writerHeaders, 'Content-Type': contentType }, body: body.json },
+            body.verdict,
+            { writes: true },
+          );
+        },
+      ),
       { numRuns: 150 },
     );
     // A valid command under a Content-Type that is not JSON is not taken as one.
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...contentTypes.slice(1)), async ([contentType, verdict]) => {
-        const body = JSON.stringify({ ...bases.get('AddSubjects')!, commandId: randomUUID(), measureId: M, subjects: [`ct-${randomUUID()}`] });
-        await exchange(app, { method: 'POST', path: '/v1/commands', headers: { ...writerHeaders, 'Content-Type': contentType }, body }, verdict, { writes: true });
+        const body = JSON.stringify({
+          ...bases.get('AddSubjects')!,
+          commandId: randomUUID(),
+          measureId: M,
+          subjects: [`ct-${randomUUID()}`],
+        });
+        await exchange(
+          app,
+          { method: 'POST', path: '/v1/commands', headers: { ...writerHeaders, 'Content-Type': contentType }, body },
+          verdict,
+          { writes: true },
+        );
       }),
       { numRuns: 30 },
     );

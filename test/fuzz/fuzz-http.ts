@@ -60,9 +60,15 @@ export interface Route {
 /** One request at a time over node:http; an SSE answer is cut after its headers. */
 function sendRaw(base: string, req: RawRequest): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const headers = Object.fromEntries(Object.entries(req.headers ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    const headers = Object.fromEntries(
+      Object.entries(req.headers ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
     // node:http frames a GET or DELETE body neither by length nor by chunks: unframed, it would be read as the next request.
-    if (req.body !== undefined && !['POST', 'PUT', 'PATCH'].includes(req.method) && !Object.keys(headers).some((h) => /^(content-length|transfer-encoding)$/i.test(h))) {
+    if (
+      req.body !== undefined &&
+      !['POST', 'PUT', 'PATCH'].includes(req.method) &&
+      !Object.keys(headers).some((h) => /^(content-length|transfer-encoding)$/i.test(h))
+    ) {
       headers['Content-Length'] = String(Buffer.byteLength(req.body));
     }
     // Host and path given apart: a URL string would have its dot segments resolved before sending.
@@ -88,7 +94,13 @@ function sendRaw(base: string, req: RawRequest): Promise<RawResponse> {
           json = undefined;
         }
         const retryAfter = response.headers['retry-after'];
-        resolve({ status, contentType, text, json, ...(retryAfter !== undefined ? { retryAfter: String(retryAfter) } : {}) });
+        resolve({
+          status,
+          contentType,
+          text,
+          json,
+          ...(retryAfter !== undefined ? { retryAfter: String(retryAfter) } : {}),
+        });
       });
       response.on('error', reject);
     });
@@ -113,7 +125,12 @@ export async function startFuzzApp(): Promise<FuzzApp> {
   const base = `http://127.0.0.1:${port}`;
   const send = (req: RawRequest) => sendRaw(base, req);
   const post = async (body: unknown) => {
-    const response = await send({ method: 'POST', path: '/v1/commands', headers: { ...bearer('writer'), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await send({
+      method: 'POST',
+      path: '/v1/commands',
+      headers: { ...bearer('writer'), 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (response.status >= 300) throw new Error(`seeding failed: ${response.status} ${response.text}`);
     return response.json as { events: { eventId: string }[] };
   };
@@ -133,7 +150,10 @@ export async function startFuzzApp(): Promise<FuzzApp> {
 }
 
 export function exampleCommands(): Record<string, unknown>[] {
-  return JSON.parse(readFileSync(new URL('../../examples/huawei-2019.json', import.meta.url), 'utf8')) as Record<string, unknown>[];
+  return JSON.parse(readFileSync(new URL('../../examples/huawei-2019.json', import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >[];
 }
 
 /** Every route of the OpenAPI document, with its parameters. */
@@ -163,12 +183,15 @@ export const adminHeaders = bearer('admin');
 export { KEYS };
 
 /** Long texts keep their head and tail: a mutation is often the last field. */
-const short = (text: string) => (text.length > 700 ? `${text.slice(0, 250)} …(${text.length} chars)… ${text.slice(-400)}` : text);
+const short = (text: string) =>
+  text.length > 700 ? `${text.slice(0, 250)} …(${text.length} chars)… ${text.slice(-400)}` : text;
 
 /** A readable account of one exchange, for the failure message next to fast-check's counterexample. */
 export function describeExchange(req: RawRequest, response: RawResponse | undefined, logged: string): string {
   const body = req.body === undefined ? '' : `\n  body: ${short(req.body)}`;
-  const answer = response ? `${response.status} ${response.contentType}\n  answer: ${short(response.text)}` : 'no answer';
+  const answer = response
+    ? `${response.status} ${response.contentType}\n  answer: ${short(response.text)}`
+    : 'no answer';
   return `${req.method} ${short(req.path)}${body}\n  → ${answer}\n  log: ${logged}`;
 }
 
@@ -180,7 +203,8 @@ export function errorShapeProblem(response: RawResponse): string | undefined {
   if (typeof body.error !== 'string' || typeof body.message !== 'string') return 'error and message must be strings';
   if (!Array.isArray(body.details)) return 'details[] is missing';
   for (const detail of body.details as Record<string, unknown>[]) {
-    if (!detail || typeof detail.rule !== 'string' || typeof detail.message !== 'string') return 'each detail needs a rule and a message';
+    if (!detail || typeof detail.rule !== 'string' || typeof detail.message !== 'string')
+      return 'each detail needs a rule and a message';
   }
   if (response.status === 400 && body.details.length === 0) return 'a 400 names no field and rule in details[]';
   return undefined;
@@ -212,17 +236,27 @@ export async function exchange(
   if (!failure && response) {
     const { status } = response;
     const unavailableByDesign = status === 503 && options.mayBeUnavailable && response.retryAfter !== undefined;
-    if (unavailableByDesign) failure = errorShapeProblem(response) ?? (before !== after ? 'a rejected request changed the log' : undefined);
+    if (unavailableByDesign)
+      failure = errorShapeProblem(response) ?? (before !== after ? 'a rejected request changed the log' : undefined);
     else if (status >= 500) failure = `a ${status}`;
-    else if (options.expectStatus !== undefined && status !== options.expectStatus) failure = `expected ${options.expectStatus}, got ${status}`;
-    else if (status >= 400) failure = errorShapeProblem(response) ?? (before !== after && !(options.partialWrites && status !== 400) ? 'a rejected request changed the log' : undefined);
+    else if (options.expectStatus !== undefined && status !== options.expectStatus)
+      failure = `expected ${options.expectStatus}, got ${status}`;
+    else if (status >= 400)
+      failure =
+        errorShapeProblem(response) ??
+        (before !== after && !(options.partialWrites && status !== 400)
+          ? 'a rejected request changed the log'
+          : undefined);
     else if (status >= 300 || status < 200) failure = `an unexpected ${status}`;
     else if (verdict === 'invalid') failure = `a ${status} for input the contract refuses`;
     else if (!options.writes && before !== after) failure = 'a read changed the log';
   }
   if (failure && process.env.FUZZ_SURVEY) {
     // Surveying: every failure is listed (one JSON line each) and the run goes on, instead of stopping at the first.
-    appendFileSync(process.env.FUZZ_SURVEY, `${JSON.stringify({ failure, method: req.method, path: short(req.path), headers: req.headers, body: req.body && short(req.body), status: response?.status, answer: response && short(response.text), logged })}\n`);
+    appendFileSync(
+      process.env.FUZZ_SURVEY,
+      `${JSON.stringify({ failure, method: req.method, path: short(req.path), headers: req.headers, body: req.body && short(req.body), status: response?.status, answer: response && short(response.text), logged })}\n`,
+    );
   } else if (failure) throw new Error(`${failure}\n${describeExchange(req, response, logged)}`);
   return response!;
 }
@@ -241,7 +275,13 @@ export function encodeRaw(value: string): string {
     } else {
       bytes = [...Buffer.from(String.fromCharCode(code), 'utf8')];
     }
-    out += bytes.map((b) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+    out += bytes
+      .map((b) =>
+        /[A-Za-z0-9_.~-]/.test(String.fromCharCode(b))
+          ? String.fromCharCode(b)
+          : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+      )
+      .join('');
   }
   return out;
 }

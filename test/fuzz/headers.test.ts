@@ -14,7 +14,16 @@ import { badAuthorizations, deeplyNested, headerChar } from '../support/fuzz-arb
 import { CONTROLLERS } from '../../src/app.module.js';
 import { RouteTable } from '../../src/auth/route-access.js';
 import { bearer } from '../support/http-app.js';
-import { encodeRaw, exchange, KEYS, routesOf, startFuzzApp, writerHeaders, type FuzzApp, type Route } from './fuzz-http.js';
+import {
+  encodeRaw,
+  exchange,
+  KEYS,
+  routesOf,
+  startFuzzApp,
+  writerHeaders,
+  type FuzzApp,
+  type Route,
+} from './fuzz-http.js';
 
 let app: FuzzApp;
 let secured: Route[];
@@ -27,8 +36,16 @@ afterAll(async () => {
   await app.close();
 });
 
-const pathOf = (route: Route) => route.template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeRaw(name === 'eventId' ? randomUUID() : 'huawei'));
-const validCommand = () => JSON.stringify({ type: 'AddSubjects', commandId: randomUUID(), measureId: M, subjects: [`h-${randomUUID()}`], effectiveFrom: '2020-01-01' });
+const pathOf = (route: Route) =>
+  route.template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeRaw(name === 'eventId' ? randomUUID() : 'huawei'));
+const validCommand = () =>
+  JSON.stringify({
+    type: 'AddSubjects',
+    commandId: randomUUID(),
+    measureId: M,
+    subjects: [`h-${randomUUID()}`],
+    effectiveFrom: '2020-01-01',
+  });
 
 /** Bodies a stranger may send: valid, malformed, deeply nested, over the 64 kB limit of the test app. */
 const strangerBodies = fc.constantFrom(
@@ -41,11 +58,24 @@ const strangerBodies = fc.constantFrom(
 describe('fuzzing headers', () => {
   it('a bad Authorization is a 401 on every secured route, whatever the body, and nothing is written', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...secured), badAuthorizations(KEYS.admin), strangerBodies, async (route, authorization, body) => {
-        const sendsBody = route.method !== 'GET';
-        const headers = { Authorization: authorization === '' ? undefined : authorization, ...(sendsBody ? { 'Content-Type': 'application/json' } : {}) };
-        await exchange(app, { method: route.method, path: pathOf(route), headers, body: sendsBody ? body() : undefined }, 'invalid', { writes: sendsBody, expectStatus: 401 });
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...secured),
+        badAuthorizations(KEYS.admin),
+        strangerBodies,
+        async (route, authorization, body) => {
+          const sendsBody = route.method !== 'GET';
+          const headers = {
+            Authorization: authorization === '' ? undefined : authorization,
+            ...(sendsBody ? { 'Content-Type': 'application/json' } : {}),
+          };
+          await exchange(
+            app,
+            { method: route.method, path: pathOf(route), headers, body: sendsBody ? body() : undefined },
+            'invalid',
+            { writes: sendsBody, expectStatus: 401 },
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   }, 120_000);
@@ -56,10 +86,24 @@ describe('fuzzing headers', () => {
     const needs = (route: Route) => table.accessFor(route.method, pathOf(route));
     const below = secured.filter((r) => needs(r) === 'writer' || needs(r) === 'admin');
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...below), strangerBodies.filter((b) => b().length < 1000), async (route, body) => {
-        const role = needs(route) === 'admin' ? 'writer' : 'reader';
-        await exchange(app, { method: route.method, path: pathOf(route), headers: { ...bearer(role), 'Content-Type': 'application/json' }, body: body() }, 'invalid', { writes: true, expectStatus: 403 });
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...below),
+        strangerBodies.filter((b) => b().length < 1000),
+        async (route, body) => {
+          const role = needs(route) === 'admin' ? 'writer' : 'reader';
+          await exchange(
+            app,
+            {
+              method: route.method,
+              path: pathOf(route),
+              headers: { ...bearer(role), 'Content-Type': 'application/json' },
+              body: body(),
+            },
+            'invalid',
+            { writes: true, expectStatus: 403 },
+          );
+        },
+      ),
       { numRuns: 60 },
     );
   }, 60_000);
@@ -67,9 +111,22 @@ describe('fuzzing headers', () => {
   it('a hostile X-Correlation-Id never makes a valid command fail with a 5xx', async () => {
     const headerText = fc.string({ unit: headerChar, maxLength: 300 });
     await fc.assert(
-      fc.asyncProperty(fc.oneof(headerText, fc.constantFrom('__proto__', 'x'.repeat(8_000), '')), async (correlationId) => {
-        await exchange(app, { method: 'POST', path: '/v1/commands', headers: { ...writerHeaders, 'X-Correlation-Id': correlationId }, body: validCommand() }, 'unsure', { writes: true });
-      }),
+      fc.asyncProperty(
+        fc.oneof(headerText, fc.constantFrom('__proto__', 'x'.repeat(8_000), '')),
+        async (correlationId) => {
+          await exchange(
+            app,
+            {
+              method: 'POST',
+              path: '/v1/commands',
+              headers: { ...writerHeaders, 'X-Correlation-Id': correlationId },
+              body: validCommand(),
+            },
+            'unsure',
+            { writes: true },
+          );
+        },
+      ),
       { numRuns: 80 },
     );
   }, 60_000);

@@ -8,20 +8,32 @@ for (const l of leaves) tree.append(l);
 
 describe('the Merkle tree of the log (RFC 9162)', () => {
   it('has the root the RFC defines for every tree size', () => {
-    for (let n = 0; n <= leaves.length; n++) expect(tree.root(n).toString('hex')).toBe(treeHash(leaves.slice(0, n)).toString('hex'));
+    for (let n = 0; n <= leaves.length; n++)
+      expect(tree.root(n).toString('hex')).toBe(treeHash(leaves.slice(0, n)).toString('hex'));
   });
 
   it('gives inclusion proofs that an independent verifier accepts, for every leaf of every tree size', () => {
     for (let n = 1; n <= leaves.length; n++) {
       const root = tree.root(n);
-      for (let m = 0; m < n; m++) expect({ n, m, ok: verifyInclusion(m, n, leaf(leaves[m]!), tree.inclusionProof(m, n), root) }).toEqual({ n, m, ok: true });
+      for (let m = 0; m < n; m++)
+        expect({ n, m, ok: verifyInclusion(m, n, leaf(leaves[m]!), tree.inclusionProof(m, n), root) }).toEqual({
+          n,
+          m,
+          ok: true,
+        });
     }
   });
 
   it('gives consistency proofs that an independent verifier accepts, for every pair of sizes', () => {
     for (let second = 0; second <= leaves.length; second++) {
       for (let first = 0; first <= second; first++) {
-        const ok = verifyConsistency(first, second, tree.root(first), tree.root(second), tree.consistencyProof(first, second));
+        const ok = verifyConsistency(
+          first,
+          second,
+          tree.root(first),
+          tree.root(second),
+          tree.consistencyProof(first, second),
+        );
         expect({ first, second, ok }).toEqual({ first, second, ok: true });
       }
     }

@@ -51,9 +51,11 @@ describe('regledger verify on a tampered SQLite file', () => {
     expect(result.stdout).toContain(`digest:   ${digest}`);
   });
 
-  it("names the event whose data was changed", async () => {
+  it('names the event whose data was changed', async () => {
     const result = await verifyAfter('changed', (db) => {
-      db.prepare("UPDATE events SET data = replace(data, '84 FR 22961', '84 FR 99999') WHERE position = ?").run(rows[0]!.position);
+      db.prepare("UPDATE events SET data = replace(data, '84 FR 22961', '84 FR 99999') WHERE position = ?").run(
+        rows[0]!.position,
+      );
     });
     expect(result.code).toBe(4);
     expect(result.stderr).toContain(`event ${eventAt(rows[0]!.position)} at position ${rows[0]!.position}`);
@@ -62,7 +64,9 @@ describe('regledger verify on a tampered SQLite file', () => {
 
   it('names the event after a deleted one, and the revision that went missing', async () => {
     const deleted = rows[2]!;
-    const result = await verifyAfter('deleted', (db) => db.prepare('DELETE FROM events WHERE position = ?').run(deleted.position));
+    const result = await verifyAfter('deleted', (db) =>
+      db.prepare('DELETE FROM events WHERE position = ?').run(deleted.position),
+    );
     expect(result.code).toBe(4);
     expect(result.stderr).toContain(`event ${eventAt(rows[3]!.position)} at position ${rows[3]!.position}`);
     expect(result.stderr).toMatch(/revision 2 of \S+ is missing/);
@@ -82,7 +86,10 @@ describe('regledger verify on a tampered SQLite file', () => {
     const result = await verifyAfter('swapped-content', (db) => {
       const read = db.prepare('SELECT type, data, metadata FROM events WHERE position = ?');
       const write = db.prepare('UPDATE events SET type = ?, data = ?, metadata = ? WHERE position = ?');
-      const [ra, rb] = [read.get(a) as { type: string; data: string; metadata: string }, read.get(b) as { type: string; data: string; metadata: string }];
+      const [ra, rb] = [
+        read.get(a) as { type: string; data: string; metadata: string },
+        read.get(b) as { type: string; data: string; metadata: string },
+      ];
       write.run(rb.type, rb.data, rb.metadata, a);
       write.run(ra.type, ra.data, ra.metadata, b);
     });

@@ -11,9 +11,15 @@ import { CategorySet } from '../../src/domain/categories.js';
 import { UNIVERSE } from '../support/history-generator.js';
 
 const categories = fc
-  .record({ include: fc.uniqueArray(fc.constantFrom(...UNIVERSE), { maxLength: 4 }), exclude: fc.uniqueArray(fc.constantFrom(...UNIVERSE), { maxLength: 2 }) })
+  .record({
+    include: fc.uniqueArray(fc.constantFrom(...UNIVERSE), { maxLength: 4 }),
+    exclude: fc.uniqueArray(fc.constantFrom(...UNIVERSE), { maxLength: 2 }),
+  })
   .map((json) => CategorySet.fromJson(json));
-const exemptions = fc.array(fc.record({ exemptionId: fc.constantFrom('e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7'), categories }), { maxLength: 24 });
+const exemptions = fc.array(
+  fc.record({ exemptionId: fc.constantFrom('e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7'), categories }),
+  { maxLength: 24 },
+);
 
 describe('the union of all exemptions but one', () => {
   it('equals the union of the others merged from scratch', () => {

@@ -14,7 +14,11 @@ import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
 let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp({ clock: new FakeClock(Date.parse('2026-01-01T00:00:00Z')) });
-  await t.http.post('/v1/commands/batch').set(bearer('writer')).send(JSON.parse(readFileSync(DEMO_FILE, 'utf8'))).expect(200);
+  await t.http
+    .post('/v1/commands/batch')
+    .set(bearer('writer'))
+    .send(JSON.parse(readFileSync(DEMO_FILE, 'utf8')))
+    .expect(200);
 });
 afterAll(async () => t.close());
 
@@ -30,7 +34,10 @@ interface Step {
   type: string;
   before: Snapshot;
   after: Snapshot;
-  changes: { became: { restricted: { include: string[] }; exempt: { include: string[] }; pending: string[] }; stopped: { restricted: { include: string[] }; exempt: { include: string[] }; pending: string[] } };
+  changes: {
+    became: { restricted: { include: string[] }; exempt: { include: string[] }; pending: string[] };
+    stopped: { restricted: { include: string[] }; exempt: { include: string[] }; pending: string[] };
+  };
   provenance: { actor?: string; citation?: string; sources?: unknown[] };
   eventId: string | null;
   effectiveAt: string;
@@ -39,26 +46,37 @@ interface Step {
 }
 
 describe('GET /v1/subjects/{id}/replay', () => {
-  it.each(['huawei', 'huawei-affiliate-aug-01'])('in record order, each step is the state as known just before and just after it (%s)', async (subject) => {
-    const replay = await get(`/v1/subjects/${subject}/replay`);
-    const positions = (await t.store.readAll()).map((e) => e.position);
-    expect(replay.steps.length).toBeGreaterThan(0);
-    for (const step of replay.steps as Step[]) {
-      const previous = positions.filter((p) => p < BigInt(step.position)).at(-1) ?? 0n;
-      // "Just before" is any bound between the previous event and this one: the same knowledge.
-      expect(BigInt(step.before.asOfPosition) >= previous && BigInt(step.before.asOfPosition) < BigInt(step.position)).toBe(true);
-      expect(step.before).toEqual({ ...(await stateAt(subject, step.before.at, String(previous))), asOfPosition: step.before.asOfPosition });
-      expect(step.after).toEqual(await stateAt(subject, step.after.at, step.position));
-      expect(step.provenance.actor).toBe('writer-key');
-    }
-  });
+  it.each(['huawei', 'huawei-affiliate-aug-01'])(
+    'in record order, each step is the state as known just before and just after it (%s)',
+    async (subject) => {
+      const replay = await get(`/v1/subjects/${subject}/replay`);
+      const positions = (await t.store.readAll()).map((e) => e.position);
+      expect(replay.steps.length).toBeGreaterThan(0);
+      for (const step of replay.steps as Step[]) {
+        const previous = positions.filter((p) => p < BigInt(step.position)).at(-1) ?? 0n;
+        // "Just before" is any bound between the previous event and this one: the same knowledge.
+        expect(
+          BigInt(step.before.asOfPosition) >= previous && BigInt(step.before.asOfPosition) < BigInt(step.position),
+        ).toBe(true);
+        expect(step.before).toEqual({
+          ...(await stateAt(subject, step.before.at, String(previous))),
+          asOfPosition: step.before.asOfPosition,
+        });
+        expect(step.after).toEqual(await stateAt(subject, step.after.at, step.position));
+        expect(step.provenance.actor).toBe('writer-key');
+      }
+    },
+  );
 
   it('says what each record changed for Huawei, with citations and sources', async () => {
     const steps = (await get('/v1/subjects/huawei/replay')).steps as Step[];
     const [imposed, licence] = steps;
     expect(imposed!.type).toBe('RestrictionImposed');
     expect(imposed!.changes.became.restricted.include).toEqual(['exports']);
-    expect(imposed!.provenance).toMatchObject({ citation: '84 FR 22961', sources: [expect.objectContaining({ publishedAt: expect.any(String) })] });
+    expect(imposed!.provenance).toMatchObject({
+      citation: '84 FR 22961',
+      sources: [expect.objectContaining({ publishedAt: expect.any(String) })],
+    });
     expect(licence!.type).toBe('ExemptionGranted');
     // The licence's categories leave the restricted set as they become exempt.
     expect(licence!.changes.became.exempt.include).toContain('exports/existing-handset-support');
@@ -66,7 +84,11 @@ describe('GET /v1/subjects/{id}/replay', () => {
     expect(licence!.provenance.citation).toBe('84 FR 23468');
     const announced = steps.filter((s) => s.type === 'EasingAnnounced');
     expect(announced.map((s) => s.changes.became.pending.length)).toEqual([1, 1]);
-    expect(announced.every((s) => s.changes.became.restricted.include.length === 0 && s.changes.stopped.restricted.include.length === 0)).toBe(true);
+    expect(
+      announced.every(
+        (s) => s.changes.became.restricted.include.length === 0 && s.changes.stopped.restricted.include.length === 0,
+      ),
+    ).toBe(true);
   });
 
   it('in valid order, each step is the change in force at its instant, as known now', async () => {
@@ -112,20 +134,47 @@ describe('the check answer explains itself', () => {
 
 describe('explanations and replays of corrected and retracted records', () => {
   it('tell what was corrected and what was retracted, and replay each as a change of knowledge', async () => {
-    const post = async (body: object) => (await t.http.post('/v1/commands').set(bearer('writer')).send(body).expect(201)).body;
+    const post = async (body: object) =>
+      (await t.http.post('/v1/commands').set(bearer('writer')).send(body).expect(201)).body;
     const measureId = 'explain-acme';
     const imposed = await post(imposeBody({ measureId, subjects: ['acme-explained'], effectiveFrom: '2019-06-01' }));
-    await post({ type: 'CorrectEntry', measureId, eventId: imposed.events[0].eventId, reason: 'in force from 1 May', replacement: { ...imposeBody({ measureId, subjects: ['acme-explained'], effectiveFrom: '2019-05-01' }), type: undefined } });
-    const grant = await post({ type: 'GrantExemption', measureId, exemptionId: 'lic', title: 'licence', categories: ['exports/food'], effectiveFrom: '2019-05-01' });
+    await post({
+      type: 'CorrectEntry',
+      measureId,
+      eventId: imposed.events[0].eventId,
+      reason: 'in force from 1 May',
+      replacement: {
+        ...imposeBody({ measureId, subjects: ['acme-explained'], effectiveFrom: '2019-05-01' }),
+        type: undefined,
+      },
+    });
+    const grant = await post({
+      type: 'GrantExemption',
+      measureId,
+      exemptionId: 'lic',
+      title: 'licence',
+      categories: ['exports/food'],
+      effectiveFrom: '2019-05-01',
+    });
     await post({ type: 'RetractEntry', measureId, eventId: grant.events[0].eventId, reason: 'never issued' });
 
     const check = await get('/v1/subjects/acme-explained/check?category=exports/food&at=2019-05-15');
     expect(check.status).toBe('restricted');
     const sentences = check.explanation.map((s: { kind: string; sentence: string }) => `${s.kind}: ${s.sentence}`);
-    expect(sentences).toEqual(expect.arrayContaining([expect.stringMatching(/^correction: .*corrected the RestrictionImposed .*: in force from 1 May\.$/), expect.stringMatching(/^retraction: .*retracted the ExemptionGranted .*: never issued\.$/)]));
+    expect(sentences).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^correction: .*corrected the RestrictionImposed .*: in force from 1 May\.$/),
+        expect.stringMatching(/^retraction: .*retracted the ExemptionGranted .*: never issued\.$/),
+      ]),
+    );
 
     const steps = (await get('/v1/subjects/acme-explained/replay')).steps as Step[];
-    expect(steps.map((s) => s.type)).toEqual(['RestrictionImposed', 'EntryCorrected', 'ExemptionGranted', 'EntryRetracted']);
+    expect(steps.map((s) => s.type)).toEqual([
+      'RestrictionImposed',
+      'EntryCorrected',
+      'ExemptionGranted',
+      'EntryRetracted',
+    ]);
     // The correction moved the start to 1 May: as of it, 1 May became restricted.
     expect(steps[1]!.after.at).toBe('2019-05-01T00:00:00.000Z');
     expect(steps[1]!.changes.became.restricted.include).toEqual(['exports']);
@@ -151,18 +200,29 @@ describe('the demo history credits the right events and misses no transition', (
     const lapse = steps.find((s) => s.effectiveAt === '2020-02-17T00:00:00.000Z')!;
     expect(lapse).toBeDefined();
     expect(lapse.unchanged).toBe(false);
-    expect(lapse.changes.became.restricted.include).toEqual(['exports/cybersecurity-research', 'exports/existing-handset-support', 'exports/existing-network-maintenance']);
+    expect(lapse.changes.became.restricted.include).toEqual([
+      'exports/cybersecurity-research',
+      'exports/existing-handset-support',
+      'exports/existing-network-maintenance',
+    ]);
     expect(lapse.changes.stopped.exempt.include).toEqual(lapse.changes.became.restricted.include);
     // The window closes at the end the last extension set: that extension is what ends it then.
-    expect(lapse.causes.map((c) => [c.type, c.citation, c.role])).toEqual([['ExemptionAmended', '84 FR 64018', 'ends']]);
-    expect(lapse.before).toEqual({ ...(await stateAt('huawei', '2020-02-16T23:59:59.999Z', lapse.after.asOfPosition)), asOfPosition: lapse.after.asOfPosition });
+    expect(lapse.causes.map((c) => [c.type, c.citation, c.role])).toEqual([
+      ['ExemptionAmended', '84 FR 64018', 'ends'],
+    ]);
+    expect(lapse.before).toEqual({
+      ...(await stateAt('huawei', '2020-02-16T23:59:59.999Z', lapse.after.asOfPosition)),
+      asOfPosition: lapse.after.asOfPosition,
+    });
     expect(lapse.after).toEqual(await stateAt('huawei', '2020-02-17T00:00:00.000Z', lapse.after.asOfPosition));
   });
 
   it('as known at the third event, explains that tgl-huawei ended on 2019-08-20 and bases the verdict on events with legal effect only', async () => {
     // Position 3 on SQLite: the third event recorded (the G20 announcement), whatever the store numbers it.
     const third = String((await t.store.readAll())[2]!.position);
-    const check = await get(`/v1/subjects/huawei/check?category=exports/existing-handset-support&at=2019-08-20&asOfPosition=${third}`);
+    const check = await get(
+      `/v1/subjects/huawei/check?category=exports/existing-handset-support&at=2019-08-20&asOfPosition=${third}`,
+    );
     expect(check.status).toBe('restricted');
     const sentences: string[] = check.explanation.map((s: { sentence: string }) => s.sentence);
     expect(sentences).toContainEqual(expect.stringMatching(/tgl-huawei .*ended on 2019-08-20/));
@@ -171,6 +231,8 @@ describe('the demo history credits the right events and misses no transition', (
     expect(types).toContain('RestrictionImposed');
     expect(check.explanation.at(-1).events.map((e: { position: string }) => e.position)).not.toContain(third);
     // The announcement keeps its own basis, among what is pending.
-    expect(check.pending.flatMap((p: { basis: { position: string }[] }) => p.basis.map((b) => b.position))).toContain(third);
+    expect(check.pending.flatMap((p: { basis: { position: string }[] }) => p.basis.map((b) => b.position))).toContain(
+      third,
+    );
   });
 });

@@ -43,15 +43,37 @@ async function record(n: number, v: Hostile): Promise<string> {
       note: v.note,
       sources: [{ url: 'https://example.org/rule', title: v.sourceTitle }],
     },
-    { type: 'GrantExemption', measureId, exemptionId: 'licence', title: v.exemptionTitle, categories: ['exports/parts'], effectiveFrom: '2019-05-20', citation: v.citation },
-    { type: 'AnnounceEasing', measureId, announcementId: 'talk', statement: v.statement, announcedAt: '2019-06-01', note: v.note },
+    {
+      type: 'GrantExemption',
+      measureId,
+      exemptionId: 'licence',
+      title: v.exemptionTitle,
+      categories: ['exports/parts'],
+      effectiveFrom: '2019-05-20',
+      citation: v.citation,
+    },
+    {
+      type: 'AnnounceEasing',
+      measureId,
+      announcementId: 'talk',
+      statement: v.statement,
+      announcedAt: '2019-06-01',
+      note: v.note,
+    },
   ];
-  const { body } = await t.http.post('/v1/commands/batch').set(bearer('writer')).set('Idempotency-Key', `injection-${measureId}`).send(commands).expect(200);
+  const { body } = await t.http
+    .post('/v1/commands/batch')
+    .set(bearer('writer'))
+    .set('Idempotency-Key', `injection-${measureId}`)
+    .send(commands)
+    .expect(200);
   expect(body.results).toHaveLength(commands.length);
   return subject;
 }
 
-const download = async (subject: string, format: string) => (await t.http.get(`/v1/subjects/${subject}/report?at=2019-07-01&format=${format}`).set(bearer('reader')).expect(200)).text;
+const download = async (subject: string, format: string) =>
+  (await t.http.get(`/v1/subjects/${subject}/report?at=2019-07-01&format=${format}`).set(bearer('reader')).expect(200))
+    .text;
 
 /** What a value reads back as from the CSV: itself, behind a single quote when a spreadsheet would take it for a formula. */
 const neutralised = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
@@ -59,9 +81,13 @@ const neutralised = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}`
 function expectCsvHolds(csv: string, v: Hostile): void {
   const sections = parseSections(csv);
   for (const { header, records } of sections.values()) {
-    for (const cell of [...header, ...records.flatMap((r) => Object.values(r))]) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+    for (const cell of [...header, ...records.flatMap((r) => Object.values(r))])
+      expect(cell).not.toMatch(/^[=+\-@\t\r]/);
   }
-  expect(sections.get('restricted')!.records[0]).toMatchObject({ title: neutralised(v.title), citation: neutralised(v.citation) });
+  expect(sections.get('restricted')!.records[0]).toMatchObject({
+    title: neutralised(v.title),
+    citation: neutralised(v.citation),
+  });
   expect(sections.get('exemptions')!.records[0]).toMatchObject({ title: neutralised(v.exemptionTitle) });
   expect(sections.get('pending')!.records[0]).toMatchObject({ statement: neutralised(v.statement) });
   const imposed = sections.get('basis')!.records.find((r) => r.type === 'RestrictionImposed')!;
@@ -106,18 +132,58 @@ describe('exported reports and hostile ledger values', () => {
   });
 
   it('for generated hostile strings, the CSV reads back to the exact values and the Markdown holds no raw <', async () => {
-    const piece = fc.constantFrom('"', ',', '\n', '\r\n', '<script>', '</script>', '|', '`', '*', '_', '[', ']', '#', '<', '>', '&', "'", ' ', 'a', 'é', '1.', '- ', '=1+1', '@x', ';');
+    const piece = fc.constantFrom(
+      '"',
+      ',',
+      '\n',
+      '\r\n',
+      '<script>',
+      '</script>',
+      '|',
+      '`',
+      '*',
+      '_',
+      '[',
+      ']',
+      '#',
+      '<',
+      '>',
+      '&',
+      "'",
+      ' ',
+      'a',
+      'é',
+      '1.',
+      '- ',
+      '=1+1',
+      '@x',
+      ';',
+    );
     const text = fc
-      .tuple(fc.constantFrom('=', '+', '-', '@', '\t', '\r', '#', "'", '"', ' ', ''), fc.array(piece, { maxLength: 8 }), fc.string({ maxLength: 4 }))
+      .tuple(
+        fc.constantFrom('=', '+', '-', '@', '\t', '\r', '#', "'", '"', ' ', ''),
+        fc.array(piece, { maxLength: 8 }),
+        fc.string({ maxLength: 4 }),
+      )
       .map(([head, parts, tail]) => `${head}${parts.join('')}${tail}x`);
     let n = 1;
     await fc.assert(
-      fc.asyncProperty(fc.record({ title: text, citation: text, note: text, sourceTitle: text, statement: text, exemptionTitle: text }), async (v) => {
-        const subject = await record(n++, v);
-        expectCsvHolds(await download(subject, 'csv'), v);
-        expect(await download(subject, 'md')).not.toContain('<');
-        expect(await download(subject, 'html')).not.toMatch(/<script/i);
-      }),
+      fc.asyncProperty(
+        fc.record({
+          title: text,
+          citation: text,
+          note: text,
+          sourceTitle: text,
+          statement: text,
+          exemptionTitle: text,
+        }),
+        async (v) => {
+          const subject = await record(n++, v);
+          expectCsvHolds(await download(subject, 'csv'), v);
+          expect(await download(subject, 'md')).not.toContain('<');
+          expect(await download(subject, 'html')).not.toMatch(/<script/i);
+        },
+      ),
       { numRuns: 30 },
     );
   });

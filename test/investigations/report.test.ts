@@ -18,12 +18,22 @@ import { leaf, verifyInclusion } from '../support/rfc9162.js';
 import { tempDir } from '../support/temp-dir.js';
 
 /** Every category the demo's measure names in its scope and its licence. */
-const DEMO_CATEGORIES = ['exports', 'exports/5g-standards', 'exports/cybersecurity-research', 'exports/existing-handset-support', 'exports/existing-network-maintenance'];
+const DEMO_CATEGORIES = [
+  'exports',
+  'exports/5g-standards',
+  'exports/cybersecurity-research',
+  'exports/existing-handset-support',
+  'exports/existing-network-maintenance',
+];
 
 let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp({ clock: new FakeClock(Date.parse('2026-01-01T00:00:00Z')) });
-  await t.http.post('/v1/commands/batch').set(bearer('writer')).send(JSON.parse(readFileSync(DEMO_FILE, 'utf8'))).expect(200);
+  await t.http
+    .post('/v1/commands/batch')
+    .set(bearer('writer'))
+    .send(JSON.parse(readFileSync(DEMO_FILE, 'utf8')))
+    .expect(200);
   // After the demo (positions 1 to 7): two measures on one more subject.
   const impose = (measureId: string, categories: string[], effectiveFrom: string) => ({
     type: 'ImposeRestriction',
@@ -50,7 +60,8 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const report = (query: string, subject = 'huawei') => t.http.get(`/v1/subjects/${subject}/report?${query}`).set(bearer('reader'));
+const report = (query: string, subject = 'huawei') =>
+  t.http.get(`/v1/subjects/${subject}/report?${query}`).set(bearer('reader'));
 
 describe('GET /v1/subjects/{id}/report', () => {
   it('as JSON: state, basis with citations and sources, timeline, and a digest that proves every basis event', async () => {
@@ -58,13 +69,23 @@ describe('GET /v1/subjects/{id}/report', () => {
     expect(headers['content-disposition']).toBeUndefined();
     expect(body).toMatchObject({ subjectId: 'huawei', subjectKnown: true, at: '2019-06-30T00:00:00.000Z' });
     expect(body.state.restricted[0]).toMatchObject({ measureId: 'us-ear-entity-list-huawei' });
-    expect(body.basis.map((b: { citation: string }) => b.citation)).toEqual(expect.arrayContaining(['84 FR 22961', '84 FR 23468']));
+    expect(body.basis.map((b: { citation: string }) => b.citation)).toEqual(
+      expect.arrayContaining(['84 FR 22961', '84 FR 23468']),
+    );
     expect(body.basis[0].sources[0]).toMatchObject({ publishedAt: expect.any(String) });
     expect(body.timeline.intervals.length).toBeGreaterThan(0);
     const root = Buffer.from(body.digest.rootHash, 'hex');
     for (const b of body.basis) {
       const hash = leaf(Buffer.from(canonicalize(b.proof.leaf)!, 'utf8'));
-      expect(verifyInclusion(b.proof.leafIndex, body.digest.treeSize, hash, b.proof.auditPath.map((h: string) => Buffer.from(h, 'hex')), root)).toBe(true);
+      expect(
+        verifyInclusion(
+          b.proof.leafIndex,
+          body.digest.treeSize,
+          hash,
+          b.proof.auditPath.map((h: string) => Buffer.from(h, 'hex')),
+          root,
+        ),
+      ).toBe(true);
     }
   });
 
@@ -75,30 +96,55 @@ describe('GET /v1/subjects/{id}/report', () => {
       expect(body.categoriesFrom).toBe('default');
       expect(body.verdicts.map((v: { category: string }) => v.category)).toEqual(DEMO_CATEGORIES);
       for (const verdict of body.verdicts) {
-        const check = (await t.http.get(`/v1/subjects/huawei/check?category=${verdict.category}&at=${at}`).set(bearer('reader')).expect(200)).body;
+        const check = (
+          await t.http
+            .get(`/v1/subjects/huawei/check?category=${verdict.category}&at=${at}`)
+            .set(bearer('reader'))
+            .expect(200)
+        ).body;
         expect(verdict.status).toBe(check.status);
         const last = verdict.explanation[verdict.explanation.length - 1];
         expect(last).toMatchObject({ kind: 'verdict' });
-        expect(last.sentence).toContain(`${verdict.category} is ${check.status === 'partially-restricted' ? 'partially restricted' : check.status.replace('-', ' ')}`);
+        expect(last.sentence).toContain(
+          `${verdict.category} is ${check.status === 'partially-restricted' ? 'partially restricted' : check.status.replace('-', ' ')}`,
+        );
       }
       // Every event an explanation rests on is in the basis, with its proof.
       const proven = new Set(body.basis.map((b: { eventId: string }) => b.eventId));
-      for (const verdict of body.verdicts) for (const step of verdict.explanation) for (const e of step.events) expect(proven).toContain(e.eventId);
+      for (const verdict of body.verdicts)
+        for (const step of verdict.explanation) for (const e of step.events) expect(proven).toContain(e.eventId);
     },
   );
 
   it('says since when each restriction holds: without a break since the listing, with these categories since the licence', async () => {
     const mid = (await report('at=2019-06-30').expect(200)).body.state.restricted[0];
-    expect(mid).toMatchObject({ restrictedSince: '2019-05-16T20:15:00.000Z', categoriesSince: '2019-05-20T00:00:00.000Z', except: expect.arrayContaining(['exports/5g-standards']) });
+    expect(mid).toMatchObject({
+      restrictedSince: '2019-05-16T20:15:00.000Z',
+      categoriesSince: '2019-05-20T00:00:00.000Z',
+      except: expect.arrayContaining(['exports/5g-standards']),
+    });
     const early = (await report('at=2019-05-18').expect(200)).body.state.restricted[0];
-    expect(early).toMatchObject({ restrictedSince: '2019-05-16T20:15:00.000Z', categoriesSince: '2019-05-16T20:15:00.000Z', except: [] });
+    expect(early).toMatchObject({
+      restrictedSince: '2019-05-16T20:15:00.000Z',
+      categoriesSince: '2019-05-16T20:15:00.000Z',
+      except: [],
+    });
     const later = (await report('at=2019-09-01').expect(200)).body.state.restricted[0];
-    expect(later).toMatchObject({ restrictedSince: '2019-05-16T20:15:00.000Z', categoriesSince: '2019-08-19T00:00:00.000Z' });
+    expect(later).toMatchObject({
+      restrictedSince: '2019-05-16T20:15:00.000Z',
+      categoriesSince: '2019-08-19T00:00:00.000Z',
+    });
   });
 
   it('dates each restriction from its own history: a removal breaks it, a broadening changes its categories, another measure does neither', async () => {
     const rows = (await report('at=2019-05-01', 'since-co').expect(200)).body.state.restricted;
-    expect(rows.map((r: { measureId: string; restrictedSince: string; categoriesSince: string }) => [r.measureId, r.restrictedSince, r.categoriesSince])).toEqual([
+    expect(
+      rows.map((r: { measureId: string; restrictedSince: string; categoriesSince: string }) => [
+        r.measureId,
+        r.restrictedSince,
+        r.categoriesSince,
+      ]),
+    ).toEqual([
       ['since-a', '2019-04-01T00:00:00.000Z', '2019-04-01T00:00:00.000Z'],
       ['since-b', '2018-06-01T00:00:00.000Z', '2019-02-01T00:00:00.000Z'],
     ]);
@@ -116,14 +162,23 @@ describe('GET /v1/subjects/{id}/report', () => {
     ]);
   });
 
-  it.each(['', 'exports,', 'Exports', 'exports,,services', '../etc'])('refuses categories=%p naming the field', async (categories) => {
-    const { body } = await report(`categories=${encodeURIComponent(categories)}`).expect(400);
-    expect(body.details[0]).toMatchObject({ field: 'categories', rule: 'isCategoryList', value: categories });
-  });
+  it.each(['', 'exports,', 'Exports', 'exports,,services', '../etc'])(
+    'refuses categories=%p naming the field',
+    async (categories) => {
+      const { body } = await report(`categories=${encodeURIComponent(categories)}`).expect(400);
+      expect(body.details[0]).toMatchObject({ field: 'categories', rule: 'isCategoryList', value: categories });
+    },
+  );
 
   it('answers for a subject the ledger never heard of, and says so', async () => {
     const { body } = await report('at=2019-06-30', 'nobody-at-all').expect(200);
-    expect(body).toMatchObject({ subjectId: 'nobody-at-all', subjectKnown: false, verdicts: [], state: { restricted: [], exemptions: [], pending: [] }, basis: [] });
+    expect(body).toMatchObject({
+      subjectId: 'nobody-at-all',
+      subjectKnown: false,
+      verdicts: [],
+      state: { restricted: [], exemptions: [], pending: [] },
+      basis: [],
+    });
     const md = (await report('at=2019-06-30&format=md', 'nobody-at-all').expect(200)).text;
     expect(md).toContain('The ledger has never heard of this subject');
     const asked = (await report('at=2019-06-30&categories=exports', 'nobody-at-all').expect(200)).body;
@@ -133,33 +188,51 @@ describe('GET /v1/subjects/{id}/report', () => {
   it('carries the notice of a record time beyond the head into every format', async () => {
     const { body } = await report('at=2019-06-30&asOf=2030-01-01').expect(200);
     expect(body.notice).toMatch(/beyond/);
-    expect((await report('at=2019-06-30&asOf=2030-01-01&format=md').expect(200)).text).toContain(`Note: ${body.notice}`);
-    const summary = parseSections((await report('at=2019-06-30&asOf=2030-01-01&format=csv').expect(200)).text).get('summary')!;
+    expect((await report('at=2019-06-30&asOf=2030-01-01&format=md').expect(200)).text).toContain(
+      `Note: ${body.notice}`,
+    );
+    const summary = parseSections((await report('at=2019-06-30&asOf=2030-01-01&format=csv').expect(200)).text).get(
+      'summary',
+    )!;
     expect(summary.records[0]!.notice).toBe(body.notice);
   });
 
-  it.each(['pdf', 'toString', '__proto__', 'constructor', 'valueOf', 'hasOwnProperty'])('refuses format=%s with a 400 naming format', async (format) => {
-    const { body } = await report(`format=${format}`).expect(400);
-    expect(body).toMatchObject({ statusCode: 400, details: [expect.objectContaining({ field: 'format', rule: 'isIn', value: format })] });
-  });
+  it.each(['pdf', 'toString', '__proto__', 'constructor', 'valueOf', 'hasOwnProperty'])(
+    'refuses format=%s with a 400 naming format',
+    async (format) => {
+      const { body } = await report(`format=${format}`).expect(400);
+      expect(body).toMatchObject({
+        statusCode: 400,
+        details: [expect.objectContaining({ field: 'format', rule: 'isIn', value: format })],
+      });
+    },
+  );
 
   it.each([
     ['md', /text\/markdown/],
     ['html', /text\/html/],
     ['csv', /text\/csv/],
   ])('serves %s as a download named after the subject, the valid date and the position', async (format, type) => {
-    const { headers } = await report(`at=2019-06-30&asOfPosition=7&format=${format}`).expect(200).expect('content-type', type);
+    const { headers } = await report(`at=2019-06-30&asOfPosition=7&format=${format}`)
+      .expect(200)
+      .expect('content-type', type);
     expect(headers['content-disposition']).toBe(`attachment; filename="regledger-huawei-2019-06-30-7.${format}"`);
     const { headers: earlier } = await report(`at=2019-05-18&asOfPosition=2&format=${format}`).expect(200);
     expect(earlier['content-disposition']).toBe(`attachment; filename="regledger-huawei-2019-05-18-2.${format}"`);
   });
 
   it('as Markdown: each verdict with its explanation, and since when each restriction holds', async () => {
-    const md = (await report('at=2019-06-30&format=md').expect(200).expect('content-type', /text\/markdown/)).text;
+    const md = (
+      await report('at=2019-06-30&format=md')
+        .expect(200)
+        .expect('content-type', /text\/markdown/)
+    ).text;
     expect(md).toContain('# Restriction report: huawei');
     expect(md).toContain('### exports: partially-restricted');
     expect(md).toContain('### exports/5g-standards: not-restricted');
-    expect(md).toMatch(/^1\. us-ear-entity-list-huawei "Entity List: Huawei Technologies Co\., Ltd\. and non-US affiliates" \(84 FR 22961\) restricts exports since 2019-05-16T20:15:00\.000Z\./m);
+    expect(md).toMatch(
+      /^1\. us-ear-entity-list-huawei "Entity List: Huawei Technologies Co\., Ltd\. and non-US affiliates" \(84 FR 22961\) restricts exports since 2019-05-16T20:15:00\.000Z\./m,
+    );
     expect(md).toContain('| Restricted without a break since | These categories since |');
     expect(md).toMatch(/\| us-ear-entity-list-huawei \|.*\| 2019-05-16T20:15:00\.000Z \| 2019-05-20T00:00:00\.000Z \|/);
     expect(md).toContain('84 FR 23468');
@@ -169,7 +242,15 @@ describe('GET /v1/subjects/{id}/report', () => {
     const csv = (await report('at=2019-06-30&asOfPosition=7&format=csv').expect(200)).text;
     expect(csv.startsWith('# summary\r\n')).toBe(true);
     const sections = parseSections(csv);
-    expect([...sections.keys()]).toEqual(['summary', 'verdicts', 'restricted', 'exemptions', 'pending', 'basis', 'timeline']);
+    expect([...sections.keys()]).toEqual([
+      'summary',
+      'verdicts',
+      'restricted',
+      'exemptions',
+      'pending',
+      'basis',
+      'timeline',
+    ]);
     const json = (await report('at=2019-06-30&asOfPosition=7').expect(200)).body;
     expect(sections.get('summary')!.records).toEqual([
       expect.objectContaining({
@@ -182,7 +263,9 @@ describe('GET /v1/subjects/{id}/report', () => {
         digest_root_hash: json.digest.rootHash,
       }),
     ]);
-    expect(sections.get('verdicts')!.records.map((r) => [r.category, r.status])).toEqual(json.verdicts.map((v: { category: string; status: string }) => [v.category, v.status]));
+    expect(sections.get('verdicts')!.records.map((r) => [r.category, r.status])).toEqual(
+      json.verdicts.map((v: { category: string; status: string }) => [v.category, v.status]),
+    );
     expect(sections.get('verdicts')!.records[0]!.explanation).toContain('restricts exports since 2019-05-16');
     expect(sections.get('restricted')!.records).toEqual([
       expect.objectContaining({
@@ -193,21 +276,37 @@ describe('GET /v1/subjects/{id}/report', () => {
         these_categories_since: '2019-05-20T00:00:00.000Z',
       }),
     ]);
-    expect(sections.get('exemptions')!.records).toEqual([expect.objectContaining({ exemption_id: 'tgl-huawei', effective_from: '2019-05-20T00:00:00.000Z', basis_citations: '84 FR 23468' })]);
+    expect(sections.get('exemptions')!.records).toEqual([
+      expect.objectContaining({
+        exemption_id: 'tgl-huawei',
+        effective_from: '2019-05-20T00:00:00.000Z',
+        basis_citations: '84 FR 23468',
+      }),
+    ]);
     expect(sections.get('pending')!.records.map((r) => r.announcement_id)).toEqual(['g20-osaka-2019']);
     const basis = sections.get('basis')!.records;
     expect(basis.map((r) => r.event_id)).toEqual(json.basis.map((b: { eventId: string }) => b.eventId));
     const imposed = basis.find((r) => r.type === 'RestrictionImposed')!;
-    expect(imposed).toMatchObject({ citation: '84 FR 22961', recorded_by: 'writer-key', leaf_index: String(json.basis[0].proof.leafIndex) });
+    expect(imposed).toMatchObject({
+      citation: '84 FR 22961',
+      recorded_by: 'writer-key',
+      leaf_index: String(json.basis[0].proof.leafIndex),
+    });
     expect(imposed.sources).toContain('https://www.federalregister.gov/');
     expect(imposed.sources).not.toContain(json.digest.rootHash);
     const timeline = sections.get('timeline')!.records;
-    expect(timeline.map((r) => [r.from, r.until])).toEqual(json.timeline.intervals.map((i: { from: string; until: string | null }) => [i.from, i.until ?? '']));
+    expect(timeline.map((r) => [r.from, r.until])).toEqual(
+      json.timeline.intervals.map((i: { from: string; until: string | null }) => [i.from, i.until ?? '']),
+    );
     expect(timeline[1]!.stopped).toContain('exports/5g-standards');
   });
 
   it('as one self-contained HTML file that renders in headless Chromium with the verdicts, state and citations on the page', async () => {
-    const html = (await report('at=2019-06-30&format=html').expect(200).expect('content-type', /text\/html/)).text;
+    const html = (
+      await report('at=2019-06-30&format=html')
+        .expect(200)
+        .expect('content-type', /text\/html/)
+    ).text;
     expect(html).not.toMatch(/<script|<link|src="http/i);
     const dir = tempDir();
     const file = join(dir.path, 'report.html');

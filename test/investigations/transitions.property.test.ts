@@ -18,13 +18,23 @@ import { Oracle, type OracleAnswer, type OracleEvent } from '../support/oracle.j
 const oracle = new Oracle(UNIVERSE);
 
 const toOracle = (events: LogEvent[]): OracleEvent[] =>
-  events.map((e) => ({ eventId: e.eventId, measureId: e.streamId.slice('measure-'.length), type: e.type, data: e.data as Record<string, unknown>, position: Number(e.position) }));
+  events.map((e) => ({
+    eventId: e.eventId,
+    measureId: e.streamId.slice('measure-'.length),
+    type: e.type,
+    data: e.data as Record<string, unknown>,
+    position: Number(e.position),
+  }));
 
 const paths = (json: CategorySetJson) => {
   const set = CategorySet.fromJson(json);
   return UNIVERSE.filter((p) => set.contains(p)).sort();
 };
-const view = (s: Snapshot) => ({ restricted: paths(s.restricted), exempt: paths(s.exempt), pending: [...new Set(s.pending)].sort() });
+const view = (s: Snapshot) => ({
+  restricted: paths(s.restricted),
+  exempt: paths(s.exempt),
+  pending: [...new Set(s.pending)].sort(),
+});
 const restrictedOnly = (u: ReturnType<typeof Oracle.union>) => ({ restricted: u.restricted, exempt: [], pending: [] });
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -35,7 +45,14 @@ function oracleOf(log: OracleEvent[], subject: string, k: number) {
   const answer = (t: number, without?: string) => {
     const key = `${t}/${without ?? ''}`;
     const left = new Set(without?.split(',') ?? []);
-    if (!standing.has(without ?? '')) standing.set(without ?? '', oracle.standing(log.filter((e) => !left.has(e.eventId) && !left.has(e.data.eventId)), k));
+    if (!standing.has(without ?? ''))
+      standing.set(
+        without ?? '',
+        oracle.standing(
+          log.filter((e) => !left.has(e.eventId) && !left.has(e.data.eventId)),
+          k,
+        ),
+      );
     if (!cache.has(key)) cache.set(key, oracle.answerFrom(standing.get(without ?? '')!, subject, t));
     return cache.get(key)!;
   };
@@ -56,7 +73,12 @@ function oracleOf(log: OracleEvent[], subject: string, k: number) {
     const change = (w?: string) => [pick(state(t - 1, w)), pick(state(t, w))];
     if (!same(change(), change(without))) return true;
     // Overdetermined changes: the cause's own part of the answer, before or at t, must differ without it.
-    const own = (a: OracleAnswer) => [[...(a.restricted.get(cause.measureId) ?? [])].sort(), [...(a.exempt.get(cause.measureId) ?? [])].sort(), [...a.exemptions].sort(), [...a.pending].sort()];
+    const own = (a: OracleAnswer) => [
+      [...(a.restricted.get(cause.measureId) ?? [])].sort(),
+      [...(a.exempt.get(cause.measureId) ?? [])].sort(),
+      [...a.exemptions].sort(),
+      [...a.pending].sort(),
+    ];
     return [t - 1, t].some((x) => !same(own(answer(x)), own(answer(x, without))));
   };
   return { answer, state, makesADifference };
@@ -77,7 +99,10 @@ function checkValidOrder(model: LedgerReadModel, log: OracleEvent[], subject: st
       continue;
     }
     expect(step.causes.length).toBeGreaterThan(0);
-    for (const cause of step.causes) expect({ cause, t: step.effectiveAt, differs: o.makesADifference(cause, t, 'all', step.causes) }).toMatchObject({ differs: true });
+    for (const cause of step.causes)
+      expect({ cause, t: step.effectiveAt, differs: o.makesADifference(cause, t, 'all', step.causes) }).toMatchObject({
+        differs: true,
+      });
     expect(step.eventId).toBe(step.causes.length === 1 ? step.causes[0]!.eventId : null);
   }
 
@@ -86,13 +111,23 @@ function checkValidOrder(model: LedgerReadModel, log: OracleEvent[], subject: st
   expect(timeline.intervals.map((i) => Date.parse(i.from))).toEqual(restrictedChanges);
   for (const interval of timeline.intervals) {
     const t = Date.parse(interval.from);
-    const union = interval.restricted.reduce((set, r) => set.union(CategorySet.fromJson({ include: r.categories, exclude: r.except })), CategorySet.EMPTY);
+    const union = interval.restricted.reduce(
+      (set, r) => set.union(CategorySet.fromJson({ include: r.categories, exclude: r.except })),
+      CategorySet.EMPTY,
+    );
     expect(paths(union.toJSON())).toEqual(o.state(t).restricted);
     expect(interval.changes.length).toBeGreaterThan(0);
     for (const change of interval.changes) {
       const measureId = log.find((e) => e.eventId === change.eventId)!.measureId;
-      const causes = interval.changes.map((c) => ({ ...c, measureId: log.find((e) => e.eventId === c.eventId)!.measureId, role: 'starts' as const }));
-      expect({ change, differs: o.makesADifference({ ...change, measureId, role: 'starts' }, t, 'restricted', causes) }).toMatchObject({ differs: true });
+      const causes = interval.changes.map((c) => ({
+        ...c,
+        measureId: log.find((e) => e.eventId === c.eventId)!.measureId,
+        role: 'starts' as const,
+      }));
+      expect({
+        change,
+        differs: o.makesADifference({ ...change, measureId, role: 'starts' }, t, 'restricted', causes),
+      }).toMatchObject({ differs: true });
     }
   }
 }
@@ -108,7 +143,14 @@ function checkRecordOrder(model: LedgerReadModel, log: OracleEvent[], subject: s
   }
 }
 
-function checkExplanation(model: LedgerReadModel, log: OracleEvent[], subject: string, k: number, at: number, category: string) {
+function checkExplanation(
+  model: LedgerReadModel,
+  log: OracleEvent[],
+  subject: string,
+  k: number,
+  at: number,
+  category: string,
+) {
   const answer = checkCategory(model, subject, category, { at, asOfPosition: BigInt(k) });
   const explanation = explainCheck(model, answer, { at, asOfPosition: BigInt(k) });
   const byId = new Map(log.map((e) => [e.eventId, e]));
@@ -117,17 +159,29 @@ function checkExplanation(model: LedgerReadModel, log: OracleEvent[], subject: s
   const truth = oracle.answer(log, subject, at, k);
   const standing = oracle.standing(log, k);
   const involved = new Set(answer.measures.map((m) => m.measureId));
-  const mentioned = (measureId: string, exemptionId: string) => explanation.some((s) => s.kind === 'exemption' && s.measureId === measureId && s.sentence.startsWith(`Exemption ${exemptionId} `));
+  const mentioned = (measureId: string, exemptionId: string) =>
+    explanation.some(
+      (s) => s.kind === 'exemption' && s.measureId === measureId && s.sentence.startsWith(`Exemption ${exemptionId} `),
+    );
   for (const grant of standing.filter((e) => e.type === 'ExemptionGranted' && involved.has(e.measureId))) {
     const id = grant.data.exemptionId as string;
-    const amended = standing.some((e) => e.measureId === grant.measureId && e.type === 'ExemptionAmended' && e.data.exemptionId === id);
+    const amended = standing.some(
+      (e) => e.measureId === grant.measureId && e.type === 'ExemptionAmended' && e.data.exemptionId === id,
+    );
     const overlaps = [...oracle.expand([category])].some((p) => oracle.expand(grant.data.categories).has(p));
     if (amended || !overlaps) continue;
     const applies = truth.exemptions.has(`${grant.measureId}/${id}`);
     // Every exemption covering the category is accounted for, applying or not.
-    expect({ grant: id, at: new Date(at).toISOString(), mentioned: mentioned(grant.measureId, id) }).toMatchObject({ mentioned: true });
+    expect({ grant: id, at: new Date(at).toISOString(), mentioned: mentioned(grant.measureId, id) }).toMatchObject({
+      mentioned: true,
+    });
     if (!applies) {
-      const why = explanation.find((s) => s.measureId === grant.measureId && s.sentence.startsWith(`Exemption ${id} `) && s.sentence.includes('does not apply'));
+      const why = explanation.find(
+        (s) =>
+          s.measureId === grant.measureId &&
+          s.sentence.startsWith(`Exemption ${id} `) &&
+          s.sentence.includes('does not apply'),
+      );
       if (why) expect(why.sentence).toMatch(/revoked on|begins on|ended on|does not cover/);
     }
   }
@@ -138,23 +192,33 @@ function checkExplanation(model: LedgerReadModel, log: OracleEvent[], subject: s
 }
 
 /** Knowledge: mostly the whole history, sometimes a prefix of it. */
-const knowledge = fc.oneof({ weight: 3, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.noBias(fc.integer({ min: 0, max: 1000 })).map((n) => n / 1000) });
+const knowledge = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(1) },
+  { weight: 1, arbitrary: fc.noBias(fc.integer({ min: 0, max: 1000 })).map((n) => n / 1000) },
+);
 const validTime = fc.noBias(fc.integer({ min: -1, max: DAYS + 25 })).map((d) => EPOCH + d * DAY);
 
 describe('replay, timeline and explain against the naive oracle', () => {
   it('replay in valid order and the timeline show every transition the oracle shows, and only those, each credited to events that make a difference', () => {
     let steps = 0;
     fc.assert(
-      fc.property(historyArbitrary, knowledge, fc.subarray(SUBJECTS, { minLength: 2, maxLength: 2 }), (events, fraction, subjects) => {
-        const model = events.reduce(evolve, initialState());
-        const log = toOracle(events);
-        const k = Math.round(fraction * events.length);
-        const instants = Oracle.instants(log.filter((e) => e.position <= k));
-        for (const subject of subjects) {
-          checkValidOrder(model, log, subject, k, instants);
-          steps += replaySubject(model, subject, { order: 'valid', asOfPosition: BigInt(k) }).steps.filter((s) => !s.unchanged).length;
-        }
-      }),
+      fc.property(
+        historyArbitrary,
+        knowledge,
+        fc.subarray(SUBJECTS, { minLength: 2, maxLength: 2 }),
+        (events, fraction, subjects) => {
+          const model = events.reduce(evolve, initialState());
+          const log = toOracle(events);
+          const k = Math.round(fraction * events.length);
+          const instants = Oracle.instants(log.filter((e) => e.position <= k));
+          for (const subject of subjects) {
+            checkValidOrder(model, log, subject, k, instants);
+            steps += replaySubject(model, subject, { order: 'valid', asOfPosition: BigInt(k) }).steps.filter(
+              (s) => !s.unchanged,
+            ).length;
+          }
+        },
+      ),
       { numRuns: 500 },
     );
     // The histories must have transitions to check, or the comparison proves little.
@@ -173,12 +237,18 @@ describe('replay, timeline and explain against the naive oracle', () => {
 
   it('an explanation accounts for every exemption covering the category, and its verdict rests on events with legal effect', () => {
     fc.assert(
-      fc.property(historyArbitrary, knowledge, fc.constantFrom(...SUBJECTS), fc.array(fc.tuple(validTime, fc.constantFrom(...UNIVERSE)), { minLength: 3, maxLength: 6 }), (events, fraction, subject, queries) => {
-        const model = events.reduce(evolve, initialState());
-        const log = toOracle(events);
-        const k = Math.round(fraction * events.length);
-        for (const [at, category] of queries) checkExplanation(model, log, subject, k, at, category);
-      }),
+      fc.property(
+        historyArbitrary,
+        knowledge,
+        fc.constantFrom(...SUBJECTS),
+        fc.array(fc.tuple(validTime, fc.constantFrom(...UNIVERSE)), { minLength: 3, maxLength: 6 }),
+        (events, fraction, subject, queries) => {
+          const model = events.reduce(evolve, initialState());
+          const log = toOracle(events);
+          const k = Math.round(fraction * events.length);
+          for (const [at, category] of queries) checkExplanation(model, log, subject, k, at, category);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -34,7 +34,8 @@ leaseStoreContract('EventStoreDB, wire-level server', () => {
   return {
     async open(count, clock) {
       server = await new EventStoreWireServer({ batchAppend: true }).start();
-      for (let i = 0; i < count; i++) stores.push(await EventStoreDbEventStore.connect(server.connectionString, { retryDelayMs: 10 }));
+      for (let i = 0; i < count; i++)
+        stores.push(await EventStoreDbEventStore.connect(server.connectionString, { retryDelayMs: 10 }));
       return stores.map((store) => new EventStoreDbLeaseStore(store.client, clock));
     },
     async close() {

@@ -36,9 +36,16 @@ export function leaseStoreContract(name: string, fixture: () => LeaseStoreFixtur
       expect(await b!.acquire('deliveries', 'instance-b', 5000)).toBeUndefined();
       expect(await b!.current('deliveries')).toEqual(held);
       // The holder asking again keeps its token.
-      expect(await a!.acquire('deliveries', 'instance-a', 5000)).toMatchObject({ holder: 'instance-a', fencingToken: 1, expiresAt: now + 5000 });
+      expect(await a!.acquire('deliveries', 'instance-a', 5000)).toMatchObject({
+        holder: 'instance-a',
+        fencingToken: 1,
+        expiresAt: now + 5000,
+      });
       // Another lease is another row or stream.
-      expect(await b!.acquire('other-work', 'instance-b', 5000)).toMatchObject({ holder: 'instance-b', fencingToken: 1 });
+      expect(await b!.acquire('other-work', 'instance-b', 5000)).toMatchObject({
+        holder: 'instance-b',
+        fencingToken: 1,
+      });
     });
 
     it('passes an expired lease to another holder with a greater fencing token; the old holder can no longer renew it', async () => {
@@ -63,13 +70,21 @@ export function leaseStoreContract(name: string, fixture: () => LeaseStoreFixtur
       now += 800;
       expect(await b!.acquire('deliveries', 'instance-b', 1000)).toBeUndefined();
       await a!.release(renewed!);
-      expect(await b!.acquire('deliveries', 'instance-b', 1000)).toMatchObject({ holder: 'instance-b', fencingToken: 2 });
+      expect(await b!.acquire('deliveries', 'instance-b', 1000)).toMatchObject({
+        holder: 'instance-b',
+        fencingToken: 2,
+      });
     });
 
     it('of several instances racing for a free lease, exactly one gets it', async () => {
       const stores = await open(3);
       for (let round = 0; round < 5; round++) {
-        const outcomes = await Promise.all(stores.flatMap((store, i) => [store.acquire('race', `round-${round}-instance-${i}-a`, 1000), store.acquire('race', `round-${round}-instance-${i}-b`, 1000)]));
+        const outcomes = await Promise.all(
+          stores.flatMap((store, i) => [
+            store.acquire('race', `round-${round}-instance-${i}-a`, 1000),
+            store.acquire('race', `round-${round}-instance-${i}-b`, 1000),
+          ]),
+        );
         const winners = outcomes.filter((lease) => lease !== undefined);
         expect(winners).toHaveLength(1);
         expect(await stores[0]!.current('race')).toEqual(winners[0]);

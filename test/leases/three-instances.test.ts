@@ -54,7 +54,11 @@ async function eventStoreDbLedger(): Promise<Ledger> {
   const dir = tempDir();
   let client: EventStoreDbEventStore | undefined;
   return {
-    env: { LEDGER_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: server.connectionString, LEDGER_DATA_DIR: dir.path },
+    env: {
+      LEDGER_STORE: 'eventstoredb',
+      EVENTSTORE_CONNECTION_STRING: server.connectionString,
+      LEDGER_DATA_DIR: dir.path,
+    },
     async leases() {
       client ??= await EventStoreDbEventStore.connect(server.connectionString, { retryDelayMs: 10 });
       return new EventStoreDbLeaseStore(client.client);
@@ -99,7 +103,11 @@ describe.each([
   });
 
   const post = async (instance: Instance, path: string, key: string, body: unknown) => {
-    const response = await fetch(`${instance.url}${path}`, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${instance.url}${path}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(response.status).toBe(201);
     return (await response.json()) as Record<string, unknown>;
   };
@@ -107,7 +115,16 @@ describe.each([
   const write = async (instance: Instance): Promise<string> => {
     const command =
       revision++ === 0
-        ? { type: 'ImposeRestriction', measureId: 'm', title: 'entity list', jurisdiction: 'US', authority: 'BIS', subjects: ['s0'], categories: ['exports'], effectiveFrom: '2019-01-01' }
+        ? {
+            type: 'ImposeRestriction',
+            measureId: 'm',
+            title: 'entity list',
+            jurisdiction: 'US',
+            authority: 'BIS',
+            subjects: ['s0'],
+            categories: ['exports'],
+            effectiveFrom: '2019-01-01',
+          }
         : { type: 'AddSubjects', measureId: 'm', subjects: [`s${revision}`], effectiveFrom: '2019-01-01' };
     return (await post(instance, '/v1/commands', WRITER, command)).position as string;
   };

@@ -21,7 +21,9 @@ describe('regledger --version and --help', () => {
   it('lists every environment variable the configuration reads, with its meaning, and the signals and exit codes', async () => {
     const result = await runCli(['--help'], {});
     expect(result.code).toBe(0);
-    const read = [...readFileSync(join(root, 'src/config.ts'), 'utf8').matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!);
+    const read = [...readFileSync(join(root, 'src/config.ts'), 'utf8').matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g)].map(
+      (m) => m[1]!,
+    );
     expect(new Set(read).size).toBeGreaterThanOrEqual(9);
     const listed = result.stdout.slice(result.stdout.indexOf('Environment variables:'));
     for (const variable of new Set(read)) expect(listed).toMatch(new RegExp(`^  ${variable} +\\S`, 'm'));

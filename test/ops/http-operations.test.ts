@@ -33,13 +33,28 @@ beforeAll(async () => {
   store = new SqliteEventStore(':memory:');
   const sink = new Writable({
     write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of String(chunk).split('\n').filter(Boolean))
+        logLines.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
-  const config = loadConfig({ LEDGER_DEMO: 'off', LEDGER_DATA_DIR: '/nonexistent', LEDGER_CORS_ORIGINS: `${ORIGIN}, http://localhost:5173` });
-  const apiKeys = new ApiKeys(Object.entries(KEYS).map(([role, key]) => ({ name: `${role}-key`, role: role as keyof typeof KEYS, sha256: sha256Hex(key) })));
-  app = await createHttpApp(config, store, apiKeys, { logLevels: false, requestLogger: logger(sink), tickets: new StreamTickets(() => now) });
+  const config = loadConfig({
+    LEDGER_DEMO: 'off',
+    LEDGER_DATA_DIR: '/nonexistent',
+    LEDGER_CORS_ORIGINS: `${ORIGIN}, http://localhost:5173`,
+  });
+  const apiKeys = new ApiKeys(
+    Object.entries(KEYS).map(([role, key]) => ({
+      name: `${role}-key`,
+      role: role as keyof typeof KEYS,
+      sha256: sha256Hex(key),
+    })),
+  );
+  app = await createHttpApp(config, store, apiKeys, {
+    logLevels: false,
+    requestLogger: logger(sink),
+    tickets: new StreamTickets(() => now),
+  });
   await app.listen(0, '127.0.0.1');
   base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   http = request(app.getHttpServer());
@@ -51,7 +66,8 @@ afterAll(async () => {
 });
 
 const logged = async (id: string) => {
-  for (let i = 0; i < 50 && !logLines.some((l) => l.reqId === id); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (let i = 0; i < 50 && !logLines.some((l) => l.reqId === id); i++)
+    await new Promise((resolve) => setTimeout(resolve, 20));
   return logLines.filter((l) => l.reqId === id);
 };
 
@@ -62,8 +78,19 @@ describe('headers', () => {
       expect(response.headers['x-powered-by']).toBeUndefined();
       expect(response.headers['x-content-type-options']).toBe('nosniff');
       expect(response.headers['x-frame-options']).toBe('DENY');
-      const csp = Object.fromEntries(String(response.headers['content-security-policy']).split(';').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]));
-      expect(csp).toMatchObject({ 'default-src': "'self'", 'script-src': "'self'", 'style-src': "'self' 'unsafe-inline'", 'img-src': "'self' data:", 'connect-src': "'self'", 'frame-ancestors': "'none'" });
+      const csp = Object.fromEntries(
+        String(response.headers['content-security-policy'])
+          .split(';')
+          .map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]),
+      );
+      expect(csp).toMatchObject({
+        'default-src': "'self'",
+        'script-src': "'self'",
+        'style-src': "'self' 'unsafe-inline'",
+        'img-src': "'self' data:",
+        'connect-src': "'self'",
+        'frame-ancestors': "'none'",
+      });
       expect(csp).not.toHaveProperty('upgrade-insecure-requests');
     }
   });
@@ -85,14 +112,25 @@ describe('request log', () => {
     const response = await http.get('/v1/events?limit=1').set(bearer('reader')).set('X-Correlation-Id', id).expect(200);
     expect(response.headers['x-correlation-id']).toBe(id);
     const lines = await logged(id);
-    expect(lines).toEqual([expect.objectContaining({ level: 30, msg: 'request completed', req: { id, method: 'GET', url: '/v1/events?limit=1' }, res: { statusCode: 200 } })]);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 30,
+        msg: 'request completed',
+        req: { id, method: 'GET', url: '/v1/events?limit=1' },
+        res: { statusCode: 200 },
+      }),
+    ]);
     expect(typeof lines[0]!.responseTime).toBe('number');
     expect(JSON.stringify(logLines)).not.toContain(KEYS.reader);
     expect(JSON.stringify(logLines).toLowerCase()).not.toContain('authorization');
   });
 
   it('gives a request without a usable correlation id one of its own, and logs refusals as warnings', async () => {
-    const response = await http.get('/v1/events').set('X-Correlation-Id', 'has spaces and "quotes"').set('Authorization', 'Bearer not-a-key').expect(401);
+    const response = await http
+      .get('/v1/events')
+      .set('X-Correlation-Id', 'has spaces and "quotes"')
+      .set('Authorization', 'Bearer not-a-key')
+      .expect(401);
     const id = response.headers['x-correlation-id'] as string;
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(await logged(id)).toEqual([expect.objectContaining({ level: 40, res: { statusCode: 401 } })]);
@@ -104,9 +142,18 @@ describe('probes', () => {
   it('/health/live answers while the process does; /health/ready once the read model has caught up; /health keeps its fields', async () => {
     await http.get('/health/live').expect(200, { status: 'live' });
     const ready = await http.get('/health/ready').expect(200);
-    expect(ready.body).toEqual({ status: 'ready', headPosition: expect.any(String), readModelPosition: ready.body.headPosition });
+    expect(ready.body).toEqual({
+      status: 'ready',
+      headPosition: expect.any(String),
+      readModelPosition: ready.body.headPosition,
+    });
     const health = await http.get('/health').expect(200);
-    expect(Object.keys(health.body).sort()).toEqual(['eventLoopMaxDelayMs', 'headPosition', 'readModelPosition', 'status']);
+    expect(Object.keys(health.body).sort()).toEqual([
+      'eventLoopMaxDelayMs',
+      'headPosition',
+      'readModelPosition',
+      'status',
+    ]);
   });
 });
 
@@ -121,19 +168,37 @@ describe('metrics', () => {
   /** The parser folds a labelled histogram's series into one (prom2json's flattening), so its counts are read from the lines. */
   const requestCounts = (route: string, method: string) =>
     Object.fromEntries(
-      [...text.matchAll(/^http_request_duration_seconds_count\{method="([^"]+)",route="([^"]+)",status_code="(\d+)"\} (\d+)$/gm)]
+      [
+        ...text.matchAll(
+          /^http_request_duration_seconds_count\{method="([^"]+)",route="([^"]+)",status_code="(\d+)"\} (\d+)$/gm,
+        ),
+      ]
         .filter(([, m, r]) => m === method && r === route)
         .map(([, , , status, count]) => [status, Number(count)]),
     );
   const family = (families: Awaited<ReturnType<typeof scrape>>, name: string) => families.find((f) => f.name === name)!;
   const value = (families: Awaited<ReturnType<typeof scrape>>, name: string, labels: Record<string, string> = {}) =>
-    Number(family(families, name)?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))?.value);
+    Number(
+      family(families, name)?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))?.value,
+    );
 
   it('counts requests by route and status, commands by type and outcome, appends and events, and reads positions, streams and the tree', async () => {
     const commandId = randomUUID();
-    await http.post('/v1/commands').set(bearer('writer')).send(imposeBody({ measureId: 'metrics-m', commandId })).expect(201);
-    await http.post('/v1/commands').set(bearer('writer')).send(imposeBody({ measureId: 'metrics-m', commandId })).expect(200);
-    await http.post('/v1/commands').set(bearer('writer')).send(imposeBody({ measureId: 'metrics-m' })).expect(422);
+    await http
+      .post('/v1/commands')
+      .set(bearer('writer'))
+      .send(imposeBody({ measureId: 'metrics-m', commandId }))
+      .expect(201);
+    await http
+      .post('/v1/commands')
+      .set(bearer('writer'))
+      .send(imposeBody({ measureId: 'metrics-m', commandId }))
+      .expect(200);
+    await http
+      .post('/v1/commands')
+      .set(bearer('writer'))
+      .send(imposeBody({ measureId: 'metrics-m' }))
+      .expect(422);
     await http.get('/v1/subjects/acme/state').set(bearer('reader')).expect(200);
     const stream = await SseConnection.open(`${base}/v1/changes`, bearer('reader'));
     await stream.until(() => true);
@@ -166,11 +231,26 @@ describe('metrics', () => {
 
   it('counts the commands, appends and events of a pipelined batch like those of single commands', async () => {
     const before = await scrape();
-    const count = (families: typeof before, name: string, labels: Record<string, string> = {}) => value(families, name, labels) || 0;
-    const batch = [imposeBody({ measureId: 'metrics-batch' }), ...['b1', 'b2'].map((s) => ({ type: 'AddSubjects', measureId: 'metrics-batch', subjects: [s], effectiveFrom: '2019-08-19' }))];
-    await http.post('/v1/commands/batch').set(bearer('writer')).set('Idempotency-Key', randomUUID()).send(batch).expect(200);
+    const count = (families: typeof before, name: string, labels: Record<string, string> = {}) =>
+      value(families, name, labels) || 0;
+    const batch = [
+      imposeBody({ measureId: 'metrics-batch' }),
+      ...['b1', 'b2'].map((s) => ({
+        type: 'AddSubjects',
+        measureId: 'metrics-batch',
+        subjects: [s],
+        effectiveFrom: '2019-08-19',
+      })),
+    ];
+    await http
+      .post('/v1/commands/batch')
+      .set(bearer('writer'))
+      .set('Idempotency-Key', randomUUID())
+      .send(batch)
+      .expect(200);
     const after = await scrape();
-    const grew = (name: string, labels: Record<string, string> = {}) => count(after, name, labels) - count(before, name, labels);
+    const grew = (name: string, labels: Record<string, string> = {}) =>
+      count(after, name, labels) - count(before, name, labels);
     expect(grew('regledger_commands_total', { type: 'ImposeRestriction', outcome: 'applied' })).toBe(1);
     expect(grew('regledger_commands_total', { type: 'AddSubjects', outcome: 'applied' })).toBe(2);
     expect(grew('regledger_appends_total')).toBe(3);
@@ -180,25 +260,39 @@ describe('metrics', () => {
 
 describe('CORS', () => {
   it('answers a preflight from a configured origin before any key, and gives other origins nothing', async () => {
-    const preflight = await http.options('/v1/changes').set('Origin', ORIGIN).set('Access-Control-Request-Method', 'GET').set('Access-Control-Request-Headers', 'authorization');
+    const preflight = await http
+      .options('/v1/changes')
+      .set('Origin', ORIGIN)
+      .set('Access-Control-Request-Method', 'GET')
+      .set('Access-Control-Request-Headers', 'authorization');
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe(ORIGIN);
     expect(String(preflight.headers['access-control-allow-headers']).toLowerCase()).toContain('authorization');
     const simple = await http.get('/v1/events?limit=1').set('Origin', ORIGIN).set(bearer('reader')).expect(200);
     expect(simple.headers['access-control-allow-origin']).toBe(ORIGIN);
     expect(String(simple.headers['access-control-expose-headers'])).toContain('X-Correlation-Id');
-    const stranger = await http.get('/v1/events?limit=1').set('Origin', 'https://evil.example').set(bearer('reader')).expect(200);
+    const stranger = await http
+      .get('/v1/events?limit=1')
+      .set('Origin', 'https://evil.example')
+      .set(bearer('reader'))
+      .expect(200);
     expect(stranger.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('is off unless LEDGER_CORS_ORIGINS lists origins, and refuses a value that is not an origin', () => {
     expect(loadConfig({}).corsOrigins).toEqual([]);
-    expect(() => loadConfig({ LEDGER_CORS_ORIGINS: 'https://app.example.com/path' })).toThrow(/^LEDGER_CORS_ORIGINS: "https:\/\/app.example.com\/path" is not an origin/);
+    expect(() => loadConfig({ LEDGER_CORS_ORIGINS: 'https://app.example.com/path' })).toThrow(
+      /^LEDGER_CORS_ORIGINS: "https:\/\/app.example.com\/path" is not an origin/,
+    );
   });
 });
 
 describe('stream tickets', () => {
-  const ticket = async () => (await http.post('/v1/changes/tickets').set(bearer('reader')).expect(201)).body as { ticket: string; expiresAt: string };
+  const ticket = async () =>
+    (await http.post('/v1/changes/tickets').set(bearer('reader')).expect(201)).body as {
+      ticket: string;
+      expiresAt: string;
+    };
 
   it('are issued to a reader for 60 s, and open either feed once, without a key', async () => {
     const issued = await ticket();
@@ -223,7 +317,9 @@ describe('stream tickets', () => {
 
   it('are masked in the request log', async () => {
     const issued = await ticket();
-    const stream = await SseConnection.open(`${base}/v1/changes?ticket=${issued.ticket}`, { 'X-Correlation-Id': 'ticket-log' });
+    const stream = await SseConnection.open(`${base}/v1/changes?ticket=${issued.ticket}`, {
+      'X-Correlation-Id': 'ticket-log',
+    });
     stream.close();
     const lines = await logged('ticket-log');
     expect(lines[0]!.req).toMatchObject({ url: '/v1/changes?ticket=[masked]' });

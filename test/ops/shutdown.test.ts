@@ -66,7 +66,10 @@ async function serve(env: Record<string, string>): Promise<Running> {
 }
 
 /** The whole body of a stream that starts idle (no resume point): what the client saw before the server ended it. */
-async function idleStream(url: string, auth: Record<string, string>): Promise<{ opened: Promise<void>; body: Promise<string> }> {
+async function idleStream(
+  url: string,
+  auth: Record<string, string>,
+): Promise<{ opened: Promise<void>; body: Promise<string> }> {
   let opened!: () => void;
   const openedPromise = new Promise<void>((resolve) => (opened = resolve));
   const body = fetch(url, { headers: auth }).then(async (response) => {
@@ -82,12 +85,19 @@ function halfSentCommand(url: string, auth: Record<string, string>, body: unknow
   const text = JSON.stringify(body);
   let finish!: () => void;
   const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request(`${url}/v1/commands`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) } }, (response) => {
-      let received = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (received += chunk));
-      response.on('end', () => resolve({ status: response.statusCode!, body: received }));
-    });
+    const req = request(
+      `${url}/v1/commands`,
+      {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) },
+      },
+      (response) => {
+        let received = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (received += chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, body: received }));
+      },
+    );
     req.on('error', reject);
     req.write(text.slice(0, 40));
     finish = () => req.end(text.slice(40));
@@ -100,7 +110,11 @@ async function busyWriter(url: string, auth: Record<string, string>): Promise<nu
   const statuses: number[] = [];
   for (let i = 0; i < 10_000; i++) {
     try {
-      const response = await fetch(`${url}/v1/commands`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify(imposeBody({ measureId: `busy-${i}` })) });
+      const response = await fetch(`${url}/v1/commands`, {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify(imposeBody({ measureId: `busy-${i}` })),
+      });
       statuses.push(response.status);
       await response.text();
     } catch {
@@ -147,7 +161,11 @@ describe.each([
     const reader = await SseConnection.open(`${server.url}/v1/changes?after=0`, server.auth);
     await Promise.all([idle.opened, effective.opened, reader.until((c) => c.messages.length >= 7)]);
     const slowClosed = store === 'sqlite' ? await uncooperativeClients(server) : undefined;
-    const inFlight = halfSentCommand(server.url, server.auth, imposeBody({ measureId: 'in-flight', commandId: randomUUID() }));
+    const inFlight = halfSentCommand(
+      server.url,
+      server.auth,
+      imposeBody({ measureId: 'in-flight', commandId: randomUUID() }),
+    );
     const writer = busyWriter(server.url, server.auth);
     await new Promise((resolve) => setTimeout(resolve, 300));
 
@@ -156,7 +174,13 @@ describe.each([
     await new Promise((resolve) => setTimeout(resolve, 300));
     inFlight.finish();
 
-    const [answer, exit, idleBody, effectiveBody, statuses] = await Promise.all([inFlight.answer, server.exit, idle.body, effective.body, writer]);
+    const [answer, exit, idleBody, effectiveBody, statuses] = await Promise.all([
+      inFlight.answer,
+      server.exit,
+      idle.body,
+      effective.body,
+      writer,
+    ]);
     expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
     expect(exit.at - signalledAt).toBeLessThan(10_000);
 
@@ -169,7 +193,9 @@ describe.each([
 
     // Idle streams: a last shutdown message telling EventSource when to come back, then the end.
     for (const body of [idleBody, effectiveBody]) {
-      expect(lastMessage(body)).toMatch(/^event: shutdown\nretry: \d+\ndata: \{"reason":"server-shutting-down","resumeFrom":"[^"]*"\}$/);
+      expect(lastMessage(body)).toMatch(
+        /^event: shutdown\nretry: \d+\ndata: \{"reason":"server-shutting-down","resumeFrom":"[^"]*"\}$/,
+      );
     }
     // The busy reader is told where to resume: after the last event it received.
     await reader.until((c) => c.ended);

@@ -42,13 +42,27 @@ function workerPids(): number[] {
 }
 
 /** One request on a connection of its own, so the kernel may hand it to either worker. */
-function send(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+function send(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const outgoing = request(`${server.url}${path}`, { method, agent: false, headers: { ...auth, Connection: 'close', ...(body ? { 'Content-Type': 'application/json' } : {}) } }, (response) => {
-      let text = '';
-      response.on('data', (chunk) => (text += String(chunk)));
-      response.on('end', () => resolve({ status: response.statusCode!, json: JSON.parse(text) as Record<string, unknown> }));
-    });
+    const outgoing = request(
+      `${server.url}${path}`,
+      {
+        method,
+        agent: false,
+        headers: { ...auth, Connection: 'close', ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk) => (text += String(chunk)));
+        response.on('end', () =>
+          resolve({ status: response.statusCode!, json: JSON.parse(text) as Record<string, unknown> }),
+        );
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end(body ? JSON.stringify(body) : undefined);
   });
@@ -58,10 +72,18 @@ it('serves from two processes: writes through either land on the one ledger, rea
   expect(workerPids()).toHaveLength(2);
   const positions: bigint[] = [];
   for (let i = 0; i < 8; i++) {
-    const written = await send('POST', '/v1/commands', { type: 'AddSubjects', measureId: 'us-ear-entity-list-huawei', subjects: [`worker-subject-${i}`], effectiveFrom: '2019-06-01' });
+    const written = await send('POST', '/v1/commands', {
+      type: 'AddSubjects',
+      measureId: 'us-ear-entity-list-huawei',
+      subjects: [`worker-subject-${i}`],
+      effectiveFrom: '2019-06-01',
+    });
     expect(written.status).toBe(201);
     positions.push(BigInt(written.json.position as string));
-    const read = await send('GET', `/v1/subjects/worker-subject-${i}/check?category=exports&at=2020-01-01&minPosition=${written.json.position as string}`);
+    const read = await send(
+      'GET',
+      `/v1/subjects/worker-subject-${i}/check?category=exports&at=2020-01-01&minPosition=${written.json.position as string}`,
+    );
     expect(read.status).toBe(200);
     expect(read.json).toMatchObject({ subjectKnown: true });
     expect(BigInt(read.json.asOfPosition as string)).toBeGreaterThanOrEqual(positions[i]!);

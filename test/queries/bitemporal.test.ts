@@ -18,10 +18,12 @@ beforeEach(async () => {
 });
 afterEach(async () => t.close());
 
-const post = async (body: object) => (await t.http.post('/v1/commands').set(bearer('writer')).send(body).expect(201)).body;
+const post = async (body: object) =>
+  (await t.http.post('/v1/commands').set(bearer('writer')).send(body).expect(201)).body;
 const get = async (path: string) => (await t.http.get(path).set(bearer('reader')).expect(200)).body;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const restrictedAt = async (at: string, asOf = '') => (await get(`/v1/subjects/acme/state?at=${at}${asOf}`)).restricted.map((r: { measureId: string }) => r.measureId);
+const restrictedAt = async (at: string, asOf = '') =>
+  (await get(`/v1/subjects/acme/state?at=${at}${asOf}`)).restricted.map((r: { measureId: string }) => r.measureId);
 
 describe('bitemporal answers', () => {
   it('a late correction of an effective date changes answers as of its record time and later only', async () => {
@@ -29,12 +31,20 @@ describe('bitemporal answers', () => {
     await pause(5);
     const between = new Date().toISOString();
     await pause(5);
-    const corrected = await post({ type: 'CorrectEntry', measureId: M, eventId: imposed.events[0].eventId, reason: 'in force from 1 May', replacement: { ...imposeBody({ effectiveFrom: '2019-05-01' }), type: undefined } });
+    const corrected = await post({
+      type: 'CorrectEntry',
+      measureId: M,
+      eventId: imposed.events[0].eventId,
+      reason: 'in force from 1 May',
+      replacement: { ...imposeBody({ effectiveFrom: '2019-05-01' }), type: undefined },
+    });
     expect(await restrictedAt('2019-05-15', `&asOfPosition=${imposed.position}`)).toEqual([]);
     expect(await restrictedAt('2019-05-15', `&asOf=${between}`)).toEqual([]);
     expect(await restrictedAt('2019-05-15', `&asOfPosition=${corrected.position}`)).toEqual([M]);
     expect(await restrictedAt('2019-05-15')).toEqual([M]);
-    const basis = (await get('/v1/subjects/acme/state?at=2019-05-15')).restricted[0].basis.map((b: { type: string }) => b.type);
+    const basis = (await get('/v1/subjects/acme/state?at=2019-05-15')).restricted[0].basis.map(
+      (b: { type: string }) => b.type,
+    );
     expect(basis).toEqual(['RestrictionImposed', 'EntryCorrected']);
   });
 
@@ -43,7 +53,12 @@ describe('bitemporal answers', () => {
     await pause(5);
     const before = new Date().toISOString();
     await pause(5);
-    await post({ type: 'RetractEntry', measureId: M, eventId: imposed.events[0].eventId, reason: 'recorded by mistake' });
+    await post({
+      type: 'RetractEntry',
+      measureId: M,
+      eventId: imposed.events[0].eventId,
+      reason: 'recorded by mistake',
+    });
     expect(await restrictedAt('2019-06-01')).toEqual([]);
     expect(await restrictedAt('2019-06-01', `&asOf=${before}`)).toEqual([M]);
     expect(await restrictedAt('2019-06-01', `&asOfPosition=${imposed.position}`)).toEqual([M]);
@@ -95,7 +110,15 @@ describe('query parameters', () => {
 describe('the read model is a cache of the log', () => {
   it('a rebuilt read model answers exactly as the live one', async () => {
     await post(imposeBody());
-    const grant = await post({ type: 'GrantExemption', measureId: M, exemptionId: 'tgl', title: 'licence', categories: ['exports/maintenance'], effectiveFrom: '2019-06-01', effectiveUntil: '2019-09-01' });
+    const grant = await post({
+      type: 'GrantExemption',
+      measureId: M,
+      exemptionId: 'tgl',
+      title: 'licence',
+      categories: ['exports/maintenance'],
+      effectiveFrom: '2019-06-01',
+      effectiveUntil: '2019-09-01',
+    });
     await post({ type: 'AddSubjects', measureId: M, subjects: ['late'], effectiveFrom: '2019-07-01' });
     await post({ type: 'NarrowScope', measureId: M, remove: ['exports/food'], effectiveFrom: '2019-08-01' });
     await post({ type: 'RetractEntry', measureId: M, eventId: grant.events[0].eventId, reason: 'never issued' });

@@ -12,12 +12,21 @@ let t: TestApp;
 let positions: string[] = [];
 const nth = (n: number) => positions[n - 1]!;
 const MEASURE = 'us-ear-entity-list-huawei';
-const TGL = ['exports/5g-standards', 'exports/cybersecurity-research', 'exports/existing-handset-support', 'exports/existing-network-maintenance'];
+const TGL = [
+  'exports/5g-standards',
+  'exports/cybersecurity-research',
+  'exports/existing-handset-support',
+  'exports/existing-network-maintenance',
+];
 
 beforeAll(async () => {
   // A fixed "now" keeps default record times meaningful whatever day the test runs.
   t = await startTestApp({ clock: new FakeClock(Date.parse('2026-01-01T00:00:00Z')) });
-  await t.http.post('/v1/commands/batch').set(bearer('writer')).send(JSON.parse(readFileSync(DEMO_FILE, 'utf8'))).expect(200);
+  await t.http
+    .post('/v1/commands/batch')
+    .set(bearer('writer'))
+    .send(JSON.parse(readFileSync(DEMO_FILE, 'utf8')))
+    .expect(200);
   positions = (await t.store.readAll()).map((e) => e.position.toString());
 });
 afterAll(async () => t.close());
@@ -37,13 +46,20 @@ describe('the Huawei listing of 16 May 2019', () => {
   it('is pending (announced, no legal effect) between the announcement and the effective time', async () => {
     const state = await get('/v1/subjects/huawei/state?at=2019-05-16T12:00:00Z');
     expect(state.restricted).toEqual([]);
-    expect(state.pending).toEqual([expect.objectContaining({ measureId: MEASURE, kind: 'imposition', announcedAt: '2019-05-15T00:00:00.000Z' })]);
+    expect(state.pending).toEqual([
+      expect.objectContaining({ measureId: MEASURE, kind: 'imposition', announcedAt: '2019-05-15T00:00:00.000Z' }),
+    ]);
   });
 
   it('answers with the basis of every element, citations included', async () => {
     const state = await get('/v1/subjects/huawei/state?at=2019-05-18');
     expect(state.restricted).toEqual([
-      expect.objectContaining({ measureId: MEASURE, categories: ['exports'], except: [], basis: [expect.objectContaining({ type: 'RestrictionImposed', citation: '84 FR 22961', position: nth(1) })] }),
+      expect.objectContaining({
+        measureId: MEASURE,
+        categories: ['exports'],
+        except: [],
+        basis: [expect.objectContaining({ type: 'RestrictionImposed', citation: '84 FR 22961', position: nth(1) })],
+      }),
     ]);
     expect(state).toMatchObject({ subjectId: 'huawei', at: '2019-05-18T00:00:00.000Z', asOfPosition: nth(7) });
   });
@@ -56,7 +72,9 @@ describe('the Temporary General License', () => {
     expect(await status('huawei', 'exports/existing-handset-support/firmware', '2019-06-30')).toBe('not-restricted');
     expect(await status('huawei', 'exports', '2019-06-30')).toBe('partially-restricted');
     const check = await get('/v1/subjects/huawei/check?category=exports/existing-handset-support&at=2019-06-30');
-    expect(check.exemptions).toEqual([expect.objectContaining({ exemptionId: 'tgl-huawei', effectiveUntil: '2019-08-20T00:00:00.000Z' })]);
+    expect(check.exemptions).toEqual([
+      expect.objectContaining({ exemptionId: 'tgl-huawei', effectiveUntil: '2019-08-20T00:00:00.000Z' }),
+    ]);
     expect(check.basis.map((b: { citation?: string }) => b.citation)).toContain('84 FR 23468');
   });
 
@@ -67,8 +85,12 @@ describe('the Temporary General License', () => {
   });
 
   it('is extended through 18 November and 16 February, then lapses', async () => {
-    expect(await status('huawei', 'exports/existing-network-maintenance', '2019-11-18T23:59:59Z')).toBe('not-restricted');
-    expect(await status('huawei', 'exports/existing-network-maintenance', '2020-02-16T12:00:00Z')).toBe('not-restricted');
+    expect(await status('huawei', 'exports/existing-network-maintenance', '2019-11-18T23:59:59Z')).toBe(
+      'not-restricted',
+    );
+    expect(await status('huawei', 'exports/existing-network-maintenance', '2020-02-16T12:00:00Z')).toBe(
+      'not-restricted',
+    );
     expect(await status('huawei', 'exports/existing-network-maintenance', '2020-02-17')).toBe('restricted');
   });
 });
@@ -77,25 +99,38 @@ describe('announcements and affiliates', () => {
   it('keeps the G20 statement pending with no legal change', async () => {
     const before = await get('/v1/subjects/huawei/state?at=2019-06-28');
     const after = await get('/v1/subjects/huawei/state?at=2019-06-30');
-    expect(after.restricted.map((r: object) => ({ ...r, basis: undefined }))).toEqual(before.restricted.map((r: object) => ({ ...r, basis: undefined })));
+    expect(after.restricted.map((r: object) => ({ ...r, basis: undefined }))).toEqual(
+      before.restricted.map((r: object) => ({ ...r, basis: undefined })),
+    );
     expect(before.pending).toEqual([]);
     expect(after.pending.map((p: { announcementId: string }) => p.announcementId)).toEqual(['g20-osaka-2019']);
     const july = await get('/v1/subjects/huawei/state?at=2019-07-10');
-    expect(july.pending.map((p: { announcementId: string }) => p.announcementId)).toEqual(['g20-osaka-2019', 'commerce-licences-2019-07']);
+    expect(july.pending.map((p: { announcementId: string }) => p.announcementId)).toEqual([
+      'g20-osaka-2019',
+      'commerce-licences-2019-07',
+    ]);
   });
 
   it('restricts the August affiliates from 19 August, under the extended licence too', async () => {
     expect(await status('huawei-affiliate-aug-01', 'exports', '2019-08-18')).toBe('not-restricted');
     expect(await status('huawei-affiliate-aug-01', 'exports', '2019-08-19')).toBe('partially-restricted');
-    expect(await status('huawei-affiliate-aug-01', 'exports/existing-handset-support', '2019-09-01')).toBe('not-restricted');
+    expect(await status('huawei-affiliate-aug-01', 'exports/existing-handset-support', '2019-09-01')).toBe(
+      'not-restricted',
+    );
     expect(await status('huawei-affiliate-aug-01', 'exports/5g-standards', '2019-09-01')).toBe('restricted');
   });
 
   it('as known before the August rule was recorded, the affiliates were not restricted', async () => {
-    expect(await status('huawei-affiliate-aug-01', 'exports', '2019-09-01', `&asOfPosition=${nth(4)}`)).toBe('not-restricted');
+    expect(await status('huawei-affiliate-aug-01', 'exports', '2019-09-01', `&asOfPosition=${nth(4)}`)).toBe(
+      'not-restricted',
+    );
     // As known then, the licence ran out on 19 August; the extension was recorded later (the 6th event).
-    expect(await status('huawei', 'exports/existing-handset-support', '2019-09-01', `&asOfPosition=${nth(4)}`)).toBe('restricted');
-    expect(await status('huawei', 'exports/existing-handset-support', '2019-09-01', `&asOfPosition=${nth(6)}`)).toBe('not-restricted');
+    expect(await status('huawei', 'exports/existing-handset-support', '2019-09-01', `&asOfPosition=${nth(4)}`)).toBe(
+      'restricted',
+    );
+    expect(await status('huawei', 'exports/existing-handset-support', '2019-09-01', `&asOfPosition=${nth(6)}`)).toBe(
+      'not-restricted',
+    );
   });
 
   it('answers for a subject it has never heard of: nothing restricts it', async () => {
@@ -127,9 +162,21 @@ describe('timeline and measure view', () => {
 
   it('shows the measure as in force at a time', async () => {
     const view = await get(`/v1/measures/${MEASURE}?at=2019-09-01`);
-    expect(view).toMatchObject({ measureId: MEASURE, inForce: true, scope: { categories: ['exports'], except: [] }, citation: '84 FR 22961' });
+    expect(view).toMatchObject({
+      measureId: MEASURE,
+      inForce: true,
+      scope: { categories: ['exports'], except: [] },
+      citation: '84 FR 22961',
+    });
     expect(view.subjects).toContain('huawei-affiliate-aug-04');
-    expect(view.exemptions).toEqual([expect.objectContaining({ exemptionId: 'tgl-huawei', subjects: 'all', categories: TGL.slice(1), effectiveUntil: '2019-11-19T00:00:00.000Z' })]);
+    expect(view.exemptions).toEqual([
+      expect.objectContaining({
+        exemptionId: 'tgl-huawei',
+        subjects: 'all',
+        categories: TGL.slice(1),
+        effectiveUntil: '2019-11-19T00:00:00.000Z',
+      }),
+    ]);
     expect((await get(`/v1/measures/${MEASURE}?at=2019-05-01`)).inForce).toBe(false);
     await t.http.get('/v1/measures/nothing-here').set(bearer('reader')).expect(404);
     await t.http.get(`/v1/measures/${MEASURE}?asOfPosition=0`).set(bearer('reader')).expect(404);

@@ -13,7 +13,13 @@ import { Oracle, type OracleEvent } from '../support/oracle.js';
 const oracle = new Oracle(UNIVERSE);
 
 const toOracle = (events: LogEvent[]): OracleEvent[] =>
-  events.map((e) => ({ eventId: e.eventId, measureId: e.streamId.slice('measure-'.length), type: e.type, data: e.data as Record<string, unknown>, position: Number(e.position) }));
+  events.map((e) => ({
+    eventId: e.eventId,
+    measureId: e.streamId.slice('measure-'.length),
+    type: e.type,
+    data: e.data as Record<string, unknown>,
+    position: Number(e.position),
+  }));
 
 const membership = (categories: string[], except: string[]) => {
   const set = CategorySet.fromJson({ include: categories, exclude: except });
@@ -45,11 +51,19 @@ describe('differential: read model against the naive oracle', () => {
             for (const subject of [...SUBJECTS, 'stranger']) {
               const expected = oracle.answer(log, subject, at, Number(asOfPosition));
               const actual = subjectState(model, subject, { at, asOfPosition });
-              const restricted = new Map(actual.restricted.map((r) => [r.measureId, membership(r.categories, r.except)]));
+              const restricted = new Map(
+                actual.restricted.map((r) => [r.measureId, membership(r.categories, r.except)]),
+              );
               expect(restricted).toEqual(new Map([...expected.restricted].map(([m, set]) => [m, [...set].sort()])));
-              expect(new Set(actual.exemptions.map((e) => `${e.measureId}/${e.exemptionId}`))).toEqual(expected.exemptions);
-              expect(new Set(actual.pending.map((p) => `${p.measureId}/${p.announcementId ?? 'imposition'}`))).toEqual(expected.pending);
-              expect(checkCategory(model, subject, category, { at, asOfPosition }).status).toBe(oracle.status(expected, category));
+              expect(new Set(actual.exemptions.map((e) => `${e.measureId}/${e.exemptionId}`))).toEqual(
+                expected.exemptions,
+              );
+              expect(new Set(actual.pending.map((p) => `${p.measureId}/${p.announcementId ?? 'imposition'}`))).toEqual(
+                expected.pending,
+              );
+              expect(checkCategory(model, subject, category, { at, asOfPosition }).status).toBe(
+                oracle.status(expected, category),
+              );
               if (expected.restricted.size) nonTrivial++;
             }
           }

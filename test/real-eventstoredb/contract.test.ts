@@ -10,7 +10,9 @@ import { eventStoreContract } from '../contract/event-store.contract.js';
 
 const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
 if (!connectionString) {
-  throw new Error('EVENTSTORE_CONNECTION_STRING is not set: start an EventStoreDB (see the README, "Running on EventStoreDB") and name it there');
+  throw new Error(
+    'EVENTSTORE_CONNECTION_STRING is not set: start an EventStoreDB (see the README, "Running on EventStoreDB") and name it there',
+  );
 }
 
 eventStoreContract(`a real EventStoreDB at ${connectionString}`, {
@@ -18,7 +20,9 @@ eventStoreContract(`a real EventStoreDB at ${connectionString}`, {
   async appendFromOutside(streamId, count) {
     const other = EventStoreDBClient.connectionString(connectionString);
     for (let i = 0; i < count; i++) {
-      await other.appendToStream(streamId, jsonEvent({ id: randomUUID(), type: 'Outside', data: { i } }), { expectedRevision: i === 0 ? 'no_stream' : BigInt(i - 1) });
+      await other.appendToStream(streamId, jsonEvent({ id: randomUUID(), type: 'Outside', data: { i } }), {
+        expectedRevision: i === 0 ? 'no_stream' : BigInt(i - 1),
+      });
     }
     await other.dispose();
   },

@@ -34,10 +34,35 @@ describe('commands on a measure others write to', () => {
     const mine = new CommandExecutor(store);
     const theirs = new CommandExecutor(other);
     await mine.execute(parseCommand(imposeBody()), context);
-    await theirs.execute(parseCommand({ type: 'GrantExemption', measureId: M, exemptionId: 'lic', title: 'licence', categories: ['exports/parts'], effectiveFrom: '2019-06-01' }), context);
+    await theirs.execute(
+      parseCommand({
+        type: 'GrantExemption',
+        measureId: M,
+        exemptionId: 'lic',
+        title: 'licence',
+        categories: ['exports/parts'],
+        effectiveFrom: '2019-06-01',
+      }),
+      context,
+    );
     // Only the other executor's grant makes this a repeat grant: it must be seen.
-    await expect(mine.execute(parseCommand({ type: 'GrantExemption', measureId: M, exemptionId: 'lic', title: 'again', categories: ['exports/parts'], effectiveFrom: '2019-06-01' }), context)).rejects.toBeInstanceOf(LedgerError);
-    const amended = await mine.execute(parseCommand({ type: 'RevokeExemption', measureId: M, exemptionId: 'lic', effectiveFrom: '2019-07-01' }), context);
+    await expect(
+      mine.execute(
+        parseCommand({
+          type: 'GrantExemption',
+          measureId: M,
+          exemptionId: 'lic',
+          title: 'again',
+          categories: ['exports/parts'],
+          effectiveFrom: '2019-06-01',
+        }),
+        context,
+      ),
+    ).rejects.toBeInstanceOf(LedgerError);
+    const amended = await mine.execute(
+      parseCommand({ type: 'RevokeExemption', measureId: M, exemptionId: 'lic', effectiveFrom: '2019-07-01' }),
+      context,
+    );
     expect(amended.events[0]!.streamRevision).toBe('2');
     const stream = await store.readStream(`measure-${M}`);
     expect(stream.map((e) => e.type)).toEqual(['RestrictionImposed', 'ExemptionGranted', 'ExemptionRevoked']);
@@ -46,7 +71,13 @@ describe('commands on a measure others write to', () => {
   it('recognises a repeated commandId first used through another process', async () => {
     const mine = new CommandExecutor(store);
     await mine.execute(parseCommand(imposeBody()), context);
-    const body = { commandId: '0b6f3f3e-8a7d-4d63-9d0e-5f1c2a9e7b11', type: 'AddSubjects', measureId: M, subjects: ['acme-2'], effectiveFrom: '2020-01-01' };
+    const body = {
+      commandId: '0b6f3f3e-8a7d-4d63-9d0e-5f1c2a9e7b11',
+      type: 'AddSubjects',
+      measureId: M,
+      subjects: ['acme-2'],
+      effectiveFrom: '2020-01-01',
+    };
     const first = await new CommandExecutor(other).execute(parseCommand(body), context);
     const again = await mine.execute(parseCommand(body), context);
     expect(again.repeated).toBe(true);

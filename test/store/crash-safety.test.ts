@@ -15,9 +15,13 @@ describe('embedded store crash safety', () => {
   it('keeps every acknowledged append, intact, when the writer is killed with SIGKILL', async () => {
     const dir = tempDir();
     const dbPath = join(dir.path, 'ledger.db');
-    const child = spawn(process.execPath, [join(import.meta.dirname, '../support/append-child.mjs'), dbPath, 'measure-crash', 'forever', '2048'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(import.meta.dirname, '../support/append-child.mjs'), dbPath, 'measure-crash', 'forever', '2048'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const acks: Ack[] = [];
     const exited = new Promise((resolve) => child.on('exit', resolve));
     for await (const line of createInterface({ input: child.stdout })) {

@@ -60,7 +60,9 @@ describe('opening an existing file', () => {
     await writeLedger(path);
     truncateToHalf(path);
     const failure = openFailure();
-    expect(failure.message).toMatch(new RegExp(`^${path} is damaged \\(.+\\): restore it from a backup; regledger will not use it as it is$`));
+    expect(failure.message).toMatch(
+      new RegExp(`^${path} is damaged \\(.+\\): restore it from a backup; regledger will not use it as it is$`),
+    );
     expect(failure.permanent).toBe(true);
   });
 
@@ -102,11 +104,18 @@ describe('at run time', () => {
     // SQLite answers SQLITE_FULL once the file may grow no further, as on a full disk.
     const pages = (store.pragma('page_count') as { page_count: number }[])[0]!.page_count;
     store.pragma(`max_page_count = ${pages}`);
-    const big = Array.from({ length: 20 }, (_, i) => ({ eventId: `b-${i}`, type: 'Filled', data: { padding: 'x'.repeat(4000) }, metadata: {} }));
+    const big = Array.from({ length: 20 }, (_, i) => ({
+      eventId: `b-${i}`,
+      type: 'Filled',
+      data: { padding: 'x'.repeat(4000) },
+      metadata: {},
+    }));
     const failure = await store.append('measure-b', big, 'no_stream').catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(StorageFailure);
     expect(failure).toMatchObject({ kind: 'storage-full', permanent: false });
-    expect((failure as Error).message).toMatch(new RegExp(`^the disk holding ${path} is full .*nothing was written: free some space$`));
+    expect((failure as Error).message).toMatch(
+      new RegExp(`^the disk holding ${path} is full .*nothing was written: free some space$`),
+    );
     expect(await store.headPosition()).toBe(1n);
     expect(await store.readStream('measure-b')).toEqual([]);
     await store.close();
@@ -115,12 +124,15 @@ describe('at run time', () => {
   it('an event whose stored data no longer parses fails the read as damaged, naming its position', async () => {
     await writeLedger(path, 100);
     const raw = new Database(path);
-    raw.prepare("UPDATE events SET data = '{\"i\": 4' WHERE position = 5").run();
+    raw.prepare('UPDATE events SET data = \'{"i": 4\' WHERE position = 5').run();
     raw.close();
     const store = new SqliteEventStore(path);
     const failure = await store.readAll().catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(StorageFailure);
-    expect(failure).toMatchObject({ permanent: true, message: `${path} is damaged (the event at position 5 does not parse as JSON): restore it from a backup; regledger will not use it as it is` });
+    expect(failure).toMatchObject({
+      permanent: true,
+      message: `${path} is damaged (the event at position 5 does not parse as JSON): restore it from a backup; regledger will not use it as it is`,
+    });
     await store.close();
   });
 

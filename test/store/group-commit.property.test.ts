@@ -33,24 +33,40 @@ class OneAtATime {
     const ids = o.ids.map((n) => `id-${n}`);
     const inStream = this.events.filter((e) => e.stream === o.stream);
     const current = inStream.length ? inStream[inStream.length - 1]!.revision : ('no_stream' as const);
-    const conflict = { error: `WrongExpectedRevisionError: stream ${o.stream}: expected revision ${String(o.expected)}, but it is at ${String(current)}` };
+    const conflict = {
+      error: `WrongExpectedRevisionError: stream ${o.stream}: expected revision ${String(o.expected)}, but it is at ${String(current)}`,
+    };
     const found = ids.map((id) => this.events.find((e) => e.id === id)).filter((e) => e !== undefined);
     if (found.length) {
       const elsewhere = found.find((e) => e.stream !== o.stream);
-      if (elsewhere) return { error: `DuplicateEventIdError: event id ${elsewhere.id} is already stored in stream ${elsewhere.stream}` };
-      const contiguous = found.length === ids.length && found.every((e, i) => e.revision === found[0]!.revision + BigInt(i));
+      if (elsewhere)
+        return {
+          error: `DuplicateEventIdError: event id ${elsewhere.id} is already stored in stream ${elsewhere.stream}`,
+        };
+      const contiguous =
+        found.length === ids.length && found.every((e, i) => e.revision === found[0]!.revision + BigInt(i));
       const before = found[0]!.revision - 1n;
-      const same = o.expected === 'any' || o.expected === 'stream_exists' || (o.expected === 'no_stream' ? before === -1n : o.expected === before);
+      const same =
+        o.expected === 'any' ||
+        o.expected === 'stream_exists' ||
+        (o.expected === 'no_stream' ? before === -1n : o.expected === before);
       if (!contiguous || !same) return conflict;
       const last = found[found.length - 1]!;
       return { ok: { written: false, nextExpectedRevision: last.revision, position: last.position, ids } };
     }
-    const matches = o.expected === 'any' || (o.expected === 'no_stream' ? current === 'no_stream' : o.expected === 'stream_exists' ? current !== 'no_stream' : o.expected === current);
+    const matches =
+      o.expected === 'any' ||
+      (o.expected === 'no_stream'
+        ? current === 'no_stream'
+        : o.expected === 'stream_exists'
+          ? current !== 'no_stream'
+          : o.expected === current);
     if (!matches) return conflict;
     // The same id twice in one append breaks the unique index: the append fails whole.
     if (new Set(ids).size < ids.length) return { error: 'StorageFailure' };
     let revision = current === 'no_stream' ? -1n : current;
-    for (const id of ids) this.events.push({ id, stream: o.stream, revision: ++revision, position: BigInt(this.events.length + 1) });
+    for (const id of ids)
+      this.events.push({ id, stream: o.stream, revision: ++revision, position: BigInt(this.events.length + 1) });
     return { ok: { written: true, nextExpectedRevision: revision, position: BigInt(this.events.length), ids } };
   }
 
@@ -59,12 +75,20 @@ class OneAtATime {
   }
 }
 
-type Outcome = { ok: Pick<AppendResult, 'written' | 'nextExpectedRevision' | 'position'> & { ids: string[] } } | { error: string };
+type Outcome =
+  { ok: Pick<AppendResult, 'written' | 'nextExpectedRevision' | 'position'> & { ids: string[] } } | { error: string };
 
 function send(store: EventStore, o: Op): Promise<Outcome> {
   const events = o.ids.map((n) => ({ eventId: `id-${n}`, type: 'T', data: { n }, metadata: { n } }));
   return store.append(o.stream, events, o.expected).then(
-    (r) => ({ ok: { written: r.written, nextExpectedRevision: r.nextExpectedRevision, position: r.position, ids: r.events.map((e) => e.eventId) } }),
+    (r) => ({
+      ok: {
+        written: r.written,
+        nextExpectedRevision: r.nextExpectedRevision,
+        position: r.position,
+        ids: r.events.map((e) => e.eventId),
+      },
+    }),
     (e: Error) => ({ error: e.name === 'StorageFailure' ? e.name : `${e.name}: ${e.message}` }),
   );
 }
@@ -97,7 +121,11 @@ describe('group commit', () => {
   it('commits the appends of one turn in one transaction, and still answers a lone writer without waiting for company', async () => {
     const store = new SqliteEventStore(':memory:');
     const before = await store.headPosition();
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store.append(`s${i % 5}`, [{ eventId: `g-${i}`, type: 'T', data: {}, metadata: {} }], 'any')));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        store.append(`s${i % 5}`, [{ eventId: `g-${i}`, type: 'T', data: {}, metadata: {} }], 'any'),
+      ),
+    );
     // One transaction: every event of the group carries the one record time read under the lock.
     expect(new Set(results.map((r) => r.events[0]!.recordedAt)).size).toBe(1);
     expect(results.map((r) => r.position)).toEqual(results.map((_, i) => before + BigInt(i + 1)));

@@ -26,7 +26,11 @@ describe('interrupted writes', () => {
   it('keeps every acknowledged append of grouped commits, once and whole, when the writer is killed with SIGKILL', async () => {
     const dir = tempDir();
     const dbPath = join(dir.path, 'ledger.db');
-    const child = spawn(process.execPath, [join(import.meta.dirname, '../support/group-append-child.mjs'), dbPath, String(WRITERS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [join(import.meta.dirname, '../support/group-append-child.mjs'), dbPath, String(WRITERS)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     const acks: Ack[] = [];
     const exited = new Promise((resolve) => child.on('exit', resolve));
     for await (const line of createInterface({ input: child.stdout })) {
@@ -67,7 +71,16 @@ describe('interrupted writes', () => {
     const env = { LEDGER_DATA_DIR: dir.path };
     const COMMANDS = 3_000;
     const file = join(dir.path, 'commands.ndjson');
-    const command = (m: number) => ({ type: 'ImposeRestriction', measureId: `m${m}`, title: `measure ${m}`, jurisdiction: 'US', authority: 'BIS', subjects: [`s${m}`], categories: ['exports'], effectiveFrom: '2019-01-01' });
+    const command = (m: number) => ({
+      type: 'ImposeRestriction',
+      measureId: `m${m}`,
+      title: `measure ${m}`,
+      jurisdiction: 'US',
+      authority: 'BIS',
+      subjects: [`s${m}`],
+      categories: ['exports'],
+      effectiveFrom: '2019-01-01',
+    });
     writeFileSync(file, Array.from({ length: COMMANDS }, (_, m) => JSON.stringify(command(m))).join('\n'));
 
     const child = spawn(process.execPath, [CLI, 'import', file], { env: { ...process.env, ...env }, stdio: 'ignore' });
@@ -75,7 +88,7 @@ describe('interrupted writes', () => {
     const exited = new Promise((resolve) => child.on('exit', resolve)).then(() => (finished = true));
     // Killed as soon as a first chunk is committed: the import is then a chunk or two into its file.
     // Read-only, so that watching takes no write lock from the import.
-    for (let head = 0; head === 0 && !finished; ) {
+    for (let head = 0; head === 0 && !finished;) {
       await new Promise((resolve) => setTimeout(resolve, 5));
       try {
         const reader = new Database(join(dir.path, 'ledger.db'), { readonly: true, fileMustExist: true });

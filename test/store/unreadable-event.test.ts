@@ -21,10 +21,20 @@ const badEventId = randomUUID();
 /** Appends an event straight into the file, with a valid hash chain so that only its content is wrong. */
 function writeRaw(type: string, data: unknown): void {
   const db = new Database(file);
-  const last = db.prepare('SELECT revision, metadata FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1').get(`measure-${M}`) as { revision: number; metadata: string };
-  const metadata = { actor: 'old-version', commandId: randomUUID(), correlationId: 'x', causationId: 'x', schemaVersion: 1 };
+  const last = db
+    .prepare('SELECT revision, metadata FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1')
+    .get(`measure-${M}`) as { revision: number; metadata: string };
+  const metadata = {
+    actor: 'old-version',
+    commandId: randomUUID(),
+    correlationId: 'x',
+    causationId: 'x',
+    schemaVersion: 1,
+  };
   const hash = contentHash({ type, data, metadata }, JSON.parse(last.metadata).hash);
-  db.prepare('INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+  db.prepare(
+    'INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  ).run(
     badEventId,
     `measure-${M}`,
     last.revision + 1,
@@ -42,7 +52,12 @@ beforeAll(async () => {
   dir = tempDir();
   file = join(dir.path, 'ledger.db');
   const t = await openApp();
-  const post = (body: unknown) => t.http.post('/v1/commands').set(bearer('writer')).send(body as object).expect(201);
+  const post = (body: unknown) =>
+    t.http
+      .post('/v1/commands')
+      .set(bearer('writer'))
+      .send(body as object)
+      .expect(201);
   await post(imposeBody());
   await post(imposeBody({ measureId: 'other-measure', subjects: ['beta'] }));
   await t.close();
@@ -69,7 +84,14 @@ describe('a stored event that cannot be read', () => {
   });
 
   it('is named in every answer about its measure, which is otherwise answered without it', async () => {
-    const paths = ['/v1/subjects/acme/state', '/v1/subjects/acme/check?category=exports', '/v1/subjects/acme/timeline', `/v1/measures/${M}`, '/v1/subjects/acme/replay', '/v1/subjects/acme/report'];
+    const paths = [
+      '/v1/subjects/acme/state',
+      '/v1/subjects/acme/check?category=exports',
+      '/v1/subjects/acme/timeline',
+      `/v1/measures/${M}`,
+      '/v1/subjects/acme/replay',
+      '/v1/subjects/acme/report',
+    ];
     const answers = await Promise.all(paths.map((path) => get(path)));
     for (const [index, answer] of answers.entries()) {
       expect({ path: paths[index], status: answer.status }).toEqual({ path: paths[index], status: 200 });
@@ -78,7 +100,9 @@ describe('a stored event that cannot be read', () => {
     }
     const [state, check] = answers;
     expect(state!.body.restricted.map((r: { measureId: string }) => r.measureId)).toEqual([M]);
-    expect(state!.body.setAside).toEqual([expect.objectContaining({ eventId: badEventId, measureId: M, type: 'SubjectsAdded' })]);
+    expect(state!.body.setAside).toEqual([
+      expect.objectContaining({ eventId: badEventId, measureId: M, type: 'SubjectsAdded' }),
+    ]);
     expect(check!.body.status).toBe('restricted');
     // the subject only the unreadable event named is not made a subject of the measure
     expect((await get('/v1/subjects/acme-x/state').expect(200)).body.restricted).toEqual([]);
@@ -94,16 +118,33 @@ describe('a stored event that cannot be read', () => {
   });
 
   it('leaves commands on the measure working; correcting it is refused, retracting it repairs the measure', async () => {
-    const post = (body: unknown) => t.http.post('/v1/commands').set(bearer('writer')).send(body as object);
+    const post = (body: unknown) =>
+      t.http
+        .post('/v1/commands')
+        .set(bearer('writer'))
+        .send(body as object);
     await post({ type: 'AddSubjects', measureId: M, subjects: ['acme-y'], effectiveFrom: '2020-01-01' }).expect(201);
-    const correction = await post({ type: 'CorrectEntry', measureId: M, eventId: badEventId, reason: 'fix', replacement: { measureId: M, subjects: ['acme-x'], effectiveFrom: '2020-01-01' } }).expect(422);
+    const correction = await post({
+      type: 'CorrectEntry',
+      measureId: M,
+      eventId: badEventId,
+      reason: 'fix',
+      replacement: { measureId: M, subjects: ['acme-x'], effectiveFrom: '2020-01-01' },
+    }).expect(422);
     expect(correction.body.details[0]).toMatchObject({ rule: 'event-readable', field: 'eventId' });
-    await post({ type: 'RetractEntry', measureId: M, eventId: badEventId, reason: 'written with an instant before year 0000' }).expect(201);
+    await post({
+      type: 'RetractEntry',
+      measureId: M,
+      eventId: badEventId,
+      reason: 'written with an instant before year 0000',
+    }).expect(201);
     await post({ type: 'AddSubjects', measureId: M, subjects: ['acme-x'], effectiveFrom: '2020-01-01' }).expect(201);
 
     const state = await get('/v1/subjects/acme/state').expect(200);
     expect(state.body.notice).toBeUndefined();
-    expect((await get('/v1/subjects/acme-x/state', { at: '2021-01-01' }).expect(200)).body.restricted).toEqual([expect.objectContaining({ measureId: M })]);
+    expect((await get('/v1/subjects/acme-x/state', { at: '2021-01-01' }).expect(200)).body.restricted).toEqual([
+      expect.objectContaining({ measureId: M }),
+    ]);
     // as known before the retraction, the answer still names it
     const before = await get('/v1/subjects/acme/state', { asOfPosition: '4' }).expect(200);
     expect(before.body.notice).toContain(badEventId);

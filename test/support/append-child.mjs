@@ -9,8 +9,15 @@ const store = new SqliteEventStore(path);
 const count = countArg === 'forever' ? Infinity : Number(countArg);
 const padding = 'x'.repeat(Number(payloadArg ?? 0));
 for (let i = 0; i < count; i++) {
-  const events = [0, 1].map((part) => ({ eventId: randomUUID(), type: 'ChildAppended', data: { i, part, padding }, metadata: {} }));
+  const events = [0, 1].map((part) => ({
+    eventId: randomUUID(),
+    type: 'ChildAppended',
+    data: { i, part, padding },
+    metadata: {},
+  }));
   const result = await store.append(stream, events, i === 0 ? 'no_stream' : BigInt(2 * i - 1));
-  process.stdout.write(`${JSON.stringify({ i, ids: events.map((e) => e.eventId), position: String(result.position) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ i, ids: events.map((e) => e.eventId), position: String(result.position) })}\n`,
+  );
 }
 await store.close();

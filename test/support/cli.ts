@@ -46,8 +46,13 @@ export function runCliProcess(args: string[], env: Record<string, string>): Prom
 }
 
 /** Starts `regledger serve` and resolves once it has printed how to reach it (its last line is the curl hint). */
-export async function startServer(env: Record<string, string>): Promise<{ url: string; output: string[]; child: ChildProcess }> {
-  const child = spawn(process.execPath, [CLI, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startServer(
+  env: Record<string, string>,
+): Promise<{ url: string; output: string[]; child: ChildProcess }> {
+  const child = spawn(process.execPath, [CLI, 'serve'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   const errors: string[] = [];
   child.stderr.on('data', (chunk) => errors.push(String(chunk)));

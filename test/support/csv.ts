@@ -73,7 +73,8 @@ export function parseSections(text: string): Map<string, { header: string[]; rec
       expectHeader = false;
       continue;
     }
-    if (row.length !== current.header.length) throw new Error(`a row of ${row.length} fields under a header of ${current.header.length}`);
+    if (row.length !== current.header.length)
+      throw new Error(`a row of ${row.length} fields under a header of ${current.header.length}`);
     current.records.push(Object.fromEntries(current.header.map((name, k) => [name, row[k]!])));
   }
   return sections;

@@ -6,7 +6,12 @@ import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-stor
 export async function writeLedger(path: string, count = 400): Promise<void> {
   const store = new SqliteEventStore(path);
   for (let i = 0; i < count; i += 50) {
-    const events = Array.from({ length: 50 }, (_, j) => ({ eventId: `e-${i + j}`, type: 'Filled', data: { i: i + j, padding: 'x'.repeat(1000) }, metadata: {} }));
+    const events = Array.from({ length: 50 }, (_, j) => ({
+      eventId: `e-${i + j}`,
+      type: 'Filled',
+      data: { i: i + j, padding: 'x'.repeat(1000) },
+      metadata: {},
+    }));
     await store.append(`filler-${i}`, events, 'no_stream');
   }
   await store.close();

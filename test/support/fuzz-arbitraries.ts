@@ -17,10 +17,21 @@ export interface RawJson {
   label: string;
 }
 
-const raw = (json: string, label = json.length > 80 ? `${json.slice(0, 60)}… (${json.length} chars)` : json): RawJson => ({ json, label });
+const raw = (
+  json: string,
+  label = json.length > 80 ? `${json.slice(0, 60)}… (${json.length} chars)` : json,
+): RawJson => ({ json, label });
 const fromValue = (value: unknown, label?: string): RawJson => raw(JSON.stringify(value), label);
 
-export const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'prototype', '__defineGetter__'] as const;
+export const PROTOTYPE_KEYS = [
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  'prototype',
+  '__defineGetter__',
+] as const;
 
 /** Instants at and beyond the years 0000–9999 in UTC, and malformed ones. */
 export const EXTREME_INSTANTS = [
@@ -61,7 +72,8 @@ export const EXTREME_INSTANTS = [
   '',
 ];
 
-const INSTANT_SHAPE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|([+-])(\d{2}):(\d{2})))?$/;
+const INSTANT_SHAPE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|([+-])(\d{2}):(\d{2})))?$/;
 
 /** The contract's verdict on an instant: ISO 8601 with an offset, or a bare date, whose UTC form lies in the years 0000–9999. */
 export function instantVerdict(value: unknown): Verdict {
@@ -152,17 +164,29 @@ export const NASTY_STRINGS = [
 
 /** Strings generated from every Unicode plane, including surrogate halves and control characters. */
 export const anyString = (maxLength = 40) =>
-  fc.oneof(fc.string({ unit: 'binary', maxLength }), fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength }), fc.constantFrom(...NASTY_STRINGS));
+  fc.oneof(
+    fc.string({ unit: 'binary', maxLength }),
+    fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength }),
+    fc.constantFrom(...NASTY_STRINGS),
+  );
 
 /** A string that is sometimes valid for a field and mostly not: near-misses of ids, categories, instants and positions. */
 export const nearMissString = fc.oneof(
   anyString(),
   fc.constantFrom(...EXTREME_INSTANTS, ...EXTREME_POSITIONS),
   fc.stringMatching(/^[a-zA-Z0-9._\-/ ]{0,12}$/),
-  fc.record({ y: fc.integer({ min: 0, max: 10_000 }), mo: fc.integer({ min: 0, max: 13 }), d: fc.integer({ min: 0, max: 32 }), h: fc.integer({ min: 0, max: 24 }), off: fc.integer({ min: -1440, max: 1440 }) }).map(
-    ({ y, mo, d, h, off }) =>
-      `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:00:00${off < 0 ? '-' : '+'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`,
-  ),
+  fc
+    .record({
+      y: fc.integer({ min: 0, max: 10_000 }),
+      mo: fc.integer({ min: 0, max: 13 }),
+      d: fc.integer({ min: 0, max: 32 }),
+      h: fc.integer({ min: 0, max: 24 }),
+      off: fc.integer({ min: -1440, max: 1440 }),
+    })
+    .map(
+      ({ y, mo, d, h, off }) =>
+        `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:00:00${off < 0 ? '-' : '+'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`,
+    ),
   fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(String),
 );
 
@@ -175,7 +199,10 @@ export function deeplyNested(depth: number, kind: 'array' | 'object' | 'proto'):
 
 /** An object with a prototype key set to a hostile value, as JSON text (a JS literal would set the prototype instead). */
 export const prototypeObject = fc
-  .tuple(fc.constantFrom(...PROTOTYPE_KEYS), fc.constantFrom('{"polluted":true}', '"x"', 'null', '1', '[]', '{"toString":1}'))
+  .tuple(
+    fc.constantFrom(...PROTOTYPE_KEYS),
+    fc.constantFrom('{"polluted":true}', '"x"', 'null', '1', '[]', '{"toString":1}'),
+  )
   .map(([key, value]) => raw(`{"${key}":${value}}`));
 
 /** Every kind of JSON value a hostile client may put where a field is expected. */
@@ -218,10 +245,15 @@ export const hostileJson: fc.Arbitrary<RawJson> = fc.oneof(
 );
 
 /** An unknown or prototype-named key to add to an object. */
-export const hostileKey = fc.oneof(fc.constantFrom(...PROTOTYPE_KEYS, 'colour', '', ' ', 'type ', 'Type', 'measureid', '\u0000', '$where'), fc.string({ maxLength: 12 }));
+export const hostileKey = fc.oneof(
+  fc.constantFrom(...PROTOTYPE_KEYS, 'colour', '', ' ', 'type ', 'Type', 'measureid', '\u0000', '$where'),
+  fc.string({ maxLength: 12 }),
+);
 
 /** A character an HTTP header value may carry (tab, visible ASCII and space, obs-text). */
-export const headerChar = fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff }), fc.constant(0x09)).map((c) => String.fromCharCode(c));
+export const headerChar = fc
+  .oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff }), fc.constant(0x09))
+  .map((c) => String.fromCharCode(c));
 
 /** Authorization header values no valid key hides behind (printable Latin-1, as HTTP allows). */
 export const badAuthorizations = (validKey: string) =>

@@ -10,9 +10,16 @@ const padding = 'x'.repeat(512);
 await Promise.all(
   Array.from({ length: Number(writersArg) }, async (_, w) => {
     for (let i = 0; ; i++) {
-      const events = [0, 1].map((part) => ({ eventId: randomUUID(), type: 'ChildAppended', data: { w, i, part, padding }, metadata: {} }));
+      const events = [0, 1].map((part) => ({
+        eventId: randomUUID(),
+        type: 'ChildAppended',
+        data: { w, i, part, padding },
+        metadata: {},
+      }));
       const result = await store.append(`writer-${w}`, events, i === 0 ? 'no_stream' : BigInt(2 * i - 1));
-      process.stdout.write(`${JSON.stringify({ w, i, ids: events.map((e) => e.eventId), position: String(result.position) })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ w, i, ids: events.map((e) => e.eventId), position: String(result.position) })}\n`,
+      );
     }
   }),
 );

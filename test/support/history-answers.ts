@@ -6,8 +6,12 @@ export function answersAt(history: MeasureHistory, t: number) {
     liftedBy: history.liftedBy(t)?.recorded.eventId,
     scope: history.scopeAt(t).categories.toJSON(),
     scopeBasis: history.scopeAt(t).basis.map((f) => f.recorded.eventId),
-    subjects: [...history.subjectsAt(t)].map(([subject, facts]) => [subject, facts.map((f) => f.recorded.eventId)]).sort(),
-    exemptions: history.exemptionsAt(t).map((e) => ({ ...e, categories: e.categories.toJSON(), basis: e.basis.map((f) => f.recorded.eventId) })),
+    subjects: [...history.subjectsAt(t)]
+      .map(([subject, facts]) => [subject, facts.map((f) => f.recorded.eventId)])
+      .sort(),
+    exemptions: history
+      .exemptionsAt(t)
+      .map((e) => ({ ...e, categories: e.categories.toJSON(), basis: e.basis.map((f) => f.recorded.eventId) })),
     pending: history.pendingAt(t).map((a) => ({ ...a, basis: a.basis.map((f) => f.recorded.eventId) })),
   };
 }

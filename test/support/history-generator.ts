@@ -11,7 +11,22 @@ import { decide, evolve, initialState, type MeasureStream } from '../../src/doma
 import type { LedgerCommand } from '../../src/domain/messages.js';
 import type { LogEvent } from '../../projections/ledger-read-model.js';
 
-export const UNIVERSE = ['x', 'y', 'x/x', 'x/y', 'y/x', 'y/y', 'x/x/x', 'x/x/y', 'x/y/x', 'x/y/y', 'y/x/x', 'y/x/y', 'y/y/x', 'y/y/y'];
+export const UNIVERSE = [
+  'x',
+  'y',
+  'x/x',
+  'x/y',
+  'y/x',
+  'y/y',
+  'x/x/x',
+  'x/x/y',
+  'x/y/x',
+  'x/y/y',
+  'y/x/x',
+  'y/x/y',
+  'y/y/x',
+  'y/y/y',
+];
 export const SUBJECTS = ['s1', 's2', 's3', 's4'];
 const MEASURES = ['m1', 'm2'];
 const EXEMPTIONS = ['e1', 'e2'];
@@ -35,70 +50,171 @@ type Intent =
 const window = fc.tuple(day, maybe(fc.integer({ min: 1, max: 20 })));
 const enacts = maybe(fc.constantFrom(...ANNOUNCEMENTS));
 
-const imposition = fc.record({ m: fc.constantFrom(...MEASURES), s: some(SUBJECTS), c: some(UNIVERSE), w: window, ann: maybe(day) }).map(({ m, s, c, w, ann }) => ({
-      type: 'ImposeRestriction' as const, measureId: m, title: 't', jurisdiction: 'US', authority: 'BIS', subjects: s, categories: c,
-      effectiveFrom: iso(w[0]), ...(w[1] ? { effectiveUntil: iso(w[0] + w[1] + 25) } : {}), ...(ann !== undefined ? { announcedAt: iso(Math.min(ann, w[0])) } : {}),
-    }));
+const imposition = fc
+  .record({ m: fc.constantFrom(...MEASURES), s: some(SUBJECTS), c: some(UNIVERSE), w: window, ann: maybe(day) })
+  .map(({ m, s, c, w, ann }) => ({
+    type: 'ImposeRestriction' as const,
+    measureId: m,
+    title: 't',
+    jurisdiction: 'US',
+    authority: 'BIS',
+    subjects: s,
+    categories: c,
+    effectiveFrom: iso(w[0]),
+    ...(w[1] ? { effectiveUntil: iso(w[0] + w[1] + 25) } : {}),
+    ...(ann !== undefined ? { announcedAt: iso(Math.min(ann, w[0])) } : {}),
+  }));
 
-const grantIntent = fc.record({ m: fc.constantFrom(...MEASURES), e: fc.constantFrom(...EXEMPTIONS), c: some(UNIVERSE), s: maybe(some(SUBJECTS)), w: window }).map(({ m, e, c, s, w }) => ({
-      type: 'GrantExemption' as const, measureId: m, exemptionId: e, title: 'licence', categories: c, ...(s ? { subjects: s } : {}),
-      effectiveFrom: iso(w[0]), ...(w[1] ? { effectiveUntil: iso(w[0] + w[1]) } : {}),
-    }));
+const grantIntent = fc
+  .record({
+    m: fc.constantFrom(...MEASURES),
+    e: fc.constantFrom(...EXEMPTIONS),
+    c: some(UNIVERSE),
+    s: maybe(some(SUBJECTS)),
+    w: window,
+  })
+  .map(({ m, e, c, s, w }) => ({
+    type: 'GrantExemption' as const,
+    measureId: m,
+    exemptionId: e,
+    title: 'licence',
+    categories: c,
+    ...(s ? { subjects: s } : {}),
+    effectiveFrom: iso(w[0]),
+    ...(w[1] ? { effectiveUntil: iso(w[0] + w[1]) } : {}),
+  }));
 
 const amendment = fc
   .record({
-    m: fc.constantFrom(...MEASURES), e: fc.constantFrom(...EXEMPTIONS), d: day, until: maybe(fc.integer({ min: 1, max: 25 })),
-    ac: maybe(some(UNIVERSE)), rc: maybe(some(UNIVERSE)), as: maybe(some(SUBJECTS)), rs: maybe(some(SUBJECTS)),
+    m: fc.constantFrom(...MEASURES),
+    e: fc.constantFrom(...EXEMPTIONS),
+    d: day,
+    until: maybe(fc.integer({ min: 1, max: 25 })),
+    ac: maybe(some(UNIVERSE)),
+    rc: maybe(some(UNIVERSE)),
+    as: maybe(some(SUBJECTS)),
+    rs: maybe(some(SUBJECTS)),
   })
   .map(({ m, e, d, until, ac, rc, as, rs }) => ({
-    type: 'AmendExemption' as const, measureId: m, exemptionId: e, effectiveFrom: iso(d),
-    ...(until !== undefined ? { effectiveUntil: iso(d + until) } : {}), ...(ac ? { addCategories: ac } : {}), ...(rc ? { removeCategories: rc } : {}),
-    ...(as ? { addSubjects: as } : {}), ...(rs ? { removeSubjects: rs } : {}),
+    type: 'AmendExemption' as const,
+    measureId: m,
+    exemptionId: e,
+    effectiveFrom: iso(d),
+    ...(until !== undefined ? { effectiveUntil: iso(d + until) } : {}),
+    ...(ac ? { addCategories: ac } : {}),
+    ...(rc ? { removeCategories: rc } : {}),
+    ...(as ? { addSubjects: as } : {}),
+    ...(rs ? { removeSubjects: rs } : {}),
   }));
 
 const commandIntent: fc.Arbitrary<Intent> = fc
   .oneof(
     imposition,
-    fc.record({ m: fc.constantFrom(...MEASURES), s: some(SUBJECTS), d: day, add: fc.boolean(), en: enacts }).map(({ m, s, d, add, en }) => ({
-      type: add ? ('AddSubjects' as const) : ('RemoveSubjects' as const), measureId: m, subjects: s, effectiveFrom: iso(d), ...(en ? { enacts: en } : {}),
-    })),
-    fc.record({ m: fc.constantFrom(...MEASURES), c: some(UNIVERSE), d: day }).map(({ m, c, d }) => ({ type: 'BroadenScope' as const, measureId: m, categories: c, effectiveFrom: iso(d) })),
-    fc.record({ m: fc.constantFrom(...MEASURES), remove: maybe(some(UNIVERSE)), narrowTo: maybe(some(UNIVERSE)), d: day, en: enacts }).map(({ m, remove, narrowTo, d, en }) => ({
-      type: 'NarrowScope' as const, measureId: m, effectiveFrom: iso(d), ...(remove ? { remove } : {}), ...(narrowTo ? { narrowTo } : {}), ...(en ? { enacts: en } : {}),
-    })),
-    fc.record({ m: fc.constantFrom(...MEASURES), a: fc.constantFrom(...ANNOUNCEMENTS), d: day, c: maybe(some(UNIVERSE)) }).map(({ m, a, d, c }) => ({
-      type: 'AnnounceEasing' as const, measureId: m, announcementId: a, statement: 'easing', announcedAt: iso(d), ...(c ? { categories: c } : {}),
-    })),
+    fc
+      .record({ m: fc.constantFrom(...MEASURES), s: some(SUBJECTS), d: day, add: fc.boolean(), en: enacts })
+      .map(({ m, s, d, add, en }) => ({
+        type: add ? ('AddSubjects' as const) : ('RemoveSubjects' as const),
+        measureId: m,
+        subjects: s,
+        effectiveFrom: iso(d),
+        ...(en ? { enacts: en } : {}),
+      })),
+    fc
+      .record({ m: fc.constantFrom(...MEASURES), c: some(UNIVERSE), d: day })
+      .map(({ m, c, d }) => ({ type: 'BroadenScope' as const, measureId: m, categories: c, effectiveFrom: iso(d) })),
+    fc
+      .record({
+        m: fc.constantFrom(...MEASURES),
+        remove: maybe(some(UNIVERSE)),
+        narrowTo: maybe(some(UNIVERSE)),
+        d: day,
+        en: enacts,
+      })
+      .map(({ m, remove, narrowTo, d, en }) => ({
+        type: 'NarrowScope' as const,
+        measureId: m,
+        effectiveFrom: iso(d),
+        ...(remove ? { remove } : {}),
+        ...(narrowTo ? { narrowTo } : {}),
+        ...(en ? { enacts: en } : {}),
+      })),
+    fc
+      .record({
+        m: fc.constantFrom(...MEASURES),
+        a: fc.constantFrom(...ANNOUNCEMENTS),
+        d: day,
+        c: maybe(some(UNIVERSE)),
+      })
+      .map(({ m, a, d, c }) => ({
+        type: 'AnnounceEasing' as const,
+        measureId: m,
+        announcementId: a,
+        statement: 'easing',
+        announcedAt: iso(d),
+        ...(c ? { categories: c } : {}),
+      })),
     fc.record({ m: fc.constantFrom(...MEASURES), a: fc.constantFrom(...ANNOUNCEMENTS), d: day }).map(({ m, a, d }) => ({
-      type: 'WithdrawAnnouncement' as const, measureId: m, announcementId: a, withdrawnAt: iso(d),
+      type: 'WithdrawAnnouncement' as const,
+      measureId: m,
+      announcementId: a,
+      withdrawnAt: iso(d),
     })),
     amendment,
     amendment,
     grantIntent,
-    fc.record({ m: fc.constantFrom(...MEASURES), e: fc.constantFrom(...EXEMPTIONS), d: day }).map(({ m, e, d }) => ({ type: 'RevokeExemption' as const, measureId: m, exemptionId: e, effectiveFrom: iso(d) })),
+    fc
+      .record({ m: fc.constantFrom(...MEASURES), e: fc.constantFrom(...EXEMPTIONS), d: day })
+      .map(({ m, e, d }) => ({
+        type: 'RevokeExemption' as const,
+        measureId: m,
+        exemptionId: e,
+        effectiveFrom: iso(d),
+      })),
     // Lifts come late, so that measures have a life before them.
-    fc.record({ m: fc.constantFrom(...MEASURES), d: day, en: enacts }).map(({ m, d, en }) => ({ type: 'LiftRestriction' as const, measureId: m, effectiveFrom: iso(DAYS / 2 + d), ...(en ? { enacts: en } : {}) })),
+    fc
+      .record({ m: fc.constantFrom(...MEASURES), d: day, en: enacts })
+      .map(({ m, d, en }) => ({
+        type: 'LiftRestriction' as const,
+        measureId: m,
+        effectiveFrom: iso(DAYS / 2 + d),
+        ...(en ? { enacts: en } : {}),
+      })),
   )
   .map((command) => ({ kind: 'command' as const, command: command }));
 
 const intent: fc.Arbitrary<Intent> = fc.oneof(
   { weight: 10, arbitrary: commandIntent },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('retract' as const), measureId: fc.constantFrom(...MEASURES), pick: fc.nat() }) },
   {
     weight: 1,
     arbitrary: fc.record({
-      kind: fc.constant('correct' as const), measureId: fc.constantFrom(...MEASURES), pick: fc.nat(), shift: fc.integer({ min: -5, max: 5 }),
-      categories: maybe(some(UNIVERSE)), subjects: maybe(some(SUBJECTS)),
+      kind: fc.constant('retract' as const),
+      measureId: fc.constantFrom(...MEASURES),
+      pick: fc.nat(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('correct' as const),
+      measureId: fc.constantFrom(...MEASURES),
+      pick: fc.nat(),
+      shift: fc.integer({ min: -5, max: 5 }),
+      categories: maybe(some(UNIVERSE)),
+      subjects: maybe(some(SUBJECTS)),
     }),
   },
 );
 
 const DATE_FIELDS = ['effectiveFrom', 'effectiveUntil', 'announcedAt', 'withdrawnAt'];
 
-function corrected(data: Record<string, unknown>, intent: Extract<Intent, { kind: 'correct' }>): Record<string, unknown> {
+function corrected(
+  data: Record<string, unknown>,
+  intent: Extract<Intent, { kind: 'correct' }>,
+): Record<string, unknown> {
   const replacement: Record<string, unknown> = { ...data };
   for (const field of DATE_FIELDS) {
-    if (typeof replacement[field] === 'string') replacement[field] = new Date(Date.parse(replacement[field]) + intent.shift * DAY).toISOString();
+    if (typeof replacement[field] === 'string')
+      replacement[field] = new Date(Date.parse(replacement[field]) + intent.shift * DAY).toISOString();
   }
   if (intent.categories && Array.isArray(replacement.categories)) replacement.categories = intent.categories;
   if (intent.subjects && Array.isArray(replacement.subjects)) replacement.subjects = intent.subjects;
@@ -122,7 +238,13 @@ export function realise(intents: Intent[], startMs = Date.UTC(2030, 0, 1)): LogE
       command =
         intent.kind === 'retract'
           ? { type: 'RetractEntry', measureId, eventId: target.eventId, reason: 'generated' }
-          : { type: 'CorrectEntry', measureId, eventId: target.eventId, reason: 'generated', replacement: corrected(target.data as never, intent) as never };
+          : {
+              type: 'CorrectEntry',
+              measureId,
+              eventId: target.eventId,
+              reason: 'generated',
+              replacement: corrected(target.data as never, intent) as never,
+            };
     }
     if (!command) continue;
     const decision = decide(command, state);
@@ -139,14 +261,29 @@ export function realise(intents: Intent[], startMs = Date.UTC(2030, 0, 1)): LogE
       recordedAt: new Date(recordMs).toISOString(),
     };
     events.push(event);
-    streams.set(measureId, evolve(state, { ...event, type: event.type as never, data: event.data as never, revision: Number(event.revision), position: String(event.position) }));
+    streams.set(
+      measureId,
+      evolve(state, {
+        ...event,
+        type: event.type as never,
+        data: event.data as never,
+        revision: Number(event.revision),
+        position: String(event.position),
+      }),
+    );
   }
   return events;
 }
 
-const impositionIntent: fc.Arbitrary<Intent> = imposition.map((command) => ({ kind: 'command' as const, command: command }));
+const impositionIntent: fc.Arbitrary<Intent> = imposition.map((command) => ({
+  kind: 'command' as const,
+  command: command,
+}));
 
 /** Histories open with a few impositions, so that most later commands find their measure. */
 export const historyArbitrary = fc
-  .tuple(fc.array(impositionIntent, { minLength: 1, maxLength: 3 }), fc.array(intent, { minLength: 12, maxLength: 40, size: 'max' }))
+  .tuple(
+    fc.array(impositionIntent, { minLength: 1, maxLength: 3 }),
+    fc.array(intent, { minLength: 12, maxLength: 40, size: 'max' }),
+  )
   .map(([opening, rest]) => realise([...opening, ...rest]));

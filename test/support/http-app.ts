@@ -35,13 +35,28 @@ export interface TestApp {
 async function defaultStore(): Promise<{ store: EventStore; stop?: () => Promise<void> }> {
   if (process.env.REGLEDGER_TEST_STORE !== 'eventstoredb') return { store: new SqliteEventStore(':memory:') };
   const server = await new EventStoreWireServer({ batchAppend: true, systemEventEvery: 5 }).start();
-  return { store: await EventStoreDbEventStore.connect(server.connectionString, { retryDelayMs: 10 }), stop: () => server.stop() };
+  return {
+    store: await EventStoreDbEventStore.connect(server.connectionString, { retryDelayMs: 10 }),
+    stop: () => server.stop(),
+  };
 }
 
-export async function startTestApp(options: { store?: EventStore; bodyLimit?: string; clock?: LedgerClock; sse?: Partial<SseOptions> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { store?: EventStore; bodyLimit?: string; clock?: LedgerClock; sse?: Partial<SseOptions> } = {},
+): Promise<TestApp> {
   const { store, stop } = options.store ? { store: options.store, stop: undefined } : await defaultStore();
-  const config = loadConfig({ LEDGER_DEMO: 'off', LEDGER_BODY_LIMIT: options.bodyLimit ?? '64kb', LEDGER_DATA_DIR: '/nonexistent' });
-  const apiKeys = new ApiKeys(Object.entries(KEYS).map(([role, key]) => ({ name: `${role}-key`, role: role as keyof typeof KEYS, sha256: sha256Hex(key) })));
+  const config = loadConfig({
+    LEDGER_DEMO: 'off',
+    LEDGER_BODY_LIMIT: options.bodyLimit ?? '64kb',
+    LEDGER_DATA_DIR: '/nonexistent',
+  });
+  const apiKeys = new ApiKeys(
+    Object.entries(KEYS).map(([role, key]) => ({
+      name: `${role}-key`,
+      role: role as keyof typeof KEYS,
+      sha256: sha256Hex(key),
+    })),
+  );
   const app = await createHttpApp(config, store, apiKeys, { logLevels: false, clock: options.clock, sse: options.sse });
   ResponseContract.of(app).watch(app.getHttpServer(), (problem) => contractBreaches.push(problem));
   return {
@@ -65,7 +80,9 @@ const contractBreaches: string[] = [];
 function failOnContractBreaches(): void {
   if (!contractBreaches.length) return;
   const found = contractBreaches.splice(0);
-  throw new Error(`${found.length} ${found.length === 1 ? 'answer breaks' : 'answers break'} the OpenAPI/AsyncAPI contract:\n${found.join('\n')}`);
+  throw new Error(
+    `${found.length} ${found.length === 1 ? 'answer breaks' : 'answers break'} the OpenAPI/AsyncAPI contract:\n${found.join('\n')}`,
+  );
 }
 
 afterEach(failOnContractBreaches);

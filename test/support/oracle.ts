@@ -22,7 +22,17 @@ export interface OracleAnswer {
 
 const ms = (instant: string) => Date.parse(instant);
 const META = new Set(['EntryRetracted', 'EntryCorrected']);
-const LEGAL = new Set(['RestrictionImposed', 'SubjectsAdded', 'SubjectsRemoved', 'ScopeBroadened', 'ScopeNarrowed', 'ExemptionGranted', 'ExemptionAmended', 'ExemptionRevoked', 'RestrictionLifted']);
+const LEGAL = new Set([
+  'RestrictionImposed',
+  'SubjectsAdded',
+  'SubjectsRemoved',
+  'ScopeBroadened',
+  'ScopeNarrowed',
+  'ExemptionGranted',
+  'ExemptionAmended',
+  'ExemptionRevoked',
+  'RestrictionLifted',
+]);
 
 export class Oracle {
   constructor(private readonly universe: string[]) {}
@@ -37,14 +47,19 @@ export class Oracle {
     const memo = new Map<string, boolean>();
     const isRetracted = (id: string): boolean => {
       if (!memo.has(id)) {
-        memo.set(id, known.some((r) => r.type === 'EntryRetracted' && r.data.eventId === id && !isRetracted(r.eventId)));
+        memo.set(
+          id,
+          known.some((r) => r.type === 'EntryRetracted' && r.data.eventId === id && !isRetracted(r.eventId)),
+        );
       }
       return memo.get(id)!;
     };
     return known
       .filter((e) => !META.has(e.type) && !isRetracted(e.eventId))
       .map((e) => {
-        const corrections = known.filter((c) => c.type === 'EntryCorrected' && c.data.eventId === e.eventId && !isRetracted(c.eventId));
+        const corrections = known.filter(
+          (c) => c.type === 'EntryCorrected' && c.data.eventId === e.eventId && !isRetracted(c.eventId),
+        );
         const latest = corrections.sort((a, b) => a.position - b.position).at(-1);
         return { ...e, data: latest ? latest.data.replacement : e.data };
       });
@@ -56,7 +71,12 @@ export class Oracle {
 
   /** The answer from the events standing at some k (see `standing`), for asking many instants of one knowledge. */
   answerFrom(standing: OracleEvent[], subject: string, t: number): OracleAnswer {
-    const answer: OracleAnswer = { restricted: new Map(), exemptions: new Set(), exempt: new Map(), pending: new Set() };
+    const answer: OracleAnswer = {
+      restricted: new Map(),
+      exemptions: new Set(),
+      exempt: new Map(),
+      pending: new Set(),
+    };
     for (const measureId of new Set(standing.map((e) => e.measureId))) {
       const events = standing.filter((e) => e.measureId === measureId);
       const imposed = events.find((e) => e.type === 'RestrictionImposed');
@@ -78,7 +98,9 @@ export class Oracle {
       }
       for (const a of events.filter((e) => e.type === 'EasingAnnounced' && ms(e.data.announcedAt) <= t)) {
         const id = a.data.announcementId;
-        const withdrawn = events.some((w) => w.type === 'AnnouncementWithdrawn' && w.data.announcementId === id && ms(w.data.withdrawnAt) <= t);
+        const withdrawn = events.some(
+          (w) => w.type === 'AnnouncementWithdrawn' && w.data.announcementId === id && ms(w.data.withdrawnAt) <= t,
+        );
         const enacted = events.some((x) => LEGAL.has(x.type) && x.data.enacts === id && ms(x.data.effectiveFrom) <= t);
         if (!withdrawn && !enacted) answer.pending.add(`${measureId}/${id}`);
       }
@@ -119,7 +141,13 @@ export class Oracle {
           for (const s of amendment.data.removeSubjects ?? []) (removed.add(s), added.delete(s));
         }
         const inWindow = ms(grant.data.effectiveFrom) <= t && (until === undefined || t < ms(until));
-        const covers = removed.has(subject) ? false : added.has(subject) ? true : grant.data.subjects ? grant.data.subjects.includes(subject) : true;
+        const covers = removed.has(subject)
+          ? false
+          : added.has(subject)
+            ? true
+            : grant.data.subjects
+              ? grant.data.subjects.includes(subject)
+              : true;
         if (!inWindow || !covers) continue;
         answer.exemptions.add(`${measureId}/${id}`);
         answer.exempt.set(measureId, new Set([...(answer.exempt.get(measureId) ?? []), ...categories]));
@@ -139,7 +167,8 @@ export class Oracle {
   static instants(log: OracleEvent[]): number[] {
     const found = new Set<number>();
     const collect = (data: Record<string, any> | undefined) => {
-      for (const field of ['effectiveFrom', 'effectiveUntil', 'announcedAt', 'withdrawnAt']) if (typeof data?.[field] === 'string') found.add(ms(data[field]));
+      for (const field of ['effectiveFrom', 'effectiveUntil', 'announcedAt', 'withdrawnAt'])
+        if (typeof data?.[field] === 'string') found.add(ms(data[field]));
     };
     for (const event of log) (collect(event.data), collect(event.data.replacement));
     return [...found].sort((a, b) => a - b);
@@ -148,7 +177,11 @@ export class Oracle {
   /** The subject's state over all measures: restricted, exempt and pending, as sorted lists. */
   static union(answer: OracleAnswer): { restricted: string[]; exempt: string[]; pending: string[] } {
     const all = (sets: Iterable<Set<string>>) => [...new Set([...sets].flatMap((set) => [...set]))].sort();
-    return { restricted: all(answer.restricted.values()), exempt: all(answer.exempt.values()), pending: [...answer.pending].sort() };
+    return {
+      restricted: all(answer.restricted.values()),
+      exempt: all(answer.exempt.values()),
+      pending: [...answer.pending].sort(),
+    };
   }
 
   /** restricted / partially-restricted / not-restricted, over the universe. */

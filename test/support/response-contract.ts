@@ -14,7 +14,9 @@ import { openApiDocument } from '../../src/http/openapi.js';
 import { streamMessageValidator, type StreamMessage, type StreamMessageCheck } from './stream-contract.js';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv,
+) => Ajv;
 
 interface Operation {
   method: string;
@@ -38,16 +40,26 @@ export class ResponseContract {
     this.ajv = addFormats(new Ajv({ strict: false, allErrors: true, discriminator: true }));
     this.ajv.addSchema(document, DOCUMENT_ID);
     for (const [template, item] of Object.entries(document.paths)) {
-      for (const [method, operation] of Object.entries(item as Record<string, { responses?: Operation['responses'] }>)) {
+      for (const [method, operation] of Object.entries(
+        item as Record<string, { responses?: Operation['responses'] }>,
+      )) {
         if (!operation?.responses) continue;
         const source = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+');
         // As Express matches: case-insensitive, a trailing slash allowed.
-        this.operations.push({ method: method.toUpperCase(), template, pattern: new RegExp(`^${source}/?$`, 'i'), params: (template.match(/\{/g) ?? []).length, responses: operation.responses });
+        this.operations.push({
+          method: method.toUpperCase(),
+          template,
+          pattern: new RegExp(`^${source}/?$`, 'i'),
+          params: (template.match(/\{/g) ?? []).length,
+          responses: operation.responses,
+        });
       }
     }
     // A literal segment wins over a parameter, as the router decides.
     this.operations.sort((a, b) => a.params - b.params);
-    this.streams = streamMessageValidator(asyncApiDocument({ openApiSchemas: document.components?.schemas ?? {}, host: '127.0.0.1', port: 3000 }));
+    this.streams = streamMessageValidator(
+      asyncApiDocument({ openApiSchemas: document.components?.schemas ?? {}, host: '127.0.0.1', port: 3000 }),
+    );
   }
 
   private static cached?: ResponseContract;
@@ -57,16 +69,28 @@ export class ResponseContract {
   }
 
   /** What is wrong with one answer, or undefined when it keeps the contract. */
-  check(method: string, url: string, status: number, contentType: string | undefined, body: string): string | undefined {
+  check(
+    method: string,
+    url: string,
+    status: number,
+    contentType: string | undefined,
+    body: string,
+  ): string | undefined {
     const path = url.split('?')[0]!;
     if (/^\/docs(\/|$)/i.test(path)) return undefined;
     const wanted = method === 'HEAD' ? 'GET' : method;
     const operation = this.operations.find((o) => o.method === wanted && o.pattern.test(path));
     const where = `${method} ${path} → ${status}`;
     // The web app's page and assets are files, not API answers.
-    if (!operation && status === 200 && /^(text\/html|text\/css|text\/javascript|application\/javascript|image\/)/.test(contentType ?? '')) return undefined;
+    if (
+      !operation &&
+      status === 200 &&
+      /^(text\/html|text\/css|text\/javascript|application\/javascript|image\/)/.test(contentType ?? '')
+    )
+      return undefined;
     // No route: the framework's 404, which must still be the one error shape.
-    if (!operation) return this.validate('#/components/schemas/ErrorResponseDto', body, where, 'application/json', contentType);
+    if (!operation)
+      return this.validate('#/components/schemas/ErrorResponseDto', body, where, 'application/json', contentType);
     const response = operation.responses[String(status)] ?? operation.responses.default;
     if (!response) return `${where}: status ${status} is not declared for ${operation.method} ${operation.template}`;
     if (method === 'HEAD' || status === 204 || status === 304) return undefined;
@@ -82,8 +106,15 @@ export class ResponseContract {
     return this.validate(pointer, body, where, mediaType, contentType);
   }
 
-  private validate(pointer: string, body: string, where: string, mediaType: string, contentType: string | undefined): string | undefined {
-    if (!(contentType ?? '').toLowerCase().startsWith(mediaType)) return `${where}: content type ${contentType ?? '(none)'}, expected ${mediaType}`;
+  private validate(
+    pointer: string,
+    body: string,
+    where: string,
+    mediaType: string,
+    contentType: string | undefined,
+  ): string | undefined {
+    if (!(contentType ?? '').toLowerCase().startsWith(mediaType))
+      return `${where}: content type ${contentType ?? '(none)'}, expected ${mediaType}`;
     let json: unknown;
     try {
       json = JSON.parse(body);
@@ -126,19 +157,29 @@ export class ResponseContract {
       let size = 0;
       const keep = (chunk: unknown, encoding?: unknown) => {
         if (chunk === undefined || chunk === null || typeof chunk === 'function' || size > MAX_CAPTURE) return;
-        const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+        const buffer = Buffer.isBuffer(chunk)
+          ? chunk
+          : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
         size += buffer.length;
         chunks.push(buffer);
       };
       const write = response.write.bind(response) as (...args: unknown[]) => boolean;
       const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
-      response.write = ((chunk: unknown, ...rest: unknown[]) => (keep(chunk, rest[0]), write(chunk, ...rest))) as ServerResponse['write'];
-      response.end = ((chunk?: unknown, ...rest: unknown[]) => (keep(chunk, rest[0]), end(chunk, ...rest))) as ServerResponse['end'];
+      response.write = ((chunk: unknown, ...rest: unknown[]) => (
+        keep(chunk, rest[0]),
+        write(chunk, ...rest)
+      )) as ServerResponse['write'];
+      response.end = ((chunk?: unknown, ...rest: unknown[]) => (
+        keep(chunk, rest[0]),
+        end(chunk, ...rest)
+      )) as ServerResponse['end'];
       // Headers given to writeHead alone (Fastify's router answering before any hook) are not kept by getHeader.
       let writtenType: unknown;
       const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => ServerResponse;
       response.writeHead = ((...args: unknown[]) => {
-        const headers = args.slice(1).find((a): a is Record<string, unknown> => typeof a === 'object' && a !== null && !Array.isArray(a));
+        const headers = args
+          .slice(1)
+          .find((a): a is Record<string, unknown> => typeof a === 'object' && a !== null && !Array.isArray(a));
         writtenType = headers && Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
         return writeHead(...args);
       }) as ServerResponse['writeHead'];
@@ -148,7 +189,13 @@ export class ResponseContract {
         const stream = String(contentType ?? '').startsWith('text/event-stream');
         // A JSON answer cut short by the client is not the server's to answer for; a stream always ends that way.
         if (!stream && !response.writableFinished) return;
-        const problem = this.check(request.method ?? 'GET', request.url ?? '/', response.statusCode, contentType === undefined ? undefined : String(contentType), Buffer.concat(chunks).toString('utf8'));
+        const problem = this.check(
+          request.method ?? 'GET',
+          request.url ?? '/',
+          response.statusCode,
+          contentType === undefined ? undefined : String(contentType),
+          Buffer.concat(chunks).toString('utf8'),
+        );
         if (problem) onViolation(problem);
       });
     });

@@ -24,7 +24,13 @@ export function treeHash(leaves: Uint8Array[]): Buffer {
 
 const lsb = (n: bigint) => (n & 1n) === 1n;
 
-export function verifyInclusion(leafIndex: number, treeSize: number, leafHash: Uint8Array, path: Uint8Array[], root: Uint8Array): boolean {
+export function verifyInclusion(
+  leafIndex: number,
+  treeSize: number,
+  leafHash: Uint8Array,
+  path: Uint8Array[],
+  root: Uint8Array,
+): boolean {
   if (leafIndex >= treeSize) return false;
   let fn = BigInt(leafIndex);
   let sn = BigInt(treeSize - 1);
@@ -41,7 +47,13 @@ export function verifyInclusion(leafIndex: number, treeSize: number, leafHash: U
   return sn === 0n && Buffer.compare(Buffer.from(r), Buffer.from(root)) === 0;
 }
 
-export function verifyConsistency(first: number, second: number, firstHash: Uint8Array, secondHash: Uint8Array, proof: Uint8Array[]): boolean {
+export function verifyConsistency(
+  first: number,
+  second: number,
+  firstHash: Uint8Array,
+  secondHash: Uint8Array,
+  proof: Uint8Array[],
+): boolean {
   if (first === second) return proof.length === 0 && Buffer.from(firstHash).equals(Buffer.from(secondHash));
   if (first === 0) return proof.length === 0;
   if (first > second || proof.length === 0) return false;

@@ -70,7 +70,8 @@ export class SseConnection {
   async until(predicate: (c: SseConnection) => boolean, ms = 10_000): Promise<void> {
     const deadline = Date.now() + ms;
     while (!predicate(this)) {
-      if (Date.now() > deadline) throw new Error(`timed out with ${this.messages.length} messages (ended: ${this.ended})`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out with ${this.messages.length} messages (ended: ${this.ended})`);
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
         setTimeout(resolve, 50);

@@ -6,7 +6,9 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { AsyncApiDocument } from '../../src/changes/asyncapi.js';
 
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv,
+) => Ajv;
 
 export interface StreamMessage {
   id?: string;
@@ -45,14 +47,24 @@ export function streamMessageValidator(document: AsyncApiDocument): Record<strin
       if (message.id === undefined) return `${channel.address}: a message without an id cannot be resumed from`;
       // A ledger event's message is named by its type; the effective feed has one message.
       const type = (data as { type?: unknown }).type;
-      const name = typeof type === 'string' && validators.has(type.replace(/^org\.regledger\./, '')) ? type.replace(/^org\.regledger\./, '') : names.length === 1 ? names[0]! : undefined;
+      const name =
+        typeof type === 'string' && validators.has(type.replace(/^org\.regledger\./, ''))
+          ? type.replace(/^org\.regledger\./, '')
+          : names.length === 1
+            ? names[0]!
+            : undefined;
       if (!name) return `${channel.address}: no message of ${channel.address} is for type ${String(type)}`;
       return problem(validators.get(name)!, name, data, message);
     };
   }
   return checks;
 
-  function problem(validate: ValidateFunction, name: string, data: unknown, message: StreamMessage): string | undefined {
+  function problem(
+    validate: ValidateFunction,
+    name: string,
+    data: unknown,
+    message: StreamMessage,
+  ): string | undefined {
     if (validate(data)) return undefined;
     return `message ${message.id ?? ''} does not match AsyncAPI message ${name}: ${ajv.errorsText(validate.errors, { separator: '; ' })}\n${message.data.slice(0, 500)}`;
   }

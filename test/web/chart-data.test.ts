@@ -4,7 +4,18 @@
  * and where a record changed what was known (a late correction, a retraction).
  */
 import { describe, expect, it } from '@jest/globals';
-import { allBands, changedSpans, clipped, membership, rowBands, statusOf, validDomain, type KnowledgeRow, type StateAt, type ValidStep } from '../../web/src/chart-data.js';
+import {
+  allBands,
+  changedSpans,
+  clipped,
+  membership,
+  rowBands,
+  statusOf,
+  validDomain,
+  type KnowledgeRow,
+  type StateAt,
+  type ValidStep,
+} from '../../web/src/chart-data.js';
 
 const set = (include: string[], exclude: string[] = []) => ({ include, exclude });
 const state = (at: string, restricted = set([]), exempt = set([])): StateAt => ({ at, restricted, exempt });
@@ -63,7 +74,9 @@ describe('bands over valid time', () => {
       [null, ms('2019-05-16'), 'free'],
       [ms('2019-05-16'), null, 'restricted'],
     ]);
-    expect(rowBands({ position: '1', recordedAt: '', label: '@1', steps: [] }, 0, 'exports')).toEqual([{ row: 0, position: '1', label: '@1', from: null, until: null, status: 'free' }]);
+    expect(rowBands({ position: '1', recordedAt: '', label: '@1', steps: [] }, 0, 'exports')).toEqual([
+      { row: 0, position: '1', label: '@1', from: null, until: null, status: 'free' },
+    ]);
   });
 
   it('mark where each record changed what was known: the first record from nothing, a late extension only where it differs', () => {
@@ -76,8 +89,12 @@ describe('bands over valid time', () => {
       ['6', ms('2019-08-20'), ms('2019-11-19'), 'exempt'],
     ]);
     // A retraction of the licence shows up on its own row, as the stretch turning back.
-    const retracted = changedSpans([row('2', '2019-08-20'), row('9')], 'exports/handsets').filter((s) => s.position === '9');
-    expect(retracted.map((s) => [s.from, s.until, s.status])).toEqual([[ms('2019-05-20'), ms('2019-08-20'), 'restricted']]);
+    const retracted = changedSpans([row('2', '2019-08-20'), row('9')], 'exports/handsets').filter(
+      (s) => s.position === '9',
+    );
+    expect(retracted.map((s) => [s.from, s.until, s.status])).toEqual([
+      [ms('2019-05-20'), ms('2019-08-20'), 'restricted'],
+    ]);
   });
 
   it('draw within a domain around every instant and the question, closing open ends at its edges', () => {

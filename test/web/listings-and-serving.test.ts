@@ -18,13 +18,26 @@ let t: TestApp;
 const dir = tempDir();
 beforeAll(async () => {
   t = await startTestApp({ store: new SqliteEventStore(join(dir.path, 'ledger.db')) });
-  await t.http.post('/v1/commands/batch').set(bearer('writer')).send(JSON.parse(readFileSync(DEMO_FILE, 'utf8'))).expect(200);
+  await t.http
+    .post('/v1/commands/batch')
+    .set(bearer('writer'))
+    .send(JSON.parse(readFileSync(DEMO_FILE, 'utf8')))
+    .expect(200);
   await t.http
     .post('/v1/commands/batch')
     .set(bearer('writer'))
     .set('Idempotency-Key', 'listings')
     .send([
-      { type: 'ImposeRestriction', measureId: 'hu-other', title: 'Another list', jurisdiction: 'US', authority: 'BIS', subjects: ['huawei', 'hub-co', 'zte'], categories: ['exports'], effectiveFrom: '2019-01-01' },
+      {
+        type: 'ImposeRestriction',
+        measureId: 'hu-other',
+        title: 'Another list',
+        jurisdiction: 'US',
+        authority: 'BIS',
+        subjects: ['huawei', 'hub-co', 'zte'],
+        categories: ['exports'],
+        effectiveFrom: '2019-01-01',
+      },
       { type: 'AddSubjects', measureId: 'hu-other', subjects: ['hua-late'], effectiveFrom: '2019-02-01' },
     ])
     .expect(200);
@@ -62,7 +75,12 @@ describe('GET /v1/subjects', () => {
     expect(huawei.firstRecord.position).toBe('1');
     expect(huawei.lastRecord.position).toBe('9');
     // named by the demo's fifth event: counted from there
-    expect(body.items[2]).toMatchObject({ subjectId: 'huawei-affiliate-aug-01', events: 3, firstRecord: { position: '5' }, lastRecord: { position: '7' } });
+    expect(body.items[2]).toMatchObject({
+      subjectId: 'huawei-affiliate-aug-01',
+      events: 3,
+      firstRecord: { position: '5' },
+      lastRecord: { position: '7' },
+    });
     expect(body.next).toBeNull();
   });
 
@@ -79,13 +97,18 @@ describe('GET /v1/subjects', () => {
     }
     const all = (await get('/v1/subjects').expect(200)).body.items;
     expect(seen.map((s) => s.subjectId)).toEqual(all.map((s: { subjectId: string }) => s.subjectId));
-    expect(all.map((s: { subjectId: string }) => s.subjectId)).toEqual([...all.map((s: { subjectId: string }) => s.subjectId)].sort());
+    expect(all.map((s: { subjectId: string }) => s.subjectId)).toEqual(
+      [...all.map((s: { subjectId: string }) => s.subjectId)].sort(),
+    );
   });
 
   it('answers bad input with 400 naming the field and the rule', async () => {
     const { body } = await get('/v1/subjects?limit=0&prefix=Hu%20').expect(400);
     expect(body.details).toEqual(
-      expect.arrayContaining([expect.objectContaining({ field: 'limit', rule: 'isInRange' }), expect.objectContaining({ field: 'prefix', rule: 'isIdPrefix' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'limit', rule: 'isInRange' }),
+        expect.objectContaining({ field: 'prefix', rule: 'isIdPrefix' }),
+      ]),
     );
     await get('/v1/subjects?after=NOT_AN_ID').expect(400);
     await get('/v1/subjects?cursor=x').expect(400);
@@ -97,8 +120,20 @@ describe('GET /v1/measures', () => {
   it('lists measures with title, subject and event counts and first and last record', async () => {
     const { body } = await get('/v1/measures').expect(200);
     expect(body.items).toEqual([
-      { measureId: 'hu-other', title: 'Another list', subjects: 4, events: 2, firstRecord: { position: '8', recordedAt: expect.any(String) }, lastRecord: { position: '9', recordedAt: expect.any(String) } },
-      expect.objectContaining({ measureId: 'us-ear-entity-list-huawei', subjects: 11, events: 7, firstRecord: expect.objectContaining({ position: '1' }) }),
+      {
+        measureId: 'hu-other',
+        title: 'Another list',
+        subjects: 4,
+        events: 2,
+        firstRecord: { position: '8', recordedAt: expect.any(String) },
+        lastRecord: { position: '9', recordedAt: expect.any(String) },
+      },
+      expect.objectContaining({
+        measureId: 'us-ear-entity-list-huawei',
+        subjects: 11,
+        events: 7,
+        firstRecord: expect.objectContaining({ position: '1' }),
+      }),
     ]);
     expect((await get('/v1/measures?prefix=us-').expect(200)).body.items).toHaveLength(1);
     expect((await get('/v1/measures?prefix=nothing').expect(200)).body).toEqual({ items: [], next: null });
@@ -108,7 +143,13 @@ describe('GET /v1/measures', () => {
     const { body } = await t.http.get('/docs/openapi.json').expect(200);
     for (const path of ['/v1/subjects', '/v1/measures']) {
       const operation = body.paths[path].get;
-      expect(operation.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['X-Min-Position', 'after', 'limit', 'minPosition', 'prefix']);
+      expect(operation.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
+        'X-Min-Position',
+        'after',
+        'limit',
+        'minPosition',
+        'prefix',
+      ]);
       expect(operation.responses['200'].content['application/json'].schema.$ref).toMatch(/PageDto$/);
     }
   });
@@ -118,7 +159,9 @@ describe('regledger subjects / measures', () => {
   it('print the same listings from the data directory', async () => {
     const env = { LEDGER_DATA_DIR: dir.path, LEDGER_DEMO: 'off' };
     const subjects = await runCli(['subjects', '--prefix', 'hu'], env);
-    expect(subjects.stdout).toMatch(/^huawei {2}9 events in hu-other, us-ear-entity-list-huawei; first recorded .* \(position 1\), last .* \(position 9\)$/m);
+    expect(subjects.stdout).toMatch(
+      /^huawei {2}9 events in hu-other, us-ear-entity-list-huawei; first recorded .* \(position 1\), last .* \(position 9\)$/m,
+    );
     expect(subjects.stdout).toMatch(/^huawei-affiliate-aug-01 {2}3 events/m);
     expect(subjects.stdout).not.toMatch(/^zte/m);
     const measures = JSON.parse((await runCli(['measures', '--limit', '1', '--json'], env)).stdout);
@@ -128,8 +171,16 @@ describe('regledger subjects / measures', () => {
 
 describe('the web app, as served', () => {
   it('answers index.html at / and at the app routes, without a key, always revalidated', async () => {
-    for (const path of ['/', '/subjects/huawei?category=exports&at=2019-08-20', '/measures/us-ear-entity-list-huawei', '/subjects/huawei/']) {
-      const response = await t.http.get(path).expect(200).expect('content-type', /text\/html/);
+    for (const path of [
+      '/',
+      '/subjects/huawei?category=exports&at=2019-08-20',
+      '/measures/us-ear-entity-list-huawei',
+      '/subjects/huawei/',
+    ]) {
+      const response = await t.http
+        .get(path)
+        .expect(200)
+        .expect('content-type', /text\/html/);
       expect(response.text).toContain('<div id="app"></div>');
       expect(response.headers['cache-control']).toBe('no-cache');
     }
@@ -140,7 +191,10 @@ describe('the web app, as served', () => {
     const index = (await t.http.get('/').expect(200)).text;
     expect(index).toContain(`/assets/${script}`);
     expect(index).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
-    const asset = await t.http.get(`/assets/${script}`).expect(200).expect('content-type', /javascript/);
+    const asset = await t.http
+      .get(`/assets/${script}`)
+      .expect(200)
+      .expect('content-type', /javascript/);
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     await t.http.get('/assets/no-such-file.js').expect(404);
   });

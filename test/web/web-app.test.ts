@@ -32,7 +32,11 @@ const refused: string[] = [];
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   t = await startTestApp();
-  await t.http.post('/v1/commands/batch').set(bearer('writer')).send(JSON.parse(readFileSync(DEMO_FILE, 'utf8'))).expect(200);
+  await t.http
+    .post('/v1/commands/batch')
+    .set(bearer('writer'))
+    .send(JSON.parse(readFileSync(DEMO_FILE, 'utf8')))
+    .expect(200);
   await t.app.listen(0, '127.0.0.1');
   base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
   browser = await launchBrowser();
@@ -61,10 +65,18 @@ const verdict = () => page.getByRole('status');
 async function seriousViolations(): Promise<string[]> {
   await page.evaluate(AXE);
   const result = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run(): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
     return (await axe.run()).violations;
   });
-  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return result
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 describe('the auditor, in a browser', () => {
@@ -73,46 +85,69 @@ describe('the auditor, in a browser', () => {
     expect(await seriousViolations()).toEqual([]);
     await page.getByLabel('API key').fill('not-a-key');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.getByRole('alert').textContent()).resolves.toContain('That key was not accepted: the API key is not known');
+    await expect(page.getByRole('alert').textContent()).resolves.toContain(
+      'That key was not accepted: the API key is not known',
+    );
     await shot('sign-in');
     await page.getByLabel('API key').fill(KEYS.reader);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByLabel('Subject or measure').fill('huaw');
     await page.getByRole('option', { name: /^huawei subject/ }).click();
     await page.waitForURL(`${base}/subjects/huawei`);
-    await verdict().filter({ hasText: /^restricted$/ }).waitFor();
+    await verdict()
+      .filter({ hasText: /^restricted$/ })
+      .waitFor();
     expect(await page.evaluate("sessionStorage.getItem('regledger.apiKey')")).toBe(KEYS.reader);
   });
 
   it('answers the demo question at 2019-06-30: not restricted, on the Temporary General License (84 FR 23468)', async () => {
     await page.goto(`${base}${QUESTION}&at=2019-06-30`);
-    await page.getByRole('status').filter({ hasText: /^not restricted$/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^not restricted$/ })
+      .waitFor();
     const explanation = page.getByRole('list', { name: 'Explanation' });
     await expect(explanation.textContent()).resolves.toContain('84 FR 23468');
-    expect(await explanation.getByRole('link', { name: '84 FR 23468' }).first().getAttribute('href')).toBe('https://www.federalregister.gov/citation/84-FR-23468');
+    expect(await explanation.getByRole('link', { name: '84 FR 23468' }).first().getAttribute('href')).toBe(
+      'https://www.federalregister.gov/citation/84-FR-23468',
+    );
     expect(await page.getByLabel('Valid time', { exact: true }).inputValue()).toBe('2019-06-30');
     await shot('subject-2019-06-30');
   });
 
   it('at 2019-08-20 as known at the third record: restricted, naming the licence’s end; moving "As known at" changes the answer', async () => {
     await page.goto(`${base}${QUESTION}&at=2019-08-20&asOfPosition=3`);
-    await page.getByRole('status').filter({ hasText: /^restricted$/ }).waitFor();
-    await expect(page.getByRole('list', { name: 'Explanation' }).textContent()).resolves.toContain('it ended on 2019-08-20');
-    await expect(page.locator('#record-shown').textContent()).resolves.toMatch(/^record 3 of 7: position 3, recorded .*EasingAnnounced/);
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^restricted$/ })
+      .waitFor();
+    await expect(page.getByRole('list', { name: 'Explanation' }).textContent()).resolves.toContain(
+      'it ended on 2019-08-20',
+    );
+    await expect(page.locator('#record-shown').textContent()).resolves.toMatch(
+      /^record 3 of 7: position 3, recorded .*EasingAnnounced/,
+    );
     await page.locator('.clocks-chart svg').first().waitFor();
     expect(await seriousViolations()).toEqual([]);
     await shot('subject-2019-08-20-as-known-at-3');
     // The sixth record extended the licence to 2019-11-19: as known at the last record, not restricted.
     await page.getByLabel('As known at record', { exact: true }).fill('7');
-    await page.getByRole('status').filter({ hasText: /^not restricted$/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^not restricted$/ })
+      .waitFor();
     expect(page.url()).toContain('asOfPosition=7');
     await expect(page.getByRole('list', { name: 'Explanation' }).textContent()).resolves.toContain('84 FR 43487');
     // A record time before anything was recorded: the ledger says it does not know.
     await page.getByLabel('As known at', { exact: true }).fill('2019-07-01');
     await page.getByRole('button', { name: 'Ask' }).click();
     await page.getByRole('status').filter({ hasText: 'unknown to the ledger' }).waitFor();
-    await expect(page.getByRole('region', { name: 'Notices' }).textContent()).resolves.toContain('precedes the first recorded event');
-    await expect(page.locator('#record-shown').textContent()).resolves.toBe('before the first record: nothing known yet');
+    await expect(page.getByRole('region', { name: 'Notices' }).textContent()).resolves.toContain(
+      'precedes the first recorded event',
+    );
+    await expect(page.locator('#record-shown').textContent()).resolves.toBe(
+      'before the first record: nothing known yet',
+    );
     expect(await page.getByLabel('As known at record', { exact: true }).inputValue()).toBe('0');
   });
 
@@ -131,17 +166,24 @@ describe('the auditor, in a browser', () => {
     expect(asked.get('at')).toMatch(/^2019-1\d-\d\d$/);
     expect(Number(asked.get('asOfPosition'))).toBeGreaterThan(3);
     await page.locator('#record-shown', { hasText: `position ${asked.get('asOfPosition')},` }).waitFor();
-    await page.getByRole('status').filter({ hasText: /^restricted$/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^restricted$/ })
+      .waitFor();
   });
 
   it('steps through a replay in record order and in valid order, with the causes', async () => {
     await page.goto(`${base}${QUESTION}&at=2019-08-20`);
     const replay = page.getByRole('region', { name: 'Replay' });
     await replay.getByText('Step 1 of 7').waitFor();
-    await expect(replay.getByRole('heading', { level: 3 }).textContent()).resolves.toContain('RestrictionImposed at position 1 (84 FR 22961)');
+    await expect(replay.getByRole('heading', { level: 3 }).textContent()).resolves.toContain(
+      'RestrictionImposed at position 1 (84 FR 22961)',
+    );
     await replay.getByRole('button', { name: 'Next step' }).click();
     await replay.getByText('Step 2 of 7').waitFor();
-    await expect(replay.getByRole('heading', { level: 3 }).textContent()).resolves.toContain('ExemptionGranted at position 2 (84 FR 23468)');
+    await expect(replay.getByRole('heading', { level: 3 }).textContent()).resolves.toContain(
+      'ExemptionGranted at position 2 (84 FR 23468)',
+    );
     await expect(replay.locator('.diff').textContent()).resolves.toContain('exports/existing-handset-support');
     await expect(replay.textContent()).resolves.toContain('Caused by');
     await shot('replay');
@@ -152,9 +194,12 @@ describe('the auditor, in a browser', () => {
 
   it('downloads the report of the current question', async () => {
     const reports = page.getByRole('region', { name: 'Report of this question' });
-    const [download] = await Promise.all([page.waitForEvent('download'), reports.getByRole('button', { name: 'Download Markdown' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      reports.getByRole('button', { name: 'Download Markdown' }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/huawei.*\.md$/);
-    const text = readFileSync((await download.path()), 'utf8');
+    const text = readFileSync(await download.path(), 'utf8');
     expect(text).toContain('huawei');
     expect(text).toContain('exports/existing-handset-support');
     expect(text).toContain('84 FR 23468');
@@ -162,17 +207,35 @@ describe('the auditor, in a browser', () => {
 
   it('shows a command recorded by another client without a reload', async () => {
     await page.goto(`${base}${QUESTION}&at=2019-08-20`);
-    await page.getByRole('status').filter({ hasText: /^not restricted$/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^not restricted$/ })
+      .waitFor();
     await page.evaluate('window.notReloaded = true');
     // Give the change feed a moment to connect before the other client writes.
     await page.waitForTimeout(300);
     await t.http
       .post('/v1/commands')
       .set(bearer('writer'))
-      .send({ type: 'ImposeRestriction', measureId: 'late-handset-rule', title: 'Handset support ban', jurisdiction: 'US', authority: 'BIS', subjects: ['huawei'], categories: ['exports/existing-handset-support'], effectiveFrom: '2019-01-01', citation: '99 FR 1' })
+      .send({
+        type: 'ImposeRestriction',
+        measureId: 'late-handset-rule',
+        title: 'Handset support ban',
+        jurisdiction: 'US',
+        authority: 'BIS',
+        subjects: ['huawei'],
+        categories: ['exports/existing-handset-support'],
+        effectiveFrom: '2019-01-01',
+        citation: '99 FR 1',
+      })
       .expect(201);
-    await page.getByRole('status').filter({ hasText: /^restricted$/ }).waitFor({ timeout: 10_000 });
-    await expect(page.locator('.live').textContent()).resolves.toContain('RestrictionImposed of late-handset-rule at position 8');
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^restricted$/ })
+      .waitFor({ timeout: 10_000 });
+    await expect(page.locator('.live').textContent()).resolves.toContain(
+      'RestrictionImposed of late-handset-rule at position 8',
+    );
     expect(await page.evaluate('window.notReloaded')).toBe(true);
     await expect(page.locator('#record-shown').textContent()).resolves.toMatch(/^record 8 of 8/);
     await shot('live-update');
@@ -202,7 +265,10 @@ describe('the auditor, in a browser', () => {
 
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}${QUESTION}&at=2019-08-20&asOfPosition=3`);
-    await page.getByRole('status').filter({ hasText: /^restricted$/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^restricted$/ })
+      .waitFor();
     await page.locator('.clocks-chart svg').first().waitFor();
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await shot('subject-phone');

@@ -21,7 +21,10 @@ afterAll(async () => {
   Logger.overrideLogger(['error', 'warn']);
 });
 
-const change = (position: bigint): LedgerChange => ({ position, event: { id: `e${position}`, ledgerposition: String(position) } as never });
+const change = (position: bigint): LedgerChange => ({
+  position,
+  event: { id: `e${position}`, ledgerposition: String(position) } as never,
+});
 
 it('restarts after the feed fails, resuming after the last delivered message', async () => {
   let opened = 0;
@@ -38,7 +41,13 @@ it('restarts after the feed fails, resuming after the last delivered message', a
     },
   } as unknown as ChangeFeedService;
   const store = { headPosition: async () => 3n } as EventStore;
-  const config = { allow: AllowList.parse('127.0.0.1'), retryScheduleMs: [10], timeoutMs: 2000, jitter: 0, workerRestartMs: 20 };
+  const config = {
+    allow: AllowList.parse('127.0.0.1'),
+    retryScheduleMs: [10],
+    timeoutMs: 2000,
+    jitter: 0,
+    workerRestartMs: 20,
+  };
   const service = new WebhooksService(new SqliteSubscriberState(':memory:'), store, feed, config, true);
   try {
     const endpoint = await service.create({ url: receiver.url, feed: 'ledger', filters: {}, after: '0' });

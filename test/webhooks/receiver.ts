@@ -60,7 +60,10 @@ export class Receiver {
     const deadline = Date.now() + ms;
     while (!predicate(this)) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`receiver: condition not met within ${ms} ms (${this.requests.length} requests, ${this.accepted.length} accepted)`);
+      if (left <= 0)
+        throw new Error(
+          `receiver: condition not met within ${ms} ms (${this.requests.length} requests, ${this.accepted.length} accepted)`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => (clearTimeout(timer), resolve()));

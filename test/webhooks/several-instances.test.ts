@@ -32,11 +32,18 @@ const HEAD = 3n;
 /** The ledger feed of a log of three events: from `after` to the head, then live until stopped. */
 const feed = {
   async *ledgerChanges({ after, signal }: { after: bigint; signal: AbortSignal }): AsyncGenerator<LedgerChange> {
-    for (let p = after + 1n; p <= HEAD; p++) yield { position: p, event: { id: `e${p}`, ledgerposition: String(p) } as never };
+    for (let p = after + 1n; p <= HEAD; p++)
+      yield { position: p, event: { id: `e${p}`, ledgerposition: String(p) } as never };
     await new Promise((resolve) => signal.addEventListener('abort', resolve));
   },
 } as unknown as ChangeFeedService;
-const config = { allow: AllowList.parse('127.0.0.1'), retryScheduleMs: [10], timeoutMs: 2000, jitter: 0, workerRestartMs: 20 };
+const config = {
+  allow: AllowList.parse('127.0.0.1'),
+  retryScheduleMs: [10],
+  timeoutMs: 2000,
+  jitter: 0,
+  workerRestartMs: 20,
+};
 
 it('an endpoint registered and replayed through an instance that does not deliver is delivered by the one that does', async () => {
   receiver.reset();
@@ -64,18 +71,43 @@ it('an endpoint registered and replayed through an instance that does not delive
 });
 
 describe.each([
-  ['SQLite', async () => ({ state: new SqliteSubscriberState(':memory:') as SubscriberStateStore, stop: async () => {} })],
+  [
+    'SQLite',
+    async () => ({ state: new SqliteSubscriberState(':memory:') as SubscriberStateStore, stop: async () => {} }),
+  ],
   [
     'EventStoreDB',
     async () => {
       const server = await new EventStoreWireServer().start();
       const store = await EventStoreDbEventStore.connect(server.connectionString, { retryDelayMs: 10 });
-      return { state: new EventStoreDbSubscriberState(store.client) as SubscriberStateStore, stop: async () => (await store.close(), await server.stop()) };
+      return {
+        state: new EventStoreDbSubscriberState(store.client) as SubscriberStateStore,
+        stop: async () => (await store.close(), await server.stop()),
+      };
     },
   ],
 ])('a worker recording an attempt on %s', (_name, open) => {
-  const endpoint: WebhookEndpoint = { id: 'e1', url: 'http://127.0.0.1/hooks', feed: 'ledger', filters: {}, secret: 'whsec_x', createdAt: '2026-01-01T00:00:00.000Z', status: 'active', after: '0', failedAttempts: 0 };
-  const attempt = (cursor: string): DeliveryAttempt => ({ endpointId: 'e1', messageId: `msg_${cursor}`, cursor, attempt: 1, at: '2026-01-01T00:00:01.000Z', statusCode: 204, latencyMs: 1, outcome: 'delivered' });
+  const endpoint: WebhookEndpoint = {
+    id: 'e1',
+    url: 'http://127.0.0.1/hooks',
+    feed: 'ledger',
+    filters: {},
+    secret: 'whsec_x',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    status: 'active',
+    after: '0',
+    failedAttempts: 0,
+  };
+  const attempt = (cursor: string): DeliveryAttempt => ({
+    endpointId: 'e1',
+    messageId: `msg_${cursor}`,
+    cursor,
+    attempt: 1,
+    at: '2026-01-01T00:00:01.000Z',
+    statusCode: 204,
+    latencyMs: 1,
+    outcome: 'delivered',
+  });
 
   it('is refused, writing nothing, once the endpoint was changed or deleted meanwhile', async () => {
     const { state, stop } = await open();

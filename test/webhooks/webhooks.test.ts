@@ -28,7 +28,15 @@ afterAll(() => {
 const imposition = (measureId: string, subjects = ['acme']): EventToAppend => ({
   eventId: randomUUID(),
   type: 'RestrictionImposed',
-  data: { measureId, title: 't', jurisdiction: 'US', authority: 'BIS', subjects, categories: ['exports'], effectiveFrom: '2019-05-16T20:15:00.000Z' },
+  data: {
+    measureId,
+    title: 't',
+    jurisdiction: 'US',
+    authority: 'BIS',
+    subjects,
+    categories: ['exports'],
+    effectiveFrom: '2019-05-16T20:15:00.000Z',
+  },
   metadata: {},
 });
 
@@ -50,7 +58,10 @@ const STORES: [string, () => Promise<StoreFactory>][] = [
     'eventstoredb',
     async () => {
       const server = await new EventStoreWireServer({ batchAppend: true, systemEventEvery: 5 }).start();
-      return { open: () => EventStoreDbEventStore.connect(server.connectionString, { retryDelayMs: 10 }), cleanup: () => server.stop() };
+      return {
+        open: () => EventStoreDbEventStore.connect(server.connectionString, { retryDelayMs: 10 }),
+        cleanup: () => server.stop(),
+      };
     },
   ],
 ];
@@ -88,12 +99,20 @@ describe.each(STORES)('webhooks on %s', (name, makeStores) => {
   });
 
   const register = async (body: Record<string, unknown>) => {
-    const response = await t!.http.post('/v1/webhooks').set(admin).send({ url: receiver.url, feed: 'ledger', ...body });
+    const response = await t!.http
+      .post('/v1/webhooks')
+      .set(admin)
+      .send({ url: receiver.url, feed: 'ledger', ...body });
     expect(response.status).toBe(201);
     return response.body as { id: string; secret: string };
   };
-  const endpoint = (id: string) => t!.http.get(`/v1/webhooks/${id}`).set(admin).then((r) => r.body as { status: string; after: string; failedAttempts: number });
-  const positionsOf = (requests: { body: string }[]) => requests.map((r) => (JSON.parse(r.body) as { ledgerposition: string }).ledgerposition);
+  const endpoint = (id: string) =>
+    t!.http
+      .get(`/v1/webhooks/${id}`)
+      .set(admin)
+      .then((r) => r.body as { status: string; after: string; failedAttempts: number });
+  const positionsOf = (requests: { body: string }[]) =>
+    requests.map((r) => (JSON.parse(r.body) as { ledgerposition: string }).ledgerposition);
   const logPositions = async () => (await t!.store.readAll()).map((e) => e.position.toString());
 
   it('signs each delivery so that the standardwebhooks verifier accepts it, and nothing else', async () => {
@@ -110,9 +129,18 @@ describe.each(STORES)('webhooks on %s', (name, makeStores) => {
       const payload = verifier.verify(request.body, headers) as { specversion: string; type: string };
       expect(payload).toMatchObject({ specversion: '1.0', type: 'org.regledger.RestrictionImposed' });
       expect(() => verifier.verify(request.body.replace('"m', '"x'), headers)).toThrow();
-      expect(() => new Webhook(`whsec_${Buffer.from('another secret of 32 bytes......').toString('base64')}`).verify(request.body, headers)).toThrow();
+      expect(() =>
+        new Webhook(`whsec_${Buffer.from('another secret of 32 bytes......').toString('base64')}`).verify(
+          request.body,
+          headers,
+        ),
+      ).toThrow();
     }
-    expect(JSON.parse(receiver.accepted[0]!.body)).toMatchObject({ id: stored!.eventId, ledgerposition: stored!.position.toString(), subject: 'm1' });
+    expect(JSON.parse(receiver.accepted[0]!.body)).toMatchObject({
+      id: stored!.eventId,
+      ledgerposition: stored!.position.toString(),
+      subject: 'm1',
+    });
     expect(positionsOf(receiver.accepted)).toEqual(await logPositions());
   });
 
@@ -132,42 +160,70 @@ describe.each(STORES)('webhooks on %s', (name, makeStores) => {
     expect(receiver.maxInFlight).toBe(1);
     const deliveries = await t!.http.get(`/v1/webhooks/${id}/deliveries?limit=9`).set(admin);
     expect(deliveries.status).toBe(200);
-    expect(deliveries.body.deliveries.map((d: { statusCode: number; attempt: number }) => [d.statusCode, d.attempt])).toEqual([
-      [204, 3], [500, 2], [500, 1], [204, 3], [500, 2], [500, 1], [204, 3], [500, 2], [500, 1],
+    expect(
+      deliveries.body.deliveries.map((d: { statusCode: number; attempt: number }) => [d.statusCode, d.attempt]),
+    ).toEqual([
+      [204, 3],
+      [500, 2],
+      [500, 1],
+      [204, 3],
+      [500, 2],
+      [500, 1],
+      [204, 3],
+      [500, 2],
+      [500, 1],
     ]);
-    expect(deliveries.body.deliveries[0]).toMatchObject({ outcome: 'delivered', cursor: all[2], latencyMs: expect.any(Number) });
+    expect(deliveries.body.deliveries[0]).toMatchObject({
+      outcome: 'delivered',
+      cursor: all[2],
+      latencyMs: expect.any(Number),
+    });
     expect(await endpoint(id)).toMatchObject({ status: 'active', after: all[2], failedAttempts: 0 });
   });
 
   // What follows depends on the state store only through what the tests above prove on both.
   const onOneStore = name === 'sqlite' ? it : () => {};
 
-  onOneStore('marks an endpoint failing when the retries run out, sends nothing more, and resumes where it stopped once re-enabled', async () => {
-    receiver.failAll = true;
-    await t!.store.append('measure-m1', [imposition('m1')], 'no_stream');
-    const { id } = await register({ after: '0' });
-    const failing = await eventually(() => endpoint(id), (e) => e.status === 'failing');
-    // One attempt and the three retries of the schedule.
-    expect(failing).toMatchObject({ status: 'failing', after: '0', failedAttempts: 4, lastError: 'the receiver answered 500' });
-    expect(receiver.requests).toHaveLength(4);
-    await t!.store.append('measure-m2', [imposition('m2')], 'no_stream');
-    // The ledger has moved on; a stopped endpoint is not sent it.
-    await new Promise((r) => setTimeout(r, 200));
-    expect(receiver.requests).toHaveLength(4);
+  onOneStore(
+    'marks an endpoint failing when the retries run out, sends nothing more, and resumes where it stopped once re-enabled',
+    async () => {
+      receiver.failAll = true;
+      await t!.store.append('measure-m1', [imposition('m1')], 'no_stream');
+      const { id } = await register({ after: '0' });
+      const failing = await eventually(
+        () => endpoint(id),
+        (e) => e.status === 'failing',
+      );
+      // One attempt and the three retries of the schedule.
+      expect(failing).toMatchObject({
+        status: 'failing',
+        after: '0',
+        failedAttempts: 4,
+        lastError: 'the receiver answered 500',
+      });
+      expect(receiver.requests).toHaveLength(4);
+      await t!.store.append('measure-m2', [imposition('m2')], 'no_stream');
+      // The ledger has moved on; a stopped endpoint is not sent it.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(receiver.requests).toHaveLength(4);
 
-    receiver.failAll = false;
-    const enabled = await t!.http.post(`/v1/webhooks/${id}/enable`).set(admin);
-    expect(enabled.status).toBe(200);
-    await receiver.until((r) => r.accepted.length === 2);
-    expect(positionsOf(receiver.accepted)).toEqual(await logPositions());
-  });
+      receiver.failAll = false;
+      const enabled = await t!.http.post(`/v1/webhooks/${id}/enable`).set(admin);
+      expect(enabled.status).toBe(200);
+      await receiver.until((r) => r.accepted.length === 2);
+      expect(positionsOf(receiver.accepted)).toEqual(await logPositions());
+    },
+  );
 
   it('loses nothing across a restart: it resumes after the last acknowledged event', async () => {
     await t!.store.append('measure-m1', [imposition('m1'), imposition('m1')], 'no_stream');
     const { id, secret } = await register({ after: '0' });
     await receiver.until((r) => r.accepted.length === 2);
     const [, second] = await logPositions();
-    await eventually(() => endpoint(id), (e) => e.after === second);
+    await eventually(
+      () => endpoint(id),
+      (e) => e.after === second,
+    );
     await t!.close();
     t = undefined;
 
@@ -177,29 +233,36 @@ describe.each(STORES)('webhooks on %s', (name, makeStores) => {
     await t.store.append('measure-m3', [imposition('m3')], 'no_stream');
     await receiver.until((r) => r.accepted.length === 4);
     expect(positionsOf(receiver.accepted)).toEqual(await logPositions());
-    for (const request of receiver.accepted) new Webhook(secret).verify(request.body, request.headers as Record<string, string>);
+    for (const request of receiver.accepted)
+      new Webhook(secret).verify(request.body, request.headers as Record<string, string>);
     expect((await endpoint(id)).after).toBe((await logPositions())[3]);
   });
 
-  onOneStore('replays from a given position with the same webhook-ids, and delivers only the filtered events', async () => {
-    await t!.store.append('measure-m1', [imposition('m1')], 'no_stream');
-    await t!.store.append('measure-m2', [imposition('m2')], 'no_stream');
-    const { id } = await register({ after: '0', filters: { measure: ['m2'] } });
-    await receiver.until((r) => r.accepted.length === 1);
-    const [first] = receiver.accepted;
-    expect(JSON.parse(first!.body)).toMatchObject({ subject: 'm2' });
-    const replay = await t!.http.post(`/v1/webhooks/${id}/replay`).set(admin).send({ after: '0' });
-    expect(replay.status).toBe(200);
-    await receiver.until((r) => r.accepted.length === 2);
-    expect(receiver.accepted[1]!.headers['webhook-id']).toBe(first!.headers['webhook-id']);
-    expect(receiver.accepted[1]!.body).toBe(first!.body);
-  });
+  onOneStore(
+    'replays from a given position with the same webhook-ids, and delivers only the filtered events',
+    async () => {
+      await t!.store.append('measure-m1', [imposition('m1')], 'no_stream');
+      await t!.store.append('measure-m2', [imposition('m2')], 'no_stream');
+      const { id } = await register({ after: '0', filters: { measure: ['m2'] } });
+      await receiver.until((r) => r.accepted.length === 1);
+      const [first] = receiver.accepted;
+      expect(JSON.parse(first!.body)).toMatchObject({ subject: 'm2' });
+      const replay = await t!.http.post(`/v1/webhooks/${id}/replay`).set(admin).send({ after: '0' });
+      expect(replay.status).toBe(200);
+      await receiver.until((r) => r.accepted.length === 2);
+      expect(receiver.accepted[1]!.headers['webhook-id']).toBe(first!.headers['webhook-id']);
+      expect(receiver.accepted[1]!.body).toBe(first!.body);
+    },
+  );
 
   onOneStore('delivers effective-state transitions, signed, as the effective SSE feed sends them', async () => {
     await t!.store.append('measure-m1', [imposition('m1', ['acme'])], 'no_stream');
     const { secret } = await register({ feed: 'effective', after: '0', filters: { subject: ['acme'] } });
     await receiver.until((r) => r.accepted.length >= 1);
-    const payload = new Webhook(secret).verify(receiver.accepted[0]!.body, receiver.accepted[0]!.headers as Record<string, string>) as { id: string; subjectId: string };
+    const payload = new Webhook(secret).verify(
+      receiver.accepted[0]!.body,
+      receiver.accepted[0]!.headers as Record<string, string>,
+    ) as { id: string; subjectId: string };
     expect(payload).toMatchObject({ subjectId: 'acme', id: expect.stringMatching(/^\d+-[01]-\d+-acme$/) });
   });
 
@@ -211,7 +274,10 @@ describe.each(STORES)('webhooks on %s', (name, makeStores) => {
     expect(ack.body).toEqual({ name: 'screening', position: second });
     await t!.close();
     t = await startTestApp({ store: await stores.open() });
-    expect((await t.http.get('/v1/consumers/screening').set(reader)).body).toEqual({ name: 'screening', position: second });
+    expect((await t.http.get('/v1/consumers/screening').set(reader)).body).toEqual({
+      name: 'screening',
+      position: second,
+    });
     await t.app.listen(0, '127.0.0.1');
     const url = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
     const feed = await SseConnection.open(`${url}/v1/changes?consumer=screening`, reader);

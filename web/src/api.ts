@@ -37,7 +37,10 @@ export function authHeaders(): Record<string, string> {
 }
 
 export async function apiFetch(path: string, init: RequestInit = {}): Promise<Response> {
-  const response = await fetch(path, { ...init, headers: { ...authHeaders(), ...(init.headers as Record<string, string> | undefined) } });
+  const response = await fetch(path, {
+    ...init,
+    headers: { ...authHeaders(), ...(init.headers as Record<string, string> | undefined) },
+  });
   if (response.ok) return response;
   let body: { message?: string; details?: ErrorDetail[] } = {};
   try {
@@ -56,7 +59,8 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
 /** A query string from the defined, non-empty values. */
 export function query(params: Record<string, string | undefined | null>): string {
   const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(name, value);
+  for (const [name, value] of Object.entries(params))
+    if (value !== undefined && value !== null && value !== '') search.set(name, value);
   const text = search.toString();
   return text ? `?${text}` : '';
 }

@@ -39,10 +39,20 @@ function SignIn({ onSignIn, reason }: { onSignIn: () => void; reason?: string })
         }}
       >
         <label for="api-key">API key</label>
-        <input id="api-key" type="password" autoComplete="off" required value={key} onInput={(e) => setKey(e.currentTarget.value)} />
+        <input
+          id="api-key"
+          type="password"
+          autoComplete="off"
+          required
+          value={key}
+          onInput={(e) => setKey(e.currentTarget.value)}
+        />
         <button type="submit">Sign in</button>
       </form>
-      <p class="hint">A reader key is enough. `npm start` prints the generated admin key, and keeps it in data/admin-api-key. The key stays in this tab (sessionStorage) only.</p>
+      <p class="hint">
+        A reader key is enough. `npm start` prints the generated admin key, and keeps it in data/admin-api-key. The key
+        stays in this tab (sessionStorage) only.
+      </p>
     </main>
   );
 }

@@ -47,12 +47,16 @@ export interface Band {
   status: ClockStatus;
 }
 
-const isAtOrBelow = (path: string, ancestor: string) => path === ancestor || (path.startsWith(ancestor) && path[ancestor.length] === '/');
+const isAtOrBelow = (path: string, ancestor: string) =>
+  path === ancestor || (path.startsWith(ancestor) && path[ancestor.length] === '/');
 const isStrictlyBelow = (path: string, ancestor: string) => path !== ancestor && isAtOrBelow(path, ancestor);
 
 /** Whether a category is wholly in a set, partly (something below it differs), or not at all. */
 export function membership(set: CategorySetJson, category: string): 'all' | 'part' | 'none' {
-  const marks = [...set.include.map((path) => ({ path, in: true })), ...set.exclude.map((path) => ({ path, in: false }))];
+  const marks = [
+    ...set.include.map((path) => ({ path, in: true })),
+    ...set.exclude.map((path) => ({ path, in: false })),
+  ];
   const governing = marks.filter((m) => isAtOrBelow(category, m.path)).sort((a, b) => b.path.length - a.path.length)[0];
   const inside = governing?.in ?? false;
   const differsBelow = marks.some((m) => isStrictlyBelow(m.path, category) && m.in !== inside);
@@ -109,7 +113,9 @@ export function changedSpans(rows: KnowledgeRow[], category?: string): Band[] {
   const spans: Band[] = [];
   perRow.forEach((bands, index) => {
     const previous = index === 0 ? [] : perRow[index - 1]!;
-    const cuts = [...new Set([...bands, ...previous].flatMap((b) => [b.from, b.until]).filter((c): c is number => c !== null))].sort((a, b) => a - b);
+    const cuts = [
+      ...new Set([...bands, ...previous].flatMap((b) => [b.from, b.until]).filter((c): c is number => c !== null)),
+    ].sort((a, b) => a - b);
     const edges: (number | null)[] = [null, ...cuts, null];
     for (let i = 0; i + 1 < edges.length; i++) {
       const from = edges[i]!;
@@ -119,7 +125,15 @@ export function changedSpans(rows: KnowledgeRow[], category?: string): Band[] {
       if (now === (index === 0 ? 'free' : statusAt(previous, probe))) continue;
       const last = spans[spans.length - 1];
       if (last && last.row === index && last.until === from && last.status === now) last.until = until;
-      else spans.push({ row: index, position: rows[index]!.position, label: rows[index]!.label, from, until, status: now });
+      else
+        spans.push({
+          row: index,
+          position: rows[index]!.position,
+          label: rows[index]!.label,
+          from,
+          until,
+          status: now,
+        });
     }
   });
   return spans;

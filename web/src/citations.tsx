@@ -3,7 +3,17 @@ import type { Source } from './types.js';
 
 export type SourceMap = Map<string, { citation?: string; sources: Source[] }>;
 
-export function Cited({ eventId, citation, position, sources }: { eventId: string; citation?: string | null; position?: string | null; sources: SourceMap }) {
+export function Cited({
+  eventId,
+  citation,
+  position,
+  sources,
+}: {
+  eventId: string;
+  citation?: string | null;
+  position?: string | null;
+  sources: SourceMap;
+}) {
   const known = sources.get(eventId);
   const text = citation ?? known?.citation ?? `event at position ${position ?? '?'}`;
   const url = known?.sources[0]?.url;
@@ -16,7 +26,13 @@ export function Cited({ eventId, citation, position, sources }: { eventId: strin
   );
 }
 
-export function Basis({ basis, sources }: { basis: { eventId: string; type: string; position: string; citation?: string }[]; sources: SourceMap }) {
+export function Basis({
+  basis,
+  sources,
+}: {
+  basis: { eventId: string; type: string; position: string; citation?: string }[];
+  sources: SourceMap;
+}) {
   if (!basis.length) return null;
   return (
     <span class="basis">
@@ -24,7 +40,8 @@ export function Basis({ basis, sources }: { basis: { eventId: string; type: stri
       {basis.map((b, i) => (
         <span key={b.eventId}>
           {i > 0 && ', '}
-          {b.type} @{b.position} (<Cited eventId={b.eventId} citation={b.citation} position={b.position} sources={sources} />)
+          {b.type} @{b.position} (
+          <Cited eventId={b.eventId} citation={b.citation} position={b.position} sources={sources} />)
         </span>
       ))}
     </span>

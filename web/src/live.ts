@@ -32,8 +32,18 @@ export function useLiveChanges(subjectId: string, onChange: (change: LedgerChang
             onEvent(message) {
               if (message.id) lastId = message.id;
               if (message.event && message.event !== 'message') return;
-              const cloudEvent = JSON.parse(message.data) as { type: string; subject: string; ledgerposition: string; data?: { citation?: string } };
-              onChange({ position: cloudEvent.ledgerposition, type: cloudEvent.type.replace(/^org\.regledger\./, ''), measureId: cloudEvent.subject, citation: cloudEvent.data?.citation });
+              const cloudEvent = JSON.parse(message.data) as {
+                type: string;
+                subject: string;
+                ledgerposition: string;
+                data?: { citation?: string };
+              };
+              onChange({
+                position: cloudEvent.ledgerposition,
+                type: cloudEvent.type.replace(/^org\.regledger\./, ''),
+                measureId: cloudEvent.subject,
+                citation: cloudEvent.data?.citation,
+              });
             },
           });
           const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

@@ -6,10 +6,16 @@ import type { LedgerEvent, MeasureAnswer } from './types.js';
 import { useAnswer } from './use-answer.js';
 
 export function MeasurePage({ measureId, params }: { measureId: string; params: URLSearchParams }) {
-  const time = { at: params.get('at') ?? undefined, asOf: params.get('asOf') ?? undefined, asOfPosition: params.get('asOfPosition') ?? undefined };
+  const time = {
+    at: params.get('at') ?? undefined,
+    asOf: params.get('asOf') ?? undefined,
+    asOfPosition: params.get('asOfPosition') ?? undefined,
+  };
   const measure = useAnswer<MeasureAnswer>(`/v1/measures/${encodeURIComponent(measureId)}${query(time)}`);
   const events = useAnswer<{ events: LedgerEvent[] }>(`/v1/measures/${encodeURIComponent(measureId)}/events`);
-  const sources: SourceMap = new Map((events.data?.events ?? []).map((e) => [e.eventId, { citation: e.data.citation, sources: e.data.sources ?? [] }]));
+  const sources: SourceMap = new Map(
+    (events.data?.events ?? []).map((e) => [e.eventId, { citation: e.data.citation, sources: e.data.sources ?? [] }]),
+  );
   const m = measure.data;
   return (
     <main id="main" class="measure">
@@ -48,7 +54,10 @@ export function MeasurePage({ measureId, params }: { measureId: string; params: 
           <ul class="subjects">
             {m.subjects.map((s) => (
               <li key={s}>
-                <a href={`/subjects/${s}`} onClick={(e) => (e.preventDefault(), navigate(`/subjects/${s}${query(time)}`))}>
+                <a
+                  href={`/subjects/${s}`}
+                  onClick={(e) => (e.preventDefault(), navigate(`/subjects/${s}${query(time)}`))}
+                >
                   {s}
                 </a>
               </li>
@@ -59,7 +68,8 @@ export function MeasurePage({ measureId, params }: { measureId: string; params: 
             <ul>
               {m.exemptions.map((e) => (
                 <li key={e.exemptionId}>
-                  {e.exemptionId} “{e.title}”: {e.categories.join(', ')} for {e.subjects === 'all' ? 'all subjects' : e.subjects.join(', ')}, from {e.effectiveFrom}
+                  {e.exemptionId} “{e.title}”: {e.categories.join(', ')} for{' '}
+                  {e.subjects === 'all' ? 'all subjects' : e.subjects.join(', ')}, from {e.effectiveFrom}
                   {e.effectiveUntil ? ` until ${e.effectiveUntil}` : ''} <Basis basis={e.basis} sources={sources} />
                 </li>
               ))}
@@ -86,7 +96,9 @@ export function MeasurePage({ measureId, params }: { measureId: string; params: 
           <h2 id="events-title">Over valid time, as recorded</h2>
           <div class="table-wrap">
             <table>
-              <caption class="visually-hidden">The measure's events in record order, with the valid time each concerns</caption>
+              <caption class="visually-hidden">
+                The measure's events in record order, with the valid time each concerns
+              </caption>
               <thead>
                 <tr>
                   <th scope="col">Position</th>
@@ -104,7 +116,13 @@ export function MeasurePage({ measureId, params }: { measureId: string; params: 
                     <td>{e.type}</td>
                     <td>{String(e.data.effectiveFrom ?? (e.data as { announcedAt?: string }).announcedAt ?? '')}</td>
                     <td>{String(e.data.effectiveUntil ?? '')}</td>
-                    <td>{e.data.sources?.[0] ? <a href={e.data.sources[0].url}>{e.data.citation ?? e.data.sources[0].url}</a> : (e.data.citation ?? '')}</td>
+                    <td>
+                      {e.data.sources?.[0] ? (
+                        <a href={e.data.sources[0].url}>{e.data.citation ?? e.data.sources[0].url}</a>
+                      ) : (
+                        (e.data.citation ?? '')
+                      )}
+                    </td>
                     <td>
                       {e.recordedAt}
                       {e.metadata.actor ? ` by ${e.metadata.actor}` : ''}

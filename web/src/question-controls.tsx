@@ -14,26 +14,52 @@ function recordIndex(records: ReplayAnswer['steps'], answered: string | undefine
   return found;
 }
 
-export function Controls({ question, records, categories, answered }: { question: Question; records: ReplayAnswer['steps']; categories: string[]; answered?: string }) {
+export function Controls({
+  question,
+  records,
+  categories,
+  answered,
+}: {
+  question: Question;
+  records: ReplayAnswer['steps'];
+  categories: string[];
+  answered?: string;
+}) {
   const [category, setCategory] = useState(question.category ?? '');
   const [at, setAt] = useState(question.at ?? '');
   const [asOf, setAsOf] = useState(question.asOfPosition ? '' : (question.asOf ?? ''));
   const index = recordIndex(records, answered ?? question.asOfPosition);
   const shown = records[index];
   const describe = (r: (typeof records)[number] | undefined, i: number) =>
-    r ? `record ${i + 1} of ${records.length}: position ${r.position}, recorded ${r.recordedAt}, ${r.type}${r.citation ? ` (${r.citation})` : ' (no citation)'}` : 'before the first record: nothing known yet';
+    r
+      ? `record ${i + 1} of ${records.length}: position ${r.position}, recorded ${r.recordedAt}, ${r.type}${r.citation ? ` (${r.citation})` : ' (no citation)'}`
+      : 'before the first record: nothing known yet';
   return (
     <form
       class="controls"
       aria-label="The question"
       onSubmit={(e) => {
         e.preventDefault();
-        navigate(questionUrl({ subjectId: question.subjectId, category: category.trim() || undefined, at: at.trim() || undefined, asOf: asOf.trim() || undefined, asOfPosition: asOf.trim() ? undefined : question.asOfPosition }));
+        navigate(
+          questionUrl({
+            subjectId: question.subjectId,
+            category: category.trim() || undefined,
+            at: at.trim() || undefined,
+            asOf: asOf.trim() || undefined,
+            asOfPosition: asOf.trim() ? undefined : question.asOfPosition,
+          }),
+        );
       }}
     >
       <div class="field">
         <label for="category">Category</label>
-        <input id="category" list="categories" value={category} placeholder="all categories" onInput={(e) => setCategory(e.currentTarget.value)} />
+        <input
+          id="category"
+          list="categories"
+          value={category}
+          placeholder="all categories"
+          onInput={(e) => setCategory(e.currentTarget.value)}
+        />
         <datalist id="categories">
           {categories.map((c) => (
             <option key={c} value={c} />
@@ -42,12 +68,24 @@ export function Controls({ question, records, categories, answered }: { question
       </div>
       <div class="field">
         <label for="valid-time">Valid time</label>
-        <input id="valid-time" value={at} placeholder="now, or 2019-08-20 or 2019-08-20T12:00Z" aria-describedby="valid-time-help" onInput={(e) => setAt(e.currentTarget.value)} />
+        <input
+          id="valid-time"
+          value={at}
+          placeholder="now, or 2019-08-20 or 2019-08-20T12:00Z"
+          aria-describedby="valid-time-help"
+          onInput={(e) => setAt(e.currentTarget.value)}
+        />
         <small id="valid-time-help">When the rule is in force</small>
       </div>
       <div class="field">
         <label for="as-of">As known at</label>
-        <input id="as-of" value={asOf} placeholder={question.asOfPosition ? `position ${question.asOfPosition}` : 'now'} aria-describedby="as-of-help" onInput={(e) => setAsOf(e.currentTarget.value)} />
+        <input
+          id="as-of"
+          value={asOf}
+          placeholder={question.asOfPosition ? `position ${question.asOfPosition}` : 'now'}
+          aria-describedby="as-of-help"
+          onInput={(e) => setAsOf(e.currentTarget.value)}
+        />
         <small id="as-of-help">A record time (date-time); or pick a record below</small>
       </div>
       <button type="submit">Ask</button>

@@ -12,4 +12,8 @@ export interface Question {
 export const questionUrl = (q: Question) =>
   `/subjects/${encodeURIComponent(q.subjectId)}${query({ category: q.category, at: q.at, asOf: q.asOfPosition ? undefined : q.asOf, asOfPosition: q.asOfPosition })}`;
 
-export const timeQuery = (q: Question) => ({ at: q.at, asOf: q.asOfPosition ? undefined : q.asOf, asOfPosition: q.asOfPosition });
+export const timeQuery = (q: Question) => ({
+  at: q.at,
+  asOf: q.asOfPosition ? undefined : q.asOf,
+  asOfPosition: q.asOfPosition,
+});

@@ -6,7 +6,8 @@ import type { Question } from './question.js';
 import type { CategorySetJson, ReplayAnswer } from './types.js';
 import { useAnswer } from './use-answer.js';
 
-const setText = (set: CategorySetJson) => (set.include.length ? set.include.join(', ') + (set.exclude.length ? ` except ${set.exclude.join(', ')}` : '') : '');
+const setText = (set: CategorySetJson) =>
+  set.include.length ? set.include.join(', ') + (set.exclude.length ? ` except ${set.exclude.join(', ')}` : '') : '';
 
 function Changes({ step }: { step: ReplayAnswer['steps'][number] }) {
   const lines: string[] = [];
@@ -30,7 +31,15 @@ function Changes({ step }: { step: ReplayAnswer['steps'][number] }) {
   );
 }
 
-export function ReplayStepper({ question, sources, version }: { question: Question; sources: SourceMap; version: number }) {
+export function ReplayStepper({
+  question,
+  sources,
+  version,
+}: {
+  question: Question;
+  sources: SourceMap;
+  version: number;
+}) {
   const [order, setOrder] = useState<'record' | 'valid'>('record');
   const [index, setIndex] = useState(0);
   const replay = useAnswer<ReplayAnswer>(

@@ -16,7 +16,9 @@ export function Reports({ question }: { question: Question }) {
     try {
       const url = `/v1/subjects/${encodeURIComponent(question.subjectId)}/report${query({ format, categories: question.category, ...timeQuery(question) })}`;
       const response = await apiFetch(url);
-      const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `${question.subjectId}-report.${format}`;
+      const name =
+        /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ??
+        `${question.subjectId}-report.${format}`;
       const link = document.createElement('a');
       link.href = URL.createObjectURL(await response.blob());
       link.download = name;
@@ -32,7 +34,10 @@ export function Reports({ question }: { question: Question }) {
   return (
     <section class="reports" aria-labelledby="reports-title">
       <h2 id="reports-title">Report of this question</h2>
-      <p>The verdicts with their explanations, the state, the basis events with sources, the timeline, and the digest with inclusion proofs.</p>
+      <p>
+        The verdicts with their explanations, the state, the basis events with sources, the timeline, and the digest
+        with inclusion proofs.
+      </p>
       <div class="buttons">
         {FORMATS.map(([format, label]) => (
           <button type="button" key={format} onClick={() => void download(format)}>

@@ -28,7 +28,8 @@ export function useLocation(): { path: string; params: URLSearchParams } {
 /** A link the app follows itself (ordinary clicks), and the browser otherwise (new tab, copy). */
 export function onLinkClick(event: MouseEvent): void {
   const anchor = event.currentTarget as HTMLAnchorElement;
-  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey)
+    return;
   event.preventDefault();
   navigate(anchor.pathname + anchor.search);
 }

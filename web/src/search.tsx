@@ -24,12 +24,26 @@ export function Search() {
     const timer = setTimeout(async () => {
       try {
         const [subjects, measures] = await Promise.all([
-          getJson<{ items: { subjectId: string; events: number; measures: { measureId: string }[] }[] }>(`/v1/subjects${query({ prefix, limit: '8' })}`, controller.signal),
-          getJson<{ items: { measureId: string; title: string | null; subjects: number }[] }>(`/v1/measures${query({ prefix, limit: '5' })}`, controller.signal),
+          getJson<{ items: { subjectId: string; events: number; measures: { measureId: string }[] }[] }>(
+            `/v1/subjects${query({ prefix, limit: '8' })}`,
+            controller.signal,
+          ),
+          getJson<{ items: { measureId: string; title: string | null; subjects: number }[] }>(
+            `/v1/measures${query({ prefix, limit: '5' })}`,
+            controller.signal,
+          ),
         ]);
         setSuggestions([
-          ...subjects.items.map((s) => ({ kind: 'subject' as const, id: s.subjectId, detail: `subject, ${s.events} events` })),
-          ...measures.items.map((m) => ({ kind: 'measure' as const, id: m.measureId, detail: `measure${m.title ? `: ${m.title}` : ''}` })),
+          ...subjects.items.map((s) => ({
+            kind: 'subject' as const,
+            id: s.subjectId,
+            detail: `subject, ${s.events} events`,
+          })),
+          ...measures.items.map((m) => ({
+            kind: 'measure' as const,
+            id: m.measureId,
+            detail: `measure${m.title ? `: ${m.title}` : ''}`,
+          })),
         ]);
         setActive(-1);
         setOpen(true);
@@ -56,7 +70,8 @@ export function Search() {
       role="search"
       onSubmit={(e) => {
         e.preventDefault();
-        const chosen = suggestions[active] ?? suggestions.find((s) => s.id === text.trim().toLowerCase()) ?? suggestions[0];
+        const chosen =
+          suggestions[active] ?? suggestions.find((s) => s.id === text.trim().toLowerCase()) ?? suggestions[0];
         if (chosen) choose(chosen);
       }}
     >

@@ -59,11 +59,16 @@ export function SubjectPage({ subjectId, params }: { subjectId: string; params: 
   const time = timeQuery(question);
   const records = useAnswer<ReplayAnswer>(`${base}/replay?order=record`, version);
   const state = useAnswer<StateAnswer>(`${base}/state${query(time)}`, version);
-  const check = useAnswer<CheckAnswer>(question.category ? `${base}/check${query({ category: question.category, ...time })}` : null, version);
+  const check = useAnswer<CheckAnswer>(
+    question.category ? `${base}/check${query({ category: question.category, ...time })}` : null,
+    version,
+  );
   const steps = records.data?.steps.filter((s) => s.position) ?? [];
   const sources: SourceMap = useMemo(() => {
     const map: SourceMap = new Map();
-    for (const step of records.data?.steps ?? []) if (step.eventId) map.set(step.eventId, { citation: step.citation ?? undefined, sources: step.provenance.sources ?? [] });
+    for (const step of records.data?.steps ?? [])
+      if (step.eventId)
+        map.set(step.eventId, { citation: step.citation ?? undefined, sources: step.provenance.sources ?? [] });
     return map;
   }, [records.data]);
   const categories = useMemo(() => {
@@ -100,7 +105,8 @@ export function SubjectPage({ subjectId, params }: { subjectId: string; params: 
         {changes.length > 0 && (
           <p>
             New in the ledger: {changes[0]!.type} of {changes[0]!.measureId} at position {changes[0]!.position}
-            {changes[0]!.citation ? ` (${changes[0]!.citation})` : ''}; the answers below include it where the question's record time does.
+            {changes[0]!.citation ? ` (${changes[0]!.citation})` : ''}; the answers below include it where the
+            question's record time does.
           </p>
         )}
       </div>
@@ -110,7 +116,9 @@ export function SubjectPage({ subjectId, params }: { subjectId: string; params: 
         </p>
       )}
       <section class="verdict" aria-labelledby="verdict-title">
-        <h2 id="verdict-title">{question.category ? `Is ${question.category} restricted?` : 'Is anything restricted?'}</h2>
+        <h2 id="verdict-title">
+          {question.category ? `Is ${question.category} restricted?` : 'Is anything restricted?'}
+        </h2>
         <p role="status" class={`status ${verdict?.replace(/ /g, '-') ?? 'loading'}`}>
           {verdict ?? 'asking…'}
         </p>
@@ -119,7 +127,12 @@ export function SubjectPage({ subjectId, params }: { subjectId: string; params: 
             at {answeredFor.at}, as known at {answeredFor.asOf} (position {answeredFor.asOfPosition})
           </p>
         )}
-        {known === false && <p>No event recorded by position {answeredFor?.asOfPosition} names {subjectId}: that nothing restricts it here is not evidence that it is free.</p>}
+        {known === false && (
+          <p>
+            No event recorded by position {answeredFor?.asOfPosition} names {subjectId}: that nothing restricts it here
+            is not evidence that it is free.
+          </p>
+        )}
         {check.data && (
           <ol class="explanation" aria-label="Explanation">
             {check.data.explanation.map((s, i) => (
@@ -151,7 +164,10 @@ export function SubjectPage({ subjectId, params }: { subjectId: string; params: 
             <ul>
               {state.data.restricted.map((r) => (
                 <li key={r.measureId}>
-                  <a href={`/measures/${r.measureId}`} onClick={(e) => (e.preventDefault(), navigate(`/measures/${r.measureId}${query(time)}`))}>
+                  <a
+                    href={`/measures/${r.measureId}`}
+                    onClick={(e) => (e.preventDefault(), navigate(`/measures/${r.measureId}${query(time)}`))}
+                  >
                     {r.measureId}
                   </a>{' '}
                   “{r.title}”: {r.categories.join(', ')}
@@ -180,7 +196,8 @@ export function SubjectPage({ subjectId, params }: { subjectId: string; params: 
             <ul>
               {state.data.pending.map((p) => (
                 <li key={`${p.measureId}/${p.announcementId}`}>
-                  {p.announcementId ?? 'announcement'} of {p.measureId}, announced {p.announcedAt}: {p.statement} <Basis basis={p.basis} sources={sources} />
+                  {p.announcementId ?? 'announcement'} of {p.measureId}, announced {p.announcedAt}: {p.statement}{' '}
+                  <Basis basis={p.basis} sources={sources} />
                 </li>
               ))}
             </ul>

@@ -53,9 +53,33 @@ export interface CheckAnswer extends Clocks {
 export interface StateAnswer extends Clocks {
   subjectId: string;
   at: string;
-  restricted: { measureId: string; title: string; citation?: string; categories: string[]; except: string[]; basis: BasisEntry[] }[];
-  exemptions: { measureId: string; exemptionId: string; title: string; categories: string[]; except: string[]; effectiveFrom: string; effectiveUntil?: string | null; basis: BasisEntry[] }[];
-  pending: { measureId: string; announcementId?: string; kind?: string; statement: string; announcedAt: string; categories?: string[]; basis: BasisEntry[] }[];
+  restricted: {
+    measureId: string;
+    title: string;
+    citation?: string;
+    categories: string[];
+    except: string[];
+    basis: BasisEntry[];
+  }[];
+  exemptions: {
+    measureId: string;
+    exemptionId: string;
+    title: string;
+    categories: string[];
+    except: string[];
+    effectiveFrom: string;
+    effectiveUntil?: string | null;
+    basis: BasisEntry[];
+  }[];
+  pending: {
+    measureId: string;
+    announcementId?: string;
+    kind?: string;
+    statement: string;
+    announcedAt: string;
+    categories?: string[];
+    basis: BasisEntry[];
+  }[];
 }
 
 export interface SubjectStateAt {
@@ -115,7 +139,16 @@ export interface MeasureAnswer extends Clocks {
   liftedFrom: string | null;
   subjects: string[];
   scope: { categories: string[]; except: string[] };
-  exemptions: { exemptionId: string; title: string; categories: string[]; except: string[]; subjects: string[] | 'all'; effectiveFrom: string; effectiveUntil: string | null; basis: BasisEntry[] }[];
+  exemptions: {
+    exemptionId: string;
+    title: string;
+    categories: string[];
+    except: string[];
+    subjects: string[] | 'all';
+    effectiveFrom: string;
+    effectiveUntil: string | null;
+    basis: BasisEntry[];
+  }[];
   pending: { announcementId?: string; statement: string; announcedAt: string; basis: BasisEntry[] }[];
   basis: BasisEntry[];
 }
@@ -126,7 +159,12 @@ export interface LedgerEvent {
   type: string;
   position: string;
   recordedAt: string;
-  data: Record<string, unknown> & { citation?: string; effectiveFrom?: string; effectiveUntil?: string; sources?: Source[] };
+  data: Record<string, unknown> & {
+    citation?: string;
+    effectiveFrom?: string;
+    effectiveUntil?: string;
+    sources?: Source[];
+  };
   metadata: { actor?: string };
 }
 

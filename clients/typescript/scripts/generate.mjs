@@ -24,15 +24,22 @@ export async function typesText(document) {
 async function main() {
   const root = join(CLIENT_DIR, '..', '..');
   const dist = (path) => import(pathToFileURL(join(root, 'dist', 'src', path)).href);
-  const [{ createHttpApp }, { ApiKeys }, { loadConfig }, { SqliteEventStore }, { openApiDocument }] = await Promise.all([
-    dist('app.js'),
-    dist('auth/api-keys.js'),
-    dist('config.js'),
-    dist('event-store/sqlite/sqlite-event-store.js'),
-    dist('http/openapi.js'),
-  ]);
+  const [{ createHttpApp }, { ApiKeys }, { loadConfig }, { SqliteEventStore }, { openApiDocument }] = await Promise.all(
+    [
+      dist('app.js'),
+      dist('auth/api-keys.js'),
+      dist('config.js'),
+      dist('event-store/sqlite/sqlite-event-store.js'),
+      dist('http/openapi.js'),
+    ],
+  );
   const store = new SqliteEventStore(':memory:');
-  const app = await createHttpApp(loadConfig({ LEDGER_DEMO: 'off', LEDGER_DATA_DIR: '/nonexistent' }), store, new ApiKeys([]), { logLevels: false });
+  const app = await createHttpApp(
+    loadConfig({ LEDGER_DEMO: 'off', LEDGER_DATA_DIR: '/nonexistent' }),
+    store,
+    new ApiKeys([]),
+    { logLevels: false },
+  );
   const document = openApiDocument(app);
   await app.close();
   await store.close();

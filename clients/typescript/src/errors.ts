@@ -31,7 +31,12 @@ export class LedgerApiError extends Error {
       body = JSON.parse(text) as ErrorBody;
       if (typeof body?.message !== 'string' || !Array.isArray(body.details)) throw new Error('not the error shape');
     } catch {
-      body = { statusCode: response.status, error: response.statusText || 'Error', message: text.slice(0, 500) || response.statusText, details: [] };
+      body = {
+        statusCode: response.status,
+        error: response.statusText || 'Error',
+        message: text.slice(0, 500) || response.statusText,
+        details: [],
+      };
     }
     return new LedgerApiError(response.status, body);
   }

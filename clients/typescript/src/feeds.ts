@@ -109,13 +109,18 @@ export class Feed<T> implements AsyncIterable<FeedMessage<T>> {
 
   private url(lastId: string | undefined): string {
     const url = new URL(this.request.path, this.request.baseUrl);
-    for (const [name, value] of Object.entries(this.request.query)) if (value !== undefined && value !== '') url.searchParams.set(name, value);
+    for (const [name, value] of Object.entries(this.request.query))
+      if (value !== undefined && value !== '') url.searchParams.set(name, value);
     if (lastId !== undefined) url.searchParams.set('after', lastId);
     return url.href;
   }
 
   private headers(lastId: string | undefined): Record<string, string> {
-    return { ...this.request.headers, Accept: 'text/event-stream', ...(lastId !== undefined ? { 'Last-Event-ID': lastId } : {}) };
+    return {
+      ...this.request.headers,
+      Accept: 'text/event-stream',
+      ...(lastId !== undefined ? { 'Last-Event-ID': lastId } : {}),
+    };
   }
 
   /** Exponential back-off with full jitter, capped. */

@@ -57,16 +57,42 @@ export function createLedgerClient(options: LedgerClientOptions): LedgerClient {
   const headers: Record<string, string> = options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {};
   const api = createClient<paths>({ baseUrl: options.baseUrl.replace(/\/+$/, ''), headers, fetch: fetchFn });
   const list = (values?: string[]) => (values?.length ? values.join(',') : undefined);
-  const feed = <T>(path: string, query: Record<string, string | undefined>, after: string | undefined, startingPoint: () => Promise<string | undefined>) =>
-    new Feed<T>({ baseUrl: options.baseUrl, path, query, headers, fetch: fetchFn, backOff: options.backOff ?? {}, after, startingPoint, onReconnect: options.onReconnect });
+  const feed = <T>(
+    path: string,
+    query: Record<string, string | undefined>,
+    after: string | undefined,
+    startingPoint: () => Promise<string | undefined>,
+  ) =>
+    new Feed<T>({
+      baseUrl: options.baseUrl,
+      path,
+      query,
+      headers,
+      fetch: fetchFn,
+      backOff: options.backOff ?? {},
+      after,
+      startingPoint,
+      onReconnect: options.onReconnect,
+    });
   return {
     api,
     subscribe: (filter = {}) =>
       // "From now" is pinned to the head when the feed opens, so a reconnection before the first event still misses nothing.
-      feed<LedgerCloudEvent>('/v1/changes', { subject: list(filter.subject), measure: list(filter.measure), type: list(filter.type) }, filter.after, async () => {
-        const { data } = await api.GET('/health');
-        return data?.headPosition;
-      }),
-    subscribeEffective: (filter = {}) => feed<EffectiveTransition>('/v1/changes/effective', { subject: list(filter.subject) }, filter.after, async () => undefined),
+      feed<LedgerCloudEvent>(
+        '/v1/changes',
+        { subject: list(filter.subject), measure: list(filter.measure), type: list(filter.type) },
+        filter.after,
+        async () => {
+          const { data } = await api.GET('/health');
+          return data?.headPosition;
+        },
+      ),
+    subscribeEffective: (filter = {}) =>
+      feed<EffectiveTransition>(
+        '/v1/changes/effective',
+        { subject: list(filter.subject) },
+        filter.after,
+        async () => undefined,
+      ),
   };
 }

@@ -47,7 +47,12 @@ async function stop(): Promise<void> {
   await closing;
 }
 
-const client = (key: string = KEYS.admin): LedgerClient => createLedgerClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey: key, backOff: { initialDelayMs: 20, maxDelayMs: 200 } });
+const client = (key: string = KEYS.admin): LedgerClient =>
+  createLedgerClient({
+    baseUrl: `http://127.0.0.1:${port}`,
+    apiKey: key,
+    backOff: { initialDelayMs: 20, maxDelayMs: 200 },
+  });
 
 const impose = (measureId: string, subject = 'acme') => ({
   type: 'ImposeRestriction' as const,
@@ -84,16 +89,22 @@ describe('the typed client', () => {
     const ledger = client();
     const recorded = await orThrow(ledger.api.POST('/v1/commands', { body: impose('typed-one', 'typed-co') }));
     expect(recorded.events[0]!.type).toBe('RestrictionImposed');
-    const state = await orThrow(ledger.api.GET('/v1/subjects/{subjectId}/state', { params: { path: { subjectId: 'typed-co' } } }));
+    const state = await orThrow(
+      ledger.api.GET('/v1/subjects/{subjectId}/state', { params: { path: { subjectId: 'typed-co' } } }),
+    );
     expect(state.restricted.map((r) => r.measureId)).toEqual(['typed-one']);
     expect(state.subjectKnown).toBe(true);
   });
 
   it('throws a LedgerApiError with the status and the details naming the field', async () => {
-    const error = await orThrow(client().api.POST('/v1/commands', { body: { ...impose('typed-bad'), effectiveFrom: 'yesterday' } })).catch((e: unknown) => e);
+    const error = await orThrow(
+      client().api.POST('/v1/commands', { body: { ...impose('typed-bad'), effectiveFrom: 'yesterday' } }),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LedgerApiError);
     expect((error as LedgerApiError).status).toBe(400);
-    expect((error as LedgerApiError).details).toEqual([expect.objectContaining({ field: 'effectiveFrom', rule: 'isInstant' })]);
+    expect((error as LedgerApiError).details).toEqual([
+      expect.objectContaining({ field: 'effectiveFrom', rule: 'isInstant' }),
+    ]);
   });
 
   it('ends a feed with a LedgerApiError the key cannot get past, without retrying', async () => {
@@ -108,7 +119,11 @@ describe('the typed client', () => {
 
 describe('subscribe', () => {
   it('delivers the filtered ledger events in order as an async iterable, typed by event type', async () => {
-    const positions = [await record('iter-a', 'iter-co'), await record('iter-other', 'someone-else'), await record('iter-b', 'iter-co')];
+    const positions = [
+      await record('iter-a', 'iter-co'),
+      await record('iter-other', 'someone-else'),
+      await record('iter-b', 'iter-co'),
+    ];
     const seen: LedgerCloudEvent[] = [];
     for await (const { id, data } of client(KEYS.reader).subscribe({ after: '0', subject: ['iter-co'] })) {
       expect(id).toBe(data.ledgerposition);
@@ -123,9 +138,18 @@ describe('subscribe', () => {
 
   it('is an rxjs Observable too, and the effective feed as well', async () => {
     await record('obs-a', 'obs-co');
-    const events = await firstValueFrom(client(KEYS.reader).subscribe({ after: '0', measure: ['obs-a'] }).asObservable().pipe(take(1), toArray()));
+    const events = await firstValueFrom(
+      client(KEYS.reader)
+        .subscribe({ after: '0', measure: ['obs-a'] })
+        .asObservable()
+        .pipe(take(1), toArray()),
+    );
     expect(events.map((m) => m.data.subject)).toEqual(['obs-a']);
-    const transition = await firstValueFrom(client(KEYS.reader).subscribeEffective({ after: '0', subject: ['obs-co'] }).asObservable());
+    const transition = await firstValueFrom(
+      client(KEYS.reader)
+        .subscribeEffective({ after: '0', subject: ['obs-co'] })
+        .asObservable(),
+    );
     expect(transition.data).toMatchObject({ subjectId: 'obs-co', restricted: { categories: ['exports'] } });
     expect(transition.id).toBe(transition.data.id);
   });
@@ -134,7 +158,12 @@ describe('subscribe', () => {
     const before = [await record('restart-a', 'restart-co'), await record('restart-b', 'restart-co')];
     const received: string[] = [];
     const reconnections: unknown[] = [];
-    const ledger = createLedgerClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey: KEYS.reader, backOff: { initialDelayMs: 20, maxDelayMs: 200 }, onReconnect: (error) => reconnections.push(error) });
+    const ledger = createLedgerClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      apiKey: KEYS.reader,
+      backOff: { initialDelayMs: 20, maxDelayMs: 200 },
+      onReconnect: (error) => reconnections.push(error),
+    });
     const consuming = (async () => {
       for await (const { id } of ledger.subscribe({ subject: ['restart-co'], after: '0' })) {
         received.push(id);
@@ -146,7 +175,11 @@ describe('subscribe', () => {
     const around = [await record('restart-c', 'restart-co')];
     await stop();
     await start(port);
-    const after = [await record('restart-d', 'restart-co'), await record('restart-e', 'restart-co'), await record('restart-f', 'restart-co')];
+    const after = [
+      await record('restart-d', 'restart-co'),
+      await record('restart-e', 'restart-co'),
+      await record('restart-f', 'restart-co'),
+    ];
     await consuming;
     expect(received).toEqual([...before, ...around, ...after]);
     expect(reconnections.length).toBeGreaterThan(0);

@@ -11,5 +11,9 @@ export const ApiEventStream = (description: string) =>
   ApiResponse({
     status: 200,
     description: `${description}. A comment line every 15 s as a heartbeat; a client too slow to read gets a final \`event: cut-off\` naming the id to resume from.`,
-    content: { 'text/event-stream': { schema: { type: 'string', example: 'retry: 2000\n\nid: 1\ndata: {"specversion":"1.0", ...}\n\n' } } },
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string', example: 'retry: 2000\n\nid: 1\ndata: {"specversion":"1.0", ...}\n\n' },
+      },
+    },
   });

@@ -58,7 +58,9 @@ const CLAIM_NAMESPACE = '8a1f5a7e-55b5-4d8e-9c43-4f1f0b7f2c61';
 
 export class EventStoreUnreachableError extends Error {
   constructor(connectionString: string, cause: unknown) {
-    super(`cannot reach EventStoreDB at EVENTSTORE_CONNECTION_STRING=${connectionString}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(
+      `cannot reach EventStoreDB at EVENTSTORE_CONNECTION_STRING=${connectionString}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
     this.name = 'EventStoreUnreachableError';
   }
 }
@@ -100,12 +102,21 @@ export class EventStoreDbEventStore implements EventStore {
   async append(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     // The retry lookup and the id claim go out together: one round trip's wait instead of two. A re-sent claim is
     // idempotent, and a claim refused for another stream means no retry of this append can be in this one.
-    const [earlier] = await Promise.all([this.findRetry(streamId, events, expectedRevision), this.claimEventIds(streamId, events)]);
+    const [earlier] = await Promise.all([
+      this.findRetry(streamId, events, expectedRevision),
+      this.claimEventIds(streamId, events),
+    ]);
     if (earlier) return earlier;
-    const proposed = events.map((e) => jsonEvent({ id: e.eventId, type: e.type, data: e.data as never, metadata: e.metadata }));
+    const proposed = events.map((e) =>
+      jsonEvent({ id: e.eventId, type: e.type, data: e.data as never, metadata: e.metadata }),
+    );
     let nextExpectedRevision: bigint;
     try {
-      nextExpectedRevision = await this.withWriteRetries(async () => (await this.client.appendToStream(streamId, proposed, { expectedRevision: expectedRevision })).nextExpectedRevision);
+      nextExpectedRevision = await this.withWriteRetries(
+        async () =>
+          (await this.client.appendToStream(streamId, proposed, { expectedRevision: expectedRevision }))
+            .nextExpectedRevision,
+      );
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
       // An earlier attempt that timed out may have landed: the same ids in place are this append.
@@ -116,7 +127,10 @@ export class EventStoreDbEventStore implements EventStore {
     if (events.length === 0) {
       return { nextExpectedRevision, position: await this.headPosition(), events: [], written: false };
     }
-    const stored = await this.readStream(streamId, { fromRevision: nextExpectedRevision - BigInt(events.length) + 1n, maxCount: events.length });
+    const stored = await this.readStream(streamId, {
+      fromRevision: nextExpectedRevision - BigInt(events.length) + 1n,
+      maxCount: events.length,
+    });
     return { nextExpectedRevision, position: stored[stored.length - 1]!.position, events: stored, written: true };
   }
 
@@ -130,7 +144,11 @@ export class EventStoreDbEventStore implements EventStore {
     const first = events[0];
     if (!first) return;
     const claim = `${CLAIM_STREAM_PREFIX}${first.eventId}`;
-    const event = jsonEvent({ id: uuidv5(`${claim} ${streamId}`, CLAIM_NAMESPACE), type: 'EventIdsClaimed', data: { streamId, eventIds: events.map((e) => e.eventId) } });
+    const event = jsonEvent({
+      id: uuidv5(`${claim} ${streamId}`, CLAIM_NAMESPACE),
+      type: 'EventIdsClaimed',
+      data: { streamId, eventIds: events.map((e) => e.eventId) },
+    });
     try {
       await this.withWriteRetries(() => this.client.appendToStream(claim, event, { expectedRevision: 'no_stream' }));
     } catch (error) {
@@ -151,12 +169,21 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   /** The append's event ids already stored where it would put them (EventStoreDB does not say so itself). */
-  private async findRetry(streamId: string, events: EventToAppend[], expected: ExpectedRevision): Promise<AppendResult | undefined> {
+  private async findRetry(
+    streamId: string,
+    events: EventToAppend[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult | undefined> {
     if (!events.length || (expected !== 'no_stream' && typeof expected !== 'bigint')) return undefined;
     const from = expected === 'no_stream' ? 0n : expected + 1n;
     const found = await this.readStream(streamId, { fromRevision: from, maxCount: events.length });
     if (found.length !== events.length || found.some((e, i) => e.eventId !== events[i]!.eventId)) return undefined;
-    return { nextExpectedRevision: found[found.length - 1]!.revision, position: found[found.length - 1]!.position, events: found, written: false };
+    return {
+      nextExpectedRevision: found[found.length - 1]!.revision,
+      position: found[found.length - 1]!.position,
+      events: found,
+      written: false,
+    };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
@@ -184,14 +211,22 @@ export class EventStoreDbEventStore implements EventStore {
     const events: StoredEvent[] = [];
     // Reads of $all start inclusive; the port's bounds are exclusive.
     let from: Position | typeof START | typeof END = backwards
-      ? options.before !== undefined ? at(options.before) : END
-      : options.after !== undefined && options.after > 0n ? at(options.after) : START;
+      ? options.before !== undefined
+        ? at(options.before)
+        : END
+      : options.after !== undefined && options.after > 0n
+        ? at(options.after)
+        : START;
     let seen: bigint | undefined;
     for (;;) {
       const page: AllStreamResolvedEvent[] = [];
       // No more than asked for (plus the inclusive start): feeds read small pages.
       const want = Math.min(this.pageSize, limit - events.length + 1);
-      for await (const resolved of this.client.readAll({ direction: backwards ? BACKWARDS : FORWARDS, fromPosition: from, maxCount: want })) {
+      for await (const resolved of this.client.readAll({
+        direction: backwards ? BACKWARDS : FORWARDS,
+        fromPosition: from,
+        maxCount: want,
+      })) {
         page.push(resolved);
       }
       for (const resolved of page) {

@@ -7,7 +7,13 @@
  * position are dropped, so none is repeated; none is skipped because the
  * resume position never passes an event not yet handed out.
  */
-import { START, streamNameFilter, type EventStoreDBClient, type JSONRecordedEvent, type Position } from '@eventstore/db-client';
+import {
+  START,
+  streamNameFilter,
+  type EventStoreDBClient,
+  type JSONRecordedEvent,
+  type Position,
+} from '@eventstore/db-client';
 import { Logger } from '@nestjs/common';
 import { exponentialBackoff } from '../../retry.js';
 import type { StoredEvent, Subscription } from '../event-store.js';
@@ -76,7 +82,9 @@ export class EventStoreDbSubscription implements Subscription {
         // A dropped connection, a restarted node, a leader change: subscribe again below, and say so.
         if (!this.closed) {
           failures++;
-          log.warn(`subscription failed (${failures} in a row), subscribing again after ${position(last)}: ${describe(error)}`);
+          log.warn(
+            `subscription failed (${failures} in a row), subscribing again after ${position(last)}: ${describe(error)}`,
+          );
           this.options.onTrouble?.(describe(error), failures);
         }
       } finally {

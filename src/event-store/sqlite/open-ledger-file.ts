@@ -59,10 +59,15 @@ function createLedgerFile(path: string, busyTimeoutMs: number): void {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return;
-    if (code === 'ENOSPC') throw new StorageFailure(path, `the disk holding ${path} is full: free some space`, { full: true, atOpen: true });
+    if (code === 'ENOSPC')
+      throw new StorageFailure(path, `the disk holding ${path} is full: free some space`, { full: true, atOpen: true });
     if (code?.startsWith('SQLITE_')) throw storageFailure(path, error, true);
     const why = code ?? (error as Error).message;
-    throw new StorageFailure(path, `${path} cannot be created (${why}): check that its directory exists and this user may write it`, { atOpen: true });
+    throw new StorageFailure(
+      path,
+      `${path} cannot be created (${why}): check that its directory exists and this user may write it`,
+      { atOpen: true },
+    );
   } finally {
     for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${draft}${suffix}`, { force: true });
   }
@@ -86,34 +91,50 @@ function checkBeforeOpening(path: string): void {
   } finally {
     closeSync(fd);
   }
-  if (header.toString('latin1') !== SQLITE_HEADER) throw refuse(notALedger(path, 'it does not start with the SQLite header'));
+  if (header.toString('latin1') !== SQLITE_HEADER)
+    throw refuse(notALedger(path, 'it does not start with the SQLite header'));
 }
 
 /** SQLite's quick check of every page, then the schema this code reads. */
 function verify(db: Connection, path: string): void {
   const problems = (db.pragma('quick_check(5)') as { quick_check: string }[]).map((row) => row.quick_check);
-  if (problems.join() !== 'ok') throw new StorageFailure(path, damaged(path, `SQLite's quick_check: ${problems.join('; ')}`), { permanent: true, atOpen: true });
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((row) => row.name);
+  if (problems.join() !== 'ok')
+    throw new StorageFailure(path, damaged(path, `SQLite's quick_check: ${problems.join('; ')}`), {
+      permanent: true,
+      atOpen: true,
+    });
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+    (row) => row.name,
+  );
   if (!tables.includes('events') || !tables.includes('schema_migrations')) {
     const held = tables.length ? `its tables are ${tables.join(', ')}` : 'it has no tables';
     throw new StorageFailure(path, notALedger(path, held), { permanent: true, atOpen: true });
   }
   const columns = (db.pragma('table_info(events)') as { name: string }[]).map((row) => row.name);
   const missing = EVENT_COLUMNS.filter((column) => !columns.includes(column));
-  if (missing.length) throw new StorageFailure(path, notALedger(path, `its events table lacks ${missing.join(', ')}`), { permanent: true, atOpen: true });
+  if (missing.length)
+    throw new StorageFailure(path, notALedger(path, `its events table lacks ${missing.join(', ')}`), {
+      permanent: true,
+      atOpen: true,
+    });
 }
 
 function migrate(db: Connection, path: string): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
   db.transaction(() => {
-    const { version } = db.prepare('SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations').get() as { version: number };
+    const { version } = db.prepare('SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations').get() as {
+      version: number;
+    };
     if (version > SCHEMA_VERSION) {
       const message = `${path} was written by a newer regledger (its schema version ${version} is newer than this one's, ${SCHEMA_VERSION}): upgrade regledger`;
       throw new StorageFailure(path, message, { permanent: true, atOpen: true });
     }
     for (const migration of MIGRATIONS.filter((m) => m.version > version)) {
       db.exec(migration.sql);
-      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(migration.version, new Date().toISOString());
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
+        migration.version,
+        new Date().toISOString(),
+      );
     }
   }).immediate();
 }

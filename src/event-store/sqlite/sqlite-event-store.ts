@@ -53,11 +53,24 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
   /** The record time of the group being written: read once per transaction, under the write lock. */
   private groupRecordedAt?: string;
   /** Made once: better-sqlite3 builds a transaction function at some cost, and nested, it is a savepoint. */
-  private readonly appendUnderSavepoint: (streamId: string, events: EventToAppend[], expected: ExpectedRevision, onError: (error: unknown) => void) => AppendResult;
+  private readonly appendUnderSavepoint: (
+    streamId: string,
+    events: EventToAppend[],
+    expected: ExpectedRevision,
+    onError: (error: unknown) => void,
+  ) => AppendResult;
   private wroteInGroup = false;
   private readonly pollIntervalMs: number;
   private readonly statements: Record<
-    'streamHead' | 'lastRecordedAt' | 'byEventId' | 'insert' | 'head' | 'allForwards' | 'allBackwards' | 'streamForwards' | 'streamBackwards',
+    | 'streamHead'
+    | 'lastRecordedAt'
+    | 'byEventId'
+    | 'insert'
+    | 'head'
+    | 'allForwards'
+    | 'allBackwards'
+    | 'streamForwards'
+    | 'streamBackwards',
     Statement
   >;
 
@@ -79,16 +92,20 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
       allForwards: this.db.prepare(`${select} WHERE position > ? AND position < ? ORDER BY position ASC LIMIT ?`),
       allBackwards: this.db.prepare(`${select} WHERE position > ? AND position < ? ORDER BY position DESC LIMIT ?`),
       streamForwards: this.db.prepare(`${select} WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`),
-      streamBackwards: this.db.prepare(`${select} WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
+      streamBackwards: this.db.prepare(
+        `${select} WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+      ),
     };
-    this.appendUnderSavepoint = this.db.transaction((streamId: string, events: EventToAppend[], expected: ExpectedRevision, onError: (error: unknown) => void) => {
-      try {
-        return this.appendInTransaction(streamId, events, expected);
-      } catch (error) {
-        onError(error);
-        throw error;
-      }
-    });
+    this.appendUnderSavepoint = this.db.transaction(
+      (streamId: string, events: EventToAppend[], expected: ExpectedRevision, onError: (error: unknown) => void) => {
+        try {
+          return this.appendInTransaction(streamId, events, expected);
+        } catch (error) {
+          onError(error);
+          throw error;
+        }
+      },
+    );
     this.group = new GroupCommit(
       this.db,
       path,
@@ -108,7 +125,10 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
 
   inWriteTransaction<T>(work: (tx: WriteTransaction) => T): Promise<T> {
     const tx: WriteTransaction = {
-      readStream: (streamId, fromRevision) => (this.statements.streamForwards.all(streamId, fromRevision, -1) as EventRow[]).map((row) => toStoredEvent(row, this.path)),
+      readStream: (streamId, fromRevision) =>
+        (this.statements.streamForwards.all(streamId, fromRevision, -1) as EventRow[]).map((row) =>
+          toStoredEvent(row, this.path),
+        ),
       append: (streamId, events, expected) => this.appendInChunk(streamId, events, expected),
     };
     return this.group.run(() => work(tx));
@@ -136,7 +156,12 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
     if (!matches(expected, current)) throw new WrongExpectedRevisionError(streamId, expected, current);
     if (events.length === 0) {
       const position = (this.statements.head.get() as { position: number }).position;
-      return { nextExpectedRevision: current === 'no_stream' ? -1n : current, position: BigInt(position), events: [], written: false };
+      return {
+        nextExpectedRevision: current === 'no_stream' ? -1n : current,
+        position: BigInt(position),
+        events: [],
+        written: false,
+      };
     }
     const recordedAt = (this.groupRecordedAt ??= this.nextRecordedAt());
     this.wroteInGroup = true;
@@ -154,9 +179,23 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
         JSON.stringify(metadata),
         recordedAt,
       );
-      stored.push({ streamId, eventId: event.eventId, type: event.type, data: event.data, metadata, revision, position: BigInt(info.lastInsertRowid), recordedAt });
+      stored.push({
+        streamId,
+        eventId: event.eventId,
+        type: event.type,
+        data: event.data,
+        metadata,
+        revision,
+        position: BigInt(info.lastInsertRowid),
+        recordedAt,
+      });
     }
-    return { nextExpectedRevision: revision, position: stored[stored.length - 1]!.position, events: stored, written: true };
+    return {
+      nextExpectedRevision: revision,
+      position: stored[stored.length - 1]!.position,
+      events: stored,
+      written: true,
+    };
   }
 
   /** Record time never runs backwards along the log, whatever the wall clocks of the writers say. */
@@ -167,7 +206,12 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
   }
 
   /** An append whose event ids are all stored already, in order, where this append would have put them. */
-  private findRetry(streamId: string, events: EventToAppend[], expected: ExpectedRevision, current: bigint | 'no_stream'): AppendResult | undefined {
+  private findRetry(
+    streamId: string,
+    events: EventToAppend[],
+    expected: ExpectedRevision,
+    current: bigint | 'no_stream',
+  ): AppendResult | undefined {
     if (events.length === 0) return undefined;
     const found = events.map((e) => this.statements.byEventId.get(e.eventId) as EventRow | undefined);
     if (found.every((row) => row === undefined)) return undefined;
@@ -183,7 +227,12 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
       (typeof expected === 'bigint' && expected === before);
     if (!contiguous || !sameExpectation) throw new WrongExpectedRevisionError(streamId, expected, current);
     const stored = rows.map((row) => toStoredEvent(row, this.path));
-    return { nextExpectedRevision: stored[stored.length - 1]!.revision, position: stored[stored.length - 1]!.position, events: stored, written: false };
+    return {
+      nextExpectedRevision: stored[stored.length - 1]!.revision,
+      position: stored[stored.length - 1]!.position,
+      events: stored,
+      written: false,
+    };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
@@ -201,7 +250,9 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
     const before = options.before ?? BigInt(Number.MAX_SAFE_INTEGER);
     const limit = options.maxCount ?? -1;
     const statement = options.direction === 'backwards' ? this.statements.allBackwards : this.statements.allForwards;
-    return (onStorage(this.path, () => statement.all(after, before, limit)) as EventRow[]).map((row) => toStoredEvent(row, this.path));
+    return (onStorage(this.path, () => statement.all(after, before, limit)) as EventRow[]).map((row) =>
+      toStoredEvent(row, this.path),
+    );
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
@@ -275,6 +326,8 @@ function toStoredEvent(row: EventRow, path: string): StoredEvent {
     return new SqliteStoredEvent(row);
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
-    throw new StorageFailure(path, damaged(path, `the event at position ${row.position} does not parse as JSON`), { permanent: true });
+    throw new StorageFailure(path, damaged(path, `the event at position ${row.position} does not parse as JSON`), {
+      permanent: true,
+    });
   }
 }

@@ -15,16 +15,25 @@ export function storageFailure(path: string, error: unknown, atOpen = false): un
   const code = sqliteCode(error);
   if (!code) return error;
   const said = (error as Error).message;
-  const fail = (message: string, options: { full?: boolean; permanent?: boolean } = {}) => new StorageFailure(path, message, { ...options, atOpen });
-  if (code === 'SQLITE_FULL') return fail(`the disk holding ${path} is full (SQLite: ${said}); nothing was written: free some space`, { full: true });
+  const fail = (message: string, options: { full?: boolean; permanent?: boolean } = {}) =>
+    new StorageFailure(path, message, { ...options, atOpen });
+  if (code === 'SQLITE_FULL')
+    return fail(`the disk holding ${path} is full (SQLite: ${said}); nothing was written: free some space`, {
+      full: true,
+    });
   if (code.startsWith('SQLITE_CORRUPT')) return fail(damaged(path, `SQLite: ${said}`), { permanent: true });
   if (code === 'SQLITE_NOTADB') return fail(notALedger(path, 'it is not a SQLite database'), { permanent: true });
-  if (code.startsWith('SQLITE_READONLY')) return fail(`${path} cannot be written (SQLite: ${said}): give this user write access to it and its directory`);
+  if (code.startsWith('SQLITE_READONLY'))
+    return fail(`${path} cannot be written (SQLite: ${said}): give this user write access to it and its directory`);
   if (code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH') {
-    return fail(`${path} cannot be opened (SQLite: ${said}): check that its directory exists and this user may read and write both`);
+    return fail(
+      `${path} cannot be opened (SQLite: ${said}): check that its directory exists and this user may read and write both`,
+    );
   }
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return fail(`${path} is locked by another process (SQLite: ${said}); try again`);
-  if (code.startsWith('SQLITE_IOERR')) return fail(`reading or writing ${path} failed (SQLite ${code}: ${said}): check the disk`);
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+    return fail(`${path} is locked by another process (SQLite: ${said}); try again`);
+  if (code.startsWith('SQLITE_IOERR'))
+    return fail(`reading or writing ${path} failed (SQLite ${code}: ${said}): check the disk`);
   return fail(`${path}: SQLite ${code}: ${said}`);
 }
 

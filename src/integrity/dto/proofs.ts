@@ -9,12 +9,14 @@ const DECIMAL = '^[0-9]+$';
 export class DigestDto implements Digest {
   @ApiProperty({ description: 'Events in the tree', example: 14 }) treeSize!: number;
   @ApiProperty({ pattern: HEX_HASH, description: 'Hex SHA-256 root (RFC 9162 MTH)' }) rootHash!: string;
-  @ApiProperty({ pattern: DECIMAL, description: 'Position of the last event in the tree ("0" for an empty tree)' }) position!: string;
+  @ApiProperty({ pattern: DECIMAL, description: 'Position of the last event in the tree ("0" for an empty tree)' })
+  position!: string;
 }
 
 export class LeafDto implements ReturnType<typeof leafOf> {
   @ApiProperty({ format: 'uuid' }) eventId!: string;
-  @ApiProperty({ type: String, nullable: true, pattern: HEX_HASH, description: "The event's content hash" }) hash!: string | null;
+  @ApiProperty({ type: String, nullable: true, pattern: HEX_HASH, description: "The event's content hash" }) hash!:
+    string | null;
   @ApiProperty({ pattern: DECIMAL }) position!: string;
   @ApiProperty({ format: 'date-time' }) recordedAt!: string;
   @ApiProperty({ pattern: DECIMAL }) revision!: string;
@@ -25,7 +27,11 @@ export class InclusionProofDto implements InclusionProof {
   @ApiProperty({ format: 'uuid' }) eventId!: string;
   @ApiProperty() leafIndex!: number;
   @ApiProperty() treeSize!: number;
-  @ApiProperty({ type: () => LeafDto, description: 'The leaf’s data: RFC 8785 JSON of these fields is what was hashed' }) leaf!: LeafDto;
+  @ApiProperty({
+    type: () => LeafDto,
+    description: 'The leaf’s data: RFC 8785 JSON of these fields is what was hashed',
+  })
+  leaf!: LeafDto;
   @ApiProperty({ type: [String], description: 'Hex hashes, leaf to root' }) auditPath!: string[];
   @ApiProperty({ pattern: HEX_HASH }) rootHash!: string;
 }

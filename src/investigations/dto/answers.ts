@@ -4,7 +4,14 @@ import type { Changes, ReplayOrder, Snapshot } from '../../../projections/replay
 import type { CategorySetJson } from '../../domain/categories.js';
 import { EVENT_TYPES, type EventType } from '../../domain/messages.js';
 import { DigestDto, LeafDto } from '../../integrity/dto/proofs.js';
-import { ExemptionAnswerDto, ExplanationStepDto, PendingAnswerDto, RestrictionAnswerDto, SetAsideEventDto, TimelineIntervalDto } from '../../queries/dto/answers.js';
+import {
+  ExemptionAnswerDto,
+  ExplanationStepDto,
+  PendingAnswerDto,
+  RestrictionAnswerDto,
+  SetAsideEventDto,
+  TimelineIntervalDto,
+} from '../../queries/dto/answers.js';
 import type { Provenance } from '../provenance.js';
 import type { ReportBasisEvent, ReportRestriction, ReportVerdict, SubjectReport } from '../report.js';
 import type { ReplayWithProvenance } from '../replay.js';
@@ -59,7 +66,13 @@ export class CauseDto {
 type Step = ReplayWithProvenance['steps'][number];
 
 export class ReplayStepDto implements Step {
-  @ApiProperty({ type: String, nullable: true, pattern: DECIMAL, description: 'The one event the step is; null for a change with several causes' }) position!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    pattern: DECIMAL,
+    description: 'The one event the step is; null for a change with several causes',
+  })
+  position!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) recordedAt!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) eventId!: string | null;
   @ApiProperty({ type: String, nullable: true }) type!: string | null;
@@ -70,7 +83,11 @@ export class ReplayStepDto implements Step {
   @ApiProperty({ type: () => SnapshotDto }) after!: SnapshotDto;
   @ApiProperty({ type: () => ChangesDto }) changes!: ChangesDto;
   @ApiProperty({ description: 'Nothing about the subject changed at this step' }) unchanged!: boolean;
-  @ApiProperty({ type: () => [CauseDto], description: 'The events without which this change would not happen (empty for an unchanged step)' }) causes!: CauseDto[];
+  @ApiProperty({
+    type: () => [CauseDto],
+    description: 'The events without which this change would not happen (empty for an unchanged step)',
+  })
+  causes!: CauseDto[];
   @ApiProperty({ type: () => ProvenanceDto }) provenance!: ProvenanceDto;
 }
 
@@ -108,7 +125,8 @@ export class ReportBasisEventDto implements ReportBasisEvent {
   @ApiProperty({ required: false, type: () => [ReportSourceDto] }) sources?: ReportSourceDto[];
   @ApiProperty({ required: false }) note?: string;
   @ApiProperty({ required: false }) actor?: string;
-  @ApiProperty({ type: () => ReportProofDto, description: 'Inclusion proof in the tree of the digest' }) proof!: ReportProofDto;
+  @ApiProperty({ type: () => ReportProofDto, description: 'Inclusion proof in the tree of the digest' })
+  proof!: ReportProofDto;
 }
 
 export class ReportRestrictionDto extends RestrictionAnswerDto implements ReportRestriction {

@@ -33,10 +33,17 @@ export class SourceDto {
 export abstract class CommandDto {
   abstract type: CommandType;
 
-  @UuidField({ optional: true, description: 'Applied twice, the same commandId appends once and answers the first result again.' })
+  @UuidField({
+    optional: true,
+    description: 'Applied twice, the same commandId appends once and answers the first result again.',
+  })
   commandId?: string;
 
-  @RevisionField({ optional: true, description: "The measure stream's revision the command expects (-1: the measure must not exist yet); 409 on mismatch." })
+  @RevisionField({
+    optional: true,
+    description:
+      "The measure stream's revision the command expects (-1: the measure must not exist yet); 409 on mismatch.",
+  })
   expectedRevision?: number;
 
   @TextField({ optional: true, max: 200, example: '84 FR 22961' })
@@ -96,7 +103,11 @@ export class NarrowScopeDto extends LegalCommandDto {
   @TypeField('NarrowScope') type!: 'NarrowScope';
   @IdField() measureId!: string;
   @InstantField() effectiveFrom!: string;
-  @CategoryListField({ optional: true, description: 'Categories carved out of the scope (give this, narrowTo, or both).' }) remove?: string[];
+  @CategoryListField({
+    optional: true,
+    description: 'Categories carved out of the scope (give this, narrowTo, or both).',
+  })
+  remove?: string[];
   @CategoryListField({ optional: true, description: 'Keep only these categories of the scope.' }) narrowTo?: string[];
 }
 
@@ -122,7 +133,8 @@ export class GrantExemptionDto extends LegalCommandDto {
   @IdField() exemptionId!: string;
   @TextField({ max: 500 }) title!: string;
   @CategoryListField() categories!: string[];
-  @IdListField({ optional: true, description: 'Omitted: every subject of the measure at the time asked.' }) subjects?: string[];
+  @IdListField({ optional: true, description: 'Omitted: every subject of the measure at the time asked.' })
+  subjects?: string[];
   @InstantField() effectiveFrom!: string;
   @InstantField({ optional: true }) effectiveUntil?: string;
 }
@@ -132,7 +144,8 @@ export class AmendExemptionDto extends LegalCommandDto {
   @IdField() measureId!: string;
   @IdField() exemptionId!: string;
   @InstantField() effectiveFrom!: string;
-  @InstantField({ optional: true, description: 'The new end: extends or shortens the exemption.' }) effectiveUntil?: string;
+  @InstantField({ optional: true, description: 'The new end: extends or shortens the exemption.' })
+  effectiveUntil?: string;
   @CategoryListField({ optional: true }) addCategories?: string[];
   @CategoryListField({ optional: true }) removeCategories?: string[];
   @IdListField({ optional: true }) addSubjects?: string[];
@@ -164,7 +177,10 @@ export class CorrectEntryDto extends CommandDto {
   @IdField() measureId!: string;
   @UuidField() eventId!: string;
   @TextField({ max: 4000 }) reason!: string;
-  @ObjectField({ description: "The corrected event's payload, whole: the fields of the command that recorded it, without type, commandId and expectedRevision." })
+  @ObjectField({
+    description:
+      "The corrected event's payload, whole: the fields of the command that recorded it, without type, commandId and expectedRevision.",
+  })
   replacement!: Record<string, unknown>;
 }
 

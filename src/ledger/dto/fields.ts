@@ -47,7 +47,8 @@ function IsInstant(validationOptions?: ValidationOptions): PropertyDecorator {
       name: 'isInstant',
       validator: {
         validate: (value) => isInstant(value),
-        defaultMessage: (args) => `${args?.property} must be ${INSTANT_RULE}${validationOptions?.each ? ' in each element' : ''}`,
+        defaultMessage: (args) =>
+          `${args?.property} must be ${INSTANT_RULE}${validationOptions?.each ? ' in each element' : ''}`,
       },
     },
     validationOptions,
@@ -85,7 +86,8 @@ export const CategoryListField = (options: FieldOptions = {}) =>
       name: 'isCategoryList',
       validator: {
         validate: (value) => Array.isArray(value) && value.every(isCategory),
-        defaultMessage: (args) => `each of ${args?.property} must be a category: lowercase segments [a-z0-9][a-z0-9-]* joined by /`,
+        defaultMessage: (args) =>
+          `each of ${args?.property} must be a category: lowercase segments [a-z0-9][a-z0-9-]* joined by /`,
       },
     }),
     api(options, { type: [String], minItems: 1, example: options.example ?? ['exports'] }),

@@ -6,7 +6,16 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { ExplanationKind, ExplanationStep } from '../../../projections/explain.js';
 import type { SetAsideEvent } from '../../../projections/ledger-read-model.js';
 import type { MeasureView } from '../../../projections/measure-view.js';
-import type { CheckAnswer, CheckStatus, ExemptionAnswer, PendingAnswer, RestrictionAnswer, SubjectState, SubjectTimeline, TimelineInterval } from '../../../projections/subject-queries.js';
+import type {
+  CheckAnswer,
+  CheckStatus,
+  ExemptionAnswer,
+  PendingAnswer,
+  RestrictionAnswer,
+  SubjectState,
+  SubjectTimeline,
+  TimelineInterval,
+} from '../../../projections/subject-queries.js';
 import type { BasisEntry } from '../../domain/measure-history.js';
 import { EVENT_TYPES, type EventType } from '../../domain/messages.js';
 import type { RebuildStats } from '../read-model.service.js';
@@ -34,12 +43,25 @@ export class SetAsideEventDto implements SetAsideEvent {
 export class KnowledgeDto {
   @ApiProperty({ format: 'date-time', description: 'Record time the answer is for' }) asOf!: string;
   @ApiProperty({ pattern: DECIMAL, description: 'The same record time as a ledger position' }) asOfPosition!: string;
-  @ApiProperty({ required: false, description: 'Set when the answer may be incomplete: what the ledger does not know, and why' }) notice?: string;
-  @ApiProperty({ required: false, type: () => [SetAsideEventDto], description: 'Stored events of these measures that cannot be read' }) setAside?: SetAsideEventDto[];
+  @ApiProperty({
+    required: false,
+    description: 'Set when the answer may be incomplete: what the ledger does not know, and why',
+  })
+  notice?: string;
+  @ApiProperty({
+    required: false,
+    type: () => [SetAsideEventDto],
+    description: 'Stored events of these measures that cannot be read',
+  })
+  setAside?: SetAsideEventDto[];
 }
 
 export class SubjectAnswerDto extends KnowledgeDto {
-  @ApiProperty({ description: 'Whether any measure named the subject as of asOf: false means the ledger knows nothing of it, not that it is free' }) subjectKnown!: boolean;
+  @ApiProperty({
+    description:
+      'Whether any measure named the subject as of asOf: false means the ledger knows nothing of it, not that it is free',
+  })
+  subjectKnown!: boolean;
 }
 
 export class RestrictionAnswerDto implements RestrictionAnswer {
@@ -64,7 +86,8 @@ export class ExemptionAnswerDto implements ExemptionAnswer {
 
 export class PendingAnswerDto implements PendingAnswer {
   @ApiProperty() measureId!: string;
-  @ApiProperty({ type: String, nullable: true, description: 'Null for a measure announced but not yet in force' }) announcementId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Null for a measure announced but not yet in force' })
+  announcementId!: string | null;
   @ApiProperty({ enum: ['easing', 'imposition'] }) kind!: 'easing' | 'imposition';
   @ApiProperty() statement!: string;
   @ApiProperty({ format: 'date-time' }) announcedAt!: string;
@@ -91,7 +114,10 @@ export class EventRefDto {
 }
 
 export class ExplanationStepDto implements ExplanationStep {
-  @ApiProperty({ enum: ['restriction', 'subject', 'scope', 'exemption', 'pending', 'correction', 'retraction', 'verdict'] }) kind!: ExplanationKind;
+  @ApiProperty({
+    enum: ['restriction', 'subject', 'scope', 'exemption', 'pending', 'correction', 'retraction', 'verdict'],
+  })
+  kind!: ExplanationKind;
   @ApiProperty({ example: 'Restricted: exports by us-entity-list-huawei (84 FR 22961).' }) sentence!: string;
   @ApiProperty({ required: false }) measureId?: string;
   @ApiProperty({ type: () => [EventRefDto] }) events!: EventRefDto[];
@@ -106,7 +132,11 @@ export class CheckAnswerDto extends SubjectAnswerDto implements CheckAnswer {
   @ApiProperty({ type: () => [ExemptionAnswerDto] }) exemptions!: ExemptionAnswerDto[];
   @ApiProperty({ type: () => [PendingAnswerDto] }) pending!: PendingAnswerDto[];
   @ApiProperty({ type: () => [BasisEntryDto] }) basis!: BasisEntryDto[];
-  @ApiProperty({ type: () => [ExplanationStepDto], description: 'The verdict in sentences, each with the events it rests on' }) explanation!: ExplanationStepDto[];
+  @ApiProperty({
+    type: () => [ExplanationStepDto],
+    description: 'The verdict in sentences, each with the events it rests on',
+  })
+  explanation!: ExplanationStepDto[];
 }
 
 export class CategoryListDto {
@@ -125,10 +155,18 @@ export class BecameDto {
 
 export class TimelineIntervalDto implements TimelineInterval {
   @ApiProperty({ format: 'date-time' }) from!: string;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Null: open-ended (as known at asOf)' }) until!: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Null: open-ended (as known at asOf)',
+  })
+  until!: string | null;
   @ApiProperty({ type: () => [MeasureCategoriesDto] }) restricted!: MeasureCategoriesDto[];
-  @ApiProperty({ type: () => BecameDto, description: 'What became restricted, and stopped being, at `from`' }) became!: BecameDto;
-  @ApiProperty({ type: () => [BasisEntryDto], description: 'The events that cause the change at `from`' }) changes!: BasisEntryDto[];
+  @ApiProperty({ type: () => BecameDto, description: 'What became restricted, and stopped being, at `from`' })
+  became!: BecameDto;
+  @ApiProperty({ type: () => [BasisEntryDto], description: 'The events that cause the change at `from`' })
+  changes!: BasisEntryDto[];
 }
 
 export class SubjectTimelineDto extends SubjectAnswerDto implements SubjectTimeline {
@@ -143,7 +181,13 @@ export class MeasureExemptionDto {
   @ApiProperty() title!: string;
   @ApiProperty({ type: [String] }) categories!: string[];
   @ApiProperty({ type: [String] }) except!: string[];
-  @ApiProperty({ oneOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string', enum: ['all'] }], description: "'all': every subject of the measure at `at`" })
+  @ApiProperty({
+    oneOf: [
+      { type: 'array', items: { type: 'string' } },
+      { type: 'string', enum: ['all'] },
+    ],
+    description: "'all': every subject of the measure at `at`",
+  })
   subjects!: string[] | 'all';
   @ApiProperty({ type: [String] }) withoutSubjects!: string[];
   @ApiProperty({ format: 'date-time' }) effectiveFrom!: string;
@@ -174,7 +218,8 @@ export class MeasureViewDto extends KnowledgeDto implements MeasureView {
   @ApiProperty({ type: () => CategoryListDto }) scope!: CategoryListDto;
   @ApiProperty({ type: () => [MeasureExemptionDto] }) exemptions!: MeasureExemptionDto[];
   @ApiProperty({ type: () => [MeasurePendingDto] }) pending!: MeasurePendingDto[];
-  @ApiProperty({ type: () => [BasisEntryDto], description: 'Every standing event of the measure as known at asOf' }) basis!: BasisEntryDto[];
+  @ApiProperty({ type: () => [BasisEntryDto], description: 'Every standing event of the measure as known at asOf' })
+  basis!: BasisEntryDto[];
 }
 
 export class RebuildStatsDto implements RebuildStats {

@@ -6,7 +6,8 @@
  * It outlives the gRPC servers that serve it, so a server can be stopped and
  * started again on the same data.
  */
-export type Expected = { kind: 'any' } | { kind: 'no_stream' } | { kind: 'stream_exists' } | { kind: 'revision'; revision: bigint };
+export type Expected =
+  { kind: 'any' } | { kind: 'no_stream' } | { kind: 'stream_exists' } | { kind: 'revision'; revision: bigint };
 
 export interface ProposedEvent {
   eventId: string;
@@ -61,13 +62,26 @@ export class WireLog {
     if (retry) return retry;
     if (!satisfies(expected, current)) return { ok: false, currentRevision: current, expected };
     if (events.length === 0) {
-      return { ok: true, currentRevision: current === 'no_stream' ? -1n : current, commit: this.nextPosition, prepare: this.nextPosition, written: false };
+      return {
+        ok: true,
+        currentRevision: current === 'no_stream' ? -1n : current,
+        commit: this.nextPosition,
+        prepare: this.nextPosition,
+        written: false,
+      };
     }
     const written = this.write(streamId, events);
-    if (this.options.systemEventEvery && ++this.appends % this.options.systemEventEvery === 0) this.write('$stats-127.0.0.1:2113', [systemEvent()]);
+    if (this.options.systemEventEvery && ++this.appends % this.options.systemEventEvery === 0)
+      this.write('$stats-127.0.0.1:2113', [systemEvent()]);
     const last = written[written.length - 1]!;
     // As on a real server, the write's result names its last record as commit and its first as prepare.
-    return { ok: true, currentRevision: last.revision, commit: last.position, prepare: written[0]!.position, written: true };
+    return {
+      ok: true,
+      currentRevision: last.revision,
+      commit: last.position,
+      prepare: written[0]!.position,
+      written: true,
+    };
   }
 
   /** Same event ids where this append would have put them: succeed without writing. */
@@ -84,7 +98,13 @@ export class WireLog {
       (expected.kind === 'revision' && expected.revision === before);
     if (!sameIds || !sameExpectation) return undefined;
     const last = stream[first + events.length - 1]!;
-    return { ok: true, currentRevision: last.revision, commit: last.position, prepare: stream[first]!.position, written: false };
+    return {
+      ok: true,
+      currentRevision: last.revision,
+      commit: last.position,
+      prepare: stream[first]!.position,
+      written: false,
+    };
   }
 
   private write(streamId: string, events: ProposedEvent[]): LogRecord[] {
@@ -92,7 +112,13 @@ export class WireLog {
     this.streams.set(streamId, stream);
     const createdTicks = BigInt(Date.now()) * 10_000n;
     const written = events.map((event) => {
-      const record: LogRecord = { ...event, streamId, revision: BigInt(stream.length), position: this.nextPosition, createdTicks };
+      const record: LogRecord = {
+        ...event,
+        streamId,
+        revision: BigInt(stream.length),
+        position: this.nextPosition,
+        createdTicks,
+      };
       this.nextPosition += 96n + BigInt(event.data.length + event.metadata.length);
       stream.push(record);
       this.records.push(record);
@@ -118,5 +144,11 @@ function satisfies(expected: Expected, current: bigint | 'no_stream'): boolean {
 
 function systemEvent(): ProposedEvent {
   const data = new TextEncoder().encode(JSON.stringify({ 'proc-cpu': 1 }));
-  return { eventId: crypto.randomUUID(), type: '$statsCollected', contentType: 'application/json', data, metadata: new Uint8Array() };
+  return {
+    eventId: crypto.randomUUID(),
+    type: '$statsCollected',
+    contentType: 'application/json',
+    data,
+    metadata: new Uint8Array(),
+  };
 }

@@ -58,7 +58,11 @@ function subscribe(log: WireLog, call: ReadCall, options: Options): void {
   call.write(withContent((r) => r.setConfirmation(confirmation)));
 
   const all = options.getAll()!;
-  const after = all.hasPosition() ? BigInt(all.getPosition()!.getCommitPosition()) : all.hasEnd() ? (log.records.at(-1)?.position ?? -1n) : -1n;
+  const after = all.hasPosition()
+    ? BigInt(all.getPosition()!.getCommitPosition())
+    : all.hasEnd()
+      ? (log.records.at(-1)?.position ?? -1n)
+      : -1n;
   let examined = 0;
   const deliver = (record: LogRecord): void => {
     if (matches(record)) call.write(eventResponse(record));

@@ -77,10 +77,16 @@ export class EventStoreWireServer {
       tombstone: unimplemented,
     };
     server.addService(StreamsService, streams);
-    server.addService(ServerFeaturesService, { getSupportedMethods: (_call: unknown, callback: grpc.sendUnaryData<never>) => this.supportedMethods(callback) });
-    server.addService(GossipService, { read: (_call: unknown, callback: grpc.sendUnaryData<never>) => this.count('gossip') && this.gossip(callback) });
+    server.addService(ServerFeaturesService, {
+      getSupportedMethods: (_call: unknown, callback: grpc.sendUnaryData<never>) => this.supportedMethods(callback),
+    });
+    server.addService(GossipService, {
+      read: (_call: unknown, callback: grpc.sendUnaryData<never>) => this.count('gossip') && this.gossip(callback),
+    });
     this.port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(`127.0.0.1:${this.port}`, grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
+      server.bindAsync(`127.0.0.1:${this.port}`, grpc.ServerCredentials.createInsecure(), (error, port) =>
+        error ? reject(error) : resolve(port),
+      ),
     );
     this.server = server;
     return this;
@@ -110,10 +116,17 @@ export class EventStoreWireServer {
     metadata.set('exception', 'not-leader');
     metadata.set('leader-endpoint-host', leader.host);
     metadata.set('leader-endpoint-port', String(leader.port));
-    return Object.assign(new Error('Leader info available'), { code: grpc.status.NOT_FOUND, details: 'Leader info available', metadata });
+    return Object.assign(new Error('Leader info available'), {
+      code: grpc.status.NOT_FOUND,
+      details: 'Leader info available',
+      metadata,
+    });
   }
 
-  private append(call: grpc.ServerReadableStream<AppendReqMessage, AppendRespMessage>, callback: grpc.sendUnaryData<AppendRespMessage>): void {
+  private append(
+    call: grpc.ServerReadableStream<AppendReqMessage, AppendRespMessage>,
+    callback: grpc.sendUnaryData<AppendRespMessage>,
+  ): void {
     let streamId = '';
     let expected: Expected = { kind: 'any' };
     const events: ProposedEvent[] = [];
@@ -158,7 +171,10 @@ export class EventStoreWireServer {
   }
 
   private batchAppend(call: grpc.ServerDuplexStream<BatchAppendReqMessage, BatchAppendRespMessage>): void {
-    const pending = new Map<string, { streamId: string; expected: Expected; events: ProposedEvent[]; correlation: UUIDMessage }>();
+    const pending = new Map<
+      string,
+      { streamId: string; expected: Expected; events: ProposedEvent[]; correlation: UUIDMessage }
+    >();
     call.on('data', (request: BatchAppendReqMessage) => {
       const correlation = request.getCorrelationId()!;
       const key = correlation.getString();
@@ -180,7 +196,12 @@ export class EventStoreWireServer {
     call.on('end', () => call.end());
   }
 
-  private batchResult(streamId: string, events: ProposedEvent[], expected: Expected, correlation: UUIDMessage): BatchAppendRespMessage {
+  private batchResult(
+    streamId: string,
+    events: ProposedEvent[],
+    expected: Expected,
+    correlation: UUIDMessage,
+  ): BatchAppendRespMessage {
     const outcome = this.log.append(streamId, events, expected);
     const response = new BatchAppendResp();
     response.setCorrelationId(correlation);
@@ -221,7 +242,10 @@ export class EventStoreWireServer {
       m.setMethodName(name);
       return m;
     };
-    const list = [method('event_store.client.streams.streams', 'read'), method('event_store.client.streams.streams', 'append')];
+    const list = [
+      method('event_store.client.streams.streams', 'read'),
+      method('event_store.client.streams.streams', 'append'),
+    ];
     if (this.options.batchAppend) list.push(method('event_store.client.streams.streams', 'batchappend'));
     methods.setMethodsList(list);
     callback(null, methods as never);
