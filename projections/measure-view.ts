@@ -67,14 +67,12 @@ export function measureView(model: LedgerReadModel, measureId: string, k: Knowle
       effectiveUntil: e.effectiveUntil ?? null,
       basis: basisOf(e.basis),
     })),
-    pending: history
-      .pendingAt(k.at)
-      .map((p) => ({
-        announcementId: p.announcementId,
-        statement: p.statement,
-        announcedAt: p.announcedAt,
-        basis: basisOf(p.basis),
-      })),
+    pending: history.pendingAt(k.at).map((p) => ({
+      announcementId: p.announcementId,
+      statement: p.statement,
+      announcedAt: p.announcedAt,
+      basis: basisOf(p.basis),
+    })),
     basis: basisOf(history.facts),
   };
 }

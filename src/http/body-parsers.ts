@@ -38,7 +38,8 @@ export function registerBodyParsers(instance: FastifyInstance): void {
 function parseJson(request: FastifyRequest, text: string): unknown {
   utf8Only(request);
   if (text === '') return {};
-  const first = /^[\x20\x09\x0a\x0d]*(.)/.exec(text)?.[1];
+  // JSON whitespace is exactly these four characters (RFC 8259).
+  const first = /^[ \t\n\r]*(.)/.exec(text)?.[1];
   if (first !== '{' && first !== '[')
     throw notJson(`the top-level value must be an object or an array, not ${JSON.stringify(text.slice(0, 20))}`);
   let body: unknown;

@@ -166,14 +166,12 @@ const mutation = (type: string): fc.Arbitrary<Mutation> => {
     return { type, what: `${field} = ${value.label}`, json: objectText([...entries, [field, value.json]]), verdict };
   });
   const required = commandFields(app.openapi, type).required;
-  const removeField = fc
-    .constantFrom(...fields.filter((f) => f in base))
-    .map((field): Mutation => ({
-      type,
-      what: `without ${field}`,
-      json: objectText(entriesOf(base).filter(([k]) => k !== field)),
-      verdict: required.includes(field) ? 'invalid' : 'unsure',
-    }));
+  const removeField = fc.constantFrom(...fields.filter((f) => f in base)).map((field): Mutation => ({
+    type,
+    what: `without ${field}`,
+    json: objectText(entriesOf(base).filter(([k]) => k !== field)),
+    verdict: required.includes(field) ? 'invalid' : 'unsure',
+  }));
   /** An unknown or prototype-named key: at the top, in a source, in a correction's replacement, or deeper. */
   const addKey = fc
     .tuple(hostileKey, hostileJson, fc.constantFrom('top', 'source', 'replacement', 'replacement.sources'))

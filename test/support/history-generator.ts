@@ -162,23 +162,19 @@ const commandIntent: fc.Arbitrary<Intent> = fc
     amendment,
     amendment,
     grantIntent,
-    fc
-      .record({ m: fc.constantFrom(...MEASURES), e: fc.constantFrom(...EXEMPTIONS), d: day })
-      .map(({ m, e, d }) => ({
-        type: 'RevokeExemption' as const,
-        measureId: m,
-        exemptionId: e,
-        effectiveFrom: iso(d),
-      })),
+    fc.record({ m: fc.constantFrom(...MEASURES), e: fc.constantFrom(...EXEMPTIONS), d: day }).map(({ m, e, d }) => ({
+      type: 'RevokeExemption' as const,
+      measureId: m,
+      exemptionId: e,
+      effectiveFrom: iso(d),
+    })),
     // Lifts come late, so that measures have a life before them.
-    fc
-      .record({ m: fc.constantFrom(...MEASURES), d: day, en: enacts })
-      .map(({ m, d, en }) => ({
-        type: 'LiftRestriction' as const,
-        measureId: m,
-        effectiveFrom: iso(DAYS / 2 + d),
-        ...(en ? { enacts: en } : {}),
-      })),
+    fc.record({ m: fc.constantFrom(...MEASURES), d: day, en: enacts }).map(({ m, d, en }) => ({
+      type: 'LiftRestriction' as const,
+      measureId: m,
+      effectiveFrom: iso(DAYS / 2 + d),
+      ...(en ? { enacts: en } : {}),
+    })),
   )
   .map((command) => ({ kind: 'command' as const, command: command }));
 

@@ -176,13 +176,13 @@ export class ResponseContract {
       // Headers given to writeHead alone (Fastify's router answering before any hook) are not kept by getHeader.
       let writtenType: unknown;
       const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => ServerResponse;
-      response.writeHead = ((...args: unknown[]) => {
+      response.writeHead = (...args: unknown[]) => {
         const headers = args
           .slice(1)
           .find((a): a is Record<string, unknown> => typeof a === 'object' && a !== null && !Array.isArray(a));
         writtenType = headers && Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
         return writeHead(...args);
-      }) as ServerResponse['writeHead'];
+      };
       response.once('close', () => {
         if (!response.headersSent || size > MAX_CAPTURE) return;
         const contentType = response.getHeader('content-type') ?? (writtenType as string | undefined);

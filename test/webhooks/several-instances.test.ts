@@ -12,7 +12,7 @@ import { EventStoreDbEventStore } from '../../src/event-store/eventstoredb/event
 import { SqliteLeaseStore } from '../../src/leases/sqlite-lease.js';
 import { EventStoreDbSubscriberState } from '../../src/webhooks/eventstoredb-subscriber-state.js';
 import { SqliteSubscriberState } from '../../src/webhooks/sqlite-subscriber-state.js';
-import type { DeliveryAttempt, SubscriberStateStore, WebhookEndpoint } from '../../src/webhooks/subscriber-state.js';
+import type { DeliveryAttempt, WebhookEndpoint } from '../../src/webhooks/subscriber-state.js';
 import { AllowList } from '../../src/webhooks/url-policy.js';
 import { WebhooksService } from '../../src/webhooks/webhooks.service.js';
 import { EventStoreWireServer } from '../support/esdb-wire/server.js';
@@ -71,17 +71,14 @@ it('an endpoint registered and replayed through an instance that does not delive
 });
 
 describe.each([
-  [
-    'SQLite',
-    async () => ({ state: new SqliteSubscriberState(':memory:') as SubscriberStateStore, stop: async () => {} }),
-  ],
+  ['SQLite', async () => ({ state: new SqliteSubscriberState(':memory:'), stop: async () => {} })],
   [
     'EventStoreDB',
     async () => {
       const server = await new EventStoreWireServer().start();
       const store = await EventStoreDbEventStore.connect(server.connectionString, { retryDelayMs: 10 });
       return {
-        state: new EventStoreDbSubscriberState(store.client) as SubscriberStateStore,
+        state: new EventStoreDbSubscriberState(store.client),
         stop: async () => (await store.close(), await server.stop()),
       };
     },
