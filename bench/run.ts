@@ -5,6 +5,7 @@
  *   npm run bench -- --writes # the write figures only, against this machine's SQLite ceiling
  *   npm run bench -- --fanout [--quick] # 1,000 SSE subscribers on one instance (bench/fanout.ts), alone
  *   npm run bench -- --http [--quick]  # HTTP against a bare node:http server sending the same bytes (bench/http.ts)
+ *   npm run bench -- --eventstoredb [--quick]  # commands on the EventStoreDB adapter, over the wire-level server
  * Prints a Markdown table and writes bench/results/latest.json. Each figure is
  * the median of several runs with their range; generating data is not timed.
  */
@@ -23,6 +24,7 @@ import { packageRoot } from '../src/package-root.js';
 import { buildReadModel } from '../src/queries/read-model.service.js';
 import { generateLedger, random, type LedgerShape } from './generate-ledger.js';
 import { httpBench } from './http.js';
+import { eventStoreDbWrites } from './eventstoredb-writes.js';
 import { batchRun, importRun, sqliteCeiling } from './writes.js';
 import {
   httpRequest,
@@ -366,6 +368,7 @@ async function fanoutOnly(): Promise<void> {
 
 async function main() {
   if (process.argv.includes('--fanout')) return fanoutOnly();
+  if (process.argv.includes('--eventstoredb')) return eventStoreDbWrites(quick);
   if (process.argv.includes('--http')) return httpBench(quick);
   if (!writesOnly) await ensurePeers();
   await writeFigures();

@@ -56,6 +56,22 @@ export const CONFIG_VARIABLES: [name: string, fallback: string, meaning: string]
     'comma-separated origins browsers may call from (https://app.example.com), or *; none: no CORS',
   ],
   ['LEDGER_WORKERS', '1', 'server processes sharing the port, each with its own read model (more memory, more cores)'],
+  [
+    'LEDGER_WEBHOOK_ALLOW',
+    '',
+    'hosts, addresses or CIDR ranges webhooks may reach in private networks (* any); none: public only',
+  ],
+  [
+    'LEDGER_WEBHOOK_RETRY_SCHEDULE',
+    '5s,30s,2m,10m,30m,1h,2h,4h,8h,8h',
+    'the pauses before each retry of a failed webhook delivery',
+  ],
+  ['LEDGER_WEBHOOK_TIMEOUT', '15s', 'how long one webhook delivery attempt may take'],
+  [
+    'LEDGER_LEASE_TTL',
+    '5s',
+    'how long the instance delivering webhooks holds its lease (500ms to 600s) before another takes over',
+  ],
 ];
 
 export class ConfigError extends Error {

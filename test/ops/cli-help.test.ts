@@ -4,7 +4,7 @@
  * README to configure a container.
  */
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/package-root.js';
 import { runCli, runCliProcess } from '../support/cli.js';
@@ -21,10 +21,16 @@ describe('regledger --version and --help', () => {
   it('lists every environment variable the configuration reads, with its meaning, and the signals and exit codes', async () => {
     const result = await runCli(['--help'], {});
     expect(result.code).toBe(0);
-    const read = [...readFileSync(join(root, 'src/config.ts'), 'utf8').matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g)].map(
-      (m) => m[1]!,
+    // Every variable any source file reads, but NO_COLOR, the terminal convention every tool honours.
+    const sources = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.ts'),
     );
-    expect(new Set(read).size).toBeGreaterThanOrEqual(9);
+    const read = sources
+      .flatMap((file) =>
+        [...readFileSync(join(root, 'src', file), 'utf8').matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!),
+      )
+      .filter((name) => name !== 'NO_COLOR');
+    expect(new Set(read).size).toBeGreaterThanOrEqual(14);
     const listed = result.stdout.slice(result.stdout.indexOf('Environment variables:'));
     for (const variable of new Set(read)) expect(listed).toMatch(new RegExp(`^  ${variable} +\\S`, 'm'));
     expect(listed).toMatch(/^Signals: SIGTERM or SIGINT/m);
