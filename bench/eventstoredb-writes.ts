@@ -33,7 +33,14 @@ async function run(workers: number, count: number) {
   const before = new Map(server.calls);
   const summary = await timedWorkers(workers, count, (i) =>
     executor.execute(
-      { command: { type: 'AddSubjects', measureId: `m${i % measures}`, subjects: [`s${i}`], effectiveFrom: '2019-01-01T00:00:00.000Z' } },
+      {
+        command: {
+          type: 'AddSubjects',
+          measureId: `m${i % measures}`,
+          subjects: [`s${i}`],
+          effectiveFrom: '2019-01-01T00:00:00.000Z',
+        },
+      },
       { actor: 'bench' },
     ),
   );
@@ -54,6 +61,8 @@ export async function eventStoreDbWrites(quick: boolean): Promise<void> {
   console.log('|---|---|---|---|---|');
   for (const workers of [1, 16]) {
     const r = await run(workers, count);
-    console.log(`| ${workers} | ${Math.round(r.eventsPerSecond)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.perCommand} |`);
+    console.log(
+      `| ${workers} | ${Math.round(r.eventsPerSecond)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.perCommand} |`,
+    );
   }
 }

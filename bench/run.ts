@@ -368,7 +368,8 @@ async function fanoutOnly(): Promise<void> {
 
 async function main() {
   if (process.argv.includes('--fanout')) return fanoutOnly();
-  if (process.argv.includes('--eventstoredb')) return eventStoreDbWrites(quick);
+  if (process.argv.includes('--eventstoredb'))
+    return eventStoreDbWrites(quick).finally(() => rmSync(work, { recursive: true, force: true }));
   if (process.argv.includes('--http')) return httpBench(quick);
   if (!writesOnly) await ensurePeers();
   await writeFigures();

@@ -15,13 +15,18 @@ import { RouteTable } from '../../src/auth/route-access.js';
 import { LedgerError } from '../../src/errors.js';
 
 const PUBLIC_ROUTES = [
+  // The web app's pages and assets: it asks for a key itself before it calls the API.
+  'GET /',
+  'GET /assets/*rest',
   'GET /asyncapi.json',
   'GET /docs',
   'GET /docs/*rest',
   'GET /health',
   'GET /health/live',
   'GET /health/ready',
+  'GET /measures/:id',
   'GET /metrics',
+  'GET /subjects/:id',
 ];
 
 const keys = new ApiKeys([{ name: 'root', role: 'admin', sha256: sha256Hex('admin-key') }]);
