@@ -6,6 +6,7 @@
  * revoked, subject not covered), what is announced but has no legal effect
  * yet, what was corrected or retracted, and the verdict.
  */
+import { categorySetText } from '../src/domain/categories.js';
 import { MeasureHistory, type RecordedFact, type StandingFact } from '../src/domain/measure-history.js';
 import { toMillis } from '../src/domain/time.js';
 import type { LedgerReadModel } from './ledger-read-model.js';
@@ -26,8 +27,7 @@ export interface ExplanationStep {
 
 const day = (iso: string) => (iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso);
 const cite = (citation?: string) => (citation ? ` (${citation})` : '');
-const list = (categories: string[], except: string[] = []) =>
-  categories.join(', ') + (except.length ? ` except ${except.join(', ')}` : '');
+const list = categorySetText;
 const ref = (f: { eventId: string; position: string; citation?: string }) => ({
   eventId: f.eventId,
   position: f.position,

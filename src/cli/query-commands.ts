@@ -3,6 +3,7 @@
  * answered from a read model folded from the data directory's log, and
  * rebuild, which folds it and reports how fast.
  */
+import { categorySetText } from '../domain/categories.js';
 import type { Command } from 'commander';
 import type { CliHost, CliIo, WithStore } from './io.js';
 import { subjectKnown, withSetAsideNotice, type LedgerReadModel } from '../../projections/ledger-read-model.js';
@@ -31,8 +32,7 @@ export interface TimeOptions {
 
 const basisText = (basis: BasisEntry[]) =>
   basis.map((b) => `${b.type} @${b.position}${b.citation ? ` (${b.citation})` : ''}`).join(', ');
-export const setText = (categories: string[], except: string[]) =>
-  categories.join(', ') + (except.length ? ` except ${except.join(', ')}` : '');
+export const setText = categorySetText;
 const print = (io: CliIo, json: boolean | undefined, answer: unknown, text: () => string[]) =>
   io.out(json ? JSON.stringify(answer, null, 2) : text().join('\n'));
 

@@ -3,6 +3,7 @@
  * they happen, from the data directory's log (appends by a running server or
  * another CLI reach it too).
  */
+import { categorySetText } from '../domain/categories.js';
 import type { Command } from 'commander';
 import type { CliHost } from './io.js';
 import { ChangeFeedService } from '../changes/change-feed.service.js';
@@ -20,8 +21,7 @@ interface TailOptions {
   json?: boolean;
 }
 
-const setText = (set: { categories: string[]; except: string[] }) =>
-  set.categories.join(', ') + (set.except.length ? ` except ${set.except.join(', ')}` : '');
+const setText = (set: { categories: string[]; except: string[] }) => categorySetText(set.categories, set.except);
 
 export function registerTailCommand(program: Command, { io, withStore }: CliHost): void {
   program

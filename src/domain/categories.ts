@@ -162,8 +162,7 @@ export class CategorySet {
   }
 
   toString(): string {
-    const except = this.exclude;
-    return this.include.join(', ') + (except.length ? ` except ${except.join(', ')}` : '');
+    return categorySetText(this.include, this.exclude);
   }
 
   /**
@@ -268,4 +267,9 @@ function depthOf(path: string): number {
   let depth = 0;
   for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) depth++;
   return depth;
+}
+
+/** A category set in words, as every text answer writes it: "exports, imports except exports/5g". */
+export function categorySetText(categories: readonly string[], except: readonly string[] = []): string {
+  return categories.join(', ') + (except.length ? ` except ${except.join(', ')}` : '');
 }

@@ -3,6 +3,7 @@
  * CSV writes them as they are, Markdown and HTML escape every cell. Column
  * keys are the CSV header names; labels head the Markdown and HTML tables.
  */
+import { categorySetText } from '../domain/categories.js';
 import type { ReportBasisEvent, SubjectReport } from './report.js';
 
 export interface Column {
@@ -18,8 +19,9 @@ export interface Table {
 
 const columns = (...pairs: [string, string][]): Column[] => pairs.map(([key, label]) => ({ key, label }));
 
+/** A category set in words; a dash for an empty one, so a table cell is never blank. */
 export const setText = (categories: string[], except: string[] = []) =>
-  (categories.length ? categories.join(', ') : '—') + (except.length ? ` except ${except.join(', ')}` : '');
+  categories.length ? categorySetText(categories, except) : '—';
 
 /** The citations of the basis events a row rests on, in position order. */
 const citations = (report: SubjectReport, basis: { eventId: string }[]) =>
