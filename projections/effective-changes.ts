@@ -11,7 +11,7 @@
  * measure's subjects. Transitions come one subject at a time, so a feed can
  * stop or yield between them.
  */
-import { CategorySet } from '../src/domain/categories.js';
+import { CategorySet, type CategorySetAnswer } from '../src/domain/categories.js';
 import { basisOf, type BasisEntry, type StandingFact } from '../src/domain/measure-history.js';
 import { measureAsOf, type LedgerReadModel } from './ledger-read-model.js';
 import { modelAsOf } from './model-as-of.js';
@@ -32,15 +32,12 @@ export interface EffectiveTransition {
   causes: BasisEntry[];
 }
 
-export interface CategorySetAnswer {
-  categories: string[];
-  except: string[];
-}
+export type { CategorySetAnswer };
 
 /** One subject evaluated: its transition, or undefined when its state did not change. */
 export type SubjectOutcome = EffectiveTransition | undefined;
 
-const answer = (set: CategorySet): CategorySetAnswer => ({ categories: set.include, except: set.exclude });
+const answer = (set: CategorySet): CategorySetAnswer => set.toAnswer();
 
 /** `known` must be the model as known at `asOfPosition` (see modelAsOf). */
 export function restrictedSet(

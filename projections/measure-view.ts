@@ -55,7 +55,7 @@ export function measureView(model: LedgerReadModel, measureId: string, k: Knowle
     inForce: history.inForceAt(k.at),
     liftedFrom: lift ? (lift.data as { effectiveFrom: string }).effectiveFrom : null,
     subjects: [...history.subjectsAt(k.at).keys()].sort(),
-    scope: { categories: scope.include, except: scope.exclude },
+    scope: scope.toAnswer(),
     exemptions: history.exemptionsAt(k.at).map((e) => ({
       exemptionId: e.exemptionId,
       title: e.title,

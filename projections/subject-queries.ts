@@ -263,8 +263,8 @@ export function* subjectTimelineSteps(
         .filter((r) => !r.restricted.isEmpty())
         .map((r) => ({ measureId: r.measureId, categories: r.restricted.include, except: r.restricted.exclude })),
       became: {
-        restricted: asAnswer(current.difference(previous)),
-        unrestricted: asAnswer(previous.difference(current)),
+        restricted: current.difference(previous).toAnswer(),
+        unrestricted: previous.difference(current).toAnswer(),
       },
       // Only the events that cause the change at `from`, not every event with an instant there.
       changes: causes.map(({ eventId, type, position, recordedAt, citation }) => ({
@@ -286,8 +286,4 @@ export function* subjectTimelineSteps(
     to: range.to === undefined ? null : new Date(range.to).toISOString(),
     intervals,
   };
-}
-
-function asAnswer(set: CategorySet): { categories: string[]; except: string[] } {
-  return { categories: set.include, except: set.exclude };
 }

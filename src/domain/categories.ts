@@ -37,6 +37,12 @@ export interface CategorySetJson {
   exclude: string[];
 }
 
+/** A category set as every answer gives it: the categories, and the subcategories excepted from them. */
+export interface CategorySetAnswer {
+  categories: string[];
+  except: string[];
+}
+
 export class CategorySet {
   static readonly EMPTY = new CategorySet(new Map());
 
@@ -159,6 +165,10 @@ export class CategorySet {
 
   toJSON(): CategorySetJson {
     return { include: this.include, exclude: this.exclude };
+  }
+
+  toAnswer(): CategorySetAnswer {
+    return { categories: this.include, except: this.exclude };
   }
 
   toString(): string {

@@ -7,7 +7,7 @@ import { streamOf } from '../domain/messages.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { LedgerError, type ErrorDetail } from '../errors.js';
 import { positionParam } from '../queries/positions.js';
-import { ID_PATTERN } from './dto/fields.js';
+import { ID_PATTERN } from '../domain/ids.js';
 import { presentEvent } from './presenters.js';
 import { ConsistentRead } from '../queries/consistent-read.js';
 

@@ -9,7 +9,7 @@ import type { Knowledge } from '../../projections/subject-queries.js';
 import { isCategory } from '../domain/categories.js';
 import { parseInstant } from '../domain/time.js';
 import { LedgerError, type ErrorDetail } from '../errors.js';
-import { ID_PATTERN } from '../ledger/dto/fields.js';
+import { ID_PATTERN } from '../domain/ids.js';
 import { positionParam } from './positions.js';
 
 export interface TimeParams {

@@ -25,10 +25,8 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { isCategory } from '../../domain/categories.js';
+import { ID_PATTERN, ID_RULE } from '../../domain/ids.js';
 import { INSTANT_RULE, isInstant } from '../../domain/time.js';
-
-export const ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/;
-const ID_RULE = 'lowercase letters, digits, . _ -; starting with a letter or digit; at most 128';
 
 interface FieldOptions {
   optional?: boolean;
