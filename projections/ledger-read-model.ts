@@ -16,7 +16,7 @@ import {
   type MeasureHistory,
   type RecordedFact,
 } from '../src/domain/measure-history.js';
-import type { EventType } from '../src/domain/messages.js';
+import { recordedFactOf } from '../src/domain/recorded-fact.js';
 
 /** An event as the log delivers it. */
 export interface LogEvent {
@@ -96,17 +96,7 @@ export function evolve(model: LedgerReadModel, event: LogEvent): LedgerReadModel
     entry = { facts: [] };
     model.measures.set(measureId, entry);
   }
-  const fact = readFact(
-    {
-      eventId: event.eventId,
-      type: event.type as EventType,
-      data: compact(event.data) as RecordedFact['data'],
-      revision: Number(event.revision),
-      position: event.position.toString(),
-      recordedAt: event.recordedAt,
-    },
-    entry.facts,
-  );
+  const fact = readFact(recordedFactOf(event, compact(event.data)), entry.facts);
   if (fact.unreadable) (entry.setAside ??= []).push(fact);
   else entry.facts.push(fact);
   for (const subject of subjectsNamedBy(event.data)) {

@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { decide, type MeasureStream } from '../domain/decide.js';
-import type { RecordedFact } from '../domain/measure-history.js';
-import { AMENDING_EVENTS, COMMAND_TYPE_OF, streamOf, type EventType, type LedgerCommand } from '../domain/messages.js';
+import { recordedFactOf } from '../domain/recorded-fact.js';
+import { AMENDING_EVENTS, COMMAND_TYPE_OF, streamOf, type LedgerCommand } from '../domain/messages.js';
 import {
   DuplicateEventIdError,
   WrongExpectedRevisionError,
@@ -69,17 +69,6 @@ type Prepared = { repeat: CommandOutcome } | { events: EventToAppend[]; expected
 /** Lost races retried before answering 409: enough for dozens of writers on one measure. */
 const MAX_ATTEMPTS = 50;
 
-export function toRecordedFact(event: StoredEvent): RecordedFact {
-  return {
-    eventId: event.eventId,
-    type: event.type as EventType,
-    data: event.data as RecordedFact['data'],
-    revision: Number(event.revision),
-    position: event.position.toString(),
-    recordedAt: event.recordedAt,
-  };
-}
-
 export class CommandExecutor {
   private readonly streams: StreamCache;
 
@@ -87,7 +76,7 @@ export class CommandExecutor {
     private readonly store: EventStore,
     private readonly watermark: WriteWatermark = new WriteWatermark(),
   ) {
-    this.streams = new StreamCache(store, toRecordedFact);
+    this.streams = new StreamCache(store, (event) => recordedFactOf(event));
   }
 
   /** True when the store can run a chunk of commands in one write transaction (executeChunk). */
