@@ -11,38 +11,18 @@
 import { EventStoreDbEventStore } from '../src/event-store/eventstoredb/eventstoredb-event-store.js';
 import { CommandExecutor } from '../src/ledger/command-executor.js';
 import { EventStoreWireServer } from '../test/support/esdb-wire/server.js';
-import { machine, timedWorkers } from './lib.js';
-
-const imposition = (m: number) => ({
-  type: 'ImposeRestriction' as const,
-  measureId: `m${m}`,
-  title: 't',
-  jurisdiction: 'US',
-  authority: 'BIS',
-  subjects: ['s0'],
-  categories: ['exports'],
-  effectiveFrom: '2019-01-01T00:00:00.000Z',
-});
+import { machine } from './lib.js';
+import { timedCommands } from './writes.js';
 
 async function run(workers: number, count: number) {
   const server = await new EventStoreWireServer().start();
   const store = await EventStoreDbEventStore.connect(server.connectionString, { retryDelayMs: 10 });
-  const executor = new CommandExecutor(store);
-  const measures = Math.max(16, Math.ceil(count / 10));
-  for (let m = 0; m < measures; m++) await executor.execute({ command: imposition(m) }, { actor: 'bench' });
-  const before = new Map(server.calls);
-  const summary = await timedWorkers(workers, count, (i) =>
-    executor.execute(
-      {
-        command: {
-          type: 'AddSubjects',
-          measureId: `m${i % measures}`,
-          subjects: [`s${i}`],
-          effectiveFrom: '2019-01-01T00:00:00.000Z',
-        },
-      },
-      { actor: 'bench' },
-    ),
+  let before = new Map<string, number>();
+  const summary = await timedCommands(
+    new CommandExecutor(store),
+    workers,
+    count,
+    () => (before = new Map(server.calls)),
   );
   const perCommand = [...server.calls]
     .map(([method, n]) => [method, (n - (before.get(method) ?? 0)) / count] as const)

@@ -17,7 +17,6 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { evolve, initialState, type LogEvent } from '../projections/ledger-read-model.js';
 import { checkCategory, subjectState } from '../projections/subject-queries.js';
-import type { LedgerCommand } from '../src/domain/messages.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { CommandExecutor } from '../src/ledger/command-executor.js';
 import { packageRoot } from '../src/package-root.js';
@@ -25,7 +24,14 @@ import { buildReadModel } from '../src/queries/read-model.service.js';
 import { generateLedger, random, type LedgerShape } from './generate-ledger.js';
 import { httpBench } from './http.js';
 import { eventStoreDbWrites } from './eventstoredb-writes.js';
-import { batchRun, importRun, sqliteCeiling } from './writes.js';
+import {
+  addition as additionCommand,
+  batchRun,
+  imposition,
+  importRun,
+  sqliteCeiling,
+  timedCommands,
+} from './writes.js';
 import {
   httpRequest,
   latencySummary,
@@ -127,36 +133,10 @@ async function storeAppends(workers: number) {
   return summary;
 }
 
-const imposition = (measureId: string): LedgerCommand => ({
-  type: 'ImposeRestriction',
-  measureId,
-  title: 't',
-  jurisdiction: 'US',
-  authority: 'BIS',
-  subjects: ['s0'],
-  categories: ['exports'],
-  effectiveFrom: '2019-01-01T00:00:00.000Z',
-});
-
 /** Whole commands in process: load the measure, decide, append. */
 async function commandAppends(workers: number) {
   const store = new SqliteEventStore(join(mkdtempSync(join(work, 'commands-')), 'ledger.db'));
-  const executor = new CommandExecutor(store);
-  const measures = Math.ceil(APPENDS / 10);
-  for (let m = 0; m < measures; m++) await executor.execute({ command: imposition(`m${m}`) }, { actor: 'bench' });
-  const summary = await timedWorkers(workers, APPENDS, (i) =>
-    executor.execute(
-      {
-        command: {
-          type: 'AddSubjects',
-          measureId: `m${i % measures}`,
-          subjects: [`s${i}`],
-          effectiveFrom: '2019-01-01T00:00:00.000Z',
-        },
-      },
-      { actor: 'bench' },
-    ),
-  );
+  const summary = await timedCommands(new CommandExecutor(store), workers, APPENDS);
   await store.close();
   return summary;
 }
@@ -173,10 +153,8 @@ async function httpAppends(workers: number) {
     if (response.status !== 201) throw new Error(`HTTP ${response.status}`);
   };
   const measures = Math.ceil(APPENDS / 10);
-  for (let m = 0; m < measures; m++) await post(imposition(`m${m}`));
-  const summary = await timedWorkers(workers, APPENDS, (i) =>
-    post({ type: 'AddSubjects', measureId: `m${i % measures}`, subjects: [`s${i}`], effectiveFrom: '2019-01-01' }),
-  );
+  for (let m = 0; m < measures; m++) await post(imposition(m));
+  const summary = await timedWorkers(workers, APPENDS, (i) => post(additionCommand(i % measures, i)));
   server.child.kill();
   return summary;
 }

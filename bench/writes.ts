@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { packageRoot } from '../src/package-root.js';
-import { httpRequest, startServer } from './lib.js';
+import type { LedgerCommand } from '../src/domain/messages.js';
+import type { CommandExecutor } from '../src/ledger/command-executor.js';
+import { httpRequest, startServer, timedWorkers } from './lib.js';
 
 const run = promisify(execFile);
 
@@ -50,7 +52,8 @@ export function sqliteCeiling(work: string, commits: number, rows: number): Ceil
   return { oneRowCommitsPerSecond, rowsPerSecondIn1000RowTransactions };
 }
 
-const imposition = (m: number) => ({
+// Canonical instants: the commands go to the executor as they are, as well as through validation (HTTP, import).
+export const imposition = (m: number): LedgerCommand => ({
   type: 'ImposeRestriction',
   measureId: `m${m}`,
   title: 't',
@@ -58,14 +61,27 @@ const imposition = (m: number) => ({
   authority: 'BIS',
   subjects: ['s0'],
   categories: ['exports'],
-  effectiveFrom: '2019-01-01',
+  effectiveFrom: '2019-01-01T00:00:00.000Z',
 });
-const addition = (m: number, i: number) => ({
+export const addition = (m: number, i: number): LedgerCommand => ({
   type: 'AddSubjects',
   measureId: `m${m}`,
   subjects: [`s${i}`],
-  effectiveFrom: '2019-01-01',
+  effectiveFrom: '2019-01-01T00:00:00.000Z',
 });
+
+/**
+ * `count` single-event commands through an executor, `workers` at a time, timed; their measures are imposed first,
+ * untimed, and `timing` is called between the two.
+ */
+export async function timedCommands(executor: CommandExecutor, workers: number, count: number, timing = () => {}) {
+  const measures = Math.ceil(count / 10);
+  for (let m = 0; m < measures; m++) await executor.execute({ command: imposition(m) }, { actor: 'bench' });
+  timing();
+  return timedWorkers(workers, count, (i) =>
+    executor.execute({ command: addition(i % measures, i) }, { actor: 'bench' }),
+  );
+}
 
 /** `count` commands, one event each: measures of ten (an imposition, then nine additions), in order. */
 export function commandFile(count: number): object[] {

@@ -9,11 +9,10 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { LogEvent } from '../../projections/ledger-read-model.js';
 import type { EffectiveTransition } from '../../projections/effective-changes.js';
-import { CategorySet } from '../../src/domain/categories.js';
 import { effectiveTransitions } from '../../src/changes/effective-feed.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { DAY, EPOCH, historyArbitrary, SUBJECTS, UNIVERSE } from '../support/history-generator.js';
-import { Oracle, type OracleEvent } from '../support/oracle.js';
+import { DAY, EPOCH, historyArbitrary, pathsOf, SUBJECTS, UNIVERSE } from '../support/history-generator.js';
+import { Oracle, oracleLog } from '../support/oracle.js';
 import { fixedStore, readModelOf } from './feed-fixtures.js';
 
 const oracle = new Oracle(UNIVERSE);
@@ -41,10 +40,7 @@ interface Seen {
   becameUnrestricted: string[];
 }
 
-const paths = (answer: { categories: string[]; except: string[] }) => {
-  const set = CategorySet.fromJson({ include: answer.categories, exclude: answer.except });
-  return UNIVERSE.filter((p) => set.contains(p)).sort();
-};
+const paths = (answer: { categories: string[]; except: string[] }) => pathsOf(answer.categories, answer.except);
 
 const seen = (t: EffectiveTransition): Seen => ({
   id: t.id,
@@ -57,13 +53,7 @@ const seen = (t: EffectiveTransition): Seen => ({
 
 /** What the oracle says the feed owes: every change of a subject's restricted set, moment by moment. */
 function expectedTransitions(events: LogEvent[]): Seen[] {
-  const log: OracleEvent[] = events.map((e) => ({
-    eventId: e.eventId,
-    measureId: e.streamId.slice('measure-'.length),
-    type: e.type,
-    data: e.data as Record<string, unknown>,
-    position: Number(e.position),
-  }));
+  const log = oracleLog(events);
   const recorded = events.map((e) => ({ ms: Date.parse(e.recordedAt), position: Number(e.position) }));
   const knownAt = (ms: number) => recorded.filter((r) => r.ms <= ms).at(-1)?.position ?? 0;
   const restricted = (subject: string, at: number, known: number) =>

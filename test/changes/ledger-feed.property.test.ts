@@ -12,24 +12,9 @@ import fc from 'fast-check';
 import type { LogEvent } from '../../projections/ledger-read-model.js';
 import { ChangeFeedService } from '../../src/changes/change-feed.service.js';
 import { systemClock } from '../../src/changes/clock.js';
+import { EVENT_TYPES } from '../../src/domain/messages.js';
 import { historyArbitrary, SUBJECTS } from '../support/history-generator.js';
 import { fixedStore, readModelOf } from './feed-fixtures.js';
-
-const EVENT_TYPES = [
-  'RestrictionImposed',
-  'SubjectsAdded',
-  'SubjectsRemoved',
-  'ScopeBroadened',
-  'ScopeNarrowed',
-  'ExemptionGranted',
-  'ExemptionAmended',
-  'ExemptionRevoked',
-  'RestrictionLifted',
-  'EntryRetracted',
-  'EntryCorrected',
-  'EasingAnnounced',
-  'AnnouncementWithdrawn',
-];
 
 interface Filter {
   subjects: string[];

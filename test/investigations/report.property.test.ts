@@ -11,32 +11,17 @@
 import { describe, expect, it } from '@jest/globals';
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
-import { evolve, initialState, type LogEvent } from '../../projections/ledger-read-model.js';
-import { CategorySet } from '../../src/domain/categories.js';
+import { evolve, initialState } from '../../projections/ledger-read-model.js';
 import { foldIntegrity, LogIntegrity } from '../../src/integrity/log-integrity.js';
 import { buildReport } from '../../src/investigations/report.js';
 import { fixedStore } from '../changes/feed-fixtures.js';
-import { DAY, DAYS, EPOCH, historyArbitrary, SUBJECTS, UNIVERSE } from '../support/history-generator.js';
-import { Oracle, type OracleEvent } from '../support/oracle.js';
+import { DAY, DAYS, EPOCH, historyArbitrary, pathsOf, SUBJECTS, UNIVERSE } from '../support/history-generator.js';
+import { Oracle, oracleLog } from '../support/oracle.js';
 import { leaf, verifyInclusion } from '../support/rfc9162.js';
 
 const oracle = new Oracle(UNIVERSE);
 
-const toOracle = (events: LogEvent[]): OracleEvent[] =>
-  events.map((e) => ({
-    eventId: e.eventId,
-    measureId: e.streamId.slice('measure-'.length),
-    type: e.type,
-    data: e.data as Record<string, unknown>,
-    position: Number(e.position),
-  }));
-
-const paths = (categories: string[], except: string[]) => {
-  const set = CategorySet.fromJson({ include: categories, exclude: except });
-  return UNIVERSE.filter((p) => set.contains(p))
-    .sort()
-    .join(' ');
-};
+const paths = (categories: string[], except: string[]) => pathsOf(categories, except).join(' ');
 
 /** Every instant a generated history names is a day boundary, so answers are constant from one boundary to the next. */
 const dayOf = (ms: number) => EPOCH + Math.floor((ms - EPOCH) / DAY) * DAY;
@@ -70,7 +55,7 @@ describe('the report against the naive oracle', () => {
             new Date(0),
           );
 
-          const log = toOracle(events);
+          const log = oracleLog(events);
           const standing = oracle.standing(log, Number(asOfPosition));
           const restrictedAt = (t: number) =>
             new Map(

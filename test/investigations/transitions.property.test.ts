@@ -8,28 +8,16 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { explainCheck } from '../../projections/explain.js';
-import { evolve, initialState, type LedgerReadModel, type LogEvent } from '../../projections/ledger-read-model.js';
+import { evolve, initialState, type LedgerReadModel } from '../../projections/ledger-read-model.js';
 import { replaySubject, type Cause, type Snapshot } from '../../projections/replay.js';
 import { checkCategory, subjectTimeline } from '../../projections/subject-queries.js';
 import { CategorySet, type CategorySetJson } from '../../src/domain/categories.js';
-import { DAY, DAYS, EPOCH, historyArbitrary, SUBJECTS, UNIVERSE } from '../support/history-generator.js';
-import { Oracle, type OracleAnswer, type OracleEvent } from '../support/oracle.js';
+import { DAY, DAYS, EPOCH, historyArbitrary, pathsOf, SUBJECTS, UNIVERSE } from '../support/history-generator.js';
+import { Oracle, oracleLog, type OracleAnswer, type OracleEvent } from '../support/oracle.js';
 
 const oracle = new Oracle(UNIVERSE);
 
-const toOracle = (events: LogEvent[]): OracleEvent[] =>
-  events.map((e) => ({
-    eventId: e.eventId,
-    measureId: e.streamId.slice('measure-'.length),
-    type: e.type,
-    data: e.data as Record<string, unknown>,
-    position: Number(e.position),
-  }));
-
-const paths = (json: CategorySetJson) => {
-  const set = CategorySet.fromJson(json);
-  return UNIVERSE.filter((p) => set.contains(p)).sort();
-};
+const paths = (json: CategorySetJson) => pathsOf(json.include, json.exclude);
 const view = (s: Snapshot) => ({
   restricted: paths(s.restricted),
   exempt: paths(s.exempt),
@@ -208,7 +196,7 @@ describe('replay, timeline and explain against the naive oracle', () => {
         fc.subarray(SUBJECTS, { minLength: 2, maxLength: 2 }),
         (events, fraction, subjects) => {
           const model = events.reduce(evolve, initialState());
-          const log = toOracle(events);
+          const log = oracleLog(events);
           const k = Math.round(fraction * events.length);
           const instants = Oracle.instants(log.filter((e) => e.position <= k));
           for (const subject of subjects) {
@@ -229,7 +217,7 @@ describe('replay, timeline and explain against the naive oracle', () => {
     fc.assert(
       fc.property(historyArbitrary, fc.constantFrom(...SUBJECTS), (events, subject) => {
         const model = events.reduce(evolve, initialState());
-        checkRecordOrder(model, toOracle(events), subject, events.length);
+        checkRecordOrder(model, oracleLog(events), subject, events.length);
       }),
       { numRuns: 250 },
     );
@@ -244,7 +232,7 @@ describe('replay, timeline and explain against the naive oracle', () => {
         fc.array(fc.tuple(validTime, fc.constantFrom(...UNIVERSE)), { minLength: 3, maxLength: 6 }),
         (events, fraction, subject, queries) => {
           const model = events.reduce(evolve, initialState());
-          const log = toOracle(events);
+          const log = oracleLog(events);
           const k = Math.round(fraction * events.length);
           for (const [at, category] of queries) checkExplanation(model, log, subject, k, at, category);
         },

@@ -4,27 +4,12 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { evolve, initialState, positionAsOf, type LogEvent } from '../../projections/ledger-read-model.js';
+import { evolve, initialState, positionAsOf } from '../../projections/ledger-read-model.js';
 import { checkCategory, subjectState } from '../../projections/subject-queries.js';
-import { CategorySet } from '../../src/domain/categories.js';
-import { DAY, DAYS, EPOCH, historyArbitrary, SUBJECTS, UNIVERSE } from '../support/history-generator.js';
-import { Oracle, type OracleEvent } from '../support/oracle.js';
+import { DAY, DAYS, EPOCH, historyArbitrary, pathsOf, SUBJECTS, UNIVERSE } from '../support/history-generator.js';
+import { Oracle, oracleLog } from '../support/oracle.js';
 
 const oracle = new Oracle(UNIVERSE);
-
-const toOracle = (events: LogEvent[]): OracleEvent[] =>
-  events.map((e) => ({
-    eventId: e.eventId,
-    measureId: e.streamId.slice('measure-'.length),
-    type: e.type,
-    data: e.data as Record<string, unknown>,
-    position: Number(e.position),
-  }));
-
-const membership = (categories: string[], except: string[]) => {
-  const set = CategorySet.fromJson({ include: categories, exclude: except });
-  return UNIVERSE.filter((p) => set.contains(p)).sort();
-};
 
 /** A valid time: any instant of the history's days, often exactly on a day boundary where events take effect. */
 const validTime = fc.oneof(
@@ -45,15 +30,13 @@ describe('differential: read model against the naive oracle', () => {
         (events, queries) => {
           histories++;
           const model = events.reduce(evolve, initialState());
-          const log = toOracle(events);
+          const log = oracleLog(events);
           for (const [at, fraction, category] of queries) {
             const asOfPosition = BigInt(Math.round(fraction * events.length));
             for (const subject of [...SUBJECTS, 'stranger']) {
               const expected = oracle.answer(log, subject, at, Number(asOfPosition));
               const actual = subjectState(model, subject, { at, asOfPosition });
-              const restricted = new Map(
-                actual.restricted.map((r) => [r.measureId, membership(r.categories, r.except)]),
-              );
+              const restricted = new Map(actual.restricted.map((r) => [r.measureId, pathsOf(r.categories, r.except)]));
               expect(restricted).toEqual(new Map([...expected.restricted].map(([m, set]) => [m, [...set].sort()])));
               expect(new Set(actual.exemptions.map((e) => `${e.measureId}/${e.exemptionId}`))).toEqual(
                 expected.exemptions,

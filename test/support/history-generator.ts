@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { decide, evolve, initialState, type MeasureStream } from '../../src/domain/decide.js';
 import type { LedgerCommand } from '../../src/domain/messages.js';
+import { CategorySet } from '../../src/domain/categories.js';
 import type { LogEvent } from '../../projections/ledger-read-model.js';
 
 export const UNIVERSE = [
@@ -27,6 +28,12 @@ export const UNIVERSE = [
   'y/y/x',
   'y/y/y',
 ];
+/** The paths of the universe in a category set as answers give it, sorted: comparable with the oracle's sets. */
+export function pathsOf(categories: string[], except: string[] = []): string[] {
+  const set = CategorySet.fromJson({ include: categories, exclude: except });
+  return UNIVERSE.filter((p) => set.contains(p)).sort();
+}
+
 export const SUBJECTS = ['s1', 's2', 's3', 's4'];
 const MEASURES = ['m1', 'm2'];
 const EXEMPTIONS = ['e1', 'e2'];

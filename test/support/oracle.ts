@@ -3,6 +3,8 @@
  * raw log, written for clarity and independent of the production code. Category
  * sets are explicit sets of paths over a small finite universe.
  */
+import type { LogEvent } from '../../projections/ledger-read-model.js';
+
 export interface OracleEvent {
   eventId: string;
   measureId: string;
@@ -33,6 +35,17 @@ const LEGAL = new Set([
   'ExemptionRevoked',
   'RestrictionLifted',
 ]);
+
+/** The log as the oracle reads it: measures by id, positions as numbers. */
+export function oracleLog(events: LogEvent[]): OracleEvent[] {
+  return events.map((e) => ({
+    eventId: e.eventId,
+    measureId: e.streamId.slice('measure-'.length),
+    type: e.type,
+    data: e.data as Record<string, unknown>,
+    position: Number(e.position),
+  }));
+}
 
 export class Oracle {
   constructor(private readonly universe: string[]) {}
