@@ -6,29 +6,9 @@
  * the effective one), on one SQLite file and on one EventStoreDB.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { join } from 'node:path';
-import type { EventStore } from '../../src/event-store/event-store.js';
-import { EventStoreDbEventStore } from '../../src/event-store/eventstoredb/eventstoredb-event-store.js';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
-import { EventStoreWireServer } from '../support/esdb-wire/server.js';
 import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
+import { twoStoresOnOneLedger } from '../support/one-ledger.js';
 import { SseConnection } from '../support/sse-client.js';
-import { tempDir } from '../support/temp-dir.js';
-
-/** Two stores on one ledger, as two instances open it; on SQLite the second polls slowly, so it lags. */
-async function twoStoresOnOneLedger(): Promise<{ stores: [EventStore, EventStore]; stop(): Promise<void> }> {
-  if (process.env.REGLEDGER_TEST_STORE === 'eventstoredb') {
-    const server = await new EventStoreWireServer({ batchAppend: true }).start();
-    const connect = () => EventStoreDbEventStore.connect(server.connectionString, { retryDelayMs: 10 });
-    return { stores: [await connect(), await connect()], stop: () => server.stop() };
-  }
-  const dir = tempDir();
-  const file = join(dir.path, 'ledger.db');
-  return {
-    stores: [new SqliteEventStore(file), new SqliteEventStore(file, { pollIntervalMs: 400 })],
-    stop: async () => dir.remove(),
-  };
-}
 
 const reader = bearer('reader');
 const data = (c: SseConnection) => c.messages.filter((m) => !m.event);
