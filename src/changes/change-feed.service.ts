@@ -15,7 +15,7 @@ import {
 import type { EventStore } from '../event-store/event-store.js';
 import type { ReadModelService } from '../queries/read-model.service.js';
 import type { LedgerClock } from './clock.js';
-import { effectiveTransitions } from './effective-feed.js';
+import { effectiveTransitions, nowKeyId } from './effective-feed.js';
 import { logAfter } from './log-pages.js';
 
 export interface LedgerChange {
@@ -44,6 +44,16 @@ export class ChangeFeedService {
     private readonly readModel: ReadModelService,
     private readonly clock: LedgerClock,
   ) {}
+
+  /** Where the ledger feed starts "from now": the store's head. */
+  ledgerHead(): Promise<bigint> {
+    return this.store.headPosition();
+  }
+
+  /** The effective feed's id for "from now": after every transition up to this instant and position. */
+  async effectiveNow(): Promise<string> {
+    return nowKeyId(this.clock.now(), (await this.readModel.current()).position);
+  }
 
   async *ledgerChanges(options: LedgerChangeOptions = {}): AsyncGenerator<LedgerChange> {
     const filter = options.filter ?? {};

@@ -70,9 +70,11 @@ export class ChangesController {
     const consumer = consumerParam('consumer', query.consumer, problems);
     throwIfProblems(problems);
     if (after === undefined && consumer !== undefined) after = await this.consumers.resumeFrom(consumer);
+    // "From now" is fixed before the stream opens: whatever is appended once the client has its headers is sent.
+    after ??= await this.feed.ledgerHead();
     const response = takeOver(reply);
     const abort = closeSignal(response);
-    const writer = new SseWriter(response, this.options, String(after ?? ''), 'ledger');
+    const writer = new SseWriter(response, this.options, after.toString(), 'ledger');
     writer.start();
     try {
       for await (const change of this.feed.ledgerChanges({ after, filter, signal: abort })) {
@@ -110,14 +112,15 @@ export class ChangesController {
   ) {
     const problems: ErrorDetail[] = [];
     const subjects = subjectFilter(query.subject, problems);
-    const after =
+    let after =
       lastEventId !== undefined
         ? effectiveResume('Last-Event-ID', lastEventId, problems)
         : effectiveResume('after', query.after, problems);
     throwIfProblems(problems);
+    after ??= await this.feed.effectiveNow();
     const response = takeOver(reply);
     const abort = closeSignal(response);
-    const writer = new SseWriter(response, this.options, after ?? '', 'effective');
+    const writer = new SseWriter(response, this.options, after, 'effective');
     writer.start();
     try {
       for await (const transition of this.feed.effectiveChanges({ after, subjects, signal: abort })) {

@@ -34,8 +34,16 @@ export function keyId(key: EffectiveKey): string {
   return `${key.time}-${key.kind}-${key.position}-${key.subject}`;
 }
 
+/** After every subject: ids are lowercase ASCII, all of which sort before `~`. */
+const ALL_SUBJECTS = '~';
+
+/** The key after everything due up to `time` and recorded up to `position`: where a feed "from now" starts. */
+export function nowKeyId(time: number, position: bigint): string {
+  return keyId({ time, kind: INSTANT, position, subject: ALL_SUBJECTS });
+}
+
 export function parseKeyId(id: string): EffectiveKey {
-  const match = /^(\d{1,16})-([01])-(\d{1,30})-([a-z0-9][a-z0-9._-]{0,127})?$/.exec(id);
+  const match = /^(\d{1,16})-([01])-(\d{1,30})-([a-z0-9][a-z0-9._-]{0,127}|~)?$/.exec(id);
   if (!match) {
     throw new LedgerError('bad-input', `not a resume id of the effective feed: ${id}`, [
       {
@@ -83,7 +91,7 @@ export async function* effectiveTransitions(
   let model = await readModel.current();
   let cursor: EffectiveKey = options.after
     ? parseKeyId(options.after)
-    : { time: clock.now(), kind: INSTANT, position: model.position, subject: '\uffff' };
+    : parseKeyId(nowKeyId(clock.now(), model.position));
   // Records after the cursor: a record cursor may still owe later subjects of its own record.
   const recordsFrom = cursor.kind === RECORD ? cursor.position - 1n : cursor.position;
   const events = logAfter(store, readModel, recordsFrom, signal);

@@ -91,7 +91,9 @@ export class SseWriter {
     this.response.setHeader('Connection', 'keep-alive');
     this.response.setHeader('X-Accel-Buffering', 'no');
     this.response.flushHeaders();
-    this.response.write('retry: 2000\n\n');
+    // The id of where the stream starts: a client that loses the connection before any message resumes from here,
+    // not from whenever it reconnects (an id without data sets EventSource's Last-Event-ID and dispatches nothing).
+    this.response.write(`retry: 2000\n${this.lastId ? `id: ${this.lastId}\n` : ''}\n`);
     this.heartbeat = setInterval(() => this.open && this.response.write(': heartbeat\n\n'), this.options.heartbeatMs);
     this.response.on('close', () => this.stop());
     this.options.connections?.add(this);

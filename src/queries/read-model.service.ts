@@ -95,6 +95,11 @@ export class ReadModelService {
     return this.model;
   }
 
+  /** How many are waiting for the model to move: caught-up feed connections and queries waiting for a write. */
+  get waiting(): number {
+    return this.waiters.size;
+  }
+
   /**
    * Resolves once the model has folded an event after `position`, the signal
    * aborts, or `maxMs` passes: the feeds wait here for appends, by this

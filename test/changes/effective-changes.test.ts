@@ -22,7 +22,8 @@ const HOUR = 3_600_000;
 
 async function listen() {
   clock = new FakeClock(Date.now());
-  t = await startTestApp({ clock });
+  // Heartbeats every 20 ms let a test know everything written before a moment has arrived (SseConnection.flushed).
+  t = await startTestApp({ clock, sse: { heartbeatMs: 20 } });
   await t.app.listen(0, '127.0.0.1');
   url = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
 }
@@ -30,7 +31,6 @@ async function listen() {
 const post = async (body: object) =>
   (await t!.http.post('/v1/commands').set(bearer('writer')).send(body).expect(201)).body;
 const transitions = (c: SseConnection) => c.messages.filter((m) => !m.event).map((m) => JSON.parse(m.data));
-const settle = () => new Promise((r) => setTimeout(r, 300));
 
 describe('GET /v1/changes/effective', () => {
   it("announces a licence's end at that instant, and not before", async () => {
@@ -47,13 +47,15 @@ describe('GET /v1/changes/effective', () => {
       effectiveUntil: until,
     });
     const client = await SseConnection.open(`${url}/v1/changes/effective?subject=acme`, bearer('reader'));
-    await settle();
     clock.advanceTo(Date.parse(until) - 1);
-    await settle();
+    // The feed waits for the licence's end: it has evaluated everything before it, and sent nothing.
+    await clock.sleeping(Date.parse(until));
+    await client.flushed();
     expect(transitions(client)).toEqual([]);
     clock.advanceTo(Date.parse(until));
     await client.until((c) => transitions(c).length === 1);
-    await settle();
+    // Nothing more is due: the feed sleeps with nothing to wait for, and nothing else arrives.
+    await client.flushed();
     client.close();
     const [ended] = transitions(client);
     expect(ended).toMatchObject({
@@ -72,7 +74,6 @@ describe('GET /v1/changes/effective', () => {
   it('announces a recorded change of what is in force now, and nothing for changes in the future or the past', async () => {
     await listen();
     const client = await SseConnection.open(`${url}/v1/changes/effective`, bearer('reader'));
-    await settle();
     await post(imposeBody({ effectiveFrom: '2019-01-01', subjects: ['acme'] }));
     await client.until((c) => transitions(c).length === 1);
     await post({
@@ -83,7 +84,7 @@ describe('GET /v1/changes/effective', () => {
     });
     await post({ type: 'NarrowScope', measureId: M, remove: ['exports/food'], effectiveFrom: '2019-02-01' });
     await client.until((c) => transitions(c).length === 2);
-    await settle();
+    await client.flushed();
     client.close();
     const [imposed, narrowed] = transitions(client);
     expect(imposed).toMatchObject({
@@ -104,7 +105,6 @@ describe('GET /v1/changes/effective', () => {
     const start = clock.now();
     const reference = await SseConnection.open(`${url}/v1/changes/effective`, bearer('reader'));
     const interrupted = await SseConnection.open(`${url}/v1/changes/effective`, bearer('reader'));
-    await settle();
     await post(imposeBody({ effectiveFrom: '2019-01-01', subjects: ['acme', 'bolt'] }));
     for (let i = 1; i <= 3; i++) {
       await post({
@@ -129,7 +129,7 @@ describe('GET /v1/changes/effective', () => {
     const expected = transitions(reference).map((m) => m.id);
     const already = transitions(interrupted).map((m) => m.id);
     await resumed.until((c) => already.length + transitions(c).length >= expected.length);
-    await settle();
+    await resumed.flushed();
     reference.close();
     resumed.close();
     expect([...already, ...transitions(resumed).map((m) => m.id)]).toEqual(expected);
@@ -137,11 +137,28 @@ describe('GET /v1/changes/effective', () => {
     expect(new Set(expected).size).toBe(14);
   });
 
+  it('a client whose connection drops before its first message resumes from when it connected', async () => {
+    await listen();
+    const first = await SseConnection.open(`${url}/v1/changes/effective`, bearer('reader'));
+    await first.until((c) => c.lastId !== undefined);
+    first.close();
+    await post(imposeBody({ effectiveFrom: '2019-01-01', subjects: ['acme'] }));
+    const resumed = await SseConnection.open(`${url}/v1/changes/effective`, {
+      ...bearer('reader'),
+      'Last-Event-ID': first.lastId!,
+    });
+    await resumed.until((c) => transitions(c).length === 1);
+    resumed.close();
+    expect(transitions(first)).toEqual([]);
+    expect(transitions(resumed)[0]).toMatchObject({ subjectId: 'acme', causes: [{ type: 'RestrictionImposed' }] });
+  });
+
   it('is offered in process as an Observable', async () => {
     await listen();
     const feed = t!.app.get(ChangeFeedService);
-    const received = firstValueFrom(feed.effectiveChanges$({ subjects: ['acme'] }).pipe(take(1), toArray()));
-    await settle();
+    // "From now" taken before subscribing: nothing recorded after this call is missed.
+    const after = await feed.effectiveNow();
+    const received = firstValueFrom(feed.effectiveChanges$({ subjects: ['acme'], after }).pipe(take(1), toArray()));
     await post(imposeBody({ effectiveFrom: '2019-01-01', subjects: ['acme'] }));
     const [transition] = await received;
     expect(transition).toMatchObject({ subjectId: 'acme', became: { restricted: { categories: ['exports'] } } });
@@ -155,7 +172,7 @@ describe('effective feed across a restart', () => {
     clock = new FakeClock(Date.now());
     const start = clock.now();
     const open = async () => {
-      const app = await startTestApp({ clock, store: new SqliteEventStore(path) });
+      const app = await startTestApp({ clock, store: new SqliteEventStore(path), sse: { heartbeatMs: 20 } });
       await app.app.listen(0, '127.0.0.1');
       return { app, url: (await app.app.getUrl()).replace('[::1]', '127.0.0.1') };
     };
@@ -172,7 +189,6 @@ describe('effective feed across a restart', () => {
       const first = await open();
       t = first.app;
       const client = await SseConnection.open(`${first.url}/v1/changes/effective`, bearer('reader'));
-      await settle();
       await post(imposeBody({ effectiveFrom: '2019-01-01', subjects: ['acme'] }));
       await post(grant('e1', 1));
       await post(grant('e2', 2));
@@ -197,7 +213,7 @@ describe('effective feed across a restart', () => {
       clock.advanceTo(start + 2 * HOUR);
       await reference.until((c) => transitions(c).length === 6);
       await resumed.until((c) => transitions(c).length === 4);
-      await settle();
+      await resumed.flushed();
       const ids = (c: SseConnection) => transitions(c).map((m) => m.id);
       expect(ids(reference).slice(0, 2)).toEqual(
         transitions(client)

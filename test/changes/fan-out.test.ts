@@ -85,8 +85,8 @@ describe('feeds fanned out from one subscription', () => {
     await readModel.reach(await store.headPosition());
     const head = await store.headPosition();
     const clients = Array.from({ length: 50 }, () => client(head, 30));
-    // Let every client reach the live end before the appends start.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Every client has reached the live end and waits for the model before the appends start.
+    while (readModel.waiting < 50) await new Promise(setImmediate);
     const readsBefore = store.reads;
     let revision = 0n;
     for (let i = 1; i <= 30; i++)

@@ -109,18 +109,24 @@ describe('GET /v1/changes', () => {
     await t!.store.append('measure-b', [imposition('b', ['bolt'])], 'no_stream');
     await t!.store.append('measure-b', [added('b', ['acme'])], 0n);
     await t!.store.append('measure-c', [imposition('c', ['cog'])], 'no_stream');
-    const fetchAll = async (query: string) => {
-      const c = await SseConnection.open(`${url}/v1/changes?after=0&${query}`, reader);
-      await new Promise((r) => setTimeout(r, 300));
-      c.close();
-      return positions(c);
-    };
-    const [p1, p2, p3, p4] = await logPositions();
+    const queries = ['subject=acme', 'measure=b,c', 'type=SubjectsAdded', 'subject=acme,cog&type=RestrictionImposed'];
+    const clients = await Promise.all(queries.map((q) => SseConnection.open(`${url}/v1/changes?after=0&${q}`, reader)));
+    // Markers after the events, between them matching every filter once: a feed that has sent its marker has sent
+    // everything before it, so what came before the marker is the whole answer.
+    await t!.store.append('measure-c', [added('c', ['acme', 'cog'])], 0n);
+    await t!.store.append('measure-d', [imposition('d', ['cog'])], 'no_stream');
+    const [p1, p2, p3, p4, markerAdded, markerImposed] = await logPositions();
+    const markers = [markerAdded, markerAdded, markerAdded, markerImposed];
+    const before = await Promise.all(
+      clients.map(async (c, i) => {
+        await c.until((client) => positions(client).includes(markers[i]!));
+        c.close();
+        const received = positions(c);
+        return received.slice(0, received.indexOf(markers[i]!));
+      }),
+    );
     // measure b named acme only from its 3rd event: its imposition (the 2nd) is not acme's
-    expect(await fetchAll('subject=acme')).toEqual([p1, p3]);
-    expect(await fetchAll('measure=b,c')).toEqual([p2, p3, p4]);
-    expect(await fetchAll('type=SubjectsAdded')).toEqual([p3]);
-    expect(await fetchAll('subject=acme,cog&type=RestrictionImposed')).toEqual([p1, p4]);
+    expect(before).toEqual([[p1, p3], [p2, p3, p4], [p3], [p1, p4]]);
     const bad = await SseConnection.open(`${url}/v1/changes?type=Nope`, reader);
     expect(bad.status).toBe(400);
     bad.close();
@@ -130,11 +136,24 @@ describe('GET /v1/changes', () => {
     await listen({ heartbeatMs: 50 });
     await t!.store.append('measure-old', [imposition('old', ['acme'])], 'no_stream');
     const client = await SseConnection.open(`${url}/v1/changes`, reader);
-    await new Promise((r) => setTimeout(r, 150));
     await t!.store.append('measure-new', [imposition('new', ['acme'])], 'no_stream');
     await client.until((c) => c.messages.length === 1 && c.comments >= 2);
     client.close();
     expect(positions(client)).toEqual((await logPositions()).slice(1));
+  });
+
+  it('a client whose connection drops before its first message resumes from when it connected', async () => {
+    await listen();
+    await t!.store.append('measure-old', [imposition('old', ['acme'])], 'no_stream');
+    const first = await SseConnection.open(`${url}/v1/changes`, reader);
+    await first.until((c) => c.lastId !== undefined);
+    first.close();
+    await t!.store.append('measure-new', [imposition('new', ['acme'])], 'no_stream');
+    const resumed = await SseConnection.open(`${url}/v1/changes`, { ...reader, 'Last-Event-ID': first.lastId! });
+    await resumed.until((c) => c.messages.length === 1);
+    resumed.close();
+    expect(first.messages).toEqual([]);
+    expect(positions(resumed)).toEqual((await logPositions()).slice(1));
   });
 
   it('cuts off a stalled client with the id to resume from, while others keep receiving', async () => {

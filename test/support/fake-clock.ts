@@ -3,6 +3,7 @@ import type { LedgerClock } from '../../src/changes/clock.js';
 /** A clock that moves only when told to. */
 export class FakeClock implements LedgerClock {
   private sleepers = new Set<{ until: number; wake: () => void }>();
+  private watchers = new Set<() => void>();
 
   constructor(private current: number) {}
 
@@ -23,6 +24,23 @@ export class FakeClock implements LedgerClock {
       };
       this.sleepers.add(sleeper);
       signal.addEventListener('abort', sleeper.wake, { once: true });
+      for (const watcher of [...this.watchers]) watcher();
+    });
+  }
+
+  /**
+   * Resolves once `count` sleepers wait for `ms`: a feed waiting for an
+   * instant has evaluated everything due before it, a signal rather than a pause.
+   */
+  sleeping(ms: number, count = 1): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if ([...this.sleepers].filter((s) => s.until === ms).length < count) return;
+        this.watchers.delete(check);
+        resolve();
+      };
+      this.watchers.add(check);
+      check();
     });
   }
 

@@ -62,8 +62,16 @@ export class SseConnection {
     this.finish();
   }
 
-  get lastId(): string | undefined {
-    return this.messages.filter((m) => m.id !== undefined).at(-1)?.id;
+  /** The last `id:` received, with or without data, as EventSource keeps it for Last-Event-ID. */
+  lastId: string | undefined;
+
+  /**
+   * Waits for two more comment lines (heartbeats): the second was written after
+   * this call began, so whatever the server wrote before it has arrived.
+   */
+  async flushed(ms = 10_000): Promise<void> {
+    const seen = this.comments;
+    await this.until((c) => c.comments >= seen + 2, ms);
   }
 
   /** Waits until `predicate` holds (checked on every message), or fails after `ms`. */
@@ -89,7 +97,7 @@ export class SseConnection {
       let hasData = false;
       for (const line of block.split('\n')) {
         if (line.startsWith(':')) this.comments++;
-        else if (line.startsWith('id: ')) message.id = line.slice(4);
+        else if (line.startsWith('id: ')) this.lastId = message.id = line.slice(4);
         else if (line.startsWith('event: ')) message.event = line.slice(7);
         else if (line.startsWith('data: ')) {
           message.data += (hasData ? '\n' : '') + line.slice(6);
