@@ -106,7 +106,7 @@ function halfSentCommand(url: string, auth: Record<string, string>, body: unknow
 }
 
 /** Posts commands one after another until the server stops answering; every answer must be a 201. */
-async function busyWriter(url: string, auth: Record<string, string>): Promise<number[]> {
+async function busyWriter(url: string, auth: Record<string, string>, onAnswer: () => void): Promise<number[]> {
   const statuses: number[] = [];
   for (let i = 0; i < 10_000; i++) {
     try {
@@ -117,6 +117,7 @@ async function busyWriter(url: string, auth: Record<string, string>): Promise<nu
       });
       statuses.push(response.status);
       await response.text();
+      onAnswer();
     } catch {
       return statuses; // refused or reset: the server has stopped accepting
     }
@@ -166,12 +167,15 @@ describe.each([
       server.auth,
       imposeBody({ measureId: 'in-flight', commandId: randomUUID() }),
     );
-    const writer = busyWriter(server.url, server.auth);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    let writing!: () => void;
+    const writerAnswered = new Promise<void>((resolve) => (writing = resolve));
+    const writer = busyWriter(server.url, server.auth, () => writing());
+    await writerAnswered;
 
     const signalledAt = Date.now();
     server.child.kill(signal);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The server is shutting down once it has told the streams so: only then does the command's body finish.
+    await reader.until((c) => c.messages.some((m) => m.event === 'shutdown'));
     inFlight.finish();
 
     const [answer, exit, idleBody, effectiveBody, statuses] = await Promise.all([
