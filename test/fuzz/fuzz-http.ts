@@ -221,7 +221,14 @@ export async function exchange(
   verdict: Verdict,
   /** partialWrites: a batch keeps the commands applied before one the domain rejects (409, 422); bad input (400) writes nothing. */
   /** mayBeUnavailable: a valid minPosition the ledger does not hold yet is a 503 with Retry-After, by design. */
-  options: { writes?: boolean; partialWrites?: boolean; expectStatus?: number; mayBeUnavailable?: boolean } = {},
+  /** allowNotModified: an If-None-Match that matches (`*` does) is a 304. */
+  options: {
+    writes?: boolean;
+    partialWrites?: boolean;
+    expectStatus?: number;
+    mayBeUnavailable?: boolean;
+    allowNotModified?: boolean;
+  } = {},
 ): Promise<RawResponse> {
   const before = await app.head();
   let response: RawResponse | undefined;
@@ -247,6 +254,7 @@ export async function exchange(
         (before !== after && !(options.partialWrites && status !== 400)
           ? 'a rejected request changed the log'
           : undefined);
+    else if (status === 304 && options.allowNotModified) failure = undefined;
     else if (status >= 300 || status < 200) failure = `an unexpected ${status}`;
     else if (verdict === 'invalid') failure = `a ${status} for input the contract refuses`;
     else if (!options.writes && before !== after) failure = 'a read changed the log';

@@ -4,13 +4,16 @@
  * is read — so a malformed or oversized body from a stranger still gets 401 —
  * and nothing is written. Hostile X-Correlation-Id values never break a write.
  *
- * Runs (about 5 ms each): 300 bad keys over all routes, 60 role checks, 80 correlation ids.
+ * The headers that steer a read (If-None-Match, X-Min-Position, Last-Event-ID)
+ * are refused or ignored, never a 5xx.
+ *
+ * Runs (about 5 ms each): 300 bad keys over all routes, 60 role checks, 80 correlation ids, 120 read headers.
  */
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { M } from '../support/commands.js';
-import { badAuthorizations, deeplyNested, headerChar } from '../support/fuzz-arbitraries.js';
+import { badAuthorizations, deeplyNested, EXTREME_POSITIONS, headerChar } from '../support/fuzz-arbitraries.js';
 import { CONTROLLERS } from '../../src/app.module.js';
 import { RouteTable } from '../../src/auth/route-access.js';
 import { bearer } from '../support/http-app.js';
@@ -18,6 +21,7 @@ import {
   encodeRaw,
   exchange,
   KEYS,
+  readerHeaders,
   routesOf,
   startFuzzApp,
   writerHeaders,
@@ -107,6 +111,41 @@ describe('fuzzing headers', () => {
       { numRuns: 60 },
     );
   }, 60_000);
+
+  it('hostile If-None-Match, X-Min-Position and Last-Event-ID never give a 5xx on any read', async () => {
+    const reads = secured.filter((r) => r.method === 'GET');
+    // What node:http will send in a header: printable ASCII.
+    const positions = EXTREME_POSITIONS.filter((p) => /^[\x20-\x7e]*$/.test(p));
+    const headerText = fc.string({ unit: headerChar, maxLength: 200 });
+    const etagLike = fc.oneof(
+      headerText,
+      fc.constantFrom('*', 'W/"', '""', 'W/"x", "y"', `"${'x'.repeat(4_000)}"`, ', , ,'),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...reads),
+        fc.record(
+          {
+            'If-None-Match': etagLike,
+            'X-Min-Position': fc.oneof(fc.constantFrom(...positions), headerText),
+            'Last-Event-ID': fc.oneof(fc.constantFrom(...positions, '0-1-0-~', '1-1-1-'), headerText),
+          },
+          { requiredKeys: [] },
+        ),
+        async (route, headers) => {
+          const response = await exchange(
+            app,
+            { method: 'GET', path: pathOf(route), headers: { ...readerHeaders, ...headers } },
+            'unsure',
+            { mayBeUnavailable: true, allowNotModified: true },
+          );
+          if (response.status === 304 && headers['If-None-Match'] === undefined)
+            throw new Error('a 304 without If-None-Match');
+        },
+      ),
+      { numRuns: 120 },
+    );
+  }, 120_000);
 
   it('a hostile X-Correlation-Id never makes a valid command fail with a 5xx', async () => {
     const headerText = fc.string({ unit: headerChar, maxLength: 300 });
