@@ -9,19 +9,13 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { parse as parseQuery } from 'node:querystring';
 import { NestFactory } from '@nestjs/core';
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { AppModule, CONTROLLERS } from './app.module.js';
 import { ApiKeys, generatedAdminKey, sha256Hex } from './auth/api-keys.js';
 import { authenticateFirst } from './auth/authenticate.js';
 import { RouteTable, type RouteAccess } from './auth/route-access.js';
-import { ConfigError, type ConfiguredKey, type LedgerConfig } from './config.js';
+import type { ConfiguredKey, LedgerConfig } from './config.js';
 import type { EventStore } from './event-store/event-store.js';
-import {
-  EventStoreDbEventStore,
-  EventStoreUnreachableError,
-} from './event-store/eventstoredb/eventstoredb-event-store.js';
-import { SqliteEventStore } from './event-store/sqlite/sqlite-event-store.js';
+import { dataDirError } from './event-store/open-store.js';
 import { ErrorFilter, fromFramework, sendError } from './http/error-response.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { registerCacheableAnswers } from './http/cacheable-answers.js';
@@ -38,67 +32,6 @@ import { ReadModelService } from './queries/read-model.service.js';
 import { LedgerMetrics } from './observability/metrics.js';
 import { requestLog } from './observability/request-log.js';
 import { PinoNestLogger } from './observability/nest-logger.js';
-
-/**
- * Opens the configured store; EventStoreDB is reached once here, so an
- * unreachable server stops start-up. The embedded store's directory must be
- * one this user can write, and its file a sound ledger (or absent).
- */
-export async function openStore(config: LedgerConfig): Promise<EventStore> {
-  if (config.store === 'eventstoredb')
-    return connectWithin(config.eventStoreConnectionString!, EVENTSTORE_CONNECT_TIMEOUT_MS);
-  usableDataDir(config.dataDir);
-  return new SqliteEventStore(join(config.dataDir, 'ledger.db'));
-}
-
-/** A server that accepts the connection but never answers must not hold start-up: it fails like one that refuses. */
-const EVENTSTORE_CONNECT_TIMEOUT_MS = 15_000;
-
-async function connectWithin(connectionString: string, ms: number): Promise<EventStore> {
-  let timer: NodeJS.Timeout | undefined;
-  const connecting = EventStoreDbEventStore.connect(connectionString);
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      // Closed if it answers after all: nothing may keep the failed process alive.
-      void connecting.then(
-        (store) => store.close(),
-        () => undefined,
-      );
-      reject(new EventStoreUnreachableError(connectionString, new Error(`no answer within ${ms / 1000} s`)));
-    }, ms);
-  });
-  try {
-    return await Promise.race([connecting, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function usableDataDir(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-    if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-    accessSync(dir, constants.R_OK | constants.W_OK | constants.X_OK);
-  } catch (error) {
-    throw dataDirError(dir, error);
-  }
-}
-
-function dataDirError(dir: string, error: unknown): ConfigError {
-  const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-  const why: Record<string, string> = {
-    EACCES: 'this user may not write there',
-    EPERM: 'this user may not write there',
-    EROFS: 'it is on a read-only file system',
-    ENOTDIR: 'it, or a part of its path, is a file rather than a directory',
-    EEXIST: 'a file stands in the way of that directory',
-    ENOSPC: 'the disk is full',
-  };
-  return new ConfigError(
-    'LEDGER_DATA_DIR',
-    `${dir} cannot hold the ledger: ${why[code] ?? code} (${code}); set LEDGER_DATA_DIR to a directory this user can write`,
-  );
-}
 
 export interface ResolvedKeys {
   apiKeys: ApiKeys;

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import type { CliHost } from './io.js';
 import { listMeasures, listSubjects } from '../../projections/listings.js';
-import { parseListing } from '../queries/listings.controller.js';
+import { parseListing } from '../queries/listing-params.js';
 import { buildReadModel } from '../queries/read-model.service.js';
 
 interface ListingOptions {

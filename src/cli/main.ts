@@ -5,36 +5,39 @@
  */
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
+import cluster from 'node:cluster';
 import { createServer } from 'node:net';
 import type { Logger } from 'pino';
-import { createHttpApp, openStore, resolveKeys } from '../app.js';
+import type { ResolvedKeys } from '../app.js';
 import { ConfigError, loadConfig, type LedgerConfig } from '../config.js';
 import type { EventStore } from '../event-store/event-store.js';
-import { shutDown } from '../http/shutdown.js';
-import { IntegrityService } from '../integrity/integrity.service.js';
-import { CommandGateway } from '../ledger/command-gateway.js';
-import { importFile } from '../ledger/import-file.js';
+import { openStore } from '../event-store/open-store.js';
 import { logger } from '../observability/request-log.js';
 import { DEMO_FILE } from '../package-root.js';
 import { processIo } from './io.js';
 import { runCommandLine } from './program.js';
-import { isWorker, reportListening, serveWithWorkers } from './workers.js';
 
 async function serve(): Promise<void> {
   const config = loadConfig();
   const log = logger();
   // A busy port is found before the ledger is opened, let alone the demo loaded into it (by the primary, for workers).
-  if (!isWorker()) await portIsFree(config);
-  if (config.workers > 1 && !isWorker())
+  if (!cluster.isWorker) await portIsFree(config);
+  if (config.workers > 1 && !cluster.isWorker) {
+    const { serveWithWorkers } = await import('./workers.js');
     return serveWithWorkers(config, log, SHUTDOWN_DEADLINE_MS, printBanner(config));
+  }
   const store = await openStore(config);
   let app: INestApplication | undefined;
-  let generated: ReturnType<typeof resolveKeys>['generated'];
+  let generated: ResolvedKeys['generated'];
   try {
+    // The framework is loaded only once the port and the store are known to be usable: a failed start says so at once.
+    const { createHttpApp, resolveKeys } = await import('../app.js');
     const keys = resolveKeys(config);
     generated = keys.generated;
     app = await createHttpApp(config, store, keys.apiKeys, { requestLogger: log });
     if (config.demo && (await store.headPosition()) === 0n) {
+      const { CommandGateway } = await import('../ledger/command-gateway.js');
+      const { importFile } = await import('../ledger/import-file.js');
       const summary = await importFile(app.get(CommandGateway), DEMO_FILE, { actor: 'demo' });
       console.log(`Loaded the demo history: ${summary.applied} commands from ${DEMO_FILE}`);
     }
@@ -47,6 +50,7 @@ async function serve(): Promise<void> {
     await store.close();
     throw error;
   }
+  const { IntegrityService } = await import('../integrity/integrity.service.js');
   // Build the Merkle tree now rather than on the first integrity request.
   void app
     .get(IntegrityService)
@@ -54,12 +58,12 @@ async function serve(): Promise<void> {
     .catch((error: Error) => console.error(`regledger: the integrity tree could not be built yet: ${error.message}`));
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
   stopOnSignals(app, store, log);
-  if (isWorker()) return reportListening(url);
+  if (cluster.isWorker) return (await import('./workers.js')).reportListening(url);
   printBanner(config)(url, generated);
 }
 
 function printBanner(config: LedgerConfig) {
-  return (url: string, generated: ReturnType<typeof resolveKeys>['generated']): void => {
+  return (url: string, generated: ResolvedKeys['generated']): void => {
     console.log(`regledger is listening on ${url}  (data: ${config.dataDir})`);
     console.log(`  API docs:  ${url}/docs`);
     if (generated?.created) {
@@ -93,19 +97,21 @@ function stopOnSignals(app: INestApplication, store: EventStore, log: Logger): v
       log.flush();
       process.exit(0);
     }, SHUTDOWN_DEADLINE_MS - 250).unref();
-    shutDown(app, store, CONNECTION_BUDGET_MS).then(
-      ({ forcedConnections }) => {
-        log.info(
-          { forcedConnections },
-          forcedConnections ? 'stopped; connections still open after the grace period were closed' : 'stopped',
-        );
-        log.flush(() => process.exit(0));
-      },
-      (error: Error) => {
-        log.error({ err: error }, 'shutdown failed');
-        log.flush(() => process.exit(1));
-      },
-    );
+    import('../http/shutdown.js')
+      .then(({ shutDown }) => shutDown(app, store, CONNECTION_BUDGET_MS))
+      .then(
+        ({ forcedConnections }) => {
+          log.info(
+            { forcedConnections },
+            forcedConnections ? 'stopped; connections still open after the grace period were closed' : 'stopped',
+          );
+          log.flush(() => process.exit(0));
+        },
+        (error: Error) => {
+          log.error({ err: error }, 'shutdown failed');
+          log.flush(() => process.exit(1));
+        },
+      );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -9,14 +9,13 @@ import { Command, InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { createCliContext, openStore } from '../app.js';
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../config.js';
 import { EXIT_CODE, LedgerError } from '../errors.js';
 import type { EventStore } from '../event-store/event-store.js';
-import { EventStoreUnreachableError } from '../event-store/eventstoredb/eventstoredb-event-store.js';
+import { EventStoreUnreachableError } from '../event-store/eventstoredb/unreachable.js';
+import { openStore } from '../event-store/open-store.js';
 import { StorageFailure } from '../event-store/storage-failure.js';
-import { CommandGateway } from '../ledger/command-gateway.js';
-import { importFile } from '../ledger/import-file.js';
+import type { CommandGateway } from '../ledger/command-gateway.js';
 import { presentEvent } from '../ledger/presenters.js';
 import { packageRoot } from '../package-root.js';
 import { registerInvestigateCommands } from './investigate-commands.js';
@@ -65,6 +64,9 @@ function buildProgram(io: CliIo, serve?: () => Promise<void>): Command {
   };
   const withGateway = <T>(work: (gateway: CommandGateway) => Promise<T>): Promise<T> =>
     withStore(async (store) => {
+      // The framework is loaded only by the commands that write: queries and --help start without it.
+      const { createCliContext } = await import('../app.js');
+      const { CommandGateway } = await import('../ledger/command-gateway.js');
       const context = await createCliContext(store);
       try {
         return await work(context.get(CommandGateway));
@@ -102,6 +104,7 @@ function buildProgram(io: CliIo, serve?: () => Promise<void>): Command {
       const summary = await withGateway(async (gateway) => {
         const bar = progressBar('importing');
         try {
+          const { importFile } = await import('../ledger/import-file.js');
           return await importFile(gateway, file, { actor: cliActor() }, (done, total) => bar.update(done, total));
         } finally {
           bar.stop();

@@ -11,7 +11,8 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
-import { createCliContext, openStore, resolveKeys } from '../app.js';
+import { createCliContext, resolveKeys } from '../app.js';
+import { openStore } from '../event-store/open-store.js';
 import type { LedgerConfig } from '../config.js';
 import { CommandGateway } from '../ledger/command-gateway.js';
 import { importFile } from '../ledger/import-file.js';

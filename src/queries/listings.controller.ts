@@ -5,17 +5,12 @@
  */
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { listMeasures, listSubjects, type ListingQuery } from '../../projections/listings.js';
+import { listMeasures, listSubjects } from '../../projections/listings.js';
 import { RequiresRole } from '../auth/auth.guard.js';
-import type { ErrorDetail } from '../errors.js';
-import { idParam, throwIfProblems } from './knowledge.js';
+import { DEFAULT_LISTING_PAGE, MAX_LISTING_PAGE, parseListing, type ListingParams } from './listing-params.js';
 import { ReadModelService } from './read-model.service.js';
 import { ConsistentRead } from './consistent-read.js';
 import { ApiKeyRouteErrors } from '../http/error-response.dto.js';
-
-export const MAX_LISTING_PAGE = 500;
-const DEFAULT_LISTING_PAGE = 50;
-const PREFIX_PATTERN = /^[a-z0-9._-]{0,128}$/;
 
 class RecordStampDto {
   @ApiProperty({ description: 'Ledger position, a decimal string', example: '1' })
@@ -83,12 +78,6 @@ class MeasurePageDto {
   next!: string | null;
 }
 
-interface ListingParams {
-  prefix?: string;
-  after?: string;
-  limit?: string;
-}
-
 function ListingQueries(kind: string): MethodDecorator {
   return (target, key, descriptor) => {
     ApiQuery({ name: 'prefix', required: false, description: `Only ${kind} whose id starts with this` })(
@@ -107,33 +96,6 @@ function ListingQueries(kind: string): MethodDecorator {
       description: `Page size, 1 to ${MAX_LISTING_PAGE} (default ${DEFAULT_LISTING_PAGE})`,
     })(target, key, descriptor);
   };
-}
-
-export function parseListing(params: ListingParams): ListingQuery {
-  const problems: ErrorDetail[] = [];
-  if (params.prefix !== undefined && !PREFIX_PATTERN.test(params.prefix)) {
-    problems.push({
-      field: 'prefix',
-      rule: 'isIdPrefix',
-      message: 'prefix must be the start of an id: lowercase letters, digits, . _ -',
-      value: params.prefix,
-    });
-  }
-  if (params.after !== undefined && params.after !== '') idParam('after', params.after, problems);
-  let limit = DEFAULT_LISTING_PAGE;
-  if (params.limit !== undefined && params.limit !== '') {
-    limit = Number(params.limit);
-    if (!/^\d+$/.test(params.limit) || limit < 1 || limit > MAX_LISTING_PAGE) {
-      problems.push({
-        field: 'limit',
-        rule: 'isInRange',
-        message: `limit must be a whole number from 1 to ${MAX_LISTING_PAGE}`,
-        value: params.limit,
-      });
-    }
-  }
-  throwIfProblems(problems);
-  return { prefix: params.prefix || undefined, after: params.after || undefined, limit };
 }
 
 @ApiTags('queries')

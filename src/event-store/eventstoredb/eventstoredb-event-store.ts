@@ -41,6 +41,9 @@ import {
 import { exponentialBackoff, retry } from '../../retry.js';
 import { at, toStoredEvent } from './eventstoredb-events.js';
 import { EventStoreDbSubscription } from './eventstoredb-subscription.js';
+import { EventStoreUnreachableError } from './unreachable.js';
+
+export { EventStoreUnreachableError };
 
 export interface EventStoreDbOptions {
   /** Streams of the ledger; everything else in `$all` is skipped. */
@@ -55,15 +58,6 @@ export interface EventStoreDbOptions {
 /** Streams that claim an append's first event id for one ledger stream (outside the ledger's prefix). */
 const CLAIM_STREAM_PREFIX = 'regledger-event-id-';
 const CLAIM_NAMESPACE = '8a1f5a7e-55b5-4d8e-9c43-4f1f0b7f2c61';
-
-export class EventStoreUnreachableError extends Error {
-  constructor(connectionString: string, cause: unknown) {
-    super(
-      `cannot reach EventStoreDB at EVENTSTORE_CONNECTION_STRING=${connectionString}: ${cause instanceof Error ? cause.message : String(cause)}`,
-    );
-    this.name = 'EventStoreUnreachableError';
-  }
-}
 
 export class EventStoreDbEventStore implements EventStore {
   readonly streamPrefix: string;
