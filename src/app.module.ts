@@ -1,32 +1,41 @@
-import { InvestigationsController } from './investigations/investigations.controller.js';
-import { IntegrityController } from './integrity/integrity.controller.js';
-import { IntegrityService } from './integrity/integrity.service.js';
-import { Module, type DynamicModule, Logger } from '@nestjs/common';
+/**
+ * The application: one module per capability (ledger, queries, changes,
+ * integrity, investigations, consumers, webhooks, auth, health) over the
+ * shared core, and the guards every route passes, in order.
+ */
+import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { CommandBus, CqrsModule } from '@nestjs/cqrs';
+import { CqrsModule } from '@nestjs/cqrs';
 import { ApiKeys } from './auth/api-keys.js';
 import { ApiKeyGuard } from './auth/auth.guard.js';
+import { AuthModule } from './auth/auth.module.js';
 import { StreamTickets } from './auth/stream-tickets.js';
 import { TicketsController } from './auth/tickets.controller.js';
+import { ChangesController } from './changes/changes.controller.js';
+import { ChangesModule } from './changes/changes.module.js';
+import { systemClock, type LedgerClock } from './changes/clock.js';
+import type { SseOptions } from './changes/sse-writer.js';
+import { ConsumersController } from './consumers/consumers.controller.js';
+import { ConsumersModule } from './consumers/consumers.module.js';
+import { CoreModule } from './core.module.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
 import { HealthController } from './health.controller.js';
+import { HealthModule } from './health.module.js';
 import { StrictQueryGuard } from './http/strict-query.js';
-import { ConsistentReadGuard } from './queries/consistent-read.js';
-import { COMMAND_HANDLERS } from './ledger/bus.js';
-import { CommandExecutor } from './ledger/command-executor.js';
-import { CommandGateway } from './ledger/command-gateway.js';
+import { IntegrityController } from './integrity/integrity.controller.js';
+import { IntegrityModule } from './integrity/integrity.module.js';
+import { InvestigationsController } from './investigations/investigations.controller.js';
+import { InvestigationsModule } from './investigations/investigations.module.js';
 import { CommandsController } from './ledger/commands.controller.js';
 import { EventsController } from './ledger/events.controller.js';
-import { WriteWatermark } from './ledger/write-watermark.js';
-import { CLOCK } from './clock-token.js';
-import { QueriesController } from './queries/queries.controller.js';
-import { ChangeFeedService } from './changes/change-feed.service.js';
-import { ChangesController } from './changes/changes.controller.js';
-import { systemClock, type LedgerClock } from './changes/clock.js';
-import { DEFAULT_SSE_OPTIONS, SSE_OPTIONS, SseConnections, type SseOptions } from './changes/sse-writer.js';
-import { ReadModelService } from './queries/read-model.service.js';
-import { SUBSCRIBER_CONTROLLERS, subscriberProviders } from './webhooks/subscribers.providers.js';
+import { LedgerModule } from './ledger/ledger.module.js';
+import { ConsistentReadGuard } from './queries/consistent-read.js';
 import { ListingsController } from './queries/listings.controller.js';
+import { QueriesController } from './queries/queries.controller.js';
+import { QueriesModule } from './queries/queries.module.js';
+import { ReadModelService } from './queries/read-model.service.js';
+import { WebhooksController } from './webhooks/webhooks.controller.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 export interface AppModuleOptions {
   store: EventStore;
@@ -49,7 +58,8 @@ export const CONTROLLERS = [
   InvestigationsController,
   HealthController,
   TicketsController,
-  ...SUBSCRIBER_CONTROLLERS,
+  WebhooksController,
+  ConsumersController,
 ];
 
 /** The application's wiring. The store is opened and closed by whoever starts the app. */
@@ -65,42 +75,21 @@ export class AppModule {
   }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot()],
-      controllers: CONTROLLERS,
-      providers: [
-        { provide: EVENT_STORE, useValue: store },
-        { provide: ApiKeys, useValue: apiKeys },
-        { provide: CLOCK, useValue: clock },
-        { provide: StreamTickets, useValue: tickets },
-        {
-          provide: SSE_OPTIONS,
-          useValue: { ...DEFAULT_SSE_OPTIONS, onCutOff: logCutOff, connections: new SseConnections(), ...sse },
-        },
-        {
-          provide: ChangeFeedService,
-          useFactory: (s: EventStore, r: ReadModelService, c: LedgerClock) => new ChangeFeedService(s, r, c),
-          inject: [EVENT_STORE, ReadModelService, CLOCK],
-        },
-        { provide: WriteWatermark, useValue: new WriteWatermark() },
-        { provide: IntegrityService, useFactory: (s: EventStore) => new IntegrityService(s), inject: [EVENT_STORE] },
-        {
-          provide: ReadModelService,
-          useFactory: (s: EventStore, w: WriteWatermark) => new ReadModelService(s, w, { follow: followLog }),
-          inject: [EVENT_STORE, WriteWatermark],
-        },
-        {
-          provide: CommandExecutor,
-          useFactory: (s: EventStore, w: WriteWatermark) => new CommandExecutor(s, w),
-          inject: [EVENT_STORE, WriteWatermark],
-        },
-        {
-          provide: CommandGateway,
-          useFactory: (bus: CommandBus, s: EventStore, e: CommandExecutor) => new CommandGateway(bus, s, e),
-          inject: [CommandBus, EVENT_STORE, CommandExecutor],
-        },
-        ...COMMAND_HANDLERS,
+      imports: [
+        CqrsModule.forRoot(),
+        CoreModule.register({ store, apiKeys, clock, tickets, followLog, sse }),
+        LedgerModule,
+        QueriesModule,
+        ChangesModule,
+        IntegrityModule,
+        InvestigationsModule,
+        ConsumersModule,
         // Webhook deliveries run where the log is followed (the server), not in the CLI's context.
-        ...subscriberProviders(store, followLog),
+        WebhooksModule,
+        AuthModule,
+        HealthModule,
+      ],
+      providers: [
         { provide: APP_GUARD, useFactory: (k: ApiKeys) => new ApiKeyGuard(k), inject: [ApiKeys] },
         // After authentication: a caller without a key learns nothing about the routes' parameters.
         { provide: APP_GUARD, useClass: StrictQueryGuard },
@@ -113,11 +102,4 @@ export class AppModule {
       ],
     };
   }
-}
-
-const changesLogger = new Logger('Changes');
-function logCutOff(resumeFrom: string): void {
-  changesLogger.warn(
-    `cut off a change-stream client that stopped reading; it can resume from ${resumeFrom || 'the start'}`,
-  );
 }

@@ -1,27 +1,21 @@
 /**
- * The wiring of webhooks and consumers: their state store beside the ledger's
- * store, the delivery service and the consumers' positions.
+ * Where webhooks and consumers keep their state (beside the ledger's store),
+ * and the delivery service as this process runs it.
  */
-import type { Provider } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { ChangeFeedService } from '../changes/change-feed.service.js';
-import { ConsumersController } from '../consumers/consumers.controller.js';
-import { Consumers } from '../consumers/consumers.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { EventStoreDbEventStore } from '../event-store/eventstoredb/eventstoredb-event-store.js';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
 import { EventStoreDbSubscriberState } from './eventstoredb-subscriber-state.js';
 import { SqliteSubscriberState } from './sqlite-subscriber-state.js';
-import { SUBSCRIBER_STATE, type SubscriberStateStore } from './subscriber-state.js';
+import type { SubscriberStateStore } from './subscriber-state.js';
 import { loadWebhookConfig } from './webhook-config.js';
-import { WebhooksController } from './webhooks.controller.js';
 import { WebhooksService } from './webhooks.service.js';
 import { leaseTimingFrom } from '../leases/lease-keeper.js';
 import { leaseStoreFor } from '../leases/lease-store-for.js';
-
-export const SUBSCRIBER_CONTROLLERS = [WebhooksController, ConsumersController];
 
 /**
  * EventStoreDB: streams of its own on the same server. SQLite: a file beside
@@ -38,33 +32,21 @@ export function subscriberStateFor(store: EventStore): SubscriberStateStore {
   return new SqliteSubscriberState(':memory:');
 }
 
-export function subscriberProviders(store: EventStore, deliver: boolean): Provider[] {
-  return [
-    // The CLI's context delivers nothing and keeps no subscriber: it leaves no state file behind.
-    {
-      provide: SUBSCRIBER_STATE,
-      useFactory: () => (deliver ? subscriberStateFor(store) : new SqliteSubscriberState(':memory:')),
-    },
-    {
-      provide: WebhooksService,
-      // Several instances on one ledger: the one holding the lease in the ledger's store delivers.
-      useFactory: (state: SubscriberStateStore, feed: ChangeFeedService) =>
-        new WebhooksService(
-          state,
-          store,
-          feed,
-          loadWebhookConfig(),
-          deliver,
-          deliver ? { store: leaseStoreFor(store), holder: instanceId(), timing: leaseTimingFrom() } : undefined,
-        ),
-      inject: [SUBSCRIBER_STATE, ChangeFeedService],
-    },
-    {
-      provide: Consumers,
-      useFactory: (state: SubscriberStateStore) => new Consumers(state, store),
-      inject: [SUBSCRIBER_STATE],
-    },
-  ];
+/** Several instances on one ledger: the one holding the lease in the ledger's store delivers. */
+export function webhooksServiceFor(
+  state: SubscriberStateStore,
+  feed: ChangeFeedService,
+  store: EventStore,
+  deliver: boolean,
+): WebhooksService {
+  return new WebhooksService(
+    state,
+    store,
+    feed,
+    loadWebhookConfig(),
+    deliver,
+    deliver ? { store: leaseStoreFor(store), holder: instanceId(), timing: leaseTimingFrom() } : undefined,
+  );
 }
 
 /** Who holds a lease, as an operator reads it: host, process and a random part (a restarted process is another holder). */
