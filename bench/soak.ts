@@ -37,17 +37,33 @@ const stats = {
   cutOff: 0,
   vanished: 0,
   repeats: 0,
+  resent: 0,
 };
 const acknowledgedIds: string[] = [];
 let running = true;
 
+/**
+ * A connection reset (a keep-alive socket the server closed as it was reused)
+ * leaves the outcome unknown: the same command is sent again with its
+ * commandId, which the ledger applies at most once.
+ */
 async function post(body: object): Promise<void> {
-  const response = await httpRequest(`${url}/v1/commands`, {
-    method: 'POST',
-    headers: { ...auth, 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (response.status === 201) {
+  const command = JSON.stringify({ ...body, commandId: randomUUID() });
+  let response: { status: number; body: string } | undefined;
+  for (let attempt = 1; !response; attempt++) {
+    try {
+      response = await httpRequest(`${url}/v1/commands`, {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'application/json' },
+        body: command,
+      });
+    } catch (error) {
+      if (attempt === 5) throw error;
+      stats.resent++;
+    }
+  }
+  // 200: a resent command the ledger had applied already, answered with its first result.
+  if (response.status === 201 || response.status === 200) {
     stats.acknowledged++;
     for (const event of (JSON.parse(response.body) as { events: { eventId: string }[] }).events)
       acknowledgedIds.push(event.eventId);
@@ -102,8 +118,8 @@ async function reader(): Promise<void> {
       `/v1/measures/soak-${m}`,
       `/v1/subjects/${subject}/timeline`,
     ]);
-    const response = await httpRequest(`${url}${path}`, { headers: auth });
-    if (response.status === 200) stats.reads++;
+    const response = await httpRequest(`${url}${path}`, { headers: auth }).catch(() => undefined);
+    if (response?.status === 200) stats.reads++;
     else stats.readErrors++;
     await sleep(10);
   }
@@ -115,6 +131,7 @@ function openFeed(
   headers: Record<string, string>,
   onMessage: (id: string, event?: string) => void,
   onResponse?: (response: IncomingMessage) => void,
+  onOpeningId?: (id: string) => void,
 ): ClientRequest {
   const req = request(
     `${url}${path}`,
@@ -131,7 +148,10 @@ function openFeed(
           buffer = buffer.slice(cut + 2);
           const id = /^id: (.*)$/m.exec(block)?.[1];
           const event = /^event: (.*)$/m.exec(block)?.[1];
-          if (id !== undefined || event) onMessage(id ?? '', event);
+          // As EventSource: a block without data (the stream's opening id) sets the id to resume from, and is no message.
+          if (!/^data:/m.test(block)) {
+            if (id !== undefined) onOpeningId?.(id);
+          } else if (id !== undefined || event) onMessage(id ?? '', event);
         }
       });
       response.on('error', () => {});
@@ -147,13 +167,19 @@ async function churner(feed: string): Promise<void> {
   let lastId: string | undefined;
   const seen = new Set<string>();
   while (running) {
-    const req = openFeed(feed, lastId ? { 'Last-Event-ID': lastId } : {}, (id, event) => {
-      if (event || !id) return;
-      if (seen.has(id)) stats.repeats++;
-      seen.add(id);
-      lastId = id;
-      stats.feedMessages++;
-    });
+    const req = openFeed(
+      feed,
+      lastId ? { 'Last-Event-ID': lastId } : {},
+      (id, event) => {
+        if (event || !id) return;
+        if (seen.has(id)) stats.repeats++;
+        seen.add(id);
+        lastId = id;
+        stats.feedMessages++;
+      },
+      undefined,
+      (id) => (lastId = id),
+    );
     await sleep(1000 + Math.random() * 3000);
     req.destroy();
     stats.resumes++;
@@ -164,14 +190,18 @@ async function churner(feed: string): Promise<void> {
 async function staller(feed: string): Promise<void> {
   while (running) {
     let cut = false;
+    let paused: IncomingMessage | undefined;
     const req = openFeed(
       feed,
       {},
       (_id, event) => event === 'cut-off' && (cut = true),
-      (response) => response.pause(),
+      (response) => (paused = response).pause(),
     );
     stats.stalled++;
     await sleep(15_000);
+    // Reading again drains what the server had written before it gave up: a cut-off message, if it did.
+    paused?.resume();
+    for (let i = 0; i < 30 && !cut; i++) await sleep(100);
     if (cut) stats.cutOff++;
     req.destroy();
   }
@@ -290,7 +320,7 @@ async function main() {
   ];
   console.log(
     `result: ${stats.acknowledged} writes acknowledged, all ${missing.length ? 'NOT ' : ''}in the log (${inLog.size} events); ${stats.reads} reads; ` +
-      `${stats.feedMessages} feed messages over ${stats.resumes} resumes, no repeats: ${stats.repeats === 0}; ${stats.stalled} stalled clients (${stats.cutOff} cut off), ${stats.vanished} vanished; ` +
+      `${stats.feedMessages} feed messages over ${stats.resumes} resumes, no repeats: ${stats.repeats === 0}; ${stats.stalled} stalled clients (${stats.cutOff} cut off), ${stats.vanished} vanished; ${stats.resent} commands resent after a reset; ` +
       `worst event-loop delay ${worstLoop} ms; RSS growth after the first quarter ${rssGrowth} MB`,
   );
   if (failures.length) {
