@@ -16,7 +16,7 @@ import {
   type ExpectedRevision,
   type StoredEvent,
 } from '../event-store/event-store.js';
-import { isTransactional } from '../event-store/write-transaction.js';
+import { isTransactional, type TransactionalEventStore } from '../event-store/write-transaction.js';
 import { LedgerError } from '../errors.js';
 import { contentHash, storedHash } from '../integrity/event-hash.js';
 import {
@@ -101,6 +101,7 @@ export class CommandExecutor {
   }
 
   private async attempt(parsed: ParsedCommand, commandId: string, context: CommandContext): Promise<CommandOutcome> {
+    if (isTransactional(this.store)) return this.attemptUnderWriteLock(this.store, parsed, commandId, context);
     const streamId = streamOf(parsed.command.measureId);
     // From here to the append's call all is synchronous: a later load may fold newer events into this stream.
     const loaded = await this.streams.load(streamId, parsed.command.measureId);
@@ -109,6 +110,46 @@ export class CommandExecutor {
     const result = await this.store.append(streamId, prepared.events, prepared.expected);
     this.watermark.advance(result.position);
     return appended(parsed, commandId, result);
+  }
+
+  /**
+   * Loads, decides and appends inside the store's write transaction (shared
+   * with the other commands of the same turn: one fsync for the group). Under
+   * the write lock no other writer can slip in between the read and the
+   * append, so no race is lost, and a measure whose head has not moved since
+   * the last command is not read at all.
+   */
+  private async attemptUnderWriteLock(
+    store: TransactionalEventStore,
+    parsed: ParsedCommand,
+    commandId: string,
+    context: CommandContext,
+  ): Promise<CommandOutcome> {
+    const { measureId } = parsed.command;
+    const streamId = streamOf(measureId);
+    let done: { outcome: CommandOutcome; position?: bigint };
+    try {
+      done = await store.inWriteTransaction((tx) => {
+        const loaded = this.streams.loadWith(
+          streamId,
+          measureId,
+          (from) => tx.readStream(streamId, from),
+          tx.streamRevision(streamId),
+        );
+        const prepared = this.prepare(parsed, commandId, context, loaded);
+        if ('repeat' in prepared) return { outcome: prepared.repeat };
+        const result = tx.append(streamId, prepared.events, prepared.expected);
+        const outcome = appended(parsed, commandId, result);
+        // Last, so that nothing after it can undo what it folds; a failed commit forgets it below.
+        this.streams.record(streamId, result.events);
+        return { outcome, position: result.position };
+      });
+    } catch (error) {
+      this.streams.forget([streamId]);
+      throw error;
+    }
+    if (done.position !== undefined) this.watermark.advance(done.position);
+    return done.outcome;
   }
 
   /**
@@ -142,8 +183,11 @@ export class CommandExecutor {
           const commandId = normaliseCommandId(parsed.commandId ?? randomUUID());
           const streamId = streamOf(parsed.command.measureId);
           try {
-            const loaded = this.streams.loadWith(streamId, parsed.command.measureId, (from) =>
-              tx.readStream(streamId, from),
+            const loaded = this.streams.loadWith(
+              streamId,
+              parsed.command.measureId,
+              (from) => tx.readStream(streamId, from),
+              tx.streamRevision(streamId),
             );
             const prepared = this.prepare(parsed, commandId, context, loaded);
             if ('repeat' in prepared) {
