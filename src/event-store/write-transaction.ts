@@ -9,6 +9,8 @@ import type { AppendResult, EventStore, EventToAppend, ExpectedRevision, StoredE
 export interface WriteTransaction {
   /** The stream from `fromRevision` on, including what this transaction wrote. */
   readStream(streamId: string, fromRevision: bigint): StoredEvent[];
+  /** The stream's last revision, including what this transaction wrote: cheaper than reading it. */
+  streamRevision(streamId: string): bigint | 'no_stream';
   /** Appends atomically within the transaction: a throw leaves nothing of this append. */
   append(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): AppendResult;
 }

@@ -10,15 +10,14 @@ import { AMENDING_EVENTS, COMMAND_TYPE_OF, streamOf, type LedgerCommand } from '
 import {
   DuplicateEventIdError,
   WrongExpectedRevisionError,
-  type AppendResult,
   type EventStore,
   type EventToAppend,
   type ExpectedRevision,
-  type StoredEvent,
 } from '../event-store/event-store.js';
-import { isTransactional } from '../event-store/write-transaction.js';
+import { isTransactional, type TransactionalEventStore } from '../event-store/write-transaction.js';
 import { LedgerError } from '../errors.js';
 import { contentHash, storedHash } from '../integrity/event-hash.js';
+import { appended, mapStoreError, outcome, refusedAlone, type CommandOutcome } from './command-outcome.js';
 import {
   checkRepetition,
   COMMAND_DIGEST,
@@ -33,23 +32,14 @@ import { WriteWatermark } from './write-watermark.js';
 import { StorageFailure } from '../event-store/storage-failure.js';
 import { retry } from '../retry.js';
 
+export type { CommandOutcome } from './command-outcome.js';
+
 export const EVENT_SCHEMA_VERSION = 1;
 
 export interface CommandContext {
   /** The API key's name, or the CLI's user: recorded as `actor`. */
   actor: string;
   correlationId?: string;
-}
-
-export interface CommandOutcome {
-  commandId: string;
-  measureId: string;
-  events: { eventId: string; type: string; streamRevision: string }[];
-  position: string;
-  /** True when the commandId had been applied before: nothing new was appended. */
-  repeated: boolean;
-  /** Set on a repetition that could be compared only in part (see command-reuse.ts). */
-  notice?: string;
 }
 
 export interface ChunkLimits {
@@ -101,6 +91,7 @@ export class CommandExecutor {
   }
 
   private async attempt(parsed: ParsedCommand, commandId: string, context: CommandContext): Promise<CommandOutcome> {
+    if (isTransactional(this.store)) return this.attemptUnderWriteLock(this.store, parsed, commandId, context);
     const streamId = streamOf(parsed.command.measureId);
     // From here to the append's call all is synchronous: a later load may fold newer events into this stream.
     const loaded = await this.streams.load(streamId, parsed.command.measureId);
@@ -109,6 +100,48 @@ export class CommandExecutor {
     const result = await this.store.append(streamId, prepared.events, prepared.expected);
     this.watermark.advance(result.position);
     return appended(parsed, commandId, result);
+  }
+
+  /**
+   * Loads, decides and appends inside the store's write transaction (shared
+   * with the other commands of the same turn: one fsync for the group). Under
+   * the write lock no other writer can slip in between the read and the
+   * append, so no race is lost, and a measure whose head has not moved since
+   * the last command is not read at all.
+   */
+  private async attemptUnderWriteLock(
+    store: TransactionalEventStore,
+    parsed: ParsedCommand,
+    commandId: string,
+    context: CommandContext,
+  ): Promise<CommandOutcome> {
+    const { measureId } = parsed.command;
+    const streamId = streamOf(measureId);
+    let done: { outcome: CommandOutcome; position?: bigint };
+    try {
+      done = await store.inWriteTransaction((tx) => {
+        const loaded = this.streams.loadWith(
+          streamId,
+          measureId,
+          (from) => tx.readStream(streamId, from),
+          tx.streamRevision(streamId),
+        );
+        const prepared = this.prepare(parsed, commandId, context, loaded);
+        if ('repeat' in prepared) return { outcome: prepared.repeat };
+        const result = tx.append(streamId, prepared.events, prepared.expected);
+        const outcome = appended(parsed, commandId, result);
+        // Last, so that nothing after it can undo what it folds; a failed commit forgets it below.
+        this.streams.record(streamId, result.events);
+        return { outcome, position: result.position };
+      });
+    } catch (error) {
+      // A command's own refusal means its group committed, and with it all the cache holds. Any other
+      // failure may have undone events it folded: the measure is then read whole next time.
+      if (!refusedAlone(error)) this.streams.forget([streamId]);
+      throw error;
+    }
+    if (done.position !== undefined) this.watermark.advance(done.position);
+    return done.outcome;
   }
 
   /**
@@ -142,8 +175,11 @@ export class CommandExecutor {
           const commandId = normaliseCommandId(parsed.commandId ?? randomUUID());
           const streamId = streamOf(parsed.command.measureId);
           try {
-            const loaded = this.streams.loadWith(streamId, parsed.command.measureId, (from) =>
-              tx.readStream(streamId, from),
+            const loaded = this.streams.loadWith(
+              streamId,
+              parsed.command.measureId,
+              (from) => tx.readStream(streamId, from),
+              tx.streamRevision(streamId),
             );
             const prepared = this.prepare(parsed, commandId, context, loaded);
             if ('repeat' in prepared) {
@@ -236,44 +272,4 @@ function withParsedReplacement(command: LedgerCommand, state: MeasureStream): Le
   const target = state.recorded.find((e) => e.eventId === command.eventId);
   if (!target || AMENDING_EVENTS.has(target.type)) return command;
   return { ...command, replacement: parseReplacement(COMMAND_TYPE_OF[target.type], command.replacement) as never };
-}
-
-/** The outcome of an append. Not written: a concurrent request with this commandId got there first, and must have sent this same command. */
-function appended(parsed: ParsedCommand, commandId: string, result: AppendResult): CommandOutcome {
-  const { measureId } = parsed.command;
-  if (!result.written && result.events.length)
-    return {
-      ...outcome(commandId, measureId, result.events, true),
-      ...checkRepetition(parsed, commandId, result.events),
-    };
-  return outcome(commandId, measureId, result.events, !result.written);
-}
-
-function outcome(commandId: string, measureId: string, events: StoredEvent[], repeated: boolean): CommandOutcome {
-  return {
-    commandId,
-    measureId,
-    events: events.map((e) => ({ eventId: e.eventId, type: e.type, streamRevision: e.revision.toString() })),
-    position: events[events.length - 1]!.position.toString(),
-    repeated,
-  };
-}
-
-function mapStoreError(error: unknown, measureId: string): unknown {
-  if (error instanceof WrongExpectedRevisionError) {
-    const actual = error.actual === 'no_stream' ? -1 : Number(error.actual);
-    return new LedgerError(
-      'conflict',
-      `measure ${measureId} is at revision ${actual}, not the expected ${String(error.expected)}`,
-      [
-        {
-          field: 'expectedRevision',
-          rule: 'revision-matches',
-          message: `the measure stream is at revision ${actual}`,
-          value: actual,
-        },
-      ],
-    );
-  }
-  return error;
 }

@@ -40,8 +40,27 @@ export class StreamCache {
     return this.absorb(streamId, measureId, from, newer) ?? this.load(streamId, measureId);
   }
 
-  /** The same, reading synchronously: inside a write transaction, where nothing else runs meanwhile. */
-  loadWith(streamId: string, measureId: string, read: (fromRevision: bigint) => StoredEvent[]): LoadedStream {
+  /**
+   * The same, reading synchronously: inside a write transaction, where nothing
+   * else runs meanwhile. Given the stream's head as the transaction sees it, a
+   * stream already folded up to it is not read at all: events are never
+   * changed once stored, so equal revisions mean equal streams, as long as
+   * what was folded was committed (callers forget a stream whose write failed).
+   */
+  loadWith(
+    streamId: string,
+    measureId: string,
+    read: (fromRevision: bigint) => StoredEvent[],
+    head?: bigint | 'no_stream',
+  ): LoadedStream {
+    if (head !== undefined) {
+      const revision = head === 'no_stream' ? -1 : Number(head);
+      const cached = this.streams.get(streamId);
+      if (cached?.state.revision === revision) return this.keep(streamId, cached);
+      // Ahead of the store: it folded events that were undone. Only a read from the start is sure.
+      if (cached && cached.state.revision > revision) this.streams.delete(streamId);
+      if (revision === -1) return this.absorb(streamId, measureId, 0n, [])!;
+    }
     const from = this.nextRevision(streamId);
     return this.absorb(streamId, measureId, from, read(from)) ?? this.loadWith(streamId, measureId, read);
   }
@@ -84,6 +103,11 @@ export class StreamCache {
       }
       this.fold(loaded, event);
     }
+    return this.keep(streamId, loaded);
+  }
+
+  /** Marks the stream most recently used, dropping the least recently used beyond the limit. */
+  private keep(streamId: string, loaded: LoadedStream): LoadedStream {
     this.streams.delete(streamId);
     this.streams.set(streamId, loaded);
     if (this.streams.size > MAX_STREAMS) this.streams.delete(this.streams.keys().next().value!);

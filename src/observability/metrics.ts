@@ -144,6 +144,7 @@ export class LedgerMetrics {
       const result = await inWriteTransaction((tx) =>
         work({
           readStream: (streamId, fromRevision) => tx.readStream(streamId, fromRevision),
+          streamRevision: (streamId) => tx.streamRevision(streamId),
           append: (streamId, toAppend, expected) => {
             const appended = tx.append(streamId, toAppend, expected);
             appends++;

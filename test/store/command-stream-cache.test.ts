@@ -9,6 +9,7 @@ import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-stor
 import { CommandExecutor } from '../../src/ledger/command-executor.js';
 import { parseCommand } from '../../src/ledger/parse-command.js';
 import { LedgerError } from '../../src/errors.js';
+import { contentHash } from '../../src/integrity/event-hash.js';
 import { imposeBody, M } from '../support/commands.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -66,6 +67,25 @@ describe('commands on a measure others write to', () => {
     expect(amended.events[0]!.streamRevision).toBe('2');
     const stream = await store.readStream(`measure-${M}`);
     expect(stream.map((e) => e.type)).toEqual(['RestrictionImposed', 'ExemptionGranted', 'ExemptionRevoked']);
+  });
+
+  it('decides on what another executor appended through the same connection, where the file alone does not say it changed', async () => {
+    const mine = new CommandExecutor(store);
+    const theirs = new CommandExecutor(store);
+    await mine.execute(parseCommand(imposeBody()), context);
+    await theirs.execute(
+      parseCommand({ type: 'AddSubjects', measureId: M, subjects: ['acme-2'], effectiveFrom: '2020-01-01' }),
+      context,
+    );
+    const removed = await mine.execute(
+      parseCommand({ type: 'RemoveSubjects', measureId: M, subjects: ['acme-2'], effectiveFrom: '2021-01-01' }),
+      context,
+    );
+    expect(removed.events[0]!.streamRevision).toBe('2');
+    const stream = await store.readStream(`measure-${M}`);
+    expect(stream.map((e) => e.type)).toEqual(['RestrictionImposed', 'SubjectsAdded', 'SubjectsRemoved']);
+    // The hash chain runs through the other executor's event, not around it.
+    expect(contentHash(stream[2]!, stream[1]!.metadata.hash as string)).toBe(stream[2]!.metadata.hash);
   });
 
   it('recognises a repeated commandId first used through another process', async () => {
