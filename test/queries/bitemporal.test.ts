@@ -21,16 +21,22 @@ afterEach(async () => t.close());
 const post = async (body: object) =>
   (await t.http.post('/v1/commands').set(bearer('writer')).send(body).expect(201)).body;
 const get = async (path: string) => (await t.http.get(path).set(bearer('reader')).expect(200)).body;
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** An instant after every record time so far, once the clock has passed it: what was known "between" two writes. */
+const between = async (): Promise<string> => {
+  const last = Date.parse((await t.store.readAll({ direction: 'backwards', maxCount: 1 }))[0]!.recordedAt);
+  while (Date.now() <= last) await new Promise(setImmediate);
+  const instant = Date.now();
+  // The next write is recorded after it: record time never runs backwards, and the clock has moved on.
+  while (Date.now() <= instant) await new Promise(setImmediate);
+  return new Date(instant).toISOString();
+};
 const restrictedAt = async (at: string, asOf = '') =>
   (await get(`/v1/subjects/acme/state?at=${at}${asOf}`)).restricted.map((r: { measureId: string }) => r.measureId);
 
 describe('bitemporal answers', () => {
   it('a late correction of an effective date changes answers as of its record time and later only', async () => {
     const imposed = await post(imposeBody({ effectiveFrom: '2019-06-01' }));
-    await pause(5);
-    const between = new Date().toISOString();
-    await pause(5);
+    const knownBetween = await between();
     const corrected = await post({
       type: 'CorrectEntry',
       measureId: M,
@@ -39,7 +45,7 @@ describe('bitemporal answers', () => {
       replacement: { ...imposeBody({ effectiveFrom: '2019-05-01' }), type: undefined },
     });
     expect(await restrictedAt('2019-05-15', `&asOfPosition=${imposed.position}`)).toEqual([]);
-    expect(await restrictedAt('2019-05-15', `&asOf=${between}`)).toEqual([]);
+    expect(await restrictedAt('2019-05-15', `&asOf=${knownBetween}`)).toEqual([]);
     expect(await restrictedAt('2019-05-15', `&asOfPosition=${corrected.position}`)).toEqual([M]);
     expect(await restrictedAt('2019-05-15')).toEqual([M]);
     const basis = (await get('/v1/subjects/acme/state?at=2019-05-15')).restricted[0].basis.map(
@@ -50,9 +56,7 @@ describe('bitemporal answers', () => {
 
   it('retracting the imposition removes the measure from later answers only', async () => {
     const imposed = await post(imposeBody());
-    await pause(5);
-    const before = new Date().toISOString();
-    await pause(5);
+    const before = await between();
     await post({
       type: 'RetractEntry',
       measureId: M,
