@@ -4,7 +4,7 @@
  * HTTP for the CLI.
  */
 import 'reflect-metadata';
-import type { INestApplicationContext, LogLevel } from '@nestjs/common';
+import type { LogLevel } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { parse as parseQuery } from 'node:querystring';
@@ -141,11 +141,4 @@ export async function createHttpApp(
   await app.init();
   await fastify.ready();
   return app;
-}
-
-export async function createCliContext(store: EventStore): Promise<INestApplicationContext> {
-  return NestFactory.createApplicationContext(
-    AppModule.register({ store, apiKeys: new ApiKeys([]), followLog: false }),
-    { logger: ['error'] },
-  );
 }

@@ -65,7 +65,7 @@ function buildProgram(io: CliIo, serve?: () => Promise<void>): Command {
   const withGateway = <T>(work: (gateway: CommandGateway) => Promise<T>): Promise<T> =>
     withStore(async (store) => {
       // The framework is loaded only by the commands that write: queries and --help start without it.
-      const { createCliContext } = await import('../app.js');
+      const { createCliContext } = await import('../cli-context.js');
       const { CommandGateway } = await import('../ledger/command-gateway.js');
       const context = await createCliContext(store);
       try {

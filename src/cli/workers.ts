@@ -11,7 +11,8 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
-import { createCliContext, resolveKeys } from '../app.js';
+import { resolveKeys } from '../app.js';
+import { createCliContext } from '../cli-context.js';
 import { openStore } from '../event-store/open-store.js';
 import type { LedgerConfig } from '../config.js';
 import { CommandGateway } from '../ledger/command-gateway.js';
