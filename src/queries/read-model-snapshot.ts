@@ -1,0 +1,374 @@
+/**
+ * Snapshots of the read model on disk, so that a restart folds only the
+ * events recorded since, not the whole log.
+ *
+ * A snapshot file is a run of chunks (each a 4-byte length, then a value
+ * written with v8.serialize), then a JSON trailer saying what it is: the
+ * format and the fingerprint of the code that folds the log, the ledger it
+ * comes from, the position it covers (with that event's stream, revision, id
+ * and hash, to check against the store), and the body's length and SHA-256.
+ * Anything that does not match is discarded with a reason; the caller then
+ * rebuilds from scratch. Written to a temporary file, fsynced and renamed, so
+ * a reader finds the old snapshot or the new one, never half of one.
+ *
+ * The model keeps folding while a snapshot is written (the chunks yield to the
+ * event loop between them): everything is cut at the position taken when the
+ * write began. The instant index is not cut (it holds no positions), which is
+ * harmless: catching up from that position adds the same instants again.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { InstantIndex } from '../../projections/instant-index.js';
+import { countUpTo, initialState, type LedgerReadModel } from '../../projections/ledger-read-model.js';
+import type { RecordedFact } from '../../src/domain/measure-history.js';
+import type { EventStore } from '../event-store/event-store.js';
+import { storedHash } from '../integrity/event-hash.js';
+
+/** Bumped when the file's layout changes. */
+export const SNAPSHOT_FORMAT = 1;
+const MAGIC = 'RLSNAP01';
+const TAIL_BYTES = 4 + MAGIC.length;
+/** Facts (or subjects, instants, record-clock entries) per chunk: each chunk is serialised without yielding. */
+const CHUNK_ITEMS = 20_000;
+
+/** Which ledger a snapshot belongs to: its first event, whose id and record time no other ledger shares. */
+export interface LedgerIdentity {
+  firstEventId: string;
+  firstRecordedAt: string;
+}
+
+/** The event at the snapshot's position, as the store must still hold it. */
+export interface CoveredEvent {
+  position: string;
+  streamId: string;
+  revision: string;
+  eventId: string;
+  hash?: string;
+}
+
+export interface SnapshotTrailer {
+  format: number;
+  /** Fingerprint of the code that folds the log: a snapshot made by other code is not trusted. */
+  code: string;
+  ledger: LedgerIdentity;
+  covers: CoveredEvent;
+  eventCount: number;
+  bodyBytes: number;
+  sha256: string;
+  writtenAt: string;
+}
+
+export interface LoadedSnapshot {
+  model: LedgerReadModel;
+  instants: InstantIndex;
+  trailer: SnapshotTrailer;
+}
+
+export interface WriteFigures {
+  bytes: number;
+  ms: number;
+  /** The longest the event loop was held by one chunk. */
+  longestChunkMs: number;
+}
+
+let fingerprint: string | undefined;
+
+/**
+ * SHA-256 of the sources (or compiled files) of projections/ and src/domain/,
+ * which define the fold: any change to them, a release or a local edit,
+ * makes older snapshots unusable rather than possibly wrong.
+ */
+export function foldCodeFingerprint(): string {
+  if (fingerprint) return fingerprint;
+  const hash = createHash('sha256').update(`format ${SNAPSHOT_FORMAT}\n`);
+  for (const dir of [join(import.meta.dirname, '../../projections'), join(import.meta.dirname, '../domain')]) {
+    for (const name of readdirSync(dir).sort()) {
+      if (!/\.(ts|js)$/.test(name) || name.endsWith('.d.ts')) continue;
+      hash.update(name).update(readFileSync(join(dir, name)));
+    }
+  }
+  return (fingerprint = hash.digest('hex'));
+}
+
+/** The ledger's identity, or undefined while it is empty. */
+export async function ledgerIdentity(store: EventStore): Promise<LedgerIdentity | undefined> {
+  const [first] = await store.readAll({ maxCount: 1 });
+  return first && { firstEventId: first.eventId, firstRecordedAt: first.recordedAt };
+}
+
+/**
+ * Writes a snapshot of the model as it stands now to `path`. `covers` is the
+ * event at the model's position (the last folded).
+ */
+export async function writeSnapshot(
+  path: string,
+  model: LedgerReadModel,
+  instants: InstantIndex,
+  ledger: LedgerIdentity,
+  covers: CoveredEvent,
+  code = foldCodeFingerprint(),
+): Promise<WriteFigures> {
+  const started = performance.now();
+  // Taken in one turn of the event loop: the fold may go on while the chunks are written.
+  const position = model.position;
+  if (covers.position !== position.toString()) throw new Error('the covered event is not at the model position');
+  const bound = position.toString();
+  const clock = {
+    position,
+    eventCount: model.eventCount,
+    lastRecordedAt: model.lastRecordedAt,
+    recordTimes: model.recordTimes.slice(),
+    firstPositions: model.firstPositions.slice(),
+    lastPositions: model.lastPositions.slice(),
+  };
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const file = await open(temp, 'w');
+  const digest = createHash('sha256');
+  let bytes = 0;
+  let longestChunkMs = 0;
+  const put = async (kind: string, value: unknown, since: number) => {
+    const body = serialize([kind, value]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(body.length);
+    digest.update(length).update(body);
+    longestChunkMs = Math.max(longestChunkMs, performance.now() - since);
+    await file.write(length);
+    await file.write(body);
+    bytes += 4 + body.length;
+    // Queries and the fold run between chunks.
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  try {
+    await put('clock', { ...clock, recordTimes: [], firstPositions: [], lastPositions: [] }, performance.now());
+    for (let i = 0; i < clock.recordTimes.length; i += CHUNK_ITEMS * 10) {
+      const since = performance.now();
+      const end = i + CHUNK_ITEMS * 10;
+      await put(
+        'times',
+        [clock.recordTimes.slice(i, end), clock.firstPositions.slice(i, end), clock.lastPositions.slice(i, end)],
+        since,
+      );
+    }
+    let batch: [string, RecordedFact[], RecordedFact[] | undefined][] = [];
+    let size = 0;
+    let since = performance.now();
+    for (const [measureId, entry] of model.measures) {
+      const facts = entry.facts.slice(0, countUpTo(entry.facts, bound));
+      const setAside = entry.setAside?.filter((f) => BigInt(f.position) <= position);
+      if (!facts.length && !setAside?.length) continue;
+      batch.push([measureId, facts, setAside?.length ? setAside : undefined]);
+      size += facts.length + (setAside?.length ?? 0);
+      if (size >= CHUNK_ITEMS) {
+        await put('measures', batch, since);
+        batch = [];
+        size = 0;
+        since = performance.now();
+      }
+    }
+    if (batch.length) await put('measures', batch, since);
+    let subjects: [string, [string, bigint][]][] = [];
+    since = performance.now();
+    for (const [subject, measures] of model.subjects) {
+      const named = [...measures].filter(([, first]) => first <= position);
+      if (named.length) subjects.push([subject, named]);
+      if (subjects.length >= CHUNK_ITEMS) {
+        await put('subjects', subjects, since);
+        subjects = [];
+        since = performance.now();
+      }
+    }
+    if (subjects.length) await put('subjects', subjects, since);
+    let entries: [number, string[]][] = [];
+    since = performance.now();
+    for (const entry of instants.entries()) {
+      entries.push(entry);
+      if (entries.length >= CHUNK_ITEMS) {
+        await put('instants', entries, since);
+        entries = [];
+        since = performance.now();
+      }
+    }
+    if (entries.length) await put('instants', entries, since);
+    const trailer: SnapshotTrailer = {
+      format: SNAPSHOT_FORMAT,
+      code,
+      ledger,
+      covers,
+      eventCount: clock.eventCount,
+      bodyBytes: bytes,
+      sha256: digest.digest('hex'),
+      writtenAt: new Date().toISOString(),
+    };
+    const text = Buffer.from(JSON.stringify(trailer));
+    const tail = Buffer.alloc(TAIL_BYTES);
+    tail.writeUInt32LE(text.length);
+    tail.write(MAGIC, 4, 'latin1');
+    await file.write(text);
+    await file.write(tail);
+    await file.sync();
+    await file.close();
+    await rename(temp, path);
+    await syncDirectory(dirname(path));
+    return { bytes: bytes + text.length + TAIL_BYTES, ms: performance.now() - started, longestChunkMs };
+  } catch (error) {
+    await file.close().catch(() => undefined);
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** The rename is durable only once the directory is synced (where the platform allows it). */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r').catch(() => undefined);
+  await handle?.sync().catch(() => undefined);
+  await handle?.close();
+}
+
+/** Temporary files left by a write that never finished (a crash, a kill). */
+export async function removeUnfinished(path: string): Promise<void> {
+  const prefix = `.${basename(path)}.`;
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  for (const name of names)
+    if (name.startsWith(prefix) && name.endsWith('.tmp')) await rm(join(dirname(path), name), { force: true });
+}
+
+export class SnapshotRejected extends Error {}
+
+/** The trailer of a snapshot file, or why it cannot be used. */
+export async function readTrailer(path: string): Promise<SnapshotTrailer> {
+  const size = (await stat(path)).size;
+  if (size < TAIL_BYTES) throw new SnapshotRejected(`the file is truncated (${size} bytes)`);
+  const file = await open(path, 'r');
+  try {
+    const tail = Buffer.alloc(TAIL_BYTES);
+    await file.read(tail, 0, TAIL_BYTES, size - TAIL_BYTES);
+    if (tail.toString('latin1', 4) !== MAGIC) throw new SnapshotRejected('the file is truncated or not a snapshot');
+    const length = tail.readUInt32LE(0);
+    if (length > size - TAIL_BYTES) throw new SnapshotRejected('the trailer is damaged');
+    const text = Buffer.alloc(length);
+    await file.read(text, 0, length, size - TAIL_BYTES - length);
+    let trailer: SnapshotTrailer;
+    try {
+      trailer = JSON.parse(text.toString('utf8')) as SnapshotTrailer;
+    } catch {
+      throw new SnapshotRejected('the trailer is damaged');
+    }
+    if (trailer.bodyBytes !== size - TAIL_BYTES - length)
+      throw new SnapshotRejected(`the body is ${size - TAIL_BYTES - length} bytes, the trailer says ${trailer.bodyBytes}`);
+    return trailer;
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * Why a snapshot cannot stand for this ledger under this code, if it cannot:
+ * other code, another ledger, a position beyond the store's head (the store
+ * was replaced), or an event at its position that is not the one it covered.
+ */
+export async function mismatch(
+  trailer: SnapshotTrailer,
+  store: EventStore,
+  code = foldCodeFingerprint(),
+): Promise<string | undefined> {
+  if (trailer.format !== SNAPSHOT_FORMAT)
+    return `it has format ${trailer.format}, this version reads ${SNAPSHOT_FORMAT}`;
+  if (trailer.code !== code) return 'it was made by another version of the read model';
+  const identity = await ledgerIdentity(store);
+  if (
+    identity?.firstEventId !== trailer.ledger.firstEventId ||
+    identity.firstRecordedAt !== trailer.ledger.firstRecordedAt
+  )
+    return 'it was made from another ledger (its first event differs)';
+  const head = await store.headPosition();
+  const position = BigInt(trailer.covers.position);
+  if (position > head) return `it covers position ${position}, beyond the store's head ${head}: the store was replaced`;
+  const [event] = await store.readStream(trailer.covers.streamId, {
+    fromRevision: BigInt(trailer.covers.revision),
+    maxCount: 1,
+  });
+  if (
+    !event ||
+    event.position !== position ||
+    event.eventId !== trailer.covers.eventId ||
+    storedHash(event) !== trailer.covers.hash
+  )
+    return `the store's event at position ${position} is not the one the snapshot covers: the store was replaced`;
+  return undefined;
+}
+
+/**
+ * Reads a snapshot's body into a new model. Yields between chunks; the
+ * digest is checked before the model is returned.
+ */
+export async function readSnapshot(path: string, trailer: SnapshotTrailer): Promise<LoadedSnapshot> {
+  const model = initialState();
+  const instantEntries: [number, string[]][] = [];
+  const digest = createHash('sha256');
+  const file = await open(path, 'r');
+  try {
+    let offset = 0;
+    const lengthBytes = Buffer.alloc(4);
+    while (offset < trailer.bodyBytes) {
+      if (offset + 4 > trailer.bodyBytes) throw new SnapshotRejected(`the chunk at byte ${offset} is damaged`);
+      await file.read(lengthBytes, 0, 4, offset);
+      const length = lengthBytes.readUInt32LE(0);
+      if (offset + 4 + length > trailer.bodyBytes) throw new SnapshotRejected(`the chunk at byte ${offset} is damaged`);
+      const body = Buffer.allocUnsafe(length);
+      const { bytesRead } = await file.read(body, 0, length, offset + 4);
+      if (bytesRead !== length) throw new SnapshotRejected(`the chunk at byte ${offset} is truncated`);
+      digest.update(lengthBytes).update(body);
+      let chunk: [string, unknown];
+      try {
+        chunk = deserialize(body) as [string, unknown];
+      } catch {
+        throw new SnapshotRejected(`the chunk at byte ${offset} is damaged`);
+      }
+      addChunk(model, instantEntries, chunk);
+      offset += 4 + length;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    await file.close();
+  }
+  if (digest.digest('hex') !== trailer.sha256) throw new SnapshotRejected("the body does not match its digest");
+  if (model.position.toString() !== trailer.covers.position || model.eventCount !== trailer.eventCount)
+    throw new SnapshotRejected('the body does not hold the position its trailer names');
+  return { model, instants: InstantIndex.fromEntries(instantEntries), trailer };
+}
+
+function addChunk(model: LedgerReadModel, instants: [number, string[]][], [kind, value]: [string, unknown]): void {
+  switch (kind) {
+    case 'clock': {
+      const clock = value as Pick<LedgerReadModel, 'position' | 'eventCount' | 'lastRecordedAt'>;
+      model.position = clock.position;
+      model.eventCount = clock.eventCount;
+      model.lastRecordedAt = clock.lastRecordedAt;
+      return;
+    }
+    case 'times': {
+      const [times, firsts, lasts] = value as [number[], number[], number[]];
+      for (let i = 0; i < times.length; i++) {
+        model.recordTimes.push(times[i]!);
+        model.firstPositions.push(firsts[i]!);
+        model.lastPositions.push(lasts[i]!);
+      }
+      return;
+    }
+    case 'measures':
+      for (const [measureId, facts, setAside] of value as [string, RecordedFact[], RecordedFact[] | undefined][])
+        model.measures.set(measureId, setAside ? { facts, setAside } : { facts });
+      return;
+    case 'subjects':
+      for (const [subject, named] of value as [string, [string, bigint][]][]) model.subjects.set(subject, new Map(named));
+      return;
+    case 'instants':
+      for (const entry of value as [number, string[]][]) instants.push(entry);
+      return;
+    default:
+      throw new SnapshotRejected(`the body holds an unknown chunk "${kind}"`);
+  }
+}
