@@ -36,20 +36,20 @@ export interface SnapshotOptions {
   everyEvents?: number;
   /** How often that is checked, in ms (default 30 s). */
   checkMs?: number;
-  /** Where "started from the snapshot" and such are told; Nest's logger (debug) when absent. */
-  info?: (message: string) => void;
+  /** Where what happens to snapshots is told ("started from the snapshot", "discarded it, since"); Nest's logger when absent. */
+  report?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
 /** The snapshot options the configuration asks for (LEDGER_SNAPSHOT_DIR), if any. */
 export function snapshotOptions(
   config: Pick<LedgerConfig, 'snapshotDir'>,
-  log?: { info(object: object, message: string): void },
+  log?: Record<'info' | 'warn' | 'error', (object: object, message: string) => void>,
 ): SnapshotOptions | undefined {
   // The data directory of a store that is not a file there (in memory, or on EventStoreDB) may not exist: no snapshots.
   if (!config.snapshotDir || !existsSync(config.snapshotDir)) return undefined;
   return {
     path: join(config.snapshotDir, SNAPSHOT_FILE),
-    ...(log ? { info: (message: string) => log.info({ context: 'ReadModel' }, message) } : {}),
+    ...(log ? { report: (level, message) => log[level]({ context: 'ReadModel' }, message) } : {}),
   };
 }
 
@@ -79,9 +79,10 @@ export class ReadModelSnapshots {
     this.checkMs = options.checkMs ?? 30_000;
   }
 
-  private info(message: string): void {
-    if (this.options.info) this.options.info(message);
-    else this.logger.log(message);
+  private report(level: 'info' | 'warn' | 'error', message: string): void {
+    if (this.options.report) this.options.report(level, message);
+    else if (level === 'info') this.logger.log(message);
+    else this.logger[level](message);
   }
 
   /** The snapshot to start from, or undefined (with the reason logged) to fold the log from scratch. */
@@ -97,17 +98,17 @@ export class ReadModelSnapshots {
       this.coveredCount = loaded.model.eventCount;
       this.ledger = trailer.ledger;
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
-      this.info(
+      this.report('info', 
         `started from the snapshot ${path} at position ${trailer.covers.position} (${trailer.eventCount} events, loaded in ${seconds} s); folding the events recorded since`,
       );
       return loaded;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        this.info(`no snapshot at ${path}: folding the log from the start`);
+        this.report('info', `no snapshot at ${path}: folding the log from the start`);
         return undefined;
       }
       const why = error instanceof SnapshotRejected ? error.message : `it could not be read: ${(error as Error).message}`;
-      this.logger.warn(`discarded the snapshot ${path}, since ${why}; folding the log from the start`);
+      this.report('warn', `discarded the snapshot ${path}, since ${why}; folding the log from the start`);
       return undefined;
     }
   }
@@ -147,7 +148,7 @@ export class ReadModelSnapshots {
       });
       this.coveredCount = eventCount;
       this.lastWrite = figures;
-      this.info(
+      this.report('info', 
         `wrote a snapshot at position ${last.position} (${eventCount} events, ${figures.bytes} bytes) in ${Math.round(figures.ms)} ms; the event loop was held at most ${Math.round(figures.longestChunkMs)} ms at a time`,
       );
       return figures;
@@ -156,7 +157,7 @@ export class ReadModelSnapshots {
     try {
       return await done;
     } catch (error) {
-      this.logger.error(`could not write a snapshot to ${this.options.path}: ${(error as Error).message}`);
+      this.report('error', `could not write a snapshot to ${this.options.path}: ${(error as Error).message}`);
       return undefined;
     } finally {
       this.writing = undefined;
