@@ -257,7 +257,9 @@ export async function readTrailer(path: string): Promise<SnapshotTrailer> {
       throw new SnapshotRejected('the trailer is damaged');
     }
     if (trailer.bodyBytes !== size - TAIL_BYTES - length)
-      throw new SnapshotRejected(`the body is ${size - TAIL_BYTES - length} bytes, the trailer says ${trailer.bodyBytes}`);
+      throw new SnapshotRejected(
+        `the body is ${size - TAIL_BYTES - length} bytes, the trailer says ${trailer.bodyBytes}`,
+      );
     return trailer;
   } finally {
     await file.close();
@@ -334,7 +336,7 @@ export async function readSnapshot(path: string, trailer: SnapshotTrailer): Prom
   } finally {
     await file.close();
   }
-  if (digest.digest('hex') !== trailer.sha256) throw new SnapshotRejected("the body does not match its digest");
+  if (digest.digest('hex') !== trailer.sha256) throw new SnapshotRejected('the body does not match its digest');
   if (model.position.toString() !== trailer.covers.position || model.eventCount !== trailer.eventCount)
     throw new SnapshotRejected('the body does not hold the position its trailer names');
   return { model, instants: InstantIndex.fromEntries(instantEntries), trailer };
@@ -363,7 +365,8 @@ function addChunk(model: LedgerReadModel, instants: [number, string[]][], [kind,
         model.measures.set(measureId, setAside ? { facts, setAside } : { facts });
       return;
     case 'subjects':
-      for (const [subject, named] of value as [string, [string, bigint][]][]) model.subjects.set(subject, new Map(named));
+      for (const [subject, named] of value as [string, [string, bigint][]][])
+        model.subjects.set(subject, new Map(named));
       return;
     case 'instants':
       for (const entry of value as [number, string[]][]) instants.push(entry);

@@ -98,7 +98,8 @@ export class ReadModelSnapshots {
       this.coveredCount = loaded.model.eventCount;
       this.ledger = trailer.ledger;
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
-      this.report('info', 
+      this.report(
+        'info',
         `started from the snapshot ${path} at position ${trailer.covers.position} (${trailer.eventCount} events, loaded in ${seconds} s); folding the events recorded since`,
       );
       return loaded;
@@ -107,7 +108,8 @@ export class ReadModelSnapshots {
         this.report('info', `no snapshot at ${path}: folding the log from the start`);
         return undefined;
       }
-      const why = error instanceof SnapshotRejected ? error.message : `it could not be read: ${(error as Error).message}`;
+      const why =
+        error instanceof SnapshotRejected ? error.message : `it could not be read: ${(error as Error).message}`;
       this.report('warn', `discarded the snapshot ${path}, since ${why}; folding the log from the start`);
       return undefined;
     }
@@ -148,7 +150,8 @@ export class ReadModelSnapshots {
       });
       this.coveredCount = eventCount;
       this.lastWrite = figures;
-      this.report('info', 
+      this.report(
+        'info',
         `wrote a snapshot at position ${last.position} (${eventCount} events, ${figures.bytes} bytes) in ${Math.round(figures.ms)} ms; the event loop was held at most ${Math.round(figures.longestChunkMs)} ms at a time`,
       );
       return figures;

@@ -154,7 +154,9 @@ describe.each(stores)('read model snapshots on %s', (_name, makeStores) => {
   it('ignores a snapshot made by another version of the read model, and rebuilds', async () => {
     rewriteTrailer(path, (trailer) => (trailer.code = 'an older fold'));
     const { service, said } = await startService(store, path);
-    expect(said[0]).toMatch(/^warn: discarded the snapshot .*another version of the read model; folding the log from the start/);
+    expect(said[0]).toMatch(
+      /^warn: discarded the snapshot .*another version of the read model; folding the log from the start/,
+    );
     expect(await answers(service, head)).toEqual(expected);
     await service.stop();
     // Its stop wrote a snapshot of this version, over the one it discarded.

@@ -82,9 +82,7 @@ describe('a read model started from a snapshot', () => {
         const scratchInstants = new InstantIndex();
         events.forEach((e) => scratchInstants.addEvent(e));
         const positions = [BigInt(cut - 1), BigInt(cut), BigInt(events.length)];
-        expect(answers(loaded.model, loaded.instants, positions)).toEqual(
-          answers(scratch, scratchInstants, positions),
-        );
+        expect(answers(loaded.model, loaded.instants, positions)).toEqual(answers(scratch, scratchInstants, positions));
       }),
       { numRuns: 40 },
     );
