@@ -12,6 +12,7 @@ import { ConfigError, loadConfig, type LedgerConfig } from '../config.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { shutDown } from '../http/shutdown.js';
 import { IntegrityService } from '../integrity/integrity.service.js';
+import { ReadModelService } from '../queries/read-model.service.js';
 import { CommandGateway } from '../ledger/command-gateway.js';
 import { importFile } from '../ledger/import-file.js';
 import { logger } from '../observability/request-log.js';
@@ -47,10 +48,12 @@ async function serve(): Promise<void> {
     await store.close();
     throw error;
   }
-  // Build the Merkle tree now rather than on the first integrity request.
+  // Build the Merkle tree now rather than on the first integrity request, once the read model (a snapshot) has loaded.
+  const integrity = app.get(IntegrityService);
   void app
-    .get(IntegrityService)
-    .current()
+    .get(ReadModelService)
+    .caughtUp()
+    .then(() => integrity.current())
     .catch((error: Error) => console.error(`regledger: the integrity tree could not be built yet: ${error.message}`));
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
   stopOnSignals(app, store, log);

@@ -186,12 +186,16 @@ export async function writeSnapshot(
     }
     if (subjects.length) await put('subjects', subjects, since);
     let entries: [number, string[]][] = [];
+    size = 0;
     since = performance.now();
     for (const entry of instants.entries()) {
       entries.push(entry);
-      if (entries.length >= CHUNK_ITEMS) {
+      // An instant may name thousands of measures (a common effective date): counted by the measures named.
+      size += entry[1].length;
+      if (size >= CHUNK_ITEMS * 10) {
         await put('instants', entries, since);
         entries = [];
+        size = 0;
         since = performance.now();
       }
     }

@@ -87,6 +87,17 @@ export class ReadModelService {
     return this.model;
   }
 
+  /**
+   * Resolves once the model has folded the head seen at start (or stopped):
+   * for start-up work that should follow the read model rather than compete
+   * with it for the event loop. Unbounded, unlike queries' waits.
+   */
+  async caughtUp(): Promise<void> {
+    const target = this.watermark.position;
+    while (this.model.position < target && !this.stopped && !this.stoppedBy)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
   /** The instants at which folded facts take effect or end, kept with the model for the effective feeds. */
   get instants(): InstantIndex {
     return this.instantIndex;
