@@ -7,8 +7,8 @@
  * format and the fingerprint of the code that folds the log, the ledger it
  * comes from, the position it covers (with that event's stream, revision, id
  * and hash, to check against the store), and the body's length and SHA-256.
- * Anything that does not match is discarded with a reason; the caller then
- * rebuilds from scratch. Written to a temporary file, fsynced and renamed, so
+ * Anything that does not match is discarded with a reason (see
+ * read-model-snapshot-reading.ts); the caller then rebuilds from scratch. Written to a temporary file, fsynced and renamed, so
  * a reader finds the old snapshot or the new one, never half of one.
  *
  * The model keeps folding while a snapshot is written (the chunks yield to the
@@ -18,19 +18,18 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
+import { serialize } from 'node:v8';
 import { InstantIndex } from '../../projections/instant-index.js';
-import { countUpTo, initialState, type LedgerReadModel } from '../../projections/ledger-read-model.js';
+import { countUpTo, type LedgerReadModel } from '../../projections/ledger-read-model.js';
 import type { RecordedFact } from '../../src/domain/measure-history.js';
 import type { EventStore } from '../event-store/event-store.js';
-import { storedHash } from '../integrity/event-hash.js';
 
 /** Bumped when the file's layout changes. */
 export const SNAPSHOT_FORMAT = 1;
-const MAGIC = 'RLSNAP01';
-const TAIL_BYTES = 4 + MAGIC.length;
+export const MAGIC = 'RLSNAP01';
+export const TAIL_BYTES = 4 + MAGIC.length;
 /**
  * Facts (or subjects, instants; ten times as many record-clock entries) per
  * chunk: each chunk is serialised without yielding, 2,000 facts in about 20 ms
@@ -235,151 +234,23 @@ async function syncDirectory(dir: string): Promise<void> {
   await handle?.close();
 }
 
-/** Temporary files left by a write that never finished (a crash, a kill). */
+/** Temporary files left by a write that never finished (a crash, a kill); not those of a live process (another worker). */
 export async function removeUnfinished(path: string): Promise<void> {
   const prefix = `.${basename(path)}.`;
   const names = await readdir(dirname(path)).catch(() => [] as string[]);
-  for (const name of names)
-    if (name.startsWith(prefix) && name.endsWith('.tmp')) await rm(join(dirname(path), name), { force: true });
-}
-
-export class SnapshotRejected extends Error {}
-
-/** The trailer of a snapshot file, or why it cannot be used. */
-export async function readTrailer(path: string): Promise<SnapshotTrailer> {
-  const size = (await stat(path)).size;
-  if (size < TAIL_BYTES) throw new SnapshotRejected(`the file is truncated (${size} bytes)`);
-  const file = await open(path, 'r');
-  try {
-    const tail = Buffer.alloc(TAIL_BYTES);
-    await file.read(tail, 0, TAIL_BYTES, size - TAIL_BYTES);
-    if (tail.toString('latin1', 4) !== MAGIC) throw new SnapshotRejected('the file is truncated or not a snapshot');
-    const length = tail.readUInt32LE(0);
-    if (length > size - TAIL_BYTES) throw new SnapshotRejected('the trailer is damaged');
-    const text = Buffer.alloc(length);
-    await file.read(text, 0, length, size - TAIL_BYTES - length);
-    let trailer: SnapshotTrailer;
-    try {
-      trailer = JSON.parse(text.toString('utf8')) as SnapshotTrailer;
-    } catch {
-      throw new SnapshotRejected('the trailer is damaged');
-    }
-    if (trailer.bodyBytes !== size - TAIL_BYTES - length)
-      throw new SnapshotRejected(
-        `the body is ${size - TAIL_BYTES - length} bytes, the trailer says ${trailer.bodyBytes}`,
-      );
-    return trailer;
-  } finally {
-    await file.close();
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(name.slice(prefix.length).split('.')[0]);
+    if (pid !== process.pid && isAlive(pid)) continue;
+    await rm(join(dirname(path), name), { force: true });
   }
 }
 
-/**
- * Why a snapshot cannot stand for this ledger under this code, if it cannot:
- * other code, another ledger, a position beyond the store's head (the store
- * was replaced), or an event at its position that is not the one it covered.
- */
-export async function mismatch(
-  trailer: SnapshotTrailer,
-  store: EventStore,
-  code = foldCodeFingerprint(),
-): Promise<string | undefined> {
-  if (trailer.format !== SNAPSHOT_FORMAT)
-    return `it has format ${trailer.format}, this version reads ${SNAPSHOT_FORMAT}`;
-  if (trailer.code !== code) return 'it was made by another version of the read model';
-  const identity = await ledgerIdentity(store);
-  if (
-    identity?.firstEventId !== trailer.ledger.firstEventId ||
-    identity.firstRecordedAt !== trailer.ledger.firstRecordedAt
-  )
-    return 'it was made from another ledger (its first event differs)';
-  const head = await store.headPosition();
-  const position = BigInt(trailer.covers.position);
-  if (position > head) return `it covers position ${position}, beyond the store's head ${head}: the store was replaced`;
-  const [event] = await store.readStream(trailer.covers.streamId, {
-    fromRevision: BigInt(trailer.covers.revision),
-    maxCount: 1,
-  });
-  if (
-    !event ||
-    event.position !== position ||
-    event.eventId !== trailer.covers.eventId ||
-    storedHash(event) !== trailer.covers.hash
-  )
-    return `the store's event at position ${position} is not the one the snapshot covers: the store was replaced`;
-  return undefined;
-}
-
-/**
- * Reads a snapshot's body into a new model. Yields between chunks; the
- * digest is checked before the model is returned.
- */
-export async function readSnapshot(path: string, trailer: SnapshotTrailer): Promise<LoadedSnapshot> {
-  const model = initialState();
-  const instantEntries: [number, string[]][] = [];
-  const digest = createHash('sha256');
-  const file = await open(path, 'r');
+function isAlive(pid: number): boolean {
   try {
-    let offset = 0;
-    const lengthBytes = Buffer.alloc(4);
-    while (offset < trailer.bodyBytes) {
-      if (offset + 4 > trailer.bodyBytes) throw new SnapshotRejected(`the chunk at byte ${offset} is damaged`);
-      await file.read(lengthBytes, 0, 4, offset);
-      const length = lengthBytes.readUInt32LE(0);
-      if (offset + 4 + length > trailer.bodyBytes) throw new SnapshotRejected(`the chunk at byte ${offset} is damaged`);
-      const body = Buffer.allocUnsafe(length);
-      const { bytesRead } = await file.read(body, 0, length, offset + 4);
-      if (bytesRead !== length) throw new SnapshotRejected(`the chunk at byte ${offset} is truncated`);
-      digest.update(lengthBytes).update(body);
-      let chunk: [string, unknown];
-      try {
-        chunk = deserialize(body) as [string, unknown];
-      } catch {
-        throw new SnapshotRejected(`the chunk at byte ${offset} is damaged`);
-      }
-      addChunk(model, instantEntries, chunk);
-      offset += 4 + length;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  } finally {
-    await file.close();
-  }
-  if (digest.digest('hex') !== trailer.sha256) throw new SnapshotRejected('the body does not match its digest');
-  if (model.position.toString() !== trailer.covers.position || model.eventCount !== trailer.eventCount)
-    throw new SnapshotRejected('the body does not hold the position its trailer names');
-  return { model, instants: InstantIndex.fromEntries(instantEntries), trailer };
-}
-
-function addChunk(model: LedgerReadModel, instants: [number, string[]][], [kind, value]: [string, unknown]): void {
-  switch (kind) {
-    case 'clock': {
-      const clock = value as Pick<LedgerReadModel, 'position' | 'eventCount' | 'lastRecordedAt'>;
-      model.position = clock.position;
-      model.eventCount = clock.eventCount;
-      model.lastRecordedAt = clock.lastRecordedAt;
-      return;
-    }
-    case 'times': {
-      const [times, firsts, lasts] = value as [number[], number[], number[]];
-      for (let i = 0; i < times.length; i++) {
-        model.recordTimes.push(times[i]!);
-        model.firstPositions.push(firsts[i]!);
-        model.lastPositions.push(lasts[i]!);
-      }
-      return;
-    }
-    case 'measures':
-      for (const [measureId, facts, setAside] of value as [string, RecordedFact[], RecordedFact[] | undefined][])
-        model.measures.set(measureId, setAside ? { facts, setAside } : { facts });
-      return;
-    case 'subjects':
-      for (const [subject, named] of value as [string, [string, bigint][]][])
-        model.subjects.set(subject, new Map(named));
-      return;
-    case 'instants':
-      for (const entry of value as [number, string[]][]) instants.push(entry);
-      return;
-    default:
-      throw new SnapshotRejected(`the body holds an unknown chunk "${kind}"`);
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

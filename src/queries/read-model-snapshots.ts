@@ -16,16 +16,13 @@ import type { EventStore, StoredEvent } from '../event-store/event-store.js';
 import { storedHash } from '../integrity/event-hash.js';
 import {
   ledgerIdentity,
-  mismatch,
-  readSnapshot,
-  readTrailer,
   removeUnfinished,
-  SnapshotRejected,
   writeSnapshot,
   type LedgerIdentity,
   type LoadedSnapshot,
   type WriteFigures,
 } from './read-model-snapshot.js';
+import { mismatch, readSnapshot, readTrailer, SnapshotRejected } from './read-model-snapshot-reading.js';
 
 export const SNAPSHOT_FILE = 'read-model.snapshot';
 

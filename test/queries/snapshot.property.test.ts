@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { InstantIndex } from '../../projections/instant-index.js';
 import { evolve, initialState, type LogEvent } from '../../projections/ledger-read-model.js';
 import { checkCategory, subjectState, subjectTimeline } from '../../projections/subject-queries.js';
-import { readSnapshot, readTrailer, writeSnapshot } from '../../src/queries/read-model-snapshot.js';
+import { writeSnapshot } from '../../src/queries/read-model-snapshot.js';
+import { readSnapshot, readTrailer } from '../../src/queries/read-model-snapshot-reading.js';
 import { DAY, DAYS, EPOCH, historyArbitrary, SUBJECTS } from '../support/history-generator.js';
 import { tempDir } from '../support/temp-dir.js';
 
