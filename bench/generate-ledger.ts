@@ -133,11 +133,12 @@ function measureEvents(
 
 /**
  * The whole ledger in record order. Measures are interleaved (each step takes
- * the next event of a random measure), as real histories are.
+ * the next event of a random measure), as real histories are. `firstMeasure`
+ * numbers the measures from there, so that ledgers generated in parts do not share one.
  */
-export function generateLedger(shape: LedgerShape, seed = 1): LogEvent[] {
+export function generateLedger(shape: LedgerShape, seed = 1, firstMeasure = 0): LogEvent[] {
   const rnd = random(seed);
-  const perMeasure = Array.from({ length: shape.measures }, (_, i) => measureEvents(i, shape, rnd));
+  const perMeasure = Array.from({ length: shape.measures }, (_, i) => measureEvents(firstMeasure + i, shape, rnd));
   const cursors = new Array<number>(shape.measures).fill(0);
   const open = perMeasure.map((_, i) => i);
   const ledger: LogEvent[] = [];

@@ -4,12 +4,13 @@
  *   npm run bench -- --quick  # under two minutes
  *   npm run bench -- --writes # the write figures only, against this machine's SQLite ceiling
  *   npm run bench -- --fanout [--quick] # 1,000 SSE subscribers on one instance (bench/fanout.ts), alone
+ *   npm run bench -- --scale [--quick]  # 10M (1M) events: fold, memory, snapshot, restart, queries (bench/scale.ts), alone
  *   npm run bench -- --http [--quick]  # HTTP against a bare node:http server sending the same bytes (bench/http.ts)
  *   npm run bench -- --eventstoredb [--quick]  # commands on the EventStoreDB adapter, over the wire-level server
  * Prints a Markdown table and writes bench/results/latest.json. Each figure is
  * the median of several runs with their range; generating data is not timed.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -344,8 +345,20 @@ async function fanoutOnly(): Promise<void> {
   rmSync(work, { recursive: true, force: true });
 }
 
+/** The scale benchmark alone, in a process with room for ten million events; its progress shows as it goes. */
+async function scaleOnly(): Promise<void> {
+  const script = join(ROOT, 'dist/bench/scale.js');
+  const args = ['--expose-gc', '--max-old-space-size=20000', script, ...(quick ? ['--quick'] : [])];
+  const code = await new Promise<number | null>((resolve) =>
+    spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit' }).on('exit', resolve),
+  );
+  rmSync(work, { recursive: true, force: true });
+  if (code !== 0) throw new Error(`bench/scale.js exited with ${code}`);
+}
+
 async function main() {
   if (process.argv.includes('--fanout')) return fanoutOnly();
+  if (process.argv.includes('--scale')) return scaleOnly();
   if (process.argv.includes('--eventstoredb'))
     return eventStoreDbWrites(quick).finally(() => rmSync(work, { recursive: true, force: true }));
   if (process.argv.includes('--http')) return httpBench(quick);

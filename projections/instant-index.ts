@@ -49,6 +49,17 @@ export class InstantIndex {
     return this.measures.size;
   }
 
+  /** Every instant with its measures, for a snapshot (see src/queries/read-model-snapshot.ts). */
+  *entries(): IterableIterator<[number, string[]]> {
+    for (const [instant, measures] of this.measures) yield [instant, [...measures]];
+  }
+
+  static fromEntries(entries: Iterable<[number, string[]]>): InstantIndex {
+    const index = new InstantIndex();
+    for (const [instant, measures] of entries) for (const measureId of measures) index.add(instant, measureId);
+    return index;
+  }
+
   private settle(): void {
     if (!this.unsorted.length) return;
     if (this.unsorted.length < MERGE_FROM) {

@@ -29,6 +29,7 @@ import { CommandExecutor } from './ledger/command-executor.js';
 import type { Logger } from 'pino';
 import { IntegrityService } from './integrity/integrity.service.js';
 import { ReadModelService } from './queries/read-model.service.js';
+import { snapshotOptions } from './queries/read-model-snapshots.js';
 import { LedgerMetrics } from './observability/metrics.js';
 import { requestLog } from './observability/request-log.js';
 import { PinoNestLogger } from './observability/nest-logger.js';
@@ -134,6 +135,7 @@ export async function createHttpApp(
   app.useGlobalFilters(new ErrorFilter(config.bodyLimitBytes));
   registerWebApp(fastify);
   const readModel = app.get(ReadModelService);
+  readModel.keepSnapshots(snapshotOptions(config, options.requestLogger));
   registerCacheableAnswers(fastify, () => readModel.position);
   fastify.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.text()));
   setUpOpenApi(app, config);

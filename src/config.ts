@@ -3,6 +3,7 @@
  * variable has a default that runs on a fresh machine; an invalid value stops
  * start-up with a message naming the variable.
  */
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export type Role = 'reader' | 'writer' | 'admin';
@@ -30,6 +31,8 @@ export interface LedgerConfig {
   corsOrigins: string[];
   /** Server processes sharing the port, each with its own read model (node:cluster); 1: this process alone. */
   workers: number;
+  /** Where the read model's snapshot is kept; undefined: none (see src/queries/read-model-snapshots.ts). */
+  snapshotDir?: string;
 }
 
 /** Every variable, for `regledger help config` (the README's Configuration table says the same). */
@@ -54,6 +57,11 @@ export const CONFIG_VARIABLES: [name: string, fallback: string, meaning: string]
     'LEDGER_CORS_ORIGINS',
     '',
     'comma-separated origins browsers may call from (https://app.example.com), or *; none: no CORS',
+  ],
+  [
+    'LEDGER_SNAPSHOT_DIR',
+    '',
+    'where the read model is snapshotted so a restart folds only newer events; none: LEDGER_DATA_DIR with sqlite, no snapshots with eventstoredb; off: never',
   ],
   ['LEDGER_WORKERS', '1', 'server processes sharing the port, each with its own read model (more memory, more cores)'],
   [
@@ -128,18 +136,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     }
   }
 
+  const dataDir = resolve(env.LEDGER_DATA_DIR || './data');
+  const snapshotDir = snapshotDirOf(env.LEDGER_SNAPSHOT_DIR?.trim(), store, dataDir);
+
   return {
     port,
     host: env.HOST || '127.0.0.1',
     store,
-    dataDir: resolve(env.LEDGER_DATA_DIR || './data'),
+    dataDir,
     eventStoreConnectionString,
     apiKeys: env.LEDGER_API_KEYS ? parseApiKeys(env.LEDGER_API_KEYS) : undefined,
     demo: demo === 'on',
     bodyLimitBytes: Number(size[1]) * unit,
     corsOrigins,
     workers: workersOf(env.LEDGER_WORKERS),
+    snapshotDir,
   };
+}
+
+function snapshotDirOf(setting: string | undefined, store: LedgerConfig['store'], dataDir: string): string | undefined {
+  if (setting === 'off') return undefined;
+  if (!setting) return store === 'sqlite' ? dataDir : undefined;
+  const dir = resolve(setting);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new ConfigError('LEDGER_SNAPSHOT_DIR', `must be an existing directory, or off; ${dir} is not one`);
+  return dir;
 }
 
 function workersOf(value: string | undefined): number {

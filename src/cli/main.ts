@@ -51,10 +51,13 @@ async function serve(): Promise<void> {
     throw error;
   }
   const { IntegrityService } = await import('../integrity/integrity.service.js');
-  // Build the Merkle tree now rather than on the first integrity request.
+  const { ReadModelService } = await import('../queries/read-model.service.js');
+  // Build the Merkle tree now rather than on the first integrity request, once the read model (a snapshot) has loaded.
+  const integrity = app.get(IntegrityService);
   void app
-    .get(IntegrityService)
-    .current()
+    .get(ReadModelService)
+    .caughtUp()
+    .then(() => integrity.current())
     .catch((error: Error) => console.error(`regledger: the integrity tree could not be built yet: ${error.message}`));
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
   stopOnSignals(app, store, log);

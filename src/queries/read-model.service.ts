@@ -12,6 +12,8 @@ import { LedgerError } from '../errors.js';
 import { StorageFailure } from '../event-store/storage-failure.js';
 import type { WriteWatermark } from '../ledger/write-watermark.js';
 import { RecentEvents } from '../changes/recent-events.js';
+import type { StoredEvent } from '../event-store/event-store.js';
+import { ReadModelSnapshots, type SnapshotOptions } from './read-model-snapshots.js';
 
 export interface RebuildStats {
   events: number;
@@ -38,6 +40,9 @@ export class ReadModelService {
 
   private readonly maxWaitMs: number;
   private readonly follows: boolean;
+  private snapshots?: ReadModelSnapshots;
+  /** The last event folded, which a snapshot names to be checked against the store. */
+  private lastFolded?: StoredEvent;
 
   constructor(
     private readonly store: EventStore,
@@ -67,12 +72,30 @@ export class ReadModelService {
     this.stopped = true;
     this.wake();
     await this.subscription?.close();
+    // The model no longer moves: a last snapshot, so the next start folds only what is recorded after.
+    if (!this.stoppedBy) await this.snapshots?.stop(this.model, this.instantIndex, this.lastFolded);
+  }
+
+  /** Loads a snapshot at start, when a usable one is there, and writes them as the model grows (see read-model-snapshots.ts). */
+  keepSnapshots(options: SnapshotOptions | undefined): void {
+    if (options) this.snapshots = new ReadModelSnapshots(this.store, options);
   }
 
   /** The model, once it has folded in every event this process has written. */
   async current(): Promise<LedgerReadModel> {
     await this.waitFor(this.watermark.position);
     return this.model;
+  }
+
+  /**
+   * Resolves once the model has folded the head seen at start (or stopped):
+   * for start-up work that should follow the read model rather than compete
+   * with it for the event loop. Unbounded, unlike queries' waits.
+   */
+  async caughtUp(): Promise<void> {
+    const target = this.watermark.position;
+    while (this.model.position < target && !this.stopped && !this.stoppedBy)
+      await new Promise((resolve) => setTimeout(resolve, 100));
   }
 
   /** The instants at which folded facts take effect or end, kept with the model for the effective feeds. */
@@ -130,11 +153,13 @@ export class ReadModelService {
     this.model = model;
     this.instantIndex = instants;
     this.recent.reset(model.position);
+    this.lastFolded = undefined;
     await previous?.close();
     return stats;
   }
 
   private async follow(): Promise<void> {
+    if (this.snapshots) await this.startFromSnapshot(this.snapshots);
     let delay = 100;
     while (!this.stopped) {
       const subscription = this.store.subscribeToAll({ after: this.model.position });
@@ -145,6 +170,7 @@ export class ReadModelService {
           evolve(this.model, event);
           this.instantIndex.addEvent(event);
           this.recent.push(event);
+          this.lastFolded = event;
           this.wake();
           delay = 100;
         }
@@ -162,6 +188,18 @@ export class ReadModelService {
         delay = Math.min(delay * 2, 5000);
       }
     }
+  }
+
+  private async startFromSnapshot(snapshots: ReadModelSnapshots): Promise<void> {
+    const loaded = await snapshots.load();
+    if (loaded && !this.stopped && this.model.position === 0n) {
+      this.model = loaded.model;
+      this.instantIndex = loaded.instants;
+      this.recent.reset(loaded.model.position);
+      this.wake();
+    }
+    if (!this.stopped)
+      snapshots.every(() => ({ model: this.model, instants: this.instantIndex, last: this.lastFolded }));
   }
 
   private throwIfStopped(): void {

@@ -1,0 +1,98 @@
+/**
+ * `regledger serve` on SQLite keeps a snapshot next to the ledger file: a
+ * graceful stop writes it, and the next start says it starts from it and
+ * answers as before.
+ */
+import { afterAll, expect, it } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { CLI } from '../support/cli.js';
+import { tempDir } from '../support/temp-dir.js';
+
+const dir = tempDir();
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  dir.remove();
+});
+
+interface Server {
+  url: string;
+  child: ChildProcess;
+  /** The messages of its JSON log lines, and its other lines, as they come. */
+  lines: string[];
+  exited: Promise<number | null>;
+}
+
+async function serve(): Promise<Server> {
+  const child = spawn(process.execPath, [CLI, 'serve'], {
+    env: { ...process.env, LEDGER_DATA_DIR: dir.path, PORT: '0', LEDGER_DEMO: 'on' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  const lines: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      let text = line;
+      try {
+        text = (JSON.parse(line) as { msg?: string }).msg ?? line;
+      } catch {
+        // the banner is plain text
+      }
+      lines.push(text);
+      const url = /listening on (\S+)/.exec(text)?.[1];
+      if (url) resolve(url);
+    });
+    child.on('exit', () => reject(new Error(`serve exited early:\n${lines.join('\n')}`)));
+  });
+  return { url, child, lines, exited };
+}
+
+let auth: Record<string, string> = {};
+async function get(server: Server, path: string): Promise<{ status: number; body: unknown }> {
+  auth = { Authorization: `Bearer ${readFileSync(join(dir.path, 'admin-api-key'), 'utf8').trim()}` };
+  const response = await fetch(`${server.url}${path}`, { headers: auth });
+  // `asOf`, the record time answered for, is the time of the request when none is given.
+  const { asOf: _asOf, ...body } = (await response.json()) as Record<string, unknown>;
+  return { status: response.status, body };
+}
+
+async function ready(server: Server): Promise<void> {
+  // Signalled by the server: /health/ready answers 200 once the read model has folded the head seen at start.
+  for (;;) {
+    const response = await fetch(`${server.url}/health/ready`);
+    if (response.status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const QUERIES = [
+  '/v1/subjects/huawei/state?at=2019-09-01',
+  '/v1/subjects/huawei/check?category=exports&at=2019-06-01',
+  '/v1/subjects/huawei/timeline',
+];
+
+it('restarts from the snapshot written when it stopped, and answers the same', async () => {
+  const first = await serve();
+  await ready(first);
+  const before = await Promise.all(QUERIES.map((q) => get(first, q)));
+  expect(before.map((r) => r.status)).toEqual([200, 200, 200]);
+  first.child.kill('SIGTERM');
+  expect(await first.exited).toBe(0);
+  expect(first.lines).toContainEqual(expect.stringMatching(/^wrote a snapshot at position \d+/));
+  expect(existsSync(join(dir.path, 'read-model.snapshot'))).toBe(true);
+
+  const second = await serve();
+  await ready(second);
+  expect(second.lines).toContainEqual(
+    expect.stringMatching(/^started from the snapshot .*read-model\.snapshot at position \d+/),
+  );
+  expect(second.lines.join('\n')).not.toMatch(/Loaded the demo history/);
+  const after = await Promise.all(QUERIES.map((q) => get(second, q)));
+  expect(after).toEqual(before);
+  second.child.kill('SIGTERM');
+  expect(await second.exited).toBe(0);
+}, 60_000);
