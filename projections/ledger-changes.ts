@@ -35,7 +35,8 @@ export function measureIdOf(event: Pick<LogEvent, 'streamId'>): string {
 }
 
 export function toCloudEvent(event: LogEvent): LedgerCloudEvent {
-  const data = event.data as { effectiveFrom?: string; effectiveUntil?: string };
+  // The log's data, checked or not: a CloudEvent carries what was stored, and its instants only when they are text.
+  const data = event.data as { effectiveFrom?: unknown; effectiveUntil?: unknown };
   return {
     specversion: '1.0',
     id: event.eventId,
@@ -47,8 +48,8 @@ export function toCloudEvent(event: LogEvent): LedgerCloudEvent {
     data: event.data,
     ledgerposition: event.position.toString(),
     streamrevision: event.revision.toString(),
-    ...(data.effectiveFrom ? { effectivefrom: data.effectiveFrom } : {}),
-    ...(data.effectiveUntil ? { effectiveuntil: data.effectiveUntil } : {}),
+    ...(typeof data.effectiveFrom === 'string' && data.effectiveFrom ? { effectivefrom: data.effectiveFrom } : {}),
+    ...(typeof data.effectiveUntil === 'string' && data.effectiveUntil ? { effectiveuntil: data.effectiveUntil } : {}),
   };
 }
 

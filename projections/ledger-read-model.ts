@@ -8,14 +8,9 @@
  * fold, and copying a million-event model per event would make rebuilding
  * quadratic. No framework, no I/O, no clock.
  */
-import {
-  comparePositions,
-  extendMeasure,
-  readFact,
-  resolveMeasure,
-  type MeasureHistory,
-  type RecordedFact,
-} from '../src/domain/measure-history.js';
+import type { ReadableFact, UnreadableFact } from '../src/domain/facts.js';
+import { extendMeasure, resolveMeasure, type MeasureHistory } from '../src/domain/measure-history.js';
+import { comparePositions } from '../src/domain/position.js';
 import { recordedFactOf } from '../src/domain/recorded-fact.js';
 
 /** An event as the log delivers it. */
@@ -31,9 +26,9 @@ export interface LogEvent {
 
 interface MeasureEntry {
   /** The events that can be read, in record order: every reader may trust their payloads. */
-  facts: RecordedFact[];
+  facts: ReadableFact[];
   /** Events that cannot be read (see src/domain/fact-reading.ts): kept out of `facts`, named in answers until retracted. */
-  setAside?: RecordedFact[];
+  setAside?: UnreadableFact[];
   /** The measure resolved from its first `headLength` facts: extended by the facts since when asked (see `extendMeasure`). */
   head?: MeasureHistory;
   headLength?: number;
@@ -96,8 +91,8 @@ export function evolve(model: LedgerReadModel, event: LogEvent): LedgerReadModel
     entry = { facts: [] };
     model.measures.set(measureId, entry);
   }
-  const fact = readFact(recordedFactOf(event, compact(event.data)), entry.facts);
-  if (fact.unreadable) (entry.setAside ??= []).push(fact);
+  const fact = recordedFactOf(event, entry.facts, compact(event.data));
+  if (fact.unreadable !== undefined) (entry.setAside ??= []).push(fact);
   else entry.facts.push(fact);
   for (const subject of subjectsNamedBy(event.data)) {
     let measures = model.subjects.get(subject);
@@ -187,7 +182,7 @@ export function measuresOfSubject(model: LedgerReadModel, subjectId: string, asO
 }
 
 /** How many of a measure's facts (in position order) were recorded at or before a position. */
-export function countUpTo(facts: RecordedFact[], bound: string): number {
+export function countUpTo(facts: readonly { position: string }[], bound: string): number {
   let low = 0;
   let high = facts.length;
   while (low < high) {
@@ -231,7 +226,7 @@ export function setAsideEvents(
           eventId: fact.eventId,
           type: fact.type,
           position: fact.position,
-          reason: fact.unreadable!,
+          reason: fact.unreadable,
         });
     }
   }
@@ -267,24 +262,28 @@ export function withSetAsideNotice<K extends { asOfPosition: bigint; notice?: st
   return { ...knowledge, notice: knowledge.notice ? `${knowledge.notice}; ${text}` : text, setAside: events };
 }
 
-/** Provenance text (notes, source lists) stays in the log; answers cite events by id and citation. */
+/**
+ * Provenance text (notes, source lists) stays in the log; answers cite events by id and citation.
+ * Reads the payload as stored, before `recordedFactOf` checks it: hence the untyped record.
+ */
 function compact(data: unknown): unknown {
   if (!data || typeof data !== 'object') return data;
-  const record = data as Record<string, unknown>;
+  const record = data as Record<string, unknown>; // any stored object: only the fields named below are read
   if (record.note === undefined && record.sources === undefined && record.replacement === undefined) return data;
   const { note: _note, sources: _sources, ...rest } = record;
   if (rest.replacement) rest.replacement = compact(rest.replacement);
   return rest;
 }
 
+/** The subjects a stored payload names, readable or not (an unreadable event still names its subjects' measures). */
 function subjectsNamedBy(data: unknown): string[] {
   const named: string[] = [];
   const collect = (value: unknown) => {
     if (!value || typeof value !== 'object') return;
-    const record = value as Record<string, unknown>;
+    const record = value as Record<string, unknown>; // any stored object: only the fields named below are read
     for (const field of ['subjects', 'addSubjects', 'removeSubjects']) {
-      if (Array.isArray(record[field]))
-        named.push(...(record[field] as unknown[]).filter((s): s is string => typeof s === 'string'));
+      const list: unknown = record[field];
+      if (Array.isArray(list)) named.push(...list.filter((s): s is string => typeof s === 'string'));
     }
     collect(record.replacement);
   };

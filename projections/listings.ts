@@ -6,7 +6,8 @@
  * No framework, no I/O.
  */
 import { measureAsOf, type LedgerReadModel } from './ledger-read-model.js';
-import { comparePositions, type RecordedFact } from '../src/domain/measure-history.js';
+import type { RecordedFact } from '../src/domain/facts.js';
+import { comparePositions } from '../src/domain/position.js';
 
 export interface RecordStamp {
   position: string;

@@ -10,7 +10,9 @@
  * instant it takes effect, as known at `asOfPosition`.
  */
 import { CategorySet, type CategorySetJson } from '../src/domain/categories.js';
-import { comparePositions, type RecordedFact } from '../src/domain/measure-history.js';
+import { effectiveFromOf, type DataOf, type ReadableFact } from '../src/domain/facts.js';
+import type { EventType } from '../src/domain/messages.js';
+import { comparePositions } from '../src/domain/position.js';
 import { toMillis } from '../src/domain/time.js';
 import { measuresOfSubject, type LedgerReadModel } from './ledger-read-model.js';
 import { MeasureContribution, NOTHING, type Contribution } from './measure-contribution.js';
@@ -109,19 +111,14 @@ export function changesBetween(before: Snapshot, after: Snapshot): Changes {
 }
 
 /** The valid time an event concerns: when it takes effect, or when what it retracts or corrects did. */
-export function effectiveInstantOf(fact: RecordedFact, facts: RecordedFact[] | Map<string, RecordedFact>): string {
-  const data = fact.data as {
-    effectiveFrom?: string;
-    announcedAt?: string;
-    withdrawnAt?: string;
-    eventId?: string;
-    replacement?: { effectiveFrom?: string };
-  };
-  const own = data.effectiveFrom ?? data.announcedAt ?? data.withdrawnAt;
+export function effectiveInstantOf(fact: ReadableFact, facts: ReadableFact[] | Map<string, ReadableFact>): string {
+  const own = ownInstantOf(fact.data);
   if (own) return own;
-  if (data.eventId) {
-    const target = facts instanceof Map ? facts.get(data.eventId) : facts.find((f) => f.eventId === data.eventId);
-    const times = [data.replacement?.effectiveFrom, target ? effectiveInstantOf(target, facts) : undefined].filter(
+  if (fact.type === 'EntryRetracted' || fact.type === 'EntryCorrected') {
+    const targetId = fact.data.eventId;
+    const target = facts instanceof Map ? facts.get(targetId) : facts.find((f) => f.eventId === targetId);
+    const replaced = fact.type === 'EntryCorrected' ? effectiveFromOf(fact.data.replacement) : undefined;
+    const times = [replaced, target ? effectiveInstantOf(target, facts) : undefined].filter(
       (t): t is string => t !== undefined,
     );
     if (times.length) return times.reduce((a, b) => (toMillis(a) <= toMillis(b) ? a : b));
@@ -129,8 +126,16 @@ export function effectiveInstantOf(fact: RecordedFact, facts: RecordedFact[] | M
   return fact.recordedAt;
 }
 
+/** When an event takes effect, is announced or is withdrawn, as its own payload says. */
+function ownInstantOf(data: DataOf<EventType>): string | undefined {
+  if ('effectiveFrom' in data) return data.effectiveFrom;
+  if ('announcedAt' in data) return data.announcedAt;
+  if ('withdrawnAt' in data) return data.withdrawnAt;
+  return undefined;
+}
+
 interface Recorded {
-  fact: RecordedFact;
+  fact: ReadableFact;
   measureId: string;
   effectiveMs: number;
 }
@@ -255,8 +260,8 @@ function recordOrder(model: LedgerReadModel, subjectId: string, options: ReplayO
 
 const ENDING = new Set(['RestrictionLifted', 'ExemptionRevoked', 'SubjectsRemoved', 'AnnouncementWithdrawn']);
 
-function citationOf(fact: RecordedFact): { citation?: string } {
-  const citation = (fact.data as { citation?: string }).citation;
+function citationOf(fact: ReadableFact): { citation?: string } {
+  const citation = fact.data.citation;
   return citation ? { citation } : {};
 }
 
