@@ -9,7 +9,8 @@
  * quadratic. No framework, no I/O, no clock.
  */
 import type { ReadableFact, UnreadableFact } from '../src/domain/facts.js';
-import { extendMeasure, resolveMeasure, type MeasureHistory } from '../src/domain/measure-history.js';
+import type { MeasureHistory } from '../src/domain/measure-history.js';
+import { extendMeasure, resolveMeasure } from '../src/domain/resolve-measure.js';
 import { comparePositions } from '../src/domain/position.js';
 import { recordedFactOf } from '../src/domain/recorded-fact.js';
 

@@ -5,7 +5,7 @@
  * once per subject, so the truncated measures are kept, with their resolved
  * history, in a small cache shared by every feed reading the model.
  */
-import { extendMeasure } from '../src/domain/measure-history.js';
+import { extendMeasure } from '../src/domain/resolve-measure.js';
 import { countUpTo, type LedgerReadModel } from './ledger-read-model.js';
 
 type MeasureEntry = LedgerReadModel['measures'] extends Map<string, infer E> ? E : never;

@@ -17,7 +17,8 @@ import type {
 } from './messages.js';
 import { COMMAND_TYPE_OF, EVENT_TYPE_OF, LEGAL_COMMANDS } from './messages.js';
 import { enactsOf, isAmending, type RecordedFact, type UncheckedFact } from './facts.js';
-import { extendMeasure, MeasureHistory, resolveMeasure } from './measure-history.js';
+import { MeasureHistory } from './measure-history.js';
+import { extendMeasure, historyWithout, resolveMeasure } from './resolve-measure.js';
 import { readFact } from './recorded-fact.js';
 import { narrowScope } from './scope-change.js';
 import { toMillis } from './time.js';
@@ -317,7 +318,7 @@ const CHECKS: { [K in CommandType]?: Check<K> } = {
       );
     }
     // The replacement was parsed as a payload of its target's command (parse-command.ts, parseReplacement).
-    const rejection = check(COMMAND_TYPE_OF[target.type], replacement, history.without(command.eventId));
+    const rejection = check(COMMAND_TYPE_OF[target.type], replacement, historyWithout(history, command.eventId));
     return rejection && { ...rejection, field: rejection.field && `replacement.${rejection.field}` };
   },
 };

@@ -4,6 +4,8 @@ export * from './decide.js';
 export * from './exemption-steps.js';
 export * from './facts.js';
 export * from './measure-history.js';
+export * from './resolve-measure.js';
+export * from './announcements.js';
 export * from './messages.js';
 export * from './position.js';
 export * from './scope-change.js';

@@ -6,6 +6,7 @@
  * through this one module, so the rules of DOMAIN.md "What a query answers"
  * live in one place.
  */
+import { announcementWindows, type AnnouncementAt, type AnnouncementWindow } from './announcements.js';
 import { CategorySet, type CategorySetBuilder } from './categories.js';
 import {
   exemptionStep,
@@ -15,31 +16,15 @@ import {
   type ExemptionAt,
   type ExemptionStep,
 } from './exemption-steps.js';
-import {
-  enactsOf,
-  isAmending,
-  standingFactOf,
-  targetOf,
-  type ReadableFact,
-  type RecordedFact,
-  type StandingFact,
-} from './facts.js';
+import { enactsOf, type RecordedFact, type StandingFact } from './facts.js';
 import type { ImposeRestrictionPayload } from './messages.js';
 import { applyScopeChangeTo, isScopeChange, type ScopeChange } from './scope-change.js';
 import { toMillis } from './time.js';
+import { byValidTimeOrder, hasValidTime, insertByValidTime, stepAt } from './valid-time-order.js';
 
 type SubjectChange = StandingFact<'SubjectsAdded' | 'SubjectsRemoved'>;
 const isSubjectChange = (fact: StandingFact): fact is SubjectChange =>
   fact.type === 'SubjectsAdded' || fact.type === 'SubjectsRemoved';
-import { byValidTimeOrder, hasValidTime, insertByValidTime, stepAt } from './valid-time-order.js';
-
-export interface AnnouncementAt {
-  announcementId: string;
-  statement: string;
-  announcedAt: string;
-  categories?: string[];
-  basis: StandingFact[];
-}
 
 export class MeasureHistory {
   /** Standing facts other than retractions and corrections, in record order. */
@@ -52,7 +37,7 @@ export class MeasureHistory {
   private scopes = new Map<number, CategorySet>();
   private scopeFold?: { index: number; builder: CategorySetBuilder };
   private exemptionSteps?: Map<string, ExemptionStep[]>;
-  private announcements?: { fromMs: number; untilMs: number; announcement: AnnouncementAt }[];
+  private announcements?: AnnouncementWindow[];
   private window?: { fromMs: number; untilMs: number; lift?: StandingFact<'RestrictionLifted'> };
 
   constructor(
@@ -300,33 +285,8 @@ export class MeasureHistory {
   }
 
   /** Each announcement with the valid-time window in which it is pending. Computed once. */
-  private announcementWindows(): { fromMs: number; untilMs: number; announcement: AnnouncementAt }[] {
-    if (this.announcements) return this.announcements;
-    this.announcements = [];
-    for (const fact of this.facts) {
-      if (fact.type !== 'EasingAnnounced') continue;
-      const announcement = fact.data;
-      let untilMs = Infinity;
-      for (const other of this.facts) {
-        if (other.type === 'AnnouncementWithdrawn' && other.data.announcementId === announcement.announcementId) {
-          untilMs = Math.min(untilMs, toMillis(other.data.withdrawnAt));
-        } else if (enactsOf(other.data) === announcement.announcementId && !Number.isNaN(other.fromMs)) {
-          untilMs = Math.min(untilMs, other.fromMs);
-        }
-      }
-      this.announcements.push({
-        fromMs: toMillis(announcement.announcedAt),
-        untilMs,
-        announcement: {
-          announcementId: announcement.announcementId,
-          statement: announcement.statement,
-          announcedAt: announcement.announcedAt,
-          ...(announcement.categories ? { categories: announcement.categories } : {}),
-          basis: [fact],
-        },
-      });
-    }
-    return this.announcements;
+  private announcementWindows(): AnnouncementWindow[] {
+    return (this.announcements ??= announcementWindows(this.facts));
   }
 
   // Record-time facts: what the ledger holds now, whatever the valid time.
@@ -361,73 +321,4 @@ export class MeasureHistory {
   isLifted(): boolean {
     return this.facts.some((f) => f.type === 'RestrictionLifted');
   }
-
-  /** The history as it would stand had one event never been recorded (for checking a correction). */
-  without(eventId: string): MeasureHistory {
-    return resolveMeasure(
-      this.measureId,
-      this.recorded.filter((e) => e.eventId !== eventId && targetOf(e) !== eventId),
-    );
-  }
-}
-
-/**
- * Settles record time. A retraction stands unless a standing retraction
- * targets it; since targets always precede their retractions, one pass from
- * the newest event back decides every event. The latest standing correction
- * of an event replaces its payload.
- */
-export function resolveMeasure(measureId: string, recorded: RecordedFact[]): MeasureHistory {
-  const retracted = new Set<string>();
-  for (let i = recorded.length - 1; i >= 0; i--) {
-    const event = recorded[i]!;
-    if (event.unreadable === undefined && event.type === 'EntryRetracted' && !retracted.has(event.eventId)) {
-      retracted.add(event.data.eventId);
-    }
-  }
-  const corrections = new Map<string, ReadableFact<'EntryCorrected'>>();
-  for (const event of recorded) {
-    if (event.unreadable === undefined && event.type === 'EntryCorrected' && !retracted.has(event.eventId)) {
-      corrections.set(event.data.eventId, event);
-    }
-  }
-  const facts: StandingFact[] = [];
-  const setAside: RecordedFact[] = [];
-  recorded.forEach((event, order) => {
-    if (retracted.has(event.eventId)) return;
-    if (event.unreadable !== undefined) {
-      setAside.push(event);
-      return;
-    }
-    if (isAmending(event)) return;
-    const correction = corrections.get(event.eventId);
-    facts.push(standingFactOf(event, correction ? correction.data.replacement : event.data, order, correction));
-  });
-  return new MeasureHistory(measureId, recorded, retracted, facts, setAside);
-}
-
-/**
- * The history once `recorded` grew past `resolvedLength`, extended rather than
- * resolved again, when the new events only add facts; undefined when one of
- * them retracts, corrects or cannot be read, since those change what stands.
- */
-export function extendMeasure(
-  history: MeasureHistory,
-  recorded: RecordedFact[],
-  resolvedLength: number,
-): MeasureHistory | undefined {
-  const addedFacts: StandingFact[] = [];
-  for (let i = resolvedLength; i < recorded.length; i++) {
-    const event = recorded[i]!;
-    if (event.unreadable !== undefined || isAmending(event)) return undefined;
-    addedFacts.push(standingFactOf(event, event.data, i));
-  }
-  return new MeasureHistory(
-    history.measureId,
-    recorded,
-    history.retracted,
-    history.facts.concat(addedFacts),
-    history.setAside,
-    { history, added: addedFacts },
-  );
 }

@@ -10,7 +10,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { historyOf, initialState } from '../../src/domain/decide.js';
 import type { UncheckedFact } from '../../src/domain/facts.js';
-import { resolveMeasure } from '../../src/domain/measure-history.js';
+import { resolveMeasure } from '../../src/domain/resolve-measure.js';
 import { readFact } from '../../src/domain/recorded-fact.js';
 import { answersAt } from '../support/history-answers.js';
 import { DAY, DAYS, EPOCH, historyArbitrary } from '../support/history-generator.js';

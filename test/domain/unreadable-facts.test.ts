@@ -15,7 +15,7 @@ import {
 import { evolve } from '../../src/domain/decide.js';
 import { unreadableBecause } from '../../src/domain/fact-reading.js';
 import type { UncheckedFact } from '../../src/domain/facts.js';
-import { resolveMeasure } from '../../src/domain/measure-history.js';
+import { resolveMeasure } from '../../src/domain/resolve-measure.js';
 import { toMillis } from '../../src/domain/time.js';
 import { grant, impose, MeasureSpec } from '../support/decider-spec.js';
 
