@@ -2,7 +2,8 @@
  * Ledger events as CloudEvents 1.0, and the server-side filters of the
  * change feed. Pure: the read model is passed in.
  */
-import type { LogEvent, LedgerReadModel } from './ledger-read-model.js';
+import type { LedgerReadModel } from './ledger-read-model.js';
+import type { LoggedEvent } from '../src/domain/recorded-fact.js';
 import { measureNamedSubjectBy } from './ledger-read-model.js';
 
 export interface ChangeFilter {
@@ -30,11 +31,11 @@ export interface LedgerCloudEvent {
 export const CLOUD_EVENT_SOURCE = '/regledger';
 export const CLOUD_EVENT_TYPE_PREFIX = 'org.regledger.';
 
-export function measureIdOf(event: Pick<LogEvent, 'streamId'>): string {
+export function measureIdOf(event: Pick<LoggedEvent, 'streamId'>): string {
   return event.streamId.slice('measure-'.length);
 }
 
-export function toCloudEvent(event: LogEvent): LedgerCloudEvent {
+export function toCloudEvent(event: LoggedEvent): LedgerCloudEvent {
   // The log's data, checked or not: a CloudEvent carries what was stored, and its instants only when they are text.
   const data = event.data as { effectiveFrom?: unknown; effectiveUntil?: unknown };
   return {
@@ -58,7 +59,7 @@ export function toCloudEvent(event: LogEvent): LedgerCloudEvent {
  * measures that had named the subject by the event's position, so a replay
  * and a live feed deliver the same events. The model must have folded the event.
  */
-export function matchesFilter(model: LedgerReadModel | undefined, event: LogEvent, filter: ChangeFilter): boolean {
+export function matchesFilter(model: LedgerReadModel | undefined, event: LoggedEvent, filter: ChangeFilter): boolean {
   if (!event.streamId.startsWith('measure-')) return false;
   const measureId = measureIdOf(event);
   if (filter.types?.length && !filter.types.includes(event.type)) return false;

@@ -12,18 +12,7 @@ import type { ReadableFact, UnreadableFact } from '../src/domain/facts.js';
 import type { MeasureHistory } from '../src/domain/measure-history.js';
 import { extendMeasure, resolveMeasure } from '../src/domain/resolve-measure.js';
 import { comparePositions } from '../src/domain/position.js';
-import { recordedFactOf } from '../src/domain/recorded-fact.js';
-
-/** An event as the log delivers it. */
-export interface LogEvent {
-  streamId: string;
-  eventId: string;
-  type: string;
-  data: unknown;
-  revision: bigint;
-  position: bigint;
-  recordedAt: string;
-}
+import { recordedFactOf, type LoggedEvent } from '../src/domain/recorded-fact.js';
 
 interface MeasureEntry {
   /** The events that can be read, in record order: every reader may trust their payloads. */
@@ -67,7 +56,7 @@ export function initialState(): LedgerReadModel {
   };
 }
 
-export function evolve(model: LedgerReadModel, event: LogEvent): LedgerReadModel {
+export function evolve(model: LedgerReadModel, event: LoggedEvent): LedgerReadModel {
   if (event.position <= model.position) return model;
   model.position = event.position;
   model.eventCount++;

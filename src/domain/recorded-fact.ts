@@ -6,8 +6,13 @@
 import type { RecordedFact, UncheckedFact } from './facts.js';
 import { unreadableBecause, withoutNulls } from './fact-reading.js';
 
-/** An event as any store or the read model holds it: positions and revisions as bigints. */
+/**
+ * An event as the log holds it: what every store returns (the port's StoredEvent adds its metadata), what the
+ * read model folds and the feeds deliver. Positions and revisions are the log's own, as bigints; the domain's
+ * facts carry them as decimal text (`uncheckedFactOf`).
+ */
 export interface LoggedEvent {
+  streamId: string;
   eventId: string;
   type: string;
   data: unknown;
