@@ -48,7 +48,7 @@ export function restrictedSet(
   asOfPosition: bigint,
 ): CategorySet {
   return subjectState(known, subjectId, { at, asOfPosition }).restricted.reduce(
-    (set, r) => set.union(CategorySet.fromJson({ include: r.categories, exclude: r.except })),
+    (set, r) => set.union(CategorySet.fromAnswer(r)),
     CategorySet.EMPTY,
   );
 }

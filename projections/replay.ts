@@ -9,7 +9,7 @@
  * valid order a step is a change in force: the state just before and at the
  * instant it takes effect, as known at `asOfPosition`.
  */
-import { CategorySet, type CategorySetJson } from '../src/domain/categories.js';
+import { CategorySet, type CategorySetAnswer } from '../src/domain/categories.js';
 import { effectiveFromOf, type DataOf, type ReadableFact } from '../src/domain/facts.js';
 import type { EventType } from '../src/domain/messages.js';
 import { comparePositions } from '../src/domain/position.js';
@@ -37,15 +37,15 @@ export interface ReplayOptions {
 export interface Snapshot {
   at: string;
   asOfPosition: string;
-  restricted: CategorySetJson;
-  exempt: CategorySetJson;
+  restricted: CategorySetAnswer;
+  exempt: CategorySetAnswer;
   /** `<measureId>/<announcementId or "imposition">`. */
   pending: string[];
 }
 
 export interface Changes {
-  became: { restricted: CategorySetJson; exempt: CategorySetJson; pending: string[] };
-  stopped: { restricted: CategorySetJson; exempt: CategorySetJson; pending: string[] };
+  became: { restricted: CategorySetAnswer; exempt: CategorySetAnswer; pending: string[] };
+  stopped: { restricted: CategorySetAnswer; exempt: CategorySetAnswer; pending: string[] };
 }
 
 export interface ReplayStep {
@@ -75,27 +75,21 @@ export interface Replay {
 }
 
 export function snapshotOf(state: SubjectState): Snapshot {
-  const restricted = state.restricted.reduce(
-    (set, r) => set.union(CategorySet.fromJson({ include: r.categories, exclude: r.except })),
-    CategorySet.EMPTY,
-  );
-  const exempt = state.exemptions.reduce(
-    (set, e) => set.union(CategorySet.fromJson({ include: e.categories, exclude: e.except })),
-    CategorySet.EMPTY,
-  );
+  const restricted = state.restricted.reduce((set, r) => set.union(CategorySet.fromAnswer(r)), CategorySet.EMPTY);
+  const exempt = state.exemptions.reduce((set, e) => set.union(CategorySet.fromAnswer(e)), CategorySet.EMPTY);
   const pending = state.pending.map((p) => `${p.measureId}/${p.announcementId ?? 'imposition'}`).sort();
   return {
     at: state.at,
     asOfPosition: state.asOfPosition,
-    restricted: restricted.toJSON(),
-    exempt: exempt.toJSON(),
+    restricted: restricted.toAnswer(),
+    exempt: exempt.toAnswer(),
     pending,
   };
 }
 
 export function changesBetween(before: Snapshot, after: Snapshot): Changes {
-  const set = (json: CategorySetJson) => CategorySet.fromJson(json);
-  const gained = (a: CategorySetJson, b: CategorySetJson) => set(b).difference(set(a)).toJSON();
+  const set = (json: CategorySetAnswer) => CategorySet.fromAnswer(json);
+  const gained = (a: CategorySetAnswer, b: CategorySetAnswer) => set(b).difference(set(a)).toAnswer();
   return {
     became: {
       restricted: gained(before.restricted, after.restricted),
@@ -281,14 +275,14 @@ function snapshot(state: Contribution, at: number, asOfPosition: string): Snapsh
   return {
     at: new Date(at).toISOString(),
     asOfPosition,
-    restricted: state.restricted.toJSON(),
-    exempt: state.exempt.toJSON(),
+    restricted: state.restricted.toAnswer(),
+    exempt: state.exempt.toAnswer(),
     pending: state.pending,
   };
 }
 
 function isEmpty(changes: Changes): boolean {
   const none = (side: Changes['became']) =>
-    !side.restricted.include.length && !side.exempt.include.length && !side.pending.length;
+    !side.restricted.categories.length && !side.exempt.categories.length && !side.pending.length;
   return none(changes.became) && none(changes.stopped);
 }

@@ -1,7 +1,8 @@
 /** The shapes of the answers the app reads (README, "HTTP API (v1)"). */
-export interface CategorySetJson {
-  include: string[];
-  exclude: string[];
+/** A category set as every answer gives it: the categories, and the subcategories excepted from them. */
+export interface CategorySetAnswer {
+  categories: string[];
+  except: string[];
 }
 
 export interface Source {
@@ -85,8 +86,8 @@ export interface StateAnswer extends Clocks {
 export interface SubjectStateAt {
   at: string;
   asOfPosition: string;
-  restricted: CategorySetJson;
-  exempt: CategorySetJson;
+  restricted: CategorySetAnswer;
+  exempt: CategorySetAnswer;
   pending: string[];
 }
 
@@ -112,8 +113,8 @@ export interface ReplayStep {
   before: SubjectStateAt;
   after: SubjectStateAt;
   changes: {
-    became: { restricted: CategorySetJson; exempt: CategorySetJson; pending: string[] };
-    stopped: { restricted: CategorySetJson; exempt: CategorySetJson; pending: string[] };
+    became: { restricted: CategorySetAnswer; exempt: CategorySetAnswer; pending: string[] };
+    stopped: { restricted: CategorySetAnswer; exempt: CategorySetAnswer; pending: string[] };
   };
   unchanged: boolean;
   causes: Cause[];

@@ -816,8 +816,8 @@ export interface components {
             except: string[];
         };
         CategorySetDto: {
-            exclude: string[];
-            include: string[];
+            categories: string[];
+            except: string[];
         };
         CauseDto: {
             citation?: string;

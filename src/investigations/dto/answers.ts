@@ -1,7 +1,7 @@
 /** The investigations' answers, as the OpenAPI document states them. */
 import { ApiProperty } from '@nestjs/swagger';
 import type { Changes, ReplayOrder, Snapshot } from '../../../projections/replay.js';
-import type { CategorySetJson } from '../../domain/categories.js';
+import type { CategorySetAnswer } from '../../domain/categories.js';
 import { EVENT_TYPES, type EventType } from '../../domain/messages.js';
 import { DigestDto, LeafDto } from '../../integrity/dto/proofs.js';
 import {
@@ -19,9 +19,10 @@ import type { ReplayWithProvenance } from '../replay.js';
 const DECIMAL = '^[0-9]+$';
 const CHECK_STATUSES = ['restricted', 'partially-restricted', 'not-restricted'];
 
-export class CategorySetDto implements CategorySetJson {
-  @ApiProperty({ type: [String] }) include!: string[];
-  @ApiProperty({ type: [String] }) exclude!: string[];
+/** A category set as every answer gives it: the categories, and the subcategories excepted from them. */
+export class CategorySetDto implements CategorySetAnswer {
+  @ApiProperty({ type: [String] }) categories!: string[];
+  @ApiProperty({ type: [String] }) except!: string[];
 }
 
 export class SnapshotDto implements Snapshot {
