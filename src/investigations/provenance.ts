@@ -3,7 +3,7 @@
  * keeps no sources or notes): who recorded each, under which command, with
  * which citation, sources and note.
  */
-import { streamOf } from '../domain/messages.js';
+import { streamOf, type Source } from '../domain/messages.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { storedProvenance } from '../domain/fact-reading.js';
 
@@ -11,7 +11,7 @@ export interface Provenance {
   actor?: string;
   commandId?: string;
   citation?: string;
-  sources?: unknown[];
+  sources?: Source[];
   note?: string;
   hash?: string;
 }

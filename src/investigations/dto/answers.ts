@@ -44,11 +44,18 @@ export class ChangesDto implements Changes {
   @ApiProperty({ type: () => ChangeSetDto }) stopped!: ChangeSetDto;
 }
 
+/** A source as an event records it (see the commands' schemas). */
+export class SourceAnswerDto {
+  @ApiProperty() url!: string;
+  @ApiProperty({ required: false }) title?: string;
+  @ApiProperty({ required: false, format: 'date-time' }) publishedAt?: string;
+}
+
 export class ProvenanceDto implements Provenance {
   @ApiProperty({ required: false }) actor?: string;
   @ApiProperty({ required: false }) commandId?: string;
   @ApiProperty({ required: false }) citation?: string;
-  @ApiProperty({ required: false, type: 'array', items: { type: 'object' } }) sources?: unknown[];
+  @ApiProperty({ required: false, type: () => [SourceAnswerDto] }) sources?: SourceAnswerDto[];
   @ApiProperty({ required: false }) note?: string;
   @ApiProperty({ required: false }) hash?: string;
 }
