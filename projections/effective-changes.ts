@@ -67,7 +67,7 @@ export function instantsNamedBy(data: unknown): number[] {
 export function subjectsOfMeasure(model: LedgerReadModel, measureId: string, position: bigint): string[] {
   const subjects = new Set<string>();
   for (const fact of model.measures.get(measureId)?.facts ?? []) {
-    if (BigInt(fact.position) > position) break;
+    if (fact.position > position) break;
     for (const subject of subjectsNamedIn(fact.data)) subjects.add(subject);
   }
   return [...subjects].sort();

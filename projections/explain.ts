@@ -8,6 +8,7 @@
  */
 import { categorySetText } from '../src/domain/categories.js';
 import { citationOf, isAmending, type RecordedFact, type StandingFact } from '../src/domain/facts.js';
+import { positionText, type Position } from '../src/domain/position.js';
 import { MeasureHistory } from '../src/domain/measure-history.js';
 import { toMillis } from '../src/domain/time.js';
 import type { LedgerReadModel } from './ledger-read-model.js';
@@ -29,9 +30,9 @@ export interface ExplanationStep {
 const day = (iso: string) => (iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso);
 const cite = (citation?: string) => (citation ? ` (${citation})` : '');
 const list = categorySetText;
-const ref = (f: { eventId: string; position: string; citation?: string }) => ({
+const ref = (f: { eventId: string; position: Position | string; citation?: string }) => ({
   eventId: f.eventId,
-  position: f.position,
+  position: typeof f.position === 'string' ? f.position : positionText(f.position),
   ...(f.citation ? { citation: f.citation } : {}),
 });
 

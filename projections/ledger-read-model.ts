@@ -11,7 +11,7 @@
 import type { ReadableFact, UnreadableFact } from '../src/domain/facts.js';
 import type { MeasureHistory } from '../src/domain/measure-history.js';
 import { extendMeasure, resolveMeasure } from '../src/domain/resolve-measure.js';
-import { comparePositions } from '../src/domain/position.js';
+import { comparePositions, positionText, type Position } from '../src/domain/position.js';
 import { recordedFactOf, type LoggedEvent } from '../src/domain/recorded-fact.js';
 
 interface MeasureEntry {
@@ -129,8 +129,7 @@ export function measureAsOf(
 ): MeasureHistory | undefined {
   const entry = model.measures.get(measureId);
   if (!entry) return undefined;
-  const bound = asOfPosition.toString();
-  const known = countUpTo(entry.facts, bound);
+  const known = countUpTo(entry.facts, asOfPosition);
   if (known === 0) return undefined;
   if (known === entry.facts.length) {
     if (entry.head && entry.headLength === known) return entry.head;
@@ -172,7 +171,7 @@ export function measuresOfSubject(model: LedgerReadModel, subjectId: string, asO
 }
 
 /** How many of a measure's facts (in position order) were recorded at or before a position. */
-export function countUpTo(facts: readonly { position: string }[], bound: string): number {
+export function countUpTo(facts: readonly { position: Position }[], bound: Position): number {
   let low = 0;
   let high = facts.length;
   while (low < high) {
@@ -206,7 +205,7 @@ export function setAsideEvents(
   for (const measureId of new Set(measureIds)) {
     const entry = model.measures.get(measureId);
     if (!entry?.setAside) continue;
-    const known = entry.setAside.filter((f) => BigInt(f.position) <= asOfPosition);
+    const known = entry.setAside.filter((f) => f.position <= asOfPosition);
     if (!known.length) continue;
     const retracted = measureAsOf(model, measureId, asOfPosition)?.retracted;
     for (const fact of known) {
@@ -215,7 +214,7 @@ export function setAsideEvents(
           measureId,
           eventId: fact.eventId,
           type: fact.type,
-          position: fact.position,
+          position: positionText(fact.position),
           reason: fact.unreadable,
         });
     }

@@ -26,7 +26,7 @@ export class MeasureFollower {
   /** The contribution as known after this record (the measure's next one), or undefined while the measure does not exist. */
   advance(fact: RecordedFact): MeasureContribution | undefined {
     const order = this.recorded++;
-    if (!this.contribution || !this.step(fact, order)) this.resolve(BigInt(fact.position));
+    if (!this.contribution || !this.step(fact, order)) this.resolve(fact.position);
     return this.contribution?.exists ? this.contribution : undefined;
   }
 

@@ -28,7 +28,7 @@ class TruncatedMeasures {
   entry(measureId: string, position: bigint): MeasureEntry | undefined {
     const full = this.model.measures.get(measureId);
     if (!full) return undefined;
-    const known = countUpTo(full.facts, position.toString());
+    const known = countUpTo(full.facts, position);
     if (known === full.facts.length) return full;
     const key = `${measureId}\u0000${known}`;
     let entry = this.entries.get(key);

@@ -12,7 +12,7 @@
 import { CategorySet, type CategorySetAnswer } from '../src/domain/categories.js';
 import { effectiveFromOf, type DataOf, type ReadableFact } from '../src/domain/facts.js';
 import type { EventType } from '../src/domain/messages.js';
-import { comparePositions } from '../src/domain/position.js';
+import { comparePositions, positionText } from '../src/domain/position.js';
 import { toMillis } from '../src/domain/time.js';
 import { measuresOfSubject, type LedgerReadModel } from './ledger-read-model.js';
 import { MeasureContribution, NOTHING, type Contribution } from './measure-contribution.js';
@@ -141,7 +141,7 @@ function recordedOf(model: LedgerReadModel, subjectId: string, asOfPosition: big
     const measureFacts = model.measures.get(measureId)?.facts ?? [];
     const byId = new Map(measureFacts.map((f) => [f.eventId, f]));
     for (const fact of measureFacts) {
-      if (BigInt(fact.position) > asOfPosition) break;
+      if (fact.position > asOfPosition) break;
       recorded.push({ fact, measureId, effectiveMs: toMillis(effectiveInstantOf(fact, byId)) });
     }
   }
@@ -208,7 +208,7 @@ function recordOrder(model: LedgerReadModel, subjectId: string, options: ReplayO
   const followers = new Map<string, MeasureFollower>();
   const steps: ReplayStep[] = [];
   for (const r of recorded) {
-    const position = BigInt(r.fact.position);
+    const position = r.fact.position;
     const t = options.at ?? r.effectiveMs;
     const shown = inRange(Date.parse(r.fact.recordedAt), options);
     // The measure as known just before this record, read before the follower moves it on.
@@ -233,7 +233,7 @@ function recordOrder(model: LedgerReadModel, subjectId: string, options: ReplayO
             eventId: r.fact.eventId,
             type: r.fact.type,
             measureId: r.measureId,
-            position: r.fact.position,
+            position: positionText(r.fact.position),
             recordedAt: r.fact.recordedAt,
             ...citationOf(r.fact),
             role,
@@ -261,7 +261,7 @@ function citationOf(fact: ReadableFact): { citation?: string } {
 
 function eventFields(r: Recorded) {
   return {
-    position: r.fact.position,
+    position: positionText(r.fact.position),
     recordedAt: r.fact.recordedAt,
     eventId: r.fact.eventId,
     type: r.fact.type,

@@ -18,6 +18,7 @@
  */
 import { CategorySet } from '../src/domain/categories.js';
 import type { StandingFact } from '../src/domain/facts.js';
+import { positionText } from '../src/domain/position.js';
 import type { MeasureHistory } from '../src/domain/measure-history.js';
 import type { EventType } from '../src/domain/messages.js';
 import { toMillis } from '../src/domain/time.js';
@@ -235,7 +236,7 @@ function causeOf(measure: MeasureContribution, fact: StandingFact, role: Cause['
     eventId: fact.recorded.eventId,
     type: fact.recorded.type,
     measureId: measure.measureId,
-    position: fact.recorded.position,
+    position: positionText(fact.recorded.position),
     recordedAt: fact.recorded.recordedAt,
     ...(citation ? { citation } : {}),
     role,

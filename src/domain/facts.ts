@@ -4,6 +4,7 @@
  * by the event type, so checking `type` narrows `data` to that event's payload.
  */
 import type { CommandType, EVENT_TYPE_OF, EventType, PayloadOf } from './messages.js';
+import type { Position } from './position.js';
 import { toMillis } from './time.js';
 
 /** Each event type's payload. */
@@ -15,8 +16,7 @@ export type DataOf<T extends EventType> = EventPayloads[T];
 interface FactStamp {
   eventId: string;
   revision: number;
-  /** Global ledger position, a decimal string. */
-  position: string;
+  position: Position;
   recordedAt: string;
 }
 

@@ -4,12 +4,13 @@
  * payload against its type (fact-reading.ts) before anything reads it.
  */
 import type { RecordedFact, UncheckedFact } from './facts.js';
+import type { Position } from './position.js';
 import { unreadableBecause, withoutNulls } from './fact-reading.js';
 
 /**
  * An event as the log holds it: what every store returns (the port's StoredEvent adds its metadata), what the
- * read model folds and the feeds deliver. Positions and revisions are the log's own, as bigints; the domain's
- * facts carry them as decimal text (`uncheckedFactOf`).
+ * read model folds and the feeds deliver. Positions are the domain's `Position`; revisions are bigints here and
+ * numbers in facts (a stream's revision is small).
  */
 export interface LoggedEvent {
   streamId: string;
@@ -17,7 +18,7 @@ export interface LoggedEvent {
   type: string;
   data: unknown;
   revision: bigint;
-  position: bigint;
+  position: Position;
   recordedAt: string;
 }
 
@@ -28,7 +29,7 @@ export function uncheckedFactOf(event: LoggedEvent, data: unknown = event.data):
     type: event.type,
     data,
     revision: Number(event.revision),
-    position: event.position.toString(),
+    position: event.position,
     recordedAt: event.recordedAt,
   };
 }

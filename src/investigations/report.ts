@@ -22,7 +22,7 @@ import {
 import { isCategory } from '../domain/categories.js';
 import type { RecordedFact } from '../domain/facts.js';
 import type { MeasureHistory } from '../domain/measure-history.js';
-import { comparePositions } from '../domain/position.js';
+import { comparePositions, positionText } from '../domain/position.js';
 import { streamOf } from '../domain/messages.js';
 import { toMillis } from '../domain/time.js';
 import type { ErrorDetail } from '../errors.js';
@@ -235,7 +235,7 @@ export async function buildReport(
       eventId: entry.eventId,
       type: entry.type,
       measureId: entry.measureId,
-      position: entry.position,
+      position: positionText(entry.position),
       recordedAt: entry.recordedAt,
       ...(data.citation ? { citation: data.citation } : {}),
       ...(data.sources ? { sources: data.sources } : {}),

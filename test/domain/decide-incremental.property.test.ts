@@ -32,7 +32,7 @@ describe('the decider on a kept stream', () => {
             type: event.type,
             data: event.data,
             revision: state.revision + 1,
-            position: String(event.position),
+            position: event.position,
             recordedAt: event.recordedAt,
           };
           // As the stream cache folds: a push onto the same list.

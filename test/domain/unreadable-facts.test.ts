@@ -74,7 +74,7 @@ const raw = (type: string, data: unknown, revision: number): UncheckedFact => ({
   type,
   data,
   revision,
-  position: String(++position),
+  position: BigInt(++position),
   recordedAt: new Date(Date.UTC(2031, 0, 1) + position * 1000).toISOString(),
 });
 

@@ -28,7 +28,7 @@ export class MeasureSpec {
           type: event.type,
           data: event.data,
           revision: this.state.revision + 1,
-          position: String(++position),
+          position: BigInt(++position),
           recordedAt: new Date(Date.UTC(2030, 0, 1) + position * 1000).toISOString(),
         };
         this.state = evolve(this.state, fact);
