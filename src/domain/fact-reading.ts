@@ -129,6 +129,7 @@ export function withoutNulls<T>(data: T): T {
   const entries = Object.entries(data)
     .filter(([, v]) => v !== null)
     .map(([k, v]) => [k, k === 'replacement' ? withoutNulls(v) : v]);
+  // The same object with null fields left out: what T allows, as null never is a value of its fields.
   return Object.fromEntries(entries) as T;
 }
 
