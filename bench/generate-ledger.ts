@@ -7,7 +7,7 @@
  * so that a million events take seconds.
  */
 import { v5 as uuidv5 } from 'uuid';
-import type { LogEvent } from '../projections/ledger-read-model.js';
+import type { LoggedEvent } from '../src/domain/recorded-fact.js';
 
 const NAMESPACE = '0f9d7c1e-3b2a-4d5c-8e6f-7a8b9c0d1e2f';
 const DAY = 86_400_000;
@@ -47,14 +47,14 @@ function measureEvents(
   index: number,
   shape: LedgerShape,
   rnd: () => number,
-): Omit<LogEvent, 'position' | 'recordedAt'>[] {
+): Omit<LoggedEvent, 'position' | 'recordedAt'>[] {
   const measureId = `m${index}`;
   const pick = () => `s${Math.floor(rnd() * shape.subjects)}`;
   const from = START + Math.floor(rnd() * 3000) * DAY;
   const day = (n: number) => iso(from + n * DAY);
   const subjects = new Set<string>();
   while (subjects.size < 5) subjects.add(pick());
-  const events: Omit<LogEvent, 'position' | 'recordedAt'>[] = [];
+  const events: Omit<LoggedEvent, 'position' | 'recordedAt'>[] = [];
   const push = (type: string, data: Record<string, unknown>) =>
     events.push({
       streamId: `measure-${measureId}`,
@@ -136,12 +136,12 @@ function measureEvents(
  * the next event of a random measure), as real histories are. `firstMeasure`
  * numbers the measures from there, so that ledgers generated in parts do not share one.
  */
-export function generateLedger(shape: LedgerShape, seed = 1, firstMeasure = 0): LogEvent[] {
+export function generateLedger(shape: LedgerShape, seed = 1, firstMeasure = 0): LoggedEvent[] {
   const rnd = random(seed);
   const perMeasure = Array.from({ length: shape.measures }, (_, i) => measureEvents(firstMeasure + i, shape, rnd));
   const cursors = new Array<number>(shape.measures).fill(0);
   const open = perMeasure.map((_, i) => i);
-  const ledger: LogEvent[] = [];
+  const ledger: LoggedEvent[] = [];
   const recordStart = Date.UTC(2025, 0, 1);
   while (open.length) {
     const slot = Math.floor(rnd() * open.length);

@@ -6,7 +6,7 @@ import { Agent, request } from 'node:http';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { LogEvent } from '../projections/ledger-read-model.js';
+import type { LoggedEvent } from '../src/domain/recorded-fact.js';
 import { contentHash } from '../src/integrity/event-hash.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { packageRoot } from '../src/package-root.js';
@@ -48,7 +48,7 @@ export function machine(): string {
 }
 
 /** Writes a ledger into an embedded store file in bulk (a fixture, not the append path). */
-export function writeStore(path: string, ledger: LogEvent[]): void {
+export function writeStore(path: string, ledger: LoggedEvent[]): void {
   void new SqliteEventStore(path).close();
   const db = new Database(path);
   db.pragma('journal_mode = WAL');

@@ -16,7 +16,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { evolve, initialState, type LogEvent } from '../projections/ledger-read-model.js';
+import { evolve, initialState } from '../projections/ledger-read-model.js';
+import type { LoggedEvent } from '../src/domain/recorded-fact.js';
 import { checkCategory, subjectState } from '../projections/subject-queries.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { CommandExecutor } from '../src/ledger/command-executor.js';
@@ -160,7 +161,7 @@ async function httpAppends(workers: number) {
   return summary;
 }
 
-async function bulkLoad(ledger: LogEvent[]) {
+async function bulkLoad(ledger: LoggedEvent[]) {
   const dir = mkdtempSync(join(work, 'bulk-'));
   const store = new SqliteEventStore(join(dir, 'ledger.db'));
   const revisions = new Map<string, bigint>();
@@ -182,7 +183,7 @@ async function bulkLoad(ledger: LogEvent[]) {
   return summary;
 }
 
-function queryLatencies(ledger: LogEvent[], shape: LedgerShape, count: number, naive: boolean) {
+function queryLatencies(ledger: LoggedEvent[], shape: LedgerShape, count: number, naive: boolean) {
   const model = naive ? undefined : ledger.reduce(evolve, initialState());
   const rnd = random(5);
   const samples: number[] = [];

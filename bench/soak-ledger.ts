@@ -1,13 +1,13 @@
 /** A ledger shaped like the soak's: ten measures grown by its writers' mix of commands, generated (valid by construction). */
-import type { LogEvent } from '../projections/ledger-read-model.js';
+import type { LoggedEvent } from '../src/domain/recorded-fact.js';
 import { random } from './generate-ledger.js';
 
 export const MEASURES = 10;
 
 /** The soak's writers' mix, generated: the same payloads its commands record. */
-export function soakLedger(events: number): { ledger: LogEvent[]; subjects: number[] } {
+export function soakLedger(events: number): { ledger: LoggedEvent[]; subjects: number[] } {
   const rnd = random(12);
-  const ledger: LogEvent[] = [];
+  const ledger: LoggedEvent[] = [];
   const revisions = new Array<number>(MEASURES).fill(-1);
   const subjects = new Array<number>(MEASURES).fill(0);
   const base = Date.now() - 3_600_000;

@@ -12,7 +12,8 @@
  * stop or yield between them.
  */
 import { CategorySet, type CategorySetAnswer } from '../src/domain/categories.js';
-import { basisOf, type BasisEntry, type StandingFact } from '../src/domain/measure-history.js';
+import { basisOf, type BasisEntry } from '../src/domain/basis.js';
+import { subjectsNamedIn, type StandingFact } from '../src/domain/facts.js';
 import { measureAsOf, type LedgerReadModel } from './ledger-read-model.js';
 import { modelAsOf } from './model-as-of.js';
 import { sharedOutcomes } from './shared-outcomes.js';
@@ -47,14 +48,15 @@ export function restrictedSet(
   asOfPosition: bigint,
 ): CategorySet {
   return subjectState(known, subjectId, { at, asOfPosition }).restricted.reduce(
-    (set, r) => set.union(CategorySet.fromJson({ include: r.categories, exclude: r.except })),
+    (set, r) => set.union(CategorySet.fromAnswer(r)),
     CategorySet.EMPTY,
   );
 }
 
-/** The instants (ms) at which an event's payload starts or ends something. */
+/** The instants (ms) at which an event's payload starts or ends something; read from the log, checked or not. */
 export function instantsNamedBy(data: unknown): number[] {
-  const record = (data ?? {}) as { effectiveFrom?: string; effectiveUntil?: string; replacement?: unknown };
+  // Any stored object, even one set aside as unreadable: only the fields named here are read, each checked to be text.
+  const record = (data ?? {}) as { effectiveFrom?: unknown; effectiveUntil?: unknown; replacement?: unknown };
   const instants = [record.effectiveFrom, record.effectiveUntil]
     .filter((x): x is string => typeof x === 'string')
     .map((x) => Date.parse(x));
@@ -65,15 +67,8 @@ export function instantsNamedBy(data: unknown): number[] {
 export function subjectsOfMeasure(model: LedgerReadModel, measureId: string, position: bigint): string[] {
   const subjects = new Set<string>();
   for (const fact of model.measures.get(measureId)?.facts ?? []) {
-    if (BigInt(fact.position) > position) break;
-    const collect = (value: unknown) => {
-      const record = (value ?? {}) as Record<string, unknown>;
-      for (const field of ['subjects', 'addSubjects', 'removeSubjects']) {
-        if (Array.isArray(record[field])) for (const s of record[field] as string[]) subjects.add(s);
-      }
-      if (record.replacement) collect(record.replacement);
-    };
-    collect(fact.data);
+    if (fact.position > position) break;
+    for (const subject of subjectsNamedIn(fact.data)) subjects.add(subject);
   }
   return [...subjects].sort();
 }
@@ -93,8 +88,10 @@ function subjectsConcerned(
   type: string,
   data: unknown,
 ): string[] {
-  if (SUBJECT_CHANGES.has(type)) return [...((data as { subjects?: string[] }).subjects ?? [])];
-  return subjectsOfMeasure(model, measureId, position);
+  if (!SUBJECT_CHANGES.has(type)) return subjectsOfMeasure(model, measureId, position);
+  // A recorded change's data comes from the log unchecked (see RecordedChange): the list is read only if it is one.
+  const named: unknown = data && typeof data === 'object' ? Reflect.get(data, 'subjects') : undefined;
+  return Array.isArray(named) ? named.filter((s): s is string => typeof s === 'string') : [];
 }
 
 const wanted = (subjectFilter: string[] | undefined) => (s: string) =>

@@ -1,5 +1,5 @@
 import { CategorySet } from '../src/domain/categories.js';
-import type { ExemptionAt } from '../src/domain/measure-history.js';
+import type { ExemptionAt } from '../src/domain/exemption-steps.js';
 import { push } from './valid-time-lists.js';
 
 /**

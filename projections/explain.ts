@@ -7,7 +7,9 @@
  * yet, what was corrected or retracted, and the verdict.
  */
 import { categorySetText } from '../src/domain/categories.js';
-import { MeasureHistory, type RecordedFact, type StandingFact } from '../src/domain/measure-history.js';
+import { citationOf, isAmending, type RecordedFact, type StandingFact } from '../src/domain/facts.js';
+import { positionText, type Position } from '../src/domain/position.js';
+import { MeasureHistory } from '../src/domain/measure-history.js';
 import { toMillis } from '../src/domain/time.js';
 import type { LedgerReadModel } from './ledger-read-model.js';
 import { measuresOfSubject } from './ledger-read-model.js';
@@ -28,9 +30,9 @@ export interface ExplanationStep {
 const day = (iso: string) => (iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso);
 const cite = (citation?: string) => (citation ? ` (${citation})` : '');
 const list = categorySetText;
-const ref = (f: { eventId: string; position: string; citation?: string }) => ({
+const ref = (f: { eventId: string; position: Position | string; citation?: string }) => ({
   eventId: f.eventId,
-  position: f.position,
+  position: typeof f.position === 'string' ? f.position : positionText(f.position),
   ...(f.citation ? { citation: f.citation } : {}),
 });
 
@@ -90,15 +92,12 @@ export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Kno
         continue;
       if (exemption.categories.overlaps(category) && !exemption.categories.covers(category)) continue;
       const last = exemption.basis[exemption.basis.length - 1]!.recorded;
-      const amended =
-        exemption.basis.length > 1 ? `, as amended${cite((last.data as { citation?: string }).citation)}` : '';
+      const amended = exemption.basis.length > 1 ? `, as amended${cite(citationOf(last))}` : '';
       steps.push({
         kind: 'exemption',
         measureId: history.measureId,
         sentence: `Exemption ${exemption.exemptionId} "${exemption.title}" is in force but does not cover ${category}: it covers ${list(exemption.categories.include, exemption.categories.exclude)}${amended}.`,
-        events: exemption.basis.map((b) =>
-          ref({ ...b.recorded, citation: (b.data as { citation?: string }).citation }),
-        ),
+        events: exemption.basis.map((b) => ref({ ...b.recorded, citation: citationOf(b) })),
       });
     }
   }
@@ -142,22 +141,19 @@ function inapplicableExemptions(histories: MeasureHistory[], answer: CheckAnswer
     for (const { exemption, revokedBy, untilSetBy } of new MeasureContribution(history, subjectId).grantsAt(t)) {
       if (applying.has(`${history.measureId}/${exemption.exemptionId}`) || !exemption.categories.overlaps(category))
         continue;
-      const citationOf = (fact?: StandingFact) => cite((fact?.data as { citation?: string } | undefined)?.citation);
+      const cited = (fact?: StandingFact) => cite(citationOf(fact));
       let why: string;
-      if (revokedBy)
-        why = `it was revoked on ${day((revokedBy.data as { effectiveFrom: string }).effectiveFrom)}${citationOf(revokedBy)}`;
+      if (revokedBy) why = `it was revoked on ${day(revokedBy.data.effectiveFrom)}${cited(revokedBy)}`;
       else if (t < toMillis(exemption.effectiveFrom)) why = `it begins on ${day(exemption.effectiveFrom)}`;
       else if (exemption.effectiveUntil !== undefined && toMillis(exemption.effectiveUntil) <= t) {
-        why = `it ended on ${day(exemption.effectiveUntil)}${untilSetBy ? `, as set${citationOf(untilSetBy)}` : ''}`;
+        why = `it ended on ${day(exemption.effectiveUntil)}${untilSetBy ? `, as set${cited(untilSetBy)}` : ''}`;
       } else if (!MeasureHistory.exemptionCovers(exemption, subjectId)) why = `it does not cover ${subjectId}`;
       else continue;
       steps.push({
         kind: 'exemption',
         measureId: history.measureId,
-        sentence: `Exemption ${exemption.exemptionId} "${exemption.title}"${citationOf(exemption.basis[0])} covers ${category} but does not apply on ${day(new Date(t).toISOString())}: ${why}.`,
-        events: exemption.basis.map((b) =>
-          ref({ ...b.recorded, citation: (b.data as { citation?: string }).citation }),
-        ),
+        sentence: `Exemption ${exemption.exemptionId} "${exemption.title}"${cited(exemption.basis[0])} covers ${category} but does not apply on ${day(new Date(t).toISOString())}: ${why}.`,
+        events: exemption.basis.map((b) => ref({ ...b.recorded, citation: citationOf(b) })),
       });
     }
   }
@@ -165,11 +161,11 @@ function inapplicableExemptions(histories: MeasureHistory[], answer: CheckAnswer
 }
 
 function amendmentOf(fact: RecordedFact, recorded: RecordedFact[], measureId: string): ExplanationStep[] {
-  if (fact.type !== 'EntryRetracted' && fact.type !== 'EntryCorrected') return [];
-  const data = fact.data as { eventId: string; reason: string };
+  if (fact.unreadable !== undefined || !isAmending(fact)) return [];
+  const data = fact.data;
   const target = recorded.find((f) => f.eventId === data.eventId);
   const what = target
-    ? `the ${target.type} recorded at position ${target.position}${cite((target.data as { citation?: string }).citation)}`
+    ? `the ${target.type} recorded at position ${target.position}${cite(target.unreadable === undefined ? citationOf(target) : undefined)}`
     : `event ${data.eventId}`;
   const verb = fact.type === 'EntryRetracted' ? 'retracted' : 'corrected';
   return [

@@ -6,7 +6,7 @@
  */
 import { instantsNamedBy } from './effective-changes.js';
 import { measureIdOf } from './ledger-changes.js';
-import type { LogEvent } from './ledger-read-model.js';
+import type { LoggedEvent } from '../src/domain/recorded-fact.js';
 
 /** Below this many new instants, inserting each beats merging. */
 const MERGE_FROM = 32;
@@ -17,7 +17,7 @@ export class InstantIndex {
   /** Instants added since the last query: a fold adds many before anyone asks. */
   private unsorted: number[] = [];
 
-  addEvent(event: LogEvent): void {
+  addEvent(event: LoggedEvent): void {
     if (!event.streamId.startsWith('measure-')) return;
     const measureId = measureIdOf(event);
     for (const instant of instantsNamedBy(event.data)) this.add(instant, measureId);

@@ -2,7 +2,8 @@
  * Ledger events as CloudEvents 1.0, and the server-side filters of the
  * change feed. Pure: the read model is passed in.
  */
-import type { LogEvent, LedgerReadModel } from './ledger-read-model.js';
+import type { LedgerReadModel } from './ledger-read-model.js';
+import type { LoggedEvent } from '../src/domain/recorded-fact.js';
 import { measureNamedSubjectBy } from './ledger-read-model.js';
 
 export interface ChangeFilter {
@@ -30,12 +31,13 @@ export interface LedgerCloudEvent {
 export const CLOUD_EVENT_SOURCE = '/regledger';
 export const CLOUD_EVENT_TYPE_PREFIX = 'org.regledger.';
 
-export function measureIdOf(event: Pick<LogEvent, 'streamId'>): string {
+export function measureIdOf(event: Pick<LoggedEvent, 'streamId'>): string {
   return event.streamId.slice('measure-'.length);
 }
 
-export function toCloudEvent(event: LogEvent): LedgerCloudEvent {
-  const data = event.data as { effectiveFrom?: string; effectiveUntil?: string };
+export function toCloudEvent(event: LoggedEvent): LedgerCloudEvent {
+  // The log's data, checked or not: a CloudEvent carries what was stored, and its instants only when they are text.
+  const data = event.data as { effectiveFrom?: unknown; effectiveUntil?: unknown };
   return {
     specversion: '1.0',
     id: event.eventId,
@@ -47,8 +49,8 @@ export function toCloudEvent(event: LogEvent): LedgerCloudEvent {
     data: event.data,
     ledgerposition: event.position.toString(),
     streamrevision: event.revision.toString(),
-    ...(data.effectiveFrom ? { effectivefrom: data.effectiveFrom } : {}),
-    ...(data.effectiveUntil ? { effectiveuntil: data.effectiveUntil } : {}),
+    ...(typeof data.effectiveFrom === 'string' && data.effectiveFrom ? { effectivefrom: data.effectiveFrom } : {}),
+    ...(typeof data.effectiveUntil === 'string' && data.effectiveUntil ? { effectiveuntil: data.effectiveUntil } : {}),
   };
 }
 
@@ -57,7 +59,7 @@ export function toCloudEvent(event: LogEvent): LedgerCloudEvent {
  * measures that had named the subject by the event's position, so a replay
  * and a live feed deliver the same events. The model must have folded the event.
  */
-export function matchesFilter(model: LedgerReadModel | undefined, event: LogEvent, filter: ChangeFilter): boolean {
+export function matchesFilter(model: LedgerReadModel | undefined, event: LoggedEvent, filter: ChangeFilter): boolean {
   if (!event.streamId.startsWith('measure-')) return false;
   const measureId = measureIdOf(event);
   if (filter.types?.length && !filter.types.includes(event.type)) return false;

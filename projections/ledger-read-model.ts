@@ -8,32 +8,17 @@
  * fold, and copying a million-event model per event would make rebuilding
  * quadratic. No framework, no I/O, no clock.
  */
-import {
-  comparePositions,
-  extendMeasure,
-  readFact,
-  resolveMeasure,
-  type MeasureHistory,
-  type RecordedFact,
-} from '../src/domain/measure-history.js';
-import { recordedFactOf } from '../src/domain/recorded-fact.js';
-
-/** An event as the log delivers it. */
-export interface LogEvent {
-  streamId: string;
-  eventId: string;
-  type: string;
-  data: unknown;
-  revision: bigint;
-  position: bigint;
-  recordedAt: string;
-}
+import type { ReadableFact, UnreadableFact } from '../src/domain/facts.js';
+import type { MeasureHistory } from '../src/domain/measure-history.js';
+import { extendMeasure, resolveMeasure } from '../src/domain/resolve-measure.js';
+import { comparePositions, positionText, type Position } from '../src/domain/position.js';
+import { recordedFactOf, type LoggedEvent } from '../src/domain/recorded-fact.js';
 
 interface MeasureEntry {
   /** The events that can be read, in record order: every reader may trust their payloads. */
-  facts: RecordedFact[];
+  facts: ReadableFact[];
   /** Events that cannot be read (see src/domain/fact-reading.ts): kept out of `facts`, named in answers until retracted. */
-  setAside?: RecordedFact[];
+  setAside?: UnreadableFact[];
   /** The measure resolved from its first `headLength` facts: extended by the facts since when asked (see `extendMeasure`). */
   head?: MeasureHistory;
   headLength?: number;
@@ -71,7 +56,7 @@ export function initialState(): LedgerReadModel {
   };
 }
 
-export function evolve(model: LedgerReadModel, event: LogEvent): LedgerReadModel {
+export function evolve(model: LedgerReadModel, event: LoggedEvent): LedgerReadModel {
   if (event.position <= model.position) return model;
   model.position = event.position;
   model.eventCount++;
@@ -96,8 +81,8 @@ export function evolve(model: LedgerReadModel, event: LogEvent): LedgerReadModel
     entry = { facts: [] };
     model.measures.set(measureId, entry);
   }
-  const fact = readFact(recordedFactOf(event, compact(event.data)), entry.facts);
-  if (fact.unreadable) (entry.setAside ??= []).push(fact);
+  const fact = recordedFactOf(event, entry.facts, compact(event.data));
+  if (fact.unreadable !== undefined) (entry.setAside ??= []).push(fact);
   else entry.facts.push(fact);
   for (const subject of subjectsNamedBy(event.data)) {
     let measures = model.subjects.get(subject);
@@ -144,8 +129,7 @@ export function measureAsOf(
 ): MeasureHistory | undefined {
   const entry = model.measures.get(measureId);
   if (!entry) return undefined;
-  const bound = asOfPosition.toString();
-  const known = countUpTo(entry.facts, bound);
+  const known = countUpTo(entry.facts, asOfPosition);
   if (known === 0) return undefined;
   if (known === entry.facts.length) {
     if (entry.head && entry.headLength === known) return entry.head;
@@ -187,7 +171,7 @@ export function measuresOfSubject(model: LedgerReadModel, subjectId: string, asO
 }
 
 /** How many of a measure's facts (in position order) were recorded at or before a position. */
-export function countUpTo(facts: RecordedFact[], bound: string): number {
+export function countUpTo(facts: readonly { position: Position }[], bound: Position): number {
   let low = 0;
   let high = facts.length;
   while (low < high) {
@@ -221,7 +205,7 @@ export function setAsideEvents(
   for (const measureId of new Set(measureIds)) {
     const entry = model.measures.get(measureId);
     if (!entry?.setAside) continue;
-    const known = entry.setAside.filter((f) => BigInt(f.position) <= asOfPosition);
+    const known = entry.setAside.filter((f) => f.position <= asOfPosition);
     if (!known.length) continue;
     const retracted = measureAsOf(model, measureId, asOfPosition)?.retracted;
     for (const fact of known) {
@@ -230,8 +214,8 @@ export function setAsideEvents(
           measureId,
           eventId: fact.eventId,
           type: fact.type,
-          position: fact.position,
-          reason: fact.unreadable!,
+          position: positionText(fact.position),
+          reason: fact.unreadable,
         });
     }
   }
@@ -267,24 +251,28 @@ export function withSetAsideNotice<K extends { asOfPosition: bigint; notice?: st
   return { ...knowledge, notice: knowledge.notice ? `${knowledge.notice}; ${text}` : text, setAside: events };
 }
 
-/** Provenance text (notes, source lists) stays in the log; answers cite events by id and citation. */
+/**
+ * Provenance text (notes, source lists) stays in the log; answers cite events by id and citation.
+ * Reads the payload as stored, before `recordedFactOf` checks it: hence the untyped record.
+ */
 function compact(data: unknown): unknown {
   if (!data || typeof data !== 'object') return data;
-  const record = data as Record<string, unknown>;
+  const record = data as Record<string, unknown>; // any stored object: only the fields named below are read
   if (record.note === undefined && record.sources === undefined && record.replacement === undefined) return data;
   const { note: _note, sources: _sources, ...rest } = record;
   if (rest.replacement) rest.replacement = compact(rest.replacement);
   return rest;
 }
 
+/** The subjects a stored payload names, readable or not (an unreadable event still names its subjects' measures). */
 function subjectsNamedBy(data: unknown): string[] {
   const named: string[] = [];
   const collect = (value: unknown) => {
     if (!value || typeof value !== 'object') return;
-    const record = value as Record<string, unknown>;
+    const record = value as Record<string, unknown>; // any stored object: only the fields named below are read
     for (const field of ['subjects', 'addSubjects', 'removeSubjects']) {
-      if (Array.isArray(record[field]))
-        named.push(...(record[field] as unknown[]).filter((s): s is string => typeof s === 'string'));
+      const list: unknown = record[field];
+      if (Array.isArray(list)) named.push(...list.filter((s): s is string => typeof s === 'string'));
     }
     collect(record.replacement);
   };

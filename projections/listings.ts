@@ -6,7 +6,8 @@
  * No framework, no I/O.
  */
 import { measureAsOf, type LedgerReadModel } from './ledger-read-model.js';
-import { comparePositions, type RecordedFact } from '../src/domain/measure-history.js';
+import type { RecordedFact } from '../src/domain/facts.js';
+import { comparePositions, positionText } from '../src/domain/position.js';
 
 export interface RecordStamp {
   position: string;
@@ -102,7 +103,7 @@ function lowerBound(sorted: string[], value: string): number {
 }
 
 function stamp(fact: RecordedFact): RecordStamp {
-  return { position: fact.position, recordedAt: fact.recordedAt };
+  return { position: positionText(fact.position), recordedAt: fact.recordedAt };
 }
 
 /** Every fact of a measure, readable or set aside, in position order. */
@@ -126,7 +127,7 @@ export function listSubjects(model: LedgerReadModel, query: ListingQuery): Page<
     const measures: SubjectListing['measures'] = [];
     for (const [measureId, firstNamed] of model.subjects.get(subjectId)!) {
       measures.push({ measureId, title: titleOf(model, measureId) });
-      const facts = allFacts(model, measureId).filter((f) => BigInt(f.position) >= firstNamed);
+      const facts = allFacts(model, measureId).filter((f) => f.position >= firstNamed);
       events += facts.length;
       if (facts.length && (!first || comparePositions(facts[0]!.position, first.position) < 0)) first = facts[0];
       if (facts.length && (!last || comparePositions(facts.at(-1)!.position, last.position) > 0)) last = facts.at(-1);

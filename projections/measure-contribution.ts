@@ -11,13 +11,11 @@
  * a fresh resolution of the measure.
  */
 import { CategorySet, type CategorySetBuilder } from '../src/domain/categories.js';
-import {
-  applyScopeChangeTo,
-  MeasureHistory,
-  type ExemptionAt,
-  type StandingFact,
-} from '../src/domain/measure-history.js';
-import type { AmendExemptionPayload, GrantExemptionPayload, ImposeRestrictionPayload } from '../src/domain/messages.js';
+import type { ExemptionAt } from '../src/domain/exemption-steps.js';
+import { enactsOf, exemptionIdOf, type StandingFact } from '../src/domain/facts.js';
+import { MeasureHistory } from '../src/domain/measure-history.js';
+import { applyScopeChangeTo, isScopeChange, type ScopeChange } from '../src/domain/scope-change.js';
+import type { ImposeRestrictionPayload } from '../src/domain/messages.js';
 import { ExemptUnion } from './exempt-union.js';
 import { byValidTime, insertSorted, lastAtOrBefore, push, ScopeMemo, some, toMillis } from './valid-time-lists.js';
 
@@ -30,24 +28,18 @@ export interface Contribution {
 
 export interface GrantStanding {
   exemption: ExemptionAt;
-  revokedBy?: StandingFact;
-  untilSetBy?: StandingFact;
+  revokedBy?: StandingFact<'ExemptionRevoked'>;
+  untilSetBy?: StandingFact<'ExemptionAmended'>;
 }
 
 export const NOTHING: Contribution = { restricted: CategorySet.EMPTY, exempt: CategorySet.EMPTY, pending: [] };
 
-type Data = Record<string, unknown> & {
-  effectiveFrom?: string;
-  effectiveUntil?: string;
-  enacts?: string;
-  exemptionId?: string;
-  announcementId?: string;
-  subjects?: string[];
-};
-const dataOf = (fact: StandingFact) => fact.data as unknown as Data;
-const EXEMPTION_CHANGES = new Set(['ExemptionAmended', 'ExemptionRevoked']);
+type Grant = StandingFact<'ExemptionGranted'>;
+type ExemptionChange = StandingFact<'ExemptionAmended' | 'ExemptionRevoked'>;
+const isExemptionChange = (fact: StandingFact): fact is ExemptionChange =>
+  fact.type === 'ExemptionAmended' || fact.type === 'ExemptionRevoked';
 /** Types whose events bear on every subject of their measure (membership is the subject's own changes). */
-const BEARING_TYPES = new Set([
+const BEARING_TYPES: ReadonlySet<string> = new Set([
   'RestrictionLifted',
   'ScopeBroadened',
   'ScopeNarrowed',
@@ -60,17 +52,17 @@ const BEARING_TYPES = new Set([
 
 export class MeasureContribution {
   /** The imposition as it stands; undefined: no measure (never imposed, or its imposition retracted). */
-  private imposed?: StandingFact;
-  private readonly subjectChanges: StandingFact[] = [];
+  private imposed?: StandingFact<'RestrictionImposed'>;
+  private readonly subjectChanges: StandingFact<'SubjectsAdded' | 'SubjectsRemoved'>[] = [];
   private readonly changesSubject = new Set<StandingFact>();
-  private readonly scopeChanges: StandingFact[] = [];
-  private readonly lifts: StandingFact[] = [];
-  private readonly grantsById = new Map<string, StandingFact[]>();
-  private readonly exemptionChangesById = new Map<string, StandingFact[]>();
-  private readonly announcements: StandingFact[] = [];
+  private readonly scopeChanges: ScopeChange[] = [];
+  private readonly lifts: StandingFact<'RestrictionLifted'>[] = [];
+  private readonly grantsById = new Map<string, Grant[]>();
+  private readonly exemptionChangesById = new Map<string, ExemptionChange[]>();
+  private readonly announcements: StandingFact<'EasingAnnounced'>[] = [];
   /** announcementId → the instants (ms) at which each withdrawal or enactment ends it, with its event. */
   private readonly endings = new Map<string, { ms: number; fact: StandingFact }[]>();
-  private windows?: { fromMs: number; untilMs: number; id: string; fact: StandingFact }[];
+  private windows?: { fromMs: number; untilMs: number; id: string; fact: StandingFact<'EasingAnnounced'> }[];
   /** The contribution at each instant asked, with nothing left out: a walk and its cause checks ask each several times. */
   private readonly contributions = new Map<number, Contribution>();
   /** The union of the covering exemptions at each instant asked, from the history's timelines (cached use only). */
@@ -105,7 +97,7 @@ export class MeasureContribution {
 
   /** A standing event leaves the measure: retracted, or replaced by its correction. */
   remove(fact: StandingFact): void {
-    const data = dataOf(fact);
+    const exemptionId = exemptionIdOf(fact.data);
     const drop = <T>(list: T[] | undefined, match: (item: T) => boolean) => {
       const index = list?.findIndex(match) ?? -1;
       if (index >= 0) list!.splice(index, 1);
@@ -118,10 +110,10 @@ export class MeasureContribution {
       this.scopeChanges,
       this.lifts,
       this.announcements,
-      this.grantsById.get(data.exemptionId!),
-      this.exemptionChangesById.get(data.exemptionId!),
+      exemptionId === undefined ? undefined : this.grantsById.get(exemptionId),
+      exemptionId === undefined ? undefined : this.exemptionChangesById.get(exemptionId),
     ])
-      drop(list, (f) => f === fact);
+      drop<StandingFact>(list, (f) => f === fact);
     this.changesSubject.delete(fact);
     for (const list of this.endings.values()) drop(list, (e) => e.fact === fact);
     this.scopeMemo?.follow(this.imposed, this.scopeChanges);
@@ -130,24 +122,26 @@ export class MeasureContribution {
   private index(fact: StandingFact, bulk: boolean): void {
     this.windows = undefined;
     this.contributions.clear();
-    const type = fact.recorded.type;
-    const data = dataOf(fact);
-    const into = (list: StandingFact[]) => (bulk ? list.push(fact) : insertSorted(list, fact));
-    if (type === 'RestrictionImposed') this.imposed ??= fact;
-    else if ((type === 'SubjectsAdded' || type === 'SubjectsRemoved') && (data.subjects ?? []).includes(this.subjectId))
-      (into(this.subjectChanges), this.changesSubject.add(fact));
-    else if (type === 'ScopeBroadened' || type === 'ScopeNarrowed') into(this.scopeChanges);
-    else if (type === 'RestrictionLifted') into(this.lifts);
-    else if (type === 'EasingAnnounced') this.announcements.push(fact);
-    else if (type === 'ExemptionGranted') push(this.grantsById, data.exemptionId!, fact);
-    else if (EXEMPTION_CHANGES.has(type)) {
-      if (!this.exemptionChangesById.has(data.exemptionId!)) this.exemptionChangesById.set(data.exemptionId!, []);
-      into(this.exemptionChangesById.get(data.exemptionId!)!);
+    const into = <F extends StandingFact>(list: F[], fact: F) => (bulk ? list.push(fact) : insertSorted(list, fact));
+    if (fact.type === 'RestrictionImposed') this.imposed ??= fact;
+    else if (
+      (fact.type === 'SubjectsAdded' || fact.type === 'SubjectsRemoved') &&
+      fact.data.subjects.includes(this.subjectId)
+    )
+      (into(this.subjectChanges, fact), this.changesSubject.add(fact));
+    else if (isScopeChange(fact)) into(this.scopeChanges, fact);
+    else if (fact.type === 'RestrictionLifted') into(this.lifts, fact);
+    else if (fact.type === 'EasingAnnounced') this.announcements.push(fact);
+    else if (fact.type === 'ExemptionGranted') push(this.grantsById, fact.data.exemptionId, fact);
+    else if (isExemptionChange(fact)) {
+      if (!this.exemptionChangesById.has(fact.data.exemptionId))
+        this.exemptionChangesById.set(fact.data.exemptionId, []);
+      into(this.exemptionChangesById.get(fact.data.exemptionId)!, fact);
     }
-    if (type === 'AnnouncementWithdrawn')
-      push(this.endings, data.announcementId!, { ms: toMillis(data.withdrawnAt as string), fact });
-    else if (data.enacts !== undefined && !Number.isNaN(fact.fromMs))
-      push(this.endings, data.enacts, { ms: fact.fromMs, fact });
+    const enacts = enactsOf(fact.data);
+    if (fact.type === 'AnnouncementWithdrawn')
+      push(this.endings, fact.data.announcementId, { ms: toMillis(fact.data.withdrawnAt), fact });
+    else if (enacts !== undefined && !Number.isNaN(fact.fromMs)) push(this.endings, enacts, { ms: fact.fromMs, fact });
   }
 
   get measureId(): string {
@@ -159,20 +153,18 @@ export class MeasureContribution {
   }
 
   private get imposition(): ImposeRestrictionPayload {
-    return this.imposed!.data as ImposeRestrictionPayload;
+    return this.imposed!.data;
   }
 
   /** The grants an exemption change amends or revokes, for crediting them at its instants. */
   grantsOf(fact: StandingFact): StandingFact[] {
-    const data = dataOf(fact);
-    if (EXEMPTION_CHANGES.has(fact.recorded.type)) return this.grantsById.get(data.exemptionId!) ?? [];
-    return [];
+    return isExemptionChange(fact) ? (this.grantsById.get(fact.data.exemptionId) ?? []) : [];
   }
 
   /** The measure's contribution for the subject at t, had the standing events in `left` never been recorded. */
   at(t: number, left?: StandingFact | ReadonlySet<StandingFact>): Contribution {
     const skip: ReadonlySet<StandingFact> | undefined =
-      left === undefined ? undefined : left instanceof Set ? left : new Set([left as StandingFact]);
+      left === undefined ? undefined : isStandingFact(left) ? new Set([left]) : left;
     if (!this.imposed || skip?.has(this.imposed)) return NOTHING;
     // Most events of a measure bear on other subjects: leaving one out changes nothing here.
     if (skip && !some(skip, (f) => this.bearsOn(f))) return this.at(t);
@@ -190,7 +182,7 @@ export class MeasureContribution {
 
   /** Whether leaving the event out can change what this measure contributes for the subject (the imposition aside). */
   private bearsOn(fact: StandingFact): boolean {
-    return this.changesSubject.has(fact) || BEARING_TYPES.has(fact.recorded.type) || dataOf(fact).enacts !== undefined;
+    return this.changesSubject.has(fact) || BEARING_TYPES.has(fact.type) || enactsOf(fact.data) !== undefined;
   }
 
   private compute(t: number, skip: ReadonlySet<StandingFact> | undefined): Contribution {
@@ -241,11 +233,7 @@ export class MeasureContribution {
   }
 
   private exemptionIdsIn(skip: ReadonlySet<StandingFact> | undefined): Set<string> {
-    return new Set(
-      [...(skip ?? [])]
-        .filter((f) => f.recorded.type === 'ExemptionGranted' || EXEMPTION_CHANGES.has(f.recorded.type))
-        .map((f) => dataOf(f).exemptionId!),
-    );
+    return new Set([...(skip ?? [])].map((f) => exemptionIdOf(f.data)).filter((id): id is string => id !== undefined));
   }
 
   private isSubjectAt(t: number, skip?: ReadonlySet<StandingFact>): boolean {
@@ -254,11 +242,11 @@ export class MeasureContribution {
     let index = lastAtOrBefore(this.subjectChanges, t);
     while (index >= 0 && skip?.has(this.subjectChanges[index]!)) index--;
     if (index < 0) return this.imposition.subjects.includes(this.subjectId);
-    return this.subjectChanges[index]!.recorded.type === 'SubjectsAdded';
+    return this.subjectChanges[index]!.type === 'SubjectsAdded';
   }
 
   private inForceAt(t: number, skip?: ReadonlySet<StandingFact>): boolean {
-    if (this.cached && !some(skip, (f) => f.recorded.type === 'RestrictionLifted')) return this.history.inForceAt(t);
+    if (this.cached && !some(skip, (f) => f.type === 'RestrictionLifted')) return this.history.inForceAt(t);
     const imposition = this.imposition;
     const lift = this.lifts.find((f) => !skip?.has(f));
     const untilMs = Math.min(
@@ -269,11 +257,7 @@ export class MeasureContribution {
   }
 
   private scopeAt(t: number, skip?: ReadonlySet<StandingFact>): CategorySet {
-    const since = Math.min(
-      ...[...(skip ?? [])]
-        .filter((f) => (f.recorded.type === 'ScopeBroadened' || f.recorded.type === 'ScopeNarrowed') && f.fromMs <= t)
-        .map((f) => f.fromMs),
-    );
+    const since = Math.min(...[...(skip ?? [])].filter((f) => isScopeChange(f) && f.fromMs <= t).map((f) => f.fromMs));
     const touched = since !== Infinity;
     if (this.cached && !touched) return this.history.scopeAt(t).categories;
     // Everything before the left-out change stands; fold again from its instant on.
@@ -304,20 +288,16 @@ export class MeasureContribution {
   }
 
   /** One grant as it stands at t with its amendments (but `skip`) applied; undefined outside its window or revoked. */
-  private foldExemption(
-    grant: StandingFact,
-    t: number,
-    skip: ReadonlySet<StandingFact> | undefined,
-  ): ExemptionAt | undefined {
+  private foldExemption(grant: Grant, t: number, skip: ReadonlySet<StandingFact> | undefined): ExemptionAt | undefined {
     // The window first, without set operations: most grants are outside it at any one instant.
-    const data = grant.data as GrantExemptionPayload;
+    const data = grant.data;
     if (t < toMillis(data.effectiveFrom)) return undefined;
     let until = data.effectiveUntil;
     for (const change of this.exemptionChangesById.get(data.exemptionId) ?? []) {
       if (change.fromMs > t) break;
       if (skip?.has(change)) continue;
-      if (change.recorded.type === 'ExemptionRevoked') return undefined;
-      until = (change.data as AmendExemptionPayload).effectiveUntil ?? until;
+      if (change.type === 'ExemptionRevoked') return undefined;
+      until = change.data.effectiveUntil ?? until;
     }
     if (until !== undefined && t >= toMillis(until)) return undefined;
     const standing = this.grantAt(grant, t, skip);
@@ -336,24 +316,24 @@ export class MeasureContribution {
     return [...this.grantsById.values()].flat().map((grant) => this.grantAt(grant, t, undefined));
   }
 
-  private grantAt(grant: StandingFact, t: number, skip: ReadonlySet<StandingFact> | undefined): GrantStanding {
-    const data = grant.data as GrantExemptionPayload;
+  private grantAt(grant: Grant, t: number, skip: ReadonlySet<StandingFact> | undefined): GrantStanding {
+    const data = grant.data;
     let categories = CategorySet.of(data.categories);
     let until = data.effectiveUntil;
-    let untilSetBy: StandingFact | undefined;
-    let revokedBy: StandingFact | undefined;
+    let untilSetBy: StandingFact<'ExemptionAmended'> | undefined;
+    let revokedBy: StandingFact<'ExemptionRevoked'> | undefined;
     const added = new Set<string>();
     const removed = new Set<string>();
-    const basis = [grant];
+    const basis: StandingFact[] = [grant];
     for (const change of this.exemptionChangesById.get(data.exemptionId) ?? []) {
       if (change.fromMs > t) break;
       if (skip?.has(change)) continue;
       basis.push(change);
-      if (change.recorded.type === 'ExemptionRevoked') {
+      if (change.type === 'ExemptionRevoked') {
         revokedBy = change;
         break;
       }
-      const amendment = change.data as AmendExemptionPayload;
+      const amendment = change.data;
       if (amendment.addCategories?.length) categories = categories.union(CategorySet.of(amendment.addCategories));
       if (amendment.removeCategories?.length)
         categories = categories.difference(CategorySet.of(amendment.removeCategories));
@@ -383,10 +363,7 @@ export class MeasureContribution {
       pending.push(`${measureId}/imposition`);
     const touched = some(
       skip,
-      (f) =>
-        f.recorded.type === 'EasingAnnounced' ||
-        f.recorded.type === 'AnnouncementWithdrawn' ||
-        dataOf(f).enacts !== undefined,
+      (f) => f.type === 'EasingAnnounced' || f.type === 'AnnouncementWithdrawn' || enactsOf(f.data) !== undefined,
     );
     for (const window of this.announcementWindows()) {
       if (window.fromMs > t) break;
@@ -406,12 +383,13 @@ export class MeasureContribution {
   private announcementWindows(): { fromMs: number; untilMs: number; id: string; fact: StandingFact }[] {
     this.windows ??= this.announcements
       .map((fact) => {
-        const data = dataOf(fact);
-        const id = data.announcementId!;
+        const id = fact.data.announcementId;
         const untilMs = Math.min(Infinity, ...(this.endings.get(id) ?? []).map((e) => e.ms));
-        return { fromMs: toMillis(data.announcedAt as string), untilMs, id, fact };
+        return { fromMs: toMillis(fact.data.announcedAt), untilMs, id, fact };
       })
       .sort((a, b) => a.fromMs - b.fromMs);
     return this.windows;
   }
 }
+
+const isStandingFact = (left: StandingFact | ReadonlySet<StandingFact>): left is StandingFact => 'recorded' in left;

@@ -5,9 +5,7 @@
  * standing event; anything subtler (retracting a retraction or a correction,
  * touching the imposition) resolves the measure again from its records.
  */
-import type { RecordedFact, StandingFact } from '../src/domain/measure-history.js';
-import { AMENDING_EVENTS, type EventData } from '../src/domain/messages.js';
-import { toMillis } from '../src/domain/time.js';
+import { isAmending, standingFactOf, type RecordedFact, type StandingFact } from '../src/domain/facts.js';
 import { measureAsOf, type LedgerReadModel } from './ledger-read-model.js';
 import { MeasureContribution } from './measure-contribution.js';
 import { ScopeMemo } from './valid-time-lists.js';
@@ -28,26 +26,24 @@ export class MeasureFollower {
   /** The contribution as known after this record (the measure's next one), or undefined while the measure does not exist. */
   advance(fact: RecordedFact): MeasureContribution | undefined {
     const order = this.recorded++;
-    if (!this.contribution || !this.step(fact, order)) this.resolve(BigInt(fact.position));
+    if (!this.contribution || !this.step(fact, order)) this.resolve(fact.position);
     return this.contribution?.exists ? this.contribution : undefined;
   }
 
   /** Applies one record in place; false when it needs a fresh resolution. */
   private step(fact: RecordedFact, order: number): boolean {
     const contribution = this.contribution!;
-    if (!AMENDING_EVENTS.has(fact.type)) {
-      if (fact.type === 'RestrictionImposed') return false;
-      this.put(contribution, standingFact(fact, fact.data, order));
+    if (fact.unreadable !== undefined || fact.type === 'RestrictionImposed') return false;
+    if (!isAmending(fact)) {
+      this.put(contribution, standingFactOf(fact, fact.data, order));
       return true;
     }
-    const target = this.standing.get((fact.data as { eventId: string }).eventId);
-    if (!target || target.recorded.type === 'RestrictionImposed') return false;
+    const target = this.standing.get(fact.data.eventId);
+    if (!target || target.type === 'RestrictionImposed') return false;
     contribution.remove(target);
     this.standing.delete(target.recorded.eventId);
-    if (fact.type === 'EntryCorrected') {
-      const replacement = (fact.data as { replacement: EventData }).replacement;
-      this.put(contribution, { ...standingFact(target.recorded, replacement, target.order), correctedBy: fact });
-    }
+    if (fact.type === 'EntryCorrected')
+      this.put(contribution, standingFactOf(target.recorded, fact.data.replacement, target.order, fact));
     return true;
   }
 
@@ -61,9 +57,4 @@ export class MeasureFollower {
     this.contribution = history ? new MeasureContribution(history, this.subjectId, false, this.scopes) : undefined;
     this.standing = new Map((history?.facts ?? []).map((f) => [f.recorded.eventId, f]));
   }
-}
-
-function standingFact(recorded: RecordedFact, data: EventData, order: number): StandingFact {
-  const from = (data as { effectiveFrom?: string }).effectiveFrom;
-  return { recorded, data, order, fromMs: from === undefined ? NaN : toMillis(from) };
 }

@@ -1,5 +1,5 @@
 /** One measure as in force at a valid time, as known at a record time. */
-import { basisOf, type BasisEntry } from '../src/domain/measure-history.js';
+import { basisOf, type BasisEntry } from '../src/domain/basis.js';
 import { measureAsOf, type LedgerReadModel } from './ledger-read-model.js';
 import type { Knowledge } from './subject-queries.js';
 
@@ -53,7 +53,7 @@ export function measureView(model: LedgerReadModel, measureId: string, k: Knowle
     effectiveFrom: imposition.effectiveFrom,
     effectiveUntil: imposition.effectiveUntil ?? null,
     inForce: history.inForceAt(k.at),
-    liftedFrom: lift ? (lift.data as { effectiveFrom: string }).effectiveFrom : null,
+    liftedFrom: lift ? lift.data.effectiveFrom : null,
     subjects: [...history.subjectsAt(k.at).keys()].sort(),
     scope: scope.toAnswer(),
     exemptions: history.exemptionsAt(k.at).map((e) => ({

@@ -5,7 +5,7 @@
  * once per subject, so the truncated measures are kept, with their resolved
  * history, in a small cache shared by every feed reading the model.
  */
-import { extendMeasure } from '../src/domain/measure-history.js';
+import { extendMeasure } from '../src/domain/resolve-measure.js';
 import { countUpTo, type LedgerReadModel } from './ledger-read-model.js';
 
 type MeasureEntry = LedgerReadModel['measures'] extends Map<string, infer E> ? E : never;
@@ -28,7 +28,7 @@ class TruncatedMeasures {
   entry(measureId: string, position: bigint): MeasureEntry | undefined {
     const full = this.model.measures.get(measureId);
     if (!full) return undefined;
-    const known = countUpTo(full.facts, position.toString());
+    const known = countUpTo(full.facts, position);
     if (known === full.facts.length) return full;
     const key = `${measureId}\u0000${known}`;
     let entry = this.entries.get(key);

@@ -9,8 +9,10 @@
  * valid order a step is a change in force: the state just before and at the
  * instant it takes effect, as known at `asOfPosition`.
  */
-import { CategorySet, type CategorySetJson } from '../src/domain/categories.js';
-import { comparePositions, type RecordedFact } from '../src/domain/measure-history.js';
+import { CategorySet, type CategorySetAnswer } from '../src/domain/categories.js';
+import { effectiveFromOf, type DataOf, type ReadableFact } from '../src/domain/facts.js';
+import type { EventType } from '../src/domain/messages.js';
+import { comparePositions, positionText } from '../src/domain/position.js';
 import { toMillis } from '../src/domain/time.js';
 import { measuresOfSubject, type LedgerReadModel } from './ledger-read-model.js';
 import { MeasureContribution, NOTHING, type Contribution } from './measure-contribution.js';
@@ -35,15 +37,15 @@ export interface ReplayOptions {
 export interface Snapshot {
   at: string;
   asOfPosition: string;
-  restricted: CategorySetJson;
-  exempt: CategorySetJson;
+  restricted: CategorySetAnswer;
+  exempt: CategorySetAnswer;
   /** `<measureId>/<announcementId or "imposition">`. */
   pending: string[];
 }
 
 export interface Changes {
-  became: { restricted: CategorySetJson; exempt: CategorySetJson; pending: string[] };
-  stopped: { restricted: CategorySetJson; exempt: CategorySetJson; pending: string[] };
+  became: { restricted: CategorySetAnswer; exempt: CategorySetAnswer; pending: string[] };
+  stopped: { restricted: CategorySetAnswer; exempt: CategorySetAnswer; pending: string[] };
 }
 
 export interface ReplayStep {
@@ -73,27 +75,21 @@ export interface Replay {
 }
 
 export function snapshotOf(state: SubjectState): Snapshot {
-  const restricted = state.restricted.reduce(
-    (set, r) => set.union(CategorySet.fromJson({ include: r.categories, exclude: r.except })),
-    CategorySet.EMPTY,
-  );
-  const exempt = state.exemptions.reduce(
-    (set, e) => set.union(CategorySet.fromJson({ include: e.categories, exclude: e.except })),
-    CategorySet.EMPTY,
-  );
+  const restricted = state.restricted.reduce((set, r) => set.union(CategorySet.fromAnswer(r)), CategorySet.EMPTY);
+  const exempt = state.exemptions.reduce((set, e) => set.union(CategorySet.fromAnswer(e)), CategorySet.EMPTY);
   const pending = state.pending.map((p) => `${p.measureId}/${p.announcementId ?? 'imposition'}`).sort();
   return {
     at: state.at,
     asOfPosition: state.asOfPosition,
-    restricted: restricted.toJSON(),
-    exempt: exempt.toJSON(),
+    restricted: restricted.toAnswer(),
+    exempt: exempt.toAnswer(),
     pending,
   };
 }
 
 export function changesBetween(before: Snapshot, after: Snapshot): Changes {
-  const set = (json: CategorySetJson) => CategorySet.fromJson(json);
-  const gained = (a: CategorySetJson, b: CategorySetJson) => set(b).difference(set(a)).toJSON();
+  const set = (json: CategorySetAnswer) => CategorySet.fromAnswer(json);
+  const gained = (a: CategorySetAnswer, b: CategorySetAnswer) => set(b).difference(set(a)).toAnswer();
   return {
     became: {
       restricted: gained(before.restricted, after.restricted),
@@ -109,19 +105,14 @@ export function changesBetween(before: Snapshot, after: Snapshot): Changes {
 }
 
 /** The valid time an event concerns: when it takes effect, or when what it retracts or corrects did. */
-export function effectiveInstantOf(fact: RecordedFact, facts: RecordedFact[] | Map<string, RecordedFact>): string {
-  const data = fact.data as {
-    effectiveFrom?: string;
-    announcedAt?: string;
-    withdrawnAt?: string;
-    eventId?: string;
-    replacement?: { effectiveFrom?: string };
-  };
-  const own = data.effectiveFrom ?? data.announcedAt ?? data.withdrawnAt;
+export function effectiveInstantOf(fact: ReadableFact, facts: ReadableFact[] | Map<string, ReadableFact>): string {
+  const own = ownInstantOf(fact.data);
   if (own) return own;
-  if (data.eventId) {
-    const target = facts instanceof Map ? facts.get(data.eventId) : facts.find((f) => f.eventId === data.eventId);
-    const times = [data.replacement?.effectiveFrom, target ? effectiveInstantOf(target, facts) : undefined].filter(
+  if (fact.type === 'EntryRetracted' || fact.type === 'EntryCorrected') {
+    const targetId = fact.data.eventId;
+    const target = facts instanceof Map ? facts.get(targetId) : facts.find((f) => f.eventId === targetId);
+    const replaced = fact.type === 'EntryCorrected' ? effectiveFromOf(fact.data.replacement) : undefined;
+    const times = [replaced, target ? effectiveInstantOf(target, facts) : undefined].filter(
       (t): t is string => t !== undefined,
     );
     if (times.length) return times.reduce((a, b) => (toMillis(a) <= toMillis(b) ? a : b));
@@ -129,8 +120,16 @@ export function effectiveInstantOf(fact: RecordedFact, facts: RecordedFact[] | M
   return fact.recordedAt;
 }
 
+/** When an event takes effect, is announced or is withdrawn, as its own payload says. */
+function ownInstantOf(data: DataOf<EventType>): string | undefined {
+  if ('effectiveFrom' in data) return data.effectiveFrom;
+  if ('announcedAt' in data) return data.announcedAt;
+  if ('withdrawnAt' in data) return data.withdrawnAt;
+  return undefined;
+}
+
 interface Recorded {
-  fact: RecordedFact;
+  fact: ReadableFact;
   measureId: string;
   effectiveMs: number;
 }
@@ -142,7 +141,7 @@ function recordedOf(model: LedgerReadModel, subjectId: string, asOfPosition: big
     const measureFacts = model.measures.get(measureId)?.facts ?? [];
     const byId = new Map(measureFacts.map((f) => [f.eventId, f]));
     for (const fact of measureFacts) {
-      if (BigInt(fact.position) > asOfPosition) break;
+      if (fact.position > asOfPosition) break;
       recorded.push({ fact, measureId, effectiveMs: toMillis(effectiveInstantOf(fact, byId)) });
     }
   }
@@ -209,7 +208,7 @@ function recordOrder(model: LedgerReadModel, subjectId: string, options: ReplayO
   const followers = new Map<string, MeasureFollower>();
   const steps: ReplayStep[] = [];
   for (const r of recorded) {
-    const position = BigInt(r.fact.position);
+    const position = r.fact.position;
     const t = options.at ?? r.effectiveMs;
     const shown = inRange(Date.parse(r.fact.recordedAt), options);
     // The measure as known just before this record, read before the follower moves it on.
@@ -234,7 +233,7 @@ function recordOrder(model: LedgerReadModel, subjectId: string, options: ReplayO
             eventId: r.fact.eventId,
             type: r.fact.type,
             measureId: r.measureId,
-            position: r.fact.position,
+            position: positionText(r.fact.position),
             recordedAt: r.fact.recordedAt,
             ...citationOf(r.fact),
             role,
@@ -255,14 +254,14 @@ function recordOrder(model: LedgerReadModel, subjectId: string, options: ReplayO
 
 const ENDING = new Set(['RestrictionLifted', 'ExemptionRevoked', 'SubjectsRemoved', 'AnnouncementWithdrawn']);
 
-function citationOf(fact: RecordedFact): { citation?: string } {
-  const citation = (fact.data as { citation?: string }).citation;
+function citationOf(fact: ReadableFact): { citation?: string } {
+  const citation = fact.data.citation;
   return citation ? { citation } : {};
 }
 
 function eventFields(r: Recorded) {
   return {
-    position: r.fact.position,
+    position: positionText(r.fact.position),
     recordedAt: r.fact.recordedAt,
     eventId: r.fact.eventId,
     type: r.fact.type,
@@ -276,14 +275,14 @@ function snapshot(state: Contribution, at: number, asOfPosition: string): Snapsh
   return {
     at: new Date(at).toISOString(),
     asOfPosition,
-    restricted: state.restricted.toJSON(),
-    exempt: state.exempt.toJSON(),
+    restricted: state.restricted.toAnswer(),
+    exempt: state.exempt.toAnswer(),
     pending: state.pending,
   };
 }
 
 function isEmpty(changes: Changes): boolean {
   const none = (side: Changes['became']) =>
-    !side.restricted.include.length && !side.exempt.include.length && !side.pending.length;
+    !side.restricted.categories.length && !side.exempt.categories.length && !side.pending.length;
   return none(changes.became) && none(changes.stopped);
 }

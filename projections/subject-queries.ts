@@ -4,14 +4,11 @@
  * known at `asOfPosition`. Every element names its basis.
  */
 import { CategorySet } from '../src/domain/categories.js';
-import {
-  basisOf,
-  comparePositions,
-  MeasureHistory,
-  type BasisEntry,
-  type ExemptionAt,
-  type StandingFact,
-} from '../src/domain/measure-history.js';
+import { basisOf, type BasisEntry } from '../src/domain/basis.js';
+import type { ExemptionAt } from '../src/domain/exemption-steps.js';
+import type { StandingFact } from '../src/domain/facts.js';
+import { MeasureHistory } from '../src/domain/measure-history.js';
+import { comparePositions, positionOf } from '../src/domain/position.js';
 import { toMillis } from '../src/domain/time.js';
 import { measuresOfSubject, type LedgerReadModel } from './ledger-read-model.js';
 import { finish, SubjectTransitions, unionOf } from './transitions.js';
@@ -193,7 +190,7 @@ export function checkCategory(model: LedgerReadModel, subjectId: string, categor
     measures,
     exemptions,
     pending,
-    basis: [...basis.values()].sort((a, b) => comparePositions(a.position, b.position)),
+    basis: [...basis.values()].sort((a, b) => comparePositions(positionOf(a.position), positionOf(b.position))),
   };
 }
 

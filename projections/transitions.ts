@@ -17,7 +17,9 @@
  * those, to the events of a measure that only together make a difference.
  */
 import { CategorySet } from '../src/domain/categories.js';
-import type { MeasureHistory, StandingFact } from '../src/domain/measure-history.js';
+import type { StandingFact } from '../src/domain/facts.js';
+import { positionText } from '../src/domain/position.js';
+import type { MeasureHistory } from '../src/domain/measure-history.js';
 import type { EventType } from '../src/domain/messages.js';
 import { toMillis } from '../src/domain/time.js';
 import { MeasureContribution, NOTHING, type Contribution } from './measure-contribution.js';
@@ -46,9 +48,9 @@ const STARTING_FIELDS = ['effectiveFrom', 'announcedAt', 'withdrawnAt'] as const
 const ENDING_FIELDS = ['effectiveUntil'] as const;
 
 function instantsOf(fact: StandingFact, fields: readonly string[]): number[] {
-  const data = fact.data as unknown as Record<string, unknown>;
+  const data: object = fact.data;
   return fields
-    .map((f) => data[f])
+    .map((f): unknown => Reflect.get(data, f))
     .filter((v): v is string => typeof v === 'string')
     .map(toMillis);
 }
@@ -229,12 +231,12 @@ export function finish<T>(steps: Generator<void, T>): T {
 }
 
 function causeOf(measure: MeasureContribution, fact: StandingFact, role: Cause['role']): Cause {
-  const citation = (fact.data as { citation?: string }).citation;
+  const citation = fact.data.citation;
   return {
     eventId: fact.recorded.eventId,
     type: fact.recorded.type,
     measureId: measure.measureId,
-    position: fact.recorded.position,
+    position: positionText(fact.recorded.position),
     recordedAt: fact.recorded.recordedAt,
     ...(citation ? { citation } : {}),
     role,

@@ -4,8 +4,8 @@
  * through record time keeps from one resolution of a measure to the next.
  */
 import { CategorySet } from '../src/domain/categories.js';
-import { applyScopeChange, type StandingFact } from '../src/domain/measure-history.js';
-import type { ImposeRestrictionPayload } from '../src/domain/messages.js';
+import type { StandingFact } from '../src/domain/facts.js';
+import { applyScopeChange, type ScopeChange } from '../src/domain/scope-change.js';
 import { toMillis as parseMillis } from '../src/domain/time.js';
 
 /** Instants repeat across resolutions of one measure: parse each text once. */
@@ -46,15 +46,15 @@ export function lastAtOrBefore(list: StandingFact[], t: number): number {
 export class ScopeMemo {
   private base = CategorySet.EMPTY;
   private imposition: unknown;
-  private changes: StandingFact[] = [];
+  private changes: ScopeChange[] = [];
   private payloads: unknown[] = [];
   /** folds[i]: the scope with changes[0..i] applied. */
   private folds: CategorySet[] = [];
 
-  follow(imposed: StandingFact | undefined, changes: StandingFact[]): void {
+  follow(imposed: StandingFact<'RestrictionImposed'> | undefined, changes: ScopeChange[]): void {
     if (imposed?.data !== this.imposition) {
       this.imposition = imposed?.data;
-      this.base = CategorySet.of((imposed?.data as ImposeRestrictionPayload | undefined)?.categories ?? []);
+      this.base = CategorySet.of(imposed?.data.categories ?? []);
       this.folds = [];
     }
     let same = 0;

@@ -18,6 +18,7 @@ import type { ReadModelService } from '../queries/read-model.service.js';
 import type { LedgerClock } from './clock.js';
 import { logAfter } from './log-pages.js';
 import { DEFAULT_SLICE_MS, pace } from './pacer.js';
+import { storedProvenance } from '../domain/fact-reading.js';
 
 const RECORD = 0;
 const INSTANT = 1;
@@ -176,13 +177,13 @@ export async function* effectiveTransitions(
       model = await readModel.reach(event.position);
       processedPosition = event.position;
       if (event.streamId.startsWith('measure-')) {
-        const data = event.data as { citation?: string };
+        const { citation } = storedProvenance(event.data);
         const cause = {
           eventId: event.eventId,
           type: event.type as never,
           position: event.position.toString(),
           recordedAt: event.recordedAt,
-          ...(data.citation ? { citation: data.citation } : {}),
+          ...(citation ? { citation } : {}),
         };
         const change = {
           measureId: measureIdOf(event),

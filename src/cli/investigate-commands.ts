@@ -10,7 +10,7 @@ import { explainCheck } from '../../projections/explain.js';
 import { subjectKnown, type LedgerReadModel } from '../../projections/ledger-read-model.js';
 import type { Changes, ReplayOrder } from '../../projections/replay.js';
 import { checkCategory } from '../../projections/subject-queries.js';
-import type { CategorySetJson } from '../domain/categories.js';
+import type { CategorySetAnswer } from '../domain/categories.js';
 import type { ErrorDetail } from '../errors.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { foldIntegrity, LogIntegrity } from '../integrity/log-integrity.js';
@@ -60,17 +60,17 @@ async function resolve(
   return { model, knowledge: time.resolve(model, Date.now()) };
 }
 
-const setLine = (set: CategorySetJson) => setText(set.include, set.exclude);
+const setLine = (set: CategorySetAnswer) => setText(set.categories, set.except);
 
 function changeLines(changes: Changes, paint: Paint): string[] {
   const lines: string[] = [];
   const line = (sign: string, style: Style, label: string, text: string) =>
     lines.push(`      ${paint(style, `${sign} ${label}`)} ${text}`);
-  if (changes.became.restricted.include.length) line('+', 'red', 'restricted:', setLine(changes.became.restricted));
-  if (changes.stopped.restricted.include.length)
+  if (changes.became.restricted.categories.length) line('+', 'red', 'restricted:', setLine(changes.became.restricted));
+  if (changes.stopped.restricted.categories.length)
     line('-', 'green', 'no longer restricted:', setLine(changes.stopped.restricted));
-  if (changes.became.exempt.include.length) line('+', 'green', 'exempt:', setLine(changes.became.exempt));
-  if (changes.stopped.exempt.include.length) line('-', 'red', 'no longer exempt:', setLine(changes.stopped.exempt));
+  if (changes.became.exempt.categories.length) line('+', 'green', 'exempt:', setLine(changes.became.exempt));
+  if (changes.stopped.exempt.categories.length) line('-', 'red', 'no longer exempt:', setLine(changes.stopped.exempt));
   if (changes.became.pending.length) line('+', 'yellow', 'pending:', changes.became.pending.join(', '));
   if (changes.stopped.pending.length) line('-', 'yellow', 'no longer pending:', changes.stopped.pending.join(', '));
   return lines.length ? lines : [`      ${paint('dim', 'no change for this subject')}`];

@@ -25,6 +25,7 @@ import { progressBar } from './progress.js';
 import { registerQueryCommands } from './query-commands.js';
 import { registerTailCommand } from './tail-command.js';
 import { registerVerifyCommand } from './verify-command.js';
+import { storedProvenance } from '../domain/fact-reading.js';
 
 export interface CommandLineOutcome {
   exitCode: number;
@@ -130,9 +131,9 @@ function buildProgram(io: CliIo, serve?: () => Promise<void>): Command {
         for (const event of events) {
           if (options.json) io.out(JSON.stringify(presentEvent(event)));
           else {
-            const data = event.data as { citation?: string };
+            const { citation } = storedProvenance(event.data);
             io.out(
-              `${String(event.position).padStart(6)}  ${event.recordedAt}  ${event.streamId}@${event.revision}  ${event.type}${data.citation ? `  (${data.citation})` : ''}`,
+              `${String(event.position).padStart(6)}  ${event.recordedAt}  ${event.streamId}@${event.revision}  ${event.type}${citation ? `  (${citation})` : ''}`,
             );
           }
         }

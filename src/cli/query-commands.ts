@@ -9,7 +9,7 @@ import type { CliHost, CliIo, WithStore } from './io.js';
 import { subjectKnown, withSetAsideNotice, type LedgerReadModel } from '../../projections/ledger-read-model.js';
 import { measureView } from '../../projections/measure-view.js';
 import { checkCategory, subjectState, subjectTimeline, type SubjectState } from '../../projections/subject-queries.js';
-import type { BasisEntry } from '../domain/measure-history.js';
+import type { BasisEntry } from '../domain/basis.js';
 import type { ErrorDetail } from '../errors.js';
 import { LedgerError } from '../errors.js';
 import { buildReadModel } from '../queries/read-model.service.js';

@@ -13,6 +13,7 @@ import { ReadModelService } from '../queries/read-model.service.js';
 import { effectiveResume, ledgerResume, subjectFilter } from '../changes/feed-params.js';
 import { throwIfProblems } from '../queries/knowledge.js';
 import type { ErrorDetail } from '../errors.js';
+import { storedProvenance } from '../domain/fact-reading.js';
 
 interface TailOptions {
   after?: string;
@@ -60,7 +61,7 @@ export function registerTailCommand(program: Command, { io, withStore }: CliHost
               signal,
             })) {
               const e = change.event;
-              const citation = (e.data as { citation?: string }).citation;
+              const { citation } = storedProvenance(e.data);
               io.out(
                 options.json
                   ? JSON.stringify(e)

@@ -64,6 +64,10 @@ export class CategorySet {
     return CategorySet.normalised(marks);
   }
 
+  static fromAnswer(answer: CategorySetAnswer): CategorySet {
+    return CategorySet.fromJson({ include: answer.categories, exclude: answer.except });
+  }
+
   static fromJson(json: CategorySetJson): CategorySet {
     const marks = new Map<string, boolean>();
     for (const category of json.include) marks.set(category, true);

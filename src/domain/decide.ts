@@ -8,7 +8,6 @@ import { CategorySet } from './categories.js';
 import type {
   AmendExemptionPayload,
   CommandType,
-  Enacting,
   GrantExemptionPayload,
   ImposeRestrictionPayload,
   LedgerCommand,
@@ -16,15 +15,12 @@ import type {
   NarrowScopePayload,
   PayloadOf,
 } from './messages.js';
-import { AMENDING_EVENTS, COMMAND_TYPE_OF, EVENT_TYPE_OF, LEGAL_COMMANDS } from './messages.js';
-import {
-  extendMeasure,
-  MeasureHistory,
-  narrowScope,
-  readFact,
-  resolveMeasure,
-  type RecordedFact,
-} from './measure-history.js';
+import { COMMAND_TYPE_OF, EVENT_TYPE_OF, LEGAL_COMMANDS } from './messages.js';
+import { enactsOf, isAmending, type RecordedFact, type UncheckedFact } from './facts.js';
+import { MeasureHistory } from './measure-history.js';
+import { extendMeasure, historyWithout, resolveMeasure } from './resolve-measure.js';
+import { readFact } from './recorded-fact.js';
+import { narrowScope } from './scope-change.js';
 import { toMillis } from './time.js';
 
 export interface Rejection {
@@ -49,7 +45,7 @@ export function initialState(measureId: string): MeasureStream {
 }
 
 /** Folds a stored event in; one that cannot be read is kept (so it can be retracted) but marked, and never stands. */
-export function evolve(state: MeasureStream, event: RecordedFact): MeasureStream {
+export function evolve(state: MeasureStream, event: UncheckedFact): MeasureStream {
   return {
     measureId: state.measureId,
     revision: event.revision,
@@ -62,6 +58,7 @@ export function decide(command: LedgerCommand, state: MeasureStream): Decision {
   const rejection = check(command.type, command, history);
   if (rejection) return { rejection };
   const { type, ...data } = command;
+  // A command's event carries its payload: TypeScript cannot pair the rest of a union member with its mapped type.
   return { events: [{ type: EVENT_TYPE_OF[type], data } as LedgerEvent] };
 }
 
@@ -92,8 +89,8 @@ const reject = (rule: string, message: string, field?: string, value?: unknown):
   ...(value !== undefined ? { value } : {}),
 });
 
-function check(type: CommandType, payload: PayloadOf[CommandType], history: MeasureHistory): Rejection | undefined {
-  if (type === 'ImposeRestriction') return checkImposition(payload as ImposeRestrictionPayload, history);
+function check<K extends CommandType>(type: K, payload: PayloadOf[K], history: MeasureHistory): Rejection | undefined {
+  if (type === 'ImposeRestriction') return CHECKS[type]?.(payload, history);
   if (type === 'RetractEntry' || type === 'CorrectEntry') {
     if (history.recorded.length === 0) {
       return reject('measure-exists', `measure ${history.measureId} does not exist`, 'measureId', history.measureId);
@@ -101,7 +98,7 @@ function check(type: CommandType, payload: PayloadOf[CommandType], history: Meas
   } else if (!history.exists) {
     return reject('measure-exists', `measure ${history.measureId} does not exist`, 'measureId', history.measureId);
   }
-  const enacts = (payload as Enacting).enacts;
+  const enacts = enactsOf(payload);
   if (LEGAL_COMMANDS.has(type) && enacts !== undefined && !history.isPending(enacts)) {
     return reject(
       'announcement-pending',
@@ -110,7 +107,7 @@ function check(type: CommandType, payload: PayloadOf[CommandType], history: Meas
       enacts,
     );
   }
-  return CHECKS[type]?.(payload as never, history);
+  return CHECKS[type]?.(payload, history);
 }
 
 function checkImposition(command: ImposeRestrictionPayload, history: MeasureHistory): Rejection | undefined {
@@ -178,6 +175,8 @@ function checkExemptionStanding(exemptionId: string, history: MeasureHistory): R
 type Check<K extends CommandType> = (payload: PayloadOf[K], history: MeasureHistory) => Rejection | undefined;
 
 const CHECKS: { [K in CommandType]?: Check<K> } = {
+  ImposeRestriction: (command, history) => checkImposition(command, history),
+
   AddSubjects: (command) =>
     command.subjects.length === 0
       ? reject('subjects-not-empty', 'name at least one subject to add', 'subjects', command.subjects)
@@ -274,7 +273,7 @@ const CHECKS: { [K in CommandType]?: Check<K> } = {
   AmendExemption: (command: AmendExemptionPayload, history) => {
     const standing = checkExemptionStanding(command.exemptionId, history);
     if (standing) return standing;
-    const grant = history.granted(command.exemptionId)!.data as GrantExemptionPayload;
+    const grant = history.granted(command.exemptionId)!.data;
     const windowRejection = checkWindow(grant.effectiveFrom, command.effectiveUntil);
     if (windowRejection) return windowRejection;
     return checkSubjectsOfMeasure(command.addSubjects, command.effectiveFrom, history, 'addSubjects');
@@ -293,7 +292,7 @@ const CHECKS: { [K in CommandType]?: Check<K> } = {
     const targetRejection = checkTarget(command.eventId, history);
     if (targetRejection) return targetRejection;
     const target = history.recorded.find((e) => e.eventId === command.eventId)!;
-    if (target.unreadable) {
+    if (target.unreadable !== undefined) {
       return reject(
         'event-readable',
         `event ${command.eventId} cannot be read (${target.unreadable}); retract it and record the fact again`,
@@ -301,7 +300,7 @@ const CHECKS: { [K in CommandType]?: Check<K> } = {
         command.eventId,
       );
     }
-    if (AMENDING_EVENTS.has(target.type)) {
+    if (isAmending(target)) {
       return reject(
         'correctable',
         `event ${command.eventId} is a ${target.type}; retract it instead of correcting it`,
@@ -318,7 +317,8 @@ const CHECKS: { [K in CommandType]?: Check<K> } = {
         replacement.measureId,
       );
     }
-    const rejection = check(COMMAND_TYPE_OF[target.type], replacement, history.without(command.eventId));
+    // The replacement was parsed as a payload of its target's command (parse-command.ts, parseReplacement).
+    const rejection = check(COMMAND_TYPE_OF[target.type], replacement, historyWithout(history, command.eventId));
     return rejection && { ...rejection, field: rejection.field && `replacement.${rejection.field}` };
   },
 };

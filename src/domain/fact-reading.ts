@@ -8,7 +8,7 @@
  * It can be retracted, after which the measure reads as if it had never been.
  */
 import { isCategory } from './categories.js';
-import { EVENT_TYPES, type EventType } from './messages.js';
+import { EVENT_TYPES, type EventType, type Provenance, type Source } from './messages.js';
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 import { isCanonicalInstant, parseInstant } from './time.js';
@@ -129,5 +129,28 @@ export function withoutNulls<T>(data: T): T {
   const entries = Object.entries(data)
     .filter(([, v]) => v !== null)
     .map(([k, v]) => [k, k === 'replacement' ? withoutNulls(v) : v]);
+  // The same object with null fields left out: what T allows, as null never is a value of its fields.
   return Object.fromEntries(entries) as T;
 }
+
+/**
+ * The provenance a stored payload carries, read from the log as stored (set
+ * aside or not, never checked by `unreadableBecause`): each field only when it
+ * has the kind the contract gives it, so a damaged event shows less, never junk.
+ */
+export function storedProvenance(data: unknown): Pick<Provenance, 'citation' | 'sources' | 'note'> {
+  if (!isPlainObject(data)) return {};
+  const { citation, sources, note } = data;
+  return {
+    ...(typeof citation === 'string' && citation ? { citation } : {}),
+    ...(Array.isArray(sources) ? { sources: sources.filter(isSource) } : {}),
+    ...(typeof note === 'string' && note ? { note } : {}),
+  };
+}
+
+const isTextOrAbsent = (value: unknown) => value === undefined || typeof value === 'string';
+const isSource = (value: unknown): value is Source =>
+  isPlainObject(value) &&
+  typeof value.url === 'string' &&
+  isTextOrAbsent(value.title) &&
+  isTextOrAbsent(value.publishedAt);

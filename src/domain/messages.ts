@@ -149,6 +149,7 @@ export const EVENT_TYPE_OF = {
   CorrectEntry: 'EntryCorrected',
 } as const satisfies Record<CommandType, string>;
 
+// Object.keys and Object.values type their results loosely; EVENT_TYPE_OF has exactly these keys and values.
 export const COMMAND_TYPES = Object.keys(EVENT_TYPE_OF) as CommandType[];
 
 export type EventType = (typeof EVENT_TYPE_OF)[CommandType];

@@ -3,6 +3,8 @@
  * Adapters (embedded SQLite, EventStoreDB) pass the same contract suite.
  * Positions and revisions cross the port as bigints: comparable and exact.
  */
+import type { LoggedEvent } from '../domain/recorded-fact.js';
+
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
 
 export interface EventToAppend {
@@ -12,18 +14,13 @@ export interface EventToAppend {
   metadata: Record<string, unknown>;
 }
 
-export interface StoredEvent {
-  streamId: string;
-  eventId: string;
-  type: string;
-  data: unknown;
-  /** The appended metadata plus `recordedAt`, which only the store assigns. */
+/**
+ * A logged event with its metadata. Global positions strictly increase in record order; record time
+ * (`recordedAt`, ISO 8601 UTC, assigned only by the store) never decreases with position.
+ */
+export interface StoredEvent extends LoggedEvent {
+  /** The appended metadata plus `recordedAt`. */
   metadata: Record<string, unknown>;
-  revision: bigint;
-  /** Global position in the log: strictly increasing in record order. */
-  position: bigint;
-  /** Record time: ISO 8601 UTC, never decreasing with position. */
-  recordedAt: string;
 }
 
 export interface AppendResult {

@@ -3,14 +3,15 @@
  * keeps no sources or notes): who recorded each, under which command, with
  * which citation, sources and note.
  */
-import { streamOf } from '../domain/messages.js';
+import { streamOf, type Source } from '../domain/messages.js';
 import type { EventStore } from '../event-store/event-store.js';
+import { storedProvenance } from '../domain/fact-reading.js';
 
 export interface Provenance {
   actor?: string;
   commandId?: string;
   citation?: string;
-  sources?: unknown[];
+  sources?: Source[];
   note?: string;
   hash?: string;
 }
@@ -19,7 +20,7 @@ export async function provenanceOf(store: EventStore, measureIds: Iterable<strin
   const found = new Map<string, Provenance>();
   for (const measureId of new Set(measureIds)) {
     for (const event of await store.readStream(streamOf(measureId))) {
-      const data = event.data as { citation?: string; sources?: unknown[]; note?: string };
+      const data = storedProvenance(event.data);
       const metadata = event.metadata as { actor?: string; commandId?: string; hash?: string };
       found.set(event.eventId, {
         ...(metadata.actor ? { actor: metadata.actor } : {}),

@@ -20,13 +20,17 @@ import {
   type SubjectTimeline,
 } from '../../projections/subject-queries.js';
 import { isCategory } from '../domain/categories.js';
-import { comparePositions, type MeasureHistory, type RecordedFact } from '../domain/measure-history.js';
+import type { RecordedFact } from '../domain/facts.js';
+import type { MeasureHistory } from '../domain/measure-history.js';
+import { comparePositions, positionText } from '../domain/position.js';
 import { streamOf } from '../domain/messages.js';
 import { toMillis } from '../domain/time.js';
 import type { ErrorDetail } from '../errors.js';
 import type { EventStore, StoredEvent } from '../event-store/event-store.js';
 import { leafOf, type Digest, type LogIntegrity } from '../integrity/log-integrity.js';
 import type { ResolvedKnowledge } from '../queries/knowledge.js';
+import { storedProvenance } from '../domain/fact-reading.js';
+import { categoriesNamedIn, effectiveFromOf } from '../domain/facts.js';
 
 export interface ReportBasisEvent {
   eventId: string;
@@ -114,12 +118,8 @@ function categoriesOf(histories: MeasureHistory[]): string[] {
   for (const history of histories) {
     for (const fact of history.facts) {
       // An announcement's categories are what it speaks of, not a scope.
-      if (fact.recorded.type === 'EasingAnnounced') continue;
-      const data = fact.data as unknown as Record<string, unknown>;
-      for (const field of ['categories', 'narrowTo', 'remove', 'addCategories', 'removeCategories']) {
-        const value = data[field];
-        if (Array.isArray(value)) for (const category of value) if (isCategory(category)) found.add(category);
-      }
+      if (fact.type === 'EasingAnnounced') continue;
+      for (const category of categoriesNamedIn(fact.data)) found.add(category);
     }
   }
   return [...found].sort();
@@ -133,10 +133,10 @@ function categoriesOf(histories: MeasureHistory[]): string[] {
 function boundariesOf(history: MeasureHistory, subjectId: string): number[] {
   const instants = new Set<number>();
   for (const fact of history.facts) {
-    const data = fact.data as { effectiveFrom?: string; effectiveUntil?: string; subjects?: string[] };
-    const subjectChange = fact.recorded.type === 'SubjectsAdded' || fact.recorded.type === 'SubjectsRemoved';
-    if (subjectChange && !data.subjects?.includes(subjectId)) continue;
-    for (const instant of [data.effectiveFrom, data.effectiveUntil])
+    const subjectChange = fact.type === 'SubjectsAdded' || fact.type === 'SubjectsRemoved';
+    if (subjectChange && !fact.data.subjects.includes(subjectId)) continue;
+    const until = 'effectiveUntil' in fact.data ? fact.data.effectiveUntil : undefined;
+    for (const instant of [effectiveFromOf(fact.data), until])
       if (instant !== undefined) instants.add(toMillis(instant));
   }
   return [...instants].sort((a, b) => a - b);
@@ -229,13 +229,13 @@ export async function buildReport(
   const digest = integrity.digest();
   const basis = entries.map((entry): ReportBasisEvent => {
     const event = stored.get(entry.eventId)!;
-    const data = event.data as { citation?: string; sources?: ReportBasisEvent['sources']; note?: string };
+    const data = storedProvenance(event.data);
     const leafIndex = integrity.indexOf(entry.eventId)!;
     return {
       eventId: entry.eventId,
       type: entry.type,
       measureId: entry.measureId,
-      position: entry.position,
+      position: positionText(entry.position),
       recordedAt: entry.recordedAt,
       ...(data.citation ? { citation: data.citation } : {}),
       ...(data.sources ? { sources: data.sources } : {}),

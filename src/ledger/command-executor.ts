@@ -5,8 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { decide, type MeasureStream } from '../domain/decide.js';
-import { recordedFactOf } from '../domain/recorded-fact.js';
-import { AMENDING_EVENTS, COMMAND_TYPE_OF, streamOf, type LedgerCommand } from '../domain/messages.js';
+import { isAmending } from '../domain/facts.js';
+import { uncheckedFactOf } from '../domain/recorded-fact.js';
+import { COMMAND_TYPE_OF, streamOf, type LedgerCommand } from '../domain/messages.js';
 import {
   DuplicateEventIdError,
   WrongExpectedRevisionError,
@@ -66,7 +67,7 @@ export class CommandExecutor {
     private readonly store: EventStore,
     private readonly watermark: WriteWatermark = new WriteWatermark(),
   ) {
-    this.streams = new StreamCache(store, (event) => recordedFactOf(event));
+    this.streams = new StreamCache(store, (event) => uncheckedFactOf(event));
   }
 
   /** True when the store can run a chunk of commands in one write transaction (executeChunk). */
@@ -270,6 +271,7 @@ export class CommandExecutor {
 function withParsedReplacement(command: LedgerCommand, state: MeasureStream): LedgerCommand {
   if (command.type !== 'CorrectEntry') return command;
   const target = state.recorded.find((e) => e.eventId === command.eventId);
-  if (!target || AMENDING_EVENTS.has(target.type)) return command;
+  // An unreadable target is refused by the decider (event-readable): there is no payload type to parse against.
+  if (!target || target.unreadable !== undefined || isAmending(target)) return command;
   return { ...command, replacement: parseReplacement(COMMAND_TYPE_OF[target.type], command.replacement) as never };
 }

@@ -11,7 +11,8 @@
  * newer events into the same object.
  */
 import { initialState, type MeasureStream } from '../domain/decide.js';
-import { readFact, type RecordedFact } from '../domain/measure-history.js';
+import type { UncheckedFact } from '../domain/facts.js';
+import { readFact } from '../domain/recorded-fact.js';
 import type { EventStore, StoredEvent } from '../event-store/event-store.js';
 import { COMMAND_DIGEST, normaliseCommandId } from './command-reuse.js';
 
@@ -31,7 +32,7 @@ export class StreamCache {
 
   constructor(
     private readonly store: EventStore,
-    private readonly toFact: (event: StoredEvent) => RecordedFact,
+    private readonly toFact: (event: StoredEvent) => UncheckedFact,
   ) {}
 
   async load(streamId: string, measureId: string): Promise<LoadedStream> {

@@ -8,7 +8,7 @@ import { open, stat } from 'node:fs/promises';
 import { deserialize } from 'node:v8';
 import { InstantIndex } from '../../projections/instant-index.js';
 import { initialState, type LedgerReadModel } from '../../projections/ledger-read-model.js';
-import type { RecordedFact } from '../../src/domain/measure-history.js';
+import type { ReadableFact, UnreadableFact } from '../../src/domain/facts.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { storedHash } from '../integrity/event-hash.js';
 import {
@@ -147,7 +147,7 @@ function addChunk(model: LedgerReadModel, instants: [number, string[]][], [kind,
       return;
     }
     case 'measures':
-      for (const [measureId, facts, setAside] of value as [string, RecordedFact[], RecordedFact[] | undefined][])
+      for (const [measureId, facts, setAside] of value as [string, ReadableFact[], UnreadableFact[] | undefined][])
         model.measures.set(measureId, setAside ? { facts, setAside } : { facts });
       return;
     case 'subjects':

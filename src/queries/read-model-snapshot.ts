@@ -23,7 +23,7 @@ import { basename, dirname, join } from 'node:path';
 import { serialize } from 'node:v8';
 import { InstantIndex } from '../../projections/instant-index.js';
 import { countUpTo, type LedgerReadModel } from '../../projections/ledger-read-model.js';
-import type { RecordedFact } from '../../src/domain/measure-history.js';
+import type { ReadableFact, UnreadableFact } from '../../src/domain/facts.js';
 import type { EventStore } from '../event-store/event-store.js';
 
 /** Bumped when the file's layout changes. */
@@ -118,7 +118,6 @@ export async function writeSnapshot(
   // Taken in one turn of the event loop: the fold may go on while the chunks are written.
   const position = model.position;
   if (covers.position !== position.toString()) throw new Error('the covered event is not at the model position');
-  const bound = position.toString();
   const clock = {
     position,
     eventCount: model.eventCount,
@@ -155,12 +154,12 @@ export async function writeSnapshot(
         since,
       );
     }
-    let batch: [string, RecordedFact[], RecordedFact[] | undefined][] = [];
+    let batch: [string, ReadableFact[], UnreadableFact[] | undefined][] = [];
     let size = 0;
     let since = performance.now();
     for (const [measureId, entry] of model.measures) {
-      const facts = entry.facts.slice(0, countUpTo(entry.facts, bound));
-      const setAside = entry.setAside?.filter((f) => BigInt(f.position) <= position);
+      const facts = entry.facts.slice(0, countUpTo(entry.facts, position));
+      const setAside = entry.setAside?.filter((f) => f.position <= position);
       if (!facts.length && !setAside?.length) continue;
       batch.push([measureId, facts, setAside?.length ? setAside : undefined]);
       size += facts.length + (setAside?.length ?? 0);

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import type { LogEvent } from '../../projections/ledger-read-model.js';
+import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
 import type { EffectiveTransition } from '../../projections/effective-changes.js';
 import { effectiveTransitions } from '../../src/changes/effective-feed.js';
 import { FakeClock } from '../support/fake-clock.js';
@@ -21,7 +21,7 @@ const FIRST_DAY = -6;
 const LAST_DAY = 90;
 
 /** Record times moved onto day boundaries among the valid dates, so records and instants interleave and sometimes coincide. */
-function interleaved(events: LogEvent[]): LogEvent[] {
+function interleaved(events: LoggedEvent[]): LoggedEvent[] {
   let rank = -1;
   let previous = '';
   return events.map((event) => {
@@ -52,7 +52,7 @@ const seen = (t: EffectiveTransition): Seen => ({
 });
 
 /** What the oracle says the feed owes: every change of a subject's restricted set, moment by moment. */
-function expectedTransitions(events: LogEvent[]): Seen[] {
+function expectedTransitions(events: LoggedEvent[]): Seen[] {
   const log = oracleLog(events);
   const recorded = events.map((e) => ({ ms: Date.parse(e.recordedAt), position: Number(e.position) }));
   const knownAt = (ms: number) => recorded.filter((r) => r.ms <= ms).at(-1)?.position ?? 0;
@@ -92,7 +92,7 @@ function expectedTransitions(events: LogEvent[]): Seen[] {
 
 /** One client's transitions; clients given the same read model share what they work out (projections/shared-outcomes.ts). */
 async function readFeed(
-  events: LogEvent[],
+  events: LoggedEvent[],
   options: { after: string; subjects?: string[] },
   readModel = readModelOf(events),
 ): Promise<Seen[]> {

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { evolve, initialState, type LogEvent } from '../../projections/ledger-read-model.js';
+import { evolve, initialState } from '../../projections/ledger-read-model.js';
+import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
 import { effectiveTransitions } from '../../src/changes/effective-feed.js';
 import { logAfter, PAGE_BUDGET_BYTES } from '../../src/changes/log-pages.js';
 import type { ReadAllOptions } from '../../src/event-store/event-store.js';
@@ -15,7 +16,7 @@ import { fixedStore, readModelOf } from './feed-fixtures.js';
 const SUBJECTS = Array.from({ length: 300 }, (_, i) => `s${String(i).padStart(3, '0')}`);
 const RECORDED = Date.UTC(2020, 0, 1);
 
-function event(position: number, type: string, data: object): LogEvent {
+function event(position: number, type: string, data: object): LoggedEvent {
   return {
     streamId: 'measure-m',
     eventId: randomUUID(),
@@ -28,7 +29,7 @@ function event(position: number, type: string, data: object): LogEvent {
 }
 
 /** A measure of 300 subjects whose scope is broadened ten times: each record concerns every subject. */
-function wideHistory(broadenBy: (i: number) => string): LogEvent[] {
+function wideHistory(broadenBy: (i: number) => string): LoggedEvent[] {
   return [
     event(1, 'RestrictionImposed', {
       measureId: 'm',
@@ -50,7 +51,7 @@ function wideHistory(broadenBy: (i: number) => string): LogEvent[] {
 }
 
 /** The read model with a count of subject look-ups: each subject evaluated looks itself up. */
-function countingModel(events: LogEvent[]) {
+function countingModel(events: LoggedEvent[]) {
   const model = events.reduce(evolve, initialState());
   const lookups = { count: 0 };
   const subjects = model.subjects;

@@ -1,12 +1,13 @@
 /** A fixed log and its read model, for driving the feeds without a server. */
 import { InstantIndex } from '../../projections/instant-index.js';
-import { evolve, initialState, type LedgerReadModel, type LogEvent } from '../../projections/ledger-read-model.js';
+import { evolve, initialState, type LedgerReadModel } from '../../projections/ledger-read-model.js';
+import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
 import type { EventStore, StoredEvent, Subscription } from '../../src/event-store/event-store.js';
 import type { ReadModelService } from '../../src/queries/read-model.service.js';
 import { RecentEvents } from '../../src/changes/recent-events.js';
 
 /** A log of fixed events. */
-export function fixedStore(events: LogEvent[]): EventStore {
+export function fixedStore(events: LoggedEvent[]): EventStore {
   const stored: StoredEvent[] = events.map((e) => ({ ...e, metadata: {} }));
   return {
     append: () => Promise.reject(new Error('read-only')),
@@ -31,7 +32,7 @@ export function fixedStore(events: LogEvent[]): EventStore {
 }
 
 export function readModelOf(
-  events: LogEvent[],
+  events: LoggedEvent[],
   model: LedgerReadModel = events.reduce(evolve, initialState()),
 ): ReadModelService {
   const instants = new InstantIndex();

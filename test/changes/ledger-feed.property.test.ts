@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import type { LogEvent } from '../../projections/ledger-read-model.js';
+import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
 import { ChangeFeedService } from '../../src/changes/change-feed.service.js';
 import { systemClock } from '../../src/changes/clock.js';
 import { EVENT_TYPES } from '../../src/domain/messages.js';
@@ -32,9 +32,9 @@ function named(data: unknown): string[] {
   return [...lists, ...named(record.replacement)];
 }
 
-const measureOf = (event: LogEvent) => event.streamId.slice('measure-'.length);
+const measureOf = (event: LoggedEvent) => event.streamId.slice('measure-'.length);
 
-function expected(log: LogEvent[], filter: Filter, after: bigint): LogEvent[] {
+function expected(log: LoggedEvent[], filter: Filter, after: bigint): LoggedEvent[] {
   return log.filter((event) => {
     if (event.position <= after) return false;
     if (filter.types.length && !filter.types.includes(event.type)) return false;
@@ -47,14 +47,14 @@ function expected(log: LogEvent[], filter: Filter, after: bigint): LogEvent[] {
   });
 }
 
-async function received(log: LogEvent[], filter: Filter, after: bigint) {
+async function received(log: LoggedEvent[], filter: Filter, after: bigint) {
   const feed = new ChangeFeedService(fixedStore(log), readModelOf(log), systemClock);
   const changes = [];
   for await (const change of feed.ledgerChanges({ after, filter })) changes.push(change);
   return changes;
 }
 
-const filterArbitrary = (log: LogEvent[]) =>
+const filterArbitrary = (log: LoggedEvent[]) =>
   fc.record({
     subjects: fc.subarray(SUBJECTS),
     measures: fc.subarray([...new Set(log.map(measureOf))]),

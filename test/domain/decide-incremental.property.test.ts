@@ -9,9 +9,10 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { historyOf, initialState } from '../../src/domain/decide.js';
-import { readFact, resolveMeasure, type RecordedFact } from '../../src/domain/measure-history.js';
+import type { UncheckedFact } from '../../src/domain/facts.js';
+import { resolveMeasure } from '../../src/domain/resolve-measure.js';
+import { readFact } from '../../src/domain/recorded-fact.js';
 import { answersAt } from '../support/history-answers.js';
-import type { EventType } from '../../src/domain/messages.js';
 import { DAY, DAYS, EPOCH, historyArbitrary } from '../support/history-generator.js';
 
 const probeTimes = Array.from({ length: 12 }, (_, i) => EPOCH - 5 * DAY + Math.round((i * (DAYS + 30) * DAY) / 12));
@@ -26,12 +27,12 @@ describe('the decider on a kept stream', () => {
           const measureId = event.streamId.slice('measure-'.length);
           const state = streams.get(measureId) ?? initialState(measureId);
           streams.set(measureId, state);
-          const fact: RecordedFact = {
+          const fact: UncheckedFact = {
             eventId: event.eventId,
-            type: event.type as EventType,
-            data: event.data as RecordedFact['data'],
+            type: event.type,
+            data: event.data,
             revision: state.revision + 1,
-            position: String(event.position),
+            position: event.position,
             recordedAt: event.recordedAt,
           };
           // As the stream cache folds: a push onto the same list.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { MeasureHistory, resolveMeasure } from '../../src/domain/measure-history.js';
+import { MeasureHistory } from '../../src/domain/measure-history.js';
+import { resolveMeasure } from '../../src/domain/resolve-measure.js';
 import { toMillis } from '../../src/domain/time.js';
 import { announce, grant, impose, MeasureSpec } from '../support/decider-spec.js';
 

@@ -14,8 +14,8 @@ import {
 } from '../../projections/ledger-read-model.js';
 import { evolve } from '../../src/domain/decide.js';
 import { unreadableBecause } from '../../src/domain/fact-reading.js';
-import { resolveMeasure, type RecordedFact } from '../../src/domain/measure-history.js';
-import type { EventType } from '../../src/domain/messages.js';
+import type { UncheckedFact } from '../../src/domain/facts.js';
+import { resolveMeasure } from '../../src/domain/resolve-measure.js';
 import { toMillis } from '../../src/domain/time.js';
 import { grant, impose, MeasureSpec } from '../support/decider-spec.js';
 
@@ -69,12 +69,12 @@ const UNREADABLE: [string, string, unknown][] = [
 ];
 
 let position = 1000;
-const raw = (type: string, data: unknown, revision: number): RecordedFact => ({
+const raw = (type: string, data: unknown, revision: number): UncheckedFact => ({
   eventId: randomUUID(),
-  type: type as EventType,
-  data: data as RecordedFact['data'],
+  type,
+  data,
   revision,
-  position: String(++position),
+  position: BigInt(++position),
   recordedAt: new Date(Date.UTC(2031, 0, 1) + position * 1000).toISOString(),
 });
 
@@ -110,7 +110,7 @@ describe.each(UNREADABLE)('a stored event with %s', (_what, type, data) => {
   it('is kept out of the read model, named for its measure until retracted', () => {
     const { spec, bad } = withUnreadable(type, data);
     const model = emptyModel();
-    const log = (fact: RecordedFact) => ({
+    const log = (fact: UncheckedFact) => ({
       ...fact,
       streamId: 'measure-m1',
       revision: BigInt(fact.revision),

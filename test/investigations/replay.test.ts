@@ -35,8 +35,8 @@ interface Step {
   before: Snapshot;
   after: Snapshot;
   changes: {
-    became: { restricted: { include: string[] }; exempt: { include: string[] }; pending: string[] };
-    stopped: { restricted: { include: string[] }; exempt: { include: string[] }; pending: string[] };
+    became: { restricted: { categories: string[] }; exempt: { categories: string[] }; pending: string[] };
+    stopped: { restricted: { categories: string[] }; exempt: { categories: string[] }; pending: string[] };
   };
   provenance: { actor?: string; citation?: string; sources?: unknown[] };
   eventId: string | null;
@@ -72,21 +72,22 @@ describe('GET /v1/subjects/{id}/replay', () => {
     const steps = (await get('/v1/subjects/huawei/replay')).steps as Step[];
     const [imposed, licence] = steps;
     expect(imposed!.type).toBe('RestrictionImposed');
-    expect(imposed!.changes.became.restricted.include).toEqual(['exports']);
+    expect(imposed!.changes.became.restricted.categories).toEqual(['exports']);
     expect(imposed!.provenance).toMatchObject({
       citation: '84 FR 22961',
       sources: [expect.objectContaining({ publishedAt: expect.any(String) })],
     });
     expect(licence!.type).toBe('ExemptionGranted');
     // The licence's categories leave the restricted set as they become exempt.
-    expect(licence!.changes.became.exempt.include).toContain('exports/existing-handset-support');
-    expect(licence!.changes.stopped.restricted.include).toEqual(licence!.changes.became.exempt.include);
+    expect(licence!.changes.became.exempt.categories).toContain('exports/existing-handset-support');
+    expect(licence!.changes.stopped.restricted.categories).toEqual(licence!.changes.became.exempt.categories);
     expect(licence!.provenance.citation).toBe('84 FR 23468');
     const announced = steps.filter((s) => s.type === 'EasingAnnounced');
     expect(announced.map((s) => s.changes.became.pending.length)).toEqual([1, 1]);
     expect(
       announced.every(
-        (s) => s.changes.became.restricted.include.length === 0 && s.changes.stopped.restricted.include.length === 0,
+        (s) =>
+          s.changes.became.restricted.categories.length === 0 && s.changes.stopped.restricted.categories.length === 0,
       ),
     ).toBe(true);
   });
@@ -101,7 +102,7 @@ describe('GET /v1/subjects/{id}/replay', () => {
     }
     const added = (replay.steps as Step[]).find((s) => s.causes.some((c) => c.type === 'SubjectsAdded'))!;
     expect(added.after.at).toBe('2019-08-19T00:00:00.000Z');
-    expect(added.changes.became.restricted.include).toEqual(['exports']);
+    expect(added.changes.became.restricted.categories).toEqual(['exports']);
     const ats = (replay.steps as Step[]).map((s) => Date.parse(s.after.at));
     expect(ats).toEqual([...ats].sort((a, b) => a - b));
   });
@@ -177,9 +178,9 @@ describe('explanations and replays of corrected and retracted records', () => {
     ]);
     // The correction moved the start to 1 May: as of it, 1 May became restricted.
     expect(steps[1]!.after.at).toBe('2019-05-01T00:00:00.000Z');
-    expect(steps[1]!.changes.became.restricted.include).toEqual(['exports']);
-    expect(steps[3]!.changes.stopped.exempt.include).toEqual(['exports/food']);
-    expect(steps[3]!.changes.became.restricted.include).toEqual(['exports/food']);
+    expect(steps[1]!.changes.became.restricted.categories).toEqual(['exports']);
+    expect(steps[3]!.changes.stopped.exempt.categories).toEqual(['exports/food']);
+    expect(steps[3]!.changes.became.restricted.categories).toEqual(['exports/food']);
   });
 });
 
@@ -187,7 +188,7 @@ describe('the demo history credits the right events and misses no transition', (
   it('credits the 5G-standards restriction of 19 August 2019 to the amendment alone, not to the affiliates added that day', async () => {
     const steps = (await get('/v1/subjects/huawei/replay?order=valid')).steps as Step[];
     const step = steps.find((s) => s.effectiveAt === '2019-08-19T00:00:00.000Z' && !s.unchanged)!;
-    expect(step.changes.became.restricted.include).toEqual(['exports/5g-standards']);
+    expect(step.changes.became.restricted.categories).toEqual(['exports/5g-standards']);
     expect(step.causes.map((c) => [c.type, c.citation])).toEqual([['ExemptionAmended', '84 FR 43487']]);
     expect(step.type).toBe('ExemptionAmended');
     // The addition of the affiliates still shows, as an event that changed nothing for huawei.
@@ -200,12 +201,12 @@ describe('the demo history credits the right events and misses no transition', (
     const lapse = steps.find((s) => s.effectiveAt === '2020-02-17T00:00:00.000Z')!;
     expect(lapse).toBeDefined();
     expect(lapse.unchanged).toBe(false);
-    expect(lapse.changes.became.restricted.include).toEqual([
+    expect(lapse.changes.became.restricted.categories).toEqual([
       'exports/cybersecurity-research',
       'exports/existing-handset-support',
       'exports/existing-network-maintenance',
     ]);
-    expect(lapse.changes.stopped.exempt.include).toEqual(lapse.changes.became.restricted.include);
+    expect(lapse.changes.stopped.exempt.categories).toEqual(lapse.changes.became.restricted.categories);
     // The window closes at the end the last extension set: that extension is what ends it then.
     expect(lapse.causes.map((c) => [c.type, c.citation, c.role])).toEqual([
       ['ExemptionAmended', '84 FR 64018', 'ends'],

@@ -11,13 +11,13 @@ import { explainCheck } from '../../projections/explain.js';
 import { evolve, initialState, type LedgerReadModel } from '../../projections/ledger-read-model.js';
 import { replaySubject, type Cause, type Snapshot } from '../../projections/replay.js';
 import { checkCategory, subjectTimeline } from '../../projections/subject-queries.js';
-import { CategorySet, type CategorySetJson } from '../../src/domain/categories.js';
+import { CategorySet, type CategorySetAnswer } from '../../src/domain/categories.js';
 import { DAY, DAYS, EPOCH, historyArbitrary, pathsOf, SUBJECTS, UNIVERSE } from '../support/history-generator.js';
 import { Oracle, oracleLog, type OracleAnswer, type OracleEvent } from '../support/oracle.js';
 
 const oracle = new Oracle(UNIVERSE);
 
-const paths = (json: CategorySetJson) => pathsOf(json.include, json.exclude);
+const paths = (set: CategorySetAnswer) => pathsOf(set.categories, set.except);
 const view = (s: Snapshot) => ({
   restricted: paths(s.restricted),
   exempt: paths(s.exempt),
@@ -99,11 +99,8 @@ function checkValidOrder(model: LedgerReadModel, log: OracleEvent[], subject: st
   expect(timeline.intervals.map((i) => Date.parse(i.from))).toEqual(restrictedChanges);
   for (const interval of timeline.intervals) {
     const t = Date.parse(interval.from);
-    const union = interval.restricted.reduce(
-      (set, r) => set.union(CategorySet.fromJson({ include: r.categories, exclude: r.except })),
-      CategorySet.EMPTY,
-    );
-    expect(paths(union.toJSON())).toEqual(o.state(t).restricted);
+    const union = interval.restricted.reduce((set, r) => set.union(CategorySet.fromAnswer(r)), CategorySet.EMPTY);
+    expect(paths(union.toAnswer())).toEqual(o.state(t).restricted);
     expect(interval.changes.length).toBeGreaterThan(0);
     for (const change of interval.changes) {
       const measureId = log.find((e) => e.eventId === change.eventId)!.measureId;

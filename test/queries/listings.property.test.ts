@@ -8,7 +8,8 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { evolve, initialState, type LogEvent } from '../../projections/ledger-read-model.js';
+import { evolve, initialState } from '../../projections/ledger-read-model.js';
+import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
 import { listMeasures, listSubjects, type ListingQuery, type Page } from '../../projections/listings.js';
 import { historyArbitrary } from '../support/history-generator.js';
 
@@ -30,8 +31,8 @@ function allPages<T>(list: (query: ListingQuery) => Page<T>, prefix: string | un
   throw new Error('the pages never end');
 }
 
-const stamp = (e: LogEvent) => ({ position: e.position.toString(), recordedAt: e.recordedAt });
-const measureOf = (e: LogEvent) => e.streamId.slice('measure-'.length);
+const stamp = (e: LoggedEvent) => ({ position: e.position.toString(), recordedAt: e.recordedAt });
+const measureOf = (e: LoggedEvent) => e.streamId.slice('measure-'.length);
 
 describe('listings against the log', () => {
   it('pages subjects and measures in id order, with the counts and records the log gives', () => {

@@ -8,7 +8,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { evolve, initialState, measureAsOf } from '../../projections/ledger-read-model.js';
-import { resolveMeasure } from '../../src/domain/measure-history.js';
+import { resolveMeasure } from '../../src/domain/resolve-measure.js';
 import { answersAt } from '../support/history-answers.js';
 import { DAY, DAYS, EPOCH, historyArbitrary } from '../support/history-generator.js';
 

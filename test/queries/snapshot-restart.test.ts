@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { copyFileSync, existsSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LogEvent } from '../../projections/ledger-read-model.js';
+import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
 import { checkCategory, subjectState } from '../../projections/subject-queries.js';
 import type { EventStore } from '../../src/event-store/event-store.js';
 import { EventStoreDbEventStore } from '../../src/event-store/eventstoredb/eventstoredb-event-store.js';
@@ -26,9 +26,9 @@ import { tempDir } from '../support/temp-dir.js';
 const [historyA, historyB] = fc
   .sample(historyArbitrary, { numRuns: 200, seed: 19 })
   .filter((h) => h.length >= 12)
-  .slice(0, 2) as [LogEvent[], LogEvent[]];
+  .slice(0, 2) as [LoggedEvent[], LoggedEvent[]];
 
-async function append(store: EventStore, events: LogEvent[]): Promise<void> {
+async function append(store: EventStore, events: LoggedEvent[]): Promise<void> {
   for (const e of events)
     await store.append(e.streamId, [{ eventId: e.eventId, type: e.type, data: e.data, metadata: {} }], 'any');
 }

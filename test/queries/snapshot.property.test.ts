@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { InstantIndex } from '../../projections/instant-index.js';
-import { evolve, initialState, type LogEvent } from '../../projections/ledger-read-model.js';
+import { evolve, initialState } from '../../projections/ledger-read-model.js';
+import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
 import { checkCategory, subjectState, subjectTimeline } from '../../projections/subject-queries.js';
 import { writeSnapshot } from '../../src/queries/read-model-snapshot.js';
 import { readSnapshot, readTrailer } from '../../src/queries/read-model-snapshot-reading.js';
@@ -22,7 +23,7 @@ afterAll(() => dir.remove());
 const LEDGER = { firstEventId: 'first', firstRecordedAt: '2030-01-01T00:00:00.000Z' };
 const probeTimes = Array.from({ length: 4 }, (_, i) => EPOCH - 2 * DAY + Math.round((i * (DAYS + 25) * DAY) / 4));
 
-function covers(event: LogEvent) {
+function covers(event: LoggedEvent) {
   return {
     position: event.position.toString(),
     streamId: event.streamId,
@@ -61,7 +62,7 @@ describe('a read model started from a snapshot', () => {
         const path = join(dir.path, `run-${run++}.snapshot`);
         const live = initialState();
         const liveInstants = new InstantIndex();
-        const fold = (event: LogEvent) => {
+        const fold = (event: LoggedEvent) => {
           evolve(live, event);
           liveInstants.addEvent(event);
         };

@@ -5,7 +5,7 @@
 import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { decide, evolve, initialState, type Decision, type MeasureStream } from '../../src/domain/decide.js';
-import type { RecordedFact } from '../../src/domain/measure-history.js';
+import type { UncheckedFact } from '../../src/domain/facts.js';
 import type { LedgerCommand } from '../../src/domain/messages.js';
 
 let position = 0;
@@ -23,12 +23,12 @@ export class MeasureSpec {
       const decision = decide(command, this.state);
       if (decision.rejection) throw new Error(`given ${command.type} was rejected: ${decision.rejection.message}`);
       for (const event of decision.events) {
-        const fact: RecordedFact = {
+        const fact: UncheckedFact = {
           eventId: randomUUID(),
           type: event.type,
           data: event.data,
           revision: this.state.revision + 1,
-          position: String(++position),
+          position: BigInt(++position),
           recordedAt: new Date(Date.UTC(2030, 0, 1) + position * 1000).toISOString(),
         };
         this.state = evolve(this.state, fact);

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { decide, evolve, initialState, type MeasureStream } from '../../src/domain/decide.js';
 import type { LedgerCommand } from '../../src/domain/messages.js';
 import { CategorySet } from '../../src/domain/categories.js';
-import type { LogEvent } from '../../projections/ledger-read-model.js';
+import { uncheckedFactOf, type LoggedEvent } from '../../src/domain/recorded-fact.js';
 
 export const UNIVERSE = [
   'x',
@@ -225,9 +225,9 @@ function corrected(
 }
 
 /** Applies intents through the decider; rejected ones are dropped, as the ledger would. */
-export function realise(intents: Intent[], startMs = Date.UTC(2030, 0, 1)): LogEvent[] {
+export function realise(intents: Intent[], startMs = Date.UTC(2030, 0, 1)): LoggedEvent[] {
   const streams = new Map<string, MeasureStream>();
-  const events: LogEvent[] = [];
+  const events: LoggedEvent[] = [];
   let recordMs = startMs;
   for (const [index, intent] of intents.entries()) {
     const measureId = intent.kind === 'command' ? intent.command.measureId : intent.measureId;
@@ -254,7 +254,7 @@ export function realise(intents: Intent[], startMs = Date.UTC(2030, 0, 1)): LogE
     if (decision.rejection) continue;
     // Some consecutive events share a record time, as the events of one append would.
     if (index % 3 !== 0) recordMs += 60_000;
-    const event: LogEvent = {
+    const event: LoggedEvent = {
       streamId: `measure-${measureId}`,
       eventId: randomUUID(),
       type: decision.events[0]!.type,
@@ -264,16 +264,7 @@ export function realise(intents: Intent[], startMs = Date.UTC(2030, 0, 1)): LogE
       recordedAt: new Date(recordMs).toISOString(),
     };
     events.push(event);
-    streams.set(
-      measureId,
-      evolve(state, {
-        ...event,
-        type: event.type as never,
-        data: event.data as never,
-        revision: Number(event.revision),
-        position: String(event.position),
-      }),
-    );
+    streams.set(measureId, evolve(state, uncheckedFactOf(event)));
   }
   return events;
 }

@@ -3,7 +3,7 @@
  * raw log, written for clarity and independent of the production code. Category
  * sets are explicit sets of paths over a small finite universe.
  */
-import type { LogEvent } from '../../projections/ledger-read-model.js';
+import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
 
 export interface OracleEvent {
   eventId: string;
@@ -37,7 +37,7 @@ const LEGAL = new Set([
 ]);
 
 /** The log as the oracle reads it: measures by id, positions as numbers. */
-export function oracleLog(events: LogEvent[]): OracleEvent[] {
+export function oracleLog(events: LoggedEvent[]): OracleEvent[] {
   return events.map((e) => ({
     eventId: e.eventId,
     measureId: e.streamId.slice('measure-'.length),

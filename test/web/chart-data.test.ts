@@ -17,7 +17,7 @@ import {
   type ValidStep,
 } from '../../web/src/chart-data.js';
 
-const set = (include: string[], exclude: string[] = []) => ({ include, exclude });
+const set = (categories: string[], except: string[] = []) => ({ categories, except });
 const state = (at: string, restricted = set([]), exempt = set([])): StateAt => ({ at, restricted, exempt });
 const step = (before: StateAt, after: StateAt): ValidStep => ({ before, after });
 const ms = (date: string) => Date.parse(`${date}T00:00:00Z`);

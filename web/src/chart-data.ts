@@ -12,15 +12,16 @@ export type ClockStatus = 'restricted' | 'partially restricted' | 'exempt' | 'fr
 
 export const STATUSES: ClockStatus[] = ['restricted', 'partially restricted', 'exempt', 'free'];
 
-export interface CategorySetJson {
-  include: string[];
-  exclude: string[];
+/** A category set as every answer gives it: the categories, and the subcategories excepted from them. */
+export interface CategorySetAnswer {
+  categories: string[];
+  except: string[];
 }
 
 export interface StateAt {
   at: string;
-  restricted: CategorySetJson;
-  exempt: CategorySetJson;
+  restricted: CategorySetAnswer;
+  exempt: CategorySetAnswer;
 }
 
 /** A step of `replay?order=valid`: the state before and after one valid-time instant. */
@@ -52,10 +53,10 @@ const isAtOrBelow = (path: string, ancestor: string) =>
 const isStrictlyBelow = (path: string, ancestor: string) => path !== ancestor && isAtOrBelow(path, ancestor);
 
 /** Whether a category is wholly in a set, partly (something below it differs), or not at all. */
-export function membership(set: CategorySetJson, category: string): 'all' | 'part' | 'none' {
+export function membership(set: CategorySetAnswer, category: string): 'all' | 'part' | 'none' {
   const marks = [
-    ...set.include.map((path) => ({ path, in: true })),
-    ...set.exclude.map((path) => ({ path, in: false })),
+    ...set.categories.map((path) => ({ path, in: true })),
+    ...set.except.map((path) => ({ path, in: false })),
   ];
   const governing = marks.filter((m) => isAtOrBelow(category, m.path)).sort((a, b) => b.path.length - a.path.length)[0];
   const inside = governing?.in ?? false;
@@ -64,13 +65,13 @@ export function membership(set: CategorySetJson, category: string): 'all' | 'par
   return inside ? 'all' : 'none';
 }
 
-const isEmpty = (set: CategorySetJson) => set.include.length === 0;
+const isEmpty = (set: CategorySetAnswer) => set.categories.length === 0;
 
 /** The status of a category in a state; without a category, of the subject as a whole. */
 export function statusOf(state: Pick<StateAt, 'restricted' | 'exempt'>, category?: string): ClockStatus {
   if (!category) {
     if (isEmpty(state.restricted)) return isEmpty(state.exempt) ? 'free' : 'exempt';
-    return state.restricted.exclude.length || !isEmpty(state.exempt) ? 'partially restricted' : 'restricted';
+    return state.restricted.except.length || !isEmpty(state.exempt) ? 'partially restricted' : 'restricted';
   }
   const restricted = membership(state.restricted, category);
   if (restricted === 'all') return 'restricted';

@@ -114,7 +114,7 @@ export function MeasurePage({ measureId, params }: { measureId: string; params: 
                   <tr key={e.eventId}>
                     <td>{e.position}</td>
                     <td>{e.type}</td>
-                    <td>{String(e.data.effectiveFrom ?? (e.data as { announcedAt?: string }).announcedAt ?? '')}</td>
+                    <td>{e.data.effectiveFrom ?? e.data.announcedAt ?? ''}</td>
                     <td>{String(e.data.effectiveUntil ?? '')}</td>
                     <td>
                       {e.data.sources?.[0] ? (

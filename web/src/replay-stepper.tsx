@@ -3,11 +3,13 @@ import { useEffect, useState } from 'preact/hooks';
 import { query } from './api.js';
 import { Cited, type SourceMap } from './citations.js';
 import type { Question } from './question.js';
-import type { CategorySetJson, ReplayAnswer } from './types.js';
+import type { CategorySetAnswer, ReplayAnswer } from './types.js';
 import { useAnswer } from './use-answer.js';
 
-const setText = (set: CategorySetJson) =>
-  set.include.length ? set.include.join(', ') + (set.exclude.length ? ` except ${set.exclude.join(', ')}` : '') : '';
+const setText = (set: CategorySetAnswer) =>
+  set.categories.length
+    ? set.categories.join(', ') + (set.except.length ? ` except ${set.except.join(', ')}` : '')
+    : '';
 
 function Changes({ step }: { step: ReplayAnswer['steps'][number] }) {
   const lines: string[] = [];

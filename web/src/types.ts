@@ -1,172 +1,41 @@
-/** The shapes of the answers the app reads (README, "HTTP API (v1)"). */
-export interface CategorySetJson {
-  include: string[];
-  exclude: string[];
-}
+/**
+ * The shapes of the answers the app reads: the server's own OpenAPI schemas,
+ * through the typed client's generated types (type-only: nothing of the client
+ * is bundled), so an answer that changes shape fails the app's type-check.
+ */
+import type { components } from '../../clients/typescript/src/openapi.js';
 
-export interface Source {
-  url: string;
-  title?: string;
-  publishedAt?: string;
-}
+type Schemas = components['schemas'];
 
-export interface Provenance {
-  actor?: string;
-  commandId?: string;
-  citation?: string;
-  sources?: Source[];
-  note?: string;
-}
+/** A category set as every answer gives it: the categories, and the subcategories excepted from them. */
+export type CategorySetAnswer = Schemas['CategorySetDto'];
+export type Source = Schemas['SourceDto'];
+export type Provenance = Schemas['ProvenanceDto'];
+export type BasisEntry = Schemas['BasisEntryDto'];
+export type ExplanationSentence = Schemas['ExplanationStepDto'];
+export type CheckAnswer = Schemas['CheckAnswerDto'];
+export type StateAnswer = Schemas['SubjectStateDto'];
+export type SubjectStateAt = Schemas['SnapshotDto'];
+export type Cause = Schemas['CauseDto'];
+export type ReplayStep = Schemas['ReplayStepDto'];
+export type ReplayAnswer = Schemas['ReplayDto'];
+export type MeasureAnswer = Schemas['MeasureViewDto'];
+export type Clocks = Pick<StateAnswer, 'asOf' | 'asOfPosition' | 'notice' | 'setAside' | 'subjectKnown'>;
 
-export interface BasisEntry {
-  eventId: string;
-  type: string;
-  position: string;
-  recordedAt: string;
-  citation?: string;
-}
-
-export interface Clocks {
-  asOf: string;
-  asOfPosition: string;
-  notice?: string;
-  setAside?: { eventId: string; type: string; measureId: string; position: string; reason: string }[];
-  subjectKnown?: boolean;
-}
-
-export interface ExplanationSentence {
-  kind: string;
-  measureId?: string;
-  sentence: string;
-  events: { eventId: string; position: string; citation?: string }[];
-}
-
-export interface CheckAnswer extends Clocks {
-  subjectId: string;
-  category: string;
-  at: string;
-  status: 'restricted' | 'partially-restricted' | 'not-restricted';
-  explanation: ExplanationSentence[];
-  basis: BasisEntry[];
-}
-
-export interface StateAnswer extends Clocks {
-  subjectId: string;
-  at: string;
-  restricted: {
-    measureId: string;
-    title: string;
-    citation?: string;
-    categories: string[];
-    except: string[];
-    basis: BasisEntry[];
-  }[];
-  exemptions: {
-    measureId: string;
-    exemptionId: string;
-    title: string;
-    categories: string[];
-    except: string[];
-    effectiveFrom: string;
-    effectiveUntil?: string | null;
-    basis: BasisEntry[];
-  }[];
-  pending: {
-    measureId: string;
-    announcementId?: string;
-    kind?: string;
-    statement: string;
-    announcedAt: string;
-    categories?: string[];
-    basis: BasisEntry[];
-  }[];
-}
-
-export interface SubjectStateAt {
-  at: string;
-  asOfPosition: string;
-  restricted: CategorySetJson;
-  exempt: CategorySetJson;
-  pending: string[];
-}
-
-export interface Cause {
-  eventId: string;
-  type: string;
-  measureId: string;
-  position: string;
-  recordedAt?: string;
-  citation?: string;
-  role: 'starts' | 'ends';
-  provenance: Provenance;
-}
-
-export interface ReplayStep {
-  position: string | null;
-  recordedAt?: string | null;
-  eventId: string | null;
-  type: string | null;
-  measureId: string | null;
-  effectiveAt: string;
-  citation?: string | null;
-  before: SubjectStateAt;
-  after: SubjectStateAt;
-  changes: {
-    became: { restricted: CategorySetJson; exempt: CategorySetJson; pending: string[] };
-    stopped: { restricted: CategorySetJson; exempt: CategorySetJson; pending: string[] };
-  };
-  unchanged: boolean;
-  causes: Cause[];
-  provenance: Provenance;
-}
-
-export interface ReplayAnswer extends Clocks {
-  subjectId: string;
-  order: 'record' | 'valid';
-  steps: ReplayStep[];
-}
-
-export interface MeasureAnswer extends Clocks {
-  measureId: string;
-  at: string;
-  title: string;
-  jurisdiction: string;
-  authority: string;
-  citation?: string;
-  effectiveFrom: string;
-  effectiveUntil: string | null;
-  inForce: boolean;
-  liftedFrom: string | null;
-  subjects: string[];
-  scope: { categories: string[]; except: string[] };
-  exemptions: {
-    exemptionId: string;
-    title: string;
-    categories: string[];
-    except: string[];
-    subjects: string[] | 'all';
-    effectiveFrom: string;
-    effectiveUntil: string | null;
-    basis: BasisEntry[];
-  }[];
-  pending: { announcementId?: string; statement: string; announcedAt: string; basis: BasisEntry[] }[];
-  basis: BasisEntry[];
-}
-
-export interface LedgerEvent {
-  eventId: string;
-  streamId: string;
-  type: string;
-  position: string;
-  recordedAt: string;
-  data: Record<string, unknown> & {
+/**
+ * A stored event. The schema leaves its payload and metadata open (each
+ * command's schema states the payload); the app reads these fields, each optional.
+ */
+export type LedgerEvent = Omit<Schemas['StoredEventDto'], 'data' | 'metadata'> & {
+  metadata: { actor?: string };
+  data: {
     citation?: string;
     effectiveFrom?: string;
     effectiveUntil?: string;
+    announcedAt?: string;
     sources?: Source[];
   };
-  metadata: { actor?: string };
-}
+};
 
 export interface Listing {
   items: ({ subjectId: string } | { measureId: string; title: string | null })[];

@@ -816,8 +816,8 @@ export interface components {
             except: string[];
         };
         CategorySetDto: {
-            exclude: string[];
-            include: string[];
+            categories: string[];
+            except: string[];
         };
         CauseDto: {
             citation?: string;
@@ -1379,7 +1379,7 @@ export interface components {
             commandId?: string;
             hash?: string;
             note?: string;
-            sources?: Record<string, never>[];
+            sources?: components["schemas"]["SourceAnswerDto"][];
         };
         ReadyDto: {
             /** @description The log's head (absent when the store does not answer) */
@@ -1613,6 +1613,12 @@ export interface components {
             /** @description `<measureId>/<announcementId or "imposition">` */
             pending: string[];
             restricted: components["schemas"]["CategorySetDto"];
+        };
+        SourceAnswerDto: {
+            /** Format: date-time */
+            publishedAt?: string;
+            title?: string;
+            url: string;
         };
         SourceDto: {
             /** Format: date-time */

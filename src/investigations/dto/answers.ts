@@ -1,7 +1,7 @@
 /** The investigations' answers, as the OpenAPI document states them. */
 import { ApiProperty } from '@nestjs/swagger';
 import type { Changes, ReplayOrder, Snapshot } from '../../../projections/replay.js';
-import type { CategorySetJson } from '../../domain/categories.js';
+import type { CategorySetAnswer } from '../../domain/categories.js';
 import { EVENT_TYPES, type EventType } from '../../domain/messages.js';
 import { DigestDto, LeafDto } from '../../integrity/dto/proofs.js';
 import {
@@ -19,9 +19,10 @@ import type { ReplayWithProvenance } from '../replay.js';
 const DECIMAL = '^[0-9]+$';
 const CHECK_STATUSES = ['restricted', 'partially-restricted', 'not-restricted'];
 
-export class CategorySetDto implements CategorySetJson {
-  @ApiProperty({ type: [String] }) include!: string[];
-  @ApiProperty({ type: [String] }) exclude!: string[];
+/** A category set as every answer gives it: the categories, and the subcategories excepted from them. */
+export class CategorySetDto implements CategorySetAnswer {
+  @ApiProperty({ type: [String] }) categories!: string[];
+  @ApiProperty({ type: [String] }) except!: string[];
 }
 
 export class SnapshotDto implements Snapshot {
@@ -43,11 +44,18 @@ export class ChangesDto implements Changes {
   @ApiProperty({ type: () => ChangeSetDto }) stopped!: ChangeSetDto;
 }
 
+/** A source as an event records it (see the commands' schemas). */
+export class SourceAnswerDto {
+  @ApiProperty() url!: string;
+  @ApiProperty({ required: false }) title?: string;
+  @ApiProperty({ required: false, format: 'date-time' }) publishedAt?: string;
+}
+
 export class ProvenanceDto implements Provenance {
   @ApiProperty({ required: false }) actor?: string;
   @ApiProperty({ required: false }) commandId?: string;
   @ApiProperty({ required: false }) citation?: string;
-  @ApiProperty({ required: false, type: 'array', items: { type: 'object' } }) sources?: unknown[];
+  @ApiProperty({ required: false, type: () => [SourceAnswerDto] }) sources?: SourceAnswerDto[];
   @ApiProperty({ required: false }) note?: string;
   @ApiProperty({ required: false }) hash?: string;
 }

@@ -16,7 +16,7 @@ import type {
   SubjectTimeline,
   TimelineInterval,
 } from '../../../projections/subject-queries.js';
-import type { BasisEntry } from '../../domain/measure-history.js';
+import type { BasisEntry } from '../../domain/basis.js';
 import { EVENT_TYPES, type EventType } from '../../domain/messages.js';
 import type { RebuildStats } from '../read-model.service.js';
 
