@@ -50,9 +50,11 @@ export class ChangeFeedService {
     return this.store.headPosition();
   }
 
-  /** The effective feed's id for "from now": after every transition up to this instant and position. */
+  /** The effective feed's id for "from now": after every transition recorded or due so far. */
   async effectiveNow(): Promise<string> {
-    return nowKeyId(this.clock.now(), (await this.readModel.current()).position);
+    // The model first, then the clock: what is folded while waiting is then "before now", not skipped.
+    const model = await this.readModel.current();
+    return nowKeyId(model, this.clock.now());
   }
 
   async *ledgerChanges(options: LedgerChangeOptions = {}): AsyncGenerator<LedgerChange> {

@@ -11,7 +11,7 @@ import {
   type SubjectOutcome,
 } from '../../projections/effective-changes.js';
 import { measureIdOf } from '../../projections/ledger-changes.js';
-import { positionAsOf } from '../../projections/ledger-read-model.js';
+import { positionAsOf, type LedgerReadModel } from '../../projections/ledger-read-model.js';
 import type { EventStore, StoredEvent } from '../event-store/event-store.js';
 import { LedgerError } from '../errors.js';
 import type { ReadModelService } from '../queries/read-model.service.js';
@@ -38,9 +38,16 @@ export function keyId(key: EffectiveKey): string {
 /** After every subject: ids are lowercase ASCII, all of which sort before `~`. */
 const ALL_SUBJECTS = '~';
 
-/** The key after everything due up to `time` and recorded up to `position`: where a feed "from now" starts. */
-export function nowKeyId(time: number, position: bigint): string {
-  return keyId({ time, kind: INSTANT, position, subject: ALL_SUBJECTS });
+/**
+ * Where a feed "from now" starts: after every record up to the model's
+ * position and every instant before `now`. A record after that position comes
+ * after it whatever its record time within the same millisecond (records sort
+ * by position), and so does an instant at the key's time itself. The time is
+ * never before the last record folded, so no record already known sorts after it.
+ */
+export function nowKeyId(model: LedgerReadModel, now: number): string {
+  const lastRecorded = model.recordTimes.at(-1) ?? now;
+  return keyId({ time: Math.max(now, lastRecorded), kind: RECORD, position: model.position, subject: ALL_SUBJECTS });
 }
 
 export function parseKeyId(id: string): EffectiveKey {
@@ -90,11 +97,13 @@ export async function* effectiveTransitions(
   const { signal, subjects } = options;
   const sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
   let model = await readModel.current();
-  let cursor: EffectiveKey = options.after
-    ? parseKeyId(options.after)
-    : parseKeyId(nowKeyId(clock.now(), model.position));
-  // Records after the cursor: a record cursor may still owe later subjects of its own record.
-  const recordsFrom = cursor.kind === RECORD ? cursor.position - 1n : cursor.position;
+  let cursor: EffectiveKey = options.after ? parseKeyId(options.after) : parseKeyId(nowKeyId(model, clock.now()));
+  // Records after the cursor: a record cursor may still owe later subjects of its own record (never from before 0:
+  // reading from -1 finds the log empty and the model beyond it, at once, forever).
+  const recordsFrom =
+    cursor.kind === RECORD && cursor.subject !== ALL_SUBJECTS && cursor.position > 0n
+      ? cursor.position - 1n
+      : cursor.position;
   const events = logAfter(store, readModel, recordsFrom, signal);
   // Instants up to here have been evaluated; the cursor's own instant may still owe later subjects.
   let instantsDone = cursor.time - 1;

@@ -125,7 +125,8 @@ export class ReadModelSnapshots {
   /** Stops the timer; writes a last snapshot if the model has folded anything since the last one. */
   async stop(model: LedgerReadModel, instants: InstantIndex, last: StoredEvent | undefined): Promise<void> {
     clearInterval(this.timer);
-    await this.writing;
+    // A write in flight that fails has logged why (see write): the stop goes on.
+    await this.writing?.catch(() => undefined);
     if (model.eventCount > this.coveredCount) await this.write(() => ({ model, instants, last }));
   }
 

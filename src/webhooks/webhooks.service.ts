@@ -248,8 +248,7 @@ export class WebhooksService implements OnApplicationBootstrap, OnApplicationShu
 
   /** The resume id of the present: a new endpoint is sent what happens from now on. */
   private async now(feed: WebhookFeed): Promise<string> {
-    const head = await this.store.headPosition();
-    return feed === 'ledger' ? head.toString() : `${Date.now()}-1-${head}-`;
+    return feed === 'ledger' ? (await this.store.headPosition()).toString() : this.feed.effectiveNow();
   }
 
   private start(endpoint: WebhookEndpoint): void {

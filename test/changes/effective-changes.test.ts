@@ -153,6 +153,18 @@ describe('GET /v1/changes/effective', () => {
     expect(transitions(resumed)[0]).toMatchObject({ subjectId: 'acme', causes: [{ type: 'RestrictionImposed' }] });
   });
 
+  it('resumes from the first record of an empty ledger without spinning: the server keeps answering', async () => {
+    await listen();
+    const client = await SseConnection.open(`${url}/v1/changes/effective`, {
+      ...bearer('reader'),
+      'Last-Event-ID': '0-0-0-',
+    });
+    await post(imposeBody({ effectiveFrom: '2019-01-01', subjects: ['acme'] }));
+    await client.until((c) => transitions(c).length === 1);
+    client.close();
+    expect(transitions(client)[0]).toMatchObject({ subjectId: 'acme' });
+  });
+
   it('is offered in process as an Observable', async () => {
     await listen();
     const feed = t!.app.get(ChangeFeedService);
