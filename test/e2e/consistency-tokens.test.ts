@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
+import { imposeBody } from '../support/commands.js';
 import { twoStoresOnOneLedger } from '../support/one-ledger.js';
 
 describe('positions as consistency tokens across instances', () => {
@@ -23,16 +24,7 @@ describe('positions as consistency tokens across instances', () => {
     await a.http
       .post('/v1/commands')
       .set(bearer('writer'))
-      .send({
-        type: 'ImposeRestriction',
-        measureId: 'm',
-        title: 'entity list',
-        jurisdiction: 'US',
-        authority: 'BIS',
-        subjects: ['s0'],
-        categories: ['exports'],
-        effectiveFrom: '2019-01-01',
-      })
+      .send(imposeBody({ measureId: 'm', subjects: ['s0'], effectiveFrom: '2019-01-01' }))
       .expect(201);
   });
 

@@ -21,6 +21,7 @@ import { startServer } from '../support/cli.js';
 import { EventStoreWireServer } from '../support/esdb-wire/server.js';
 import { tempDir } from '../support/temp-dir.js';
 import { Receiver } from '../webhooks/receiver.js';
+import { imposeBody } from '../support/commands.js';
 
 const ADMIN = 'three-instances-admin-key';
 const WRITER = 'three-instances-writer-key';
@@ -115,16 +116,7 @@ describe.each([
   const write = async (instance: Instance): Promise<string> => {
     const command =
       revision++ === 0
-        ? {
-            type: 'ImposeRestriction',
-            measureId: 'm',
-            title: 'entity list',
-            jurisdiction: 'US',
-            authority: 'BIS',
-            subjects: ['s0'],
-            categories: ['exports'],
-            effectiveFrom: '2019-01-01',
-          }
+        ? imposeBody({ measureId: 'm', subjects: ['s0'], effectiveFrom: '2019-01-01' })
         : { type: 'AddSubjects', measureId: 'm', subjects: [`s${revision}`], effectiveFrom: '2019-01-01' };
     return (await post(instance, '/v1/commands', WRITER, command)).position as string;
   };

@@ -4,11 +4,10 @@
  * answers as before.
  */
 import { afterAll, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { CLI } from '../support/cli.js';
+import { startServer } from '../support/cli.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const dir = tempDir();
@@ -21,34 +20,28 @@ afterAll(() => {
 interface Server {
   url: string;
   child: ChildProcess;
-  /** The messages of its JSON log lines, and its other lines, as they come. */
+  /** Its stdout lines, as they come. */
   lines: string[];
   exited: Promise<number | null>;
 }
 
 async function serve(): Promise<Server> {
-  const child = spawn(process.execPath, [CLI, 'serve'], {
-    env: { ...process.env, LEDGER_DATA_DIR: dir.path, PORT: '0', LEDGER_DEMO: 'on' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const { url, output, child } = await startServer({ LEDGER_DATA_DIR: dir.path, PORT: '0', LEDGER_DEMO: 'on' });
   children.push(child);
-  const lines: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      let text = line;
-      try {
-        text = (JSON.parse(line) as { msg?: string }).msg ?? line;
-      } catch {
-        // the banner is plain text
-      }
-      lines.push(text);
-      const url = /listening on (\S+)/.exec(text)?.[1];
-      if (url) resolve(url);
-    });
-    child.on('exit', () => reject(new Error(`serve exited early:\n${lines.join('\n')}`)));
+  // 'close': the process has exited and its output has all been read.
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { url, child, lines: output, exited };
+}
+
+/** The messages of its JSON log lines, and its other lines as they are. */
+function messages(server: Server): string[] {
+  return server.lines.map((line) => {
+    try {
+      return (JSON.parse(line) as { msg?: string }).msg ?? line;
+    } catch {
+      return line; // the banner is plain text
+    }
   });
-  return { url, child, lines, exited };
 }
 
 let auth: Record<string, string> = {};
@@ -82,15 +75,15 @@ it('restarts from the snapshot written when it stopped, and answers the same', a
   expect(before.map((r) => r.status)).toEqual([200, 200, 200]);
   first.child.kill('SIGTERM');
   expect(await first.exited).toBe(0);
-  expect(first.lines).toContainEqual(expect.stringMatching(/^wrote a snapshot at position \d+/));
+  expect(messages(first)).toContainEqual(expect.stringMatching(/^wrote a snapshot at position \d+/));
   expect(existsSync(join(dir.path, 'read-model.snapshot'))).toBe(true);
 
   const second = await serve();
   await ready(second);
-  expect(second.lines).toContainEqual(
+  expect(messages(second)).toContainEqual(
     expect.stringMatching(/^started from the snapshot .*read-model\.snapshot at position \d+/),
   );
-  expect(second.lines.join('\n')).not.toMatch(/Loaded the demo history/);
+  expect(messages(second).join('\n')).not.toMatch(/Loaded the demo history/);
   const after = await Promise.all(QUERIES.map((q) => get(second, q)));
   expect(after).toEqual(before);
   second.child.kill('SIGTERM');

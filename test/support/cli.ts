@@ -45,8 +45,11 @@ export function runCliProcess(args: string[], env: Record<string, string>): Prom
   });
 }
 
-/** Starts `regledger serve` and resolves once it has printed how to reach it (its last line is the curl hint). */
-export async function startServer(
+/**
+ * Starts `regledger serve` and resolves once it has printed how to reach it (its last line is the curl hint).
+ * `output` keeps every stdout line, also after start-up: what the server logs as it runs and stops.
+ */
+export function startServer(
   env: Record<string, string>,
 ): Promise<{ url: string; output: string[]; child: ChildProcess }> {
   const child = spawn(process.execPath, [CLI, 'serve'], {
@@ -56,17 +59,16 @@ export async function startServer(
   const output: string[] = [];
   const errors: string[] = [];
   child.stderr.on('data', (chunk) => errors.push(String(chunk)));
-  let url: string | undefined;
-  for await (const line of createInterface({ input: child.stdout })) {
-    output.push(line);
-    url ??= /listening on (\S+)/.exec(line)?.[1];
-    if (url && /^\s+Try:/.test(line)) {
-      // keep draining stdout so the server never blocks on a full pipe
-      child.stdout.resume();
-      return { url, output, child };
-    }
-  }
-  throw new Error(`the server exited before listening: ${errors.join('')}`);
+  return new Promise((resolve, reject) => {
+    let url: string | undefined;
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      output.push(line);
+      url ??= /listening on (\S+)/.exec(line)?.[1];
+      if (url && /^\s+Try:/.test(line)) resolve({ url, output, child });
+    });
+    lines.on('close', () => reject(new Error(`the server exited before listening: ${errors.join('')}`)));
+  });
 }
 
 /** A fresh data directory with the demo history imported through the CLI, removed after the suite. */
