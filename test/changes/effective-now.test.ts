@@ -9,6 +9,7 @@ import { evolve, initialState } from '../../projections/ledger-read-model.js';
 import { effectiveTransitions, nowKeyId } from '../../src/changes/effective-feed.js';
 import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { impositionData } from '../support/stored-events.js';
 import { fixedStore, readModelOf } from './feed-fixtures.js';
 
 const T = Date.UTC(2026, 0, 1, 12);
@@ -18,15 +19,7 @@ function imposition(position: number, subject: string, recordedMs: number): Logg
     streamId: `measure-m${position}`,
     eventId: randomUUID(),
     type: 'RestrictionImposed',
-    data: {
-      measureId: `m${position}`,
-      title: 't',
-      jurisdiction: 'US',
-      authority: 'BIS',
-      subjects: [subject],
-      categories: ['exports'],
-      effectiveFrom: '2019-01-01T00:00:00.000Z',
-    },
+    data: impositionData(`m${position}`, [subject], { effectiveFrom: '2019-01-01T00:00:00.000Z' }),
     revision: 0n,
     position: BigInt(position),
     recordedAt: new Date(recordedMs).toISOString(),

@@ -13,6 +13,7 @@ import { RecentEvents } from '../../src/changes/recent-events.js';
 import type { EventToAppend, ReadAllOptions, StoredEvent } from '../../src/event-store/event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { WriteWatermark } from '../../src/ledger/write-watermark.js';
+import { imposition } from '../support/stored-events.js';
 import { ReadModelService } from '../../src/queries/read-model.service.js';
 
 /** A store that counts its readAll calls. */
@@ -30,20 +31,7 @@ const added = (i: number): EventToAppend => ({
   data: { measureId: 'm', subjects: [`s${i}`], effectiveFrom: '2019-01-01T00:00:00.000Z' },
   metadata: {},
 });
-const imposition: EventToAppend = {
-  eventId: randomUUID(),
-  type: 'RestrictionImposed',
-  data: {
-    measureId: 'm',
-    title: 't',
-    jurisdiction: 'US',
-    authority: 'BIS',
-    subjects: ['s0'],
-    categories: ['exports'],
-    effectiveFrom: '2019-01-01T00:00:00.000Z',
-  },
-  metadata: {},
-};
+const imposed = imposition('m', ['s0'], { effectiveFrom: '2019-01-01T00:00:00.000Z' });
 
 let stop: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -80,7 +68,7 @@ async function feedOn(store: CountingStore) {
 describe('feeds fanned out from one subscription', () => {
   it('serves 50 live connections 30 appends with no store read per connection per append', async () => {
     const store = new CountingStore(':memory:');
-    await store.append('measure-m', [imposition], 'no_stream');
+    await store.append('measure-m', [imposed], 'no_stream');
     const { readModel, client } = await feedOn(store);
     await readModel.reach(await store.headPosition());
     const head = await store.headPosition();
@@ -100,7 +88,7 @@ describe('feeds fanned out from one subscription', () => {
 
   it('reads the store for a connection behind the buffer, and hands it every event once, in order', async () => {
     const store = new CountingStore(':memory:');
-    await store.append('measure-m', [imposition], 'no_stream');
+    await store.append('measure-m', [imposed], 'no_stream');
     let revision = 0n;
     for (let i = 1; i <= 50; i++)
       revision = (await store.append('measure-m', [added(i)], revision)).nextExpectedRevision;

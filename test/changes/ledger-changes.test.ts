@@ -5,6 +5,7 @@ import { firstValueFrom, take, toArray } from 'rxjs';
 import { ChangeFeedService } from '../../src/changes/change-feed.service.js';
 import type { EventToAppend } from '../../src/event-store/event-store.js';
 import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
+import { imposition } from '../support/stored-events.js';
 import { SseConnection } from '../support/sse-client.js';
 
 let t: TestApp | undefined;
@@ -22,21 +23,6 @@ async function listen(sse = {}) {
 }
 
 const reader = bearer('reader');
-const imposition = (measureId: string, subjects: string[], note = ''): EventToAppend => ({
-  eventId: randomUUID(),
-  type: 'RestrictionImposed',
-  data: {
-    measureId,
-    title: 't',
-    jurisdiction: 'US',
-    authority: 'BIS',
-    subjects,
-    categories: ['exports'],
-    effectiveFrom: '2019-05-16T20:15:00.000Z',
-    ...(note ? { note } : {}),
-  },
-  metadata: {},
-});
 const added = (measureId: string, subjects: string[]): EventToAppend => ({
   eventId: randomUUID(),
   type: 'SubjectsAdded',
@@ -168,7 +154,7 @@ describe('GET /v1/changes', () => {
     const note = 'x'.repeat(32_000);
     const count = 600;
     for (let i = 0; i < count; i++)
-      await t!.store.append(`measure-big${i}`, [imposition(`big${i}`, ['acme'], note)], 'no_stream');
+      await t!.store.append(`measure-big${i}`, [imposition(`big${i}`, ['acme'], { note })], 'no_stream');
     await healthy.until((c) => positions(c).length === count, 60_000);
     healthy.close();
     const all = await logPositions();

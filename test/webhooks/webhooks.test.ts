@@ -4,10 +4,9 @@
  * package (not the ledger's code), retries on a millisecond schedule.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
-import type { EventStore, EventToAppend } from '../../src/event-store/event-store.js';
+import type { EventStore } from '../../src/event-store/event-store.js';
 import { EventStoreDbEventStore } from '../../src/event-store/eventstoredb/eventstoredb-event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { EventStoreWireServer } from '../support/esdb-wire/server.js';
@@ -15,6 +14,7 @@ import { SseConnection } from '../support/sse-client.js';
 import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
 import { tempDir } from '../support/temp-dir.js';
 import { Receiver } from './receiver.js';
+import { imposition } from '../support/stored-events.js';
 
 const admin = bearer('admin');
 const savedEnv = { ...process.env };
@@ -23,21 +23,6 @@ process.env.LEDGER_WEBHOOK_RETRY_SCHEDULE = '10ms,20ms,40ms';
 process.env.LEDGER_WEBHOOK_TIMEOUT = '2s';
 afterAll(() => {
   process.env = savedEnv;
-});
-
-const imposition = (measureId: string, subjects = ['acme']): EventToAppend => ({
-  eventId: randomUUID(),
-  type: 'RestrictionImposed',
-  data: {
-    measureId,
-    title: 't',
-    jurisdiction: 'US',
-    authority: 'BIS',
-    subjects,
-    categories: ['exports'],
-    effectiveFrom: '2019-05-16T20:15:00.000Z',
-  },
-  metadata: {},
 });
 
 /** A store that can be opened again on the same data: a restart. */
