@@ -9,7 +9,8 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
 import type { EffectiveTransition } from '../../projections/effective-changes.js';
-import { effectiveTransitions } from '../../src/changes/effective-feed.js';
+import { effectiveTransitions, nowKeyId } from '../../src/changes/effective-feed.js';
+import { evolve, initialState } from '../../projections/ledger-read-model.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { DAY, EPOCH, historyArbitrary, pathsOf, SUBJECTS, UNIVERSE } from '../support/history-generator.js';
 import { Oracle, oracleLog } from '../support/oracle.js';
@@ -106,6 +107,12 @@ async function readFeed(
 
 const FROM_THE_START = '0-1-0-';
 
+/** Whether a transition comes after "now" at `now`, the ledger holding `known` events: a later moment, a record after them, or an instant at `now` itself. */
+function startsAfterNow(id: string, now: number, known: number): boolean {
+  const [time, kind, position] = id.split('-').map(Number) as [number, number, number];
+  return time > now || (time === now && (kind === 1 || position > known));
+}
+
 describe('effective feed against the oracle', () => {
   it("sends every change of each subject's restricted set, once, in order, and a resume from any id sends exactly the rest", async () => {
     let transitions = 0;
@@ -137,6 +144,17 @@ describe('effective feed against the oracle', () => {
           expect(first).toEqual(expected);
           expect(filtered).toEqual(expected.filter((t) => t.subjectId === subject));
           expect(await readFeed(events, { after: FROM_THE_START }, shared)).toEqual(expected);
+          // A client "from now", connected as the ledger held its first k events, the next one recorded in the same
+          // millisecond as the k-th: every transition after, none before.
+          const k = pick % (events.length + 1);
+          const log =
+            k > 0 && k < events.length
+              ? events.map((e, i) => (i === k ? { ...e, recordedAt: events[k - 1]!.recordedAt } : e))
+              : events;
+          const now = k ? Date.parse(log[k - 1]!.recordedAt) : EPOCH + FIRST_DAY * DAY;
+          const fromNow = await readFeed(log, { after: nowKeyId(log.slice(0, k).reduce(evolve, initialState()), now) });
+          const owed = log === events ? expected : expectedTransitions(log);
+          expect(fromNow).toEqual(owed.filter((t) => startsAfterNow(t.id, now, k)));
         },
       ),
       { numRuns: 40 },
