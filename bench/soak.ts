@@ -9,6 +9,7 @@
  *
  *   SOAK_SECONDS=60 npm run soak
  *   SOAK_FEEDS=0 SOAK_SECONDS=60 npm run soak    # writers and readers only
+ *   SOAK_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' npm run soak    # the server under a profiler
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -249,7 +250,11 @@ async function main() {
         url: process.env.SOAK_URL,
         child: { pid: Number(process.env.SOAK_PID), kill: () => process.kill(Number(process.env.SOAK_PID), 'SIGINT') },
       }
-    : await startServer(dir, { name: 'soak', role: 'admin', value: KEY });
+    : await startServer(
+        dir,
+        { name: 'soak', role: 'admin', value: KEY },
+        process.env.SOAK_NODE_ARGS?.split(' ').filter(Boolean),
+      );
   url = server.url;
   const pid = server.child.pid!;
   console.log(

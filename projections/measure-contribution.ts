@@ -65,6 +65,11 @@ export class MeasureContribution {
   private windows?: { fromMs: number; untilMs: number; id: string; fact: StandingFact<'EasingAnnounced'> }[];
   /** The contribution at each instant asked, with nothing left out: a walk and its cause checks ask each several times. */
   private readonly contributions = new Map<number, Contribution>();
+  /** The restricted set at each instant asked with nothing left out, and the scope and exemptions it came from. */
+  private readonly differences = new Map<
+    number,
+    { scope: CategorySet; exempt: CategorySet; restricted: CategorySet }
+  >();
   /** The union of the covering exemptions at each instant asked, from the history's timelines (cached use only). */
   private readonly exemptUnions = new Map<number, CategorySet>();
   /** The covering exemptions' unions kept for leaving one out, at the last instant a cause check asked (they take n log n). */
@@ -104,6 +109,7 @@ export class MeasureContribution {
     };
     this.windows = undefined;
     this.contributions.clear();
+    this.differences.clear();
     if (fact === this.imposed) this.imposed = undefined;
     for (const list of [
       this.subjectChanges,
@@ -122,6 +128,7 @@ export class MeasureContribution {
   private index(fact: StandingFact, bulk: boolean): void {
     this.windows = undefined;
     this.contributions.clear();
+    this.differences.clear();
     const into = <F extends StandingFact>(list: F[], fact: F) => (bulk ? list.push(fact) : insertSorted(list, fact));
     if (fact.type === 'RestrictionImposed') this.imposed ??= fact;
     else if (
@@ -192,7 +199,24 @@ export class MeasureContribution {
     const scope = this.scopeAt(t, skip);
     // The scope minus each exemption in turn is the scope minus their union: one difference, not one per exemption.
     const exempt = this.exemptAt(t, skip);
-    return { restricted: exempt.isEmpty() ? scope : scope.difference(exempt), exempt, pending };
+    return { restricted: this.restrictedOf(t, scope, exempt, skip), exempt, pending };
+  }
+
+  /**
+   * The scope less the exemptions. A cause check leaving out an event that
+   * changes neither at t gets the difference already worked out for t: a
+   * check of equality allocates nothing, where a difference copies both sets.
+   */
+  private restrictedOf(t: number, scope: CategorySet, exempt: CategorySet, skip?: ReadonlySet<StandingFact>) {
+    if (exempt.isEmpty()) return scope;
+    const known = this.differences.get(t);
+    if (skip && known?.scope === scope && known.exempt.equals(exempt)) return known.restricted;
+    const restricted = scope.difference(exempt);
+    if (!skip) {
+      if (this.differences.size > 10_000) this.differences.clear();
+      this.differences.set(t, { scope, exempt, restricted });
+    }
+    return restricted;
   }
 
   /** The union of the categories of the exemptions covering the subject at t. */

@@ -159,7 +159,8 @@ export class SubjectTransitions {
   /** `causes`, pausing after each candidate event tried: an instant most events share can have thousands. */
   *causeSteps(instant: Instant, aspect: Aspect): Generator<void, Cause[]> {
     const { t, before, after } = instant;
-    if (sameState(unionOf(before), unionOf(after), aspect)) return [];
+    const whole = { before: unionOf(before), after: unionOf(after) };
+    if (sameState(whole.before, whole.after, aspect)) return [];
     const tried: {
       index: number;
       fact: StandingFact;
@@ -179,19 +180,29 @@ export class SubjectTransitions {
       parts.map((p, i) => (i === index ? part : p));
     // Each aspect's key worked out when first compared: the timeline's usually settles on 'restricted' alone.
     const keys = new Map<Aspect, string>();
-    const actual = (a: Aspect) => keys.get(a) ?? keys.set(a, changeKey(unionOf(before), unionOf(after), a)).get(a)!;
+    const actual = (a: Aspect) => keys.get(a) ?? keys.set(a, changeKey(whole.before, whole.after, a)).get(a)!;
     const tiers: ((c: (typeof tried)[number], aspect: Aspect) => boolean)[] = [
       // the subject's change would differ
       (c, a) =>
-        changeKey(
-          unionOf(replaced(before, c.index, c.without[0])),
-          unionOf(replaced(after, c.index, c.without[1])),
+        changeDiffers(
+          whole,
+          {
+            before: unionOf(replaced(before, c.index, c.without[0])),
+            after: unionOf(replaced(after, c.index, c.without[1])),
+          },
           a,
-        ) !== actual(a),
+          () => actual(a),
+        ),
       // its own measure's part of the change would differ
-      (c, a) =>
-        changeKey(before[c.index]!, after[c.index]!, a) !== changeKey(NOTHING, NOTHING, a) &&
-        changeKey(c.without[0], c.without[1], a) !== changeKey(before[c.index]!, after[c.index]!, a),
+      (c, a) => {
+        const own = { before: before[c.index]!, after: after[c.index]! };
+        let key: string | undefined;
+        const ownKey = () => (key ??= changeKey(own.before, own.after, a));
+        return (
+          ownKey() !== changeKey(NOTHING, NOTHING, a) &&
+          changeDiffers(own, { before: c.without[0], after: c.without[1] }, a, ownKey)
+        );
+      },
     ];
     for (const a of aspect === 'all' ? (['all'] as const) : ([aspect, 'all'] as const)) {
       for (const tier of tiers) {
@@ -220,6 +231,24 @@ export class SubjectTransitions {
     });
     return jointly;
   }
+}
+
+/**
+ * Whether the change from `without.before` to `without.after` differs from
+ * the change from `actual.before` to `actual.after`, in the aspect. Equal
+ * states settle it without working out a change: each is a difference of
+ * whole category sets, and a cause check at every instant of a timeline
+ * makes these the bulk of its work.
+ */
+function changeDiffers(
+  actual: { before: Contribution; after: Contribution },
+  without: { before: Contribution; after: Contribution },
+  aspect: Aspect,
+  actualKey: () => string,
+): boolean {
+  if (sameState(without.before, actual.before, aspect) && sameState(without.after, actual.after, aspect)) return false;
+  if (sameState(without.before, without.after, aspect)) return actualKey() !== changeKey(NOTHING, NOTHING, aspect);
+  return changeKey(without.before, without.after, aspect) !== actualKey();
 }
 
 /** Runs a computation that pauses (see `causeSteps`) to its end without pausing. */

@@ -10,26 +10,23 @@
  * is not: (exports minus exports/a) union exports/a/b needs a path included
  * inside an excluded one.
  */
+import {
+  combine,
+  EMPTY_ROOT,
+  find,
+  hasMarkBelow,
+  marksOf,
+  sameTrie,
+  trieOf,
+  uniteInclusions,
+  type SetOperation,
+  type TrieNode,
+} from './category-trie.js';
+
 export const CATEGORY_PATTERN = /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/;
 
 export function isCategory(value: unknown): value is string {
   return typeof value === 'string' && value.length <= 512 && CATEGORY_PATTERN.test(value);
-}
-
-/** The mark of the deepest marked ancestor-or-self of a path; unmarked paths are out. */
-function markAt(marks: ReadonlyMap<string, boolean>, path: string): boolean {
-  let current = path;
-  for (;;) {
-    const mark = marks.get(current);
-    if (mark !== undefined) return mark;
-    const cut = current.lastIndexOf('/');
-    if (cut <= 0) return false;
-    current = current.slice(0, cut);
-  }
-}
-
-function isStrictlyBelow(path: string, ancestor: string): boolean {
-  return path.length > ancestor.length && path.startsWith(ancestor) && path[ancestor.length] === '/';
 }
 
 export interface CategorySetJson {
@@ -44,24 +41,24 @@ export interface CategorySetAnswer {
 }
 
 export class CategorySet {
-  static readonly EMPTY = new CategorySet(new Map());
+  static readonly EMPTY = new CategorySet(EMPTY_ROOT);
 
-  private constructor(private readonly marks: ReadonlyMap<string, boolean>) {}
+  private constructor(private readonly root: TrieNode) {}
 
   /** A builder that folds changes into this set (see CategorySetBuilder). */
   builder(): CategorySetBuilder {
-    return new CategorySetBuilder(this.marks, (marks) => new CategorySet(marks));
+    return new CategorySetBuilder(this);
   }
 
-  /** The marks of a union or difference with this set can differ only at or below these paths. */
+  /** Every marked path (an inclusion or, inside one, an exception). */
   get markedPaths(): Iterable<string> {
-    return this.marks.keys();
+    return [...marksOf(this.root)].map(([path]) => path);
   }
 
   static of(categories: Iterable<string>): CategorySet {
-    const marks = new Map<string, boolean>();
-    for (const category of categories) marks.set(category, true);
-    return CategorySet.normalised(marks);
+    const marks: [string, boolean][] = [];
+    for (const category of categories) marks.push([category, true]);
+    return new CategorySet(trieOf(marks));
   }
 
   static fromAnswer(answer: CategorySetAnswer): CategorySet {
@@ -69,39 +66,27 @@ export class CategorySet {
   }
 
   static fromJson(json: CategorySetJson): CategorySet {
-    const marks = new Map<string, boolean>();
-    for (const category of json.include) marks.set(category, true);
-    for (const category of json.exclude) marks.set(category, false);
-    return CategorySet.normalised(marks);
-  }
-
-  private static normalised(marks: ReadonlyMap<string, boolean>): CategorySet {
-    const kept = new Map<string, boolean>();
-    for (const [path, inSet] of marks) {
-      const cut = path.lastIndexOf('/');
-      const inherited = cut > 0 ? markAt(marks, path.slice(0, cut)) : false;
-      if (inSet !== inherited) kept.set(path, inSet);
-    }
-    return new CategorySet(kept);
+    const marks: [string, boolean][] = [];
+    for (const category of json.include) marks.push([category, true]);
+    for (const category of json.exclude) marks.push([category, false]);
+    return new CategorySet(trieOf(marks));
   }
 
   /** Whether the category itself is in the set (its sub-categories may not all be). */
   contains(category: string): boolean {
-    return markAt(this.marks, category);
+    return find(this.root, category).member;
   }
 
   /** Whether the set holds the category and everything below it. */
   covers(category: string): boolean {
-    if (!this.contains(category)) return false;
-    for (const [path, inSet] of this.marks) if (!inSet && isStrictlyBelow(path, category)) return false;
-    return true;
+    const { node, member } = find(this.root, category);
+    return member && !(node && hasMarkBelow(node, false));
   }
 
   /** Whether the set holds any part of the category. */
   overlaps(category: string): boolean {
-    if (this.contains(category)) return true;
-    for (const [path, inSet] of this.marks) if (inSet && isStrictlyBelow(path, category)) return true;
-    return false;
+    const { node, member } = find(this.root, category);
+    return member || (node !== undefined && hasMarkBelow(node, true));
   }
 
   /** Whether every member of `other` is in this set. */
@@ -113,9 +98,9 @@ export class CategorySet {
     return !this.intersection(other).isEmpty();
   }
 
+  /** Normalised, a set with any member has a marked path (an exception only ever sits inside an inclusion). */
   isEmpty(): boolean {
-    for (const inSet of this.marks.values()) if (inSet) return false;
-    return true;
+    return !this.root.children;
   }
 
   /**
@@ -126,6 +111,7 @@ export class CategorySet {
   static unionAll(sets: Iterable<CategorySet>): CategorySet {
     let round = [...sets].filter((s) => !s.isEmpty());
     if (!round.length) return CategorySet.EMPTY;
+    if (round.length > 1 && round.every((s) => s.inclusionsOnly)) return CategorySet.unionOfInclusions(round);
     while (round.length > 1) {
       const next: CategorySet[] = [];
       for (let i = 0; i < round.length; i += 2)
@@ -135,36 +121,52 @@ export class CategorySet {
     return round[0]!;
   }
 
+  /**
+   * Sets without exceptions (most exemptions' categories) unite by pooling
+   * their marks: a path is in the union when one of them includes it or an
+   * ancestor. One pass over the marks, where merging pairwise takes log2(n).
+   */
+  static unionOfInclusions(sets: Iterable<CategorySet>): CategorySet {
+    const roots = [...sets].filter((s) => !s.isEmpty()).map((s) => s.root);
+    return roots.length ? new CategorySet(uniteInclusions(roots)!) : CategorySet.EMPTY;
+  }
+
+  private exceptions?: boolean;
+
+  /** Whether every mark is an inclusion (no category is excepted). */
+  get inclusionsOnly(): boolean {
+    this.exceptions ??= hasMarkBelow(this.root, false);
+    return !this.exceptions;
+  }
+
   union(other: CategorySet): CategorySet {
-    return this.combine(other, (a, b) => a || b);
+    return this.combine(other, 'union');
   }
 
   intersection(other: CategorySet): CategorySet {
-    return this.combine(other, (a, b) => a && b);
+    return this.combine(other, 'intersection');
   }
 
   difference(other: CategorySet): CategorySet {
-    return this.combine(other, (a, b) => a && !b);
+    return this.combine(other, 'difference');
   }
 
   equals(other: CategorySet): boolean {
-    if (this.marks.size !== other.marks.size) return false;
-    for (const [path, inSet] of this.marks) if (other.marks.get(path) !== inSet) return false;
-    return true;
+    return sameTrie(this.root, other.root);
   }
 
   get include(): string[] {
-    return [...this.marks]
-      .filter(([, inSet]) => inSet)
-      .map(([path]) => path)
-      .sort();
+    return this.marked(true);
   }
 
   get exclude(): string[] {
-    return [...this.marks]
-      .filter(([, inSet]) => !inSet)
-      .map(([path]) => path)
-      .sort();
+    return this.marked(false);
+  }
+
+  private marked(mark: boolean): string[] {
+    const paths: string[] = [];
+    for (const [path, inSet] of marksOf(this.root)) if (inSet === mark) paths.push(path);
+    return paths.sort();
   }
 
   toJSON(): CategorySetJson {
@@ -179,108 +181,54 @@ export class CategorySet {
     return categorySetText(this.include, this.exclude);
   }
 
-  /**
-   * Membership of every path in a combined set is decided at the deepest mark
-   * of either operand, so evaluating the operator at each operand mark is exact.
-   */
-  private combine(other: CategorySet, op: (a: boolean, b: boolean) => boolean): CategorySet {
-    // Each operand's own marks read directly, the other's inherited: no list of both, and one lookup per own mark.
-    const marks = new Map<string, boolean>();
-    for (const [path, inSet] of this.marks) marks.set(path, op(inSet, markAt(other.marks, path)));
-    for (const [path, inSet] of other.marks)
-      if (!this.marks.has(path)) marks.set(path, op(markAt(this.marks, path), inSet));
-    return CategorySet.normalised(marks);
+  private combine(other: CategorySet, op: SetOperation): CategorySet {
+    const root = combine(op, this.root, other.root, false, false, false) ?? EMPTY_ROOT;
+    // The same trie back: the same set (keeps identity, which later operations use to skip shared subtrees).
+    if (root === this.root) return this;
+    if (root === other.root) return other;
+    return new CategorySet(root);
   }
 }
 
-const ancestorsOf = function* (path: string): Generator<string> {
-  for (let cut = path.lastIndexOf('/'); cut > 0; cut = path.lastIndexOf('/', cut - 1)) yield path.slice(0, cut);
-};
-
 /**
- * A category set folded through many changes in place. A union or difference
- * with a small set changes marks only at and below the other set's paths, so
- * it costs about those, where CategorySet's operations copy the whole set:
- * folding a measure's hundreds of scope changes stays linear. The marks are
- * kept normalised, so `toSet()` equals the set the operations would give.
+ * A category set folded through many changes. A run of unions is one union
+ * with the union of their sets, a run of differences one difference with it
+ * (S − A − B = S − (A ∪ B)): the run is pooled and applied when the kind of
+ * change switches or the set is taken, so folding a measure's hundreds of
+ * narrowings of one category copies its subcategories once, not once each.
  */
 export class CategorySetBuilder {
-  private readonly marks: Map<string, boolean>;
-  /** Every path with marks strictly below it, with those marked paths. */
-  private readonly below = new Map<string, Set<string>>();
+  private run?: { kind: 'union' | 'difference'; sets: CategorySet[] };
 
-  constructor(
-    marks: ReadonlyMap<string, boolean>,
-    private readonly make: (marks: ReadonlyMap<string, boolean>) => CategorySet,
-  ) {
-    this.marks = new Map();
-    for (const [path, inSet] of marks) this.mark(path, inSet);
-  }
+  constructor(private current: CategorySet) {}
 
   union(other: CategorySet): this {
-    return this.apply(other, (a, b) => a || b);
+    return this.pool('union', other);
   }
 
   difference(other: CategorySet): this {
-    return this.apply(other, (a, b) => a && !b);
+    return this.pool('difference', other);
   }
 
-  /** Not local (everything outside `other` leaves the set): done on the whole set. */
   intersection(other: CategorySet): this {
-    const result = this.toSet().intersection(other).builder();
-    this.marks.clear();
-    this.below.clear();
-    for (const [path, inSet] of result.marks) this.mark(path, inSet);
+    this.current = this.toSet().intersection(other);
     return this;
   }
 
   toSet(): CategorySet {
-    return this.make(new Map(this.marks));
+    if (this.run) {
+      const pooled = CategorySet.unionAll(this.run.sets);
+      this.current = this.run.kind === 'union' ? this.current.union(pooled) : this.current.difference(pooled);
+      this.run = undefined;
+    }
+    return this.current;
   }
 
-  /** For an `op` with op(a, false) = a: paths outside the other set keep their membership. */
-  private apply(other: CategorySet, op: (a: boolean, b: boolean) => boolean): this {
-    const otherMarks = new Map<string, boolean>();
-    const touched = new Set<string>();
-    for (const path of other.markedPaths) {
-      touched.add(path);
-      for (const under of this.below.get(path) ?? []) touched.add(under);
-    }
-    for (const path of other.markedPaths) otherMarks.set(path, other.contains(path));
-    const values = new Map<string, boolean>();
-    for (const path of touched) values.set(path, op(markAt(this.marks, path), markAt(otherMarks, path)));
-    // Shallow paths first: a path's mark is kept when it differs from what it inherits, which its ancestors decide.
-    const byDepth = [...touched].sort((a, b) => depthOf(a) - depthOf(b));
-    for (const path of byDepth) {
-      this.unmark(path);
-      const cut = path.lastIndexOf('/');
-      const inherited = cut > 0 ? markAt(this.marks, path.slice(0, cut)) : false;
-      if (values.get(path) !== inherited) this.mark(path, values.get(path)!);
-    }
+  private pool(kind: 'union' | 'difference', other: CategorySet): this {
+    if (this.run?.kind !== kind) this.toSet();
+    (this.run ??= { kind, sets: [] }).sets.push(other);
     return this;
   }
-
-  private mark(path: string, inSet: boolean): void {
-    if (!this.marks.has(path))
-      for (const ancestor of ancestorsOf(path))
-        (this.below.get(ancestor) ?? this.below.set(ancestor, new Set()).get(ancestor)!).add(path);
-    this.marks.set(path, inSet);
-  }
-
-  private unmark(path: string): void {
-    if (!this.marks.delete(path)) return;
-    for (const ancestor of ancestorsOf(path)) {
-      const under = this.below.get(ancestor);
-      under?.delete(path);
-      if (under?.size === 0) this.below.delete(ancestor);
-    }
-  }
-}
-
-function depthOf(path: string): number {
-  let depth = 0;
-  for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) depth++;
-  return depth;
 }
 
 /** A category set in words, as every text answer writes it: "exports, imports except exports/5g". */

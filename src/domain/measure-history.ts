@@ -210,7 +210,14 @@ export class MeasureHistory {
       if (this.scopeChanges[mid]!.fromMs <= t) ((index = mid), (low = mid + 1));
       else high = mid - 1;
     }
-    return { categories: this.scopeAfter(index), basis: [this.imposed, ...this.scopeChanges.slice(0, index + 1)] };
+    const [imposed, changes] = [this.imposed, this.scopeChanges];
+    // The basis only when asked: a timeline reads the scope at every instant, the basis of few.
+    return {
+      categories: this.scopeAfter(index),
+      get basis() {
+        return [imposed, ...changes.slice(0, index + 1)];
+      },
+    };
   }
 
   /**

@@ -42,6 +42,27 @@ describe('category sets obey the set laws', () => {
     );
   });
 
+  it('sets made from one another, sharing parts, combine exactly as their members', () => {
+    const op = fc.constantFrom('union', 'intersection', 'difference');
+    const apply = (name: string, x: CategorySet, y: CategorySet) =>
+      name === 'union' ? x.union(y) : name === 'intersection' ? x.intersection(y) : x.difference(y);
+    const of = (name: string, x: boolean[], y: boolean[]) =>
+      x.map((v, i) => (name === 'union' ? v || y[i]! : name === 'intersection' ? v && y[i]! : v && !y[i]!));
+    fc.assert(
+      fc.property(categorySet, categorySet, op, op, op, (a, b, first, second, third) => {
+        const derived = apply(first, a, b);
+        const expected = of(first, members(a), members(b));
+        expect(members(derived)).toEqual(expected);
+        // Each operand shares subtrees with `derived`: both orders, and with a set derived again.
+        expect(members(apply(second, derived, a))).toEqual(of(second, expected, members(a)));
+        expect(members(apply(second, a, derived))).toEqual(of(second, members(a), expected));
+        const again = apply(third, derived, b);
+        expect(members(apply(second, again, derived))).toEqual(of(second, of(third, expected, members(b)), expected));
+      }),
+      RUNS,
+    );
+  });
+
   it('a category covers itself and everything below it', () => {
     fc.assert(
       fc.property(fc.array(category, { minLength: 1, maxLength: 4 }), fc.constantFrom(...PROBES), (list, probe) => {

@@ -1,0 +1,193 @@
+/**
+ * The marks of a category set as an immutable trie: one node per path
+ * segment, holding the path's mark (absent: it inherits its parent's
+ * membership) and the nodes below it. Kept normalised (a mark only where it
+ * differs from what the path inherits, no node without a mark or nodes
+ * below), so equal sets have equal tries.
+ *
+ * Nodes are never changed once made, so sets share them: an operation
+ * rebuilds only the paths where its operands meet and reuses every subtree
+ * one operand decides alone. A difference of a scope and the exemptions on
+ * `exports` copies nothing of `services`; the change from one instant's set
+ * to the next costs about the part that changed.
+ */
+export interface TrieNode {
+  readonly mark?: boolean;
+  readonly children?: ReadonlyMap<string, TrieNode>;
+}
+
+export type SetOperation = 'union' | 'intersection' | 'difference';
+
+/** The root of the empty set; a root never has a mark (it is no path). */
+export const EMPTY_ROOT: TrieNode = {};
+const IN: TrieNode = { mark: true };
+const OUT: TrieNode = { mark: false };
+
+function apply(op: SetOperation, a: boolean, b: boolean): boolean {
+  return op === 'union' ? a || b : op === 'intersection' ? a && b : a && !b;
+}
+
+function node(mark: boolean | undefined, children: ReadonlyMap<string, TrieNode> | undefined): TrieNode | undefined {
+  if (children && !children.size) children = undefined;
+  if (!children) return mark === undefined ? undefined : mark ? IN : OUT;
+  return { mark, children };
+}
+
+/** A node like `like` but for its mark, reusing `like` when the mark is the same. */
+function withMark(like: TrieNode, mark: boolean | undefined): TrieNode | undefined {
+  return like.mark === mark ? like : node(mark, like.children);
+}
+
+/** How the side that has nodes below fares where the other side is uniform (`b` there): op(x, b) as a function of x. */
+type Effect = 'keep' | 'all-in' | 'all-out' | 'invert';
+function effect(op: SetOperation, other: boolean, otherIsLeft: boolean): Effect {
+  const f = (x: boolean) => (otherIsLeft ? apply(op, other, x) : apply(op, x, other));
+  const [onOut, onIn] = [f(false), f(true)];
+  return onOut === onIn ? (onIn ? 'all-in' : 'all-out') : onIn ? 'keep' : 'invert';
+}
+
+/**
+ * The result's node at one path: `a` and `b` the operands' nodes there (or
+ * none), `inheritedA` and `inheritedB` the memberships the path inherits in
+ * each, `inherited` the one it inherits in the result.
+ */
+export function combine(
+  op: SetOperation,
+  a: TrieNode | undefined,
+  b: TrieNode | undefined,
+  inheritedA: boolean,
+  inheritedB: boolean,
+  inherited: boolean,
+): TrieNode | undefined {
+  const inA = a?.mark ?? inheritedA;
+  const inB = b?.mark ?? inheritedB;
+  const here = apply(op, inA, inB);
+  const mark = here === inherited ? undefined : here;
+  const [belowA, belowB] = [a?.children, b?.children];
+  if (!belowA && !belowB) return node(mark, undefined);
+  // The same subtree on both sides, inheriting alike: a union or intersection is itself, a difference empty.
+  if (a === b && inheritedA === inheritedB) return op === 'difference' ? node(mark, undefined) : withMark(a!, mark);
+  // The right uniform below (inB everywhere): the left's subtree stands, or the result is uniform (op(x, inB) never
+  // inverts x).
+  if (!belowB) return effect(op, inB, false) === 'keep' ? withMark(a!, mark) : node(mark, undefined);
+  if (!belowA) {
+    const onB = effect(op, inA, true);
+    if (onB !== 'invert') return onB === 'keep' ? withMark(b!, mark) : node(mark, undefined);
+  }
+  // Both have nodes below (or the left is uniform and inverts the right): merge by segment, walking the smaller side
+  // and copying the other when its unmatched nodes stand as they are.
+  const onA = effect(op, inB, false);
+  const onB = effect(op, inA, true);
+  const rightBelow = belowB;
+  if (onB === 'invert') {
+    // The left is uniform under the right's unmatched nodes and inverts them: every node of the right is walked.
+    const children = new Map<string, TrieNode>(onA === 'keep' && belowA ? belowA : []);
+    for (const [segment, right] of rightBelow) {
+      const result = combine(op, belowA?.get(segment), right, inA, inB, here);
+      if (result) children.set(segment, result);
+      else children.delete(segment);
+    }
+    return node(mark, children);
+  }
+  // Walk the smaller side; the other side's unmatched nodes stand as they are ('keep') or go (uniform, as here).
+  const walkLeft = belowA !== undefined && belowA.size < rightBelow.size;
+  const copied = walkLeft ? (onB === 'keep' ? b : undefined) : onA === 'keep' ? a : undefined;
+  const children = new Map<string, TrieNode>(copied?.children ?? []);
+  const walk = walkLeft ? belowA : rightBelow;
+  let changed = false;
+  for (const [segment, walked] of walk) {
+    const [left, right] = walkLeft ? [walked, rightBelow.get(segment)] : [belowA?.get(segment), walked];
+    const result = combine(op, left, right, inA, inB, here);
+    if (result === children.get(segment)) continue;
+    changed = true;
+    if (result) children.set(segment, result);
+    else children.delete(segment);
+  }
+  if (!changed && copied && copied.mark === mark) return copied;
+  return node(mark, children);
+}
+
+/**
+ * The union of sets without exceptions, from their nodes at one path (each
+ * inheriting "out"): the path is in when one of them marks it in; below, the
+ * nodes are pooled by segment, and a segment only one of them has keeps its
+ * node as it is.
+ */
+export function uniteInclusions(nodes: readonly TrieNode[]): TrieNode | undefined {
+  if (nodes.length === 1) return nodes[0];
+  if (nodes.some((n) => n.mark === true)) return IN;
+  const bySegment = new Map<string, TrieNode[]>();
+  for (const n of nodes)
+    for (const [segment, child] of n.children ?? []) {
+      const pooled = bySegment.get(segment);
+      if (pooled) pooled.push(child);
+      else bySegment.set(segment, [child]);
+    }
+  const children = new Map<string, TrieNode>();
+  for (const [segment, pooled] of bySegment) children.set(segment, uniteInclusions(pooled)!);
+  return node(undefined, children);
+}
+
+/** A trie from marks on paths (a later mark on the same path wins), normalised. */
+export function trieOf(marks: Iterable<readonly [string, boolean]>): TrieNode {
+  interface Draft {
+    mark?: boolean;
+    children?: Map<string, Draft>;
+  }
+  const root: Draft = {};
+  for (const [path, inSet] of marks) {
+    let at = root;
+    for (const segment of path.split('/')) {
+      at.children ??= new Map();
+      let next = at.children.get(segment);
+      if (!next) at.children.set(segment, (next = {}));
+      at = next;
+    }
+    at.mark = inSet;
+  }
+  const normalise = (draft: Draft, inherited: boolean): TrieNode | undefined => {
+    const here = draft.mark ?? inherited;
+    let children: Map<string, TrieNode> | undefined;
+    for (const [segment, child] of draft.children ?? []) {
+      const result = normalise(child, here);
+      if (result) (children ??= new Map()).set(segment, result);
+    }
+    return node(draft.mark === undefined || draft.mark === inherited ? undefined : draft.mark, children);
+  };
+  return normalise(root, false) ?? EMPTY_ROOT;
+}
+
+/** Every marked path below `root`, with its mark, parents first. */
+export function* marksOf(root: TrieNode, prefix = ''): Generator<[string, boolean]> {
+  for (const [segment, child] of root.children ?? []) {
+    const path = prefix ? `${prefix}/${segment}` : segment;
+    if (child.mark !== undefined) yield [path, child.mark];
+    if (child.children) yield* marksOf(child, path);
+  }
+}
+
+/** The node at a path and the membership the path has, or the deepest node on the way and its membership. */
+export function find(root: TrieNode, path: string): { node?: TrieNode; member: boolean } {
+  let at: TrieNode = root;
+  let member = false;
+  for (const segment of path.split('/')) {
+    const next = at.children?.get(segment);
+    if (!next) return { member };
+    at = next;
+    member = at.mark ?? member;
+  }
+  return { node: at, member };
+}
+
+/** Whether any mark below `at` (not `at` itself) is `mark`. */
+export function hasMarkBelow(at: TrieNode, mark: boolean): boolean {
+  for (const child of at.children?.values() ?? []) if (child.mark === mark || hasMarkBelow(child, mark)) return true;
+  return false;
+}
+
+export function sameTrie(a: TrieNode | undefined, b: TrieNode | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.mark !== b.mark || a.children?.size !== b.children?.size) return false;
+  for (const [segment, child] of a.children ?? []) if (!sameTrie(child, b.children!.get(segment))) return false;
+  return true;
+}
