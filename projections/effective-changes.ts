@@ -17,7 +17,7 @@ import { subjectsNamedIn, type StandingFact } from '../src/domain/facts.js';
 import { measureAsOf, type LedgerReadModel } from './ledger-read-model.js';
 import { modelAsOf } from './model-as-of.js';
 import { sharedOutcomes } from './shared-outcomes.js';
-import { subjectState } from './subject-queries.js';
+import { restrictedSetAt } from './subject-queries.js';
 
 export interface EffectiveTransition {
   /** Resume id, set by the feed: `<time>-<kind>-<position>-<subject>`. */
@@ -47,10 +47,7 @@ export function restrictedSet(
   at: number,
   asOfPosition: bigint,
 ): CategorySet {
-  return subjectState(known, subjectId, { at, asOfPosition }).restricted.reduce(
-    (set, r) => set.union(CategorySet.fromAnswer(r)),
-    CategorySet.EMPTY,
-  );
+  return restrictedSetAt(known, subjectId, { at, asOfPosition });
 }
 
 /** The instants (ms) at which an event's payload starts or ends something; read from the log, checked or not. */

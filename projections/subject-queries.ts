@@ -82,13 +82,33 @@ interface Verdict {
   basis: StandingFact[];
 }
 
-function verdictOf(history: MeasureHistory, subjectId: string, t: number): Verdict | undefined {
+/** What the measure restricts for the subject at t, with the exemptions covering it; undefined when it does not bear on it. */
+function restrictionOf(history: MeasureHistory, subjectId: string, t: number) {
   if (!history.inForceAt(t)) return undefined;
   const subjectFact = history.subjectFactAt(subjectId, t);
   if (!subjectFact) return undefined;
   const scope = history.scopeAt(t);
   const exemptions = history.exemptionsAt(t).filter((e) => MeasureHistory.exemptionCovers(e, subjectId));
-  const restricted = exemptions.reduce((set, e) => set.difference(e.categories), scope.categories);
+  // The scope less each exemption in turn is the scope less their union: one difference, not one per exemption.
+  const exempt = CategorySet.unionAll(exemptions.map((e) => e.categories));
+  const restricted = exempt.isEmpty() ? scope.categories : scope.categories.difference(exempt);
+  return { subjectFact, scope, exemptions, restricted };
+}
+
+/** The union of what the subject's measures restrict at k: the state's restricted categories, without its answer. */
+export function restrictedSetAt(model: LedgerReadModel, subjectId: string, k: Knowledge): CategorySet {
+  const sets: CategorySet[] = [];
+  for (const history of measuresOfSubject(model, subjectId, k.asOfPosition)) {
+    const restriction = restrictionOf(history, subjectId, k.at);
+    if (restriction) sets.push(restriction.restricted);
+  }
+  return CategorySet.unionAll(sets);
+}
+
+function verdictOf(history: MeasureHistory, subjectId: string, t: number): Verdict | undefined {
+  const restriction = restrictionOf(history, subjectId, t);
+  if (!restriction) return undefined;
+  const { subjectFact, scope, exemptions, restricted } = restriction;
   return {
     history,
     restricted,
