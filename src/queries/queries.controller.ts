@@ -1,5 +1,5 @@
 import { CacheableAnswer } from '../http/cacheable-answers.js';
-import { Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiKeyRouteErrors } from '../http/error-response.dto.js';
 import { CheckAnswerDto, MeasureViewDto, RebuildStatsDto, SubjectStateDto, SubjectTimelineDto } from './dto/answers.js';
@@ -8,6 +8,7 @@ import { subjectKnown, withSetAsideNotice, type SetAsideEvent } from '../../proj
 import { measureView } from '../../projections/measure-view.js';
 import { checkCategory, subjectState, subjectTimelineSteps } from '../../projections/subject-queries.js';
 import { finishPaced } from '../changes/pacer.js';
+import { pacedJson } from './paced-json.js';
 import { RequiresRole } from '../auth/auth.guard.js';
 import type { LedgerClock } from '../changes/clock.js';
 import { LedgerError, type ErrorDetail } from '../errors.js';
@@ -138,10 +139,11 @@ export class QueriesController {
   @ApiQuery({ name: 'asOf', required: false })
   @ApiQuery({ name: 'asOfPosition', required: false })
   @ApiOkResponse({ type: SubjectTimelineDto })
+  @Header('Content-Type', 'application/json; charset=utf-8')
   async timeline(
     @Param('subjectId') subjectId: string,
     @Query() query: TimeParams & { from?: string; to?: string },
-  ): Promise<SubjectTimelineDto> {
+  ): Promise<string> {
     const problems: ErrorDetail[] = [];
     idParam('subjectId', subjectId, problems);
     const from = instantParam('from', query.from, problems);
@@ -155,7 +157,13 @@ export class QueriesController {
     );
     // A long measure's timeline takes a while to work out: in slices, so other requests are not held up.
     const timeline = await finishPaced(subjectTimelineSteps(model, subjectId, knowledge.asOfPosition, { from, to }));
-    return { ...timeline, subjectKnown: subjectKnown(model, subjectId, knowledge.asOfPosition), ...clocks(knowledge) };
+    const answer: SubjectTimelineDto = {
+      ...timeline,
+      subjectKnown: subjectKnown(model, subjectId, knowledge.asOfPosition),
+      ...clocks(knowledge),
+    };
+    // Megabytes for a long measure: written in slices too.
+    return pacedJson(answer, 'intervals');
   }
 
   @Get('measures/:measureId')
