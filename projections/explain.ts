@@ -52,7 +52,16 @@ export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Kno
         events: [ref(imposed)],
       });
     }
-    for (const entry of measure.basis) {
+    // Each scope change says what it changed; the last also what the scope now covers (once, not once per change:
+    // a measure can have hundreds).
+    let lastScopeChange = -1;
+    measure.basis.forEach((e, i) => {
+      if (e.type === 'ScopeBroadened' || e.type === 'ScopeNarrowed') lastScopeChange = i;
+    });
+    const facts = history
+      ? new Map(history.facts.map((f) => [f.recorded.eventId, f]))
+      : new Map<string, StandingFact>();
+    for (const [index, entry] of measure.basis.entries()) {
       if (entry.type === 'SubjectsAdded') {
         steps.push({
           kind: 'subject',
@@ -62,10 +71,14 @@ export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Kno
         });
       } else if (entry.type === 'ScopeBroadened' || entry.type === 'ScopeNarrowed') {
         const verb = entry.type === 'ScopeBroadened' ? 'broadened' : 'narrowed';
+        const covers =
+          index === lastScopeChange
+            ? `; it now covers ${list(measure.categories, measure.except)} for ${subjectId}`
+            : '';
         steps.push({
           kind: 'scope',
           measureId: measure.measureId,
-          sentence: `Its scope was ${verb}${cite(entry.citation)}; it now covers ${list(measure.categories, measure.except)} for ${subjectId}.`,
+          sentence: `Its scope was ${verb}${cite(entry.citation)}${scopeChangeText(facts.get(entry.eventId))}${covers}.`,
           events: [ref(entry)],
         });
       }
@@ -130,6 +143,18 @@ export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Kno
     events: answer.basis.map(ref),
   });
   return steps;
+}
+
+/** What a broadening or narrowing did, as words after its verb. */
+function scopeChangeText(fact: StandingFact | undefined): string {
+  if (fact?.type === 'ScopeBroadened') return ` to add ${list(fact.data.categories)}`;
+  if (fact?.type !== 'ScopeNarrowed') return '';
+  const { narrowTo, remove } = fact.data;
+  const parts = [
+    ...(narrowTo?.length ? [`to ${list(narrowTo)} only`] : []),
+    ...(remove?.length ? [`to leave out ${list(remove)}`] : []),
+  ];
+  return parts.length ? ` ${parts.join(' and ')}` : '';
 }
 
 /** Exemptions of the measures involved that cover the category but do not apply at t, each with why not. */
