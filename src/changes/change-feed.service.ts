@@ -14,7 +14,7 @@ import {
 } from '../../projections/ledger-changes.js';
 import type { EventStore } from '../event-store/event-store.js';
 import type { ReadModelService } from '../queries/read-model.service.js';
-import type { LedgerClock } from './clock.js';
+import type { LedgerClock } from '../clock.js';
 import { effectiveTransitions, nowKeyId } from './effective-feed.js';
 import { logAfter } from './log-pages.js';
 
