@@ -10,8 +10,7 @@ import {
   type EffectiveTransition,
   type SubjectOutcome,
 } from '../../projections/effective-changes.js';
-import { measureIdOf } from '../../projections/ledger-changes.js';
-import { positionAsOf, type LedgerReadModel } from '../../projections/ledger-read-model.js';
+import { measureIdOf, positionAsOf, type LedgerReadModel } from '../../projections/ledger-read-model.js';
 import type { EventStore, StoredEvent } from '../event-store/event-store.js';
 import { LedgerError } from '../errors.js';
 import type { ReadModelService } from '../queries/read-model.service.js';
