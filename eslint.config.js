@@ -64,7 +64,7 @@ export default defineConfig(
   },
   {
     // Express's instance, Swagger's document and class-validator's rejected value are `any` in their own typings.
-    files: ['src/app.ts', 'src/http/openapi.ts', 'src/web/web-app.ts', 'src/webhooks/validate-body.ts'],
+    files: ['src/app.ts', 'src/openapi.ts', 'src/web/web-app.ts', 'src/http/validate-body.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

@@ -5,7 +5,7 @@
  * instead of indexing the ledger per connection.
  */
 import { instantsNamedBy } from './effective-changes.js';
-import { measureIdOf } from './ledger-changes.js';
+import { measureIdOf } from './ledger-read-model.js';
 import type { LoggedEvent } from '../src/domain/recorded-fact.js';
 
 /** Below this many new instants, inserting each beats merging. */

@@ -44,6 +44,11 @@ export interface LedgerReadModel {
 
 const MEASURE_STREAM = 'measure-';
 
+/** The measure a measure stream's event belongs to (`measure-<id>`, as `streamOf` names it). */
+export function measureIdOf(event: Pick<LoggedEvent, 'streamId'>): string {
+  return event.streamId.slice(MEASURE_STREAM.length);
+}
+
 export function initialState(): LedgerReadModel {
   return {
     position: 0n,
@@ -75,7 +80,7 @@ export function evolve(model: LedgerReadModel, event: LoggedEvent): LedgerReadMo
     model.lastPositions.push(position);
   }
   if (!event.streamId.startsWith(MEASURE_STREAM)) return model;
-  const measureId = event.streamId.slice(MEASURE_STREAM.length);
+  const measureId = measureIdOf(event);
   let entry = model.measures.get(measureId);
   if (!entry) {
     entry = { facts: [] };

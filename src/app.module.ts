@@ -13,7 +13,7 @@ import { StreamTickets } from './auth/stream-tickets.js';
 import { TicketsController } from './auth/tickets.controller.js';
 import { ChangesController } from './changes/changes.controller.js';
 import { ChangesModule } from './changes/changes.module.js';
-import { systemClock, type LedgerClock } from './changes/clock.js';
+import { systemClock, type LedgerClock } from './clock.js';
 import type { SseOptions } from './changes/sse-writer.js';
 import { ConsumersController } from './consumers/consumers.controller.js';
 import { ConsumersModule } from './consumers/consumers.module.js';

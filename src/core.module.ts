@@ -6,11 +6,10 @@
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { ApiKeys } from './auth/api-keys.js';
 import { StreamTickets } from './auth/stream-tickets.js';
-import type { LedgerClock } from './changes/clock.js';
 import type { SseOptions } from './changes/sse-writer.js';
-import { CLOCK } from './clock-token.js';
+import { CLOCK, type LedgerClock } from './clock.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
-import { WriteWatermark } from './ledger/write-watermark.js';
+import { WriteWatermark } from './write-watermark.js';
 
 /** How this process runs the application. */
 export interface RunOptions {

@@ -6,15 +6,11 @@
  */
 import { Observable } from 'rxjs';
 import type { EffectiveTransition } from '../../projections/effective-changes.js';
-import {
-  matchesFilter,
-  toCloudEvent,
-  type ChangeFilter,
-  type LedgerCloudEvent,
-} from '../../projections/ledger-changes.js';
 import type { EventStore } from '../event-store/event-store.js';
 import type { ReadModelService } from '../queries/read-model.service.js';
-import type { LedgerClock } from './clock.js';
+import type { LedgerClock } from '../clock.js';
+import { matchesFilter, type ChangeFilter } from './change-filter.js';
+import { toCloudEvent, type LedgerCloudEvent } from './cloud-events.js';
 import { effectiveTransitions, nowKeyId } from './effective-feed.js';
 import { logAfter } from './log-pages.js';
 

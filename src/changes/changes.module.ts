@@ -1,14 +1,13 @@
 /** The change feeds: ledger events and effective transitions, over SSE and in process. */
 import { Logger, Module } from '@nestjs/common';
 import { ConsumersModule } from '../consumers/consumers.module.js';
-import { CLOCK } from '../clock-token.js';
+import { CLOCK, type LedgerClock } from '../clock.js';
 import { RUN_OPTIONS, type RunOptions } from '../core.module.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { QueriesModule } from '../queries/queries.module.js';
 import { ReadModelService } from '../queries/read-model.service.js';
 import { ChangeFeedService } from './change-feed.service.js';
 import { ChangesController } from './changes.controller.js';
-import type { LedgerClock } from './clock.js';
 import { DEFAULT_SSE_OPTIONS, SSE_OPTIONS, SseConnections, type SseOptions } from './sse-writer.js';
 
 @Module({

@@ -10,14 +10,13 @@ import {
   type EffectiveTransition,
   type SubjectOutcome,
 } from '../../projections/effective-changes.js';
-import { measureIdOf } from '../../projections/ledger-changes.js';
-import { positionAsOf, type LedgerReadModel } from '../../projections/ledger-read-model.js';
+import { measureIdOf, positionAsOf, type LedgerReadModel } from '../../projections/ledger-read-model.js';
 import type { EventStore, StoredEvent } from '../event-store/event-store.js';
 import { LedgerError } from '../errors.js';
 import type { ReadModelService } from '../queries/read-model.service.js';
-import type { LedgerClock } from './clock.js';
+import type { LedgerClock } from '../clock.js';
 import { logAfter } from './log-pages.js';
-import { DEFAULT_SLICE_MS, pace } from './pacer.js';
+import { DEFAULT_SLICE_MS, pace } from '../pacer.js';
 import { storedProvenance } from '../domain/fact-reading.js';
 
 const RECORD = 0;

@@ -3,11 +3,12 @@
  * checked before a stream starts: once an SSE response has begun, an error
  * can no longer be answered as a 400.
  */
-import { CLOUD_EVENT_TYPE_PREFIX, type ChangeFilter } from '../../projections/ledger-changes.js';
 import { EVENT_TYPES } from '../domain/messages.js';
 import { LedgerError, type ErrorDetail } from '../errors.js';
 import { idParam } from '../queries/knowledge.js';
 import { positionParam } from '../queries/positions.js';
+import type { ChangeFilter } from './change-filter.js';
+import { CLOUD_EVENT_TYPE_PREFIX } from './cloud-events.js';
 import { parseKeyId } from './effective-feed.js';
 
 /** The effective feed's key before every transition: records from the first position, instants from the epoch. */

@@ -9,7 +9,7 @@
  */
 import type { EventStore, StoredEvent } from '../event-store/event-store.js';
 import type { ReadModelService } from '../queries/read-model.service.js';
-import { pace } from './pacer.js';
+import { pace } from '../pacer.js';
 
 export const PAGE_BUDGET_BYTES = 64 * 1024;
 const MAX_PAGE = 512;

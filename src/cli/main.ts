@@ -100,7 +100,7 @@ function stopOnSignals(app: INestApplication, store: EventStore, log: Logger): v
       log.flush();
       process.exit(0);
     }, SHUTDOWN_DEADLINE_MS - 250).unref();
-    import('../http/shutdown.js')
+    import('../shutdown.js')
       .then(({ shutDown }) => shutDown(app, store, CONNECTION_BUDGET_MS))
       .then(
         ({ forcedConnections }) => {

@@ -4,7 +4,7 @@ import { IsString } from 'class-validator';
 import { RequiresRole } from '../auth/auth.guard.js';
 import { LedgerError, type ErrorDetail } from '../errors.js';
 import { positionParam } from '../queries/positions.js';
-import { bodyProblems, throwIfInvalid } from '../webhooks/validate-body.js';
+import { bodyProblems, throwIfInvalid } from '../http/validate-body.js';
 import { consumerParam, Consumers } from './consumers.js';
 import { ApiErrors, ApiKeyRouteErrors } from '../http/error-response.dto.js';
 

@@ -1,8 +1,8 @@
 /** Named consumers of the ledger feed and the positions they acknowledged. */
 import { Module } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
-import { SubscriberStateModule } from '../webhooks/subscriber-state.module.js';
-import { SUBSCRIBER_STATE, type SubscriberStateStore } from '../webhooks/subscriber-state.js';
+import { SubscriberStateModule } from '../subscriber-state/subscriber-state.module.js';
+import { SUBSCRIBER_STATE, type SubscriberStateStore } from '../subscriber-state/subscriber-state.js';
 import { ConsumersController } from './consumers.controller.js';
 import { Consumers } from './consumers.js';
 

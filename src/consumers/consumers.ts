@@ -7,7 +7,7 @@
  */
 import type { ErrorDetail } from '../errors.js';
 import type { EventStore } from '../event-store/event-store.js';
-import type { SubscriberStateStore } from '../webhooks/subscriber-state.js';
+import type { SubscriberStateStore } from '../subscriber-state/subscriber-state.js';
 
 export const CONSUMER_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 export const CONSUMER_RULE = 'letters, digits, . _ -; at most 64';

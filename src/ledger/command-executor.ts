@@ -29,7 +29,7 @@ import {
 import { eventIdFor } from './event-ids.js';
 import { parseReplacement, type ParsedCommand } from './parse-command.js';
 import { StreamCache, type LoadedStream } from './stream-cache.js';
-import { WriteWatermark } from './write-watermark.js';
+import { WriteWatermark } from '../write-watermark.js';
 import { StorageFailure } from '../event-store/storage-failure.js';
 import { retry } from '../retry.js';
 

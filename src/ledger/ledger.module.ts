@@ -7,7 +7,7 @@ import { CommandExecutor } from './command-executor.js';
 import { CommandGateway } from './command-gateway.js';
 import { CommandsController } from './commands.controller.js';
 import { EventsController } from './events.controller.js';
-import { WriteWatermark } from './write-watermark.js';
+import { WriteWatermark } from '../write-watermark.js';
 
 @Module({
   controllers: [CommandsController, EventsController],

@@ -5,7 +5,7 @@
  * loop for tens of milliseconds, and every other request with it. The text is
  * the very text JSON.stringify gives the whole answer.
  */
-import { DEFAULT_SLICE_MS, pace } from '../changes/pacer.js';
+import { DEFAULT_SLICE_MS, pace } from '../pacer.js';
 
 export async function pacedJson<T extends object>(
   answer: T,

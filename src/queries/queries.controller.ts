@@ -1,4 +1,4 @@
-import { CacheableAnswer } from '../http/cacheable-answers.js';
+import { CacheableAnswer } from './cacheable-answers.js';
 import { Controller, Get, Header, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiKeyRouteErrors } from '../http/error-response.dto.js';
@@ -7,10 +7,9 @@ import { explainCheck } from '../../projections/explain.js';
 import { subjectKnown, withSetAsideNotice, type SetAsideEvent } from '../../projections/ledger-read-model.js';
 import { measureView } from '../../projections/measure-view.js';
 import { checkCategory, subjectState, subjectTimelineSteps } from '../../projections/subject-queries.js';
-import { finishPaced } from '../changes/pacer.js';
+import { finishPaced } from '../pacer.js';
 import { pacedJson } from './paced-json.js';
 import { RequiresRole } from '../auth/auth.guard.js';
-import type { LedgerClock } from '../changes/clock.js';
 import { LedgerError, type ErrorDetail } from '../errors.js';
 import {
   categoryParam,
@@ -23,7 +22,7 @@ import {
 } from './knowledge.js';
 import { ReadModelService } from './read-model.service.js';
 import { ConsistentRead } from './consistent-read.js';
-import { CLOCK } from '../clock-token.js';
+import { CLOCK, type LedgerClock } from '../clock.js';
 
 function TimeQueries(): MethodDecorator {
   return (target, key, descriptor) => {

@@ -2,7 +2,7 @@
 import { Module } from '@nestjs/common';
 import { RUN_OPTIONS, type RunOptions } from '../core.module.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
-import { WriteWatermark } from '../ledger/write-watermark.js';
+import { WriteWatermark } from '../write-watermark.js';
 import { ListingsController } from './listings.controller.js';
 import { QueriesController } from './queries.controller.js';
 import { ReadModelService } from './read-model.service.js';

@@ -10,8 +10,8 @@ import { evolve, initialState, type LedgerReadModel } from '../../projections/le
 import type { EventStore, Subscription } from '../event-store/event-store.js';
 import { LedgerError } from '../errors.js';
 import { StorageFailure } from '../event-store/storage-failure.js';
-import type { WriteWatermark } from '../ledger/write-watermark.js';
-import { RecentEvents } from '../changes/recent-events.js';
+import type { WriteWatermark } from '../write-watermark.js';
+import { RecentEvents } from './recent-events.js';
 import type { StoredEvent } from '../event-store/event-store.js';
 import { ReadModelSnapshots, type SnapshotOptions } from './read-model-snapshots.js';
 

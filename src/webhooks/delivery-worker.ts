@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Webhook } from 'standardwebhooks';
 import { retryDelayMs, type WebhookConfig } from './webhook-config.js';
-import type { DeliveryAttempt, SubscriberStateStore, WebhookEndpoint } from './subscriber-state.js';
+import type { DeliveryAttempt, SubscriberStateStore, WebhookEndpoint } from '../subscriber-state/subscriber-state.js';
 import { BlockedAddressError, postJson } from './http-post.js';
 
 export interface FeedMessage {

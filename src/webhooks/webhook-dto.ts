@@ -5,7 +5,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayNotEmpty, IsArray, IsIn, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
-import type { DeliveryAttempt, WebhookEndpoint } from './subscriber-state.js';
+import type { DeliveryAttempt, WebhookEndpoint } from '../subscriber-state/subscriber-state.js';
 
 export class WebhookFiltersDto {
   @IsOptional()

@@ -13,8 +13,8 @@ import {
 import { RequiresRole } from '../auth/auth.guard.js';
 import { effectiveResume, ledgerFilter, ledgerResume, subjectFilter } from '../changes/feed-params.js';
 import { LedgerError, type ErrorDetail } from '../errors.js';
-import type { WebhookFeed, WebhookFilters } from './subscriber-state.js';
-import { bodyProblems, throwIfInvalid } from './validate-body.js';
+import type { WebhookFeed, WebhookFilters } from '../subscriber-state/subscriber-state.js';
+import { bodyProblems, throwIfInvalid } from '../http/validate-body.js';
 import {
   CreatedWebhookView,
   CreateWebhookDto,

@@ -4,9 +4,9 @@ import { ChangeFeedService } from '../changes/change-feed.service.js';
 import { ChangesModule } from '../changes/changes.module.js';
 import { RUN_OPTIONS, type RunOptions } from '../core.module.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
-import { SubscriberStateModule } from './subscriber-state.module.js';
-import { SUBSCRIBER_STATE, type SubscriberStateStore } from './subscriber-state.js';
-import { webhooksServiceFor } from './subscribers.providers.js';
+import { SubscriberStateModule } from '../subscriber-state/subscriber-state.module.js';
+import { SUBSCRIBER_STATE, type SubscriberStateStore } from '../subscriber-state/subscriber-state.js';
+import { webhooksServiceFor } from './webhooks-service-for.js';
 import { WebhooksController } from './webhooks.controller.js';
 import { WebhooksService } from './webhooks.service.js';
 

@@ -24,7 +24,7 @@ import type {
   WebhookEndpoint,
   WebhookFeed,
   WebhookFilters,
-} from './subscriber-state.js';
+} from '../subscriber-state/subscriber-state.js';
 import type { WebhookConfig } from './webhook-config.js';
 import { LeaseKeeper, type LeaseTiming } from '../leases/lease-keeper.js';
 import type { LeaseStore } from '../leases/lease.js';

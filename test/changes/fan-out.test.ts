@@ -8,11 +8,11 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { ChangeFeedService } from '../../src/changes/change-feed.service.js';
-import { systemClock } from '../../src/changes/clock.js';
-import { RecentEvents } from '../../src/changes/recent-events.js';
+import { systemClock } from '../../src/clock.js';
+import { RecentEvents } from '../../src/queries/recent-events.js';
 import type { EventToAppend, ReadAllOptions, StoredEvent } from '../../src/event-store/event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
-import { WriteWatermark } from '../../src/ledger/write-watermark.js';
+import { WriteWatermark } from '../../src/write-watermark.js';
 import { imposition } from '../support/stored-events.js';
 import { ReadModelService } from '../../src/queries/read-model.service.js';
 

@@ -4,7 +4,7 @@ import { evolve, initialState, type LedgerReadModel } from '../../projections/le
 import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
 import type { EventStore, StoredEvent, Subscription } from '../../src/event-store/event-store.js';
 import type { ReadModelService } from '../../src/queries/read-model.service.js';
-import { RecentEvents } from '../../src/changes/recent-events.js';
+import { RecentEvents } from '../../src/queries/recent-events.js';
 
 /** A log of fixed events. */
 export function fixedStore(events: LoggedEvent[]): EventStore {

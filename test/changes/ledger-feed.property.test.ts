@@ -11,7 +11,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
 import { ChangeFeedService } from '../../src/changes/change-feed.service.js';
-import { systemClock } from '../../src/changes/clock.js';
+import { systemClock } from '../../src/clock.js';
 import { EVENT_TYPES } from '../../src/domain/messages.js';
 import { historyArbitrary, SUBJECTS } from '../support/history-generator.js';
 import { fixedStore, readModelOf } from './feed-fixtures.js';

@@ -16,7 +16,7 @@ import { checkCategory, subjectState } from '../../projections/subject-queries.j
 import type { EventStore } from '../../src/event-store/event-store.js';
 import { EventStoreDbEventStore } from '../../src/event-store/eventstoredb/eventstoredb-event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
-import { WriteWatermark } from '../../src/ledger/write-watermark.js';
+import { WriteWatermark } from '../../src/write-watermark.js';
 import { buildReadModel, ReadModelService } from '../../src/queries/read-model.service.js';
 import { EventStoreWireServer } from '../support/esdb-wire/server.js';
 import { DAY, EPOCH, historyArbitrary, SUBJECTS } from '../support/history-generator.js';

@@ -1,4 +1,4 @@
-import type { LedgerClock } from '../../src/changes/clock.js';
+import type { LedgerClock } from '../../src/clock.js';
 
 /** A clock that moves only when told to. */
 export class FakeClock implements LedgerClock {

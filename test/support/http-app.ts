@@ -9,7 +9,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createHttpApp } from '../../src/app.js';
 import { ApiKeys, sha256Hex } from '../../src/auth/api-keys.js';
-import type { LedgerClock } from '../../src/changes/clock.js';
+import type { LedgerClock } from '../../src/clock.js';
 import type { SseOptions } from '../../src/changes/sse-writer.js';
 import { loadConfig } from '../../src/config.js';
 import type { EventStore } from '../../src/event-store/event-store.js';

@@ -10,7 +10,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { asyncApiDocument } from '../../src/changes/asyncapi.js';
-import { openApiDocument } from '../../src/http/openapi.js';
+import { openApiDocument } from '../../src/openapi.js';
 import { streamMessageValidator, type StreamMessage, type StreamMessageCheck } from './stream-contract.js';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.

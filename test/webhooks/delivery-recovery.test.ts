@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type { ChangeFeedService, LedgerChange } from '../../src/changes/change-feed.service.js';
 import type { EventStore } from '../../src/event-store/event-store.js';
-import { SqliteSubscriberState } from '../../src/webhooks/sqlite-subscriber-state.js';
+import { SqliteSubscriberState } from '../../src/subscriber-state/sqlite-subscriber-state.js';
 import { AllowList } from '../../src/webhooks/url-policy.js';
 import { WebhooksService } from '../../src/webhooks/webhooks.service.js';
 import { Receiver } from './receiver.js';

@@ -10,9 +10,9 @@ import type { ChangeFeedService, LedgerChange } from '../../src/changes/change-f
 import type { EventStore } from '../../src/event-store/event-store.js';
 import { EventStoreDbEventStore } from '../../src/event-store/eventstoredb/eventstoredb-event-store.js';
 import { SqliteLeaseStore } from '../../src/leases/sqlite-lease.js';
-import { EventStoreDbSubscriberState } from '../../src/webhooks/eventstoredb-subscriber-state.js';
-import { SqliteSubscriberState } from '../../src/webhooks/sqlite-subscriber-state.js';
-import type { DeliveryAttempt, WebhookEndpoint } from '../../src/webhooks/subscriber-state.js';
+import { EventStoreDbSubscriberState } from '../../src/subscriber-state/eventstoredb-subscriber-state.js';
+import { SqliteSubscriberState } from '../../src/subscriber-state/sqlite-subscriber-state.js';
+import type { DeliveryAttempt, WebhookEndpoint } from '../../src/subscriber-state/subscriber-state.js';
 import { AllowList } from '../../src/webhooks/url-policy.js';
 import { WebhooksService } from '../../src/webhooks/webhooks.service.js';
 import { EventStoreWireServer } from '../support/esdb-wire/server.js';

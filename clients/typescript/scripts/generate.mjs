@@ -30,7 +30,7 @@ async function main() {
       dist('auth/api-keys.js'),
       dist('config.js'),
       dist('event-store/sqlite/sqlite-event-store.js'),
-      dist('http/openapi.js'),
+      dist('openapi.js'),
     ],
   );
   const store = new SqliteEventStore(':memory:');

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { firstValueFrom, take, toArray } from 'rxjs';
-import { openApiDocument } from '../../../src/http/openapi.js';
+import { openApiDocument } from '../../../src/openapi.js';
 import type { EventStore } from '../../../src/event-store/event-store.js';
 import { EventStoreDbEventStore } from '../../../src/event-store/eventstoredb/eventstoredb-event-store.js';
 import { SqliteEventStore } from '../../../src/event-store/sqlite/sqlite-event-store.js';

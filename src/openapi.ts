@@ -6,12 +6,12 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
-import { sendFile } from './static-files.js';
-import { pathOf } from './request-path.js';
-import { asyncApiDocument, publishAsyncApi } from '../changes/asyncapi.js';
-import { CONTROLLERS } from '../app.module.js';
-import { RouteTable } from '../auth/route-access.js';
-import type { LedgerConfig } from '../config.js';
+import { sendFile } from './http/static-files.js';
+import { pathOf } from './http/request-path.js';
+import { asyncApiDocument, publishAsyncApi } from './changes/asyncapi.js';
+import { CONTROLLERS } from './app.module.js';
+import { RouteTable } from './auth/route-access.js';
+import type { LedgerConfig } from './config.js';
 
 export function openApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(

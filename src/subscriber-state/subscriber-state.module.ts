@@ -4,7 +4,7 @@ import { RUN_OPTIONS, type RunOptions } from '../core.module.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { SqliteSubscriberState } from './sqlite-subscriber-state.js';
 import { SUBSCRIBER_STATE } from './subscriber-state.js';
-import { subscriberStateFor } from './subscribers.providers.js';
+import { subscriberStateFor } from './subscriber-state-for.js';
 
 @Module({
   providers: [

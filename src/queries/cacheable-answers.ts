@@ -16,7 +16,7 @@ import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiResponse } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { MIN_POSITION_HEADER, positionsWanted } from '../queries/consistent-read.js';
+import { MIN_POSITION_HEADER, positionsWanted } from './consistent-read.js';
 
 export interface CacheableOptions {
   /** The route takes `at`, and answers for now without it. */

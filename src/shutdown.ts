@@ -7,8 +7,8 @@
  */
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
-import { SSE_OPTIONS, type SseOptions } from '../changes/sse-writer.js';
-import type { EventStore } from '../event-store/event-store.js';
+import { SSE_OPTIONS, type SseOptions } from './changes/sse-writer.js';
+import type { EventStore } from './event-store/event-store.js';
 
 export interface ShutdownResult {
   /** Connections that were still open when the budget ran out, and were closed. */

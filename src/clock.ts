@@ -1,4 +1,12 @@
-/** Now, and waiting for a moment: injectable so tests can move time. */
+/**
+ * The ledger's clock, shared by every capability: the feeds wait on it, the queries and investigations read now from
+ * it. Injected (under `CLOCK`) so that tests can move time.
+ */
+
+/** The injection token for the ledger's clock. */
+export const CLOCK = Symbol('Clock');
+
+/** Now, and waiting for a moment. */
 export interface LedgerClock {
   now(): number;
   /** Resolves at `ms` (or at once if it has passed), or when the signal aborts. */
