@@ -35,6 +35,8 @@ export class MeasureHistory {
   /** Scope changes in valid-time order, and the scope after each change asked about (-1: the imposed scope). */
   private scopeChanges?: ScopeChange[];
   private scopes = new Map<number, CategorySet>();
+  /** The folds kept only while recent (see `keepScope`), oldest first. */
+  private scopesRecent: number[] = [];
   private scopeFold?: { index: number; builder: CategorySetBuilder };
   private exemptionSteps?: Map<string, ExemptionStep[]>;
   private announcements?: AnnouncementWindow[];
@@ -92,6 +94,7 @@ export class MeasureHistory {
         // The same changes: the folds and the builder advancing through them stay valid for both.
         this.scopeChanges = before.scopeChanges;
         this.scopes = before.scopes;
+        this.scopesRecent = before.scopesRecent;
         this.scopeFold = before.scopeFold;
       } else {
         const list = before.scopeChanges.slice();
@@ -100,6 +103,7 @@ export class MeasureHistory {
         this.scopeChanges = list;
         // Folds up to a change before the first new one hold; the rest are folded again when asked.
         for (const [index, scope] of before.scopes) if (index < firstNew) this.scopes.set(index, scope);
+        this.scopesRecent = before.scopesRecent.filter((index) => index < firstNew);
       }
     }
     if (before.exemptionSteps) {
@@ -237,8 +241,21 @@ export class MeasureHistory {
     while (this.scopeFold.index < index)
       applyScopeChangeTo(this.scopeFold.builder, this.scopeChanges![++this.scopeFold.index]!);
     const scope = this.scopeFold.builder.toSet();
-    this.scopes.set(index, scope);
+    this.keepScope(index, scope);
     return scope;
+  }
+
+  /**
+   * Every 32nd fold is kept for good, the others only while among the last 16
+   * asked: a timeline asks for every one, and keeping them all held memory
+   * growing with the square of a measure's scope changes. A fold not kept is
+   * at most 31 changes from one that is.
+   */
+  private keepScope(index: number, scope: CategorySet): void {
+    this.scopes.set(index, scope);
+    if ((index + 1) % 32 === 0) return;
+    this.scopesRecent.push(index);
+    if (this.scopesRecent.length > 16) this.scopes.delete(this.scopesRecent.shift()!);
   }
 
   /** Exemptions inside their window and not revoked at t, with amendments effective by t applied. */
