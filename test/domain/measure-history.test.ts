@@ -40,6 +40,33 @@ describe('a measure at a valid time', () => {
     ]);
   });
 
+  it('answers the scope at any instant, in any order, across hundreds of scope changes', () => {
+    const spec = new MeasureSpec().given(impose());
+    const day = (i: number) => new Date(Date.UTC(2019, 6, 1) + i * 86_400_000).toISOString();
+    // 150 changes, alternating broadenings and narrowings, recorded in scrambled valid-time order.
+    const order = Array.from({ length: 150 }, (_, i) => (i * 67) % 150);
+    for (const i of order)
+      spec.given(
+        i % 3 === 2
+          ? { type: 'NarrowScope', measureId: 'm1', remove: [`exports/r${i}`], effectiveFrom: day(i) }
+          : { type: 'BroadenScope', measureId: 'm1', categories: [`services/s${i}`], effectiveFrom: day(i) },
+      );
+    const expected = (i: number) => {
+      const upTo = Array.from({ length: i + 1 }, (_, j) => j);
+      return {
+        include: ['exports', ...upTo.filter((j) => j % 3 !== 2).map((j) => `services/s${j}`)].sort(),
+        exclude: upTo
+          .filter((j) => j % 3 === 2)
+          .map((j) => `exports/r${j}`)
+          .sort(),
+      };
+    };
+    const h = history(spec);
+    // Far back, forward, back again: folds kept, dropped and folded anew all give the same scope.
+    for (const i of [149, 3, 140, 70, 71, 20, 149, 0, 100, 31, 32, 33, 64, 5])
+      expect(h.scopeAt(at(day(i))).categories.toJSON()).toEqual(expected(i));
+  });
+
   it('knows its subjects at each time', () => {
     const spec = new MeasureSpec().given(
       impose(),
