@@ -243,15 +243,15 @@ export class MeasureContribution {
     let union = this.exemptUnions.get(t);
     if (!union) {
       if (this.exemptUnions.size > 10_000) this.exemptUnions.clear();
-      union = CategorySet.unionAll(this.coveringExemptions(this.history.exemptionsAt(t)));
+      union = this.history.exemptUnionAt(t, this.subjectId);
       this.exemptUnions.set(t, union);
     }
     return union;
   }
 
-  private coveringExemptions(exemptions: ExemptionAt[]): CategorySet[];
-  private coveringExemptions(exemptions: ExemptionAt[], whole: true): ExemptionAt[];
-  private coveringExemptions(exemptions: ExemptionAt[], whole?: true): CategorySet[] | ExemptionAt[] {
+  private coveringExemptions(exemptions: readonly ExemptionAt[]): CategorySet[];
+  private coveringExemptions(exemptions: readonly ExemptionAt[], whole: true): ExemptionAt[];
+  private coveringExemptions(exemptions: readonly ExemptionAt[], whole?: true): CategorySet[] | ExemptionAt[] {
     const covering = exemptions.filter((e) => MeasureHistory.exemptionCovers(e, this.subjectId));
     return whole ? covering : covering.map((e) => e.categories);
   }
@@ -297,7 +297,7 @@ export class MeasureContribution {
     return folded ? folded.toSet() : scope;
   }
 
-  private exemptionsAt(t: number, skip?: ReadonlySet<StandingFact>): ExemptionAt[] {
+  private exemptionsAt(t: number, skip?: ReadonlySet<StandingFact>): readonly ExemptionAt[] {
     const ids = this.exemptionIdsIn(skip);
     if (this.cached && !ids.size) return this.history.exemptionsAt(t);
     const result = this.cached ? this.history.exemptionsAt(t).filter((e) => !ids.has(e.exemptionId)) : [];

@@ -89,19 +89,15 @@ function restrictionOf(history: MeasureHistory, subjectId: string, t: number) {
   if (!subjectFact) return undefined;
   const scope = history.scopeAt(t);
   const exemptions = history.exemptionsAt(t).filter((e) => MeasureHistory.exemptionCovers(e, subjectId));
-  // The scope less each exemption in turn is the scope less their union: one difference, not one per exemption.
-  const exempt = CategorySet.unionAll(exemptions.map((e) => e.categories));
-  const restricted = exempt.isEmpty() ? scope.categories : scope.categories.difference(exempt);
-  return { subjectFact, scope, exemptions, restricted };
+  return { subjectFact, scope, exemptions, restricted: history.restrictedAt(t, subjectId) };
 }
 
 /** The union of what the subject's measures restrict at k: the state's restricted categories, without its answer. */
 export function restrictedSetAt(model: LedgerReadModel, subjectId: string, k: Knowledge): CategorySet {
   const sets: CategorySet[] = [];
-  for (const history of measuresOfSubject(model, subjectId, k.asOfPosition)) {
-    const restriction = restrictionOf(history, subjectId, k.at);
-    if (restriction) sets.push(restriction.restricted);
-  }
+  for (const history of measuresOfSubject(model, subjectId, k.asOfPosition))
+    if (history.inForceAt(k.at) && history.subjectFactAt(subjectId, k.at))
+      sets.push(history.restrictedAt(k.at, subjectId));
   return CategorySet.unionAll(sets);
 }
 

@@ -40,6 +40,14 @@ export class MeasureHistory {
   private scopeFold?: { index: number; builder: CategorySetBuilder };
   private exemptionSteps?: Map<string, ExemptionStep[]>;
   private announcements?: AnnouncementWindow[];
+  /** The exemptions at the last instant asked, and what is worked out from them for every subject. */
+  private lastExemptions?: {
+    t: number;
+    exemptions: readonly ExemptionAt[];
+    forEverySubject?: boolean;
+    union?: CategorySet;
+    restricted?: CategorySet;
+  };
   private window?: { fromMs: number; untilMs: number; lift?: StandingFact<'RestrictionLifted'> };
 
   constructor(
@@ -259,13 +267,39 @@ export class MeasureHistory {
   }
 
   /** Exemptions inside their window and not revoked at t, with amendments effective by t applied. */
-  exemptionsAt(t: number): ExemptionAt[] {
+  exemptionsAt(t: number): readonly ExemptionAt[] {
+    if (this.lastExemptions?.t === t) return this.lastExemptions.exemptions;
     const result: ExemptionAt[] = [];
     for (const steps of this.exemptionTimelines().values()) {
       const step = stepAt(steps, t);
       if (step?.exemption && step.windowFromMs <= t && t < step.windowUntilMs) result.push(step.exemption);
     }
+    this.lastExemptions = { t, exemptions: result };
     return result;
+  }
+
+  /**
+   * The union of the categories of the exemptions covering the subject at t.
+   * Where none of them names subjects it is the same for every subject, and
+   * worked out once for the instant: a feed evaluates every subject of a
+   * measure at one instant in turn.
+   */
+  exemptUnionAt(t: number, subjectId: string): CategorySet {
+    const exemptions = this.exemptionsAt(t);
+    const last = this.lastExemptions!;
+    last.forEverySubject ??= exemptions.every((e) => !e.subjects && !e.added.size && !e.removed.size);
+    if (last.forEverySubject) return (last.union ??= CategorySet.unionAll(exemptions.map((e) => e.categories)));
+    return CategorySet.unionAll(exemptions.filter((e) => exemptionCovers(e, subjectId)).map((e) => e.categories));
+  }
+
+  /** The scope at t less the exemptions covering the subject: what the measure restricts for it, if it names it. */
+  restrictedAt(t: number, subjectId: string): CategorySet {
+    const scope = this.scopeAt(t).categories;
+    const exempt = this.exemptUnionAt(t, subjectId);
+    if (exempt.isEmpty()) return scope;
+    const last = this.lastExemptions!;
+    if (!last.forEverySubject) return scope.difference(exempt);
+    return (last.restricted ??= scope.difference(exempt));
   }
 
   /**
