@@ -33,6 +33,8 @@ export interface LedgerConfig {
   workers: number;
   /** Where the read model's snapshot is kept; undefined: none (see src/queries/read-model-snapshots.ts). */
   snapshotDir?: string;
+  /** How far the JS heap may grow past what it holds before a full collection, in percent; 0: V8's own choice. */
+  heapGrowthPercent: number;
 }
 
 /** Every variable, for `regledger help config` (the README's Configuration table says the same). */
@@ -64,6 +66,11 @@ export const CONFIG_VARIABLES: [name: string, fallback: string, meaning: string]
     'where the read model is snapshotted so a restart folds only newer events; none: LEDGER_DATA_DIR with sqlite, no snapshots with eventstoredb; off: never',
   ],
   ['LEDGER_WORKERS', '1', 'server processes sharing the port, each with its own read model (more memory, more cores)'],
+  [
+    'LEDGER_HEAP_GROWTH',
+    '30',
+    'percent the heap may grow past what it holds before a full collection (0: V8 decides; more: less GC, more memory)',
+  ],
   [
     'LEDGER_WEBHOOK_ALLOW',
     '',
@@ -150,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     bodyLimitBytes: Number(size[1]) * unit,
     corsOrigins,
     workers: workersOf(env.LEDGER_WORKERS),
+    heapGrowthPercent: heapGrowthOf(env.LEDGER_HEAP_GROWTH),
     snapshotDir,
   };
 }
@@ -161,6 +169,13 @@ function snapshotDirOf(setting: string | undefined, store: LedgerConfig['store']
   if (!existsSync(dir) || !statSync(dir).isDirectory())
     throw new ConfigError('LEDGER_SNAPSHOT_DIR', `must be an existing directory, or off; ${dir} is not one`);
   return dir;
+}
+
+function heapGrowthOf(value: string | undefined): number {
+  const percent = Number(value ?? '30');
+  if (!/^\d+$/.test(value ?? '30') || percent > 1000)
+    throw new ConfigError('LEDGER_HEAP_GROWTH', `must be a whole number of percent from 0 to 1000, got "${value}"`);
+  return percent;
 }
 
 function workersOf(value: string | undefined): number {

@@ -10,7 +10,9 @@ describe('configuration', () => {
       demo: true,
       apiKeys: undefined,
       bodyLimitBytes: 1024 * 1024,
+      heapGrowthPercent: 30,
     });
+    expect(loadConfig({ LEDGER_HEAP_GROWTH: '0' }).heapGrowthPercent).toBe(0);
     expect(loadConfig({}).dataDir).toMatch(/\/data$/);
   });
 
@@ -26,6 +28,8 @@ describe('configuration', () => {
     [{ LEDGER_DEMO: 'yes' }, 'LEDGER_DEMO'],
     [{ LEDGER_BODY_LIMIT: 'huge' }, 'LEDGER_BODY_LIMIT'],
     [{ LEDGER_API_KEYS: 'ops:root:abc' }, 'LEDGER_API_KEYS'],
+    [{ LEDGER_HEAP_GROWTH: '-5' }, 'LEDGER_HEAP_GROWTH'],
+    [{ LEDGER_HEAP_GROWTH: '30%' }, 'LEDGER_HEAP_GROWTH'],
   ])('names the variable of an invalid value: %j', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}:`));
