@@ -66,7 +66,7 @@ export class MeasureContribution {
   /** The contribution at each instant asked, with nothing left out: a walk and its cause checks ask each several times. */
   private readonly contributions = new Map<number, Contribution>();
   /** The restricted set at each instant asked with nothing left out, and the scope and exemptions it came from. */
-  private readonly differences = new Map<
+  private readonly restrictedByInstant = new Map<
     number,
     { scope: CategorySet; exempt: CategorySet; restricted: CategorySet }
   >();
@@ -109,7 +109,7 @@ export class MeasureContribution {
     };
     this.windows = undefined;
     this.contributions.clear();
-    this.differences.clear();
+    this.restrictedByInstant.clear();
     if (fact === this.imposed) this.imposed = undefined;
     for (const list of [
       this.subjectChanges,
@@ -128,7 +128,7 @@ export class MeasureContribution {
   private index(fact: StandingFact, bulk: boolean): void {
     this.windows = undefined;
     this.contributions.clear();
-    this.differences.clear();
+    this.restrictedByInstant.clear();
     const into = <F extends StandingFact>(list: F[], fact: F) => (bulk ? list.push(fact) : insertSorted(list, fact));
     if (fact.type === 'RestrictionImposed') this.imposed ??= fact;
     else if (
@@ -209,12 +209,12 @@ export class MeasureContribution {
    */
   private restrictedOf(t: number, scope: CategorySet, exempt: CategorySet, skip?: ReadonlySet<StandingFact>) {
     if (exempt.isEmpty()) return scope;
-    const known = this.differences.get(t);
+    const known = this.restrictedByInstant.get(t);
     if (skip && known?.scope === scope && known.exempt.equals(exempt)) return known.restricted;
     const restricted = scope.difference(exempt);
     if (!skip) {
-      if (this.differences.size > 10_000) this.differences.clear();
-      this.differences.set(t, { scope, exempt, restricted });
+      if (this.restrictedByInstant.size > 10_000) this.restrictedByInstant.clear();
+      this.restrictedByInstant.set(t, { scope, exempt, restricted });
     }
     return restricted;
   }

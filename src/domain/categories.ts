@@ -50,11 +50,6 @@ export class CategorySet {
     return new CategorySetBuilder(this);
   }
 
-  /** Every marked path (an inclusion or, inside one, an exception). */
-  get markedPaths(): Iterable<string> {
-    return [...marksOf(this.root)].map(([path]) => path);
-  }
-
   static of(categories: Iterable<string>): CategorySet {
     const marks: [string, boolean][] = [];
     for (const category of categories) marks.push([category, true]);
@@ -126,7 +121,7 @@ export class CategorySet {
    * their marks: a path is in the union when one of them includes it or an
    * ancestor. One pass over the marks, where merging pairwise takes log2(n).
    */
-  static unionOfInclusions(sets: Iterable<CategorySet>): CategorySet {
+  private static unionOfInclusions(sets: Iterable<CategorySet>): CategorySet {
     const roots = [...sets].filter((s) => !s.isEmpty()).map((s) => s.root);
     return roots.length ? new CategorySet(uniteInclusions(roots)!) : CategorySet.EMPTY;
   }

@@ -70,14 +70,12 @@ export function combine(
   // The right uniform below (inB everywhere): the left's subtree stands, or the result is uniform (op(x, inB) never
   // inverts x).
   if (!belowB) return effect(op, inB, false) === 'keep' ? withMark(a!, mark) : node(mark, undefined);
-  if (!belowA) {
-    const onB = effect(op, inA, true);
-    if (onB !== 'invert') return onB === 'keep' ? withMark(b!, mark) : node(mark, undefined);
-  }
-  // Both have nodes below (or the left is uniform and inverts the right): merge by segment, walking the smaller side
-  // and copying the other when its unmatched nodes stand as they are.
+  // How each side's unmatched nodes fare under the other side's membership here.
   const onA = effect(op, inB, false);
   const onB = effect(op, inA, true);
+  if (!belowA && onB !== 'invert') return onB === 'keep' ? withMark(b!, mark) : node(mark, undefined);
+  // Both have nodes below (or the left is uniform and inverts the right): merge by segment, walking the smaller side
+  // and copying the other when its unmatched nodes stand as they are.
   const rightBelow = belowB;
   if (onB === 'invert') {
     // The left is uniform under the right's unmatched nodes and inverts them: every node of the right is walked.

@@ -255,7 +255,7 @@ export class MeasureHistory {
 
   /**
    * Every 32nd fold is kept for good, the others only while among the last 16
-   * asked: a timeline asks for every one, and keeping them all held memory
+   * worked out: a timeline asks for every one, and keeping them all held memory
    * growing with the square of a measure's scope changes. A fold not kept is
    * at most 31 changes from one that is.
    */
@@ -292,7 +292,10 @@ export class MeasureHistory {
     return CategorySet.unionAll(exemptions.filter((e) => exemptionCovers(e, subjectId)).map((e) => e.categories));
   }
 
-  /** The scope at t less the exemptions covering the subject: what the measure restricts for it, if it names it. */
+  /**
+   * The scope at t less the exemptions covering the subject: what the measure
+   * restricts for it while in force and naming it (the caller checks both).
+   */
   restrictedAt(t: number, subjectId: string): CategorySet {
     const scope = this.scopeAt(t).categories;
     const exempt = this.exemptUnionAt(t, subjectId);

@@ -181,6 +181,24 @@ describe('folding changes in place', () => {
     );
   });
 
+  it('a builder taken only at the end, after runs of the same change, gives the set the operations give', () => {
+    const op = fc.constantFrom('union', 'intersection', 'difference');
+    fc.assert(
+      fc.property(categorySet, fc.array(fc.tuple(op, categorySet), { maxLength: 10 }), (start, changes) => {
+        const builder = start.builder();
+        let expected = start;
+        for (const [name, other] of changes) {
+          if (name === 'union') (builder.union(other), (expected = expected.union(other)));
+          else if (name === 'intersection') (builder.intersection(other), (expected = expected.intersection(other)));
+          else (builder.difference(other), (expected = expected.difference(other)));
+        }
+        expect(members(builder.toSet())).toEqual(members(expected));
+        expect(builder.toSet().equals(expected)).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
   it('unionAll is the union of every set', () => {
     fc.assert(
       fc.property(fc.array(categorySet, { maxLength: 7 }), (sets) => {
