@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { Parser } from '@asyncapi/parser';
 import { randomUUID } from 'node:crypto';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { ChangeFeedService } from '../../src/changes/change-feed.service.js';
@@ -201,19 +200,5 @@ describe('in process', () => {
     const rest = await firstValueFrom(feed.ledgerChanges$({ after: first.at(-1)!.position }).pipe(take(6), toArray()));
     expect(rest.map((c) => c.position)).toEqual(all.slice(4, 10));
     expect(rest[0]!.event).toMatchObject({ type: 'org.regledger.RestrictionImposed', subject: 'm4' });
-  });
-});
-
-describe('GET /asyncapi.json', () => {
-  it('is a valid AsyncAPI 3 document describing both channels', async () => {
-    await listen();
-    const document = (await t!.http.get('/asyncapi.json').expect(200)).body;
-    const diagnostics = await new Parser().validate(document);
-    const errors = diagnostics.filter((d) => Number(d.severity) === 0);
-    expect(errors).toEqual([]);
-    expect(Object.values(document.channels).map((c) => (c as { address: string }).address)).toEqual([
-      '/v1/changes',
-      '/v1/changes/effective',
-    ]);
   });
 });
