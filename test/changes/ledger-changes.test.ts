@@ -57,10 +57,10 @@ describe('GET /v1/changes', () => {
     });
   });
 
-  it('five clients disconnecting at random and resuming with Last-Event-ID see 800 appends from concurrent writers once each, in order', async () => {
+  it('five clients disconnecting at random and resuming with Last-Event-ID see 480 appends from concurrent writers once each, in order', async () => {
     await listen();
-    // Pages of ~160 events and resumes every 1 to 200 events: several pages, at least four resumes per client.
-    const total = 800;
+    // Pages of ~200 events and resumes every 1 to 120 events: several pages, at least four resumes per client.
+    const total = 480;
     const writers = Array.from({ length: 8 }, async (_, w) => {
       await t!.store.append(`measure-w${w}`, [imposition(`w${w}`, [`s${w}`])], 'no_stream');
       for (let i = 1; i < total / 8; i++) await t!.store.append(`measure-w${w}`, [added(`w${w}`, [`x${i}`])], 'any');
@@ -71,7 +71,7 @@ describe('GET /v1/changes', () => {
       let rounds = 0;
       while (seen.length < total) {
         const connection = await SseConnection.open(`${url}/v1/changes`, { ...reader, 'Last-Event-ID': lastId });
-        const stopAfter = seen.length + 1 + Math.floor(Math.random() * 200);
+        const stopAfter = seen.length + 1 + Math.floor(Math.random() * 120);
         await connection.until((c) => seen.length + positions(c).length >= Math.min(stopAfter, total), 20_000);
         connection.close();
         seen.push(...positions(connection));
