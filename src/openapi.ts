@@ -13,7 +13,15 @@ import { CONTROLLERS } from './app.module.js';
 import { RouteTable } from './auth/route-access.js';
 import type { LedgerConfig } from './config.js';
 
+/** Built from the controllers' decorators alone, so the same for every app in a process (tests start hundreds). */
+let built: OpenAPIObject | undefined;
+
 export function openApiDocument(app: INestApplication): OpenAPIObject {
+  built ??= buildDocument(app);
+  return structuredClone(built);
+}
+
+function buildDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { Parser } from '@asyncapi/parser';
 import { randomUUID } from 'node:crypto';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { ChangeFeedService } from '../../src/changes/change-feed.service.js';
@@ -58,9 +57,10 @@ describe('GET /v1/changes', () => {
     });
   });
 
-  it('five clients disconnecting at random and resuming with Last-Event-ID see 2,000 appends from concurrent writers once each, in order', async () => {
+  it('five clients disconnecting at random and resuming with Last-Event-ID see 480 appends from concurrent writers once each, in order', async () => {
     await listen();
-    const total = 2000;
+    // Pages of ~200 events and resumes every 1 to 120 events: several pages, at least four resumes per client.
+    const total = 480;
     const writers = Array.from({ length: 8 }, async (_, w) => {
       await t!.store.append(`measure-w${w}`, [imposition(`w${w}`, [`s${w}`])], 'no_stream');
       for (let i = 1; i < total / 8; i++) await t!.store.append(`measure-w${w}`, [added(`w${w}`, [`x${i}`])], 'any');
@@ -71,7 +71,7 @@ describe('GET /v1/changes', () => {
       let rounds = 0;
       while (seen.length < total) {
         const connection = await SseConnection.open(`${url}/v1/changes`, { ...reader, 'Last-Event-ID': lastId });
-        const stopAfter = seen.length + 1 + Math.floor(Math.random() * 400);
+        const stopAfter = seen.length + 1 + Math.floor(Math.random() * 120);
         await connection.until((c) => seen.length + positions(c).length >= Math.min(stopAfter, total), 20_000);
         connection.close();
         seen.push(...positions(connection));
@@ -85,7 +85,7 @@ describe('GET /v1/changes', () => {
     expect(all).toHaveLength(total);
     for (const { seen, rounds } of results) {
       expect(seen).toEqual(all);
-      expect(rounds).toBeGreaterThan(1);
+      expect(rounds).toBeGreaterThan(3);
     }
   }, 90_000);
 
@@ -150,11 +150,16 @@ describe('GET /v1/changes', () => {
     stalled = await SseConnection.open(`${url}/v1/changes?after=0`, reader);
     const healthy = await SseConnection.open(`${url}/v1/changes?after=0`, reader);
     stalled.pause();
-    // Far more than loopback socket buffers hold (a few MiB), so the server's own buffer must fill.
+    // Appends until the loopback socket buffers (a few MiB) and then the server's own buffer fill and the stalled
+    // client is cut off, then some more that only the healthy client and the resumed one receive.
     const note = 'x'.repeat(32_000);
-    const count = 600;
-    for (let i = 0; i < count; i++)
-      await t!.store.append(`measure-big${i}`, [imposition(`big${i}`, ['acme'], { note })], 'no_stream');
+    const atMost = 600;
+    const afterCutOff = 30;
+    let count = 0;
+    for (let cutAt = atMost; count < Math.min(atMost, cutAt + afterCutOff); count++) {
+      await t!.store.append(`measure-big${count}`, [imposition(`big${count}`, ['acme'], { note })], 'no_stream');
+      if (cutOffs && cutAt === atMost) cutAt = count;
+    }
     await healthy.until((c) => positions(c).length === count, 60_000);
     healthy.close();
     const all = await logPositions();
@@ -195,19 +200,5 @@ describe('in process', () => {
     const rest = await firstValueFrom(feed.ledgerChanges$({ after: first.at(-1)!.position }).pipe(take(6), toArray()));
     expect(rest.map((c) => c.position)).toEqual(all.slice(4, 10));
     expect(rest[0]!.event).toMatchObject({ type: 'org.regledger.RestrictionImposed', subject: 'm4' });
-  });
-});
-
-describe('GET /asyncapi.json', () => {
-  it('is a valid AsyncAPI 3 document describing both channels', async () => {
-    await listen();
-    const document = (await t!.http.get('/asyncapi.json').expect(200)).body;
-    const diagnostics = await new Parser().validate(document);
-    const errors = diagnostics.filter((d) => Number(d.severity) === 0);
-    expect(errors).toEqual([]);
-    expect(Object.values(document.channels).map((c) => (c as { address: string }).address)).toEqual([
-      '/v1/changes',
-      '/v1/changes/effective',
-    ]);
   });
 });

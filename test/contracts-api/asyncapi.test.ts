@@ -43,6 +43,13 @@ describe('the AsyncAPI document', () => {
     ).toEqual([]);
   });
 
+  it('describes both feeds as channels', () => {
+    expect(Object.values(document.channels).map((c) => (c as { address: string }).address)).toEqual([
+      '/v1/changes',
+      '/v1/changes/effective',
+    ]);
+  });
+
   it('names the server as configured, secured by the API key scheme', async () => {
     const store = new SqliteEventStore(':memory:');
     let app: INestApplication | undefined;

@@ -3,17 +3,24 @@
  * before its first event, is still an answer ("not restricted"), but it says
  * what it does not know: `subjectKnown: false`, and a `notice`.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { imposeBody } from '../support/commands.js';
 import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
 
 let t: TestApp;
-beforeEach(async () => {
-  t = await startTestApp();
-});
-afterEach(async () => {
-  await t.close();
-});
+/**
+ * One ledger holding one imposition per block: its tests only read, but for one that names a subject (acme-late)
+ * no other test asks about.
+ */
+function ledgerWithOneImposition(): void {
+  beforeAll(async () => {
+    t = await startTestApp();
+    await t.http.post('/v1/commands').set(bearer('writer')).send(imposeBody()).expect(201);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+}
 
 const reader = bearer('reader');
 const get = (path: string) => t.http.get(path).set(reader).expect(200);
@@ -21,9 +28,7 @@ const SUBJECT_ROUTES = ['state', 'check?category=exports', 'timeline', 'replay',
 const withQuery = (route: string, query: string) => `${route}${route.includes('?') ? '&' : '?'}${query}`;
 
 describe('subjectKnown', () => {
-  beforeEach(async () => {
-    await t.http.post('/v1/commands').set(bearer('writer')).send(imposeBody()).expect(201);
-  });
+  ledgerWithOneImposition();
 
   it.each(SUBJECT_ROUTES)('%s of a subject never named says subjectKnown: false', async (route) => {
     const response = await get(`/v1/subjects/hauwei/${route}`);
@@ -58,9 +63,7 @@ describe('subjectKnown', () => {
 });
 
 describe('a record time before the first recorded event', () => {
-  beforeEach(async () => {
-    await t.http.post('/v1/commands').set(bearer('writer')).send(imposeBody()).expect(201);
-  });
+  ledgerWithOneImposition();
 
   const routes = [...SUBJECT_ROUTES, 'report'];
 

@@ -4,19 +4,31 @@
  * (and before a change feed starts its stream). The route list comes from the
  * OpenAPI document, so a new route is covered without touching this suite.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { imposeBody, M } from '../support/commands.js';
 import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
 import { SseConnection } from '../support/sse-client.js';
 
 let t: TestApp;
-beforeEach(async () => {
-  t = await startTestApp();
-});
-afterEach(async () => {
-  SseConnection.closeAll();
-  await t.close();
-});
+afterEach(() => SseConnection.closeAll());
+/** One app for a block whose tests send only what is refused: the ledger stays empty throughout. */
+function appPerBlock(): void {
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+}
+/** A fresh app for each test of a block whose tests write or listen. */
+function appPerTest(): void {
+  beforeEach(async () => {
+    t = await startTestApp();
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+}
 
 const admin = bearer('admin');
 const BEYOND_INT64 = '9223372036854775808';
@@ -43,6 +55,8 @@ async function documentedOperations(): Promise<Operation[]> {
 const send = (op: Operation, query: string) => t.http[op.method](`${op.path}?${query}`).set(admin);
 
 describe('every route of the OpenAPI document', () => {
+  appPerBlock();
+
   it('covers the routes that answer queries, feeds and commands', async () => {
     const paths = (await documentedOperations()).map((op) => op.path);
     expect(paths).toEqual(
@@ -84,6 +98,8 @@ describe('every route of the OpenAPI document', () => {
 });
 
 describe('nothing is written or answered for a rejected parameter', () => {
+  appPerBlock();
+
   it('a command with an unknown query parameter appends nothing', async () => {
     await t.http.post('/v1/commands?dryRun=true').set(bearer('writer')).send(imposeBody()).expect(400);
     expect(await t.store.readAll()).toEqual([]);
@@ -97,6 +113,8 @@ describe('nothing is written or answered for a rejected parameter', () => {
 });
 
 describe('positions beyond what a store can hold are a 400, before any stream starts', () => {
+  appPerBlock();
+
   it.each([
     ['/v1/events', `after=${BEYOND_INT64}`, 'after'],
     ['/v1/subjects/acme/state', `asOfPosition=${BEYOND_INT64}`, 'asOfPosition'],
@@ -127,6 +145,8 @@ describe('positions beyond what a store can hold are a 400, before any stream st
 });
 
 describe('change feed filters', () => {
+  appPerTest();
+
   it.each([
     ['subject=a&subject=b', 'subject'],
     ['type=SubjectsAdded&type=ScopeBroadened', 'type'],
@@ -172,6 +192,8 @@ describe('change feed filters', () => {
 });
 
 describe('report formats', () => {
+  appPerBlock();
+
   it.each(['toString', '__proto__', 'constructor', 'valueOf'])('format=%s is a 400', async (format) => {
     const response = await t.http.get(`/v1/subjects/acme/report?format=${format}`).set(admin).expect(400);
     expect(response.body.details).toEqual([expect.objectContaining({ field: 'format', rule: 'isIn' })]);

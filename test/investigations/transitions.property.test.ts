@@ -72,36 +72,76 @@ function oracleOf(log: OracleEvent[], subject: string, k: number) {
   return { answer, state, makesADifference };
 }
 
+/**
+ * What replay answered beside what the oracle says, compared in one expect per check: an expect call costs more
+ * than the comparison it makes, and these run thousands of times.
+ */
+class Comparison {
+  private readonly actual: unknown[] = [];
+  private readonly expected: unknown[] = [];
+
+  add(actual: unknown, expected: unknown): void {
+    this.actual.push(actual);
+    this.expected.push(expected);
+  }
+
+  assert(): void {
+    expect(this.actual).toEqual(this.expected);
+  }
+}
+
 function checkValidOrder(model: LedgerReadModel, log: OracleEvent[], subject: string, k: number, instants: number[]) {
   const o = oracleOf(log, subject, k);
   const replay = replaySubject(model, subject, { order: 'valid', asOfPosition: BigInt(k) });
   const expected = instants.filter((t) => !same(o.state(t - 1), o.state(t)));
   const changed = replay.steps.filter((s) => !s.unchanged);
-  expect(changed.map((s) => Date.parse(s.effectiveAt))).toEqual(expected);
+  const compared = new Comparison();
+  compared.add(
+    changed.map((s) => Date.parse(s.effectiveAt)),
+    expected,
+  );
   for (const step of replay.steps) {
     const t = Date.parse(step.effectiveAt);
-    expect(view(step.before)).toEqual(o.state(t - 1));
-    expect(view(step.after)).toEqual(o.state(t));
+    compared.add({ at: step.effectiveAt, before: view(step.before) }, { at: step.effectiveAt, before: o.state(t - 1) });
+    compared.add({ at: step.effectiveAt, after: view(step.after) }, { at: step.effectiveAt, after: o.state(t) });
     if (step.unchanged) {
-      expect(step.causes).toEqual([]);
+      compared.add(
+        { at: step.effectiveAt, unchangedCauses: step.causes },
+        { at: step.effectiveAt, unchangedCauses: [] },
+      );
       continue;
     }
-    expect(step.causes.length).toBeGreaterThan(0);
-    for (const cause of step.causes)
-      expect({ cause, t: step.effectiveAt, differs: o.makesADifference(cause, t, 'all', step.causes) }).toMatchObject({
-        differs: true,
-      });
-    expect(step.eventId).toBe(step.causes.length === 1 ? step.causes[0]!.eventId : null);
+    compared.add(
+      { at: step.effectiveAt, hasCauses: step.causes.length > 0 },
+      { at: step.effectiveAt, hasCauses: true },
+    );
+    for (const cause of step.causes) {
+      const differs = o.makesADifference(cause, t, 'all', step.causes);
+      compared.add({ cause, t: step.effectiveAt, differs }, { cause, t: step.effectiveAt, differs: true });
+    }
+    compared.add(
+      { at: step.effectiveAt, eventId: step.eventId },
+      { at: step.effectiveAt, eventId: step.causes.length === 1 ? step.causes[0]!.eventId : null },
+    );
   }
 
   const timeline = subjectTimeline(model, subject, BigInt(k));
   const restrictedChanges = instants.filter((t) => !same(o.state(t - 1).restricted, o.state(t).restricted));
-  expect(timeline.intervals.map((i) => Date.parse(i.from))).toEqual(restrictedChanges);
+  compared.add(
+    timeline.intervals.map((i) => Date.parse(i.from)),
+    restrictedChanges,
+  );
   for (const interval of timeline.intervals) {
     const t = Date.parse(interval.from);
     const union = interval.restricted.reduce((set, r) => set.union(CategorySet.fromAnswer(r)), CategorySet.EMPTY);
-    expect(paths(union.toAnswer())).toEqual(o.state(t).restricted);
-    expect(interval.changes.length).toBeGreaterThan(0);
+    compared.add(
+      { from: interval.from, restricted: paths(union.toAnswer()) },
+      { from: interval.from, restricted: o.state(t).restricted },
+    );
+    compared.add(
+      { from: interval.from, hasChanges: interval.changes.length > 0 },
+      { from: interval.from, hasChanges: true },
+    );
     for (const change of interval.changes) {
       const measureId = log.find((e) => e.eventId === change.eventId)!.measureId;
       const causes = interval.changes.map((c) => ({
@@ -109,23 +149,30 @@ function checkValidOrder(model: LedgerReadModel, log: OracleEvent[], subject: st
         measureId: log.find((e) => e.eventId === c.eventId)!.measureId,
         role: 'starts' as const,
       }));
-      expect({
-        change,
-        differs: o.makesADifference({ ...change, measureId, role: 'starts' }, t, 'restricted', causes),
-      }).toMatchObject({ differs: true });
+      const differs = o.makesADifference({ ...change, measureId, role: 'starts' }, t, 'restricted', causes);
+      compared.add({ change, differs }, { change, differs: true });
     }
   }
+  compared.assert();
 }
 
 function checkRecordOrder(model: LedgerReadModel, log: OracleEvent[], subject: string, k: number) {
   const replay = replaySubject(model, subject, { order: 'record', asOfPosition: BigInt(k) });
+  const compared = new Comparison();
   for (const step of replay.steps) {
     const t = Date.parse(step.effectiveAt);
     const position = Number(step.position);
-    expect(view(step.before)).toEqual(Oracle.union(oracle.answer(log, subject, t, position - 1)));
-    expect(view(step.after)).toEqual(Oracle.union(oracle.answer(log, subject, t, position)));
-    expect(step.causes.map((c) => c.eventId)).toEqual(step.unchanged ? [] : [step.eventId]);
+    compared.add(
+      { position, before: view(step.before), after: view(step.after), causes: step.causes.map((c) => c.eventId) },
+      {
+        position,
+        before: Oracle.union(oracle.answer(log, subject, t, position - 1)),
+        after: Oracle.union(oracle.answer(log, subject, t, position)),
+        causes: step.unchanged ? [] : [step.eventId],
+      },
+    );
   }
+  compared.assert();
 }
 
 function checkExplanation(

@@ -26,8 +26,13 @@ describe("the read model's newest history of each measure", () => {
           for (const [measureId, entry] of model.measures) {
             const kept = measureAsOf(model, measureId, model.position)!;
             const fresh = resolveMeasure(measureId, [...entry.facts]);
-            expect(kept.facts).toEqual(fresh.facts);
-            for (const t of probeTimes) expect(answersAt(kept, t)).toEqual(answersAt(fresh, t));
+            // One expect per measure: an expect call costs more than what it compares.
+            const view = (history: typeof fresh) => ({
+              measureId,
+              facts: history.facts,
+              answers: probeTimes.map((t) => answersAt(history, t)),
+            });
+            expect(view(kept)).toEqual(view(fresh));
           }
         });
       }),
