@@ -1,16 +1,28 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { EVENT_TYPE_OF, type CommandType } from '../../src/domain/messages.js';
 import { everyCommand, imposeBody, M } from '../support/commands.js';
 import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
 
 let t: TestApp;
-beforeEach(async () => {
-  t = await startTestApp();
-});
-afterEach(async () => {
-  await t.close();
-});
+/** Each test on a fresh ledger. */
+const appPerTest = () => {
+  beforeEach(async () => {
+    t = await startTestApp();
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+};
+/** One ledger for a block whose every request is refused: each test asserts nothing was ever appended. */
+const appPerBlock = () => {
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+};
 
 const post = (body: unknown, role: 'reader' | 'writer' | 'admin' = 'writer') =>
   t.http
@@ -20,6 +32,8 @@ const post = (body: unknown, role: 'reader' | 'writer' | 'admin' = 'writer') =>
 const eventCount = async () => (await t.store.readAll()).length;
 
 describe('POST /v1/commands', () => {
+  appPerTest();
+
   it('records every kind of command, each as its event, with provenance and metadata', async () => {
     const eventIds: string[] = [];
     const steps = everyCommand((i) => eventIds[i]!);
@@ -160,6 +174,8 @@ describe('POST /v1/commands', () => {
 });
 
 describe('bad input: 400, every bad field named, nothing appended', () => {
+  appPerBlock();
+
   it.each([
     ['an unknown field', imposeBody({ colour: 'red' }), 'colour', 'unknownField'],
     ['a malformed date', imposeBody({ effectiveFrom: '2019-13-45' }), 'effectiveFrom', 'isInstant'],
@@ -216,8 +232,12 @@ describe('bad input: 400, every bad field named, nothing appended', () => {
     expect(response.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
     expect(await eventCount()).toBe(0);
   });
+});
 
-  it("validates a correction's replacement as the corrected command's payload", async () => {
+describe("a correction's replacement", () => {
+  appPerTest();
+
+  it("is validated as the corrected command's payload", async () => {
     const imposed = await post(imposeBody()).expect(201);
     const correction = (replacement: object) => ({
       type: 'CorrectEntry',
@@ -237,6 +257,8 @@ describe('bad input: 400, every bad field named, nothing appended', () => {
 });
 
 describe('access', () => {
+  appPerTest();
+
   it('401 without a key or with an unknown one; 403 for a reader writing', async () => {
     expect((await t.http.post('/v1/commands').send(imposeBody()).expect(401)).body).toMatchObject({
       statusCode: 401,
@@ -255,6 +277,8 @@ describe('access', () => {
 });
 
 describe('conflicts and invariants', () => {
+  appPerTest();
+
   it('409 when the measure is not at expectedRevision, nothing appended', async () => {
     await post(imposeBody({ expectedRevision: -1 })).expect(201);
     const body = {
@@ -334,6 +358,8 @@ describe('conflicts and invariants', () => {
 });
 
 describe('POST /v1/commands/batch', () => {
+  appPerTest();
+
   const batch = () => [
     imposeBody({ commandId: randomUUID() }),
     { type: 'AddSubjects', commandId: randomUUID(), measureId: M, subjects: ['late'], effectiveFrom: '2019-08-19' },
@@ -443,6 +469,8 @@ describe('POST /v1/commands/batch', () => {
 });
 
 describe('reading the log', () => {
+  appPerTest();
+
   it('pages GET /v1/events by position', async () => {
     await post(imposeBody()).expect(201);
     await post({ type: 'AddSubjects', measureId: M, subjects: ['late'], effectiveFrom: '2019-08-19' }).expect(201);
