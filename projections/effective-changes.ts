@@ -40,16 +40,6 @@ export type SubjectOutcome = EffectiveTransition | undefined;
 
 const answer = (set: CategorySet): CategorySetAnswer => set.toAnswer();
 
-/** `known` must be the model as known at `asOfPosition` (see modelAsOf). */
-export function restrictedSet(
-  known: LedgerReadModel,
-  subjectId: string,
-  at: number,
-  asOfPosition: bigint,
-): CategorySet {
-  return restrictedSetAt(known, subjectId, { at, asOfPosition });
-}
-
 /** The instants (ms) at which an event's payload starts or ends something; read from the log, checked or not. */
 export function instantsNamedBy(data: unknown): number[] {
   // Any stored object, even one set aside as unreadable: only the fields named here are read, each checked to be text.
@@ -102,7 +92,7 @@ function transition(
   before: CategorySet,
   causes: BasisEntry[],
 ): EffectiveTransition | undefined {
-  const after = restrictedSet(known, subjectId, instant, position);
+  const after = restrictedSetAt(known, subjectId, { at: instant, asOfPosition: position });
   if (after.equals(before)) return undefined;
   return {
     id: '',
@@ -148,7 +138,7 @@ export function* transitionsOnRecord(
         s,
         recordedMs,
         position,
-        restrictedSet(models.before, s, recordedMs, position - 1n),
+        restrictedSetAt(models.before, s, { at: recordedMs, asOfPosition: position - 1n }),
         [change.cause],
       );
     });
@@ -174,7 +164,14 @@ export function* transitionsAtInstant(
   const { subjects, basis } = shared.facts(key, () => concernedAtInstant(model, known, instant, measureIds, position));
   for (const s of subjects.filter(wanted(subjectFilter))) {
     yield shared.outcome(key, s, () =>
-      transition(known, s, instant, position, restrictedSet(known, s, instant - 1, position), basis),
+      transition(
+        known,
+        s,
+        instant,
+        position,
+        restrictedSetAt(known, s, { at: instant - 1, asOfPosition: position }),
+        basis,
+      ),
     );
   }
 }

@@ -92,7 +92,10 @@ function restrictionOf(history: MeasureHistory, subjectId: string, t: number) {
   return { subjectFact, scope, exemptions, restricted: history.restrictedAt(t, subjectId) };
 }
 
-/** The union of what the subject's measures restrict at k: the state's restricted categories, without its answer. */
+/**
+ * The union of what the subject's measures restrict at k: the state's restricted categories, without its answer.
+ * A feed asking again and again behind the model's head passes the model as known there (modelAsOf keeps those).
+ */
 export function restrictedSetAt(model: LedgerReadModel, subjectId: string, k: Knowledge): CategorySet {
   const sets: CategorySet[] = [];
   for (const history of measuresOfSubject(model, subjectId, k.asOfPosition))

@@ -15,14 +15,19 @@ for (const x of SEGMENTS) {
 const PROBES = [...UNIVERSE, ...UNIVERSE.map((p) => `${p}/deeper`)];
 
 const category = fc.constantFrom(...UNIVERSE);
+type Operation = 'union' | 'intersection' | 'difference';
+const operation = fc.constantFrom<Operation>('union', 'intersection', 'difference');
+/** An operation on sets (or a builder: the same method names), and the same on membership, probe by probe. */
+const apply = (name: Operation, x: CategorySet, y: CategorySet) => x[name](y);
+const onMembers = (name: Operation, x: boolean[], y: boolean[]) =>
+  x.map((v, i) => (name === 'union' ? v || y[i]! : name === 'intersection' ? v && y[i]! : v && !y[i]!));
+
 const leaf = fc.array(category, { maxLength: 4 }).map((list) => CategorySet.of(list));
 const categorySet: fc.Arbitrary<CategorySet> = fc.letrec<{ set: CategorySet }>((tie) => ({
   set: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     leaf,
-    fc
-      .tuple(tie('set'), tie('set'), fc.constantFrom('union', 'intersection', 'difference'))
-      .map(([a, b, op]) => (op === 'union' ? a.union(b) : op === 'intersection' ? a.intersection(b) : a.difference(b))),
+    fc.tuple(tie('set'), tie('set'), operation).map(([a, b, name]) => apply(name, a, b)),
   ),
 })).set;
 
@@ -43,21 +48,18 @@ describe('category sets obey the set laws', () => {
   });
 
   it('sets made from one another, sharing parts, combine exactly as their members', () => {
-    const op = fc.constantFrom('union', 'intersection', 'difference');
-    const apply = (name: string, x: CategorySet, y: CategorySet) =>
-      name === 'union' ? x.union(y) : name === 'intersection' ? x.intersection(y) : x.difference(y);
-    const of = (name: string, x: boolean[], y: boolean[]) =>
-      x.map((v, i) => (name === 'union' ? v || y[i]! : name === 'intersection' ? v && y[i]! : v && !y[i]!));
     fc.assert(
-      fc.property(categorySet, categorySet, op, op, op, (a, b, first, second, third) => {
+      fc.property(categorySet, categorySet, operation, operation, operation, (a, b, first, second, third) => {
         const derived = apply(first, a, b);
-        const expected = of(first, members(a), members(b));
+        const expected = onMembers(first, members(a), members(b));
         expect(members(derived)).toEqual(expected);
         // Each operand shares subtrees with `derived`: both orders, and with a set derived again.
-        expect(members(apply(second, derived, a))).toEqual(of(second, expected, members(a)));
-        expect(members(apply(second, a, derived))).toEqual(of(second, members(a), expected));
+        expect(members(apply(second, derived, a))).toEqual(onMembers(second, expected, members(a)));
+        expect(members(apply(second, a, derived))).toEqual(onMembers(second, members(a), expected));
         const again = apply(third, derived, b);
-        expect(members(apply(second, again, derived))).toEqual(of(second, of(third, expected, members(b)), expected));
+        expect(members(apply(second, again, derived))).toEqual(
+          onMembers(second, onMembers(third, expected, members(b)), expected),
+        );
       }),
       RUNS,
     );
@@ -153,21 +155,13 @@ describe('category sets obey the set laws', () => {
 
 describe('folding changes in place', () => {
   it('a builder reaches the very set (same marks) the operations give, change after change', () => {
-    const op = fc.constantFrom('union', 'intersection', 'difference');
     fc.assert(
-      fc.property(categorySet, fc.array(fc.tuple(op, categorySet), { maxLength: 8 }), (start, changes) => {
+      fc.property(categorySet, fc.array(fc.tuple(operation, categorySet), { maxLength: 8 }), (start, changes) => {
         const builder = start.builder();
         let expected = start;
         for (const [name, other] of changes) {
-          expected =
-            name === 'union'
-              ? expected.union(other)
-              : name === 'intersection'
-                ? expected.intersection(other)
-                : expected.difference(other);
-          if (name === 'union') builder.union(other);
-          else if (name === 'intersection') builder.intersection(other);
-          else builder.difference(other);
+          expected = apply(name, expected, other);
+          builder[name](other);
           const folded = builder.toSet();
           expect(folded.equals(expected)).toBe(true);
           expect(folded.toJSON()).toEqual(expected.toJSON());
@@ -182,15 +176,13 @@ describe('folding changes in place', () => {
   });
 
   it('a builder taken only at the end, after runs of the same change, gives the set the operations give', () => {
-    const op = fc.constantFrom('union', 'intersection', 'difference');
     fc.assert(
-      fc.property(categorySet, fc.array(fc.tuple(op, categorySet), { maxLength: 10 }), (start, changes) => {
+      fc.property(categorySet, fc.array(fc.tuple(operation, categorySet), { maxLength: 10 }), (start, changes) => {
         const builder = start.builder();
         let expected = start;
         for (const [name, other] of changes) {
-          if (name === 'union') (builder.union(other), (expected = expected.union(other)));
-          else if (name === 'intersection') (builder.intersection(other), (expected = expected.intersection(other)));
-          else (builder.difference(other), (expected = expected.difference(other)));
+          builder[name](other);
+          expected = apply(name, expected, other);
         }
         expect(members(builder.toSet())).toEqual(members(expected));
         expect(builder.toSet().equals(expected)).toBe(true);

@@ -182,6 +182,28 @@ describe('explanations and replays of corrected and retracted records', () => {
     expect(steps[3]!.changes.stopped.exempt.categories).toEqual(['exports/food']);
     expect(steps[3]!.changes.became.restricted.categories).toEqual(['exports/food']);
   });
+
+  it('says what each scope change did, and what the scope covers once, after the last', async () => {
+    const post = async (body: object) =>
+      (await t.http.post('/v1/commands').set(bearer('writer')).send(body).expect(201)).body;
+    const measureId = 'explain-scope';
+    await post(
+      imposeBody({ measureId, subjects: ['acme-scoped'], categories: ['exports'], effectiveFrom: '2019-05-01' }),
+    );
+    await post({ type: 'BroadenScope', measureId, categories: ['services/cloud'], effectiveFrom: '2019-06-01' });
+    await post({ type: 'NarrowScope', measureId, remove: ['exports/food'], effectiveFrom: '2019-07-01' });
+
+    const check = await get('/v1/subjects/acme-scoped/check?category=exports/chips&at=2019-08-01');
+    const scope: string[] = check.explanation
+      .filter((s: { kind: string }) => s.kind === 'scope')
+      .map((s: { sentence: string }) => s.sentence);
+    expect(scope).toEqual([
+      expect.stringMatching(/^Its scope was broadened.* to add services\/cloud\.$/),
+      expect.stringMatching(
+        /^Its scope was narrowed.* to leave out exports\/food; it now covers exports, services\/cloud except exports\/food for acme-scoped\.$/,
+      ),
+    ]);
+  });
 });
 
 describe('the demo history credits the right events and misses no transition', () => {
