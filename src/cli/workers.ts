@@ -24,8 +24,6 @@ export interface WorkerListening {
   listening: string;
 }
 
-export const isWorker = () => cluster.isWorker;
-
 /** Told by a worker once it serves. */
 export function reportListening(url: string): void {
   process.send?.({ listening: url } satisfies WorkerListening);

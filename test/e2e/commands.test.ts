@@ -215,6 +215,7 @@ describe('bad input: 400, every bad field named, nothing appended', () => {
     );
     const fields = response.body.details.map((d: { field: string }) => d.field);
     expect(fields).toEqual(expect.arrayContaining(['title', 'effectiveFrom', 'categories', 'extra']));
+    expect(await eventCount()).toBe(0);
   });
 
   it('rejects a body that is not JSON', async () => {
@@ -225,6 +226,7 @@ describe('bad input: 400, every bad field named, nothing appended', () => {
       .send('{"type": ')
       .expect(400);
     expect(response.body).toMatchObject({ statusCode: 400, details: [expect.objectContaining({ rule: 'isJson' })] });
+    expect(await eventCount()).toBe(0);
   });
 
   it('rejects an oversize body with 413', async () => {
