@@ -1,28 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { EVENT_TYPE_OF, type CommandType } from '../../src/domain/messages.js';
 import { everyCommand, imposeBody, M } from '../support/commands.js';
-import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
+import { appPerBlock, appPerTest, bearer, type TestApp } from '../support/http-app.js';
 
 let t: TestApp;
-/** Each test on a fresh ledger. */
-const appPerTest = () => {
-  beforeEach(async () => {
-    t = await startTestApp();
-  });
-  afterEach(async () => {
-    await t.close();
-  });
-};
-/** One ledger for a block whose every request is refused: each test asserts nothing was ever appended. */
-const appPerBlock = () => {
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-};
+const useApp = (app: TestApp) => (t = app);
 
 const post = (body: unknown, role: 'reader' | 'writer' | 'admin' = 'writer') =>
   t.http
@@ -32,7 +15,7 @@ const post = (body: unknown, role: 'reader' | 'writer' | 'admin' = 'writer') =>
 const eventCount = async () => (await t.store.readAll()).length;
 
 describe('POST /v1/commands', () => {
-  appPerTest();
+  appPerTest(useApp);
 
   it('records every kind of command, each as its event, with provenance and metadata', async () => {
     const eventIds: string[] = [];
@@ -174,7 +157,7 @@ describe('POST /v1/commands', () => {
 });
 
 describe('bad input: 400, every bad field named, nothing appended', () => {
-  appPerBlock();
+  appPerBlock(useApp);
 
   it.each([
     ['an unknown field', imposeBody({ colour: 'red' }), 'colour', 'unknownField'],
@@ -237,7 +220,7 @@ describe('bad input: 400, every bad field named, nothing appended', () => {
 });
 
 describe("a correction's replacement", () => {
-  appPerTest();
+  appPerTest(useApp);
 
   it("is validated as the corrected command's payload", async () => {
     const imposed = await post(imposeBody()).expect(201);
@@ -259,7 +242,7 @@ describe("a correction's replacement", () => {
 });
 
 describe('access', () => {
-  appPerTest();
+  appPerTest(useApp);
 
   it('401 without a key or with an unknown one; 403 for a reader writing', async () => {
     expect((await t.http.post('/v1/commands').send(imposeBody()).expect(401)).body).toMatchObject({
@@ -279,7 +262,7 @@ describe('access', () => {
 });
 
 describe('conflicts and invariants', () => {
-  appPerTest();
+  appPerTest(useApp);
 
   it('409 when the measure is not at expectedRevision, nothing appended', async () => {
     await post(imposeBody({ expectedRevision: -1 })).expect(201);
@@ -360,7 +343,7 @@ describe('conflicts and invariants', () => {
 });
 
 describe('POST /v1/commands/batch', () => {
-  appPerTest();
+  appPerTest(useApp);
 
   const batch = () => [
     imposeBody({ commandId: randomUUID() }),
@@ -471,7 +454,7 @@ describe('POST /v1/commands/batch', () => {
 });
 
 describe('reading the log', () => {
-  appPerTest();
+  appPerTest(useApp);
 
   it('pages GET /v1/events by position', async () => {
     await post(imposeBody()).expect(201);

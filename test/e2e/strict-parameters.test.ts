@@ -4,31 +4,14 @@
  * (and before a change feed starts its stream). The route list comes from the
  * OpenAPI document, so a new route is covered without touching this suite.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { imposeBody, M } from '../support/commands.js';
-import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
+import { appPerBlock, appPerTest, bearer, type TestApp } from '../support/http-app.js';
 import { SseConnection } from '../support/sse-client.js';
 
 let t: TestApp;
 afterEach(() => SseConnection.closeAll());
-/** One app for a block whose tests send only what is refused: the ledger stays empty throughout. */
-function appPerBlock(): void {
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-}
-/** A fresh app for each test of a block whose tests write or listen. */
-function appPerTest(): void {
-  beforeEach(async () => {
-    t = await startTestApp();
-  });
-  afterEach(async () => {
-    await t.close();
-  });
-}
+const useApp = (app: TestApp) => (t = app);
 
 const admin = bearer('admin');
 const BEYOND_INT64 = '9223372036854775808';
@@ -55,7 +38,7 @@ async function documentedOperations(): Promise<Operation[]> {
 const send = (op: Operation, query: string) => t.http[op.method](`${op.path}?${query}`).set(admin);
 
 describe('every route of the OpenAPI document', () => {
-  appPerBlock();
+  appPerBlock(useApp);
 
   it('covers the routes that answer queries, feeds and commands', async () => {
     const paths = (await documentedOperations()).map((op) => op.path);
@@ -98,7 +81,7 @@ describe('every route of the OpenAPI document', () => {
 });
 
 describe('nothing is written or answered for a rejected parameter', () => {
-  appPerBlock();
+  appPerBlock(useApp);
 
   it('a command with an unknown query parameter appends nothing', async () => {
     await t.http.post('/v1/commands?dryRun=true').set(bearer('writer')).send(imposeBody()).expect(400);
@@ -113,7 +96,7 @@ describe('nothing is written or answered for a rejected parameter', () => {
 });
 
 describe('positions beyond what a store can hold are a 400, before any stream starts', () => {
-  appPerBlock();
+  appPerBlock(useApp);
 
   it.each([
     ['/v1/events', `after=${BEYOND_INT64}`, 'after'],
@@ -145,7 +128,7 @@ describe('positions beyond what a store can hold are a 400, before any stream st
 });
 
 describe('change feed filters', () => {
-  appPerTest();
+  appPerTest(useApp);
 
   it.each([
     ['subject=a&subject=b', 'subject'],
@@ -192,7 +175,7 @@ describe('change feed filters', () => {
 });
 
 describe('report formats', () => {
-  appPerBlock();
+  appPerBlock(useApp);
 
   it.each(['toString', '__proto__', 'constructor', 'valueOf'])('format=%s is a 400', async (format) => {
     const response = await t.http.get(`/v1/subjects/acme/report?format=${format}`).set(admin).expect(400);

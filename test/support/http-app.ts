@@ -4,7 +4,7 @@
  * Server-Sent Event against the AsyncAPI one): a test that got an answer
  * breaking the contract fails, with what was wrong.
  */
-import { afterEach } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createHttpApp } from '../../src/app.js';
@@ -86,3 +86,27 @@ function failOnContractBreaches(): void {
 }
 
 afterEach(failOnContractBreaches);
+
+/** A fresh app for each test of the block, handed to `use` before each. */
+export function appPerTest(use: (app: TestApp) => void): void {
+  let app: TestApp;
+  beforeEach(async () => {
+    app = await startTestApp();
+    use(app);
+  });
+  afterEach(async () => {
+    await app.close();
+  });
+}
+
+/** One app for a block whose tests only read, or send only what is refused: what one test leaves, the next sees. */
+export function appPerBlock(use: (app: TestApp) => void): void {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+    use(app);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+}
