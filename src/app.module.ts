@@ -3,38 +3,27 @@
  * integrity, investigations, consumers, webhooks, auth, health) over the
  * shared core, and the guards every route passes, in order.
  */
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ApiKeys } from './auth/api-keys.js';
 import { ApiKeyGuard } from './auth/auth.guard.js';
 import { AuthModule } from './auth/auth.module.js';
 import { StreamTickets } from './auth/stream-tickets.js';
-import { TicketsController } from './auth/tickets.controller.js';
-import { ChangesController } from './changes/changes.controller.js';
 import { ChangesModule } from './changes/changes.module.js';
 import { systemClock, type LedgerClock } from './clock.js';
 import type { SseOptions } from './changes/sse-writer.js';
-import { ConsumersController } from './consumers/consumers.controller.js';
 import { ConsumersModule } from './consumers/consumers.module.js';
 import { CoreModule } from './core.module.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
-import { HealthController } from './health.controller.js';
 import { HealthModule } from './health.module.js';
 import { StrictQueryGuard } from './http/strict-query.js';
-import { IntegrityController } from './integrity/integrity.controller.js';
 import { IntegrityModule } from './integrity/integrity.module.js';
-import { InvestigationsController } from './investigations/investigations.controller.js';
 import { InvestigationsModule } from './investigations/investigations.module.js';
-import { CommandsController } from './ledger/commands.controller.js';
-import { EventsController } from './ledger/events.controller.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 import { ConsistentReadGuard } from './queries/consistent-read.js';
-import { ListingsController } from './queries/listings.controller.js';
-import { QueriesController } from './queries/queries.controller.js';
 import { QueriesModule } from './queries/queries.module.js';
 import { ReadModelService } from './queries/read-model.service.js';
-import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 export interface AppModuleOptions {
@@ -47,20 +36,27 @@ export interface AppModuleOptions {
   tickets?: StreamTickets;
 }
 
-/** Every controller the application serves: their decorators also say who may call each route (auth/route-access.ts). */
-export const CONTROLLERS = [
-  CommandsController,
-  EventsController,
-  QueriesController,
-  ListingsController,
-  ChangesController,
-  IntegrityController,
-  InvestigationsController,
-  HealthController,
-  TicketsController,
-  WebhooksController,
-  ConsumersController,
+/** The capabilities, each a module declaring its controllers and providers. */
+const CAPABILITIES = [
+  LedgerModule,
+  QueriesModule,
+  ChangesModule,
+  IntegrityModule,
+  InvestigationsModule,
+  ConsumersModule,
+  // Webhook deliveries run where the log is followed (the server), not in the CLI's context.
+  WebhooksModule,
+  AuthModule,
+  HealthModule,
 ];
+
+/**
+ * Every controller the application serves, as its modules declare them: their decorators also say who may call
+ * each route (auth/route-access.ts), so a controller a module serves cannot be missing from the route table.
+ */
+export const CONTROLLERS: Type[] = CAPABILITIES.flatMap(
+  (module) => (Reflect.getMetadata('controllers', module) as Type[] | undefined) ?? [],
+);
 
 /** The application's wiring. The store is opened and closed by whoever starts the app. */
 @Module({})
@@ -78,16 +74,7 @@ export class AppModule {
       imports: [
         CqrsModule.forRoot(),
         CoreModule.register({ store, apiKeys, clock, tickets, followLog, sse }),
-        LedgerModule,
-        QueriesModule,
-        ChangesModule,
-        IntegrityModule,
-        InvestigationsModule,
-        ConsumersModule,
-        // Webhook deliveries run where the log is followed (the server), not in the CLI's context.
-        WebhooksModule,
-        AuthModule,
-        HealthModule,
+        ...CAPABILITIES,
       ],
       providers: [
         { provide: APP_GUARD, useFactory: (k: ApiKeys) => new ApiKeyGuard(k), inject: [ApiKeys] },
