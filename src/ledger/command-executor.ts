@@ -15,7 +15,11 @@ import {
   type EventToAppend,
   type ExpectedRevision,
 } from '../event-store/event-store.js';
-import { isTransactional, type TransactionalEventStore } from '../event-store/write-transaction.js';
+import {
+  isTransactional,
+  type TransactionalEventStore,
+  type WriteTransaction,
+} from '../event-store/write-transaction.js';
 import { LedgerError } from '../errors.js';
 import { contentHash, storedHash } from '../integrity/event-hash.js';
 import { appended, mapStoreError, outcome, refusedAlone, type CommandOutcome } from './command-outcome.js';
@@ -120,21 +124,8 @@ export class CommandExecutor {
     const streamId = streamOf(measureId);
     let done: { outcome: CommandOutcome; position?: bigint };
     try {
-      done = await store.inWriteTransaction((tx) => {
-        const loaded = this.streams.loadWith(
-          streamId,
-          measureId,
-          (from) => tx.readStream(streamId, from),
-          tx.streamRevision(streamId),
-        );
-        const prepared = this.prepare(parsed, commandId, context, loaded);
-        if ('repeat' in prepared) return { outcome: prepared.repeat };
-        const result = tx.append(streamId, prepared.events, prepared.expected);
-        const outcome = appended(parsed, commandId, result);
-        // Last, so that nothing after it can undo what it folds; a failed commit forgets it below.
-        this.streams.record(streamId, result.events);
-        return { outcome, position: result.position };
-      });
+      // A failed commit forgets what it folded, below.
+      done = await store.inWriteTransaction((tx) => this.applyInTransaction(tx, parsed, commandId, context));
     } catch (error) {
       // A command's own refusal means its group committed, and with it all the cache holds. Any other
       // failure may have undone events it folded: the measure is then read whole next time.
@@ -143,6 +134,34 @@ export class CommandExecutor {
     }
     if (done.position !== undefined) this.watermark.advance(done.position);
     return done.outcome;
+  }
+
+  /**
+   * One command inside a write transaction: the measure loaded (from the
+   * cache when its head has not moved), decided, appended. The fold is
+   * recorded last, so that nothing after it in the transaction can undo what
+   * it holds; a repeated command appends nothing.
+   */
+  private applyInTransaction(
+    tx: WriteTransaction,
+    parsed: ParsedCommand,
+    commandId: string,
+    context: CommandContext,
+  ): { outcome: CommandOutcome; position?: bigint; events: number } {
+    const { measureId } = parsed.command;
+    const streamId = streamOf(measureId);
+    const loaded = this.streams.loadWith(
+      streamId,
+      measureId,
+      (from) => tx.readStream(streamId, from),
+      tx.streamRevision(streamId),
+    );
+    const prepared = this.prepare(parsed, commandId, context, loaded);
+    if ('repeat' in prepared) return { outcome: prepared.repeat, events: 0 };
+    const result = tx.append(streamId, prepared.events, prepared.expected);
+    const outcome = appended(parsed, commandId, result);
+    this.streams.record(streamId, result.events);
+    return { outcome, position: result.position, events: result.events.length };
   }
 
   /**
@@ -176,22 +195,11 @@ export class CommandExecutor {
           const commandId = normaliseCommandId(parsed.commandId ?? randomUUID());
           const streamId = streamOf(parsed.command.measureId);
           try {
-            const loaded = this.streams.loadWith(
-              streamId,
-              parsed.command.measureId,
-              (from) => tx.readStream(streamId, from),
-              tx.streamRevision(streamId),
-            );
-            const prepared = this.prepare(parsed, commandId, context, loaded);
-            if ('repeat' in prepared) {
-              outcomes.push(prepared.repeat);
-              continue;
-            }
-            const result = tx.append(streamId, prepared.events, prepared.expected);
+            // Touched before anything is folded: a chunk that fails to commit forgets it (a re-read at worst).
             touched.add(streamId);
-            this.streams.record(streamId, result.events);
-            events += result.events.length;
-            outcomes.push(appended(parsed, commandId, result));
+            const applied = this.applyInTransaction(tx, parsed, commandId, context);
+            events += applied.events;
+            outcomes.push(applied.outcome);
           } catch (error) {
             // A store that cannot write (a full disk) fails the whole chunk: nothing of it is committed.
             if (error instanceof StorageFailure) throw error;
