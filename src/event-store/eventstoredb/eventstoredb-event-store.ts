@@ -43,7 +43,6 @@ import { at, toStoredEvent } from './eventstoredb-events.js';
 import { EventStoreDbSubscription } from './eventstoredb-subscription.js';
 import { EventStoreUnreachableError } from './unreachable.js';
 
-
 export interface EventStoreDbOptions {
   /** Streams of the ledger; everything else in `$all` is skipped. */
   streamPrefix?: string;
