@@ -30,13 +30,18 @@ function main() {
     for (let k = 0; k < FOLLOWING; k++) {
       const event = ledger[start + k]!;
       const outcomes = transitionsOnRecord(model, {
-          measureId: measureIdOf(event),
-          type: event.type,
-          data: event.data,
-          position: event.position,
-          recordedMs: Date.parse(event.recordedAt),
-          cause: { eventId: event.eventId, type: event.type as never, position: `${event.position}`, recordedAt: event.recordedAt },
-        });
+        measureId: measureIdOf(event),
+        type: event.type,
+        data: event.data,
+        position: event.position,
+        recordedMs: Date.parse(event.recordedAt),
+        cause: {
+          eventId: event.eventId,
+          type: event.type as never,
+          position: `${event.position}`,
+          recordedAt: event.recordedAt,
+        },
+      });
       // The feed lets the event loop run between two subjects: what blocks it is the longest step.
       let longest = 0;
       const started = performance.now();

@@ -84,6 +84,22 @@ function subjectsConcerned(
 const wanted = (subjectFilter: string[] | undefined) => (s: string) =>
   !subjectFilter?.length || subjectFilter.includes(s);
 
+/**
+ * What a change from one set to another made restricted and unrestricted,
+ * kept for the last pair seen per resulting set: the subjects of a measure
+ * often share both sets (see `MeasureHistory.restrictedAt`), and a scope
+ * change can concern thousands of them.
+ */
+const changesTo = new WeakMap<CategorySet, { before: CategorySet; became: EffectiveTransition['became'] }>();
+
+function became(before: CategorySet, after: CategorySet): EffectiveTransition['became'] {
+  const kept = changesTo.get(after);
+  if (kept?.before === before) return kept.became;
+  const change = { restricted: answer(after.difference(before)), unrestricted: answer(before.difference(after)) };
+  changesTo.set(after, { before, became: change });
+  return change;
+}
+
 function transition(
   known: LedgerReadModel,
   subjectId: string,
@@ -99,7 +115,7 @@ function transition(
     subjectId,
     at: new Date(instant).toISOString(),
     asOfPosition: position.toString(),
-    became: { restricted: answer(after.difference(before)), unrestricted: answer(before.difference(after)) },
+    became: became(before, after),
     restricted: answer(after),
     causes,
   };

@@ -151,25 +151,41 @@ export class CategorySet {
   }
 
   get include(): string[] {
-    return this.marked(true);
+    return this.marks().include.slice();
   }
 
   get exclude(): string[] {
-    return this.marked(false);
+    return this.marks().exclude.slice();
   }
 
-  private marked(mark: boolean): string[] {
-    const paths: string[] = [];
-    for (const [path, inSet] of marksOf(this.root)) if (inSet === mark) paths.push(path);
-    return paths.sort();
+  /**
+   * The set's marked paths, listed once: a set is immutable, and one set is
+   * often the answer for many subjects (every subject of a measure whose
+   * exemptions name none), each of which would otherwise list it again.
+   */
+  private listed?: { include: readonly string[]; exclude: readonly string[]; answer: CategorySetAnswer };
+
+  private marks(): NonNullable<CategorySet['listed']> {
+    if (!this.listed) {
+      const include: string[] = [];
+      const exclude: string[] = [];
+      for (const [path, inSet] of marksOf(this.root)) (inSet ? include : exclude).push(path);
+      include.sort();
+      exclude.sort();
+      // Frozen, for the answer is shared: a caller changing it would change every other answer of this set.
+      const answer = Object.freeze({ categories: Object.freeze(include), except: Object.freeze(exclude) });
+      this.listed = { include, exclude, answer: answer as CategorySetAnswer };
+    }
+    return this.listed;
   }
 
   toJSON(): CategorySetJson {
     return { include: this.include, exclude: this.exclude };
   }
 
+  /** The set as answers show it; the same frozen object each time it is asked. */
   toAnswer(): CategorySetAnswer {
-    return { categories: this.include, except: this.exclude };
+    return this.marks().answer;
   }
 
   toString(): string {
