@@ -26,6 +26,16 @@ type SubjectChange = StandingFact<'SubjectsAdded' | 'SubjectsRemoved'>;
 const isSubjectChange = (fact: StandingFact): fact is SubjectChange =>
   fact.type === 'SubjectsAdded' || fact.type === 'SubjectsRemoved';
 
+interface ExemptionsAtInstant {
+  exemptions: readonly ExemptionAt[];
+  /** Whether no exemption names subjects: then the union and restricted set below hold for every subject. */
+  forEverySubject?: boolean;
+  union?: CategorySet;
+  restricted?: CategorySet;
+}
+
+const INSTANTS_KEPT = 4;
+
 export class MeasureHistory {
   /** Standing facts other than retractions and corrections, in record order. */
   readonly facts: StandingFact[];
@@ -40,14 +50,12 @@ export class MeasureHistory {
   private scopeFold?: { index: number; builder: CategorySetBuilder };
   private exemptionSteps?: Map<string, ExemptionStep[]>;
   private announcements?: AnnouncementWindow[];
-  /** The exemptions at the last instant asked, and what is worked out from them for every subject. */
-  private lastExemptions?: {
-    t: number;
-    exemptions: readonly ExemptionAt[];
-    forEverySubject?: boolean;
-    union?: CategorySet;
-    restricted?: CategorySet;
-  };
+  /**
+   * The exemptions at the last few instants asked, and what is worked out from
+   * them for every subject. More than one: a feed asks about each subject just
+   * before an instant and at it, in turn.
+   */
+  private exemptionsByInstant = new Map<number, ExemptionsAtInstant>();
   private window?: { fromMs: number; untilMs: number; lift?: StandingFact<'RestrictionLifted'> };
 
   constructor(
@@ -268,13 +276,16 @@ export class MeasureHistory {
 
   /** Exemptions inside their window and not revoked at t, with amendments effective by t applied. */
   exemptionsAt(t: number): readonly ExemptionAt[] {
-    if (this.lastExemptions?.t === t) return this.lastExemptions.exemptions;
+    const kept = this.exemptionsByInstant.get(t);
+    if (kept) return kept.exemptions;
     const result: ExemptionAt[] = [];
     for (const steps of this.exemptionTimelines().values()) {
       const step = stepAt(steps, t);
       if (step?.exemption && step.windowFromMs <= t && t < step.windowUntilMs) result.push(step.exemption);
     }
-    this.lastExemptions = { t, exemptions: result };
+    if (this.exemptionsByInstant.size >= INSTANTS_KEPT)
+      this.exemptionsByInstant.delete(this.exemptionsByInstant.keys().next().value!);
+    this.exemptionsByInstant.set(t, { exemptions: result });
     return result;
   }
 
@@ -286,7 +297,7 @@ export class MeasureHistory {
    */
   exemptUnionAt(t: number, subjectId: string): CategorySet {
     const exemptions = this.exemptionsAt(t);
-    const last = this.lastExemptions!;
+    const last = this.exemptionsByInstant.get(t)!;
     last.forEverySubject ??= exemptions.every((e) => !e.subjects && !e.added.size && !e.removed.size);
     if (last.forEverySubject) return (last.union ??= CategorySet.unionAll(exemptions.map((e) => e.categories)));
     return CategorySet.unionAll(exemptions.filter((e) => exemptionCovers(e, subjectId)).map((e) => e.categories));
@@ -300,7 +311,7 @@ export class MeasureHistory {
     const scope = this.scopeAt(t).categories;
     const exempt = this.exemptUnionAt(t, subjectId);
     if (exempt.isEmpty()) return scope;
-    const last = this.lastExemptions!;
+    const last = this.exemptionsByInstant.get(t)!;
     if (!last.forEverySubject) return scope.difference(exempt);
     return (last.restricted ??= scope.difference(exempt));
   }
