@@ -223,6 +223,13 @@ function rssMb(pid: number): number {
   return Math.round(Number(kb) / 1024);
 }
 
+/** The server's heap (used, and allocated) and memory outside it, from its metrics: tells live data from slack in RSS. */
+async function heapMb(): Promise<string> {
+  const text = (await httpRequest(`${url}/metrics`, { headers: auth })).body;
+  const mb = (name: string) => Math.round(Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]) / 2 ** 20);
+  return `heap=${mb('nodejs_heap_size_used_bytes')}/${mb('nodejs_heap_size_total_bytes')} MB external=${mb('nodejs_external_memory_bytes')} MB`;
+}
+
 async function health(): Promise<{ eventLoopMaxDelayMs: number; headPosition: string }> {
   return JSON.parse((await httpRequest(`${url}/health`)).body);
 }
@@ -295,7 +302,7 @@ async function main() {
     worstLoop = Math.max(worstLoop, sample.loopMs);
     if (samples.length % 6 === 0 || Date.now() - started >= SECONDS * 1000) {
       console.log(
-        `t=${sample.t}s rss=${sample.rssMb} MB loop max (10-20 s window)=${sample.loopMs} ms head=${h.headPosition} ${JSON.stringify(stats)}`,
+        `t=${sample.t}s rss=${sample.rssMb} MB ${await heapMb()} loop max (10-20 s window)=${sample.loopMs} ms head=${h.headPosition} ${JSON.stringify(stats)}`,
       );
     }
   }
