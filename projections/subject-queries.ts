@@ -257,6 +257,8 @@ export function* subjectTimelineSteps(
   range: { from?: number; to?: number } = {},
 ): Generator<void, SubjectTimeline> {
   const transitions = new SubjectTransitions(measuresOfSubject(model, subjectId, asOfPosition), subjectId);
+  // Indexing a long measure's events for the subject is a stretch of its own: a pause before the first instant.
+  yield;
   const inRange = (ms: number) =>
     (range.from === undefined || ms > range.from) && (range.to === undefined || ms < range.to);
   const intervals: TimelineInterval[] = [];

@@ -168,13 +168,15 @@ export class SubjectTransitions {
       without: readonly [Contribution, Contribution];
       inert: boolean;
     }[] = [];
+    let inertSincePause = 0;
     for (const candidate of this.candidates.get(t) ?? []) {
       const measure = this.measures[candidate.index]!;
       const without = [measure.at(t - 1, candidate.fact), measure.at(t, candidate.fact)] as const;
       // The very contributions with nothing left out: the event bears on other subjects, and neither tier can credit it.
       const inert = without[0] === measure.at(t - 1) && without[1] === measure.at(t);
       tried.push({ ...candidate, without, inert });
-      if (!inert) yield;
+      // Inert ones are cheap, but a day on which thousands of subjects were added has thousands of them.
+      if (!inert || ++inertSincePause % INERT_PER_PAUSE === 0) yield;
     }
     const replaced = (parts: Contribution[], index: number, part: Contribution) =>
       parts.map((p, i) => (i === index ? part : p));
@@ -232,6 +234,8 @@ export class SubjectTransitions {
     return jointly;
   }
 }
+
+const INERT_PER_PAUSE = 256;
 
 /**
  * Whether the change from `without.before` to `without.after` differs from
