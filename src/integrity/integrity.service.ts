@@ -90,6 +90,6 @@ export class IntegrityService {
   }
 
   private async catchUp(): Promise<void> {
-    await foldIntegrity(this.store, this.integrity);
+    await foldIntegrity(this.store, this.integrity, { server: { pageSize: 500 } });
   }
 }

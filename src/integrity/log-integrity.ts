@@ -8,6 +8,7 @@ import { evolve, initialState, setAsideEvents, type SetAsideEvent } from '../../
 import type { EventStore, StoredEvent } from '../event-store/event-store.js';
 import { contentHash, storedHash } from './event-hash.js';
 import { MerkleLog } from './merkle.js';
+import { pace } from '../pacer.js';
 
 export interface IntegrityProblem {
   eventId: string;
@@ -143,7 +144,10 @@ export async function verifyLog(
   options: { expected?: { treeSize: number; rootHash: string }; onProgress?: (events: number) => void } = {},
 ): Promise<VerifyOutcome> {
   const model = initialState();
-  const integrity = await foldIntegrity(store, new LogIntegrity(), options.onProgress, (event) => evolve(model, event));
+  const integrity = await foldIntegrity(store, new LogIntegrity(), {
+    onProgress: options.onProgress,
+    onEvent: (event) => evolve(model, event),
+  });
   const unreadable = setAsideEvents(model, [...model.measures.keys()].sort(), model.position);
   const digest = integrity.digest();
   if (integrity.problem) return { ok: false, problem: integrity.problem, digest, unreadable };
@@ -180,16 +184,23 @@ export async function verifyLog(
 export async function foldIntegrity(
   store: EventStore,
   integrity: LogIntegrity,
-  onProgress?: (events: number) => void,
-  onEvent?: (event: StoredEvent) => void,
+  options: {
+    onProgress?: (events: number) => void;
+    onEvent?: (event: StoredEvent) => void;
+    /** A server folds in small pages, pausing between events (see pacer.ts): a catch-up of thousands hashes for a while. */
+    server?: { pageSize: number };
+  } = {},
 ): Promise<LogIntegrity> {
+  const { onProgress, onEvent, server } = options;
+  const pageSize = server?.pageSize ?? 5000;
   for (;;) {
-    const page = await store.readAll({ after: integrity.position, maxCount: 5000 });
+    const page = await store.readAll({ after: integrity.position, maxCount: pageSize });
     for (const event of page) {
       integrity.add(event);
       onEvent?.(event);
+      if (server) await pace();
     }
     onProgress?.(integrity.tree.size);
-    if (page.length < 5000) return integrity;
+    if (page.length < pageSize) return integrity;
   }
 }
