@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { EventEmitter, on } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
@@ -23,6 +24,8 @@ import { SseConnection } from '../support/sse-client.js';
 
 const ORIGIN = 'https://app.example.com';
 const logLines: Record<string, unknown>[] = [];
+/** Tells of each line the request logger writes. */
+const logWrites = new EventEmitter();
 let app: INestApplication;
 let store: SqliteEventStore;
 let http: ReturnType<typeof request>;
@@ -35,6 +38,7 @@ beforeAll(async () => {
     write(chunk, _encoding, done) {
       for (const line of String(chunk).split('\n').filter(Boolean))
         logLines.push(JSON.parse(line) as Record<string, unknown>);
+      logWrites.emit('line');
       done();
     },
   });
@@ -65,10 +69,14 @@ afterAll(async () => {
   await store.close();
 });
 
+/** The request's log lines, once the first is written (the line is written as the response ends, not before). */
 const logged = async (id: string) => {
-  for (let i = 0; i < 50 && !logLines.some((l) => l.reqId === id); i++)
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  return logLines.filter((l) => l.reqId === id);
+  const lines = () => logLines.filter((l) => l.reqId === id);
+  if (lines().length === 0) {
+    const written = on(logWrites, 'line', { signal: AbortSignal.timeout(5000) });
+    for await (const _ of written) if (lines().length > 0) break;
+  }
+  return lines();
 };
 
 describe('headers', () => {

@@ -4,6 +4,7 @@
  * write sent to a node that is no longer the leader.
  */
 import { describe, expect, it } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EventToAppend, StoredEvent } from '../../src/event-store/event-store.js';
 import { EventStoreDbEventStore } from '../../src/event-store/eventstoredb/eventstoredb-event-store.js';
@@ -11,7 +12,29 @@ import { EventStoreDbSubscription } from '../../src/event-store/eventstoredb/eve
 import { EventStoreWireServer } from '../support/esdb-wire/server.js';
 
 const event = (i: number): EventToAppend => ({ eventId: randomUUID(), type: 'Counted', data: { i }, metadata: {} });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function deferred(): { promise: Promise<void>; resolve(): void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/**
+ * Resolves at the first warning the adapter logs that matches: the subscription logs each failure, then records it
+ * for /health in the same turn. Nest's logger is replaced for this file, which also keeps the warnings off the output.
+ */
+function warningMatching(pattern: RegExp): Promise<void> {
+  const seen = deferred();
+  Logger.overrideLogger({
+    log() {},
+    error() {},
+    warn(message: unknown) {
+      if (pattern.test(String(message))) seen.resolve();
+    },
+  });
+  // A turn later, so what the adapter does right after logging has been done.
+  return seen.promise.then(() => new Promise((r) => setImmediate(r)));
+}
 
 describe('a node restarted while a subscription is live and appends continue', () => {
   it.each([false, true])(
@@ -24,39 +47,54 @@ describe('a node restarted while a subscription is live and appends continue', (
         writeAttempts: 2,
       });
       const subscription = reader.subscribeToAll({ after: 0n }) as EventStoreDbSubscription;
+      const subscriptionFailed = warningMatching(/^subscription failed/);
       try {
-        const total = 300;
+        // Three events an append: each append is several round trips, and the log grows to 300 events in 100.
+        const perAppend = 3;
+        const appends = 100;
+        const total = appends * perAppend;
+        const appendsBeforeStop = 34;
         const seen: StoredEvent[] = [];
+        const seenBeforeStop = deferred();
         const reading = (async () => {
-          for await (const e of subscription) if (seen.push(e) === total) break;
+          for await (const e of subscription) {
+            if (seen.push(e) === appendsBeforeStop * perAppend) seenBeforeStop.resolve();
+            if (seen.length === total) break;
+          }
         })();
+        const stopped = deferred();
+        const writeFailed = deferred();
+        const restarted = deferred();
         let failedWrites = 0;
         const writing = (async () => {
-          for (let i = 0; i < total; i++) {
-            const events = [event(i)];
-            // A write that fails while the node is down is sent again as it was: same ids, same expected revision.
+          for (let a = 0; a < appends; a++) {
+            // The rest are written once the subscriber has read the first ones and the node is down.
+            if (a === appendsBeforeStop) await stopped.promise;
+            const events = Array.from({ length: perAppend }, (_, k) => event(a * perAppend + k));
+            // A write that fails while the node is down is sent again as it was (same ids, same expected revision)
+            // once it is back; the client may still be reconnecting then, and the retry fails again.
             for (;;) {
               try {
-                await writer.append('measure-counter', events, i === 0 ? 'no_stream' : BigInt(i - 1));
+                await writer.append('measure-counter', events, a === 0 ? 'no_stream' : BigInt(a * perAppend - 1));
                 break;
               } catch {
                 failedWrites++;
-                await sleep(50);
+                writeFailed.resolve();
+                await restarted.promise;
               }
             }
-            await sleep(2);
           }
         })();
         let troubleWhileDown: string | undefined;
         const restarting = (async () => {
-          while (seen.length < 100) await sleep(5);
+          await seenBeforeStop.promise;
           await server.stop();
-          for (let waited = 0; waited < 500 && !troubleWhileDown; waited += 10) {
-            await sleep(10);
-            troubleWhileDown = reader.subscriptionTrouble();
-          }
-          await sleep(500);
+          stopped.resolve();
+          // Down until the subscriber has told its trouble (for /health) and a write has failed.
+          await Promise.all([subscriptionFailed, writeFailed.promise]);
+          troubleWhileDown = reader.subscriptionTrouble();
           await server.start();
+          restarted.resolve();
         })();
         await Promise.all([writing, reading, restarting]);
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
@@ -83,21 +83,38 @@ describe('interrupted writes', () => {
     });
     writeFileSync(file, Array.from({ length: COMMANDS }, (_, m) => JSON.stringify(command(m))).join('\n'));
 
+    // Killed as soon as a first chunk is committed: the import is then a chunk or two into its file. A commit
+    // writes the ledger's files, so the head is looked at on each change to them (read-only, so that watching
+    // takes no write lock from the import).
+    const watcher = watch(dir.path);
     const child = spawn(process.execPath, [CLI, 'import', file], { env: { ...process.env, ...env }, stdio: 'ignore' });
     let finished = false;
-    const exited = new Promise((resolve) => child.on('exit', resolve)).then(() => (finished = true));
-    // Killed as soon as a first chunk is committed: the import is then a chunk or two into its file.
-    // Read-only, so that watching takes no write lock from the import.
-    for (let head = 0; head === 0 && !finished;) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
+    const exited = new Promise((resolve) => child.on('exit', resolve)).then(() => {
+      finished = true;
+      watcher.close();
+    });
+    const committed = () => {
       try {
         const reader = new Database(join(dir.path, 'ledger.db'), { readonly: true, fileMustExist: true });
-        head = (reader.prepare('SELECT COALESCE(MAX(position), 0) AS head FROM events').get() as { head: number }).head;
-        reader.close();
+        try {
+          return (reader.prepare('SELECT COALESCE(MAX(position), 0) AS head FROM events').get() as { head: number })
+            .head;
+        } finally {
+          reader.close();
+        }
       } catch {
-        // not created yet
+        return 0; // not created yet
       }
-    }
+    };
+    await new Promise<void>((resolve) => {
+      const look = () => {
+        if (!finished && committed() === 0) return;
+        watcher.off('change', look);
+        resolve();
+      };
+      watcher.on('change', look);
+      void exited.then(look);
+    });
     expect(finished).toBe(false);
     child.kill('SIGKILL');
     await exited;
