@@ -188,6 +188,15 @@ export class MeasureContribution {
   }
 
   /** Whether leaving the event out can change what this measure contributes for the subject (the imposition aside). */
+  /**
+   * Whether leaving the event out could change what the measure contributes
+   * to the subject at any time: false for another subject's membership
+   * changes, which make most of a long measure's events.
+   */
+  mayChange(fact: StandingFact): boolean {
+    return fact === this.imposed || this.bearsOn(fact);
+  }
+
   private bearsOn(fact: StandingFact): boolean {
     return this.changesSubject.has(fact) || BEARING_TYPES.has(fact.type) || enactsOf(fact.data) !== undefined;
   }

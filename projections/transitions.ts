@@ -49,10 +49,12 @@ const ENDING_FIELDS = ['effectiveUntil'] as const;
 
 function instantsOf(fact: StandingFact, fields: readonly string[]): number[] {
   const data: object = fact.data;
-  return fields
-    .map((f): unknown => Reflect.get(data, f))
-    .filter((v): v is string => typeof v === 'string')
-    .map(toMillis);
+  const instants: number[] = [];
+  for (const field of fields) {
+    const value: unknown = Reflect.get(data, field);
+    if (typeof value === 'string') instants.push(toMillis(value));
+  }
+  return instants;
 }
 
 export function unionOf(parts: Contribution[]): Contribution {
@@ -112,6 +114,8 @@ export class SubjectTransitions {
         this.candidates.set(t, list);
       };
       for (const fact of measure.history.facts) {
+        // Another subject's membership changes neither change this subject's state nor can be its causes.
+        if (!measure.mayChange(fact)) continue;
         for (const t of instantsOf(fact, STARTING_FIELDS)) add(t, fact, 'starts');
         for (const t of instantsOf(fact, ENDING_FIELDS)) add(t, fact, 'ends');
         // An amendment or revocation is tried at the instants of the grant it amends.

@@ -25,6 +25,14 @@ const view = (s: Snapshot) => ({
 });
 const restrictedOnly = (u: ReturnType<typeof Oracle.union>) => ({ restricted: u.restricted, exempt: [], pending: [] });
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const sortedSets = (m: Map<string, Set<string>>) => [...m].map(([k, v]) => [k, [...v].sort()]).sort();
+/** An answer in a form `same` compares in full (JSON has no maps or sets). */
+const whole = (a: OracleAnswer) => [
+  sortedSets(a.restricted),
+  sortedSets(a.exempt),
+  [...a.exemptions].sort(),
+  [...a.pending].sort(),
+];
 
 /** The oracle at one (subject, knowledge), memoised per instant and per left-out event. */
 function oracleOf(log: OracleEvent[], subject: string, k: number) {
@@ -54,7 +62,11 @@ function oracleOf(log: OracleEvent[], subject: string, k: number) {
     if (differs(cause, t, only, cause.eventId)) return true;
     const group = all.filter((c) => c.measureId === cause.measureId);
     const alone = group.every((c) => !differs(c, t, only, c.eventId));
-    return group.length > 1 && alone && differs(cause, t, 'all', group.map((c) => c.eventId).join(','));
+    const together = group.map((c) => c.eventId).join(',');
+    const others = group.filter((c) => c !== cause).map((c) => c.eventId);
+    // Credited jointly, it is needed in its group: leaving out the others alone answers otherwise than leaving out all.
+    const needed = [t - 1, t].some((x) => !same(whole(answer(x, together)), whole(answer(x, others.join(',')))));
+    return group.length > 1 && alone && differs(cause, t, 'all', together) && needed;
   };
   const differs = (cause: Cause, t: number, only: 'all' | 'restricted', without: string) => {
     const pick = only === 'all' ? (x: ReturnType<typeof Oracle.union>) => x : restrictedOnly;
