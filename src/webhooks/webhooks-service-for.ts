@@ -10,19 +10,19 @@ import { leaseTimingFrom } from '../leases/lease-keeper.js';
 import { leaseStoreFor } from '../leases/lease-store-for.js';
 
 /** Several instances on one ledger: the one holding the lease in the ledger's store delivers. */
-export function webhooksServiceFor(
+export async function webhooksServiceFor(
   state: SubscriberStateStore,
   feed: ChangeFeedService,
   store: EventStore,
   deliver: boolean,
-): WebhooksService {
+): Promise<WebhooksService> {
   return new WebhooksService(
     state,
     store,
     feed,
     loadWebhookConfig(),
     deliver,
-    deliver ? { store: leaseStoreFor(store), holder: instanceId(), timing: leaseTimingFrom() } : undefined,
+    deliver ? { store: await leaseStoreFor(store), holder: instanceId(), timing: leaseTimingFrom() } : undefined,
   );
 }
 

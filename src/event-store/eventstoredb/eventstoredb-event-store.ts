@@ -42,6 +42,7 @@ import { exponentialBackoff, retry } from '../../retry.js';
 import { at, toStoredEvent } from './eventstoredb-events.js';
 import { EventStoreDbSubscription } from './eventstoredb-subscription.js';
 import { EventStoreUnreachableError } from './unreachable.js';
+import { EVENTSTOREDB_CLIENT } from './client-of.js';
 
 export interface EventStoreDbOptions {
   /** Streams of the ledger; everything else in `$all` is skipped. */
@@ -63,6 +64,10 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly retryDelayMs: number;
   private readonly pageSize: number;
   private trouble?: string;
+
+  get [EVENTSTOREDB_CLIENT](): EventStoreDBClient {
+    return this.client;
+  }
 
   private constructor(
     readonly client: EventStoreDBClient,
