@@ -3,20 +3,17 @@
  * answers as of their record time and later, never before; the live read
  * model equals a rebuilt one; a query sees the command acknowledged before it.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { buildReadModel } from '../../src/queries/read-model.service.js';
 import { subjectState } from '../../projections/subject-queries.js';
 import { ReadModelService } from '../../src/queries/read-model.service.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { imposeBody, M } from '../support/commands.js';
 import { withSlowSubscriptions } from '../support/slow-subscription-store.js';
-import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
+import { appPerBlock, appPerTest, bearer, startTestApp, type TestApp } from '../support/http-app.js';
 
 let t: TestApp;
-beforeEach(async () => {
-  t = await startTestApp();
-});
-afterEach(async () => t.close());
+const useApp = (app: TestApp) => (t = app);
 
 const post = async (body: object) =>
   (await t.http.post('/v1/commands').set(bearer('writer')).send(body).expect(201)).body;
@@ -34,6 +31,8 @@ const restrictedAt = async (at: string, asOf = '') =>
   (await get(`/v1/subjects/acme/state?at=${at}${asOf}`)).restricted.map((r: { measureId: string }) => r.measureId);
 
 describe('bitemporal answers', () => {
+  appPerTest(useApp);
+
   it('a late correction of an effective date changes answers as of its record time and later only', async () => {
     const imposed = await post(imposeBody({ effectiveFrom: '2019-06-01' }));
     const knownBetween = await between();
@@ -78,10 +77,15 @@ describe('bitemporal answers', () => {
     expect(future).toMatchObject({ asOfPosition: position, notice: expect.stringContaining('beyond') });
     expect((await get('/v1/subjects/acme/state?at=2019-06-01')).notice).toBeUndefined();
   });
+});
+
+describe('a read model that lags', () => {
+  beforeAll(async () => {
+    t = await startTestApp({ store: withSlowSubscriptions(new SqliteEventStore(':memory:'), 40) });
+  });
+  afterAll(async () => t.close());
 
   it('a query made right after an acknowledged command sees it, even when the read model lags', async () => {
-    await t.close();
-    t = await startTestApp({ store: withSlowSubscriptions(new SqliteEventStore(':memory:'), 40) });
     await post(imposeBody({ subjects: ['acme'] }));
     for (let i = 0; i < 10; i++) {
       await post({ type: 'AddSubjects', measureId: M, subjects: [`acme-${i}`], effectiveFrom: '2019-06-01' });
@@ -92,6 +96,8 @@ describe('bitemporal answers', () => {
 });
 
 describe('query parameters', () => {
+  appPerBlock(useApp);
+
   it.each([
     ['/v1/subjects/acme/state?at=yesterday', 'at'],
     ['/v1/subjects/acme/state?asOf=2019-02-30', 'asOf'],
@@ -112,6 +118,8 @@ describe('query parameters', () => {
 });
 
 describe('the read model is a cache of the log', () => {
+  appPerTest(useApp);
+
   it('a rebuilt read model answers exactly as the live one', async () => {
     await post(imposeBody());
     const grant = await post({
