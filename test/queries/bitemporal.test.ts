@@ -27,55 +27,67 @@ const between = async (): Promise<string> => {
   while (Date.now() <= instant) await new Promise(setImmediate);
   return new Date(instant).toISOString();
 };
-const restrictedAt = async (at: string, asOf = '') =>
-  (await get(`/v1/subjects/acme/state?at=${at}${asOf}`)).restricted.map((r: { measureId: string }) => r.measureId);
+const restrictedAt = async (subject: string, at: string, asOf = '') =>
+  (await get(`/v1/subjects/${subject}/state?at=${at}${asOf}`)).restricted.map(
+    (r: { measureId: string }) => r.measureId,
+  );
 
+// One ledger for the block: each test names a measure and a subject of its own, so none sees another's writes.
 describe('bitemporal answers', () => {
-  appPerTest(useApp);
+  appPerBlock(useApp);
 
   it('a late correction of an effective date changes answers as of its record time and later only', async () => {
-    const imposed = await post(imposeBody({ effectiveFrom: '2019-06-01' }));
+    const imposed = await post(
+      imposeBody({ measureId: 'corrected', subjects: ['corrected-co'], effectiveFrom: '2019-06-01' }),
+    );
     const knownBetween = await between();
     const corrected = await post({
       type: 'CorrectEntry',
-      measureId: M,
+      measureId: 'corrected',
       eventId: imposed.events[0].eventId,
       reason: 'in force from 1 May',
-      replacement: { ...imposeBody({ effectiveFrom: '2019-05-01' }), type: undefined },
+      replacement: {
+        ...imposeBody({ measureId: 'corrected', subjects: ['corrected-co'], effectiveFrom: '2019-05-01' }),
+        type: undefined,
+      },
     });
-    expect(await restrictedAt('2019-05-15', `&asOfPosition=${imposed.position}`)).toEqual([]);
-    expect(await restrictedAt('2019-05-15', `&asOf=${knownBetween}`)).toEqual([]);
-    expect(await restrictedAt('2019-05-15', `&asOfPosition=${corrected.position}`)).toEqual([M]);
-    expect(await restrictedAt('2019-05-15')).toEqual([M]);
-    const basis = (await get('/v1/subjects/acme/state?at=2019-05-15')).restricted[0].basis.map(
+    expect(await restrictedAt('corrected-co', '2019-05-15', `&asOfPosition=${imposed.position}`)).toEqual([]);
+    expect(await restrictedAt('corrected-co', '2019-05-15', `&asOf=${knownBetween}`)).toEqual([]);
+    expect(await restrictedAt('corrected-co', '2019-05-15', `&asOfPosition=${corrected.position}`)).toEqual([
+      'corrected',
+    ]);
+    expect(await restrictedAt('corrected-co', '2019-05-15')).toEqual(['corrected']);
+    const basis = (await get('/v1/subjects/corrected-co/state?at=2019-05-15')).restricted[0].basis.map(
       (b: { type: string }) => b.type,
     );
     expect(basis).toEqual(['RestrictionImposed', 'EntryCorrected']);
   });
 
   it('retracting the imposition removes the measure from later answers only', async () => {
-    const imposed = await post(imposeBody());
+    const imposed = await post(imposeBody({ measureId: 'retracted', subjects: ['retracted-co'] }));
     const before = await between();
     await post({
       type: 'RetractEntry',
-      measureId: M,
+      measureId: 'retracted',
       eventId: imposed.events[0].eventId,
       reason: 'recorded by mistake',
     });
-    expect(await restrictedAt('2019-06-01')).toEqual([]);
-    expect(await restrictedAt('2019-06-01', `&asOf=${before}`)).toEqual([M]);
-    expect(await restrictedAt('2019-06-01', `&asOfPosition=${imposed.position}`)).toEqual([M]);
-    await t.http.get(`/v1/measures/${M}?at=2019-06-01`).set(bearer('reader')).expect(404);
+    expect(await restrictedAt('retracted-co', '2019-06-01')).toEqual([]);
+    expect(await restrictedAt('retracted-co', '2019-06-01', `&asOf=${before}`)).toEqual(['retracted']);
+    expect(await restrictedAt('retracted-co', '2019-06-01', `&asOfPosition=${imposed.position}`)).toEqual([
+      'retracted',
+    ]);
+    await t.http.get('/v1/measures/retracted?at=2019-06-01').set(bearer('reader')).expect(404);
   });
 
   it('answers for the head, and says so, when asked beyond what the ledger holds', async () => {
-    const { position } = await post(imposeBody());
+    const { position } = await post(imposeBody({ measureId: 'beyond', subjects: ['beyond-co'] }));
     const beyond = BigInt(position) + 1000n;
-    const ahead = await get(`/v1/subjects/acme/state?at=2019-06-01&asOfPosition=${beyond}`);
+    const ahead = await get(`/v1/subjects/beyond-co/state?at=2019-06-01&asOfPosition=${beyond}`);
     expect(ahead).toMatchObject({ asOfPosition: position, notice: expect.stringContaining('beyond') });
-    const future = await get('/v1/subjects/acme/state?at=2019-06-01&asOf=2999-01-01');
+    const future = await get('/v1/subjects/beyond-co/state?at=2019-06-01&asOf=2999-01-01');
     expect(future).toMatchObject({ asOfPosition: position, notice: expect.stringContaining('beyond') });
-    expect((await get('/v1/subjects/acme/state?at=2019-06-01')).notice).toBeUndefined();
+    expect((await get('/v1/subjects/beyond-co/state?at=2019-06-01')).notice).toBeUndefined();
   });
 });
 
