@@ -35,6 +35,8 @@ export interface LedgerConfig {
   snapshotDir?: string;
   /** How far the JS heap may grow past what it holds before a full collection, in percent; 0: V8's own choice. */
   heapGrowthPercent: number;
+  /** From SIGTERM or SIGINT to the exit, whatever the clients do (see src/shutdown.ts). */
+  shutdownGraceMs: number;
 }
 
 /** Every variable, for `regledger help config` (the README's Configuration table says the same). */
@@ -70,6 +72,11 @@ export const CONFIG_VARIABLES: [name: string, fallback: string, meaning: string]
     'LEDGER_HEAP_GROWTH',
     '30',
     'percent the heap may grow past what it holds before a full collection (0: V8 decides; more: less GC, more memory)',
+  ],
+  [
+    'LEDGER_SHUTDOWN_GRACE',
+    '10s',
+    'from SIGTERM/SIGINT to the exit (1s to 600s); connections still open after 70% of it are closed',
   ],
   [
     'LEDGER_WEBHOOK_ALLOW',
@@ -158,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     corsOrigins,
     workers: workersOf(env.LEDGER_WORKERS),
     heapGrowthPercent: heapGrowthOf(env.LEDGER_HEAP_GROWTH),
+    shutdownGraceMs: shutdownGraceOf(env.LEDGER_SHUTDOWN_GRACE),
     snapshotDir,
   };
 }
@@ -176,6 +184,18 @@ function heapGrowthOf(value: string | undefined): number {
   if (!/^\d+$/.test(value ?? '30') || percent > 1000)
     throw new ConfigError('LEDGER_HEAP_GROWTH', `must be a whole number of percent from 0 to 1000, got "${value}"`);
   return percent;
+}
+
+function shutdownGraceOf(value: string | undefined): number {
+  const text = value?.trim() || '10s';
+  const match = /^(\d{1,6})(ms|s)$/.exec(text);
+  const ms = match ? Number(match[1]) * (match[2] === 's' ? 1000 : 1) : NaN;
+  if (!(ms >= 1000 && ms <= 600_000))
+    throw new ConfigError(
+      'LEDGER_SHUTDOWN_GRACE',
+      `must be a duration from 1s to 600s, such as 10s or 2500ms, got "${value}"`,
+    );
+  return ms;
 }
 
 function workersOf(value: string | undefined): number {

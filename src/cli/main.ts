@@ -28,7 +28,7 @@ async function serve(): Promise<void> {
   if (!cluster.isWorker) await portIsFree(config);
   if (config.workers > 1 && !cluster.isWorker) {
     const { serveWithWorkers } = await import('./workers.js');
-    return serveWithWorkers(config, log, SHUTDOWN_DEADLINE_MS, printBanner(config));
+    return serveWithWorkers(config, log, config.shutdownGraceMs, printBanner(config));
   }
   const store = await openStore(config);
   let app: INestApplication | undefined;
@@ -64,7 +64,7 @@ async function serve(): Promise<void> {
     .then(() => integrity.current())
     .catch((error: Error) => console.error(`regledger: the integrity tree could not be built yet: ${error.message}`));
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
-  stopOnSignals(app, store, log);
+  stopOnSignals(app, store, log, config.shutdownGraceMs);
   if (cluster.isWorker) return (await import('./workers.js')).reportListening(url);
   printBanner(config)(url, generated);
 }
@@ -85,11 +85,13 @@ function printBanner(config: LedgerConfig) {
   };
 }
 
-/** Time from the signal to the exit, whatever the clients do; connections still open a little before it are closed. */
-const SHUTDOWN_DEADLINE_MS = 10_000;
-const CONNECTION_BUDGET_MS = 7_000;
+/**
+ * LEDGER_SHUTDOWN_GRACE is the time from the signal to the exit, whatever the clients do; connections still open after
+ * 70% of it are closed, so that closing the application and the store has the rest.
+ */
+const CONNECTION_SHARE = 0.7;
 
-function stopOnSignals(app: INestApplication, store: EventStore, log: Logger): void {
+function stopOnSignals(app: INestApplication, store: EventStore, log: Logger, graceMs: number): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -103,9 +105,9 @@ function stopOnSignals(app: INestApplication, store: EventStore, log: Logger): v
       log.error('shutdown deadline reached: exiting with work unfinished');
       log.flush();
       process.exit(0);
-    }, SHUTDOWN_DEADLINE_MS - 250).unref();
+    }, graceMs - 250).unref();
     import('../shutdown.js')
-      .then(({ shutDown }) => shutDown(app, store, CONNECTION_BUDGET_MS))
+      .then(({ shutDown }) => shutDown(app, store, Math.round(graceMs * CONNECTION_SHARE)))
       .then(
         ({ forcedConnections }) => {
           log.info(

@@ -165,7 +165,7 @@ function environmentHelp(): string {
   const rows = CONFIG_VARIABLES.map(
     ([name, fallback, meaning]) => `  ${name.padEnd(width)}  ${meaning}${fallback ? ` (default ${fallback})` : ''}`,
   );
-  return `\nEnvironment variables:\n${rows.join('\n')}\n\nSignals: SIGTERM or SIGINT stops \`serve\` gracefully (change streams told to reconnect, commands in flight answered), exit 0 within 10 s.\nExit codes: 0 done, 1 unexpected failure, 2 bad input or configuration (or an unusable ledger file, port or store), 3 rejected by an invariant, 4 integrity check failed, 5 the log is intact but holds events that cannot be read (verify).`;
+  return `\nEnvironment variables:\n${rows.join('\n')}\n\nSignals: SIGTERM or SIGINT stops \`serve\` gracefully (change streams told to reconnect, commands in flight answered), exit 0 within LEDGER_SHUTDOWN_GRACE.\nExit codes: 0 done, 1 unexpected failure, 2 bad input or configuration (or an unusable ledger file, port or store), 3 rejected by an invariant, 4 integrity check failed, 5 the log is intact but holds events that cannot be read (verify).`;
 }
 
 function exitCodeOf(error: unknown): number {

@@ -11,7 +11,10 @@ describe('configuration', () => {
       apiKeys: undefined,
       bodyLimitBytes: 1024 * 1024,
       heapGrowthPercent: 30,
+      shutdownGraceMs: 10_000,
     });
+    expect(loadConfig({ LEDGER_SHUTDOWN_GRACE: '2500ms' }).shutdownGraceMs).toBe(2500);
+    expect(loadConfig({ LEDGER_SHUTDOWN_GRACE: '30s' }).shutdownGraceMs).toBe(30_000);
     expect(loadConfig({ LEDGER_HEAP_GROWTH: '0' }).heapGrowthPercent).toBe(0);
     expect(loadConfig({}).dataDir).toMatch(/\/data$/);
   });
@@ -30,6 +33,9 @@ describe('configuration', () => {
     [{ LEDGER_API_KEYS: 'ops:root:abc' }, 'LEDGER_API_KEYS'],
     [{ LEDGER_HEAP_GROWTH: '-5' }, 'LEDGER_HEAP_GROWTH'],
     [{ LEDGER_HEAP_GROWTH: '30%' }, 'LEDGER_HEAP_GROWTH'],
+    [{ LEDGER_SHUTDOWN_GRACE: '10' }, 'LEDGER_SHUTDOWN_GRACE'],
+    [{ LEDGER_SHUTDOWN_GRACE: '500ms' }, 'LEDGER_SHUTDOWN_GRACE'],
+    [{ LEDGER_SHUTDOWN_GRACE: '601s' }, 'LEDGER_SHUTDOWN_GRACE'],
   ])('names the variable of an invalid value: %j', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}:`));

@@ -2,9 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { DEMO_FILE } from '../../src/package-root.js';
-import { CLI, runCli, startServer } from '../support/cli.js';
+import { CLI, demoLedgerForCli, linesOf, runCli, startServer } from '../support/cli.js';
 import { imposeBody } from '../support/commands.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -124,12 +123,11 @@ describe('regledger serve', () => {
 });
 
 describe('regledger queries', () => {
-  beforeEach(async () => {
-    expect((await runCli(['import', DEMO_FILE], env)).code).toBe(0);
-  });
+  // One demo ledger for the block: its tests only read (rebuild folds the same log again).
+  const demo = demoLedgerForCli();
 
   it('answers state, check and timeline readably and as JSON', async () => {
-    const state = await runCli(['state', 'huawei', '--at', '2019-06-30', '--json'], env);
+    const state = await runCli(['state', 'huawei', '--at', '2019-06-30', '--json'], demo.env);
     expect(state.code).toBe(0);
     const answer = JSON.parse(state.stdout);
     expect(answer).toMatchObject({
@@ -138,13 +136,13 @@ describe('regledger queries', () => {
     });
     expect(answer.pending.map((p: { announcementId: string }) => p.announcementId)).toEqual(['g20-osaka-2019']);
 
-    const check = await runCli(['check', 'huawei', 'exports/5g-standards', '--at', '2019-08-19'], env);
+    const check = await runCli(['check', 'huawei', 'exports/5g-standards', '--at', '2019-08-19'], demo.env);
     expect(check.stdout).toContain('exports/5g-standards: RESTRICTED');
     expect(check.stdout).toContain('84 FR 22961');
-    const before = await runCli(['check', 'huawei', 'exports/5g-standards', '--at', '2019-08-18', '--json'], env);
+    const before = await runCli(['check', 'huawei', 'exports/5g-standards', '--at', '2019-08-18', '--json'], demo.env);
     expect(JSON.parse(before.stdout).status).toBe('not-restricted');
 
-    const timeline = await runCli(['timeline', 'huawei'], env);
+    const timeline = await runCli(['timeline', 'huawei'], demo.env);
     expect(timeline.stdout).toContain('2019-05-16T20:15:00.000Z → 2019-05-20T00:00:00.000Z');
     expect(timeline.stdout).toContain('why: RestrictionImposed @1 (84 FR 22961)');
   });
@@ -154,7 +152,7 @@ describe('regledger queries', () => {
       (
         await runCli(
           ['check', 'huawei-affiliate-aug-01', 'exports', '--at', '2019-09-01', '--as-of-position', '4', '--json'],
-          env,
+          demo.env,
         )
       ).stdout,
     );
@@ -162,14 +160,14 @@ describe('regledger queries', () => {
   });
 
   it('exits 2 on a bad query, naming the field', async () => {
-    const result = await runCli(['check', 'huawei', 'Exports'], env);
+    const result = await runCli(['check', 'huawei', 'Exports'], demo.env);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('category');
-    expect((await runCli(['state', 'huawei', '--at', 'someday'], env)).stderr).toContain('at must be');
+    expect((await runCli(['state', 'huawei', '--at', 'someday'], demo.env)).stderr).toContain('at must be');
   });
 
   it('rebuilds the read model and reports its speed', async () => {
-    const result = await runCli(['rebuild', '--json'], env);
+    const result = await runCli(['rebuild', '--json'], demo.env);
     expect(JSON.parse(result.stdout)).toMatchObject({
       events: demoCommandCount,
       measures: 1,
@@ -186,14 +184,9 @@ describe('regledger tail', () => {
       [CLI, 'tail', '--after', '0', '--json', '--subject', 'huawei-affiliate-aug-01'],
       { env: { ...process.env, ...env } },
     );
-    const lines: string[] = [];
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    const reader = createInterface({ input: child.stdout });
-    reader.on('line', (line) => lines.push(line));
-    const waitFor = async (n: number) => {
-      for (let i = 0; i < 200 && lines.length < n; i++) await new Promise((r) => setTimeout(r, 50));
-    };
-    await waitFor(3);
+    const printed = linesOf(child);
+    const lines = await printed.count(3);
     expect(lines.map((l) => JSON.parse(l).ledgerposition)).toEqual(['5', '6', '7']);
     const file = join(dir.path, 'more.ndjson');
     writeFileSync(
@@ -206,7 +199,7 @@ describe('regledger tail', () => {
       }),
     );
     expect((await runCli(['import', file], env)).code).toBe(0);
-    await waitFor(4);
+    await printed.count(4);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(JSON.parse(lines[3]!)).toMatchObject({ type: 'org.regledger.SubjectsRemoved', ledgerposition: '8' });

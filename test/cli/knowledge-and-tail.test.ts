@@ -3,9 +3,7 @@
  * replays both feeds from the start, as its help says.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { CLI, runCli } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 import { imposeBody } from '../support/commands.js';
 import { tempDir } from '../support/temp-dir.js';
 import { writeFileSync } from 'node:fs';
@@ -13,7 +11,7 @@ import { join } from 'node:path';
 
 let dir: ReturnType<typeof tempDir>;
 let env: Record<string, string>;
-// One ledger for the whole suite: nothing here writes to it, and each CLI start takes seconds.
+// One ledger for the whole suite: nothing here writes to it.
 beforeAll(async () => {
   dir = tempDir();
   env = { LEDGER_DATA_DIR: dir.path, LEDGER_DEMO: 'off' };
@@ -40,7 +38,7 @@ describe('a subject the ledger never named', () => {
         said: result.stdout.includes('hauwei is unknown to the ledger'),
       }).toEqual({ command: commands[index]![0], code: 0, said: true });
     }
-  }, 120_000); // five CLI starts at once on a shared 2-core machine
+  });
 
   it('a named subject is not called unknown, and --json carries subjectKnown', async () => {
     const [known, unknownJson, knownJson] = await Promise.all([
@@ -60,15 +58,13 @@ describe('a subject the ledger never named', () => {
 });
 
 describe('regledger tail --after 0', () => {
+  /** Runs tail in process until it has printed `count` lines, then stops it as Ctrl-C would (cli.test.ts spawns one). */
   async function firstLines(args: string[], count: number): Promise<string[]> {
-    const child = spawn(process.execPath, [CLI, 'tail', ...args], { env: { ...process.env, ...env } });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    const lines: string[] = [];
-    createInterface({ input: child.stdout }).on('line', (line) => lines.push(line));
-    for (let i = 0; i < 200 && lines.length < count; i++) await new Promise((r) => setTimeout(r, 50));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    return lines;
+    const result = await runCli(['tail', ...args], env, {
+      stopWhen: (stdout) => stdout.split('\n').length > count,
+    });
+    expect(result.code).toBe(0);
+    return result.stdout.trimEnd().split('\n').slice(0, count);
   }
 
   it('--effective replays the transitions from the start', async () => {

@@ -17,7 +17,8 @@ describe('positions as consistency tokens across instances', () => {
   let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    const ledger = await twoStoresOnOneLedger();
+    // B polls the file every 100 ms: behind A when asked right after A's write, without long waits for it.
+    const ledger = await twoStoresOnOneLedger(100);
     stop = ledger.stop;
     a = await startTestApp({ store: ledger.stores[0] });
     b = await startTestApp({ store: ledger.stores[1] });

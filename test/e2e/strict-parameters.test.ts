@@ -5,13 +5,20 @@
  * OpenAPI document, so a new route is covered without touching this suite.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { imposeBody, M } from '../support/commands.js';
-import { appPerBlock, appPerTest, bearer, type TestApp } from '../support/http-app.js';
+import { imposeBody } from '../support/commands.js';
+import { appPerBlock, bearer, type TestApp } from '../support/http-app.js';
 import { SseConnection } from '../support/sse-client.js';
 
+// One app for the file: most tests send what is refused; the few that write use measures of their own and read only
+// what they wrote, so none depends on which ran before it.
 let t: TestApp;
+appPerBlock((app) => (t = app));
 afterEach(() => SseConnection.closeAll());
-const useApp = (app: TestApp) => (t = app);
+
+let listening: Promise<string> | undefined;
+/** The app's address, listening from the first test that needs a socket (a change feed) on. */
+const url = () =>
+  (listening ??= t.app.listen(0, '127.0.0.1').then(async () => (await t.app.getUrl()).replace('[::1]', '127.0.0.1')));
 
 const admin = bearer('admin');
 const BEYOND_INT64 = '9223372036854775808';
@@ -38,8 +45,6 @@ async function documentedOperations(): Promise<Operation[]> {
 const send = (op: Operation, query: string) => t.http[op.method](`${op.path}?${query}`).set(admin);
 
 describe('every route of the OpenAPI document', () => {
-  appPerBlock(useApp);
-
   it('covers the routes that answer queries, feeds and commands', async () => {
     const paths = (await documentedOperations()).map((op) => op.path);
     expect(paths).toEqual(
@@ -81,11 +86,15 @@ describe('every route of the OpenAPI document', () => {
 });
 
 describe('nothing is written or answered for a rejected parameter', () => {
-  appPerBlock(useApp);
-
   it('a command with an unknown query parameter appends nothing', async () => {
-    await t.http.post('/v1/commands?dryRun=true').set(bearer('writer')).send(imposeBody()).expect(400);
-    expect(await t.store.readAll()).toEqual([]);
+    const head = await t.store.headPosition();
+    await t.http
+      .post('/v1/commands?dryRun=true')
+      .set(bearer('writer'))
+      .send(imposeBody({ measureId: 'dry-run' }))
+      .expect(400);
+    expect(await t.store.headPosition()).toBe(head);
+    expect(await t.store.readStream('measure-dry-run')).toEqual([]);
   });
 
   it('asof in lower case is not answered as if it were absent', async () => {
@@ -96,8 +105,6 @@ describe('nothing is written or answered for a rejected parameter', () => {
 });
 
 describe('positions beyond what a store can hold are a 400, before any stream starts', () => {
-  appPerBlock(useApp);
-
   it.each([
     ['/v1/events', `after=${BEYOND_INT64}`, 'after'],
     ['/v1/subjects/acme/state', `asOfPosition=${BEYOND_INT64}`, 'asOfPosition'],
@@ -128,8 +135,6 @@ describe('positions beyond what a store can hold are a 400, before any stream st
 });
 
 describe('change feed filters', () => {
-  appPerTest(useApp);
-
   it.each([
     ['subject=a&subject=b', 'subject'],
     ['type=SubjectsAdded&type=ScopeBroadened', 'type'],
@@ -144,16 +149,19 @@ describe('change feed filters', () => {
   });
 
   it('a type filter takes the CloudEvents type the feed sends, as well as the event name', async () => {
-    await t.http.post('/v1/commands').set(bearer('writer')).send(imposeBody()).expect(201);
+    const head = await t.store.headPosition();
     await t.http
       .post('/v1/commands')
       .set(bearer('writer'))
-      .send({ type: 'AddSubjects', measureId: M, subjects: ['acme-late'], effectiveFrom: '2019-08-19' })
+      .send(imposeBody({ measureId: 'typed' }))
       .expect(201);
-    await t.app.listen(0, '127.0.0.1');
-    const url = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    await t.http
+      .post('/v1/commands')
+      .set(bearer('writer'))
+      .send({ type: 'AddSubjects', measureId: 'typed', subjects: ['acme-late'], effectiveFrom: '2019-08-19' })
+      .expect(201);
     for (const type of ['org.regledger.SubjectsAdded', 'SubjectsAdded']) {
-      const client = await SseConnection.open(`${url}/v1/changes?after=0&type=${type}`, admin);
+      const client = await SseConnection.open(`${await url()}/v1/changes?after=${head}&type=${type}`, admin);
       await client.until((c) => c.messages.some((m) => !m.event));
       client.close();
       const types = client.messages.filter((m) => !m.event).map((m) => JSON.parse(m.data).type);
@@ -162,21 +170,23 @@ describe('change feed filters', () => {
   });
 
   it('after=0 replays the effective feed from the start', async () => {
-    await t.http.post('/v1/commands').set(bearer('writer')).send(imposeBody()).expect(201);
-    await t.app.listen(0, '127.0.0.1');
-    const url = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
-    const client = await SseConnection.open(`${url}/v1/changes/effective?after=0`, admin);
+    const body = imposeBody({ measureId: 'replayed', subjects: ['replayed-a', 'replayed-b'] });
+    await t.http.post('/v1/commands').set(bearer('writer')).send(body).expect(201);
+    const client = await SseConnection.open(`${await url()}/v1/changes/effective?after=0`, admin);
     expect(client.response!.statusCode).toBe(200);
-    await client.until((c) => c.messages.filter((m) => !m.event).length >= 2);
+    // From the start: the changes of what other tests wrote come too, and this test's subjects are among them.
+    const subjectsOf = (c: SseConnection) =>
+      c.messages
+        .filter((m) => !m.event)
+        .map((m) => (JSON.parse(m.data) as { subjectId: string }).subjectId)
+        .filter((subject) => subject.startsWith('replayed-'));
+    await client.until((c) => subjectsOf(c).length >= 2);
     client.close();
-    const subjects = client.messages.filter((m) => !m.event).map((m) => JSON.parse(m.data).subjectId);
-    expect(subjects.sort()).toEqual(['acme', 'acme-sub']);
+    expect(subjectsOf(client).sort()).toEqual(['replayed-a', 'replayed-b']);
   });
 });
 
 describe('report formats', () => {
-  appPerBlock(useApp);
-
   it.each(['toString', '__proto__', 'constructor', 'valueOf'])('format=%s is a 400', async (format) => {
     const response = await t.http.get(`/v1/subjects/acme/report?format=${format}`).set(admin).expect(400);
     expect(response.body.details).toEqual([expect.objectContaining({ field: 'format', rule: 'isIn' })]);

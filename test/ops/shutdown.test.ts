@@ -3,9 +3,9 @@
  * SIGINT while clients are connected, on both stores: every change stream
  * gets a last `shutdown` message with `retry:`, a command whose body is still
  * arriving is applied and acknowledged, writers see answers or refused
- * connections (never a 5xx), and the process exits 0 within 10 s even with a
- * client that never reads and one that never finishes its request. (One
- * server per store: each start costs seconds.)
+ * connections (never a 5xx), and the process exits 0 within its grace
+ * (LEDGER_SHUTDOWN_GRACE) even with a client that never reads and one that
+ * never finishes its request. (One server per store: each start costs seconds.)
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
@@ -37,8 +37,8 @@ afterEach(async () => {
   dir.remove();
 });
 
-async function storeEnv(store: 'sqlite' | 'eventstoredb'): Promise<Record<string, string>> {
-  const env = { LEDGER_DATA_DIR: dir.path, PORT: '0', LEDGER_DEMO: 'on' };
+async function storeEnv(store: 'sqlite' | 'eventstoredb', graceMs: number): Promise<Record<string, string>> {
+  const env = { LEDGER_DATA_DIR: dir.path, PORT: '0', LEDGER_DEMO: 'on', LEDGER_SHUTDOWN_GRACE: `${graceMs}ms` };
   if (store === 'sqlite') return env;
   wire = await new EventStoreWireServer({ batchAppend: true, systemEventEvery: 3 }).start();
   return { ...env, LEDGER_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: wire.connectionString };
@@ -150,13 +150,15 @@ async function storedEventIds(store: 'sqlite' | 'eventstoredb'): Promise<string[
   }
 }
 
-// SQLite is also stopped with clients that never let go (so the 10 s bound is tested), by SIGINT (Ctrl-C).
+// SQLite is also stopped with clients that never let go (so the bound is tested, with a short grace: 70% of it is
+// waited out before they are closed, and closing the app and the store has the rest, over a second even on a loaded
+// machine), by SIGINT (Ctrl-C); EventStoreDB with the default grace.
 describe.each([
-  ['sqlite', 'SIGINT'],
-  ['eventstoredb', 'SIGTERM'],
-] as const)('on %s, %s', (store, signal) => {
-  it('ends idle and busy streams with a shutdown message, answers the command in flight and the writers, closes what will not end, and exits 0 within 10 s', async () => {
-    const server = await serve(await storeEnv(store));
+  ['sqlite', 'SIGINT', 5_000],
+  ['eventstoredb', 'SIGTERM', 10_000],
+] as const)('on %s, %s, grace %i ms', (store, signal, graceMs) => {
+  it('ends idle and busy streams with a shutdown message, answers the command in flight and the writers, closes what will not end, and exits 0 within the grace', async () => {
+    const server = await serve(await storeEnv(store, graceMs));
     const idle = await idleStream(`${server.url}/v1/changes`, server.auth);
     const effective = await idleStream(`${server.url}/v1/changes/effective`, server.auth);
     const reader = await SseConnection.open(`${server.url}/v1/changes?after=0`, server.auth);
@@ -186,7 +188,7 @@ describe.each([
       writer,
     ]);
     expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
-    expect(exit.at - signalledAt).toBeLessThan(10_000);
+    expect(exit.at - signalledAt).toBeLessThan(graceMs);
 
     // The command whose body was still arriving was applied, acknowledged, and is in the ledger.
     expect(answer.status).toBe(201);

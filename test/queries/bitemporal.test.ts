@@ -3,20 +3,17 @@
  * answers as of their record time and later, never before; the live read
  * model equals a rebuilt one; a query sees the command acknowledged before it.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { buildReadModel } from '../../src/queries/read-model.service.js';
 import { subjectState } from '../../projections/subject-queries.js';
 import { ReadModelService } from '../../src/queries/read-model.service.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { imposeBody, M } from '../support/commands.js';
 import { withSlowSubscriptions } from '../support/slow-subscription-store.js';
-import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
+import { appPerBlock, appPerTest, bearer, startTestApp, type TestApp } from '../support/http-app.js';
 
 let t: TestApp;
-beforeEach(async () => {
-  t = await startTestApp();
-});
-afterEach(async () => t.close());
+const useApp = (app: TestApp) => (t = app);
 
 const post = async (body: object) =>
   (await t.http.post('/v1/commands').set(bearer('writer')).send(body).expect(201)).body;
@@ -30,58 +27,77 @@ const between = async (): Promise<string> => {
   while (Date.now() <= instant) await new Promise(setImmediate);
   return new Date(instant).toISOString();
 };
-const restrictedAt = async (at: string, asOf = '') =>
-  (await get(`/v1/subjects/acme/state?at=${at}${asOf}`)).restricted.map((r: { measureId: string }) => r.measureId);
+const restrictedAt = async (subject: string, at: string, asOf = '') =>
+  (await get(`/v1/subjects/${subject}/state?at=${at}${asOf}`)).restricted.map(
+    (r: { measureId: string }) => r.measureId,
+  );
 
+// One ledger for the block: each test names a measure and a subject of its own, so none sees another's writes.
 describe('bitemporal answers', () => {
+  appPerBlock(useApp);
+
   it('a late correction of an effective date changes answers as of its record time and later only', async () => {
-    const imposed = await post(imposeBody({ effectiveFrom: '2019-06-01' }));
+    const imposed = await post(
+      imposeBody({ measureId: 'corrected', subjects: ['corrected-co'], effectiveFrom: '2019-06-01' }),
+    );
     const knownBetween = await between();
     const corrected = await post({
       type: 'CorrectEntry',
-      measureId: M,
+      measureId: 'corrected',
       eventId: imposed.events[0].eventId,
       reason: 'in force from 1 May',
-      replacement: { ...imposeBody({ effectiveFrom: '2019-05-01' }), type: undefined },
+      replacement: {
+        ...imposeBody({ measureId: 'corrected', subjects: ['corrected-co'], effectiveFrom: '2019-05-01' }),
+        type: undefined,
+      },
     });
-    expect(await restrictedAt('2019-05-15', `&asOfPosition=${imposed.position}`)).toEqual([]);
-    expect(await restrictedAt('2019-05-15', `&asOf=${knownBetween}`)).toEqual([]);
-    expect(await restrictedAt('2019-05-15', `&asOfPosition=${corrected.position}`)).toEqual([M]);
-    expect(await restrictedAt('2019-05-15')).toEqual([M]);
-    const basis = (await get('/v1/subjects/acme/state?at=2019-05-15')).restricted[0].basis.map(
+    expect(await restrictedAt('corrected-co', '2019-05-15', `&asOfPosition=${imposed.position}`)).toEqual([]);
+    expect(await restrictedAt('corrected-co', '2019-05-15', `&asOf=${knownBetween}`)).toEqual([]);
+    expect(await restrictedAt('corrected-co', '2019-05-15', `&asOfPosition=${corrected.position}`)).toEqual([
+      'corrected',
+    ]);
+    expect(await restrictedAt('corrected-co', '2019-05-15')).toEqual(['corrected']);
+    const basis = (await get('/v1/subjects/corrected-co/state?at=2019-05-15')).restricted[0].basis.map(
       (b: { type: string }) => b.type,
     );
     expect(basis).toEqual(['RestrictionImposed', 'EntryCorrected']);
   });
 
   it('retracting the imposition removes the measure from later answers only', async () => {
-    const imposed = await post(imposeBody());
+    const imposed = await post(imposeBody({ measureId: 'retracted', subjects: ['retracted-co'] }));
     const before = await between();
     await post({
       type: 'RetractEntry',
-      measureId: M,
+      measureId: 'retracted',
       eventId: imposed.events[0].eventId,
       reason: 'recorded by mistake',
     });
-    expect(await restrictedAt('2019-06-01')).toEqual([]);
-    expect(await restrictedAt('2019-06-01', `&asOf=${before}`)).toEqual([M]);
-    expect(await restrictedAt('2019-06-01', `&asOfPosition=${imposed.position}`)).toEqual([M]);
-    await t.http.get(`/v1/measures/${M}?at=2019-06-01`).set(bearer('reader')).expect(404);
+    expect(await restrictedAt('retracted-co', '2019-06-01')).toEqual([]);
+    expect(await restrictedAt('retracted-co', '2019-06-01', `&asOf=${before}`)).toEqual(['retracted']);
+    expect(await restrictedAt('retracted-co', '2019-06-01', `&asOfPosition=${imposed.position}`)).toEqual([
+      'retracted',
+    ]);
+    await t.http.get('/v1/measures/retracted?at=2019-06-01').set(bearer('reader')).expect(404);
   });
 
   it('answers for the head, and says so, when asked beyond what the ledger holds', async () => {
-    const { position } = await post(imposeBody());
+    const { position } = await post(imposeBody({ measureId: 'beyond', subjects: ['beyond-co'] }));
     const beyond = BigInt(position) + 1000n;
-    const ahead = await get(`/v1/subjects/acme/state?at=2019-06-01&asOfPosition=${beyond}`);
+    const ahead = await get(`/v1/subjects/beyond-co/state?at=2019-06-01&asOfPosition=${beyond}`);
     expect(ahead).toMatchObject({ asOfPosition: position, notice: expect.stringContaining('beyond') });
-    const future = await get('/v1/subjects/acme/state?at=2019-06-01&asOf=2999-01-01');
+    const future = await get('/v1/subjects/beyond-co/state?at=2019-06-01&asOf=2999-01-01');
     expect(future).toMatchObject({ asOfPosition: position, notice: expect.stringContaining('beyond') });
-    expect((await get('/v1/subjects/acme/state?at=2019-06-01')).notice).toBeUndefined();
+    expect((await get('/v1/subjects/beyond-co/state?at=2019-06-01')).notice).toBeUndefined();
   });
+});
+
+describe('a read model that lags', () => {
+  beforeAll(async () => {
+    t = await startTestApp({ store: withSlowSubscriptions(new SqliteEventStore(':memory:'), 40) });
+  });
+  afterAll(async () => t.close());
 
   it('a query made right after an acknowledged command sees it, even when the read model lags', async () => {
-    await t.close();
-    t = await startTestApp({ store: withSlowSubscriptions(new SqliteEventStore(':memory:'), 40) });
     await post(imposeBody({ subjects: ['acme'] }));
     for (let i = 0; i < 10; i++) {
       await post({ type: 'AddSubjects', measureId: M, subjects: [`acme-${i}`], effectiveFrom: '2019-06-01' });
@@ -92,6 +108,8 @@ describe('bitemporal answers', () => {
 });
 
 describe('query parameters', () => {
+  appPerBlock(useApp);
+
   it.each([
     ['/v1/subjects/acme/state?at=yesterday', 'at'],
     ['/v1/subjects/acme/state?asOf=2019-02-30', 'asOf'],
@@ -112,6 +130,8 @@ describe('query parameters', () => {
 });
 
 describe('the read model is a cache of the log', () => {
+  appPerTest(useApp);
+
   it('a rebuilt read model answers exactly as the live one', async () => {
     await post(imposeBody());
     const grant = await post({

@@ -19,17 +19,28 @@ export interface CliResult {
  * Runs a command line in this process, with the given environment on top of
  * this process's, as `regledger` would run it (the same program, exit code
  * and output; no colour, as on a pipe). `serve` needs a process: startServer.
+ * A long-running command (tail) is stopped, as by Ctrl-C, once `stopWhen`
+ * holds for what it has printed; without it, at once.
  */
-export async function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+export async function runCli(
+  args: string[],
+  env: Record<string, string>,
+  options: { stopWhen?: (stdout: string) => boolean } = {},
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
+  const stop = new AbortController();
+  const printed = (text: string) => {
+    stdout += text;
+    if (options.stopWhen?.(stdout)) stop.abort();
+  };
   const io: CliIo = {
     env: { ...process.env, ...env },
-    out: (text) => void (stdout += `${text}\n`),
-    write: (text) => void (stdout += text),
+    out: (text) => printed(`${text}\n`),
+    write: printed,
     err: (text) => void (stderr += `${text}\n`),
     colour: false,
-    stopSignal: () => AbortSignal.abort(),
+    stopSignal: () => (options.stopWhen ? stop.signal : AbortSignal.abort()),
     exitCode: 0,
   };
   const { exitCode } = await runCommandLine([process.execPath, CLI, ...args], io);
@@ -43,6 +54,31 @@ export function runCliProcess(args: string[], env: Record<string, string>): Prom
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
+}
+
+/** The lines a child process prints on stdout; `count(n)` resolves once there are n, and fails if it exits first. */
+export function linesOf(child: ChildProcess): { lines: string[]; count(n: number): Promise<string[]> } {
+  const lines: string[] = [];
+  const reader = createInterface({ input: child.stdout! });
+  let ended = false;
+  reader.on('line', (line) => lines.push(line));
+  reader.once('close', () => (ended = true));
+  const count = (n: number) =>
+    new Promise<string[]>((resolve, reject) => {
+      const check = () => {
+        if (lines.length < n) return;
+        reader.off('line', check);
+        reader.off('close', closed);
+        resolve(lines);
+      };
+      const closed = () =>
+        reject(new Error(`the process ended after ${lines.length} of ${n} lines: ${lines.join('\n')}`));
+      reader.on('line', check);
+      reader.once('close', closed);
+      check();
+      if (ended && lines.length < n) closed();
+    });
+  return { lines, count };
 }
 
 /**

@@ -99,14 +99,19 @@ export function appPerTest(use: (app: TestApp) => void): void {
   });
 }
 
-/** One app for a block whose tests only read, or send only what is refused: what one test leaves, the next sees. */
+/**
+ * One app for a block whose tests only read, send only what is refused, or write to measures of their own and look
+ * only at what they wrote: what one test leaves, the next sees.
+ */
 export function appPerBlock(use: (app: TestApp) => void): void {
-  let app: TestApp;
+  let app: TestApp | undefined;
   beforeAll(async () => {
-    app = await startTestApp();
-    use(app);
+    const started = await startTestApp();
+    app = started;
+    use(started);
   });
   afterAll(async () => {
-    await app.close();
+    // An app that failed to start has failed every test of the block already, with the reason: nothing to close.
+    await app?.close();
   });
 }

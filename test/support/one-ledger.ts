@@ -1,4 +1,7 @@
-/** Two stores on one ledger, as two instances open it: on SQLite the second polls slowly, so it lags. */
+/**
+ * Two stores on one ledger, as two instances open it: on SQLite the second polls the file only every `lagMs`, so it
+ * lags (a test that waits for it to catch up waits up to that long each time).
+ */
 import { join } from 'node:path';
 import type { EventStore } from '../../src/event-store/event-store.js';
 import { EventStoreDbEventStore } from '../../src/event-store/eventstoredb/eventstoredb-event-store.js';
@@ -6,7 +9,9 @@ import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-stor
 import { EventStoreWireServer } from './esdb-wire/server.js';
 import { tempDir } from './temp-dir.js';
 
-export async function twoStoresOnOneLedger(): Promise<{ stores: [EventStore, EventStore]; stop(): Promise<void> }> {
+export async function twoStoresOnOneLedger(
+  lagMs = 400,
+): Promise<{ stores: [EventStore, EventStore]; stop(): Promise<void> }> {
   if (process.env.REGLEDGER_TEST_STORE === 'eventstoredb') {
     const server = await new EventStoreWireServer({ batchAppend: true }).start();
     const connect = () => EventStoreDbEventStore.connect(server.connectionString, { retryDelayMs: 10 });
@@ -15,7 +20,7 @@ export async function twoStoresOnOneLedger(): Promise<{ stores: [EventStore, Eve
   const dir = tempDir();
   const file = join(dir.path, 'ledger.db');
   return {
-    stores: [new SqliteEventStore(file), new SqliteEventStore(file, { pollIntervalMs: 400 })],
+    stores: [new SqliteEventStore(file), new SqliteEventStore(file, { pollIntervalMs: lagMs })],
     stop: async () => dir.remove(),
   };
 }
