@@ -187,7 +187,6 @@ export class MeasureContribution {
     return contribution;
   }
 
-  /** Whether leaving the event out can change what this measure contributes for the subject (the imposition aside). */
   /**
    * Whether leaving the event out could change what the measure contributes
    * to the subject at any time: false for another subject's membership
@@ -197,6 +196,7 @@ export class MeasureContribution {
     return fact === this.imposed || this.bearsOn(fact);
   }
 
+  /** Whether leaving the event out can change what this measure contributes for the subject (the imposition aside). */
   private bearsOn(fact: StandingFact): boolean {
     return this.changesSubject.has(fact) || BEARING_TYPES.has(fact.type) || enactsOf(fact.data) !== undefined;
   }

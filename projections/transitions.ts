@@ -222,18 +222,22 @@ export class SubjectTransitions {
         if (causes.length) return causes;
       }
     }
-    // Fully overdetermined (the same subject removed twice on one day): the candidates of a measure credited together,
-    // when leaving them all out would change that measure's part.
+    // Fully overdetermined (the same subject removed twice on one day): when leaving out all of a measure's candidates
+    // would change its part, those that bring the change about each alone (the others left out) are credited together:
+    // both removals, not a broadening or a grant of the same day that the change happens without.
     const jointly: Cause[] = [];
     this.measures.forEach((measure, index) => {
-      const group = tried.filter((c) => c.index === index);
+      const group = tried.filter((c) => c.index === index && !c.inert);
       if (!group.length || sameState(before[index]!, after[index]!, 'all')) return;
-      const left = new Set(group.map((c) => c.fact));
-      if (
-        changeKey(measure.at(t - 1, left), measure.at(t, left), 'all') !==
-        changeKey(before[index]!, after[index]!, 'all')
-      )
-        jointly.push(...group.map((c) => causeOf(measure, c.fact, c.role)));
+      const own = changeKey(before[index]!, after[index]!, 'all');
+      const changeWithout = (left: ReadonlySet<StandingFact>) =>
+        changeKey(measure.at(t - 1, left), measure.at(t, left), 'all');
+      if (changeWithout(new Set(group.map((c) => c.fact))) === own) return;
+      const sufficient = group.filter(
+        (c) => changeWithout(new Set(group.filter((other) => other !== c).map((other) => other.fact))) === own,
+      );
+      // None brings it about alone (say any two of three would): the group as a whole is what the change rests on.
+      for (const c of sufficient.length ? sufficient : group) jointly.push(causeOf(measure, c.fact, c.role));
     });
     return jointly;
   }

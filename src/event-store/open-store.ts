@@ -23,8 +23,7 @@ const EVENTSTORE_CONNECT_TIMEOUT_MS = 15_000;
 
 async function connectWithin(connectionString: string, ms: number): Promise<EventStore> {
   let timer: NodeJS.Timeout | undefined;
-  // Loaded here only when the ledger lives in EventStoreDB (the read-only CLI commands then start without the client;
-  // the server's subscriber-state and lease wiring still import the adapter class to tell the stores apart).
+  // Loaded here only when the ledger lives in EventStoreDB: an embedded ledger never loads the client.
   const { EventStoreDbEventStore } = await import('./eventstoredb/eventstoredb-event-store.js');
   const connecting = EventStoreDbEventStore.connect(connectionString);
   const timeout = new Promise<never>((_, reject) => {

@@ -1,7 +1,8 @@
 /**
  * A change no single event causes (a subject removed twice on one day) is
  * credited to its causes together, and only to them: not to other events of
- * the measure that share the day but concern other subjects.
+ * the measure that share the day, whether they concern other subjects or
+ * every subject (a broadening, a licence) but the change happens without them.
  */
 import { describe, expect, it } from '@jest/globals';
 import { evolve, initialState } from '../../projections/ledger-read-model.js';
@@ -30,6 +31,13 @@ function log(): LoggedEvent[] {
     ['removed-again', 'SubjectsRemoved', { measureId: 'm', subjects: ['acme'], effectiveFrom: DAY }],
     ['other-added', 'SubjectsAdded', { measureId: 'm', subjects: ['gamma'], effectiveFrom: DAY }],
     ['other-removed', 'SubjectsRemoved', { measureId: 'm', subjects: ['beta'], effectiveFrom: DAY }],
+    // Same day, bearing on every subject, yet the subject's removal happens with or without them.
+    ['broadened', 'ScopeBroadened', { measureId: 'm', categories: ['imports'], effectiveFrom: DAY }],
+    [
+      'licensed',
+      'ExemptionGranted',
+      { measureId: 'm', exemptionId: 'x', title: 'licence', categories: ['exports/a'], effectiveFrom: DAY },
+    ],
   ];
   return events.map(([name, type, data], i) => ({
     streamId: 'measure-m',
@@ -47,7 +55,7 @@ describe('changes no single event causes', () => {
   const model = events.reduce(evolve, initialState());
   const idOf = (position: number) => events[position - 1]!.eventId;
 
-  it('replay credits the two removals of the subject together, not the other subjects’ changes of that day', () => {
+  it('replay credits the two removals of the subject together, not the other changes of that day', () => {
     const replay = replaySubject(model, 'acme', { order: 'valid', asOfPosition: model.position });
     const step = replay.steps.find((s) => !s.unchanged && s.effectiveAt === DAY)!;
     expect(step.causes.map((c) => c.eventId).sort()).toEqual([idOf(2), idOf(3)].sort());

@@ -25,14 +25,6 @@ const view = (s: Snapshot) => ({
 });
 const restrictedOnly = (u: ReturnType<typeof Oracle.union>) => ({ restricted: u.restricted, exempt: [], pending: [] });
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-const sortedSets = (m: Map<string, Set<string>>) => [...m].map(([k, v]) => [k, [...v].sort()]).sort();
-/** An answer in a form `same` compares in full (JSON has no maps or sets). */
-const whole = (a: OracleAnswer) => [
-  sortedSets(a.restricted),
-  sortedSets(a.exempt),
-  [...a.exemptions].sort(),
-  [...a.pending].sort(),
-];
 
 /** The oracle at one (subject, knowledge), memoised per instant and per left-out event. */
 function oracleOf(log: OracleEvent[], subject: string, k: number) {
@@ -63,10 +55,32 @@ function oracleOf(log: OracleEvent[], subject: string, k: number) {
     const group = all.filter((c) => c.measureId === cause.measureId);
     const alone = group.every((c) => !differs(c, t, only, c.eventId));
     const together = group.map((c) => c.eventId).join(',');
-    const others = group.filter((c) => c !== cause).map((c) => c.eventId);
-    // Credited jointly, it is needed in its group: leaving out the others alone answers otherwise than leaving out all.
-    const needed = [t - 1, t].some((x) => !same(whole(answer(x, together)), whole(answer(x, others.join(',')))));
+    // Credited jointly, it brings its measure's change about alone (the others left out), unless none of them does.
+    const sufficient = (c: Cause) =>
+      same(
+        ownChange(
+          c.measureId,
+          t,
+          group
+            .filter((o) => o !== c)
+            .map((o) => o.eventId)
+            .join(','),
+        ),
+        ownChange(c.measureId, t),
+      );
+    const needed = sufficient(cause) || !group.some(sufficient);
     return group.length > 1 && alone && differs(cause, t, 'all', together) && needed;
+  };
+  /** What a measure's part of the subject's answer became and stopped being from just before t to t. */
+  const ownChange = (measureId: string, t: number, without?: string) => {
+    const part = (a: OracleAnswer) => ({
+      restricted: [...(a.restricted.get(measureId) ?? [])],
+      exempt: [...(a.exempt.get(measureId) ?? [])],
+      pending: [...a.pending].filter((p) => p.startsWith(`${measureId}/`)),
+    });
+    const [was, is] = [part(answer(t - 1, without)), part(answer(t, without))];
+    const diff = (a: string[], b: string[]) => a.filter((x) => !b.includes(x)).sort();
+    return (['restricted', 'exempt', 'pending'] as const).map((k) => [diff(is[k], was[k]), diff(was[k], is[k])]);
   };
   const differs = (cause: Cause, t: number, only: 'all' | 'restricted', without: string) => {
     const pick = only === 'all' ? (x: ReturnType<typeof Oracle.union>) => x : restrictedOnly;
