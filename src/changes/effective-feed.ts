@@ -85,6 +85,19 @@ export interface EffectiveFeedOptions {
   signal: AbortSignal;
   /** How long the feeds compute before letting the event loop run (ms; see pacer.ts). */
   sliceMs?: number;
+  /** Told, each time the feed waits, how far it has evaluated (see `evaluatedId`). */
+  onEvaluated?: (through: string) => void;
+}
+
+/**
+ * How far a feed has evaluated, shaped as a resume id: as far as the records
+ * up to `position` tell, every transition up to `time` has been sent. The
+ * time is that of the clock, or, when the feed waits for an instant, the
+ * millisecond before it. Records after `position` may still bring more, at
+ * any time (so a later id may name an earlier time).
+ */
+export function evaluatedId(time: number, position: bigint): string {
+  return keyId({ time, kind: INSTANT, position, subject: ALL_SUBJECTS });
 }
 
 export async function* effectiveTransitions(
