@@ -34,8 +34,8 @@ export interface EffectiveChangeOptions {
   after?: string;
   subjects?: string[];
   signal?: AbortSignal;
-  /** Told, each time the feed waits, how far it has evaluated: an id as `evaluatedId` (effective-feed.ts) makes. */
-  onEvaluated?: (through: string) => void;
+  /** Told, each time the feed waits, how to say how far it has evaluated, as of when asked (see effective-feed.ts). */
+  onEvaluated?: (through: () => string) => void;
 }
 
 export class ChangeFeedService {

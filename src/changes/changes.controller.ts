@@ -81,7 +81,7 @@ export class ChangesController {
         after,
         filter,
         signal: abort,
-        onEvaluated: (through) => writer.evaluated(through.toString()),
+        onEvaluated: (through) => writer.evaluated(() => through.toString()),
       })) {
         if (!(await writer.send(change.position.toString(), change.event))) break;
       }

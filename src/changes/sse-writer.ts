@@ -75,8 +75,8 @@ export class SseConnections {
 export class SseWriter {
   private heartbeat?: NodeJS.Timeout;
   private open = true;
-  /** How far the feed has evaluated, as last told, and as last written. */
-  private evaluatedThrough?: string;
+  /** How far the feed has evaluated, as last told (asked when written), and as last written. */
+  private evaluatedThrough?: () => string;
   private evaluatedWritten?: string;
   private evaluatedScheduled = false;
 
@@ -98,9 +98,9 @@ export class SseWriter {
     // The id of where the stream starts: a client that loses the connection before any message resumes from here,
     // not from whenever it reconnects (an id without data sets EventSource's Last-Event-ID and dispatches nothing).
     this.response.write(`retry: 2000\n${this.lastId ? `id: ${this.lastId}\n` : ''}\n`);
-    // A heartbeat repeats how far the feed has evaluated, once it has said so.
+    // A heartbeat says again how far the feed has evaluated, once it has said so.
     this.heartbeat = setInterval(
-      () => this.open && this.response.write(`: ${this.evaluatedThrough ? this.evaluatedComment() : 'heartbeat'}\n\n`),
+      () => this.open && this.response.write(`: ${this.evaluatedComment() ?? 'heartbeat'}\n\n`),
       this.options.heartbeatMs,
     );
     this.response.on('close', () => this.stop());
@@ -142,24 +142,26 @@ export class SseWriter {
   }
 
   /**
-   * The feed has sent everything up to `through` and waits: the client is
-   * told in a comment, `: evaluated <through>`, which SSE clients ignore. A
-   * burst of these within one turn of the event loop writes only the last.
+   * The feed has sent everything up to what `through` names and waits: the
+   * client is told in a comment, `: evaluated <id>`, which SSE clients
+   * ignore. A burst of these within one turn of the event loop writes only
+   * the last, and only if it says something new.
    */
-  evaluated(through: string): void {
+  evaluated(through: () => string): void {
     this.evaluatedThrough = through;
     if (this.evaluatedScheduled) return;
     this.evaluatedScheduled = true;
     setImmediate(() => {
       this.evaluatedScheduled = false;
-      if (this.open && this.evaluatedThrough !== this.evaluatedWritten)
-        this.response.write(`: ${this.evaluatedComment()}\n\n`);
+      const comment = this.evaluatedComment();
+      if (!this.open || comment === this.evaluatedWritten) return;
+      this.response.write(`: ${comment}\n\n`);
+      this.evaluatedWritten = comment;
     });
   }
 
-  private evaluatedComment(): string {
-    this.evaluatedWritten = this.evaluatedThrough;
-    return `evaluated ${this.evaluatedThrough}`;
+  private evaluatedComment(): string | undefined {
+    return this.evaluatedThrough && `evaluated ${this.evaluatedThrough()}`;
   }
 
   end(): void {
