@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { ChangeFeedService } from '../../src/changes/change-feed.service.js';
@@ -8,37 +8,17 @@ import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
 import { imposition } from '../support/stored-events.js';
 import { SseConnection } from '../support/sse-client.js';
 
-async function serve(sse = {}): Promise<{ app: TestApp; url: string }> {
-  const app = await startTestApp({ sse });
-  await app.app.listen(0, '127.0.0.1');
-  return { app, url: (await app.app.getUrl()).replace('[::1]', '127.0.0.1') };
-}
-
-// One app for the tests that take the default options, each test looking only at what it appends.
-let shared: { app: TestApp; url: string };
 let t: TestApp;
 let url = '';
-/** Where the log stood when the test began. */
-let from = 0n;
-beforeAll(async () => {
-  shared = await serve();
-});
-afterAll(async () => {
-  await shared.app.close();
-});
-beforeEach(async () => {
-  ({ app: t, url } = shared);
-  from = await t.store.headPosition();
-});
 afterEach(async () => {
   SseConnection.closeAll();
-  if (t !== shared.app) await t.close();
+  await t?.close();
 });
 
-/** An app of the test's own, for one that needs other SSE options. */
-async function listen(sse: Partial<SseOptions>) {
-  ({ app: t, url } = await serve(sse));
-  from = 0n;
+async function listen(sse: Partial<SseOptions> = {}) {
+  t = await startTestApp({ sse });
+  await t.app.listen(0, '127.0.0.1');
+  url = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
 }
 
 const reader = bearer('reader');
@@ -49,13 +29,14 @@ const added = (measureId: string, subjects: string[]): EventToAppend => ({
   metadata: {},
 });
 const positions = (c: SseConnection) => c.messages.filter((m) => !m.event).map((m) => Number(m.id));
-/** The positions of what the test appended, in order: which numbers they are is the store's choice. */
-const logPositions = async () => (await t.store.readAll({ after: from })).map((e) => Number(e.position));
+/** The log's positions in order: which numbers they are is the store's choice. */
+const logPositions = async () => (await t.store.readAll()).map((e) => Number(e.position));
 
 describe('GET /v1/changes', () => {
   it('sends each event as a CloudEvent with its position as the SSE id', async () => {
+    await listen();
     await t.store.append('measure-m1', [imposition('m1', ['acme'])], 'no_stream');
-    const client = await SseConnection.open(`${url}/v1/changes?after=${from}`, reader);
+    const client = await SseConnection.open(`${url}/v1/changes?after=0`, reader);
     await client.until((c) => c.messages.length === 1);
     client.close();
     const [message] = client.messages;
@@ -77,6 +58,7 @@ describe('GET /v1/changes', () => {
   });
 
   it('five clients disconnecting at random and resuming with Last-Event-ID see 480 events from concurrent writers once each, in order', async () => {
+    await listen();
     // Pages of ~200 events and resumes every 1 to 120 events: several pages, at least four resumes per client.
     const total = 480;
     // Eight writers, each appending its 60 events eight at a time: the appends interleave, and the feed meets events
@@ -91,7 +73,7 @@ describe('GET /v1/changes', () => {
     });
     const clients = Array.from({ length: 5 }, async (_, k) => {
       const seen: number[] = [];
-      let lastId = String(from);
+      let lastId = '0';
       let rounds = 0;
       while (seen.length < total) {
         const connection = await SseConnection.open(`${url}/v1/changes`, { ...reader, 'Last-Event-ID': lastId });
@@ -116,14 +98,13 @@ describe('GET /v1/changes', () => {
   }, 90_000);
 
   it('filters by subject, measure and type on the server', async () => {
+    await listen();
     await t.store.append('measure-a', [imposition('a', ['acme'])], 'no_stream');
     await t.store.append('measure-b', [imposition('b', ['bolt'])], 'no_stream');
     await t.store.append('measure-b', [added('b', ['acme'])], 0n);
     await t.store.append('measure-c', [imposition('c', ['cog'])], 'no_stream');
     const queries = ['subject=acme', 'measure=b,c', 'type=SubjectsAdded', 'subject=acme,cog&type=RestrictionImposed'];
-    const clients = await Promise.all(
-      queries.map((q) => SseConnection.open(`${url}/v1/changes?after=${from}&${q}`, reader)),
-    );
+    const clients = await Promise.all(queries.map((q) => SseConnection.open(`${url}/v1/changes?after=0&${q}`, reader)));
     const [p1, p2, p3, p4] = await logPositions();
     // A feed that says it has sent (or left out) every event up to the head has sent its whole answer.
     const received = await Promise.all(
@@ -156,6 +137,7 @@ describe('GET /v1/changes', () => {
   });
 
   it('a client whose connection drops before its first message resumes from when it connected', async () => {
+    await listen();
     await t.store.append('measure-old', [imposition('old', ['acme'])], 'no_stream');
     const first = await SseConnection.open(`${url}/v1/changes`, reader);
     await first.until((c) => c.lastId !== undefined);
@@ -206,6 +188,7 @@ describe('GET /v1/changes', () => {
   }, 90_000);
 
   it('rejects a bad resume id and needs a reader key', async () => {
+    await listen();
     const bad = await SseConnection.open(`${url}/v1/changes`, { ...reader, 'Last-Event-ID': 'abc' });
     expect(bad.status).toBe(400);
     bad.close();
@@ -217,9 +200,10 @@ describe('GET /v1/changes', () => {
 
 describe('in process', () => {
   it('offers the same feed as an Observable, with the same order and resume', async () => {
+    await listen();
     for (let i = 0; i < 10; i++) await t.store.append(`measure-o${i}`, [imposition(`o${i}`, ['acme'])], 'no_stream');
     const feed = t.app.get(ChangeFeedService);
-    const first = await firstValueFrom(feed.ledgerChanges$({ after: from }).pipe(take(4), toArray()));
+    const first = await firstValueFrom(feed.ledgerChanges$({ after: 0n }).pipe(take(4), toArray()));
     const all = (await logPositions()).map(BigInt);
     expect(first.map((c) => c.position)).toEqual(all.slice(0, 4));
     const rest = await firstValueFrom(feed.ledgerChanges$({ after: first.at(-1)!.position }).pipe(take(6), toArray()));
