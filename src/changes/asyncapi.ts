@@ -150,7 +150,7 @@ export function asyncApiDocument({ openApiSchemas, host, port }: AsyncApiOptions
       title: 'regledger change feeds',
       version: '1.0.0',
       description:
-        'Server-Sent Events over HTTP (GET, Accept: text/event-stream, Authorization: Bearer <reader key>). Each message carries an SSE `id:` to resume from with the Last-Event-ID header (or ?after=). A client too slow to read is sent a final `cut-off` event naming the id to resume from. A comment line is sent every 15 s as a heartbeat. Errors before the stream starts are JSON: {statusCode, error, message, details[]}.',
+        'Server-Sent Events over HTTP (GET, Accept: text/event-stream, Authorization: Bearer <reader key>). Each message carries an SSE `id:` to resume from with the Last-Event-ID header (or ?after=). A client too slow to read is sent a final `cut-off` event naming the id to resume from. A comment line is sent every 15 s as a heartbeat; comments `: evaluated <id>` say how far the feed has sent (see the HTTP API docs) and may be ignored. Errors before the stream starts are JSON: {statusCode, error, message, details[]}.',
     },
     servers: {
       configured: {

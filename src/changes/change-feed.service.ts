@@ -25,6 +25,8 @@ export interface LedgerChangeOptions {
   after?: bigint;
   filter?: ChangeFilter;
   signal?: AbortSignal;
+  /** Told, each time the feed has caught up and waits, the position up to which every event was sent or filtered out. */
+  onEvaluated?: (through: bigint) => void;
 }
 
 export interface EffectiveChangeOptions {
@@ -32,6 +34,8 @@ export interface EffectiveChangeOptions {
   after?: string;
   subjects?: string[];
   signal?: AbortSignal;
+  /** Told, each time the feed waits, how to say how far it has evaluated, as of when asked (see effective-feed.ts). */
+  onEvaluated?: (through: () => string) => void;
 }
 
 export class ChangeFeedService {
@@ -61,6 +65,7 @@ export class ChangeFeedService {
       this.readModel,
       after,
       options.signal ?? new AbortController().signal,
+      { onCaughtUp: options.onEvaluated },
     )) {
       // Subject filters read the model, which must have folded the event.
       const model = filter.subjects?.length ? await this.readModel.reach(event.position) : undefined;

@@ -77,7 +77,12 @@ export class ChangesController {
     const writer = new SseWriter(response, this.options, after.toString(), 'ledger');
     writer.start();
     try {
-      for await (const change of this.feed.ledgerChanges({ after, filter, signal: abort })) {
+      for await (const change of this.feed.ledgerChanges({
+        after,
+        filter,
+        signal: abort,
+        onEvaluated: (through) => writer.evaluated(() => through.toString()),
+      })) {
         if (!(await writer.send(change.position.toString(), change.event))) break;
       }
     } finally {
@@ -123,7 +128,12 @@ export class ChangesController {
     const writer = new SseWriter(response, this.options, after, 'effective');
     writer.start();
     try {
-      for await (const transition of this.feed.effectiveChanges({ after, subjects, signal: abort })) {
+      for await (const transition of this.feed.effectiveChanges({
+        after,
+        subjects,
+        signal: abort,
+        onEvaluated: (through) => writer.evaluated(through),
+      })) {
         if (!(await writer.send(transition.id, transition))) break;
       }
     } catch (error) {

@@ -85,6 +85,23 @@ export interface EffectiveFeedOptions {
   signal: AbortSignal;
   /** How long the feeds compute before letting the event loop run (ms; see pacer.ts). */
   sliceMs?: number;
+  /**
+   * Told, each time the feed waits, how to say how far it has evaluated: an
+   * id as `evaluatedId` makes, as of when it is asked (waiting with no instant
+   * ahead, the feed has evaluated up to the clock, which moves on).
+   */
+  onEvaluated?: (through: () => string) => void;
+}
+
+/**
+ * How far a feed has evaluated, shaped as a resume id: as far as the records
+ * up to `position` tell, every transition up to `time` has been sent. The
+ * time is the clock's, or, when the feed waits for an instant, the
+ * millisecond before it. Records after `position` may still bring more, at
+ * any time (so a later id may name an earlier time).
+ */
+export function evaluatedId(time: number, position: bigint): string {
+  return keyId({ time, kind: INSTANT, position, subject: ALL_SUBJECTS });
 }
 
 export async function* effectiveTransitions(
@@ -156,12 +173,16 @@ export async function* effectiveTransitions(
     let recordsOwed = false;
     while (!signal.aborted) {
       pending ??= events.next();
+      const now = clock.now();
       const nextInstant = readModel.instants.next(instantsDone);
       // A due instant goes first unless events recorded before it are still to come.
-      if (!recordsOwed && nextInstant !== undefined && nextInstant <= clock.now()) {
+      if (!recordsOwed && nextInstant !== undefined && nextInstant <= now) {
         recordsOwed = !(yield* instantsUpTo(nextInstant));
         continue;
       }
+      // It waits, for a record or the next instant: every instant before that one is done, and every record read.
+      const evaluated = processedPosition;
+      options.onEvaluated?.(() => evaluatedId(nextInstant === undefined ? clock.now() : nextInstant - 1, evaluated));
       const wake = new AbortController();
       const timer =
         recordsOwed || nextInstant === undefined

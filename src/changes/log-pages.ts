@@ -18,12 +18,18 @@ const FIRST_PAGE = 1;
 /** Without a following read model, how often it looks for appends anyway. */
 const POLL_MS = 1000;
 
+export interface LogReadOptions {
+  budgetBytes?: number;
+  /** Told, each time the reader has caught up and waits, the position up to which every event was handed on. */
+  onCaughtUp?: (through: bigint) => void;
+}
+
 export async function* logAfter(
   store: EventStore,
   readModel: ReadModelService,
   after: bigint,
   signal: AbortSignal,
-  budgetBytes = PAGE_BUDGET_BYTES,
+  { budgetBytes = PAGE_BUDGET_BYTES, onCaughtUp }: LogReadOptions = {},
 ): AsyncGenerator<StoredEvent> {
   let maxCount = FIRST_PAGE;
   while (!signal.aborted) {
@@ -41,7 +47,10 @@ export async function* logAfter(
     }
     if (page.length)
       maxCount = Math.max(1, Math.min(MAX_PAGE, Math.floor(budgetBytes / Math.max(1, bytes / page.length))));
-    if (page.length < requested && !(await readModel.beyond(after, signal, POLL_MS))) return;
+    if (page.length < requested) {
+      onCaughtUp?.(after);
+      if (!(await readModel.beyond(after, signal, POLL_MS))) return;
+    }
   }
 }
 

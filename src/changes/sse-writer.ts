@@ -75,6 +75,10 @@ export class SseConnections {
 export class SseWriter {
   private heartbeat?: NodeJS.Timeout;
   private open = true;
+  /** How far the feed has evaluated, as last told (asked when written), and as last written. */
+  private evaluatedThrough?: () => string;
+  private evaluatedWritten?: string;
+  private evaluatedScheduled = false;
 
   constructor(
     private readonly response: ServerResponse,
@@ -94,7 +98,11 @@ export class SseWriter {
     // The id of where the stream starts: a client that loses the connection before any message resumes from here,
     // not from whenever it reconnects (an id without data sets EventSource's Last-Event-ID and dispatches nothing).
     this.response.write(`retry: 2000\n${this.lastId ? `id: ${this.lastId}\n` : ''}\n`);
-    this.heartbeat = setInterval(() => this.open && this.response.write(': heartbeat\n\n'), this.options.heartbeatMs);
+    // A heartbeat says again how far the feed has evaluated, once it has said so.
+    this.heartbeat = setInterval(
+      () => this.open && this.response.write(`: ${this.evaluatedComment() ?? 'heartbeat'}\n\n`),
+      this.options.heartbeatMs,
+    );
     this.response.on('close', () => this.stop());
     this.options.connections?.add(this);
   }
@@ -131,6 +139,29 @@ export class SseWriter {
     this.response.write(`${event ? `event: ${event}\n` : ''}id: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
     this.lastId = id;
     return true;
+  }
+
+  /**
+   * The feed has sent everything up to what `through` names and waits: the
+   * client is told in a comment, `: evaluated <id>`, which SSE clients
+   * ignore. A burst of these within one turn of the event loop writes only
+   * the last, and only if it says something new.
+   */
+  evaluated(through: () => string): void {
+    this.evaluatedThrough = through;
+    if (this.evaluatedScheduled) return;
+    this.evaluatedScheduled = true;
+    setImmediate(() => {
+      this.evaluatedScheduled = false;
+      const comment = this.evaluatedComment();
+      if (!this.open || comment === this.evaluatedWritten) return;
+      this.response.write(`: ${comment}\n\n`);
+      this.evaluatedWritten = comment;
+    });
+  }
+
+  private evaluatedComment(): string | undefined {
+    return this.evaluatedThrough && `evaluated ${this.evaluatedThrough()}`;
   }
 
   end(): void {

@@ -22,8 +22,7 @@ const HOUR = 3_600_000;
 
 async function listen() {
   clock = new FakeClock(Date.now());
-  // Heartbeats every 20 ms let a test know everything written before a moment has arrived (SseConnection.flushed).
-  t = await startTestApp({ clock, sse: { heartbeatMs: 20 } });
+  t = await startTestApp({ clock });
   await t.app.listen(0, '127.0.0.1');
   url = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
 }
@@ -31,6 +30,8 @@ async function listen() {
 const post = async (body: object) =>
   (await t!.http.post('/v1/commands').set(bearer('writer')).send(body).expect(201)).body;
 const transitions = (c: SseConnection) => c.messages.filter((m) => !m.event).map((m) => JSON.parse(m.data));
+/** The log's last position: a feed that says it has evaluated up to it has sent what every record so far owes. */
+const head = () => t!.store.headPosition();
 
 describe('GET /v1/changes/effective', () => {
   it("announces a licence's end at that instant, and not before", async () => {
@@ -49,13 +50,11 @@ describe('GET /v1/changes/effective', () => {
     const client = await SseConnection.open(`${url}/v1/changes/effective?subject=acme`, bearer('reader'));
     clock.advanceTo(Date.parse(until) - 1);
     // The feed waits for the licence's end: it has evaluated everything before it, and sent nothing.
-    await clock.sleeping(Date.parse(until));
-    await client.flushed();
+    await client.evaluatedThrough(Date.parse(until) - 1, await head());
     expect(transitions(client)).toEqual([]);
     clock.advanceTo(Date.parse(until));
-    await client.until((c) => transitions(c).length === 1);
-    // Nothing more is due: the feed sleeps with nothing to wait for, and nothing else arrives.
-    await client.flushed();
+    // Everything due up to the licence's end has been sent: the end, and nothing else.
+    await client.evaluatedThrough(Date.parse(until), await head());
     client.close();
     const [ended] = transitions(client);
     expect(ended).toMatchObject({
@@ -83,8 +82,7 @@ describe('GET /v1/changes/effective', () => {
       effectiveFrom: new Date(clock.now() + HOUR).toISOString(),
     });
     await post({ type: 'NarrowScope', measureId: M, remove: ['exports/food'], effectiveFrom: '2019-02-01' });
-    await client.until((c) => transitions(c).length === 2);
-    await client.flushed();
+    await client.evaluatedThrough(clock.now(), await head());
     client.close();
     const [imposed, narrowed] = transitions(client);
     expect(imposed).toMatchObject({
@@ -128,8 +126,7 @@ describe('GET /v1/changes/effective', () => {
     });
     const expected = transitions(reference).map((m) => m.id);
     const already = transitions(interrupted).map((m) => m.id);
-    await resumed.until((c) => already.length + transitions(c).length >= expected.length);
-    await resumed.flushed();
+    await resumed.evaluatedThrough(start + 3 * HOUR, await head());
     reference.close();
     resumed.close();
     expect([...already, ...transitions(resumed).map((m) => m.id)]).toEqual(expected);
@@ -184,7 +181,7 @@ describe('effective feed across a restart', () => {
     clock = new FakeClock(Date.now());
     const start = clock.now();
     const open = async () => {
-      const app = await startTestApp({ clock, store: new SqliteEventStore(path), sse: { heartbeatMs: 20 } });
+      const app = await startTestApp({ clock, store: new SqliteEventStore(path) });
       await app.app.listen(0, '127.0.0.1');
       return { app, url: (await app.app.getUrl()).replace('[::1]', '127.0.0.1') };
     };
@@ -224,8 +221,7 @@ describe('effective feed across a restart', () => {
       await reference.until((c) => transitions(c).length === 5);
       clock.advanceTo(start + 2 * HOUR);
       await reference.until((c) => transitions(c).length === 6);
-      await resumed.until((c) => transitions(c).length === 4);
-      await resumed.flushed();
+      await resumed.evaluatedThrough(start + 2 * HOUR, await second.app.store.headPosition());
       const ids = (c: SseConnection) => transitions(c).map((m) => m.id);
       expect(ids(reference).slice(0, 2)).toEqual(
         transitions(client)

@@ -65,13 +65,24 @@ export class SseConnection {
   /** The last `id:` received, with or without data, as EventSource keeps it for Last-Event-ID. */
   lastId: string | undefined;
 
+  /** The last `: evaluated <id>` comment: how far the feed says it has evaluated and sent. */
+  evaluated: string | undefined;
+
   /**
-   * Waits for two more comment lines (heartbeats): the second was written after
-   * this call began, so whatever the server wrote before it has arrived.
+   * Waits until the effective feed says that, as far as the records up to
+   * `position` tell, it has sent every transition up to `time`: whatever it
+   * owes by then has arrived, and a transition it should not send would have.
    */
-  async flushed(ms = 10_000): Promise<void> {
-    const seen = this.comments;
-    await this.until((c) => c.comments >= seen + 2, ms);
+  async evaluatedThrough(time: number, position: bigint, ms = 10_000): Promise<void> {
+    await this.until((c) => {
+      const through = /^(\d+)-1-(\d+)-~$/.exec(c.evaluated ?? '');
+      return !!through && Number(through[1]) >= time && BigInt(through[2]!) >= position;
+    }, ms);
+  }
+
+  /** Waits until the ledger feed says it has sent, or filtered out, every event up to `position`. */
+  async sentThrough(position: bigint, ms = 10_000): Promise<void> {
+    await this.until((c) => /^\d+$/.test(c.evaluated ?? '') && BigInt(c.evaluated!) >= position, ms);
   }
 
   /** Waits until `predicate` holds (checked on every message), or fails after `ms`. */
@@ -79,7 +90,9 @@ export class SseConnection {
     const deadline = Date.now() + ms;
     while (!predicate(this)) {
       if (Date.now() > deadline)
-        throw new Error(`timed out with ${this.messages.length} messages (ended: ${this.ended})`);
+        throw new Error(
+          `timed out with ${this.messages.length} messages (ended: ${this.ended}, evaluated: ${this.evaluated})`,
+        );
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
         setTimeout(resolve, 50);
@@ -96,8 +109,10 @@ export class SseConnection {
       const message: SseMessage = { data: '' };
       let hasData = false;
       for (const line of block.split('\n')) {
-        if (line.startsWith(':')) this.comments++;
-        else if (line.startsWith('id: ')) this.lastId = message.id = line.slice(4);
+        if (line.startsWith(':')) {
+          this.comments++;
+          if (line.startsWith(': evaluated ')) this.evaluated = line.slice(12);
+        } else if (line.startsWith('id: ')) this.lastId = message.id = line.slice(4);
         else if (line.startsWith('event: ')) message.event = line.slice(7);
         else if (line.startsWith('data: ')) {
           message.data += (hasData ? '\n' : '') + line.slice(6);
