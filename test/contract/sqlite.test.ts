@@ -47,6 +47,28 @@ describe('SQLite adapter specifics', () => {
     await store.close();
   });
 
+  it('stamps record time from the clock it is given, never running backwards when that clock does', async () => {
+    let now = Date.parse('2030-01-01T00:00:00.000Z');
+    const store = new SqliteEventStore(':memory:', { now: () => now });
+    const event = (n: number) => ({
+      eventId: `2b7e0d3c-000${n}-4c2a-9d5e-0f6a7b8c9d0e`,
+      type: 'T',
+      data: {},
+      metadata: {},
+    });
+    await store.append('s', [event(1)], 'no_stream');
+    now -= 60_000;
+    await store.append('s', [event(2)], 0n);
+    now += 120_000;
+    await store.append('s', [event(3)], 1n);
+    expect((await store.readAll()).map((e) => e.recordedAt)).toEqual([
+      '2030-01-01T00:00:00.000Z',
+      '2030-01-01T00:00:00.000Z',
+      '2030-01-01T00:01:00.000Z',
+    ]);
+    await store.close();
+  });
+
   it('refuses to open a database written by a newer schema', async () => {
     const dir = tempDir();
     const path = join(dir.path, 'ledger.db');

@@ -53,13 +53,17 @@ async function get(server: Server, path: string): Promise<{ status: number; body
   return { status: response.status, body };
 }
 
+/**
+ * Resolves once the server's read model has folded the log's head: the server itself holds a request with
+ * `minPosition` until its model has reached that position (or answers 503 when it cannot within its bound).
+ */
 async function ready(server: Server): Promise<void> {
-  // Signalled by the server: /health/ready answers 200 once the read model has folded the head seen at start.
-  for (;;) {
-    const response = await fetch(`${server.url}/health/ready`);
-    if (response.status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  const health = (await (await fetch(`${server.url}/health`)).json()) as { headPosition?: string };
+  expect(health.headPosition).toMatch(/^\d+$/);
+  const response = await fetch(`${server.url}/v1/subjects/huawei/state?minPosition=${health.headPosition}`, {
+    headers: { Authorization: `Bearer ${readFileSync(join(dir.path, 'admin-api-key'), 'utf8').trim()}` },
+  });
+  expect(response.status).toBe(200);
 }
 
 const QUERIES = [

@@ -10,6 +10,7 @@ import { SqliteSubscriberState } from '../../src/subscriber-state/sqlite-subscri
 import { AllowList } from '../../src/webhooks/url-policy.js';
 import { WebhooksService } from '../../src/webhooks/webhooks.service.js';
 import { Receiver } from './receiver.js';
+import { watchAttempts } from './recorded-attempts.js';
 
 let receiver: Receiver;
 beforeAll(async () => {
@@ -48,14 +49,16 @@ it('restarts after the feed fails, resuming after the last delivered message', a
     jitter: 0,
     workerRestartMs: 20,
   };
-  const service = new WebhooksService(new SqliteSubscriberState(':memory:'), store, feed, config, true);
+  const state = new SqliteSubscriberState(':memory:');
+  const attempts = watchAttempts(state);
+  const service = new WebhooksService(state, store, feed, config, true);
   try {
     const endpoint = await service.create({ url: receiver.url, feed: 'ledger', filters: {}, after: '0' });
     await receiver.until((r) => r.accepted.length === 3);
     expect(receiver.accepted.map((r) => JSON.parse(r.body).ledgerposition)).toEqual(['1', '2', '3']);
     expect(opened).toBe(2);
     // The cursor is stored just after the receiver's answer.
-    while ((await service.get(endpoint.id)).after !== '3') await new Promise((r) => setTimeout(r, 10));
+    await attempts.until(async () => (await service.get(endpoint.id)).after === '3');
   } finally {
     await service.onApplicationShutdown();
   }

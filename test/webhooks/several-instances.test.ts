@@ -17,6 +17,7 @@ import { AllowList } from '../../src/webhooks/url-policy.js';
 import { WebhooksService } from '../../src/webhooks/webhooks.service.js';
 import { EventStoreWireServer } from '../support/esdb-wire/server.js';
 import { Receiver } from './receiver.js';
+import { watchAttempts } from './recorded-attempts.js';
 
 let receiver: Receiver;
 beforeAll(async () => {
@@ -48,6 +49,7 @@ const config = {
 it('an endpoint registered and replayed through an instance that does not deliver is delivered by the one that does', async () => {
   receiver.reset();
   const state = new SqliteSubscriberState(':memory:');
+  const attempts = watchAttempts(state);
   const leases = new SqliteLeaseStore(':memory:');
   const store = { headPosition: async () => HEAD } as EventStore;
   const timing = { ttlMs: 1000, renewEveryMs: 200 };
@@ -62,7 +64,7 @@ it('an endpoint registered and replayed through an instance that does not delive
     await other.replay(endpoint.id, '1');
     await receiver.until((r) => r.accepted.length === 5);
     expect(receiver.accepted.map((r) => JSON.parse(r.body).ledgerposition)).toEqual(['1', '2', '3', '2', '3']);
-    while ((await other.get(endpoint.id)).after !== '3') await new Promise((r) => setTimeout(r, 10));
+    await attempts.until(async () => (await other.get(endpoint.id)).after === '3');
     expect(await other.get(endpoint.id)).toMatchObject({ generation: 1, status: 'active' });
   } finally {
     await other.onApplicationShutdown();

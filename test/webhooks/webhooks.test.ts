@@ -14,6 +14,8 @@ import { SseConnection } from '../support/sse-client.js';
 import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
 import { tempDir } from '../support/temp-dir.js';
 import { Receiver } from './receiver.js';
+import { watchAttempts, type RecordedAttempts } from './recorded-attempts.js';
+import { SUBSCRIBER_STATE, type SubscriberStateStore } from '../../src/subscriber-state/subscriber-state.js';
 import { imposition } from '../support/stored-events.js';
 
 const admin = bearer('admin');
@@ -51,20 +53,12 @@ const STORES: [string, () => Promise<StoreFactory>][] = [
   ],
 ];
 
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`not reached within ${ms} ms: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe.each(STORES)('webhooks on %s', (name, makeStores) => {
   let stores: StoreFactory;
   let receiver: Receiver;
   let t: TestApp | undefined;
+  /** The attempts the app's delivery workers store: what the tests wait on for a cursor or a status. */
+  let attempts: RecordedAttempts;
 
   beforeAll(async () => {
     receiver = await new Receiver().start();
@@ -76,6 +70,7 @@ describe.each(STORES)('webhooks on %s', (name, makeStores) => {
     receiver.reset();
     stores = await makeStores();
     t = await startTestApp({ store: await stores.open() });
+    attempts = watchAttempts(t.app.get<SubscriberStateStore>(SUBSCRIBER_STATE));
   });
   afterEach(async () => {
     await t?.close();
@@ -175,24 +170,32 @@ describe.each(STORES)('webhooks on %s', (name, makeStores) => {
       receiver.failAll = true;
       await t!.store.append('measure-m1', [imposition('m1')], 'no_stream');
       const { id } = await register({ after: '0' });
-      const failing = await eventually(
-        () => endpoint(id),
-        (e) => e.status === 'failing',
-      );
+      await attempts.until(async () => (await endpoint(id)).status === 'failing');
       // One attempt and the three retries of the schedule.
-      expect(failing).toMatchObject({
+      expect(await endpoint(id)).toMatchObject({
         status: 'failing',
         after: '0',
         failedAttempts: 4,
         lastError: 'the receiver answered 500',
       });
       expect(receiver.requests).toHaveLength(4);
-      await t!.store.append('measure-m2', [imposition('m2')], 'no_stream');
-      // The ledger has moved on; a stopped endpoint is not sent it.
-      await new Promise((r) => setTimeout(r, 200));
-      expect(receiver.requests).toHaveLength(4);
-
+      // The receiver would now accept anything sent: a worker still running would deliver.
       receiver.failAll = false;
+      // Another endpoint, registered now, is sent what the ledger records next: once it has been, a worker still
+      // running for the failing endpoint would have been sent it too.
+      const witness = await new Receiver().start();
+      try {
+        const other = await t!.http.post('/v1/webhooks').set(admin).send({ url: witness.url, feed: 'ledger' });
+        expect(other.status).toBe(201);
+        await t!.store.append('measure-m2', [imposition('m2')], 'no_stream');
+        await witness.until((r) => r.accepted.length === 1);
+        await t!.http.delete(`/v1/webhooks/${other.body.id}`).set(admin).expect(204);
+      } finally {
+        await witness.stop();
+      }
+      // The ledger has moved on; the failing endpoint was not sent it.
+      expect(receiver.requests).toHaveLength(4);
+      expect(await endpoint(id)).toMatchObject({ status: 'failing', after: '0' });
       const enabled = await t!.http.post(`/v1/webhooks/${id}/enable`).set(admin);
       expect(enabled.status).toBe(200);
       await receiver.until((r) => r.accepted.length === 2);
@@ -205,10 +208,7 @@ describe.each(STORES)('webhooks on %s', (name, makeStores) => {
     const { id, secret } = await register({ after: '0' });
     await receiver.until((r) => r.accepted.length === 2);
     const [, second] = await logPositions();
-    await eventually(
-      () => endpoint(id),
-      (e) => e.after === second,
-    );
+    await attempts.until(async () => (await endpoint(id)).after === second);
     await t!.close();
     t = undefined;
 

@@ -69,14 +69,6 @@ async function record(measureId: string, subject?: string): Promise<string> {
   return (await orThrow(client().api.POST('/v1/commands', { body: impose(measureId, subject) }))).position;
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 beforeAll(() => start());
 afterAll(async () => {
   await stop();
@@ -164,13 +156,20 @@ describe('subscribe', () => {
       backOff: { initialDelayMs: 20, maxDelayMs: 200 },
       onReconnect: (error) => reconnections.push(error),
     });
+    let firstTwo!: () => void;
+    const firstTwoReceived = new Promise<void>((resolve) => (firstTwo = resolve));
     const consuming = (async () => {
       for await (const { id } of ledger.subscribe({ subject: ['restart-co'], after: '0' })) {
         received.push(id);
+        if (received.length === 2) firstTwo();
         if (received.length === 6) break;
       }
     })();
-    await until(() => received.length === 2, 'the first two events');
+    // Resolved by the subscription itself; a subscription that ends or fails first fails the test with its reason.
+    await Promise.race([
+      firstTwoReceived,
+      consuming.then(() => Promise.reject(new Error('the subscription ended early'))),
+    ]);
     // Recorded just before the stop: delivered before it, or after the restart, but once.
     const around = [await record('restart-c', 'restart-co')];
     await stop();

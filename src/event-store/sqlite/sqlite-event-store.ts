@@ -44,6 +44,8 @@ export interface SqliteEventStoreOptions {
   /** How often a live subscription looks for appends made by other processes. */
   pollIntervalMs?: number;
   busyTimeoutMs?: number;
+  /** The clock that stamps record time (milliseconds since the epoch); the wall clock unless a test moves its own. */
+  now?: () => number;
 }
 
 export class SqliteEventStore implements EventStore, TransactionalEventStore {
@@ -61,6 +63,7 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
   ) => AppendResult;
   private wroteInGroup = false;
   private readonly pollIntervalMs: number;
+  private readonly now: () => number;
   private readonly statements: Record<
     | 'streamHead'
     | 'lastRecordedAt'
@@ -80,6 +83,7 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
     options: SqliteEventStoreOptions = {},
   ) {
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    this.now = options.now ?? (() => Date.now());
     this.db = openLedgerFile(path, options.busyTimeoutMs ?? 10_000);
     const select = 'SELECT position, event_id, stream_id, revision, type, data, metadata, recorded_at FROM events';
     this.statements = {
@@ -209,7 +213,7 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
   /** Record time never runs backwards along the log, whatever the wall clocks of the writers say. */
   private nextRecordedAt(): string {
     const last = this.statements.lastRecordedAt.get() as { recorded_at: string } | undefined;
-    const now = new Date().toISOString();
+    const now = new Date(this.now()).toISOString();
     return last && last.recorded_at > now ? last.recorded_at : now;
   }
 

@@ -33,6 +33,8 @@ export type AppendOutcome =
 export interface WireLogOptions {
   /** Write a `$stats-…` system event after every n ledger appends, as a real server writes its own streams. */
   systemEventEvery?: number;
+  /** The clock of the `created` stamps (milliseconds since the epoch); the wall clock unless a test moves its own. */
+  now?: () => number;
 }
 
 export class WireLog {
@@ -110,7 +112,7 @@ export class WireLog {
   private write(streamId: string, events: ProposedEvent[]): LogRecord[] {
     const stream = this.streams.get(streamId) ?? [];
     this.streams.set(streamId, stream);
-    const createdTicks = BigInt(Date.now()) * 10_000n;
+    const createdTicks = BigInt(this.options.now?.() ?? Date.now()) * 10_000n;
     const written = events.map((event) => {
       const record: LogRecord = {
         ...event,
