@@ -94,8 +94,15 @@ export class ReadModelService {
    */
   async caughtUp(): Promise<void> {
     const target = this.watermark.position;
+    // Woken by every fold and by a stop, as queries' waits are.
     while (this.model.position < target && !this.stopped && !this.stoppedBy)
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.waiters.delete(done);
+          resolve();
+        };
+        this.waiters.add(done);
+      });
   }
 
   /** The instants at which folded facts take effect or end, kept with the model for the effective feeds. */
