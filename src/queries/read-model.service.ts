@@ -94,15 +94,7 @@ export class ReadModelService {
    */
   async caughtUp(): Promise<void> {
     const target = this.watermark.position;
-    // Woken by every fold and by a stop, as queries' waits are.
-    while (this.model.position < target && !this.stopped && !this.stoppedBy)
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          this.waiters.delete(done);
-          resolve();
-        };
-        this.waiters.add(done);
-      });
+    while (this.model.position < target && !this.stopped && !this.stoppedBy) await this.nextWake();
   }
 
   /** The instants at which folded facts take effect or end, kept with the model for the effective feeds. */
@@ -222,6 +214,19 @@ export class ReadModelService {
     for (const wake of this.waiters) wake();
   }
 
+  /** Resolves at the next fold or stop (see `wake`), or after `maxMs`. */
+  private nextWake(maxMs?: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = maxMs === undefined ? undefined : setTimeout(done, maxMs);
+      this.waiters.add(done);
+    });
+  }
+
   private async waitFor(position: bigint): Promise<void> {
     this.throwIfStopped();
     if (this.model.position >= position) return;
@@ -235,15 +240,7 @@ export class ReadModelService {
           `the read model is at position ${this.model.position}, behind ${position}; try again shortly`,
         );
       }
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          this.waiters.delete(done);
-          resolve();
-        };
-        const timer = setTimeout(done, Math.min(left, 100));
-        this.waiters.add(done);
-      });
+      await this.nextWake(Math.min(left, 100));
     }
   }
 }
