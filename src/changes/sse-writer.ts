@@ -32,6 +32,9 @@ export const DEFAULT_SSE_OPTIONS: SseOptions = {
 /** How long a client told to go has to take its last message before its socket is destroyed. */
 const LAST_MESSAGE_GRACE_MS = 1000;
 
+/** The stall timeout is judged in this many steps, so in at least as many turns of the event loop. */
+const STALL_STEPS = 10;
+
 /** How soon a client told the server is shutting down should try again (another instance, or this one restarted). */
 export const SHUTDOWN_RETRY_MS = 1000;
 
@@ -169,9 +172,29 @@ export class SseWriter {
     this.stop();
   }
 
+  /**
+   * Resolves true once the client has read the buffer down to the bound,
+   * false once it has gone or read nothing for the stall timeout. A client
+   * still reading, however slowly, is waited for. The timeout is counted in
+   * steps, each after a turn of the event loop's I/O: a loop held up by other
+   * work (a long fold, a loaded machine) must not take a healthy client for a
+   * stalled one because its reads were not yet seen.
+   */
   private drained(): Promise<boolean> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => finish(false), this.options.stallTimeoutMs);
+      const stepMs = Math.max(1, this.options.stallTimeoutMs / STALL_STEPS);
+      let before = unsent(this.response);
+      let stepsWithoutReading = 0;
+      let timer: NodeJS.Timeout | undefined;
+      const step = () => {
+        const now = unsent(this.response);
+        if (now.buffered <= this.options.maxBufferedBytes) return finish(true);
+        const read = now.buffered < before.buffered || now.inSocket < before.inSocket;
+        stepsWithoutReading = read ? 0 : stepsWithoutReading + 1;
+        if (stepsWithoutReading >= STALL_STEPS) return finish(false);
+        before = now;
+        timer = setTimeout(step, stepMs);
+      };
       const onDrain = () => finish(true);
       const onClose = () => finish(false);
       const finish = (ok: boolean) => {
@@ -182,6 +205,7 @@ export class SseWriter {
       };
       this.response.on('drain', onDrain);
       this.response.on('close', onClose);
+      timer = setTimeout(step, stepMs);
     });
   }
 
@@ -218,4 +242,18 @@ export class SseWriter {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.options.connections?.remove(this);
   }
+}
+
+/**
+ * What the server still holds for a client: the bytes of its buffer, and of
+ * those the socket has taken and not yet handed to the kernel. A large write
+ * leaves the buffer only once the kernel has all of it; the socket's own
+ * count falls with every part the client makes room for, so a client reading
+ * one large message is seen reading. (The count is the socket handle's
+ * `writeQueueSize`, which Node keeps up to date; absent, only the buffer is
+ * judged.)
+ */
+function unsent(response: ServerResponse): { buffered: number; inSocket: number } {
+  const handle = (response.socket as { _handle?: { writeQueueSize?: number } } | null)?._handle;
+  return { buffered: response.writableLength, inSocket: handle?.writeQueueSize ?? 0 };
 }
