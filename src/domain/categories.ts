@@ -147,8 +147,21 @@ export class CategorySet {
   }
 
   equals(other: CategorySet): boolean {
-    return sameTrie(this.root, other.root);
+    if (other === this) return true;
+    if (this.compared?.other === other) return this.compared.equal;
+    const equal = sameTrie(this.root, other.root);
+    this.compared = { other, equal };
+    other.compared = { other: this, equal };
+    return equal;
   }
+
+  /**
+   * The last set this one was compared with, and the outcome: the effective
+   * feed compares each subject's sets before and after a change, and the
+   * subjects of a measure mostly share both, equal in content but worked out
+   * apart (a large scope compared path by path for each of thousands).
+   */
+  private compared?: { other: CategorySet; equal: boolean };
 
   get include(): string[] {
     return this.marks().include.slice();

@@ -132,6 +132,26 @@ describe('category sets obey the set laws', () => {
     );
   });
 
+  it('answers equality by membership whatever it was compared with before, in any order', () => {
+    const sameMembers = (x: CategorySet, y: CategorySet) => JSON.stringify(members(x)) === JSON.stringify(members(y));
+    fc.assert(
+      fc.property(
+        fc.array(categorySet, { minLength: 2, maxLength: 4 }),
+        fc.array(fc.tuple(fc.nat(3), fc.nat(3)), { minLength: 1, maxLength: 12 }),
+        (sets, comparisons) => {
+          // Copies made apart: equal in content, distinct objects (as a feed's sets before and after a change).
+          const pool = [...sets, ...sets.map((set) => CategorySet.fromJson(set.toJSON()))];
+          for (const [i, j] of comparisons) {
+            const [x, y] = [pool[i % pool.length]!, pool[(j + 2) % pool.length]!];
+            expect(x.equals(y)).toBe(sameMembers(x, y));
+            expect(y.equals(x)).toBe(sameMembers(x, y));
+          }
+        },
+      ),
+      RUNS,
+    );
+  });
+
   it('covers, overlaps and includesAll agree with membership', () => {
     fc.assert(
       fc.property(categorySet, categorySet, category, (a, b, c) => {
