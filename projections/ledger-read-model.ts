@@ -172,7 +172,7 @@ export function measuresOfSubject(model: LedgerReadModel, subjectId: string, asO
     const history = measureAsOf(model, measureId, asOfPosition);
     if (history?.exists) histories.push(history);
   }
-  return histories.sort((a, b) => (a.measureId < b.measureId ? -1 : 1));
+  return histories.length > 1 ? histories.sort((a, b) => (a.measureId < b.measureId ? -1 : 1)) : histories;
 }
 
 /** How many of a measure's facts (in position order) were recorded at or before a position. */

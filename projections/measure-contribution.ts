@@ -292,11 +292,13 @@ export class MeasureContribution {
   private scopeAt(t: number, skip?: ReadonlySet<StandingFact>): CategorySet {
     const since = Math.min(...[...(skip ?? [])].filter((f) => isScopeChange(f) && f.fromMs <= t).map((f) => f.fromMs));
     const touched = since !== Infinity;
-    if (this.cached && !touched) return this.history.scopeAt(t).categories;
+    if (this.cached && !touched) return this.history.scopeCategoriesAt(t);
     // Everything before the left-out change stands; fold again from its instant on.
     if (!touched && this.scopeMemo) return this.scopeMemo.at(t);
     const scope =
-      touched && this.cached ? this.history.scopeAt(since - 1).categories : CategorySet.of(this.imposition.categories);
+      touched && this.cached
+        ? this.history.scopeCategoriesAt(since - 1)
+        : CategorySet.ofRecorded(this.imposition.categories);
     let folded: CategorySetBuilder | undefined;
     for (const change of this.scopeChanges) {
       if ((touched && this.cached && change.fromMs < since) || skip?.has(change)) continue;
@@ -351,7 +353,7 @@ export class MeasureContribution {
 
   private grantAt(grant: Grant, t: number, skip: ReadonlySet<StandingFact> | undefined): GrantStanding {
     const data = grant.data;
-    let categories = CategorySet.of(data.categories);
+    let categories = CategorySet.ofRecorded(data.categories);
     let until = data.effectiveUntil;
     let untilSetBy: StandingFact<'ExemptionAmended'> | undefined;
     let revokedBy: StandingFact<'ExemptionRevoked'> | undefined;
@@ -367,9 +369,10 @@ export class MeasureContribution {
         break;
       }
       const amendment = change.data;
-      if (amendment.addCategories?.length) categories = categories.union(CategorySet.of(amendment.addCategories));
+      if (amendment.addCategories?.length)
+        categories = categories.union(CategorySet.ofRecorded(amendment.addCategories));
       if (amendment.removeCategories?.length)
-        categories = categories.difference(CategorySet.of(amendment.removeCategories));
+        categories = categories.difference(CategorySet.ofRecorded(amendment.removeCategories));
       for (const subject of amendment.addSubjects ?? []) (removed.delete(subject), added.add(subject));
       for (const subject of amendment.removeSubjects ?? []) (added.delete(subject), removed.add(subject));
       if (amendment.effectiveUntil !== undefined) ((until = amendment.effectiveUntil), (untilSetBy = change));

@@ -39,7 +39,7 @@ export function measureView(model: LedgerReadModel, measureId: string, k: Knowle
   const history = measureAsOf(model, measureId, k.asOfPosition);
   if (!history?.exists) return undefined;
   const imposition = history.imposition!;
-  const scope = history.scopeAt(k.at).categories;
+  const scope = history.scopeCategoriesAt(k.at);
   const lift = history.liftedBy(k.at);
   return {
     measureId,

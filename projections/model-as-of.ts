@@ -83,8 +83,14 @@ class MeasuresAsOf extends Map<string, MeasureEntry> {
     super();
   }
 
+  /** Each measure looked up in the shared cache once: a feed asks once per subject, and there can be thousands. */
+  private readonly looked = new Map<string, MeasureEntry | undefined>();
+
   override get(measureId: string): MeasureEntry | undefined {
-    return this.truncated.entry(measureId, this.position);
+    if (this.looked.has(measureId)) return this.looked.get(measureId);
+    const entry = this.truncated.entry(measureId, this.position);
+    this.looked.set(measureId, entry);
+    return entry;
   }
 
   override has(measureId: string): boolean {

@@ -97,11 +97,16 @@ function restrictionOf(history: MeasureHistory, subjectId: string, t: number) {
  * A feed asking again and again behind the model's head passes the model as known there (modelAsOf keeps those).
  */
 export function restrictedSetAt(model: LedgerReadModel, subjectId: string, k: Knowledge): CategorySet {
-  const sets: CategorySet[] = [];
-  for (const history of measuresOfSubject(model, subjectId, k.asOfPosition))
-    if (history.inForceAt(k.at) && history.subjectFactAt(subjectId, k.at))
-      sets.push(history.restrictedAt(k.at, subjectId));
-  return CategorySet.unionAll(sets);
+  // Most subjects are named by one measure: its set as it is, with no list made for it (asked per subject, per change).
+  let only: CategorySet | undefined;
+  let sets: CategorySet[] | undefined;
+  for (const history of measuresOfSubject(model, subjectId, k.asOfPosition)) {
+    if (!history.inForceAt(k.at) || !history.subjectFactAt(subjectId, k.at)) continue;
+    const restricted = history.restrictedAt(k.at, subjectId);
+    if (!only) only = restricted;
+    else (sets ??= [only]).push(restricted);
+  }
+  return sets ? CategorySet.unionAll(sets) : (only ?? CategorySet.EMPTY);
 }
 
 function verdictOf(history: MeasureHistory, subjectId: string, t: number): Verdict | undefined {
@@ -188,7 +193,7 @@ function statusOf(set: CategorySet, category: string): CheckStatus {
 export function checkCategory(model: LedgerReadModel, subjectId: string, category: string, k: Knowledge): CheckAnswer {
   const histories = measuresOfSubject(model, subjectId, k.asOfPosition);
   const verdicts = histories.map((h) => verdictOf(h, subjectId, k.at)).filter((v): v is Verdict => v !== undefined);
-  const involved = verdicts.filter((v) => v.history.scopeAt(k.at).categories.overlaps(category));
+  const involved = verdicts.filter((v) => v.history.scopeCategoriesAt(k.at).overlaps(category));
   const restricted = verdicts.reduce((set, v) => set.union(v.restricted), CategorySet.EMPTY);
   const exemptions = involved.flatMap((v) =>
     v.exemptions.filter((e) => e.categories.overlaps(category)).map((e) => exemptionAnswer(v.history.measureId, e)),

@@ -8,6 +8,8 @@ import type { StandingFact } from '../src/domain/facts.js';
 import { applyScopeChange, type ScopeChange } from '../src/domain/scope-change.js';
 import { toMillis as parseMillis } from '../src/domain/time.js';
 
+const NO_CATEGORIES: readonly string[] = [];
+
 /** Instants repeat across resolutions of one measure: parse each text once. */
 const parsed = new Map<string, number>();
 export function toMillis(instant: string): number {
@@ -54,7 +56,7 @@ export class ScopeMemo {
   follow(imposed: StandingFact<'RestrictionImposed'> | undefined, changes: ScopeChange[]): void {
     if (imposed?.data !== this.imposition) {
       this.imposition = imposed?.data;
-      this.base = CategorySet.of(imposed?.data.categories ?? []);
+      this.base = CategorySet.ofRecorded(imposed?.data.categories ?? NO_CATEGORIES);
       this.folds = [];
     }
     let same = 0;

@@ -40,6 +40,9 @@ export interface CategorySetAnswer {
   except: string[];
 }
 
+/** Sets of recorded facts' category lists (see `CategorySet.ofRecorded`), held as long as the list is. */
+const recordedSets = new WeakMap<readonly string[], CategorySet>();
+
 export class CategorySet {
   static readonly EMPTY = new CategorySet(EMPTY_ROOT);
 
@@ -54,6 +57,21 @@ export class CategorySet {
     const marks: [string, boolean][] = [];
     for (const category of categories) marks.push([category, true]);
     return new CategorySet(trieOf(marks));
+  }
+
+  /**
+   * The set of a recorded fact's category list, made once per list: a stored
+   * payload is never changed, and every history resolved from a measure's
+   * facts (as known at each position a feed or query asks about) reads the
+   * same lists again. Never for a list that may still change.
+   */
+  static ofRecorded(categories: readonly string[]): CategorySet {
+    let set = recordedSets.get(categories);
+    if (!set) {
+      set = CategorySet.of(categories);
+      recordedSets.set(categories, set);
+    }
+    return set;
   }
 
   static fromAnswer(answer: CategorySetAnswer): CategorySet {

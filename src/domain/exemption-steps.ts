@@ -37,7 +37,7 @@ export function grantedExemption(fact: StandingFact<'ExemptionGranted'>): Exempt
   return {
     exemptionId: grant.exemptionId,
     title: grant.title,
-    categories: CategorySet.of(grant.categories),
+    categories: CategorySet.ofRecorded(grant.categories),
     subjects: grant.subjects ? new Set(grant.subjects) : undefined,
     added: new Set(),
     removed: new Set(),
@@ -60,9 +60,9 @@ export function exemptionStep(fromMs: number, exemption: ExemptionAt | undefined
 export function amended(exemption: ExemptionAt, fact: StandingFact<'ExemptionAmended'>): ExemptionAt {
   const amendment = fact.data;
   let categories = exemption.categories;
-  if (amendment.addCategories?.length) categories = categories.union(CategorySet.of(amendment.addCategories));
+  if (amendment.addCategories?.length) categories = categories.union(CategorySet.ofRecorded(amendment.addCategories));
   if (amendment.removeCategories?.length)
-    categories = categories.difference(CategorySet.of(amendment.removeCategories));
+    categories = categories.difference(CategorySet.ofRecorded(amendment.removeCategories));
   const added = new Set(exemption.added);
   const removed = new Set(exemption.removed);
   for (const subject of amendment.addSubjects ?? []) {

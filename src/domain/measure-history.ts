@@ -223,14 +223,8 @@ export class MeasureHistory {
   /** The scope at t: the imposed categories with broadenings and narrowings effective by t applied. */
   scopeAt(t: number): { categories: CategorySet; basis: StandingFact[] } {
     if (!this.imposed) return { categories: CategorySet.EMPTY, basis: [] };
-    this.scopeChanges ??= this.byValidTime.filter(isScopeChange);
-    let index = -1;
-    for (let low = 0, high = this.scopeChanges.length - 1; low <= high;) {
-      const mid = (low + high) >> 1;
-      if (this.scopeChanges[mid]!.fromMs <= t) ((index = mid), (low = mid + 1));
-      else high = mid - 1;
-    }
-    const [imposed, changes] = [this.imposed, this.scopeChanges];
+    const index = this.scopeIndexAt(t);
+    const [imposed, changes] = [this.imposed, this.scopeChanges!];
     // The basis only when asked: a timeline reads the scope at every instant, the basis of few.
     return {
       categories: this.scopeAfter(index),
@@ -238,6 +232,23 @@ export class MeasureHistory {
         return [imposed, ...changes.slice(0, index + 1)];
       },
     };
+  }
+
+  /** The scope's categories at t, without its basis: the feeds ask this for every subject at every change. */
+  scopeCategoriesAt(t: number): CategorySet {
+    return this.imposed ? this.scopeAfter(this.scopeIndexAt(t)) : CategorySet.EMPTY;
+  }
+
+  /** How many scope changes are effective by t, less one. */
+  private scopeIndexAt(t: number): number {
+    this.scopeChanges ??= this.byValidTime.filter(isScopeChange);
+    let index = -1;
+    for (let low = 0, high = this.scopeChanges.length - 1; low <= high;) {
+      const mid = (low + high) >> 1;
+      if (this.scopeChanges[mid]!.fromMs <= t) ((index = mid), (low = mid + 1));
+      else high = mid - 1;
+    }
+    return index;
   }
 
   /**
@@ -251,7 +262,7 @@ export class MeasureHistory {
     if (!this.scopeFold || this.scopeFold.index > index) {
       let from = -1;
       for (const done of this.scopes.keys()) if (done < index && done > from) from = done;
-      const start = from === -1 ? CategorySet.of(this.imposed!.data.categories) : this.scopes.get(from)!;
+      const start = from === -1 ? CategorySet.ofRecorded(this.imposed!.data.categories) : this.scopes.get(from)!;
       this.scopeFold = { index: from, builder: start.builder() };
     }
     while (this.scopeFold.index < index)
@@ -308,7 +319,7 @@ export class MeasureHistory {
    * restricts for it while in force and naming it (the caller checks both).
    */
   restrictedAt(t: number, subjectId: string): CategorySet {
-    const scope = this.scopeAt(t).categories;
+    const scope = this.scopeCategoriesAt(t);
     const exempt = this.exemptUnionAt(t, subjectId);
     if (exempt.isEmpty()) return scope;
     const last = this.exemptionsByInstant.get(t)!;

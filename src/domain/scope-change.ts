@@ -17,12 +17,12 @@ export function applyScopeChange(scope: CategorySet, fact: ScopeChange): Categor
 /** `applyScopeChange` on a set being folded in place. */
 export function applyScopeChangeTo(scope: CategorySetBuilder, fact: ScopeChange): void {
   if (fact.type === 'ScopeBroadened') {
-    scope.union(CategorySet.of(fact.data.categories));
+    scope.union(CategorySet.ofRecorded(fact.data.categories));
     return;
   }
   const narrowing = fact.data;
-  if (narrowing.narrowTo?.length) scope.intersection(CategorySet.of(narrowing.narrowTo));
-  if (narrowing.remove?.length) scope.difference(CategorySet.of(narrowing.remove));
+  if (narrowing.narrowTo?.length) scope.intersection(CategorySet.ofRecorded(narrowing.narrowTo));
+  if (narrowing.remove?.length) scope.difference(CategorySet.ofRecorded(narrowing.remove));
 }
 
 export function narrowScope(
