@@ -90,18 +90,19 @@ export function combine(
   // Walk the smaller side; the other side's unmatched nodes stand as they are ('keep') or go (uniform, as here).
   const walkLeft = belowA !== undefined && belowA.size < rightBelow.size;
   const copied = walkLeft ? (onB === 'keep' ? b : undefined) : onA === 'keep' ? a : undefined;
-  const children = new Map<string, TrieNode>(copied?.children ?? []);
   const walk = walkLeft ? belowA : rightBelow;
-  let changed = false;
+  // The copied side's nodes are copied only once a walked segment changes one: a union with a subset, or a
+  // difference with a disjoint set, leaves the larger side as it is, and its node can have thousands of children.
+  let children: Map<string, TrieNode> | undefined = copied ? undefined : new Map();
   for (const [segment, walked] of walk) {
     const [left, right] = walkLeft ? [walked, rightBelow.get(segment)] : [belowA?.get(segment), walked];
     const result = combine(op, left, right, inA, inB, here);
-    if (result === children.get(segment)) continue;
-    changed = true;
+    if (result === (children ?? copied!.children!).get(segment)) continue;
+    children ??= new Map(copied!.children);
     if (result) children.set(segment, result);
     else children.delete(segment);
   }
-  if (!changed && copied && copied.mark === mark) return copied;
+  if (!children) return withMark(copied!, mark);
   return node(mark, children);
 }
 
