@@ -2,7 +2,8 @@
  * The feed of effective-state transitions (projections/effective-changes.ts),
  * in one total order: by time, records before instants at the same time, then
  * position, then subject. A message's id is its key, so a client resuming with
- * it gets exactly the transitions after it, live or replayed.
+ * it gets exactly the transitions after it, live or replayed (a record past
+ * the key's position always comes after it: see `comesAfter`).
  */
 import {
   transitionsAtInstant,
@@ -78,6 +79,19 @@ function compare(a: EffectiveKey, b: EffectiveKey): number {
   );
 }
 
+/**
+ * Whether a transition is after the cursor. A record read from the log past
+ * the cursor's position always is: every record sent before a cursor stands
+ * at or before its position, and a cursor can name a time later than records
+ * it had not seen (a "from now" taken while the read model lagged the log, an
+ * `evaluated` id written while waiting), which the order by time alone would
+ * skip.
+ */
+function comesAfter(key: EffectiveKey, cursor: EffectiveKey): boolean {
+  if (key.kind === RECORD && key.position > cursor.position) return true;
+  return compare(key, cursor) > 0;
+}
+
 export interface EffectiveFeedOptions {
   /** Resume after this id; undefined: from now. */
   after?: string;
@@ -133,7 +147,7 @@ export async function* effectiveTransitions(
     for (const outcome of outcomes) {
       if (outcome) {
         const full: EffectiveKey = { ...key, subject: outcome.subjectId };
-        if (compare(full, cursor) > 0) {
+        if (comesAfter(full, cursor)) {
           cursor = full;
           yield { ...outcome, id: keyId(full) };
         }
