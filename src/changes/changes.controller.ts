@@ -10,7 +10,8 @@ import { LedgerError, type ErrorDetail } from '../errors.js';
 import { throwIfProblems } from '../queries/knowledge.js';
 import { publishedAsyncApi, type AsyncApiDocument } from './asyncapi.js';
 import { ChangeFeedService } from './change-feed.service.js';
-import { effectiveResume, ledgerFilter, ledgerResume, subjectFilter } from './feed-params.js';
+import { checkResumeWithinLog, effectiveResume, ledgerFilter, ledgerResume, subjectFilter } from './feed-params.js';
+import { parseKeyId } from './effective-feed.js';
 import { SSE_OPTIONS, SseWriter, type SseOptions } from './sse-writer.js';
 import { consumerParam, Consumers } from '../consumers/consumers.js';
 
@@ -68,6 +69,9 @@ export class ChangesController {
         ? ledgerResume('Last-Event-ID', lastEventId, problems)
         : ledgerResume('after', query.after, problems);
     const consumer = consumerParam('consumer', query.consumer, problems);
+    const resumeField = lastEventId !== undefined ? 'Last-Event-ID' : 'after';
+    if (!problems.length)
+      checkResumeWithinLog(resumeField, after, await this.feed.ledgerHead(), lastEventId ?? query.after, problems);
     throwIfProblems(problems);
     if (after === undefined && consumer !== undefined) after = await this.consumers.resumeFrom(consumer);
     // "From now" is fixed before the stream opens: whatever is appended once the client has its headers is sent.
@@ -121,6 +125,10 @@ export class ChangesController {
       lastEventId !== undefined
         ? effectiveResume('Last-Event-ID', lastEventId, problems)
         : effectiveResume('after', query.after, problems);
+    if (after !== undefined && !problems.length) {
+      const field = lastEventId !== undefined ? 'Last-Event-ID' : 'after';
+      checkResumeWithinLog(field, parseKeyId(after).position, await this.feed.ledgerHead(), after, problems);
+    }
     throwIfProblems(problems);
     after ??= await this.feed.effectiveNow();
     const response = takeOver(reply);

@@ -85,3 +85,24 @@ export function effectiveResume(field: string, value: string | undefined, proble
   }
   return value;
 }
+
+/**
+ * A resume position past the ledger's newest was never sent by any feed: a
+ * client holding one (a typo, another ledger's id) would silently miss every
+ * event up to it. Refused, as webhooks and consumers refuse it.
+ */
+export function checkResumeWithinLog(
+  field: string,
+  position: bigint | undefined,
+  head: bigint,
+  value: string | undefined,
+  problems: ErrorDetail[],
+): void {
+  if (position === undefined || position <= head) return;
+  problems.push({
+    field,
+    rule: 'isRecordedPosition',
+    message: `${field} names position ${position}, past the ledger's newest position ${head}`,
+    value,
+  });
+}
