@@ -103,7 +103,7 @@ export class SseWriter {
     this.response.write(`retry: 2000\n${this.lastId ? `id: ${this.lastId}\n` : ''}\n`);
     // A heartbeat says again how far the feed has evaluated, once it has said so.
     this.heartbeat = setInterval(
-      () => this.open && this.response.write(`: ${this.evaluatedComment() ?? 'heartbeat'}\n\n`),
+      () => this.open && this.comment(this.evaluatedComment() ?? 'heartbeat'),
       this.options.heartbeatMs,
     );
     this.response.on('close', () => this.stop());
@@ -157,11 +157,32 @@ export class SseWriter {
     setImmediate(() => {
       this.evaluatedScheduled = false;
       const comment = this.evaluatedComment();
-      if (!this.open || comment === this.evaluatedWritten) return;
-      this.response.write(`: ${comment}\n\n`);
-      this.evaluatedWritten = comment;
+      if (!this.open || comment === undefined || comment === this.evaluatedWritten) return;
+      if (this.comment(comment)) this.evaluatedWritten = comment;
     });
   }
+
+  /**
+   * Writes a comment unless the buffer is full: a client that does not read
+   * gets no more of them (a quiet or filtered feed sends it nothing else), and
+   * is watched as a message would watch it, then cut off if it stays stalled.
+   */
+  private comment(text: string): boolean {
+    if (this.response.writableLength <= this.options.maxBufferedBytes) {
+      this.response.write(`: ${text}\n\n`);
+      return true;
+    }
+    if (!this.watchingStall) {
+      this.watchingStall = true;
+      void this.drained().then((reading) => {
+        this.watchingStall = false;
+        if (!reading && this.open) this.cutOff();
+      });
+    }
+    return false;
+  }
+
+  private watchingStall = false;
 
   private evaluatedComment(): string | undefined {
     return this.evaluatedThrough && `evaluated ${this.evaluatedThrough()}`;
@@ -189,7 +210,7 @@ export class SseWriter {
       const step = () => {
         const now = unsent(this.response);
         if (now.buffered <= this.options.maxBufferedBytes) return finish(true);
-        const read = now.buffered < before.buffered || now.inSocket < before.inSocket;
+        const read = readSince(before, now);
         stepsWithoutReading = read ? 0 : stepsWithoutReading + 1;
         if (stepsWithoutReading >= STALL_STEPS) return finish(false);
         before = now;
@@ -210,6 +231,7 @@ export class SseWriter {
   }
 
   private cutOff(): void {
+    if (!this.open) return;
     this.response.write(
       `event: cut-off\ndata: ${JSON.stringify({ reason: 'slow-consumer', resumeFrom: this.lastId })}\n\n`,
     );
@@ -217,7 +239,7 @@ export class SseWriter {
     this.stop();
     this.options.connections?.countCutOff(this.feed);
     this.options.onCutOff?.(this.lastId, this.feed);
-    this.dropUnlessReading(this.response.writableLength);
+    this.dropUnlessReading(unsent(this.response));
   }
 
   /**
@@ -225,12 +247,13 @@ export class SseWriter {
    * a client that never reads cannot hold them, and one that reads on gets
    * its cut-off message, however slowly the machine lets it.
    */
-  private dropUnlessReading(pending: number): void {
+  private dropUnlessReading(pending: Unsent): void {
     setTimeout(
       () => {
         if (this.response.writableFinished || this.response.destroyed) return;
-        const left = this.response.writableLength;
-        if (left > 0 && left < pending) this.dropUnlessReading(left);
+        const left = unsent(this.response);
+        const reading = readSince(pending, left);
+        if (left.buffered > 0 && reading) this.dropUnlessReading(left);
         else this.response.destroy();
       },
       Math.max(this.options.stallTimeoutMs, LAST_MESSAGE_GRACE_MS),
@@ -253,7 +276,17 @@ export class SseWriter {
  * `writeQueueSize`, which Node keeps up to date; absent, only the buffer is
  * judged.)
  */
-function unsent(response: ServerResponse): { buffered: number; inSocket: number } {
+interface Unsent {
+  buffered: number;
+  inSocket: number;
+}
+
+function unsent(response: ServerResponse): Unsent {
   const handle = (response.socket as { _handle?: { writeQueueSize?: number } } | null)?._handle;
   return { buffered: response.writableLength, inSocket: handle?.writeQueueSize ?? 0 };
+}
+
+/** Whether the client read anything between two looks at what the server held for it. */
+function readSince(before: Unsent, now: Unsent): boolean {
+  return now.buffered < before.buffered || now.inSocket < before.inSocket;
 }
