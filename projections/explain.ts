@@ -174,10 +174,14 @@ function inapplicableExemptions(histories: MeasureHistory[], answer: CheckAnswer
         why = `it ended on ${day(exemption.effectiveUntil)}${untilSetBy ? `, as set${cited(untilSetBy)}` : ''}`;
       } else if (!MeasureHistory.exemptionCovers(exemption, subjectId)) why = `it does not cover ${subjectId}`;
       else continue;
+      // It may cover only part of the category asked about: say which part, not that it covers the whole.
+      const coverage = exemption.categories.covers(category)
+        ? category
+        : `part of ${category} (${list(exemption.categories.include, exemption.categories.exclude)})`;
       steps.push({
         kind: 'exemption',
         measureId: history.measureId,
-        sentence: `Exemption ${exemption.exemptionId} "${exemption.title}"${cited(exemption.basis[0])} covers ${category} but does not apply on ${day(new Date(t).toISOString())}: ${why}.`,
+        sentence: `Exemption ${exemption.exemptionId} "${exemption.title}"${cited(exemption.basis[0])} covers ${coverage} but does not apply on ${day(new Date(t).toISOString())}: ${why}.`,
         events: exemption.basis.map((b) => ref({ ...b.recorded, citation: citationOf(b) })),
       });
     }
