@@ -14,7 +14,6 @@ import { DAY, DAYS, EPOCH, historyArbitrary, pathsOf, SUBJECTS, UNIVERSE } from 
 import { Oracle, oracleLog } from '../support/oracle.js';
 
 const oracle = new Oracle(UNIVERSE);
-type Cut = Omit<TimelineInterval, 'restricted'> & { restricted: typeof AS_AT_FROM };
 const NOTHING = { categories: [], except: [] };
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -25,6 +24,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * against the oracle apart, it is left out of this comparison.
  */
 const AS_AT_FROM = 'the measures restricting at from';
+type Cut = Omit<TimelineInterval, 'restricted'> & { restricted: typeof AS_AT_FROM };
 function clipped(whole: SubjectTimeline, from?: number, to?: number): (TimelineInterval | Cut)[] {
   return whole.intervals
     .filter(
