@@ -264,20 +264,27 @@ export function* subjectTimelineSteps(
   const transitions = new SubjectTransitions(measuresOfSubject(model, subjectId, asOfPosition), subjectId);
   // Indexing a long measure's events for the subject is a stretch of its own: a pause before the first instant.
   yield;
-  const inRange = (ms: number) =>
-    (range.from === undefined || ms > range.from) && (range.to === undefined || ms < range.to);
+  // The window clips the whole timeline: an interval begins at each change, and at `from` when one is under way there.
+  const { from, to } = range;
   const intervals: TimelineInterval[] = [];
-  let previous = CategorySet.EMPTY;
-  for (const instant of transitions.walk(range.from === undefined ? [] : [range.from])) {
+  // Whether the whole timeline has begun: before its first interval nothing restricted the subject.
+  let begun = false;
+  // The restricted set at the instant walked last: the one just before the next.
+  let previous: CategorySet | undefined;
+  for (const instant of transitions.walk(from === undefined ? [] : [from])) {
+    if (to !== undefined && instant.t >= to) break;
     yield;
-    const isStart = instant.t === range.from;
-    if (!isStart && !inRange(instant.t)) continue;
+    const before = previous ?? unionOf(instant.before).restricted;
     const current = unionOf(instant.after).restricted;
-    if (!isStart && current.equals(previous) && intervals.length > 0) continue;
-    if (!isStart && current.isEmpty() && intervals.length === 0) continue;
+    previous = current;
+    const changed = !current.equals(before);
+    const startsInterval: boolean = changed && (begun || !current.isEmpty());
+    begun ||= startsInterval;
+    if (from !== undefined && instant.t < from) continue;
+    // At `from` with nothing changing there, the interval under way is clipped: it begins there, claiming no change.
+    if (!startsInterval && !(instant.t === from && begun)) continue;
     if (intervals.length) intervals[intervals.length - 1]!.until = new Date(instant.t).toISOString();
-    const changed = !unionOf(instant.before).restricted.equals(current);
-    const causes = changed ? yield* transitions.causeSteps(instant, 'restricted') : [];
+    const causes = startsInterval ? yield* transitions.causeSteps(instant, 'restricted') : [];
     intervals.push({
       from: new Date(instant.t).toISOString(),
       until: null,
@@ -285,9 +292,10 @@ export function* subjectTimelineSteps(
         .map((m, i) => ({ measureId: m.measureId, restricted: instant.after[i]!.restricted }))
         .filter((r) => !r.restricted.isEmpty())
         .map((r) => ({ measureId: r.measureId, categories: r.restricted.include, except: r.restricted.exclude })),
+      // Against the state just before the instant: for a window's first interval, the state just before `from`.
       became: {
-        restricted: current.difference(previous).toAnswer(),
-        unrestricted: previous.difference(current).toAnswer(),
+        restricted: (startsInterval ? current.difference(before) : CategorySet.EMPTY).toAnswer(),
+        unrestricted: (startsInterval ? before.difference(current) : CategorySet.EMPTY).toAnswer(),
       },
       // Only the events that cause the change at `from`, not every event with an instant there.
       changes: causes.map(({ eventId, type, position, recordedAt, citation }) => ({
@@ -298,15 +306,13 @@ export function* subjectTimelineSteps(
         ...(citation ? { citation } : {}),
       })),
     });
-    previous = current;
   }
-  if (range.to !== undefined && intervals.length)
-    intervals[intervals.length - 1]!.until = new Date(range.to).toISOString();
+  if (to !== undefined && intervals.length) intervals[intervals.length - 1]!.until = new Date(to).toISOString();
   return {
     subjectId,
     asOfPosition: asOfPosition.toString(),
-    from: range.from === undefined ? null : new Date(range.from).toISOString(),
-    to: range.to === undefined ? null : new Date(range.to).toISOString(),
+    from: from === undefined ? null : new Date(from).toISOString(),
+    to: to === undefined ? null : new Date(to).toISOString(),
     intervals,
   };
 }
