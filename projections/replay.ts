@@ -14,7 +14,7 @@ import { effectiveFromOf, type DataOf, type ReadableFact } from '../src/domain/f
 import type { EventType } from '../src/domain/messages.js';
 import { comparePositions, positionText } from '../src/domain/position.js';
 import { toMillis } from '../src/domain/time.js';
-import { measuresOfSubject, type LedgerReadModel } from './ledger-read-model.js';
+import { measureIdsOfSubject, measuresOfSubject, type LedgerReadModel } from './ledger-read-model.js';
 import { MeasureContribution, NOTHING, type Contribution } from './measure-contribution.js';
 import { MeasureFollower } from './measure-follower.js';
 import type { SubjectState } from './subject-queries.js';
@@ -134,10 +134,15 @@ interface Recorded {
   effectiveMs: number;
 }
 
-/** Every recorded event (up to the position) of every measure that named the subject, with the valid time it concerns. */
+/**
+ * Every recorded event (up to the position) of every measure that had named
+ * the subject by then, with the valid time it concerns. A measure naming it
+ * later is not known to concern it at the position, so a later write leaves
+ * this answer as it was.
+ */
 function recordedOf(model: LedgerReadModel, subjectId: string, asOfPosition: bigint): Recorded[] {
   const recorded: Recorded[] = [];
-  for (const measureId of model.subjects.get(subjectId)?.keys() ?? []) {
+  for (const measureId of measureIdsOfSubject(model, subjectId, asOfPosition)) {
     const measureFacts = model.measures.get(measureId)?.facts ?? [];
     const byId = new Map(measureFacts.map((f) => [f.eventId, f]));
     for (const fact of measureFacts) {
