@@ -186,7 +186,7 @@ function recordOrder(model: LedgerReadModel, subjectId: string, options: ReplayO
   );
   const known = new Map<string, MeasureContribution>();
   const followers = new Map<string, MeasureFollower>();
-  const seen = new RecordsSoFar();
+  const seen = new RecordsSoFar(subjectId);
   const steps: ReplayStep[] = [];
   for (const r of recorded) {
     const position = r.fact.position;

@@ -41,6 +41,8 @@ export class RecordsSoFar {
   private readonly byId = new Map<string, ReadableFact>();
   private readonly correctionsOf = new Map<string, ReadableFact[]>();
 
+  constructor(private readonly subjectId: string) {}
+
   add(fact: ReadableFact): void {
     for (const t of instantsNamedBy(fact.data)) this.insert(t);
     this.byId.set(fact.eventId, fact);
@@ -68,24 +70,36 @@ export class RecordsSoFar {
    * subject's state: the earliest instant named by it, by the events it
    * retracts or corrects (down the chain) and by their corrections, whose
    * payloads it may bring back. An imposition touched makes it every instant:
-   * its subjects and announcement bear on what is pending before it takes effect.
+   * its subjects and announcement bear on what is pending before it takes
+   * effect. Another subject's membership change (enacting nothing) touches
+   * none: most records of a long measure are those.
    */
   earliestTouchedBy(fact: ReadableFact): number {
     let earliest = Infinity;
     const seen = new Set<string>();
+    const consider = (type: string, data: object) => {
+      if (type === 'RestrictionImposed') earliest = -Infinity;
+      if (!this.bears(type, data)) return;
+      for (const t of instantsNamedBy(data)) earliest = Math.min(earliest, t);
+    };
     const visit = (f: ReadableFact) => {
       if (seen.has(f.eventId)) return;
       seen.add(f.eventId);
-      if (f.type === 'RestrictionImposed') earliest = -Infinity;
-      for (const t of instantsNamedBy(f.data)) earliest = Math.min(earliest, t);
+      const target = isAmending(f) ? this.byId.get(f.data.eventId) : undefined;
+      if (f.type === 'EntryCorrected') consider(target?.type ?? 'RestrictionImposed', f.data.replacement);
+      else if (!isAmending(f)) consider(f.type, f.data);
       for (const correction of this.correctionsOf.get(f.eventId) ?? []) visit(correction);
-      if (isAmending(f)) {
-        const target = this.byId.get(f.data.eventId);
-        if (target) visit(target);
-      }
+      if (target) visit(target);
     };
     visit(fact);
     return earliest;
+  }
+
+  /** Whether a payload of this type can bear on the subject at all. */
+  private bears(type: string, data: object): boolean {
+    if (type !== 'SubjectsAdded' && type !== 'SubjectsRemoved') return true;
+    const subjects: unknown = Reflect.get(data, 'subjects');
+    return Reflect.get(data, 'enacts') !== undefined || !Array.isArray(subjects) || subjects.includes(this.subjectId);
   }
 
   private insert(t: number): void {
