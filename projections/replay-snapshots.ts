@@ -61,6 +61,22 @@ export function changesBetween(before: Snapshot, after: Snapshot): Changes {
   };
 }
 
+/** `changesBetween` for two states still held as category sets: no answer is parsed back. */
+export function changesOf(before: Contribution, after: Contribution): Changes {
+  return {
+    became: {
+      restricted: after.restricted.difference(before.restricted).toAnswer(),
+      exempt: after.exempt.difference(before.exempt).toAnswer(),
+      pending: after.pending.filter((p) => !before.pending.includes(p)),
+    },
+    stopped: {
+      restricted: before.restricted.difference(after.restricted).toAnswer(),
+      exempt: before.exempt.difference(after.exempt).toAnswer(),
+      pending: before.pending.filter((p) => !after.pending.includes(p)),
+    },
+  };
+}
+
 export function snapshot(state: Contribution, at: number, asOfPosition: string): Snapshot {
   return {
     at: new Date(at).toISOString(),

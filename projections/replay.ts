@@ -20,6 +20,7 @@ import { MeasureContribution, NOTHING, type Contribution } from './measure-contr
 import { MeasureFollower } from './measure-follower.js';
 import {
   changesBetween,
+  changesOf,
   isEmpty,
   snapshot,
   type Changes,
@@ -211,8 +212,8 @@ function recordOrder(model: LedgerReadModel, subjectId: string, options: ReplayO
     const others = othersAt(t);
     const beforeAt = (position - 1n).toString();
     const afterAt = position.toString();
-    const before = snapshot(unionOf([...others, previousPart]), t, beforeAt);
-    const after = snapshot(unionOf([...others, current?.at(t) ?? NOTHING]), t, afterAt);
+    const was = unionOf([...others, previousPart]);
+    const is = unionOf([...others, current?.at(t) ?? NOTHING]);
     const intervals = changedIntervals(
       instants,
       previousParts,
@@ -238,9 +239,9 @@ function recordOrder(model: LedgerReadModel, subjectId: string, options: ReplayO
     steps.push({
       ...eventFields(r),
       effectiveAt: new Date(r.effectiveMs).toISOString(),
-      before,
-      after,
-      changes: changesBetween(before, after),
+      before: snapshot(was, t, beforeAt),
+      after: snapshot(is, t, afterAt),
+      changes: changesOf(was, is),
       changedIntervals: intervals,
       unchanged,
       causes,
@@ -251,13 +252,12 @@ function recordOrder(model: LedgerReadModel, subjectId: string, options: ReplayO
 
 function intervalOf(interval: ChangedInterval, beforeAt: string, afterAt: string): ValidTimeChange {
   const before = snapshot(interval.before, interval.from, beforeAt);
-  const after = snapshot(interval.after, interval.from, afterAt);
   return {
     from: before.at,
     ...(interval.until !== undefined ? { until: new Date(interval.until).toISOString() } : {}),
     before,
-    after,
-    changes: changesBetween(before, after),
+    after: snapshot(interval.after, interval.from, afterAt),
+    changes: changesOf(interval.before, interval.after),
   };
 }
 

@@ -8,7 +8,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { evolve, initialState } from '../../projections/ledger-read-model.js';
-import { replaySubject, type Snapshot } from '../../projections/replay.js';
+import { changesBetween, replaySubject, type Snapshot } from '../../projections/replay.js';
 import type { CategorySetAnswer } from '../../src/domain/categories.js';
 import { historyArbitrary, pathsOf, SUBJECTS, UNIVERSE } from '../support/history-generator.js';
 import { Oracle, oracleLog } from '../support/oracle.js';
@@ -42,7 +42,13 @@ describe('replay against the naive oracle', () => {
             unchanged: step.unchanged,
             causes: step.causes.map((c) => c.eventId),
             changedAt: instants.filter(covered),
-            intervals: intervals.map((i) => ({ from: i.from, before: view(i.before), after: view(i.after) })),
+            intervals: intervals.map((i) => ({
+              from: i.from,
+              before: view(i.before),
+              after: view(i.after),
+              changes: i.changes,
+            })),
+            changes: step.changes,
           });
           expected.push({
             position,
@@ -53,7 +59,9 @@ describe('replay against the naive oracle', () => {
               from: i.from,
               before: state(was, Date.parse(i.from)),
               after: state(is, Date.parse(i.from)),
+              changes: changesBetween(i.before, i.after),
             })),
+            changes: changesBetween(step.before, step.after),
           });
           const own = Date.parse(step.effectiveAt);
           if (changedAt.length && same(state(was, own), state(is, own))) changedElsewhere++;
