@@ -5,22 +5,33 @@
  * exempt or pending.
  *
  * In record order a step is the knowledge an event added: the state at the
- * valid time it concerns, as known just before it and just after it. In
+ * valid time it concerns, as known just before it and just after it, and
+ * every interval of valid time whose state it changed (an end date moved
+ * changes the state far from the event's own instant). In
  * valid order a step is a change in force: the state just before and at the
  * instant it takes effect, as known at `asOfPosition`.
  */
-import { CategorySet, type CategorySetAnswer } from '../src/domain/categories.js';
 import { effectiveFromOf, type DataOf, type ReadableFact } from '../src/domain/facts.js';
 import type { EventType } from '../src/domain/messages.js';
 import { comparePositions, positionText } from '../src/domain/position.js';
 import { toMillis } from '../src/domain/time.js';
-import { measuresOfSubject, type LedgerReadModel } from './ledger-read-model.js';
+import { measureIdsOfSubject, measuresOfSubject, type LedgerReadModel } from './ledger-read-model.js';
 import { MeasureContribution, NOTHING, type Contribution } from './measure-contribution.js';
 import { MeasureFollower } from './measure-follower.js';
-import type { SubjectState } from './subject-queries.js';
+import {
+  changesBetween,
+  changesOf,
+  isEmpty,
+  snapshot,
+  type Changes,
+  type Snapshot,
+  type ValidTimeChange,
+} from './replay-snapshots.js';
 import { SubjectTransitions, unionOf, type Cause } from './transitions.js';
+import { changedIntervals, RecordsSoFar, type ChangedInterval } from './valid-time-changes.js';
 
 export type { Cause } from './transitions.js';
+export { changesBetween, snapshotOf, type Changes, type Snapshot, type ValidTimeChange } from './replay-snapshots.js';
 
 export type ReplayOrder = 'record' | 'valid';
 
@@ -32,20 +43,6 @@ export interface ReplayOptions {
   /** Bounds on record time (record order) or valid time (valid order), epoch ms, inclusive. */
   from?: number;
   to?: number;
-}
-
-export interface Snapshot {
-  at: string;
-  asOfPosition: string;
-  restricted: CategorySetAnswer;
-  exempt: CategorySetAnswer;
-  /** `<measureId>/<announcementId or "imposition">`. */
-  pending: string[];
-}
-
-export interface Changes {
-  became: { restricted: CategorySetAnswer; exempt: CategorySetAnswer; pending: string[] };
-  stopped: { restricted: CategorySetAnswer; exempt: CategorySetAnswer; pending: string[] };
 }
 
 export interface ReplayStep {
@@ -61,7 +58,13 @@ export interface ReplayStep {
   before: Snapshot;
   after: Snapshot;
   changes: Changes;
-  /** Nothing about the subject changed at this step. */
+  /**
+   * Record order only: every valid-time interval whose state the event
+   * changed, as known just before and just after it (empty exactly when the
+   * step is unchanged). `changes` is what changed at `effectiveAt` alone.
+   */
+  changedIntervals?: ValidTimeChange[];
+  /** Nothing about the subject changed at this step: at no valid time, in record order. */
   unchanged: boolean;
   /** The events without which this change would not happen (empty for an unchanged step). */
   causes: Cause[];
@@ -72,36 +75,6 @@ export interface Replay {
   order: ReplayOrder;
   asOfPosition: string;
   steps: ReplayStep[];
-}
-
-export function snapshotOf(state: SubjectState): Snapshot {
-  const restricted = state.restricted.reduce((set, r) => set.union(CategorySet.fromAnswer(r)), CategorySet.EMPTY);
-  const exempt = state.exemptions.reduce((set, e) => set.union(CategorySet.fromAnswer(e)), CategorySet.EMPTY);
-  const pending = state.pending.map((p) => `${p.measureId}/${p.announcementId ?? 'imposition'}`).sort();
-  return {
-    at: state.at,
-    asOfPosition: state.asOfPosition,
-    restricted: restricted.toAnswer(),
-    exempt: exempt.toAnswer(),
-    pending,
-  };
-}
-
-export function changesBetween(before: Snapshot, after: Snapshot): Changes {
-  const set = (json: CategorySetAnswer) => CategorySet.fromAnswer(json);
-  const gained = (a: CategorySetAnswer, b: CategorySetAnswer) => set(b).difference(set(a)).toAnswer();
-  return {
-    became: {
-      restricted: gained(before.restricted, after.restricted),
-      exempt: gained(before.exempt, after.exempt),
-      pending: after.pending.filter((p) => !before.pending.includes(p)),
-    },
-    stopped: {
-      restricted: gained(after.restricted, before.restricted),
-      exempt: gained(after.exempt, before.exempt),
-      pending: before.pending.filter((p) => !after.pending.includes(p)),
-    },
-  };
 }
 
 /** The valid time an event concerns: when it takes effect, or when what it retracts or corrects did. */
@@ -134,10 +107,15 @@ interface Recorded {
   effectiveMs: number;
 }
 
-/** Every recorded event (up to the position) of every measure that named the subject, with the valid time it concerns. */
+/**
+ * Every recorded event (up to the position) of every measure that had named
+ * the subject by then, with the valid time it concerns. A measure naming it
+ * later is not known to concern it at the position, so a later write leaves
+ * this answer as it was.
+ */
 function recordedOf(model: LedgerReadModel, subjectId: string, asOfPosition: bigint): Recorded[] {
   const recorded: Recorded[] = [];
-  for (const measureId of model.subjects.get(subjectId)?.keys() ?? []) {
+  for (const measureId of measureIdsOfSubject(model, subjectId, asOfPosition)) {
     const measureFacts = model.measures.get(measureId)?.facts ?? [];
     const byId = new Map(measureFacts.map((f) => [f.eventId, f]));
     for (const fact of measureFacts) {
@@ -197,8 +175,11 @@ function validOrder(model: LedgerReadModel, subjectId: string, options: ReplayOp
 
 /**
  * One step per recorded event, in record order: the state at the valid time it
- * concerns as known just before and just after it. Measures are followed as
- * the walk goes, each record moving only its own measure on.
+ * concerns as known just before and just after it, and every valid-time
+ * interval whose state it changed (an end date moved changes the state away
+ * from the event's own instant). A step is unchanged only when no valid time's
+ * state changed. Measures are followed as the walk goes, each record moving
+ * only its own measure on.
  */
 function recordOrder(model: LedgerReadModel, subjectId: string, options: ReplayOptions): ReplayStep[] {
   const recorded = recordedOf(model, subjectId, options.asOfPosition).sort((a, b) =>
@@ -206,24 +187,40 @@ function recordOrder(model: LedgerReadModel, subjectId: string, options: ReplayO
   );
   const known = new Map<string, MeasureContribution>();
   const followers = new Map<string, MeasureFollower>();
+  const seen = new RecordsSoFar(subjectId);
   const steps: ReplayStep[] = [];
   for (const r of recorded) {
     const position = r.fact.position;
     const t = options.at ?? r.effectiveMs;
     const shown = inRange(Date.parse(r.fact.recordedAt), options);
+    seen.add(r.fact);
     // The measure as known just before this record, read before the follower moves it on.
-    const previousPart = shown ? (known.get(r.measureId)?.at(t) ?? NOTHING) : NOTHING;
+    const previous = known.get(r.measureId);
+    const previousPart = shown ? (previous?.at(t) ?? NOTHING) : NOTHING;
+    const instants = shown ? seen.instantsFrom(seen.earliestTouchedBy(r.fact)) : [];
+    const previousParts = instants.map((instant) => previous?.at(instant) ?? NOTHING);
     if (!followers.has(r.measureId)) followers.set(r.measureId, new MeasureFollower(model, r.measureId, subjectId));
     const current = followers.get(r.measureId)!.advance(r.fact);
     if (current) known.set(r.measureId, current);
     else known.delete(r.measureId);
     if (!shown) continue;
-    const others: Contribution[] = [];
-    for (const [measureId, measure] of known) if (measureId !== r.measureId) others.push(measure.at(t));
-    const before = snapshot(unionOf([...others, previousPart]), t, (position - 1n).toString());
-    const after = snapshot(unionOf([...others, current?.at(t) ?? NOTHING]), t, position.toString());
-    const changes = changesBetween(before, after);
-    const unchanged = isEmpty(changes);
+    const othersAt = (instant: number) => {
+      const others: Contribution[] = [];
+      for (const [measureId, measure] of known) if (measureId !== r.measureId) others.push(measure.at(instant));
+      return others;
+    };
+    const others = othersAt(t);
+    const beforeAt = (position - 1n).toString();
+    const afterAt = position.toString();
+    const was = unionOf([...others, previousPart]);
+    const is = unionOf([...others, current?.at(t) ?? NOTHING]);
+    const intervals = changedIntervals(
+      instants,
+      previousParts,
+      (instant) => current?.at(instant) ?? NOTHING,
+      othersAt,
+    ).map((interval) => intervalOf(interval, beforeAt, afterAt));
+    const unchanged = intervals.length === 0;
     // Left out, the record would change nothing: it causes whatever its step changed.
     const role = r.fact.type === 'EntryRetracted' || ENDING.has(r.fact.type) ? 'ends' : 'starts';
     const causes: Cause[] = unchanged
@@ -242,14 +239,26 @@ function recordOrder(model: LedgerReadModel, subjectId: string, options: ReplayO
     steps.push({
       ...eventFields(r),
       effectiveAt: new Date(r.effectiveMs).toISOString(),
-      before,
-      after,
-      changes,
+      before: snapshot(was, t, beforeAt),
+      after: snapshot(is, t, afterAt),
+      changes: changesOf(was, is),
+      changedIntervals: intervals,
       unchanged,
       causes,
     });
   }
   return steps;
+}
+
+function intervalOf(interval: ChangedInterval, beforeAt: string, afterAt: string): ValidTimeChange {
+  const before = snapshot(interval.before, interval.from, beforeAt);
+  return {
+    from: before.at,
+    ...(interval.until !== undefined ? { until: new Date(interval.until).toISOString() } : {}),
+    before,
+    after: snapshot(interval.after, interval.from, afterAt),
+    changes: changesOf(interval.before, interval.after),
+  };
 }
 
 const ENDING = new Set(['RestrictionLifted', 'ExemptionRevoked', 'SubjectsRemoved', 'AnnouncementWithdrawn']);
@@ -269,20 +278,4 @@ function eventFields(r: Recorded) {
     effectiveAt: new Date(r.effectiveMs).toISOString(),
     ...citationOf(r.fact),
   };
-}
-
-function snapshot(state: Contribution, at: number, asOfPosition: string): Snapshot {
-  return {
-    at: new Date(at).toISOString(),
-    asOfPosition,
-    restricted: state.restricted.toAnswer(),
-    exempt: state.exempt.toAnswer(),
-    pending: state.pending,
-  };
-}
-
-function isEmpty(changes: Changes): boolean {
-  const none = (side: Changes['became']) =>
-    !side.restricted.categories.length && !side.exempt.categories.length && !side.pending.length;
-  return none(changes.became) && none(changes.stopped);
 }

@@ -1,6 +1,6 @@
 /** The investigations' answers, as the OpenAPI document states them. */
 import { ApiProperty } from '@nestjs/swagger';
-import type { Changes, ReplayOrder, Snapshot } from '../../../projections/replay.js';
+import type { Changes, ReplayOrder, Snapshot, ValidTimeChange } from '../../../projections/replay.js';
 import type { CategorySetAnswer } from '../../domain/categories.js';
 import { EVENT_TYPES, type EventType } from '../../domain/messages.js';
 import { DigestDto, LeafDto } from '../../integrity/dto/proofs.js';
@@ -42,6 +42,15 @@ export class ChangeSetDto {
 export class ChangesDto implements Changes {
   @ApiProperty({ type: () => ChangeSetDto }) became!: ChangeSetDto;
   @ApiProperty({ type: () => ChangeSetDto }) stopped!: ChangeSetDto;
+}
+
+export class ValidTimeChangeDto implements ValidTimeChange {
+  @ApiProperty({ format: 'date-time' }) from!: string;
+  @ApiProperty({ required: false, format: 'date-time', description: 'Exclusive; absent: from `from` on' })
+  until?: string;
+  @ApiProperty({ type: () => SnapshotDto }) before!: SnapshotDto;
+  @ApiProperty({ type: () => SnapshotDto }) after!: SnapshotDto;
+  @ApiProperty({ type: () => ChangesDto }) changes!: ChangesDto;
 }
 
 /** A source as an event records it (see the commands' schemas). */
@@ -90,7 +99,15 @@ export class ReplayStepDto implements Step {
   @ApiProperty({ type: () => SnapshotDto }) before!: SnapshotDto;
   @ApiProperty({ type: () => SnapshotDto }) after!: SnapshotDto;
   @ApiProperty({ type: () => ChangesDto }) changes!: ChangesDto;
-  @ApiProperty({ description: 'Nothing about the subject changed at this step' }) unchanged!: boolean;
+  @ApiProperty({
+    required: false,
+    type: () => [ValidTimeChangeDto],
+    description:
+      'Record order: every valid-time interval whose state the event changed (empty exactly when unchanged); `changes` is what changed at `effectiveAt` alone',
+  })
+  changedIntervals?: ValidTimeChangeDto[];
+  @ApiProperty({ description: 'Nothing about the subject changed at this step (record order: at no valid time)' })
+  unchanged!: boolean;
   @ApiProperty({
     type: () => [CauseDto],
     description: 'The events without which this change would not happen (empty for an unchanged step)',
