@@ -1451,6 +1451,8 @@ export interface components {
             before: components["schemas"]["SnapshotDto"];
             /** @description The events without which this change would not happen (empty for an unchanged step) */
             causes: components["schemas"]["CauseDto"][];
+            /** @description Record order: every valid-time interval whose state the event changed (empty exactly when unchanged); `changes` is what changed at `effectiveAt` alone */
+            changedIntervals?: components["schemas"]["ValidTimeChangeDto"][];
             changes: components["schemas"]["ChangesDto"];
             citation?: string;
             /**
@@ -1467,7 +1469,7 @@ export interface components {
             /** Format: date-time */
             recordedAt: string | null;
             type: string | null;
-            /** @description Nothing about the subject changed at this step */
+            /** @description Nothing about the subject changed at this step (record order: at no valid time) */
             unchanged: boolean;
         };
         ReplayWebhookDto: {
@@ -1758,6 +1760,18 @@ export interface components {
             subjectId: string;
             /** Format: date-time */
             to: string | null;
+        };
+        ValidTimeChangeDto: {
+            after: components["schemas"]["SnapshotDto"];
+            before: components["schemas"]["SnapshotDto"];
+            changes: components["schemas"]["ChangesDto"];
+            /** Format: date-time */
+            from: string;
+            /**
+             * Format: date-time
+             * @description Exclusive; absent: from `from` on
+             */
+            until?: string;
         };
         WebhookFiltersDto: {
             /** @description measure ids (ledger feed only) */
