@@ -156,6 +156,15 @@ export function registerInvestigateCommands(program: Command, { io, withStore }:
             );
         }
         for (const line of changeLines(step.changes, paint)) io.out(line);
+        // A record can change what holds away from its own instant (a moved end date): every stretch it changed.
+        const intervals = step.changedIntervals ?? [];
+        if (intervals.some((interval) => interval.from !== step.effectiveAt))
+          for (const interval of intervals) {
+            io.out(
+              `      ${paint('dim', `in force from ${interval.from}${interval.until ? ` until ${interval.until}` : ''}:`)}`,
+            );
+            for (const line of changeLines(interval.changes, paint)) io.out(`  ${line}`);
+          }
       }
     });
 

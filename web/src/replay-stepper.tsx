@@ -80,6 +80,20 @@ export function ReplayStepper({
           </h3>
           {step.unchanged && <p>This event changed nothing for the subject.</p>}
           <Changes step={step} />
+          {(step.changedIntervals ?? []).some((interval) => interval.from !== step.effectiveAt) && (
+            <>
+              <h4>What it changed, by valid time</h4>
+              {(step.changedIntervals ?? []).map((interval) => (
+                <section key={interval.from} class="changed-interval">
+                  <p>
+                    In force from {interval.from}
+                    {interval.until ? ` until ${interval.until}` : ' on'}:
+                  </p>
+                  <Changes step={{ ...step, changes: interval.changes }} />
+                </section>
+              ))}
+            </>
+          )}
           {step.causes.length > 0 && (
             <>
               <h4>Caused by</h4>
