@@ -62,7 +62,7 @@ function oracleOf(log: OracleEvent[], subject: string, k: number) {
           c.measureId,
           t,
           group
-            .filter((o) => o !== c)
+            .filter((o) => o.eventId !== c.eventId)
             .map((o) => o.eventId)
             .join(','),
         ),
