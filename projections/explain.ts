@@ -86,10 +86,18 @@ export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Kno
   }
   for (const exemption of answer.exemptions) {
     const until = exemption.effectiveUntil ? `until ${day(exemption.effectiveUntil)}` : 'with no end date';
+    const grant = exemption.basis.find((b) => b.type === 'ExemptionGranted');
+    const history = histories.find((h) => h.measureId === exemption.measureId);
+    const heldSince = grant && history?.exemptionHeldSince(grant.eventId, subjectId, k.at);
+    // Since when it has held without a break, where a lapse came after its start.
+    const from =
+      heldSince !== undefined && heldSince > Date.parse(exemption.effectiveFrom)
+        ? `from ${day(new Date(heldSince).toISOString())} (granted from ${day(exemption.effectiveFrom)}, it lapsed in between)`
+        : `from ${day(exemption.effectiveFrom)}`;
     steps.push({
       kind: 'exemption',
       measureId: exemption.measureId,
-      sentence: `Exemption ${exemption.exemptionId} "${exemption.title}"${cite(exemption.basis[0]?.citation)} carves ${list(exemption.categories, exemption.except)} out of ${exemption.measureId} from ${day(exemption.effectiveFrom)} ${until}.`,
+      sentence: `Exemption ${exemption.exemptionId} "${exemption.title}"${cite(exemption.basis[0]?.citation)} carves ${list(exemption.categories, exemption.except)} out of ${exemption.measureId} ${from} ${until}.`,
       events: exemption.basis.map(ref),
     });
   }

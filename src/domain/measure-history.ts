@@ -355,6 +355,36 @@ export class MeasureHistory {
     return this.exemptionSteps;
   }
 
+  /**
+   * Since when the exemption of a grant has held for the subject without a
+   * break up to t: its window as amended at each time, its subjects, its
+   * revocation. Later than the grant's start where it lapsed in between (a
+   * licence that ended and was extended days later): an answer that gave the
+   * grant's start would say it held through the lapse. Undefined when it does
+   * not hold at t.
+   */
+  exemptionHeldSince(grantEventId: string, subject: string, t: number): number | undefined {
+    const steps = this.exemptionTimelines().get(grantEventId);
+    if (!steps) return undefined;
+    const holds = (u: number) => {
+      const step = stepAt(steps, u);
+      return (
+        !!step?.exemption &&
+        step.windowFromMs <= u &&
+        u < step.windowUntilMs &&
+        exemptionCovers(step.exemption, subject)
+      );
+    };
+    if (!holds(t)) return undefined;
+    // What holds changes only where a step begins or a window opens or closes: walk those back from t.
+    const points = new Set<number>();
+    for (const step of steps)
+      for (const point of [step.fromMs, step.windowFromMs, step.windowUntilMs])
+        if (Number.isFinite(point) && point <= t) points.add(point);
+    for (const point of [...points].sort((a, b) => b - a)) if (!holds(point - 1)) return point;
+    return -Infinity;
+  }
+
   /** Whether an exemption (as it stands at t) covers a subject of the measure at t. */
   static exemptionCovers(exemption: ExemptionAt, subject: string): boolean {
     return exemptionCovers(exemption, subject);
