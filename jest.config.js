@@ -1,5 +1,12 @@
-/** Jest runs the TypeScript sources as ES modules (NestJS 12 is ESM-only). */
-const common = {
+/**
+ * Jest runs the TypeScript sources as ES modules (NestJS 12 is ESM-only).
+ *
+ * Each test file loads its modules into a registry of its own: Nest, fastify, class-validator and the app take ~2 s to
+ * load in each. So the suites that start the app (and the pure ones beside them) are `*.suite.ts` modules, gathered
+ * into one `*.test.ts` entry per kind of app or folder, each module's tests in a `describe` named after it.
+ * jest.suite.config.js runs suite modules alone: `npm run test:suite -- <path of a .suite.ts>`.
+ */
+export const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
