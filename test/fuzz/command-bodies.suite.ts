@@ -84,8 +84,8 @@ describe('fuzz/command-bodies', () => {
       ? 'valid'
       : 'invalid';
   /** Text the contract is silent about: NUL and lone surrogates. */
-  // eslint-disable-next-line no-control-regex -- NUL is the character looked for
   const oddText = (s: string) =>
+    // eslint-disable-next-line no-control-regex -- NUL is the character looked for
     /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
 
   /** The contract's verdict on `value` in a field of `kind` (null is never a value). */
