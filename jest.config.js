@@ -1,5 +1,12 @@
-/** Jest runs the TypeScript sources as ES modules (NestJS 12 is ESM-only). */
-const common = {
+/**
+ * Jest runs the TypeScript sources as ES modules (NestJS 12 is ESM-only).
+ *
+ * Each test file loads its modules into a registry of its own: Nest, fastify, class-validator and the app take ~2 s to
+ * load in each. So the suites that start the app (and the pure ones beside them) are `*.suite.ts` modules, gathered
+ * into one `*.test.ts` entry per kind of app or folder, each module's tests in a `describe` named after it.
+ * jest.suite.config.js runs suite modules alone: `npm run test:suite -- <path of a .suite.ts>`.
+ */
+export const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
@@ -9,6 +16,10 @@ const common = {
 
 export default {
   testTimeout: 30000,
+  // No handle outlives the suites: a worker's code is done 1-30 ms after jest ends it, but the process, holding
+  // 0.8-1.6 GB of module registries by then, takes 0.5-1 s to tear down: longer than jest's default 500 ms, after which
+  // it kills it and warns "a worker process has failed to exit gracefully". A worker really held open still fails.
+  workerGracefulExitTimeout: 3000,
   projects: [
     {
       ...common,

@@ -3,7 +3,7 @@
  * at once with exit code 2 and one line that names the file or variable and
  * says what to do: no stack trace, no new ledger over an existing file, no
  * process left alive without listening. (A page of garbage mid-file takes
- * the same path as truncation: test/store/damaged-files.test.ts has both.)
+ * the same path as truncation: test/store/damaged-files.suite.ts has both.)
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';

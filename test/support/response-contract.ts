@@ -34,7 +34,8 @@ export class ResponseContract {
   private readonly ajv: Ajv;
   private readonly operations: Operation[] = [];
   private readonly compiled = new Map<string, ValidateFunction>();
-  private readonly streams: Record<string, StreamMessageCheck>;
+  /** Built on the first event stream checked: most apps a test starts never serve one. */
+  private streamChecks?: Record<string, StreamMessageCheck>;
 
   constructor(readonly document: OpenAPIObject) {
     this.ajv = addFormats(new Ajv({ strict: false, allErrors: true, discriminator: true }));
@@ -57,9 +58,12 @@ export class ResponseContract {
     }
     // A literal segment wins over a parameter, as the router decides.
     this.operations.sort((a, b) => a.params - b.params);
-    this.streams = streamMessageValidator(
-      asyncApiDocument({ openApiSchemas: document.components?.schemas ?? {}, host: '127.0.0.1', port: 3000 }),
-    );
+  }
+
+  private get streams(): Record<string, StreamMessageCheck> {
+    return (this.streamChecks ??= streamMessageValidator(
+      asyncApiDocument({ openApiSchemas: this.document.components?.schemas ?? {}, host: '127.0.0.1', port: 3000 }),
+    ));
   }
 
   private static cached?: ResponseContract;

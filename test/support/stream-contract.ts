@@ -21,20 +21,35 @@ export type StreamMessageCheck = (message: StreamMessage) => string | undefined;
 
 const DOCUMENT_ID = 'asyncapi.json';
 
-/** One check per channel address (the OpenAPI path of the route that serves it). */
+/**
+ * One check per channel address (the OpenAPI path of the route that serves it). A channel's message validators are
+ * compiled on its first message: most apps a test starts never open a feed, and compiling them all costs ~0.3 s.
+ */
 export function streamMessageValidator(document: AsyncApiDocument): Record<string, StreamMessageCheck> {
-  const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
-  ajv.addSchema(document, DOCUMENT_ID);
+  let compiler: Ajv | undefined;
+  const ajv = (): Ajv => {
+    if (!compiler) {
+      compiler = addFormats(new Ajv({ strict: false, allErrors: true }));
+      compiler.addSchema(document, DOCUMENT_ID);
+    }
+    return compiler;
+  };
   const payload = (name: string): ValidateFunction => {
-    const validate = ajv.getSchema(`${DOCUMENT_ID}#/components/messages/${name}/payload`);
+    const validate = ajv().getSchema(`${DOCUMENT_ID}#/components/messages/${name}/payload`);
     if (!validate) throw new Error(`no AsyncAPI message ${name}`);
     return validate;
   };
-  const cutOff = payload('cutOff');
+  let cutOffValidator: ValidateFunction | undefined;
+  const cutOff = (): ValidateFunction => (cutOffValidator ??= payload('cutOff'));
   const checks: Record<string, StreamMessageCheck> = {};
   for (const channel of Object.values(document.channels)) {
     const names = Object.keys(channel.messages).filter((name) => name !== 'cutOff');
-    const validators = new Map(names.map((name) => [name, payload(name)]));
+    const compiled = new Map<string, ValidateFunction>();
+    const validator = (name: string): ValidateFunction => {
+      let validate = compiled.get(name);
+      if (!validate) compiled.set(name, (validate = payload(name)));
+      return validate;
+    };
     checks[channel.address] = (message) => {
       let data: unknown;
       try {
@@ -42,19 +57,19 @@ export function streamMessageValidator(document: AsyncApiDocument): Record<strin
       } catch {
         return `${channel.address}: message ${message.id ?? ''} is not JSON: ${message.data.slice(0, 200)}`;
       }
-      if (message.event === 'cut-off') return problem(cutOff, 'cutOff', data, message);
+      if (message.event === 'cut-off') return problem(cutOff(), 'cutOff', data, message);
       if (message.event !== undefined) return `${channel.address}: event ${message.event} is not declared`;
       if (message.id === undefined) return `${channel.address}: a message without an id cannot be resumed from`;
       // A ledger event's message is named by its type; the effective feed has one message.
       const type = (data as { type?: unknown }).type;
       const name =
-        typeof type === 'string' && validators.has(type.replace(/^org\.regledger\./, ''))
+        typeof type === 'string' && names.includes(type.replace(/^org\.regledger\./, ''))
           ? type.replace(/^org\.regledger\./, '')
           : names.length === 1
             ? names[0]!
             : undefined;
       if (!name) return `${channel.address}: no message of ${channel.address} is for type ${String(type)}`;
-      return problem(validators.get(name)!, name, data, message);
+      return problem(validator(name), name, data, message);
     };
   }
   return checks;
@@ -66,6 +81,6 @@ export function streamMessageValidator(document: AsyncApiDocument): Record<strin
     message: StreamMessage,
   ): string | undefined {
     if (validate(data)) return undefined;
-    return `message ${message.id ?? ''} does not match AsyncAPI message ${name}: ${ajv.errorsText(validate.errors, { separator: '; ' })}\n${message.data.slice(0, 500)}`;
+    return `message ${message.id ?? ''} does not match AsyncAPI message ${name}: ${ajv().errorsText(validate.errors, { separator: '; ' })}\n${message.data.slice(0, 500)}`;
   }
 }

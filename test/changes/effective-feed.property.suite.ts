@@ -1,0 +1,170 @@
+/**
+ * The effective feed against the oracle: over random valid histories whose
+ * record times interleave with the instants they name, each subject's
+ * transitions are exactly the changes of its restricted set (as the naive
+ * oracle folds the log) at every record and every day boundary, in order,
+ * with the right ids; and a client resuming from any id gets exactly the rest.
+ */
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
+import type { EffectiveTransition } from '../../projections/effective-changes.js';
+import { effectiveTransitions, nowKeyId } from '../../src/changes/effective-feed.js';
+import { evolve, initialState } from '../../projections/ledger-read-model.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { DAY, EPOCH, historyArbitrary, pathsOf, SUBJECTS, UNIVERSE } from '../support/history-generator.js';
+import { Oracle, oracleLog } from '../support/oracle.js';
+import { fixedStore, readModelOf } from './feed-fixtures.js';
+
+describe('changes/effective-feed.property', () => {
+  const oracle = new Oracle(UNIVERSE);
+  /** Every date in a generated history is a whole day in this range (corrections shift by whole days). */
+  const FIRST_DAY = -6;
+  const LAST_DAY = 90;
+
+  /** Record times moved onto day boundaries among the valid dates, so records and instants interleave and sometimes coincide. */
+  function interleaved(events: LoggedEvent[]): LoggedEvent[] {
+    let rank = -1;
+    let previous = '';
+    return events.map((event) => {
+      if (event.recordedAt !== previous) rank++;
+      previous = event.recordedAt;
+      return { ...event, recordedAt: new Date(EPOCH + Math.round((rank - 2) * 2.5) * DAY).toISOString() };
+    });
+  }
+
+  interface Seen {
+    id: string;
+    subjectId: string;
+    at: string;
+    restricted: string[];
+    becameRestricted: string[];
+    becameUnrestricted: string[];
+  }
+
+  const paths = (answer: { categories: string[]; except: string[] }) => pathsOf(answer.categories, answer.except);
+
+  const seen = (t: EffectiveTransition): Seen => ({
+    id: t.id,
+    subjectId: t.subjectId,
+    at: t.at,
+    restricted: paths(t.restricted),
+    becameRestricted: paths(t.became.restricted),
+    becameUnrestricted: paths(t.became.unrestricted),
+  });
+
+  /** What the oracle says the feed owes: every change of a subject's restricted set, moment by moment. */
+  function expectedTransitions(events: LoggedEvent[]): Seen[] {
+    const log = oracleLog(events);
+    const recorded = events.map((e) => ({ ms: Date.parse(e.recordedAt), position: Number(e.position) }));
+    const knownAt = (ms: number) => recorded.filter((r) => r.ms <= ms).at(-1)?.position ?? 0;
+    const restricted = (subject: string, at: number, known: number) =>
+      [...new Set([...oracle.answer(log, subject, at, known).restricted.values()].flatMap((set) => [...set]))].sort();
+    // A moment: its time, 0 for a record and 1 for an instant, the position known, and the state just before it.
+    const moments: { time: number; kind: number; position: number; before: [number, number] }[] = [
+      ...recorded.map((r) => ({
+        time: r.ms,
+        kind: 0,
+        position: r.position,
+        before: [r.ms, r.position - 1] as [number, number],
+      })),
+      ...Array.from({ length: LAST_DAY - FIRST_DAY + 1 }, (_, i) => {
+        const time = EPOCH + (FIRST_DAY + i) * DAY;
+        return { time, kind: 1, position: knownAt(time), before: [time - 1, knownAt(time)] as [number, number] };
+      }),
+    ].sort((a, b) => a.time - b.time || a.kind - b.kind || a.position - b.position);
+    const expected: Seen[] = [];
+    for (const moment of moments) {
+      for (const subject of [...SUBJECTS].sort()) {
+        const before = restricted(subject, ...moment.before);
+        const after = restricted(subject, moment.time, moment.position);
+        if (before.join() === after.join()) continue;
+        expected.push({
+          id: `${moment.time}-${moment.kind}-${moment.position}-${subject}`,
+          subjectId: subject,
+          at: new Date(moment.time).toISOString(),
+          restricted: after,
+          becameRestricted: after.filter((p) => !before.includes(p)),
+          becameUnrestricted: before.filter((p) => !after.includes(p)),
+        });
+      }
+    }
+    return expected;
+  }
+
+  /** One client's transitions; clients given the same read model share what they work out (projections/shared-outcomes.ts). */
+  async function readFeed(
+    events: LoggedEvent[],
+    options: { after: string; subjects?: string[] },
+    readModel = readModelOf(events),
+  ): Promise<Seen[]> {
+    const clock = new FakeClock(EPOCH + 400 * DAY);
+    const received: Seen[] = [];
+    const signal = new AbortController().signal;
+    for await (const t of effectiveTransitions(fixedStore(events), readModel, clock, { ...options, signal }))
+      received.push(seen(t));
+    return received;
+  }
+
+  const FROM_THE_START = '0-1-0-';
+
+  /** Whether a transition comes after "now" at `now`, the ledger holding `known` events: a later moment, a record after them, or an instant at `now` itself. */
+  function startsAfterNow(id: string, now: number, known: number): boolean {
+    const [time, kind, position] = id.split('-').map(Number) as [number, number, number];
+    return time > now || (time === now && (kind === 1 || position > known));
+  }
+
+  describe('effective feed against the oracle', () => {
+    it("sends every change of each subject's restricted set, once, in order, and a resume from any id sends exactly the rest", async () => {
+      let transitions = 0;
+      let atInstants = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          historyArbitrary.map(interleaved),
+          fc.nat(),
+          fc.constantFrom(...SUBJECTS),
+          async (events, pick, subject) => {
+            const expected = expectedTransitions(events);
+            const all = await readFeed(events, { after: FROM_THE_START });
+            expect(all).toEqual(expected);
+            transitions += all.length;
+            atInstants += all.filter((t) => t.id.split('-')[1] === '1').length;
+            for (const from of expected.length ? [0, expected.length - 1, pick % expected.length] : []) {
+              const resumed = await readFeed(events, { after: expected[from]!.id });
+              expect(resumed.map((t) => t.id)).toEqual(expected.slice(from + 1).map((t) => t.id));
+            }
+            expect(await readFeed(events, { after: FROM_THE_START, subjects: [subject] })).toEqual(
+              expected.filter((t) => t.subjectId === subject),
+            );
+            // Clients of one ledger, at once and one after another, each get the oracle's answer from what the others worked out.
+            const shared = readModelOf(events);
+            const [first, filtered] = await Promise.all([
+              readFeed(events, { after: FROM_THE_START }, shared),
+              readFeed(events, { after: FROM_THE_START, subjects: [subject] }, shared),
+            ]);
+            expect(first).toEqual(expected);
+            expect(filtered).toEqual(expected.filter((t) => t.subjectId === subject));
+            expect(await readFeed(events, { after: FROM_THE_START }, shared)).toEqual(expected);
+            // A client "from now", connected as the ledger held its first k events, the next one recorded in the same
+            // millisecond as the k-th: every transition after, none before.
+            const k = pick % (events.length + 1);
+            const log =
+              k > 0 && k < events.length
+                ? events.map((e, i) => (i === k ? { ...e, recordedAt: events[k - 1]!.recordedAt } : e))
+                : events;
+            const now = k ? Date.parse(log[k - 1]!.recordedAt) : EPOCH + FIRST_DAY * DAY;
+            const fromNow = await readFeed(log, {
+              after: nowKeyId(log.slice(0, k).reduce(evolve, initialState()), now),
+            });
+            const owed = log === events ? expected : expectedTransitions(log);
+            expect(fromNow).toEqual(owed.filter((t) => startsAfterNow(t.id, now, k)));
+          },
+        ),
+        { numRuns: 40 },
+      );
+      // The histories exercise both kinds of transition.
+      expect(atInstants).toBeGreaterThan(40);
+      expect(transitions - atInstants).toBeGreaterThan(30);
+    }, 180_000);
+  });
+});

@@ -1,0 +1,11 @@
+/**
+ * The event stores: unreadable events, the command-stream cache, damaged files, event ids, group commit, EventStoreDB faults. Each is a `*.suite.ts` module; this entry loads them together so the
+ * modules they share load once. Run one alone:
+ * `npm run test:suite -- test/store/unreadable-event.suite.ts`.
+ */
+import './unreadable-event.suite.js';
+import './command-stream-cache.suite.js';
+import './damaged-files.suite.js';
+import './event-ids.suite.js';
+import './group-commit.property.suite.js';
+import './eventstoredb-faults.suite.js';
