@@ -202,7 +202,8 @@ async function staller(feed: string): Promise<void> {
       () => {},
       (response) => {
         response.pause();
-        response.on('close', () => (closedByServer = !leaving));
+        // A paused response emits nothing when its socket goes: the socket tells.
+        response.socket.once('close', () => (closedByServer = !leaving));
       },
     );
     stats.stalled++;
