@@ -7,4 +7,3 @@ import './effective-changes.suite.js';
 import './effective-feed.property.suite.js';
 import './effective-now.suite.js';
 import './feed-bounds.suite.js';
-import './effective-lagging-model.suite.js';

@@ -1,12 +1,13 @@
 /**
  * Where a feed "from now" starts (the id the stream opens with): nothing
  * recorded after it is skipped, whatever its record time within the same
- * millisecond, and nothing already known comes again.
+ * millisecond, and nothing already known comes again; a record the cursor had
+ * not seen is sent whatever its record time.
  */
 import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { evolve, initialState } from '../../projections/ledger-read-model.js';
-import { effectiveTransitions, nowKeyId } from '../../src/changes/effective-feed.js';
+import { effectiveTransitions, evaluatedId, nowKeyId } from '../../src/changes/effective-feed.js';
 import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { impositionData } from '../support/stored-events.js';
@@ -53,6 +54,28 @@ describe('changes/effective-now', () => {
       const log = [known, imposition(2, 'bolt', T + 5_000)];
       const key = nowKeyId([known].reduce(evolve, initialState()), T);
       expect(await subjectsAfter(log, key, T)).toEqual(['bolt']);
+    });
+  });
+
+  // Records the cursor had not seen: "from now" taken while the read model lagged the log (another process writing,
+  // a replica catching up), or a resume from an `: evaluated` id. A record past the cursor's position is sent
+  // whatever its record time.
+  describe('records the cursor had not seen', () => {
+    const known = imposition(1, 'acme', T);
+    const log = [known, imposition(2, 'bolt', T + 10), imposition(3, 'core', T + 80)];
+    const modelAtFirst = [known].reduce(evolve, initialState());
+
+    it('"from now" taken while the model lagged sends a record recorded before now but folded after', async () => {
+      expect(await subjectsAfter(log, nowKeyId(modelAtFirst, T + 50), T + 100)).toEqual(['bolt', 'core']);
+    });
+
+    it('a resume from an evaluated id sends the records after its position, whatever their record time', async () => {
+      expect(await subjectsAfter(log, evaluatedId(T + 50, 1n), T + 100)).toEqual(['bolt', 'core']);
+    });
+
+    it('a resume from the last record sent sends nothing before it again', async () => {
+      const sent = `${T + 10}-0-2-bolt`;
+      expect(await subjectsAfter(log, sent, T + 100)).toEqual(['core']);
     });
   });
 });

@@ -8,4 +8,3 @@ import './ledger-feed.property.suite.js';
 import './fan-out.suite.js';
 import './sse-writer.suite.js';
 import './resume-past-head.suite.js';
-import './sse-comments-bound.suite.js';

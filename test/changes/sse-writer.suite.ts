@@ -5,8 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { SseWriter, DEFAULT_SSE_OPTIONS } from '../../src/changes/sse-writer.js';
 
 describe('changes/sse-writer', () => {
-  /** A response that keeps what is written, and never fills up. */
-  function response() {
+  /**
+   * A response that keeps what is written. It never fills up, unless `unread`: then what is written stays buffered
+   * until the test says the client read it.
+   */
+  function response({ unread = false } = {}) {
     const written: string[] = [];
     const fake = Object.assign(new EventEmitter(), {
       statusCode: 0,
@@ -15,12 +18,19 @@ describe('changes/sse-writer', () => {
       destroyed: false,
       setHeader: () => {},
       flushHeaders: () => {},
-      write: (chunk: string) => written.push(chunk) > 0,
+      write: (chunk: string) => {
+        written.push(chunk);
+        if (unread) fake.writableLength += chunk.length;
+        return true;
+      },
       end: () => {
         fake.writableFinished = true;
       },
+      destroy: () => {
+        fake.destroyed = true;
+      },
     });
-    return { response: fake as unknown as ServerResponse, written };
+    return { response: fake as unknown as ServerResponse, written, readAll: () => (fake.writableLength = 0) };
   }
 
   const comments = (written: string[]) => written.filter((chunk) => chunk.startsWith(':'));
@@ -163,6 +173,46 @@ describe('changes/sse-writer', () => {
       );
       expect(await sending).toBe(true);
       expect(received).toBeGreaterThan(0);
+      writer.end();
+    });
+  });
+
+  // A client that never reads, on a feed that sends it nothing but comments (a quiet ledger, a filter that matches
+  // nothing), is held to the same bound as one sent messages, and cut off once it has read nothing for the stall timeout.
+  const commentOptions = { ...DEFAULT_SSE_OPTIONS, heartbeatMs: 100, maxBufferedBytes: 200, stallTimeoutMs: 1000 };
+
+  describe('comments and the buffer bound', () => {
+    beforeEach(() => {
+      jest.useFakeTimers();
+    });
+    afterEach(() => {
+      jest.useRealTimers();
+    });
+
+    it('writes no comment past the bound, and cuts off a client that reads nothing', async () => {
+      const { response: res, written } = response({ unread: true });
+      const cutOffs: string[] = [];
+      const writer = new SseWriter(res, { ...commentOptions, onCutOff: (id) => cutOffs.push(id) }, '42', 'ledger');
+      writer.start();
+      await jest.advanceTimersByTimeAsync(100 * 50);
+      const comments = written.filter((chunk) => chunk.startsWith(':'));
+      // The bound is 200 bytes: heartbeats stop once it is reached, and the client is cut off a stall timeout later.
+      expect(comments.join('').length).toBeLessThanOrEqual(commentOptions.maxBufferedBytes + ': heartbeat\n\n'.length);
+      expect(cutOffs).toEqual(['42']);
+      expect(written.at(-1)).toBe('event: cut-off\ndata: {"reason":"slow-consumer","resumeFrom":"42"}\n\n');
+    });
+
+    it('keeps a client that reads, however few comments it is sent', async () => {
+      const { response: res, written, readAll } = response({ unread: true });
+      const cutOffs: string[] = [];
+      const writer = new SseWriter(res, { ...commentOptions, onCutOff: (id) => cutOffs.push(id) }, '42', 'ledger');
+      writer.start();
+      for (let i = 0; i < 50; i++) {
+        await jest.advanceTimersByTimeAsync(100);
+        if (i % 5 === 4) readAll();
+      }
+      expect(cutOffs).toEqual([]);
+      expect(written.filter((chunk) => chunk === ': heartbeat\n\n').length).toBeGreaterThan(20);
       writer.end();
     });
   });
