@@ -136,8 +136,9 @@ export function measureAsOf(
   if (!entry) return undefined;
   const known = countUpTo(entry.facts, asOfPosition);
   if (known === 0) return undefined;
+  // The head answers for as many facts as it was resolved from, whether or not more have been recorded since.
+  if (entry.head && entry.headLength === known) return entry.head;
   if (known === entry.facts.length) {
-    if (entry.head && entry.headLength === known) return entry.head;
     // A history is never changed once made (a paced query may still be reading the last one): extended, or resolved again.
     const extended = entry.head && extendMeasure(entry.head, entry.facts, entry.headLength!);
     entry.head = extended || resolveMeasure(measureId, entry.facts);

@@ -5,7 +5,7 @@
  * once per subject, so the truncated measures are kept, with their resolved
  * history, in a small cache shared by every feed reading the model.
  */
-import { extendMeasure } from '../src/domain/resolve-measure.js';
+import { extendMeasure, resolveMeasure } from '../src/domain/resolve-measure.js';
 import { countUpTo, type LedgerReadModel } from './ledger-read-model.js';
 
 type MeasureEntry = LedgerReadModel['measures'] extends Map<string, infer E> ? E : never;
@@ -19,7 +19,11 @@ const MAX_ENTRIES = 8;
 const MAX_CACHED_FACTS = 50_000;
 
 class TruncatedMeasures {
-  /** `measureId␀count` → the measure's first `count` facts, newest use last (Map order). */
+  /**
+   * `measureId␀count` → the measure resolved from its first `count` facts, newest use last (Map order). An entry's
+   * `facts` is the measure's whole list, not a copy: `measureAsOf` counts the facts up to the position asked and
+   * finds `head` resolved from that many.
+   */
   private readonly entries = new Map<string, MeasureEntry>();
   private facts = 0;
 
@@ -34,14 +38,15 @@ class TruncatedMeasures {
     let entry = this.entries.get(key);
     if (entry) this.entries.delete(key);
     else {
-      const facts = full.facts.slice(0, known);
-      entry = { facts, ...this.extendedTo(measureId, facts) };
+      const head =
+        this.extendedFrom(measureId, full.facts, known) ?? resolveMeasure(measureId, full.facts.slice(0, known));
+      entry = { facts: full.facts, ...(full.setAside ? { setAside: full.setAside } : {}), head, headLength: known };
       this.facts += known;
       for (const [oldKey, old] of this.entries) {
         // The two newest stay, whatever their size: the pair a record is evaluated between.
         if (this.entries.size < 2 || (this.facts <= MAX_CACHED_FACTS && this.entries.size < MAX_ENTRIES)) break;
         this.entries.delete(oldKey);
-        this.facts -= old.facts.length;
+        this.facts -= old.headLength!;
       }
     }
     this.entries.set(key, entry);
@@ -54,8 +59,7 @@ class TruncatedMeasures {
    * just after one record is the one just before the next, plus a fact),
    * rather than resolved from scratch; nothing when there is none to extend.
    */
-  private extendedTo(measureId: string, facts: MeasureEntry['facts']): Pick<MeasureEntry, 'head' | 'headLength'> {
-    const known = facts.length;
+  private extendedFrom(measureId: string, facts: MeasureEntry['facts'], known: number) {
     let from: MeasureEntry | undefined;
     for (const [key, kept] of this.entries) {
       const length = kept.headLength;
@@ -68,9 +72,7 @@ class TruncatedMeasures {
       )
         from = kept;
     }
-    if (!from?.head) return {};
-    const head = extendMeasure(from.head, facts, from.headLength!);
-    return head ? { head, headLength: known } : {};
+    return from?.head && extendMeasure(from.head, facts, from.headLength!, known);
   }
 }
 

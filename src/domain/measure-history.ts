@@ -16,15 +16,13 @@ import {
   type ExemptionAt,
   type ExemptionStep,
 } from './exemption-steps.js';
+import { FactLists } from './fact-lists.js';
 import { enactsOf, type RecordedFact, type StandingFact } from './facts.js';
 import type { ImposeRestrictionPayload } from './messages.js';
 import { applyScopeChangeTo, isScopeChange, type ScopeChange } from './scope-change.js';
+import { isSubjectChange, SubjectChanges } from './subject-changes.js';
 import { toMillis } from './time.js';
-import { byValidTimeOrder, hasValidTime, insertByValidTime, stepAt } from './valid-time-order.js';
-
-type SubjectChange = StandingFact<'SubjectsAdded' | 'SubjectsRemoved'>;
-const isSubjectChange = (fact: StandingFact): fact is SubjectChange =>
-  fact.type === 'SubjectsAdded' || fact.type === 'SubjectsRemoved';
+import { hasValidTime, insertByValidTime, stepAt } from './valid-time-order.js';
 
 interface ExemptionsAtInstant {
   exemptions: readonly ExemptionAt[];
@@ -37,11 +35,9 @@ interface ExemptionsAtInstant {
 const INSTANTS_KEPT = 4;
 
 export class MeasureHistory {
-  /** Standing facts other than retractions and corrections, in record order. */
-  readonly facts: StandingFact[];
   readonly imposed?: StandingFact<'RestrictionImposed'>;
-  private readonly byValidTime: StandingFact[];
-  private subjectChanges?: Map<string, SubjectChange[]>;
+  private readonly lists: FactLists;
+  private subjectChanges?: SubjectChanges;
   /** Scope changes in valid-time order, and the scope after each change asked about (-1: the imposed scope). */
   private scopeChanges?: ScopeChange[];
   private scopes = new Map<number, CategorySet>();
@@ -58,27 +54,48 @@ export class MeasureHistory {
   private exemptionsByInstant = new Map<number, ExemptionsAtInstant>();
   private window?: { fromMs: number; untilMs: number; lift?: StandingFact<'RestrictionLifted'> };
 
+  /** The first `recordedLength` of these are the history's recorded events (the list may be a longer one, shared). */
+  private readonly recordedSource: RecordedFact[];
+  private recordedCopy?: RecordedFact[];
+
   constructor(
     readonly measureId: string,
-    /** Every recorded event of the measure, retracted or not, in record order. */
-    readonly recorded: RecordedFact[],
+    recorded: RecordedFact[],
     /** Ids of events retracted by a standing retraction. */
     readonly retracted: ReadonlySet<string>,
+    /** The standing facts in record order; or, extending a history, the facts added to its own. */
     facts: StandingFact[],
     /** Recorded events that cannot be read and are not retracted: set aside, not standing. */
     readonly setAside: RecordedFact[] = [],
     /** A history these facts extend by facts that amend nothing: its indexes are carried over (see `extendMeasure`). */
-    extending?: { history: MeasureHistory; added: StandingFact[] },
+    extending?: MeasureHistory,
+    private readonly recordedLength = recorded.length,
   ) {
-    this.facts = facts;
-    this.imposed = facts.find((f) => f.type === 'RestrictionImposed');
+    this.recordedSource = recorded;
     if (extending) {
-      this.byValidTime = extending.history.byValidTime.slice();
-      for (const fact of extending.added) if (hasValidTime(fact)) insertByValidTime(this.byValidTime, fact);
-      this.carryIndexes(extending.history, extending.added);
+      this.lists = extending.lists.extendedBy(facts);
+      this.imposed = extending.imposed ?? facts.find((f) => f.type === 'RestrictionImposed');
+      this.carryIndexes(extending, facts);
     } else {
-      this.byValidTime = facts.filter(hasValidTime).sort(byValidTimeOrder);
+      this.lists = FactLists.of(facts);
+      this.imposed = facts.find((f) => f.type === 'RestrictionImposed');
     }
+  }
+
+  /** Every recorded event of the measure, retracted or not, in record order. */
+  get recorded(): RecordedFact[] {
+    if (this.recordedLength === this.recordedSource.length) return this.recordedSource;
+    return (this.recordedCopy ??= this.recordedSource.slice(0, this.recordedLength));
+  }
+
+  /** Standing facts other than retractions and corrections, in record order. */
+  get facts(): StandingFact[] {
+    return this.lists.inRecordOrder();
+  }
+
+  /** Facts with a valid time of their own, in valid-time order. */
+  private get byValidTime(): StandingFact[] {
+    return this.lists.inValidTimeOrder();
   }
 
   /**
@@ -89,21 +106,7 @@ export class MeasureHistory {
    */
   private carryIndexes(before: MeasureHistory, added: StandingFact[]): void {
     if (this.imposed !== before.imposed) return;
-    if (before.subjectChanges) {
-      const changes = added.filter(isSubjectChange);
-      if (!changes.length) this.subjectChanges = before.subjectChanges;
-      else {
-        const bySubject = new Map(before.subjectChanges);
-        for (const fact of changes) {
-          for (const subject of fact.data.subjects) {
-            const list = (bySubject.get(subject) ?? []).slice();
-            insertByValidTime(list, fact);
-            bySubject.set(subject, list);
-          }
-        }
-        this.subjectChanges = bySubject;
-      }
-    }
+    if (before.subjectChanges) this.subjectChanges = before.subjectChanges.with(added.filter(isSubjectChange));
     if (before.scopeChanges) {
       const changes = added.filter(isScopeChange);
       if (!changes.length) {
@@ -129,7 +132,7 @@ export class MeasureHistory {
       // A new grant of an id that standing changes already name would be amended by them: built again then.
       const named = (fact: StandingFact) =>
         (fact.type === 'ExemptionAmended' || fact.type === 'ExemptionRevoked') && ids.has(fact.data.exemptionId);
-      if (!exemptionChanges.length && !(ids.size && before.byValidTime.some(named))) {
+      if (!exemptionChanges.length && !(ids.size && before.facts.some((f) => named(f) && hasValidTime(f)))) {
         this.exemptionSteps = grants.length ? new Map(before.exemptionSteps) : before.exemptionSteps;
         for (const fact of grants)
           this.exemptionSteps.set(fact.recorded.eventId, [exemptionStep(-Infinity, grantedExemption(fact))]);
@@ -191,7 +194,7 @@ export class MeasureHistory {
   subjectFactAt(subject: string, t: number): StandingFact | undefined {
     if (!this.imposed) return undefined;
     let fact: StandingFact | undefined = this.imposed.data.subjects.includes(subject) ? this.imposed : undefined;
-    for (const change of this.changesBySubject().get(subject) ?? []) {
+    for (const change of this.changesBySubject().of(subject)) {
       if (change.fromMs > t) break;
       fact = change.type === 'SubjectsAdded' ? change : undefined;
     }
@@ -201,23 +204,12 @@ export class MeasureHistory {
   /** Every subject the measure's standing facts name (whatever the valid time). */
   mentionedSubjects(): Set<string> {
     const subjects = new Set(this.imposition?.subjects ?? []);
-    for (const subject of this.changesBySubject().keys()) subjects.add(subject);
+    for (const subject of this.changesBySubject().subjects()) subjects.add(subject);
     return subjects;
   }
 
-  private changesBySubject(): Map<string, SubjectChange[]> {
-    if (!this.subjectChanges) {
-      this.subjectChanges = new Map();
-      for (const fact of this.byValidTime) {
-        if (!isSubjectChange(fact)) continue;
-        for (const subject of fact.data.subjects) {
-          const list = this.subjectChanges.get(subject) ?? [];
-          list.push(fact);
-          this.subjectChanges.set(subject, list);
-        }
-      }
-    }
-    return this.subjectChanges;
+  private changesBySubject(): SubjectChanges {
+    return (this.subjectChanges ??= SubjectChanges.of(this.byValidTime));
   }
 
   /** The scope at t: the imposed categories with broadenings and narrowings effective by t applied. */

@@ -57,9 +57,11 @@ export function extendMeasure(
   history: MeasureHistory,
   recorded: RecordedFact[],
   resolvedLength: number,
+  /** How many of `recorded` the history is to know (the list may run on: a measure's facts as they stand now). */
+  length = recorded.length,
 ): MeasureHistory | undefined {
   const addedFacts: StandingFact[] = [];
-  for (let i = resolvedLength; i < recorded.length; i++) {
+  for (let i = resolvedLength; i < length; i++) {
     const event = recorded[i]!;
     if (event.unreadable !== undefined || isAmending(event)) return undefined;
     addedFacts.push(standingFactOf(event, event.data, i));
@@ -68,9 +70,10 @@ export function extendMeasure(
     history.measureId,
     recorded,
     history.retracted,
-    history.facts.concat(addedFacts),
+    addedFacts,
     history.setAside,
-    { history, added: addedFacts },
+    history,
+    length,
   );
 }
 
