@@ -58,7 +58,7 @@ function main() {
           type: event.type,
           data: event.data,
           position: event.position,
-          recordedMs: Date.parse(event.recordedAt),
+          atMs: Date.parse(event.recordedAt),
           cause: {
             eventId: event.eventId,
             type: event.type as never,

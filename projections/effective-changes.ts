@@ -100,20 +100,22 @@ function became(before: CategorySet, after: CategorySet): EffectiveTransition['b
   return change;
 }
 
+/** A subject's transition at `time` (told then; the state after it read at valid time `validAt`), if its state changed. */
 function transition(
   known: LedgerReadModel,
   subjectId: string,
-  instant: number,
+  time: number,
+  validAt: number,
   position: bigint,
   before: CategorySet,
   causes: BasisEntry[],
 ): EffectiveTransition | undefined {
-  const after = restrictedSetAt(known, subjectId, { at: instant, asOfPosition: position });
+  const after = restrictedSetAt(known, subjectId, { at: validAt, asOfPosition: position });
   if (after.equals(before)) return undefined;
   return {
     id: '',
     subjectId,
-    at: new Date(instant).toISOString(),
+    at: new Date(time).toISOString(),
     asOfPosition: position.toString(),
     became: became(before, after),
     restricted: answer(after),
@@ -121,25 +123,37 @@ function transition(
   };
 }
 
-/** The event recorded at `position` (record time `recordedMs`) in a measure, as the transitions see it. */
+/** The event recorded at `position` in a measure, as the transitions see it. */
 export interface RecordedChange {
   measureId: string;
   type: string;
   data: unknown;
   position: bigint;
-  recordedMs: number;
+  /**
+   * When the feed takes the record in: its record time, or, for a record read
+   * after the feed had evaluated instants past that time (another writer's
+   * record its read model had not folded, a resume id naming a later time),
+   * just after those instants.
+   */
+  atMs: number;
   cause: BasisEntry;
 }
 
-/** Transitions caused by recording an event, one subject at a time, in subject order. */
+/**
+ * Transitions caused by recording an event, one subject at a time, in subject
+ * order: what is restricted just before `atMs`, as known before the record
+ * and after it. What the record makes effective at `atMs` itself is told at
+ * that instant, which follows it: so each transition starts from the state
+ * the one before it ended in, and nothing is told twice.
+ */
 export function* transitionsOnRecord(
   model: LedgerReadModel,
   change: RecordedChange,
   subjectFilter?: string[],
 ): Generator<SubjectOutcome> {
-  const { position, recordedMs } = change;
+  const { position, atMs } = change;
   const shared = sharedOutcomes<SubjectOutcome, string[]>(model);
-  const key = `r${position}`;
+  const key = `r${position}-${atMs}`;
   const subjects = shared
     .facts(key, () =>
       [...new Set(subjectsConcerned(model, change.measureId, position, change.type, change.data))].sort(),
@@ -152,9 +166,10 @@ export function* transitionsOnRecord(
       return transition(
         models.after,
         s,
-        recordedMs,
+        atMs,
+        atMs - 1,
         position,
-        restrictedSetAt(models.before, s, { at: recordedMs, asOfPosition: position - 1n }),
+        restrictedSetAt(models.before, s, { at: atMs - 1, asOfPosition: position - 1n }),
         [change.cause],
       );
     });
@@ -183,6 +198,7 @@ export function* transitionsAtInstant(
       transition(
         known,
         s,
+        instant,
         instant,
         position,
         restrictedSetAt(known, s, { at: instant - 1, asOfPosition: position }),

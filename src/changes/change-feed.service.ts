@@ -57,6 +57,12 @@ export class ChangeFeedService {
     return nowKeyId(model, this.clock.now());
   }
 
+  /** The latest time an effective-feed id can name: now, or the newest record's time if later (once folded). */
+  async latestSendableTime(): Promise<number> {
+    const model = await this.readModel.reach(await this.store.headPosition());
+    return Math.max(this.clock.now(), model.recordTimes.at(-1) ?? 0);
+  }
+
   async *ledgerChanges(options: LedgerChangeOptions = {}): AsyncGenerator<LedgerChange> {
     const filter = options.filter ?? {};
     const after = options.after ?? (await this.store.headPosition());

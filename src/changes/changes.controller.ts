@@ -10,7 +10,14 @@ import { LedgerError, type ErrorDetail } from '../errors.js';
 import { throwIfProblems } from '../queries/knowledge.js';
 import { publishedAsyncApi, type AsyncApiDocument } from './asyncapi.js';
 import { ChangeFeedService } from './change-feed.service.js';
-import { checkResumeWithinLog, effectiveResume, ledgerFilter, ledgerResume, subjectFilter } from './feed-params.js';
+import {
+  checkResumeNotAhead,
+  checkResumeWithinLog,
+  effectiveResume,
+  ledgerFilter,
+  ledgerResume,
+  subjectFilter,
+} from './feed-params.js';
 import { parseKeyId } from './effective-feed.js';
 import { SSE_OPTIONS, SseWriter, type SseOptions } from './sse-writer.js';
 import { consumerParam, Consumers } from '../consumers/consumers.js';
@@ -127,7 +134,9 @@ export class ChangesController {
         : effectiveResume('after', query.after, problems);
     if (after !== undefined && !problems.length) {
       const field = lastEventId !== undefined ? 'Last-Event-ID' : 'after';
-      checkResumeWithinLog(field, parseKeyId(after).position, await this.feed.ledgerHead(), after, problems);
+      const key = parseKeyId(after);
+      checkResumeWithinLog(field, key.position, await this.feed.ledgerHead(), after, problems);
+      checkResumeNotAhead(field, key.time, await this.feed.latestSendableTime(), after, problems);
     }
     throwIfProblems(problems);
     after ??= await this.feed.effectiveNow();

@@ -196,7 +196,10 @@ export async function* effectiveTransitions(
       }
       // It waits, for a record or the next instant: every instant before that one is done, and every record read.
       const evaluated = processedPosition;
-      options.onEvaluated?.(() => evaluatedId(nextInstant === undefined ? clock.now() : nextInstant - 1, evaluated));
+      // Never a time past the clock: a record still to come can bring a change at any time from now on.
+      options.onEvaluated?.(() =>
+        evaluatedId(nextInstant === undefined ? clock.now() : Math.min(clock.now(), nextInstant - 1), evaluated),
+      );
       const wake = new AbortController();
       const timer =
         recordsOwed || nextInstant === undefined
@@ -219,6 +222,8 @@ export async function* effectiveTransitions(
       if (signal.aborted) break;
       model = await readModel.reach(event.position);
       processedPosition = event.position;
+      // A record read after instants past its time were evaluated is taken in just after them (see RecordedChange).
+      const atMs = Math.max(recordedMs, instantsDone + 1);
       if (event.streamId.startsWith('measure-')) {
         const { citation } = storedProvenance(event.data);
         const cause = {
@@ -233,11 +238,11 @@ export async function* effectiveTransitions(
           type: event.type,
           data: event.data,
           position: event.position,
-          recordedMs,
+          atMs,
           cause,
         };
         yield* emit(
-          { time: recordedMs, kind: RECORD, position: event.position },
+          { time: atMs, kind: RECORD, position: event.position },
           transitionsOnRecord(model, change, subjects),
         );
       }

@@ -106,3 +106,27 @@ export function checkResumeWithinLog(
     value,
   });
 }
+
+/**
+ * How far ahead of this server's clock (or of the newest record time, if later) a resume id's time may be: ids made
+ * by another instance whose clock runs a little ahead. An id further ahead was never sent, and would skip every
+ * transition due before its time.
+ */
+export const RESUME_CLOCK_TOLERANCE_MS = 5_000;
+
+/** Refuses an effective-feed resume id whose time is later than any this ledger can have sent. */
+export function checkResumeNotAhead(
+  field: string,
+  time: number,
+  latest: number,
+  value: string | undefined,
+  problems: ErrorDetail[],
+): void {
+  if (time <= latest + RESUME_CLOCK_TOLERANCE_MS) return;
+  problems.push({
+    field,
+    rule: 'isSentTime',
+    message: `${field} names time ${time}, later than this ledger's clock and newest record (${latest}): no transition was sent with it`,
+    value,
+  });
+}

@@ -60,24 +60,28 @@ describe('changes/effective-feed.property', () => {
     const knownAt = (ms: number) => recorded.filter((r) => r.ms <= ms).at(-1)?.position ?? 0;
     const restricted = (subject: string, at: number, known: number) =>
       [...new Set([...oracle.answer(log, subject, at, known).restricted.values()].flatMap((set) => [...set]))].sort();
-    // A moment: its time, 0 for a record and 1 for an instant, the position known, and the state just before it.
-    const moments: { time: number; kind: number; position: number; before: [number, number] }[] = [
+    // A moment: its time, 0 for a record and 1 for an instant, the position known, the valid time its state is read
+    // at, and the state just before it. A record changes what is known just before its time; what takes effect at
+    // its time itself follows, at the instant: so each moment starts where the one before it ended.
+    const moments: { time: number; kind: number; position: number; validAt: number; before: [number, number] }[] = [
       ...recorded.map((r) => ({
         time: r.ms,
         kind: 0,
         position: r.position,
-        before: [r.ms, r.position - 1] as [number, number],
+        validAt: r.ms - 1,
+        before: [r.ms - 1, r.position - 1] as [number, number],
       })),
       ...Array.from({ length: LAST_DAY - FIRST_DAY + 1 }, (_, i) => {
         const time = EPOCH + (FIRST_DAY + i) * DAY;
-        return { time, kind: 1, position: knownAt(time), before: [time - 1, knownAt(time)] as [number, number] };
+        const position = knownAt(time);
+        return { time, kind: 1, position, validAt: time, before: [time - 1, position] as [number, number] };
       }),
     ].sort((a, b) => a.time - b.time || a.kind - b.kind || a.position - b.position);
     const expected: Seen[] = [];
     for (const moment of moments) {
       for (const subject of [...SUBJECTS].sort()) {
         const before = restricted(subject, ...moment.before);
-        const after = restricted(subject, moment.time, moment.position);
+        const after = restricted(subject, moment.validAt, moment.position);
         if (before.join() === after.join()) continue;
         expected.push({
           id: `${moment.time}-${moment.kind}-${moment.position}-${subject}`,
@@ -90,6 +94,21 @@ describe('changes/effective-feed.property', () => {
       }
     }
     return expected;
+  }
+
+  /** Each subject's transitions chain: each starts from what the one before it left restricted, so none repeats. */
+  function expectChained(transitions: Seen[]): void {
+    const last = new Map<string, string[]>();
+    for (const t of transitions) {
+      const before = last.get(t.subjectId) ?? [];
+      const expected = [...before.filter((p) => !t.becameUnrestricted.includes(p)), ...t.becameRestricted].sort();
+      expect({
+        id: t.id,
+        restricted: t.restricted,
+        repeated: t.becameRestricted.filter((p) => before.includes(p)),
+      }).toEqual({ id: t.id, restricted: expected, repeated: [] });
+      last.set(t.subjectId, t.restricted);
+    }
   }
 
   /** One client's transitions; clients given the same read model share what they work out (projections/shared-outcomes.ts). */
@@ -127,6 +146,7 @@ describe('changes/effective-feed.property', () => {
             const expected = expectedTransitions(events);
             const all = await readFeed(events, { after: FROM_THE_START });
             expect(all).toEqual(expected);
+            expectChained(all);
             transitions += all.length;
             atInstants += all.filter((t) => t.id.split('-')[1] === '1').length;
             for (const from of expected.length ? [0, expected.length - 1, pick % expected.length] : []) {

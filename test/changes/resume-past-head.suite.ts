@@ -41,11 +41,7 @@ describe('changes/resume-past-head', () => {
         () => ({ path: '/v1/changes', headers: { 'Last-Event-ID': `${head + 5n}` } }),
         'Last-Event-ID',
       ],
-      [
-        'the effective feed, after',
-        () => ({ path: `/v1/changes/effective?after=9999999999999-0-${head + 1n}-` }),
-        'after',
-      ],
+      ['the effective feed, after', () => ({ path: `/v1/changes/effective?after=0-0-${head + 1n}-` }), 'after'],
     ];
     it.each(cases)('is refused on %s', async (_name, request, field) => {
       const { path, headers } = request();
@@ -62,6 +58,35 @@ describe('changes/resume-past-head', () => {
         client.close();
         expect(client.status).toBe(200);
       }
+    });
+  });
+
+  // An effective-feed id's time is when its transition took effect: one later than this ledger's clock (beyond a
+  // small tolerance for instances whose clocks differ) and newest record was never sent, and would skip every
+  // transition due before it.
+  describe('an effective-feed resume id with a time not yet reached', () => {
+    const cases: [string, () => { path: string; headers?: Record<string, string> }, string][] = [
+      ['after', () => ({ path: '/v1/changes/effective?after=9999999999999999-1-0-~' }), 'after'],
+      [
+        'Last-Event-ID',
+        () => ({
+          path: '/v1/changes/effective',
+          headers: { 'Last-Event-ID': `${Date.now() + 3_600_000}-1-${head}-~` },
+        }),
+        'Last-Event-ID',
+      ],
+    ];
+    it.each(cases)('is refused in %s', async (_name, request, field) => {
+      const { path, headers } = request();
+      const { status, body } = await refusal(path, headers);
+      expect(status).toBe(400);
+      expect(JSON.parse(body)).toMatchObject({ details: [expect.objectContaining({ field, rule: 'isSentTime' })] });
+    });
+
+    it('a time up to now opens the stream', async () => {
+      const client = await SseConnection.open(`${url}/v1/changes/effective?after=${Date.now()}-1-${head}-~`, reader);
+      client.close();
+      expect(client.status).toBe(200);
     });
   });
 });
