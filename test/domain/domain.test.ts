@@ -6,6 +6,7 @@
 import './decide.suite.js';
 import './decide-incremental.property.suite.js';
 import './long-histories.property.suite.js';
+import './wide-categories.property.suite.js';
 import './measure-history.suite.js';
 import './categories.property.suite.js';
 import './instants.property.suite.js';
