@@ -38,6 +38,12 @@ class SharedList {
     return this.list;
   }
 
+  /** Whether any fact of the list is one, without building the list. */
+  some(predicate: (fact: StandingFact) => boolean): boolean {
+    if (this.list) return this.list.some(predicate);
+    return this.base!.some(predicate) || this.added.some(predicate);
+  }
+
   extendedBy(added: readonly StandingFact[]): SharedList {
     const next = new SharedList(this.order);
     if (this.list) {
@@ -81,6 +87,11 @@ export class FactLists {
   /** Standing facts other than retractions and corrections, in record order. */
   inRecordOrder(): StandingFact[] {
     return this.recordOrder.get();
+  }
+
+  /** Whether any standing fact is one, without building the list of them. */
+  some(predicate: (fact: StandingFact) => boolean): boolean {
+    return this.recordOrder.some(predicate);
   }
 
   /** Facts with a valid time of their own (see `hasValidTime`), by valid time, ties in record order. */

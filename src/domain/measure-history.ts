@@ -132,7 +132,7 @@ export class MeasureHistory {
       // A new grant of an id that standing changes already name would be amended by them: built again then.
       const named = (fact: StandingFact) =>
         (fact.type === 'ExemptionAmended' || fact.type === 'ExemptionRevoked') && ids.has(fact.data.exemptionId);
-      if (!exemptionChanges.length && !(ids.size && before.facts.some((f) => named(f) && hasValidTime(f)))) {
+      if (!exemptionChanges.length && !(ids.size && before.lists.some((f) => named(f) && hasValidTime(f)))) {
         this.exemptionSteps = grants.length ? new Map(before.exemptionSteps) : before.exemptionSteps;
         for (const fact of grants)
           this.exemptionSteps.set(fact.recorded.eventId, [exemptionStep(-Infinity, grantedExemption(fact))]);

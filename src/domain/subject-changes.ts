@@ -14,8 +14,12 @@ export type SubjectChange = StandingFact<'SubjectsAdded' | 'SubjectsRemoved'>;
 export const isSubjectChange = (fact: StandingFact): fact is SubjectChange =>
   fact.type === 'SubjectsAdded' || fact.type === 'SubjectsRemoved';
 
-/** How many subjects a version's own map holds before it is folded into a new shared one. */
-const MAX_RECENT = 256;
+/**
+ * How many subjects a version's own map holds before it is folded into a new
+ * shared one: about the square root of the shared one's size, which balances
+ * copying the small map per change against copying the large one per fold.
+ */
+const MIN_RECENT = 32;
 
 export class SubjectChanges {
   private constructor(
@@ -59,7 +63,8 @@ export class SubjectChanges {
         recent.set(subject, list);
       }
     }
-    if (recent.size <= MAX_RECENT) return new SubjectChanges(this.shared, recent);
+    if (recent.size <= Math.max(MIN_RECENT, Math.sqrt(this.shared.size)))
+      return new SubjectChanges(this.shared, recent);
     const folded = new Map(this.shared);
     for (const [subject, list] of recent) folded.set(subject, list);
     return new SubjectChanges(folded, new Map());
