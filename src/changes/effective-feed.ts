@@ -128,6 +128,9 @@ export async function* effectiveTransitions(
   const sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
   let model = await readModel.current();
   let cursor: EffectiveKey = options.after ? parseKeyId(options.after) : parseKeyId(nowKeyId(model, clock.now()));
+  // The instants of the records up to the cursor are owed from its time on: the model must hold them (a resume on an
+  // instance whose read model lags the one that sent the id).
+  if (cursor.position > model.position) model = await readModel.reach(cursor.position);
   // Records after the cursor: a record cursor may still owe later subjects of its own record (never from before 0:
   // reading from -1 finds the log empty and the model beyond it, at once, forever).
   const recordsFrom =
