@@ -26,6 +26,16 @@ export interface OracleAnswer {
   scope: Map<string, Set<string>>;
 }
 
+/** One interval of a subject's timeline (see `Oracle.timeline`); `until` left out: open-ended. */
+export interface OracleInterval {
+  from: number;
+  until?: number;
+  /** [measureId, restricted paths] for each measure restricting something, sorted. */
+  restricted: [string, string[]][];
+  became: string[];
+  stopped: string[];
+}
+
 /** A grant's exemption as it stands for one subject at one valid time (see `Oracle.exemption`). */
 export interface OracleExemption {
   grant: OracleEvent;
@@ -224,6 +234,54 @@ export class Oracle {
       .reverse())
       if (!holds(point - 1)) return point;
     return -Infinity;
+  }
+
+  /**
+   * The subject's timeline from the events standing at some k: an interval from each instant where what is
+   * restricted for it changes (from the first where anything is), until the next; each with what each measure
+   * restricts at its start, and what became and stopped being restricted there.
+   */
+  timeline(standing: OracleEvent[], subject: string): OracleInterval[] {
+    const intervals: OracleInterval[] = [];
+    let before: string[] = [];
+    for (const t of Oracle.instants(standing)) {
+      const answer = this.answerFrom(standing, subject, t);
+      const after = Oracle.union(answer).restricted;
+      if (after.join() === before.join()) continue;
+      const last = intervals.at(-1);
+      if (last) last.until = t;
+      intervals.push({
+        from: t,
+        restricted: [...answer.restricted]
+          .map(([measureId, set]) => [measureId, [...set].sort()] as [string, string[]])
+          .sort(),
+        became: after.filter((p) => !before.includes(p)),
+        stopped: before.filter((p) => !after.includes(p)),
+      });
+      before = after;
+    }
+    return intervals;
+  }
+
+  /**
+   * Since when a measure has restricted the subject without a break up to t, and since when exactly what it
+   * restricts at t; undefined when it does not restrict it at t. Answers change only at instants events name.
+   */
+  restrictedSince(standing: OracleEvent[], subject: string, measureId: string, t: number) {
+    const restricted = (u: number) => {
+      const set = this.answerFrom(standing, subject, u).restricted.get(measureId);
+      return set && [...set].sort().join(' ');
+    };
+    const now = restricted(t);
+    if (now === undefined) return undefined;
+    const earlier = Oracle.instants(standing)
+      .filter((i) => i <= t)
+      .reverse();
+    const since = (holds: (u: number) => boolean) => earlier.find((i) => !holds(i - 1)) ?? -Infinity;
+    return {
+      restricted: since((u) => restricted(u) !== undefined),
+      categories: since((u) => restricted(u) === now),
+    };
   }
 
   /** The log had one event never been recorded: the event, and the retractions and corrections that target it. */
