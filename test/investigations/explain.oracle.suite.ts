@@ -1,12 +1,13 @@
 /**
  * Explanations against the oracle, fact by fact: over random histories and
  * checks (subject, category, valid time, knowledge), the facts every sentence
- * about a measure or an exemption states (which measure or exemption, since
- * when, held since when after a lapse, until when, why one does not apply and
- * since when, which events it cites) are the facts the oracle works out from
- * the raw log. An explanation step carries the measure and the events as
- * fields; dates and reasons it states only in its sentence, which is parsed
- * here as little as that takes.
+ * states (which measure or exemption, since when, held since when after a
+ * lapse, until when, why one does not apply and since when, the addition that
+ * names the subject, each scope change and what the measure now covers, what
+ * is pending since when, the verdict, which events it cites) are the facts the
+ * oracle works out from the raw log. An explanation step carries the measure
+ * and the events as fields; dates, reasons and categories it states only in
+ * its sentence, which is parsed here as little as that takes.
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
@@ -245,7 +246,7 @@ function check(
 }
 
 describe('investigations/explain.oracle', () => {
-  it("an explanation states the oracle's facts: each measure since when, each exemption from, held since and until when, each one not applying why and since when, with the events cited", () => {
+  it("an explanation states the oracle's facts: each measure since when, how it names the subject, its scope changes and what it now covers, each exemption from, held since and until when, each one not applying why and since when, what is pending since when, the verdict, with the events cited", () => {
     const seen = new Map<string, number>();
     fc.assert(
       fc.property(
