@@ -3,12 +3,24 @@
  * intents over a few measures, subjects and categories, kept when the decider
  * accepts them. Valid dates are drawn independently of record order, so late
  * records, retroactive dates, overlapping exemptions, corrections and
- * retractions all occur.
+ * retractions all occur; so do licences renewed days after they ended (or at
+ * the very instant), exemptions narrowed then broadened again, corrections of
+ * an event already corrected, retractions of amendments and of corrections,
+ * subjects removed and added again, announcements never enacted, open-ended
+ * and bounded measures, and categories three deep.
+ *
+ * Never produced (each would need the suites that assume it to change):
+ * instants off a day boundary (the feed and report suites step day by day),
+ * instants written with an offset or as a bare date (the decider takes them
+ * normalised; the parsing is not exercised here), record times near the valid
+ * times they concern (suites interleave them themselves), more than two
+ * measures, exemptions or announcements per history, citations and sources.
  */
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { decide, evolve, initialState, type MeasureStream } from '../../src/domain/decide.js';
 import type { LedgerCommand } from '../../src/domain/messages.js';
+import type { ReadableFact } from '../../src/domain/facts.js';
 import { CategorySet } from '../../src/domain/categories.js';
 import { uncheckedFactOf, type LoggedEvent } from '../../src/domain/recorded-fact.js';
 
@@ -48,11 +60,15 @@ const iso = (d: number) => new Date(EPOCH + d * DAY).toISOString();
 const some = <T>(values: T[]) => fc.uniqueArray(fc.constantFrom(...values), { minLength: 1, maxLength: 3 });
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 2 });
 
-/** What the generator asks for; targets of retractions and corrections are picked when applied. */
-type Intent =
+/** What the generator asks for; targets of retractions, corrections, renewals and restorations are picked when applied. */
+export type Intent =
   | { kind: 'command'; command: LedgerCommand }
   | { kind: 'retract'; measureId: string; pick: number }
-  | { kind: 'correct'; measureId: string; pick: number; shift: number; categories?: string[]; subjects?: string[] };
+  | { kind: 'correct'; measureId: string; pick: number; shift: number; categories?: string[]; subjects?: string[] }
+  /** A licence renewed `gap` days after it ended (0: at the very instant), for `days` more: a lapse in between. */
+  | { kind: 'renew'; measureId: string; pick: number; gap: number; days: number }
+  /** Categories an amendment took out of an exemption, put back `after` days later. */
+  | { kind: 'restore'; measureId: string; pick: number; after: number };
 
 const window = fc.tuple(day, maybe(fc.integer({ min: 1, max: 20 })));
 const enacts = maybe(fc.constantFrom(...ANNOUNCEMENTS));
@@ -169,6 +185,7 @@ const commandIntent: fc.Arbitrary<Intent> = fc
     amendment,
     amendment,
     grantIntent,
+    grantIntent,
     fc.record({ m: fc.constantFrom(...MEASURES), e: fc.constantFrom(...EXEMPTIONS), d: day }).map(({ m, e, d }) => ({
       type: 'RevokeExemption' as const,
       measureId: m,
@@ -187,6 +204,25 @@ const commandIntent: fc.Arbitrary<Intent> = fc
 
 const intent: fc.Arbitrary<Intent> = fc.oneof(
   { weight: 10, arbitrary: commandIntent },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('renew' as const),
+      measureId: fc.constantFrom(...MEASURES),
+      pick: fc.nat(),
+      gap: fc.integer({ min: 0, max: 6 }),
+      days: fc.integer({ min: 3, max: 20 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('restore' as const),
+      measureId: fc.constantFrom(...MEASURES),
+      pick: fc.nat(),
+      after: fc.integer({ min: 1, max: 10 }),
+    }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -224,6 +260,52 @@ function corrected(
   return replacement;
 }
 
+const grantsIn = (state: MeasureStream) =>
+  state.recorded.filter(
+    (f): f is ReadableFact<'ExemptionGranted'> => f.unreadable === undefined && f.type === 'ExemptionGranted',
+  );
+const amendmentsIn = (state: MeasureStream) =>
+  state.recorded.filter(
+    (f): f is ReadableFact<'ExemptionAmended'> => f.unreadable === undefined && f.type === 'ExemptionAmended',
+  );
+const nth = <T>(items: T[], pick: number): T | undefined => items[pick % Math.max(1, items.length)];
+const shifted = (instant: string, days: number) => new Date(Date.parse(instant) + days * DAY).toISOString();
+
+/** An amendment renewing an exemption after its current end (as last recorded), leaving a lapse of `gap` days. */
+function renewal(state: MeasureStream, intent: Extract<Intent, { kind: 'renew' }>): LedgerCommand | undefined {
+  const grant = nth(grantsIn(state), intent.pick);
+  if (!grant) return undefined;
+  const { exemptionId } = grant.data;
+  let end = grant.data.effectiveUntil;
+  for (const f of amendmentsIn(state))
+    if (f.data.exemptionId === exemptionId && f.data.effectiveUntil) end = f.data.effectiveUntil;
+  if (!end) return undefined;
+  const from = shifted(end, intent.gap);
+  return {
+    type: 'AmendExemption',
+    measureId: state.measureId,
+    exemptionId,
+    effectiveFrom: from,
+    effectiveUntil: shifted(from, intent.days),
+  };
+}
+
+/** An amendment putting back what an earlier amendment removed from an exemption: narrowed, then broadened again. */
+function restoration(state: MeasureStream, intent: Extract<Intent, { kind: 'restore' }>): LedgerCommand | undefined {
+  const narrowing = nth(
+    amendmentsIn(state).filter((f) => f.data.removeCategories?.length),
+    intent.pick,
+  );
+  if (!narrowing) return undefined;
+  return {
+    type: 'AmendExemption',
+    measureId: state.measureId,
+    exemptionId: narrowing.data.exemptionId,
+    effectiveFrom: shifted(narrowing.data.effectiveFrom, intent.after),
+    addCategories: narrowing.data.removeCategories!,
+  };
+}
+
 /** Applies intents through the decider; rejected ones are dropped, as the ledger would. */
 export function realise(intents: Intent[], startMs = Date.UTC(2030, 0, 1)): LoggedEvent[] {
   const streams = new Map<string, MeasureStream>();
@@ -234,6 +316,8 @@ export function realise(intents: Intent[], startMs = Date.UTC(2030, 0, 1)): Logg
     const state = streams.get(measureId) ?? initialState(measureId);
     let command: LedgerCommand | undefined;
     if (intent.kind === 'command') command = intent.command;
+    else if (intent.kind === 'renew') command = renewal(state, intent);
+    else if (intent.kind === 'restore') command = restoration(state, intent);
     else if (state.recorded.length) {
       // Seldom the imposition: retracting it ends the measure's history.
       const candidates = state.recorded.length > 1 && intent.pick % 10 !== 0 ? state.recorded.slice(1) : state.recorded;
@@ -278,6 +362,6 @@ const impositionIntent: fc.Arbitrary<Intent> = imposition.map((command) => ({
 export const historyArbitrary = fc
   .tuple(
     fc.array(impositionIntent, { minLength: 1, maxLength: 3 }),
-    fc.array(intent, { minLength: 12, maxLength: 40, size: 'max' }),
+    fc.array(intent, { minLength: 14, maxLength: 46, size: 'max' }),
   )
   .map(([opening, rest]) => realise([...opening, ...rest]));

@@ -11,6 +11,8 @@ export interface OracleEvent {
   type: string;
   data: Record<string, any>;
   position: number;
+  /** Set by `standing`: the correction whose replacement this event's data is. */
+  correctedBy?: string;
 }
 
 export interface OracleAnswer {
@@ -20,6 +22,30 @@ export interface OracleAnswer {
   /** measureId → the paths its applying exemptions carve out. */
   exempt: Map<string, Set<string>>;
   pending: Set<string>;
+  /** measureId → its scope, for the measures in force that name the subject. */
+  scope: Map<string, Set<string>>;
+}
+
+/** One interval of a subject's timeline (see `Oracle.timeline`); `until` left out: open-ended. */
+export interface OracleInterval {
+  from: number;
+  until?: number;
+  /** [measureId, restricted paths] for each measure restricting something, sorted. */
+  restricted: [string, string[]][];
+  became: string[];
+  stopped: string[];
+}
+
+/** A grant's exemption as it stands for one subject at one valid time (see `Oracle.exemption`). */
+export interface OracleExemption {
+  grant: OracleEvent;
+  /** Its amendments effective by then and before any revocation, in valid-time order. */
+  amendments: OracleEvent[];
+  revokedBy?: OracleEvent;
+  categories: Set<string>;
+  until?: string;
+  inWindow: boolean;
+  covers: boolean;
 }
 
 const ms = (instant: string) => Date.parse(instant);
@@ -74,7 +100,7 @@ export class Oracle {
           (c) => c.type === 'EntryCorrected' && c.data.eventId === e.eventId && !isRetracted(c.eventId),
         );
         const latest = corrections.sort((a, b) => a.position - b.position).at(-1);
-        return { ...e, data: latest ? latest.data.replacement : e.data };
+        return latest ? { ...e, data: latest.data.replacement, correctedBy: latest.eventId } : e;
       });
   }
 
@@ -89,6 +115,7 @@ export class Oracle {
       exemptions: new Set(),
       exempt: new Map(),
       pending: new Set(),
+      scope: new Map(),
     };
     for (const measureId of new Set(standing.map((e) => e.measureId))) {
       const events = standing.filter((e) => e.measureId === measureId);
@@ -137,38 +164,124 @@ export class Oracle {
         }
       }
 
+      answer.scope.set(measureId, scope);
       let restricted = scope;
       for (const grant of events.filter((e) => e.type === 'ExemptionGranted')) {
-        const id = grant.data.exemptionId;
-        if (effectiveBy(['ExemptionRevoked']).some((r) => r.data.exemptionId === id)) continue;
-        let categories = this.expand(grant.data.categories);
-        let until: string | undefined = grant.data.effectiveUntil;
-        const added = new Set<string>();
-        const removed = new Set<string>();
-        for (const amendment of effectiveBy(['ExemptionAmended']).filter((a) => a.data.exemptionId === id)) {
-          if (amendment.data.effectiveUntil !== undefined) until = amendment.data.effectiveUntil;
-          categories = new Set([...categories, ...this.expand(amendment.data.addCategories)]);
-          const drop = this.expand(amendment.data.removeCategories);
-          categories = new Set([...categories].filter((p) => !drop.has(p)));
-          for (const s of amendment.data.addSubjects ?? []) (added.add(s), removed.delete(s));
-          for (const s of amendment.data.removeSubjects ?? []) (removed.add(s), added.delete(s));
-        }
-        const inWindow = ms(grant.data.effectiveFrom) <= t && (until === undefined || t < ms(until));
-        const covers = removed.has(subject)
-          ? false
-          : added.has(subject)
-            ? true
-            : grant.data.subjects
-              ? grant.data.subjects.includes(subject)
-              : true;
-        if (!inWindow || !covers) continue;
-        answer.exemptions.add(`${measureId}/${id}`);
-        answer.exempt.set(measureId, new Set([...(answer.exempt.get(measureId) ?? []), ...categories]));
-        restricted = new Set([...restricted].filter((p) => !categories.has(p)));
+        const exemption = this.exemption(events, grant, subject, t);
+        if (!Oracle.applies(exemption)) continue;
+        answer.exemptions.add(`${measureId}/${grant.data.exemptionId}`);
+        answer.exempt.set(measureId, new Set([...(answer.exempt.get(measureId) ?? []), ...exemption.categories]));
+        restricted = new Set([...restricted].filter((p) => !exemption.categories.has(p)));
       }
       if (restricted.size) answer.restricted.set(measureId, restricted);
     }
     return answer;
+  }
+
+  /**
+   * A grant's exemption for a subject at t, from its measure's standing events: its amendments effective by t applied
+   * in valid-time order (ties in record order), up to the first revocation effective by t.
+   */
+  exemption(measureEvents: OracleEvent[], grant: OracleEvent, subject: string, t: number): OracleExemption {
+    const id = grant.data.exemptionId;
+    const changes = measureEvents
+      .filter(
+        (e) =>
+          (e.type === 'ExemptionAmended' || e.type === 'ExemptionRevoked') &&
+          e.data.exemptionId === id &&
+          ms(e.data.effectiveFrom) <= t,
+      )
+      .sort((a, b) => ms(a.data.effectiveFrom) - ms(b.data.effectiveFrom) || a.position - b.position);
+    const revokedBy = changes.find((e) => e.type === 'ExemptionRevoked');
+    // A revocation ends every change to the exemption, whenever the amendments were recorded.
+    const amendments = revokedBy ? changes.slice(0, changes.indexOf(revokedBy)) : changes;
+    let categories = this.expand(grant.data.categories);
+    let until: string | undefined = grant.data.effectiveUntil;
+    const added = new Set<string>();
+    const removed = new Set<string>();
+    for (const amendment of amendments) {
+      if (amendment.data.effectiveUntil !== undefined) until = amendment.data.effectiveUntil;
+      categories = new Set([...categories, ...this.expand(amendment.data.addCategories)]);
+      const drop = this.expand(amendment.data.removeCategories);
+      categories = new Set([...categories].filter((p) => !drop.has(p)));
+      for (const s of amendment.data.addSubjects ?? []) (added.add(s), removed.delete(s));
+      for (const s of amendment.data.removeSubjects ?? []) (removed.add(s), added.delete(s));
+    }
+    const covers = removed.has(subject)
+      ? false
+      : added.has(subject)
+        ? true
+        : grant.data.subjects
+          ? grant.data.subjects.includes(subject)
+          : true;
+    const inWindow = ms(grant.data.effectiveFrom) <= t && (until === undefined || t < ms(until));
+    return { grant, amendments, revokedBy, categories, until, inWindow, covers };
+  }
+
+  static applies(exemption: OracleExemption): boolean {
+    return !exemption.revokedBy && exemption.inWindow && exemption.covers;
+  }
+
+  /**
+   * Since when a grant's exemption has applied to the subject without a break up to t (window, subjects, revocation;
+   * not its measure's state), or undefined when it does not apply at t. It can change only at an instant an event names.
+   */
+  heldSince(measureEvents: OracleEvent[], grant: OracleEvent, subject: string, t: number): number | undefined {
+    const holds = (u: number) => Oracle.applies(this.exemption(measureEvents, grant, subject, u));
+    if (!holds(t)) return undefined;
+    for (const point of Oracle.instants(measureEvents)
+      .filter((i) => i <= t)
+      .reverse())
+      if (!holds(point - 1)) return point;
+    return -Infinity;
+  }
+
+  /**
+   * The subject's timeline from the events standing at some k: an interval from each instant where what is
+   * restricted for it changes (from the first where anything is), until the next; each with what each measure
+   * restricts at its start, and what became and stopped being restricted there.
+   */
+  timeline(standing: OracleEvent[], subject: string): OracleInterval[] {
+    const intervals: OracleInterval[] = [];
+    let before: string[] = [];
+    for (const t of Oracle.instants(standing)) {
+      const answer = this.answerFrom(standing, subject, t);
+      const after = Oracle.union(answer).restricted;
+      if (after.join() === before.join()) continue;
+      const last = intervals.at(-1);
+      if (last) last.until = t;
+      intervals.push({
+        from: t,
+        restricted: [...answer.restricted]
+          .map(([measureId, set]) => [measureId, [...set].sort()] as [string, string[]])
+          .sort(),
+        became: after.filter((p) => !before.includes(p)),
+        stopped: before.filter((p) => !after.includes(p)),
+      });
+      before = after;
+    }
+    return intervals;
+  }
+
+  /**
+   * Since when a measure has restricted the subject without a break up to t, and since when exactly what it
+   * restricts at t; undefined when it does not restrict it at t. Answers change only at instants events name.
+   */
+  restrictedSince(standing: OracleEvent[], subject: string, measureId: string, t: number) {
+    const restricted = (u: number) => {
+      const set = this.answerFrom(standing, subject, u).restricted.get(measureId);
+      return set && [...set].sort().join(' ');
+    };
+    const now = restricted(t);
+    if (now === undefined) return undefined;
+    const earlier = Oracle.instants(standing)
+      .filter((i) => i <= t)
+      .reverse();
+    const since = (holds: (u: number) => boolean) => earlier.find((i) => !holds(i - 1)) ?? -Infinity;
+    return {
+      restricted: since((u) => restricted(u) !== undefined),
+      categories: since((u) => restricted(u) === now),
+    };
   }
 
   /** The log had one event never been recorded: the event, and the retractions and corrections that target it. */
