@@ -20,14 +20,17 @@
  * own measure's part of it would differ, and failing those, to the events of
  * a measure that only together make a difference.
  */
-import { CategorySet } from '../src/domain/categories.js';
 import type { StandingFact } from '../src/domain/facts.js';
 import { positionText } from '../src/domain/position.js';
 import type { MeasureHistory } from '../src/domain/measure-history.js';
 import type { EventType } from '../src/domain/messages.js';
 import { toMillis } from '../src/domain/time.js';
 import { MeasureContribution, NOTHING, type Contribution } from './measure-contribution.js';
+import { changeDiffers, changeKey, sameState, unionOf, type Aspect } from './state-changes.js';
 import { correctionsOf, WithoutCorrection, type Correction } from './without-correction.js';
+
+// Where the states are compared; the queries read them from here with the walk.
+export { changeKey, sameState, unionOf, type Aspect } from './state-changes.js';
 
 export interface Cause {
   eventId: string;
@@ -39,9 +42,6 @@ export interface Cause {
   /** Whether the event starts something at the instant (takes effect) or ends something (a window closes, a lift, a revocation, a withdrawal). */
   role: 'starts' | 'ends';
 }
-
-/** `all`: restricted, exempt and pending; `restricted`: the restricted set alone (the timeline's concern). */
-export type Aspect = 'all' | 'restricted';
 
 const ENDING_TYPES = new Set<string>([
   'RestrictionLifted',
@@ -60,34 +60,6 @@ function instantsOf(fact: StandingFact, fields: readonly string[]): number[] {
     if (typeof value === 'string') instants.push(toMillis(value));
   }
   return instants;
-}
-
-export function unionOf(parts: Contribution[]): Contribution {
-  let restricted = CategorySet.EMPTY;
-  let exempt = CategorySet.EMPTY;
-  const pending: string[] = [];
-  for (const part of parts) {
-    if (!part.restricted.isEmpty())
-      restricted = restricted.isEmpty() ? part.restricted : restricted.union(part.restricted);
-    if (!part.exempt.isEmpty()) exempt = exempt.isEmpty() ? part.exempt : exempt.union(part.exempt);
-    pending.push(...part.pending);
-  }
-  return { restricted, exempt, pending: [...new Set(pending)].sort() };
-}
-
-/** A comparable rendering of the change from one state to another, in the aspect asked for. */
-export function changeKey(before: Contribution, after: Contribution, aspect: Aspect): string {
-  const set = (s: CategorySet) => JSON.stringify(s.toJSON());
-  const restricted = `${set(after.restricted.difference(before.restricted))}|${set(before.restricted.difference(after.restricted))}`;
-  if (aspect === 'restricted') return restricted;
-  const became = after.pending.filter((p) => !before.pending.includes(p));
-  const stopped = before.pending.filter((p) => !after.pending.includes(p));
-  return `${restricted}|${set(after.exempt.difference(before.exempt))}|${set(before.exempt.difference(after.exempt))}|${became.join(',')}|${stopped.join(',')}`;
-}
-
-export function sameState(a: Contribution, b: Contribution, aspect: Aspect): boolean {
-  if (!a.restricted.equals(b.restricted)) return false;
-  return aspect === 'restricted' || (a.exempt.equals(b.exempt) && a.pending.join(',') === b.pending.join(','));
 }
 
 export interface Instant {
@@ -272,24 +244,6 @@ export class SubjectTransitions {
 }
 
 const INERT_PER_PAUSE = 256;
-
-/**
- * Whether the change from `without.before` to `without.after` differs from
- * the change from `actual.before` to `actual.after`, in the aspect. Equal
- * states settle it without working out a change: each is a difference of
- * whole category sets, and a cause check at every instant of a timeline
- * makes these the bulk of its work.
- */
-function changeDiffers(
-  actual: { before: Contribution; after: Contribution },
-  without: { before: Contribution; after: Contribution },
-  aspect: Aspect,
-  actualKey: () => string,
-): boolean {
-  if (sameState(without.before, actual.before, aspect) && sameState(without.after, actual.after, aspect)) return false;
-  if (sameState(without.before, without.after, aspect)) return actualKey() !== changeKey(NOTHING, NOTHING, aspect);
-  return changeKey(without.before, without.after, aspect) !== actualKey();
-}
 
 /** Runs a computation that pauses (see `causeSteps`) to its end without pausing. */
 export function finish<T>(steps: Generator<void, T>): T {
