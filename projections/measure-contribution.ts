@@ -94,7 +94,7 @@ export class MeasureContribution {
     this.scopeMemo?.follow(this.imposed, this.scopeChanges);
   }
 
-  /** A standing event joins the measure (uncached use only: the history's timelines do not follow). */
+  /** A standing event joins the measure (uncached use, or within `atReplacing`: the history's timelines do not follow). */
   add(fact: StandingFact): void {
     this.index(fact, false);
     this.scopeMemo?.follow(this.imposed, this.scopeChanges);
@@ -107,7 +107,7 @@ export class MeasureContribution {
       const index = list?.findIndex(match) ?? -1;
       if (index >= 0) list!.splice(index, 1);
     };
-    this.windows = undefined;
+    if (isAnnouncementFact(fact)) this.windows = undefined;
     this.contributions.clear();
     this.restrictedByInstant.clear();
     if (fact === this.imposed) this.imposed = undefined;
@@ -126,7 +126,7 @@ export class MeasureContribution {
   }
 
   private index(fact: StandingFact, bulk: boolean): void {
-    this.windows = undefined;
+    if (isAnnouncementFact(fact)) this.windows = undefined;
     this.contributions.clear();
     this.restrictedByInstant.clear();
     const into = <F extends StandingFact>(list: F[], fact: F) => (bulk ? list.push(fact) : insertSorted(list, fact));
@@ -185,6 +185,28 @@ export class MeasureContribution {
       this.contributions.set(t, contribution);
     }
     return contribution;
+  }
+
+  /**
+   * The contribution at each instant with `standing` in place of `replaced`
+   * (a fact as it stood before its latest correction). The parts either
+   * version bears on are folded again from the lists, which hold `standing`
+   * meanwhile; the others are read from the timelines, so a cached
+   * contribution must not be asked this of its imposition, which every part
+   * reads (see without-correction.ts).
+   */
+  atReplacing(instants: readonly number[], replaced: StandingFact, standing: StandingFact): Contribution[] {
+    // The lists hold a copy: a fold leaves out the entries of its set by identity, and here neither version is left out.
+    const copy = { ...standing };
+    const touched = new Set([replaced, standing]);
+    this.remove(replaced);
+    this.add(copy);
+    try {
+      return instants.map((t) => (this.imposed ? this.compute(t, touched) : NOTHING));
+    } finally {
+      this.remove(copy);
+      this.add(replaced);
+    }
   }
 
   /**
@@ -270,8 +292,11 @@ export class MeasureContribution {
   }
 
   private isSubjectAt(t: number, skip?: ReadonlySet<StandingFact>): boolean {
-    if (this.cached && !some(skip, (f) => this.changesSubject.has(f)))
-      return this.history.subjectFactAt(this.subjectId, t) !== undefined;
+    // By its payload too: a version put in place by `atReplacing` is not among the indexed facts.
+    const touches = (f: StandingFact) =>
+      this.changesSubject.has(f) ||
+      ((f.type === 'SubjectsAdded' || f.type === 'SubjectsRemoved') && f.data.subjects.includes(this.subjectId));
+    if (this.cached && !some(skip, touches)) return this.history.subjectFactAt(this.subjectId, t) !== undefined;
     let index = lastAtOrBefore(this.subjectChanges, t);
     while (index >= 0 && skip?.has(this.subjectChanges[index]!)) index--;
     if (index < 0) return this.imposition.subjects.includes(this.subjectId);
@@ -397,10 +422,7 @@ export class MeasureContribution {
     const pending: string[] = [];
     if (imposition.announcedAt && toMillis(imposition.announcedAt) <= t && t < this.imposed!.fromMs)
       pending.push(`${measureId}/imposition`);
-    const touched = some(
-      skip,
-      (f) => f.type === 'EasingAnnounced' || f.type === 'AnnouncementWithdrawn' || enactsOf(f.data) !== undefined,
-    );
+    const touched = some(skip, isAnnouncementFact);
     for (const window of this.announcementWindows()) {
       if (window.fromMs > t) break;
       if (!touched) {
@@ -427,5 +449,9 @@ export class MeasureContribution {
     return this.windows;
   }
 }
+
+/** Whether an event opens or ends an announcement's window: only these change the windows worked out. */
+const isAnnouncementFact = (fact: StandingFact) =>
+  fact.type === 'EasingAnnounced' || fact.type === 'AnnouncementWithdrawn' || enactsOf(fact.data) !== undefined;
 
 const isStandingFact = (left: StandingFact | ReadonlySet<StandingFact>): left is StandingFact => 'recorded' in left;

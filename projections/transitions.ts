@@ -11,18 +11,26 @@
  * An event causes a change when, left out alone, the change at that instant
  * would differ (DOMAIN.md "Replay and explanations"). Only events with an
  * instant equal to the change's (their own, or that of the grant they amend)
- * are tried. When no single event makes a difference (two measures imposing
- * the same categories on the same day), the change is credited to the events
- * without which their own measure's part of it would differ, and failing
- * those, to the events of a measure that only together make a difference.
+ * are tried. A correction is tried too, at the instants of the fact it
+ * corrects as it stands and as it stood before: left out, that fact keeps its
+ * earlier payload (a start it moved, categories it changed), which can remove
+ * or move the change; one that changed only a title changes nothing. When no
+ * single event makes a difference (two measures imposing the same categories
+ * on the same day), the change is credited to the events without which their
+ * own measure's part of it would differ, and failing those, to the events of
+ * a measure that only together make a difference.
  */
-import { CategorySet } from '../src/domain/categories.js';
 import type { StandingFact } from '../src/domain/facts.js';
 import { positionText } from '../src/domain/position.js';
 import type { MeasureHistory } from '../src/domain/measure-history.js';
 import type { EventType } from '../src/domain/messages.js';
 import { toMillis } from '../src/domain/time.js';
 import { MeasureContribution, NOTHING, type Contribution } from './measure-contribution.js';
+import { changeDiffers, changeKey, sameState, unionOf, type Aspect } from './state-changes.js';
+import { correctionsOf, WithoutCorrection, type Correction } from './without-correction.js';
+
+// Where the states are compared; the queries read them from here with the walk.
+export { changeKey, sameState, unionOf, type Aspect } from './state-changes.js';
 
 export interface Cause {
   eventId: string;
@@ -34,9 +42,6 @@ export interface Cause {
   /** Whether the event starts something at the instant (takes effect) or ends something (a window closes, a lift, a revocation, a withdrawal). */
   role: 'starts' | 'ends';
 }
-
-/** `all`: restricted, exempt and pending; `restricted`: the restricted set alone (the timeline's concern). */
-export type Aspect = 'all' | 'restricted';
 
 const ENDING_TYPES = new Set<string>([
   'RestrictionLifted',
@@ -57,34 +62,6 @@ function instantsOf(fact: StandingFact, fields: readonly string[]): number[] {
   return instants;
 }
 
-export function unionOf(parts: Contribution[]): Contribution {
-  let restricted = CategorySet.EMPTY;
-  let exempt = CategorySet.EMPTY;
-  const pending: string[] = [];
-  for (const part of parts) {
-    if (!part.restricted.isEmpty())
-      restricted = restricted.isEmpty() ? part.restricted : restricted.union(part.restricted);
-    if (!part.exempt.isEmpty()) exempt = exempt.isEmpty() ? part.exempt : exempt.union(part.exempt);
-    pending.push(...part.pending);
-  }
-  return { restricted, exempt, pending: [...new Set(pending)].sort() };
-}
-
-/** A comparable rendering of the change from one state to another, in the aspect asked for. */
-export function changeKey(before: Contribution, after: Contribution, aspect: Aspect): string {
-  const set = (s: CategorySet) => JSON.stringify(s.toJSON());
-  const restricted = `${set(after.restricted.difference(before.restricted))}|${set(before.restricted.difference(after.restricted))}`;
-  if (aspect === 'restricted') return restricted;
-  const became = after.pending.filter((p) => !before.pending.includes(p));
-  const stopped = before.pending.filter((p) => !after.pending.includes(p));
-  return `${restricted}|${set(after.exempt.difference(before.exempt))}|${set(before.exempt.difference(after.exempt))}|${became.join(',')}|${stopped.join(',')}`;
-}
-
-export function sameState(a: Contribution, b: Contribution, aspect: Aspect): boolean {
-  if (!a.restricted.equals(b.restricted)) return false;
-  return aspect === 'restricted' || (a.exempt.equals(b.exempt) && a.pending.join(',') === b.pending.join(','));
-}
-
 export interface Instant {
   t: number;
   /** Each measure's contribution just before t and at t. */
@@ -92,37 +69,57 @@ export interface Instant {
   after: Contribution[];
 }
 
+/** An event tried as a cause at an instant: a standing fact, or the latest correction of one. */
+interface Candidate {
+  index: number;
+  fact: StandingFact;
+  role: Cause['role'];
+  correction?: Correction;
+}
+
 export class SubjectTransitions {
   readonly measures: MeasureContribution[];
   /** Every instant some standing event names, ascending. */
   readonly instants: number[];
-  private readonly candidates = new Map<number, { index: number; fact: StandingFact; role: Cause['role'] }[]>();
+  private readonly candidates = new Map<number, Candidate[]>();
+  /** Per measure, its contributions with one correction left out (made when a correction is first tried). */
+  private readonly withoutCorrection: WithoutCorrection[];
 
   constructor(histories: MeasureHistory[], subjectId: string) {
     this.measures = histories.filter((h) => h.exists).map((h) => new MeasureContribution(h, subjectId));
+    this.withoutCorrection = this.measures.map((m) => new WithoutCorrection(m.history, subjectId));
     const all = new Set<number>();
-    // The facts already candidates at each instant: one instant can have thousands (every addition on one day).
-    const listed = new Map<number, Set<StandingFact>>();
+    // The events already candidates at each instant: one instant can have thousands (every addition on one day).
+    const listed = new Map<number, Set<object>>();
     this.measures.forEach((measure, index) => {
-      const add = (t: number, fact: StandingFact, role: Cause['role']) => {
-        all.add(t);
-        const facts = listed.get(t) ?? listed.set(t, new Set()).get(t)!;
-        if (facts.has(fact)) return;
-        facts.add(fact);
+      const add = (t: number, candidate: Candidate, walked = true) => {
+        if (walked) all.add(t);
+        const events = listed.get(t) ?? listed.set(t, new Set()).get(t)!;
+        const event = candidate.correction?.by ?? candidate.fact;
+        if (events.has(event)) return;
+        events.add(event);
         const list = this.candidates.get(t) ?? [];
-        list.push({ index, fact, role: ENDING_TYPES.has(fact.recorded.type) ? 'ends' : role });
+        list.push({ ...candidate, role: ENDING_TYPES.has(candidate.fact.recorded.type) ? 'ends' : candidate.role });
         this.candidates.set(t, list);
+      };
+      /** The instants a fact is tried at: its own, and an amendment's or revocation's also those of the grant it amends. */
+      const tryAt = (fact: StandingFact, each: (t: number, role: Cause['role']) => void) => {
+        for (const source of [fact, ...measure.grantsOf(fact)]) {
+          for (const t of instantsOf(source, STARTING_FIELDS)) each(t, 'starts');
+          for (const t of instantsOf(source, ENDING_FIELDS)) each(t, 'ends');
+        }
       };
       for (const fact of measure.history.facts) {
         // Another subject's membership changes neither change this subject's state nor can be its causes.
         if (!measure.mayChange(fact)) continue;
-        for (const t of instantsOf(fact, STARTING_FIELDS)) add(t, fact, 'starts');
-        for (const t of instantsOf(fact, ENDING_FIELDS)) add(t, fact, 'ends');
-        // An amendment or revocation is tried at the instants of the grant it amends.
-        for (const grant of measure.grantsOf(fact)) {
-          for (const t of instantsOf(grant, STARTING_FIELDS)) add(t, fact, 'starts');
-          for (const t of instantsOf(grant, ENDING_FIELDS)) add(t, fact, 'ends');
-        }
+        tryAt(fact, (t, role) => add(t, { index, fact, role }));
+      }
+      for (const correction of correctionsOf(measure.history)) {
+        const { fact, previous } = correction;
+        if (![fact, previous].some((f) => measure.mayChange(f) || namesSubject(f, subjectId))) continue;
+        tryAt(fact, (t, role) => add(t, { index, fact, role, correction }));
+        // The instants only the earlier version names are not the subject's own: the state cannot change there.
+        tryAt(previous, (t, role) => add(t, { index, fact, role, correction }, false));
       }
     });
     this.instants = [...all].sort((a, b) => a - b);
@@ -165,19 +162,21 @@ export class SubjectTransitions {
     const { t, before, after } = instant;
     const whole = { before: unionOf(before), after: unionOf(after) };
     if (sameState(whole.before, whole.after, aspect)) return [];
-    const tried: {
-      index: number;
-      fact: StandingFact;
-      role: Cause['role'];
-      without: readonly [Contribution, Contribution];
-      inert: boolean;
-    }[] = [];
+    const tried: (Candidate & { without: readonly [Contribution, Contribution]; inert: boolean })[] = [];
     let inertSincePause = 0;
     for (const candidate of this.candidates.get(t) ?? []) {
       const measure = this.measures[candidate.index]!;
-      const without = [measure.at(t - 1, candidate.fact), measure.at(t, candidate.fact)] as const;
+      // The first correction of a measure tried folds a measure of its own to try it on: a pause after that.
+      if (candidate.correction && this.withoutCorrection[candidate.index]!.prepare(candidate.correction)) yield;
+      const [justBefore, at] = candidate.correction
+        ? this.withoutCorrection[candidate.index]!.at(candidate.correction, [t - 1, t])
+        : [measure.at(t - 1, candidate.fact), measure.at(t, candidate.fact)];
+      const without = [justBefore!, at!] as const;
       // The very contributions with nothing left out: the event bears on other subjects, and neither tier can credit it.
-      const inert = without[0] === measure.at(t - 1) && without[1] === measure.at(t);
+      // A correction left out gives contributions of its own: inert when they are the same states (a title corrected).
+      const inert = candidate.correction
+        ? sameState(without[0], measure.at(t - 1), 'all') && sameState(without[1], measure.at(t), 'all')
+        : without[0] === measure.at(t - 1) && without[1] === measure.at(t);
       tried.push({ ...candidate, without, inert });
       // Inert ones are cheap, but a day on which thousands of subjects were added has thousands of them.
       if (!inert || ++inertSincePause % INERT_PER_PAUSE === 0) yield;
@@ -215,7 +214,7 @@ export class SubjectTransitions {
         const causes: Cause[] = [];
         for (const c of tried) {
           if (c.inert) continue;
-          if (tier(c, a)) causes.push(causeOf(this.measures[c.index]!, c.fact, c.role));
+          if (tier(c, a)) causes.push(causeOf(this.measures[c.index]!, c));
           // Each test compares whole states: at an instant hundreds of events share, pause between them too.
           yield;
         }
@@ -224,10 +223,11 @@ export class SubjectTransitions {
     }
     // Fully overdetermined (the same subject removed twice on one day): when leaving out all of a measure's candidates
     // would change its part, those that bring the change about each alone (the others left out) are credited together:
-    // both removals, not a broadening or a grant of the same day that the change happens without.
+    // both removals, not a broadening or a grant of the same day that the change happens without. Corrections stay out:
+    // leaving one out restores an earlier payload rather than removing its fact, which a set of facts left out cannot say.
     const jointly: Cause[] = [];
     this.measures.forEach((measure, index) => {
-      const group = tried.filter((c) => c.index === index && !c.inert);
+      const group = tried.filter((c) => c.index === index && !c.inert && !c.correction);
       if (!group.length || sameState(before[index]!, after[index]!, 'all')) return;
       const own = changeKey(before[index]!, after[index]!, 'all');
       const changeWithout = (left: ReadonlySet<StandingFact>) =>
@@ -237,31 +237,13 @@ export class SubjectTransitions {
         (c) => changeWithout(new Set(group.filter((other) => other !== c).map((other) => other.fact))) === own,
       );
       // None brings it about alone (say any two of three would): the group as a whole is what the change rests on.
-      for (const c of sufficient.length ? sufficient : group) jointly.push(causeOf(measure, c.fact, c.role));
+      for (const c of sufficient.length ? sufficient : group) jointly.push(causeOf(measure, c));
     });
     return jointly;
   }
 }
 
 const INERT_PER_PAUSE = 256;
-
-/**
- * Whether the change from `without.before` to `without.after` differs from
- * the change from `actual.before` to `actual.after`, in the aspect. Equal
- * states settle it without working out a change: each is a difference of
- * whole category sets, and a cause check at every instant of a timeline
- * makes these the bulk of its work.
- */
-function changeDiffers(
-  actual: { before: Contribution; after: Contribution },
-  without: { before: Contribution; after: Contribution },
-  aspect: Aspect,
-  actualKey: () => string,
-): boolean {
-  if (sameState(without.before, actual.before, aspect) && sameState(without.after, actual.after, aspect)) return false;
-  if (sameState(without.before, without.after, aspect)) return actualKey() !== changeKey(NOTHING, NOTHING, aspect);
-  return changeKey(without.before, without.after, aspect) !== actualKey();
-}
 
 /** Runs a computation that pauses (see `causeSteps`) to its end without pausing. */
 export function finish<T>(steps: Generator<void, T>): T {
@@ -271,15 +253,22 @@ export function finish<T>(steps: Generator<void, T>): T {
   }
 }
 
-function causeOf(measure: MeasureContribution, fact: StandingFact, role: Cause['role']): Cause {
-  const citation = fact.data.citation;
+/** The event a candidate is: the fact as recorded, or its correction (whose citation is the correction's own). */
+function causeOf(measure: MeasureContribution, { fact, correction, role }: Candidate): Cause {
+  const event = correction?.by ?? fact.recorded;
+  const citation = correction ? correction.by.data.citation : fact.data.citation;
   return {
-    eventId: fact.recorded.eventId,
-    type: fact.recorded.type,
+    eventId: event.eventId,
+    type: event.type,
     measureId: measure.measureId,
-    position: positionText(fact.recorded.position),
-    recordedAt: fact.recorded.recordedAt,
+    position: positionText(event.position),
+    recordedAt: event.recordedAt,
     ...(citation ? { citation } : {}),
     role,
   };
+}
+
+/** Whether a membership change names the subject: left out, or restored by leaving out a correction, it changes its state. */
+function namesSubject(fact: StandingFact, subjectId: string): boolean {
+  return (fact.type === 'SubjectsAdded' || fact.type === 'SubjectsRemoved') && fact.data.subjects.includes(subjectId);
 }

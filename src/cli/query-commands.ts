@@ -8,7 +8,13 @@ import type { Command } from 'commander';
 import type { CliHost, CliIo, WithStore } from './io.js';
 import { subjectKnown, withSetAsideNotice, type LedgerReadModel } from '../../projections/ledger-read-model.js';
 import { measureView } from '../../projections/measure-view.js';
-import { checkCategory, subjectState, subjectTimeline, type SubjectState } from '../../projections/subject-queries.js';
+import {
+  checkCategory,
+  subjectState,
+  subjectTimeline,
+  type SubjectState,
+  type SubjectTimeline,
+} from '../../projections/subject-queries.js';
 import type { BasisEntry } from '../domain/basis.js';
 import type { ErrorDetail } from '../errors.js';
 import { LedgerError } from '../errors.js';
@@ -109,6 +115,17 @@ function stateText(state: SubjectState, knowledge: ResolvedKnowledge, known: boo
   return lines;
 }
 
+/**
+ * What a timeline without intervals says: within a window, only that nothing
+ * was restricted there (the subject may be restricted outside it).
+ */
+export function unrestrictedText({ from, to }: Pick<SubjectTimeline, 'from' | 'to'>): string {
+  if (from !== null && to !== null) return `not restricted between ${from} and ${to}`;
+  if (from !== null) return `not restricted from ${from} on`;
+  if (to !== null) return `not restricted before ${to}`;
+  return 'never restricted';
+}
+
 export function registerQueryCommands(program: Command, { io, withStore }: CliHost): void {
   withTimeOptions(
     program
@@ -178,7 +195,7 @@ export function registerQueryCommands(program: Command, { io, withStore }: CliHo
       const known = subjectKnown(model, subject, knowledge.asOfPosition);
       print(io, options.json, { ...timeline, ...knowledgeFields(knowledge, known) }, () => [
         heading(subject, knowledge, known, ''),
-        ...(timeline.intervals.length ? [] : ['  never restricted']),
+        ...(timeline.intervals.length ? [] : [`  ${unrestrictedText(timeline)}`]),
         ...timeline.intervals.flatMap((i) => [
           `  ${i.from} → ${i.until ?? '…'}  ${i.restricted.length ? i.restricted.map((r) => `${r.measureId}: ${setText(r.categories, r.except)}`).join('; ') : 'not restricted'}`,
           `      why: ${basisText(i.changes) || '—'}`,

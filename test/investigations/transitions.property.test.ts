@@ -3,7 +3,9 @@
  * random valid histories: every transition the oracle shows is a step at its
  * instant and none elsewhere, each step's before and after are the oracle's
  * states, and every event credited with a change makes a difference to the
- * oracle's answer when it alone is left out.
+ * oracle's answer when it alone is left out. Both ways: where some events
+ * tried at the instant (standing events and standing corrections) each alone
+ * make a difference, the causes are exactly those, no more and no fewer.
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
@@ -95,7 +97,64 @@ function oracleOf(log: OracleEvent[], subject: string, k: number) {
     ];
     return [t - 1, t].some((x) => !same(own(answer(x)), own(answer(x, without))));
   };
-  return { answer, state, makesADifference };
+  /** What became and stopped being true from just before t to t, in the aspect, with an event left out. */
+  const changeOf = (t: number, aspect: 'all' | 'restricted', without?: string) => {
+    const [was, is] = [state(t - 1, without), state(t, without)];
+    const diff = (a: string[], b: string[]) => a.filter((x) => !b.includes(x));
+    const fields = aspect === 'all' ? (['restricted', 'exempt', 'pending'] as const) : (['restricted'] as const);
+    return fields.map((f) => [diff(is[f], was[f]), diff(was[f], is[f])]);
+  };
+  const tried = triedAt(log, k);
+  /** The events tried at t whose absence alone removes or moves the change there, sorted. */
+  const decisive = (t: number, aspect: 'all' | 'restricted'): string[] =>
+    [...(tried.get(t) ?? [])].filter((id) => !same(changeOf(t, aspect), changeOf(t, aspect, id))).sort();
+  return { answer, state, makesADifference, decisive };
+}
+
+/**
+ * The events a cause is looked for among at each instant (transitions.ts): each standing event at the instants it
+ * names (an amendment or revocation also at those of the grant it amends), and each event's latest standing
+ * correction at the instants of the event as corrected and as it stood before (the previous correction, or itself).
+ */
+function triedAt(log: OracleEvent[], k: number): Map<number, Set<string>> {
+  const known = log.filter((e) => e.position <= k);
+  const memo = new Map<string, boolean>();
+  const retracted = (id: string): boolean => {
+    if (!memo.has(id))
+      memo.set(
+        id,
+        known.some((r) => r.type === 'EntryRetracted' && r.data.eventId === id && !retracted(r.eventId)),
+      );
+    return memo.get(id)!;
+  };
+  const standing = oracle.standing(log, k);
+  const tried = new Map<number, Set<string>>();
+  const namedBy = (event: OracleEvent, data: Record<string, any>, id: string) => {
+    const grants = ['ExemptionAmended', 'ExemptionRevoked'].includes(event.type)
+      ? standing.filter(
+          (g) =>
+            g.type === 'ExemptionGranted' && g.measureId === event.measureId && g.data.exemptionId === data.exemptionId,
+        )
+      : [];
+    for (const source of [data, ...grants.map((g) => g.data)])
+      for (const field of ['effectiveFrom', 'effectiveUntil', 'announcedAt', 'withdrawnAt'])
+        if (typeof source[field] === 'string') {
+          const t = Date.parse(source[field]);
+          (tried.get(t) ?? tried.set(t, new Set()).get(t)!).add(id);
+        }
+  };
+  for (const event of standing) {
+    namedBy(event, event.data, event.eventId);
+    const corrections = known
+      .filter((c) => c.type === 'EntryCorrected' && c.data.eventId === event.eventId && !retracted(c.eventId))
+      .sort((a, b) => a.position - b.position);
+    const latest = corrections.at(-1);
+    if (!latest) continue;
+    const before = corrections.at(-2)?.data.replacement ?? known.find((e) => e.eventId === event.eventId)!.data;
+    namedBy(event, event.data, latest.eventId);
+    namedBy(event, before, latest.eventId);
+  }
+  return tried;
 }
 
 /**
@@ -116,7 +175,25 @@ class Comparison {
   }
 }
 
-function checkValidOrder(model: LedgerReadModel, log: OracleEvent[], subject: string, k: number, instants: number[]) {
+/** How many changes had their causes checked both ways, and how many of those a correction was decisive for. */
+interface Exactness {
+  checked: number;
+  byCorrection: number;
+}
+
+function checkValidOrder(
+  model: LedgerReadModel,
+  log: OracleEvent[],
+  subject: string,
+  k: number,
+  instants: number[],
+  exactness: Exactness,
+) {
+  const corrections = new Set(log.filter((e) => e.type === 'EntryCorrected').map((e) => e.eventId));
+  const counted = (decisive: string[]) => {
+    exactness.checked++;
+    if (decisive.some((id) => corrections.has(id))) exactness.byCorrection++;
+  };
   const o = oracleOf(log, subject, k);
   const replay = replaySubject(model, subject, { order: 'valid', asOfPosition: BigInt(k) });
   const expected = instants.filter((t) => !same(o.state(t - 1), o.state(t)));
@@ -144,6 +221,15 @@ function checkValidOrder(model: LedgerReadModel, log: OracleEvent[], subject: st
     for (const cause of step.causes) {
       const differs = o.makesADifference(cause, t, 'all', step.causes);
       compared.add({ cause, t: step.effectiveAt, differs }, { cause, t: step.effectiveAt, differs: true });
+    }
+    // Both ways: where events make a difference alone, the causes are exactly those (corrections among them).
+    const decisive = o.decisive(t, 'all');
+    if (decisive.length) {
+      counted(decisive);
+      compared.add(
+        { at: step.effectiveAt, causes: step.causes.map((c) => c.eventId).sort() },
+        { at: step.effectiveAt, causes: decisive },
+      );
     }
     compared.add(
       { at: step.effectiveAt, eventId: step.eventId },
@@ -177,6 +263,14 @@ function checkValidOrder(model: LedgerReadModel, log: OracleEvent[], subject: st
       }));
       const differs = o.makesADifference({ ...change, measureId, role: 'starts' }, t, 'restricted', causes);
       compared.add({ change, differs }, { change, differs: true });
+    }
+    const decisive = o.decisive(t, 'restricted');
+    if (decisive.length) {
+      counted(decisive);
+      compared.add(
+        { from: interval.from, changes: interval.changes.map((c) => c.eventId).sort() },
+        { from: interval.from, changes: decisive },
+      );
     }
   }
   compared.assert();
@@ -257,8 +351,9 @@ const knowledge = fc.oneof(
 const validTime = fc.noBias(fc.integer({ min: -1, max: DAYS + 25 })).map((d) => EPOCH + d * DAY);
 
 describe('replay, timeline and explain against the naive oracle', () => {
-  it('replay in valid order and the timeline show every transition the oracle shows, and only those, each credited to events that make a difference', () => {
+  it('replay in valid order and the timeline show every transition the oracle shows, and only those, each credited to events that make a difference, and to every event (correction or not) that alone does', () => {
     let steps = 0;
+    const exactness: Exactness = { checked: 0, byCorrection: 0 };
     fc.assert(
       fc.property(
         historyArbitrary,
@@ -270,7 +365,7 @@ describe('replay, timeline and explain against the naive oracle', () => {
           const k = Math.round(fraction * events.length);
           const instants = Oracle.instants(log.filter((e) => e.position <= k));
           for (const subject of subjects) {
-            checkValidOrder(model, log, subject, k, instants);
+            checkValidOrder(model, log, subject, k, instants, exactness);
             steps += replaySubject(model, subject, { order: 'valid', asOfPosition: BigInt(k) }).steps.filter(
               (s) => !s.unchanged,
             ).length;
@@ -281,6 +376,9 @@ describe('replay, timeline and explain against the naive oracle', () => {
     );
     // The histories must have transitions to check, or the comparison proves little.
     expect(steps).toBeGreaterThan(2000);
+    // Most changes have events that make a difference alone, and corrections are decisive for a good share of them.
+    expect(exactness.checked).toBeGreaterThan(2000);
+    expect(exactness.byCorrection).toBeGreaterThan(200);
   });
 
   it('replay in record order gives each event the state as known just before and just after it, at the time it concerns', () => {

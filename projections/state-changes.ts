@@ -1,0 +1,56 @@
+/**
+ * States compared the way a cause check compares them: the union of the
+ * measures' contributions, and the change from one state to another in an
+ * aspect (the timeline's restricted set, or everything replay shows).
+ */
+import { CategorySet } from '../src/domain/categories.js';
+import { NOTHING, type Contribution } from './measure-contribution.js';
+
+/** `all`: restricted, exempt and pending; `restricted`: the restricted set alone (the timeline's concern). */
+export type Aspect = 'all' | 'restricted';
+
+export function unionOf(parts: Contribution[]): Contribution {
+  let restricted = CategorySet.EMPTY;
+  let exempt = CategorySet.EMPTY;
+  const pending: string[] = [];
+  for (const part of parts) {
+    if (!part.restricted.isEmpty())
+      restricted = restricted.isEmpty() ? part.restricted : restricted.union(part.restricted);
+    if (!part.exempt.isEmpty()) exempt = exempt.isEmpty() ? part.exempt : exempt.union(part.exempt);
+    pending.push(...part.pending);
+  }
+  return { restricted, exempt, pending: [...new Set(pending)].sort() };
+}
+
+/** A comparable rendering of the change from one state to another, in the aspect asked for. */
+export function changeKey(before: Contribution, after: Contribution, aspect: Aspect): string {
+  const set = (s: CategorySet) => JSON.stringify(s.toJSON());
+  const restricted = `${set(after.restricted.difference(before.restricted))}|${set(before.restricted.difference(after.restricted))}`;
+  if (aspect === 'restricted') return restricted;
+  const became = after.pending.filter((p) => !before.pending.includes(p));
+  const stopped = before.pending.filter((p) => !after.pending.includes(p));
+  return `${restricted}|${set(after.exempt.difference(before.exempt))}|${set(before.exempt.difference(after.exempt))}|${became.join(',')}|${stopped.join(',')}`;
+}
+
+export function sameState(a: Contribution, b: Contribution, aspect: Aspect): boolean {
+  if (!a.restricted.equals(b.restricted)) return false;
+  return aspect === 'restricted' || (a.exempt.equals(b.exempt) && a.pending.join(',') === b.pending.join(','));
+}
+
+/**
+ * Whether the change from `without.before` to `without.after` differs from
+ * the change from `actual.before` to `actual.after`, in the aspect. Equal
+ * states settle it without working out a change: each is a difference of
+ * whole category sets, and a cause check at every instant of a timeline
+ * makes these the bulk of its work.
+ */
+export function changeDiffers(
+  actual: { before: Contribution; after: Contribution },
+  without: { before: Contribution; after: Contribution },
+  aspect: Aspect,
+  actualKey: () => string,
+): boolean {
+  if (sameState(without.before, actual.before, aspect) && sameState(without.after, actual.after, aspect)) return false;
+  if (sameState(without.before, without.after, aspect)) return actualKey() !== changeKey(NOTHING, NOTHING, aspect);
+  return changeKey(without.before, without.after, aspect) !== actualKey();
+}
