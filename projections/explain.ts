@@ -36,6 +36,12 @@ const ref = (f: { eventId: string; position: Position | string; citation?: strin
   ...(f.citation ? { citation: f.citation } : {}),
 });
 
+/** A standing fact's event, and the correction its payload comes from, if one does: a sentence's dates are its. */
+const refsOf = (fact: StandingFact) => [
+  ref({ ...fact.recorded, citation: citationOf(fact) }),
+  ...(fact.correctedBy ? [ref(fact.correctedBy)] : []),
+];
+
 export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Knowledge): ExplanationStep[] {
   const steps: ExplanationStep[] = [];
   const { subjectId, category } = answer;
@@ -49,7 +55,7 @@ export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Kno
         kind: 'restriction',
         measureId: measure.measureId,
         sentence: `${measure.measureId} "${measure.title}"${cite(measure.citation)} restricts ${list(imposition.categories)} since ${day(imposition.effectiveFrom)}.`,
-        events: [ref(imposed)],
+        events: history.imposed ? refsOf(history.imposed) : [ref(imposed)],
       });
     }
     // Each scope change says what it changed; the last also what the scope now covers (once, not once per change:
@@ -61,25 +67,29 @@ export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Kno
     const facts = history
       ? new Map(history.facts.map((f) => [f.recorded.eventId, f]))
       : new Map<string, StandingFact>();
+    const refs = (entry: { eventId: string; position: string; citation?: string }) => {
+      const fact = facts.get(entry.eventId);
+      return fact ? refsOf(fact) : [ref(entry)];
+    };
     for (const [index, entry] of measure.basis.entries()) {
       if (entry.type === 'SubjectsAdded') {
         steps.push({
           kind: 'subject',
           measureId: measure.measureId,
           sentence: `It names ${subjectId} through an addition of subjects${cite(entry.citation)}.`,
-          events: [ref(entry)],
+          events: refs(entry),
         });
       } else if (entry.type === 'ScopeBroadened' || entry.type === 'ScopeNarrowed') {
         const verb = entry.type === 'ScopeBroadened' ? 'broadened' : 'narrowed';
         const covers =
           index === lastScopeChange
-            ? `; it now covers ${list(measure.categories, measure.except)} for ${subjectId}`
+            ? `; it now covers ${list(measure.categories, measure.except) || 'nothing'} for ${subjectId}`
             : '';
         steps.push({
           kind: 'scope',
           measureId: measure.measureId,
           sentence: `Its scope was ${verb}${cite(entry.citation)}${scopeChangeText(facts.get(entry.eventId))}${covers}.`,
-          events: [ref(entry)],
+          events: refs(entry),
         });
       }
     }
@@ -118,7 +128,7 @@ export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Kno
         kind: 'exemption',
         measureId: history.measureId,
         sentence: `Exemption ${exemption.exemptionId} "${exemption.title}" is in force but does not cover ${category}: it covers ${list(exemption.categories.include, exemption.categories.exclude)}${amended}.`,
-        events: exemption.basis.map((b) => ref({ ...b.recorded, citation: citationOf(b) })),
+        events: exemption.basis.flatMap(refsOf),
       });
     }
   }
@@ -190,7 +200,7 @@ function inapplicableExemptions(histories: MeasureHistory[], answer: CheckAnswer
         kind: 'exemption',
         measureId: history.measureId,
         sentence: `Exemption ${exemption.exemptionId} "${exemption.title}"${cited(exemption.basis[0])} covers ${coverage} but does not apply on ${day(new Date(t).toISOString())}: ${why}.`,
-        events: exemption.basis.map((b) => ref({ ...b.recorded, citation: citationOf(b) })),
+        events: exemption.basis.flatMap(refsOf),
       });
     }
   }

@@ -1,8 +1,6 @@
 /**
- * What the explanation oracle found, each reduced to its smallest history:
- * marked failing until projections/explain.ts is fixed (then the marks go, and
- * explain.oracle.suite.ts holds every sentence's corrections, see
- * EVERY_SENTENCE_CITES_ITS_CORRECTIONS there).
+ * What the explanation oracle found, each reduced to its smallest history
+ * (explain.oracle.suite.ts holds every sentence's citations since).
  */
 import { describe, expect, it } from '@jest/globals';
 import { explainCheck } from '../../projections/explain.js';
@@ -16,7 +14,7 @@ const ids = (events: { eventId: string }[]) => events.map((e) => e.eventId).sort
 describe('investigations/explain-findings.oracle', () => {
   // The measure's sentence gives the date the correction set, but cites only the event it corrected; a sentence about
   // an applying exemption cites both (and the check's basis holds both).
-  it.failing("a measure's sentence cites the correction its date comes from", () => {
+  it("a measure's sentence cites the correction its date comes from", () => {
     const events = realise([
       {
         kind: 'command',
@@ -43,7 +41,7 @@ describe('investigations/explain-findings.oracle', () => {
 
   // A measure whose whole scope an exemption carves out for the subject: the last scope change's sentence says what the
   // scope "now covers" for it, and, that being nothing, says it with an empty list.
-  it.failing("a scope change's sentence never states an empty list of categories", () => {
+  it("a scope change's sentence never states an empty list of categories", () => {
     const from = '2019-01-01T00:00:00.000Z';
     const events = realise(
       [

@@ -19,14 +19,6 @@ import { Oracle, oracleLog, type OracleEvent } from '../support/oracle.js';
 
 const oracle = new Oracle(UNIVERSE);
 
-/**
- * Whether every sentence cites the corrections its facts come from, as one about an applying exemption does. Those
- * about a measure, the addition naming the subject, a scope change, an exemption that does not apply or one in force
- * elsewhere cite the corrected events alone (see explain-findings.oracle.suite.ts); the property holds the rest
- * meanwhile. Set to true once fixed.
- */
-const EVERY_SENTENCE_CITES_ITS_CORRECTIONS = false;
-
 /** A date as sentences give it: the day alone at midnight UTC, else the whole instant. */
 const day = (ms: number) => {
   const iso = new Date(ms).toISOString();
@@ -51,8 +43,9 @@ interface Fact {
 
 const ids = (events: { eventId: string }[]) => events.map((e) => e.eventId).sort();
 /** The events the oracle expects cited for standing events: each, and the correction that gave it its data. */
-const cited = (events: OracleEvent[], corrections = true) =>
-  events.flatMap((e) => [e.eventId, ...(e.correctedBy && corrections ? [e.correctedBy] : [])]).sort();
+/** The events a sentence cites: each fact's own, and the correction its payload comes from. */
+const cited = (events: OracleEvent[]) =>
+  events.flatMap((e) => [e.eventId, ...(e.correctedBy ? [e.correctedBy] : [])]).sort();
 
 // Titles and citations are the generator's: no quotes or parentheses inside them.
 const RESTRICTS = /^(\S+) "[^"]*"(?: \([^)]*\))? restricts .* since (\S+)\.$/;
@@ -70,7 +63,7 @@ const VERDICT = /^So on \S+, as recorded up to position \d+, \S+ is (restricted|
 
 /** "a, b except c", as sentences write a category set, as paths of the universe, space-separated. */
 function pathsText(set: string): string {
-  if (set.trim() === '') return '';
+  if (set.trim() === '' || set === 'nothing') return '';
   const [include, except] = set.split(' except ');
   return pathsOf(include!.split(', '), except ? except.split(', ') : []).join(' ');
 }
@@ -127,7 +120,7 @@ function expected(standing: OracleEvent[], subject: string, category: string, t:
       measureId,
       says: 'restricts',
       from: dayOf(imposed.data.effectiveFrom),
-      events: cited([imposed], EVERY_SENTENCE_CITES_ITS_CORRECTIONS),
+      events: cited([imposed]),
     });
     // Its subjects: the addition that names the subject, where the last change naming it at t is one.
     const naming = events
@@ -139,8 +132,7 @@ function expected(standing: OracleEvent[], subject: string, category: string, t:
       )
       .sort(byValidTime)
       .at(-1);
-    if (naming?.type === 'SubjectsAdded')
-      facts.push({ measureId, says: 'names', events: cited([naming], EVERY_SENTENCE_CITES_ITS_CORRECTIONS) });
+    if (naming?.type === 'SubjectsAdded') facts.push({ measureId, says: 'names', events: cited([naming]) });
     // Its scope changes in force by t, the last recorded saying what the measure now restricts for the subject.
     const scopeChanges = events
       .filter(
@@ -154,13 +146,13 @@ function expected(standing: OracleEvent[], subject: string, category: string, t:
         ...(change === scopeChanges.at(-1)
           ? { covers: [...(truth.restricted.get(measureId) ?? [])].sort().join(' ') }
           : {}),
-        events: cited([change], EVERY_SENTENCE_CITES_ITS_CORRECTIONS),
+        events: cited([change]),
       });
     for (const grant of events.filter((e) => e.type === 'ExemptionGranted')) {
       const exemption = oracle.exemption(events, grant, subject, t);
       const standing = [grant, ...exemption.amendments, ...(exemption.revokedBy ? [exemption.revokedBy] : [])];
       const exemptionId: string = grant.data.exemptionId;
-      const base = { measureId, exemptionId, events: cited(standing, EVERY_SENTENCE_CITES_ITS_CORRECTIONS) };
+      const base = { measureId, exemptionId, events: cited(standing) };
       if (Oracle.applies(exemption)) {
         if (!truth.exemptions.has(`${measureId}/${exemptionId}`)) throw new Error('the oracle disagrees with itself');
         if (!overlaps(exemption.categories)) {
