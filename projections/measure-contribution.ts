@@ -72,8 +72,12 @@ export class MeasureContribution {
   >();
   /** The union of the covering exemptions at each instant asked, from the history's timelines (cached use only). */
   private readonly exemptUnions = new Map<number, CategorySet>();
-  /** The covering exemptions' unions kept for leaving one out, at the last instant a cause check asked (they take n log n). */
-  private leaveOneOut?: { t: number; union: ExemptUnion };
+  /**
+   * The covering exemptions' unions kept for leaving one out (they take n log n), for the last two instants asked:
+   * a cause check asks just before an instant and at it, in turn, for each candidate, and keeping one rebuilt it
+   * twice per candidate.
+   */
+  private leaveOneOut = new Map<number, ExemptUnion>();
 
   constructor(
     readonly history: MeasureHistory,
@@ -259,9 +263,13 @@ export class MeasureContribution {
     // at an instant hundreds of grants share tries each in turn), plus that id's grants folded again without them.
     const refolded = this.coveringExemptions(this.exemptionsAt(t, skip).filter((e) => ids.has(e.exemptionId)));
     if (ids.size === 1) {
-      if (this.leaveOneOut?.t !== t)
-        this.leaveOneOut = { t, union: new ExemptUnion(this.coveringExemptions(this.history.exemptionsAt(t), true)) };
-      return CategorySet.unionAll([this.leaveOneOut.union.without([...ids][0]!), ...refolded]);
+      let union = this.leaveOneOut.get(t);
+      if (!union) {
+        union = new ExemptUnion(this.coveringExemptions(this.history.exemptionsAt(t), true));
+        if (this.leaveOneOut.size >= 2) this.leaveOneOut.delete(this.leaveOneOut.keys().next().value!);
+        this.leaveOneOut.set(t, union);
+      }
+      return CategorySet.unionAll([union.without([...ids][0]!), ...refolded]);
     }
     return CategorySet.unionAll([
       ...this.coveringExemptions(this.history.exemptionsAt(t).filter((e) => !ids.has(e.exemptionId))),

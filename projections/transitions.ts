@@ -25,12 +25,21 @@ import { positionText } from '../src/domain/position.js';
 import type { MeasureHistory } from '../src/domain/measure-history.js';
 import type { EventType } from '../src/domain/messages.js';
 import { toMillis } from '../src/domain/time.js';
-import { MeasureContribution, NOTHING, type Contribution } from './measure-contribution.js';
-import { changeDiffers, changeKey, sameState, unionOf, type Aspect } from './state-changes.js';
+import { MeasureContribution, type Contribution } from './measure-contribution.js';
+import {
+  changeDiffers,
+  changeOf,
+  isNoChange,
+  sameChange,
+  sameState,
+  unionOf,
+  type Aspect,
+  type StateChange,
+} from './state-changes.js';
 import { correctionsOf, WithoutCorrection, type Correction } from './without-correction.js';
 
 // Where the states are compared; the queries read them from here with the walk.
-export { changeKey, sameState, unionOf, type Aspect } from './state-changes.js';
+export { sameState, unionOf, type Aspect } from './state-changes.js';
 
 export interface Cause {
   eventId: string;
@@ -183,9 +192,9 @@ export class SubjectTransitions {
     }
     const replaced = (parts: Contribution[], index: number, part: Contribution) =>
       parts.map((p, i) => (i === index ? part : p));
-    // Each aspect's key worked out when first compared: the timeline's usually settles on 'restricted' alone.
-    const keys = new Map<Aspect, string>();
-    const actual = (a: Aspect) => keys.get(a) ?? keys.set(a, changeKey(whole.before, whole.after, a)).get(a)!;
+    // Each aspect's change worked out when first compared: the timeline's usually settles on 'restricted' alone.
+    const changes = new Map<Aspect, StateChange>();
+    const actual = (a: Aspect) => changes.get(a) ?? changes.set(a, changeOf(whole.before, whole.after, a)).get(a)!;
     const tiers: ((c: (typeof tried)[number], aspect: Aspect) => boolean)[] = [
       // the subject's change would differ
       (c, a) =>
@@ -201,11 +210,10 @@ export class SubjectTransitions {
       // its own measure's part of the change would differ
       (c, a) => {
         const own = { before: before[c.index]!, after: after[c.index]! };
-        let key: string | undefined;
-        const ownKey = () => (key ??= changeKey(own.before, own.after, a));
+        let change: StateChange | undefined;
+        const ownChange = () => (change ??= changeOf(own.before, own.after, a));
         return (
-          ownKey() !== changeKey(NOTHING, NOTHING, a) &&
-          changeDiffers(own, { before: c.without[0], after: c.without[1] }, a, ownKey)
+          !isNoChange(ownChange()) && changeDiffers(own, { before: c.without[0], after: c.without[1] }, a, ownChange)
         );
       },
     ];
@@ -229,12 +237,12 @@ export class SubjectTransitions {
     this.measures.forEach((measure, index) => {
       const group = tried.filter((c) => c.index === index && !c.inert && !c.correction);
       if (!group.length || sameState(before[index]!, after[index]!, 'all')) return;
-      const own = changeKey(before[index]!, after[index]!, 'all');
+      const own = changeOf(before[index]!, after[index]!, 'all');
       const changeWithout = (left: ReadonlySet<StandingFact>) =>
-        changeKey(measure.at(t - 1, left), measure.at(t, left), 'all');
-      if (changeWithout(new Set(group.map((c) => c.fact))) === own) return;
-      const sufficient = group.filter(
-        (c) => changeWithout(new Set(group.filter((other) => other !== c).map((other) => other.fact))) === own,
+        changeOf(measure.at(t - 1, left), measure.at(t, left), 'all');
+      if (sameChange(changeWithout(new Set(group.map((c) => c.fact))), own)) return;
+      const sufficient = group.filter((c) =>
+        sameChange(changeWithout(new Set(group.filter((other) => other !== c).map((other) => other.fact))), own),
       );
       // None brings it about alone (say any two of three would): the group as a whole is what the change rests on.
       for (const c of sufficient.length ? sufficient : group) jointly.push(causeOf(measure, c));
