@@ -141,7 +141,10 @@ function validOrder(model: LedgerReadModel, subjectId: string, options: ReplayOp
   const recorded = recordedOf(model, subjectId, options.asOfPosition);
   const byInstant = new Map<number, Recorded[]>();
   for (const r of recorded) byInstant.set(r.effectiveMs, [...(byInstant.get(r.effectiveMs) ?? []), r]);
-  const transitions = new SubjectTransitions(measuresOfSubject(model, subjectId, options.asOfPosition), subjectId);
+  const histories = measuresOfSubject(model, subjectId, options.asOfPosition);
+  const transitions = new SubjectTransitions(histories, subjectId);
+  // A retracted event takes effect nowhere: it is no unchanged step (what retracting it changed shows as transitions).
+  const retracted = new Set(histories.flatMap((history) => [...history.retracted]));
   const steps: ReplayStep[] = [];
   for (const instant of transitions.walk(byInstant.keys())) {
     if (!inRange(instant.t, options)) continue;
@@ -167,7 +170,9 @@ function validOrder(model: LedgerReadModel, subjectId: string, options: ReplayOp
       });
       continue;
     }
-    const here = (byInstant.get(instant.t) ?? []).sort((a, b) => comparePositions(a.fact.position, b.fact.position));
+    const here = (byInstant.get(instant.t) ?? [])
+      .filter((r) => !retracted.has(r.fact.eventId))
+      .sort((a, b) => comparePositions(a.fact.position, b.fact.position));
     for (const r of here) steps.push({ ...eventFields(r), before, after, changes, unchanged: true, causes: [] });
   }
   return steps;
