@@ -14,6 +14,14 @@ export const common = {
   setupFilesAfterEnv: ['<rootDir>/test/support/fast-check-seed.ts'],
 };
 
+/** Suite modules outside e2e/ that run on both stores, gathered in test/e2e/history-replay-and-proofs.test.ts. */
+export const suitesOnBothStores = [
+  'test/queries/demo-history.suite.ts',
+  'test/queries/bitemporal.suite.ts',
+  'test/investigations/replay.suite.ts',
+  'test/integrity/integrity-http.suite.ts',
+];
+
 export default {
   testTimeout: 30000,
   // No handle outlives the suites: a worker's code is done 1-30 ms after jest ends it, but the process, holding
@@ -27,17 +35,14 @@ export default {
       testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/clients/typescript/test/**/*.test.ts'],
       testPathIgnorePatterns: ['<rootDir>/test/real-eventstoredb/'],
     },
-    // The HTTP end-to-end suites again, on the EventStoreDB adapter over the wire-level test server.
+    // The HTTP end-to-end suites again (with suitesOnBothStores), on the EventStoreDB adapter over the wire-level test
+    // server.
     {
       ...common,
       displayName: 'eventstoredb-wire',
       testMatch: [
         '<rootDir>/test/e2e/**/*.test.ts',
         '<rootDir>/test/changes/*.test.ts',
-        '<rootDir>/test/queries/demo-history.test.ts',
-        '<rootDir>/test/queries/bitemporal.test.ts',
-        '<rootDir>/test/integrity/integrity-http.test.ts',
-        '<rootDir>/test/investigations/replay.test.ts',
         '<rootDir>/clients/typescript/test/**/*.test.ts',
       ],
       setupFiles: ['<rootDir>/test/support/eventstoredb-store-env.ts'],
