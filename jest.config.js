@@ -24,6 +24,7 @@ export const suitesOnBothStores = [
 
 export default {
   testTimeout: 30000,
+  testSequencer: '<rootDir>/jest.sequencer.js',
   // No handle outlives the suites: a worker's code is done 1-30 ms after jest ends it, but the process, holding
   // 0.8-1.6 GB of module registries by then, takes 0.5-1 s to tear down: longer than jest's default 500 ms, after which
   // it kills it and warns "a worker process has failed to exit gracefully". A worker really held open still fails.
