@@ -14,8 +14,17 @@ export const common = {
   setupFilesAfterEnv: ['<rootDir>/test/support/fast-check-seed.ts'],
 };
 
+/** Suite modules outside e2e/ that run on both stores, gathered in test/e2e/history-replay-and-proofs.test.ts. */
+export const suitesOnBothStores = [
+  'test/queries/demo-history.suite.ts',
+  'test/queries/bitemporal.suite.ts',
+  'test/investigations/replay.suite.ts',
+  'test/integrity/integrity-http.suite.ts',
+];
+
 export default {
   testTimeout: 30000,
+  testSequencer: '<rootDir>/jest.sequencer.js',
   // No handle outlives the suites: a worker's code is done 1-30 ms after jest ends it, but the process, holding
   // 0.8-1.6 GB of module registries by then, takes 0.5-1 s to tear down: longer than jest's default 500 ms, after which
   // it kills it and warns "a worker process has failed to exit gracefully". A worker really held open still fails.
@@ -27,17 +36,14 @@ export default {
       testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/clients/typescript/test/**/*.test.ts'],
       testPathIgnorePatterns: ['<rootDir>/test/real-eventstoredb/'],
     },
-    // The HTTP end-to-end suites again, on the EventStoreDB adapter over the wire-level test server.
+    // The HTTP end-to-end suites again (with suitesOnBothStores), on the EventStoreDB adapter over the wire-level test
+    // server.
     {
       ...common,
       displayName: 'eventstoredb-wire',
       testMatch: [
         '<rootDir>/test/e2e/**/*.test.ts',
         '<rootDir>/test/changes/*.test.ts',
-        '<rootDir>/test/queries/demo-history.test.ts',
-        '<rootDir>/test/queries/bitemporal.test.ts',
-        '<rootDir>/test/integrity/integrity-http.test.ts',
-        '<rootDir>/test/investigations/replay.test.ts',
         '<rootDir>/clients/typescript/test/**/*.test.ts',
       ],
       setupFiles: ['<rootDir>/test/support/eventstoredb-store-env.ts'],
