@@ -7,3 +7,4 @@ import './effective-changes.suite.js';
 import './effective-feed.property.suite.js';
 import './effective-now.suite.js';
 import './feed-bounds.suite.js';
+import './effective-now.oracle.suite.js';

@@ -8,3 +8,4 @@ import './eventstoredb-serve.suite.js';
 import './investigate.suite.js';
 import './knowledge-and-tail.suite.js';
 import './replay-changed-intervals.suite.js';
+import './timeline-window.suite.js';
