@@ -23,7 +23,10 @@ export interface EffectiveTransition {
   /** Resume id, set by the feed: `<time>-<kind>-<position>-<subject>`. */
   id: string;
   subjectId: string;
-  /** When it took effect: the record time of the event, or the instant the clock reached. */
+  /**
+   * When it took effect: the record time of the event (or, for a record read after the feed had passed that time,
+   * the time the feed had reached), or the instant the clock reached.
+   */
   at: string;
   asOfPosition: string;
   became: { restricted: CategorySetAnswer; unrestricted: CategorySetAnswer };
