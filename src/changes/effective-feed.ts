@@ -138,8 +138,10 @@ export async function* effectiveTransitions(
       ? cursor.position - 1n
       : cursor.position;
   const events = logAfter(store, readModel, recordsFrom, signal);
-  // Instants up to here have been evaluated; the cursor's own instant may still owe later subjects.
-  let instantsDone = cursor.time - 1;
+  // Instants up to here have been evaluated. An instant cursor naming a subject owes the rest of its instant, as known
+  // at its position (see below); one naming every subject (an evaluated id) has done its instant; a record cursor's
+  // instant, and that of the start (`0-1-0-`, no subject), are still to come.
+  let instantsDone = cursor.kind === INSTANT && cursor.subject !== '' ? cursor.time : cursor.time - 1;
   let processedPosition = recordsFrom;
 
   /** Sends the transitions of one key, subject by subject; stops as soon as the client has left. */
@@ -186,6 +188,15 @@ export async function* effectiveTransitions(
   }
 
   try {
+    // The rest of the cursor's instant, as known where the client stood: records read since (recorded at or before
+    // it, the model having folded them later) are taken in after it, rather than the instant told again as known
+    // with them, repeating what the client had.
+    if (cursor.kind === INSTANT && cursor.subject !== ALL_SUBJECTS && cursor.subject !== '') {
+      yield* emit(
+        { time: cursor.time, kind: INSTANT, position: cursor.position },
+        transitionsAtInstant(model, cursor.time, readModel.instants.measuresAt(cursor.time), cursor.position, subjects),
+      );
+    }
     let pending: Promise<IteratorResult<StoredEvent>> | undefined;
     let recordsOwed = false;
     while (!signal.aborted) {

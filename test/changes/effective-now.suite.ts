@@ -116,6 +116,21 @@ describe('changes/effective-now', () => {
     });
   });
 
+  // A client resuming from an instant it was sent (or an evaluated id there) while a record recorded at or before that
+  // instant has arrived since: the instant is not told again as known with the record, the record comes after it.
+  describe('a resume from an instant, a record recorded before it having arrived since', () => {
+    const acme = imposition(1, 'acme', T, { effectiveFrom: iso(T + 30) });
+    const bolt = imposition(2, 'bolt', T + 10);
+
+    it.each([
+      ['the instant sent', `${T + 30}-1-1-acme`],
+      ['an evaluated id at it', evaluatedId(T + 30, 1n)],
+    ])('from %s sends the record once, after the instant, and nothing the client had', async (_name, after) => {
+      const { transitions } = await feedAfter([acme, bolt], after, T + 100);
+      expect(transitions.map((t) => t.id)).toEqual([`${T + 31}-0-2-bolt`]);
+    });
+  });
+
   describe('evaluated ids', () => {
     it('never name a time past the clock, though the next instant is later', async () => {
       // The measure ends two minutes from now: the feed waits for that instant, and says how far it has got meanwhile.
