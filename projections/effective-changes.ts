@@ -4,7 +4,8 @@
  * changes only when an event is recorded, or when the clock reaches an instant
  * at which a recorded fact takes effect or ends. Each such change is a
  * transition, evaluated from the log alone, so a replay after a restart yields
- * the same transitions with the same ids.
+ * the same transitions with the same ids; except a record read after the feed
+ * had passed its record time, taken in where the feed stood (see RecordedChange).
  *
  * Only subjects whose state can change are evaluated: a change of a measure's
  * subjects concerns the subjects it names; anything else concerns all the
