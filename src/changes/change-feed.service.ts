@@ -11,7 +11,9 @@ import type { ReadModelService } from '../queries/read-model.service.js';
 import type { LedgerClock } from '../clock.js';
 import { matchesFilter, type ChangeFilter } from './change-filter.js';
 import { toCloudEvent, type LedgerCloudEvent } from './cloud-events.js';
-import { effectiveTransitions, nowKeyId } from './effective-feed.js';
+import type { ErrorDetail } from '../errors.js';
+import { effectiveTransitions, nowKeyId, parseKeyId } from './effective-feed.js';
+import { checkResumeNotAhead, checkResumeWithinLog } from './feed-params.js';
 import { logAfter } from './log-pages.js';
 
 export interface LedgerChange {
@@ -57,10 +59,21 @@ export class ChangeFeedService {
     return nowKeyId(model, this.clock.now());
   }
 
-  /** The latest time an effective-feed id can name: now, or the newest record's time if later (once folded). */
-  async latestSendableTime(): Promise<number> {
-    const model = await this.readModel.reach(await this.store.headPosition());
-    return Math.max(this.clock.now(), model.recordTimes.at(-1) ?? 0);
+  /**
+   * Refuses a resume id of either feed (a ledger position, or an effective
+   * transition id) that this ledger never sent: past its newest position, or,
+   * on the effective feed, naming a time later than its clock and newest
+   * record. Each front end (HTTP, CLI, webhooks) checks before it starts.
+   */
+  async checkResume(field: string, after: bigint | string | undefined, problems: ErrorDetail[]): Promise<void> {
+    if (after === undefined || problems.length) return;
+    const head = await this.store.headPosition();
+    const value = after.toString();
+    if (typeof after === 'bigint') return checkResumeWithinLog(field, after, head, value, problems);
+    const key = parseKeyId(after);
+    checkResumeWithinLog(field, key.position, head, value, problems);
+    const model = await this.readModel.reach(head);
+    checkResumeNotAhead(field, key.time, Math.max(this.clock.now(), model.recordTimes.at(-1) ?? 0), value, problems);
   }
 
   async *ledgerChanges(options: LedgerChangeOptions = {}): AsyncGenerator<LedgerChange> {

@@ -10,15 +10,7 @@ import { LedgerError, type ErrorDetail } from '../errors.js';
 import { throwIfProblems } from '../queries/knowledge.js';
 import { publishedAsyncApi, type AsyncApiDocument } from './asyncapi.js';
 import { ChangeFeedService } from './change-feed.service.js';
-import {
-  checkResumeNotAhead,
-  checkResumeWithinLog,
-  effectiveResume,
-  ledgerFilter,
-  ledgerResume,
-  subjectFilter,
-} from './feed-params.js';
-import { parseKeyId } from './effective-feed.js';
+import { effectiveResume, ledgerFilter, ledgerResume, subjectFilter } from './feed-params.js';
 import { SSE_OPTIONS, SseWriter, type SseOptions } from './sse-writer.js';
 import { consumerParam, Consumers } from '../consumers/consumers.js';
 
@@ -76,9 +68,7 @@ export class ChangesController {
         ? ledgerResume('Last-Event-ID', lastEventId, problems)
         : ledgerResume('after', query.after, problems);
     const consumer = consumerParam('consumer', query.consumer, problems);
-    const resumeField = lastEventId !== undefined ? 'Last-Event-ID' : 'after';
-    if (!problems.length)
-      checkResumeWithinLog(resumeField, after, await this.feed.ledgerHead(), lastEventId ?? query.after, problems);
+    await this.feed.checkResume(lastEventId !== undefined ? 'Last-Event-ID' : 'after', after, problems);
     throwIfProblems(problems);
     if (after === undefined && consumer !== undefined) after = await this.consumers.resumeFrom(consumer);
     // "From now" is fixed before the stream opens: whatever is appended once the client has its headers is sent.
@@ -132,12 +122,7 @@ export class ChangesController {
       lastEventId !== undefined
         ? effectiveResume('Last-Event-ID', lastEventId, problems)
         : effectiveResume('after', query.after, problems);
-    if (after !== undefined && !problems.length) {
-      const field = lastEventId !== undefined ? 'Last-Event-ID' : 'after';
-      const key = parseKeyId(after);
-      checkResumeWithinLog(field, key.position, await this.feed.ledgerHead(), after, problems);
-      checkResumeNotAhead(field, key.time, await this.feed.latestSendableTime(), after, problems);
-    }
+    await this.feed.checkResume(lastEventId !== undefined ? 'Last-Event-ID' : 'after', after, problems);
     throwIfProblems(problems);
     after ??= await this.feed.effectiveNow();
     const response = takeOver(reply);

@@ -46,6 +46,9 @@ export function registerTailCommand(program: Command, { io, withStore }: CliHost
         const feed = new ChangeFeedService(store, readModel, systemClock);
         const signal = io.stopSignal();
         try {
+          // An id this ledger never sent would skip what it owes, or wait for a position the log has not reached.
+          await feed.checkResume('--after', after, problems);
+          throwIfProblems(problems);
           if (options.effective) {
             for await (const t of feed.effectiveChanges({ after: after as string | undefined, subjects, signal })) {
               io.out(

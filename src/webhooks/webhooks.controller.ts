@@ -139,19 +139,10 @@ export class WebhooksController {
     return presentWebhook(await this.webhooks.enable(checkId(id)));
   }
 
-  /** A resume id the feed could have sent: a ledger position past the head was never sent, and would skip what comes before it. */
+  /** A resume id the feed could have sent: one it never sent would skip what comes before it. */
   private async checkAfter(feed: WebhookFeed, after: string, problems: ErrorDetail[]): Promise<string> {
     const checked = checkAfter(feed, after, problems);
-    if (feed === 'ledger' && !problems.length) {
-      const head = await this.webhooks.headPosition();
-      if (BigInt(checked) > head)
-        problems.push({
-          field: 'after',
-          rule: 'isRecordedPosition',
-          message: `after ${checked} is past the ledger's newest position ${head}`,
-          value: after,
-        });
-    }
+    if (!problems.length) await this.webhooks.checkResume(feed, checked, problems);
     return checked;
   }
 

@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChangeFeedService } from '../changes/change-feed.service.js';
 import { EFFECTIVE_FROM_START } from '../changes/feed-params.js';
 import type { EventStore } from '../event-store/event-store.js';
-import { LedgerError } from '../errors.js';
+import { LedgerError, type ErrorDetail } from '../errors.js';
 import { runEndpoint, type EndpointFeed } from './delivery-worker.js';
 import type {
   DeliveryAttempt,
@@ -184,8 +184,9 @@ export class WebhooksService implements OnApplicationBootstrap, OnApplicationShu
     return endpoint;
   }
 
-  headPosition(): Promise<bigint> {
-    return this.store.headPosition();
+  /** Refuses a resume id the feed never sent (past the newest position, or on the effective feed ahead of the clock). */
+  checkResume(feed: WebhookFeed, after: string, problems: ErrorDetail[]): Promise<void> {
+    return this.feed.checkResume('after', feed === 'ledger' ? BigInt(after) : after, problems);
   }
 
   list(): Promise<WebhookEndpoint[]> {

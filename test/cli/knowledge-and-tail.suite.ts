@@ -78,6 +78,16 @@ describe('cli/knowledge-and-tail', () => {
       expect(JSON.parse(lines[0]!)).toMatchObject({ type: 'org.regledger.RestrictionImposed' });
     });
 
+    it.each([
+      ['a position past the newest', ['--after', '99']],
+      ['an effective id past the newest position', ['--effective', '--after', '0-0-99-~']],
+      ['an effective id naming a time not yet reached', ['--effective', '--after', '9999999999999999-1-0-~']],
+    ])('refuses %s: it was never sent, and would skip or wait', async (_name, args) => {
+      const result = await runCli(['tail', ...args], env);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('--after');
+    });
+
     it('refuses a position beyond what a store can hold', async () => {
       const result = await runCli(['tail', '--after', '9223372036854775808'], env);
       expect(result.code).toBe(2);

@@ -52,6 +52,12 @@ describe('webhooks/webhook-routes', () => {
         [{ url: 'http://127.0.0.1:9/x', feed: 'ledger', after: 'yesterday' }, [['after', 'isPosition']]],
         [{ url: 'http://127.0.0.1:9/x', feed: 'ledger', after: '99' }, [['after', 'isRecordedPosition']]],
         [{ url: 'http://127.0.0.1:9/x', feed: 'effective', after: '12-3' }, [['after', 'isResumeId']]],
+        // Effective ids this ledger never sent: past its newest position, and a time it has not reached.
+        [{ url: 'http://127.0.0.1:9/x', feed: 'effective', after: '0-0-99-~' }, [['after', 'isRecordedPosition']]],
+        [
+          { url: 'http://127.0.0.1:9/x', feed: 'effective', after: '9999999999999999-1-0-~' },
+          [['after', 'isSentTime']],
+        ],
         [{ url: 'http://127.0.0.1:9/x', feed: 'ledger', secret: 'mine' }, [['secret', 'unknownField']]],
       ];
       for (const [body, expected] of cases) {
