@@ -1,5 +1,5 @@
 /**
- * The event stores: unreadable events, the command-stream cache, damaged files, event ids, group commit, EventStoreDB faults. Each is a `*.suite.ts` module; this entry loads them together so the
+ * The event stores: unreadable events, the command-stream cache, damaged files, event ids, group commit, EventStoreDB faults, syncs and checkpoints off the event loop. Each is a `*.suite.ts` module; this entry loads them together so the
  * modules they share load once. Run one alone:
  * `npm run test:suite -- test/store/unreadable-event.suite.ts`.
  */
@@ -9,3 +9,4 @@ import './damaged-files.suite.js';
 import './event-ids.suite.js';
 import './group-commit.property.suite.js';
 import './eventstoredb-faults.suite.js';
+import './wal-durability.suite.js';

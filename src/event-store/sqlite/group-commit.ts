@@ -4,8 +4,10 @@
  * the loop. Work queued during one turn of the loop is run in one
  * BEGIN IMMEDIATE transaction at the next check phase (setImmediate: no timer,
  * so a lone writer waits for nothing), each item under its own savepoint, and
- * every item is settled only once the commit is durable. One fsync serves the
+ * every item is settled only once the commit is durable. One sync serves the
  * whole group; an item that throws is rolled back alone and fails alone.
+ * Given `durable` (wal-durability.ts), the commit itself does not sync: the
+ * items wait for `durable()`, and the next group commits meanwhile.
  *
  * Other processes still serialise on SQLite's write lock: BEGIN IMMEDIATE
  * waits for it, and all reads inside an item see the latest committed state.
@@ -22,6 +24,8 @@ interface Pending {
 export class GroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
+  /** Groups committed and waiting to be durable: a close waits for them. */
+  private readonly settling = new Set<Promise<void>>();
   /** A nested better-sqlite3 transaction is a savepoint: a throw undoes this item only. Made once, not per item. */
   private readonly underSavepoint: (work: () => unknown) => unknown;
 
@@ -30,8 +34,10 @@ export class GroupCommit {
     private readonly path: string,
     /** Called inside each group's transaction before its first item. */
     private readonly beforeGroup: () => void,
-    /** Called after a group committed, before its items are settled. */
+    /** Called after a group committed (and is durable), before its items are settled. */
     private readonly afterCommit: () => void,
+    /** Makes what was committed durable, when the commit does not. */
+    private readonly durable?: () => Promise<void>,
   ) {
     this.underSavepoint = db.transaction((work: () => unknown) => work());
   }
@@ -84,7 +90,21 @@ export class GroupCommit {
       for (const item of group) item.reject(failure);
       return;
     }
-    this.afterCommit();
-    group.forEach((item, i) => (settled[i]!.ok ? item.resolve(settled[i]!.value) : item.reject(settled[i]!.value)));
+    const settle = () => {
+      this.afterCommit();
+      group.forEach((item, i) => (settled[i]!.ok ? item.resolve(settled[i]!.value) : item.reject(settled[i]!.value)));
+    };
+    if (!this.durable) return settle();
+    const done = this.durable().then(settle, (error: unknown) => {
+      for (const item of group) item.reject(error);
+    });
+    this.settling.add(done);
+    void done.finally(() => this.settling.delete(done));
+  }
+
+  /** Commits whatever is queued, and waits until every group committed is settled. */
+  async drain(): Promise<void> {
+    this.flush();
+    await Promise.all(this.settling);
   }
 }

@@ -1,8 +1,10 @@
 /**
- * The embedded event store on SQLite (better-sqlite3). Durable: WAL with
- * synchronous=FULL, and an append returns only after its transaction commits.
- * Appends made in the same turn of the event loop share one transaction and
- * one fsync (group-commit.ts), each with its own checks and outcome.
+ * The embedded event store on SQLite (better-sqlite3). Durable: an append
+ * returns only once its transaction is committed and on disk, and nothing is
+ * read from the log before it is on disk; the syncs and checkpoints run off
+ * the event loop (wal-durability.ts). Appends made in the same turn of the
+ * event loop share one transaction and one sync (group-commit.ts), each with
+ * its own checks and outcome.
  * Writers from several processes serialise on SQLite's write lock (BEGIN
  * IMMEDIATE), so positions follow commit order and readers never see a gap.
  * The file is checked before use (open-ledger-file.ts), and every SQLite
@@ -28,6 +30,7 @@ import { GroupCommit } from './group-commit.js';
 import { openLedgerFile } from './open-ledger-file.js';
 import { StorageFailure } from '../storage-failure.js';
 import { damaged, onStorage, storageFailure } from './sqlite-failures.js';
+import { Checkpointer, WalSync, type CheckpointResult } from './wal-durability.js';
 
 interface EventRow {
   position: number;
@@ -46,6 +49,10 @@ export interface SqliteEventStoreOptions {
   busyTimeoutMs?: number;
   /** The clock that stamps record time (milliseconds since the epoch); the wall clock unless a test moves its own. */
   now?: () => number;
+  /** Replaces the sync of the WAL file (tests hold it to see what waits for it); by default fdatasync in the thread pool. */
+  syncWal?: () => Promise<void>;
+  /** The least time between two checkpoints while appends continue (ms). */
+  checkpointEveryMs?: number;
 }
 
 export class SqliteEventStore implements EventStore, TransactionalEventStore {
@@ -64,6 +71,16 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
   private wroteInGroup = false;
   private readonly pollIntervalMs: number;
   private readonly now: () => number;
+  /** Off the event loop, for a file (a database in memory has nothing to sync): see wal-durability.ts. */
+  private readonly wal?: WalSync;
+  /** Started at the first checkpoint: a store that never appends much never needs the thread. */
+  private checkpointer?: Checkpointer;
+  private readonly checkpointEveryMs: number;
+  private lastCheckpointAt = 0;
+  /** Positions up to this one are known to be on disk; a read past it syncs first. */
+  private durablePosition = 0n;
+  /** The last position this store wrote. */
+  private lastWritten = 0n;
   private readonly statements: Record<
     | 'streamHead'
     | 'lastRecordedAt'
@@ -85,6 +102,12 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     this.now = options.now ?? (() => Date.now());
     this.db = openLedgerFile(path, options.busyTimeoutMs ?? 10_000);
+    this.checkpointEveryMs = options.checkpointEveryMs ?? 1000;
+    if (path !== ':memory:') {
+      this.wal = new WalSync(`${path}-wal`, options.syncWal);
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('wal_autocheckpoint = 0');
+    }
     const select = 'SELECT position, event_id, stream_id, revision, type, data, metadata, recorded_at FROM events';
     this.statements = {
       streamHead: this.db.prepare('SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?'),
@@ -123,7 +146,47 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
       () => {
         if (this.wroteInGroup) this.appended.notify();
       },
+      this.wal && (() => this.syncCommitted()),
     );
+  }
+
+  /** Makes what the last group committed durable, then checkpoints now and then. */
+  private async syncCommitted(): Promise<void> {
+    const written = this.lastWritten;
+    await this.syncWal();
+    if (written > this.durablePosition) this.durablePosition = written;
+    if (performance.now() - this.lastCheckpointAt >= this.checkpointEveryMs) {
+      this.lastCheckpointAt = performance.now();
+      // A checkpoint that fails leaves the WAL longer until the next: nothing read or written depends on it.
+      this.checkpoint().catch(() => undefined);
+    }
+  }
+
+  private async syncWal(): Promise<void> {
+    try {
+      await this.wal!.sync();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+      throw new StorageFailure(
+        this.path,
+        `syncing ${this.path}-wal to disk failed (${code}): check the disk; what was being written may be lost`,
+        { full: code === 'ENOSPC' },
+      );
+    }
+  }
+
+  /** Rows read past what is known to be on disk are returned once it is: nothing read can vanish in a power cut. */
+  private async durableThrough(position: bigint): Promise<void> {
+    if (!this.wal || position <= this.durablePosition) return;
+    await this.syncWal();
+    if (position > this.durablePosition) this.durablePosition = position;
+  }
+
+  /** Copies the WAL into the database file now, off the event loop (done every `checkpointEveryMs` while appending). */
+  checkpoint(): Promise<CheckpointResult | undefined> {
+    if (!this.wal || !this.db.open) return Promise.resolve(undefined);
+    this.checkpointer ??= new Checkpointer(this.path);
+    return this.checkpointer.checkpoint();
   }
 
   append(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
@@ -197,6 +260,7 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
         recordedAt,
       });
     }
+    this.lastWritten = stored[stored.length - 1]!.position;
     return {
       nextExpectedRevision: revision,
       position: stored[stored.length - 1]!.position,
@@ -255,8 +319,9 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
         : limit === -1
           ? this.statements.streamTail.all(streamId, options.fromRevision ?? 0)
           : this.statements.streamForwards.all(streamId, options.fromRevision ?? 0, limit),
-    );
-    return (rows as EventRow[]).map((row) => toStoredEvent(row, this.path));
+    ) as EventRow[];
+    await this.durableThrough(highestPosition(rows));
+    return rows.map((row) => toStoredEvent(row, this.path));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
@@ -264,9 +329,9 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
     const before = options.before ?? BigInt(Number.MAX_SAFE_INTEGER);
     const limit = options.maxCount ?? -1;
     const statement = options.direction === 'backwards' ? this.statements.allBackwards : this.statements.allForwards;
-    return (onStorage(this.path, () => statement.all(after, before, limit)) as EventRow[]).map((row) =>
-      toStoredEvent(row, this.path),
-    );
+    const rows = onStorage(this.path, () => statement.all(after, before, limit)) as EventRow[];
+    await this.durableThrough(highestPosition(rows));
+    return rows.map((row) => toStoredEvent(row, this.path));
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
@@ -275,7 +340,9 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
   }
 
   async headPosition(): Promise<bigint> {
-    return BigInt((onStorage(this.path, () => this.statements.head.get()) as { position: number }).position);
+    const head = BigInt((onStorage(this.path, () => this.statements.head.get()) as { position: number }).position);
+    await this.durableThrough(head);
+    return head;
   }
 
   /** Runs a PRAGMA on this store's connection: for diagnostics, and for tests that make SQLite fail on purpose. */
@@ -284,11 +351,19 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
   }
 
   async close(): Promise<void> {
-    // Appends already asked for are committed (or fail) before the file closes, never dropped.
-    if (this.db.open) this.group.flush();
+    // Appends already asked for are committed and on disk (or fail) before the file closes, never dropped.
+    if (this.db.open) await this.group.drain();
     this.appended.notify();
+    await this.checkpointer?.close();
+    await this.wal?.close();
     if (this.db.open) this.db.close();
   }
+}
+
+function highestPosition(rows: EventRow[]): bigint {
+  let highest = 0n;
+  for (const row of rows) if (BigInt(row.position) > highest) highest = BigInt(row.position);
+  return highest;
 }
 
 function matches(expected: ExpectedRevision, current: bigint | 'no_stream'): boolean {
