@@ -2,6 +2,10 @@
 import { basisOf, type BasisEntry } from '../src/domain/basis.js';
 import { measureAsOf, type LedgerReadModel } from './ledger-read-model.js';
 import type { Knowledge } from './subject-queries.js';
+import { finish } from './transitions.js';
+
+/** Subjects looked at between two pauses: a measure can name a hundred thousand. */
+const SUBJECTS_PER_STEP = 2_000;
 
 export interface MeasureView {
   measureId: string;
@@ -36,8 +40,23 @@ export interface MeasureView {
 }
 
 export function measureView(model: LedgerReadModel, measureId: string, k: Knowledge): MeasureView | undefined {
+  return finish(measureViewSteps(model, measureId, k));
+}
+
+/** The same, pausing (yielding) every few thousand subjects, so a server can let other work run between. */
+export function* measureViewSteps(
+  model: LedgerReadModel,
+  measureId: string,
+  k: Knowledge,
+): Generator<void, MeasureView | undefined> {
   const history = measureAsOf(model, measureId, k.asOfPosition);
   if (!history?.exists) return undefined;
+  const subjects: string[] = [];
+  let looked = 0;
+  for (const subject of history.mentionedSubjects()) {
+    if (history.subjectFactAt(subject, k.at)) subjects.push(subject);
+    if (++looked % SUBJECTS_PER_STEP === 0) yield;
+  }
   const imposition = history.imposition!;
   const scope = history.scopeCategoriesAt(k.at);
   const lift = history.liftedBy(k.at);
@@ -54,7 +73,7 @@ export function measureView(model: LedgerReadModel, measureId: string, k: Knowle
     effectiveUntil: imposition.effectiveUntil ?? null,
     inForce: history.inForceAt(k.at),
     liftedFrom: lift ? lift.data.effectiveFrom : null,
-    subjects: [...history.subjectsAt(k.at).keys()].sort(),
+    subjects: subjects.sort(),
     scope: scope.toAnswer(),
     exemptions: history.exemptionsAt(k.at).map((e) => ({
       exemptionId: e.exemptionId,

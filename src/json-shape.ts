@@ -27,7 +27,8 @@ export function jsonDepth(value: unknown, limit = MAX_JSON_DEPTH): number {
     if (typeof current !== 'object' || current === null) continue;
     if (depth + 1 > limit) return limit + 1;
     deepest = Math.max(deepest, depth + 1);
-    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+    for (const child of Object.values(current))
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
   }
   return deepest;
 }
@@ -59,16 +60,18 @@ export function jsonShapeProblems(value: unknown, options: { limit?: number; max
       continue;
     }
     if (typeof current !== 'object') continue;
-    const entries: [string | number, unknown][] = Array.isArray(current)
-      ? current.map((v, i) => [i, v])
-      : Object.entries(current);
     const children: [unknown, string][] = [];
-    for (const [key, child] of entries) {
-      const field = pathOf(path, key);
-      if (typeof key === 'string' && BUILT_IN_KEYS.has(key))
+    const visit = (key: string | number, child: unknown) => {
+      if (typeof key === 'string' && BUILT_IN_KEYS.has(key)) {
+        const field = pathOf(path, key);
         problems.push({ field, rule: 'unknownField', message: `${field} is not a field of this command` });
-      else children.push([child, field]);
-    }
+      } else if (typeof child === 'object') {
+        // Only objects, arrays and null have anything to check: no path is made for each item of a long list of ids.
+        children.push([child, pathOf(path, key)]);
+      }
+    };
+    if (Array.isArray(current)) current.forEach((child, i) => visit(i, child));
+    else for (const [key, child] of Object.entries(current)) visit(key, child);
     // Pushed in reverse so that children are visited in document order.
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }

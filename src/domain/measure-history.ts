@@ -34,6 +34,14 @@ interface ExemptionsAtInstant {
 
 const INSTANTS_KEPT = 4;
 
+/** An imposition's subjects as a set, made once per fact and shared by every version of the history. */
+const subjectSets = new WeakMap<StandingFact<'RestrictionImposed'>, Set<string>>();
+function imposedSubjects(imposed: StandingFact<'RestrictionImposed'>): Set<string> {
+  let subjects = subjectSets.get(imposed);
+  if (!subjects) subjectSets.set(imposed, (subjects = new Set(imposed.data.subjects)));
+  return subjects;
+}
+
 export class MeasureHistory {
   readonly imposed?: StandingFact<'RestrictionImposed'>;
   private readonly lists: FactLists;
@@ -193,7 +201,7 @@ export class MeasureHistory {
   /** The fact that makes the subject one of the measure's at t (its imposition or latest addition), if it is one. */
   subjectFactAt(subject: string, t: number): StandingFact | undefined {
     if (!this.imposed) return undefined;
-    let fact: StandingFact | undefined = this.imposed.data.subjects.includes(subject) ? this.imposed : undefined;
+    let fact: StandingFact | undefined = imposedSubjects(this.imposed).has(subject) ? this.imposed : undefined;
     for (const change of this.changesBySubject().of(subject)) {
       if (change.fromMs > t) break;
       fact = change.type === 'SubjectsAdded' ? change : undefined;

@@ -5,7 +5,7 @@ import { ApiErrors, ApiKeyRouteErrors } from '../http/error-response.dto.js';
 import { CheckAnswerDto, MeasureViewDto, RebuildStatsDto, SubjectStateDto, SubjectTimelineDto } from './dto/answers.js';
 import { explainCheck } from '../../projections/explain.js';
 import { subjectKnown, withSetAsideNotice, type SetAsideEvent } from '../../projections/ledger-read-model.js';
-import { measureView } from '../../projections/measure-view.js';
+import { measureViewSteps } from '../../projections/measure-view.js';
 import { checkCategory, subjectState, subjectTimelineSteps } from '../../projections/subject-queries.js';
 import { finishPaced } from '../pacer.js';
 import { pacedJson } from './paced-json.js';
@@ -178,7 +178,8 @@ export class QueriesController {
     const problems: ErrorDetail[] = [];
     idParam('measureId', measureId, problems);
     const { model, knowledge } = await this.knowledge(query, problems, { measureId });
-    const view = measureView(model, measureId, knowledge);
+    // A measure of many subjects takes a while: in slices, so other requests are not held up.
+    const view = await finishPaced(measureViewSteps(model, measureId, knowledge));
     if (!view) {
       throw new LedgerError(
         'not-found',

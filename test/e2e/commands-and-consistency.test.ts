@@ -6,3 +6,4 @@
 import './commands.suite.js';
 import './consistency-tokens.suite.js';
 import './sse-resume-across-instances.suite.js';
+import './wide-measures.suite.js';
