@@ -210,10 +210,12 @@ export async function* effectiveTransitions(
       }
       // It waits, for a record or the next instant: every instant before that one is done, and every record read.
       const evaluated = processedPosition;
-      // Never a time past the clock: a record still to come can bring a change at any time from now on.
-      options.onEvaluated?.(() =>
-        evaluatedId(nextInstant === undefined ? clock.now() : Math.min(clock.now(), nextInstant - 1), evaluated),
-      );
+      // Said only once it has read every record the server holds (a client waiting for it is caught up), and never
+      // naming a time past the clock: a record still to come can bring a change at any time from now on.
+      if (evaluated >= readModel.position)
+        options.onEvaluated?.(() =>
+          evaluatedId(nextInstant === undefined ? clock.now() : Math.min(clock.now(), nextInstant - 1), evaluated),
+        );
       const wake = new AbortController();
       const timer =
         recordsOwed || nextInstant === undefined

@@ -139,6 +139,20 @@ describe('changes/effective-now', () => {
       expect(evaluated.length).toBeGreaterThan(0);
       for (const id of evaluated) expect(Number(id.split('-')[0])).toBeLessThanOrEqual(T + 10);
     });
+
+    it('come only once the feed has read every record the server holds: a client waiting for one is caught up', async () => {
+      const log = [1, 2, 3, 4, 5].map((n) => imposition(n, `s${n}`, T + n));
+      const told: string[] = [];
+      const signal = new AbortController().signal;
+      for await (const t of effectiveTransitions(fixedStore(log), readModelOf(log), new FakeClock(T + 10), {
+        after: '0-1-0-',
+        signal,
+        sliceMs: 0,
+        onEvaluated: () => told.push('evaluated'),
+      }))
+        told.push(t.subjectId);
+      expect(told.indexOf('evaluated')).toBeGreaterThan(told.indexOf('s5'));
+    });
   });
 
   describe('a record that takes effect at its own record time', () => {
