@@ -201,12 +201,19 @@ export class MeasureHistory {
   /** The fact that makes the subject one of the measure's at t (its imposition or latest addition), if it is one. */
   subjectFactAt(subject: string, t: number): StandingFact | undefined {
     if (!this.imposed) return undefined;
-    let fact: StandingFact | undefined = imposedSubjects(this.imposed).has(subject) ? this.imposed : undefined;
-    for (const change of this.changesBySubject().of(subject)) {
-      if (change.fromMs > t) break;
-      fact = change.type === 'SubjectsAdded' ? change : undefined;
+    // The last change in effect by t decides (the list is in valid-time order): found by halving, as a subject added
+    // and removed thousands of times is asked about at each of its instants.
+    const changes = this.changesBySubject().of(subject);
+    let low = 0;
+    let high = changes.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (changes[mid]!.fromMs <= t) low = mid + 1;
+      else high = mid;
     }
-    return fact;
+    if (low === 0) return imposedSubjects(this.imposed).has(subject) ? this.imposed : undefined;
+    const last = changes[low - 1]!;
+    return last.type === 'SubjectsAdded' ? last : undefined;
   }
 
   /** Every subject the measure's standing facts name (whatever the valid time). */
