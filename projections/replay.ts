@@ -27,7 +27,7 @@ import {
   type Snapshot,
   type ValidTimeChange,
 } from './replay-snapshots.js';
-import { SubjectTransitions, unionOf, type Cause } from './transitions.js';
+import { finish, SubjectTransitions, unionOf, type Cause } from './transitions.js';
 import { changedIntervals, RecordsSoFar, type ChangedInterval } from './valid-time-changes.js';
 
 export type { Cause } from './transitions.js';
@@ -130,29 +130,46 @@ const inRange = (ms: number, options: ReplayOptions) =>
   (options.from === undefined || ms >= options.from) && (options.to === undefined || ms <= options.to);
 
 export function replaySubject(model: LedgerReadModel, subjectId: string, options: ReplayOptions): Replay {
+  return finish(replaySubjectSteps(model, subjectId, options));
+}
+
+/**
+ * `replaySubject`, pausing (yielding) between steps and between the events
+ * tried as causes: a subject with thousands of events takes a while, and a
+ * server lets other requests run at each pause.
+ */
+export function* replaySubjectSteps(
+  model: LedgerReadModel,
+  subjectId: string,
+  options: ReplayOptions,
+): Generator<void, Replay> {
   const steps =
-    options.order === 'valid' ? validOrder(model, subjectId, options) : recordOrder(model, subjectId, options);
+    options.order === 'valid'
+      ? yield* validOrder(model, subjectId, options)
+      : yield* recordOrder(model, subjectId, options);
   return { subjectId, order: options.order, asOfPosition: options.asOfPosition.toString(), steps };
 }
 
 /** One step per transition, and an unchanged step per event effective where nothing changes. */
-function validOrder(model: LedgerReadModel, subjectId: string, options: ReplayOptions): ReplayStep[] {
+function* validOrder(model: LedgerReadModel, subjectId: string, options: ReplayOptions): Generator<void, ReplayStep[]> {
   const asOf = options.asOfPosition.toString();
   const recorded = recordedOf(model, subjectId, options.asOfPosition);
   const byInstant = new Map<number, Recorded[]>();
   for (const r of recorded) byInstant.set(r.effectiveMs, [...(byInstant.get(r.effectiveMs) ?? []), r]);
   const histories = measuresOfSubject(model, subjectId, options.asOfPosition);
   const transitions = new SubjectTransitions(histories, subjectId);
+  yield;
   // A retracted event takes effect nowhere: it is no unchanged step (what retracting it changed shows as transitions).
   const retracted = new Set(histories.flatMap((history) => [...history.retracted]));
   const steps: ReplayStep[] = [];
   for (const instant of transitions.walk(byInstant.keys())) {
     if (!inRange(instant.t, options)) continue;
+    yield;
     const before = snapshot(unionOf(instant.before), instant.t - 1, asOf);
     const after = snapshot(unionOf(instant.after), instant.t, asOf);
     const changes = changesBetween(before, after);
     if (!isEmpty(changes)) {
-      const causes = transitions.causes(instant, 'all');
+      const causes = yield* transitions.causeSteps(instant, 'all');
       const single = causes.length === 1 ? causes[0]! : undefined;
       steps.push({
         position: single?.position ?? null,
@@ -186,7 +203,11 @@ function validOrder(model: LedgerReadModel, subjectId: string, options: ReplayOp
  * state changed. Measures are followed as the walk goes, each record moving
  * only its own measure on.
  */
-function recordOrder(model: LedgerReadModel, subjectId: string, options: ReplayOptions): ReplayStep[] {
+function* recordOrder(
+  model: LedgerReadModel,
+  subjectId: string,
+  options: ReplayOptions,
+): Generator<void, ReplayStep[]> {
   const recorded = recordedOf(model, subjectId, options.asOfPosition).sort((a, b) =>
     comparePositions(a.fact.position, b.fact.position),
   );
@@ -195,6 +216,7 @@ function recordOrder(model: LedgerReadModel, subjectId: string, options: ReplayO
   const seen = new RecordsSoFar(subjectId);
   const steps: ReplayStep[] = [];
   for (const r of recorded) {
+    yield;
     const position = r.fact.position;
     const t = options.at ?? r.effectiveMs;
     const shown = inRange(Date.parse(r.fact.recordedAt), options);

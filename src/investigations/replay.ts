@@ -4,13 +4,14 @@
  */
 import type { LedgerReadModel } from '../../projections/ledger-read-model.js';
 import {
-  replaySubject,
+  replaySubjectSteps,
   type Cause,
   type Replay,
   type ReplayOptions,
   type ReplayStep,
 } from '../../projections/replay.js';
 import type { EventStore } from '../event-store/event-store.js';
+import { finishPaced } from '../pacer.js';
 import { provenanceOf, type Provenance } from './provenance.js';
 
 export type ReplayWithProvenance = Replay & {
@@ -23,7 +24,8 @@ export async function replayWithProvenance(
   subjectId: string,
   options: ReplayOptions,
 ): Promise<ReplayWithProvenance> {
-  const replay = replaySubject(model, subjectId, options);
+  // Thousands of steps for a long history: worked out in slices, so other requests are not held up.
+  const replay = await finishPaced(replaySubjectSteps(model, subjectId, options));
   const measureIds = replay.steps
     .flatMap((s) => [s.measureId, ...s.causes.map((c) => c.measureId)])
     .filter((m): m is string => m !== null);

@@ -11,3 +11,4 @@ import './replay-record.property.suite.js';
 import './timeline-window.suite.js';
 import './timeline-window.property.suite.js';
 import './explain-partial-exemption.suite.js';
+import './paced-replay.suite.js';
