@@ -157,7 +157,7 @@ function* validOrder(model: LedgerReadModel, subjectId: string, options: ReplayO
   const byInstant = new Map<number, Recorded[]>();
   for (const r of recorded) byInstant.set(r.effectiveMs, [...(byInstant.get(r.effectiveMs) ?? []), r]);
   const histories = measuresOfSubject(model, subjectId, options.asOfPosition);
-  const transitions = new SubjectTransitions(histories, subjectId);
+  const transitions = yield* SubjectTransitions.built(histories, subjectId);
   yield;
   // A retracted event takes effect nowhere: it is no unchanged step (what retracting it changed shows as transitions).
   const retracted = new Set(histories.flatMap((history) => [...history.retracted]));

@@ -261,8 +261,8 @@ export function* subjectTimelineSteps(
   asOfPosition: bigint,
   range: { from?: number; to?: number } = {},
 ): Generator<void, SubjectTimeline> {
-  const transitions = new SubjectTransitions(measuresOfSubject(model, subjectId, asOfPosition), subjectId);
-  // Indexing a long measure's events for the subject is a stretch of its own: a pause before the first instant.
+  // Indexing a long measure's events for the subject is a stretch of its own: in steps, before the first instant.
+  const transitions = yield* SubjectTransitions.built(measuresOfSubject(model, subjectId, asOfPosition), subjectId);
   yield;
   // The window clips the whole timeline: an interval begins at each change, and at `from` when one is under way there.
   const { from, to } = range;

@@ -86,21 +86,42 @@ interface Candidate {
   correction?: Correction;
 }
 
+/** Events indexed between two pauses of `SubjectTransitions.built`. */
+const EVENTS_PER_STEP = 256;
+
 export class SubjectTransitions {
   readonly measures: MeasureContribution[];
   /** Every instant some standing event names, ascending. */
-  readonly instants: number[];
+  instants: number[] = [];
   private readonly candidates = new Map<number, Candidate[]>();
   /** Per measure, its contributions with one correction left out (made when a correction is first tried). */
   private readonly withoutCorrection: WithoutCorrection[];
 
-  constructor(histories: MeasureHistory[], subjectId: string) {
+  /** Indexed at once; `built` does the same in steps. */
+  constructor(
+    histories: MeasureHistory[],
+    private readonly subjectId: string,
+    indexNow = true,
+  ) {
     this.measures = histories.filter((h) => h.exists).map((h) => new MeasureContribution(h, subjectId));
     this.withoutCorrection = this.measures.map((m) => new WithoutCorrection(m.history, subjectId));
+    if (indexNow) finish(this.index());
+  }
+
+  /** The transitions, indexed pausing (yielding) every few hundred events: a long measure takes a while. */
+  static *built(histories: MeasureHistory[], subjectId: string): Generator<void, SubjectTransitions> {
+    const transitions = new SubjectTransitions(histories, subjectId, false);
+    yield* transitions.index();
+    return transitions;
+  }
+
+  private *index(): Generator<void> {
+    const subjectId = this.subjectId;
     const all = new Set<number>();
+    let looked = 0;
     // The events already candidates at each instant: one instant can have thousands (every addition on one day).
     const listed = new Map<number, Set<object>>();
-    this.measures.forEach((measure, index) => {
+    for (const [index, measure] of this.measures.entries()) {
       const add = (t: number, candidate: Candidate, walked = true) => {
         if (walked) all.add(t);
         const events = listed.get(t) ?? listed.set(t, new Set()).get(t)!;
@@ -119,6 +140,7 @@ export class SubjectTransitions {
         }
       };
       for (const fact of measure.history.facts) {
+        if (++looked % EVENTS_PER_STEP === 0) yield;
         // Another subject's membership changes neither change this subject's state nor can be its causes.
         if (!measure.mayChange(fact)) continue;
         tryAt(fact, (t, role) => add(t, { index, fact, role }));
@@ -130,7 +152,7 @@ export class SubjectTransitions {
         // The instants only the earlier version names are not the subject's own: the state cannot change there.
         tryAt(previous, (t, role) => add(t, { index, fact, role, correction }, false));
       }
-    });
+    }
     this.instants = [...all].sort((a, b) => a - b);
   }
 
