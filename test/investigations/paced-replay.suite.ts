@@ -6,7 +6,9 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { evolve, initialState } from '../../projections/ledger-read-model.js';
+import { measuresOfSubject } from '../../projections/ledger-read-model.js';
 import { replaySubjectSteps, type Replay } from '../../projections/replay.js';
+import { SubjectTransitions } from '../../projections/transitions.js';
 import { impositionData } from '../support/stored-events.js';
 
 const DAY = 86_400_000;
@@ -48,5 +50,15 @@ describe('investigations/paced-replay', () => {
     expect(replay.steps).toHaveLength(300);
     expect(replay.steps.filter((s) => !s.unchanged)).toHaveLength(299);
     expect(pauses).toBeGreaterThanOrEqual(replay.steps.length);
+  });
+
+  it('pauses while indexing a long measure for the subject, before its first step', () => {
+    const long = churnedSubject(1_000);
+    const built = SubjectTransitions.built(measuresOfSubject(long, 'x', long.position), 'x');
+    let pauses = 0;
+    let step = built.next();
+    for (; !step.done; step = built.next()) pauses++;
+    expect(pauses).toBeGreaterThanOrEqual(3);
+    expect(step.value.instants).toHaveLength(1_000);
   });
 });
