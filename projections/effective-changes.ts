@@ -44,14 +44,22 @@ export type SubjectOutcome = EffectiveTransition | undefined;
 
 const answer = (set: CategorySet): CategorySetAnswer => set.toAnswer();
 
+/** Payloads are never changed once stored: their instants are parsed once (each instant looks at every fact of its measures). */
+const instantsOfPayload = new WeakMap<object, readonly number[]>();
+
 /** The instants (ms) at which an event's payload starts or ends something; read from the log, checked or not. */
-export function instantsNamedBy(data: unknown): number[] {
+export function instantsNamedBy(data: unknown): readonly number[] {
+  if (typeof data !== 'object' || data === null) return [];
+  const known = instantsOfPayload.get(data);
+  if (known) return known;
   // Any stored object, even one set aside as unreadable: only the fields named here are read, each checked to be text.
-  const record = (data ?? {}) as { effectiveFrom?: unknown; effectiveUntil?: unknown; replacement?: unknown };
+  const record = data as { effectiveFrom?: unknown; effectiveUntil?: unknown; replacement?: unknown };
   const instants = [record.effectiveFrom, record.effectiveUntil]
     .filter((x): x is string => typeof x === 'string')
     .map((x) => Date.parse(x));
-  return record.replacement ? [...instants, ...instantsNamedBy(record.replacement)] : instants;
+  const all = record.replacement ? [...instants, ...instantsNamedBy(record.replacement)] : instants;
+  instantsOfPayload.set(data, all);
+  return all;
 }
 
 /** Subjects the measure's events had named by a position. */
