@@ -128,9 +128,7 @@ describe('store/eventstoredb-outage-http', () => {
       ).toBe(true);
       return body.headPosition;
     })();
-    expect(
-      await eventually(async () => (await t.http.get('/health')).body.subscriptionError === undefined),
-    ).toBe(true);
+    expect(await eventually(async () => (await t.http.get('/health')).body.subscriptionError === undefined)).toBe(true);
     const health = await t.http.get('/health').expect(200);
     expect(health.body).toMatchObject({ status: 'ok', headPosition: head });
     expect(health.body).not.toHaveProperty('subscriptionError');

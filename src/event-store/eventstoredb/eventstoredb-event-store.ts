@@ -88,7 +88,11 @@ export class EventStoreDbEventStore implements EventStore {
   static async connect(connectionString: string, options: EventStoreDbOptions = {}): Promise<EventStoreDbEventStore> {
     let store: EventStoreDbEventStore;
     try {
-      store = new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString), options, connectionString);
+      store = new EventStoreDbEventStore(
+        EventStoreDBClient.connectionString(connectionString),
+        options,
+        connectionString,
+      );
     } catch (error) {
       throw new EventStoreUnreachableError(connectionString, error);
     }
