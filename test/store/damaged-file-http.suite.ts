@@ -7,10 +7,10 @@
  * from then on, as documented.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { copyFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { closeSync, copyFileSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
-import { scribbleMidFile } from '../support/damage.js';
 import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
 import { SseConnection } from '../support/sse-client.js';
 import { imposition } from '../support/stored-events.js';
@@ -37,11 +37,12 @@ describe('store/damaged-file-http', () => {
     // A copy of the closed file: the ledger runs on a file no other connection ever had open.
     path = join(dir.path, 'ledger.db');
     copyFileSync(written, path);
+    const page = middleLeafOfEvents(written);
     const running = new SqliteEventStore(path);
     t = await startTestApp({ store: running });
     await t.http.get('/health/ready').expect(200);
     running.pragma('cache_size = 0'); // read from the file, not from pages cached before the damage
-    scribbleMidFile(path);
+    scribblePage(path, page);
   });
 
   afterAll(async () => {
@@ -90,3 +91,30 @@ describe('store/damaged-file-http', () => {
     expect(ready.body).toMatchObject({ status: 'not-ready', reason: expect.stringContaining(`${path} is damaged`) });
   });
 });
+
+/**
+ * The middle leaf page of the events table (pages numbered from 1): the rows a read of the log goes through. The
+ * middle page of the file may hold an index instead (event ids are random), which those reads never touch.
+ */
+function middleLeafOfEvents(path: string): number {
+  const db = new Database(path, { readonly: true });
+  try {
+    const leaves = db
+      .prepare("SELECT pageno FROM dbstat WHERE name = 'events' AND pagetype = 'leaf' ORDER BY pageno")
+      .pluck()
+      .all() as number[];
+    return leaves[Math.floor(leaves.length / 2)]!;
+  } finally {
+    db.close();
+  }
+}
+
+/** Overwrites one whole page with bytes that are no b-tree page. */
+function scribblePage(path: string, pageno: number, pageSize = 4096): void {
+  const fd = openSync(path, 'r+');
+  try {
+    writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, (pageno - 1) * pageSize);
+  } finally {
+    closeSync(fd);
+  }
+}
