@@ -17,6 +17,7 @@ import type { ConfiguredKey, LedgerConfig } from './config.js';
 import type { EventStore } from './event-store/event-store.js';
 import { dataDirError } from './event-store/open-store.js';
 import { ErrorFilter, fromFramework, sendError } from './http/error-response.js';
+import { notePermanentFailure } from './store-failures.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { registerCacheableAnswers } from './queries/cacheable-answers.js';
 import { setUpOpenApi } from './openapi.js';
@@ -132,7 +133,7 @@ export async function createHttpApp(
     authenticateFirst(RouteTable.fromControllers(CONTROLLERS, PUBLIC_PAGES), apiKeys, tickets),
   );
   registerBodyParsers(fastify);
-  app.useGlobalFilters(new ErrorFilter(config.bodyLimitBytes));
+  app.useGlobalFilters(new ErrorFilter(config.bodyLimitBytes, (error) => notePermanentFailure(store, error)));
   registerWebApp(fastify);
   const readModel = app.get(ReadModelService);
   readModel.keepSnapshots(snapshotOptions(config, options.requestLogger));

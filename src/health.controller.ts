@@ -8,6 +8,7 @@ import { eventLoopDelay } from './event-loop-delay.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
 import { StorageFailure } from './event-store/storage-failure.js';
 import { ReadModelService } from './queries/read-model.service.js';
+import { permanentFailureOf } from './store-failures.js';
 
 @ApiTags('health')
 @Controller()
@@ -38,16 +39,17 @@ export class HealthController {
     try {
       head = await this.store.headPosition();
     } catch (error) {
-      if (!(error instanceof StorageFailure)) throw error;
+      // Whatever the store failed with, health answers it: an unreachable server is a 503 with the reason, never a 500.
       response.status(503);
-      return { status: 'failed', reason: error.message, readModelPosition: folded };
+      return { status: 'failed', reason: storeFailureReason(error), readModelPosition: folded };
     }
-    // The read model stopped on a damaged file: it will not catch up, and queries say so (503).
-    if (this.readModel.failure) {
+    // The read model stopped on a damaged file, or a request met one: it will not mend, and queries say so (503).
+    const failure = this.readModel.failure ?? permanentFailureOf(this.store)?.message;
+    if (failure) {
       response.status(503);
       return {
         status: 'failed',
-        reason: this.readModel.failure,
+        reason: failure,
         headPosition: head.toString(),
         readModelPosition: folded,
       };
@@ -90,14 +92,16 @@ export class HealthController {
       response.status(503);
       return {
         status: 'not-ready',
-        reason: `the store does not answer: ${(error as Error).message}`,
+        reason: storeFailureReason(error),
         readModelPosition: folded.toString(),
       };
     }
     // Caught up once is ready for good: a model a few events behind a busy writer must not flap out of the load balancer.
     if (folded >= head) this.caughtUp = true;
     const reason =
-      this.readModel.failure ?? (this.caughtUp ? undefined : `the read model is catching up: at ${folded} of ${head}`);
+      this.readModel.failure ??
+      permanentFailureOf(this.store)?.message ??
+      (this.caughtUp ? undefined : `the read model is catching up: at ${folded} of ${head}`);
     if (reason) response.status(503);
     return {
       status: reason ? 'not-ready' : 'ready',
@@ -106,4 +110,10 @@ export class HealthController {
       readModelPosition: folded.toString(),
     };
   }
+}
+
+/** A StorageFailure says what to do; anything else the store threw is named as not answering. */
+function storeFailureReason(error: unknown): string {
+  if (error instanceof StorageFailure) return error.message;
+  return `the store does not answer: ${error instanceof Error ? error.message : String(error)}`;
 }

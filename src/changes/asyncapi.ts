@@ -143,14 +143,14 @@ export function asyncApiDocument({ openApiSchemas, host, port }: AsyncApiOptions
   }
   const refs = (channel: string, names: string[]) =>
     names.map((name) => ({ $ref: `#/channels/${channel}/messages/${name}` }));
-  const ledgerNames = [...Object.keys(ledgerMessages), 'cutOff'];
+  const ledgerNames = [...Object.keys(ledgerMessages), 'cutOff', 'feedError'];
   return {
     asyncapi: '3.0.0',
     info: {
       title: 'regledger change feeds',
       version: '1.0.0',
       description:
-        'Server-Sent Events over HTTP (GET, Accept: text/event-stream, Authorization: Bearer <reader key>). Each message carries an SSE `id:` to resume from with the Last-Event-ID header (or ?after=). A client too slow to read is sent a final `cut-off` event naming the id to resume from. A comment line is sent every 15 s as a heartbeat; comments `: evaluated <id>` say how far the feed has sent (see the HTTP API docs) and may be ignored. Errors before the stream starts are JSON: {statusCode, error, message, details[]}.',
+        'Server-Sent Events over HTTP (GET, Accept: text/event-stream, Authorization: Bearer <reader key>). Each message carries an SSE `id:` to resume from with the Last-Event-ID header (or ?after=). A client too slow to read is sent a final `cut-off` event naming the id to resume from. A feed that cannot go on (the store does not answer, or its file is damaged) sends a final `error` event: the error in the JSON error shape, the id to resume from, and `retry:` (a few seconds for a store that may answer again, an hour for a damaged file). A comment line is sent every 15 s as a heartbeat; comments `: evaluated <id>` say how far the feed has sent (see the HTTP API docs) and may be ignored. Errors before the stream starts are JSON: {statusCode, error, message, details[]}.',
     },
     servers: {
       configured: {
@@ -170,6 +170,7 @@ export function asyncApiDocument({ openApiSchemas, host, port }: AsyncApiOptions
             Object.keys(ledgerMessages).map((name) => [name, { $ref: `#/components/messages/${name}` }]),
           ),
           cutOff: { $ref: '#/components/messages/cutOff' },
+          feedError: { $ref: '#/components/messages/feedError' },
         },
       },
       effectiveChanges: {
@@ -179,6 +180,7 @@ export function asyncApiDocument({ openApiSchemas, host, port }: AsyncApiOptions
         messages: {
           effectiveTransition: { $ref: '#/components/messages/effectiveTransition' },
           cutOff: { $ref: '#/components/messages/cutOff' },
+          feedError: { $ref: '#/components/messages/feedError' },
         },
       },
     },
@@ -209,7 +211,7 @@ export function asyncApiDocument({ openApiSchemas, host, port }: AsyncApiOptions
       receiveEffectiveChanges: {
         action: 'receive',
         channel: { $ref: '#/channels/effectiveChanges' },
-        messages: refs('effectiveChanges', ['effectiveTransition', 'cutOff']),
+        messages: refs('effectiveChanges', ['effectiveTransition', 'cutOff', 'feedError']),
         bindings: {
           http: {
             method: 'GET',
@@ -265,6 +267,30 @@ export function asyncApiDocument({ openApiSchemas, host, port }: AsyncApiOptions
             type: 'object',
             required: ['reason', 'resumeFrom'],
             properties: { reason: { type: 'string', const: 'slow-consumer' }, resumeFrom: { type: 'string' } },
+          },
+        },
+        feedError: {
+          name: 'feedError',
+          title:
+            'Final message of a feed that cannot go on (SSE event: error): the error, the id to resume from, and retry: how long to wait',
+          contentType: 'application/json',
+          payload: {
+            type: 'object',
+            required: ['statusCode', 'error', 'message', 'details', 'resumeFrom'],
+            properties: {
+              statusCode: { type: 'integer' },
+              error: { type: 'string' },
+              message: { type: 'string' },
+              details: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['rule', 'message'],
+                  properties: { field: { type: 'string' }, rule: { type: 'string' }, message: { type: 'string' } },
+                },
+              },
+              resumeFrom: { type: 'string' },
+            },
           },
         },
       },

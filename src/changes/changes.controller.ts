@@ -6,13 +6,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { RequiresRole } from '../auth/auth.guard.js';
 import { AcceptsStreamTicket, Public } from '../auth/route-access.js';
-import { LedgerError, type ErrorDetail } from '../errors.js';
+import type { ErrorDetail } from '../errors.js';
 import { throwIfProblems } from '../queries/knowledge.js';
 import { publishedAsyncApi, type AsyncApiDocument } from './asyncapi.js';
 import { ChangeFeedService } from './change-feed.service.js';
 import { effectiveResume, ledgerFilter, ledgerResume, subjectFilter } from './feed-params.js';
 import { SSE_OPTIONS, SseWriter, type SseOptions } from './sse-writer.js';
 import { consumerParam, Consumers } from '../consumers/consumers.js';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
+import { notePermanentFailure } from '../store-failures.js';
+import { feedFailure } from './feed-failure.js';
 
 @ApiTags('changes')
 @Controller()
@@ -21,7 +24,15 @@ export class ChangesController {
     @Inject(ChangeFeedService) private readonly feed: ChangeFeedService,
     @Inject(SSE_OPTIONS) private readonly options: SseOptions,
     @Inject(Consumers) private readonly consumers: Consumers,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
+
+  /** A feed that failed once streaming says so in its last message (see feed-failure.ts); /health learns of a damaged file. */
+  private failed(writer: SseWriter, error: unknown): void {
+    notePermanentFailure(this.store, error);
+    const { body, retryMs } = feedFailure(error, writer.feed);
+    writer.fail(body, retryMs);
+  }
 
   @Get('v1/changes')
   @RequiresRole('reader')
@@ -86,6 +97,8 @@ export class ChangesController {
       })) {
         if (!(await writer.send(change.position.toString(), change.event))) break;
       }
+    } catch (error) {
+      this.failed(writer, error);
     } finally {
       writer.end();
     }
@@ -139,7 +152,7 @@ export class ChangesController {
         if (!(await writer.send(transition.id, transition))) break;
       }
     } catch (error) {
-      if (!(error instanceof LedgerError)) throw error;
+      this.failed(writer, error);
     } finally {
       writer.end();
     }

@@ -131,6 +131,19 @@ export class SseWriter {
     return closed;
   }
 
+  /**
+   * The feed cannot go on: a last `error` message carrying the error (in the
+   * one error shape) and the id to resume from, with `retry:` saying how long
+   * EventSource should wait before it reconnects, then the end.
+   */
+  fail(error: object, retryMs: number): void {
+    if (!this.open) return;
+    this.response.write(
+      `event: error\nretry: ${retryMs}\ndata: ${JSON.stringify({ ...error, resumeFrom: this.lastId })}\n\n`,
+    );
+    this.end();
+  }
+
   /** Sends one message; false once the client is gone or was cut off. */
   async send(id: string, data: unknown, event?: string): Promise<boolean> {
     if (!this.open) return false;

@@ -5,6 +5,11 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { HTTP_ERROR_NAME, HTTP_STATUS, LedgerError, type ErrorDetail } from '../errors.js';
+import { StorageFailure } from '../event-store/storage-failure.js';
+import { outageFailure } from '../event-store/eventstoredb/outage.js';
+
+/** How soon a client should try again after a store that does not answer for now (seconds). */
+export const STORE_RETRY_AFTER_SECONDS = 2;
 
 export interface ErrorBody {
   statusCode: number;
@@ -42,7 +47,12 @@ const logger = new Logger('HTTP');
 
 /** Sends the error in the one shape (with a LedgerError's extra fields), logging what is the server's fault. */
 export function sendError(reply: FastifyReply, error: unknown): void {
+  // EventStoreDB not answering, met by code that uses its client directly (leases, subscriber state): a 503 too.
+  error = outageFailure(error, 'EventStoreDB');
   const body = errorBody(error);
+  // A store that may answer again soon: say when to retry (a damaged file or a full disk will not mend by waiting).
+  if (error instanceof StorageFailure && error.kind === 'unavailable' && !error.permanent)
+    void reply.header('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
   if (body.statusCode >= 500) logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   const extra = error instanceof LedgerError ? error.extra : {};
   void reply
@@ -58,9 +68,14 @@ export function sendError(reply: FastifyReply, error: unknown): void {
  */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  constructor(private readonly bodyLimitBytes: number) {}
+  constructor(
+    private readonly bodyLimitBytes: number,
+    /** Told of every error a route answers with (the app notes a damaged store for /health). */
+    private readonly onError?: (error: unknown) => void,
+  ) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
+    this.onError?.(error);
     sendError(host.switchToHttp().getResponse<FastifyReply>(), fromFramework(error, this.bodyLimitBytes));
   }
 }

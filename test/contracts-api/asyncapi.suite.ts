@@ -93,7 +93,7 @@ describe('contracts-api/asyncapi', () => {
       }
     });
 
-    it('declares the filters, and the effective-transition and cut-off messages', () => {
+    it('declares the filters, and the effective-transition, cut-off and error messages', () => {
       expect(Object.keys(document.operations.receiveLedgerChanges.bindings.http.query.properties)).toEqual([
         'after',
         'subject',
@@ -104,8 +104,13 @@ describe('contracts-api/asyncapi', () => {
         'after',
         'subject',
       ]);
-      expect(Object.keys(document.channels.effectiveChanges.messages)).toEqual(['effectiveTransition', 'cutOff']);
+      expect(Object.keys(document.channels.effectiveChanges.messages)).toEqual([
+        'effectiveTransition',
+        'cutOff',
+        'feedError',
+      ]);
       expect(document.channels.ledgerChanges.messages).toHaveProperty('cutOff');
+      expect(document.channels.ledgerChanges.messages).toHaveProperty('feedError');
     });
   });
 

@@ -65,6 +65,9 @@ export class SseConnection {
   /** The last `id:` received, with or without data, as EventSource keeps it for Last-Event-ID. */
   lastId: string | undefined;
 
+  /** The last `retry:` received: how long EventSource would wait before reconnecting, in ms. */
+  retry: number | undefined;
+
   /** The last `: evaluated <id>` comment: how far the feed says it has evaluated and sent. */
   evaluated: string | undefined;
 
@@ -114,6 +117,7 @@ export class SseConnection {
           if (line.startsWith(': evaluated ')) this.evaluated = line.slice(12);
         } else if (line.startsWith('id: ')) this.lastId = message.id = line.slice(4);
         else if (line.startsWith('event: ')) message.event = line.slice(7);
+        else if (line.startsWith('retry: ')) this.retry = Number(line.slice(7));
         else if (line.startsWith('data: ')) {
           message.data += (hasData ? '\n' : '') + line.slice(6);
           hasData = true;

@@ -41,9 +41,11 @@ export function streamMessageValidator(document: AsyncApiDocument): Record<strin
   };
   let cutOffValidator: ValidateFunction | undefined;
   const cutOff = (): ValidateFunction => (cutOffValidator ??= payload('cutOff'));
+  let feedErrorValidator: ValidateFunction | undefined;
+  const feedError = (): ValidateFunction => (feedErrorValidator ??= payload('feedError'));
   const checks: Record<string, StreamMessageCheck> = {};
   for (const channel of Object.values(document.channels)) {
-    const names = Object.keys(channel.messages).filter((name) => name !== 'cutOff');
+    const names = Object.keys(channel.messages).filter((name) => name !== 'cutOff' && name !== 'feedError');
     const compiled = new Map<string, ValidateFunction>();
     const validator = (name: string): ValidateFunction => {
       let validate = compiled.get(name);
@@ -58,6 +60,7 @@ export function streamMessageValidator(document: AsyncApiDocument): Record<strin
         return `${channel.address}: message ${message.id ?? ''} is not JSON: ${message.data.slice(0, 200)}`;
       }
       if (message.event === 'cut-off') return problem(cutOff(), 'cutOff', data, message);
+      if (message.event === 'error') return problem(feedError(), 'feedError', data, message);
       if (message.event !== undefined) return `${channel.address}: event ${message.event} is not declared`;
       if (message.id === undefined) return `${channel.address}: a message without an id cannot be resumed from`;
       // A ledger event's message is named by its type; the effective feed has one message.

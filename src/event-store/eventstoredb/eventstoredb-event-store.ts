@@ -43,6 +43,7 @@ import { at, toStoredEvent } from './eventstoredb-events.js';
 import { EventStoreDbSubscription } from './eventstoredb-subscription.js';
 import { EventStoreUnreachableError } from './unreachable.js';
 import { EVENTSTOREDB_CLIENT } from './client-of.js';
+import { outageFailure, serverName, type WriteStage } from './outage.js';
 
 export interface EventStoreDbOptions {
   /** Streams of the ledger; everything else in `$all` is skipped. */
@@ -64,6 +65,8 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly retryDelayMs: number;
   private readonly pageSize: number;
   private trouble?: string;
+  /** `EventStoreDB at host:port`, for the failures that name it. */
+  private readonly server: string;
 
   get [EVENTSTOREDB_CLIENT](): EventStoreDBClient {
     return this.client;
@@ -72,7 +75,9 @@ export class EventStoreDbEventStore implements EventStore {
   private constructor(
     readonly client: EventStoreDBClient,
     options: EventStoreDbOptions,
+    connectionString: string,
   ) {
+    this.server = serverName(connectionString);
     this.streamPrefix = options.streamPrefix ?? 'measure-';
     this.writeAttempts = options.writeAttempts ?? 5;
     this.retryDelayMs = options.retryDelayMs ?? 100;
@@ -83,7 +88,11 @@ export class EventStoreDbEventStore implements EventStore {
   static async connect(connectionString: string, options: EventStoreDbOptions = {}): Promise<EventStoreDbEventStore> {
     let store: EventStoreDbEventStore;
     try {
-      store = new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString), options);
+      store = new EventStoreDbEventStore(
+        EventStoreDBClient.connectionString(connectionString),
+        options,
+        connectionString,
+      );
     } catch (error) {
       throw new EventStoreUnreachableError(connectionString, error);
     }
@@ -96,7 +105,25 @@ export class EventStoreDbEventStore implements EventStore {
     return store;
   }
 
+  /**
+   * An outage is a StorageFailure saying how far the write got: before its
+   * events were sent nothing was recorded; after, only a retry can tell.
+   */
   async append(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    const progress: { stage: WriteStage } = { stage: 'before-write' };
+    try {
+      return await this.appendOnce(streamId, events, expectedRevision, progress);
+    } catch (error) {
+      throw outageFailure(error, this.server, progress.stage);
+    }
+  }
+
+  private async appendOnce(
+    streamId: string,
+    events: EventToAppend[],
+    expectedRevision: ExpectedRevision,
+    progress: { stage: WriteStage },
+  ): Promise<AppendResult> {
     // The retry lookup and the id claim go out together: one round trip's wait instead of two. A re-sent claim is
     // idempotent, and a claim refused for another stream means no retry of this append can be in this one.
     const [earlier] = await Promise.all([
@@ -108,6 +135,7 @@ export class EventStoreDbEventStore implements EventStore {
       jsonEvent({ id: e.eventId, type: e.type, data: e.data as never, metadata: e.metadata }),
     );
     let nextExpectedRevision: bigint;
+    progress.stage = 'write-sent';
     try {
       nextExpectedRevision = await this.withWriteRetries(
         async () =>
@@ -122,9 +150,9 @@ export class EventStoreDbEventStore implements EventStore {
       throw new WrongExpectedRevisionError(streamId, expectedRevision, toActual(error.actualVersion));
     }
     if (events.length === 0) {
-      return { nextExpectedRevision, position: await this.headPosition(), events: [], written: false };
+      return { nextExpectedRevision, position: await this.headOnce(), events: [], written: false };
     }
-    const stored = await this.readStream(streamId, {
+    const stored = await this.readStreamOnce(streamId, {
       fromRevision: nextExpectedRevision - BigInt(events.length) + 1n,
       maxCount: events.length,
     });
@@ -150,7 +178,7 @@ export class EventStoreDbEventStore implements EventStore {
       await this.withWriteRetries(() => this.client.appendToStream(claim, event, { expectedRevision: 'no_stream' }));
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
-      const [claimed] = await this.readStream(claim, { maxCount: 1 });
+      const [claimed] = await this.readStreamOnce(claim, { maxCount: 1 });
       const owner = (claimed?.data as { streamId?: string } | undefined)?.streamId;
       if (owner !== streamId) throw new DuplicateEventIdError(first.eventId, owner ?? 'unknown');
     }
@@ -173,7 +201,7 @@ export class EventStoreDbEventStore implements EventStore {
   ): Promise<AppendResult | undefined> {
     if (!events.length || (expected !== 'no_stream' && typeof expected !== 'bigint')) return undefined;
     const from = expected === 'no_stream' ? 0n : expected + 1n;
-    const found = await this.readStream(streamId, { fromRevision: from, maxCount: events.length });
+    const found = await this.readStreamOnce(streamId, { fromRevision: from, maxCount: events.length });
     if (found.length !== events.length || found.some((e, i) => e.eventId !== events[i]!.eventId)) return undefined;
     return {
       nextExpectedRevision: found[found.length - 1]!.revision,
@@ -184,6 +212,14 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    try {
+      return await this.readStreamOnce(streamId, options);
+    } catch (error) {
+      throw outageFailure(error, this.server);
+    }
+  }
+
+  private async readStreamOnce(streamId: string, options: ReadStreamOptions): Promise<StoredEvent[]> {
     const backwards = options.direction === 'backwards';
     const events: StoredEvent[] = [];
     try {
@@ -203,6 +239,14 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    try {
+      return await this.readAllOnce(options);
+    } catch (error) {
+      throw outageFailure(error, this.server);
+    }
+  }
+
+  private async readAllOnce(options: ReadAllOptions): Promise<StoredEvent[]> {
     const backwards = options.direction === 'backwards';
     const limit = options.maxCount ?? Number.MAX_SAFE_INTEGER;
     const events: StoredEvent[] = [];
@@ -266,7 +310,15 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async headPosition(): Promise<bigint> {
-    const [newest] = await this.readAll({ direction: 'backwards', maxCount: 1 });
+    try {
+      return await this.headOnce();
+    } catch (error) {
+      throw outageFailure(error, this.server);
+    }
+  }
+
+  private async headOnce(): Promise<bigint> {
+    const [newest] = await this.readAllOnce({ direction: 'backwards', maxCount: 1 });
     return newest?.position ?? 0n;
   }
 

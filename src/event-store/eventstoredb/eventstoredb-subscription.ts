@@ -24,7 +24,7 @@ type ServerSubscription = ReturnType<EventStoreDBClient['subscribeToAll']>;
 export interface SubscriptionOptions {
   retryDelayMs: number;
   maxRetryDelayMs?: number;
-  /** Told each failure it resubscribes after (with how many in a row), and undefined once events flow again. */
+  /** Told each failure it resubscribes after (with how many in a row), and undefined once the server confirms it again. */
   onTrouble?(problem: string | undefined, failures: number): void;
 }
 
@@ -67,6 +67,12 @@ export class EventStoreDbSubscription implements Subscription {
         }),
       });
       this.current = subscription;
+      // The server confirmed the subscription: it is live again, whether or not an event comes soon.
+      subscription.once('confirmation', () => {
+        if (failures === 0 || this.closed) return;
+        failures = 0;
+        this.options.onTrouble?.(undefined, 0);
+      });
       try {
         for await (const resolved of subscription as AsyncIterable<{ event?: JSONRecordedEvent }>) {
           const event = resolved.event;

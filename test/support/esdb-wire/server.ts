@@ -5,8 +5,10 @@
  * ServerFeatures and Gossip (one leader). A test double for the adapter's
  * tests, not a database: its semantics stop at what EVENTSTOREDB.md documents.
  *
- * It can be stopped and started again on the same port and data, and told to
- * answer the next write with not-leader, naming another server as leader.
+ * It can be stopped and started again on the same port and data, told to
+ * answer the next write with not-leader, naming another server as leader, and
+ * told to stop right after storing a write, before it answers (the write's
+ * outcome then unknown to the client).
  */
 import * as grpc from '@grpc/grpc-js';
 import { WireLog, type Expected, type LogRecord, type ProposedEvent, type WireLogOptions } from './log.js';
@@ -51,6 +53,7 @@ export class EventStoreWireServer {
   private server?: grpc.Server;
   private port = 0;
   private notLeaderOnce?: { host: string; port: number };
+  private stopAfterStoringTo?: string;
   /** Calls by method name, for tests to see which path the client took. */
   readonly calls = new Map<string, number>();
 
@@ -103,6 +106,11 @@ export class EventStoreWireServer {
     this.notLeaderOnce = leader;
   }
 
+  /** The next unary append to a stream whose name starts with `prefix` is stored, then the server stops unanswered. */
+  stopAfterStoringNextAppendTo(prefix: string): void {
+    this.stopAfterStoringTo = prefix;
+  }
+
   private count(method: string): true {
     this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
     return true;
@@ -149,6 +157,10 @@ export class EventStoreWireServer {
       const notLeader = this.takeNotLeader();
       if (notLeader) return callback(notLeader);
       const outcome = this.log.append(streamId, events, expected);
+      if (this.stopAfterStoringTo !== undefined && streamId.startsWith(this.stopAfterStoringTo)) {
+        this.stopAfterStoringTo = undefined;
+        return void this.stop();
+      }
       const response = new AppendResp();
       if (outcome.ok) {
         const success = new AppendResp.Success();
