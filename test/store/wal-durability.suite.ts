@@ -120,6 +120,7 @@ describe('the embedded store syncs its WAL off the event loop', () => {
     const failure = await append.catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(StorageFailure);
     expect((failure as StorageFailure).message).toContain(`syncing ${path}-wal to disk failed (EIO)`);
+    expect((failure as StorageFailure).outcomeUnknown).toBe(true);
 
     const read = store.readAll();
     await turns();

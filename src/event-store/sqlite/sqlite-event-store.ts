@@ -153,7 +153,8 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
   /** Makes what the last group committed durable, then checkpoints now and then. */
   private async syncCommitted(): Promise<void> {
     const written = this.lastWritten;
-    await this.syncWal();
+    // Committed but perhaps not on disk: a client sending the command again learns whether it stands.
+    await this.syncWal(true);
     if (written > this.durablePosition) this.durablePosition = written;
     if (performance.now() - this.lastCheckpointAt >= this.checkpointEveryMs) {
       this.lastCheckpointAt = performance.now();
@@ -162,7 +163,7 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
     }
   }
 
-  private async syncWal(): Promise<void> {
+  private async syncWal(outcomeUnknown = false): Promise<void> {
     try {
       await this.wal!.sync();
     } catch (error) {
@@ -170,7 +171,7 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
       throw new StorageFailure(
         this.path,
         `syncing ${this.path}-wal to disk failed (${code}): check the disk; what was being written may be lost`,
-        { full: code === 'ENOSPC' },
+        { full: code === 'ENOSPC', outcomeUnknown },
       );
     }
   }
