@@ -478,6 +478,8 @@ export function realise(intents: Intent[], startMs = Date.UTC(2030, 0, 1), how: 
             };
     }
     if (!command) continue;
+    // A client's command must be valid input: an amendment or narrowing that changes nothing is a 400 at the door.
+    if (how.written && emptyChange(command)) continue;
     if (how.provenance) command = withProvenance(command, next);
     const decision = decide(command, state);
     if (decision.rejection) continue;
@@ -498,6 +500,16 @@ export function realise(intents: Intent[], startMs = Date.UTC(2030, 0, 1), how: 
   }
   return how.recordedNearValidTimes ? recordedNear(events, next) : events;
 }
+
+/** The fields of which a command needs at least one (the DTOs' rule; the decider takes an empty change). */
+const AT_LEAST_ONE_OF: Partial<Record<LedgerCommand['type'], string[]>> = {
+  NarrowScope: ['remove', 'narrowTo'],
+  AmendExemption: ['effectiveUntil', 'addCategories', 'removeCategories', 'addSubjects', 'removeSubjects'],
+};
+const emptyChange = (command: LedgerCommand) =>
+  AT_LEAST_ONE_OF[command.type]?.every(
+    (field) => (command as unknown as Record<string, unknown>)[field] === undefined,
+  ) ?? false;
 
 /** Every instant an event's data names, a correction's replacement's included. */
 function instantsNamed(data: Record<string, unknown> | undefined): number[] {
