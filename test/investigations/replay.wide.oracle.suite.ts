@@ -198,6 +198,10 @@ function checkValidOrder(
     exactness.checked++;
     if (decisive.some((id) => corrections.has(id))) exactness.byCorrection++;
   };
+  // The citation a cause names: a correction's own, or the one standing for the event at k (a correction's, if any).
+  const standingById = new Map(oracle.standing(log, k).map((e) => [e.eventId, e]));
+  const citationOf = (eventId: string): unknown =>
+    (standingById.get(eventId) ?? log.find((e) => e.eventId === eventId)!).data.citation;
   const o = oracleOf(log, subject, k);
   const replay = replaySubject(model, subject, { order: 'valid', asOfPosition: BigInt(k) });
   const expected = instants.filter((t) => !same(o.state(t - 1), o.state(t)));
@@ -225,6 +229,10 @@ function checkValidOrder(
     for (const cause of step.causes) {
       const differs = o.makesADifference(cause, t, 'all', step.causes);
       compared.add({ cause, t: step.effectiveAt, differs }, { cause, t: step.effectiveAt, differs: true });
+      compared.add(
+        { cause: cause.eventId, citation: cause.citation },
+        { cause: cause.eventId, citation: citationOf(cause.eventId) },
+      );
     }
     // Both ways: where events make a difference alone, the causes are exactly those (corrections among them).
     const decisive = o.decisive(t, 'all');
@@ -267,6 +275,10 @@ function checkValidOrder(
       { from: interval.from, hasChanges: true },
     );
     for (const change of interval.changes) {
+      compared.add(
+        { change: change.eventId, citation: change.citation },
+        { change: change.eventId, citation: citationOf(change.eventId) },
+      );
       const measureId = log.find((e) => e.eventId === change.eventId)!.measureId;
       const causes = interval.changes.map((c) => ({
         ...c,
