@@ -319,6 +319,9 @@ function checkRecordOrder(model: LedgerReadModel, log: OracleEvent[], subject: s
   compared.assert();
 }
 
+/** How many "does not apply" sentences had their reason checked. */
+const whyNot = { checked: 0 };
+
 function checkExplanation(
   model: LedgerReadModel,
   log: OracleEvent[],
@@ -362,8 +365,29 @@ function checkExplanation(
     }
   }
   for (const step of explanation.filter((s) => s.kind === 'exemption' && s.sentence.includes('does not apply'))) {
-    const id = /^Exemption (\S+) /.exec(step.sentence)![1];
+    const id = /^Exemption (\S+) /.exec(step.sentence)![1]!;
     expect(truth.exemptions.has(`${step.measureId}/${id}`)).toBe(false);
+    // Why not, with the instant the oracle finds: revoked, not begun, ended, or not covering the subject, in that order.
+    const ofMeasure = standing.filter((e) => e.measureId === step.measureId);
+    const grant = ofMeasure.find((e) => e.type === 'ExemptionGranted' && e.data.exemptionId === id)!;
+    const exemption = oracle.exemption(ofMeasure, grant, subject, at);
+    const day = (instant: string) => {
+      const text = new Date(Date.parse(instant)).toISOString();
+      return text.endsWith('T00:00:00.000Z') ? text.slice(0, 10) : text;
+    };
+    const why = exemption.revokedBy
+      ? `it was revoked on ${day(exemption.revokedBy.data.effectiveFrom)}`
+      : at < Date.parse(grant.data.effectiveFrom)
+        ? `it begins on ${day(grant.data.effectiveFrom)}`
+        : exemption.until !== undefined && Date.parse(exemption.until) <= at
+          ? `it ended on ${day(exemption.until)}`
+          : `it does not cover ${subject}`;
+    const reason = step.sentence.slice(step.sentence.indexOf(': ') + 2);
+    whyNot.checked++;
+    expect({ sentence: step.sentence, reason: reason.startsWith(why) }).toEqual({
+      sentence: step.sentence,
+      reason: true,
+    });
   }
 }
 
@@ -421,8 +445,8 @@ describe('investigations/replay.wide.oracle', () => {
         knowledge,
         fc.constantFrom(...SUBJECTS),
         fc.array(fc.tuple(fc.nat(), fc.integer({ min: -1, max: 1 }), fc.constantFrom(...UNIVERSE)), {
-          minLength: 3,
-          maxLength: 6,
+          minLength: 6,
+          maxLength: 12,
         }),
         (events, fraction, subject, queries) => {
           const model = events.reduce(evolve, initialState());
@@ -436,5 +460,6 @@ describe('investigations/replay.wide.oracle', () => {
       ),
       { numRuns: 200 },
     );
+    expect(whyNot.checked).toBeGreaterThan(50);
   });
 });
