@@ -430,7 +430,7 @@ export interface Realisation {
   recordedNearValidTimes?: boolean;
   seed?: number;
   /** Told each command accepted, as written and as meant. */
-  seen?: (text: LedgerCommand, meant: LedgerCommand) => void;
+  seen?: (text: LedgerCommand, meant: LedgerCommand, event: LoggedEvent) => void;
 }
 
 /**
@@ -438,15 +438,14 @@ export interface Realisation {
  * (parseCommand, the whole path, costs a millisecond a command: `writtenCommandsArbitrary` takes that path, for fewer
  * histories). Written any way, it must read as the command meant: a misreading fails the property using the history.
  */
-function asRead(command: LedgerCommand, next: () => number, seen?: (text: LedgerCommand) => void): LedgerCommand {
+function asRead(command: LedgerCommand, next: () => number): { read: LedgerCommand; text: LedgerCommand } {
   const text = written(command, next);
   const read = readInstants(text);
   if (!isDeepStrictEqual(read, command))
     throw new Error(
       `the ledger read ${JSON.stringify(text)} as ${JSON.stringify(read)}; meant ${JSON.stringify(command)}`,
     );
-  seen?.(text);
-  return read;
+  return { read, text };
 }
 
 /** Applies intents through the decider; rejected ones are dropped, as the ledger would. */
@@ -483,7 +482,8 @@ export function realise(intents: Intent[], startMs = Date.UTC(2030, 0, 1), how: 
     if (how.provenance) command = withProvenance(command, next);
     const decision = decide(command, state);
     if (decision.rejection) continue;
-    if (how.written) command = asRead(command, next, how.seen && ((text) => how.seen!(text, command!)));
+    let text = command;
+    if (how.written) ({ read: command, text } = asRead(command, next));
     // Some consecutive events share a record time, as the events of one append would.
     if (index % 3 !== 0) recordMs += 60_000;
     const event: LoggedEvent = {
@@ -496,6 +496,7 @@ export function realise(intents: Intent[], startMs = Date.UTC(2030, 0, 1), how: 
       recordedAt: new Date(recordMs).toISOString(),
     };
     events.push(event);
+    how.seen?.(text, command, event);
     streams.set(measureId, evolve(state, uncheckedFactOf(event)));
   }
   return how.recordedNearValidTimes ? recordedNear(events, next) : events;
@@ -567,9 +568,9 @@ export const historyArbitrary = historiesOf();
 /** Histories as real ones are (`WIDE`): more measures, exemptions and announcements, odd instants, offsets, provenance. */
 export const wideHistoryArbitrary = historiesOf(WIDE);
 
-/** The commands of wide histories as clients wrote them (offsets, bare dates, provenance), beside the commands meant. */
+/** The commands of wide histories as clients wrote them (offsets, bare dates, provenance), beside the commands meant and the events they appended. */
 export const writtenCommandsArbitrary = fc.tuple(intentListsOf(WIDE), fc.nat()).map(([list, seed]) => {
-  const seen: { text: LedgerCommand; meant: LedgerCommand }[] = [];
-  realise(list, undefined, { ...WIDE, seed, seen: (text, meant) => seen.push({ text, meant }) });
+  const seen: { text: LedgerCommand; meant: LedgerCommand; event: LoggedEvent }[] = [];
+  realise(list, undefined, { ...WIDE, seed, seen: (text, meant, event) => seen.push({ text, meant, event }) });
   return seen;
 });
