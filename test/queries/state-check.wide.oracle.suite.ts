@@ -146,7 +146,7 @@ describe('queries/state-check.wide.oracle', () => {
         for (const k of new Set([prefix % 3 ? events.length : prefix % (events.length + 1), byRecordTime]))
           restricting += compareAt(model, events, k, instants);
       }),
-      { numRuns: 25 },
+      { numRuns: 20 },
     );
     expect(restricting).toBeGreaterThan(400);
   }, 120_000);
