@@ -9,20 +9,22 @@
  * subjects removed and added again, announcements never enacted, open-ended
  * and bounded measures, and categories three deep.
  *
- * Never produced (each would need the suites that assume it to change):
+ * By default never produced (each would need the suites that assume it to change):
  * instants off a day boundary (the feed and report suites step day by day),
  * instants written with an offset or as a bare date (the decider takes them
  * normalised; the parsing is not exercised here), record times near the valid
  * times they concern (suites interleave them themselves), more than two
  * measures, exemptions or announcements per history, citations and sources.
+ * `historiesOf(WIDE)` (`wideHistoryArbitrary`) produces all of these, for the
+ * `*.wide.oracle.suite.ts` suites, which ask at the histories' own instants.
  */
 import fc from 'fast-check';
-import { randomUUID } from 'node:crypto';
-import { decide, evolve, initialState, type MeasureStream } from '../../src/domain/decide.js';
 import type { LedgerCommand } from '../../src/domain/messages.js';
-import type { ReadableFact } from '../../src/domain/facts.js';
 import { CategorySet } from '../../src/domain/categories.js';
-import { uncheckedFactOf, type LoggedEvent } from '../../src/domain/recorded-fact.js';
+import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
+import { DAY, EPOCH, realise, type Intent } from './history-realise.js';
+
+export { DAY, EPOCH, realise, type Intent };
 
 export const UNIVERSE = [
   'x',
@@ -47,321 +49,320 @@ export function pathsOf(categories: string[], except: string[] = []): string[] {
 }
 
 export const SUBJECTS = ['s1', 's2', 's3', 's4'];
-const MEASURES = ['m1', 'm2'];
-const EXEMPTIONS = ['e1', 'e2'];
-const ANNOUNCEMENTS = ['a1', 'a2'];
-export const DAY = 86_400_000;
-export const EPOCH = Date.UTC(2019, 0, 1);
+/** Affiliates a measure names all at once (the 2019 listing added 46), besides the subjects the suites ask about. */
+export const AFFILIATES = Array.from({ length: 46 }, (_, i) => `aff-${String(i + 1).padStart(2, '0')}`);
 export const DAYS = 40;
+
+/** What a history may hold beyond the default shape (see `WIDE`); every option left out keeps the default. */
+export interface HistoryOptions {
+  /** Measures, exemptions per measure and announcements per measure: ids drawn among this many (default 2 each). */
+  measures?: number;
+  exemptions?: number;
+  announcements?: number;
+  /** Valid instants at any millisecond of a day (often a few shared times of day, so that they coincide). */
+  anyMillisecond?: boolean;
+  /** Instants written as clients write them (offsets, bare dates, 0 to 9 fraction digits), read by the ledger's parser. */
+  written?: boolean;
+  /** Record times among the valid times: each within a day of an instant its event names, often exactly at it. */
+  recordedNearValidTimes?: boolean;
+  /** Citations, sources (with their publication instants) and notes on commands, changed by some corrections. */
+  provenance?: boolean;
+  /** Subject lists that sometimes name the 46 affiliates too. */
+  affiliates?: boolean;
+}
+
+/** Histories as real ones are: 4 measures, 4 exemptions and announcements each, odd instants written with offsets. */
+export const WIDE: HistoryOptions = {
+  measures: 4,
+  exemptions: 4,
+  announcements: 4,
+  anyMillisecond: true,
+  written: true,
+  recordedNearValidTimes: true,
+  provenance: true,
+  affiliates: true,
+};
+
+const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
 
 // Unbiased: fast-check otherwise favours small values, bunching every date at the start.
 const day = fc.noBias(fc.integer({ min: 0, max: DAYS - 1 }));
-const iso = (d: number) => new Date(EPOCH + d * DAY).toISOString();
 const some = <T>(values: T[]) => fc.uniqueArray(fc.constantFrom(...values), { minLength: 1, maxLength: 3 });
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 2 });
+/** Times of day that recur across a history, so that odd instants coincide: 1 ms in, 16:15-04:00, 00:00+05:30, … */
+const SHARED_TIMES = [1, DAY - 1, 20.25 * 3_600_000, 18.5 * 3_600_000, 14 * 3_600_000, 45_296_789];
 
-/** What the generator asks for; targets of retractions, corrections, renewals and restorations are picked when applied. */
-export type Intent =
-  | { kind: 'command'; command: LedgerCommand }
-  | { kind: 'retract'; measureId: string; pick: number }
-  | { kind: 'correct'; measureId: string; pick: number; shift: number; categories?: string[]; subjects?: string[] }
-  /** A licence renewed `gap` days after it ended (0: at the very instant), for `days` more: a lapse in between. */
-  | { kind: 'renew'; measureId: string; pick: number; gap: number; days: number }
-  /** Categories an amendment took out of an exemption, put back `after` days later. */
-  | { kind: 'restore'; measureId: string; pick: number; after: number };
+/** The intents of histories with these options. */
+function intentsOf(options: HistoryOptions) {
+  const MEASURES = ids('m', options.measures ?? 2);
+  const EXEMPTIONS = ids('e', options.exemptions ?? 2);
+  const ANNOUNCEMENTS = ids('a', options.announcements ?? 2);
+  /** An instant in ms after EPOCH: a whole day, or with `anyMillisecond` any time of it. */
+  const instant = options.anyMillisecond
+    ? fc
+        .tuple(
+          day,
+          fc.oneof(fc.constant(0), fc.constantFrom(...SHARED_TIMES), fc.noBias(fc.integer({ min: 0, max: DAY - 1 }))),
+        )
+        .map(([d, time]) => d * DAY + time)
+    : day.map((d) => d * DAY);
+  /** A length of time from `min` to `max` days: whole days, or with `anyMillisecond` sometimes a few ms or days and ms. */
+  const span = (min: number, max: number) => {
+    const days = fc.integer({ min, max }).map((d) => d * DAY);
+    if (!options.anyMillisecond) return days;
+    return fc.oneof(
+      days,
+      fc.tuple(days, fc.integer({ min: 0, max: DAY - 1 })).map(([d, ms]) => d + ms),
+      fc.integer({ min: 1, max: 1000 }),
+    );
+  };
+  const iso = (ms: number) => new Date(EPOCH + ms).toISOString();
+  const subjectList = options.affiliates
+    ? fc.oneof(
+        { weight: 4, arbitrary: some(SUBJECTS) },
+        { weight: 1, arbitrary: some(SUBJECTS).map((s) => [...s, ...AFFILIATES]) },
+      )
+    : some(SUBJECTS);
+  const window = fc.tuple(instant, maybe(span(1, 20)));
+  const enacts = maybe(fc.constantFrom(...ANNOUNCEMENTS));
 
-const window = fc.tuple(day, maybe(fc.integer({ min: 1, max: 20 })));
-const enacts = maybe(fc.constantFrom(...ANNOUNCEMENTS));
-
-const imposition = fc
-  .record({ m: fc.constantFrom(...MEASURES), s: some(SUBJECTS), c: some(UNIVERSE), w: window, ann: maybe(day) })
-  .map(({ m, s, c, w, ann }) => ({
-    type: 'ImposeRestriction' as const,
-    measureId: m,
-    title: 't',
-    jurisdiction: 'US',
-    authority: 'BIS',
-    subjects: s,
-    categories: c,
-    effectiveFrom: iso(w[0]),
-    ...(w[1] ? { effectiveUntil: iso(w[0] + w[1] + 25) } : {}),
-    ...(ann !== undefined ? { announcedAt: iso(Math.min(ann, w[0])) } : {}),
-  }));
-
-const grantIntent = fc
-  .record({
-    m: fc.constantFrom(...MEASURES),
-    e: fc.constantFrom(...EXEMPTIONS),
-    c: some(UNIVERSE),
-    s: maybe(some(SUBJECTS)),
-    w: window,
-  })
-  .map(({ m, e, c, s, w }) => ({
-    type: 'GrantExemption' as const,
-    measureId: m,
-    exemptionId: e,
-    title: 'licence',
-    categories: c,
-    ...(s ? { subjects: s } : {}),
-    effectiveFrom: iso(w[0]),
-    ...(w[1] ? { effectiveUntil: iso(w[0] + w[1]) } : {}),
-  }));
-
-const amendment = fc
-  .record({
-    m: fc.constantFrom(...MEASURES),
-    e: fc.constantFrom(...EXEMPTIONS),
-    d: day,
-    until: maybe(fc.integer({ min: 1, max: 25 })),
-    ac: maybe(some(UNIVERSE)),
-    rc: maybe(some(UNIVERSE)),
-    as: maybe(some(SUBJECTS)),
-    rs: maybe(some(SUBJECTS)),
-  })
-  .map(({ m, e, d, until, ac, rc, as, rs }) => ({
-    type: 'AmendExemption' as const,
-    measureId: m,
-    exemptionId: e,
-    effectiveFrom: iso(d),
-    ...(until !== undefined ? { effectiveUntil: iso(d + until) } : {}),
-    ...(ac ? { addCategories: ac } : {}),
-    ...(rc ? { removeCategories: rc } : {}),
-    ...(as ? { addSubjects: as } : {}),
-    ...(rs ? { removeSubjects: rs } : {}),
-  }));
-
-const commandIntent: fc.Arbitrary<Intent> = fc
-  .oneof(
-    imposition,
-    fc
-      .record({ m: fc.constantFrom(...MEASURES), s: some(SUBJECTS), d: day, add: fc.boolean(), en: enacts })
-      .map(({ m, s, d, add, en }) => ({
-        type: add ? ('AddSubjects' as const) : ('RemoveSubjects' as const),
-        measureId: m,
-        subjects: s,
-        effectiveFrom: iso(d),
-        ...(en ? { enacts: en } : {}),
-      })),
-    fc
-      .record({ m: fc.constantFrom(...MEASURES), c: some(UNIVERSE), d: day })
-      .map(({ m, c, d }) => ({ type: 'BroadenScope' as const, measureId: m, categories: c, effectiveFrom: iso(d) })),
-    fc
-      .record({
-        m: fc.constantFrom(...MEASURES),
-        remove: maybe(some(UNIVERSE)),
-        narrowTo: maybe(some(UNIVERSE)),
-        d: day,
-        en: enacts,
-      })
-      .map(({ m, remove, narrowTo, d, en }) => ({
-        type: 'NarrowScope' as const,
-        measureId: m,
-        effectiveFrom: iso(d),
-        ...(remove ? { remove } : {}),
-        ...(narrowTo ? { narrowTo } : {}),
-        ...(en ? { enacts: en } : {}),
-      })),
-    fc
-      .record({
-        m: fc.constantFrom(...MEASURES),
-        a: fc.constantFrom(...ANNOUNCEMENTS),
-        d: day,
-        c: maybe(some(UNIVERSE)),
-      })
-      .map(({ m, a, d, c }) => ({
-        type: 'AnnounceEasing' as const,
-        measureId: m,
-        announcementId: a,
-        statement: 'easing',
-        announcedAt: iso(d),
-        ...(c ? { categories: c } : {}),
-      })),
-    fc.record({ m: fc.constantFrom(...MEASURES), a: fc.constantFrom(...ANNOUNCEMENTS), d: day }).map(({ m, a, d }) => ({
-      type: 'WithdrawAnnouncement' as const,
+  const imposition = fc
+    .record({ m: fc.constantFrom(...MEASURES), s: subjectList, c: some(UNIVERSE), w: window, ann: maybe(instant) })
+    .map(({ m, s, c, w, ann }) => ({
+      type: 'ImposeRestriction' as const,
       measureId: m,
-      announcementId: a,
-      withdrawnAt: iso(d),
-    })),
-    amendment,
-    amendment,
-    grantIntent,
-    grantIntent,
-    fc.record({ m: fc.constantFrom(...MEASURES), e: fc.constantFrom(...EXEMPTIONS), d: day }).map(({ m, e, d }) => ({
-      type: 'RevokeExemption' as const,
+      title: 't',
+      jurisdiction: 'US',
+      authority: 'BIS',
+      subjects: s,
+      categories: c,
+      effectiveFrom: iso(w[0]),
+      ...(w[1] ? { effectiveUntil: iso(w[0] + w[1] + 25 * DAY) } : {}),
+      ...(ann !== undefined ? { announcedAt: iso(Math.min(ann, w[0])) } : {}),
+    }));
+
+  const grantIntent = fc
+    .record({
+      m: fc.constantFrom(...MEASURES),
+      e: fc.constantFrom(...EXEMPTIONS),
+      c: some(UNIVERSE),
+      s: maybe(subjectList),
+      w: window,
+    })
+    .map(({ m, e, c, s, w }) => ({
+      type: 'GrantExemption' as const,
+      measureId: m,
+      exemptionId: e,
+      title: 'licence',
+      categories: c,
+      ...(s ? { subjects: s } : {}),
+      effectiveFrom: iso(w[0]),
+      ...(w[1] ? { effectiveUntil: iso(w[0] + w[1]) } : {}),
+    }));
+
+  const amendment = fc
+    .record({
+      m: fc.constantFrom(...MEASURES),
+      e: fc.constantFrom(...EXEMPTIONS),
+      d: instant,
+      until: maybe(span(1, 25)),
+      ac: maybe(some(UNIVERSE)),
+      rc: maybe(some(UNIVERSE)),
+      as: maybe(subjectList),
+      rs: maybe(subjectList),
+    })
+    .map(({ m, e, d, until, ac, rc, as, rs }) => ({
+      type: 'AmendExemption' as const,
       measureId: m,
       exemptionId: e,
       effectiveFrom: iso(d),
-    })),
-    // Lifts come late, so that measures have a life before them.
-    fc.record({ m: fc.constantFrom(...MEASURES), d: day, en: enacts }).map(({ m, d, en }) => ({
-      type: 'LiftRestriction' as const,
-      measureId: m,
-      effectiveFrom: iso(DAYS / 2 + d),
-      ...(en ? { enacts: en } : {}),
-    })),
-  )
-  .map((command) => ({ kind: 'command' as const, command: command }));
+      ...(until !== undefined ? { effectiveUntil: iso(d + until) } : {}),
+      ...(ac ? { addCategories: ac } : {}),
+      ...(rc ? { removeCategories: rc } : {}),
+      ...(as ? { addSubjects: as } : {}),
+      ...(rs ? { removeSubjects: rs } : {}),
+    }));
 
-const intent: fc.Arbitrary<Intent> = fc.oneof(
-  { weight: 10, arbitrary: commandIntent },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      kind: fc.constant('renew' as const),
-      measureId: fc.constantFrom(...MEASURES),
-      pick: fc.nat(),
-      gap: fc.integer({ min: 0, max: 6 }),
-      days: fc.integer({ min: 3, max: 20 }),
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      kind: fc.constant('restore' as const),
-      measureId: fc.constantFrom(...MEASURES),
-      pick: fc.nat(),
-      after: fc.integer({ min: 1, max: 10 }),
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      kind: fc.constant('retract' as const),
-      measureId: fc.constantFrom(...MEASURES),
-      pick: fc.nat(),
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      kind: fc.constant('correct' as const),
-      measureId: fc.constantFrom(...MEASURES),
-      pick: fc.nat(),
-      shift: fc.integer({ min: -5, max: 5 }),
-      categories: maybe(some(UNIVERSE)),
-      subjects: maybe(some(SUBJECTS)),
-    }),
-  },
-);
+  const commandIntent: fc.Arbitrary<Intent> = fc
+    .oneof(
+      imposition,
+      fc
+        .record({ m: fc.constantFrom(...MEASURES), s: subjectList, d: instant, add: fc.boolean(), en: enacts })
+        .map(({ m, s, d, add, en }) => ({
+          type: add ? ('AddSubjects' as const) : ('RemoveSubjects' as const),
+          measureId: m,
+          subjects: s,
+          effectiveFrom: iso(d),
+          ...(en ? { enacts: en } : {}),
+        })),
+      fc.record({ m: fc.constantFrom(...MEASURES), c: some(UNIVERSE), d: instant }).map(({ m, c, d }) => ({
+        type: 'BroadenScope' as const,
+        measureId: m,
+        categories: c,
+        effectiveFrom: iso(d),
+      })),
+      fc
+        .record({
+          m: fc.constantFrom(...MEASURES),
+          remove: maybe(some(UNIVERSE)),
+          narrowTo: maybe(some(UNIVERSE)),
+          d: instant,
+          en: enacts,
+        })
+        .map(({ m, remove, narrowTo, d, en }) => ({
+          type: 'NarrowScope' as const,
+          measureId: m,
+          effectiveFrom: iso(d),
+          ...(remove ? { remove } : {}),
+          ...(narrowTo ? { narrowTo } : {}),
+          ...(en ? { enacts: en } : {}),
+        })),
+      fc
+        .record({
+          m: fc.constantFrom(...MEASURES),
+          a: fc.constantFrom(...ANNOUNCEMENTS),
+          d: instant,
+          c: maybe(some(UNIVERSE)),
+        })
+        .map(({ m, a, d, c }) => ({
+          type: 'AnnounceEasing' as const,
+          measureId: m,
+          announcementId: a,
+          statement: 'easing',
+          announcedAt: iso(d),
+          ...(c ? { categories: c } : {}),
+        })),
+      fc
+        .record({ m: fc.constantFrom(...MEASURES), a: fc.constantFrom(...ANNOUNCEMENTS), d: instant })
+        .map(({ m, a, d }) => ({
+          type: 'WithdrawAnnouncement' as const,
+          measureId: m,
+          announcementId: a,
+          withdrawnAt: iso(d),
+        })),
+      amendment,
+      amendment,
+      grantIntent,
+      grantIntent,
+      fc
+        .record({ m: fc.constantFrom(...MEASURES), e: fc.constantFrom(...EXEMPTIONS), d: instant })
+        .map(({ m, e, d }) => ({
+          type: 'RevokeExemption' as const,
+          measureId: m,
+          exemptionId: e,
+          effectiveFrom: iso(d),
+        })),
+      // Lifts come late, so that measures have a life before them.
+      fc.record({ m: fc.constantFrom(...MEASURES), d: instant, en: enacts }).map(({ m, d, en }) => ({
+        type: 'LiftRestriction' as const,
+        measureId: m,
+        effectiveFrom: iso((DAYS / 2) * DAY + d),
+        ...(en ? { enacts: en } : {}),
+      })),
+    )
+    .map((command) => ({ kind: 'command' as const, command: command }));
 
-const DATE_FIELDS = ['effectiveFrom', 'effectiveUntil', 'announcedAt', 'withdrawnAt'];
-
-function corrected(
-  data: Record<string, unknown>,
-  intent: Extract<Intent, { kind: 'correct' }>,
-): Record<string, unknown> {
-  const replacement: Record<string, unknown> = { ...data };
-  for (const field of DATE_FIELDS) {
-    if (typeof replacement[field] === 'string')
-      replacement[field] = new Date(Date.parse(replacement[field]) + intent.shift * DAY).toISOString();
-  }
-  if (intent.categories && Array.isArray(replacement.categories)) replacement.categories = intent.categories;
-  if (intent.subjects && Array.isArray(replacement.subjects)) replacement.subjects = intent.subjects;
-  return replacement;
-}
-
-const grantsIn = (state: MeasureStream) =>
-  state.recorded.filter(
-    (f): f is ReadableFact<'ExemptionGranted'> => f.unreadable === undefined && f.type === 'ExemptionGranted',
+  const odd = (arb: fc.Arbitrary<number>) => (options.anyMillisecond ? maybe(arb) : fc.constant(undefined));
+  const intent: fc.Arbitrary<Intent> = fc.oneof(
+    { weight: 10, arbitrary: commandIntent },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(
+          fc.record({
+            kind: fc.constant('renew' as const),
+            measureId: fc.constantFrom(...MEASURES),
+            pick: fc.nat(),
+            gap: fc.integer({ min: 0, max: 6 }),
+            days: fc.integer({ min: 3, max: 20 }),
+          }),
+          odd(fc.integer({ min: 0, max: DAY - 1 })),
+        )
+        .map(([renew, gapMs]) => (gapMs === undefined ? renew : { ...renew, gapMs })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(
+          fc.record({
+            kind: fc.constant('restore' as const),
+            measureId: fc.constantFrom(...MEASURES),
+            pick: fc.nat(),
+            after: fc.integer({ min: 1, max: 10 }),
+          }),
+          odd(fc.integer({ min: 0, max: DAY - 1 })),
+        )
+        .map(([restore, afterMs]) => (afterMs === undefined ? restore : { ...restore, afterMs })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('retract' as const),
+        measureId: fc.constantFrom(...MEASURES),
+        pick: fc.nat(),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(
+          fc.record({
+            kind: fc.constant('correct' as const),
+            measureId: fc.constantFrom(...MEASURES),
+            pick: fc.nat(),
+            shift: fc.integer({ min: -5, max: 5 }),
+            categories: maybe(some(UNIVERSE)),
+            subjects: maybe(some(SUBJECTS)),
+          }),
+          odd(fc.integer({ min: -DAY, max: DAY })),
+          options.provenance
+            ? maybe(fc.nat({ max: 99 }).map((n) => `corrected citation ${n}`))
+            : fc.constant(undefined),
+        )
+        .map(([correct, shiftMs, citation]) => ({
+          ...correct,
+          ...(shiftMs === undefined ? {} : { shiftMs }),
+          ...(citation === undefined ? {} : { citation }),
+        })),
+    },
   );
-const amendmentsIn = (state: MeasureStream) =>
-  state.recorded.filter(
-    (f): f is ReadableFact<'ExemptionAmended'> => f.unreadable === undefined && f.type === 'ExemptionAmended',
-  );
-const nth = <T>(items: T[], pick: number): T | undefined => items[pick % Math.max(1, items.length)];
-const shifted = (instant: string, days: number) => new Date(Date.parse(instant) + days * DAY).toISOString();
-
-/** An amendment renewing an exemption after its current end (as last recorded), leaving a lapse of `gap` days. */
-function renewal(state: MeasureStream, intent: Extract<Intent, { kind: 'renew' }>): LedgerCommand | undefined {
-  const grant = nth(grantsIn(state), intent.pick);
-  if (!grant) return undefined;
-  const { exemptionId } = grant.data;
-  let end = grant.data.effectiveUntil;
-  for (const f of amendmentsIn(state))
-    if (f.data.exemptionId === exemptionId && f.data.effectiveUntil) end = f.data.effectiveUntil;
-  if (!end) return undefined;
-  const from = shifted(end, intent.gap);
-  return {
-    type: 'AmendExemption',
-    measureId: state.measureId,
-    exemptionId,
-    effectiveFrom: from,
-    effectiveUntil: shifted(from, intent.days),
-  };
+  const impositionIntent: fc.Arbitrary<Intent> = imposition.map((command) => ({
+    kind: 'command' as const,
+    command: command,
+  }));
+  return { intent, impositionIntent };
 }
 
-/** An amendment putting back what an earlier amendment removed from an exemption: narrowed, then broadened again. */
-function restoration(state: MeasureStream, intent: Extract<Intent, { kind: 'restore' }>): LedgerCommand | undefined {
-  const narrowing = nth(
-    amendmentsIn(state).filter((f) => f.data.removeCategories?.length),
-    intent.pick,
-  );
-  if (!narrowing) return undefined;
-  return {
-    type: 'AmendExemption',
-    measureId: state.measureId,
-    exemptionId: narrowing.data.exemptionId,
-    effectiveFrom: shifted(narrowing.data.effectiveFrom, intent.after),
-    addCategories: narrowing.data.removeCategories!,
-  };
+/** The intents of a history: a few impositions first, so that most later commands find their measure. */
+function intentListsOf(options: HistoryOptions) {
+  const { intent, impositionIntent } = intentsOf(options);
+  const wide = (options.measures ?? 2) > 2;
+  return fc
+    .tuple(
+      fc.array(impositionIntent, { minLength: wide ? 2 : 1, maxLength: wide ? options.measures! : 3 }),
+      fc.array(intent, { minLength: wide ? 24 : 14, maxLength: wide ? 70 : 46, size: 'max' }),
+    )
+    .map(([opening, rest]) => [...opening, ...rest]);
 }
 
-/** Applies intents through the decider; rejected ones are dropped, as the ledger would. */
-export function realise(intents: Intent[], startMs = Date.UTC(2030, 0, 1)): LoggedEvent[] {
-  const streams = new Map<string, MeasureStream>();
-  const events: LoggedEvent[] = [];
-  let recordMs = startMs;
-  for (const [index, intent] of intents.entries()) {
-    const measureId = intent.kind === 'command' ? intent.command.measureId : intent.measureId;
-    const state = streams.get(measureId) ?? initialState(measureId);
-    let command: LedgerCommand | undefined;
-    if (intent.kind === 'command') command = intent.command;
-    else if (intent.kind === 'renew') command = renewal(state, intent);
-    else if (intent.kind === 'restore') command = restoration(state, intent);
-    else if (state.recorded.length) {
-      // Seldom the imposition: retracting it ends the measure's history.
-      const candidates = state.recorded.length > 1 && intent.pick % 10 !== 0 ? state.recorded.slice(1) : state.recorded;
-      const target = candidates[candidates.length - 1 - (intent.pick % candidates.length)]!;
-      command =
-        intent.kind === 'retract'
-          ? { type: 'RetractEntry', measureId, eventId: target.eventId, reason: 'generated' }
-          : {
-              type: 'CorrectEntry',
-              measureId,
-              eventId: target.eventId,
-              reason: 'generated',
-              replacement: corrected(target.data as never, intent) as never,
-            };
-    }
-    if (!command) continue;
-    const decision = decide(command, state);
-    if (decision.rejection) continue;
-    // Some consecutive events share a record time, as the events of one append would.
-    if (index % 3 !== 0) recordMs += 60_000;
-    const event: LoggedEvent = {
-      streamId: `measure-${measureId}`,
-      eventId: randomUUID(),
-      type: decision.events[0]!.type,
-      data: decision.events[0]!.data,
-      revision: BigInt(state.revision + 1),
-      position: BigInt(events.length + 1),
-      recordedAt: new Date(recordMs).toISOString(),
-    };
-    events.push(event);
-    streams.set(measureId, evolve(state, uncheckedFactOf(event)));
-  }
-  return events;
+/** Random valid histories with these options; every option left out keeps the default shape. */
+export function historiesOf(options: HistoryOptions = {}): fc.Arbitrary<LoggedEvent[]> {
+  const intents = intentListsOf(options);
+  const { written, provenance, recordedNearValidTimes } = options;
+  if (!written && !provenance && !recordedNearValidTimes) return intents.map((list) => realise(list));
+  return fc
+    .tuple(intents, fc.nat())
+    .map(([list, seed]) => realise(list, undefined, { written, provenance, recordedNearValidTimes, seed }));
 }
 
-const impositionIntent: fc.Arbitrary<Intent> = imposition.map((command) => ({
-  kind: 'command' as const,
-  command: command,
-}));
+export const historyArbitrary = historiesOf();
 
-/** Histories open with a few impositions, so that most later commands find their measure. */
-export const historyArbitrary = fc
-  .tuple(
-    fc.array(impositionIntent, { minLength: 1, maxLength: 3 }),
-    fc.array(intent, { minLength: 14, maxLength: 46, size: 'max' }),
-  )
-  .map(([opening, rest]) => realise([...opening, ...rest]));
+/** Histories as real ones are (`WIDE`): more measures, exemptions and announcements, odd instants, offsets, provenance. */
+export const wideHistoryArbitrary = historiesOf(WIDE);
+
+/** The commands of wide histories as clients wrote them (offsets, bare dates, provenance), beside the commands meant and the events they appended. */
+export const writtenCommandsArbitrary = fc.tuple(intentListsOf(WIDE), fc.nat()).map(([list, seed]) => {
+  const seen: { text: LedgerCommand; meant: LedgerCommand; event: LoggedEvent }[] = [];
+  realise(list, undefined, { ...WIDE, seed, seen: (text, meant, event) => seen.push({ text, meant, event }) });
+  return seen;
+});
