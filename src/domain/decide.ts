@@ -286,7 +286,7 @@ const CHECKS: { [K in CommandType]?: Check<K> } = {
       ? reject('not-lifted', `measure ${history.measureId} is already lifted`, 'measureId', history.measureId)
       : undefined,
 
-  RetractEntry: (command, history) => checkTarget(command.eventId, history),
+  RetractEntry: (command, history) => checkTarget(command.eventId, history) ?? checkRestored(command.eventId, history),
 
   CorrectEntry: (command, history) => {
     const targetRejection = checkTarget(command.eventId, history);
@@ -322,6 +322,35 @@ const CHECKS: { [K in CommandType]?: Check<K> } = {
     return rejection && { ...rejection, field: rejection.field && `replacement.${rejection.field}` };
   },
 };
+
+/**
+ * Retracting a retraction restores the event it retracted: refused when that
+ * event's exemption or announcement id has been given again since, which would
+ * leave two standing grants (or announcements) of one id.
+ */
+function checkRestored(eventId: string, history: MeasureHistory): Rejection | undefined {
+  const retraction = history.recorded.find((e) => e.eventId === eventId);
+  if (retraction?.type !== 'EntryRetracted' || retraction.unreadable !== undefined) return undefined;
+  const restoredId = (retraction.data as { eventId: string }).eventId;
+  const restored = history.recorded.find((e) => e.eventId === restoredId);
+  if (!restored || restored.unreadable !== undefined) return undefined;
+  const data = restored.data as { exemptionId?: string; announcementId?: string };
+  const again =
+    restored.type === 'ExemptionGranted'
+      ? history.granted(data.exemptionId!)
+      : restored.type === 'EasingAnnounced'
+        ? history.announced(data.announcementId!)
+        : undefined;
+  if (!again) return undefined;
+  const what =
+    restored.type === 'ExemptionGranted' ? `exemption ${data.exemptionId}` : `announcement ${data.announcementId}`;
+  return reject(
+    restored.type === 'ExemptionGranted' ? 'exemption-new' : 'announcement-new',
+    `retracting ${eventId} would restore event ${restoredId}, but ${what} has been given again since (event ${again.recorded.eventId}): retract or correct that one instead`,
+    'eventId',
+    eventId,
+  );
+}
 
 function checkTarget(eventId: string, history: MeasureHistory): Rejection | undefined {
   if (!history.recorded.some((e) => e.eventId === eventId)) {
