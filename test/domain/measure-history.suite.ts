@@ -187,11 +187,13 @@ describe('domain/measure-history', () => {
   });
 
   describe('two standing grants of one exemption id', () => {
+    // The decider now refuses the undo that makes them (test/domain/undone-retraction.wide.oracle.suite.ts); a log
+    // written before it did is still read.
     it('each stands on its own when a retracted retraction brings the first back', () => {
       const spec = new MeasureSpec().given(impose(), grant({ effectiveUntil: undefined }));
       spec.given({ type: 'RetractEntry', measureId: 'm1', eventId: spec.eventId(1), reason: 'not issued' });
       spec.given(grant({ effectiveUntil: '2019-06-01T00:00:00.000Z' }));
-      spec.given({
+      spec.givenUnchecked({
         type: 'RetractEntry',
         measureId: 'm1',
         eventId: spec.eventId(2),

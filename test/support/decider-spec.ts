@@ -6,7 +6,7 @@ import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { decide, evolve, initialState, type Decision, type MeasureStream } from '../../src/domain/decide.js';
 import type { UncheckedFact } from '../../src/domain/facts.js';
-import type { LedgerCommand } from '../../src/domain/messages.js';
+import { EVENT_TYPE_OF, type LedgerCommand, type LedgerEvent } from '../../src/domain/messages.js';
 
 let position = 0;
 
@@ -22,19 +22,29 @@ export class MeasureSpec {
     for (const command of commands) {
       const decision = decide(command, this.state);
       if (decision.rejection) throw new Error(`given ${command.type} was rejected: ${decision.rejection.message}`);
-      for (const event of decision.events) {
-        const fact: UncheckedFact = {
-          eventId: randomUUID(),
-          type: event.type,
-          data: event.data,
-          revision: this.state.revision + 1,
-          position: BigInt(++position),
-          recordedAt: new Date(Date.UTC(2030, 0, 1) + position * 1000).toISOString(),
-        };
-        this.state = evolve(this.state, fact);
-      }
+      this.record(decision.events);
     }
     return this;
+  }
+
+  /** Records commands' events without the decider's checks: a log written before a rule it now enforces. */
+  givenUnchecked(...commands: LedgerCommand[]): this {
+    for (const { type, ...data } of commands) this.record([{ type: EVENT_TYPE_OF[type], data } as LedgerEvent]);
+    return this;
+  }
+
+  private record(events: readonly LedgerEvent[]): void {
+    for (const event of events) {
+      const fact: UncheckedFact = {
+        eventId: randomUUID(),
+        type: event.type,
+        data: event.data,
+        revision: this.state.revision + 1,
+        position: BigInt(++position),
+        recordedAt: new Date(Date.UTC(2030, 0, 1) + position * 1000).toISOString(),
+      };
+      this.state = evolve(this.state, fact);
+    }
   }
 
   when(command: LedgerCommand): Decision {
