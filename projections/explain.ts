@@ -29,7 +29,8 @@ export interface ExplanationStep {
 
 const day = (iso: string) => (iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso);
 const cite = (citation?: string) => (citation ? ` (${citation})` : '');
-const list = categorySetText;
+/** How a sentence names a category set: in full by default; a report names a large set once and refers to it. */
+export type SetNamer = (categories: readonly string[], except?: readonly string[]) => string;
 const ref = (f: { eventId: string; position: Position | string; citation?: string }) => ({
   eventId: f.eventId,
   position: typeof f.position === 'string' ? f.position : positionText(f.position),
@@ -42,7 +43,12 @@ const refsOf = (fact: StandingFact) => [
   ...(fact.correctedBy ? [ref(fact.correctedBy)] : []),
 ];
 
-export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Knowledge): ExplanationStep[] {
+export function explainCheck(
+  model: LedgerReadModel,
+  answer: CheckAnswer,
+  k: Knowledge,
+  list: SetNamer = categorySetText,
+): ExplanationStep[] {
   const steps: ExplanationStep[] = [];
   const { subjectId, category } = answer;
   const histories = measuresOfSubject(model, subjectId, k.asOfPosition);
@@ -88,7 +94,7 @@ export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Kno
         steps.push({
           kind: 'scope',
           measureId: measure.measureId,
-          sentence: `Its scope was ${verb}${cite(entry.citation)}${scopeChangeText(facts.get(entry.eventId))}${covers}.`,
+          sentence: `Its scope was ${verb}${cite(entry.citation)}${scopeChangeText(facts.get(entry.eventId), list)}${covers}.`,
           events: refs(entry),
         });
       }
@@ -137,6 +143,7 @@ export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Kno
       histories.filter((h) => answer.measures.some((m) => m.measureId === h.measureId)),
       answer,
       k.at,
+      list,
     ),
   );
   for (const pending of answer.pending) {
@@ -164,7 +171,7 @@ export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Kno
 }
 
 /** What a broadening or narrowing did, as words after its verb. */
-function scopeChangeText(fact: StandingFact | undefined): string {
+function scopeChangeText(fact: StandingFact | undefined, list: SetNamer): string {
   if (fact?.type === 'ScopeBroadened') return ` to add ${list(fact.data.categories)}`;
   if (fact?.type !== 'ScopeNarrowed') return '';
   const { narrowTo, remove } = fact.data;
@@ -176,7 +183,12 @@ function scopeChangeText(fact: StandingFact | undefined): string {
 }
 
 /** Exemptions of the measures involved that cover the category but do not apply at t, each with why not. */
-function inapplicableExemptions(histories: MeasureHistory[], answer: CheckAnswer, t: number): ExplanationStep[] {
+function inapplicableExemptions(
+  histories: MeasureHistory[],
+  answer: CheckAnswer,
+  t: number,
+  list: SetNamer,
+): ExplanationStep[] {
   const { subjectId, category } = answer;
   const steps: ExplanationStep[] = [];
   const applying = new Set(answer.exemptions.map((e) => `${e.measureId}/${e.exemptionId}`));
