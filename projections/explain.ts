@@ -133,7 +133,7 @@ export function explainCheck(
       steps.push({
         kind: 'exemption',
         measureId: history.measureId,
-        sentence: `Exemption ${exemption.exemptionId} "${exemption.title}" is in force but does not cover ${category}: it covers ${list(exemption.categories.include, exemption.categories.exclude)}${amended}.`,
+        sentence: `Exemption ${exemption.exemptionId} "${exemption.title}" is in force but does not cover ${category}: it covers ${list(exemption.categories.paths.include, exemption.categories.paths.exclude)}${amended}.`,
         events: exemption.basis.flatMap(refsOf),
       });
     }
@@ -207,7 +207,7 @@ function inapplicableExemptions(
       // It may cover only part of the category asked about: say which part, not that it covers the whole.
       const coverage = exemption.categories.covers(category)
         ? category
-        : `part of ${category} (${list(exemption.categories.include, exemption.categories.exclude)})`;
+        : `part of ${category} (${list(exemption.categories.paths.include, exemption.categories.paths.exclude)})`;
       steps.push({
         kind: 'exemption',
         measureId: history.measureId,

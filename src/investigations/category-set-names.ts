@@ -38,7 +38,18 @@ export class CategorySetNames {
     return this.nameOf(categories, except).id;
   }
 
+  /** The set a list was named for, by the list itself: answers of one report share their measures' lists. */
+  private readonly byList = new WeakMap<readonly string[], NamedCategorySet>();
+
   private nameOf(categories: readonly string[], except: readonly string[]): NamedCategorySet {
+    const known = this.byList.get(categories);
+    if (known && sameList(known.except, except)) return known;
+    const named = this.find(categories, except);
+    this.byList.set(categories, named);
+    return named;
+  }
+
+  private find(categories: readonly string[], except: readonly string[]): NamedCategorySet {
     const key = `${categories.length}/${except.length}/${categories[0]}/${categories.at(-1)}/${except[0]}`;
     const found = this.candidates.get(key) ?? [];
     const same = found.find((s) => sameList(s.categories, categories) && sameList(s.except, except));

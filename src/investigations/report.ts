@@ -13,7 +13,7 @@ import { shareMeasureSteps, type SharedExplanation } from './shared-explanations
 import { reportTimeline, type ReportTimeline } from './report-timeline.js';
 import { measuresOfSubject, subjectKnown, type LedgerReadModel } from '../../projections/ledger-read-model.js';
 import {
-  checkCategory,
+  checkCategories,
   subjectState,
   subjectTimelineSteps,
   type CheckStatus,
@@ -229,8 +229,8 @@ function* reportAnswerSteps(
   const categories = askedCategories ?? categoriesOf(histories);
   const share = categories.length > INLINE_VERDICTS ? shareMeasureSteps() : undefined;
   const verdicts: ReportVerdict[] = [];
-  for (const category of categories) {
-    const answer = checkCategory(model, subjectId, category, knowledge);
+  for (const answer of checkCategories(model, subjectId, categories, knowledge)) {
+    const { category } = answer;
     const explanation = explainCheck(model, answer, knowledge, names.text);
     verdicts.push({ category, status: answer.status, explanation: share ? share.refer(explanation) : explanation });
     yield;
