@@ -43,62 +43,81 @@ const refsOf = (fact: StandingFact) => [
   ...(fact.correctedBy ? [ref(fact.correctedBy)] : []),
 ];
 
+/**
+ * The steps that do not depend on the category (a measure's restriction, subjects and scope changes, the
+ * corrections of its records), kept by a caller that explains many categories of one subject at one k with the
+ * same answers for its measures (checkCategories): worked out once, and the same step objects each time.
+ */
+export type SharedSteps = Map<string, ExplanationStep[]>;
+
+function cachedSteps(shared: SharedSteps, key: string, make: () => ExplanationStep[]): ExplanationStep[] {
+  let steps = shared.get(key);
+  if (!steps) shared.set(key, (steps = make()));
+  return steps;
+}
+
 export function explainCheck(
   model: LedgerReadModel,
   answer: CheckAnswer,
   k: Knowledge,
   list: SetNamer = categorySetText,
+  shared?: SharedSteps,
 ): ExplanationStep[] {
   const steps: ExplanationStep[] = [];
   const { subjectId, category } = answer;
   const histories = measuresOfSubject(model, subjectId, k.asOfPosition);
   for (const measure of answer.measures) {
-    const imposed = measure.basis.find((b) => b.type === 'RestrictionImposed');
-    const history = histories.find((h) => h.measureId === measure.measureId);
-    const imposition = history?.imposition;
-    if (imposed && imposition) {
-      steps.push({
-        kind: 'restriction',
-        measureId: measure.measureId,
-        sentence: `${measure.measureId} "${measure.title}"${cite(measure.citation)} restricts ${list(imposition.categories)} since ${day(imposition.effectiveFrom)}.`,
-        events: history.imposed ? refsOf(history.imposed) : [ref(imposed)],
-      });
-    }
-    // Each scope change says what it changed; the last also what the scope now covers (once, not once per change:
-    // a measure can have hundreds).
-    let lastScopeChange = -1;
-    measure.basis.forEach((e, i) => {
-      if (e.type === 'ScopeBroadened' || e.type === 'ScopeNarrowed') lastScopeChange = i;
-    });
-    const facts = history
-      ? new Map(history.facts.map((f) => [f.recorded.eventId, f]))
-      : new Map<string, StandingFact>();
-    const refs = (entry: { eventId: string; position: string; citation?: string }) => {
-      const fact = facts.get(entry.eventId);
-      return fact ? refsOf(fact) : [ref(entry)];
-    };
-    for (const [index, entry] of measure.basis.entries()) {
-      if (entry.type === 'SubjectsAdded') {
-        steps.push({
-          kind: 'subject',
+    const measureSteps = (): ExplanationStep[] => {
+      const own: ExplanationStep[] = [];
+      const imposed = measure.basis.find((b) => b.type === 'RestrictionImposed');
+      const history = histories.find((h) => h.measureId === measure.measureId);
+      const imposition = history?.imposition;
+      if (imposed && imposition) {
+        own.push({
+          kind: 'restriction',
           measureId: measure.measureId,
-          sentence: `It names ${subjectId} through an addition of subjects${cite(entry.citation)}.`,
-          events: refs(entry),
-        });
-      } else if (entry.type === 'ScopeBroadened' || entry.type === 'ScopeNarrowed') {
-        const verb = entry.type === 'ScopeBroadened' ? 'broadened' : 'narrowed';
-        const covers =
-          index === lastScopeChange
-            ? `; it now covers ${list(measure.categories, measure.except) || 'nothing'} for ${subjectId}`
-            : '';
-        steps.push({
-          kind: 'scope',
-          measureId: measure.measureId,
-          sentence: `Its scope was ${verb}${cite(entry.citation)}${scopeChangeText(facts.get(entry.eventId), list)}${covers}.`,
-          events: refs(entry),
+          sentence: `${measure.measureId} "${measure.title}"${cite(measure.citation)} restricts ${list(imposition.categories)} since ${day(imposition.effectiveFrom)}.`,
+          events: history.imposed ? refsOf(history.imposed) : [ref(imposed)],
         });
       }
-    }
+      // Each scope change says what it changed; the last also what the scope now covers (once, not once per change:
+      // a measure can have hundreds).
+      let lastScopeChange = -1;
+      measure.basis.forEach((e, i) => {
+        if (e.type === 'ScopeBroadened' || e.type === 'ScopeNarrowed') lastScopeChange = i;
+      });
+      const facts = history
+        ? new Map(history.facts.map((f) => [f.recorded.eventId, f]))
+        : new Map<string, StandingFact>();
+      const refs = (entry: { eventId: string; position: string; citation?: string }) => {
+        const fact = facts.get(entry.eventId);
+        return fact ? refsOf(fact) : [ref(entry)];
+      };
+      for (const [index, entry] of measure.basis.entries()) {
+        if (entry.type === 'SubjectsAdded') {
+          own.push({
+            kind: 'subject',
+            measureId: measure.measureId,
+            sentence: `It names ${subjectId} through an addition of subjects${cite(entry.citation)}.`,
+            events: refs(entry),
+          });
+        } else if (entry.type === 'ScopeBroadened' || entry.type === 'ScopeNarrowed') {
+          const verb = entry.type === 'ScopeBroadened' ? 'broadened' : 'narrowed';
+          const covers =
+            index === lastScopeChange
+              ? `; it now covers ${list(measure.categories, measure.except) || 'nothing'} for ${subjectId}`
+              : '';
+          own.push({
+            kind: 'scope',
+            measureId: measure.measureId,
+            sentence: `Its scope was ${verb}${cite(entry.citation)}${scopeChangeText(facts.get(entry.eventId), list)}${covers}.`,
+            events: refs(entry),
+          });
+        }
+      }
+      return own;
+    };
+    steps.push(...(shared ? cachedSteps(shared, `measure ${measure.measureId}`, measureSteps) : measureSteps()));
   }
   for (const exemption of answer.exemptions) {
     const until = exemption.effectiveUntil ? `until ${day(exemption.effectiveUntil)}` : 'with no end date';
@@ -155,7 +174,8 @@ export function explainCheck(
     });
   }
   for (const history of histories) {
-    for (const fact of history.recorded) steps.push(...amendmentOf(fact, history.recorded, history.measureId));
+    const amendments = () => history.recorded.flatMap((fact) => amendmentOf(fact, history.recorded, history.measureId));
+    steps.push(...(shared ? cachedSteps(shared, `amendments ${history.measureId}`, amendments) : amendments()));
   }
   const verdict = {
     restricted: 'restricted',

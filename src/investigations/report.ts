@@ -6,7 +6,7 @@
  * inclusion proof for every basis event, so the report can be checked
  * against the ledger without trusting whoever handed it over.
  */
-import { explainCheck, type ExplanationStep } from '../../projections/explain.js';
+import { explainCheck, type ExplanationStep, type SharedSteps } from '../../projections/explain.js';
 import { finishPaced } from '../pacer.js';
 import { CategorySetNames, type NamedCategorySet } from './category-set-names.js';
 import { shareMeasureSteps, type SharedExplanation } from './shared-explanations.js';
@@ -229,9 +229,11 @@ function* reportAnswerSteps(
   const categories = askedCategories ?? categoriesOf(histories);
   const share = categories.length > INLINE_VERDICTS ? shareMeasureSteps() : undefined;
   const verdicts: ReportVerdict[] = [];
+  // The answers share their measures' lists (checkCategories): the steps that do not depend on the category, once.
+  const sharedSteps: SharedSteps | undefined = share ? new Map() : undefined;
   for (const answer of checkCategories(model, subjectId, categories, knowledge)) {
     const { category } = answer;
-    const explanation = explainCheck(model, answer, knowledge, names.text);
+    const explanation = explainCheck(model, answer, knowledge, names.text, sharedSteps);
     verdicts.push({ category, status: answer.status, explanation: share ? share.refer(explanation) : explanation });
     yield;
   }

@@ -27,14 +27,31 @@ function letters(n: number): string {
 export function shareMeasureSteps() {
   const shared: SharedExplanation[] = [];
   const byContent = new Map<string, SharedExplanation>();
+  // Explained with shared steps (explainCheck's SharedSteps), a run is the same step objects each time: found by them.
+  const byFirstStep = new WeakMap<ExplanationStep, SharedExplanation>();
+  const sameSteps = (entry: SharedExplanation | undefined, run: ExplanationStep[]) =>
+    entry && entry.steps.length === run.length && entry.steps.every((s, i) => s === run[i]) ? entry : undefined;
+  const byText = (measureId: string, run: ExplanationStep[]) => {
+    const key = `${measureId}\n${run.map((s) => `${s.kind} ${s.sentence} ${s.events.map((e) => e.eventId).join(' ')}`).join('\n')}`;
+    let entry = byContent.get(key);
+    if (!entry) {
+      entry = { id: letters(shared.length), measureId, steps: run };
+      shared.push(entry);
+      byContent.set(key, entry);
+    }
+    return entry;
+  };
   return {
     shared,
     /** The explanation with each measure's shared steps replaced by one step naming where they are written. */
     refer(explanation: ExplanationStep[]): ExplanationStep[] {
       const runs = new Map<string, ExplanationStep[]>();
-      for (const step of explanation)
-        if (SHARED_KINDS.has(step.kind) && step.measureId !== undefined)
-          runs.set(step.measureId, [...(runs.get(step.measureId) ?? []), step]);
+      for (const step of explanation) {
+        if (!SHARED_KINDS.has(step.kind) || step.measureId === undefined) continue;
+        const run = runs.get(step.measureId);
+        if (run) run.push(step);
+        else runs.set(step.measureId, [step]);
+      }
       // The events of the steps written once are given there: the verdict's own step keeps only the others.
       const sharedEvents = new Set(
         [...runs.values()].flatMap((run) => run.flatMap((s) => s.events.map((e) => e.eventId))),
@@ -51,13 +68,8 @@ export function shareMeasureSteps() {
           continue;
         }
         if (run[0] !== step) continue; // the run is referred to where its first step stood
-        const key = `${step.measureId}\n${run.map((s) => `${s.kind} ${s.sentence} ${s.events.map((e) => e.eventId).join(' ')}`).join('\n')}`;
-        let entry = byContent.get(key);
-        if (!entry) {
-          entry = { id: letters(shared.length), measureId: step.measureId!, steps: run };
-          shared.push(entry);
-          byContent.set(key, entry);
-        }
+        const entry = sameSteps(byFirstStep.get(step), run) ?? byText(step.measureId!, run);
+        byFirstStep.set(step, entry);
         out.push({
           kind: step.kind,
           measureId: step.measureId,
