@@ -29,7 +29,8 @@ export interface ExplanationStep {
 
 const day = (iso: string) => (iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso);
 const cite = (citation?: string) => (citation ? ` (${citation})` : '');
-const list = categorySetText;
+/** How a sentence names a category set: in full by default; a report names a large set once and refers to it. */
+export type SetNamer = (categories: readonly string[], except?: readonly string[]) => string;
 const ref = (f: { eventId: string; position: Position | string; citation?: string }) => ({
   eventId: f.eventId,
   position: typeof f.position === 'string' ? f.position : positionText(f.position),
@@ -42,57 +43,81 @@ const refsOf = (fact: StandingFact) => [
   ...(fact.correctedBy ? [ref(fact.correctedBy)] : []),
 ];
 
-export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Knowledge): ExplanationStep[] {
+/**
+ * The steps that do not depend on the category (a measure's restriction, subjects and scope changes, the
+ * corrections of its records), kept by a caller that explains many categories of one subject at one k with the
+ * same answers for its measures (checkCategories): worked out once, and the same step objects each time.
+ */
+export type SharedSteps = Map<string, ExplanationStep[]>;
+
+function cachedSteps(shared: SharedSteps, key: string, make: () => ExplanationStep[]): ExplanationStep[] {
+  let steps = shared.get(key);
+  if (!steps) shared.set(key, (steps = make()));
+  return steps;
+}
+
+export function explainCheck(
+  model: LedgerReadModel,
+  answer: CheckAnswer,
+  k: Knowledge,
+  list: SetNamer = categorySetText,
+  shared?: SharedSteps,
+): ExplanationStep[] {
   const steps: ExplanationStep[] = [];
   const { subjectId, category } = answer;
   const histories = measuresOfSubject(model, subjectId, k.asOfPosition);
   for (const measure of answer.measures) {
-    const imposed = measure.basis.find((b) => b.type === 'RestrictionImposed');
-    const history = histories.find((h) => h.measureId === measure.measureId);
-    const imposition = history?.imposition;
-    if (imposed && imposition) {
-      steps.push({
-        kind: 'restriction',
-        measureId: measure.measureId,
-        sentence: `${measure.measureId} "${measure.title}"${cite(measure.citation)} restricts ${list(imposition.categories)} since ${day(imposition.effectiveFrom)}.`,
-        events: history.imposed ? refsOf(history.imposed) : [ref(imposed)],
-      });
-    }
-    // Each scope change says what it changed; the last also what the scope now covers (once, not once per change:
-    // a measure can have hundreds).
-    let lastScopeChange = -1;
-    measure.basis.forEach((e, i) => {
-      if (e.type === 'ScopeBroadened' || e.type === 'ScopeNarrowed') lastScopeChange = i;
-    });
-    const facts = history
-      ? new Map(history.facts.map((f) => [f.recorded.eventId, f]))
-      : new Map<string, StandingFact>();
-    const refs = (entry: { eventId: string; position: string; citation?: string }) => {
-      const fact = facts.get(entry.eventId);
-      return fact ? refsOf(fact) : [ref(entry)];
-    };
-    for (const [index, entry] of measure.basis.entries()) {
-      if (entry.type === 'SubjectsAdded') {
-        steps.push({
-          kind: 'subject',
+    const measureSteps = (): ExplanationStep[] => {
+      const own: ExplanationStep[] = [];
+      const imposed = measure.basis.find((b) => b.type === 'RestrictionImposed');
+      const history = histories.find((h) => h.measureId === measure.measureId);
+      const imposition = history?.imposition;
+      if (imposed && imposition) {
+        own.push({
+          kind: 'restriction',
           measureId: measure.measureId,
-          sentence: `It names ${subjectId} through an addition of subjects${cite(entry.citation)}.`,
-          events: refs(entry),
-        });
-      } else if (entry.type === 'ScopeBroadened' || entry.type === 'ScopeNarrowed') {
-        const verb = entry.type === 'ScopeBroadened' ? 'broadened' : 'narrowed';
-        const covers =
-          index === lastScopeChange
-            ? `; it now covers ${list(measure.categories, measure.except) || 'nothing'} for ${subjectId}`
-            : '';
-        steps.push({
-          kind: 'scope',
-          measureId: measure.measureId,
-          sentence: `Its scope was ${verb}${cite(entry.citation)}${scopeChangeText(facts.get(entry.eventId))}${covers}.`,
-          events: refs(entry),
+          sentence: `${measure.measureId} "${measure.title}"${cite(measure.citation)} restricts ${list(imposition.categories)} since ${day(imposition.effectiveFrom)}.`,
+          events: history.imposed ? refsOf(history.imposed) : [ref(imposed)],
         });
       }
-    }
+      // Each scope change says what it changed; the last also what the scope now covers (once, not once per change:
+      // a measure can have hundreds).
+      let lastScopeChange = -1;
+      measure.basis.forEach((e, i) => {
+        if (e.type === 'ScopeBroadened' || e.type === 'ScopeNarrowed') lastScopeChange = i;
+      });
+      const facts = history
+        ? new Map(history.facts.map((f) => [f.recorded.eventId, f]))
+        : new Map<string, StandingFact>();
+      const refs = (entry: { eventId: string; position: string; citation?: string }) => {
+        const fact = facts.get(entry.eventId);
+        return fact ? refsOf(fact) : [ref(entry)];
+      };
+      for (const [index, entry] of measure.basis.entries()) {
+        if (entry.type === 'SubjectsAdded') {
+          own.push({
+            kind: 'subject',
+            measureId: measure.measureId,
+            sentence: `It names ${subjectId} through an addition of subjects${cite(entry.citation)}.`,
+            events: refs(entry),
+          });
+        } else if (entry.type === 'ScopeBroadened' || entry.type === 'ScopeNarrowed') {
+          const verb = entry.type === 'ScopeBroadened' ? 'broadened' : 'narrowed';
+          const covers =
+            index === lastScopeChange
+              ? `; it now covers ${list(measure.categories, measure.except) || 'nothing'} for ${subjectId}`
+              : '';
+          own.push({
+            kind: 'scope',
+            measureId: measure.measureId,
+            sentence: `Its scope was ${verb}${cite(entry.citation)}${scopeChangeText(facts.get(entry.eventId), list)}${covers}.`,
+            events: refs(entry),
+          });
+        }
+      }
+      return own;
+    };
+    steps.push(...(shared ? cachedSteps(shared, `measure ${measure.measureId}`, measureSteps) : measureSteps()));
   }
   for (const exemption of answer.exemptions) {
     const until = exemption.effectiveUntil ? `until ${day(exemption.effectiveUntil)}` : 'with no end date';
@@ -127,7 +152,7 @@ export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Kno
       steps.push({
         kind: 'exemption',
         measureId: history.measureId,
-        sentence: `Exemption ${exemption.exemptionId} "${exemption.title}" is in force but does not cover ${category}: it covers ${list(exemption.categories.include, exemption.categories.exclude)}${amended}.`,
+        sentence: `Exemption ${exemption.exemptionId} "${exemption.title}" is in force but does not cover ${category}: it covers ${list(exemption.categories.paths.include, exemption.categories.paths.exclude)}${amended}.`,
         events: exemption.basis.flatMap(refsOf),
       });
     }
@@ -137,6 +162,7 @@ export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Kno
       histories.filter((h) => answer.measures.some((m) => m.measureId === h.measureId)),
       answer,
       k.at,
+      list,
     ),
   );
   for (const pending of answer.pending) {
@@ -148,7 +174,8 @@ export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Kno
     });
   }
   for (const history of histories) {
-    for (const fact of history.recorded) steps.push(...amendmentOf(fact, history.recorded, history.measureId));
+    const amendments = () => history.recorded.flatMap((fact) => amendmentOf(fact, history.recorded, history.measureId));
+    steps.push(...(shared ? cachedSteps(shared, `amendments ${history.measureId}`, amendments) : amendments()));
   }
   const verdict = {
     restricted: 'restricted',
@@ -164,7 +191,7 @@ export function explainCheck(model: LedgerReadModel, answer: CheckAnswer, k: Kno
 }
 
 /** What a broadening or narrowing did, as words after its verb. */
-function scopeChangeText(fact: StandingFact | undefined): string {
+function scopeChangeText(fact: StandingFact | undefined, list: SetNamer): string {
   if (fact?.type === 'ScopeBroadened') return ` to add ${list(fact.data.categories)}`;
   if (fact?.type !== 'ScopeNarrowed') return '';
   const { narrowTo, remove } = fact.data;
@@ -176,7 +203,12 @@ function scopeChangeText(fact: StandingFact | undefined): string {
 }
 
 /** Exemptions of the measures involved that cover the category but do not apply at t, each with why not. */
-function inapplicableExemptions(histories: MeasureHistory[], answer: CheckAnswer, t: number): ExplanationStep[] {
+function inapplicableExemptions(
+  histories: MeasureHistory[],
+  answer: CheckAnswer,
+  t: number,
+  list: SetNamer,
+): ExplanationStep[] {
   const { subjectId, category } = answer;
   const steps: ExplanationStep[] = [];
   const applying = new Set(answer.exemptions.map((e) => `${e.measureId}/${e.exemptionId}`));
@@ -195,7 +227,7 @@ function inapplicableExemptions(histories: MeasureHistory[], answer: CheckAnswer
       // It may cover only part of the category asked about: say which part, not that it covers the whole.
       const coverage = exemption.categories.covers(category)
         ? category
-        : `part of ${category} (${list(exemption.categories.include, exemption.categories.exclude)})`;
+        : `part of ${category} (${list(exemption.categories.paths.include, exemption.categories.paths.exclude)})`;
       steps.push({
         kind: 'exemption',
         measureId: history.measureId,

@@ -191,31 +191,70 @@ function statusOf(set: CategorySet, category: string): CheckStatus {
 }
 
 export function checkCategory(model: LedgerReadModel, subjectId: string, category: string, k: Knowledge): CheckAnswer {
+  return checkContext(model, subjectId, k).answer(category);
+}
+
+/**
+ * `checkCategory` for many categories of one subject at one k (a report's verdicts): the measures' verdicts, their
+ * answers and the pending announcements are worked out once, not once per category, so a measure of thousands of
+ * categories is not listed again for each. The answers share those lists: read them, never change them.
+ */
+export function* checkCategories(
+  model: LedgerReadModel,
+  subjectId: string,
+  categories: Iterable<string>,
+  k: Knowledge,
+): Generator<CheckAnswer, void> {
+  const context = checkContext(model, subjectId, k);
+  for (const category of categories) yield context.answer(category);
+}
+
+function checkContext(model: LedgerReadModel, subjectId: string, k: Knowledge) {
   const histories = measuresOfSubject(model, subjectId, k.asOfPosition);
   const verdicts = histories.map((h) => verdictOf(h, subjectId, k.at)).filter((v): v is Verdict => v !== undefined);
-  const involved = verdicts.filter((v) => v.history.scopeCategoriesAt(k.at).overlaps(category));
   const restricted = verdicts.reduce((set, v) => set.union(v.restricted), CategorySet.EMPTY);
-  const exemptions = involved.flatMap((v) =>
-    v.exemptions.filter((e) => e.categories.overlaps(category)).map((e) => exemptionAnswer(v.history.measureId, e)),
-  );
-  const pending = histories
+  const pendingAll = histories
     .flatMap((h) => pendingOf(h, subjectId, k.at))
-    .filter((p) => !p.categories || CategorySet.of(p.categories).overlaps(category));
-  const measures = involved.map((v) => ({ ...restrictionAnswer(v), status: statusOf(v.restricted, category) }));
-  const basis = new Map<string, BasisEntry>();
-  // The verdict rests on what has legal effect; announcements keep their basis in pending[].
-  for (const entry of [...measures, ...exemptions].flatMap((x) => x.basis)) basis.set(entry.eventId, entry);
+    .map((p) => ({ answer: p, set: p.categories ? CategorySet.of(p.categories) : undefined }));
+  const scopes = new Map(verdicts.map((v) => [v, v.history.scopeCategoriesAt(k.at)]));
+  const measureAnswers = new Map<Verdict, RestrictionAnswer>();
+  const exemptionAnswers = new Map<ExemptionAt, ExemptionAnswer>();
+  const at = new Date(k.at).toISOString();
   return {
-    subjectId,
-    category,
-    at: new Date(k.at).toISOString(),
-    asOfPosition: k.asOfPosition.toString(),
-    status: statusOf(restricted, category),
-    measures,
-    exemptions,
-    pending,
-    basis: [...basis.values()].sort((a, b) => comparePositions(positionOf(a.position), positionOf(b.position))),
+    answer(category: string): CheckAnswer {
+      const involved = verdicts.filter((v) => scopes.get(v)!.overlaps(category));
+      const exemptions = involved.flatMap((v) =>
+        v.exemptions
+          .filter((e) => e.categories.overlaps(category))
+          .map((e) => cached(exemptionAnswers, e, () => exemptionAnswer(v.history.measureId, e))),
+      );
+      const pending = pendingAll.filter((p) => !p.set || p.set.overlaps(category)).map((p) => p.answer);
+      const measures = involved.map((v) => ({
+        ...cached(measureAnswers, v, () => restrictionAnswer(v)),
+        status: statusOf(v.restricted, category),
+      }));
+      const basis = new Map<string, BasisEntry>();
+      // The verdict rests on what has legal effect; announcements keep their basis in pending[].
+      for (const entry of [...measures, ...exemptions].flatMap((x) => x.basis)) basis.set(entry.eventId, entry);
+      return {
+        subjectId,
+        category,
+        at,
+        asOfPosition: k.asOfPosition.toString(),
+        status: statusOf(restricted, category),
+        measures,
+        exemptions,
+        pending,
+        basis: [...basis.values()].sort((a, b) => comparePositions(positionOf(a.position), positionOf(b.position))),
+      };
+    },
   };
+}
+
+function cached<K, V>(cache: Map<K, V>, key: K, make: () => V): V {
+  let value = cache.get(key);
+  if (value === undefined) cache.set(key, (value = make()));
+  return value;
 }
 
 export interface TimelineInterval {

@@ -189,6 +189,11 @@ export class CategorySet {
     return this.marks().exclude.slice();
   }
 
+  /** `include` and `exclude` without a copy, for a reader that only reads them (a sentence naming the set). */
+  get paths(): { include: readonly string[]; exclude: readonly string[] } {
+    return this.marks();
+  }
+
   /**
    * The set's marked paths, listed once: a set is immutable, and one set is
    * often the answer for many subjects (every subject of a measure whose

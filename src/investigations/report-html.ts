@@ -5,6 +5,8 @@
 import type { ReportBasisEvent, SubjectReport } from './report.js';
 import {
   basisTable,
+  categorySetsTable,
+  sharedExplanationsTable,
   exemptionsTable,
   pendingTable,
   question,
@@ -88,11 +90,13 @@ export function reportHtml(report: SubjectReport): string {
 ${report.subjectKnown ? '' : '<p><strong>The ledger has never heard of this subject</strong> (no event recorded up to this position names it): nothing restricts it as far as the ledger knows.</p>'}
 ${report.notice ? `<p><strong>Note:</strong> ${escapeHtml(report.notice)}</p>` : ''}
 ${verdicts(report)}
+${report.sharedExplanations.length ? section('Shared explanations (the steps many verdicts share, written once)', sharedExplanationsTable(report), '') : ''}
 ${section('Restricted', restrictedTable(report), 'Nothing restricts this subject.', { rowClass: 'restricted' })}
 ${section('Exemptions', exemptionsTable(report), 'No exemption applies.', { rowClass: 'exemption' })}
 ${section('Pending (announced, no legal effect)', pendingTable(report), 'Nothing announced is pending.')}
 ${section('Basis', basis, 'No event.', { skip: ['event_id', 'leaf_index', 'audit_path'], cell: { sources: (r) => sources(report.basis[r]!) } })}
 ${section('Timeline', timelineTable(report), 'Never restricted.')}
+${report.categorySets.length ? section('Category sets (each named set, listed once)', categorySetsTable(report), '') : ''}
 <h2>Integrity</h2>
 <p>Ledger digest: tree size ${report.digest.treeSize}, up to position ${escapeHtml(report.digest.position)}, root hash <span class="hash">${escapeHtml(report.digest.rootHash)}</span>.</p>
 <p class="muted">Each basis event is a leaf of the ledger's Merkle tree (RFC 9162: leaf = SHA-256(0x00 || RFC 8785 JSON of the leaf), node = SHA-256(0x01 || left || right)). Its audit path below proves it is in the tree of that root.</p>

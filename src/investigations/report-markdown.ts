@@ -8,6 +8,8 @@
 import type { SubjectReport } from './report.js';
 import {
   basisTable,
+  categorySetsTable,
+  sharedExplanationsTable,
   exemptionsTable,
   pendingTable,
   question,
@@ -77,11 +79,21 @@ export function reportMarkdown(report: SubjectReport): string {
       ),
       '',
     ]),
+    ...(report.sharedExplanations.length
+      ? section(
+          'Shared explanations (the steps many verdicts share, written once)',
+          sharedExplanationsTable(report),
+          '',
+        )
+      : []),
     ...section('Restricted', restrictedTable(report), 'Nothing restricts this subject.'),
     ...section('Exemptions', exemptionsTable(report), 'No exemption applies.'),
     ...section('Pending (announced, no legal effect)', pendingTable(report), 'Nothing announced is pending.'),
     ...section('Basis', basisTable(report), 'No event.', ['audit_path', 'event_id']),
     ...section('Timeline', timelineTable(report), 'Never restricted.'),
+    ...(report.categorySets.length
+      ? section('Category sets (each named set, listed once)', categorySetsTable(report), '')
+      : []),
     '## Integrity',
     '',
     table(summary, [

@@ -5,6 +5,7 @@
  */
 import { categorySetText } from '../domain/categories.js';
 import type { ReportBasisEvent, SubjectReport } from './report.js';
+import type { ReportSet } from './report-timeline.js';
 
 export interface Column {
   key: string;
@@ -12,7 +13,16 @@ export interface Column {
 }
 
 export interface Table {
-  section: 'summary' | 'verdicts' | 'restricted' | 'exemptions' | 'pending' | 'basis' | 'timeline';
+  section:
+    | 'summary'
+    | 'verdicts'
+    | 'shared_explanations'
+    | 'restricted'
+    | 'exemptions'
+    | 'pending'
+    | 'basis'
+    | 'timeline'
+    | 'category_sets';
   columns: Column[];
   rows: string[][];
 }
@@ -200,6 +210,13 @@ export function basisTable(report: SubjectReport): Table {
 }
 
 export function timelineTable(report: SubjectReport): Table {
+  const sizes = new Map(report.categorySets.map((set) => [set.id, set]));
+  const text = (set: ReportSet) => {
+    if (!('categorySet' in set)) return setText(set.categories, set.except);
+    const named = sizes.get(set.categorySet);
+    return `category set ${set.categorySet}${named ? ` (${named.categories.length} categories${named.except.length ? `, ${named.except.length} exceptions` : ''})` : ''}`;
+  };
+  const nonEmpty = (set: ReportSet) => 'categorySet' in set || set.categories.length > 0;
   return {
     section: 'timeline',
     columns: columns(
@@ -213,25 +230,62 @@ export function timelineTable(report: SubjectReport): Table {
     rows: report.timeline.intervals.map((i) => [
       i.from,
       i.until ?? '',
-      i.restricted.map((r) => `${r.measureId}: ${setText(r.categories, r.except)}`).join('; ') || 'nothing',
-      i.became.restricted.categories.length ? setText(i.became.restricted.categories, i.became.restricted.except) : '',
-      i.became.unrestricted.categories.length
-        ? setText(i.became.unrestricted.categories, i.became.unrestricted.except)
-        : '',
+      i.restricted.map((r) => `${r.measureId}: ${text(r)}`).join('; ') || 'nothing',
+      nonEmpty(i.became.restricted) ? text(i.became.restricted) : '',
+      nonEmpty(i.became.unrestricted) ? text(i.became.unrestricted) : '',
       i.changes.map((c) => `${c.type}${c.citation ? ` (${c.citation})` : ''}`).join(', '),
     ]),
   };
 }
 
+/** The steps many verdicts share, once each: a verdict's explanation refers to them by id. */
+export function sharedExplanationsTable(report: SubjectReport): Table {
+  return {
+    section: 'shared_explanations',
+    columns: columns(
+      ['shared_explanation', 'Shared explanation'],
+      ['measure_id', 'Measure'],
+      ['step', 'Step'],
+      ['kind', 'Kind'],
+      ['sentence', 'Why'],
+      ['event_positions', 'Events (positions)'],
+    ),
+    rows: report.sharedExplanations.flatMap((shared) =>
+      shared.steps.map((step, i) => [
+        shared.id,
+        shared.measureId,
+        String(i + 1),
+        step.kind,
+        step.sentence,
+        step.events.map((e) => e.position).join(' '),
+      ]),
+    ),
+  };
+}
+
+/** The large category sets the explanations and the timeline name, each listed once. */
+export function categorySetsTable(report: SubjectReport): Table {
+  return {
+    section: 'category_sets',
+    columns: columns(['category_set', 'Category set'], ['categories', 'Categories'], ['except', 'Except']),
+    rows: report.categorySets.map((set) => [set.id, set.categories.join(', '), set.except.join(', ')]),
+  };
+}
+
 /** Every section, in the order the CSV writes them. */
 export function reportTables(report: SubjectReport): Table[] {
+  // The sections of a large report's shared steps and named sets come only when it has some.
+  const shared = sharedExplanationsTable(report);
+  const sets = categorySetsTable(report);
   return [
     summaryTable(report),
     verdictsTable(report),
+    ...(shared.rows.length ? [shared] : []),
     restrictedTable(report),
     exemptionsTable(report),
     pendingTable(report),
     basisTable(report),
     timelineTable(report),
+    ...(sets.rows.length ? [sets] : []),
   ];
 }

@@ -6,18 +6,21 @@
  * inclusion proof for every basis event, so the report can be checked
  * against the ledger without trusting whoever handed it over.
  */
-import { explainCheck, type ExplanationStep } from '../../projections/explain.js';
+import { explainCheck, type ExplanationStep, type SharedSteps } from '../../projections/explain.js';
+import { finishPaced } from '../pacer.js';
+import { CategorySetNames, type NamedCategorySet } from './category-set-names.js';
+import { shareMeasureSteps, type SharedExplanation } from './shared-explanations.js';
+import { reportTimeline, type ReportTimeline } from './report-timeline.js';
 import { measuresOfSubject, subjectKnown, type LedgerReadModel } from '../../projections/ledger-read-model.js';
 import {
-  checkCategory,
+  checkCategories,
   subjectState,
-  subjectTimeline,
+  subjectTimelineSteps,
   type CheckStatus,
   type Knowledge,
   type ExemptionAnswer,
   type PendingAnswer,
   type RestrictionAnswer,
-  type SubjectTimeline,
 } from '../../projections/subject-queries.js';
 import { isCategory } from '../domain/categories.js';
 import type { RecordedFact } from '../domain/facts.js';
@@ -25,6 +28,7 @@ import type { MeasureHistory } from '../domain/measure-history.js';
 import { comparePositions, positionText } from '../domain/position.js';
 import { streamOf } from '../domain/messages.js';
 import { toMillis } from '../domain/time.js';
+import { finish } from '../../projections/transitions.js';
 import type { ErrorDetail } from '../errors.js';
 import type { EventStore, StoredEvent } from '../event-store/event-store.js';
 import { leafOf, type Digest, type LogIntegrity } from '../integrity/log-integrity.js';
@@ -74,7 +78,18 @@ export interface SubjectReport {
   verdicts: ReportVerdict[];
   state: { restricted: ReportRestriction[]; exemptions: ExemptionAnswer[]; pending: PendingAnswer[] };
   basis: ReportBasisEvent[];
-  timeline: SubjectTimeline;
+  /** The timeline; a large category set of an interval is named (`categorySet`) instead of listed. */
+  timeline: ReportTimeline;
+  /**
+   * The large category sets the explanations and the timeline name ("category set 1"), each listed once:
+   * restating them in every verdict would grow the report with the square of the categories.
+   */
+  categorySets: NamedCategorySet[];
+  /**
+   * In a report of many verdicts, the steps a measure's explanation gives for every category (its restriction,
+   * subjects, scope changes, corrections), once each; a verdict refers to them by id.
+   */
+  sharedExplanations: SharedExplanation[];
   digest: Digest;
 }
 
@@ -186,16 +201,53 @@ export function reportAnswers(
   knowledge: Knowledge,
   askedCategories?: string[],
 ) {
+  return finish(reportAnswerSteps(model, subjectId, knowledge, askedCategories, new CategorySetNames()));
+}
+
+/**
+ * `reportAnswers`, pausing after each verdict: a measure of thousands of categories gives thousands of verdicts.
+ * Large category sets are named through `names`; past INLINE_VERDICTS verdicts, the steps each verdict shares
+ * with the others are written once (see shared-explanations.ts).
+ */
+function* reportAnswerSteps(
+  model: LedgerReadModel,
+  subjectId: string,
+  knowledge: Knowledge,
+  askedCategories: string[] | undefined,
+  names: CategorySetNames,
+): Generator<
+  void,
+  {
+    histories: MeasureHistory[];
+    verdicts: ReportVerdict[];
+    sharedExplanations: SharedExplanation[];
+    state: SubjectReport['state'];
+  }
+> {
   const histories = measuresOfSubject(model, subjectId, knowledge.asOfPosition);
   const state = subjectState(model, subjectId, knowledge);
   const categories = askedCategories ?? categoriesOf(histories);
-  const verdicts = categories.map((category): ReportVerdict => {
-    const answer = checkCategory(model, subjectId, category, knowledge);
-    return { category, status: answer.status, explanation: explainCheck(model, answer, knowledge) };
-  });
+  const share = categories.length > INLINE_VERDICTS ? shareMeasureSteps() : undefined;
+  const verdicts: ReportVerdict[] = [];
+  // The answers share their measures' lists (checkCategories): the steps that do not depend on the category, once.
+  const sharedSteps: SharedSteps | undefined = share ? new Map() : undefined;
+  for (const answer of checkCategories(model, subjectId, categories, knowledge)) {
+    const { category } = answer;
+    const explanation = explainCheck(model, answer, knowledge, names.text, sharedSteps);
+    verdicts.push({ category, status: answer.status, explanation: share ? share.refer(explanation) : explanation });
+    yield;
+  }
   const restricted = withSince(model, subjectId, knowledge, histories, state.restricted);
-  return { histories, verdicts, state: { restricted, exemptions: state.exemptions, pending: state.pending } };
+  return {
+    histories,
+    verdicts,
+    sharedExplanations: share?.shared ?? [],
+    state: { restricted, exemptions: state.exemptions, pending: state.pending },
+  };
 }
+
+/** Up to this many verdicts, each explanation is written out whole; beyond, what they share is written once. */
+export const INLINE_VERDICTS = 20;
 
 export async function buildReport(
   model: LedgerReadModel,
@@ -206,7 +258,14 @@ export async function buildReport(
   now: Date,
   askedCategories?: string[],
 ): Promise<SubjectReport> {
-  const { histories, verdicts, state } = reportAnswers(model, subjectId, knowledge, askedCategories);
+  const names = new CategorySetNames();
+  const { histories, verdicts, sharedExplanations, state } = await finishPaced(
+    reportAnswerSteps(model, subjectId, knowledge, askedCategories, names),
+  );
+  const timeline = reportTimeline(
+    await finishPaced(subjectTimelineSteps(model, subjectId, knowledge.asOfPosition)),
+    names,
+  );
 
   // Every event the state or an explanation rests on, with where it was recorded.
   const recorded = new Map<string, RecordedFact & { measureId: string }>();
@@ -216,8 +275,9 @@ export async function buildReport(
     ...[...state.restricted, ...state.exemptions, ...state.pending].flatMap((element) =>
       element.basis.map((b) => b.eventId),
     ),
-    ...verdicts.flatMap((v) => v.explanation.flatMap((step) => step.events.map((e) => e.eventId))),
   ]);
+  for (const steps of [...verdicts.map((v) => v.explanation), ...sharedExplanations.map((s) => s.steps)])
+    for (const step of steps) for (const e of step.events) referenced.add(e.eventId);
   const entries = [...referenced]
     .flatMap((id) => recorded.get(id) ?? [])
     .sort((a, b) => comparePositions(a.position, b.position));
@@ -261,7 +321,9 @@ export async function buildReport(
     verdicts,
     state,
     basis,
-    timeline: subjectTimeline(model, subjectId, knowledge.asOfPosition),
+    timeline,
+    categorySets: names.sets,
+    sharedExplanations,
     digest,
   };
 }

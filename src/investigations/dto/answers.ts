@@ -5,16 +5,17 @@ import type { CategorySetAnswer } from '../../domain/categories.js';
 import { EVENT_TYPES, type EventType } from '../../domain/messages.js';
 import { DigestDto, LeafDto } from '../../integrity/dto/proofs.js';
 import {
+  BasisEntryDto,
   ExemptionAnswerDto,
   ExplanationStepDto,
   PendingAnswerDto,
   RestrictionAnswerDto,
   SetAsideEventDto,
-  TimelineIntervalDto,
 } from '../../queries/dto/answers.js';
 import type { Provenance } from '../provenance.js';
 import type { ReportBasisEvent, ReportRestriction, ReportVerdict, SubjectReport } from '../report.js';
 import type { ReplayWithProvenance } from '../replay.js';
+import type { ReportTimeline } from '../report-timeline.js';
 
 const DECIMAL = '^[0-9]+$';
 const CHECK_STATUSES = ['restricted', 'partially-restricted', 'not-restricted'];
@@ -171,13 +172,50 @@ export class ReportStateDto {
   @ApiProperty({ type: () => [PendingAnswerDto] }) pending!: PendingAnswerDto[];
 }
 
-/** The report's timeline: the timeline query's answer without its clocks. */
+/** A category set of the report's timeline: listed when small, otherwise named by the id of its one listing in `categorySets`. */
+export class ReportSetDto {
+  @ApiProperty({ required: false, type: [String] }) categories?: string[];
+  @ApiProperty({ required: false, type: [String] }) except?: string[];
+  @ApiProperty({ required: false, description: 'In place of categories and except: the id of a set in categorySets' })
+  categorySet?: string;
+}
+
+export class ReportMeasureSetDto extends ReportSetDto {
+  @ApiProperty() measureId!: string;
+}
+
+export class ReportBecameDto {
+  @ApiProperty({ type: () => ReportSetDto }) restricted!: ReportSetDto;
+  @ApiProperty({ type: () => ReportSetDto }) unrestricted!: ReportSetDto;
+}
+
+export class ReportTimelineIntervalDto {
+  @ApiProperty({ format: 'date-time' }) from!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) until!: string | null;
+  @ApiProperty({ type: () => [ReportMeasureSetDto] }) restricted!: ReportMeasureSetDto[];
+  @ApiProperty({ type: () => ReportBecameDto }) became!: ReportBecameDto;
+  @ApiProperty({ type: () => [BasisEntryDto] }) changes!: BasisEntryDto[];
+}
+
+export class NamedCategorySetDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ type: [String] }) categories!: string[];
+  @ApiProperty({ type: [String] }) except!: string[];
+}
+
+export class SharedExplanationDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() measureId!: string;
+  @ApiProperty({ type: () => [ExplanationStepDto] }) steps!: ExplanationStepDto[];
+}
+
+/** The report's timeline: the timeline query's answer without its clocks, large sets named. */
 export class TimelineOfReportDto {
   @ApiProperty() subjectId!: string;
   @ApiProperty({ pattern: DECIMAL }) asOfPosition!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) from!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) to!: string | null;
-  @ApiProperty({ type: () => [TimelineIntervalDto] }) intervals!: TimelineIntervalDto[];
+  @ApiProperty({ type: () => [ReportTimelineIntervalDto] }) intervals!: ReportTimelineIntervalDto[];
 }
 
 export class SubjectReportDto implements SubjectReport {
@@ -192,6 +230,18 @@ export class SubjectReportDto implements SubjectReport {
   @ApiProperty({ type: () => [ReportVerdictDto] }) verdicts!: ReportVerdictDto[];
   @ApiProperty({ type: () => ReportStateDto }) state!: ReportStateDto;
   @ApiProperty({ type: () => [ReportBasisEventDto] }) basis!: ReportBasisEventDto[];
-  @ApiProperty({ type: () => TimelineOfReportDto }) timeline!: TimelineOfReportDto;
+  // The schema states either form of a set as optional fields; the type keeps them exclusive.
+  @ApiProperty({ type: () => TimelineOfReportDto }) timeline!: ReportTimeline;
+  @ApiProperty({
+    type: () => [NamedCategorySetDto],
+    description: 'The large category sets explanations and the timeline name ("category set 1"), each listed once',
+  })
+  categorySets!: NamedCategorySetDto[];
+  @ApiProperty({
+    type: () => [SharedExplanationDto],
+    description:
+      'In a report of more than 20 verdicts: the steps a measure gives for every category, once; a verdict refers to them by id',
+  })
+  sharedExplanations!: SharedExplanationDto[];
   @ApiProperty({ type: () => DigestDto }) digest!: DigestDto;
 }

@@ -7,6 +7,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   ArrayNotEmpty,
   IsArray,
   IsIn,
@@ -24,6 +25,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { isCategory } from '../../domain/categories.js';
+import { MAX_CATEGORIES_PER_COMMAND, MAX_SUBJECTS_PER_COMMAND } from '../../domain/command-limits.js';
 import { ID_PATTERN, ID_RULE } from '../../domain/ids.js';
 import { INSTANT_RULE, isInstant } from '../../domain/time.js';
 
@@ -79,9 +81,13 @@ export const IdListField = (options: FieldOptions = {}) =>
     ...optionalIf(options.optional),
     IsArray(),
     ArrayNotEmpty(),
+    ArrayMaxSize(MAX_SUBJECTS_PER_COMMAND, {
+      message: (args) =>
+        `${args.property} must name at most ${MAX_SUBJECTS_PER_COMMAND} ids in one command (name more through several commands)`,
+    }),
     UniqueItems(),
     Matches(ID_PATTERN, { each: true, message: (args) => `each of ${args.property} must be an id: ${ID_RULE}` }),
-    api(options, { type: [String], minItems: 1, uniqueItems: true }),
+    api(options, { type: [String], minItems: 1, maxItems: MAX_SUBJECTS_PER_COMMAND, uniqueItems: true }),
   );
 
 export const CategoryListField = (options: FieldOptions = {}) =>
@@ -89,6 +95,10 @@ export const CategoryListField = (options: FieldOptions = {}) =>
     ...optionalIf(options.optional),
     IsArray(),
     ArrayNotEmpty(),
+    ArrayMaxSize(MAX_CATEGORIES_PER_COMMAND, {
+      message: (args) =>
+        `${args.property} must name at most ${MAX_CATEGORIES_PER_COMMAND} categories in one command (name more through several commands)`,
+    }),
     UniqueItems(),
     ValidateBy({
       name: 'isCategoryList',
@@ -98,7 +108,12 @@ export const CategoryListField = (options: FieldOptions = {}) =>
           `each of ${args?.property} must be a category: lowercase segments [a-z0-9][a-z0-9-]* joined by /`,
       },
     }),
-    api(options, { type: [String], minItems: 1, example: options.example ?? ['exports'] }),
+    api(options, {
+      type: [String],
+      minItems: 1,
+      maxItems: MAX_CATEGORIES_PER_COMMAND,
+      example: options.example ?? ['exports'],
+    }),
   );
 
 export const TextField = (options: FieldOptions & { max?: number } = {}) =>
