@@ -14,12 +14,18 @@ export const common = {
   setupFilesAfterEnv: ['<rootDir>/test/support/fast-check-seed.ts'],
 };
 
-/** Suite modules outside e2e/ that run on both stores, gathered in test/e2e/history-replay-and-proofs.test.ts. */
+/**
+ * Suite modules outside e2e/ that run on both stores: those in queries/, investigations/ and integrity/ gathered in
+ * test/e2e/history-replay-and-proofs.test.ts, those in changes/ in test/changes/feeds-over-http.test.ts.
+ */
 export const suitesOnBothStores = [
   'test/queries/demo-history.suite.ts',
   'test/queries/bitemporal.suite.ts',
   'test/investigations/replay.suite.ts',
   'test/integrity/integrity-http.suite.ts',
+  'test/changes/ledger-changes.suite.ts',
+  'test/changes/effective-changes.suite.ts',
+  'test/changes/resume-past-head.suite.ts',
 ];
 
 export default {
@@ -37,13 +43,14 @@ export default {
       testPathIgnorePatterns: ['<rootDir>/test/real-eventstoredb/'],
     },
     // The HTTP end-to-end suites again (with suitesOnBothStores), on the EventStoreDB adapter over the wire-level test
-    // server.
+    // server: the suites whose results depend on what the app's store appends and reads back. Those that drive a feed
+    // in process over a fixed log, or the SSE writer alone, find the same on any store and run on SQLite only.
     {
       ...common,
       displayName: 'eventstoredb-wire',
       testMatch: [
         '<rootDir>/test/e2e/**/*.test.ts',
-        '<rootDir>/test/changes/*.test.ts',
+        '<rootDir>/test/changes/feeds-over-http.test.ts',
         '<rootDir>/clients/typescript/test/**/*.test.ts',
       ],
       setupFiles: ['<rootDir>/test/support/eventstoredb-store-env.ts'],
