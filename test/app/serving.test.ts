@@ -1,8 +1,10 @@
 /**
- * The HTTP app as served: authentication before the body, public routes, storage failures. Each is a `*.suite.ts` module; this entry loads them together so the
+ * The HTTP app as served: authentication before the body, public routes, storage failures, and
+ * `regledger serve` stopping at once on what it cannot use. Each is a `*.suite.ts` module; this entry loads them together so the
  * modules they share (Nest, the app, the validators) load once. Run one alone:
  * `npm run test:suite -- test/app/auth-before-body.suite.ts`.
  */
 import './auth-before-body.suite.js';
 import './public-routes.suite.js';
 import './storage-failures-http.suite.js';
+import './startup-failures.suite.js';

@@ -1,5 +1,6 @@
 /**
- * The event stores: unreadable events, the command-stream cache, damaged files, event ids, group commit, EventStoreDB faults. Each is a `*.suite.ts` module; this entry loads them together so the
+ * The event stores: unreadable events, the command-stream cache, damaged files, event ids, group commit, EventStoreDB faults, writes
+ * interrupted by a kill, crash safety. Each is a `*.suite.ts` module; this entry loads them together so the
  * modules they share load once. Run one alone:
  * `npm run test:suite -- test/store/unreadable-event.suite.ts`.
  */
@@ -9,3 +10,5 @@ import './damaged-files.suite.js';
 import './event-ids.suite.js';
 import './group-commit.property.suite.js';
 import './eventstoredb-faults.suite.js';
+import './interrupted-writes.suite.js';
+import './crash-safety.suite.js';
