@@ -14,10 +14,7 @@ export const common = {
   setupFilesAfterEnv: ['<rootDir>/test/support/fast-check-seed.ts'],
 };
 
-/**
- * Suite modules outside e2e/ that run on both stores: those in queries/, investigations/ and integrity/ gathered in
- * test/e2e/history-replay-and-proofs.test.ts, those in changes/ in test/changes/feeds-over-http.test.ts.
- */
+/** Suite modules outside e2e/ that run on both stores, gathered in test/e2e/suites-on-both-stores.test.ts. */
 export const suitesOnBothStores = [
   'test/queries/demo-history.suite.ts',
   'test/queries/bitemporal.suite.ts',
@@ -48,11 +45,7 @@ export default {
     {
       ...common,
       displayName: 'eventstoredb-wire',
-      testMatch: [
-        '<rootDir>/test/e2e/**/*.test.ts',
-        '<rootDir>/test/changes/feeds-over-http.test.ts',
-        '<rootDir>/clients/typescript/test/**/*.test.ts',
-      ],
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/clients/typescript/test/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/eventstoredb-store-env.ts'],
     },
   ],
