@@ -17,7 +17,7 @@ import { pathOf } from '../http/request-path.js';
 export const WEB_ROOT = join(packageRoot(), 'dist', 'web');
 
 /**
- * The Content-Security-Policy the app works under (test/web/web-app.test.ts
+ * The Content-Security-Policy the app works under (test/web/web-app.suite.ts
  * loads it so): its own scripts only, no inline script; inline styles, since
  * Observable Plot writes a <style> element and style attributes into each chart.
  */

@@ -1,6 +1,6 @@
 /**
  * The data behind the two-clocks chart, prepared without the DOM (unit-tested
- * in test/web/chart-data.test.ts): for each record K of the subject, what was
+ * in test/web/chart-data.suite.ts): for each record K of the subject, what was
  * in force over valid time as known at K — restricted, partially restricted,
  * exempt or free for a category (or for any category) — and where record K
  * changed that picture from record K-1.
