@@ -11,3 +11,4 @@ import './measure-history.suite.js';
 import './categories.property.suite.js';
 import './instants.property.suite.js';
 import './unreadable-facts.suite.js';
+import './undone-retraction.wide.oracle.suite.js';

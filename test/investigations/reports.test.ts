@@ -9,3 +9,4 @@ import './report.property.suite.js';
 import './joint-causes.suite.js';
 import './exempt-union.property.suite.js';
 import './report-injection.suite.js';
+import './report-size.suite.js';
