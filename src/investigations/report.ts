@@ -286,10 +286,13 @@ export async function buildReport(
   for (const measureId of new Set(entries.map((e) => e.measureId))) {
     for (const event of await store.readStream(streamOf(measureId))) stored.set(event.eventId, event);
   }
+  // An event's provenance as it stands: a correction that changed its citation changed it here too, as in the state.
+  const standing = new Map<string, unknown>();
+  for (const history of histories) for (const fact of history.facts) standing.set(fact.recorded.eventId, fact.data);
   const digest = integrity.digest();
   const basis = entries.map((entry): ReportBasisEvent => {
     const event = stored.get(entry.eventId)!;
-    const data = storedProvenance(event.data);
+    const data = storedProvenance(standing.has(entry.eventId) ? standing.get(entry.eventId) : event.data);
     const leafIndex = integrity.indexOf(entry.eventId)!;
     return {
       eventId: entry.eventId,
