@@ -28,7 +28,7 @@ import {
 } from './webhook-dto.js';
 import { targetProblem, urlFormProblem } from './url-policy.js';
 import { WebhooksService } from './webhooks.service.js';
-import { ApiErrors, ApiKeyRouteErrors } from '../http/error-response.dto.js';
+import { ApiErrors, ApiKeyRouteErrors, SUBSCRIBERS_FILE_FULL } from '../http/error-response.dto.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MAX_DELIVERIES = 100;
@@ -42,6 +42,7 @@ export class WebhooksController {
 
   @Post()
   @RequiresRole('admin')
+  @ApiErrors([507], { 507: SUBSCRIBERS_FILE_FULL })
   @ApiOperation({
     summary:
       'Register an endpoint: each message of the feed is POSTed to it, signed (Standard Webhooks), in order, retried for about a day',
@@ -113,6 +114,7 @@ export class WebhooksController {
   }
 
   @Post(':id/replay')
+  @ApiErrors([507], { 507: SUBSCRIBERS_FILE_FULL })
   @ApiErrors([404])
   @RequiresRole('admin')
   @HttpCode(200)
@@ -129,6 +131,7 @@ export class WebhooksController {
   }
 
   @Post(':id/enable')
+  @ApiErrors([507], { 507: SUBSCRIBERS_FILE_FULL })
   @ApiErrors([404])
   @RequiresRole('admin')
   @HttpCode(200)
