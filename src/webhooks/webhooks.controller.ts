@@ -30,7 +30,7 @@ import { targetProblem, urlFormProblem } from './url-policy.js';
 import { WebhooksService } from './webhooks.service.js';
 import { ApiErrors, ApiKeyRouteErrors, SUBSCRIBERS_FILE_FULL } from '../http/error-response.dto.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_DELIVERIES = 100;
 
 @ApiTags('webhooks')
@@ -160,7 +160,8 @@ function checkId(id: string): string {
     throw new LedgerError('bad-input', 'id must be a webhook id (a UUID)', [
       { field: 'id', rule: 'isUUID', message: 'id must be a webhook id (a UUID)', value: id },
     ]);
-  return id;
+  // Ids are made in lower case; a UUID means the same in either case (RFC 9562).
+  return id.toLowerCase();
 }
 
 /** The filters the feed accepts, each id and type checked as the SSE feeds check them. */
