@@ -8,16 +8,27 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LedgerConfig } from '../config.js';
+import { ConfigError, type LedgerConfig } from '../config.js';
 
 export const TICKET_SECRET_FILE = 'ticket-secret';
 
 export function ticketSecret(config: Pick<LedgerConfig, 'ticketSecret' | 'dataDir'>): Buffer {
   if (config.ticketSecret) return Buffer.from(config.ticketSecret, 'utf8');
   const path = join(config.dataDir, TICKET_SECRET_FILE);
-  const kept = readSecret(path);
-  if (kept) return kept;
-  mkdirSync(config.dataDir, { recursive: true });
+  try {
+    return readSecret(path) ?? madeOnce(path, config.dataDir);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ConfigError(
+      'LEDGER_TICKET_SECRET',
+      `none is set, and ${path} cannot be read or made (${why}): set LEDGER_TICKET_SECRET, or let this user write LEDGER_DATA_DIR`,
+    );
+  }
+}
+
+function madeOnce(path: string, dataDir: string): Buffer {
+  mkdirSync(dataDir, { recursive: true });
   // Written whole under a private name, then linked into place: an instance starting at the same moment reads either
   // no file or a complete one, and the first link wins (the loser reads the winner's secret).
   const draft = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
@@ -30,7 +41,8 @@ export function ticketSecret(config: Pick<LedgerConfig, 'ticketSecret' | 'dataDi
     unlinkSync(draft);
   }
   const secret = readSecret(path);
-  if (!secret) throw new Error(`${path} holds no stream ticket secret: delete it, or set LEDGER_TICKET_SECRET`);
+  if (!secret)
+    throw new ConfigError('LEDGER_TICKET_SECRET', `${path} holds no secret: delete it, or set LEDGER_TICKET_SECRET`);
   return secret;
 }
 
@@ -43,8 +55,9 @@ function readSecret(path: string): Buffer | undefined {
     throw error;
   }
   if (text.length < 32)
-    throw new Error(
-      `${path} holds no usable stream ticket secret (32 characters or more): delete it to have a new one made, or set LEDGER_TICKET_SECRET`,
+    throw new ConfigError(
+      'LEDGER_TICKET_SECRET',
+      `${path} holds no usable secret (32 characters or more): delete it to have a new one made, or set LEDGER_TICKET_SECRET`,
     );
   return Buffer.from(text, 'utf8');
 }

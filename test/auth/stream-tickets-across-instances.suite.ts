@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -106,6 +106,10 @@ describe('auth/stream-tickets-across-instances', () => {
         const a = new StreamTickets(Date.now, TICKET_TTL_MS, first);
         const b = new StreamTickets(Date.now, TICKET_TTL_MS, second);
         expect(b.redeem(a.issue(reader).ticket)).toEqual(reader);
+        // A file that holds no usable secret stops start-up naming it, rather than signing with it.
+        writeFileSync(path, 'short\n');
+        expect(() => ticketSecret({ dataDir: dir.path })).toThrow(ConfigError);
+        expect(() => ticketSecret({ dataDir: dir.path })).toThrow(`${path} holds no usable secret`);
       } finally {
         dir.remove();
       }
