@@ -106,6 +106,8 @@ export async function createHttpApp(
     fastifyAdapter(config.bodyLimitBytes),
     {
       bodyParser: false,
+      // A module that cannot start (a damaged subscribers file) rejects, so `serve` reports it and exits 2, not 1.
+      abortOnError: false,
       logger: options.requestLogger
         ? new PinoNestLogger(options.requestLogger)
         : (options.logLevels ?? ['error', 'warn']),

@@ -37,6 +37,8 @@ export interface LedgerConfig {
   heapGrowthPercent: number;
   /** From SIGTERM or SIGINT to the exit, whatever the clients do (see src/shutdown.ts). */
   shutdownGraceMs: number;
+  /** Signs stream tickets (auth/ticket-secret.ts); undefined: a secret kept in the data directory. */
+  ticketSecret?: string;
 }
 
 /** Every variable, for `regledger help config` (the README's Configuration table says the same). */
@@ -77,6 +79,11 @@ export const CONFIG_VARIABLES: [name: string, fallback: string, meaning: string]
     'LEDGER_SHUTDOWN_GRACE',
     '10s',
     'from SIGTERM/SIGINT to the exit (1s to 600s); connections still open after 70% of it are closed',
+  ],
+  [
+    'LEDGER_TICKET_SECRET',
+    '',
+    'signs stream tickets, the same on every instance (32+ characters); none: one kept in LEDGER_DATA_DIR/ticket-secret',
   ],
   [
     'LEDGER_WEBHOOK_ALLOW',
@@ -167,7 +174,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     heapGrowthPercent: heapGrowthOf(env.LEDGER_HEAP_GROWTH),
     shutdownGraceMs: shutdownGraceOf(env.LEDGER_SHUTDOWN_GRACE),
     snapshotDir,
+    ticketSecret: ticketSecretOf(env.LEDGER_TICKET_SECRET),
   };
+}
+
+function ticketSecretOf(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value.trim().length < 32)
+    throw new ConfigError('LEDGER_TICKET_SECRET', 'must be at least 32 characters (openssl rand -base64 32 gives one)');
+  return value.trim();
 }
 
 function snapshotDirOf(setting: string | undefined, store: LedgerConfig['store'], dataDir: string): string | undefined {

@@ -4,14 +4,15 @@
  */
 import type { Command } from 'commander';
 import type { CliHost } from './io.js';
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { styleText } from 'node:util';
 import { explainCheck } from '../../projections/explain.js';
 import { subjectKnown, type LedgerReadModel } from '../../projections/ledger-read-model.js';
 import type { Changes, ReplayOrder } from '../../projections/replay.js';
 import { checkCategory } from '../../projections/subject-queries.js';
 import type { CategorySetAnswer } from '../domain/categories.js';
-import type { ErrorDetail } from '../errors.js';
+import { LedgerError, type ErrorDetail } from '../errors.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { foldIntegrity, LogIntegrity } from '../integrity/log-integrity.js';
 import { buildReport, categoriesParam } from '../investigations/report.js';
@@ -232,6 +233,8 @@ export function registerInvestigateCommands(program: Command, { io, withStore }:
           value: options.format,
         });
       const categories = categoriesParam(options.categories, problems);
+      // Found before the ledger is read, not after the report is made.
+      if (options.out !== undefined) checkOutFile(options.out);
       const report = await withStore(async (store) => {
         const { model, knowledge } = await resolve(store, options, problems);
         const integrity = await foldIntegrity(store, new LogIntegrity());
@@ -239,7 +242,23 @@ export function registerInvestigateCommands(program: Command, { io, withStore }:
       });
       const text = REPORT_FORMATS[options.format as ReportFormatName].render(report);
       if (!options.out) return void io.write(text);
-      writeFileSync(options.out, text);
+      try {
+        writeFileSync(options.out, text);
+      } catch (error) {
+        throw cannotWrite(options.out, (error as NodeJS.ErrnoException).code ?? (error as Error).message);
+      }
       io.err(`wrote the report on ${subject} to ${options.out}`);
     });
+}
+
+/** A usage error (exit 2, one line naming the path) when `path` cannot be written: a missing directory, a directory. */
+function checkOutFile(path: string): void {
+  const directory = dirname(resolvePath(path));
+  if (!existsSync(directory)) throw cannotWrite(path, `its directory ${directory} does not exist`);
+  if (!statSync(directory).isDirectory()) throw cannotWrite(path, `${directory} is not a directory`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw cannotWrite(path, 'it is a directory');
+}
+
+function cannotWrite(path: string, why: string): LedgerError {
+  return new LedgerError('bad-input', `--out ${path} cannot be written (${why}): give a file in an existing directory`);
 }

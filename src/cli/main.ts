@@ -10,6 +10,8 @@ import { createServer } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import type { Logger } from 'pino';
 import type { ResolvedKeys } from '../app.js';
+import { StreamTickets, TICKET_TTL_MS } from '../auth/stream-tickets.js';
+import { ticketSecret } from '../auth/ticket-secret.js';
 import { ConfigError, loadConfig, type LedgerConfig } from '../config.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { openStore } from '../event-store/open-store.js';
@@ -38,7 +40,8 @@ async function serve(): Promise<void> {
     const { createHttpApp, resolveKeys } = await import('../app.js');
     const keys = resolveKeys(config);
     generated = keys.generated;
-    app = await createHttpApp(config, store, keys.apiKeys, { requestLogger: log });
+    const tickets = new StreamTickets(Date.now, TICKET_TTL_MS, ticketSecret(config));
+    app = await createHttpApp(config, store, keys.apiKeys, { requestLogger: log, tickets });
     if (config.demo && (await store.headPosition()) === 0n) {
       const { CommandGateway } = await import('../ledger/command-gateway.js');
       const { importFile } = await import('../ledger/import-file.js');

@@ -6,7 +6,7 @@ import { LedgerError, type ErrorDetail } from '../errors.js';
 import { positionParam } from '../queries/positions.js';
 import { bodyProblems, throwIfInvalid } from '../http/validate-body.js';
 import { consumerParam, Consumers } from './consumers.js';
-import { ApiErrors, ApiKeyRouteErrors } from '../http/error-response.dto.js';
+import { ApiErrors, ApiKeyRouteErrors, SUBSCRIBERS_FILE_FULL } from '../http/error-response.dto.js';
 
 export class AcknowledgeDto {
   @IsString()
@@ -31,6 +31,7 @@ export class ConsumersController {
   constructor(@Inject(Consumers) private readonly consumers: Consumers) {}
 
   @Post(':name/ack')
+  @ApiErrors([507], { 507: SUBSCRIBERS_FILE_FULL })
   @RequiresRole('reader')
   @HttpCode(200)
   @ApiOperation({

@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LedgerError } from '../errors.js';
 import { depthProblem } from '../json-shape.js';
+import { duplicateKeyProblem } from './duplicate-keys.js';
 
 const JSON_TYPES = ['application/json', /^application\/[^;\s]+\+json\s*(?:;|$)/i] as const;
 const NDJSON_TYPES = ['application/x-ndjson', 'application/jsonl'];
@@ -50,6 +51,8 @@ function parseJson(request: FastifyRequest, text: string): unknown {
   }
   const tooDeep = depthProblem(body);
   if (tooDeep) throw new LedgerError('bad-input', tooDeep.message, [tooDeep]);
+  const duplicate = duplicateKeyProblem(text);
+  if (duplicate) throw new LedgerError('bad-input', duplicate.message, [duplicate]);
   return body;
 }
 

@@ -68,6 +68,10 @@ const MEANING: Record<number, string> = {
   507: 'The disk holding the ledger is full: nothing was written.',
 };
 
+/** 507 on a route that writes webhooks' or consumers' state. */
+export const SUBSCRIBERS_FILE_FULL =
+  'The disk holding the subscribers file (webhooks, consumer checkpoints) is full: nothing was written.';
+
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 503 | 507;
 
 /** Declares the error shape on each status, with its meaning (or the route's own words from `said`). */

@@ -2,7 +2,8 @@
  * Strict query parameters: a route accepts exactly the query parameters its
  * `@ApiQuery` decorators declare (one source for the OpenAPI document and the
  * check), each at most once. A typo (`asof=`) must never be answered as if it
- * were not there. Runs as a global guard, so it rejects before any handler
+ * were not there, nor an empty value (`subject=`, a bare `at`) as if it were
+ * absent. Runs as a global guard, so it rejects before any handler
  * runs, and before a change feed starts its stream.
  */
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
@@ -44,6 +45,15 @@ export function queryProblems(query: Record<string, unknown>, allowed: readonly 
       });
     } else if (typeof value !== 'string') {
       problems.push({ field: name, rule: 'isString', message: `${name} must be a plain value`, value });
+    } else if (value === '') {
+      // `subject=` from an empty variable must not answer as if no filter were asked for (every event), nor `after=`
+      // from an empty checkpoint as "from now" (all history skipped), nor `at=` as now.
+      problems.push({
+        field: name,
+        rule: 'isNotEmpty',
+        message: `${name} is empty: give a value, or leave ${name} out`,
+        value,
+      });
     }
   }
   return problems;

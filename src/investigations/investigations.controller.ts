@@ -77,6 +77,9 @@ export class InvestigationsController {
       problems.push({ field: 'order', rule: 'isIn', message: 'order must be record or valid', value: query.order });
     const from = instantParam('from', query.from, problems);
     const to = instantParam('to', query.to, problems);
+    // An empty window is a mistake to point out, not a replay with no steps (as on the timeline).
+    if (from !== undefined && to !== undefined && to <= from)
+      problems.push({ field: 'to', rule: 'isAfter', message: 'to must be after from', value: query.to });
     const at = instantParam('at', query.at, problems);
     const time = parseTimeParams(query, problems);
     throwIfProblems(problems);

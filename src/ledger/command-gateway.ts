@@ -9,11 +9,13 @@
  */
 import { CommandBus } from '@nestjs/cqrs';
 import canonicalize from 'canonicalize';
+import { duplicateKeyProblem } from '../http/duplicate-keys.js';
 import { LedgerError, MAX_DETAILS, prefixDetails, type ErrorDetail } from '../errors.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { replacementProblems, type BatchEntry } from './batch-replacements.js';
 import { busCommand } from './bus.js';
 import type { ChunkLimits, CommandContext, CommandExecutor, CommandOutcome } from './command-executor.js';
+import { commandDigest, normaliseCommandId } from './command-reuse.js';
 import { derivedCommandId } from './event-ids.js';
 import { parseCommand, summarise, type ParsedCommand } from './parse-command.js';
 
@@ -58,6 +60,7 @@ export class CommandGateway {
     const replacements = await replacementProblems(this.store, parsed, entries);
     if (replacements.length) throw new LedgerError('bad-input', summarise(replacements), replacements);
     giveCommandIds(parsed, entries, options);
+    refuseSharedCommandIds(parsed, entries);
     const results: BatchOutcome['results'] = [];
     let index = 0;
     while (index < parsed.length) {
@@ -117,6 +120,30 @@ function giveCommandIds(parsed: ParsedCommand[], entries: BatchEntry[], options:
   }
 }
 
+/**
+ * Two different commands of one batch with one commandId: the second would be refused as `command-id-reused` after
+ * the first was written. Refused before anything is, as a whole (the same command twice is a repeat, and passes).
+ */
+function refuseSharedCommandIds(parsed: ParsedCommand[], entries: BatchEntry[]): void {
+  const first = new Map<string, { digest: string; index: number }>();
+  for (const [index, command] of parsed.entries()) {
+    const id = normaliseCommandId(command.commandId!);
+    const digest = commandDigest(command);
+    const earlier = first.get(id);
+    if (!earlier) first.set(id, { digest, index });
+    else if (earlier.digest !== digest) {
+      const [a, b] = [entries[earlier.index]!.origin, entries[index]!.origin];
+      const message = `commands ${a} and ${b} are different commands with one commandId ${command.commandId}; nothing was written: give each command its own commandId`;
+      throw new LedgerError(
+        'invariant',
+        message,
+        [{ field: `${b}.commandId`, rule: 'command-id-reused', message, value: command.commandId }],
+        { failedIndex: index, results: [] },
+      );
+    }
+  }
+}
+
 /** The commandId of a command that came without one, from its source, its place there and its canonical JSON. */
 export function commandIdFromSource(source: string, entry: BatchEntry): string {
   return derivedCommandId(`${source} ${entry.origin}`, canonicalize(entry.body)!);
@@ -168,12 +195,31 @@ export function readCommandText(text: string): BatchEntry[] {
       body,
     }));
   }
+  return readNdjson(text);
+}
+
+/** Reads NDJSON: one command, a JSON object, per line (a line holding an array of commands is refused). */
+export function readNdjson(text: string): BatchEntry[] {
   const entries: BatchEntry[] = [];
   const details: ErrorDetail[] = [];
   text.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
     try {
-      entries.push({ origin: `line ${index + 1}`, body: JSON.parse(line) });
+      const body: unknown = JSON.parse(line);
+      if (Array.isArray(body)) {
+        details.push({
+          field: `line ${index + 1}`,
+          rule: 'isObject',
+          message: `line ${index + 1} holds a JSON array: NDJSON holds one command, a JSON object, per line`,
+        });
+        return;
+      }
+      const duplicate = duplicateKeyProblem(line, `line ${index + 1}`);
+      if (duplicate) {
+        details.push(duplicate);
+        return;
+      }
+      entries.push({ origin: `line ${index + 1}`, body });
     } catch (error) {
       details.push({
         field: `line ${index + 1}`,

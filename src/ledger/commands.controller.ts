@@ -14,7 +14,7 @@ import type { FastifyReply } from 'fastify';
 import { RequiresRole, type AuthenticatedRequest } from '../auth/auth.guard.js';
 import { LedgerError } from '../errors.js';
 import type { CommandContext } from './command-executor.js';
-import { CommandGateway, readCommandText, type BatchEntry } from './command-gateway.js';
+import { CommandGateway, readNdjson, type BatchEntry } from './command-gateway.js';
 import { DTO_OF } from './dto/command.dto.js';
 import { BatchFailureDto, BatchResponseDto, CommandResultDto } from './dto/responses.js';
 import { ApiErrors } from '../http/error-response.dto.js';
@@ -149,7 +149,8 @@ function checkedIdempotencyKey(key: string): string {
 }
 
 function batchEntries(body: unknown): BatchEntry[] {
-  if (typeof body === 'string') return readCommandText(body);
+  // NDJSON (the only body read as text): line by line, even when its first line opens an array.
+  if (typeof body === 'string') return readNdjson(body);
   if (!Array.isArray(body)) {
     throw new LedgerError('bad-input', 'a batch is a JSON array of commands, or NDJSON', [
       { rule: 'isArray', message: 'expected an array of commands' },

@@ -52,6 +52,13 @@ export function positionsWanted(
   const problems: ErrorDetail[] = [];
   const fromQuery = positionParam('minPosition', stringOf(query.minPosition), problems);
   const fromHeader = positionParam('X-Min-Position', header, problems);
+  if (header === '')
+    problems.push({
+      field: 'X-Min-Position',
+      rule: 'isNotEmpty',
+      message: 'X-Min-Position is empty: give a ledger position, or leave the header out',
+      value: header,
+    });
   // asOfPosition is validated where it is used; here only a valid one matters.
   const asOfPosition = positionParam('asOfPosition', stringOf(query.asOfPosition), []);
   if (problems.length) throw new LedgerError('bad-input', problems.map((p) => p.message).join('; '), problems);

@@ -3,8 +3,9 @@
  * so the ledger file holds the regulatory log and nothing else. Each endpoint
  * is one JSON row, rewritten whole: state changes are rare next to deliveries.
  */
-import Database from 'better-sqlite3';
 import type { Database as Connection } from 'better-sqlite3';
+import { onStorage } from '../event-store/sqlite/sqlite-failures.js';
+import { openSubscribersFile } from './open-subscribers-file.js';
 import {
   ATTEMPTS_KEPT,
   type DeliveryAttempt,
@@ -12,107 +13,119 @@ import {
   type WebhookEndpoint,
 } from './subscriber-state.js';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS webhook_endpoints (id TEXT PRIMARY KEY, created_seq INTEGER NOT NULL, state TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS webhook_attempts (seq INTEGER PRIMARY KEY AUTOINCREMENT, endpoint_id TEXT NOT NULL, attempt TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS webhook_attempts_by_endpoint ON webhook_attempts (endpoint_id, seq);
-CREATE TABLE IF NOT EXISTS consumers (name TEXT PRIMARY KEY, position TEXT NOT NULL, acknowledged_at TEXT NOT NULL);
-`;
-
 export class SqliteSubscriberState implements SubscriberStateStore {
   private readonly db: Connection;
 
   /** `:memory:` for a ledger held in memory. */
   constructor(readonly path: string) {
-    this.db = new Database(path);
-    this.db.pragma('busy_timeout = 10000');
-    if (path !== ':memory:') {
-      this.db.pragma('journal_mode = WAL');
-      // Unlike the ledger's, a cursor update lost to a power cut costs only a message sent again (at-least-once).
-      this.db.pragma('synchronous = NORMAL');
-    }
-    this.db.exec(SCHEMA);
+    this.db = openSubscribersFile(path);
+  }
+
+  /** SQLite's errors become storage failures naming this file: a full disk answers 507, a damaged file 503. */
+  private onFile<T>(work: () => T): T {
+    return onStorage(this.path, work);
+  }
+
+  /** A PRAGMA on this file (operations and tests: max_page_count stands in for a full disk). */
+  pragma(statement: string): unknown {
+    return this.db.pragma(statement);
   }
 
   async saveEndpoint(endpoint: WebhookEndpoint): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO webhook_endpoints (id, created_seq, state) VALUES (?, (SELECT COALESCE(MAX(created_seq), 0) + 1 FROM webhook_endpoints), ?)
-         ON CONFLICT (id) DO UPDATE SET state = excluded.state`,
-      )
-      .run(endpoint.id, JSON.stringify(endpoint));
+    return this.onFile(() => {
+      this.db
+        .prepare(
+          `INSERT INTO webhook_endpoints (id, created_seq, state) VALUES (?, (SELECT COALESCE(MAX(created_seq), 0) + 1 FROM webhook_endpoints), ?)
+           ON CONFLICT (id) DO UPDATE SET state = excluded.state`,
+        )
+        .run(endpoint.id, JSON.stringify(endpoint));
+    });
   }
 
   async endpoint(id: string): Promise<WebhookEndpoint | undefined> {
-    const row = this.db.prepare('SELECT state FROM webhook_endpoints WHERE id = ?').get(id) as
-      { state: string } | undefined;
-    return row ? (JSON.parse(row.state) as WebhookEndpoint) : undefined;
+    return this.onFile(() => {
+      const row = this.db.prepare('SELECT state FROM webhook_endpoints WHERE id = ?').get(id) as
+        { state: string } | undefined;
+      return row ? (JSON.parse(row.state) as WebhookEndpoint) : undefined;
+    });
   }
 
   async endpoints(): Promise<WebhookEndpoint[]> {
-    const rows = this.db.prepare('SELECT state FROM webhook_endpoints ORDER BY created_seq').all() as {
-      state: string;
-    }[];
-    return rows.map((row) => JSON.parse(row.state) as WebhookEndpoint);
+    return this.onFile(() => {
+      const rows = this.db.prepare('SELECT state FROM webhook_endpoints ORDER BY created_seq').all() as {
+        state: string;
+      }[];
+      return rows.map((row) => JSON.parse(row.state) as WebhookEndpoint);
+    });
   }
 
   async deleteEndpoint(id: string): Promise<void> {
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM webhook_endpoints WHERE id = ?').run(id);
-      this.db.prepare('DELETE FROM webhook_attempts WHERE endpoint_id = ?').run(id);
-    })();
+    return this.onFile(() => {
+      this.db.transaction(() => {
+        this.db.prepare('DELETE FROM webhook_endpoints WHERE id = ?').run(id);
+        this.db.prepare('DELETE FROM webhook_attempts WHERE endpoint_id = ?').run(id);
+      })();
+    });
   }
 
   async recordAttempt(attempt: DeliveryAttempt, endpoint: WebhookEndpoint): Promise<boolean> {
-    return this.db
-      .transaction(() => {
-        const row = this.db.prepare('SELECT state FROM webhook_endpoints WHERE id = ?').get(endpoint.id) as
-          { state: string } | undefined;
-        if (!row || ((JSON.parse(row.state) as WebhookEndpoint).generation ?? 0) !== (endpoint.generation ?? 0))
-          return false;
-        this.db
-          .prepare('UPDATE webhook_endpoints SET state = ? WHERE id = ?')
-          .run(JSON.stringify(endpoint), endpoint.id);
-        this.db
-          .prepare('INSERT INTO webhook_attempts (endpoint_id, attempt) VALUES (?, ?)')
-          .run(attempt.endpointId, JSON.stringify(attempt));
-        this.db
-          .prepare(
-            'DELETE FROM webhook_attempts WHERE endpoint_id = ? AND seq <= (SELECT seq FROM webhook_attempts WHERE endpoint_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)',
-          )
-          .run(attempt.endpointId, attempt.endpointId, ATTEMPTS_KEPT);
-        return true;
-      })
-      .immediate();
+    return this.onFile(() => {
+      return this.db
+        .transaction(() => {
+          const row = this.db.prepare('SELECT state FROM webhook_endpoints WHERE id = ?').get(endpoint.id) as
+            { state: string } | undefined;
+          if (!row || ((JSON.parse(row.state) as WebhookEndpoint).generation ?? 0) !== (endpoint.generation ?? 0))
+            return false;
+          this.db
+            .prepare('UPDATE webhook_endpoints SET state = ? WHERE id = ?')
+            .run(JSON.stringify(endpoint), endpoint.id);
+          this.db
+            .prepare('INSERT INTO webhook_attempts (endpoint_id, attempt) VALUES (?, ?)')
+            .run(attempt.endpointId, JSON.stringify(attempt));
+          this.db
+            .prepare(
+              'DELETE FROM webhook_attempts WHERE endpoint_id = ? AND seq <= (SELECT seq FROM webhook_attempts WHERE endpoint_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)',
+            )
+            .run(attempt.endpointId, attempt.endpointId, ATTEMPTS_KEPT);
+          return true;
+        })
+        .immediate();
+    });
   }
 
   async attempts(endpointId: string, limit: number): Promise<DeliveryAttempt[]> {
-    const rows = this.db
-      .prepare('SELECT attempt FROM webhook_attempts WHERE endpoint_id = ? ORDER BY seq DESC LIMIT ?')
-      .all(endpointId, limit) as { attempt: string }[];
-    return rows.map((row) => JSON.parse(row.attempt) as DeliveryAttempt);
+    return this.onFile(() => {
+      const rows = this.db
+        .prepare('SELECT attempt FROM webhook_attempts WHERE endpoint_id = ? ORDER BY seq DESC LIMIT ?')
+        .all(endpointId, limit) as { attempt: string }[];
+      return rows.map((row) => JSON.parse(row.attempt) as DeliveryAttempt);
+    });
   }
 
   async consumerPosition(name: string): Promise<bigint | undefined> {
-    const row = this.db.prepare('SELECT position FROM consumers WHERE name = ?').get(name) as
-      { position: string } | undefined;
-    return row ? BigInt(row.position) : undefined;
+    return this.onFile(() => {
+      const row = this.db.prepare('SELECT position FROM consumers WHERE name = ?').get(name) as
+        { position: string } | undefined;
+      return row ? BigInt(row.position) : undefined;
+    });
   }
 
   async acknowledge(name: string, position: bigint): Promise<bigint> {
-    return this.db
-      .transaction(() => {
-        const row = this.db.prepare('SELECT position FROM consumers WHERE name = ?').get(name) as
-          { position: string } | undefined;
-        if (row && BigInt(row.position) >= position) return BigInt(row.position);
-        this.db
-          .prepare(
-            'INSERT INTO consumers (name, position, acknowledged_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position, acknowledged_at = excluded.acknowledged_at',
-          )
-          .run(name, position.toString(), new Date().toISOString());
-        return position;
-      })
-      .immediate();
+    return this.onFile(() => {
+      return this.db
+        .transaction(() => {
+          const row = this.db.prepare('SELECT position FROM consumers WHERE name = ?').get(name) as
+            { position: string } | undefined;
+          if (row && BigInt(row.position) >= position) return BigInt(row.position);
+          this.db
+            .prepare(
+              'INSERT INTO consumers (name, position, acknowledged_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position, acknowledged_at = excluded.acknowledged_at',
+            )
+            .run(name, position.toString(), new Date().toISOString());
+          return position;
+        })
+        .immediate();
+    });
   }
 
   async close(): Promise<void> {

@@ -28,9 +28,9 @@ import {
 } from './webhook-dto.js';
 import { targetProblem, urlFormProblem } from './url-policy.js';
 import { WebhooksService } from './webhooks.service.js';
-import { ApiErrors, ApiKeyRouteErrors } from '../http/error-response.dto.js';
+import { ApiErrors, ApiKeyRouteErrors, SUBSCRIBERS_FILE_FULL } from '../http/error-response.dto.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_DELIVERIES = 100;
 
 @ApiTags('webhooks')
@@ -42,6 +42,7 @@ export class WebhooksController {
 
   @Post()
   @RequiresRole('admin')
+  @ApiErrors([507], { 507: SUBSCRIBERS_FILE_FULL })
   @ApiOperation({
     summary:
       'Register an endpoint: each message of the feed is POSTed to it, signed (Standard Webhooks), in order, retried for about a day',
@@ -113,6 +114,7 @@ export class WebhooksController {
   }
 
   @Post(':id/replay')
+  @ApiErrors([507], { 507: SUBSCRIBERS_FILE_FULL })
   @ApiErrors([404])
   @RequiresRole('admin')
   @HttpCode(200)
@@ -129,6 +131,7 @@ export class WebhooksController {
   }
 
   @Post(':id/enable')
+  @ApiErrors([507], { 507: SUBSCRIBERS_FILE_FULL })
   @ApiErrors([404])
   @RequiresRole('admin')
   @HttpCode(200)
@@ -157,7 +160,8 @@ function checkId(id: string): string {
     throw new LedgerError('bad-input', 'id must be a webhook id (a UUID)', [
       { field: 'id', rule: 'isUUID', message: 'id must be a webhook id (a UUID)', value: id },
     ]);
-  return id;
+  // Ids are made in lower case; a UUID means the same in either case (RFC 9562).
+  return id.toLowerCase();
 }
 
 /** The filters the feed accepts, each id and type checked as the SSE feeds check them. */

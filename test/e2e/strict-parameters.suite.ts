@@ -64,7 +64,9 @@ describe('e2e/strict-parameters', () => {
       for (const op of await documentedOperations()) {
         const documented = op.queries.map((name) => `${name}=`).join('&');
         const response = await send(op, `${documented}${documented ? '&' : ''}asof=2019-07-01`);
-        expect({ route: `${op.method} ${op.path}`, status: response.status, details: response.body.details }).toEqual({
+        // Each documented name is known; left empty, it is refused as empty (isNotEmpty), never as unknown.
+        const details = (response.body.details as { rule: string }[]).filter((d) => d.rule !== 'isNotEmpty');
+        expect({ route: `${op.method} ${op.path}`, status: response.status, details }).toEqual({
           route: `${op.method} ${op.path}`,
           status: 400,
           details: [expect.objectContaining({ field: 'asof', rule: 'unknownParameter' })],

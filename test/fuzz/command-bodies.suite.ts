@@ -6,7 +6,7 @@
  * error shape with nothing written; never a 5xx, never a hang.
  *
  * Runs (about 5 ms each on 2 cores): 300 single commands, 150 batches (JSON or
- * NDJSON), 60 prototype-key placements, 180 raw bodies.
+ * NDJSON), 60 prototype-key placements, 180 raw bodies (duplicate keys among them).
  */
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import fc from 'fast-check';
@@ -337,6 +337,10 @@ describe('fuzz/command-bodies', () => {
             '{"type":"ImposeRestriction"}{}',
             command.slice(0, -1),
             `${command}\u0000`,
+            // A key given twice: JSON.parse keeps the last; the ledger refuses both.
+            command.replace('{', '{"type":"AddSubjects",'),
+            command.replace('"subjects":', '"subjects":["z"],"subjects":'),
+            `[${command.replace('"subjects":', '"subjects":["z"],"subjects":')}]`,
           )
           .map((json) => ({ json, label: JSON.stringify(json.slice(0, 60)), verdict: 'invalid' as const })),
       );

@@ -1,7 +1,8 @@
 /**
  * Fuzzing every route the OpenAPI document lists (so a new route is covered
  * when it is added): one query parameter or path segment made hostile, a
- * parameter repeated, an unknown parameter added, a hostile Last-Event-ID.
+ * parameter repeated or left empty, an unknown parameter added, a hostile
+ * Last-Event-ID.
  * A refused request is a 4xx in the error shape — for the SSE feeds, before
  * the stream starts — and the log is unchanged; a valid one is a 2xx (a feed
  * is cut after its headers). Never a 5xx, never a hang.
@@ -90,7 +91,7 @@ describe('fuzz/query-params', () => {
   }
 
   function verdictOf(kind: Kind, value: string): Verdict {
-    if (value === '') return 'unsure'; // `?at=`: the contract does not say whether an empty value is absent
+    if (value === '') return 'invalid'; // `?subject=`, `?after=`: refused, never taken as absent
     if (typeof kind === 'object') return kind.oneOf.includes(value) ? 'valid' : 'invalid';
     switch (kind) {
       case 'instant':
@@ -199,6 +200,12 @@ describe('fuzz/query-params', () => {
             verdict: verdictOf(kindOf(route, name), value),
           })),
         ),
+        param.map((name) => ({
+          ...base,
+          what: `${name}= (empty)`,
+          query: withParam(name, ''),
+          verdict: 'invalid' as const,
+        })),
         param.map((name) => {
           const value = encodeRaw(validValue(kindOf(route, name), name));
           return {

@@ -2567,6 +2567,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description The disk holding the subscribers file (webhooks, consumer checkpoints) is full: nothing was written. */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     EventsController_events: {
@@ -3593,6 +3602,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description The disk holding the subscribers file (webhooks, consumer checkpoints) is full: nothing was written. */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     WebhooksController_get: {
@@ -3858,6 +3876,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description The disk holding the subscribers file (webhooks, consumer checkpoints) is full: nothing was written. */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     WebhooksController_replay: {
@@ -3921,6 +3948,15 @@ export interface operations {
             };
             /** @description The ledger's store cannot be read (a damaged file, an unreachable EventStoreDB): the reason is in message. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The disk holding the subscribers file (webhooks, consumer checkpoints) is full: nothing was written. */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
