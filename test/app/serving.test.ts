@@ -12,3 +12,4 @@ import './config.suite.js';
 import './deployment.suite.js';
 import './scale-out.suite.js';
 import './embedded-modules.suite.js';
+import '../auth/stream-tickets-across-instances.suite.js';

@@ -9,3 +9,4 @@ import './investigate.suite.js';
 import './knowledge-and-tail.suite.js';
 import './replay-changed-intervals.suite.js';
 import './timeline-window.suite.js';
+import './export-out.suite.js';

@@ -6,3 +6,6 @@
 import './command-bodies.suite.js';
 import './headers.suite.js';
 import './query-params.suite.js';
+import '../http/command-body-edges.suite.js';
+import '../http/empty-query-values.suite.js';
+import '../http/small-edges.suite.js';

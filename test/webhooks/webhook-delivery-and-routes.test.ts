@@ -7,3 +7,5 @@ import './webhook-routes.suite.js';
 import './webhooks.suite.js';
 import './several-instances.suite.js';
 import './delivery-recovery.suite.js';
+import '../subscriber-state/subscribers-file.suite.js';
+import './url-policy-ipv6.suite.js';
