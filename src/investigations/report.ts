@@ -288,7 +288,9 @@ export async function buildReport(
   }
   // An event's provenance as it stands: a correction that changed its citation changed it here too, as in the state.
   const standing = new Map<string, unknown>();
-  for (const history of histories) for (const fact of history.facts) standing.set(fact.recorded.eventId, fact.data);
+  for (const history of histories)
+    for (const fact of history.facts)
+      if (fact.correctedBy) standing.set(fact.recorded.eventId, fact.correctedBy.data.replacement);
   const digest = integrity.digest();
   const basis = entries.map((entry): ReportBasisEvent => {
     const event = stored.get(entry.eventId)!;

@@ -13,3 +13,4 @@ import './deployment.suite.js';
 import './scale-out.suite.js';
 import './embedded-modules.suite.js';
 import '../auth/stream-tickets-across-instances.suite.js';
+import '../e2e/written-instants.wide.oracle.suite.js';

@@ -13,4 +13,3 @@ import './hostile-input.suite.js';
 import './strict-parameters.suite.js';
 import './wide-measures.suite.js';
 import './command-limits.suite.js';
-import './written-instants.wide.oracle.suite.js';

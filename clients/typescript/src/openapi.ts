@@ -1322,6 +1322,11 @@ export interface components {
             subjects: string[];
             title: string;
         };
+        NamedCategorySetDto: {
+            categories: string[];
+            except: string[];
+            id: string;
+        };
         NarrowScopeDto: {
             /** @example 84 FR 22961 */
             citation?: string;
@@ -1495,6 +1500,17 @@ export interface components {
             /** @enum {string} */
             type: "RestrictionImposed" | "SubjectsAdded" | "SubjectsRemoved" | "ScopeBroadened" | "ScopeNarrowed" | "EasingAnnounced" | "AnnouncementWithdrawn" | "ExemptionGranted" | "ExemptionAmended" | "ExemptionRevoked" | "RestrictionLifted" | "EntryRetracted" | "EntryCorrected";
         };
+        ReportBecameDto: {
+            restricted: components["schemas"]["ReportSetDto"];
+            unrestricted: components["schemas"]["ReportSetDto"];
+        };
+        ReportMeasureSetDto: {
+            categories?: string[];
+            /** @description In place of categories and except: the id of a set in categorySets */
+            categorySet?: string;
+            except?: string[];
+            measureId: string;
+        };
         ReportProofDto: {
             auditPath: string[];
             leaf: components["schemas"]["LeafDto"];
@@ -1519,6 +1535,12 @@ export interface components {
             restrictedSince: string;
             title: string;
         };
+        ReportSetDto: {
+            categories?: string[];
+            /** @description In place of categories and except: the id of a set in categorySets */
+            categorySet?: string;
+            except?: string[];
+        };
         ReportSourceDto: {
             publishedAt?: string;
             title?: string;
@@ -1528,6 +1550,15 @@ export interface components {
             exemptions: components["schemas"]["ExemptionAnswerDto"][];
             pending: components["schemas"]["PendingAnswerDto"][];
             restricted: components["schemas"]["ReportRestrictionDto"][];
+        };
+        ReportTimelineIntervalDto: {
+            became: components["schemas"]["ReportBecameDto"];
+            changes: components["schemas"]["BasisEntryDto"][];
+            /** Format: date-time */
+            from: string;
+            restricted: components["schemas"]["ReportMeasureSetDto"][];
+            /** Format: date-time */
+            until: string | null;
         };
         ReportVerdictDto: {
             category: string;
@@ -1607,6 +1638,11 @@ export interface components {
             reason: string;
             type: string;
         };
+        SharedExplanationDto: {
+            id: string;
+            measureId: string;
+            steps: components["schemas"]["ExplanationStepDto"][];
+        };
         SnapshotDto: {
             asOfPosition: string;
             /** Format: date-time */
@@ -1682,10 +1718,14 @@ export interface components {
             basis: components["schemas"]["ReportBasisEventDto"][];
             /** @enum {string} */
             categoriesFrom: "asked" | "default";
+            /** @description The large category sets explanations and the timeline name ("category set 1"), each listed once */
+            categorySets: components["schemas"]["NamedCategorySetDto"][];
             digest: components["schemas"]["DigestDto"];
             /** Format: date-time */
             generatedAt: string;
             notice?: string;
+            /** @description In a report of more than 20 verdicts: the steps a measure gives for every category, once; a verdict refers to them by id */
+            sharedExplanations: components["schemas"]["SharedExplanationDto"][];
             state: components["schemas"]["ReportStateDto"];
             subjectId: string;
             subjectKnown: boolean;
@@ -1756,7 +1796,7 @@ export interface components {
             asOfPosition: string;
             /** Format: date-time */
             from: string | null;
-            intervals: components["schemas"]["TimelineIntervalDto"][];
+            intervals: components["schemas"]["ReportTimelineIntervalDto"][];
             subjectId: string;
             /** Format: date-time */
             to: string | null;
