@@ -79,8 +79,6 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
   private lastCheckpointAt = 0;
   /** Positions up to this one are known to be on disk; a read past it syncs first. */
   private durablePosition = 0n;
-  /** The last position this store wrote. */
-  private lastWritten = 0n;
   private readonly statements: Record<
     | 'streamHead'
     | 'lastRecordedAt'
@@ -152,7 +150,9 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
 
   /** Makes what the last group committed durable, then checkpoints now and then. */
   private async syncCommitted(): Promise<void> {
-    const written = this.lastWritten;
+    // The head as committed now, read before the sync begins: a sync covers it (an item rolled back under its
+    // savepoint leaves no position behind it, so a later row at that position is never taken for synced).
+    const written = BigInt((onStorage(this.path, () => this.statements.head.get()) as { position: number }).position);
     // Committed but perhaps not on disk: a client sending the command again learns whether it stands.
     await this.syncWal(true);
     if (written > this.durablePosition) this.durablePosition = written;
@@ -261,7 +261,6 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
         recordedAt,
       });
     }
-    this.lastWritten = stored[stored.length - 1]!.position;
     return {
       nextExpectedRevision: revision,
       position: stored[stored.length - 1]!.position,
