@@ -77,6 +77,8 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
   private checkpointer?: Checkpointer;
   private readonly checkpointEveryMs: number;
   private lastCheckpointAt = 0;
+  /** Set once a sync of the WAL failed: see `syncWal`. */
+  private walFailure?: StorageFailure;
   /** Positions up to this one are known to be on disk; a read past it syncs first. */
   private durablePosition = 0n;
   private readonly statements: Record<
@@ -163,16 +165,25 @@ export class SqliteEventStore implements EventStore, TransactionalEventStore {
     }
   }
 
+  /**
+   * After one failed sync no later one proves anything (the kernel may have
+   * dropped the pages it could not write): nothing past what was durable is
+   * acknowledged or read again until the server restarts on the file.
+   */
   private async syncWal(outcomeUnknown = false): Promise<void> {
+    if (this.walFailure) throw this.walFailure;
     try {
       await this.wal!.sync();
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
-      throw new StorageFailure(
+      this.walFailure ??= new StorageFailure(
         this.path,
-        `syncing ${this.path}-wal to disk failed (${code}): check the disk; what was being written may be lost`,
-        { full: code === 'ENOSPC', outcomeUnknown },
+        `syncing ${this.path}-wal to disk failed (${code}): what was written since may be lost; check the disk and restart`,
+        { full: code === 'ENOSPC', permanent: true },
       );
+      throw outcomeUnknown
+        ? new StorageFailure(this.path, this.walFailure.message, { full: code === 'ENOSPC', outcomeUnknown })
+        : this.walFailure;
     }
   }
 
