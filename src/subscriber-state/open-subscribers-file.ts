@@ -9,8 +9,8 @@
  */
 import Database from 'better-sqlite3';
 import type { Database as Connection } from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, linkSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { createWhole } from '../event-store/sqlite/create-whole.js';
 import { damaged, storageFailure } from '../event-store/sqlite/sqlite-failures.js';
 import { StorageFailure } from '../event-store/storage-failure.js';
 
@@ -59,29 +59,14 @@ function connect(path: string, fileMustExist: boolean): Connection {
 }
 
 function createFile(path: string): void {
-  const draft = `${path}.new-${randomUUID()}`;
-  try {
+  createWhole(path, (draft) => {
     const db = connect(draft, false);
     try {
       db.exec(SUBSCRIBERS_SCHEMA);
     } finally {
       db.close();
     }
-    linkSync(draft, path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return;
-    if (code === 'ENOSPC')
-      throw new StorageFailure(path, `the disk holding ${path} is full: free some space`, { full: true, atOpen: true });
-    if (code?.startsWith('SQLITE_')) throw storageFailure(path, error, true);
-    throw new StorageFailure(
-      path,
-      `${path} cannot be created (${code ?? (error as Error).message}): check that its directory exists and this user may write it`,
-      { atOpen: true },
-    );
-  } finally {
-    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${draft}${suffix}`, { force: true });
-  }
+  });
 }
 
 function refuse(path: string, message: string): StorageFailure {

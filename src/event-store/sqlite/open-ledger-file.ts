@@ -8,9 +8,9 @@
  */
 import Database from 'better-sqlite3';
 import type { Database as Connection } from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, linkSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { StorageFailure } from '../storage-failure.js';
+import { createWhole } from './create-whole.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { damaged, notALedger, storageFailure } from './sqlite-failures.js';
 
@@ -47,30 +47,14 @@ function connect(path: string, busyTimeoutMs: number, fileMustExist: boolean): C
 }
 
 function createLedgerFile(path: string, busyTimeoutMs: number): void {
-  const draft = `${path}.new-${randomUUID()}`;
-  try {
+  createWhole(path, (draft) => {
     const db = connect(draft, busyTimeoutMs, false);
     try {
       migrate(db, path);
     } finally {
       db.close();
     }
-    linkSync(draft, path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return;
-    if (code === 'ENOSPC')
-      throw new StorageFailure(path, `the disk holding ${path} is full: free some space`, { full: true, atOpen: true });
-    if (code?.startsWith('SQLITE_')) throw storageFailure(path, error, true);
-    const why = code ?? (error as Error).message;
-    throw new StorageFailure(
-      path,
-      `${path} cannot be created (${why}): check that its directory exists and this user may write it`,
-      { atOpen: true },
-    );
-  } finally {
-    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${draft}${suffix}`, { force: true });
-  }
+  });
 }
 
 /** What can be told from the file itself, before SQLite reads it. */
