@@ -166,10 +166,10 @@ export class CategorySet {
 
   equals(other: CategorySet): boolean {
     if (other === this) return true;
-    if (this.compared?.other === other) return this.compared.equal;
+    if (this.compared?.other.deref() === other) return this.compared.equal;
     const equal = sameTrie(this.root, other.root);
-    this.compared = { other, equal };
-    other.compared = { other: this, equal };
+    this.compared = { other: new WeakRef(other), equal };
+    other.compared = { other: new WeakRef(this), equal };
     return equal;
   }
 
@@ -178,8 +178,10 @@ export class CategorySet {
    * feed compares each subject's sets before and after a change, and the
    * subjects of a measure mostly share both, equal in content but worked out
    * apart (a large scope compared path by path for each of thousands).
+   * Held weakly: a set kept in a read model would otherwise keep the set it
+   * was last compared with, and that one the next, without end.
    */
-  private compared?: { other: CategorySet; equal: boolean };
+  private compared?: { other: WeakRef<CategorySet>; equal: boolean };
 
   get include(): string[] {
     return this.marks().include.slice();
