@@ -193,6 +193,11 @@ export class SubjectTransitions {
     const { t, before, after } = instant;
     const whole = { before: unionOf(before), after: unionOf(after) };
     if (sameState(whole.before, whole.after, aspect)) return [];
+    // The one event that may change the subject at the instant causes what changes there: left out, nothing could
+    // (the state changes only at instants its events name). Most instants are one exemption's end, one broadening.
+    // A correction is tried instead: left out, its earlier version may name the instant too.
+    const only = this.candidates.get(t);
+    if (only?.length === 1 && !only[0]!.correction) return [causeOf(this.measures[only[0]!.index]!, only[0]!)];
     const tried: (Candidate & { without: readonly [Contribution, Contribution]; inert: boolean })[] = [];
     let inertSincePause = 0;
     for (const candidate of this.candidates.get(t) ?? []) {
