@@ -191,8 +191,10 @@ function takeOver(reply: FastifyReply): ServerResponse {
 }
 
 /** Aborts when the response closes: the client went away, or the stream ended. */
+/** Aborted when the client leaves, or at once if it left while the feed's start was worked out ('close' was said). */
 function closeSignal(response: ServerResponse): AbortSignal {
   const abort = new AbortController();
-  response.on('close', () => abort.abort());
+  if (response.destroyed || response.writableEnded) abort.abort();
+  else response.on('close', () => abort.abort());
   return abort.signal;
 }

@@ -146,12 +146,12 @@ export class SseWriter {
 
   /** Sends one message; false once the client is gone or was cut off. */
   async send(id: string, data: unknown, event?: string): Promise<boolean> {
-    if (!this.open) return false;
+    if (this.gone()) return false;
     if (this.response.writableLength > this.options.maxBufferedBytes && !(await this.drained())) {
       this.cutOff();
       return false;
     }
-    if (!this.open) return false;
+    if (this.gone()) return false;
     this.response.write(`${event ? `event: ${event}\n` : ''}id: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
     this.lastId = id;
     return true;
@@ -181,6 +181,7 @@ export class SseWriter {
    * is watched as a message would watch it, then cut off if it stays stalled.
    */
   private comment(text: string): boolean {
+    if (this.gone()) return false;
     if (this.response.writableLength <= this.options.maxBufferedBytes) {
       this.response.write(`: ${text}\n\n`);
       return true;
@@ -271,6 +272,16 @@ export class SseWriter {
       },
       Math.max(this.options.stallTimeoutMs, LAST_MESSAGE_GRACE_MS),
     ).unref();
+  }
+
+  /**
+   * Whether the stream is over. A socket the client closed is destroyed at
+   * once, but the response says so ('close') only a turn later: a feed sending
+   * a burst meanwhile would have each write refused with an error built for it.
+   */
+  private gone(): boolean {
+    if (this.open && (this.response.destroyed || this.response.writableEnded)) this.stop();
+    return !this.open;
   }
 
   private stop(): void {

@@ -216,4 +216,32 @@ describe('changes/sse-writer', () => {
       writer.end();
     });
   });
+  describe('a client gone before the stream starts', () => {
+    let gone: Server | undefined;
+    afterEach(() => void gone?.close());
+
+    // A client can leave while the server is still working out where its feed starts: the response has said 'close'
+    // before the writer listens for it. The writer must see it gone, not keep a feed running for nobody.
+    it('sends nothing and says so, so the feed stops', async () => {
+      const opened = new Promise<ServerResponse>((resolve) => {
+        gone = createServer((_req, res) => resolve(res)).listen(0, '127.0.0.1');
+      });
+      await new Promise((resolve) => gone!.once('listening', resolve));
+      const { port } = gone!.address() as AddressInfo;
+      const request = get(`http://127.0.0.1:${port}/`).on('error', () => {});
+      const res = await opened;
+      const closed = new Promise((resolve) => res.once('close', resolve));
+      request.destroy();
+      await closed;
+      const errors: Error[] = [];
+      res.on('error', (error) => errors.push(error));
+      const writer = new SseWriter(res, { ...DEFAULT_SSE_OPTIONS, heartbeatMs: 60_000 }, '0', 'effective');
+      writer.start();
+      expect(await writer.send('1', { n: 1 })).toBe(false);
+      expect(await writer.send('2', { n: 2 })).toBe(false);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(errors).toEqual([]);
+      writer.end();
+    });
+  });
 });
