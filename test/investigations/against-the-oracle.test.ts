@@ -12,4 +12,3 @@ import './replay-retracted.suite.js';
 import './transitions.property.suite.js';
 import './report.wide.oracle.suite.js';
 import './retraction-causes.wide.oracle.suite.js';
-import './timeline-report.wide.oracle.suite.js';
