@@ -13,4 +13,3 @@ import './ledger-feed.property.suite.js';
 import './fan-out.suite.js';
 import './sse-writer.suite.js';
 import './effective-now.wide.oracle.suite.js';
-import './feeds.wide.oracle.suite.js';
