@@ -19,6 +19,7 @@ import {
   DAY,
   EPOCH,
   HISTORIES,
+  imposition,
   pathsOf,
   realise,
   SUBJECTS,
@@ -57,20 +58,7 @@ describe('investigations/report.property', () => {
   // basis (and the measure's citation) the one a correction put in its place. One citation per event: as it stands.
   it('a report names one citation for an event whose citation a correction changed', async () => {
     const events = realise([
-      {
-        kind: 'command',
-        command: {
-          type: 'ImposeRestriction',
-          measureId: 'm1',
-          title: 't',
-          jurisdiction: 'US',
-          authority: 'BIS',
-          subjects: ['s1'],
-          categories: ['x'],
-          effectiveFrom: '2019-01-01T00:00:00.000Z',
-          citation: '84 FR 22961',
-        },
-      },
+      imposition({ citation: '84 FR 22961' }),
       { kind: 'correct', measureId: 'm1', pick: 0, shift: 0, citation: '84 FR 22962' },
     ]);
     const store = fixedStore(events);
@@ -82,10 +70,10 @@ describe('investigations/report.property', () => {
       { at: Date.parse('2019-02-01'), asOfPosition: 2n, asOf: iso(0) },
       new Date(0),
     );
-    const imposition = events[0]!.eventId;
+    const imposed = events[0]!.eventId;
     const cited = [
-      ...report.basis.filter((b) => b.eventId === imposition).map((b) => b.citation),
-      ...report.state.restricted.flatMap((r) => r.basis.filter((b) => b.eventId === imposition).map((b) => b.citation)),
+      ...report.basis.filter((b) => b.eventId === imposed).map((b) => b.citation),
+      ...report.state.restricted.flatMap((r) => r.basis.filter((b) => b.eventId === imposed).map((b) => b.citation)),
     ];
     expect(new Set(cited).size).toBe(1);
   });

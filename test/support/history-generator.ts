@@ -22,9 +22,9 @@ import fc from 'fast-check';
 import type { LedgerCommand } from '../../src/domain/messages.js';
 import { CategorySet } from '../../src/domain/categories.js';
 import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
-import { DAY, EPOCH, realise, type Intent } from './history-realise.js';
+import { DAY, EPOCH, imposition, realise, type Intent } from './history-realise.js';
 
-export { DAY, EPOCH, realise, type Intent };
+export { DAY, EPOCH, imposition, realise, type Intent };
 
 export const UNIVERSE = [
   'x',
