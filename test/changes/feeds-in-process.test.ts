@@ -12,5 +12,3 @@ import './effective-now.oracle.suite.js';
 import './ledger-feed.property.suite.js';
 import './fan-out.suite.js';
 import './sse-writer.suite.js';
-import './effective-now.wide.oracle.suite.js';
-import './feeds.wide.oracle.suite.js';

@@ -10,7 +10,4 @@ import './timeline-report.oracle.suite.js';
 import './correction-causes.suite.js';
 import './replay-retracted.suite.js';
 import './transitions.property.suite.js';
-import './replay.wide.oracle.suite.js';
-import './report.wide.oracle.suite.js';
 import './retraction-causes.wide.oracle.suite.js';
-import './timeline-report.wide.oracle.suite.js';

@@ -1,6 +1,10 @@
 /**
- * The timeline and the report's renderings against the oracle, over random
- * histories, subjects, valid times and knowledge. The timeline: each interval's
+ * The timeline and the report's renderings against the oracle, over both
+ * shapes of random history (history-generator.ts: the default one, and `WIDE`:
+ * four measures, exemptions and announcements each, instants at any
+ * millisecond written with offsets, citations and sources), subjects and
+ * knowledge; reports asked at the instants the histories name (mostly those of
+ * exemptions), 1 ms either side or half a day after, and at any hour. The timeline: each interval's
  * start and end, what each measure restricts in it, and what became and
  * stopped being restricted at its start. The report as CSV and as Markdown, read
  * back as a user's tools read them: the verdict for each category, what each
@@ -17,10 +21,12 @@ import { buildReport, type SubjectReport } from '../../src/investigations/report
 import { REPORT_FORMATS } from '../../src/investigations/report-render.js';
 import { fixedStore } from '../changes/feed-fixtures.js';
 import { parseSections } from '../support/csv.js';
-import { DAY, DAYS, EPOCH, historyArbitrary, pathsOf, SUBJECTS, UNIVERSE } from '../support/history-generator.js';
+import { AFFILIATES, DAY, DAYS, EPOCH, HISTORIES, pathsOf, SUBJECTS, UNIVERSE } from '../support/history-generator.js';
 import { Oracle, oracleLog, type OracleEvent } from '../support/oracle.js';
 
 const oracle = new Oracle(UNIVERSE);
+/** The subjects asked about: an affiliate a wide history names at once among them. */
+const ASKED = [...SUBJECTS, AFFILIATES[0]!];
 const iso = (ms: number) => new Date(ms).toISOString();
 const text = (paths: string[]) => paths.join(' ');
 
@@ -161,94 +167,122 @@ function markdownTables(md: string) {
   };
 }
 
-describe('investigations/timeline-report.oracle', () => {
-  it("a timeline's intervals are the oracle's: start, end, what each measure restricts, what became and stopped being restricted", () => {
-    let intervals = 0;
-    fc.assert(
-      fc.property(historyArbitrary, fc.option(fc.nat(), { freq: 3 }), (events, prefix) => {
-        const model = events.reduce(evolve, initialState());
-        const k = prefix === null ? events.length : prefix % (events.length + 1);
-        const standing = oracle.standing(oracleLog(events), k);
-        for (const subject of SUBJECTS) {
-          const actual = subjectTimeline(model, subject, BigInt(k)).intervals.map((i) => ({
-            from: i.from,
-            until: i.until,
-            restricted: i.restricted.map((r) => [r.measureId, pathsOf(r.categories, r.except)]),
-            became: pathsOf(i.became.restricted.categories, i.became.restricted.except),
-            stopped: pathsOf(i.became.unrestricted.categories, i.became.unrestricted.except),
-          }));
-          const expected = oracle.timeline(standing, subject).map((i) => ({
-            from: iso(i.from),
-            until: i.until === undefined ? null : iso(i.until),
-            restricted: i.restricted,
-            became: i.became,
-            stopped: i.stopped,
-          }));
-          expect({ subject, k, intervals: actual }).toEqual({ subject, k, intervals: expected });
-          intervals += actual.length;
-        }
-      }),
-      { numRuns: 200 },
-    );
-    expect(intervals).toBeGreaterThan(700);
-  });
+/**
+ * Where a report is asked, from a random pick: mostly at an instant an exemption names, 1 ms either side of it or
+ * half a day after; else at an instant the history names, 1 ms either side, or at any hour of its span.
+ */
+function askedAt(pick: number, ofExemptions: number[], ofHistory: number[]): number {
+  if (pick % 4 && ofExemptions.length)
+    return ofExemptions[pick % ofExemptions.length]! + [-1, 0, 1, DAY / 2][(pick >> 2) % 4]!;
+  if ((pick >> 2) % 2) return ofHistory[pick % ofHistory.length]! + (((pick >> 3) % 3) - 1);
+  return EPOCH + (pick % ((DAYS + 26) * 24)) * 3_600_000 - DAY;
+}
 
-  it('the report as CSV and as Markdown states what the oracle says, and the JSON is the report', async () => {
-    const stated = { restricted: 0, exemptions: 0, timeline: 0 };
-    await fc.assert(
-      fc.asyncProperty(
-        historyArbitrary,
-        fc.option(fc.nat(), { freq: 3 }),
-        fc.array(fc.nat(), { minLength: SUBJECTS.length, maxLength: SUBJECTS.length }),
-        async (events, prefix, picks) => {
+/**
+ * Each shape of history, with the runs it gets and the least the histories must give the checks (measured at the
+ * fixed seed, about half of it): fewer runs of each than either had alone, the two together covering both.
+ */
+const SHAPES = [
+  {
+    shape: 'default',
+    histories: HISTORIES.default,
+    runs: { timeline: 120, report: 60 },
+    least: { intervals: 330, restricted: 45, exemptions: 6, timeline: 175 },
+  },
+  {
+    shape: 'wide',
+    histories: HISTORIES.wide,
+    runs: { timeline: 120, report: 60 },
+    least: { intervals: 500, restricted: 75, exemptions: 11, timeline: 240 },
+  },
+];
+
+describe('investigations/timeline-report.oracle', () => {
+  describe.each(SHAPES)('over $shape histories', (shape) => {
+    it("a timeline's intervals are the oracle's: start, end, what each measure restricts, what became and stopped being restricted", () => {
+      let intervals = 0;
+      fc.assert(
+        fc.property(shape.histories, fc.option(fc.nat(), { freq: 3 }), (events, prefix) => {
           const model = events.reduce(evolve, initialState());
-          const store = fixedStore(events);
-          const integrity = await foldIntegrity(store, new LogIntegrity(false));
           const k = prefix === null ? events.length : prefix % (events.length + 1);
           const standing = oracle.standing(oracleLog(events), k);
-          // Mostly at, or half a day after, an instant an exemption names; sometimes any time.
-          const instants = Oracle.instants(standing.filter((e) => e.data.exemptionId !== undefined));
-          for (const [n, subject] of SUBJECTS.entries()) {
-            const pick = picks[n]!;
-            const at =
-              pick % 4 && instants.length
-                ? instants[pick % instants.length]! + ((pick >> 2) % 2) * (DAY / 2)
-                : EPOCH + (pick % ((DAYS + 26) * 24)) * 3_600_000 - DAY;
-            const report: SubjectReport = await buildReport(
-              model,
-              store,
-              integrity,
-              subject,
-              { at, asOfPosition: BigInt(k), asOf: iso(0) },
-              new Date(0),
-            );
-            const expected = expectedTables(
-              standing,
-              subject,
-              at,
-              report.verdicts.map((v) => v.category),
-            );
-            const question = { subject, at: iso(at), k };
-            expect({ ...question, csv: csvTables(REPORT_FORMATS.csv.render(report)) }).toEqual({
-              ...question,
-              csv: expected,
-            });
-            expect({ ...question, md: markdownTables(REPORT_FORMATS.md.render(report)) }).toEqual({
-              ...question,
-              md: expected,
-            });
-            expect(JSON.parse(REPORT_FORMATS.json.render(report))).toEqual(JSON.parse(JSON.stringify(report)));
-            stated.restricted += expected.restricted.length;
-            stated.exemptions += expected.exemptions.length;
-            stated.timeline += expected.timeline.length;
+          for (const subject of ASKED) {
+            const actual = subjectTimeline(model, subject, BigInt(k)).intervals.map((i) => ({
+              from: i.from,
+              until: i.until,
+              restricted: i.restricted.map((r) => [r.measureId, pathsOf(r.categories, r.except)]),
+              became: pathsOf(i.became.restricted.categories, i.became.restricted.except),
+              stopped: pathsOf(i.became.unrestricted.categories, i.became.unrestricted.except),
+            }));
+            const expected = oracle.timeline(standing, subject).map((i) => ({
+              from: iso(i.from),
+              until: i.until === undefined ? null : iso(i.until),
+              restricted: i.restricted,
+              became: i.became,
+              stopped: i.stopped,
+            }));
+            expect({ subject, k, intervals: actual }).toEqual({ subject, k, intervals: expected });
+            intervals += actual.length;
           }
-        },
-      ),
-      { numRuns: 100 },
-    );
-    // The histories give the tables rows to check.
-    expect(stated.restricted).toBeGreaterThan(80);
-    expect(stated.exemptions).toBeGreaterThan(12);
-    expect(stated.timeline).toBeGreaterThan(350);
-  }, 120_000);
+        }),
+        { numRuns: shape.runs.timeline },
+      );
+      expect(intervals).toBeGreaterThan(shape.least.intervals);
+    });
+
+    it('the report as CSV and as Markdown states what the oracle says, and the JSON is the report', async () => {
+      const stated = { restricted: 0, exemptions: 0, timeline: 0 };
+      await fc.assert(
+        fc.asyncProperty(
+          shape.histories,
+          fc.option(fc.nat(), { freq: 3 }),
+          fc.array(fc.nat(), { minLength: ASKED.length, maxLength: ASKED.length }),
+          async (events, prefix, picks) => {
+            const model = events.reduce(evolve, initialState());
+            const store = fixedStore(events);
+            const integrity = await foldIntegrity(store, new LogIntegrity(false));
+            const k = prefix === null ? events.length : prefix % (events.length + 1);
+            const standing = oracle.standing(oracleLog(events), k);
+            const ofExemptions = Oracle.instants(standing.filter((e) => e.data.exemptionId !== undefined));
+            const ofHistory = Oracle.instants(oracleLog(events));
+            for (const [n, subject] of ASKED.entries()) {
+              const at = askedAt(picks[n]!, ofExemptions, ofHistory);
+              const report: SubjectReport = await buildReport(
+                model,
+                store,
+                integrity,
+                subject,
+                { at, asOfPosition: BigInt(k), asOf: iso(0) },
+                new Date(0),
+              );
+              const expected = expectedTables(
+                standing,
+                subject,
+                at,
+                report.verdicts.map((v) => v.category),
+              );
+              const question = { subject, at: iso(at), k };
+              expect({ ...question, csv: csvTables(REPORT_FORMATS.csv.render(report)) }).toEqual({
+                ...question,
+                csv: expected,
+              });
+              expect({ ...question, md: markdownTables(REPORT_FORMATS.md.render(report)) }).toEqual({
+                ...question,
+                md: expected,
+              });
+              expect(JSON.parse(REPORT_FORMATS.json.render(report))).toEqual(JSON.parse(JSON.stringify(report)));
+              stated.restricted += expected.restricted.length;
+              stated.exemptions += expected.exemptions.length;
+              stated.timeline += expected.timeline.length;
+            }
+          },
+        ),
+        { numRuns: shape.runs.report },
+      );
+      // The histories give the tables rows to check.
+      expect(stated.restricted).toBeGreaterThan(shape.least.restricted);
+      expect(stated.exemptions).toBeGreaterThan(shape.least.exemptions);
+      expect(stated.timeline).toBeGreaterThan(shape.least.timeline);
+    }, 120_000);
+  });
 });

@@ -7,4 +7,3 @@ import './differential.property.suite.js';
 import './listings.property.suite.js';
 import './read-model-head.property.suite.js';
 import './paced-json.suite.js';
-import './state-check.wide.oracle.suite.js';

@@ -15,16 +15,16 @@
  * normalised; the parsing is not exercised here), record times near the valid
  * times they concern (suites interleave them themselves), more than two
  * measures, exemptions or announcements per history, citations and sources.
- * `historiesOf(WIDE)` (`wideHistoryArbitrary`) produces all of these, for the
- * `*.wide.oracle.suite.ts` suites, which ask at the histories' own instants.
+ * `historiesOf(WIDE)` (`wideHistoryArbitrary`) produces all of these: each oracle suite holds its answer to the
+ * oracle over both shapes, asking at the histories' own instants.
  */
 import fc from 'fast-check';
 import type { LedgerCommand } from '../../src/domain/messages.js';
 import { CategorySet } from '../../src/domain/categories.js';
 import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
-import { DAY, EPOCH, realise, type Intent } from './history-realise.js';
+import { DAY, EPOCH, imposition, realise, type Intent } from './history-realise.js';
 
-export { DAY, EPOCH, realise, type Intent };
+export { DAY, EPOCH, imposition, realise, type Intent };
 
 export const UNIVERSE = [
   'x',
@@ -357,8 +357,31 @@ export function historiesOf(options: HistoryOptions = {}): fc.Arbitrary<LoggedEv
 
 export const historyArbitrary = historiesOf();
 
+/**
+ * Record times moved onto day boundaries among the valid dates (plus `offsetMs`), so that records and the instants
+ * they name interleave and sometimes coincide: default histories record everything in 2030, after every instant.
+ */
+export function interleaved(events: LoggedEvent[], offsetMs = 0): LoggedEvent[] {
+  let rank = -1;
+  let previous = '';
+  return events.map((event) => {
+    if (event.recordedAt !== previous) rank++;
+    previous = event.recordedAt;
+    return { ...event, recordedAt: new Date(EPOCH + Math.round((rank - 2) * 2.5) * DAY + offsetMs).toISOString() };
+  });
+}
+
 /** Histories as real ones are (`WIDE`): more measures, exemptions and announcements, odd instants, offsets, provenance. */
 export const wideHistoryArbitrary = historiesOf(WIDE);
+
+/** A valid time in a history's span: a whole day (where a default history's events take effect) or any millisecond. */
+export const validTime = fc.oneof(
+  fc.noBias(fc.integer({ min: -1, max: DAYS + 25 })).map((d) => EPOCH + d * DAY),
+  fc.noBias(fc.integer({ min: -1 * DAY, max: (DAYS + 25) * DAY })).map((offset) => EPOCH + offset),
+);
+
+/** The two shapes of history each oracle suite holds its answer to, the default and `WIDE`, by name. */
+export const HISTORIES = { default: historyArbitrary, wide: wideHistoryArbitrary };
 
 /** The commands of wide histories as clients wrote them (offsets, bare dates, provenance), beside the commands meant and the events they appended. */
 export const writtenCommandsArbitrary = fc.tuple(intentListsOf(WIDE), fc.nat()).map(([list, seed]) => {

@@ -15,6 +15,13 @@ import { choices, readInstants, withProvenance, written } from './written-instan
 export const DAY = 86_400_000;
 export const EPOCH = Date.UTC(2019, 0, 1);
 
+/** An example's imposition: measure m1 restricting category x for s1 from 2019-01-01, with `extra` fields over it. */
+export function imposition(extra: Partial<Extract<LedgerCommand, { type: 'ImposeRestriction' }>> = {}): Intent {
+  const measure = { measureId: 'm1', title: 't', jurisdiction: 'US', authority: 'BIS' };
+  const restricts = { subjects: ['s1'], categories: ['x'], effectiveFrom: '2019-01-01T00:00:00.000Z' };
+  return { kind: 'command', command: { type: 'ImposeRestriction', ...measure, ...restricts, ...extra } };
+}
+
 /** What the generator asks for; targets of retractions, corrections, renewals and restorations are picked when applied. */
 export type Intent =
   | { kind: 'command'; command: LedgerCommand }

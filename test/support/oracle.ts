@@ -73,6 +73,16 @@ export function oracleLog(events: LoggedEvent[]): OracleEvent[] {
   }));
 }
 
+/** Every subject an event's data names, in any list of subjects, a correction's replacement included. */
+export function subjectsNamed(data: unknown): string[] {
+  if (!data || typeof data !== 'object') return [];
+  const record = data as Record<string, unknown>;
+  const lists = ['subjects', 'addSubjects', 'removeSubjects'].flatMap((field) =>
+    Array.isArray(record[field]) ? (record[field] as string[]) : [],
+  );
+  return [...lists, ...subjectsNamed(record.replacement)];
+}
+
 export class Oracle {
   constructor(private readonly universe: string[]) {}
 

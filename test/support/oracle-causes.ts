@@ -1,0 +1,158 @@
+/**
+ * The oracle's view of replay's causes (DOMAIN.md, "Replay and explanations"): at one (subject, knowledge), the
+ * answers with an event (or several) left out, whether a credited event makes a difference to the change it is
+ * credited with, and which events tried at an instant (transitions.ts) alone decide the change there.
+ */
+import { expect } from '@jest/globals';
+import type { Cause } from '../../projections/replay.js';
+import { Oracle, type OracleAnswer, type OracleEvent } from './oracle.js';
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const restrictedOnly = (u: ReturnType<typeof Oracle.union>) => ({ restricted: u.restricted, exempt: [], pending: [] });
+
+/** The oracle at one (subject, knowledge), memoised per instant and per left-out event. */
+export function causeOracle(oracle: Oracle, log: OracleEvent[], subject: string, k: number) {
+  const cache = new Map<string, OracleAnswer>();
+  const standing = new Map<string, OracleEvent[]>();
+  const answer = (t: number, without?: string) => {
+    const key = `${t}/${without ?? ''}`;
+    const left = new Set(without?.split(',') ?? []);
+    if (!standing.has(without ?? ''))
+      standing.set(
+        without ?? '',
+        oracle.standing(
+          log.filter((e) => !left.has(e.eventId) && !left.has(e.data.eventId)),
+          k,
+        ),
+      );
+    if (!cache.has(key)) cache.set(key, oracle.answerFrom(standing.get(without ?? '')!, subject, t));
+    return cache.get(key)!;
+  };
+  const state = (t: number, without?: string) => Oracle.union(answer(t, without));
+  /**
+   * Whether leaving the cause out changes the change at t (in the union, or in
+   * its own measure's answer when no single event does), or, when the change
+   * is overdetermined, leaving out with it the other causes of its measure does.
+   */
+  const makesADifference = (cause: Cause, t: number, only: 'all' | 'restricted', all: Cause[]): boolean => {
+    if (differs(cause, t, only, cause.eventId)) return true;
+    const group = all.filter((c) => c.measureId === cause.measureId);
+    const alone = group.every((c) => !differs(c, t, only, c.eventId));
+    const together = group.map((c) => c.eventId).join(',');
+    // Credited jointly, it brings its measure's change about alone (the others left out), unless none of them does.
+    const sufficient = (c: Cause) =>
+      same(
+        ownChange(
+          c.measureId,
+          t,
+          group
+            .filter((o) => o.eventId !== c.eventId)
+            .map((o) => o.eventId)
+            .join(','),
+        ),
+        ownChange(c.measureId, t),
+      );
+    const needed = sufficient(cause) || !group.some(sufficient);
+    return group.length > 1 && alone && differs(cause, t, 'all', together) && needed;
+  };
+  /** What a measure's part of the subject's answer became and stopped being from just before t to t. */
+  const ownChange = (measureId: string, t: number, without?: string) => {
+    const part = (a: OracleAnswer) => ({
+      restricted: [...(a.restricted.get(measureId) ?? [])],
+      exempt: [...(a.exempt.get(measureId) ?? [])],
+      pending: [...a.pending].filter((p) => p.startsWith(`${measureId}/`)),
+    });
+    const [was, is] = [part(answer(t - 1, without)), part(answer(t, without))];
+    const diff = (a: string[], b: string[]) => a.filter((x) => !b.includes(x)).sort();
+    return (['restricted', 'exempt', 'pending'] as const).map((k) => [diff(is[k], was[k]), diff(was[k], is[k])]);
+  };
+  const differs = (cause: Cause, t: number, only: 'all' | 'restricted', without: string) => {
+    const pick = only === 'all' ? (x: ReturnType<typeof Oracle.union>) => x : restrictedOnly;
+    const change = (w?: string) => [pick(state(t - 1, w)), pick(state(t, w))];
+    if (!same(change(), change(without))) return true;
+    // Overdetermined changes: the cause's own part of the answer, before or at t, must differ without it.
+    const own = (a: OracleAnswer) => [
+      [...(a.restricted.get(cause.measureId) ?? [])].sort(),
+      [...(a.exempt.get(cause.measureId) ?? [])].sort(),
+      [...a.exemptions].sort(),
+      [...a.pending].sort(),
+    ];
+    return [t - 1, t].some((x) => !same(own(answer(x)), own(answer(x, without))));
+  };
+  /** What became and stopped being true from just before t to t, in the aspect, with an event left out. */
+  const changeOf = (t: number, aspect: 'all' | 'restricted', without?: string) => {
+    const [was, is] = [state(t - 1, without), state(t, without)];
+    const diff = (a: string[], b: string[]) => a.filter((x) => !b.includes(x));
+    const fields = aspect === 'all' ? (['restricted', 'exempt', 'pending'] as const) : (['restricted'] as const);
+    return fields.map((f) => [diff(is[f], was[f]), diff(was[f], is[f])]);
+  };
+  const tried = triedAt(oracle, log, k);
+  /** The events tried at t whose absence alone removes or moves the change there, sorted. */
+  const decisive = (t: number, aspect: 'all' | 'restricted'): string[] =>
+    [...(tried.get(t) ?? [])].filter((id) => !same(changeOf(t, aspect), changeOf(t, aspect, id))).sort();
+  return { answer, state, makesADifference, decisive };
+}
+
+/**
+ * The events a cause is looked for among at each instant (transitions.ts): each standing event at the instants it
+ * names (an amendment or revocation also at those of the grant it amends), and each event's latest standing
+ * correction at the instants of the event as corrected and as it stood before (the previous correction, or itself).
+ */
+function triedAt(oracle: Oracle, log: OracleEvent[], k: number): Map<number, Set<string>> {
+  const known = log.filter((e) => e.position <= k);
+  const memo = new Map<string, boolean>();
+  const retracted = (id: string): boolean => {
+    if (!memo.has(id))
+      memo.set(
+        id,
+        known.some((r) => r.type === 'EntryRetracted' && r.data.eventId === id && !retracted(r.eventId)),
+      );
+    return memo.get(id)!;
+  };
+  const standing = oracle.standing(log, k);
+  const tried = new Map<number, Set<string>>();
+  const namedBy = (event: OracleEvent, data: Record<string, any>, id: string) => {
+    const grants = ['ExemptionAmended', 'ExemptionRevoked'].includes(event.type)
+      ? standing.filter(
+          (g) =>
+            g.type === 'ExemptionGranted' && g.measureId === event.measureId && g.data.exemptionId === data.exemptionId,
+        )
+      : [];
+    for (const source of [data, ...grants.map((g) => g.data)])
+      for (const field of ['effectiveFrom', 'effectiveUntil', 'announcedAt', 'withdrawnAt'])
+        if (typeof source[field] === 'string') {
+          const t = Date.parse(source[field]);
+          (tried.get(t) ?? tried.set(t, new Set()).get(t)!).add(id);
+        }
+  };
+  for (const event of standing) {
+    namedBy(event, event.data, event.eventId);
+    const corrections = known
+      .filter((c) => c.type === 'EntryCorrected' && c.data.eventId === event.eventId && !retracted(c.eventId))
+      .sort((a, b) => a.position - b.position);
+    const latest = corrections.at(-1);
+    if (!latest) continue;
+    const before = corrections.at(-2)?.data.replacement ?? known.find((e) => e.eventId === event.eventId)!.data;
+    namedBy(event, event.data, latest.eventId);
+    namedBy(event, before, latest.eventId);
+  }
+  return tried;
+}
+
+/**
+ * What replay answered beside what the oracle says, compared in one expect per check: an expect call costs more
+ * than the comparison it makes, and these run thousands of times.
+ */
+export class Comparison {
+  private readonly actual: unknown[] = [];
+  private readonly expected: unknown[] = [];
+
+  add(actual: unknown, expected: unknown): void {
+    this.actual.push(actual);
+    this.expected.push(expected);
+  }
+
+  assert(): void {
+    expect(this.actual).toEqual(this.expected);
+  }
+}
