@@ -210,7 +210,13 @@ export function restorationConflict(
   } as ReadableFact;
   const after = resolveMeasure(history.measureId, [...history.recorded, event]);
   const before = new Map(history.facts.map((f) => [f.recorded.eventId, f.data]));
-  const brought = after.facts.filter((f) => before.get(f.recorded.eventId) !== f.data);
+  // A corrected event comes to stand anew, whole; another whose payload in force is now another object (its
+  // correction restored or retracted) only where that payload says something else.
+  const brought = after.facts.filter((f) => {
+    const was = before.get(f.recorded.eventId);
+    if (f.recorded.eventId === (type === 'CorrectEntry' ? command.eventId : undefined)) return true;
+    return was !== f.data && (was === undefined || !samePayload(was, f.data));
+  });
   if (!brought.length) return undefined;
 
   const stands: Standing = { imposition: false, grants: new Set(), announcements: new Set(), holders: new Map() };
@@ -253,4 +259,14 @@ function broughtAs(fact: StandingFact, stoodBefore: boolean): string {
   if (!stoodBefore) return `restore ${event}`;
   if (fact.correctedBy?.eventId === NEW_EVENT_ID) return `make ${event} stand as its replacement`;
   return `make ${event} stand as ${fact.correctedBy ? `corrected by event ${fact.correctedBy.eventId}` : 'first recorded'}`;
+}
+
+/** Whether two payloads as read from the log (JSON: no undefined, no null) say the same, whatever their key order. */
+function samePayload(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => samePayload((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }
