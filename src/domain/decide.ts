@@ -287,9 +287,8 @@ const CHECKS: { [K in CommandType]?: Check<K> } = {
       ? reject('not-lifted', `measure ${history.measureId} is already lifted`, 'measureId', history.measureId)
       : undefined,
 
-  // What a retraction or correction brings back to stand must fit what stands (see restoration.ts for the rule).
-  RetractEntry: (command, history) =>
-    checkTarget(command.eventId, history) ?? restorationConflict(history, 'RetractEntry', command),
+  // What a retraction brings back to stand must fit what stands (see restoration.ts for the rule).
+  RetractEntry: (command, history) => checkTarget(command.eventId, history) ?? restorationConflict(history, command),
 
   CorrectEntry: (command, history) => {
     const targetRejection = checkTarget(command.eventId, history);
@@ -322,8 +321,8 @@ const CHECKS: { [K in CommandType]?: Check<K> } = {
     }
     // The replacement was parsed as a payload of its target's command (parse-command.ts, parseReplacement).
     const rejection = check(COMMAND_TYPE_OF[target.type], replacement, historyWithout(history, command.eventId));
-    if (rejection) return { ...rejection, field: rejection.field && `replacement.${rejection.field}` };
-    return restorationConflict(history, 'CorrectEntry', command);
+    // These checks are also restoration.ts's rule for the one fact a correction brings to stand.
+    return rejection && { ...rejection, field: rejection.field && `replacement.${rejection.field}` };
   },
 };
 

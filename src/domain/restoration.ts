@@ -1,15 +1,16 @@
 /**
- * What a retraction or a correction brings back to stand, checked against
- * the measure as it would stand with it.
+ * What retracting a retraction or a correction brings back to stand, checked
+ * against the measure as it would stand with the new retraction.
  *
  * The rule. A RetractEntry or CorrectEntry may take facts out of a measure,
  * as any retraction does: what rested on them stays recorded and standing
  * (an amendment of a retracted grant amends nothing; a retracted imposition
  * retracts the whole measure). But every fact it brings to stand (an event
  * restored by retracting its retraction, at any depth of a chain of
- * retractions; an event given another payload by a correction, or by the
- * retraction of one) must be a fact the ledger could record now, against the
- * measure as it would then stand:
+ * retractions; an event given back an earlier payload by retracting a
+ * correction, or a later one by restoring a correction; an event corrected)
+ * must be a fact the ledger could record now, against the measure as it
+ * would then stand:
  *
  * - it takes nothing another standing fact holds: one grant per exemption id
  *   (`exemption-new`), one announcement per announcement id
@@ -26,6 +27,12 @@
  * caller retracts or corrects the fact in the way first, or records the
  * restored fact anew under another id.
  *
+ * A correction brings one fact to stand, its target as replaced, and
+ * decide.ts checks the replacement as its own command against the measure
+ * without the target: those checks include this rule's. A retraction of an
+ * event that is no retraction or correction only takes it out. What is left
+ * is a retraction of a retraction or of a correction, checked here.
+ *
  * Left out, on purpose: the checks of valid time (a grant's categories
  * overlapping the scope, its subjects being the measure's, a narrowing
  * leaving some scope). No later command checks the facts already standing
@@ -34,142 +41,97 @@
  * recorded after it stands as it would had it been recorded before the
  * revocation, which is where it was recorded.
  */
-import { enactsOf, exemptionIdOf, type ReadableFact, type StandingFact } from './facts.js';
+import { enactsOf, type ReadableFact, type StandingFact } from './facts.js';
 import type { MeasureHistory } from './measure-history.js';
-import type { CorrectEntryPayload, RetractEntryPayload } from './messages.js';
+import type { RetractEntryPayload } from './messages.js';
 import { resolveMeasure } from './resolve-measure.js';
 
-/** Why a retraction or correction is refused: the rule, and `eventId` or the replacement's field at fault. */
+/** Why a retraction is refused: the rule, and the retraction's `eventId`. */
 export interface RestorationConflict {
   rule: string;
   message: string;
-  field: string;
-  value: unknown;
+  field: 'eventId';
+  value: string;
 }
 
-/** The command's event as it would be recorded: only its type and payload matter to the resolution. */
+/** The new retraction as it would be recorded: only its type and payload matter to the resolution. */
 const NEW_EVENT_ID = '(the new event)';
 
 /** Something a fact holds alone among standing facts, and the rule of the command that keeps it so. */
 interface Claim {
   key: string;
   rule: string;
-  field: string;
-  value: string;
-  /** What holding it means, after "which" or "event X". */
+  /** What holding it is, after "which" or "event X already". */
   what: string;
 }
 
-/** Something a fact acts on, which must stand with it. */
+/** Something a fact acts on, which must stand with it: the rule, what the fact does, what is missing, what to do. */
 interface Need {
   rule: string;
-  field: string;
-  value: string;
-  /** What the fact does to it, after "which". */
   what: string;
-  /** What stands missing, after "but". */
   missing: string;
-  /** What to do first. */
   remedy: string;
 }
 
-function claimsOf(fact: StandingFact, measureId: string): Claim[] {
+const closing = (announcementId: string): Claim => ({
+  key: `closing ${announcementId}`,
+  rule: 'announcement-pending',
+  what: `withdraws or enacts announcement ${announcementId}`,
+});
+
+function claimsOf(fact: StandingFact): Claim[] {
+  // The imposition's `enacts` can name no announcement (none exists before it), so the decider never reads it.
+  if (fact.type === 'RestrictionImposed')
+    return [{ key: 'imposition', rule: 'measure-new', what: 'imposes the measure' }];
   const claims: Claim[] = [];
-  const data = fact.data;
-  if (fact.type === 'RestrictionImposed') {
-    claims.push({ key: 'imposition', rule: 'measure-new', field: 'measureId', value: measureId, what: 'imposes it' });
-  } else if (fact.type === 'ExemptionGranted') {
+  if (fact.type === 'ExemptionGranted') {
     const id = fact.data.exemptionId;
-    claims.push({
-      key: `grant ${id}`,
-      rule: 'exemption-new',
-      field: 'exemptionId',
-      value: id,
-      what: `grants exemption ${id}`,
-    });
+    claims.push({ key: `grant ${id}`, rule: 'exemption-new', what: `grants exemption ${id}` });
   } else if (fact.type === 'ExemptionRevoked') {
     const id = fact.data.exemptionId;
-    claims.push({
-      key: `revocation ${id}`,
-      rule: 'exemption-not-revoked',
-      field: 'exemptionId',
-      value: id,
-      what: `revokes exemption ${id}`,
-    });
+    claims.push({ key: `revocation ${id}`, rule: 'exemption-not-revoked', what: `revokes exemption ${id}` });
   } else if (fact.type === 'EasingAnnounced') {
     const id = fact.data.announcementId;
-    claims.push({
-      key: `announcement ${id}`,
-      rule: 'announcement-new',
-      field: 'announcementId',
-      value: id,
-      what: `announces ${id}`,
-    });
+    claims.push({ key: `announcement ${id}`, rule: 'announcement-new', what: `announces ${id}` });
   } else if (fact.type === 'AnnouncementWithdrawn') {
-    const id = fact.data.announcementId;
-    claims.push({
-      key: `closing ${id}`,
-      rule: 'announcement-pending',
-      field: 'announcementId',
-      value: id,
-      what: `withdraws or enacts announcement ${id}`,
-    });
+    claims.push(closing(fact.data.announcementId));
   } else if (fact.type === 'RestrictionLifted') {
-    claims.push({
-      key: 'lifting',
-      rule: 'not-lifted',
-      field: 'measureId',
-      value: measureId,
-      what: 'lifts the measure',
-    });
+    claims.push({ key: 'lifting', rule: 'not-lifted', what: 'lifts the measure' });
   }
-  const enacts = fact.type === 'RestrictionImposed' ? undefined : enactsOf(data);
-  if (enacts !== undefined) {
-    claims.push({
-      key: `closing ${enacts}`,
-      rule: 'announcement-pending',
-      field: 'enacts',
-      value: enacts,
-      what: `withdraws or enacts announcement ${enacts}`,
-    });
-  }
+  const enacts = enactsOf(fact.data);
+  if (enacts !== undefined) claims.push(closing(enacts));
   return claims;
 }
 
-function needsOf(fact: StandingFact, measureId: string, stands: Standing): Need[] {
+function needsOf(fact: StandingFact, stands: Standing): Need[] {
   if (fact.type === 'RestrictionImposed') return [];
   const needs: Need[] = [];
   if (!stands.imposition) {
     needs.push({
       rule: 'measure-exists',
-      field: 'measureId',
-      value: measureId,
-      what: `belongs to measure ${measureId}`,
+      what: 'belongs to the measure',
       missing: 'the measure is retracted',
       remedy: 'restore its imposition first, by retracting the retraction of it',
     });
   }
-  const exemptionId =
-    fact.type === 'ExemptionAmended' || fact.type === 'ExemptionRevoked' ? exemptionIdOf(fact.data) : undefined;
-  if (exemptionId !== undefined && !stands.grants.has(exemptionId)) {
-    needs.push({
-      rule: 'exemption-exists',
-      field: 'exemptionId',
-      value: exemptionId,
-      what: `${fact.type === 'ExemptionRevoked' ? 'revokes' : 'amends'} exemption ${exemptionId}`,
-      missing: `no grant of exemption ${exemptionId} stands`,
-      remedy: 'restore or record the grant first',
-    });
+  if (fact.type === 'ExemptionAmended' || fact.type === 'ExemptionRevoked') {
+    const id = fact.data.exemptionId;
+    if (!stands.grants.has(id)) {
+      needs.push({
+        rule: 'exemption-exists',
+        what: `${fact.type === 'ExemptionRevoked' ? 'revokes' : 'amends'} exemption ${id}`,
+        missing: `no grant of exemption ${id} stands`,
+        remedy: 'restore or record the grant first',
+      });
+    }
   }
-  const announcementId = fact.type === 'AnnouncementWithdrawn' ? fact.data.announcementId : enactsOf(fact.data);
-  if (announcementId !== undefined && !stands.announcements.has(announcementId)) {
-    const field = fact.type === 'AnnouncementWithdrawn' ? 'announcementId' : 'enacts';
+  const withdrawn = fact.type === 'AnnouncementWithdrawn' ? fact.data.announcementId : undefined;
+  for (const id of [withdrawn, enactsOf(fact.data)]) {
+    if (id === undefined || stands.announcements.has(id)) continue;
     needs.push({
       rule: 'announcement-pending',
-      field,
-      value: announcementId,
-      what: `${field === 'enacts' ? 'enacts' : 'withdraws'} announcement ${announcementId}`,
-      missing: `announcement ${announcementId} does not stand`,
+      what: `${id === withdrawn ? 'withdraws' : 'enacts'} announcement ${id}`,
+      missing: `announcement ${id} does not stand`,
       remedy: 'restore or record the announcement first',
     });
   }
@@ -185,68 +147,62 @@ interface Standing {
 }
 
 /**
- * The first rule a RetractEntry or CorrectEntry would break by what it brings
- * to stand (see the rule above), against `history`, the measure as known
- * before it. One resolution of the measure with the new event and a few
- * passes over its facts: linear in the measure's size.
+ * The first rule a RetractEntry would break by what it brings back to stand
+ * (see the rule above), against `history`, the measure as known before it.
+ * One resolution of the measure with the new retraction, and a few passes
+ * over its facts: linear in the measure's size.
  */
 export function restorationConflict(
   history: MeasureHistory,
-  type: 'RetractEntry' | 'CorrectEntry',
-  command: RetractEntryPayload | CorrectEntryPayload,
+  command: RetractEntryPayload,
 ): RestorationConflict | undefined {
-  // Retracting a fact that amends nothing only takes it out.
   const target = history.recorded.find((e) => e.eventId === command.eventId);
-  if (type === 'RetractEntry' && target?.type !== 'EntryRetracted' && target?.type !== 'EntryCorrected') {
-    return undefined;
-  }
-  const event = {
+  if (target?.type !== 'EntryRetracted' && target?.type !== 'EntryCorrected') return undefined;
+  const retraction = {
     eventId: NEW_EVENT_ID,
-    type: type === 'RetractEntry' ? 'EntryRetracted' : 'EntryCorrected',
+    type: 'EntryRetracted',
     data: command,
     revision: history.recorded.length,
     position: -1n,
     recordedAt: '',
   } as ReadableFact;
-  const after = resolveMeasure(history.measureId, [...history.recorded, event]);
+  const after = resolveMeasure(history.measureId, [...history.recorded, retraction]);
   const before = new Map(history.facts.map((f) => [f.recorded.eventId, f.data]));
-  // A corrected event comes to stand anew, whole; another whose payload in force is now another object (its
-  // correction restored or retracted) only where that payload says something else.
+  // A fact whose payload in force is another object now (a correction of it restored or taken out) comes to stand
+  // anew only where that payload says something else.
   const brought = after.facts.filter((f) => {
     const was = before.get(f.recorded.eventId);
-    if (f.recorded.eventId === (type === 'CorrectEntry' ? command.eventId : undefined)) return true;
     return was !== f.data && (was === undefined || !samePayload(was, f.data));
   });
   if (!brought.length) return undefined;
 
   const stands: Standing = { imposition: false, grants: new Set(), announcements: new Set(), holders: new Map() };
-  for (const fact of brought) for (const claim of claimsOf(fact, history.measureId)) stands.holders.set(claim.key, []);
+  for (const fact of brought) for (const claim of claimsOf(fact)) stands.holders.set(claim.key, []);
   for (const fact of after.facts) {
     if (fact.type === 'RestrictionImposed') stands.imposition = true;
     else if (fact.type === 'ExemptionGranted') stands.grants.add(fact.data.exemptionId);
     else if (fact.type === 'EasingAnnounced') stands.announcements.add(fact.data.announcementId);
-    for (const claim of claimsOf(fact, history.measureId)) stands.holders.get(claim.key)?.push(fact);
+    for (const claim of claimsOf(fact)) stands.holders.get(claim.key)?.push(fact);
   }
 
-  const action = `${type === 'RetractEntry' ? 'retracting' : 'correcting'} event ${command.eventId}`;
-  // A retraction is refused on its `eventId`; a correction on the replacement's field that brings the conflict.
-  const conflict = (rule: string, message: string, at: { field: string; value: string }): RestorationConflict =>
-    type === 'RetractEntry'
-      ? { rule, message, field: 'eventId', value: command.eventId }
-      : { rule, message, field: `replacement.${at.field}`, value: at.value };
+  const refuse = (rule: string, message: string): RestorationConflict => ({
+    rule,
+    message,
+    field: 'eventId',
+    value: command.eventId,
+  });
   for (const fact of brought) {
-    const bringing = `${action} would ${broughtAs(fact, before.has(fact.recorded.eventId))}`;
-    for (const need of needsOf(fact, history.measureId, stands)) {
-      return conflict(need.rule, `${bringing}, which ${need.what}, but ${need.missing}: ${need.remedy}`, need);
+    const bringing = `retracting event ${command.eventId} would ${broughtAs(fact, before.has(fact.recorded.eventId))}`;
+    for (const need of needsOf(fact, stands)) {
+      return refuse(need.rule, `${bringing}, which ${need.what}, but ${need.missing}: ${need.remedy}`);
     }
-    for (const claim of claimsOf(fact, history.measureId)) {
+    for (const claim of claimsOf(fact)) {
       const other = stands.holders.get(claim.key)!.find((f) => f !== fact);
       if (!other) continue;
       const holder = `event ${other.recorded.eventId} (${other.type})`;
-      return conflict(
+      return refuse(
         claim.rule,
         `${bringing}, which ${claim.what}, but ${holder} already ${claim.what}: retract or correct event ${other.recorded.eventId} first`,
-        claim,
       );
     }
   }
@@ -257,7 +213,6 @@ export function restorationConflict(
 function broughtAs(fact: StandingFact, stoodBefore: boolean): string {
   const event = `event ${fact.recorded.eventId} (${fact.type})`;
   if (!stoodBefore) return `restore ${event}`;
-  if (fact.correctedBy?.eventId === NEW_EVENT_ID) return `make ${event} stand as its replacement`;
   return `make ${event} stand as ${fact.correctedBy ? `corrected by event ${fact.correctedBy.eventId}` : 'first recorded'}`;
 }
 
