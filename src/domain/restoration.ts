@@ -182,7 +182,7 @@ export function restorationConflict(
     if (fact.type === 'RestrictionImposed') stands.imposition = true;
     else if (fact.type === 'ExemptionGranted') stands.grants.add(fact.data.exemptionId);
     else if (fact.type === 'EasingAnnounced') stands.announcements.add(fact.data.announcementId);
-    for (const claim of claimsOf(fact)) stands.holders.get(claim.key)?.push(fact);
+    if (stands.holders.size) for (const claim of claimsOf(fact)) stands.holders.get(claim.key)?.push(fact);
   }
 
   const refuse = (rule: string, message: string): RestorationConflict => ({
