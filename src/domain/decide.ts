@@ -20,6 +20,7 @@ import { enactsOf, isAmending, type RecordedFact, type UncheckedFact } from './f
 import { MeasureHistory } from './measure-history.js';
 import { extendMeasure, historyWithout, resolveMeasure } from './resolve-measure.js';
 import { readFact } from './recorded-fact.js';
+import { restorationConflict } from './restoration.js';
 import { narrowScope } from './scope-change.js';
 import { toMillis } from './time.js';
 
@@ -286,7 +287,8 @@ const CHECKS: { [K in CommandType]?: Check<K> } = {
       ? reject('not-lifted', `measure ${history.measureId} is already lifted`, 'measureId', history.measureId)
       : undefined,
 
-  RetractEntry: (command, history) => checkTarget(command.eventId, history) ?? checkRestored(command.eventId, history),
+  // What a retraction brings back to stand must fit what stands (see restoration.ts for the rule).
+  RetractEntry: (command, history) => checkTarget(command.eventId, history) ?? restorationConflict(history, command),
 
   CorrectEntry: (command, history) => {
     const targetRejection = checkTarget(command.eventId, history);
@@ -319,38 +321,10 @@ const CHECKS: { [K in CommandType]?: Check<K> } = {
     }
     // The replacement was parsed as a payload of its target's command (parse-command.ts, parseReplacement).
     const rejection = check(COMMAND_TYPE_OF[target.type], replacement, historyWithout(history, command.eventId));
+    // These checks are also restoration.ts's rule for the one fact a correction brings to stand.
     return rejection && { ...rejection, field: rejection.field && `replacement.${rejection.field}` };
   },
 };
-
-/**
- * Retracting a retraction restores the event it retracted: refused when that
- * event's exemption or announcement id has been given again since, which would
- * leave two standing grants (or announcements) of one id.
- */
-function checkRestored(eventId: string, history: MeasureHistory): Rejection | undefined {
-  const retraction = history.recorded.find((e) => e.eventId === eventId);
-  if (retraction?.type !== 'EntryRetracted' || retraction.unreadable !== undefined) return undefined;
-  const restoredId = (retraction.data as { eventId: string }).eventId;
-  const restored = history.recorded.find((e) => e.eventId === restoredId);
-  if (!restored || restored.unreadable !== undefined) return undefined;
-  const data = restored.data as { exemptionId?: string; announcementId?: string };
-  const again =
-    restored.type === 'ExemptionGranted'
-      ? history.granted(data.exemptionId!)
-      : restored.type === 'EasingAnnounced'
-        ? history.announced(data.announcementId!)
-        : undefined;
-  if (!again) return undefined;
-  const what =
-    restored.type === 'ExemptionGranted' ? `exemption ${data.exemptionId}` : `announcement ${data.announcementId}`;
-  return reject(
-    restored.type === 'ExemptionGranted' ? 'exemption-new' : 'announcement-new',
-    `retracting ${eventId} would restore event ${restoredId}, but ${what} has been given again since (event ${again.recorded.eventId}): retract or correct that one instead`,
-    'eventId',
-    eventId,
-  );
-}
 
 function checkTarget(eventId: string, history: MeasureHistory): Rejection | undefined {
   if (!history.recorded.some((e) => e.eventId === eventId)) {

@@ -12,3 +12,5 @@ import './categories.property.suite.js';
 import './instants.property.suite.js';
 import './unreadable-facts.suite.js';
 import './undone-retraction.wide.oracle.suite.js';
+import './restoration.suite.js';
+import './restoration.property.suite.js';

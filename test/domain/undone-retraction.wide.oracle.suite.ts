@@ -78,6 +78,26 @@ describe('domain/undone-retraction.wide.oracle', () => {
     }).toEqual({ rejected: 1, exemptions: ['m1/e1'] });
   });
 
+  // One level deeper the old check looked only at the event retracted by the retraction undone, a retraction here:
+  // the grant came back under the new one and the state listed e1 twice. Now any depth is followed to what returns.
+  it('a chain of retractions is not undone when the grant at its end has had its exemptionId granted again', () => {
+    const { events, rejections } = ledger([
+      () => impose,
+      () => grant('2019-01-02T00:00:00.000Z'),
+      (ids) => retract(ids[1]!),
+      (ids) => retract(ids[2]!),
+      (ids) => retract(ids[3]!),
+      () => grant('2019-01-03T00:00:00.000Z'),
+      (ids) => retract(ids[4]!),
+    ]);
+    const model = events.reduce(foldModel, emptyModel());
+    const state = subjectState(model, 's1', { at: Date.parse('2019-02-01'), asOfPosition: BigInt(events.length) });
+    expect({
+      rejections,
+      exemptions: state.exemptions.map((e) => `${e.measureId}/${e.exemptionId}`),
+    }).toEqual({ rejections: ['exemption-new'], exemptions: ['m1/e1'] });
+  });
+
   // The imposition's case cannot arise: a measure once imposed is never new again, so nothing can take its place.
   it('a retracted imposition leaves its measureId taken, so undoing the retraction restores the only imposition', () => {
     const { events, rejections } = ledger([

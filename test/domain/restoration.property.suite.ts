@@ -1,0 +1,248 @@
+/**
+ * Over random command sequences on a few exemption and announcement ids, heavy
+ * in retractions (of retractions and of corrections, at any depth) and
+ * corrections: after every command the decider accepts, the measure as it
+ * then stands breaks no rule the other commands keep, and a retraction or
+ * correction the decider refuses is one that, recorded regardless, would have
+ * broken one. The measure is resolved here, by this file's own reading of
+ * DOMAIN.md ("What a query answers", step 1), not by the decider's.
+ *
+ * The rules, over the facts standing: one grant per exemption id, one
+ * announcement per announcement id, one revocation per exemption id, one
+ * lifting, one withdrawal or enactment per announcement; and a fact that comes
+ * to stand (recorded, restored, or standing with another payload) stands with
+ * what it acts on: the imposition, the grant it amends or revokes, the
+ * announcement it withdraws or enacts.
+ */
+import '../support/fast-check-seed.js';
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { decide, evolve, initialState, type MeasureStream } from '../../src/domain/decide.js';
+import { EVENT_TYPE_OF, type LedgerCommand } from '../../src/domain/messages.js';
+
+interface Logged {
+  eventId: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/** The events taken out by a standing retraction. */
+function retractedIn(log: readonly Logged[]): Set<string> {
+  const retracted = new Set<string>();
+  // A retraction takes its target out unless it is itself taken out; its target always comes before it.
+  for (let i = log.length - 1; i >= 0; i--) {
+    const event = log[i]!;
+    if (event.type === 'EntryRetracted' && !retracted.has(event.eventId)) retracted.add(event.data.eventId as string);
+  }
+  return retracted;
+}
+
+/** The facts standing (not retractions, not corrections), each with the payload in force, by event id. */
+function standingFacts(log: readonly Logged[]): Map<string, Logged> {
+  const retracted = retractedIn(log);
+  const replacement = new Map<string, Record<string, unknown>>();
+  for (const event of log) {
+    if (event.type === 'EntryCorrected' && !retracted.has(event.eventId)) {
+      replacement.set(event.data.eventId as string, event.data.replacement as Record<string, unknown>);
+    }
+  }
+  const facts = new Map<string, Logged>();
+  for (const event of log) {
+    if (retracted.has(event.eventId) || event.type === 'EntryRetracted' || event.type === 'EntryCorrected') continue;
+    facts.set(event.eventId, { ...event, data: replacement.get(event.eventId) ?? event.data });
+  }
+  return facts;
+}
+
+/**
+ * The rules the measure breaks once `after` stands where `before` stood: empty when it breaks none. A corrected
+ * event comes to stand anew even with the payload it had (the correction states it again, whole).
+ */
+function brokenRules(before: Map<string, Logged>, after: Map<string, Logged>, corrected?: string): string[] {
+  const broken: string[] = [];
+  const holders = new Map<string, number>();
+  const hold = (key: string) => holders.set(key, (holders.get(key) ?? 0) + 1);
+  const grants = new Set<string>();
+  const announcements = new Set<string>();
+  let imposed = false;
+  for (const { type, data: payload } of after.values()) {
+    const data = payload as Record<string, string | undefined>;
+    if (type === 'RestrictionImposed') imposed = true;
+    if (type === 'ExemptionGranted') (hold(`grant of ${data.exemptionId}`), grants.add(data.exemptionId!));
+    if (type === 'EasingAnnounced')
+      (hold(`announcement of ${data.announcementId}`), announcements.add(data.announcementId!));
+    if (type === 'ExemptionRevoked') hold(`revocation of ${data.exemptionId}`);
+    if (type === 'RestrictionLifted') hold('lifting');
+    if (type === 'AnnouncementWithdrawn') hold(`closing of ${data.announcementId}`);
+    if (type !== 'RestrictionImposed' && data.enacts !== undefined) hold(`closing of ${data.enacts}`);
+  }
+  for (const [key, count] of holders) if (count > 1) broken.push(`${count} standing: ${key}`);
+  for (const [eventId, { type, data: payload }] of after) {
+    const data = payload as Record<string, string | undefined>;
+    const was = before.get(eventId);
+    if (was && eventId !== corrected && JSON.stringify(was.data) === JSON.stringify(data)) continue;
+    if (type !== 'RestrictionImposed' && !imposed) broken.push(`${type} ${eventId} stands without the imposition`);
+    if ((type === 'ExemptionAmended' || type === 'ExemptionRevoked') && !grants.has(data.exemptionId!))
+      broken.push(`${type} ${eventId} stands without a grant of ${data.exemptionId}`);
+    const announcement = type === 'AnnouncementWithdrawn' ? data.announcementId : data.enacts;
+    if (type !== 'RestrictionImposed' && announcement !== undefined && !announcements.has(announcement))
+      broken.push(`${type} ${eventId} stands without announcement ${announcement}`);
+  }
+  return broken;
+}
+
+const EXEMPTIONS = ['e1', 'e2'];
+const ANNOUNCEMENTS = ['a1', 'a2'];
+const day = (n: number) => new Date(Date.UTC(2019, 0, 2 + n)).toISOString();
+const M = { measureId: 'm1' };
+
+/** One step: a kind (0–99, weighted to retractions and corrections) and three choices read by the kind. */
+const stepArbitrary = fc.record({
+  kind: fc.integer({ min: 0, max: 99 }),
+  a: fc.nat(),
+  b: fc.nat(),
+  c: fc.nat(),
+});
+type Step = { kind: number; a: number; b: number; c: number };
+
+/** `enacts` chosen by c: mostly none. */
+const enacting = (c: number) => (c % 3 === 0 ? { enacts: ANNOUNCEMENTS[c % ANNOUNCEMENTS.length]! } : {});
+
+/** The facts a correction may replace here: the ones whose replacement's checks are the rules above. */
+const CORRECTABLE = new Set([
+  'ExemptionGranted',
+  'ExemptionRevoked',
+  'EasingAnnounced',
+  'AnnouncementWithdrawn',
+  'RestrictionLifted',
+  'SubjectsAdded',
+]);
+
+/** The payload with its id chosen anew by b, and its `enacts` by c. */
+function replaced(target: Logged, b: number, c: number): Record<string, unknown> {
+  const { enacts: _enacts, ...data } = target.data;
+  if ('exemptionId' in data) data.exemptionId = EXEMPTIONS[b % EXEMPTIONS.length];
+  if ('announcementId' in data) data.announcementId = ANNOUNCEMENTS[b % ANNOUNCEMENTS.length];
+  const legal = target.type !== 'EasingAnnounced' && target.type !== 'AnnouncementWithdrawn';
+  return legal ? { ...data, ...enacting(c) } : data;
+}
+
+function commandOf({ kind, a, b, c }: Step, log: readonly Logged[]): LedgerCommand {
+  const exemptionId = EXEMPTIONS[a % EXEMPTIONS.length]!;
+  const announcementId = ANNOUNCEMENTS[a % ANNOUNCEMENTS.length]!;
+  if (kind < 40) {
+    // A third of the time a retraction or correction, so chains grow deep; a third one of the last few events, so
+    // a fact is often retracted before the next of its kind is recorded (and restored after).
+    const amending = log.filter((e) => e.type === 'EntryRetracted' || e.type === 'EntryCorrected');
+    const pool = b % 3 === 0 && amending.length ? amending : b % 3 === 1 ? log.slice(-3) : log;
+    return { type: 'RetractEntry', ...M, eventId: pool[a % pool.length]!.eventId, reason: 'r' };
+  }
+  if (kind < 60) {
+    const targets = log.filter((e) => CORRECTABLE.has(e.type));
+    if (targets.length) {
+      const target = targets[a % targets.length]!;
+      return {
+        type: 'CorrectEntry',
+        ...M,
+        eventId: target.eventId,
+        reason: 'c',
+        replacement: replaced(target, b, c) as never,
+      };
+    }
+  }
+  if (kind < 68)
+    return {
+      type: 'GrantExemption',
+      ...M,
+      exemptionId,
+      title: 'licence',
+      categories: ['x/y'],
+      effectiveFrom: day(b % 30),
+      ...enacting(c),
+    };
+  if (kind < 73)
+    return { type: 'AmendExemption', ...M, exemptionId, effectiveFrom: day(b % 30), addCategories: ['x/z'] };
+  if (kind < 81) return { type: 'RevokeExemption', ...M, exemptionId, effectiveFrom: day(b % 30), ...enacting(c) };
+  if (kind < 87) return { type: 'AnnounceEasing', ...M, announcementId, statement: 's', announcedAt: day(b % 30) };
+  if (kind < 92) return { type: 'WithdrawAnnouncement', ...M, announcementId, withdrawnAt: day(b % 30) };
+  if (kind < 97) return { type: 'LiftRestriction', ...M, effectiveFrom: day(30 + (b % 30)), ...enacting(c) };
+  return { type: 'AddSubjects', ...M, subjects: ['s2'], effectiveFrom: day(b % 30), ...enacting(c) };
+}
+
+const imposition: LedgerCommand = {
+  type: 'ImposeRestriction',
+  ...M,
+  title: 't',
+  jurisdiction: 'US',
+  authority: 'BIS',
+  subjects: ['s1'],
+  categories: ['x'],
+  effectiveFrom: day(0),
+};
+
+describe('domain/restoration.property', () => {
+  it('accepts a retraction or correction exactly when what then stands breaks no rule the other commands keep', () => {
+    const seen = { acceptedRestorations: 0, refused: 0, deepest: 0, rules: new Set<string>() };
+    fc.assert(
+      fc.property(fc.array(stepArbitrary, { minLength: 5, maxLength: 60 }), (steps) => {
+        let state: MeasureStream = initialState('m1');
+        const log: Logged[] = [];
+        const record = (type: string, data: Record<string, unknown>) => {
+          const event = { eventId: `event-${log.length}`, type, data };
+          log.push(event);
+          state = evolve(state, {
+            ...event,
+            revision: state.revision + 1,
+            position: BigInt(log.length),
+            recordedAt: new Date(Date.UTC(2030, 0, 1) + log.length * 1000).toISOString(),
+          });
+        };
+        for (const command of [imposition, ...steps.map((step) => () => commandOf(step, log))]) {
+          const next = typeof command === 'function' ? command() : command;
+          const decision = decide(next, state);
+          const { type: _type, ...data } = next;
+          const before = standingFacts(log);
+          const unchecked = standingFacts([...log, { eventId: 'unchecked', type: EVENT_TYPE_OF[next.type], data }]);
+          const broken = brokenRules(before, unchecked, next.type === 'CorrectEntry' ? next.eventId : undefined);
+          if (decision.events) {
+            expect({ accepted: next, broken }).toEqual({ accepted: next, broken: [] });
+            record(decision.events[0]!.type, decision.events[0]!.data as unknown as Record<string, unknown>);
+            seen.deepest = Math.max(seen.deepest, depthOf(log, log.length - 1));
+            if (next.type === 'RetractEntry' && log.find((e) => e.eventId === next.eventId)!.type === 'EntryRetracted')
+              seen.acceptedRestorations++;
+          } else if (next.type === 'RetractEntry' || next.type === 'CorrectEntry') {
+            if (decision.rejection.rule === 'event-not-retracted') {
+              expect(retractedIn(log).has(next.eventId)).toBe(true);
+              continue;
+            }
+            // Recorded regardless, it would have broken a rule.
+            expect({ refused: next, rule: decision.rejection.rule, broken: broken.length > 0 }).toEqual({
+              refused: next,
+              rule: decision.rejection.rule,
+              broken: true,
+            });
+            seen.refused++;
+            seen.rules.add(decision.rejection.rule);
+          }
+        }
+      }),
+      { numRuns: 600 },
+    );
+    // The runs reached what they are about: undone retractions accepted and refused, chains several links deep.
+    expect(seen.acceptedRestorations).toBeGreaterThan(500);
+    expect(seen.refused).toBeGreaterThan(100);
+    expect(seen.deepest).toBeGreaterThanOrEqual(5);
+    // Refusals under most of the rules (all seven with the fixed seed).
+    expect(seen.rules.size).toBeGreaterThanOrEqual(5);
+  });
+});
+
+/** How many retractions lead from the event at `index` down to a fact. */
+function depthOf(log: readonly Logged[], index: number): number {
+  let depth = 0;
+  for (let event = log[index]; event?.type === 'EntryRetracted'; depth++) {
+    const target = event.data.eventId;
+    event = log.find((e) => e.eventId === target);
+  }
+  return depth;
+}
