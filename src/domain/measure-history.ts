@@ -337,8 +337,9 @@ export class MeasureHistory {
   /**
    * Each grant's successive states in valid time: granted, then amended or
    * revoked (undefined) by each change to its exemption id, in valid-time
-   * order. Keyed by the grant's event: a retracted retraction can leave two
-   * standing grants of one id, and each then stands on its own. Computed once.
+   * order. Keyed by the grant's event: a log written before retractions that
+   * restore a grant were checked (restoration.ts) can hold two standing grants
+   * of one id, and each then stands on its own. Computed once.
    */
   private exemptionTimelines(): Map<string, ExemptionStep[]> {
     if (this.exemptionSteps) return this.exemptionSteps;

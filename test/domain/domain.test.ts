@@ -14,3 +14,4 @@ import './unreadable-facts.suite.js';
 import './undone-retraction.wide.oracle.suite.js';
 import './restoration.suite.js';
 import './restoration.property.suite.js';
+import './category-set-memory.suite.js';

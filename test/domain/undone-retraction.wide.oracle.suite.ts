@@ -1,5 +1,5 @@
 /**
- * Found by queries/state-check.wide.oracle (seed 87520043, shrunk): retracting a retraction restores the event it
+ * Found by queries/differential.property over wide histories (seed 87520043, shrunk): retracting a retraction restores the event it
  * retracted, even when what that event introduced has been introduced again since. A grant retracted, its
  * exemptionId granted anew, then the retraction retracted: two standing grants of one exemption, which "GrantExemption:
  * the exemptionId is new in the measure" rules out, and a state that lists the exemption twice. The same for an
