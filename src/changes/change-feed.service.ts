@@ -10,7 +10,7 @@ import type { EventStore } from '../event-store/event-store.js';
 import type { ReadModelService } from '../queries/read-model.service.js';
 import type { LedgerClock } from '../clock.js';
 import { matchesFilter, type ChangeFilter } from './change-filter.js';
-import { toCloudEvent, type LedgerCloudEvent } from './cloud-events.js';
+import { sharedCloudEvent, type LedgerCloudEvent } from './cloud-events.js';
 import type { ErrorDetail } from '../errors.js';
 import { effectiveTransitions, nowKeyId, parseKeyId } from './effective-feed.js';
 import { checkResumeNotAhead, checkResumeWithinLog } from './feed-params.js';
@@ -89,7 +89,7 @@ export class ChangeFeedService {
       // Subject filters read the model, which must have folded the event.
       const model = filter.subjects?.length ? await this.readModel.reach(event.position) : undefined;
       if (matchesFilter(model, event, filter)) {
-        yield { position: event.position, event: toCloudEvent(event) };
+        yield { position: event.position, event: sharedCloudEvent(event) };
       }
     }
   }

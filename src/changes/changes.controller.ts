@@ -16,6 +16,8 @@ import { consumerParam, Consumers } from '../consumers/consumers.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { notePermanentFailure } from '../store-failures.js';
 import { feedFailure } from './feed-failure.js';
+import { sharedJson } from './shared-json.js';
+import { transitionJson } from './effective-feed.js';
 
 @ApiTags('changes')
 @Controller()
@@ -95,7 +97,7 @@ export class ChangesController {
         signal: abort,
         onEvaluated: (through) => writer.evaluated(() => through.toString()),
       })) {
-        if (!(await writer.send(change.position.toString(), change.event))) break;
+        if (!(await writer.sendJson(change.position.toString(), sharedJson(change.event)))) break;
       }
     } catch (error) {
       this.failed(writer, error);
@@ -149,7 +151,7 @@ export class ChangesController {
         signal: abort,
         onEvaluated: (through) => writer.evaluated(through),
       })) {
-        if (!(await writer.send(transition.id, transition))) break;
+        if (!(await writer.sendJson(transition.id, transitionJson(transition)))) break;
       }
     } catch (error) {
       this.failed(writer, error);

@@ -39,3 +39,15 @@ export function toCloudEvent(event: LoggedEvent): LedgerCloudEvent {
     ...(typeof data.effectiveUntil === 'string' && data.effectiveUntil ? { effectiveuntil: data.effectiveUntil } : {}),
   };
 }
+
+const cloudEvents = new WeakMap<LoggedEvent, LedgerCloudEvent>();
+
+/** `toCloudEvent`, made once per event read: feed clients reading the same events share them (and their text). */
+export function sharedCloudEvent(event: LoggedEvent): LedgerCloudEvent {
+  let cloudEvent = cloudEvents.get(event);
+  if (!cloudEvent) {
+    cloudEvent = toCloudEvent(event);
+    cloudEvents.set(event, cloudEvent);
+  }
+  return cloudEvent;
+}

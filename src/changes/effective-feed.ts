@@ -19,6 +19,7 @@ import type { LedgerClock } from '../clock.js';
 import { logAfter } from './log-pages.js';
 import { DEFAULT_SLICE_MS, pace } from '../pacer.js';
 import { storedProvenance } from '../domain/fact-reading.js';
+import { sharedJson } from './shared-json.js';
 
 const RECORD = 0;
 const INSTANT = 1;
@@ -92,6 +93,18 @@ function comesAfter(key: EffectiveKey, cursor: EffectiveKey): boolean {
   return compare(key, cursor) > 0;
 }
 
+/** The evaluated outcome each transition sent was made from: shared by every client sent it (but for its id). */
+const outcomeSent = new WeakMap<EffectiveTransition, EffectiveTransition>();
+const NO_ID = '{"id":"",';
+
+/** A transition's JSON, as JSON.stringify gives it; what it shares with other clients' is serialised once. */
+export function transitionJson(transition: EffectiveTransition): string {
+  const outcome = outcomeSent.get(transition);
+  const shared = outcome && sharedJson(outcome);
+  if (!shared?.startsWith(NO_ID)) return JSON.stringify(transition);
+  return `{"id":${JSON.stringify(transition.id)},${shared.slice(NO_ID.length)}`;
+}
+
 export interface EffectiveFeedOptions {
   /** Resume after this id; undefined: from now. */
   after?: string;
@@ -154,7 +167,9 @@ export async function* effectiveTransitions(
         const full: EffectiveKey = { ...key, subject: outcome.subjectId };
         if (comesAfter(full, cursor)) {
           cursor = full;
-          yield { ...outcome, id: keyId(full) };
+          const sent = { ...outcome, id: keyId(full) };
+          outcomeSent.set(sent, outcome);
+          yield sent;
         }
       }
       await pace(sliceMs);

@@ -145,14 +145,19 @@ export class SseWriter {
   }
 
   /** Sends one message; false once the client is gone or was cut off. */
-  async send(id: string, data: unknown, event?: string): Promise<boolean> {
+  send(id: string, data: unknown, event?: string): Promise<boolean> {
+    return this.sendJson(id, JSON.stringify(data), event);
+  }
+
+  /** `send`, of data already serialised (one line of JSON). */
+  async sendJson(id: string, json: string, event?: string): Promise<boolean> {
     if (this.gone()) return false;
     if (this.response.writableLength > this.options.maxBufferedBytes && !(await this.drained())) {
       this.cutOff();
       return false;
     }
     if (this.gone()) return false;
-    this.response.write(`${event ? `event: ${event}\n` : ''}id: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
+    this.response.write(`${event ? `event: ${event}\n` : ''}id: ${id}\ndata: ${json}\n\n`);
     this.lastId = id;
     return true;
   }

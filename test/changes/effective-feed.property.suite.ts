@@ -11,7 +11,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
 import type { EffectiveTransition } from '../../projections/effective-changes.js';
-import { effectiveTransitions, nowKeyId } from '../../src/changes/effective-feed.js';
+import { effectiveTransitions, nowKeyId, transitionJson } from '../../src/changes/effective-feed.js';
 import { evolve, initialState } from '../../projections/ledger-read-model.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { DAY, EPOCH, HISTORIES, interleaved, pathsOf, SUBJECTS, UNIVERSE } from '../support/history-generator.js';
@@ -125,8 +125,9 @@ describe('changes/effective-feed.property', () => {
     const clock = new FakeClock(EPOCH + 400 * DAY);
     const received: Seen[] = [];
     const signal = new AbortController().signal;
+    // As a client reads it: the text sent (part of it serialised once for every client), parsed.
     for await (const t of effectiveTransitions(fixedStore(events), readModel, clock, { ...options, signal }))
-      received.push(seen(t));
+      received.push(seen(JSON.parse(transitionJson(t)) as EffectiveTransition));
     return received;
   }
 
