@@ -93,16 +93,14 @@ function comesAfter(key: EffectiveKey, cursor: EffectiveKey): boolean {
   return compare(key, cursor) > 0;
 }
 
-/** The evaluated outcome each transition sent was made from: shared by every client sent it (but for its id). */
-const outcomeSent = new WeakMap<EffectiveTransition, EffectiveTransition>();
-const NO_ID = '{"id":"",';
-
-/** A transition's JSON, as JSON.stringify gives it; what it shares with other clients' is serialised once. */
-export function transitionJson(transition: EffectiveTransition): string {
-  const outcome = outcomeSent.get(transition);
-  const shared = outcome && sharedJson(outcome);
-  if (!shared?.startsWith(NO_ID)) return JSON.stringify(transition);
-  return `{"id":${JSON.stringify(transition.id)},${shared.slice(NO_ID.length)}`;
+/**
+ * A transition's JSON, as JSON.stringify gives it. Its sets and causes are
+ * shared by every subject and client told the same change (a set's answer is
+ * made once: CategorySet.toAnswer), and are serialised once.
+ */
+export function transitionJson(t: EffectiveTransition): string {
+  const text = JSON.stringify;
+  return `{"id":${text(t.id)},"subjectId":${text(t.subjectId)},"at":${text(t.at)},"asOfPosition":${text(t.asOfPosition)},"became":${sharedJson(t.became)},"restricted":${sharedJson(t.restricted)},"causes":${sharedJson(t.causes)}}`;
 }
 
 export interface EffectiveFeedOptions {
@@ -167,9 +165,7 @@ export async function* effectiveTransitions(
         const full: EffectiveKey = { ...key, subject: outcome.subjectId };
         if (comesAfter(full, cursor)) {
           cursor = full;
-          const sent = { ...outcome, id: keyId(full) };
-          outcomeSent.set(sent, outcome);
-          yield sent;
+          yield { ...outcome, id: keyId(full) };
         }
       }
       await pace(sliceMs);

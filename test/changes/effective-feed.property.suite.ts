@@ -125,9 +125,12 @@ describe('changes/effective-feed.property', () => {
     const clock = new FakeClock(EPOCH + 400 * DAY);
     const received: Seen[] = [];
     const signal = new AbortController().signal;
-    // As a client reads it: the text sent (part of it serialised once for every client), parsed.
-    for await (const t of effectiveTransitions(fixedStore(events), readModel, clock, { ...options, signal }))
-      received.push(seen(JSON.parse(transitionJson(t)) as EffectiveTransition));
+    // As a client reads it: the text sent (its parts serialised once for every subject and client told them).
+    for await (const t of effectiveTransitions(fixedStore(events), readModel, clock, { ...options, signal })) {
+      const text = transitionJson(t);
+      if (text !== JSON.stringify(t)) throw new Error(`sent ${text} for ${JSON.stringify(t)}`);
+      received.push(seen(JSON.parse(text) as EffectiveTransition));
+    }
     return received;
   }
 
