@@ -192,7 +192,6 @@ function takeOver(reply: FastifyReply): ServerResponse {
   return reply.raw;
 }
 
-/** Aborts when the response closes: the client went away, or the stream ended. */
 /** Aborted when the client leaves, or at once if it left while the feed's start was worked out ('close' was said). */
 function closeSignal(response: ServerResponse): AbortSignal {
   const abort = new AbortController();

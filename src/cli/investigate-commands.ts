@@ -22,6 +22,7 @@ import {
   categoryParam,
   idParam,
   instantParam,
+  windowParams,
   parseTimeParams,
   throwIfProblems,
   type ResolvedKnowledge,
@@ -101,8 +102,7 @@ export function registerInvestigateCommands(program: Command, { io, withStore }:
       idParam('subject', subject, problems);
       if (options.order !== 'record' && options.order !== 'valid')
         problems.push({ field: 'order', rule: 'isIn', message: 'order must be record or valid', value: options.order });
-      const from = instantParam('from', options.from, problems);
-      const to = instantParam('to', options.to, problems);
+      const { from, to } = windowParams(options, problems);
       const at = instantParam('at', options.at, problems);
       const { replay, knowledge, known } = await withStore(async (store) => {
         const { model, knowledge } = await resolve(

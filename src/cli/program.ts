@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../config.js';
-import { EXIT_CODE, LedgerError } from '../errors.js';
+import { EXIT_CODE, LedgerError, type ErrorDetail } from '../errors.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { EventStoreUnreachableError } from '../event-store/eventstoredb/unreachable.js';
 import { openStore } from '../event-store/open-store.js';
@@ -26,6 +26,7 @@ import { registerQueryCommands } from './query-commands.js';
 import { registerTailCommand } from './tail-command.js';
 import { registerVerifyCommand } from './verify-command.js';
 import { storedProvenance } from '../domain/fact-reading.js';
+import { positionParam } from '../queries/positions.js';
 
 export interface CommandLineOutcome {
   exitCode: number;
@@ -119,8 +120,8 @@ function buildProgram(io: CliIo, serve?: () => Promise<void>): Command {
   program
     .command('events')
     .description('print the log in record order')
-    .option('--after <position>', 'start after this position', positiveInteger('--after'), '0')
-    .option('--limit <n>', 'print at most this many events', positiveInteger('--limit'))
+    .option('--after <position>', 'start after this position', ledgerPosition('--after'), '0')
+    .option('--limit <n>', 'print at most this many events', wholeNumber('--limit'))
     .option('--json', 'one JSON object per line')
     .action(async (options: { after: string; limit?: string; json?: boolean }) => {
       await withStore(async (store) => {
@@ -148,9 +149,19 @@ function buildProgram(io: CliIo, serve?: () => Promise<void>): Command {
   return program;
 }
 
-function positiveInteger(name: string) {
+/** A ledger position, as the HTTP routes take one (no larger than a position can be). */
+function ledgerPosition(name: string) {
   return (value: string) => {
-    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a non-negative whole number`);
+    const problems: ErrorDetail[] = [];
+    if (positionParam(name, value, problems) === undefined || problems.length)
+      throw new InvalidArgumentError(problems[0]?.message ?? `${name} must be a ledger position`);
+    return value;
+  };
+}
+
+function wholeNumber(name: string) {
+  return (value: string) => {
+    if (!/^\d{1,9}$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number below 1000000000`);
     return value;
   };
 }

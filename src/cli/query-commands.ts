@@ -22,7 +22,7 @@ import { buildReadModel } from '../queries/read-model.service.js';
 import {
   categoryParam,
   idParam,
-  instantParam,
+  windowParams,
   parseTimeParams,
   throwIfProblems,
   type ResolvedKnowledge,
@@ -183,8 +183,7 @@ export function registerQueryCommands(program: Command, { io, withStore }: CliHo
     .action(async (subject: string, options: TimeOptions & { from?: string; to?: string }) => {
       const problems: ErrorDetail[] = [];
       idParam('subject', subject, problems);
-      const from = instantParam('from', options.from, problems);
-      const to = instantParam('to', options.to, problems);
+      const { from, to } = windowParams(options, problems);
       const { model, knowledge } = await answerAt(
         withStore,
         { asOf: options.asOf, asOfPosition: options.asOfPosition },

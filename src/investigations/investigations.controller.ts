@@ -18,7 +18,14 @@ import { RequiresRole } from '../auth/auth.guard.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import type { ErrorDetail } from '../errors.js';
 import { IntegrityService } from '../integrity/integrity.service.js';
-import { idParam, instantParam, parseTimeParams, throwIfProblems, type TimeParams } from '../queries/knowledge.js';
+import {
+  idParam,
+  instantParam,
+  parseTimeParams,
+  throwIfProblems,
+  windowParams,
+  type TimeParams,
+} from '../queries/knowledge.js';
 import { CLOCK, type LedgerClock } from '../clock.js';
 import { ReadModelService } from '../queries/read-model.service.js';
 import { buildReport, categoriesParam } from './report.js';
@@ -75,11 +82,8 @@ export class InvestigationsController {
     const order = (query.order ?? 'record') as ReplayOrder;
     if (order !== 'record' && order !== 'valid')
       problems.push({ field: 'order', rule: 'isIn', message: 'order must be record or valid', value: query.order });
-    const from = instantParam('from', query.from, problems);
-    const to = instantParam('to', query.to, problems);
     // An empty window is a mistake to point out, not a replay with no steps (as on the timeline).
-    if (from !== undefined && to !== undefined && to <= from)
-      problems.push({ field: 'to', rule: 'isAfter', message: 'to must be after from', value: query.to });
+    const { from, to } = windowParams(query, problems);
     const at = instantParam('at', query.at, problems);
     const time = parseTimeParams(query, problems);
     throwIfProblems(problems);

@@ -34,6 +34,18 @@ export function instantParam(field: string, value: string | undefined, problems:
   return ms;
 }
 
+/** A window of valid time, `from` and `to`, each optional: an empty or reversed one is a mistake to point out. */
+export function windowParams(
+  query: { from?: string; to?: string },
+  problems: ErrorDetail[],
+): { from: number | undefined; to: number | undefined } {
+  const from = instantParam('from', query.from, problems);
+  const to = instantParam('to', query.to, problems);
+  if (from !== undefined && to !== undefined && to <= from)
+    problems.push({ field: 'to', rule: 'isAfter', message: 'to must be after from', value: query.to });
+  return { from, to };
+}
+
 export function idParam(field: string, value: string, problems: ErrorDetail[]): void {
   if (!ID_PATTERN.test(value))
     problems.push({ field, rule: 'isId', message: `${field} must be an id: lowercase letters, digits, . _ -`, value });

@@ -14,7 +14,7 @@ import { LedgerError, type ErrorDetail } from '../errors.js';
 import {
   categoryParam,
   idParam,
-  instantParam,
+  windowParams,
   parseTimeParams,
   throwIfProblems,
   type ResolvedKnowledge,
@@ -145,10 +145,7 @@ export class QueriesController {
   ): Promise<string> {
     const problems: ErrorDetail[] = [];
     idParam('subjectId', subjectId, problems);
-    const from = instantParam('from', query.from, problems);
-    const to = instantParam('to', query.to, problems);
-    if (from !== undefined && to !== undefined && to <= from)
-      problems.push({ field: 'to', rule: 'isAfter', message: 'to must be after from', value: query.to });
+    const { from, to } = windowParams(query, problems);
     const { model, knowledge } = await this.knowledge(
       { asOf: query.asOf, asOfPosition: query.asOfPosition },
       problems,

@@ -10,3 +10,4 @@ import './knowledge-and-tail.suite.js';
 import './replay-changed-intervals.suite.js';
 import './timeline-window.suite.js';
 import './export-out.suite.js';
+import './window-and-position-bounds.suite.js';
