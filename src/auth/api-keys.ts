@@ -35,6 +35,12 @@ export class ApiKeys {
   identify(presentedKey: string): ApiKeyIdentity | undefined {
     return this.byHash.get(sha256Hex(presentedKey));
   }
+
+  /** The key of this name as configured now (a ticket names the key it was issued to), if it still is. */
+  named(name: string): ApiKeyIdentity | undefined {
+    for (const identity of this.byHash.values()) if (identity.name === name) return identity;
+    return undefined;
+  }
 }
 
 /** The admin key of a ledger without configured keys: read back, or generated on the first start. */

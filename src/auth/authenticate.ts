@@ -39,11 +39,19 @@ function identify(request: FastifyRequest, keys: ApiKeys, tickets?: StreamTicket
   const ticket =
     tickets && !request.headers.authorization ? (request.query as Record<string, unknown>).ticket : undefined;
   if (typeof ticket === 'string') {
-    const identity = tickets!.redeem(ticket);
-    if (!identity)
+    const issuedTo = tickets!.redeem(ticket);
+    if (!issuedTo)
       throw new LedgerError(
         'unauthorized',
         'the stream ticket is unknown, already used or expired: get a new one from POST /v1/changes/tickets',
+      );
+    // Signed tickets outlive a restart: one issued to a key since removed opens nothing, one of a key since demoted
+    // opens what the key may open now.
+    const identity = keys.named(issuedTo.name);
+    if (!identity)
+      throw new LedgerError(
+        'unauthorized',
+        `the key "${issuedTo.name}" the stream ticket was issued to is no longer known`,
       );
     return identity;
   }

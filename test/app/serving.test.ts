@@ -13,4 +13,5 @@ import './deployment.suite.js';
 import './scale-out.suite.js';
 import './embedded-modules.suite.js';
 import '../auth/stream-tickets-across-instances.suite.js';
+import '../auth/tickets-outlive-keys.suite.js';
 import '../e2e/written-instants.wide.oracle.suite.js';
