@@ -6,7 +6,7 @@
  * sharing a volume) and read by the others.
  */
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type LedgerConfig } from '../config.js';
 
@@ -32,7 +32,14 @@ function madeOnce(path: string, dataDir: string): Buffer {
   // Written whole under a private name, then linked into place: an instance starting at the same moment reads either
   // no file or a complete one, and the first link wins (the loser reads the winner's secret).
   const draft = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  writeFileSync(draft, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+  // On disk before it is linked: a power cut must not leave an empty secret file for the next start to trip on.
+  const fd = openSync(draft, 'wx', 0o600);
+  try {
+    writeSync(fd, `${randomBytes(32).toString('base64url')}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   try {
     linkSync(draft, path);
   } catch (error) {
