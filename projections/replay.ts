@@ -12,6 +12,7 @@
  * instant it takes effect, as known at `asOfPosition`.
  */
 import { effectiveFromOf, type DataOf, type ReadableFact } from '../src/domain/facts.js';
+import type { MeasureHistory } from '../src/domain/measure-history.js';
 import type { EventType } from '../src/domain/messages.js';
 import { comparePositions, positionText } from '../src/domain/position.js';
 import { toMillis } from '../src/domain/time.js';
@@ -126,6 +127,26 @@ function recordedOf(model: LedgerReadModel, subjectId: string, asOfPosition: big
   return recorded;
 }
 
+/**
+ * The events that take effect in valid time as known at the position, each at
+ * the instant it stands at: a corrected event where its correction put it,
+ * with the correction (what made it stand there) beside it. A retracted event,
+ * and every event of a measure whose imposition is retracted (`measuresOfSubject`
+ * leaves it out), takes effect nowhere; a retraction is a change in record time
+ * only, so it has no instant of its own.
+ */
+function standingOf(histories: MeasureHistory[]): Recorded[] {
+  const standing: Recorded[] = [];
+  for (const history of histories) {
+    for (const fact of history.facts) {
+      const effectiveMs = toMillis(ownInstantOf(fact.data) ?? fact.recorded.recordedAt);
+      standing.push({ fact: fact.recorded, measureId: history.measureId, effectiveMs });
+      if (fact.correctedBy) standing.push({ fact: fact.correctedBy, measureId: history.measureId, effectiveMs });
+    }
+  }
+  return standing;
+}
+
 const inRange = (ms: number, options: ReplayOptions) =>
   (options.from === undefined || ms >= options.from) && (options.to === undefined || ms <= options.to);
 
@@ -153,14 +174,11 @@ export function* replaySubjectSteps(
 /** One step per transition, and an unchanged step per event effective where nothing changes. */
 function* validOrder(model: LedgerReadModel, subjectId: string, options: ReplayOptions): Generator<void, ReplayStep[]> {
   const asOf = options.asOfPosition.toString();
-  const recorded = recordedOf(model, subjectId, options.asOfPosition);
-  const byInstant = new Map<number, Recorded[]>();
-  for (const r of recorded) byInstant.set(r.effectiveMs, [...(byInstant.get(r.effectiveMs) ?? []), r]);
   const histories = measuresOfSubject(model, subjectId, options.asOfPosition);
+  const byInstant = new Map<number, Recorded[]>();
+  for (const r of standingOf(histories)) byInstant.set(r.effectiveMs, [...(byInstant.get(r.effectiveMs) ?? []), r]);
   const transitions = yield* SubjectTransitions.built(histories, subjectId);
   yield;
-  // A retracted event takes effect nowhere: it is no unchanged step (what retracting it changed shows as transitions).
-  const retracted = new Set(histories.flatMap((history) => [...history.retracted]));
   const steps: ReplayStep[] = [];
   for (const instant of transitions.walk(byInstant.keys())) {
     if (!inRange(instant.t, options)) continue;
@@ -187,9 +205,7 @@ function* validOrder(model: LedgerReadModel, subjectId: string, options: ReplayO
       });
       continue;
     }
-    const here = (byInstant.get(instant.t) ?? [])
-      .filter((r) => !retracted.has(r.fact.eventId))
-      .sort((a, b) => comparePositions(a.fact.position, b.fact.position));
+    const here = (byInstant.get(instant.t) ?? []).sort((a, b) => comparePositions(a.fact.position, b.fact.position));
     for (const r of here) steps.push({ ...eventFields(r), before, after, changes, unchanged: true, causes: [] });
   }
   return steps;

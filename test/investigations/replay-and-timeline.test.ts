@@ -12,3 +12,4 @@ import './timeline-window.suite.js';
 import './timeline-window.property.suite.js';
 import './explain-partial-exemption.suite.js';
 import './paced-replay.suite.js';
+import './replay-standing-instants.suite.js';
