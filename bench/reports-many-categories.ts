@@ -8,7 +8,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { LogIntegrity } from '../src/integrity/log-integrity.js';
 import { buildReport } from '../src/investigations/report.js';
-import { REPORT_FORMATS, type ReportFormatName } from '../src/investigations/report-render.js';
+import { renderReport, REPORT_FORMATS, type ReportFormatName } from '../src/investigations/report-render.js';
 import { ReadModelService } from '../src/queries/read-model.service.js';
 import { WriteWatermark } from '../src/write-watermark.js';
 import { round } from './lib.js';
@@ -84,7 +84,7 @@ export async function reportOfManyCategories(total: number, perCommand: number) 
   for (const format of Object.keys(REPORT_FORMATS) as ReportFormatName[]) {
     const renderHolds = watchLoop();
     const t = performance.now();
-    const text = REPORT_FORMATS[format].render(report);
+    const text = await renderReport(report, format);
     const ms = performance.now() - t;
     await new Promise((resolve) => setTimeout(resolve, 5));
     formats[format] = { ms: round(ms, 1), bytes: Buffer.byteLength(text), longestHoldMs: round(renderHolds.stop(), 1) };

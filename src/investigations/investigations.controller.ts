@@ -22,7 +22,13 @@ import { idParam, instantParam, parseTimeParams, throwIfProblems, type TimeParam
 import { CLOCK, type LedgerClock } from '../clock.js';
 import { ReadModelService } from '../queries/read-model.service.js';
 import { buildReport, categoriesParam } from './report.js';
-import { isReportFormat, REPORT_FORMATS, reportFileName, type ReportFormatName } from './report-render.js';
+import {
+  isReportFormat,
+  REPORT_FORMATS,
+  renderReport,
+  reportFileName,
+  type ReportFormatName,
+} from './report-render.js';
 import { replayWithProvenance } from './replay.js';
 import { ConsistentRead } from '../queries/consistent-read.js';
 
@@ -169,6 +175,6 @@ export class InvestigationsController {
     response.type(REPORT_FORMATS[chosen].contentType);
     if (chosen === 'json') return report;
     response.header('Content-Disposition', `attachment; filename="${reportFileName(report, chosen)}"`);
-    return REPORT_FORMATS[chosen].render(report);
+    return renderReport(report, chosen);
   }
 }
