@@ -25,6 +25,7 @@ import { buildReport, categoriesParam } from './report.js';
 import {
   isReportFormat,
   REPORT_FORMATS,
+  renderJsonBody,
   renderReport,
   reportFileName,
   type ReportFormatName,
@@ -173,7 +174,8 @@ export class InvestigationsController {
     );
     const chosen = format as ReportFormatName;
     response.type(REPORT_FORMATS[chosen].contentType);
-    if (chosen === 'json') return report;
+    // Written by the ledger in paced slices (the same text the framework's JSON.stringify would write at once).
+    if (chosen === 'json') return renderJsonBody(report);
     response.header('Content-Disposition', `attachment; filename="${reportFileName(report, chosen)}"`);
     return renderReport(report, chosen);
   }

@@ -7,7 +7,6 @@
 import type { SubjectReport } from './report.js';
 import { ReportText, type Rendering } from './report-text.js';
 
-const INDENT = '  ';
 /** An array this short is written at once, unless an element holds a longer one. */
 const SHORT_ARRAY = 16;
 
@@ -23,43 +22,63 @@ function small(value: unknown, depth = 0): boolean {
   return items.every((item) => small(item, depth + 1));
 }
 
-/** The text JSON.stringify(value, null, 2) gives, at `indent`; undefined where it gives nothing (an object's key is then left out). */
-function* json(out: ReportText, value: unknown, indent: string): Generator<void, boolean> {
+/** How JSON.stringify lays a value out: with `gap` (its `space`), or on one line when it is empty. */
+interface Layout {
+  gap: string;
+  indent: string;
+}
+
+/**
+ * Writes what JSON.stringify(value, null, gap) writes, at `indent`; false where it writes nothing (undefined, a
+ * function), which in an array is null.
+ */
+function* json(out: ReportText, value: unknown, { gap, indent }: Layout): Generator<void, boolean> {
   if (small(value)) {
-    const text = JSON.stringify(value, null, 2) as string | undefined;
+    const text = JSON.stringify(value, null, gap) as string | undefined;
     if (text === undefined) return false;
     // A string value never holds a raw line break, so every break is one of the layout's.
     out.add(indent ? text.replace(/\n/g, `\n${indent}`) : text);
     return true;
   }
-  const inner = indent + INDENT;
+  const inner = { gap, indent: indent + gap };
+  const open = gap ? `\n${inner.indent}` : '';
+  const close = gap ? `\n${indent}` : '';
   if (Array.isArray(value)) {
     if (!value.length) return (out.add('[]'), true);
     out.add('[');
     for (const [n, item] of value.entries()) {
-      out.add(n ? ',\n' : '\n', inner);
+      out.add(n ? ',' : '', open);
       if (!(yield* json(out, item, inner))) out.add('null');
       yield;
     }
-    out.add(`\n${indent}]`);
+    out.add(close, ']');
     return true;
   }
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) =>
-    small(v) ? JSON.stringify(v) !== undefined : true,
+  // A key whose value JSON.stringify leaves out (undefined, a function) is left out; an object never is.
+  const entries = Object.entries(value as Record<string, unknown>).filter(
+    ([, v]) => (typeof v === 'object' && v !== null) || JSON.stringify(v) !== undefined,
   );
   if (!entries.length) return (out.add('{}'), true);
   out.add('{');
   for (const [n, [key, item]] of entries.entries()) {
-    out.add(n ? ',\n' : '\n', inner, JSON.stringify(key), ': ');
+    out.add(n ? ',' : '', open, JSON.stringify(key), gap ? ': ' : ':');
     yield* json(out, item, inner);
   }
-  out.add(`\n${indent}}`);
+  out.add(close, '}');
   return true;
 }
 
+/** `JSON.stringify(report, null, 2)` and a line break: the file a report is exported as. */
 export function* reportJson(report: SubjectReport): Rendering {
   const out = new ReportText();
-  yield* json(out, report, '');
+  yield* json(out, report, { gap: '  ', indent: '' });
   out.add('\n');
+  return out.toString();
+}
+
+/** `JSON.stringify(report)`: the body of the report answered as JSON. */
+export function* reportJsonBody(report: SubjectReport): Rendering {
+  const out = new ReportText();
+  yield* json(out, report, { gap: '', indent: '' });
   return out.toString();
 }

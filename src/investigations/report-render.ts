@@ -8,11 +8,11 @@ import { DEFAULT_SLICE_MS, finishPaced } from '../pacer.js';
 import type { SubjectReport } from './report.js';
 import { reportCsv } from './report-csv.js';
 import { reportHtml } from './report-html.js';
-import { reportJson } from './report-json.js';
+import { reportJson, reportJsonBody } from './report-json.js';
 import { reportMarkdown } from './report-markdown.js';
 import { renderAtOnce, type Rendering } from './report-text.js';
 
-export { reportCsv, reportHtml, reportJson, reportMarkdown, renderAtOnce, type Rendering };
+export { reportCsv, reportHtml, reportJson, reportJsonBody, reportMarkdown, renderAtOnce, type Rendering };
 
 export const REPORT_FORMATS = {
   json: { contentType: 'application/json', extension: 'json', render: reportJson },
@@ -36,6 +36,11 @@ export function renderReport(
   sliceMs = DEFAULT_SLICE_MS,
 ): Promise<string> {
   return finishPaced(REPORT_FORMATS[format].render(report), sliceMs);
+}
+
+/** The report answered as JSON (`JSON.stringify(report)`), written in paced slices like the other formats. */
+export function renderJsonBody(report: SubjectReport, sliceMs = DEFAULT_SLICE_MS): Promise<string> {
+  return finishPaced(reportJsonBody(report), sliceMs);
 }
 
 /** `regledger-<subject>-<at date>-<asOfPosition>.<ext>`: the subject is an id, so the name needs no quoting beyond its quotes. */

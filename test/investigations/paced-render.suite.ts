@@ -12,7 +12,12 @@ import { evolve, initialState } from '../../projections/ledger-read-model.js';
 import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
 import { foldIntegrity, LogIntegrity } from '../../src/integrity/log-integrity.js';
 import { buildReport, type SubjectReport } from '../../src/investigations/report.js';
-import { REPORT_FORMATS, renderReport, type ReportFormatName } from '../../src/investigations/report-render.js';
+import {
+  renderJsonBody,
+  REPORT_FORMATS,
+  renderReport,
+  type ReportFormatName,
+} from '../../src/investigations/report-render.js';
 import { fixedStore } from '../changes/feed-fixtures.js';
 import { AFFILIATES, HISTORIES, SUBJECTS } from '../support/history-generator.js';
 import { unpacedCsv, unpacedHtml, unpacedJson, unpacedMarkdown } from './unpaced-render.js';
@@ -96,6 +101,8 @@ describe('investigations/paced-render', () => {
               format,
               text: UNPACED[format](report),
             });
+          // The body of the report answered as JSON is what the framework's serialiser wrote before.
+          expect(await renderJsonBody(report, 0)).toBe(JSON.stringify(report));
         },
       ),
       { numRuns: 40 },
