@@ -51,7 +51,7 @@ function* json(out: ReportText, value: unknown, { gap, indent }: Layout): Genera
       out.add(n ? ',' : '', open);
       if (typeof item !== 'object' || item === null) {
         // A category name or a hash: written directly, with a pause every so many, as pausing costs more than it.
-        out.add((JSON.stringify(item) as string | undefined) ?? 'null');
+        out.add(JSON.stringify(item) ?? 'null');
         if (n % PRIMITIVES_PER_PAUSE === PRIMITIVES_PER_PAUSE - 1) yield;
         continue;
       }
