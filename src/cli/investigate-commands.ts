@@ -16,7 +16,12 @@ import { LedgerError, type ErrorDetail } from '../errors.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { foldIntegrity, LogIntegrity } from '../integrity/log-integrity.js';
 import { buildReport, categoriesParam } from '../investigations/report.js';
-import { isReportFormat, REPORT_FORMATS, type ReportFormatName } from '../investigations/report-render.js';
+import {
+  isReportFormat,
+  renderReport,
+  REPORT_FORMATS,
+  type ReportFormatName,
+} from '../investigations/report-render.js';
 import { replayWithProvenance } from '../investigations/replay.js';
 import {
   categoryParam,
@@ -240,7 +245,7 @@ export function registerInvestigateCommands(program: Command, { io, withStore }:
         const integrity = await foldIntegrity(store, new LogIntegrity());
         return buildReport(model, store, integrity, subject, knowledge, new Date(), categories);
       });
-      const text = REPORT_FORMATS[options.format as ReportFormatName].render(report);
+      const text = await renderReport(report, options.format as ReportFormatName);
       if (!options.out) return void io.write(text);
       try {
         writeFileSync(options.out, text);

@@ -29,7 +29,14 @@ import {
 import { CLOCK, type LedgerClock } from '../clock.js';
 import { ReadModelService } from '../queries/read-model.service.js';
 import { buildReport, categoriesParam } from './report.js';
-import { isReportFormat, REPORT_FORMATS, reportFileName, type ReportFormatName } from './report-render.js';
+import {
+  isReportFormat,
+  REPORT_FORMATS,
+  renderJsonBody,
+  renderReport,
+  reportFileName,
+  type ReportFormatName,
+} from './report-render.js';
 import { replayWithProvenance } from './replay.js';
 import { ConsistentRead } from '../queries/consistent-read.js';
 
@@ -171,8 +178,9 @@ export class InvestigationsController {
     );
     const chosen = format as ReportFormatName;
     response.type(REPORT_FORMATS[chosen].contentType);
-    if (chosen === 'json') return report;
+    // Written by the ledger in paced slices (the same text the framework's JSON.stringify would write at once).
+    if (chosen === 'json') return renderJsonBody(report);
     response.header('Content-Disposition', `attachment; filename="${reportFileName(report, chosen)}"`);
-    return REPORT_FORMATS[chosen].render(report);
+    return renderReport(report, chosen);
   }
 }

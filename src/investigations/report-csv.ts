@@ -9,6 +9,7 @@
  */
 import type { SubjectReport } from './report.js';
 import { reportTables } from './report-tables.js';
+import { ReportText, type Rendering } from './report-text.js';
 
 /** Characters a spreadsheet reads as the start of a formula. */
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -18,9 +19,16 @@ export function csvCell(value: string): string {
   return /[",\r\n#']|^\s|\s$/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function reportCsv(report: SubjectReport): string {
+/** The CSV, pausing after each row. */
+export function* reportCsv(report: SubjectReport): Rendering {
+  const out = new ReportText();
   const row = (cells: string[]) => `${cells.map(csvCell).join(',')}\r\n`;
-  return reportTables(report)
-    .map((table) => `# ${table.section}\r\n${row(table.columns.map((c) => c.key))}${table.rows.map(row).join('')}`)
-    .join('\r\n');
+  for (const [n, table] of reportTables(report).entries()) {
+    out.add(n ? '\r\n' : '', `# ${table.section}\r\n`, row(table.columns.map((c) => c.key)));
+    for (let r = 0; r < table.size; r++) {
+      out.add(row(table.row(r)));
+      yield;
+    }
+  }
+  return out.toString();
 }

@@ -14,6 +14,7 @@ import {
   timelineTable,
   type Table,
 } from './report-tables.js';
+import { ReportText, type Rendering } from './report-text.js';
 
 export const escapeHtml = (text: string) =>
   text
@@ -23,24 +24,36 @@ export const escapeHtml = (text: string) =>
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
 
-/** A table whose cells are escaped, except those a column renderer writes itself from escaped parts. */
-function table(
-  { columns, rows }: Table,
-  options: { skip?: string[]; cell?: Record<string, (row: number) => string>; rowClass?: string } = {},
-): string {
+type TableOptions = { skip?: string[]; cell?: Record<string, (row: number) => string>; rowClass?: string };
+
+/** A table whose cells are escaped, except those a column renderer writes itself from escaped parts; pauses after each row. */
+function* table(out: ReportText, { columns, size, row }: Table, options: TableOptions = {}): Generator<void, void> {
   const keep = columns.map((c, i) => (options.skip?.includes(c.key) ? -1 : i)).filter((i) => i >= 0);
   const head = keep.map((i) => `<th>${escapeHtml(columns[i]!.label)}</th>`).join('');
-  const body = rows
-    .map(
-      (cells, r) =>
-        `<tr${options.rowClass ? ` class="${options.rowClass}"` : ''}>${keep.map((i) => `<td>${options.cell?.[columns[i]!.key]?.(r) ?? escapeHtml(cells[i]!)}</td>`).join('')}</tr>`,
-    )
-    .join('');
-  return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+  out.add(`<table><thead><tr>${head}</tr></thead><tbody>`);
+  for (let r = 0; r < size; r++) {
+    const cells = row(r);
+    out.add(
+      `<tr${options.rowClass ? ` class="${options.rowClass}"` : ''}>${keep.map((i) => `<td>${options.cell?.[columns[i]!.key]?.(r) ?? escapeHtml(cells[i]!)}</td>`).join('')}</tr>`,
+    );
+    yield;
+  }
+  out.add('</tbody></table>');
 }
 
-const section = (title: string, t: Table, empty: string, options?: Parameters<typeof table>[1]) =>
-  `<h2>${title}</h2>\n${t.rows.length ? table(t, options) : `<p>${empty}</p>`}`;
+/** A titled section and a line break after it. */
+function* section(
+  out: ReportText,
+  title: string,
+  t: Table,
+  empty: string,
+  options?: TableOptions,
+): Generator<void, void> {
+  out.add(`<h2>${title}</h2>\n`);
+  if (t.size) yield* table(out, t, options);
+  else out.add(`<p>${empty}</p>`);
+  out.add('\n');
+}
 
 const sources = (e: ReportBasisEvent) =>
   (e.sources ?? [])
@@ -51,26 +64,32 @@ const sources = (e: ReportBasisEvent) =>
     )
     .join('<br>');
 
-function verdicts(report: SubjectReport): string {
+function* verdicts(out: ReportText, report: SubjectReport): Generator<void, void> {
   const intro =
     report.categoriesFrom === 'asked'
       ? 'For the categories asked.'
       : "For every category of the subject's measures' scopes and exemptions.";
-  const each = report.verdicts.map(
-    (v) =>
-      `<h3>${escapeHtml(v.category)}: <span class="${v.status}">${v.status}</span></h3>\n<ol>${v.explanation
+  out.add(`<h2>Verdicts</h2>\n<p class="muted">${intro}</p>\n`);
+  if (!report.verdicts.length) out.add('<p>No category to check.</p>');
+  for (const [n, v] of report.verdicts.entries()) {
+    out.add(
+      `${n ? '\n' : ''}<h3>${escapeHtml(v.category)}: <span class="${v.status}">${v.status}</span></h3>\n<ol>${v.explanation
         .map(
           (step) =>
             `<li>${escapeHtml(step.sentence)}${step.events.length ? ` <span class="muted">(positions ${step.events.map((e) => escapeHtml(e.position)).join(', ')})</span>` : ''}</li>`,
         )
         .join('')}</ol>`,
-  );
-  return `<h2>Verdicts</h2>\n<p class="muted">${intro}</p>\n${each.join('\n') || '<p>No category to check.</p>'}`;
+    );
+    yield;
+  }
+  out.add('\n');
 }
 
-export function reportHtml(report: SubjectReport): string {
+/** The HTML, pausing after each verdict and each table row. */
+export function* reportHtml(report: SubjectReport): Rendering {
+  const out = new ReportText();
   const basis = basisTable(report);
-  return `<!doctype html>
+  out.add(`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -89,19 +108,41 @@ export function reportHtml(report: SubjectReport): string {
 <p>${escapeHtml(question(report))}.<br><span class="muted">Generated ${escapeHtml(report.generatedAt)} by regledger.</span></p>
 ${report.subjectKnown ? '' : '<p><strong>The ledger has never heard of this subject</strong> (no event recorded up to this position names it): nothing restricts it as far as the ledger knows.</p>'}
 ${report.notice ? `<p><strong>Note:</strong> ${escapeHtml(report.notice)}</p>` : ''}
-${verdicts(report)}
-${report.sharedExplanations.length ? section('Shared explanations (the steps many verdicts share, written once)', sharedExplanationsTable(report), '') : ''}
-${section('Restricted', restrictedTable(report), 'Nothing restricts this subject.', { rowClass: 'restricted' })}
-${section('Exemptions', exemptionsTable(report), 'No exemption applies.', { rowClass: 'exemption' })}
-${section('Pending (announced, no legal effect)', pendingTable(report), 'Nothing announced is pending.')}
-${section('Basis', basis, 'No event.', { skip: ['event_id', 'leaf_index', 'audit_path'], cell: { sources: (r) => sources(report.basis[r]!) } })}
-${section('Timeline', timelineTable(report), 'Never restricted.')}
-${report.categorySets.length ? section('Category sets (each named set, listed once)', categorySetsTable(report), '') : ''}
-<h2>Integrity</h2>
+`);
+  yield* verdicts(out, report);
+  if (report.sharedExplanations.length)
+    yield* section(
+      out,
+      'Shared explanations (the steps many verdicts share, written once)',
+      sharedExplanationsTable(report),
+      '',
+    );
+  else out.add('\n');
+  yield* section(out, 'Restricted', restrictedTable(report), 'Nothing restricts this subject.', {
+    rowClass: 'restricted',
+  });
+  yield* section(out, 'Exemptions', exemptionsTable(report), 'No exemption applies.', { rowClass: 'exemption' });
+  yield* section(out, 'Pending (announced, no legal effect)', pendingTable(report), 'Nothing announced is pending.');
+  yield* section(out, 'Basis', basis, 'No event.', {
+    skip: ['event_id', 'leaf_index', 'audit_path'],
+    cell: { sources: (r) => sources(report.basis[r]!) },
+  });
+  yield* section(out, 'Timeline', timelineTable(report), 'Never restricted.');
+  if (report.categorySets.length)
+    yield* section(out, 'Category sets (each named set, listed once)', categorySetsTable(report), '');
+  else out.add('\n');
+  out.add(`<h2>Integrity</h2>
 <p>Ledger digest: tree size ${report.digest.treeSize}, up to position ${escapeHtml(report.digest.position)}, root hash <span class="hash">${escapeHtml(report.digest.rootHash)}</span>.</p>
 <p class="muted">Each basis event is a leaf of the ledger's Merkle tree (RFC 9162: leaf = SHA-256(0x00 || RFC 8785 JSON of the leaf), node = SHA-256(0x01 || left || right)). Its audit path below proves it is in the tree of that root.</p>
-${table(basis, { skip: basis.columns.map((c) => c.key).filter((k) => !['event_id', 'leaf_index', 'audit_path'].includes(k)), cell: { event_id: (r) => `<span class="hash">${escapeHtml(report.basis[r]!.eventId)}</span>`, audit_path: (r) => `<span class="hash">${report.basis[r]!.proof.auditPath.map(escapeHtml).join('<br>') || '—'}</span>` } })}
-</body>
-</html>
-`;
+`);
+  yield* table(out, basis, {
+    skip: basis.columns.map((c) => c.key).filter((k) => !['event_id', 'leaf_index', 'audit_path'].includes(k)),
+    cell: {
+      event_id: (r) => `<span class="hash">${escapeHtml(report.basis[r]!.eventId)}</span>`,
+      audit_path: (r) =>
+        `<span class="hash">${report.basis[r]!.proof.auditPath.map(escapeHtml).join('<br>') || '—'}</span>`,
+    },
+  });
+  out.add('\n</body>\n</html>\n');
+  return out.toString();
 }

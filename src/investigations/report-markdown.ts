@@ -18,6 +18,7 @@ import {
   timelineTable,
   type Table,
 } from './report-tables.js';
+import { ReportText, type Rendering } from './report-text.js';
 
 export function markdownText(value: string): string {
   return value
@@ -31,46 +32,60 @@ export function markdownText(value: string): string {
     );
 }
 
-function table({ columns, rows }: Table, skip: string[] = []): string {
-  const keep = columns.map((c, i) => (skip.includes(c.key) ? -1 : i)).filter((i) => i >= 0);
-  const line = (cells: string[]) => `| ${keep.map((i) => cells[i]).join(' | ')} |`;
-  return [
-    line(columns.map((c) => c.label)),
-    `|${keep.map(() => '---').join('|')}|`,
-    ...rows.map((r) => line(r.map(markdownText))),
-  ].join('\n');
+/** Writes lines, each ended by a line break, pausing after each row of a table and each verdict. */
+class MarkdownLines {
+  constructor(private readonly out: ReportText) {}
+
+  add(...lines: string[]): void {
+    for (const line of lines) this.out.add(line, '\n');
+  }
+
+  *table({ columns, size, row }: Table, skip: string[] = []): Generator<void, void> {
+    const keep = columns.map((c, i) => (skip.includes(c.key) ? -1 : i)).filter((i) => i >= 0);
+    const line = (cells: string[]) => `| ${keep.map((i) => cells[i]).join(' | ')} |`;
+    this.add(line(columns.map((c) => c.label)), `|${keep.map(() => '---').join('|')}|`);
+    for (let r = 0; r < size; r++) {
+      this.add(line(row(r).map(markdownText)));
+      yield;
+    }
+  }
+
+  *section(title: string, t: Table, empty: string, skip?: string[]): Generator<void, void> {
+    this.add(`## ${title}`, '');
+    if (t.size) yield* this.table(t, skip);
+    else this.add(empty);
+    this.add('');
+  }
 }
 
-const section = (title: string, t: Table, empty: string, skip?: string[]) => [
-  `## ${title}`,
-  '',
-  t.rows.length ? table(t, skip) : empty,
-  '',
-];
-
-export function reportMarkdown(report: SubjectReport): string {
+/** The Markdown, pausing after each verdict and each table row. */
+export function* reportMarkdown(report: SubjectReport): Rendering {
   const md = markdownText;
-  const summary = summaryTable(report);
-  const lines = [
+  const out = new ReportText();
+  const lines = new MarkdownLines(out);
+  lines.add(
     `# Restriction report: ${md(report.subjectId)}`,
     '',
     `${md(question(report))}. Generated ${md(report.generatedAt)}.`,
     '',
-    ...(report.subjectKnown
-      ? []
-      : [
-          '**The ledger has never heard of this subject** (no event recorded up to this position names it): nothing restricts it as far as the ledger knows.',
-          '',
-        ]),
-    ...(report.notice ? [`Note: ${md(report.notice)}`, ''] : []),
+  );
+  if (!report.subjectKnown)
+    lines.add(
+      '**The ledger has never heard of this subject** (no event recorded up to this position names it): nothing restricts it as far as the ledger knows.',
+      '',
+    );
+  if (report.notice) lines.add(`Note: ${md(report.notice)}`, '');
+  lines.add(
     '## Verdicts',
     '',
     report.categoriesFrom === 'asked'
       ? 'For the categories asked.'
       : "For every category of the subject's measures' scopes and exemptions.",
     '',
-    ...(report.verdicts.length ? [] : ['No category to check.', '']),
-    ...report.verdicts.flatMap((v) => [
+  );
+  if (!report.verdicts.length) lines.add('No category to check.', '');
+  for (const v of report.verdicts) {
+    lines.add(
       `### ${md(v.category)}: ${v.status}`,
       '',
       ...v.explanation.map(
@@ -78,42 +93,44 @@ export function reportMarkdown(report: SubjectReport): string {
           `${i + 1}. ${md(step.sentence)}${step.events.length ? ` (positions ${step.events.map((e) => e.position).join(', ')})` : ''}`,
       ),
       '',
-    ]),
-    ...(report.sharedExplanations.length
-      ? section(
-          'Shared explanations (the steps many verdicts share, written once)',
-          sharedExplanationsTable(report),
-          '',
-        )
-      : []),
-    ...section('Restricted', restrictedTable(report), 'Nothing restricts this subject.'),
-    ...section('Exemptions', exemptionsTable(report), 'No exemption applies.'),
-    ...section('Pending (announced, no legal effect)', pendingTable(report), 'Nothing announced is pending.'),
-    ...section('Basis', basisTable(report), 'No event.', ['audit_path', 'event_id']),
-    ...section('Timeline', timelineTable(report), 'Never restricted.'),
-    ...(report.categorySets.length
-      ? section('Category sets (each named set, listed once)', categorySetsTable(report), '')
-      : []),
-    '## Integrity',
-    '',
-    table(summary, [
-      'subject',
-      'at',
-      'as_of',
-      'as_of_position',
-      'subject_known',
-      'notice',
-      'categories_from',
-      'generated_at',
-    ]),
+    );
+    yield;
+  }
+  if (report.sharedExplanations.length)
+    yield* lines.section(
+      'Shared explanations (the steps many verdicts share, written once)',
+      sharedExplanationsTable(report),
+      '',
+    );
+  yield* lines.section('Restricted', restrictedTable(report), 'Nothing restricts this subject.');
+  yield* lines.section('Exemptions', exemptionsTable(report), 'No exemption applies.');
+  yield* lines.section('Pending (announced, no legal effect)', pendingTable(report), 'Nothing announced is pending.');
+  yield* lines.section('Basis', basisTable(report), 'No event.', ['audit_path', 'event_id']);
+  yield* lines.section('Timeline', timelineTable(report), 'Never restricted.');
+  if (report.categorySets.length)
+    yield* lines.section('Category sets (each named set, listed once)', categorySetsTable(report), '');
+  lines.add('## Integrity', '');
+  yield* lines.table(summaryTable(report), [
+    'subject',
+    'at',
+    'as_of',
+    'as_of_position',
+    'subject_known',
+    'notice',
+    'categories_from',
+    'generated_at',
+  ]);
+  lines.add(
     '',
     'Each basis event is a leaf of that Merkle tree (RFC 9162: leaf = SHA-256(0x00 || RFC 8785 JSON of the leaf), node = SHA-256(0x01 || left || right)); its audit path proves it:',
     '',
-    ...report.basis.map(
-      (e) =>
-        `- ${md(e.eventId)} (leaf ${e.proof.leafIndex}): ${e.proof.auditPath.map((h) => `\`${h}\``).join(', ') || '(the tree is this one leaf)'}`,
-    ),
-    '',
-  ];
-  return lines.join('\n');
+  );
+  for (const e of report.basis) {
+    lines.add(
+      `- ${md(e.eventId)} (leaf ${e.proof.leafIndex}): ${e.proof.auditPath.map((h) => `\`${h}\``).join(', ') || '(the tree is this one leaf)'}`,
+    );
+    yield;
+  }
+  // The text ends with the line break of its last line (the lines were joined by breaks, ending with an empty one).
+  return out.toString();
 }

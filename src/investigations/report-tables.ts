@@ -24,8 +24,19 @@ export interface Table {
     | 'timeline'
     | 'category_sets';
   columns: Column[];
-  rows: string[][];
+  /** How many rows; each is built only when asked for, so a renderer can pause between rows of a large table. */
+  size: number;
+  row: (index: number) => string[];
 }
+
+/** Rows of a table, one per item, built when read. */
+const rowsOf = <T>(items: readonly T[], row: (item: T) => string[]) => ({
+  size: items.length,
+  row: (index: number) => row(items[index]!),
+});
+
+/** Every row of a table at once: for the small ones and for tests. */
+export const tableRows = (table: Table): string[][] => Array.from({ length: table.size }, (_, i) => table.row(i));
 
 const columns = (...pairs: [string, string][]): Column[] => pairs.map(([key, label]) => ({ key, label }));
 
@@ -65,21 +76,19 @@ export function summaryTable(report: SubjectReport): Table {
       ['digest_root_hash', 'Digest root hash'],
       ['digest_position', 'Digest up to position'],
     ),
-    rows: [
-      [
-        report.subjectId,
-        report.at,
-        report.asOf,
-        report.asOfPosition,
-        String(report.subjectKnown),
-        report.notice ?? '',
-        report.categoriesFrom,
-        report.generatedAt,
-        String(report.digest.treeSize),
-        report.digest.rootHash,
-        report.digest.position,
-      ],
-    ],
+    ...rowsOf([report], () => [
+      report.subjectId,
+      report.at,
+      report.asOf,
+      report.asOfPosition,
+      String(report.subjectKnown),
+      report.notice ?? '',
+      report.categoriesFrom,
+      report.generatedAt,
+      String(report.digest.treeSize),
+      report.digest.rootHash,
+      report.digest.position,
+    ]),
   };
 }
 
@@ -92,7 +101,7 @@ export function verdictsTable(report: SubjectReport): Table {
       ['explanation', 'Why'],
       ['event_positions', 'Events (positions)'],
     ),
-    rows: report.verdicts.map((v) => [
+    ...rowsOf(report.verdicts, (v) => [
       v.category,
       v.status,
       v.explanation.map((step) => step.sentence).join(' '),
@@ -114,7 +123,7 @@ export function restrictedTable(report: SubjectReport): Table {
       ['these_categories_since', 'These categories since'],
       ['basis_citations', 'Basis citations'],
     ),
-    rows: report.state.restricted.map((r) => [
+    ...rowsOf(report.state.restricted, (r) => [
       r.measureId,
       r.title,
       r.citation ?? '',
@@ -140,7 +149,7 @@ export function exemptionsTable(report: SubjectReport): Table {
       ['effective_until', 'Until'],
       ['basis_citations', 'Basis citations'],
     ),
-    rows: report.state.exemptions.map((e) => [
+    ...rowsOf(report.state.exemptions, (e) => [
       e.measureId,
       e.exemptionId,
       e.title,
@@ -165,7 +174,7 @@ export function pendingTable(report: SubjectReport): Table {
       ['categories', 'Categories'],
       ['basis_citations', 'Basis citations'],
     ),
-    rows: report.state.pending.map((p) => [
+    ...rowsOf(report.state.pending, (p) => [
       p.measureId,
       p.announcementId ?? '',
       p.kind,
@@ -193,7 +202,7 @@ export function basisTable(report: SubjectReport): Table {
       ['leaf_index', 'Leaf'],
       ['audit_path', 'Audit path'],
     ),
-    rows: report.basis.map((e) => [
+    ...rowsOf(report.basis, (e) => [
       e.position,
       e.recordedAt,
       e.eventId,
@@ -227,7 +236,7 @@ export function timelineTable(report: SubjectReport): Table {
       ['stopped', 'Stopped being restricted'],
       ['why', 'Why'],
     ),
-    rows: report.timeline.intervals.map((i) => [
+    ...rowsOf(report.timeline.intervals, (i) => [
       i.from,
       i.until ?? '',
       i.restricted.map((r) => `${r.measureId}: ${text(r)}`).join('; ') || 'nothing',
@@ -250,15 +259,16 @@ export function sharedExplanationsTable(report: SubjectReport): Table {
       ['sentence', 'Why'],
       ['event_positions', 'Events (positions)'],
     ),
-    rows: report.sharedExplanations.flatMap((shared) =>
-      shared.steps.map((step, i) => [
+    ...rowsOf(
+      report.sharedExplanations.flatMap((shared) => shared.steps.map((step, i) => ({ shared, step, i }))),
+      ({ shared, step, i }) => [
         shared.id,
         shared.measureId,
         String(i + 1),
         step.kind,
         step.sentence,
         step.events.map((e) => e.position).join(' '),
-      ]),
+      ],
     ),
   };
 }
@@ -268,7 +278,7 @@ export function categorySetsTable(report: SubjectReport): Table {
   return {
     section: 'category_sets',
     columns: columns(['category_set', 'Category set'], ['categories', 'Categories'], ['except', 'Except']),
-    rows: report.categorySets.map((set) => [set.id, set.categories.join(', '), set.except.join(', ')]),
+    ...rowsOf(report.categorySets, (set) => [set.id, set.categories.join(', '), set.except.join(', ')]),
   };
 }
 
@@ -280,12 +290,12 @@ export function reportTables(report: SubjectReport): Table[] {
   return [
     summaryTable(report),
     verdictsTable(report),
-    ...(shared.rows.length ? [shared] : []),
+    ...(shared.size ? [shared] : []),
     restrictedTable(report),
     exemptionsTable(report),
     pendingTable(report),
     basisTable(report),
     timelineTable(report),
-    ...(sets.rows.length ? [sets] : []),
+    ...(sets.size ? [sets] : []),
   ];
 }

@@ -13,7 +13,7 @@ import { evolve, initialState } from '../../projections/ledger-read-model.js';
 import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
 import { foldIntegrity, LogIntegrity } from '../../src/integrity/log-integrity.js';
 import { buildReport, type SubjectReport } from '../../src/investigations/report.js';
-import { REPORT_FORMATS, type ReportFormatName } from '../../src/investigations/report-render.js';
+import { renderAtOnce, REPORT_FORMATS, type ReportFormatName } from '../../src/investigations/report-render.js';
 import { fixedStore } from '../changes/feed-fixtures.js';
 import { parseSections } from '../support/csv.js';
 
@@ -84,7 +84,7 @@ async function buildAndRender(
     new Date(at),
   );
   const sizes = Object.fromEntries(
-    FORMATS.map((format) => [format, Buffer.byteLength(REPORT_FORMATS[format].render(report))]),
+    FORMATS.map((format) => [format, Buffer.byteLength(renderAtOnce(REPORT_FORMATS[format].render(report)))]),
   );
   return { report, sizes };
 }
@@ -135,7 +135,7 @@ describe('investigations/report-size', () => {
 
   it('lists a named set in the CSV once, in its own section, and names it where the timeline would restate it', async () => {
     const { report } = await reportOf(historyOf(2_000, 50));
-    const sections = parseSections(REPORT_FORMATS.csv.render(report));
+    const sections = parseSections(renderAtOnce(REPORT_FORMATS.csv.render(report)));
     const sets = sections.get('category_sets')!.records;
     expect(sets.map((r) => r.category_set)).toEqual(report.categorySets.map((s) => s.id));
     const whole = report.categorySets.find((set) => set.categories.length === 2_000)!;

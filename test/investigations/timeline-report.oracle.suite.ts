@@ -18,7 +18,7 @@ import { evolve, initialState } from '../../projections/ledger-read-model.js';
 import { subjectTimeline } from '../../projections/subject-queries.js';
 import { foldIntegrity, LogIntegrity } from '../../src/integrity/log-integrity.js';
 import { buildReport, type SubjectReport } from '../../src/investigations/report.js';
-import { REPORT_FORMATS } from '../../src/investigations/report-render.js';
+import { renderAtOnce, REPORT_FORMATS } from '../../src/investigations/report-render.js';
 import { fixedStore } from '../changes/feed-fixtures.js';
 import { parseSections } from '../support/csv.js';
 import { AFFILIATES, DAY, DAYS, EPOCH, HISTORIES, pathsOf, SUBJECTS, UNIVERSE } from '../support/history-generator.js';
@@ -262,15 +262,17 @@ describe('investigations/timeline-report.oracle', () => {
                 report.verdicts.map((v) => v.category),
               );
               const question = { subject, at: iso(at), k };
-              expect({ ...question, csv: csvTables(REPORT_FORMATS.csv.render(report)) }).toEqual({
+              expect({ ...question, csv: csvTables(renderAtOnce(REPORT_FORMATS.csv.render(report))) }).toEqual({
                 ...question,
                 csv: expected,
               });
-              expect({ ...question, md: markdownTables(REPORT_FORMATS.md.render(report)) }).toEqual({
+              expect({ ...question, md: markdownTables(renderAtOnce(REPORT_FORMATS.md.render(report))) }).toEqual({
                 ...question,
                 md: expected,
               });
-              expect(JSON.parse(REPORT_FORMATS.json.render(report))).toEqual(JSON.parse(JSON.stringify(report)));
+              expect(JSON.parse(renderAtOnce(REPORT_FORMATS.json.render(report)))).toEqual(
+                JSON.parse(JSON.stringify(report)),
+              );
               stated.restricted += expected.restricted.length;
               stated.exemptions += expected.exemptions.length;
               stated.timeline += expected.timeline.length;
