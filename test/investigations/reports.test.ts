@@ -10,3 +10,4 @@ import './joint-causes.suite.js';
 import './exempt-union.property.suite.js';
 import './report-injection.suite.js';
 import './report-size.suite.js';
+import './paced-render.suite.js';
