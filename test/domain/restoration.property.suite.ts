@@ -8,11 +8,13 @@
  * DOMAIN.md ("What a query answers", step 1), not by the decider's.
  *
  * The rules, over the facts standing: one grant per exemption id, one
- * announcement per announcement id, one revocation per exemption id, one
- * lifting, one withdrawal or enactment per announcement; and a fact that comes
- * to stand (recorded, restored, or standing with another payload) stands with
- * what it acts on: the imposition, the grant it amends or revokes, the
- * announcement it withdraws or enacts.
+ * announcement per announcement id, one revocation per grant, one lifting, one
+ * withdrawal or enactment per announcement; and a fact that comes to stand
+ * (recorded, restored, or standing with another payload) stands with what it
+ * acts on: the imposition, the grant it amends or revokes, the announcement it
+ * withdraws or enacts. What an amendment, revocation, withdrawal or enactment
+ * acts on is the latest standing grant or announcement of its id recorded
+ * before it (a corrected fact keeps its place).
  */
 import '../support/fast-check-seed.js';
 import { describe, expect, it } from '@jest/globals';
@@ -62,19 +64,27 @@ function brokenRules(before: Map<string, Logged>, after: Map<string, Logged>, co
   const broken: string[] = [];
   const holders = new Map<string, number>();
   const hold = (key: string) => holders.set(key, (holders.get(key) ?? 0) + 1);
-  const grants = new Set<string>();
-  const announcements = new Set<string>();
+  // What each fact acts on: the latest standing grant or announcement of its id recorded before it (`after` is in
+  // record order, a corrected fact in its own place).
+  const latest = new Map<string, string>();
+  const actsOn = new Map<string, string | undefined>();
   let imposed = false;
-  for (const { type, data: payload } of after.values()) {
+  for (const [eventId, { type, data: payload }] of after) {
     const data = payload as Record<string, string | undefined>;
     if (type === 'RestrictionImposed') imposed = true;
-    if (type === 'ExemptionGranted') (hold(`grant of ${data.exemptionId}`), grants.add(data.exemptionId!));
-    if (type === 'EasingAnnounced')
-      (hold(`announcement of ${data.announcementId}`), announcements.add(data.announcementId!));
-    if (type === 'ExemptionRevoked') hold(`revocation of ${data.exemptionId}`);
+    if (type === 'ExemptionGranted') hold(`grant of ${data.exemptionId}`);
+    if (type === 'EasingAnnounced') hold(`announcement of ${data.announcementId}`);
+    if (type === 'ExemptionAmended' || type === 'ExemptionRevoked')
+      actsOn.set(`${eventId} grant`, latest.get(`grant of ${data.exemptionId}`));
+    if (type === 'ExemptionRevoked') hold(`revocation of ${actsOn.get(`${eventId} grant`)}`);
     if (type === 'RestrictionLifted') hold('lifting');
-    if (type === 'AnnouncementWithdrawn') hold(`closing of ${data.announcementId}`);
-    if (type !== 'RestrictionImposed' && data.enacts !== undefined) hold(`closing of ${data.enacts}`);
+    const closed = type === 'AnnouncementWithdrawn' ? data.announcementId : data.enacts;
+    if (type !== 'RestrictionImposed' && closed !== undefined) {
+      actsOn.set(`${eventId} announcement`, latest.get(`announcement of ${closed}`));
+      hold(`closing of ${actsOn.get(`${eventId} announcement`)}`);
+    }
+    if (type === 'ExemptionGranted') latest.set(`grant of ${data.exemptionId}`, eventId);
+    if (type === 'EasingAnnounced') latest.set(`announcement of ${data.announcementId}`, eventId);
   }
   for (const [key, count] of holders) if (count > 1) broken.push(`${count} standing: ${key}`);
   for (const [eventId, { type, data: payload }] of after) {
@@ -82,11 +92,11 @@ function brokenRules(before: Map<string, Logged>, after: Map<string, Logged>, co
     const was = before.get(eventId);
     if (was && eventId !== corrected && JSON.stringify(was.data) === JSON.stringify(data)) continue;
     if (type !== 'RestrictionImposed' && !imposed) broken.push(`${type} ${eventId} stands without the imposition`);
-    if ((type === 'ExemptionAmended' || type === 'ExemptionRevoked') && !grants.has(data.exemptionId!))
-      broken.push(`${type} ${eventId} stands without a grant of ${data.exemptionId}`);
+    if ((type === 'ExemptionAmended' || type === 'ExemptionRevoked') && !actsOn.get(`${eventId} grant`))
+      broken.push(`${type} ${eventId} stands without a grant of ${data.exemptionId} recorded before it`);
     const announcement = type === 'AnnouncementWithdrawn' ? data.announcementId : data.enacts;
-    if (type !== 'RestrictionImposed' && announcement !== undefined && !announcements.has(announcement))
-      broken.push(`${type} ${eventId} stands without announcement ${announcement}`);
+    if (type !== 'RestrictionImposed' && announcement !== undefined && !actsOn.get(`${eventId} announcement`))
+      broken.push(`${type} ${eventId} stands without announcement ${announcement} recorded before it`);
   }
   return broken;
 }

@@ -40,7 +40,12 @@ export type Intent =
   /** A licence renewed `gap` days (plus `gapMs`) after it ended (0: at the very instant), for `days` more: a lapse in between. */
   | { kind: 'renew'; measureId: string; pick: number; gap: number; gapMs?: number; days: number }
   /** Categories an amendment took out of an exemption, put back `after` days (plus `afterMs`) later. */
-  | { kind: 'restore'; measureId: string; pick: number; after: number; afterMs?: number };
+  | { kind: 'restore'; measureId: string; pick: number; after: number; afterMs?: number }
+  /**
+   * A grant or announcement that an amendment, revocation, withdrawal or enactment was recorded about, retracted as a
+   * mistake and then given again under its id, as first recorded: what acted on the first must not act on the second.
+   */
+  | { kind: 'regive'; measureId: string; pick: number };
 
 const DATE_FIELDS = ['effectiveFrom', 'effectiveUntil', 'announcedAt', 'withdrawnAt'];
 
@@ -108,6 +113,36 @@ function restoration(state: MeasureStream, intent: Extract<Intent, { kind: 'rest
   };
 }
 
+/** What an event says about a grant or an announcement: the id it holds, amends, revokes, withdraws or enacts. */
+function aboutOf(fact: ReadableFact): string | undefined {
+  const data = fact.data as unknown as Record<string, unknown>;
+  if (fact.type === 'ExemptionGranted' || fact.type === 'EasingAnnounced') return undefined;
+  if (fact.type === 'ExemptionAmended' || fact.type === 'ExemptionRevoked') return `e ${String(data.exemptionId)}`;
+  if (fact.type === 'AnnouncementWithdrawn') return `a ${String(data.announcementId)}`;
+  return typeof data.enacts === 'string' ? `a ${data.enacts}` : undefined;
+}
+
+/** The retraction of a grant or announcement something recorded later acts on, and the command giving its id again. */
+function regiving(state: MeasureStream, intent: Extract<Intent, { kind: 'regive' }>): LedgerCommand[] {
+  const recorded = state.recorded.filter((f): f is ReadableFact => f.unreadable === undefined);
+  const actedOn = recorded.filter((f, i) => {
+    const id =
+      f.type === 'ExemptionGranted'
+        ? `e ${f.data.exemptionId}`
+        : f.type === 'EasingAnnounced'
+          ? `a ${f.data.announcementId}`
+          : undefined;
+    return id !== undefined && recorded.slice(i + 1).some((later) => aboutOf(later) === id);
+  });
+  const target = nth(actedOn, intent.pick);
+  if (!target) return [];
+  const type = target.type === 'ExemptionGranted' ? 'GrantExemption' : 'AnnounceEasing';
+  return [
+    { type: 'RetractEntry', measureId: state.measureId, eventId: target.eventId, reason: 'generated' },
+    { type, ...(target.data as object) } as LedgerCommand,
+  ];
+}
+
 /** How `realise` writes and records commands beyond the default (see `HistoryOptions`), with choices from `seed`. */
 export interface Realisation {
   written?: boolean;
@@ -143,6 +178,12 @@ export function realise(intents: Intent[], startMs = Date.UTC(2030, 0, 1), how: 
     const measureId = intent.kind === 'command' ? intent.command.measureId : intent.measureId;
     const state = streams.get(measureId) ?? initialState(measureId);
     let command: LedgerCommand | undefined;
+    if (intent.kind === 'regive') {
+      // The id is given again only once its grant or announcement is retracted.
+      const [retraction, again] = regiving(state, intent);
+      if (retraction && record(retraction, index)) record(again!, index);
+      continue;
+    }
     if (intent.kind === 'command') command = intent.command;
     else if (intent.kind === 'renew') command = renewal(state, intent);
     else if (intent.kind === 'restore') command = restoration(state, intent);
@@ -161,12 +202,19 @@ export function realise(intents: Intent[], startMs = Date.UTC(2030, 0, 1), how: 
               replacement: corrected(target.data as never, intent) as never,
             };
     }
-    if (!command) continue;
+    if (command) record(command, index);
+  }
+  return how.recordedNearValidTimes ? recordedNear(events, next) : events;
+
+  /** Records a command the decider accepts, as the ledger would; false when it is rejected. */
+  function record(command: LedgerCommand, index: number): boolean {
+    const measureId = command.measureId;
+    const state = streams.get(measureId) ?? initialState(measureId);
     // A client's command must be valid input: an amendment or narrowing that changes nothing is a 400 at the door.
-    if (how.written && emptyChange(command)) continue;
+    if (how.written && emptyChange(command)) return false;
     if (how.provenance) command = withProvenance(command, next);
     const decision = decide(command, state);
-    if (decision.rejection) continue;
+    if (decision.rejection) return false;
     let text = command;
     if (how.written) ({ read: command, text } = asRead(command, next));
     // Some consecutive events share a record time, as the events of one append would.
@@ -183,8 +231,8 @@ export function realise(intents: Intent[], startMs = Date.UTC(2030, 0, 1), how: 
     events.push(event);
     how.seen?.(text, command, event);
     streams.set(measureId, evolve(state, uncheckedFactOf(event)));
+    return true;
   }
-  return how.recordedNearValidTimes ? recordedNear(events, next) : events;
 }
 
 /** The fields of which a command needs at least one (the DTOs' rule; the decider takes an empty change). */
