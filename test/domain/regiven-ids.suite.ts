@@ -221,8 +221,8 @@ function givesAnIdAgain(events: LoggedEvent[]): boolean {
 describe('domain/an id given again, in generated histories', () => {
   // The oracle suites draw these histories at the fixed seed: enough of them must give an id again to exercise the rule.
   it.each(Object.entries(HISTORIES))('the %s shape gives ids again', (_shape, histories) => {
-    const sampled = fc.sample(histories, { numRuns: 100 });
-    // At the fixed seed: 12 of the default shape's, 8 of the wide shape's; none before the generator did it on purpose.
-    expect(sampled.filter(givesAnIdAgain).length).toBeGreaterThanOrEqual(5);
+    const sampled = fc.sample(histories, { numRuns: 200 });
+    // At the fixed seed: 26 of the default shape's 200, 12 of the wide shape's; none before the generator did it on purpose.
+    expect(sampled.filter(givesAnIdAgain).length).toBeGreaterThanOrEqual(8);
   });
 });

@@ -299,14 +299,6 @@ function intentsOf(options: HistoryOptions) {
     {
       weight: 1,
       arbitrary: fc.record({
-        kind: fc.constant('regive' as const),
-        measureId: fc.constantFrom(...MEASURES),
-        pick: fc.nat(),
-      }),
-    },
-    {
-      weight: 1,
-      arbitrary: fc.record({
         kind: fc.constant('retract' as const),
         measureId: fc.constantFrom(...MEASURES),
         pick: fc.nat(),

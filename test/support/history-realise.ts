@@ -40,12 +40,7 @@ export type Intent =
   /** A licence renewed `gap` days (plus `gapMs`) after it ended (0: at the very instant), for `days` more: a lapse in between. */
   | { kind: 'renew'; measureId: string; pick: number; gap: number; gapMs?: number; days: number }
   /** Categories an amendment took out of an exemption, put back `after` days (plus `afterMs`) later. */
-  | { kind: 'restore'; measureId: string; pick: number; after: number; afterMs?: number }
-  /**
-   * A grant or announcement that an amendment, revocation, withdrawal or enactment was recorded about, retracted as a
-   * mistake and then given again under its id, as first recorded: what acted on the first must not act on the second.
-   */
-  | { kind: 'regive'; measureId: string; pick: number };
+  | { kind: 'restore'; measureId: string; pick: number; after: number; afterMs?: number };
 
 const DATE_FIELDS = ['effectiveFrom', 'effectiveUntil', 'announcedAt', 'withdrawnAt'];
 
@@ -122,25 +117,32 @@ function aboutOf(fact: ReadableFact): string | undefined {
   return typeof data.enacts === 'string' ? `a ${data.enacts}` : undefined;
 }
 
-/** The retraction of a grant or announcement something recorded later acts on, and the command giving its id again. */
-function regiving(state: MeasureStream, intent: Extract<Intent, { kind: 'regive' }>): LedgerCommand[] {
+/** The key of what a grant or announcement holds: its kind and id. */
+const heldBy = (fact: ReadableFact) =>
+  fact.type === 'ExemptionGranted'
+    ? `e ${fact.data.exemptionId}`
+    : fact.type === 'EasingAnnounced'
+      ? `a ${fact.data.announcementId}`
+      : undefined;
+
+/** The grants and announcements that an amendment, revocation, withdrawal or enactment recorded since is about. */
+function actedOnIn(state: MeasureStream): ReadableFact[] {
   const recorded = state.recorded.filter((f): f is ReadableFact => f.unreadable === undefined);
-  const actedOn = recorded.filter((f, i) => {
-    const id =
-      f.type === 'ExemptionGranted'
-        ? `e ${f.data.exemptionId}`
-        : f.type === 'EasingAnnounced'
-          ? `a ${f.data.announcementId}`
-          : undefined;
+  return recorded.filter((f, i) => {
+    const id = heldBy(f);
     return id !== undefined && recorded.slice(i + 1).some((later) => aboutOf(later) === id);
   });
-  const target = nth(actedOn, intent.pick);
-  if (!target) return [];
+}
+
+/**
+ * The command giving an id again, as first given, once a grant or announcement something acted on is retracted (as a
+ * mistake): what acted on the first must not act on the second.
+ */
+function givenAgain(state: MeasureStream, retracted: string): LedgerCommand | undefined {
+  const target = actedOnIn(state).find((f) => f.eventId === retracted);
+  if (!target) return undefined;
   const type = target.type === 'ExemptionGranted' ? 'GrantExemption' : 'AnnounceEasing';
-  return [
-    { type: 'RetractEntry', measureId: state.measureId, eventId: target.eventId, reason: 'generated' },
-    { type, ...(target.data as object) } as LedgerCommand,
-  ];
+  return { type, ...(target.data as object) } as LedgerCommand;
 }
 
 /** How `realise` writes and records commands beyond the default (see `HistoryOptions`), with choices from `seed`. */
@@ -178,19 +180,16 @@ export function realise(intents: Intent[], startMs = Date.UTC(2030, 0, 1), how: 
     const measureId = intent.kind === 'command' ? intent.command.measureId : intent.measureId;
     const state = streams.get(measureId) ?? initialState(measureId);
     let command: LedgerCommand | undefined;
-    if (intent.kind === 'regive') {
-      // The id is given again only once its grant or announcement is retracted.
-      const [retraction, again] = regiving(state, intent);
-      if (retraction && record(retraction, index)) record(again!, index);
-      continue;
-    }
     if (intent.kind === 'command') command = intent.command;
     else if (intent.kind === 'renew') command = renewal(state, intent);
     else if (intent.kind === 'restore') command = restoration(state, intent);
     else if (state.recorded.length) {
       // Seldom the imposition: retracting it ends the measure's history.
       const candidates = state.recorded.length > 1 && intent.pick % 10 !== 0 ? state.recorded.slice(1) : state.recorded;
-      const target = candidates[candidates.length - 1 - (intent.pick % candidates.length)]!;
+      // A retraction now and then takes back a grant or announcement something acted on (see `givenAgain`).
+      const actedOn = intent.kind === 'retract' && intent.pick % 2 === 1 ? actedOnIn(state) : [];
+      const target =
+        nth(actedOn, intent.pick >> 2) ?? candidates[candidates.length - 1 - (intent.pick % candidates.length)]!;
       command =
         intent.kind === 'retract'
           ? { type: 'RetractEntry', measureId, eventId: target.eventId, reason: 'generated' }
@@ -202,7 +201,10 @@ export function realise(intents: Intent[], startMs = Date.UTC(2030, 0, 1), how: 
               replacement: corrected(target.data as never, intent) as never,
             };
     }
-    if (command) record(command, index);
+    if (!command || !record(command, index)) continue;
+    // A retraction of a grant or announcement something acted on is followed by its id given again.
+    const again = command.type === 'RetractEntry' && givenAgain(state, command.eventId);
+    if (again) record(again, index);
   }
   return how.recordedNearValidTimes ? recordedNear(events, next) : events;
 
