@@ -20,6 +20,7 @@ import { enactsOf, isAmending, type RecordedFact, type UncheckedFact } from './f
 import { MeasureHistory } from './measure-history.js';
 import { extendMeasure, historyWithout, resolveMeasure } from './resolve-measure.js';
 import { readFact } from './recorded-fact.js';
+import { correctionPlaceConflict } from './correction-place.js';
 import { restorationConflict } from './restoration.js';
 import { narrowScope } from './scope-change.js';
 import { toMillis } from './time.js';
@@ -322,7 +323,8 @@ const CHECKS: { [K in CommandType]?: Check<K> } = {
     // The replacement was parsed as a payload of its target's command (parse-command.ts, parseReplacement).
     const without = historyWithout(history, command.eventId);
     const rejection =
-      check(COMMAND_TYPE_OF[target.type], replacement, without) ?? actsInPlace(target, replacement, without);
+      check(COMMAND_TYPE_OF[target.type], replacement, without) ??
+      correctionPlaceConflict(target, replacement, history, without);
     // These checks are also restoration.ts's rule for the one fact a correction brings to stand.
     return rejection && { ...rejection, field: rejection.field && `replacement.${rejection.field}` };
   },
@@ -340,39 +342,5 @@ function checkTarget(eventId: string, history: MeasureHistory): Rejection | unde
   if (history.retracted.has(eventId)) {
     return reject('event-not-retracted', `event ${eventId} is already retracted`, 'eventId', eventId);
   }
-  return undefined;
-}
-
-/**
- * A corrected event keeps its place in record order, so it acts on the grant or announcement of its id recorded
- * before it (acted-on.ts). `check` found the one a command recorded now would act on: it must be recorded before the
- * target, or the replacement would stand acting on nothing.
- */
-function actsInPlace(target: RecordedFact, replacement: object, without: MeasureHistory): Rejection | undefined {
-  const recordedAfter = (fact: { recorded: RecordedFact } | undefined) =>
-    fact !== undefined && fact.recorded.revision > target.revision;
-  if ((target.type === 'ExemptionAmended' || target.type === 'ExemptionRevoked') && 'exemptionId' in replacement) {
-    const id = replacement.exemptionId as string;
-    if (recordedAfter(without.granted(id)))
-      return reject(
-        'exemption-exists',
-        `exemption ${id} was granted after event ${target.eventId}; a correction keeps the event's place in record order, where no grant of ${id} stood: retract the event and record the change anew`,
-        'exemptionId',
-        id,
-      );
-  }
-  const closed =
-    'enacts' in replacement
-      ? replacement.enacts
-      : 'withdrawnAt' in replacement && 'announcementId' in replacement
-        ? replacement.announcementId
-        : undefined;
-  if (typeof closed === 'string' && recordedAfter(without.announced(closed)))
-    return reject(
-      'announcement-pending',
-      `announcement ${closed} was made after event ${target.eventId}; a correction keeps the event's place in record order, where it was not pending: retract the event and record it anew`,
-      'enacts' in replacement ? 'enacts' : 'announcementId',
-      closed,
-    );
   return undefined;
 }

@@ -33,10 +33,10 @@ const correct = (eventId: string, { type: _type, ...replacement }: LedgerCommand
   reason: 'corrected',
   replacement: replacement as never,
 });
-const revoke = (effectiveFrom = on('2019-07-01')): LedgerCommand => ({
+const revoke = (effectiveFrom = on('2019-07-01'), exemptionId = 'tgl'): LedgerCommand => ({
   type: 'RevokeExemption',
   measureId: 'm1',
-  exemptionId: 'tgl',
+  exemptionId,
   effectiveFrom,
 });
 /** Extends the licence (granted until 2019-08-20) to 2019-11-20 from 2019-08-01. */
@@ -47,10 +47,10 @@ const extend = (): LedgerCommand => ({
   effectiveFrom: on('2019-08-01'),
   effectiveUntil: on('2019-11-20'),
 });
-const withdraw = (): LedgerCommand => ({
+const withdraw = (announcementId = 'a1'): LedgerCommand => ({
   type: 'WithdrawAnnouncement',
   measureId: 'm1',
-  announcementId: 'a1',
+  announcementId,
   withdrawnAt: on('2019-07-01'),
 });
 const enactment = (): LedgerCommand => ({
@@ -154,6 +154,33 @@ describe('domain/an id given again', () => {
       expect(spec.when(correct(spec.eventId(2), revoke(on('2019-07-10')))).rejection!.message).toContain(
         'granted after event',
       );
+    });
+  });
+
+  describe('a correction giving a grant or announcement the id of a retracted one', () => {
+    it('is refused where what was recorded about the retracted grant would act on it', () => {
+      // 0 imposition, 1 grants tgl, 2 grants tgl-2, 3 revokes tgl-2, 4 retracts 2.
+      const spec = measure(
+        impose(),
+        grant(),
+        grant({ exemptionId: 'tgl-2' }),
+        revoke(on('2019-07-01'), 'tgl-2'),
+        (ids) => retract(ids[2]!),
+      );
+      // Corrected in its place, 1 would be the latest grant of tgl-2 before the revocation 3: born revoked.
+      spec.thenRejected(
+        correct(spec.eventId(1), grant({ exemptionId: 'tgl-2' })),
+        'exemption-new',
+        'replacement.exemptionId',
+      );
+      // Keeping its id, a correction is taken, and nothing recorded about tgl-2 acts on it.
+      spec.given(correct(spec.eventId(1), grant({ categories: ['exports/repairs'] })));
+      expect(exemptAt(spec, '2019-07-15')).toEqual(['tgl']);
+    });
+
+    it('is refused where the withdrawal of the retracted announcement would close it', () => {
+      const spec = measure(impose(), announce('a1'), announce('a2'), withdraw('a2'), (ids) => retract(ids[2]!));
+      spec.thenRejected(correct(spec.eventId(1), announce('a2')), 'announcement-new', 'replacement.announcementId');
     });
   });
 

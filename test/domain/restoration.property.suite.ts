@@ -60,31 +60,42 @@ function standingFacts(log: readonly Logged[]): Map<string, Logged> {
  * The rules the measure breaks once `after` stands where `before` stood: empty when it breaks none. A corrected
  * event comes to stand anew even with the payload it had (the correction states it again, whole).
  */
+/**
+ * What each fact acts on: the latest standing grant or announcement of its id recorded before it (the facts are in
+ * record order, a corrected fact in its own place). Keyed `<eventId> grant` and `<eventId> announcement`.
+ */
+function actedOn(facts: Map<string, Logged>): Map<string, string | undefined> {
+  const latest = new Map<string, string>();
+  const actsOn = new Map<string, string | undefined>();
+  for (const [eventId, { type, data: payload }] of facts) {
+    const data = payload as Record<string, string | undefined>;
+    if (type === 'ExemptionAmended' || type === 'ExemptionRevoked')
+      actsOn.set(`${eventId} grant`, latest.get(`grant of ${data.exemptionId}`));
+    const closed = type === 'AnnouncementWithdrawn' ? data.announcementId : data.enacts;
+    if (type !== 'RestrictionImposed' && closed !== undefined)
+      actsOn.set(`${eventId} announcement`, latest.get(`announcement of ${closed}`));
+    if (type === 'ExemptionGranted') latest.set(`grant of ${data.exemptionId}`, eventId);
+    if (type === 'EasingAnnounced') latest.set(`announcement of ${data.announcementId}`, eventId);
+  }
+  return actsOn;
+}
+
 function brokenRules(before: Map<string, Logged>, after: Map<string, Logged>, corrected?: string): string[] {
   const broken: string[] = [];
   const holders = new Map<string, number>();
   const hold = (key: string) => holders.set(key, (holders.get(key) ?? 0) + 1);
-  // What each fact acts on: the latest standing grant or announcement of its id recorded before it (`after` is in
-  // record order, a corrected fact in its own place).
-  const latest = new Map<string, string>();
-  const actsOn = new Map<string, string | undefined>();
+  const actsOn = actedOn(after);
   let imposed = false;
   for (const [eventId, { type, data: payload }] of after) {
     const data = payload as Record<string, string | undefined>;
     if (type === 'RestrictionImposed') imposed = true;
     if (type === 'ExemptionGranted') hold(`grant of ${data.exemptionId}`);
     if (type === 'EasingAnnounced') hold(`announcement of ${data.announcementId}`);
-    if (type === 'ExemptionAmended' || type === 'ExemptionRevoked')
-      actsOn.set(`${eventId} grant`, latest.get(`grant of ${data.exemptionId}`));
     if (type === 'ExemptionRevoked') hold(`revocation of ${actsOn.get(`${eventId} grant`)}`);
     if (type === 'RestrictionLifted') hold('lifting');
     const closed = type === 'AnnouncementWithdrawn' ? data.announcementId : data.enacts;
-    if (type !== 'RestrictionImposed' && closed !== undefined) {
-      actsOn.set(`${eventId} announcement`, latest.get(`announcement of ${closed}`));
+    if (type !== 'RestrictionImposed' && closed !== undefined)
       hold(`closing of ${actsOn.get(`${eventId} announcement`)}`);
-    }
-    if (type === 'ExemptionGranted') latest.set(`grant of ${data.exemptionId}`, eventId);
-    if (type === 'EasingAnnounced') latest.set(`announcement of ${data.announcementId}`, eventId);
   }
   for (const [key, count] of holders) if (count > 1) broken.push(`${count} standing: ${key}`);
   for (const [eventId, { type, data: payload }] of after) {
@@ -97,6 +108,14 @@ function brokenRules(before: Map<string, Logged>, after: Map<string, Logged>, co
     const announcement = type === 'AnnouncementWithdrawn' ? data.announcementId : data.enacts;
     if (type !== 'RestrictionImposed' && announcement !== undefined && !actsOn.get(`${eventId} announcement`))
       broken.push(`${type} ${eventId} stands without announcement ${announcement} recorded before it`);
+  }
+  // A grant or announcement corrected to another id takes on nothing that acted on nothing before.
+  const idOf = (fact: Logged | undefined) => fact && (fact.data.exemptionId ?? fact.data.announcementId);
+  if (corrected && idOf(after.get(corrected)) !== idOf(before.get(corrected))) {
+    const actedBefore = actedOn(before);
+    for (const [key, on] of actsOn)
+      if (on === corrected && before.has(key.split(' ')[0]!) && actedBefore.get(key) === undefined)
+        broken.push(`${key.split(' ')[0]} acted on nothing, and would act on ${corrected}`);
   }
   return broken;
 }
