@@ -13,8 +13,10 @@
  *
  * Record order, not record time as it then stood: a grant brought back by
  * retracting its retraction takes on the changes of its id recorded after it
- * and before the next standing grant of the id (restoration.ts refuses to bring
- * one back beside another standing grant of its id).
+ * and before the next standing grant of the id. restoration.ts refuses to bring
+ * one back beside another standing grant of its id, or where it would take on a
+ * change recorded after another grant of its id was (one about that grant);
+ * correction-place.ts refuses the like for corrections.
  */
 import { enactsOf, type StandingFact } from './facts.js';
 

@@ -23,7 +23,10 @@
  *   before it (`announcement-pending`). What a fact acts on is the latest
  *   standing grant or announcement of its id recorded before it
  *   (acted-on.ts): a revocation restored beside a grant of its id given
- *   again later would revoke nothing.
+ *   again later would revoke nothing;
+ * - a grant or announcement it brings back takes on no change of its id
+ *   recorded after another grant or announcement of that id was, since that
+ *   change was about the other (`exemption-new`, `announcement-new`).
  *
  * A fact that breaks either would stand where no command could have put it
  * (an exemption listed twice, an amendment of nothing, an announcement
@@ -46,7 +49,7 @@
  * revocation, which is where it was recorded.
  */
 import { closedAnnouncementId } from './acted-on.js';
-import { enactsOf, type ReadableFact, type StandingFact } from './facts.js';
+import { enactsOf, type ReadableFact, type RecordedFact, type StandingFact } from './facts.js';
 import type { MeasureHistory } from './measure-history.js';
 import type { RetractEntryPayload } from './messages.js';
 import { resolveMeasure } from './resolve-measure.js';
@@ -211,6 +214,52 @@ export function restorationConflict(
         claim.rule,
         `${bringing}, which ${claim.what}, but ${holder} already ${claim.what}: retract or correct event ${other.recorded.eventId} first`,
       );
+    }
+  }
+  const taken = takenOver(history, after, brought);
+  if (!taken) return undefined;
+  const { fact, change, given } = taken;
+  const what = fact.type === 'ExemptionGranted' ? 'grant' : 'announcement';
+  return refuse(
+    fact.type === 'ExemptionGranted' ? 'exemption-new' : 'announcement-new',
+    `retracting event ${command.eventId} would ${broughtAs(fact, before.has(fact.recorded.eventId))}, which would take on event ${change.recorded.eventId} (${change.type}), recorded after event ${given} gave its id again and so about that ${what}: retract event ${change.recorded.eventId} first, or record the ${what} anew`,
+  );
+}
+
+/**
+ * A grant or announcement brought to stand takes on the changes of its id
+ * recorded after it (acted-on.ts). One that did not act on it before and was
+ * recorded after another grant or announcement of its id was about that one:
+ * the restoration is refused rather than let it act on the one brought back.
+ * One pass over the recorded events and one over the facts.
+ */
+function takenOver(history: MeasureHistory, after: MeasureHistory, brought: StandingFact[]) {
+  const held = (fact: { type: string; data: unknown }) =>
+    fact.type === 'ExemptionGranted'
+      ? `grant ${(fact.data as { exemptionId: string }).exemptionId}`
+      : fact.type === 'EasingAnnounced'
+        ? `announcement ${(fact.data as { announcementId: string }).announcementId}`
+        : undefined;
+  const broughtGiven = new Set(brought.filter((f) => held(f) !== undefined));
+  if (!broughtGiven.size) return undefined;
+  // Each id's grants or announcements as recorded, standing or not, in record order.
+  const givenAt = new Map<string, RecordedFact[]>();
+  for (const event of history.recorded) {
+    const key = event.unreadable === undefined ? held(event) : undefined;
+    if (key) givenAt.set(key, [...(givenAt.get(key) ?? []), event]);
+  }
+  const stood = new Map(history.facts.map((f) => [f.recorded.eventId, f]));
+  for (const change of after.facts) {
+    const previous = stood.get(change.recorded.eventId);
+    for (const [on, was] of [
+      [after.grantActedOnBy(change), previous && history.grantActedOnBy(previous)],
+      [after.announcementClosedBy(change), previous && history.announcementClosedBy(previous)],
+    ] as const) {
+      if (!on || !broughtGiven.has(on) || was?.recorded.eventId === on.recorded.eventId) continue;
+      const given = givenAt
+        .get(held(on)!)
+        ?.find((e) => e.revision > on.recorded.revision && e.revision < change.recorded.revision);
+      if (given) return { fact: on as StandingFact, change, given: given.eventId };
     }
   }
   return undefined;

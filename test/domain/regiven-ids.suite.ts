@@ -195,6 +195,21 @@ describe('domain/an id given again', () => {
       spec.thenRejected(revoke(), 'exemption-not-revoked', 'exemptionId');
     });
 
+    it('refuses to restore a grant that would take on the revocation of a grant of its id given after it', () => {
+      // 0 imposition, 1 grant, 2 retracts 1, 3 grants tgl again, 4 revokes it, 5 retracts 3.
+      const spec = measure(
+        impose(),
+        grant(),
+        (ids) => retract(ids[1]!),
+        grant(),
+        revoke(),
+        (ids) => retract(ids[3]!),
+      );
+      // Retracting 2 would restore 1, the latest grant of tgl before 4, which was about 3.
+      spec.thenRejected(retract(spec.eventId(2)), 'exemption-new', 'eventId');
+      expect(spec.when(retract(spec.eventId(2))).rejection!.message).toContain(`take on event ${spec.eventId(4)}`);
+    });
+
     it('refuses to restore a revocation of the retracted grant beside the grant given again', () => {
       // 0 imposition, 1 grant, 2 revocation, 3 retracts 2, 4 retracts 1, 5 grants tgl again.
       const spec = measure(

@@ -80,7 +80,13 @@ function actedOn(facts: Map<string, Logged>): Map<string, string | undefined> {
   return actsOn;
 }
 
-function brokenRules(before: Map<string, Logged>, after: Map<string, Logged>, corrected?: string): string[] {
+function brokenRules(
+  before: Map<string, Logged>,
+  after: Map<string, Logged>,
+  corrected?: string,
+  /** The log, for record order: a fact comes before the events recorded after it. */
+  log?: readonly Logged[],
+): string[] {
   const broken: string[] = [];
   const holders = new Map<string, number>();
   const hold = (key: string) => holders.set(key, (holders.get(key) ?? 0) + 1);
@@ -108,6 +114,25 @@ function brokenRules(before: Map<string, Logged>, after: Map<string, Logged>, co
     const announcement = type === 'AnnouncementWithdrawn' ? data.announcementId : data.enacts;
     if (type !== 'RestrictionImposed' && announcement !== undefined && !actsOn.get(`${eventId} announcement`))
       broken.push(`${type} ${eventId} stands without announcement ${announcement} recorded before it`);
+  }
+  // A grant or announcement brought back by a retraction takes on no change recorded after another of its id was.
+  if (!corrected && log) {
+    const actedBefore = actedOn(before);
+    const held = (fact: Logged) =>
+      fact.type === 'ExemptionGranted'
+        ? `grant of ${fact.data.exemptionId as string}`
+        : fact.type === 'EasingAnnounced'
+          ? `announcement of ${fact.data.announcementId as string}`
+          : undefined;
+    const at = (eventId: string) => log.findIndex((e) => e.eventId === eventId);
+    for (const [key, on] of actsOn) {
+      const change = key.split(' ')[0]!;
+      if (on === undefined || actedBefore.get(key) === on) continue;
+      if (before.has(on) && JSON.stringify(before.get(on)!.data) === JSON.stringify(after.get(on)!.data)) continue;
+      const id = held(after.get(on)!);
+      if (log.some((e, i) => held(e) === id && i > at(on) && i < at(change)))
+        broken.push(`${change} was about another ${id}, and would act on ${on}`);
+    }
   }
   // A grant or announcement corrected to another id takes on nothing that acted on nothing before.
   const idOf = (fact: Logged | undefined) => fact && (fact.data.exemptionId ?? fact.data.announcementId);
@@ -232,7 +257,7 @@ describe('domain/restoration.property', () => {
           const { type: _type, ...data } = next;
           const before = standingFacts(log);
           const unchecked = standingFacts([...log, { eventId: 'unchecked', type: EVENT_TYPE_OF[next.type], data }]);
-          const broken = brokenRules(before, unchecked, next.type === 'CorrectEntry' ? next.eventId : undefined);
+          const broken = brokenRules(before, unchecked, next.type === 'CorrectEntry' ? next.eventId : undefined, log);
           if (decision.events) {
             expect({ accepted: next, broken }).toEqual({ accepted: next, broken: [] });
             record(decision.events[0]!.type, decision.events[0]!.data as unknown as Record<string, unknown>);
