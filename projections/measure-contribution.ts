@@ -12,6 +12,7 @@
  */
 import { CategorySet, type CategorySetBuilder } from '../src/domain/categories.js';
 import type { ExemptionAt } from '../src/domain/exemption-steps.js';
+import { isExemptionChange } from '../src/domain/acted-on.js';
 import { enactsOf, exemptionIdOf, type StandingFact } from '../src/domain/facts.js';
 import { MeasureHistory } from '../src/domain/measure-history.js';
 import { applyScopeChangeTo, isScopeChange, type ScopeChange } from '../src/domain/scope-change.js';
@@ -36,8 +37,22 @@ export const NOTHING: Contribution = { restricted: CategorySet.EMPTY, exempt: Ca
 
 type Grant = StandingFact<'ExemptionGranted'>;
 type ExemptionChange = StandingFact<'ExemptionAmended' | 'ExemptionRevoked'>;
-const isExemptionChange = (fact: StandingFact): fact is ExemptionChange =>
-  fact.type === 'ExemptionAmended' || fact.type === 'ExemptionRevoked';
+
+/**
+ * The record order before which the facts of an id recorded after `fact` act on it: that of the next of `same` (the
+ * grants or announcements of its id) not left out. A change acts on the latest grant of its id recorded before it
+ * (acted-on.ts): the lists follow record time here, so the rule is applied by order, not read from the history.
+ */
+function actedOnUntil(same: readonly StandingFact[] | undefined, fact: StandingFact, skip?: ReadonlySet<StandingFact>) {
+  let next = Infinity;
+  for (const other of same ?? [])
+    if (other.order > fact.order && other.order < next && !skip?.has(other)) next = other.order;
+  return next;
+}
+
+/** Whether a change (or an ending) of `grant`'s id acts on it, `until` being `actedOnUntil` of the grant. */
+const actsOn = (change: StandingFact, grant: StandingFact, until: number) =>
+  grant.order < change.order && change.order < until;
 /** Types whose events bear on every subject of their measure (membership is the subject's own changes). */
 const BEARING_TYPES: ReadonlySet<string> = new Set([
   'RestrictionLifted',
@@ -60,6 +75,7 @@ export class MeasureContribution {
   private readonly grantsById = new Map<string, Grant[]>();
   private readonly exemptionChangesById = new Map<string, ExemptionChange[]>();
   private readonly announcements: StandingFact<'EasingAnnounced'>[] = [];
+  private readonly announcementsById = new Map<string, StandingFact<'EasingAnnounced'>[]>();
   /** announcementId → the instants (ms) at which each withdrawal or enactment ends it, with its event. */
   private readonly endings = new Map<string, { ms: number; fact: StandingFact }[]>();
   private windows?: { fromMs: number; untilMs: number; id: string; fact: StandingFact<'EasingAnnounced'> }[];
@@ -120,6 +136,7 @@ export class MeasureContribution {
       this.scopeChanges,
       this.lifts,
       this.announcements,
+      fact.type === 'EasingAnnounced' ? this.announcementsById.get(fact.data.announcementId) : undefined,
       exemptionId === undefined ? undefined : this.grantsById.get(exemptionId),
       exemptionId === undefined ? undefined : this.exemptionChangesById.get(exemptionId),
     ])
@@ -142,9 +159,14 @@ export class MeasureContribution {
       (into(this.subjectChanges, fact), this.changesSubject.add(fact));
     else if (isScopeChange(fact)) into(this.scopeChanges, fact);
     else if (fact.type === 'RestrictionLifted') into(this.lifts, fact);
-    else if (fact.type === 'EasingAnnounced') this.announcements.push(fact);
-    else if (fact.type === 'ExemptionGranted') push(this.grantsById, fact.data.exemptionId, fact);
-    else if (isExemptionChange(fact)) {
+    else if (fact.type === 'EasingAnnounced') {
+      this.announcements.push(fact);
+      push(this.announcementsById, fact.data.announcementId, fact);
+    } else if (fact.type === 'ExemptionGranted') {
+      push(this.grantsById, fact.data.exemptionId, fact);
+      // In record order: a grant put back by `atReplacing` goes back in its place.
+      if (!bulk) this.grantsById.get(fact.data.exemptionId)!.sort((a, b) => a.order - b.order);
+    } else if (isExemptionChange(fact)) {
       if (!this.exemptionChangesById.has(fact.data.exemptionId))
         this.exemptionChangesById.set(fact.data.exemptionId, []);
       into(this.exemptionChangesById.get(fact.data.exemptionId)!, fact);
@@ -167,9 +189,11 @@ export class MeasureContribution {
     return this.imposed!.data;
   }
 
-  /** The grants an exemption change amends or revokes, for crediting them at its instants. */
+  /** The grant an exemption change amends or revokes (acted-on.ts), for crediting it at its instants. */
   grantsOf(fact: StandingFact): StandingFact[] {
-    return isExemptionChange(fact) ? (this.grantsById.get(fact.data.exemptionId) ?? []) : [];
+    if (!isExemptionChange(fact)) return [];
+    const earlier = (this.grantsById.get(fact.data.exemptionId) ?? []).filter((g) => g.order < fact.order);
+    return earlier.length ? [earlier[earlier.length - 1]!] : [];
   }
 
   /** The measure's contribution for the subject at t, had the standing events in `left` never been recorded. */
@@ -361,9 +385,10 @@ export class MeasureContribution {
     const data = grant.data;
     if (t < toMillis(data.effectiveFrom)) return undefined;
     let until = data.effectiveUntil;
+    const actedOnBefore = actedOnUntil(this.grantsById.get(data.exemptionId), grant, skip);
     for (const change of this.exemptionChangesById.get(data.exemptionId) ?? []) {
       if (change.fromMs > t) break;
-      if (skip?.has(change)) continue;
+      if (skip?.has(change) || !actsOn(change, grant, actedOnBefore)) continue;
       if (change.type === 'ExemptionRevoked') return undefined;
       until = change.data.effectiveUntil ?? until;
     }
@@ -393,9 +418,10 @@ export class MeasureContribution {
     const added = new Set<string>();
     const removed = new Set<string>();
     const basis: StandingFact[] = [grant];
+    const actedOnBefore = actedOnUntil(this.grantsById.get(data.exemptionId), grant, skip);
     for (const change of this.exemptionChangesById.get(data.exemptionId) ?? []) {
       if (change.fromMs > t) break;
-      if (skip?.has(change)) continue;
+      if (skip?.has(change) || !actsOn(change, grant, actedOnBefore)) continue;
       basis.push(change);
       if (change.type === 'ExemptionRevoked') {
         revokedBy = change;
@@ -437,7 +463,7 @@ export class MeasureContribution {
         if (t < window.untilMs) pending.push(`${measureId}/${window.id}`);
       } else if (
         !skip!.has(window.fact) &&
-        !(this.endings.get(window.id) ?? []).some((e) => !skip!.has(e.fact) && e.ms <= t)
+        !this.endingsOf(window.fact, skip).some((e) => !skip!.has(e.fact) && e.ms <= t)
       ) {
         pending.push(`${measureId}/${window.id}`);
       }
@@ -446,15 +472,27 @@ export class MeasureContribution {
   }
 
   /** Each announcement with the window in which it is pending, by announcement time; computed once per change. */
-  private announcementWindows(): { fromMs: number; untilMs: number; id: string; fact: StandingFact }[] {
+  private announcementWindows(): {
+    fromMs: number;
+    untilMs: number;
+    id: string;
+    fact: StandingFact<'EasingAnnounced'>;
+  }[] {
     this.windows ??= this.announcements
       .map((fact) => {
         const id = fact.data.announcementId;
-        const untilMs = Math.min(Infinity, ...(this.endings.get(id) ?? []).map((e) => e.ms));
+        const untilMs = Math.min(Infinity, ...this.endingsOf(fact).map((e) => e.ms));
         return { fromMs: toMillis(fact.data.announcedAt), untilMs, id, fact };
       })
       .sort((a, b) => a.fromMs - b.fromMs);
     return this.windows;
+  }
+
+  /** The withdrawals and enactments that close an announcement (acted-on.ts), had those in `skip` not been recorded. */
+  private endingsOf(announcement: StandingFact<'EasingAnnounced'>, skip?: ReadonlySet<StandingFact>) {
+    const id = announcement.data.announcementId;
+    const until = actedOnUntil(this.announcementsById.get(id), announcement, skip);
+    return (this.endings.get(id) ?? []).filter((e) => actsOn(e.fact, announcement, until));
   }
 }
 

@@ -1,5 +1,5 @@
 /** Announcements of easing and the valid-time window in which each is pending. */
-import { enactsOf, type StandingFact } from './facts.js';
+import type { StandingFact } from './facts.js';
 import { toMillis } from './time.js';
 
 export interface AnnouncementAt {
@@ -17,22 +17,27 @@ export interface AnnouncementWindow {
   announcement: AnnouncementAt;
 }
 
-export function announcementWindows(facts: readonly StandingFact[]): AnnouncementWindow[] {
+/**
+ * Each announcement's window, ended by the first withdrawal or enactment that
+ * closes it (`closing`, see acted-on.ts): one recorded about an earlier
+ * announcement of its id, since retracted, ends nothing.
+ */
+export function announcementWindows(
+  facts: readonly StandingFact[],
+  closing: ReadonlyMap<StandingFact, StandingFact<'EasingAnnounced'>>,
+): AnnouncementWindow[] {
+  const untilOf = new Map<StandingFact, number>();
+  for (const [fact, announcement] of closing) {
+    const ms = fact.type === 'AnnouncementWithdrawn' ? toMillis(fact.data.withdrawnAt) : fact.fromMs;
+    if (!Number.isNaN(ms)) untilOf.set(announcement, Math.min(untilOf.get(announcement) ?? Infinity, ms));
+  }
   const windows: AnnouncementWindow[] = [];
   for (const fact of facts) {
     if (fact.type !== 'EasingAnnounced') continue;
     const announcement = fact.data;
-    let untilMs = Infinity;
-    for (const other of facts) {
-      if (other.type === 'AnnouncementWithdrawn' && other.data.announcementId === announcement.announcementId) {
-        untilMs = Math.min(untilMs, toMillis(other.data.withdrawnAt));
-      } else if (enactsOf(other.data) === announcement.announcementId && !Number.isNaN(other.fromMs)) {
-        untilMs = Math.min(untilMs, other.fromMs);
-      }
-    }
     windows.push({
       fromMs: toMillis(announcement.announcedAt),
-      untilMs,
+      untilMs: untilOf.get(fact) ?? Infinity,
       announcement: {
         announcementId: announcement.announcementId,
         statement: announcement.statement,

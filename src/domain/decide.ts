@@ -20,6 +20,7 @@ import { enactsOf, isAmending, type RecordedFact, type UncheckedFact } from './f
 import { MeasureHistory } from './measure-history.js';
 import { extendMeasure, historyWithout, resolveMeasure } from './resolve-measure.js';
 import { readFact } from './recorded-fact.js';
+import { correctionPlaceConflict } from './correction-place.js';
 import { restorationConflict } from './restoration.js';
 import { narrowScope } from './scope-change.js';
 import { toMillis } from './time.js';
@@ -320,7 +321,10 @@ const CHECKS: { [K in CommandType]?: Check<K> } = {
       );
     }
     // The replacement was parsed as a payload of its target's command (parse-command.ts, parseReplacement).
-    const rejection = check(COMMAND_TYPE_OF[target.type], replacement, historyWithout(history, command.eventId));
+    const without = historyWithout(history, command.eventId);
+    const rejection =
+      check(COMMAND_TYPE_OF[target.type], replacement, without) ??
+      correctionPlaceConflict(target, replacement, history, without);
     // These checks are also restoration.ts's rule for the one fact a correction brings to stand.
     return rejection && { ...rejection, field: rejection.field && `replacement.${rejection.field}` };
   },

@@ -6,6 +6,7 @@
  * through this one module, so the rules of DOMAIN.md "What a query answers"
  * live in one place.
  */
+import { actedOn, isExemptionChange, type ActedOn } from './acted-on.js';
 import { announcementWindows, type AnnouncementAt, type AnnouncementWindow } from './announcements.js';
 import { CategorySet, type CategorySetBuilder } from './categories.js';
 import {
@@ -22,7 +23,7 @@ import type { ImposeRestrictionPayload } from './messages.js';
 import { applyScopeChangeTo, isScopeChange, type ScopeChange } from './scope-change.js';
 import { isSubjectChange, SubjectChanges } from './subject-changes.js';
 import { toMillis } from './time.js';
-import { hasValidTime, insertByValidTime, stepAt } from './valid-time-order.js';
+import { insertByValidTime, stepAt } from './valid-time-order.js';
 
 interface ExemptionsAtInstant {
   exemptions: readonly ExemptionAt[];
@@ -54,6 +55,8 @@ export class MeasureHistory {
   private scopeFold?: { index: number; builder: CategorySetBuilder };
   private exemptionSteps?: Map<string, ExemptionStep[]>;
   private announcements?: AnnouncementWindow[];
+  /** What each amendment, revocation, withdrawal and enactment acts on (see acted-on.ts). */
+  private actedOnIndex?: ActedOn;
   /**
    * The exemptions at the last few instants asked, and what is worked out from
    * them for every subject. More than one: a feed asks about each subject just
@@ -134,13 +137,9 @@ export class MeasureHistory {
       }
     }
     if (before.exemptionSteps) {
+      // A grant added acts on nothing recorded before it (acted-on.ts): only added changes call for building again.
       const grants = added.filter((f) => f.type === 'ExemptionGranted');
-      const exemptionChanges = added.filter((f) => f.type === 'ExemptionAmended' || f.type === 'ExemptionRevoked');
-      const ids = new Set(grants.map((f) => f.data.exemptionId));
-      // A new grant of an id that standing changes already name would be amended by them: built again then.
-      const named = (fact: StandingFact) =>
-        (fact.type === 'ExemptionAmended' || fact.type === 'ExemptionRevoked') && ids.has(fact.data.exemptionId);
-      if (!exemptionChanges.length && !(ids.size && before.lists.some((f) => named(f) && hasValidTime(f)))) {
+      if (!added.some(isExemptionChange)) {
         this.exemptionSteps = grants.length ? new Map(before.exemptionSteps) : before.exemptionSteps;
         for (const fact of grants)
           this.exemptionSteps.set(fact.recorded.eventId, [exemptionStep(-Infinity, grantedExemption(fact))]);
@@ -336,31 +335,42 @@ export class MeasureHistory {
 
   /**
    * Each grant's successive states in valid time: granted, then amended or
-   * revoked (undefined) by each change to its exemption id, in valid-time
-   * order. Keyed by the grant's event: a log written before retractions that
-   * restore a grant were checked (restoration.ts) can hold two standing grants
-   * of one id, and each then stands on its own. Computed once.
+   * revoked (undefined) by each change acting on it (acted-on.ts), in
+   * valid-time order. Keyed by the grant's event: an exemption id given again
+   * after its grant was retracted has a grant of its own, untouched by what
+   * acted on the retracted one. Computed once.
    */
   private exemptionTimelines(): Map<string, ExemptionStep[]> {
     if (this.exemptionSteps) return this.exemptionSteps;
     this.exemptionSteps = new Map();
-    const grantsById = new Map<string, ExemptionStep[][]>();
     for (const fact of this.facts) {
-      if (fact.type !== 'ExemptionGranted') continue;
-      const grant = fact.data;
-      const steps = [exemptionStep(-Infinity, grantedExemption(fact))];
-      this.exemptionSteps.set(fact.recorded.eventId, steps);
-      grantsById.set(grant.exemptionId, [...(grantsById.get(grant.exemptionId) ?? []), steps]);
+      if (fact.type === 'ExemptionGranted')
+        this.exemptionSteps.set(fact.recorded.eventId, [exemptionStep(-Infinity, grantedExemption(fact))]);
     }
+    const { grantOf } = this.actedOn();
     for (const fact of this.byValidTime) {
-      if (fact.type !== 'ExemptionAmended' && fact.type !== 'ExemptionRevoked') continue;
-      for (const steps of grantsById.get(fact.data.exemptionId) ?? []) {
-        const current = steps[steps.length - 1]!.exemption;
-        if (current)
-          steps.push(exemptionStep(fact.fromMs, fact.type === 'ExemptionRevoked' ? undefined : amended(current, fact)));
-      }
+      if (!isExemptionChange(fact)) continue;
+      const grant = grantOf.get(fact);
+      const steps = grant && this.exemptionSteps.get(grant.recorded.eventId);
+      const current = steps?.at(-1)?.exemption;
+      if (steps && current)
+        steps.push(exemptionStep(fact.fromMs, fact.type === 'ExemptionRevoked' ? undefined : amended(current, fact)));
     }
     return this.exemptionSteps;
+  }
+
+  private actedOn(): ActedOn {
+    return (this.actedOnIndex ??= actedOn(this.facts));
+  }
+
+  /** The grant a standing amendment or revocation acts on, if any. */
+  grantActedOnBy(fact: StandingFact): StandingFact<'ExemptionGranted'> | undefined {
+    return this.actedOn().grantOf.get(fact);
+  }
+
+  /** The announcement a standing withdrawal or enactment closes, if any. */
+  announcementClosedBy(fact: StandingFact): StandingFact<'EasingAnnounced'> | undefined {
+    return this.actedOn().announcementOf.get(fact);
   }
 
   /**
@@ -407,36 +417,30 @@ export class MeasureHistory {
 
   /** Each announcement with the valid-time window in which it is pending. Computed once. */
   private announcementWindows(): AnnouncementWindow[] {
-    return (this.announcements ??= announcementWindows(this.facts));
+    return (this.announcements ??= announcementWindows(this.facts, this.actedOn().announcementOf));
   }
 
-  // Record-time facts: what the ledger holds now, whatever the valid time.
+  // Record-time facts: what the ledger holds now, whatever the valid time. A command recorded now acts on the latest
+  // standing grant or announcement of its id (acted-on.ts).
 
   granted(exemptionId: string): StandingFact<'ExemptionGranted'> | undefined {
-    return this.facts.find(
-      (f): f is StandingFact<'ExemptionGranted'> => f.type === 'ExemptionGranted' && f.data.exemptionId === exemptionId,
-    );
+    return this.actedOn().latestGrant.get(exemptionId);
   }
 
+  /** Whether a standing revocation acts on the grant of the id a command recorded now would act on. */
   isRevoked(exemptionId: string): boolean {
-    return this.facts.some((f) => f.type === 'ExemptionRevoked' && f.data.exemptionId === exemptionId);
+    const grant = this.granted(exemptionId);
+    return grant !== undefined && this.actedOn().ended.has(grant);
   }
 
   announced(announcementId: string): StandingFact<'EasingAnnounced'> | undefined {
-    return this.facts.find(
-      (f): f is StandingFact<'EasingAnnounced'> =>
-        f.type === 'EasingAnnounced' && f.data.announcementId === announcementId,
-    );
+    return this.actedOn().latestAnnouncement.get(announcementId);
   }
 
   /** An announcement is still pending when no standing event withdraws or enacts it. */
   isPending(announcementId: string): boolean {
-    if (!this.announced(announcementId)) return false;
-    return !this.facts.some(
-      (f) =>
-        (f.type === 'AnnouncementWithdrawn' && f.data.announcementId === announcementId) ||
-        enactsOf(f.data) === announcementId,
-    );
+    const announcement = this.announced(announcementId);
+    return announcement !== undefined && !this.actedOn().ended.has(announcement);
   }
 
   isLifted(): boolean {

@@ -14,12 +14,19 @@
  *
  * - it takes nothing another standing fact holds: one grant per exemption id
  *   (`exemption-new`), one announcement per announcement id
- *   (`announcement-new`), one revocation per exemption id
+ *   (`announcement-new`), one revocation per grant
  *   (`exemption-not-revoked`), one lifting per measure (`not-lifted`), one
  *   withdrawal or enactment per announcement (`announcement-pending`);
  * - what it acts on stands: the measure's imposition (`measure-exists`), a
- *   grant of the exemption it amends or revokes (`exemption-exists`), the
- *   announcement it withdraws or enacts (`announcement-pending`).
+ *   grant of the exemption it amends or revokes recorded before it
+ *   (`exemption-exists`), the announcement it withdraws or enacts, recorded
+ *   before it (`announcement-pending`). What a fact acts on is the latest
+ *   standing grant or announcement of its id recorded before it
+ *   (acted-on.ts): a revocation restored beside a grant of its id given
+ *   again later would revoke nothing;
+ * - a grant or announcement it brings back takes on no change of its id
+ *   recorded after another grant or announcement of that id was, since that
+ *   change was about the other (`exemption-new`, `announcement-new`).
  *
  * A fact that breaks either would stand where no command could have put it
  * (an exemption listed twice, an amendment of nothing, an announcement
@@ -41,7 +48,8 @@
  * recorded after it stands as it would had it been recorded before the
  * revocation, which is where it was recorded.
  */
-import { enactsOf, type ReadableFact, type StandingFact } from './facts.js';
+import { closedAnnouncementId } from './acted-on.js';
+import { enactsOf, type ReadableFact, type RecordedFact, type StandingFact } from './facts.js';
 import type { MeasureHistory } from './measure-history.js';
 import type { RetractEntryPayload } from './messages.js';
 import { resolveMeasure } from './resolve-measure.js';
@@ -73,13 +81,16 @@ interface Need {
   remedy: string;
 }
 
-const closing = (announcementId: string): Claim => ({
-  key: `closing ${announcementId}`,
+/** What a fact acts on, in the measure as it would stand. */
+type ActsOn = (fact: StandingFact) => StandingFact | undefined;
+
+const closing = (announcementId: string, announcement: StandingFact): Claim => ({
+  key: `closing ${announcement.recorded.eventId}`,
   rule: 'announcement-pending',
   what: `withdraws or enacts announcement ${announcementId}`,
 });
 
-function claimsOf(fact: StandingFact): Claim[] {
+function claimsOf(fact: StandingFact, grantOf: ActsOn, announcementOf: ActsOn): Claim[] {
   // The imposition's `enacts` can name no announcement (none exists before it), so the decider never reads it.
   if (fact.type === 'RestrictionImposed')
     return [{ key: 'imposition', rule: 'measure-new', what: 'imposes the measure' }];
@@ -87,23 +98,23 @@ function claimsOf(fact: StandingFact): Claim[] {
   if (fact.type === 'ExemptionGranted') {
     const id = fact.data.exemptionId;
     claims.push({ key: `grant ${id}`, rule: 'exemption-new', what: `grants exemption ${id}` });
-  } else if (fact.type === 'ExemptionRevoked') {
+  } else if (fact.type === 'ExemptionRevoked' && grantOf(fact)) {
     const id = fact.data.exemptionId;
-    claims.push({ key: `revocation ${id}`, rule: 'exemption-not-revoked', what: `revokes exemption ${id}` });
+    const grant = grantOf(fact)!.recorded.eventId;
+    claims.push({ key: `revocation ${grant}`, rule: 'exemption-not-revoked', what: `revokes exemption ${id}` });
   } else if (fact.type === 'EasingAnnounced') {
     const id = fact.data.announcementId;
     claims.push({ key: `announcement ${id}`, rule: 'announcement-new', what: `announces ${id}` });
-  } else if (fact.type === 'AnnouncementWithdrawn') {
-    claims.push(closing(fact.data.announcementId));
   } else if (fact.type === 'RestrictionLifted') {
     claims.push({ key: 'lifting', rule: 'not-lifted', what: 'lifts the measure' });
   }
-  const enacts = enactsOf(fact.data);
-  if (enacts !== undefined) claims.push(closing(enacts));
+  const closed = closedAnnouncementId(fact);
+  const announcement = announcementOf(fact);
+  if (closed !== undefined && announcement) claims.push(closing(closed, announcement));
   return claims;
 }
 
-function needsOf(fact: StandingFact, stands: Standing): Need[] {
+function needsOf(fact: StandingFact, stands: Standing, grantOf: ActsOn, announcementOf: ActsOn): Need[] {
   if (fact.type === 'RestrictionImposed') return [];
   const needs: Need[] = [];
   if (!stands.imposition) {
@@ -116,22 +127,22 @@ function needsOf(fact: StandingFact, stands: Standing): Need[] {
   }
   if (fact.type === 'ExemptionAmended' || fact.type === 'ExemptionRevoked') {
     const id = fact.data.exemptionId;
-    if (!stands.grants.has(id)) {
+    if (!grantOf(fact)) {
       needs.push({
         rule: 'exemption-exists',
         what: `${fact.type === 'ExemptionRevoked' ? 'revokes' : 'amends'} exemption ${id}`,
-        missing: `no grant of exemption ${id} stands`,
+        missing: `no grant of exemption ${id} recorded before it stands`,
         remedy: 'restore or record the grant first',
       });
     }
   }
   const withdrawn = fact.type === 'AnnouncementWithdrawn' ? fact.data.announcementId : undefined;
   for (const id of [withdrawn, enactsOf(fact.data)]) {
-    if (id === undefined || stands.announcements.has(id)) continue;
+    if (id === undefined || announcementOf(fact)) continue;
     needs.push({
       rule: 'announcement-pending',
       what: `${id === withdrawn ? 'withdraws' : 'enacts'} announcement ${id}`,
-      missing: `announcement ${id} does not stand`,
+      missing: `no announcement ${id} recorded before it stands`,
       remedy: 'restore or record the announcement first',
     });
   }
@@ -140,8 +151,6 @@ function needsOf(fact: StandingFact, stands: Standing): Need[] {
 
 interface Standing {
   imposition: boolean;
-  grants: Set<string>;
-  announcements: Set<string>;
   /** The standing facts holding each claim asked about. */
   holders: Map<string, StandingFact[]>;
 }
@@ -176,13 +185,14 @@ export function restorationConflict(
   });
   if (!brought.length) return undefined;
 
-  const stands: Standing = { imposition: false, grants: new Set(), announcements: new Set(), holders: new Map() };
-  for (const fact of brought) for (const claim of claimsOf(fact)) stands.holders.set(claim.key, []);
+  const grantOf: ActsOn = (fact) => after.grantActedOnBy(fact);
+  const announcementOf: ActsOn = (fact) => after.announcementClosedBy(fact);
+  const claims = (fact: StandingFact) => claimsOf(fact, grantOf, announcementOf);
+  const stands: Standing = { imposition: false, holders: new Map() };
+  for (const fact of brought) for (const claim of claims(fact)) stands.holders.set(claim.key, []);
   for (const fact of after.facts) {
     if (fact.type === 'RestrictionImposed') stands.imposition = true;
-    else if (fact.type === 'ExemptionGranted') stands.grants.add(fact.data.exemptionId);
-    else if (fact.type === 'EasingAnnounced') stands.announcements.add(fact.data.announcementId);
-    if (stands.holders.size) for (const claim of claimsOf(fact)) stands.holders.get(claim.key)?.push(fact);
+    if (stands.holders.size) for (const claim of claims(fact)) stands.holders.get(claim.key)?.push(fact);
   }
 
   const refuse = (rule: string, message: string): RestorationConflict => ({
@@ -193,10 +203,10 @@ export function restorationConflict(
   });
   for (const fact of brought) {
     const bringing = `retracting event ${command.eventId} would ${broughtAs(fact, before.has(fact.recorded.eventId))}`;
-    for (const need of needsOf(fact, stands)) {
+    for (const need of needsOf(fact, stands, grantOf, announcementOf)) {
       return refuse(need.rule, `${bringing}, which ${need.what}, but ${need.missing}: ${need.remedy}`);
     }
-    for (const claim of claimsOf(fact)) {
+    for (const claim of claims(fact)) {
       const other = stands.holders.get(claim.key)!.find((f) => f !== fact);
       if (!other) continue;
       const holder = `event ${other.recorded.eventId} (${other.type})`;
@@ -204,6 +214,52 @@ export function restorationConflict(
         claim.rule,
         `${bringing}, which ${claim.what}, but ${holder} already ${claim.what}: retract or correct event ${other.recorded.eventId} first`,
       );
+    }
+  }
+  const taken = takenOver(history, after, brought);
+  if (!taken) return undefined;
+  const { fact, change, given } = taken;
+  const what = fact.type === 'ExemptionGranted' ? 'grant' : 'announcement';
+  return refuse(
+    fact.type === 'ExemptionGranted' ? 'exemption-new' : 'announcement-new',
+    `retracting event ${command.eventId} would ${broughtAs(fact, before.has(fact.recorded.eventId))}, which would take on event ${change.recorded.eventId} (${change.type}), recorded after event ${given} gave its id again and so about that ${what}: retract event ${change.recorded.eventId} first, or record the ${what} anew`,
+  );
+}
+
+/**
+ * A grant or announcement brought to stand takes on the changes of its id
+ * recorded after it (acted-on.ts). One that did not act on it before and was
+ * recorded after another grant or announcement of its id was about that one:
+ * the restoration is refused rather than let it act on the one brought back.
+ * One pass over the recorded events and one over the facts.
+ */
+function takenOver(history: MeasureHistory, after: MeasureHistory, brought: StandingFact[]) {
+  const held = (fact: { type: string; data: unknown }) =>
+    fact.type === 'ExemptionGranted'
+      ? `grant ${(fact.data as { exemptionId: string }).exemptionId}`
+      : fact.type === 'EasingAnnounced'
+        ? `announcement ${(fact.data as { announcementId: string }).announcementId}`
+        : undefined;
+  const broughtGiven = new Set(brought.filter((f) => held(f) !== undefined));
+  if (!broughtGiven.size) return undefined;
+  // Each id's grants or announcements as recorded, standing or not, in record order.
+  const givenAt = new Map<string, RecordedFact[]>();
+  for (const event of history.recorded) {
+    const key = event.unreadable === undefined ? held(event) : undefined;
+    if (key) givenAt.set(key, [...(givenAt.get(key) ?? []), event]);
+  }
+  const stood = new Map(history.facts.map((f) => [f.recorded.eventId, f]));
+  for (const change of after.facts) {
+    const previous = stood.get(change.recorded.eventId);
+    for (const [on, was] of [
+      [after.grantActedOnBy(change), previous && history.grantActedOnBy(previous)],
+      [after.announcementClosedBy(change), previous && history.announcementClosedBy(previous)],
+    ] as const) {
+      if (!on || !broughtGiven.has(on) || was?.recorded.eventId === on.recorded.eventId) continue;
+      const given = givenAt
+        .get(held(on)!)
+        ?.find((e) => e.revision > on.recorded.revision && e.revision < change.recorded.revision);
+      if (given) return { fact: on as StandingFact, change, given: given.eventId };
     }
   }
   return undefined;

@@ -15,3 +15,4 @@ import './undone-retraction.wide.oracle.suite.js';
 import './restoration.suite.js';
 import './restoration.property.suite.js';
 import './category-set-memory.suite.js';
+import './regiven-ids.suite.js';

@@ -8,11 +8,13 @@
  * DOMAIN.md ("What a query answers", step 1), not by the decider's.
  *
  * The rules, over the facts standing: one grant per exemption id, one
- * announcement per announcement id, one revocation per exemption id, one
- * lifting, one withdrawal or enactment per announcement; and a fact that comes
- * to stand (recorded, restored, or standing with another payload) stands with
- * what it acts on: the imposition, the grant it amends or revokes, the
- * announcement it withdraws or enacts.
+ * announcement per announcement id, one revocation per grant, one lifting, one
+ * withdrawal or enactment per announcement; and a fact that comes to stand
+ * (recorded, restored, or standing with another payload) stands with what it
+ * acts on: the imposition, the grant it amends or revokes, the announcement it
+ * withdraws or enacts. What an amendment, revocation, withdrawal or enactment
+ * acts on is the latest standing grant or announcement of its id recorded
+ * before it (a corrected fact keeps its place).
  */
 import '../support/fast-check-seed.js';
 import { describe, expect, it } from '@jest/globals';
@@ -58,23 +60,48 @@ function standingFacts(log: readonly Logged[]): Map<string, Logged> {
  * The rules the measure breaks once `after` stands where `before` stood: empty when it breaks none. A corrected
  * event comes to stand anew even with the payload it had (the correction states it again, whole).
  */
-function brokenRules(before: Map<string, Logged>, after: Map<string, Logged>, corrected?: string): string[] {
+/**
+ * What each fact acts on: the latest standing grant or announcement of its id recorded before it (the facts are in
+ * record order, a corrected fact in its own place). Keyed `<eventId> grant` and `<eventId> announcement`.
+ */
+function actedOn(facts: Map<string, Logged>): Map<string, string | undefined> {
+  const latest = new Map<string, string>();
+  const actsOn = new Map<string, string | undefined>();
+  for (const [eventId, { type, data: payload }] of facts) {
+    const data = payload as Record<string, string | undefined>;
+    if (type === 'ExemptionAmended' || type === 'ExemptionRevoked')
+      actsOn.set(`${eventId} grant`, latest.get(`grant of ${data.exemptionId}`));
+    const closed = type === 'AnnouncementWithdrawn' ? data.announcementId : data.enacts;
+    if (type !== 'RestrictionImposed' && closed !== undefined)
+      actsOn.set(`${eventId} announcement`, latest.get(`announcement of ${closed}`));
+    if (type === 'ExemptionGranted') latest.set(`grant of ${data.exemptionId}`, eventId);
+    if (type === 'EasingAnnounced') latest.set(`announcement of ${data.announcementId}`, eventId);
+  }
+  return actsOn;
+}
+
+function brokenRules(
+  before: Map<string, Logged>,
+  after: Map<string, Logged>,
+  corrected?: string,
+  /** The log, for record order: a fact comes before the events recorded after it. */
+  log?: readonly Logged[],
+): string[] {
   const broken: string[] = [];
   const holders = new Map<string, number>();
   const hold = (key: string) => holders.set(key, (holders.get(key) ?? 0) + 1);
-  const grants = new Set<string>();
-  const announcements = new Set<string>();
+  const actsOn = actedOn(after);
   let imposed = false;
-  for (const { type, data: payload } of after.values()) {
+  for (const [eventId, { type, data: payload }] of after) {
     const data = payload as Record<string, string | undefined>;
     if (type === 'RestrictionImposed') imposed = true;
-    if (type === 'ExemptionGranted') (hold(`grant of ${data.exemptionId}`), grants.add(data.exemptionId!));
-    if (type === 'EasingAnnounced')
-      (hold(`announcement of ${data.announcementId}`), announcements.add(data.announcementId!));
-    if (type === 'ExemptionRevoked') hold(`revocation of ${data.exemptionId}`);
+    if (type === 'ExemptionGranted') hold(`grant of ${data.exemptionId}`);
+    if (type === 'EasingAnnounced') hold(`announcement of ${data.announcementId}`);
+    if (type === 'ExemptionRevoked') hold(`revocation of ${actsOn.get(`${eventId} grant`)}`);
     if (type === 'RestrictionLifted') hold('lifting');
-    if (type === 'AnnouncementWithdrawn') hold(`closing of ${data.announcementId}`);
-    if (type !== 'RestrictionImposed' && data.enacts !== undefined) hold(`closing of ${data.enacts}`);
+    const closed = type === 'AnnouncementWithdrawn' ? data.announcementId : data.enacts;
+    if (type !== 'RestrictionImposed' && closed !== undefined)
+      hold(`closing of ${actsOn.get(`${eventId} announcement`)}`);
   }
   for (const [key, count] of holders) if (count > 1) broken.push(`${count} standing: ${key}`);
   for (const [eventId, { type, data: payload }] of after) {
@@ -82,11 +109,38 @@ function brokenRules(before: Map<string, Logged>, after: Map<string, Logged>, co
     const was = before.get(eventId);
     if (was && eventId !== corrected && JSON.stringify(was.data) === JSON.stringify(data)) continue;
     if (type !== 'RestrictionImposed' && !imposed) broken.push(`${type} ${eventId} stands without the imposition`);
-    if ((type === 'ExemptionAmended' || type === 'ExemptionRevoked') && !grants.has(data.exemptionId!))
-      broken.push(`${type} ${eventId} stands without a grant of ${data.exemptionId}`);
+    if ((type === 'ExemptionAmended' || type === 'ExemptionRevoked') && !actsOn.get(`${eventId} grant`))
+      broken.push(`${type} ${eventId} stands without a grant of ${data.exemptionId} recorded before it`);
     const announcement = type === 'AnnouncementWithdrawn' ? data.announcementId : data.enacts;
-    if (type !== 'RestrictionImposed' && announcement !== undefined && !announcements.has(announcement))
-      broken.push(`${type} ${eventId} stands without announcement ${announcement}`);
+    if (type !== 'RestrictionImposed' && announcement !== undefined && !actsOn.get(`${eventId} announcement`))
+      broken.push(`${type} ${eventId} stands without announcement ${announcement} recorded before it`);
+  }
+  // A grant or announcement brought back by a retraction takes on no change recorded after another of its id was.
+  if (!corrected && log) {
+    const actedBefore = actedOn(before);
+    const held = (fact: Logged) =>
+      fact.type === 'ExemptionGranted'
+        ? `grant of ${fact.data.exemptionId as string}`
+        : fact.type === 'EasingAnnounced'
+          ? `announcement of ${fact.data.announcementId as string}`
+          : undefined;
+    const at = (eventId: string) => log.findIndex((e) => e.eventId === eventId);
+    for (const [key, on] of actsOn) {
+      const change = key.split(' ')[0]!;
+      if (on === undefined || actedBefore.get(key) === on) continue;
+      if (before.has(on) && JSON.stringify(before.get(on)!.data) === JSON.stringify(after.get(on)!.data)) continue;
+      const id = held(after.get(on)!);
+      if (log.some((e, i) => held(e) === id && i > at(on) && i < at(change)))
+        broken.push(`${change} was about another ${id}, and would act on ${on}`);
+    }
+  }
+  // A grant or announcement corrected to another id takes on nothing that acted on nothing before.
+  const idOf = (fact: Logged | undefined) => fact && (fact.data.exemptionId ?? fact.data.announcementId);
+  if (corrected && idOf(after.get(corrected)) !== idOf(before.get(corrected))) {
+    const actedBefore = actedOn(before);
+    for (const [key, on] of actsOn)
+      if (on === corrected && before.has(key.split(' ')[0]!) && actedBefore.get(key) === undefined)
+        broken.push(`${key.split(' ')[0]} acted on nothing, and would act on ${corrected}`);
   }
   return broken;
 }
@@ -203,7 +257,7 @@ describe('domain/restoration.property', () => {
           const { type: _type, ...data } = next;
           const before = standingFacts(log);
           const unchecked = standingFacts([...log, { eventId: 'unchecked', type: EVENT_TYPE_OF[next.type], data }]);
-          const broken = brokenRules(before, unchecked, next.type === 'CorrectEntry' ? next.eventId : undefined);
+          const broken = brokenRules(before, unchecked, next.type === 'CorrectEntry' ? next.eventId : undefined, log);
           if (decision.events) {
             expect({ accepted: next, broken }).toEqual({ accepted: next, broken: [] });
             record(decision.events[0]!.type, decision.events[0]!.data as unknown as Record<string, unknown>);

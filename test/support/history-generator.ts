@@ -6,7 +6,9 @@
  * retractions all occur; so do licences renewed days after they ended (or at
  * the very instant), exemptions narrowed then broadened again, corrections of
  * an event already corrected, retractions of amendments and of corrections,
- * subjects removed and added again, announcements never enacted, open-ended
+ * subjects removed and added again, grants and announcements that were amended,
+ * revoked, withdrawn or enacted retracted as mistakes and their ids given
+ * again, announcements never enacted, open-ended
  * and bounded measures, and categories three deep.
  *
  * By default never produced (each would need the suites that assume it to change):

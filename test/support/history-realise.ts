@@ -108,6 +108,43 @@ function restoration(state: MeasureStream, intent: Extract<Intent, { kind: 'rest
   };
 }
 
+/** What an event says about a grant or an announcement: the id it holds, amends, revokes, withdraws or enacts. */
+function aboutOf(fact: ReadableFact): string | undefined {
+  const data = fact.data as unknown as Record<string, unknown>;
+  if (fact.type === 'ExemptionGranted' || fact.type === 'EasingAnnounced') return undefined;
+  if (fact.type === 'ExemptionAmended' || fact.type === 'ExemptionRevoked') return `e ${String(data.exemptionId)}`;
+  if (fact.type === 'AnnouncementWithdrawn') return `a ${String(data.announcementId)}`;
+  return typeof data.enacts === 'string' ? `a ${data.enacts}` : undefined;
+}
+
+/** The key of what a grant or announcement holds: its kind and id. */
+const heldBy = (fact: ReadableFact) =>
+  fact.type === 'ExemptionGranted'
+    ? `e ${fact.data.exemptionId}`
+    : fact.type === 'EasingAnnounced'
+      ? `a ${fact.data.announcementId}`
+      : undefined;
+
+/** The grants and announcements that an amendment, revocation, withdrawal or enactment recorded since is about. */
+function actedOnIn(state: MeasureStream): ReadableFact[] {
+  const recorded = state.recorded.filter((f): f is ReadableFact => f.unreadable === undefined);
+  return recorded.filter((f, i) => {
+    const id = heldBy(f);
+    return id !== undefined && recorded.slice(i + 1).some((later) => aboutOf(later) === id);
+  });
+}
+
+/**
+ * The command giving an id again, as first given, once a grant or announcement something acted on is retracted (as a
+ * mistake): what acted on the first must not act on the second.
+ */
+function givenAgain(state: MeasureStream, retracted: string): LedgerCommand | undefined {
+  const target = actedOnIn(state).find((f) => f.eventId === retracted);
+  if (!target) return undefined;
+  const type = target.type === 'ExemptionGranted' ? 'GrantExemption' : 'AnnounceEasing';
+  return { type, ...(target.data as object) } as LedgerCommand;
+}
+
 /** How `realise` writes and records commands beyond the default (see `HistoryOptions`), with choices from `seed`. */
 export interface Realisation {
   written?: boolean;
@@ -149,7 +186,10 @@ export function realise(intents: Intent[], startMs = Date.UTC(2030, 0, 1), how: 
     else if (state.recorded.length) {
       // Seldom the imposition: retracting it ends the measure's history.
       const candidates = state.recorded.length > 1 && intent.pick % 10 !== 0 ? state.recorded.slice(1) : state.recorded;
-      const target = candidates[candidates.length - 1 - (intent.pick % candidates.length)]!;
+      // A retraction now and then takes back a grant or announcement something acted on (see `givenAgain`).
+      const actedOn = intent.kind === 'retract' && intent.pick % 2 === 1 ? actedOnIn(state) : [];
+      const target =
+        nth(actedOn, intent.pick >> 2) ?? candidates[candidates.length - 1 - (intent.pick % candidates.length)]!;
       command =
         intent.kind === 'retract'
           ? { type: 'RetractEntry', measureId, eventId: target.eventId, reason: 'generated' }
@@ -161,12 +201,22 @@ export function realise(intents: Intent[], startMs = Date.UTC(2030, 0, 1), how: 
               replacement: corrected(target.data as never, intent) as never,
             };
     }
-    if (!command) continue;
+    if (!command || !record(command, index)) continue;
+    // A retraction of a grant or announcement something acted on is followed by its id given again.
+    const again = command.type === 'RetractEntry' && givenAgain(state, command.eventId);
+    if (again) record(again, index);
+  }
+  return how.recordedNearValidTimes ? recordedNear(events, next) : events;
+
+  /** Records a command the decider accepts, as the ledger would; false when it is rejected. */
+  function record(command: LedgerCommand, index: number): boolean {
+    const measureId = command.measureId;
+    const state = streams.get(measureId) ?? initialState(measureId);
     // A client's command must be valid input: an amendment or narrowing that changes nothing is a 400 at the door.
-    if (how.written && emptyChange(command)) continue;
+    if (how.written && emptyChange(command)) return false;
     if (how.provenance) command = withProvenance(command, next);
     const decision = decide(command, state);
-    if (decision.rejection) continue;
+    if (decision.rejection) return false;
     let text = command;
     if (how.written) ({ read: command, text } = asRead(command, next));
     // Some consecutive events share a record time, as the events of one append would.
@@ -183,8 +233,8 @@ export function realise(intents: Intent[], startMs = Date.UTC(2030, 0, 1), how: 
     events.push(event);
     how.seen?.(text, command, event);
     streams.set(measureId, evolve(state, uncheckedFactOf(event)));
+    return true;
   }
-  return how.recordedNearValidTimes ? recordedNear(events, next) : events;
 }
 
 /** The fields of which a command needs at least one (the DTOs' rule; the decider takes an empty change). */

@@ -83,6 +83,21 @@ export function subjectsNamed(data: unknown): string[] {
   return [...lists, ...subjectsNamed(record.replacement)];
 }
 
+/**
+ * The standing event of `type` whose `idField` is `id` that an event acts on: the latest recorded before it. A
+ * corrected event keeps its position.
+ */
+function actedOn(
+  measureEvents: OracleEvent[],
+  type: string,
+  idField: string,
+  id: string,
+  event: OracleEvent,
+): OracleEvent | undefined {
+  const earlier = measureEvents.filter((e) => e.type === type && e.data[idField] === id && e.position < event.position);
+  return earlier.sort((a, b) => a.position - b.position).at(-1);
+}
+
 export class Oracle {
   constructor(private readonly universe: string[]) {}
 
@@ -148,10 +163,18 @@ export class Oracle {
       }
       for (const a of events.filter((e) => e.type === 'EasingAnnounced' && ms(e.data.announcedAt) <= t)) {
         const id = a.data.announcementId;
+        // A withdrawal or enactment closes the announcement of its id that stood when it was recorded.
+        const closes = (e: OracleEvent) => actedOn(events, 'EasingAnnounced', 'announcementId', id, e) === a;
         const withdrawn = events.some(
-          (w) => w.type === 'AnnouncementWithdrawn' && w.data.announcementId === id && ms(w.data.withdrawnAt) <= t,
+          (w) =>
+            w.type === 'AnnouncementWithdrawn' &&
+            w.data.announcementId === id &&
+            ms(w.data.withdrawnAt) <= t &&
+            closes(w),
         );
-        const enacted = events.some((x) => LEGAL.has(x.type) && x.data.enacts === id && ms(x.data.effectiveFrom) <= t);
+        const enacted = events.some(
+          (x) => LEGAL.has(x.type) && x.data.enacts === id && ms(x.data.effectiveFrom) <= t && closes(x),
+        );
         if (!withdrawn && !enacted) answer.pending.add(`${measureId}/${id}`);
       }
 
@@ -199,7 +222,9 @@ export class Oracle {
         (e) =>
           (e.type === 'ExemptionAmended' || e.type === 'ExemptionRevoked') &&
           e.data.exemptionId === id &&
-          ms(e.data.effectiveFrom) <= t,
+          ms(e.data.effectiveFrom) <= t &&
+          // It acts on the grant of its id that stood when it was recorded: not on one given again after it.
+          actedOn(measureEvents, 'ExemptionGranted', 'exemptionId', id, e) === grant,
       )
       .sort((a, b) => ms(a.data.effectiveFrom) - ms(b.data.effectiveFrom) || a.position - b.position);
     const revokedBy = changes.find((e) => e.type === 'ExemptionRevoked');
