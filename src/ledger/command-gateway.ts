@@ -41,8 +41,8 @@ export interface BatchOptions {
  */
 const CHUNK_LIMITS: ChunkLimits = { maxEvents: 250, maxMs: 25 };
 
-/** Validation gives the event loop a turn after this many milliseconds of checking. */
-const VALIDATION_SLICE_MS = 20;
+/** Validation gives the event loop a turn after this many commands or milliseconds of checking, whichever comes first. */
+const VALIDATION_SLICE = { commands: 100, ms: 20 };
 
 /** Lets timers and other requests run: awaiting a settled promise alone would not. */
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -162,11 +162,11 @@ export function commandIdFromSource(source: string, entry: BatchEntry): string {
 async function validateAll(entries: BatchEntry[]): Promise<ParsedCommand[]> {
   const details: ErrorDetail[] = [];
   const parsed: ParsedCommand[] = [];
-  let sliceStarted = performance.now();
+  let slice = { start: 0, started: performance.now() };
   for (const [index, entry] of entries.entries()) {
-    if (performance.now() - sliceStarted >= VALIDATION_SLICE_MS) {
+    if (index - slice.start >= VALIDATION_SLICE.commands || performance.now() - slice.started >= VALIDATION_SLICE.ms) {
       await nextTurn();
-      sliceStarted = performance.now();
+      slice = { start: index, started: performance.now() };
     }
     // Enough problems to act on: checking thousands more would only make the answer huge and slow.
     if (details.length >= MAX_DETAILS) {
