@@ -5,6 +5,7 @@
  * not read as a body at all: a command sent as text/plain is not a command.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { MAX_COMMANDS_PER_BATCH } from '../domain/command-limits.js';
 import { LedgerError } from '../errors.js';
 import { depthProblem } from '../json-shape.js';
 import { duplicateKeyProblem } from './duplicate-keys.js';
@@ -26,6 +27,9 @@ export function registerBodyParsers(instance: FastifyInstance): void {
   instance.addContentTypeParser(NDJSON_TYPES, { parseAs: 'string' }, (request, text, done) => {
     try {
       utf8Only(request);
+      // Counted before a line is parsed: an over-long batch is refused without reading its commands.
+      const commands = countNonBlankLines(String(text), MAX_COMMANDS_PER_BATCH + 1);
+      if (commands > MAX_COMMANDS_PER_BATCH) throw tooManyCommands(`more than ${MAX_COMMANDS_PER_BATCH}`);
       done(null, text);
     } catch (error) {
       done(error as Error, undefined);
@@ -49,6 +53,9 @@ function parseJson(request: FastifyRequest, text: string): unknown {
   } catch (error) {
     throw notJson((error as Error).message);
   }
+  // Before anything walks the elements: the batch route refuses an over-long array whatever it holds.
+  if (Array.isArray(body) && body.length > MAX_COMMANDS_PER_BATCH && isBatchRoute(request))
+    throw tooManyCommands(String(body.length));
   const tooDeep = depthProblem(body);
   if (tooDeep) throw new LedgerError('bad-input', tooDeep.message, [tooDeep]);
   const duplicate = duplicateKeyProblem(text);
@@ -64,4 +71,29 @@ function utf8Only(request: FastifyRequest): void {
 
 function notJson(message: string): LedgerError {
   return new LedgerError('bad-input', `the request body is not valid JSON: ${message}`, [{ rule: 'isJson', message }]);
+}
+
+/** A batch of more commands than MAX_COMMANDS_PER_BATCH: 413, as for a body over the size limit; nothing is read further. */
+export function tooManyCommands(count: string): LedgerError {
+  const message = `a batch holds at most ${MAX_COMMANDS_PER_BATCH} commands, this one ${count}: send it as several batches`;
+  return new LedgerError('too-large', message, [
+    { field: 'batch', rule: 'maxCommandsPerBatch', message, value: MAX_COMMANDS_PER_BATCH },
+  ]);
+}
+
+function isBatchRoute(request: FastifyRequest): boolean {
+  return request.url.split('?')[0]!.replace(/\/+$/, '') === '/v1/commands/batch';
+}
+
+/** The lines holding more than whitespace, counted up to `stopAt`. */
+function countNonBlankLines(text: string, stopAt: number): number {
+  let count = 0;
+  let start = 0;
+  while (start < text.length && count < stopAt) {
+    const end = text.indexOf('\n', start);
+    const stop = end === -1 ? text.length : end;
+    if (/\S/.test(text.slice(start, stop))) count++;
+    start = stop + 1;
+  }
+  return count;
 }

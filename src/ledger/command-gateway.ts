@@ -35,8 +35,17 @@ export interface BatchOptions {
   onApplied?(done: number, total: number): void;
 }
 
-/** One commit (one fsync) per this many events or milliseconds of deciding, whichever comes first. */
-const CHUNK_LIMITS: ChunkLimits = { maxEvents: 1000, maxMs: 50 };
+/**
+ * One commit (one fsync) per this many events or milliseconds of deciding, whichever comes first; between chunks
+ * the event loop takes its turn, so a chunk, its commit included, is the longest other requests wait.
+ */
+const CHUNK_LIMITS: ChunkLimits = { maxEvents: 250, maxMs: 25 };
+
+/** Validation gives the event loop a turn after this many commands or milliseconds of checking, whichever comes first. */
+const VALIDATION_SLICE = { commands: 100, ms: 20 };
+
+/** Lets timers and other requests run: awaiting a settled promise alone would not. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export class CommandGateway {
   constructor(
@@ -56,7 +65,7 @@ export class CommandGateway {
     context: CommandContext,
     options: BatchOptions = {},
   ): Promise<BatchOutcome> {
-    const parsed = validateAll(entries);
+    const parsed = await validateAll(entries);
     const replacements = await replacementProblems(this.store, parsed, entries);
     if (replacements.length) throw new LedgerError('bad-input', summarise(replacements), replacements);
     giveCommandIds(parsed, entries, options);
@@ -78,6 +87,7 @@ export class CommandGateway {
           index++;
           options.onApplied?.(index, entries.length);
         }
+        await nextTurn();
         // A chunk that stopped at its limits goes on with the next; one that stopped before a command runs that one alone.
         if (!chunk.blocked || index >= parsed.length) continue;
       }
@@ -149,10 +159,15 @@ export function commandIdFromSource(source: string, entry: BatchEntry): string {
   return derivedCommandId(`${source} ${entry.origin}`, canonicalize(entry.body)!);
 }
 
-function validateAll(entries: BatchEntry[]): ParsedCommand[] {
+async function validateAll(entries: BatchEntry[]): Promise<ParsedCommand[]> {
   const details: ErrorDetail[] = [];
   const parsed: ParsedCommand[] = [];
+  let slice = { start: 0, started: performance.now() };
   for (const [index, entry] of entries.entries()) {
+    if (index - slice.start >= VALIDATION_SLICE.commands || performance.now() - slice.started >= VALIDATION_SLICE.ms) {
+      await nextTurn();
+      slice = { start: index, started: performance.now() };
+    }
     // Enough problems to act on: checking thousands more would only make the answer huge and slow.
     if (details.length >= MAX_DETAILS) {
       details.push({
@@ -198,38 +213,57 @@ export function readCommandText(text: string): BatchEntry[] {
   return readNdjson(text);
 }
 
-/** Reads NDJSON: one command, a JSON object, per line (a line holding an array of commands is refused). */
+/**
+ * Reads NDJSON: one command, a JSON object, per line (a line holding an array of commands is refused).
+ * Stops reading at MAX_DETAILS unreadable lines: the rest would only make the answer huge and slow.
+ */
 export function readNdjson(text: string): BatchEntry[] {
   const entries: BatchEntry[] = [];
   const details: ErrorDetail[] = [];
-  text.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    try {
-      const body: unknown = JSON.parse(line);
-      if (Array.isArray(body)) {
-        details.push({
-          field: `line ${index + 1}`,
-          rule: 'isObject',
-          message: `line ${index + 1} holds a JSON array: NDJSON holds one command, a JSON object, per line`,
-        });
-        return;
-      }
-      const duplicate = duplicateKeyProblem(line, `line ${index + 1}`);
-      if (duplicate) {
-        details.push(duplicate);
-        return;
-      }
-      entries.push({ origin: `line ${index + 1}`, body });
-    } catch (error) {
+  let start = 0;
+  for (let index = 0; start <= text.length; index++) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    const line = text.slice(start, end);
+    start = end + 1;
+    if (details.length >= MAX_DETAILS) {
       details.push({
-        field: `line ${index + 1}`,
-        rule: 'isJson',
-        message: `line ${index + 1} is not valid JSON: ${(error as Error).message}`,
+        rule: 'maxDetails',
+        message: `reading stopped at line ${index + 1} after ${details.length} problems; the lines from there on were not read`,
       });
+      break;
     }
-  });
+    readNdjsonLine(line, index, entries, details);
+  }
   if (details.length) throw new LedgerError('bad-input', details[0]!.message, details);
   return entries;
+}
+
+function readNdjsonLine(line: string, index: number, entries: BatchEntry[], details: ErrorDetail[]): void {
+  if (line.trim() === '') return;
+  try {
+    const body: unknown = JSON.parse(line);
+    if (Array.isArray(body)) {
+      details.push({
+        field: `line ${index + 1}`,
+        rule: 'isObject',
+        message: `line ${index + 1} holds a JSON array: NDJSON holds one command, a JSON object, per line`,
+      });
+      return;
+    }
+    const duplicate = duplicateKeyProblem(line, `line ${index + 1}`);
+    if (duplicate) {
+      details.push(duplicate);
+      return;
+    }
+    entries.push({ origin: `line ${index + 1}`, body });
+  } catch (error) {
+    details.push({
+      field: `line ${index + 1}`,
+      rule: 'isJson',
+      message: `line ${index + 1} is not valid JSON: ${(error as Error).message}`,
+    });
+  }
 }
 
 /** The line on which each element of a top-level JSON array starts. */

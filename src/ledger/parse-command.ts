@@ -4,6 +4,7 @@
  */
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { MAX_CATEGORIES_PER_COMMAND, MAX_SUBJECTS_PER_COMMAND } from '../domain/command-limits.js';
 import { COMMAND_TYPES, type CommandType, type LedgerCommand } from '../domain/messages.js';
 import { instantOf } from '../domain/time.js';
 import { LedgerError, MAX_DETAILS, type ErrorDetail } from '../errors.js';
@@ -57,6 +58,9 @@ export function parseReplacement(commandType: CommandType, replacement: unknown)
 
 export function commandProblems(body: unknown): ErrorDetail[] {
   if (!isPlainObject(body)) return [{ rule: 'isObject', message: 'a command must be a JSON object' }];
+  // A list far past its cap is refused before anything walks its elements.
+  const overlong = overlongLists(body);
+  if (overlong.length) return overlong;
   // Depth, nulls and built-in keys first: the validator must never walk such a body.
   const shape = jsonShapeProblems(body, { max: MAX_DETAILS });
   if (shape.length) return shape;
@@ -104,6 +108,18 @@ function normaliseInstants(value: unknown): unknown {
   return Object.fromEntries(
     Object.entries(value).map(([key, v]) => [key, (INSTANT_FIELDS.has(key) && instantOf(v)) || normaliseInstants(v)]),
   );
+}
+
+/** Top-level lists longer than any a command may hold (the cap on subjects, the largest), named as the validator would. */
+function overlongLists(body: Record<string, unknown>): ErrorDetail[] {
+  return Object.entries(body).flatMap(([field, value]) => {
+    if (!Array.isArray(value) || value.length <= MAX_SUBJECTS_PER_COMMAND) return [];
+    const [limit, what] = /categor/i.test(field)
+      ? [MAX_CATEGORIES_PER_COMMAND, 'categories']
+      : [MAX_SUBJECTS_PER_COMMAND, 'ids'];
+    const message = `${field} must name at most ${limit} ${what} in one command (name more through several commands)`;
+    return [{ field, rule: 'arrayMaxSize', message }];
+  });
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

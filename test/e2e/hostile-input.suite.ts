@@ -3,6 +3,7 @@
  * the rule, nothing is written, and the measure keeps answering.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { MAX_COMMANDS_PER_BATCH } from '../../src/domain/command-limits.js';
 import { imposeBody, M } from '../support/commands.js';
 import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
 
@@ -199,7 +200,8 @@ describe('e2e/hostile-input', () => {
 
   describe('a batch of thousands of bad commands', () => {
     it('gets at most 100 details and a last one saying where checking stopped, quickly and small', async () => {
-      const batch = Array.from({ length: 35_000 }, () => ({ type: 'ImposeRestriction' }));
+      // The most a batch may hold (a longer one is refused by its count): still ten times the problems an answer lists.
+      const batch = Array.from({ length: MAX_COMMANDS_PER_BATCH }, () => ({ type: 'ImposeRestriction' }));
       const response = await t.http.post('/v1/commands/batch').set(bearer('writer')).send(batch).expect(400);
       expect(response.body.details).toHaveLength(101);
       expect(response.body.details[100]).toMatchObject({ rule: 'maxDetails' });
