@@ -13,3 +13,4 @@ import './hostile-input.suite.js';
 import './strict-parameters.suite.js';
 import './wide-measures.suite.js';
 import './command-limits.suite.js';
+import '../http/batch-bounds.suite.js';
