@@ -147,7 +147,9 @@ function openFeed(
         while ((cut = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, cut);
           buffer = buffer.slice(cut + 2);
-          const id = /^id: (.*)$/m.exec(block)?.[1];
+          // A copy: a match is a slice of the chunk read, and the ids a churner keeps would keep every chunk alive.
+          const matched = /^id: (.*)$/m.exec(block)?.[1];
+          const id = matched === undefined ? undefined : Buffer.from(matched).toString();
           const event = /^event: (.*)$/m.exec(block)?.[1];
           // As EventSource: a block without data (the stream's opening id) sets the id to resume from, and is no message.
           if (!/^data:/m.test(block)) {
