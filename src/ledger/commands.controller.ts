@@ -19,6 +19,7 @@ import { DTO_OF } from './dto/command.dto.js';
 import { BatchFailureDto, BatchResponseDto, CommandResultDto } from './dto/responses.js';
 import { ApiErrors } from '../http/error-response.dto.js';
 import { presentOutcome } from './presenters.js';
+import { MAX_COMMANDS_PER_BATCH } from '../domain/command-limits.js';
 
 const DTOS = Object.values(DTO_OF);
 const CORRELATION_ID = {
@@ -84,10 +85,9 @@ export class CommandsController {
   @RequiresRole('writer')
   @ApiOperation({
     summary: 'Record commands in order',
-    description:
-      'A JSON array, or NDJSON (application/x-ndjson). Validated whole first; applied in order; stops at the first rejection, answering its error with the results before it.',
+    description: `A JSON array, or NDJSON (application/x-ndjson), of at most ${MAX_COMMANDS_PER_BATCH} commands (413 beyond). Validated whole first; applied in order; stops at the first rejection, answering its error with the results before it.`,
   })
-  @ApiBody({ schema: { type: 'array', items: ONE_COMMAND } })
+  @ApiBody({ schema: { type: 'array', items: ONE_COMMAND, maxItems: MAX_COMMANDS_PER_BATCH } })
   @ApiConsumes('application/json', 'application/x-ndjson')
   @ApiHeader({
     name: 'Idempotency-Key',
@@ -103,6 +103,7 @@ export class CommandsController {
   @ApiErrors([400, 401, 403, 409, 413, 503, 507], {
     400: 'Bad input anywhere in the batch, or commands without a commandId and no Idempotency-Key: nothing applied.',
     409: 'A command found its measure stream not at expectedRevision: the results before it, and failedIndex.',
+    413: `The body is over the size limit, or holds more than ${MAX_COMMANDS_PER_BATCH} commands (\`maxCommandsPerBatch\`): nothing applied.`,
   })
   @ApiResponse({
     status: 422,

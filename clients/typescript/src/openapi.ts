@@ -181,7 +181,7 @@ export interface paths {
         put?: never;
         /**
          * Record commands in order
-         * @description A JSON array, or NDJSON (application/x-ndjson). Validated whole first; applied in order; stops at the first rejection, answering its error with the results before it.
+         * @description A JSON array, or NDJSON (application/x-ndjson), of at most 1000 commands (413 beyond). Validated whole first; applied in order; stops at the first rejection, answering its error with the results before it.
          *
          *     Needs a key with the writer role (or above).
          */
@@ -2443,7 +2443,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description The request body is larger than LEDGER_BODY_LIMIT. */
+            /** @description The body is over the size limit, or holds more than 1000 commands (`maxCommandsPerBatch`): nothing applied. */
             413: {
                 headers: {
                     [name: string]: unknown;
