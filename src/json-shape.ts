@@ -7,6 +7,13 @@
  * the ledger, and validators that look fields up by name or through the
  * prototype chain would not see them as unknown. The walk is iterative, so any
  * depth is safe to check.
+ *
+ * Text is well-formed Unicode: JSON's `\ud800` escape yields a string holding
+ * an unpaired UTF-16 surrogate, which has no UTF-8 form, so it could be neither
+ * hashed (canonical JSON refuses it) nor stored and read back as sent. Only a
+ * JSON body can carry one: query strings and path segments arrive
+ * percent-encoded as UTF-8 (an invalid sequence is decoded to U+FFFD or
+ * refused), and header values are Latin-1.
  */
 import type { ErrorDetail } from './errors.js';
 
@@ -14,6 +21,9 @@ import type { ErrorDetail } from './errors.js';
 export const MAX_JSON_DEPTH = 16;
 
 const BUILT_IN_KEYS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** An unpaired surrogate: with the `u` flag a paired one is read as the code point it encodes, never as category Cs. */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 const pathOf = (parent: string, key: string | number) =>
   typeof key === 'number' ? `${parent}[${key}]` : parent === '' ? key : `${parent}.${key}`;
@@ -38,9 +48,52 @@ export function depthProblem(value: unknown, limit = MAX_JSON_DEPTH): ErrorDetai
   return { rule: 'maxDepth', message: `the body nests objects and arrays deeper than ${limit} levels` };
 }
 
+/** `subject` is what the problem is told of: a field, or a key of one. */
+function illFormed(field: string, subject: string, text: string): ErrorDetail {
+  const at = text.search(LONE_SURROGATE);
+  const unit = text.charCodeAt(at).toString(16);
+  return {
+    ...(field ? { field } : {}),
+    rule: 'wellFormedUnicode',
+    message: `${subject} holds an unpaired UTF-16 surrogate (\\u${unit} at character ${at}): text must be well-formed Unicode`,
+  };
+}
+
+/** The strings of a JSON value, keys included, that are not well-formed Unicode, each naming its field; stops after `max`. */
+export function unicodeProblems(value: unknown, max = Infinity): ErrorDetail[] {
+  const problems: ErrorDetail[] = [];
+  // A key is pushed as its own entry, so that its problem comes in document order with those of values.
+  const stack: { item: unknown; path: string; isKey?: true }[] = [{ item: value, path: '' }];
+  while (stack.length && problems.length < max) {
+    const { item, path, isKey } = stack.pop()!;
+    if (typeof item === 'string') {
+      // A key cannot be spelt in a path: the object holding it is named instead.
+      const subject = isKey ? `a key of ${path || 'the body'}` : path || 'the body';
+      if (LONE_SURROGATE.test(item)) problems.push(illFormed(path, subject, item));
+      continue;
+    }
+    if (typeof item !== 'object' || item === null) continue;
+    const entries: [string | number, unknown][] = Array.isArray(item)
+      ? item.map((child, i) => [i, child])
+      : Object.entries(item);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, child] = entries[i]!;
+      if (typeof child === 'string' || (typeof child === 'object' && child !== null))
+        stack.push({ item: child, path: pathOf(path, key) });
+      if (typeof key === 'string') stack.push({ item: key, path, isKey: true });
+    }
+  }
+  return problems;
+}
+
+/** Whether JSON text may hold an unpaired surrogate: only a `\uD800`-`\uDFFF` escape makes one (decoded UTF-8 never does). */
+export function mayHoldLoneSurrogate(jsonText: string): boolean {
+  return /\\u[dD][89a-fA-F]/.test(jsonText);
+}
+
 /**
- * The nesting depth, null and built-in-key problems of a body, each naming
- * its field; stops after `max` problems.
+ * The nesting depth, null, built-in-key and ill-formed text problems of a
+ * body, each naming its field; stops after `max` problems.
  */
 export function jsonShapeProblems(value: unknown, options: { limit?: number; max?: number } = {}): ErrorDetail[] {
   const depth = depthProblem(value, options.limit);
@@ -75,5 +128,6 @@ export function jsonShapeProblems(value: unknown, options: { limit?: number; max
     // Pushed in reverse so that children are visited in document order.
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
+  if (problems.length < max) problems.push(...unicodeProblems(value, max - problems.length));
   return problems.slice(0, max);
 }

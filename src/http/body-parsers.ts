@@ -6,8 +6,8 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MAX_COMMANDS_PER_BATCH } from '../domain/command-limits.js';
-import { LedgerError } from '../errors.js';
-import { depthProblem } from '../json-shape.js';
+import { LedgerError, MAX_DETAILS } from '../errors.js';
+import { depthProblem, mayHoldLoneSurrogate, unicodeProblems } from '../json-shape.js';
 import { duplicateKeyProblem } from './duplicate-keys.js';
 
 const JSON_TYPES = ['application/json', /^application\/[^;\s]+\+json\s*(?:;|$)/i] as const;
@@ -39,7 +39,10 @@ export function registerBodyParsers(instance: FastifyInstance): void {
   instance.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
 }
 
-/** Objects and arrays only at the top, as JSON (RFC 8259) in UTF-8; checked for depth before anything recursive walks it. */
+/**
+ * Objects and arrays only at the top, as JSON (RFC 8259) in UTF-8, its text well-formed Unicode; checked for depth
+ * before anything recursive walks it.
+ */
 function parseJson(request: FastifyRequest, text: string): unknown {
   utf8Only(request);
   if (text === '') return {};
@@ -58,6 +61,9 @@ function parseJson(request: FastifyRequest, text: string): unknown {
     throw tooManyCommands(String(body.length));
   const tooDeep = depthProblem(body);
   if (tooDeep) throw new LedgerError('bad-input', tooDeep.message, [tooDeep]);
+  // Every JSON body, whatever its route: an unpaired surrogate could be neither hashed nor stored as sent.
+  const illFormed = mayHoldLoneSurrogate(text) ? unicodeProblems(body, MAX_DETAILS) : [];
+  if (illFormed.length) throw new LedgerError('bad-input', illFormed[0]!.message, illFormed);
   const duplicate = duplicateKeyProblem(text);
   if (duplicate) throw new LedgerError('bad-input', duplicate.message, [duplicate]);
   return body;

@@ -65,6 +65,20 @@ describe('cli/cli', () => {
       expect((await runCli(['events'], env)).stdout).toBe('');
     });
 
+    it('exits 2 on text holding an unpaired surrogate, naming the line and the field, with nothing written', async () => {
+      const file = join(dir.path, 'lone.ndjson');
+      // JSON.stringify writes the lone surrogate as its \u escape: valid JSON, but not Unicode text.
+      writeFileSync(
+        file,
+        `${JSON.stringify(imposeBody())}\n${JSON.stringify(imposeBody({ measureId: 'y', note: 'n\ud800' }))}\n`,
+      );
+      const result = await runCli(['import', file], env);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('line 2: note');
+      expect(result.stderr).toContain('[wellFormedUnicode]');
+      expect((await runCli(['events'], env)).stdout).toBe('');
+    });
+
     it('exits 3 at the first invariant rejection, naming its line, keeping what came before', async () => {
       const file = join(dir.path, 'rejected.json');
       const commands = [

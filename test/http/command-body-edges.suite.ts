@@ -3,7 +3,8 @@
  * written: a key given twice in one object (JSON.parse would keep the last),
  * an NDJSON line holding an array of commands, and two different commands of
  * one batch sharing a commandId (the first would be written, then the second
- * refused).
+ * refused), and text holding an unpaired UTF-16 surrogate (valid JSON through
+ * its `\ud800` escape, but no Unicode text: it could not be hashed or stored).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
@@ -84,5 +85,53 @@ describe('http/command-body-edges', () => {
     const twice = await post('/v1/commands/batch', JSON.stringify([repeated, repeated]));
     expect(twice.status).toBe(200);
     expect(twice.body.results.map((r: { status: number }) => r.status)).toEqual([201, 200]);
+  });
+
+  it('refuses text holding an unpaired surrogate in any field of any body, naming the field, writing nothing', async () => {
+    const before = await eventCount();
+    const unicodeDetail = (field: string) => expect.objectContaining({ field, rule: 'wellFormedUnicode' });
+    // JSON.stringify writes a lone surrogate as its \u escape: the text sent is valid JSON.
+    for (const [over, field] of [
+      [{ title: 'x\ud800' }, 'title'],
+      [{ note: '\udfff' }, 'note'],
+      [{ authority: 'BIS\udbff' }, 'authority'],
+      [
+        { sources: [{ url: 'https://example.org/r', title: 'r\udc00', publishedAt: '2019-05-21' }] },
+        'sources[0].title',
+      ],
+    ] as const) {
+      const single = await post('/v1/commands', JSON.stringify(command('lone-single', over)));
+      expect(single.status).toBe(400);
+      expect(single.body.details).toEqual([unicodeDetail(field)]);
+      expect(single.body.message).toContain('unpaired UTF-16 surrogate');
+    }
+    // A key is no place for one either: the object holding it is named.
+    const key = await post('/v1/commands', JSON.stringify({ ...command('lone-key'), 'k\ud800': 1 }));
+    expect(key.status).toBe(400);
+    expect(key.body.details).toContainEqual(expect.objectContaining({ rule: 'wellFormedUnicode' }));
+
+    const batch = await post(
+      '/v1/commands/batch',
+      JSON.stringify([command('lone-batch-ok'), command('lone-batch-bad', { note: '\ud800' })]),
+    );
+    expect(batch.status).toBe(400);
+    expect(batch.body.details).toEqual([unicodeDetail('[1].note')]);
+
+    const lines = [command('lone-nd-ok'), command('lone-nd-bad', { citation: 'c\ud800' })].map((c) =>
+      JSON.stringify(c),
+    );
+    const ndjson = await post('/v1/commands/batch', lines.join('\n'), 'application/x-ndjson');
+    expect(ndjson.status).toBe(400);
+    expect(ndjson.body.details).toEqual([unicodeDetail('line 2: citation')]);
+    expect(await eventCount()).toBe(before);
+
+    // Not only commands: every JSON body is read through the same check.
+    const ack = await t.http
+      .post('/v1/consumers/lone/ack')
+      .set(bearer('reader'))
+      .set('Content-Type', 'application/json')
+      .send('{"position":"\\ud800"}');
+    expect(ack.status).toBe(400);
+    expect(ack.body.details).toEqual([unicodeDetail('position')]);
   });
 });

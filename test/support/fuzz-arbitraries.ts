@@ -162,6 +162,38 @@ export const NASTY_STRINGS = [
   'a'.repeat(5_000),
 ];
 
+/** Whether a string holds an unpaired UTF-16 surrogate: text no UTF-8 can carry, which the ledger refuses in any field. */
+export const hasLoneSurrogate = (s: string): boolean =>
+  /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
+
+/** Whether any string of a JSON value, keys included, holds an unpaired surrogate (iterative: values nest thousands deep). */
+export function holdsLoneSurrogate(value: unknown): boolean {
+  const stack = [value];
+  while (stack.length) {
+    const current = stack.pop();
+    if (typeof current === 'string' && hasLoneSurrogate(current)) return true;
+    if (typeof current !== 'object' || current === null) continue;
+    for (const [key, child] of Object.entries(current)) {
+      if (hasLoneSurrogate(key)) return true;
+      stack.push(child);
+    }
+  }
+  return false;
+}
+
+/**
+ * Text that would be valid in a free-text field but for one unpaired surrogate, high or low, at its start, middle or
+ * end: as JSON it is a `\uD800`-`\uDFFF` escape, valid JSON that no UTF-8 decoder ever produces.
+ */
+export const loneSurrogateText = fc
+  .tuple(
+    fc.string({ maxLength: 8 }),
+    fc.oneof(fc.integer({ min: 0xd800, max: 0xdbff }), fc.integer({ min: 0xdc00, max: 0xdfff })),
+    fc.string({ maxLength: 8 }),
+  )
+  // ASCII around it: nothing can pair with the surrogate.
+  .map(([before, unit, after]) => `${before}${String.fromCharCode(unit)}${after}`);
+
 /** Strings generated from every Unicode plane, including surrogate halves and control characters. */
 export const anyString = (maxLength = 40) =>
   fc.oneof(
@@ -240,6 +272,9 @@ export const hostileJson: fc.Arbitrary<RawJson> = fc.oneof(
   nearMissString.map((s) => fromValue(s)),
   fc.double().map((n) => raw(Number.isFinite(n) ? JSON.stringify(n) : 'null')),
   fc.array(nearMissString, { maxLength: 4 }).map((a) => fromValue(a)),
+  // Weighted as a branch of its own: among the constants above a text field would seldom draw one.
+  loneSurrogateText.map((s) => fromValue(s, `lone surrogate in ${JSON.stringify(s)}`)),
+  fc.array(fc.oneof(fc.constant('ok'), loneSurrogateText), { minLength: 1, maxLength: 3 }).map((a) => fromValue(a)),
   prototypeObject,
   prototypeObject.map((p) => raw(`[${p.json}]`)),
 );
@@ -248,6 +283,7 @@ export const hostileJson: fc.Arbitrary<RawJson> = fc.oneof(
 export const hostileKey = fc.oneof(
   fc.constantFrom(...PROTOTYPE_KEYS, 'colour', '', ' ', 'type ', 'Type', 'measureid', '\u0000', '$where'),
   fc.string({ maxLength: 12 }),
+  loneSurrogateText,
 );
 
 /** A character an HTTP header value may carry (tab, visible ASCII and space, obs-text). */
