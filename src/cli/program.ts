@@ -25,6 +25,7 @@ import { progressBar } from './progress.js';
 import { registerQueryCommands } from './query-commands.js';
 import { registerTailCommand } from './tail-command.js';
 import { registerVerifyCommand } from './verify-command.js';
+import { strictOptions } from './strict-options.js';
 import { storedProvenance } from '../domain/fact-reading.js';
 import { positionParam } from '../queries/positions.js';
 
@@ -55,7 +56,8 @@ export async function runCommandLine(
   }
 }
 
-function buildProgram(io: CliIo, serve?: () => Promise<void>): Command {
+/** The whole command line, every option held to the rules of strict-options.ts. */
+export function buildProgram(io: CliIo, serve?: () => Promise<void>): Command {
   const withStore = async <T>(work: (store: EventStore) => Promise<T>): Promise<T> => {
     const store = await openStore(loadConfig(io.env));
     try {
@@ -121,7 +123,7 @@ function buildProgram(io: CliIo, serve?: () => Promise<void>): Command {
     .command('events')
     .description('print the log in record order')
     .option('--after <position>', 'start after this position', ledgerPosition('--after'), '0')
-    .option('--limit <n>', 'print at most this many events', wholeNumber('--limit'))
+    .option('--limit <n>', 'print at most this many events (1 or more)', countAtLeastOne('--limit'))
     .option('--json', 'one JSON object per line')
     .action(async (options: { after: string; limit?: string; json?: boolean }) => {
       await withStore(async (store) => {
@@ -146,6 +148,7 @@ function buildProgram(io: CliIo, serve?: () => Promise<void>): Command {
   registerVerifyCommand(program, host);
   registerInvestigateCommands(program, host);
   registerListingCommands(program, host);
+  strictOptions(program);
   return program;
 }
 
@@ -159,10 +162,12 @@ function ledgerPosition(name: string) {
   };
 }
 
-function wholeNumber(name: string) {
+/** A count from 1, as HTTP's `limit` (a count of 0 would print nothing and say nothing of why). */
+function countAtLeastOne(name: string) {
   return (value: string) => {
-    if (!/^\d{1,9}$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number below 1000000000`);
-    return value;
+    if (/^\d{1,9}$/.test(value) && Number(value) >= 1) return value;
+    const message = `${name} must be a whole number from 1 to 999999999`;
+    throw new LedgerError('bad-input', message, [{ field: name, rule: 'isInRange', message, value }]);
   };
 }
 
