@@ -5,7 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../config.js';
 import { LedgerError } from '../errors.js';
-import { sendError } from '../http/error-response.js';
+import { beforeErrorAnswer, sendError } from '../http/error-response.js';
 import { pathOf } from '../http/request-path.js';
 import { hasRole, type ApiKeyIdentity, type ApiKeys } from './api-keys.js';
 import type { RouteTable } from './route-access.js';
@@ -20,7 +20,8 @@ export interface AuthenticatedRequest extends FastifyRequest {
  * key); otherwise 401 or 403. Given `tickets` (a route that takes them), a
  * request without a key may present `?ticket=` instead. An identity already
  * settled for this request (before its body was read) is checked again, not
- * looked up again: a ticket is spent by its first use.
+ * looked up again: a ticket is spent by its first use, and given back if the
+ * request is answered with an error (a bad parameter) instead of a stream.
  */
 export function authenticate(
   request: AuthenticatedRequest,
@@ -45,6 +46,8 @@ function identify(request: FastifyRequest, keys: ApiKeys, tickets?: StreamTicket
         'unauthorized',
         'the stream ticket is unknown, already used or expired: get a new one from POST /v1/changes/tickets',
       );
+    // Spent now, so that a second request with it is refused while this one is checked; a refusal gives it back.
+    beforeErrorAnswer(request, () => tickets!.giveBack(ticket));
     // Signed tickets outlive a restart: one issued to a key since removed opens nothing, one of a key since demoted
     // opens what the key may open now.
     const identity = keys.named(issuedTo.name);

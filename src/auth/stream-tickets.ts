@@ -8,7 +8,9 @@
  * name and role, its expiry and a nonce, under a secret every instance of the
  * ledger shares (auth/ticket-secret.ts). Any instance behind a load balancer
  * accepts a ticket another issued, without shared memory. Each instance spends
- * a ticket on its first use (it remembers the nonce until the expiry).
+ * a ticket on its first use (it remembers the nonce until the expiry), and
+ * gives it back if that use is answered with an error rather than a stream
+ * (a bad `after`, an unknown consumer): a refused request opened nothing.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ROLES, type Role } from '../config.js';
@@ -64,6 +66,12 @@ export class StreamTickets {
     if (claims.e <= now || this.spent.has(claims.n)) return undefined;
     this.spent.set(claims.n, claims.e);
     return { name: claims.k, role: claims.r };
+  }
+
+  /** Makes a ticket spent by a request that opened nothing usable again (until its expiry, as before). */
+  giveBack(ticket: string): void {
+    const claims = this.verified(ticket);
+    if (claims) this.spent.delete(claims.n);
   }
 
   /** Spent tickets remembered (until they expire). */

@@ -3,7 +3,7 @@
  * whether a route, a guard, the body parser or the router itself refused.
  */
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HTTP_ERROR_NAME, HTTP_STATUS, LedgerError, type ErrorDetail } from '../errors.js';
 import { StorageFailure } from '../event-store/storage-failure.js';
 import { outageFailure } from '../event-store/eventstoredb/outage.js';
@@ -45,8 +45,23 @@ function frameworkDetails(statusCode: number, message: string): ErrorDetail[] {
 
 const logger = new Logger('HTTP');
 
+const untakings = new WeakMap<object, (() => void)[]>();
+
+/**
+ * Has `untake` run just before `request` is answered with an error, whoever refuses it (the route, a guard, the
+ * framework): what the request took on arrival and did not use, a stream ticket, is given back before the client
+ * can learn of the refusal and try again.
+ */
+export function beforeErrorAnswer(request: FastifyRequest, untake: () => void): void {
+  untakings.set(request, [...(untakings.get(request) ?? []), untake]);
+}
+
 /** Sends the error in the one shape (with a LedgerError's extra fields), logging what is the server's fault. */
 export function sendError(reply: FastifyReply, error: unknown): void {
+  const untake = untakings.get(reply.request) ?? [];
+  untakings.delete(reply.request);
+  // Headers already out: the request was served (a stream opened) before it failed, and keeps what it took.
+  if (!reply.raw.headersSent) for (const work of untake) work();
   // EventStoreDB not answering, met by code that uses its client directly (leases, subscriber state): a 503 too.
   error = outageFailure(error, 'EventStoreDB');
   const body = errorBody(error);

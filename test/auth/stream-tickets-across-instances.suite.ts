@@ -2,6 +2,7 @@
  * Stream tickets behind a load balancer: a ticket issued by one instance opens
  * the feed on another (no sticky sessions, LEDGER_WORKERS above 1), once per
  * instance; a forged, tampered, expired or foreign-secret ticket opens nothing.
+ * A request refused before its stream opens (a bad parameter) keeps its ticket.
  * The secret is LEDGER_TICKET_SECRET, or one file in the data directory that
  * every instance sharing it reads.
  */
@@ -75,6 +76,34 @@ describe('auth/stream-tickets-across-instances', () => {
         expect(await openOn(1, ticket)).toBe(401);
       }
       expect(await openOn(0, await ticketFrom(1))).toBe(200);
+    });
+
+    it('a request refused with an error keeps its ticket usable; the one that opens its stream spends it', async () => {
+      const refusals: [string, Record<string, string>][] = [
+        ['/v1/changes?after=abc', {}],
+        ['/v1/changes?after=9999', {}],
+        ['/v1/changes?after=0&colour=red', {}],
+        ['/v1/changes?after=', {}],
+        ['/v1/changes?consumer=Not%20A%20Name', {}],
+        ['/v1/changes', { 'Last-Event-ID': 'x' }],
+        ['/v1/changes/effective?after=not-an-id', {}],
+        ['/v1/changes/effective?subject=Bad%20Id', {}],
+      ];
+      for (const feed of ['/v1/changes?after=0', '/v1/changes/effective?after=0']) {
+        const ticket = await ticketFrom(0);
+        for (const [path, headers] of refusals) {
+          const stream = await SseConnection.open(
+            `${bases[1]}${path}${path.includes('?') ? '&' : '?'}ticket=${ticket}`,
+            headers,
+          );
+          stream.close();
+          expect([path, stream.status]).toEqual([path, 400]);
+        }
+        expect(
+          await SseConnection.open(`${bases[1]}${feed}&ticket=${ticket}`, {}).then((s) => (s.close(), s.status)),
+        ).toBe(200);
+        expect(await openOn(1, ticket)).toBe(401);
+      }
     });
 
     it('refuses a ticket whose claims were changed, one made with another secret, and an expired one', async () => {
