@@ -24,6 +24,9 @@ const BUILT_IN_KEYS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Ob
 
 /** An unpaired surrogate: with the `u` flag a paired one is read as the code point it encodes, never as category Cs. */
 const LONE_SURROGATE = /\p{Cs}/u;
+/** Any surrogate, paired or not: five times cheaper to look for, and absent from nearly all text. */
+const ANY_SURROGATE = /[\ud800-\udfff]/;
+const isIllFormed = (text: string) => ANY_SURROGATE.test(text) && LONE_SURROGATE.test(text);
 
 const pathOf = (parent: string, key: string | number) =>
   typeof key === 'number' ? `${parent}[${key}]` : parent === '' ? key : `${parent}.${key}`;
@@ -61,6 +64,8 @@ function illFormed(field: string, subject: string, text: string): ErrorDetail {
 
 /** The strings of a JSON value, keys included, that are not well-formed Unicode, each naming its field; stops after `max`. */
 export function unicodeProblems(value: unknown, max = Infinity): ErrorDetail[] {
+  // Nearly every body has none: a walk that allocates nothing says so, and only a body with one is walked for paths.
+  if (!holdsLoneSurrogate(value)) return [];
   const problems: ErrorDetail[] = [];
   // A key is pushed as its own entry, so that its problem comes in document order with those of values.
   const stack: { item: unknown; path: string; isKey?: true }[] = [{ item: value, path: '' }];
@@ -84,6 +89,24 @@ export function unicodeProblems(value: unknown, max = Infinity): ErrorDetail[] {
     }
   }
   return problems;
+}
+
+function holdsLoneSurrogate(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const item = stack.pop();
+    if (typeof item === 'string') {
+      if (isIllFormed(item)) return true;
+    } else if (Array.isArray(item)) {
+      for (const child of item) if (typeof child !== 'number' && typeof child !== 'boolean') stack.push(child);
+    } else if (typeof item === 'object' && item !== null) {
+      for (const key in item) {
+        if (isIllFormed(key)) return true;
+        stack.push((item as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return false;
 }
 
 /** Whether JSON text may hold an unpaired surrogate: only a `\uD800`-`\uDFFF` escape makes one (decoded UTF-8 never does). */
