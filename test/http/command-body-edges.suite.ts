@@ -125,6 +125,13 @@ describe('http/command-body-edges', () => {
     expect(ndjson.body.details).toEqual([unicodeDetail('line 2: citation')]);
     expect(await eventCount()).toBe(before);
 
+    // A pair is one character: text beyond the Basic Multilingual Plane, escaped or not, is written.
+    const astral = JSON.stringify(command('astral-raw', { title: 'Rule 😀' }));
+    const escaped = JSON.stringify(command('astral-escaped', { title: 'Rule 😀' })).replace('😀', '\\ud83d\\ude00');
+    expect(escaped).toContain('Rule \\ud83d\\ude00');
+    for (const text of [astral, escaped]) expect((await post('/v1/commands', text)).status).toBe(201);
+    expect(await eventCount()).toBe(before + 2);
+
     // Not only commands: every JSON body is read through the same check.
     const ack = await t.http
       .post('/v1/consumers/lone/ack')
