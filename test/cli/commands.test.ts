@@ -11,3 +11,4 @@ import './replay-changed-intervals.suite.js';
 import './timeline-window.suite.js';
 import './export-out.suite.js';
 import './window-and-position-bounds.suite.js';
+import './option-values.suite.js';
