@@ -95,10 +95,10 @@ export function causeOracle(oracle: Oracle, log: OracleEvent[], subject: string,
 
 /**
  * The events a cause is looked for among at each instant (transitions.ts): each standing event at the instants it
- * names (an amendment or revocation also at those of the grant it amends), and each event's latest standing
+ * names (an amendment or revocation also at those of the grant it acts on: DOMAIN.md "What a change acts on"), and each event's latest standing
  * correction at the instants of the event as corrected and as it stood before (the previous correction, or itself).
  */
-function triedAt(oracle: Oracle, log: OracleEvent[], k: number): Map<number, Set<string>> {
+export function triedAt(oracle: Oracle, log: OracleEvent[], k: number): Map<number, Set<string>> {
   const known = log.filter((e) => e.position <= k);
   const memo = new Map<string, boolean>();
   const retracted = (id: string): boolean => {
@@ -112,13 +112,21 @@ function triedAt(oracle: Oracle, log: OracleEvent[], k: number): Map<number, Set
   const standing = oracle.standing(log, k);
   const tried = new Map<number, Set<string>>();
   const namedBy = (event: OracleEvent, data: Record<string, any>, id: string) => {
-    const grants = ['ExemptionAmended', 'ExemptionRevoked'].includes(event.type)
-      ? standing.filter(
-          (g) =>
-            g.type === 'ExemptionGranted' && g.measureId === event.measureId && g.data.exemptionId === data.exemptionId,
-        )
-      : [];
-    for (const source of [data, ...grants.map((g) => g.data)])
+    // An amendment or revocation acts on the latest standing grant of its id recorded before it (a corrected event
+    // keeps its position): only that grant's instants are its too, not those of a grant of the id given again later.
+    const actedOn = ['ExemptionAmended', 'ExemptionRevoked'].includes(event.type)
+      ? standing
+          .filter(
+            (g) =>
+              g.type === 'ExemptionGranted' &&
+              g.measureId === event.measureId &&
+              g.data.exemptionId === data.exemptionId &&
+              g.position < event.position,
+          )
+          .sort((a, b) => a.position - b.position)
+          .at(-1)
+      : undefined;
+    for (const source of [data, ...(actedOn ? [actedOn.data] : [])])
       for (const field of ['effectiveFrom', 'effectiveUntil', 'announcedAt', 'withdrawnAt'])
         if (typeof source[field] === 'string') {
           const t = Date.parse(source[field]);
