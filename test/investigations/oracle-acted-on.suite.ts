@@ -18,8 +18,14 @@ const GIVEN_AGAIN = '2019-05-01T00:00:00.000Z';
 function written(retractFirstGrant: boolean) {
   const ledger = new DecidedLedger();
   ledger.append(imposition('m', ['s'], ['x'], '2019-01-01'));
-  const grant = { type: 'GrantExemption', measureId: 'm', exemptionId: 'e', title: 'licence', categories: ['x/y'] };
-  const first = ledger.append({ ...grant, effectiveFrom: FIRST_GRANT } as const);
+  const grant = {
+    type: 'GrantExemption' as const,
+    measureId: 'm',
+    exemptionId: 'e',
+    title: 'licence',
+    categories: ['x/y'],
+  };
+  const first = ledger.append({ ...grant, effectiveFrom: FIRST_GRANT });
   const amended = ledger.append({
     type: 'AmendExemption',
     measureId: 'm',
@@ -29,7 +35,7 @@ function written(retractFirstGrant: boolean) {
   });
   if (retractFirstGrant) {
     ledger.append({ type: 'RetractEntry', measureId: 'm', eventId: first.eventId, reason: 'granted by mistake' });
-    ledger.append({ ...grant, effectiveFrom: GIVEN_AGAIN } as const);
+    ledger.append({ ...grant, effectiveFrom: GIVEN_AGAIN });
   }
   return { ledger, amended };
 }
