@@ -261,9 +261,15 @@ export class SubjectTransitions {
       const [became, stopped] = [to[set].difference(from[set]), from[set].difference(to[set])];
       return { sets: [became.intersection(within), stopped.intersection(within)] };
     };
+    // Worked out once for the subject, and once per measure: hundreds of candidates can share an instant.
+    const inChangedOf = new Map<string, StateChange>();
     const inChangedTier = (set: 'restricted' | 'exempt', view: View) => (c: Tried) => {
-      const change = inChanged(views[view].is(c), set);
-      return (view === 'whole' || !isNoChange(change)) && !sameChange(inChanged(views[view].without(c), set), change);
+      const [is, without] = [views[view].is(c), views[view].without(c)];
+      // Left out, the event leaves these sets as they are: a difference of whole sets spared.
+      if (is.before[set].equals(without.before[set]) && is.after[set].equals(without.after[set])) return false;
+      const key = `${set}/${view === 'whole' ? 'whole' : c.index}`;
+      const change = inChangedOf.get(key) ?? inChangedOf.set(key, inChanged(is, set)).get(key)!;
+      return (view === 'whole' || !isNoChange(change)) && !sameChange(inChanged(without, set), change);
     };
     const tiers =
       aspect === 'all'
