@@ -11,7 +11,7 @@
  * valid order a step is a change in force: the state just before and at the
  * instant it takes effect, as known at `asOfPosition`.
  */
-import { effectiveFromOf, type DataOf, type ReadableFact } from '../src/domain/facts.js';
+import { effectiveFromOf, subjectsNamedIn, type DataOf, type ReadableFact } from '../src/domain/facts.js';
 import type { MeasureHistory } from '../src/domain/measure-history.js';
 import type { EventType } from '../src/domain/messages.js';
 import { comparePositions, positionText } from '../src/domain/position.js';
@@ -147,6 +147,16 @@ function standingOf(histories: MeasureHistory[]): Recorded[] {
   return standing;
 }
 
+/**
+ * Whether a standing event of the measure names the subject, as known at the position: a measure that named it only
+ * in an event since retracted, or since corrected to name others, never named it, and its events are no steps of the
+ * subject's. (Such a correction is still tried as a cause where the subject's state changes: left out, the subject
+ * would be back in the measure.)
+ */
+function namesAsKnown(history: MeasureHistory, subjectId: string): boolean {
+  return history.facts.some((fact) => subjectsNamedIn(fact.data).includes(subjectId));
+}
+
 const inRange = (ms: number, options: ReplayOptions) =>
   (options.from === undefined || ms >= options.from) && (options.to === undefined || ms <= options.to);
 
@@ -176,7 +186,8 @@ function* validOrder(model: LedgerReadModel, subjectId: string, options: ReplayO
   const asOf = options.asOfPosition.toString();
   const histories = measuresOfSubject(model, subjectId, options.asOfPosition);
   const byInstant = new Map<number, Recorded[]>();
-  for (const r of standingOf(histories)) byInstant.set(r.effectiveMs, [...(byInstant.get(r.effectiveMs) ?? []), r]);
+  const named = histories.filter((history) => namesAsKnown(history, subjectId));
+  for (const r of standingOf(named)) byInstant.set(r.effectiveMs, [...(byInstant.get(r.effectiveMs) ?? []), r]);
   const transitions = yield* SubjectTransitions.built(histories, subjectId);
   yield;
   const steps: ReplayStep[] = [];

@@ -18,9 +18,13 @@
  * single event makes a difference (two measures imposing the same categories
  * on the same day), the change is credited to the events without which their
  * own measure's part of it would differ, and failing those, to the events of
- * a measure that only together make a difference.
+ * a measure that only together make a difference. The timeline's change is
+ * what became and stopped being restricted: there, these are looked for in
+ * those categories alone (restricted or exempt in them), never in what is
+ * pending, which has no legal effect.
  */
 import type { StandingFact } from '../src/domain/facts.js';
+import type { CategorySet } from '../src/domain/categories.js';
 import { positionText } from '../src/domain/position.js';
 import type { MeasureHistory } from '../src/domain/measure-history.js';
 import type { EventType } from '../src/domain/messages.js';
@@ -182,7 +186,9 @@ export class SubjectTransitions {
    * single event would (the change is overdetermined: two measures imposing
    * the same categories on the same day, a subject removed the day its scope
    * empties), the events are credited that would change their own measure's
-   * part of it, then those that would change the subject's whole state there.
+   * part of it (for `restricted`, then those that would change what is exempt
+   * in the categories whose restriction changed, for the subject or in their
+   * measure), then the events of a measure that only together would.
    */
   causes(instant: Instant, aspect: Aspect): Cause[] {
     return finish(this.causeSteps(instant, aspect));
@@ -222,51 +228,83 @@ export class SubjectTransitions {
     // Each aspect's change worked out when first compared: the timeline's usually settles on 'restricted' alone.
     const changes = new Map<Aspect, StateChange>();
     const actual = (a: Aspect) => changes.get(a) ?? changes.set(a, changeOf(whole.before, whole.after, a)).get(a)!;
-    const tiers: ((c: (typeof tried)[number], aspect: Aspect) => boolean)[] = [
-      // the subject's change would differ
-      (c, a) =>
-        changeDiffers(
-          whole,
-          {
-            before: unionOf(replaced(before, c.index, c.without[0])),
-            after: unionOf(replaced(after, c.index, c.without[1])),
-          },
-          a,
-          () => actual(a),
-        ),
-      // its own measure's part of the change would differ
-      (c, a) => {
-        const own = { before: before[c.index]!, after: after[c.index]! };
-        let change: StateChange | undefined;
-        const ownChange = () => (change ??= changeOf(own.before, own.after, a));
-        return (
-          !isNoChange(ownChange()) && changeDiffers(own, { before: c.without[0], after: c.without[1] }, a, ownChange)
-        );
+    type Tried = (typeof tried)[number];
+    const views: Record<View, { is: (c: Tried) => States; without: (c: Tried) => States }> = {
+      // the subject's state
+      whole: {
+        is: () => whole,
+        without: (c) => ({
+          before: unionOf(replaced(before, c.index, c.without[0])),
+          after: unionOf(replaced(after, c.index, c.without[1])),
+        }),
       },
-    ];
-    for (const a of aspect === 'all' ? (['all'] as const) : ([aspect, 'all'] as const)) {
-      for (const tier of tiers) {
-        const causes: Cause[] = [];
-        for (const c of tried) {
-          if (c.inert) continue;
-          if (tier(c, a)) causes.push(causeOf(this.measures[c.index]!, c));
-          // Each test compares whole states: at an instant hundreds of events share, pause between them too.
-          yield;
-        }
-        if (causes.length) return causes;
+      // its own measure's part of it
+      own: {
+        is: (c) => ({ before: before[c.index]!, after: after[c.index]! }),
+        without: (c) => ({ before: c.without[0], after: c.without[1] }),
+      },
+    };
+    // the subject's change would differ, or its own measure's part of the change would
+    const changeTier = (a: Aspect, view: View) => (c: Tried) => {
+      const is = views[view].is(c);
+      let change: StateChange | undefined;
+      const isChange = () => (view === 'whole' ? actual(a) : (change ??= changeOf(is.before, is.after, a)));
+      return (view === 'whole' || !isNoChange(isChange())) && changeDiffers(is, views[view].without(c), a, isChange);
+    };
+    // The timeline's change is what became and stopped being restricted. Failing an event that alone changes it, its
+    // causes are the events that bear on those very categories, restricted or exempt there: a licence on a category
+    // narrowed out of its measure that same day, not an easing announced that day (what is pending has no legal
+    // effect), nor a measure's change elsewhere (a licence on categories a third measure keeps restricted).
+    let within: CategorySet | undefined;
+    const inChanged = ({ before: from, after: to }: States, set: 'restricted' | 'exempt'): StateChange => {
+      within ??= actual('restricted').sets[0]!.union(actual('restricted').sets[1]!);
+      const [became, stopped] = [to[set].difference(from[set]), from[set].difference(to[set])];
+      return { sets: [became.intersection(within), stopped.intersection(within)] };
+    };
+    // Worked out once for the subject, and once per measure: hundreds of candidates can share an instant.
+    const inChangedOf = new Map<string, StateChange>();
+    const inChangedTier = (set: 'restricted' | 'exempt', view: View) => (c: Tried) => {
+      const [is, without] = [views[view].is(c), views[view].without(c)];
+      // Left out, the event leaves these sets as they are: a difference of whole sets spared.
+      if (is.before[set].equals(without.before[set]) && is.after[set].equals(without.after[set])) return false;
+      const key = `${set}/${view === 'whole' ? 'whole' : c.index}`;
+      const change = inChangedOf.get(key) ?? inChangedOf.set(key, inChanged(is, set)).get(key)!;
+      return (view === 'whole' || !isNoChange(change)) && !sameChange(inChanged(without, set), change);
+    };
+    const tiers =
+      aspect === 'all'
+        ? [changeTier('all', 'whole'), changeTier('all', 'own')]
+        : [
+            changeTier('restricted', 'whole'),
+            inChangedTier('restricted', 'own'),
+            inChangedTier('exempt', 'whole'),
+            inChangedTier('exempt', 'own'),
+          ];
+    for (const tier of tiers) {
+      const causes: Cause[] = [];
+      for (const c of tried) {
+        if (c.inert) continue;
+        if (tier(c)) causes.push(causeOf(this.measures[c.index]!, c));
+        // Each test compares whole states: at an instant hundreds of events share, pause between them too.
+        yield;
       }
+      if (causes.length) return causes;
     }
     // Fully overdetermined (the same subject removed twice on one day): when leaving out all of a measure's candidates
     // would change its part, those that bring the change about each alone (the others left out) are credited together:
     // both removals, not a broadening or a grant of the same day that the change happens without. Corrections stay out:
     // leaving one out restores an earlier payload rather than removing its fact, which a set of facts left out cannot say.
+    // For the timeline, a measure's part is what it makes become or stop being restricted of what did for the subject.
+    const partOf = (states: States) =>
+      aspect === 'all' ? changeOf(states.before, states.after, 'all') : inChanged(states, 'restricted');
     const jointly: Cause[] = [];
     this.measures.forEach((measure, index) => {
       const group = tried.filter((c) => c.index === index && !c.inert && !c.correction);
-      if (!group.length || sameState(before[index]!, after[index]!, 'all')) return;
-      const own = changeOf(before[index]!, after[index]!, 'all');
+      if (!group.length || sameState(before[index]!, after[index]!, aspect)) return;
+      const own = partOf({ before: before[index]!, after: after[index]! });
+      if (isNoChange(own)) return;
       const changeWithout = (left: ReadonlySet<StandingFact>) =>
-        changeOf(measure.at(t - 1, left), measure.at(t, left), 'all');
+        partOf({ before: measure.at(t - 1, left), after: measure.at(t, left) });
       if (sameChange(changeWithout(new Set(group.map((c) => c.fact))), own)) return;
       const sufficient = group.filter((c) =>
         sameChange(changeWithout(new Set(group.filter((other) => other !== c).map((other) => other.fact))), own),
@@ -279,6 +317,11 @@ export class SubjectTransitions {
 }
 
 const INERT_PER_PAUSE = 256;
+
+/** A state just before an instant and at it. */
+type States = { before: Contribution; after: Contribution };
+/** Whose state a cause check compares: the subject's, or the candidate's own measure's part of it. */
+type View = 'whole' | 'own';
 
 /** Runs a computation that pauses (see `causeSteps`) to its end without pausing. */
 export function finish<T>(steps: Generator<void, T>): T {

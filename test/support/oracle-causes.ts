@@ -33,30 +33,38 @@ export function causeOracle(oracle: Oracle, log: OracleEvent[], subject: string,
    * Whether leaving the cause out changes the change at t (in the union, or in
    * its own measure's answer when no single event does), or, when the change
    * is overdetermined, leaving out with it the other causes of its measure does.
+   * For the timeline (`restricted`), its measure's answer and the union's
+   * exempt paths are compared in the paths whose restriction changed: what
+   * is pending, or exempt elsewhere, is not part of that change.
    */
   const makesADifference = (cause: Cause, t: number, only: 'all' | 'restricted', all: Cause[]): boolean => {
     if (differs(cause, t, only, cause.eventId)) return true;
     const group = all.filter((c) => c.measureId === cause.measureId);
     const alone = group.every((c) => !differs(c, t, only, c.eventId));
     const together = group.map((c) => c.eventId).join(',');
-    // Credited jointly, it brings its measure's change about alone (the others left out), unless none of them does.
+    // Credited jointly, it brings its measure's change about alone (the others left out), unless none of them does: for
+    // the timeline, its measure's part of what became and stopped being restricted.
     const sufficient = (c: Cause) =>
       same(
         ownChange(
           c.measureId,
           t,
+          only,
           group
             .filter((o) => o.eventId !== c.eventId)
             .map((o) => o.eventId)
             .join(','),
         ),
-        ownChange(c.measureId, t),
+        ownChange(c.measureId, t, only),
       );
     const needed = sufficient(cause) || !group.some(sufficient);
-    return group.length > 1 && alone && differs(cause, t, 'all', together) && needed;
+    return group.length > 1 && alone && differs(cause, t, only, together) && needed;
   };
-  /** What a measure's part of the subject's answer became and stopped being from just before t to t. */
-  const ownChange = (measureId: string, t: number, without?: string) => {
+  /**
+   * What a measure's part of the subject's answer became and stopped being from just before t to t; `restricted`: its
+   * restricted part alone, in the paths whose restriction changed for the subject.
+   */
+  const ownChange = (measureId: string, t: number, only: 'all' | 'restricted', without?: string) => {
     const part = (a: OracleAnswer) => ({
       restricted: [...(a.restricted.get(measureId) ?? [])],
       exempt: [...(a.exempt.get(measureId) ?? [])],
@@ -64,20 +72,39 @@ export function causeOracle(oracle: Oracle, log: OracleEvent[], subject: string,
     });
     const [was, is] = [part(answer(t - 1, without)), part(answer(t, without))];
     const diff = (a: string[], b: string[]) => a.filter((x) => !b.includes(x)).sort();
-    return (['restricted', 'exempt', 'pending'] as const).map((k) => [diff(is[k], was[k]), diff(was[k], is[k])]);
+    if (only === 'all')
+      return (['restricted', 'exempt', 'pending'] as const).map((k) => [diff(is[k], was[k]), diff(was[k], is[k])]);
+    const changed = changedPaths(t);
+    const within = (paths: string[]) => paths.filter((p) => changed.has(p));
+    return [within(diff(is.restricted, was.restricted)), within(diff(was.restricted, is.restricted))];
   };
   const differs = (cause: Cause, t: number, only: 'all' | 'restricted', without: string) => {
     const pick = only === 'all' ? (x: ReturnType<typeof Oracle.union>) => x : restrictedOnly;
     const change = (w?: string) => [pick(state(t - 1, w)), pick(state(t, w))];
     if (!same(change(), change(without))) return true;
-    // Overdetermined changes: the cause's own part of the answer, before or at t, must differ without it.
-    const own = (a: OracleAnswer) => [
-      [...(a.restricted.get(cause.measureId) ?? [])].sort(),
-      [...(a.exempt.get(cause.measureId) ?? [])].sort(),
-      [...a.exemptions].sort(),
-      [...a.pending].sort(),
-    ];
+    // Overdetermined changes: the cause's own part of the answer, before or at t, must differ without it. For the
+    // timeline, what is restricted or exempt in the paths whose restriction changed, for the subject or in its measure.
+    const changed = only === 'all' ? undefined : changedPaths(t);
+    const own = (a: OracleAnswer) =>
+      changed
+        ? [
+            Oracle.union(a).restricted,
+            Oracle.union(a).exempt,
+            [...(a.restricted.get(cause.measureId) ?? [])].sort(),
+            [...(a.exempt.get(cause.measureId) ?? [])].sort(),
+          ].map((paths) => paths.filter((p) => changed.has(p)))
+        : [
+            [...(a.restricted.get(cause.measureId) ?? [])].sort(),
+            [...(a.exempt.get(cause.measureId) ?? [])].sort(),
+            [...a.exemptions].sort(),
+            [...a.pending].sort(),
+          ];
     return [t - 1, t].some((x) => !same(own(answer(x)), own(answer(x, without))));
+  };
+  /** The paths that became or stopped being restricted for the subject at t. */
+  const changedPaths = (t: number) => {
+    const [before, after] = [state(t - 1).restricted, state(t).restricted];
+    return new Set([...before.filter((p) => !after.includes(p)), ...after.filter((p) => !before.includes(p))]);
   };
   /** What became and stopped being true from just before t to t, in the aspect, with an event left out. */
   const changeOf = (t: number, aspect: 'all' | 'restricted', without?: string) => {
@@ -95,10 +122,10 @@ export function causeOracle(oracle: Oracle, log: OracleEvent[], subject: string,
 
 /**
  * The events a cause is looked for among at each instant (transitions.ts): each standing event at the instants it
- * names (an amendment or revocation also at those of the grant it amends), and each event's latest standing
+ * names (an amendment or revocation also at those of the grant it acts on: DOMAIN.md "What a change acts on"), and each event's latest standing
  * correction at the instants of the event as corrected and as it stood before (the previous correction, or itself).
  */
-function triedAt(oracle: Oracle, log: OracleEvent[], k: number): Map<number, Set<string>> {
+export function triedAt(oracle: Oracle, log: OracleEvent[], k: number): Map<number, Set<string>> {
   const known = log.filter((e) => e.position <= k);
   const memo = new Map<string, boolean>();
   const retracted = (id: string): boolean => {
@@ -112,13 +139,21 @@ function triedAt(oracle: Oracle, log: OracleEvent[], k: number): Map<number, Set
   const standing = oracle.standing(log, k);
   const tried = new Map<number, Set<string>>();
   const namedBy = (event: OracleEvent, data: Record<string, any>, id: string) => {
-    const grants = ['ExemptionAmended', 'ExemptionRevoked'].includes(event.type)
-      ? standing.filter(
-          (g) =>
-            g.type === 'ExemptionGranted' && g.measureId === event.measureId && g.data.exemptionId === data.exemptionId,
-        )
-      : [];
-    for (const source of [data, ...grants.map((g) => g.data)])
+    // An amendment or revocation acts on the latest standing grant of its id recorded before it (a corrected event
+    // keeps its position): only that grant's instants are its too, not those of a grant of the id given again later.
+    const actedOn = ['ExemptionAmended', 'ExemptionRevoked'].includes(event.type)
+      ? standing
+          .filter(
+            (g) =>
+              g.type === 'ExemptionGranted' &&
+              g.measureId === event.measureId &&
+              g.data.exemptionId === data.exemptionId &&
+              g.position < event.position,
+          )
+          .sort((a, b) => a.position - b.position)
+          .at(-1)
+      : undefined;
+    for (const source of [data, ...(actedOn ? [actedOn.data] : [])])
       for (const field of ['effectiveFrom', 'effectiveUntil', 'announcedAt', 'withdrawnAt'])
         if (typeof source[field] === 'string') {
           const t = Date.parse(source[field]);
