@@ -11,3 +11,6 @@ import './correction-causes.suite.js';
 import './replay-retracted.suite.js';
 import './transitions.property.suite.js';
 import './retraction-causes.wide.oracle.suite.js';
+import './oracle-acted-on.suite.js';
+import './timeline-causes-in-categories.suite.js';
+import './overdetermined-narrowing.suite.js';

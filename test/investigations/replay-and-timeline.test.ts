@@ -13,3 +13,4 @@ import './timeline-window.property.suite.js';
 import './explain-partial-exemption.suite.js';
 import './paced-replay.suite.js';
 import './replay-standing-instants.suite.js';
+import './replay-retracted-naming.suite.js';
