@@ -40,6 +40,8 @@ export interface CategorySetAnswer {
   except: string[];
 }
 
+let setsMade = 0;
+
 /** Sets of recorded facts' category lists (see `CategorySet.ofRecorded`), held as long as the list is. */
 const recordedSets = new WeakMap<readonly string[], CategorySet>();
 
@@ -166,10 +168,10 @@ export class CategorySet {
 
   equals(other: CategorySet): boolean {
     if (other === this) return true;
-    if (this.compared?.other.deref() === other) return this.compared.equal;
+    if (this.compared?.other === other.id) return this.compared.equal;
     const equal = sameTrie(this.root, other.root);
-    this.compared = { other: new WeakRef(other), equal };
-    other.compared = { other: new WeakRef(this), equal };
+    this.compared = { other: other.id, equal };
+    other.compared = { other: this.id, equal };
     return equal;
   }
 
@@ -178,10 +180,16 @@ export class CategorySet {
    * feed compares each subject's sets before and after a change, and the
    * subjects of a measure mostly share both, equal in content but worked out
    * apart (a large scope compared path by path for each of thousands).
-   * Held weakly: a set kept in a read model would otherwise keep the set it
-   * was last compared with, and that one the next, without end.
+   * Named by its number, not held: a set kept in a read model would otherwise
+   * keep the set it was last compared with, and that one the next, without
+   * end. Nor by a WeakRef: each keeps its target alive to the end of the
+   * task, so a timeline worked out in one slice kept every set it compared,
+   * and the collector copied them all to the old generation.
    */
-  private compared?: { other: WeakRef<CategorySet>; equal: boolean };
+  private compared?: { other: number; equal: boolean };
+
+  /** Unique among sets (a counter: 2^53 sets are never made). */
+  private readonly id = ++setsMade;
 
   get include(): string[] {
     return this.marks().include.slice();
