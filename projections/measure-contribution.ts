@@ -18,6 +18,7 @@ import { MeasureHistory } from '../src/domain/measure-history.js';
 import { applyScopeChangeTo, isScopeChange, type ScopeChange } from '../src/domain/scope-change.js';
 import type { ImposeRestrictionPayload } from '../src/domain/messages.js';
 import { ExemptUnion } from './exempt-union.js';
+import { RecentInstants } from './recent-instants.js';
 import { byValidTime, insertSorted, lastAtOrBefore, push, ScopeMemo, some, toMillis } from './valid-time-lists.js';
 
 export interface Contribution {
@@ -65,6 +66,10 @@ const BEARING_TYPES: ReadonlySet<string> = new Set([
   'AnnouncementWithdrawn',
 ]);
 
+/** Instants whose results are kept (see RecentInstants): a walk's, a cause check's two, and some to spare. */
+const INSTANTS_KEPT = 8;
+const INSTANTS_KEPT_IN_RECORD_ORDER = 10_000;
+
 export class MeasureContribution {
   /** The imposition as it stands; undefined: no measure (never imposed, or its imposition retracted). */
   private imposed?: StandingFact<'RestrictionImposed'>;
@@ -79,15 +84,20 @@ export class MeasureContribution {
   /** announcementId → the instants (ms) at which each withdrawal or enactment ends it, with its event. */
   private readonly endings = new Map<string, { ms: number; fact: StandingFact }[]>();
   private windows?: { fromMs: number; untilMs: number; id: string; fact: StandingFact<'EasingAnnounced'> }[];
-  /** The contribution at each instant asked, with nothing left out: a walk and its cause checks ask each several times. */
-  private readonly contributions = new Map<number, Contribution>();
-  /** The restricted set at each instant asked with nothing left out, and the scope and exemptions it came from. */
-  private readonly restrictedByInstant = new Map<
-    number,
-    { scope: CategorySet; exempt: CategorySet; restricted: CategorySet }
-  >();
-  /** The union of the covering exemptions at each instant asked, from the history's timelines (cached use only). */
-  private readonly exemptUnions = new Map<number, CategorySet>();
+  /**
+   * The contribution at the instants asked last, with nothing left out: a walk and its cause checks ask each several
+   * times, and compare them by identity (see transitions.ts). Only the last few in valid order (see RecentInstants);
+   * many in record order, where a replay asks every measure again at each instant for each record.
+   */
+  private readonly contributions: RecentInstants<Contribution>;
+  /** The restricted set at the instants asked last with nothing left out, and the scope and exemptions it came from. */
+  private readonly restrictedByInstant: RecentInstants<{
+    scope: CategorySet;
+    exempt: CategorySet;
+    restricted: CategorySet;
+  }>;
+  /** The union of the covering exemptions at the instants asked last, from the history's timelines (cached use only). */
+  private readonly exemptUnions = new RecentInstants<CategorySet>(INSTANTS_KEPT);
   /**
    * The covering exemptions' unions kept for leaving one out (they take n log n), for the last two instants asked:
    * a cause check asks just before an instant and at it, in turn, for each candidate, and keeping one rebuilt it
@@ -108,6 +118,9 @@ export class MeasureContribution {
     /** Scope folds shared with other resolutions of the same measure (record order). */
     private readonly scopeMemo?: ScopeMemo,
   ) {
+    const kept = cached ? INSTANTS_KEPT : INSTANTS_KEPT_IN_RECORD_ORDER;
+    this.contributions = new RecentInstants(kept);
+    this.restrictedByInstant = new RecentInstants(kept);
     for (const fact of history.facts) this.index(fact, true);
     for (const list of [this.subjectChanges, this.scopeChanges, this.lifts, ...this.exemptionChangesById.values()])
       list.sort(byValidTime);
@@ -208,10 +221,7 @@ export class MeasureContribution {
       if (known) return known;
     }
     const contribution = this.compute(t, skip);
-    if (!skip) {
-      if (this.contributions.size > 10_000) this.contributions.clear();
-      this.contributions.set(t, contribution);
-    }
+    if (!skip) this.contributions.set(t, contribution);
     return contribution;
   }
 
@@ -271,10 +281,7 @@ export class MeasureContribution {
     const known = this.restrictedByInstant.get(t);
     if (skip && known?.scope === scope && known.exempt.equals(exempt)) return known.restricted;
     const restricted = scope.difference(exempt);
-    if (!skip) {
-      if (this.restrictedByInstant.size > 10_000) this.restrictedByInstant.clear();
-      this.restrictedByInstant.set(t, { scope, exempt, restricted });
-    }
+    if (!skip) this.restrictedByInstant.set(t, { scope, exempt, restricted });
     return restricted;
   }
 
@@ -303,13 +310,7 @@ export class MeasureContribution {
 
   /** The covering exemptions' union at t, kept per instant asked. */
   private exemptUnionAt(t: number): CategorySet {
-    let union = this.exemptUnions.get(t);
-    if (!union) {
-      if (this.exemptUnions.size > 10_000) this.exemptUnions.clear();
-      union = this.history.exemptUnionAt(t, this.subjectId);
-      this.exemptUnions.set(t, union);
-    }
-    return union;
+    return this.exemptUnions.get(t) ?? this.exemptUnions.set(t, this.history.exemptUnionAt(t, this.subjectId));
   }
 
   private coveringExemptions(exemptions: readonly ExemptionAt[]): CategorySet[];
