@@ -159,10 +159,31 @@ export function trieOf(marks: Iterable<readonly [string, boolean]>): TrieNode {
 /** Every marked path below `root`, with its mark, parents first. */
 export function* marksOf(root: TrieNode, prefix = ''): Generator<[string, boolean]> {
   for (const [segment, child] of root.children ?? []) {
-    const path = prefix ? `${prefix}/${segment}` : segment;
+    const path = pathOf(prefix, segment);
     if (child.mark !== undefined) yield [path, child.mark];
     if (child.children) yield* marksOf(child, path);
   }
+}
+
+/**
+ * Paths by parent path and segment, one string per path: a timeline lists a
+ * measure's whole restricted set at each of its intervals, and a string made
+ * afresh for every path of every listing held most of a long timeline's
+ * memory. Bounded: a ledger names few paths, but a ledger is not all there is.
+ */
+const paths = new Map<string, Map<string, string>>();
+let pathsKept = 0;
+const PATHS_KEPT = 100_000;
+
+function pathOf(prefix: string, segment: string): string {
+  if (!prefix) return segment;
+  let below = paths.get(prefix);
+  let path = below?.get(segment);
+  if (path !== undefined) return path;
+  if (++pathsKept > PATHS_KEPT) (paths.clear(), (pathsKept = 1), (below = undefined));
+  if (!below) paths.set(prefix, (below = new Map()));
+  below.set(segment, (path = `${prefix}/${segment}`));
+  return path;
 }
 
 /** The node at a path and the membership the path has, or the deepest node on the way and its membership. */
