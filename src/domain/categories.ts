@@ -15,7 +15,7 @@ import {
   EMPTY_ROOT,
   find,
   hasMarkBelow,
-  marksOf,
+  listMarks,
   sameTrie,
   trieOf,
   uniteInclusions,
@@ -215,7 +215,7 @@ export class CategorySet {
     if (!this.listed) {
       const include: string[] = [];
       const exclude: string[] = [];
-      for (const [path, inSet] of marksOf(this.root)) (inSet ? include : exclude).push(path);
+      listMarks(this.root, include, exclude);
       include.sort();
       exclude.sort();
       // Frozen, for the answer is shared: a caller changing it would change every other answer of this set.

@@ -115,15 +115,22 @@ export function combine(
 export function uniteInclusions(nodes: readonly TrieNode[]): TrieNode | undefined {
   if (nodes.length === 1) return nodes[0];
   if (nodes.some((n) => n.mark === true)) return IN;
-  const bySegment = new Map<string, TrieNode[]>();
+  // Most segments are one set's alone (exemptions on categories of their own): those are kept as they are, and only
+  // the segments several sets share are pooled.
+  const children = new Map<string, TrieNode>();
+  let shared: Map<string, TrieNode[]> | undefined;
   for (const n of nodes)
     for (const [segment, child] of n.children ?? []) {
-      const pooled = bySegment.get(segment);
-      if (pooled) pooled.push(child);
-      else bySegment.set(segment, [child]);
+      const first = children.get(segment);
+      if (first === undefined) children.set(segment, child);
+      else {
+        shared ??= new Map();
+        const pooled = shared.get(segment);
+        if (pooled) pooled.push(child);
+        else shared.set(segment, [first, child]);
+      }
     }
-  const children = new Map<string, TrieNode>();
-  for (const [segment, pooled] of bySegment) children.set(segment, uniteInclusions(pooled)!);
+  for (const [segment, pooled] of shared ?? []) children.set(segment, uniteInclusions(pooled)!);
   return node(undefined, children);
 }
 
@@ -156,12 +163,12 @@ export function trieOf(marks: Iterable<readonly [string, boolean]>): TrieNode {
   return normalise(root, false) ?? EMPTY_ROOT;
 }
 
-/** Every marked path below `root`, with its mark, parents first. */
-export function* marksOf(root: TrieNode, prefix = ''): Generator<[string, boolean]> {
+/** Every marked path below `root`, parents first, into `include` or `exclude` by its mark. */
+export function listMarks(root: TrieNode, include: string[], exclude: string[], prefix = ''): void {
   for (const [segment, child] of root.children ?? []) {
     const path = pathOf(prefix, segment);
-    if (child.mark !== undefined) yield [path, child.mark];
-    if (child.children) yield* marksOf(child, path);
+    if (child.mark !== undefined) (child.mark ? include : exclude).push(path);
+    if (child.children) listMarks(child, include, exclude, path);
   }
 }
 
