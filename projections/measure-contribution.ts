@@ -240,7 +240,8 @@ export class MeasureContribution {
     this.remove(replaced);
     this.add(copy);
     try {
-      return instants.map((t) => (this.imposed ? this.compute(t, touched) : NOTHING));
+      // Worked out now: the lists hold `standing` only until this returns.
+      return instants.map((t) => (this.imposed ? this.compute(t, touched, true) : NOTHING));
     } finally {
       this.remove(copy);
       this.add(replaced);
@@ -261,10 +262,19 @@ export class MeasureContribution {
     return this.changesSubject.has(fact) || BEARING_TYPES.has(fact.type) || enactsOf(fact.data) !== undefined;
   }
 
-  private compute(t: number, skip: ReadonlySet<StandingFact> | undefined): Contribution {
+  private compute(t: number, skip: ReadonlySet<StandingFact> | undefined, listsSwapped = false): Contribution {
     if (!this.isSubjectAt(t, skip)) return NOTHING;
     const pending = this.pendingAt(t, skip);
     if (!this.inForceAt(t, skip)) return pending.length ? { ...NOTHING, pending } : NOTHING;
+    if (skip && this.cached && !listsSwapped) {
+      // An event left out: the sets are worked out when read (see CategorySet.whenRead). A cause check keeps the state
+      // without each event tried at an instant until it has tried them all, and most of a measure's events can share
+      // one (a day on which hundreds of grants and narrowings took effect): kept whole, they held O(events × scope).
+      // The lists they fold stay as they are: a cached contribution changes them only within `atReplacing`.
+      const exempt = CategorySet.whenRead(() => this.exemptAt(t, skip));
+      const restricted = CategorySet.whenRead(() => this.restrictedOf(t, this.scopeAt(t, skip), exempt, skip));
+      return { restricted, exempt, pending };
+    }
     const scope = this.scopeAt(t, skip);
     // The scope minus each exemption in turn is the scope minus their union: one difference, not one per exemption.
     const exempt = this.exemptAt(t, skip);

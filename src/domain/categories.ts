@@ -42,13 +42,45 @@ export interface CategorySetAnswer {
 
 let setsMade = 0;
 
+/** Sets made when read (`whenRead`) that keep their marks, oldest first: a cause check reads each a few times in a row. */
+const recentlyMade: CategorySet[] = [];
+const MADE_KEPT = 8;
+
 /** Sets of recorded facts' category lists (see `CategorySet.ofRecorded`), held as long as the list is. */
 const recordedSets = new WeakMap<readonly string[], CategorySet>();
 
 export class CategorySet {
   static readonly EMPTY = new CategorySet(EMPTY_ROOT);
 
-  private constructor(private readonly root: TrieNode) {}
+  private constructor(
+    /** The marks; undefined for a set made when read (see `whenRead`) and not made yet, or dropped since. */
+    private made: TrieNode | undefined,
+    private readonly make?: () => CategorySet,
+  ) {}
+
+  /**
+   * A set worked out when first read, and dropped again once a few others
+   * have been (made again if read again). For the many counterfactual states
+   * a cause check keeps while it tries each event at an instant hundreds of
+   * events share: each is a measure's whole restricted set, read once or
+   * twice, and keeping them all held the timeline's largest stretch of memory.
+   * `make` must give the same set each time.
+   */
+  static whenRead(make: () => CategorySet): CategorySet {
+    return new CategorySet(undefined, make);
+  }
+
+  private get root(): TrieNode {
+    return this.made ?? this.makeNow();
+  }
+
+  private makeNow(): TrieNode {
+    const root = this.make!().root;
+    this.made = root;
+    recentlyMade.push(this);
+    if (recentlyMade.length > MADE_KEPT) recentlyMade.shift()!.made = undefined;
+    return root;
+  }
 
   /** A builder that folds changes into this set (see CategorySetBuilder). */
   builder(): CategorySetBuilder {
