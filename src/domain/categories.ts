@@ -175,7 +175,7 @@ export class CategorySet {
    */
   private static unionOfInclusions(sets: Iterable<CategorySet>): CategorySet {
     const roots = [...sets].filter((s) => !s.isEmpty()).map((s) => s.root);
-    return roots.length ? new CategorySet(uniteInclusions(roots)!) : CategorySet.EMPTY;
+    return roots.length ? new CategorySet(uniteInclusions(roots) ?? EMPTY_ROOT) : CategorySet.EMPTY;
   }
 
   private exceptions?: boolean;

@@ -188,7 +188,7 @@ function pathOf(prefix: string, segment: string): string {
   let path = below?.get(segment);
   if (path !== undefined) return path;
   if (++pathsKept > PATHS_KEPT) (paths.clear(), (pathsKept = 1), (below = undefined));
-  if (!below) paths.set(prefix, (below = new Map()));
+  if (!below) paths.set(prefix, (below = new Map<string, string>()));
   below.set(segment, (path = `${prefix}/${segment}`));
   return path;
 }
