@@ -42,8 +42,13 @@ export interface CategorySetAnswer {
 
 let setsMade = 0;
 
-/** Sets made when read (`whenRead`) that keep their marks, oldest first: a cause check reads each a few times in a row. */
-const recentlyMade: CategorySet[] = [];
+/**
+ * The marks of the sets made when read (`whenRead`) last, oldest first: a
+ * cause check reads each a few times in a row. Boxes, not the sets: a set
+ * holds what makes it (a measure's contribution, with all it keeps), and
+ * this list would keep the last timeline's alive after it was answered.
+ */
+const recentlyMade: { root?: TrieNode }[] = [];
 const MADE_KEPT = 8;
 
 /** Sets of recorded facts' category lists (see `CategorySet.ofRecorded`), held as long as the list is. */
@@ -53,10 +58,13 @@ export class CategorySet {
   static readonly EMPTY = new CategorySet(EMPTY_ROOT);
 
   private constructor(
-    /** The marks; undefined for a set made when read (see `whenRead`) and not made yet, or dropped since. */
-    private made: TrieNode | undefined,
+    /** The marks; undefined for a set made when read (see `whenRead`). */
+    private readonly marked: TrieNode | undefined,
     private readonly make?: () => CategorySet,
   ) {}
+
+  /** A set made when read: its marks while among the last made, none when not made yet or dropped since. */
+  private made?: { root?: TrieNode };
 
   /**
    * A set worked out when first read, and dropped again once a few others
@@ -71,14 +79,14 @@ export class CategorySet {
   }
 
   private get root(): TrieNode {
-    return this.made ?? this.makeNow();
+    return this.marked ?? this.made?.root ?? this.makeNow();
   }
 
   private makeNow(): TrieNode {
     const root = this.make!().root;
-    this.made = root;
-    recentlyMade.push(this);
-    if (recentlyMade.length > MADE_KEPT) recentlyMade.shift()!.made = undefined;
+    this.made = { root };
+    recentlyMade.push(this.made);
+    if (recentlyMade.length > MADE_KEPT) recentlyMade.shift()!.root = undefined;
     return root;
   }
 
