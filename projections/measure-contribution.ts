@@ -12,13 +12,17 @@
  */
 import { CategorySet, type CategorySetBuilder } from '../src/domain/categories.js';
 import type { ExemptionAt } from '../src/domain/exemption-steps.js';
-import { isExemptionChange } from '../src/domain/acted-on.js';
 import { enactsOf, exemptionIdOf, type StandingFact } from '../src/domain/facts.js';
 import { MeasureHistory } from '../src/domain/measure-history.js';
 import { applyScopeChangeTo, isScopeChange, type ScopeChange } from '../src/domain/scope-change.js';
 import type { ImposeRestrictionPayload } from '../src/domain/messages.js';
+import { AnnouncementFolds } from './announcement-folds.js';
 import { ExemptUnion } from './exempt-union.js';
-import { byValidTime, insertSorted, lastAtOrBefore, push, ScopeMemo, some, toMillis } from './valid-time-lists.js';
+import { GrantFolds, type GrantStanding } from './grant-folds.js';
+import { RecentInstants } from './recent-instants.js';
+import { byValidTime, insertSorted, lastAtOrBefore, ScopeMemo, some, toMillis } from './valid-time-lists.js';
+
+export type { GrantStanding } from './grant-folds.js';
 
 export interface Contribution {
   restricted: CategorySet;
@@ -27,32 +31,8 @@ export interface Contribution {
   pending: string[];
 }
 
-export interface GrantStanding {
-  exemption: ExemptionAt;
-  revokedBy?: StandingFact<'ExemptionRevoked'>;
-  untilSetBy?: StandingFact<'ExemptionAmended'>;
-}
-
 export const NOTHING: Contribution = { restricted: CategorySet.EMPTY, exempt: CategorySet.EMPTY, pending: [] };
 
-type Grant = StandingFact<'ExemptionGranted'>;
-type ExemptionChange = StandingFact<'ExemptionAmended' | 'ExemptionRevoked'>;
-
-/**
- * The record order before which the facts of an id recorded after `fact` act on it: that of the next of `same` (the
- * grants or announcements of its id) not left out. A change acts on the latest grant of its id recorded before it
- * (acted-on.ts): the lists follow record time here, so the rule is applied by order, not read from the history.
- */
-function actedOnUntil(same: readonly StandingFact[] | undefined, fact: StandingFact, skip?: ReadonlySet<StandingFact>) {
-  let next = Infinity;
-  for (const other of same ?? [])
-    if (other.order > fact.order && other.order < next && !skip?.has(other)) next = other.order;
-  return next;
-}
-
-/** Whether a change (or an ending) of `grant`'s id acts on it, `until` being `actedOnUntil` of the grant. */
-const actsOn = (change: StandingFact, grant: StandingFact, until: number) =>
-  grant.order < change.order && change.order < until;
 /** Types whose events bear on every subject of their measure (membership is the subject's own changes). */
 const BEARING_TYPES: ReadonlySet<string> = new Set([
   'RestrictionLifted',
@@ -65,6 +45,10 @@ const BEARING_TYPES: ReadonlySet<string> = new Set([
   'AnnouncementWithdrawn',
 ]);
 
+/** Instants whose results are kept (see RecentInstants): a walk's, a cause check's two, and some to spare. */
+const INSTANTS_KEPT = 8;
+const INSTANTS_KEPT_IN_RECORD_ORDER = 10_000;
+
 export class MeasureContribution {
   /** The imposition as it stands; undefined: no measure (never imposed, or its imposition retracted). */
   private imposed?: StandingFact<'RestrictionImposed'>;
@@ -72,22 +56,22 @@ export class MeasureContribution {
   private readonly changesSubject = new Set<StandingFact>();
   private readonly scopeChanges: ScopeChange[] = [];
   private readonly lifts: StandingFact<'RestrictionLifted'>[] = [];
-  private readonly grantsById = new Map<string, Grant[]>();
-  private readonly exemptionChangesById = new Map<string, ExemptionChange[]>();
-  private readonly announcements: StandingFact<'EasingAnnounced'>[] = [];
-  private readonly announcementsById = new Map<string, StandingFact<'EasingAnnounced'>[]>();
-  /** announcementId → the instants (ms) at which each withdrawal or enactment ends it, with its event. */
-  private readonly endings = new Map<string, { ms: number; fact: StandingFact }[]>();
-  private windows?: { fromMs: number; untilMs: number; id: string; fact: StandingFact<'EasingAnnounced'> }[];
-  /** The contribution at each instant asked, with nothing left out: a walk and its cause checks ask each several times. */
-  private readonly contributions = new Map<number, Contribution>();
-  /** The restricted set at each instant asked with nothing left out, and the scope and exemptions it came from. */
-  private readonly restrictedByInstant = new Map<
-    number,
-    { scope: CategorySet; exempt: CategorySet; restricted: CategorySet }
-  >();
-  /** The union of the covering exemptions at each instant asked, from the history's timelines (cached use only). */
-  private readonly exemptUnions = new Map<number, CategorySet>();
+  private readonly grants = new GrantFolds();
+  private readonly announcements = new AnnouncementFolds();
+  /**
+   * The contribution at the instants asked last, with nothing left out: a walk and its cause checks ask each several
+   * times, and compare them by identity (see transitions.ts). Only the last few in valid order (see RecentInstants);
+   * many in record order, where a replay asks every measure again at each instant for each record.
+   */
+  private readonly contributions: RecentInstants<Contribution>;
+  /** The restricted set at the instants asked last with nothing left out, and the scope and exemptions it came from. */
+  private readonly restrictedByInstant: RecentInstants<{
+    scope: CategorySet;
+    exempt: CategorySet;
+    restricted: CategorySet;
+  }>;
+  /** The union of the covering exemptions at the instants asked last, from the history's timelines (cached use only). */
+  private readonly exemptUnions = new RecentInstants<CategorySet>(INSTANTS_KEPT);
   /**
    * The covering exemptions' unions kept for leaving one out (they take n log n), for the last two instants asked:
    * a cause check asks just before an instant and at it, in turn, for each candidate, and keeping one rebuilt it
@@ -108,9 +92,12 @@ export class MeasureContribution {
     /** Scope folds shared with other resolutions of the same measure (record order). */
     private readonly scopeMemo?: ScopeMemo,
   ) {
+    const kept = cached ? INSTANTS_KEPT : INSTANTS_KEPT_IN_RECORD_ORDER;
+    this.contributions = new RecentInstants(kept);
+    this.restrictedByInstant = new RecentInstants(kept);
     for (const fact of history.facts) this.index(fact, true);
-    for (const list of [this.subjectChanges, this.scopeChanges, this.lifts, ...this.exemptionChangesById.values()])
-      list.sort(byValidTime);
+    for (const list of [this.subjectChanges, this.scopeChanges, this.lifts]) list.sort(byValidTime);
+    this.grants.sorted();
     this.scopeMemo?.follow(this.imposed, this.scopeChanges);
   }
 
@@ -123,11 +110,7 @@ export class MeasureContribution {
   /** A standing event leaves the measure: retracted, or replaced by its correction. */
   remove(fact: StandingFact): void {
     const exemptionId = exemptionIdOf(fact.data);
-    const drop = <T>(list: T[] | undefined, match: (item: T) => boolean) => {
-      const index = list?.findIndex(match) ?? -1;
-      if (index >= 0) list!.splice(index, 1);
-    };
-    if (isAnnouncementFact(fact)) this.windows = undefined;
+    this.announcements.remove(fact);
     this.contributions.clear();
     this.restrictedByInstant.clear();
     if (fact === this.imposed) this.imposed = undefined;
@@ -135,19 +118,16 @@ export class MeasureContribution {
       this.subjectChanges,
       this.scopeChanges,
       this.lifts,
-      this.announcements,
-      fact.type === 'EasingAnnounced' ? this.announcementsById.get(fact.data.announcementId) : undefined,
-      exemptionId === undefined ? undefined : this.grantsById.get(exemptionId),
-      exemptionId === undefined ? undefined : this.exemptionChangesById.get(exemptionId),
-    ])
-      drop<StandingFact>(list, (f) => f === fact);
+      ...(exemptionId === undefined ? [] : this.grants.listsOf(exemptionId)),
+    ]) {
+      const index = list?.indexOf(fact) ?? -1;
+      if (index >= 0) list!.splice(index, 1);
+    }
     this.changesSubject.delete(fact);
-    for (const list of this.endings.values()) drop(list, (e) => e.fact === fact);
     this.scopeMemo?.follow(this.imposed, this.scopeChanges);
   }
 
   private index(fact: StandingFact, bulk: boolean): void {
-    if (isAnnouncementFact(fact)) this.windows = undefined;
     this.contributions.clear();
     this.restrictedByInstant.clear();
     const into = <F extends StandingFact>(list: F[], fact: F) => (bulk ? list.push(fact) : insertSorted(list, fact));
@@ -159,22 +139,8 @@ export class MeasureContribution {
       (into(this.subjectChanges, fact), this.changesSubject.add(fact));
     else if (isScopeChange(fact)) into(this.scopeChanges, fact);
     else if (fact.type === 'RestrictionLifted') into(this.lifts, fact);
-    else if (fact.type === 'EasingAnnounced') {
-      this.announcements.push(fact);
-      push(this.announcementsById, fact.data.announcementId, fact);
-    } else if (fact.type === 'ExemptionGranted') {
-      push(this.grantsById, fact.data.exemptionId, fact);
-      // In record order: a grant put back by `atReplacing` goes back in its place.
-      if (!bulk) this.grantsById.get(fact.data.exemptionId)!.sort((a, b) => a.order - b.order);
-    } else if (isExemptionChange(fact)) {
-      if (!this.exemptionChangesById.has(fact.data.exemptionId))
-        this.exemptionChangesById.set(fact.data.exemptionId, []);
-      into(this.exemptionChangesById.get(fact.data.exemptionId)!, fact);
-    }
-    const enacts = enactsOf(fact.data);
-    if (fact.type === 'AnnouncementWithdrawn')
-      push(this.endings, fact.data.announcementId, { ms: toMillis(fact.data.withdrawnAt), fact });
-    else if (enacts !== undefined && !Number.isNaN(fact.fromMs)) push(this.endings, enacts, { ms: fact.fromMs, fact });
+    else this.grants.add(fact, bulk);
+    this.announcements.add(fact);
   }
 
   get measureId(): string {
@@ -191,9 +157,7 @@ export class MeasureContribution {
 
   /** The grant an exemption change amends or revokes (acted-on.ts), for crediting it at its instants. */
   grantsOf(fact: StandingFact): StandingFact[] {
-    if (!isExemptionChange(fact)) return [];
-    const earlier = (this.grantsById.get(fact.data.exemptionId) ?? []).filter((g) => g.order < fact.order);
-    return earlier.length ? [earlier[earlier.length - 1]!] : [];
+    return this.grants.grantsOf(fact);
   }
 
   /** The measure's contribution for the subject at t, had the standing events in `left` never been recorded. */
@@ -208,10 +172,7 @@ export class MeasureContribution {
       if (known) return known;
     }
     const contribution = this.compute(t, skip);
-    if (!skip) {
-      if (this.contributions.size > 10_000) this.contributions.clear();
-      this.contributions.set(t, contribution);
-    }
+    if (!skip) this.contributions.set(t, contribution);
     return contribution;
   }
 
@@ -230,7 +191,8 @@ export class MeasureContribution {
     this.remove(replaced);
     this.add(copy);
     try {
-      return instants.map((t) => (this.imposed ? this.compute(t, touched) : NOTHING));
+      // Worked out now: the lists hold `standing` only until this returns.
+      return instants.map((t) => (this.imposed ? this.compute(t, touched, true) : NOTHING));
     } finally {
       this.remove(copy);
       this.add(replaced);
@@ -251,10 +213,19 @@ export class MeasureContribution {
     return this.changesSubject.has(fact) || BEARING_TYPES.has(fact.type) || enactsOf(fact.data) !== undefined;
   }
 
-  private compute(t: number, skip: ReadonlySet<StandingFact> | undefined): Contribution {
+  private compute(t: number, skip: ReadonlySet<StandingFact> | undefined, listsSwapped = false): Contribution {
     if (!this.isSubjectAt(t, skip)) return NOTHING;
     const pending = this.pendingAt(t, skip);
     if (!this.inForceAt(t, skip)) return pending.length ? { ...NOTHING, pending } : NOTHING;
+    if (skip && this.cached && !listsSwapped) {
+      // An event left out: the sets are worked out when read (see CategorySet.whenRead). A cause check keeps the state
+      // without each event tried at an instant until it has tried them all, and most of a measure's events can share
+      // one (a day on which hundreds of grants and narrowings took effect): kept whole, they held O(events × scope).
+      // The lists they fold stay as they are: a cached contribution changes them only within `atReplacing`.
+      const exempt = CategorySet.whenRead(() => this.exemptAt(t, skip));
+      const restricted = CategorySet.whenRead(() => this.restrictedOf(t, this.scopeAt(t, skip), exempt, skip));
+      return { restricted, exempt, pending };
+    }
     const scope = this.scopeAt(t, skip);
     // The scope minus each exemption in turn is the scope minus their union: one difference, not one per exemption.
     const exempt = this.exemptAt(t, skip);
@@ -271,10 +242,7 @@ export class MeasureContribution {
     const known = this.restrictedByInstant.get(t);
     if (skip && known?.scope === scope && known.exempt.equals(exempt)) return known.restricted;
     const restricted = scope.difference(exempt);
-    if (!skip) {
-      if (this.restrictedByInstant.size > 10_000) this.restrictedByInstant.clear();
-      this.restrictedByInstant.set(t, { scope, exempt, restricted });
-    }
+    if (!skip) this.restrictedByInstant.set(t, { scope, exempt, restricted });
     return restricted;
   }
 
@@ -303,13 +271,7 @@ export class MeasureContribution {
 
   /** The covering exemptions' union at t, kept per instant asked. */
   private exemptUnionAt(t: number): CategorySet {
-    let union = this.exemptUnions.get(t);
-    if (!union) {
-      if (this.exemptUnions.size > 10_000) this.exemptUnions.clear();
-      union = this.history.exemptUnionAt(t, this.subjectId);
-      this.exemptUnions.set(t, union);
-    }
-    return union;
+    return this.exemptUnions.get(t) ?? this.exemptUnions.set(t, this.history.exemptUnionAt(t, this.subjectId));
   }
 
   private coveringExemptions(exemptions: readonly ExemptionAt[]): CategorySet[];
@@ -369,85 +331,19 @@ export class MeasureContribution {
     const ids = this.exemptionIdsIn(skip);
     if (this.cached && !ids.size) return this.history.exemptionsAt(t);
     const result = this.cached ? this.history.exemptionsAt(t).filter((e) => !ids.has(e.exemptionId)) : [];
-    for (const grants of this.cached ? [...ids].map((id) => this.grantsById.get(id) ?? []) : this.grantsById.values()) {
+    for (const grants of this.cached ? [...ids].map((id) => this.grants.grantsOfId(id)) : this.grants.allGrants()) {
       for (const grant of grants) {
         if (skip?.has(grant)) continue;
-        const exemption = this.foldExemption(grant, t, skip);
+        const exemption = this.grants.foldExemption(grant, t, skip);
         if (exemption) result.push(exemption);
       }
     }
     return result;
   }
 
-  /** One grant as it stands at t with its amendments (but `skip`) applied; undefined outside its window or revoked. */
-  private foldExemption(grant: Grant, t: number, skip: ReadonlySet<StandingFact> | undefined): ExemptionAt | undefined {
-    // The window first, without set operations: most grants are outside it at any one instant.
-    const data = grant.data;
-    if (t < toMillis(data.effectiveFrom)) return undefined;
-    let until = data.effectiveUntil;
-    const actedOnBefore = actedOnUntil(this.grantsById.get(data.exemptionId), grant, skip);
-    for (const change of this.exemptionChangesById.get(data.exemptionId) ?? []) {
-      if (change.fromMs > t) break;
-      if (skip?.has(change) || !actsOn(change, grant, actedOnBefore)) continue;
-      if (change.type === 'ExemptionRevoked') return undefined;
-      until = change.data.effectiveUntil ?? until;
-    }
-    if (until !== undefined && t >= toMillis(until)) return undefined;
-    const standing = this.grantAt(grant, t, skip);
-    if (standing.revokedBy) return undefined;
-    const { exemption } = standing;
-    if (
-      t < toMillis(exemption.effectiveFrom) ||
-      (exemption.effectiveUntil !== undefined && t >= toMillis(exemption.effectiveUntil))
-    )
-      return undefined;
-    return exemption;
-  }
-
   /** Every grant of the measure as it stands at t (window aside), with what revoked it and what set its end, if anything. */
   grantsAt(t: number): GrantStanding[] {
-    return [...this.grantsById.values()].flat().map((grant) => this.grantAt(grant, t, undefined));
-  }
-
-  private grantAt(grant: Grant, t: number, skip: ReadonlySet<StandingFact> | undefined): GrantStanding {
-    const data = grant.data;
-    let categories = CategorySet.ofRecorded(data.categories);
-    let until = data.effectiveUntil;
-    let untilSetBy: StandingFact<'ExemptionAmended'> | undefined;
-    let revokedBy: StandingFact<'ExemptionRevoked'> | undefined;
-    const added = new Set<string>();
-    const removed = new Set<string>();
-    const basis: StandingFact[] = [grant];
-    const actedOnBefore = actedOnUntil(this.grantsById.get(data.exemptionId), grant, skip);
-    for (const change of this.exemptionChangesById.get(data.exemptionId) ?? []) {
-      if (change.fromMs > t) break;
-      if (skip?.has(change) || !actsOn(change, grant, actedOnBefore)) continue;
-      basis.push(change);
-      if (change.type === 'ExemptionRevoked') {
-        revokedBy = change;
-        break;
-      }
-      const amendment = change.data;
-      if (amendment.addCategories?.length)
-        categories = categories.union(CategorySet.ofRecorded(amendment.addCategories));
-      if (amendment.removeCategories?.length)
-        categories = categories.difference(CategorySet.ofRecorded(amendment.removeCategories));
-      for (const subject of amendment.addSubjects ?? []) (removed.delete(subject), added.add(subject));
-      for (const subject of amendment.removeSubjects ?? []) (added.delete(subject), removed.add(subject));
-      if (amendment.effectiveUntil !== undefined) ((until = amendment.effectiveUntil), (untilSetBy = change));
-    }
-    const exemption: ExemptionAt = {
-      exemptionId: data.exemptionId,
-      title: data.title,
-      categories,
-      subjects: data.subjects ? new Set(data.subjects) : undefined,
-      added,
-      removed,
-      effectiveFrom: data.effectiveFrom,
-      ...(until !== undefined ? { effectiveUntil: until } : {}),
-      basis,
-    };
-    return { exemption, ...(revokedBy ? { revokedBy } : {}), ...(untilSetBy ? { untilSetBy } : {}) };
+    return this.grants.grantsAt(t);
   }
 
   private pendingAt(t: number, skip?: ReadonlySet<StandingFact>): string[] {
@@ -456,48 +352,8 @@ export class MeasureContribution {
     const pending: string[] = [];
     if (imposition.announcedAt && toMillis(imposition.announcedAt) <= t && t < this.imposed!.fromMs)
       pending.push(`${measureId}/imposition`);
-    const touched = some(skip, isAnnouncementFact);
-    for (const window of this.announcementWindows()) {
-      if (window.fromMs > t) break;
-      if (!touched) {
-        if (t < window.untilMs) pending.push(`${measureId}/${window.id}`);
-      } else if (
-        !skip!.has(window.fact) &&
-        !this.endingsOf(window.fact, skip).some((e) => !skip!.has(e.fact) && e.ms <= t)
-      ) {
-        pending.push(`${measureId}/${window.id}`);
-      }
-    }
-    return pending;
-  }
-
-  /** Each announcement with the window in which it is pending, by announcement time; computed once per change. */
-  private announcementWindows(): {
-    fromMs: number;
-    untilMs: number;
-    id: string;
-    fact: StandingFact<'EasingAnnounced'>;
-  }[] {
-    this.windows ??= this.announcements
-      .map((fact) => {
-        const id = fact.data.announcementId;
-        const untilMs = Math.min(Infinity, ...this.endingsOf(fact).map((e) => e.ms));
-        return { fromMs: toMillis(fact.data.announcedAt), untilMs, id, fact };
-      })
-      .sort((a, b) => a.fromMs - b.fromMs);
-    return this.windows;
-  }
-
-  /** The withdrawals and enactments that close an announcement (acted-on.ts), had those in `skip` not been recorded. */
-  private endingsOf(announcement: StandingFact<'EasingAnnounced'>, skip?: ReadonlySet<StandingFact>) {
-    const id = announcement.data.announcementId;
-    const until = actedOnUntil(this.announcementsById.get(id), announcement, skip);
-    return (this.endings.get(id) ?? []).filter((e) => actsOn(e.fact, announcement, until));
+    return this.announcements.pendingAt(measureId, t, skip, pending);
   }
 }
-
-/** Whether an event opens or ends an announcement's window: only these change the windows worked out. */
-const isAnnouncementFact = (fact: StandingFact) =>
-  fact.type === 'EasingAnnounced' || fact.type === 'AnnouncementWithdrawn' || enactsOf(fact.data) !== undefined;
 
 const isStandingFact = (left: StandingFact | ReadonlySet<StandingFact>): left is StandingFact => 'recorded' in left;

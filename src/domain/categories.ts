@@ -15,7 +15,7 @@ import {
   EMPTY_ROOT,
   find,
   hasMarkBelow,
-  marksOf,
+  listMarks,
   sameTrie,
   trieOf,
   uniteInclusions,
@@ -40,13 +40,55 @@ export interface CategorySetAnswer {
   except: string[];
 }
 
+let setsMade = 0;
+
+/**
+ * The marks of the sets made when read (`whenRead`) last, oldest first: a
+ * cause check reads each a few times in a row. Boxes, not the sets: a set
+ * holds what makes it (a measure's contribution, with all it keeps), and
+ * this list would keep the last timeline's alive after it was answered.
+ */
+const recentlyMade: { root?: TrieNode }[] = [];
+const MADE_KEPT = 8;
+
 /** Sets of recorded facts' category lists (see `CategorySet.ofRecorded`), held as long as the list is. */
 const recordedSets = new WeakMap<readonly string[], CategorySet>();
 
 export class CategorySet {
   static readonly EMPTY = new CategorySet(EMPTY_ROOT);
 
-  private constructor(private readonly root: TrieNode) {}
+  private constructor(
+    /** The marks; undefined for a set made when read (see `whenRead`). */
+    private readonly marked: TrieNode | undefined,
+    private readonly make?: () => CategorySet,
+  ) {}
+
+  /** A set made when read: its marks while among the last made, none when not made yet or dropped since. */
+  private made?: { root?: TrieNode };
+
+  /**
+   * A set worked out when first read, and dropped again once a few others
+   * have been (made again if read again). For the many counterfactual states
+   * a cause check keeps while it tries each event at an instant hundreds of
+   * events share: each is a measure's whole restricted set, read once or
+   * twice, and keeping them all held the timeline's largest stretch of memory.
+   * `make` must give the same set each time.
+   */
+  static whenRead(make: () => CategorySet): CategorySet {
+    return new CategorySet(undefined, make);
+  }
+
+  private get root(): TrieNode {
+    return this.marked ?? this.made?.root ?? this.makeNow();
+  }
+
+  private makeNow(): TrieNode {
+    const root = this.make!().root;
+    this.made = { root };
+    recentlyMade.push(this.made);
+    if (recentlyMade.length > MADE_KEPT) recentlyMade.shift()!.root = undefined;
+    return root;
+  }
 
   /** A builder that folds changes into this set (see CategorySetBuilder). */
   builder(): CategorySetBuilder {
@@ -141,7 +183,7 @@ export class CategorySet {
    */
   private static unionOfInclusions(sets: Iterable<CategorySet>): CategorySet {
     const roots = [...sets].filter((s) => !s.isEmpty()).map((s) => s.root);
-    return roots.length ? new CategorySet(uniteInclusions(roots)!) : CategorySet.EMPTY;
+    return roots.length ? new CategorySet(uniteInclusions(roots) ?? EMPTY_ROOT) : CategorySet.EMPTY;
   }
 
   private exceptions?: boolean;
@@ -166,10 +208,10 @@ export class CategorySet {
 
   equals(other: CategorySet): boolean {
     if (other === this) return true;
-    if (this.compared?.other.deref() === other) return this.compared.equal;
+    if (this.compared?.other === other.id) return this.compared.equal;
     const equal = sameTrie(this.root, other.root);
-    this.compared = { other: new WeakRef(other), equal };
-    other.compared = { other: new WeakRef(this), equal };
+    this.compared = { other: other.id, equal };
+    other.compared = { other: this.id, equal };
     return equal;
   }
 
@@ -178,10 +220,16 @@ export class CategorySet {
    * feed compares each subject's sets before and after a change, and the
    * subjects of a measure mostly share both, equal in content but worked out
    * apart (a large scope compared path by path for each of thousands).
-   * Held weakly: a set kept in a read model would otherwise keep the set it
-   * was last compared with, and that one the next, without end.
+   * Named by its number, not held: a set kept in a read model would otherwise
+   * keep the set it was last compared with, and that one the next, without
+   * end. Nor by a WeakRef: each keeps its target alive to the end of the
+   * task, so a timeline worked out in one slice kept every set it compared,
+   * and the collector copied them all to the old generation.
    */
-  private compared?: { other: WeakRef<CategorySet>; equal: boolean };
+  private compared?: { other: number; equal: boolean };
+
+  /** Unique among sets (a counter: 2^53 sets are never made). */
+  private readonly id = ++setsMade;
 
   get include(): string[] {
     return this.marks().include.slice();
@@ -207,7 +255,7 @@ export class CategorySet {
     if (!this.listed) {
       const include: string[] = [];
       const exclude: string[] = [];
-      for (const [path, inSet] of marksOf(this.root)) (inSet ? include : exclude).push(path);
+      listMarks(this.root, include, exclude);
       include.sort();
       exclude.sort();
       // Frozen, for the answer is shared: a caller changing it would change every other answer of this set.

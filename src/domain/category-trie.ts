@@ -115,15 +115,22 @@ export function combine(
 export function uniteInclusions(nodes: readonly TrieNode[]): TrieNode | undefined {
   if (nodes.length === 1) return nodes[0];
   if (nodes.some((n) => n.mark === true)) return IN;
-  const bySegment = new Map<string, TrieNode[]>();
+  // Most segments are one set's alone (exemptions on categories of their own): those are kept as they are, and only
+  // the segments several sets share are pooled.
+  const children = new Map<string, TrieNode>();
+  let shared: Map<string, TrieNode[]> | undefined;
   for (const n of nodes)
     for (const [segment, child] of n.children ?? []) {
-      const pooled = bySegment.get(segment);
-      if (pooled) pooled.push(child);
-      else bySegment.set(segment, [child]);
+      const first = children.get(segment);
+      if (first === undefined) children.set(segment, child);
+      else {
+        shared ??= new Map();
+        const pooled = shared.get(segment);
+        if (pooled) pooled.push(child);
+        else shared.set(segment, [first, child]);
+      }
     }
-  const children = new Map<string, TrieNode>();
-  for (const [segment, pooled] of bySegment) children.set(segment, uniteInclusions(pooled)!);
+  for (const [segment, pooled] of shared ?? []) children.set(segment, uniteInclusions(pooled)!);
   return node(undefined, children);
 }
 
@@ -156,13 +163,34 @@ export function trieOf(marks: Iterable<readonly [string, boolean]>): TrieNode {
   return normalise(root, false) ?? EMPTY_ROOT;
 }
 
-/** Every marked path below `root`, with its mark, parents first. */
-export function* marksOf(root: TrieNode, prefix = ''): Generator<[string, boolean]> {
+/** Every marked path below `root`, parents first, into `include` or `exclude` by its mark. */
+export function listMarks(root: TrieNode, include: string[], exclude: string[], prefix = ''): void {
   for (const [segment, child] of root.children ?? []) {
-    const path = prefix ? `${prefix}/${segment}` : segment;
-    if (child.mark !== undefined) yield [path, child.mark];
-    if (child.children) yield* marksOf(child, path);
+    const path = pathOf(prefix, segment);
+    if (child.mark !== undefined) (child.mark ? include : exclude).push(path);
+    if (child.children) listMarks(child, include, exclude, path);
   }
+}
+
+/**
+ * Paths by parent path and segment, one string per path: a timeline lists a
+ * measure's whole restricted set at each of its intervals, and a string made
+ * afresh for every path of every listing held most of a long timeline's
+ * memory. Bounded: a ledger names few paths, but a ledger is not all there is.
+ */
+const paths = new Map<string, Map<string, string>>();
+let pathsKept = 0;
+const PATHS_KEPT = 100_000;
+
+function pathOf(prefix: string, segment: string): string {
+  if (!prefix) return segment;
+  let below = paths.get(prefix);
+  let path = below?.get(segment);
+  if (path !== undefined) return path;
+  if (++pathsKept > PATHS_KEPT) (paths.clear(), (pathsKept = 1), (below = undefined));
+  if (!below) paths.set(prefix, (below = new Map<string, string>()));
+  below.set(segment, (path = `${prefix}/${segment}`));
+  return path;
 }
 
 /** The node at a path and the membership the path has, or the deepest node on the way and its membership. */
