@@ -16,3 +16,4 @@ import './restoration.suite.js';
 import './restoration.property.suite.js';
 import './category-set-memory.suite.js';
 import './regiven-ids.suite.js';
+import './category-set-turn.suite.js';

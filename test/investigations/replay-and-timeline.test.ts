@@ -14,3 +14,4 @@ import './explain-partial-exemption.suite.js';
 import './paced-replay.suite.js';
 import './replay-standing-instants.suite.js';
 import './replay-retracted-naming.suite.js';
+import './timeline-memory.suite.js';
