@@ -77,6 +77,42 @@ export function changesOf(before: Contribution, after: Contribution): Changes {
   };
 }
 
+/**
+ * `changesOf`, pausing (yielding) after each set is worked out and written:
+ * a measure of thousands of deep categories takes a while for each.
+ */
+export function* changesOfPaced(before: Contribution, after: Contribution): Generator<void, Changes> {
+  const written = function* (set: CategorySet): Generator<void, CategorySetAnswer> {
+    yield;
+    return set.toAnswer();
+  };
+  const becameRestricted = yield* written(after.restricted.difference(before.restricted));
+  const stoppedRestricted = yield* written(before.restricted.difference(after.restricted));
+  const becameExempt = yield* written(after.exempt.difference(before.exempt));
+  const stoppedExempt = yield* written(before.exempt.difference(after.exempt));
+  return {
+    became: {
+      restricted: becameRestricted,
+      exempt: becameExempt,
+      pending: after.pending.filter((p) => !before.pending.includes(p)),
+    },
+    stopped: {
+      restricted: stoppedRestricted,
+      exempt: stoppedExempt,
+      pending: before.pending.filter((p) => !after.pending.includes(p)),
+    },
+  };
+}
+
+/** `snapshot`, pausing before each set is written. */
+export function* snapshotPaced(state: Contribution, at: number, asOfPosition: string): Generator<void, Snapshot> {
+  yield;
+  const restricted = state.restricted.toAnswer();
+  yield;
+  const exempt = state.exempt.toAnswer();
+  return { at: new Date(at).toISOString(), asOfPosition, restricted, exempt, pending: state.pending };
+}
+
 export function snapshot(state: Contribution, at: number, asOfPosition: string): Snapshot {
   return {
     at: new Date(at).toISOString(),
