@@ -24,8 +24,8 @@ export interface Changes {
 /** What a record changed in one interval of valid time, the states the same throughout it. */
 export interface ValidTimeChange {
   from: string;
-  /** Exclusive; absent: from `from` on. */
-  until?: string;
+  /** Exclusive; null: from `from` on (as a timeline interval's `until`). */
+  until: string | null;
   before: Snapshot;
   after: Snapshot;
   changes: Changes;

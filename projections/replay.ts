@@ -39,7 +39,10 @@ export interface ReplayOptions {
   asOfPosition: bigint;
   /** Record order only: one valid time for every step, instead of each event's own. */
   at?: number;
-  /** Bounds on record time (record order) or valid time (valid order), epoch ms, inclusive. */
+  /**
+   * Bounds on record time (record order) or valid time (valid order), epoch ms: the half-open window
+   * [from, to), as the timeline's, so a step at exactly `to` is left out.
+   */
   from?: number;
   to?: number;
 }
@@ -156,7 +159,7 @@ function namesAsKnown(history: MeasureHistory, subjectId: string): boolean {
 }
 
 const inRange = (ms: number, options: ReplayOptions) =>
-  (options.from === undefined || ms >= options.from) && (options.to === undefined || ms <= options.to);
+  (options.from === undefined || ms >= options.from) && (options.to === undefined || ms < options.to);
 
 export function replaySubject(model: LedgerReadModel, subjectId: string, options: ReplayOptions): Replay {
   return finish(replaySubjectSteps(model, subjectId, options));
@@ -315,7 +318,7 @@ function* intervalOf(interval: ChangedInterval, beforeAt: string, afterAt: strin
   const before = yield* snapshotPaced(interval.before, interval.from, beforeAt);
   return {
     from: before.at,
-    ...(interval.until !== undefined ? { until: new Date(interval.until).toISOString() } : {}),
+    until: interval.until === undefined ? null : new Date(interval.until).toISOString(),
     before,
     after: yield* snapshotPaced(interval.after, interval.from, afterAt),
     changes: yield* changesOfPaced(interval.before, interval.after),
