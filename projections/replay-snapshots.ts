@@ -24,8 +24,8 @@ export interface Changes {
 /** What a record changed in one interval of valid time, the states the same throughout it. */
 export interface ValidTimeChange {
   from: string;
-  /** Exclusive; absent: from `from` on. */
-  until?: string;
+  /** Exclusive; null: from `from` on (as a timeline interval's `until`). */
+  until: string | null;
   before: Snapshot;
   after: Snapshot;
   changes: Changes;
@@ -75,6 +75,42 @@ export function changesOf(before: Contribution, after: Contribution): Changes {
       pending: before.pending.filter((p) => !after.pending.includes(p)),
     },
   };
+}
+
+/**
+ * `changesOf`, pausing (yielding) after each set is worked out and written:
+ * a measure of thousands of deep categories takes a while for each.
+ */
+export function* changesOfPaced(before: Contribution, after: Contribution): Generator<void, Changes> {
+  const written = function* (set: CategorySet): Generator<void, CategorySetAnswer> {
+    yield;
+    return set.toAnswer();
+  };
+  const becameRestricted = yield* written(after.restricted.difference(before.restricted));
+  const stoppedRestricted = yield* written(before.restricted.difference(after.restricted));
+  const becameExempt = yield* written(after.exempt.difference(before.exempt));
+  const stoppedExempt = yield* written(before.exempt.difference(after.exempt));
+  return {
+    became: {
+      restricted: becameRestricted,
+      exempt: becameExempt,
+      pending: after.pending.filter((p) => !before.pending.includes(p)),
+    },
+    stopped: {
+      restricted: stoppedRestricted,
+      exempt: stoppedExempt,
+      pending: before.pending.filter((p) => !after.pending.includes(p)),
+    },
+  };
+}
+
+/** `snapshot`, pausing before each set is written. */
+export function* snapshotPaced(state: Contribution, at: number, asOfPosition: string): Generator<void, Snapshot> {
+  yield;
+  const restricted = state.restricted.toAnswer();
+  yield;
+  const exempt = state.exempt.toAnswer();
+  return { at: new Date(at).toISOString(), asOfPosition, restricted, exempt, pending: state.pending };
 }
 
 export function snapshot(state: Contribution, at: number, asOfPosition: string): Snapshot {

@@ -20,15 +20,13 @@ import { measureIdsOfSubject, measuresOfSubject, type LedgerReadModel } from './
 import { MeasureContribution, NOTHING, type Contribution } from './measure-contribution.js';
 import { MeasureFollower } from './measure-follower.js';
 import {
-  changesBetween,
-  changesOf,
-  isEmpty,
-  snapshot,
+  changesOfPaced,
+  snapshotPaced,
   type Changes,
   type Snapshot,
   type ValidTimeChange,
 } from './replay-snapshots.js';
-import { finish, SubjectTransitions, unionOf, type Cause } from './transitions.js';
+import { finish, sameState, SubjectTransitions, unionOf, type Cause } from './transitions.js';
 import { changedIntervals, RecordsSoFar, type ChangedInterval } from './valid-time-changes.js';
 
 export type { Cause } from './transitions.js';
@@ -41,7 +39,10 @@ export interface ReplayOptions {
   asOfPosition: bigint;
   /** Record order only: one valid time for every step, instead of each event's own. */
   at?: number;
-  /** Bounds on record time (record order) or valid time (valid order), epoch ms, inclusive. */
+  /**
+   * Bounds on record time (record order) or valid time (valid order), epoch ms: the half-open window
+   * [from, to), as the timeline's, so a step at exactly `to` is left out.
+   */
   from?: number;
   to?: number;
 }
@@ -158,7 +159,7 @@ function namesAsKnown(history: MeasureHistory, subjectId: string): boolean {
 }
 
 const inRange = (ms: number, options: ReplayOptions) =>
-  (options.from === undefined || ms >= options.from) && (options.to === undefined || ms <= options.to);
+  (options.from === undefined || ms >= options.from) && (options.to === undefined || ms < options.to);
 
 export function replaySubject(model: LedgerReadModel, subjectId: string, options: ReplayOptions): Replay {
   return finish(replaySubjectSteps(model, subjectId, options));
@@ -194,10 +195,12 @@ function* validOrder(model: LedgerReadModel, subjectId: string, options: ReplayO
   for (const instant of transitions.walk(byInstant.keys())) {
     if (!inRange(instant.t, options)) continue;
     yield;
-    const before = snapshot(unionOf(instant.before), instant.t - 1, asOf);
-    const after = snapshot(unionOf(instant.after), instant.t, asOf);
-    const changes = changesBetween(before, after);
-    if (!isEmpty(changes)) {
+    // Kept as category sets until the answer is written: parsing written sets back costs as much as the sets are deep.
+    const [was, is] = [unionOf(instant.before), unionOf(instant.after)];
+    if (!sameState(was, is, 'all')) {
+      const changes = yield* changesOfPaced(was, is);
+      const before = yield* snapshotPaced(was, instant.t - 1, asOf);
+      const after = yield* snapshotPaced(is, instant.t, asOf);
       const causes = yield* transitions.causeSteps(instant, 'all');
       const single = causes.length === 1 ? causes[0]! : undefined;
       steps.push({
@@ -217,6 +220,10 @@ function* validOrder(model: LedgerReadModel, subjectId: string, options: ReplayO
       continue;
     }
     const here = (byInstant.get(instant.t) ?? []).sort((a, b) => comparePositions(a.fact.position, b.fact.position));
+    if (!here.length) continue;
+    const changes = yield* changesOfPaced(was, is);
+    const before = yield* snapshotPaced(was, instant.t - 1, asOf);
+    const after = yield* snapshotPaced(is, instant.t, asOf);
     for (const r of here) steps.push({ ...eventFields(r), before, after, changes, unchanged: true, causes: [] });
   }
   return steps;
@@ -268,12 +275,14 @@ function* recordOrder(
     const afterAt = position.toString();
     const was = unionOf([...others, previousPart]);
     const is = unionOf([...others, current?.at(t) ?? NOTHING]);
-    const intervals = changedIntervals(
+    const intervals: ValidTimeChange[] = [];
+    for (const interval of changedIntervals(
       instants,
       previousParts,
       (instant) => current?.at(instant) ?? NOTHING,
       othersAt,
-    ).map((interval) => intervalOf(interval, beforeAt, afterAt));
+    ))
+      intervals.push(yield* intervalOf(interval, beforeAt, afterAt));
     const unchanged = intervals.length === 0;
     // Left out, the record would change nothing: it causes whatever its step changed.
     const role = r.fact.type === 'EntryRetracted' || ENDING.has(r.fact.type) ? 'ends' : 'starts';
@@ -293,9 +302,9 @@ function* recordOrder(
     steps.push({
       ...eventFields(r),
       effectiveAt: new Date(r.effectiveMs).toISOString(),
-      before: snapshot(was, t, beforeAt),
-      after: snapshot(is, t, afterAt),
-      changes: changesOf(was, is),
+      before: yield* snapshotPaced(was, t, beforeAt),
+      after: yield* snapshotPaced(is, t, afterAt),
+      changes: yield* changesOfPaced(was, is),
       changedIntervals: intervals,
       unchanged,
       causes,
@@ -304,14 +313,15 @@ function* recordOrder(
   return steps;
 }
 
-function intervalOf(interval: ChangedInterval, beforeAt: string, afterAt: string): ValidTimeChange {
-  const before = snapshot(interval.before, interval.from, beforeAt);
+/** A changed interval as the answer writes it, pausing between its sets (each can be thousands of categories). */
+function* intervalOf(interval: ChangedInterval, beforeAt: string, afterAt: string): Generator<void, ValidTimeChange> {
+  const before = yield* snapshotPaced(interval.before, interval.from, beforeAt);
   return {
     from: before.at,
-    ...(interval.until !== undefined ? { until: new Date(interval.until).toISOString() } : {}),
+    until: interval.until === undefined ? null : new Date(interval.until).toISOString(),
     before,
-    after: snapshot(interval.after, interval.from, afterAt),
-    changes: changesOf(interval.before, interval.after),
+    after: yield* snapshotPaced(interval.after, interval.from, afterAt),
+    changes: yield* changesOfPaced(interval.before, interval.after),
   };
 }
 

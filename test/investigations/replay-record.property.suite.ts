@@ -37,7 +37,7 @@ describe('investigations/replay-record.property', () => {
             const changedAt = instants.filter((t) => !same(state(was, t), state(is, t)));
             const intervals = step.changedIntervals!;
             const covered = (t: number) =>
-              intervals.some((i) => Date.parse(i.from) <= t && (i.until === undefined || t < Date.parse(i.until)));
+              intervals.some((i) => Date.parse(i.from) <= t && (i.until === null || t < Date.parse(i.until)));
             actual.push({
               position,
               unchanged: step.unchanged,

@@ -1809,9 +1809,9 @@ export interface components {
             from: string;
             /**
              * Format: date-time
-             * @description Exclusive; absent: from `from` on
+             * @description Exclusive; null: from `from` on
              */
-            until?: string;
+            until: string | null;
         };
         WebhookFiltersDto: {
             /** @description measure ids (ledger feed only) */

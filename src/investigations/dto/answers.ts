@@ -47,8 +47,8 @@ export class ChangesDto implements Changes {
 
 export class ValidTimeChangeDto implements ValidTimeChange {
   @ApiProperty({ format: 'date-time' }) from!: string;
-  @ApiProperty({ required: false, format: 'date-time', description: 'Exclusive; absent: from `from` on' })
-  until?: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Exclusive; null: from `from` on' })
+  until!: string | null;
   @ApiProperty({ type: () => SnapshotDto }) before!: SnapshotDto;
   @ApiProperty({ type: () => SnapshotDto }) after!: SnapshotDto;
   @ApiProperty({ type: () => ChangesDto }) changes!: ChangesDto;
