@@ -15,3 +15,4 @@ import './paced-replay.suite.js';
 import './replay-standing-instants.suite.js';
 import './replay-retracted-naming.suite.js';
 import './timeline-memory.suite.js';
+import './replay-window-edges.suite.js';
