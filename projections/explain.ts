@@ -14,10 +14,19 @@ import { toMillis } from '../src/domain/time.js';
 import type { LedgerReadModel } from './ledger-read-model.js';
 import { measuresOfSubject } from './ledger-read-model.js';
 import { MeasureContribution } from './measure-contribution.js';
+import type { NotRestrictingAnswer } from './not-restricting.js';
 import type { CheckAnswer, Knowledge } from './subject-queries.js';
 
 export type ExplanationKind =
-  'restriction' | 'subject' | 'scope' | 'exemption' | 'pending' | 'correction' | 'retraction' | 'verdict';
+  | 'restriction'
+  | 'subject'
+  | 'scope'
+  | 'exemption'
+  | 'not-restricting'
+  | 'pending'
+  | 'correction'
+  | 'retraction'
+  | 'verdict';
 
 export interface ExplanationStep {
   kind: ExplanationKind;
@@ -165,6 +174,17 @@ export function explainCheck(
       list,
     ),
   );
+  for (const measure of answer.notRestricting) {
+    const facts = new Map(
+      histories.find((h) => h.measureId === measure.measureId)?.facts.map((f) => [f.recorded.eventId, f]),
+    );
+    steps.push({
+      kind: 'not-restricting',
+      measureId: measure.measureId,
+      sentence: `${measure.measureId} "${measure.title}"${cite(measure.citation)} does not restrict ${category} for ${subjectId} on ${day(answer.at)}: ${whyNot(measure, answer, facts, list)}.`,
+      events: measure.basis.map(ref),
+    });
+  }
   for (const pending of answer.pending) {
     steps.push({
       kind: 'pending',
@@ -188,6 +208,36 @@ export function explainCheck(
     events: answer.basis.map(ref),
   });
   return steps;
+}
+
+/** Why a measure does not restrict the category, tied to the dates and citations of the events deciding it. */
+function whyNot(
+  measure: NotRestrictingAnswer,
+  { subjectId, category }: CheckAnswer,
+  facts: Map<string, StandingFact>,
+  list: SetNamer,
+): string {
+  const on = day(measure.on);
+  // The events of the reason: the basis less the imposition and the corrections their payloads come from.
+  const deciding = measure.basis.filter((b) => b.type !== 'RestrictionImposed' && b.type !== 'EntryCorrected');
+  const cited = cite([...new Set(deciding.flatMap((b) => b.citation ?? []))].join('; ') || undefined);
+  const changed = () => deciding.map((b) => scopeChangeText(facts.get(b.eventId), list)).join(' and');
+  switch (measure.reason) {
+    case 'begins':
+      return `it begins on ${on}`;
+    case 'lifted':
+      return `it was lifted on ${on}${cited}`;
+    case 'ended':
+      return `it ended on ${on}`;
+    case 'subject-removed':
+      return `${subjectId} was removed from it on ${on}${cited}`;
+    case 'subject-added-later':
+      return `it names ${subjectId} only from ${on}${cited}`;
+    case 'scope-narrowed':
+      return `its scope was narrowed on ${on}${cited}${changed()}`;
+    case 'scope-broadened-later':
+      return `its scope reaches ${category} only from ${on}, broadened then${cited}${changed()}`;
+  }
 }
 
 /** What a broadening or narrowing did, as words after its verb. */
