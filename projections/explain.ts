@@ -176,13 +176,13 @@ export function explainCheck(
     ),
   );
   for (const measure of answer.notRestricting) {
-    const facts = new Map(
-      histories.find((h) => h.measureId === measure.measureId)?.facts.map((f) => [f.recorded.eventId, f]),
-    );
+    // Only a scope change's sentence reads its fact: looked up then, not indexed for every category of a report.
+    const history = histories.find((h) => h.measureId === measure.measureId);
+    const factOf = (eventId: string) => history?.facts.find((f) => f.recorded.eventId === eventId);
     steps.push({
       kind: 'not-restricting',
       measureId: measure.measureId,
-      sentence: `${measure.measureId} "${measure.title}"${cite(measure.citation)} does not restrict ${category} for ${subjectId} on ${day(answer.at)}: ${whyNot(measure, answer, facts, list)}.`,
+      sentence: `${measure.measureId} "${measure.title}"${cite(measure.citation)} does not restrict ${category} for ${subjectId} on ${day(answer.at)}: ${whyNot(measure, answer, factOf, list)}.`,
       events: measure.basis.map(ref),
     });
   }

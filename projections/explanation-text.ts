@@ -16,14 +16,14 @@ export type SetNamer = (categories: readonly string[], except?: readonly string[
 export function whyNot(
   measure: NotRestrictingAnswer,
   { subjectId, category }: CheckAnswer,
-  facts: Map<string, StandingFact>,
+  factOf: (eventId: string) => StandingFact | undefined,
   list: SetNamer,
 ): string {
   const on = day(measure.on);
   // The events of the reason: the basis less the imposition and the corrections their payloads come from.
   const deciding = measure.basis.filter((b) => b.type !== 'RestrictionImposed' && b.type !== 'EntryCorrected');
   const cited = cite([...new Set(deciding.flatMap((b) => b.citation ?? []))].join('; ') || undefined);
-  const changed = () => deciding.map((b) => scopeChangeText(facts.get(b.eventId), list)).join(' and');
+  const changed = () => deciding.map((b) => scopeChangeText(factOf(b.eventId), list)).join(' and');
   switch (measure.reason) {
     case 'begins':
       return `it begins on ${on}`;

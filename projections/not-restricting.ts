@@ -66,55 +66,114 @@ interface Why {
   facts: StandingFact[];
 }
 
+/** What a measure's scope changes are, whatever the subject, valid time or category: read once per history. */
+interface ScopeSummary {
+  /** Every scope change, in valid-time order. */
+  changes: ScopeChange[];
+  /** Their instants, ascending, once each. */
+  instants: number[];
+  /** The instants a narrowing takes effect. */
+  narrowings: Set<number>;
+  /** The imposed and broadened categories: the most its scope ever covers. */
+  everNamed: CategorySet;
+}
+
+/** A history is never changed (a write makes a new one): its summary is kept as long as it is. */
+const summaries = new WeakMap<MeasureHistory, ScopeSummary>();
+
+function scopeSummaryOf(history: MeasureHistory): ScopeSummary {
+  let summary = summaries.get(history);
+  if (summary) return summary;
+  const changes = history.scopeAt(Infinity).basis.filter(isScopeChange);
+  summary = {
+    changes,
+    instants: [...new Set(changes.map((f) => f.fromMs))],
+    narrowings: new Set(changes.flatMap((f) => (f.type === 'ScopeNarrowed' ? [f.fromMs] : []))),
+    everNamed: CategorySet.unionAll([
+      CategorySet.ofRecorded(history.imposed!.data.categories),
+      ...changes.flatMap((f) => (f.type === 'ScopeBroadened' ? [CategorySet.ofRecorded(f.data.categories)] : [])),
+    ]),
+  };
+  summaries.set(history, summary);
+  return summary;
+}
+
 /** One measure as it bears on the subject at T, with what does not depend on the category worked out once. */
 class MeasureAtT {
-  private covered?: CategorySet;
-  private scopeChanges?: ScopeChange[];
-  /** Why it does not bear on the subject at all at T; undefined when in force and naming it. */
-  readonly standing: Why | undefined;
+  /** Whether it is in force and names the subject at T (then its scope decides whether it bears on a category). */
+  readonly namesAtT: boolean;
+  private standingWhy?: { why: Why | undefined };
+  private reads?: number[];
+  private readonly scope: ScopeSummary;
+  private changesOfSubject?: SubjectChange[];
 
   constructor(
     readonly history: MeasureHistory,
     private readonly subjectId: string,
     private readonly t: number,
   ) {
-    this.standing = this.inForceReason() ?? this.subjectReason();
+    this.namesAtT = history.inForceAt(t) && history.subjectFactAt(subjectId, t) !== undefined;
+    this.scope = scopeSummaryOf(history);
   }
 
   /** Whether its scope at T overlaps the category (then it is among the check's measures, not here). */
   bearsOn(category: string): boolean {
-    return !this.standing && this.history.scopeCategoriesAt(this.t).overlaps(category);
+    return this.namesAtT && this.history.scopeCategoriesAt(this.t).overlaps(category);
   }
 
   /**
-   * What its scope covers at some valid time while it is in force and names the subject: the union of its scope
-   * at every instant one of these can change (from the imposition on), where it is in force and names the subject.
+   * Whether its scope overlaps a part of the category (`hits`) at some instant it is in force and names the subject.
+   * A scope is only ever made of the imposed and broadened categories: a category none of them overlaps is never hit.
    */
-  everCovered(): CategorySet {
-    if (this.covered) return this.covered;
+  coversAtSomeTime(category: string, hits: (scope: CategorySet) => boolean): boolean {
+    if (!this.scope.everNamed.overlaps(category)) return false;
+    return this.instantsToRead().some((u) => hits(this.history.scopeCategoriesAt(u)));
+  }
+
+  /**
+   * The instants whose scope, read, tells what it covers while in force and naming the subject: of the instants
+   * where one of these can change (from the imposition on), each where it holds and no later one holding it has a
+   * scope that holds this one's. The scope only grows up to a later instant unless a narrowing takes effect in
+   * between: a measure broadened a thousand times is read once, not a thousand times.
+   */
+  private instantsToRead(): number[] {
+    if (this.reads) return this.reads;
     const history = this.history;
     const start = history.imposed!.fromMs;
     const instants = new Set([start]);
-    for (const fact of [...this.subjectChanges(), ...this.changesOfScope()])
-      if (fact.fromMs > start) instants.add(fact.fromMs);
-    const builder = CategorySet.EMPTY.builder();
-    for (const u of [...instants].sort((a, b) => a - b))
-      if (history.inForceAt(u) && history.subjectFactAt(this.subjectId, u)) builder.union(history.scopeCategoriesAt(u));
-    return (this.covered = builder.toSet());
+    for (const u of [...this.subjectChanges().map((f) => f.fromMs), ...this.scope.instants])
+      if (u > start) instants.add(u);
+    const sorted = [...instants].sort((a, b) => a - b);
+    this.reads = [];
+    let heldLater = false;
+    for (let i = sorted.length - 1; i >= 0; i--) {
+      const u = sorted[i]!;
+      const holds = history.inForceAt(u) && history.subjectFactAt(this.subjectId, u) !== undefined;
+      if (holds && !heldLater) this.reads.push(u);
+      heldLater = (heldLater || holds) && !this.scope.narrowings.has(u);
+    }
+    return this.reads;
   }
 
-  /** Why it does not bear on the category at T, where it is in force and names the subject there. */
-  scopeReason(category: string): Why | undefined {
+  /** Why it does not bear on the category at T: the first condition of a restriction that fails there. */
+  why(category: string): Why | undefined {
+    if (!this.namesAtT) return (this.standingWhy ??= { why: this.inForceReason() ?? this.subjectReason() }).why;
+    return this.scopeReason(category);
+  }
+
+  /** Where it is in force and names the subject at T, why its scope does not overlap the category. */
+  private scopeReason(category: string): Why | undefined {
     const history = this.history;
-    const changes = this.changesOfScope();
-    const instants = [...new Set(changes.map((f) => f.fromMs))];
+    const { changes, instants } = this.scope;
     const at = (u: number, type: ScopeChange['type']) => changes.filter((f) => f.fromMs === u && f.type === type);
     // The last narrowing by T after which the scope no longer overlaps it; else the first broadening after T that
     // brings it in. Instants are whole milliseconds: the scope just before u is the scope at u - 1.
-    for (const u of instants.filter((i) => i <= this.t).reverse())
-      if (history.scopeCategoriesAt(u - 1).overlaps(category))
-        return { reason: 'scope-narrowed', onMs: u, facts: at(u, 'ScopeNarrowed') };
-    for (const u of instants.filter((i) => i > this.t))
+    let first = instants.findIndex((i) => i > this.t);
+    if (first === -1) first = instants.length;
+    for (let i = first - 1; i >= 0; i--)
+      if (history.scopeCategoriesAt(instants[i]! - 1).overlaps(category))
+        return { reason: 'scope-narrowed', onMs: instants[i]!, facts: at(instants[i]!, 'ScopeNarrowed') };
+    for (const u of instants.slice(first))
       if (history.scopeCategoriesAt(u).overlaps(category))
         return { reason: 'scope-broadened-later', onMs: u, facts: at(u, 'ScopeBroadened') };
     return undefined;
@@ -133,7 +192,6 @@ class MeasureAtT {
   }
 
   private subjectReason(): Why | undefined {
-    if (this.history.subjectFactAt(this.subjectId, this.t)) return undefined;
     const changes = this.subjectChanges();
     const last = changes.filter((f) => f.fromMs <= this.t).at(-1);
     if (last?.type === 'SubjectsRemoved') return { reason: 'subject-removed', onMs: last.fromMs, facts: [last] };
@@ -143,15 +201,11 @@ class MeasureAtT {
 
   /** The measure's additions and removals of the subject, in valid-time order. */
   private subjectChanges(): SubjectChange[] {
-    return this.history.facts
-      .filter(isSubjectChange)
-      .filter((f) => f.data.subjects.includes(this.subjectId))
-      .sort(byValidTimeOrder);
-  }
-
-  /** Every scope change of the measure, in valid-time order. */
-  private changesOfScope(): ScopeChange[] {
-    return (this.scopeChanges ??= this.history.scopeAt(Infinity).basis.filter(isScopeChange));
+    if (this.changesOfSubject) return this.changesOfSubject;
+    const changes: SubjectChange[] = [];
+    for (const fact of this.history.facts)
+      if (isSubjectChange(fact) && fact.data.subjects.includes(this.subjectId)) changes.push(fact);
+    return (this.changesOfSubject = changes.sort(byValidTimeOrder));
   }
 }
 
@@ -164,11 +218,16 @@ export function notRestrictingAt(histories: readonly MeasureHistory[], subjectId
   return (category: string, restricted: CategorySet): NotRestrictingAnswer[] => {
     const candidates = measures.filter((m) => !m.bearsOn(category));
     if (!candidates.length || restricted.covers(category)) return [];
-    const unrestricted = CategorySet.of([category]).difference(restricted);
+    // The part of the category not restricted at T: the whole of it, unless something under it is restricted.
+    let hits = (scope: CategorySet) => scope.overlaps(category);
+    if (restricted.overlaps(category)) {
+      const unrestricted = CategorySet.of([category]).difference(restricted);
+      hits = (scope) => scope.intersects(unrestricted);
+    }
     const answers: NotRestrictingAnswer[] = [];
     for (const measure of candidates) {
-      if (!measure.everCovered().intersects(unrestricted)) continue;
-      const why = measure.standing ?? measure.scopeReason(category);
+      if (!measure.coversAtSomeTime(category, hits)) continue;
+      const why = measure.why(category);
       if (why) answers.push(answerOf(measure.history, why));
     }
     return answers;
