@@ -139,18 +139,33 @@ class MeasureAtT {
   private instantsToRead(): number[] {
     if (this.reads) return this.reads;
     const history = this.history;
-    const start = history.imposed!.fromMs;
-    const instants = new Set([start]);
-    for (const u of [...this.subjectChanges().map((f) => f.fromMs), ...this.scope.instants])
-      if (u > start) instants.add(u);
+    const imposed = history.imposed!;
+    // In force from the imposition to the earlier of its end and its lifting; instants outside hold nothing.
+    const lift = history.liftedBy(Infinity);
+    const end = Math.min(
+      imposed.data.effectiveUntil === undefined ? Infinity : toMillis(imposed.data.effectiveUntil),
+      lift ? lift.fromMs : Infinity,
+    );
+    const subjectChanges = this.subjectChanges();
+    const instants = new Set([imposed.fromMs]);
+    for (const u of [...subjectChanges.map((f) => f.fromMs), ...this.scope.instants])
+      if (u > imposed.fromMs && u < end) instants.add(u);
     const sorted = [...instants].sort((a, b) => a - b);
+    // Whether it names the subject at each instant, walking its changes alongside (ties: the last recorded decides).
+    const names: boolean[] = [];
+    let next = 0;
+    let named = history.subjectFactAt(this.subjectId, -Infinity) !== undefined;
+    for (const u of sorted) {
+      for (; next < subjectChanges.length && subjectChanges[next]!.fromMs <= u; next++)
+        named = subjectChanges[next]!.type === 'SubjectsAdded';
+      names.push(named && u < end);
+    }
     this.reads = [];
     let heldLater = false;
     for (let i = sorted.length - 1; i >= 0; i--) {
       const u = sorted[i]!;
-      const holds = history.inForceAt(u) && history.subjectFactAt(this.subjectId, u) !== undefined;
-      if (holds && !heldLater) this.reads.push(u);
-      heldLater = (heldLater || holds) && !this.scope.narrowings.has(u);
+      if (names[i] && !heldLater) this.reads.push(u);
+      heldLater = (heldLater || names[i]!) && !this.scope.narrowings.has(u);
     }
     return this.reads;
   }
