@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { explainCheck } from '../../projections/explain.js';
 import { checkCategory } from '../../projections/subject-queries.js';
+import { reportAnswers } from '../../src/investigations/report.js';
 import type { LedgerCommand } from '../../src/domain/messages.js';
 import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
 import { DecidedLedger } from '../support/decided-ledger.js';
@@ -220,6 +221,22 @@ describe('investigations/why-not-restricted', () => {
       expect(answer.status).toBe('restricted');
       expect(answer.notRestricting).toEqual([]);
     });
+  });
+
+  it("a report's verdict gives the same sentence, with its events", () => {
+    const ledger = new DecidedLedger();
+    const events = [
+      impose(),
+      { type: 'LiftRestriction', measureId: 'm', effectiveFrom: CHANGED, citation: '85 FR 2' } as const,
+    ].map((command) => ledger.append(command));
+    const { verdicts } = reportAnswers(ledger.model, S, { at: AT, asOfPosition: ledger.model.position }, [
+      'exports/chips',
+    ]);
+    const step = verdicts[0]!.explanation.find((s) => s.kind === 'not-restricting')!;
+    expect(step.sentence).toBe(
+      'm "Entity List" (84 FR 22961) does not restrict exports/chips for acme on 2020-03-01: it was lifted on 2020-02-01 (85 FR 2).',
+    );
+    expect(ids(step.events)).toEqual(idsOf(...events));
   });
 
   describe('over HTTP', () => {
