@@ -104,7 +104,7 @@ class MeasureAtT {
   readonly namesAtT: boolean;
   private standingWhy?: { why: Why | undefined };
   private reads?: number[];
-  private readonly scope: ScopeSummary;
+  private summary?: ScopeSummary;
   private changesOfSubject?: SubjectChange[];
 
   constructor(
@@ -113,7 +113,11 @@ class MeasureAtT {
     private readonly t: number,
   ) {
     this.namesAtT = history.inForceAt(t) && history.subjectFactAt(subjectId, t) !== undefined;
-    this.scope = scopeSummaryOf(history);
+  }
+
+  /** Read only for a measure that does not bear on a category asked: most checks never need it. */
+  private get scope(): ScopeSummary {
+    return (this.summary ??= scopeSummaryOf(this.history));
   }
 
   /** Whether its scope at T overlaps the category (then it is among the check's measures, not here). */
