@@ -3,8 +3,10 @@
  * sentences, each tied to the events it rests on: which measure restricts it
  * since when, how its scope changed, which exemption carves it out until
  * when, which exemption covers it but does not apply (ended, not begun,
- * revoked, subject not covered), what is announced but has no legal effect
- * yet, what was corrected or retracted, and the verdict.
+ * revoked, subject not covered), which measure covers it at another time but
+ * not at this one (begins, lifted, ended, subject removed or named later,
+ * scope narrowed or broadened later), what is announced but has no legal
+ * effect yet, what was corrected or retracted, and the verdict.
  */
 import { categorySetText } from '../src/domain/categories.js';
 import { citationOf, isAmending, type RecordedFact, type StandingFact } from '../src/domain/facts.js';
@@ -14,10 +16,19 @@ import { toMillis } from '../src/domain/time.js';
 import type { LedgerReadModel } from './ledger-read-model.js';
 import { measuresOfSubject } from './ledger-read-model.js';
 import { MeasureContribution } from './measure-contribution.js';
+import { cite, day, scopeChangeText, whyNot, type SetNamer } from './explanation-text.js';
 import type { CheckAnswer, Knowledge } from './subject-queries.js';
 
 export type ExplanationKind =
-  'restriction' | 'subject' | 'scope' | 'exemption' | 'pending' | 'correction' | 'retraction' | 'verdict';
+  | 'restriction'
+  | 'subject'
+  | 'scope'
+  | 'exemption'
+  | 'not-restricting'
+  | 'pending'
+  | 'correction'
+  | 'retraction'
+  | 'verdict';
 
 export interface ExplanationStep {
   kind: ExplanationKind;
@@ -27,10 +38,9 @@ export interface ExplanationStep {
   events: { eventId: string; position: string; citation?: string }[];
 }
 
-const day = (iso: string) => (iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso);
-const cite = (citation?: string) => (citation ? ` (${citation})` : '');
-/** How a sentence names a category set: in full by default; a report names a large set once and refers to it. */
-export type SetNamer = (categories: readonly string[], except?: readonly string[]) => string;
+/** How a sentence names a category set (explanation-text.ts), for the callers that name them otherwise (reports). */
+export type { SetNamer };
+
 const ref = (f: { eventId: string; position: Position | string; citation?: string }) => ({
   eventId: f.eventId,
   position: typeof f.position === 'string' ? f.position : positionText(f.position),
@@ -165,6 +175,17 @@ export function explainCheck(
       list,
     ),
   );
+  for (const measure of answer.notRestricting) {
+    // Only a scope change's sentence reads its fact: looked up then, not indexed for every category of a report.
+    const history = histories.find((h) => h.measureId === measure.measureId);
+    const factOf = (eventId: string) => history?.facts.find((f) => f.recorded.eventId === eventId);
+    steps.push({
+      kind: 'not-restricting',
+      measureId: measure.measureId,
+      sentence: `${measure.measureId} "${measure.title}"${cite(measure.citation)} does not restrict ${category} for ${subjectId} on ${day(answer.at)}: ${whyNot(measure, answer, factOf, list)}.`,
+      events: measure.basis.map(ref),
+    });
+  }
   for (const pending of answer.pending) {
     steps.push({
       kind: 'pending',
@@ -188,18 +209,6 @@ export function explainCheck(
     events: answer.basis.map(ref),
   });
   return steps;
-}
-
-/** What a broadening or narrowing did, as words after its verb. */
-function scopeChangeText(fact: StandingFact | undefined, list: SetNamer): string {
-  if (fact?.type === 'ScopeBroadened') return ` to add ${list(fact.data.categories)}`;
-  if (fact?.type !== 'ScopeNarrowed') return '';
-  const { narrowTo, remove } = fact.data;
-  const parts = [
-    ...(narrowTo?.length ? [`to ${list(narrowTo)} only`] : []),
-    ...(remove?.length ? [`to leave out ${list(remove)}`] : []),
-  ];
-  return parts.length ? ` ${parts.join(' and ')}` : '';
 }
 
 /** Exemptions of the measures involved that cover the category but do not apply at t, each with why not. */

@@ -11,6 +11,7 @@ import { MeasureHistory } from '../src/domain/measure-history.js';
 import { comparePositions, positionOf } from '../src/domain/position.js';
 import { toMillis } from '../src/domain/time.js';
 import { measuresOfSubject, type LedgerReadModel } from './ledger-read-model.js';
+import { notRestrictingAt, type NotRestrictingAnswer } from './not-restricting.js';
 import { finish, SubjectTransitions, unionOf } from './transitions.js';
 
 export interface Knowledge {
@@ -71,6 +72,11 @@ export interface CheckAnswer {
   measures: (RestrictionAnswer & { status: CheckStatus })[];
   exemptions: ExemptionAnswer[];
   pending: PendingAnswer[];
+  /**
+   * The subject's measures that do not bear on the category at `at` but cover the part of it not restricted at
+   * some other valid time, each with why not: what decides a "not".
+   */
+  notRestricting: NotRestrictingAnswer[];
   basis: BasisEntry[];
 }
 
@@ -217,6 +223,7 @@ function checkContext(model: LedgerReadModel, subjectId: string, k: Knowledge) {
     .flatMap((h) => pendingOf(h, subjectId, k.at))
     .map((p) => ({ answer: p, set: p.categories ? CategorySet.of(p.categories) : undefined }));
   const scopes = new Map(verdicts.map((v) => [v, v.history.scopeCategoriesAt(k.at)]));
+  const notRestricting = notRestrictingAt(histories, subjectId, k.at);
   const measureAnswers = new Map<Verdict, RestrictionAnswer>();
   const exemptionAnswers = new Map<ExemptionAt, ExemptionAnswer>();
   const at = new Date(k.at).toISOString();
@@ -233,9 +240,12 @@ function checkContext(model: LedgerReadModel, subjectId: string, k: Knowledge) {
         ...cached(measureAnswers, v, () => restrictionAnswer(v)),
         status: statusOf(v.restricted, category),
       }));
+      const formerOrLater = notRestricting(category, restricted);
       const basis = new Map<string, BasisEntry>();
-      // The verdict rests on what has legal effect; announcements keep their basis in pending[].
-      for (const entry of [...measures, ...exemptions].flatMap((x) => x.basis)) basis.set(entry.eventId, entry);
+      // The verdict rests on what has legal effect; announcements keep their basis in pending[]. What no longer (or
+      // not yet) restricts the category decides the part of it not restricted.
+      for (const entry of [...measures, ...exemptions, ...formerOrLater].flatMap((x) => x.basis))
+        basis.set(entry.eventId, entry);
       return {
         subjectId,
         category,
@@ -245,6 +255,7 @@ function checkContext(model: LedgerReadModel, subjectId: string, k: Knowledge) {
         measures,
         exemptions,
         pending,
+        notRestricting: formerOrLater,
         basis: [...basis.values()].sort((a, b) => comparePositions(positionOf(a.position), positionOf(b.position))),
       };
     },

@@ -4,8 +4,10 @@
  * states (which measure or exemption, since when, held since when after a
  * lapse, until when, why one does not apply and since when, the addition that
  * names the subject, each scope change and what the measure now covers, what
- * is pending since when, the verdict, which events it cites) are the facts the
- * oracle works out from the raw log. An explanation step carries the measure
+ * is pending since when, each measure that does not restrict the category at
+ * that time though it covers it at another, why and since or until when, the
+ * verdict, which events it cites) are the facts the oracle works out from the
+ * raw log. An explanation step carries the measure
  * and the events as fields; dates, reasons and categories it states only in
  * its sentence, which is parsed here as little as that takes.
  */
@@ -58,6 +60,17 @@ const WHY =
 
 const NAMES = /^It names \S+ through an addition of subjects(?: \([^)]*\))?\.$/;
 const SCOPE = /^Its scope was (broadened|narrowed)(?: \([^)]*\))?.*?(?:; it now covers (.*) for \S+)?\.$/;
+const NOT_RESTRICTING = /^(\S+) "[^"]*"(?: \([^)]*\))? does not restrict \S+ for \S+ on \S+: (.*)\.$/;
+/** Why a measure does not restrict the category, as its sentence says: the reason as the answer names it, and when. */
+const WHY_NOT: [RegExp, string][] = [
+  [/^it begins on (\S+)$/, 'begins'],
+  [/^it was lifted on (\S+?)(?: \([^)]*\))?$/, 'lifted'],
+  [/^it ended on (\S+)$/, 'ended'],
+  [/^\S+ was removed from it on (\S+?)(?: \([^)]*\))?$/, 'subject-removed'],
+  [/^it names \S+ only from (\S+?)(?: \([^)]*\))?$/, 'subject-added-later'],
+  [/^its scope was narrowed on (\S+?)(?: \([^)]*\))?(?: to .*)?$/, 'scope-narrowed'],
+  [/^its scope reaches \S+ only from (\S+), broadened then(?: \([^)]*\))?(?: to .*)?$/, 'scope-broadened-later'],
+];
 const PENDING = /^Announced on (\S+?)(?: \([^)]*\))?, with no legal effect yet: /;
 const VERDICT = /^So on \S+, as recorded up to position \d+, \S+ is (restricted|partially restricted|not restricted)/;
 
@@ -81,7 +94,11 @@ function stated(explanation: ExplanationStep[]): Fact[] {
       facts.push({ ...base, says: match[1]!, ...(match[2] !== undefined ? { covers: pathsText(match[2]) } : {}) });
     else if (step.kind === 'pending' && (match = PENDING.exec(step.sentence)))
       facts.push({ ...base, says: 'pending', on: match[1] });
-    else if (step.kind === 'verdict' && (match = VERDICT.exec(step.sentence)))
+    else if (step.kind === 'not-restricting' && (match = NOT_RESTRICTING.exec(step.sentence))) {
+      const why = match[2]!;
+      const [pattern, reason] = WHY_NOT.find(([pattern]) => pattern.test(why)) ?? [/(.*)/, 'unparsed'];
+      facts.push({ ...base, says: `not: ${reason}`, on: pattern.exec(why)![1] });
+    } else if (step.kind === 'verdict' && (match = VERDICT.exec(step.sentence)))
       facts.push({ measureId: '', says: 'verdict', on: match[1], events: [] });
     else if (step.kind === 'correction' || step.kind === 'retraction') continue;
     else if (step.kind !== 'exemption') facts.push({ ...base, says: `unparsed: ${step.sentence}` });
@@ -193,6 +210,9 @@ function expected(standing: OracleEvent[], subject: string, category: string, t:
     if (categories && !overlaps(oracle.expand(categories))) continue;
     facts.push({ measureId, says: 'pending', on: dayOf(announcement.data.announcedAt), events: cited([announcement]) });
   }
+  // The measures that do not restrict the category at t though they cover it at another time, and why.
+  for (const { measureId, reason, on, events } of oracle.notRestricting(standing, subject, category, t))
+    facts.push({ measureId, says: `not: ${reason}`, on: day(on), events: cited(events) });
   const status = oracle.status(truth, category);
   facts.push({ measureId: '', says: 'verdict', on: status.replace('-', ' '), events: [] });
   return facts;
@@ -229,7 +249,7 @@ function check(
 }
 
 describe('investigations/explain.oracle', () => {
-  it("an explanation states the oracle's facts: each measure since when, how it names the subject, its scope changes and what it now covers, each exemption from, held since and until when, each one not applying why and since when, what is pending since when, the verdict, with the events cited", () => {
+  it("an explanation states the oracle's facts: each measure since when, how it names the subject, its scope changes and what it now covers, each exemption from, held since and until when, each one not applying why and since when, what is pending since when, each measure not restricting it why and since or until when, the verdict, with the events cited", () => {
     const seen = new Map<string, number>();
     fc.assert(
       fc.property(
@@ -263,7 +283,7 @@ describe('investigations/explain.oracle', () => {
       ),
       { numRuns: 200 },
     );
-    // Every kind of fact occurs, a lapse included.
+    // Every kind of fact occurs, a lapse included, and every reason a measure does not restrict the category.
     expect([...seen.keys()].sort()).toEqual(
       expect.arrayContaining([
         'begins',
@@ -273,6 +293,13 @@ describe('investigations/explain.oracle', () => {
         'not cover',
         'restricts',
         'revoked',
+        'not: begins',
+        'not: lifted',
+        'not: ended',
+        'not: subject-removed',
+        'not: subject-added-later',
+        'not: scope-narrowed',
+        'not: scope-broadened-later',
       ]),
     );
   }, 120_000);

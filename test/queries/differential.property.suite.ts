@@ -5,7 +5,8 @@
  * sources). Asked at random (at, asOf) pairs, and at every instant the history names and 1 ms either side of it (the
  * only places an answer can change), as known at the whole log (or a random prefix) and at a random record time: what
  * each measure restricts and its citation, each exemption that applies with its window and categories, what is
- * pending, the verdicts; each element's basis names events known then, with their record times and citations.
+ * pending, the verdicts and the measures that decide a "not" (why, since or until when, on which events); each
+ * element's basis names events known then, with their record times and citations.
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
@@ -31,6 +32,9 @@ const ASKED = [...SUBJECTS, AFFILIATES[6]!, 'stranger'];
 /** Categories every answer is checked for, at each level of the universe. */
 const CHECKED = ['x', 'x/y', 'y/x/y'];
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The reasons `notRestricting` gave in the comparisons so far, counted: a test asks that each kind occurs. */
+const reasonsSeen = new Map<string, number>();
 
 /** Every instant the log names, and 1 ms either side. */
 const aroundInstants = (log: OracleEvent[]) => [...new Set(Oracle.instants(log).flatMap((t) => [t - 1, t, t + 1]))];
@@ -118,9 +122,34 @@ function compareAt(
       ];
       for (const category of categories) {
         const check = checkCategory(model, subject, category, { at, asOfPosition: BigInt(k) });
-        actual.push({ ...question, category, status: check.status });
-        expected.push({ ...question, category, status: oracle.status(answer, category) });
-        bases.push(...check.basis);
+        const verdictBasis = new Set(check.basis.map((b) => b.eventId));
+        actual.push({
+          ...question,
+          category,
+          status: check.status,
+          // What decides a "not": each measure, why, since or until when, its events, all in the verdict's basis.
+          notRestricting: check.notRestricting.map((m) => ({
+            measureId: m.measureId,
+            reason: m.reason,
+            on: m.on,
+            events: m.basis.map((b) => b.eventId).sort(),
+            inVerdictBasis: m.basis.every((b) => verdictBasis.has(b.eventId)),
+          })),
+        });
+        expected.push({
+          ...question,
+          category,
+          status: oracle.status(answer, category),
+          notRestricting: oracle.notRestricting(standing, subject, category, at).map((m) => ({
+            measureId: m.measureId,
+            reason: m.reason,
+            on: iso(m.on),
+            events: m.events.flatMap((e) => [e.eventId, ...(e.correctedBy ? [e.correctedBy] : [])]).sort(),
+            inVerdictBasis: true,
+          })),
+        });
+        bases.push(...check.basis, ...check.notRestricting.flatMap((m) => m.basis));
+        for (const m of check.notRestricting) reasonsSeen.set(m.reason, (reasonsSeen.get(m.reason) ?? 0) + 1);
       }
       // Every basis entry names an event known at k, as recorded, with the citation standing for it.
       actual.push({ ...question, basis: bases.map((b) => ({ ...b, known: known.has(b.eventId) })) });
@@ -156,20 +185,21 @@ const atEveryInstant = (histories: fc.Arbitrary<LoggedEvent[]>, tally: { restric
 
 /**
  * Each shape of history, with the runs it gets and the least the answers must restrict something (measured at the
- * fixed seed, about half of it): fewer runs of each than either had alone, the two together covering both.
+ * fixed seed, about half of it, and how many of the reasons a measure does not restrict a category occur, of the 7
+ * there are: all of them over the two shapes): fewer runs of each than either had alone, the two together covering both.
  */
 const SHAPES = [
   {
     shape: 'default',
     histories: HISTORIES.default,
     runs: { atRandom: 180, atEveryInstant: 8, recordTime: 120 },
-    least: { atRandom: 650, atEveryInstant: 280 },
+    least: { atRandom: 650, atEveryInstant: 280, reasons: { atRandom: 7, atEveryInstant: 5 } },
   },
   {
     shape: 'wide',
     histories: HISTORIES.wide,
     runs: { atRandom: 60, atEveryInstant: 10, recordTime: 80 },
-    least: { atRandom: 350, atEveryInstant: 900 },
+    least: { atRandom: 350, atEveryInstant: 900, reasons: { atRandom: 5, atEveryInstant: 5 } },
   },
 ];
 
@@ -194,6 +224,7 @@ describe('queries/differential.property', () => {
 
   describe.each(SHAPES)('read model against the naive oracle, over $shape histories', (shape) => {
     it('answers state and check exactly as the oracle, for every subject, at random (at, asOf)', () => {
+      reasonsSeen.clear();
       let restricting = 0;
       fc.assert(
         fc.property(
@@ -215,12 +246,16 @@ describe('queries/differential.property', () => {
       );
       // The generator must produce histories that actually restrict someone, or the comparison proves little.
       expect(restricting).toBeGreaterThan(shape.least.atRandom);
+      // And ask about categories measures no longer (or not yet) restrict, for every reason there is, or nearly.
+      expect(reasonsSeen.size).toBeGreaterThanOrEqual(shape.least.reasons.atRandom);
     });
 
     it('answers state and check as the oracle at every instant a history names and 1 ms either side, as known at the whole log (or a prefix) and at a record time', () => {
       const tally = { restricting: 0 };
+      reasonsSeen.clear();
       fc.assert(atEveryInstant(shape.histories, tally), { numRuns: shape.runs.atEveryInstant });
       expect(tally.restricting).toBeGreaterThan(shape.least.atEveryInstant);
+      expect(reasonsSeen.size).toBeGreaterThanOrEqual(shape.least.reasons.atEveryInstant);
     }, 120_000);
 
     it('maps a record time to the last position recorded at or before it', () => {

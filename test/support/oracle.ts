@@ -36,6 +36,15 @@ export interface OracleInterval {
   stopped: string[];
 }
 
+/** A measure that does not restrict a category at T though it covers it at another time (see `Oracle.notRestricting`). */
+export interface OracleNotRestricting {
+  measureId: string;
+  reason: string;
+  on: number;
+  /** The imposition and the events deciding the reason, each with the correction its data comes from. */
+  events: OracleEvent[];
+}
+
 /** A grant's exemption as it stands for one subject at one valid time (see `Oracle.exemption`). */
 export interface OracleExemption {
   grant: OracleEvent;
@@ -209,6 +218,99 @@ export class Oracle {
       if (restricted.size) answer.restricted.set(measureId, restricted);
     }
     return answer;
+  }
+
+  /**
+   * The measures that do not bear on a category for the subject at t (not in force, not naming it, or a scope not
+   * overlapping it) though, at some instant while in force and naming it, their scope overlapped the part of the
+   * category not restricted at t; each with the first condition that fails at t and the events deciding it: in force
+   * (begins, lifted, ended), the subject (removed, added later), the scope (narrowed, broadened later).
+   */
+  notRestricting(standing: OracleEvent[], subject: string, category: string, t: number): OracleNotRestricting[] {
+    const restricted = new Set([...this.answerFrom(standing, subject, t).restricted.values()].flatMap((s) => [...s]));
+    const asked = [...this.expand([category])];
+    const free = asked.filter((p) => !restricted.has(p));
+    const found: OracleNotRestricting[] = [];
+    if (!free.length) return found;
+    for (const measureId of [...new Set(standing.map((e) => e.measureId))].sort()) {
+      const events = standing.filter((e) => e.measureId === measureId);
+      const imposed = events.find((e) => e.type === 'RestrictionImposed');
+      if (!imposed) continue;
+      const states = new Map<number, ReturnType<Oracle['measureState']>>();
+      const state = (u: number) => {
+        if (!states.has(u)) states.set(u, this.measureState(events, imposed, subject, u));
+        return states.get(u)!;
+      };
+      const overlaps = (u: number, paths: string[]) => paths.some((p) => state(u).scope.has(p));
+      const bears = (u: number) => state(u).inForce && state(u).named;
+      if (bears(t) && overlaps(t, asked)) continue;
+      if (!Oracle.instants(events).some((u) => bears(u) && overlaps(u, free))) continue;
+      const byValidTime = (type: string) =>
+        events
+          .filter((e) => e.type === type)
+          .sort((a, b) => ms(a.data.effectiveFrom) - ms(b.data.effectiveFrom) || a.position - b.position);
+      const until = imposed.data.effectiveUntil === undefined ? Infinity : ms(imposed.data.effectiveUntil);
+      const lift = byValidTime('RestrictionLifted')[0];
+      const why = (reason: string, on: number, deciding: OracleEvent[] = []) =>
+        found.push({ measureId, reason, on, events: [imposed, ...deciding] });
+      if (t < ms(imposed.data.effectiveFrom)) why('begins', ms(imposed.data.effectiveFrom));
+      else if (!state(t).inForce) {
+        if (lift && ms(lift.data.effectiveFrom) <= t && ms(lift.data.effectiveFrom) <= until)
+          why('lifted', ms(lift.data.effectiveFrom), [lift]);
+        else why('ended', until);
+      } else if (!state(t).named) {
+        const changes = events
+          .filter(
+            (e) => (e.type === 'SubjectsAdded' || e.type === 'SubjectsRemoved') && e.data.subjects.includes(subject),
+          )
+          .sort((a, b) => ms(a.data.effectiveFrom) - ms(b.data.effectiveFrom) || a.position - b.position);
+        const last = changes.filter((e) => ms(e.data.effectiveFrom) <= t).at(-1);
+        const added = changes.find((e) => e.type === 'SubjectsAdded' && ms(e.data.effectiveFrom) > t);
+        if (last?.type === 'SubjectsRemoved') why('subject-removed', ms(last.data.effectiveFrom), [last]);
+        else if (added) why('subject-added-later', ms(added.data.effectiveFrom), [added]);
+      } else {
+        const scopeChanges = events.filter((e) => e.type === 'ScopeBroadened' || e.type === 'ScopeNarrowed');
+        const instants = [...new Set(scopeChanges.map((e) => ms(e.data.effectiveFrom)))].sort((a, b) => a - b);
+        const at = (u: number, type: string) =>
+          scopeChanges.filter((e) => e.type === type && ms(e.data.effectiveFrom) === u);
+        const narrowed = instants.filter((u) => u <= t && overlaps(u - 1, asked) && !overlaps(u, asked)).at(-1);
+        const broadened = instants.find((u) => u > t && overlaps(u, asked));
+        if (narrowed !== undefined) why('scope-narrowed', narrowed, at(narrowed, 'ScopeNarrowed'));
+        else if (broadened !== undefined) why('scope-broadened-later', broadened, at(broadened, 'ScopeBroadened'));
+      }
+    }
+    return found;
+  }
+
+  /**
+   * A measure at valid time u for a subject, from its standing events: whether it is in force, whether it names the
+   * subject, and its scope (whether in force or not).
+   */
+  private measureState(events: OracleEvent[], imposed: OracleEvent, subject: string, u: number) {
+    const effectiveBy = (types: string[]) =>
+      events
+        .filter((e) => types.includes(e.type) && ms(e.data.effectiveFrom) <= u)
+        .sort((a, b) => ms(a.data.effectiveFrom) - ms(b.data.effectiveFrom) || a.position - b.position);
+    const subjects = new Set<string>(imposed.data.subjects);
+    for (const change of effectiveBy(['SubjectsAdded', 'SubjectsRemoved']))
+      for (const s of change.data.subjects) change.type === 'SubjectsAdded' ? subjects.add(s) : subjects.delete(s);
+    const inForce =
+      ms(imposed.data.effectiveFrom) <= u &&
+      (imposed.data.effectiveUntil === undefined || u < ms(imposed.data.effectiveUntil)) &&
+      effectiveBy(['RestrictionLifted']).length === 0;
+    let scope = this.expand(imposed.data.categories);
+    for (const change of effectiveBy(['ScopeBroadened', 'ScopeNarrowed'])) {
+      if (change.type === 'ScopeBroadened') scope = new Set([...scope, ...this.expand(change.data.categories)]);
+      else {
+        if (change.data.narrowTo?.length) {
+          const keep = this.expand(change.data.narrowTo);
+          scope = new Set([...scope].filter((p) => keep.has(p)));
+        }
+        const drop = this.expand(change.data.remove);
+        scope = new Set([...scope].filter((p) => !drop.has(p)));
+      }
+    }
+    return { inForce, named: subjects.has(subject), scope };
   }
 
   /**

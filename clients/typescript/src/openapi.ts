@@ -852,6 +852,7 @@ export interface components {
             asOfPosition: string;
             /** Format: date-time */
             at: string;
+            /** @description The events that decide the verdict: those of the measures and exemptions involved, and of the measures that do not restrict it (`notRestricting`) */
             basis: components["schemas"]["BasisEntryDto"][];
             /** @example exports */
             category: string;
@@ -861,6 +862,8 @@ export interface components {
             measures: components["schemas"]["CheckedMeasureDto"][];
             /** @description Set when the answer may be incomplete: what the ledger does not know, and why */
             notice?: string;
+            /** @description The subject's measures that do not bear on the category at `at`, though at some other valid time, in force and naming the subject, their scope overlapped the part of it not restricted at `at`; each with why not. Empty when the category is restricted whole */
+            notRestricting: components["schemas"]["NotRestrictingDto"][];
             pending: components["schemas"]["PendingAnswerDto"][];
             /** @description Stored events of these measures that cannot be read */
             setAside?: components["schemas"]["SetAsideEventDto"][];
@@ -1075,7 +1078,7 @@ export interface components {
         ExplanationStepDto: {
             events: components["schemas"]["EventRefDto"][];
             /** @enum {string} */
-            kind: "restriction" | "subject" | "scope" | "exemption" | "pending" | "correction" | "retraction" | "verdict";
+            kind: "restriction" | "subject" | "scope" | "exemption" | "not-restricting" | "pending" | "correction" | "retraction" | "verdict";
             measureId?: string;
             /** @example Restricted: exports by us-entity-list-huawei (84 FR 22961). */
             sentence: string;
@@ -1365,6 +1368,23 @@ export interface components {
              * @enum {string}
              */
             type: "NarrowScope";
+        };
+        NotRestrictingDto: {
+            /** @description The imposition and the events that decide the reason */
+            basis: components["schemas"]["BasisEntryDto"][];
+            citation?: string;
+            measureId: string;
+            /**
+             * Format: date-time
+             * @description When the reason took effect (at or before `at`) or when it stops holding (after `at`)
+             */
+            on: string;
+            /**
+             * @description Why it does not restrict the category at `at`: the first condition that fails, in this order: in force (`begins`, `lifted`, `ended`), names the subject (`subject-removed`, `subject-added-later`), scope overlaps the category (`scope-narrowed`, `scope-broadened-later`)
+             * @enum {string}
+             */
+            reason: "begins" | "lifted" | "ended" | "subject-removed" | "subject-added-later" | "scope-narrowed" | "scope-broadened-later";
+            title: string;
         };
         PendingAnswerDto: {
             /** Format: date-time */

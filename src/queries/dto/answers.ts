@@ -6,6 +6,11 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { ExplanationKind, ExplanationStep } from '../../../projections/explain.js';
 import type { SetAsideEvent } from '../../../projections/ledger-read-model.js';
 import type { MeasureView } from '../../../projections/measure-view.js';
+import {
+  NOT_RESTRICTING_REASONS,
+  type NotRestrictingAnswer,
+  type NotRestrictingReason,
+} from '../../../projections/not-restricting.js';
 import type {
   CheckAnswer,
   CheckStatus,
@@ -107,6 +112,25 @@ export class CheckedMeasureDto extends RestrictionAnswerDto {
   @ApiProperty({ enum: CHECK_STATUSES }) status!: CheckStatus;
 }
 
+export class NotRestrictingDto implements NotRestrictingAnswer {
+  @ApiProperty() measureId!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ required: false }) citation?: string;
+  @ApiProperty({
+    enum: NOT_RESTRICTING_REASONS,
+    description:
+      'Why it does not restrict the category at `at`: the first condition that fails, in this order: in force (`begins`, `lifted`, `ended`), names the subject (`subject-removed`, `subject-added-later`), scope overlaps the category (`scope-narrowed`, `scope-broadened-later`)',
+  })
+  reason!: NotRestrictingReason;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'When the reason took effect (at or before `at`) or when it stops holding (after `at`)',
+  })
+  on!: string;
+  @ApiProperty({ type: () => [BasisEntryDto], description: 'The imposition and the events that decide the reason' })
+  basis!: BasisEntryDto[];
+}
+
 export class EventRefDto {
   @ApiProperty({ format: 'uuid' }) eventId!: string;
   @ApiProperty({ pattern: DECIMAL }) position!: string;
@@ -115,7 +139,17 @@ export class EventRefDto {
 
 export class ExplanationStepDto implements ExplanationStep {
   @ApiProperty({
-    enum: ['restriction', 'subject', 'scope', 'exemption', 'pending', 'correction', 'retraction', 'verdict'],
+    enum: [
+      'restriction',
+      'subject',
+      'scope',
+      'exemption',
+      'not-restricting',
+      'pending',
+      'correction',
+      'retraction',
+      'verdict',
+    ],
   })
   kind!: ExplanationKind;
   @ApiProperty({ example: 'Restricted: exports by us-entity-list-huawei (84 FR 22961).' }) sentence!: string;
@@ -131,7 +165,18 @@ export class CheckAnswerDto extends SubjectAnswerDto implements CheckAnswer {
   @ApiProperty({ type: () => [CheckedMeasureDto] }) measures!: CheckedMeasureDto[];
   @ApiProperty({ type: () => [ExemptionAnswerDto] }) exemptions!: ExemptionAnswerDto[];
   @ApiProperty({ type: () => [PendingAnswerDto] }) pending!: PendingAnswerDto[];
-  @ApiProperty({ type: () => [BasisEntryDto] }) basis!: BasisEntryDto[];
+  @ApiProperty({
+    type: () => [NotRestrictingDto],
+    description:
+      "The subject's measures that do not bear on the category at `at`, though at some other valid time, in force and naming the subject, their scope overlapped the part of it not restricted at `at`; each with why not. Empty when the category is restricted whole",
+  })
+  notRestricting!: NotRestrictingDto[];
+  @ApiProperty({
+    type: () => [BasisEntryDto],
+    description:
+      'The events that decide the verdict: those of the measures and exemptions involved, and of the measures that do not restrict it (`notRestricting`)',
+  })
+  basis!: BasisEntryDto[];
   @ApiProperty({
     type: () => [ExplanationStepDto],
     description: 'The verdict in sentences, each with the events it rests on',
