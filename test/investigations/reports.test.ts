@@ -11,3 +11,4 @@ import './exempt-union.property.suite.js';
 import './report-injection.suite.js';
 import './report-size.suite.js';
 import './paced-render.suite.js';
+import './why-not-restricted.suite.js';
