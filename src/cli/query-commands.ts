@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import type { CliHost, CliIo, WithStore } from './io.js';
 import { subjectKnown, withSetAsideNotice, type LedgerReadModel } from '../../projections/ledger-read-model.js';
 import { measureView } from '../../projections/measure-view.js';
+import type { NotRestrictingReason } from '../../projections/not-restricting.js';
 import {
   checkCategory,
   subjectState,
@@ -41,6 +42,17 @@ const basisText = (basis: BasisEntry[]) =>
 export const setText = categorySetText;
 const print = (io: CliIo, json: boolean | undefined, answer: unknown, text: () => string[]) =>
   io.out(json ? JSON.stringify(answer, null, 2) : text().join('\n'));
+
+/** How the check's text says why a measure does not restrict the category, before the instant it dates from. */
+const notRestrictingWords: Record<NotRestrictingReason, string> = {
+  begins: 'in force only from',
+  lifted: 'lifted from',
+  ended: 'ended on',
+  'subject-removed': 'the subject removed from',
+  'subject-added-later': 'names the subject only from',
+  'scope-narrowed': 'scope narrowed to leave it out from',
+  'scope-broadened-later': 'scope covers it only from',
+};
 
 export function withTimeOptions(command: Command): Command {
   return command
@@ -165,6 +177,10 @@ export function registerQueryCommands(program: Command, { io, withStore }: CliHo
       ...answer.exemptions.map(
         (e) =>
           `  exempt under ${e.exemptionId} "${e.title}": ${setText(e.categories, e.except)}${e.effectiveUntil ? ` until ${e.effectiveUntil}` : ''}`,
+      ),
+      ...answer.notRestricting.map(
+        (n) =>
+          `  not restricted by ${n.measureId}${n.citation ? ` (${n.citation})` : ''}: ${notRestrictingWords[n.reason]} ${n.on}`,
       ),
       ...answer.pending.map((p) => `  pending: ${p.statement} (announced ${p.announcedAt})`),
       `  basis: ${basisText(answer.basis) || 'none'}`,

@@ -12,3 +12,4 @@ import './timeline-window.suite.js';
 import './export-out.suite.js';
 import './window-and-position-bounds.suite.js';
 import './option-values.suite.js';
+import './check-text.suite.js';
