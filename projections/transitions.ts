@@ -21,7 +21,10 @@
  * a measure that only together make a difference. The timeline's change is
  * what became and stopped being restricted: there, these are looked for in
  * those categories alone (restricted or exempt in them), never in what is
- * pending, which has no legal effect.
+ * pending, which has no legal effect. Where the restricted set stays the same
+ * but what a measure restricts changes (a new timeline interval all the same),
+ * the change is that breakdown's, and its causes the events without which a
+ * measure's own part of it would differ.
  */
 import type { StandingFact } from '../src/domain/facts.js';
 import type { CategorySet } from '../src/domain/categories.js';
