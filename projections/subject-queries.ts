@@ -278,7 +278,10 @@ export interface TimelineInterval {
     restricted: { categories: string[]; except: string[] };
     unrestricted: { categories: string[]; except: string[] };
   };
-  /** The events that cause the change at `from` (each, left out alone, would change it). */
+  /**
+   * The events that cause the change at `from` (each, left out alone, would change it): of the restricted set, or,
+   * where that stays the same and only what the measures each restrict changes, of that breakdown.
+   */
   changes: BasisEntry[];
 }
 
@@ -327,14 +330,17 @@ export function* subjectTimelineSteps(
     const before = previous ?? unionOf(instant.before).restricted;
     const current = unionOf(instant.after).restricted;
     previous = current;
-    const changed = !current.equals(before);
+    // An interval's restricted[] holds throughout it: a measure's share changing starts one, even if the union does not.
+    const changed =
+      !current.equals(before) ||
+      instant.before.some((part, i) => !part.restricted.equals(instant.after[i]!.restricted));
     const startsInterval: boolean = changed && (begun || !current.isEmpty());
     begun ||= startsInterval;
     if (from !== undefined && instant.t < from) continue;
     // At `from` with nothing changing there, the interval under way is clipped: it begins there, claiming no change.
     if (!startsInterval && !(instant.t === from && begun)) continue;
     if (intervals.length) intervals[intervals.length - 1]!.until = new Date(instant.t).toISOString();
-    const causes = startsInterval ? yield* transitions.causeSteps(instant, 'restricted') : [];
+    const causes = startsInterval ? yield* transitions.causeSteps(instant, 'restricted', { breakdown: true }) : [];
     intervals.push({
       from: new Date(instant.t).toISOString(),
       until: null,

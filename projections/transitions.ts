@@ -21,7 +21,10 @@
  * a measure that only together make a difference. The timeline's change is
  * what became and stopped being restricted: there, these are looked for in
  * those categories alone (restricted or exempt in them), never in what is
- * pending, which has no legal effect.
+ * pending, which has no legal effect. Where the restricted set stays the same
+ * but what a measure restricts changes (a new timeline interval all the same),
+ * the change is that breakdown's, and its causes the events without which a
+ * measure's own part of it would differ.
  */
 import type { StandingFact } from '../src/domain/facts.js';
 import type { CategorySet } from '../src/domain/categories.js';
@@ -190,15 +193,20 @@ export class SubjectTransitions {
    * in the categories whose restriction changed, for the subject or in their
    * measure), then the events of a measure that only together would.
    */
-  causes(instant: Instant, aspect: Aspect): Cause[] {
-    return finish(this.causeSteps(instant, aspect));
+  causes(instant: Instant, aspect: Aspect, options: CauseOptions = {}): Cause[] {
+    return finish(this.causeSteps(instant, aspect, options));
   }
 
   /** `causes`, pausing after each candidate event tried: an instant most events share can have thousands. */
-  *causeSteps(instant: Instant, aspect: Aspect): Generator<void, Cause[]> {
+  *causeSteps(instant: Instant, aspect: Aspect, options: CauseOptions = {}): Generator<void, Cause[]> {
     const { t, before, after } = instant;
     const whole = { before: unionOf(before), after: unionOf(after) };
-    if (sameState(whole.before, whole.after, aspect)) return [];
+    // The subject's restricted set unchanged, the measures' shares of it may still change (one lifted, another
+    // restricting the same categories): then the change is the breakdown's, and the causes those of each share.
+    const breakdown =
+      options.breakdown === true && aspect === 'restricted' && sameState(whole.before, whole.after, aspect);
+    if (breakdown && before.every((part, i) => part.restricted.equals(after[i]!.restricted))) return [];
+    if (!breakdown && sameState(whole.before, whole.after, aspect)) return [];
     // The one event that may change the subject at the instant causes what changes there: left out, nothing could
     // (the state changes only at instants its events name). Most instants are one exemption's end, one broadening.
     // A correction is tried instead: left out, its earlier version may name the instant too.
@@ -245,12 +253,18 @@ export class SubjectTransitions {
       },
     };
     // the subject's change would differ, or its own measure's part of the change would
-    const changeTier = (a: Aspect, view: View) => (c: Tried) => {
-      const is = views[view].is(c);
-      let change: StateChange | undefined;
-      const isChange = () => (view === 'whole' ? actual(a) : (change ??= changeOf(is.before, is.after, a)));
-      return (view === 'whole' || !isNoChange(isChange())) && changeDiffers(is, views[view].without(c), a, isChange);
-    };
+    // (For the breakdown, a measure whose share does not change is a cause too when, left out, its share would.)
+    const changeTier =
+      (a: Aspect, view: View, anyShare = false) =>
+      (c: Tried) => {
+        const is = views[view].is(c);
+        let change: StateChange | undefined;
+        const isChange = () => (view === 'whole' ? actual(a) : (change ??= changeOf(is.before, is.after, a)));
+        return (
+          (view === 'whole' || anyShare || !isNoChange(isChange())) &&
+          changeDiffers(is, views[view].without(c), a, isChange)
+        );
+      };
     // The timeline's change is what became and stopped being restricted. Failing an event that alone changes it, its
     // causes are the events that bear on those very categories, restricted or exempt there: a licence on a category
     // narrowed out of its measure that same day, not an easing announced that day (what is pending has no legal
@@ -271,8 +285,9 @@ export class SubjectTransitions {
       const change = inChangedOf.get(key) ?? inChangedOf.set(key, inChanged(is, set)).get(key)!;
       return (view === 'whole' || !isNoChange(change)) && !sameChange(inChanged(without, set), change);
     };
-    const tiers =
-      aspect === 'all'
+    const tiers = breakdown
+      ? [changeTier('restricted', 'own', true)]
+      : aspect === 'all'
         ? [changeTier('all', 'whole'), changeTier('all', 'own')]
         : [
             changeTier('restricted', 'whole'),
@@ -296,7 +311,7 @@ export class SubjectTransitions {
     // leaving one out restores an earlier payload rather than removing its fact, which a set of facts left out cannot say.
     // For the timeline, a measure's part is what it makes become or stop being restricted of what did for the subject.
     const partOf = (states: States) =>
-      aspect === 'all' ? changeOf(states.before, states.after, 'all') : inChanged(states, 'restricted');
+      aspect === 'all' || breakdown ? changeOf(states.before, states.after, aspect) : inChanged(states, 'restricted');
     const jointly: Cause[] = [];
     this.measures.forEach((measure, index) => {
       const group = tried.filter((c) => c.index === index && !c.inert && !c.correction);
@@ -317,6 +332,15 @@ export class SubjectTransitions {
 }
 
 const INERT_PER_PAUSE = 256;
+
+export interface CauseOptions {
+  /**
+   * For `restricted`: where the subject's restricted set does not change but what some measure restricts does
+   * (the timeline's interval rule), the causes are the events without which some measure's share would change
+   * differently (each measure's own part of the change, the same test as for an overdetermined change).
+   */
+  breakdown?: boolean;
+}
 
 /** A state just before an instant and at it. */
 type States = { before: Contribution; after: Contribution };

@@ -16,3 +16,4 @@ import './replay-standing-instants.suite.js';
 import './replay-retracted-naming.suite.js';
 import './timeline-memory.suite.js';
 import './replay-window-edges.suite.js';
+import './timeline-breakdown.suite.js';

@@ -106,7 +106,9 @@ function checkValidOrder(
   }
 
   const timeline = subjectTimeline(model, subject, BigInt(k));
-  const restrictedChanges = instants.filter((t) => !same(o.state(t - 1).restricted, o.state(t).restricted));
+  // An interval begins where what some measure restricts changes, whether or not the union does.
+  const byMeasure = (t: number) => [...o.answer(t).restricted].map(([m, set]) => [m, [...set].sort()]).sort();
+  const restrictedChanges = instants.filter((t) => !same(byMeasure(t - 1), byMeasure(t)));
   compared.add(
     timeline.intervals.map((i) => Date.parse(i.from)),
     restrictedChanges,
@@ -130,6 +132,8 @@ function checkValidOrder(
       { from: interval.from, hasChanges: interval.changes.length > 0 },
       { from: interval.from, hasChanges: true },
     );
+    // Where the union stays the same, the change is the breakdown's: its causes are those of the measures' shares.
+    const only = same(o.state(t - 1).restricted, o.state(t).restricted) ? 'breakdown' : 'restricted';
     for (const change of interval.changes) {
       compared.add(
         { change: change.eventId, citation: change.citation },
@@ -141,10 +145,10 @@ function checkValidOrder(
         measureId: log.find((e) => e.eventId === c.eventId)!.measureId,
         role: 'starts' as const,
       }));
-      const differs = o.makesADifference({ ...change, measureId, role: 'starts' }, t, 'restricted', causes);
+      const differs = o.makesADifference({ ...change, measureId, role: 'starts' }, t, only, causes);
       compared.add({ change, differs }, { change, differs: true });
     }
-    const decisive = o.decisive(t, 'restricted');
+    const decisive = o.decisive(t, only);
     if (decisive.length) {
       counted(decisive);
       compared.add(

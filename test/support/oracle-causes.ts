@@ -7,6 +7,8 @@ import { expect } from '@jest/globals';
 import type { Cause } from '../../projections/replay.js';
 import { Oracle, type OracleAnswer, type OracleEvent } from './oracle.js';
 
+/** The change a cause is credited with: replay's, the timeline's restricted set, or (that unchanged) its breakdown by measure. */
+type Only = 'all' | 'restricted' | 'breakdown';
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const restrictedOnly = (u: ReturnType<typeof Oracle.union>) => ({ restricted: u.restricted, exempt: [], pending: [] });
 
@@ -35,9 +37,11 @@ export function causeOracle(oracle: Oracle, log: OracleEvent[], subject: string,
    * is overdetermined, leaving out with it the other causes of its measure does.
    * For the timeline (`restricted`), its measure's answer and the union's
    * exempt paths are compared in the paths whose restriction changed: what
-   * is pending, or exempt elsewhere, is not part of that change.
+   * is pending, or exempt elsewhere, is not part of that change. For a
+   * timeline interval where only the breakdown changes (`breakdown`), what
+   * each measure's restricted part became and stopped being.
    */
-  const makesADifference = (cause: Cause, t: number, only: 'all' | 'restricted', all: Cause[]): boolean => {
+  const makesADifference = (cause: Cause, t: number, only: Only, all: Cause[]): boolean => {
     if (differs(cause, t, only, cause.eventId)) return true;
     const group = all.filter((c) => c.measureId === cause.measureId);
     const alone = group.every((c) => !differs(c, t, only, c.eventId));
@@ -62,9 +66,9 @@ export function causeOracle(oracle: Oracle, log: OracleEvent[], subject: string,
   };
   /**
    * What a measure's part of the subject's answer became and stopped being from just before t to t; `restricted`: its
-   * restricted part alone, in the paths whose restriction changed for the subject.
+   * restricted part alone, in the paths whose restriction changed for the subject; `breakdown`: its restricted part.
    */
-  const ownChange = (measureId: string, t: number, only: 'all' | 'restricted', without?: string) => {
+  const ownChange = (measureId: string, t: number, only: Only, without?: string) => {
     const part = (a: OracleAnswer) => ({
       restricted: [...(a.restricted.get(measureId) ?? [])],
       exempt: [...(a.exempt.get(measureId) ?? [])],
@@ -74,11 +78,12 @@ export function causeOracle(oracle: Oracle, log: OracleEvent[], subject: string,
     const diff = (a: string[], b: string[]) => a.filter((x) => !b.includes(x)).sort();
     if (only === 'all')
       return (['restricted', 'exempt', 'pending'] as const).map((k) => [diff(is[k], was[k]), diff(was[k], is[k])]);
-    const changed = changedPaths(t);
-    const within = (paths: string[]) => paths.filter((p) => changed.has(p));
+    const changed = only === 'breakdown' ? undefined : changedPaths(t);
+    const within = (paths: string[]) => paths.filter((p) => !changed || changed.has(p));
     return [within(diff(is.restricted, was.restricted)), within(diff(was.restricted, is.restricted))];
   };
-  const differs = (cause: Cause, t: number, only: 'all' | 'restricted', without: string) => {
+  const differs = (cause: Cause, t: number, only: Only, without: string) => {
+    if (only === 'breakdown') return !same(breakdownChange(t), breakdownChange(t, without));
     const pick = only === 'all' ? (x: ReturnType<typeof Oracle.union>) => x : restrictedOnly;
     const change = (w?: string) => [pick(state(t - 1, w)), pick(state(t, w))];
     if (!same(change(), change(without))) return true;
@@ -106,6 +111,15 @@ export function causeOracle(oracle: Oracle, log: OracleEvent[], subject: string,
     const [before, after] = [state(t - 1).restricted, state(t).restricted];
     return new Set([...before.filter((p) => !after.includes(p)), ...after.filter((p) => !before.includes(p))]);
   };
+  /** What each measure's restricted part became and stopped being from just before t to t, with events left out. */
+  const breakdownChange = (t: number, without?: string) => {
+    const [was, is] = [answer(t - 1, without).restricted, answer(t, without).restricted];
+    const diff = (a?: Set<string>, b?: Set<string>) => [...(a ?? [])].filter((x) => !b?.has(x)).sort();
+    return [...new Set([...was.keys(), ...is.keys()])]
+      .sort()
+      .map((m) => [m, diff(is.get(m), was.get(m)), diff(was.get(m), is.get(m))] as const)
+      .filter(([, became, stopped]) => became.length + stopped.length > 0);
+  };
   /** What became and stopped being true from just before t to t, in the aspect, with an event left out. */
   const changeOf = (t: number, aspect: 'all' | 'restricted', without?: string) => {
     const [was, is] = [state(t - 1, without), state(t, without)];
@@ -115,8 +129,14 @@ export function causeOracle(oracle: Oracle, log: OracleEvent[], subject: string,
   };
   const tried = triedAt(oracle, log, k);
   /** The events tried at t whose absence alone removes or moves the change there, sorted. */
-  const decisive = (t: number, aspect: 'all' | 'restricted'): string[] =>
-    [...(tried.get(t) ?? [])].filter((id) => !same(changeOf(t, aspect), changeOf(t, aspect, id))).sort();
+  const decisive = (t: number, aspect: Only): string[] =>
+    [...(tried.get(t) ?? [])]
+      .filter((id) =>
+        aspect === 'breakdown'
+          ? !same(breakdownChange(t), breakdownChange(t, id))
+          : !same(changeOf(t, aspect), changeOf(t, aspect, id)),
+      )
+      .sort();
   return { answer, state, makesADifference, decisive };
 }
 

@@ -374,28 +374,34 @@ export class Oracle {
   }
 
   /**
-   * The subject's timeline from the events standing at some k: an interval from each instant where what is
-   * restricted for it changes (from the first where anything is), until the next; each with what each measure
-   * restricts at its start, and what became and stopped being restricted there.
+   * The subject's timeline from the events standing at some k: an interval from each instant where what each
+   * measure restricts for it changes (from the first where anything is), until the next, so that what each
+   * measure restricts holds throughout; each with that breakdown, and what became and stopped being restricted
+   * at its start (nothing, where only the breakdown changed).
    */
   timeline(standing: OracleEvent[], subject: string): OracleInterval[] {
     const intervals: OracleInterval[] = [];
     let before: string[] = [];
+    let breakdownBefore = '[]';
     for (const t of Oracle.instants(standing)) {
       const answer = this.answerFrom(standing, subject, t);
       const after = Oracle.union(answer).restricted;
-      if (after.join() === before.join()) continue;
+      const restricted = [...answer.restricted]
+        .filter(([, set]) => set.size > 0)
+        .map(([measureId, set]) => [measureId, [...set].sort()] as [string, string[]])
+        .sort();
+      const breakdown = JSON.stringify(restricted);
+      if (breakdown === breakdownBefore) continue;
       const last = intervals.at(-1);
       if (last) last.until = t;
       intervals.push({
         from: t,
-        restricted: [...answer.restricted]
-          .map(([measureId, set]) => [measureId, [...set].sort()] as [string, string[]])
-          .sort(),
+        restricted,
         became: after.filter((p) => !before.includes(p)),
         stopped: before.filter((p) => !after.includes(p)),
       });
       before = after;
+      breakdownBefore = breakdown;
     }
     return intervals;
   }
