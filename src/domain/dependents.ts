@@ -58,9 +58,9 @@ type ExemptionChange = StandingFact<'ExemptionAmended' | 'ExemptionRevoked'>;
 
 const idOf = (fact: StandingFact): string => fact.recorded.eventId;
 
-/** A fact as a message names it. */
+/** A fact as a message names it: the one fact checked before it is recorded is an amendment (amendmentConflict). */
 const named = (fact: StandingFact): string =>
-  idOf(fact) === NEW_EVENT_ID ? `this ${fact.type}` : `event ${idOf(fact)} (${fact.type})`;
+  idOf(fact) === NEW_EVENT_ID ? 'this amendment' : `event ${idOf(fact)} (${fact.type})`;
 
 /** The event a command would record, as the resolution reads it: after every recorded one. */
 export function eventRecordedNow(history: MeasureHistory, type: string, data: object): ReadableFact {
