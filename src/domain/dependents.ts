@@ -185,7 +185,7 @@ interface Timeline {
   grant: Grant;
   /** Its amendments and revocations, in valid-time order. */
   changes: ExemptionChange[];
-  /** Folded only when asked: most changes are checked by their ends alone. */
+  /** Folded when asked: the steps before a change are read only where a step after it covers nothing. */
   steps(): { fact: StandingFact; exemption: ExemptionAt }[];
 }
 
