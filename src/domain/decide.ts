@@ -21,6 +21,7 @@ import { MeasureHistory } from './measure-history.js';
 import { extendMeasure, historyWithout, resolveMeasure } from './resolve-measure.js';
 import { readFact } from './recorded-fact.js';
 import { correctionPlaceConflict } from './correction-place.js';
+import { amendmentConflict, correctionConflict } from './dependents.js';
 import { restorationConflict } from './restoration.js';
 import { narrowScope } from './scope-change.js';
 import { toMillis } from './time.js';
@@ -57,7 +58,7 @@ export function evolve(state: MeasureStream, event: UncheckedFact): MeasureStrea
 
 export function decide(command: LedgerCommand, state: MeasureStream): Decision {
   const history = historyOf(state);
-  const rejection = check(command.type, command, history);
+  const rejection = check(command.type, command, history) ?? restingConflict(command, history);
   if (rejection) return { rejection };
   const { type, ...data } = command;
   // A command's event carries its payload: TypeScript cannot pair the rest of a union member with its mapped type.
@@ -82,6 +83,33 @@ export function historyOf(state: MeasureStream): MeasureHistory {
         resolveMeasure(state.measureId, state.recorded));
   resolved.set(state.recorded, { length: state.recorded.length, history });
   return history;
+}
+
+/**
+ * What rests on the fact a command brings to stand, once its own checks pass
+ * (dependents.ts): an amendment against what it leaves of its exemption, a
+ * correction against the facts resting on the one it corrects. Apart from
+ * `check`, which checks a correction's replacement as its own command.
+ */
+function restingConflict(command: LedgerCommand, history: MeasureHistory): Rejection | undefined {
+  if (command.type === 'AmendExemption') {
+    const { type: _type, ...payload } = command;
+    const conflict = amendmentConflict(history, payload);
+    return conflict && reject(conflict.rule, conflict.message, conflict.field, conflict.value);
+  }
+  if (command.type === 'CorrectEntry') {
+    const conflict = correctionConflict(history, command);
+    return (
+      conflict &&
+      reject(
+        conflict.rule,
+        `with event ${command.eventId} corrected so, ${conflict.message}`,
+        `replacement.${conflict.field}`,
+        conflict.value,
+      )
+    );
+  }
+  return undefined;
 }
 
 const reject = (rule: string, message: string, field?: string, value?: unknown): Rejection => ({

@@ -40,16 +40,22 @@
  * event that is no retraction or correction only takes it out. What is left
  * is a retraction of a retraction or of a correction, checked here.
  *
- * Left out, on purpose: the checks of valid time (a grant's categories
- * overlapping the scope, its subjects being the measure's, a narrowing
- * leaving some scope). No later command checks the facts already standing
- * against them either: a narrowing recorded after a grant can already leave
- * the grant outside the scope. And an amendment restored beside a revocation
- * recorded after it stands as it would had it been recorded before the
- * revocation, which is where it was recorded.
+ * What rests on a fact brought back keeps its own rules with it
+ * (dependents.ts, checked last): what acted on a grant or announcement still
+ * does, an amendment ends its exemption after the grant's start, an exemption
+ * covers some category at each step.
+ *
+ * Left out, on purpose: the checks of valid time against the rest of the
+ * measure (a grant's categories overlapping the scope, its subjects being the
+ * measure's, a narrowing leaving some scope). No later command checks the
+ * facts already standing against them either: a narrowing recorded after a
+ * grant can already leave the grant outside the scope. And an amendment
+ * restored beside a revocation recorded after it stands as it would had it
+ * been recorded before the revocation, which is where it was recorded.
  */
 import { closedAnnouncementId } from './acted-on.js';
-import { enactsOf, type ReadableFact, type RecordedFact, type StandingFact } from './facts.js';
+import { dependentConflict, eventRecordedNow } from './dependents.js';
+import { enactsOf, type RecordedFact, type StandingFact } from './facts.js';
 import type { MeasureHistory } from './measure-history.js';
 import type { RetractEntryPayload } from './messages.js';
 import { resolveMeasure } from './resolve-measure.js';
@@ -61,9 +67,6 @@ export interface RestorationConflict {
   field: 'eventId';
   value: string;
 }
-
-/** The new retraction as it would be recorded: only its type and payload matter to the resolution. */
-const NEW_EVENT_ID = '(the new event)';
 
 /** Something a fact holds alone among standing facts, and the rule of the command that keeps it so. */
 interface Claim {
@@ -167,14 +170,7 @@ export function restorationConflict(
 ): RestorationConflict | undefined {
   const target = history.recorded.find((e) => e.eventId === command.eventId);
   if (target?.type !== 'EntryRetracted' && target?.type !== 'EntryCorrected') return undefined;
-  const retraction = {
-    eventId: NEW_EVENT_ID,
-    type: 'EntryRetracted',
-    data: command,
-    revision: history.recorded.length,
-    position: -1n,
-    recordedAt: '',
-  } as ReadableFact;
+  const retraction = eventRecordedNow(history, 'EntryRetracted', command);
   const after = resolveMeasure(history.measureId, [...history.recorded, retraction]);
   const before = new Map(history.facts.map((f) => [f.recorded.eventId, f.data]));
   // A fact whose payload in force is another object now (a correction of it restored or taken out) comes to stand
@@ -217,7 +213,16 @@ export function restorationConflict(
     }
   }
   const taken = takenOver(history, after, brought);
-  if (!taken) return undefined;
+  if (!taken) {
+    // What rests on the facts brought back keeps its own rules with them (dependents.ts).
+    const resting = dependentConflict(history, after, brought);
+    if (!resting) return undefined;
+    const fact = resting.fact;
+    return refuse(
+      resting.rule,
+      `retracting event ${command.eventId} would ${broughtAs(fact, before.has(fact.recorded.eventId))}; then ${resting.message}`,
+    );
+  }
   const { fact, change, given } = taken;
   const what = fact.type === 'ExemptionGranted' ? 'grant' : 'announcement';
   return refuse(

@@ -14,7 +14,11 @@
  * acts on: the imposition, the grant it amends or revokes, the announcement it
  * withdraws or enacts. What an amendment, revocation, withdrawal or enactment
  * acts on is the latest standing grant or announcement of its id recorded
- * before it (a corrected fact keeps its place).
+ * before it (a corrected fact keeps its place). And what rests on a fact that
+ * comes to stand anew keeps its rules with it: what acted on a grant or
+ * announcement still does, an amendment ends its exemption after the grant's
+ * start, and an exemption covers some category at every step in valid time
+ * (only what the change breaks: taking a fact out is never refused).
  */
 import '../support/fast-check-seed.js';
 import { describe, expect, it } from '@jest/globals';
@@ -80,6 +84,51 @@ function actedOn(facts: Map<string, Logged>): Map<string, string | undefined> {
   return actsOn;
 }
 
+/** Whether a category is the other or below it. */
+const within = (category: string, other: string) => category === other || category.startsWith(`${other}/`);
+
+/**
+ * Whether a series of category changes, each adding or taking out a category (and all below it), leaves nothing:
+ * a category is in when the last change over it adds. Probing each category named, and one below each that no
+ * change names, covers every category there is.
+ */
+function coversNothing(changes: readonly { category: string; add: boolean }[]): boolean {
+  const probes = changes.flatMap(({ category }) => [category, `${category}/unnamed`]);
+  return probes.every((probe) => ![...changes].reverse().find(({ category }) => within(probe, category))?.add);
+}
+
+/**
+ * The rules between each grant and its changes that the facts break: an amendment ending the exemption at or
+ * before the grant's start, and an exemption covering nothing as granted or after an amendment (in valid time,
+ * ties in record order, up to its revocation). Named by the events, so a change can be told from what was before.
+ */
+function exemptionRules(facts: Map<string, Logged>): Set<string> {
+  const actsOn = actedOn(facts);
+  const broken = new Set<string>();
+  for (const [grantId, grant] of facts) {
+    if (grant.type !== 'ExemptionGranted') continue;
+    const changes = [...facts].filter(([eventId]) => actsOn.get(`${eventId} grant`) === grantId);
+    const start = Date.parse(grant.data.effectiveFrom as string);
+    for (const [eventId, { data }] of changes)
+      if (data.effectiveUntil !== undefined && Date.parse(data.effectiveUntil as string) <= start)
+        broken.add(`${eventId} ends grant ${grantId} before its start`);
+    const categories = (grant.data.categories as string[]).map((category) => ({ category, add: true }));
+    if (coversNothing(categories)) broken.add(`grant ${grantId} covers nothing`);
+    const inValidTime = changes.sort(
+      ([, a], [, b]) => Date.parse(a.data.effectiveFrom as string) - Date.parse(b.data.effectiveFrom as string),
+    );
+    for (const [eventId, { type, data }] of inValidTime) {
+      if (type === 'ExemptionRevoked') break;
+      for (const category of (data.addCategories as string[] | undefined) ?? [])
+        categories.push({ category, add: true });
+      for (const category of (data.removeCategories as string[] | undefined) ?? [])
+        categories.push({ category, add: false });
+      if (coversNothing(categories)) broken.add(`grant ${grantId} covers nothing after ${eventId}`);
+    }
+  }
+  return broken;
+}
+
 function brokenRules(
   before: Map<string, Logged>,
   after: Map<string, Logged>,
@@ -89,7 +138,8 @@ function brokenRules(
 ): string[] {
   const broken: string[] = [];
   const holders = new Map<string, number>();
-  const hold = (key: string) => holders.set(key, (holders.get(key) ?? 0) + 1);
+  // A revocation, withdrawal or enactment acting on nothing (what it acted on taken out since) holds nothing.
+  const hold = (key: string) => !key.endsWith(' of undefined') && holders.set(key, (holders.get(key) ?? 0) + 1);
   const actsOn = actedOn(after);
   let imposed = false;
   for (const [eventId, { type, data: payload }] of after) {
@@ -134,6 +184,24 @@ function brokenRules(
         broken.push(`${change} was about another ${id}, and would act on ${on}`);
     }
   }
+  // What rests on a fact come to stand anew keeps its rules with it: only what the change breaks counts.
+  const anew = [...after].some(
+    ([eventId, fact]) =>
+      eventId === corrected || JSON.stringify(before.get(eventId)?.data) !== JSON.stringify(fact.data),
+  );
+  if (anew) {
+    const brokenBefore = exemptionRules(before);
+    for (const rule of exemptionRules(after)) if (!brokenBefore.has(rule)) broken.push(rule);
+    const actedBefore = actedOn(before);
+    for (const [key, on] of actedBefore) {
+      const eventId = key.split(' ')[0]!;
+      const [was, now] = [before.get(eventId), after.get(eventId)];
+      // A fact taken out, or come to stand anew itself, is judged above.
+      if (!now || eventId === corrected || JSON.stringify(was!.data) !== JSON.stringify(now.data)) continue;
+      if (on !== undefined && after.has(on) && actsOn.get(key) !== on)
+        broken.push(`${eventId} acted on ${on}, and would act on ${actsOn.get(key) ?? 'nothing'}`);
+    }
+  }
   // A grant or announcement corrected to another id takes on nothing that acted on nothing before.
   const idOf = (fact: Logged | undefined) => fact && (fact.data.exemptionId ?? fact.data.announcementId);
   if (corrected && idOf(after.get(corrected)) !== idOf(before.get(corrected))) {
@@ -150,14 +218,15 @@ const ANNOUNCEMENTS = ['a1', 'a2'];
 const day = (n: number) => new Date(Date.UTC(2019, 0, 2 + n)).toISOString();
 const M = { measureId: 'm1' };
 
-/** One step: a kind (0–99, weighted to retractions and corrections) and three choices read by the kind. */
+/** One step: a kind (0–99, weighted to retractions and corrections), three choices read by the kind, and the shape of an exemption or its change. */
 const stepArbitrary = fc.record({
   kind: fc.integer({ min: 0, max: 99 }),
   a: fc.nat(),
   b: fc.nat(),
   c: fc.nat(),
+  shape: fc.integer({ min: 0, max: 1023 }),
 });
-type Step = { kind: number; a: number; b: number; c: number };
+type Step = { kind: number; a: number; b: number; c: number; shape: number };
 
 /** `enacts` chosen by c: mostly none. */
 const enacting = (c: number) => (c % 3 === 0 ? { enacts: ANNOUNCEMENTS[c % ANNOUNCEMENTS.length]! } : {});
@@ -165,6 +234,7 @@ const enacting = (c: number) => (c % 3 === 0 ? { enacts: ANNOUNCEMENTS[c % ANNOU
 /** The facts a correction may replace here: the ones whose replacement's checks are the rules above. */
 const CORRECTABLE = new Set([
   'ExemptionGranted',
+  'ExemptionAmended',
   'ExemptionRevoked',
   'EasingAnnounced',
   'AnnouncementWithdrawn',
@@ -172,16 +242,43 @@ const CORRECTABLE = new Set([
   'SubjectsAdded',
 ]);
 
-/** The payload with its id chosen anew by b, and its `enacts` by c. */
-function replaced(target: Logged, b: number, c: number): Record<string, unknown> {
-  const { enacts: _enacts, ...data } = target.data;
-  if ('exemptionId' in data) data.exemptionId = EXEMPTIONS[b % EXEMPTIONS.length];
+/** A grant's categories, chosen by n: its only category is the one an amendment may take out. */
+const grantedCategories = (n: number) => (n % 3 === 0 ? ['x/y', 'x/z'] : n % 3 === 1 ? ['x/y'] : ['x/z']);
+
+/** What an amendment changes, chosen by n: a category added or taken out, or the end (from its start, by days). */
+function amendment(n: number, from: number): Record<string, unknown> {
+  if (n % 4 === 0) return { addCategories: ['x/z'] };
+  if (n % 4 === 1) return { removeCategories: ['x/y'] };
+  if (n % 4 === 2) return { removeCategories: ['x/z'], addCategories: ['x/y'] };
+  return { effectiveUntil: day(from + 1 + ((n >> 2) % 12)) };
+}
+
+/**
+ * The payload with its `enacts` chosen anew by c and, by b, its id, or for half the grants their start and
+ * categories instead; an amendment's changes are chosen anew by c.
+ */
+function replaced(target: Logged, { b, c, shape }: Step): Record<string, unknown> {
+  const { enacts: _enacts, ...payload } = target.data;
+  let data = payload;
+  if (target.type === 'ExemptionGranted' && (b >> 1) % 2 === 0)
+    data = { ...data, effectiveFrom: day(shape % 30), categories: grantedCategories(shape >> 5) };
+  else if ('exemptionId' in data) data.exemptionId = EXEMPTIONS[b % EXEMPTIONS.length];
   if ('announcementId' in data) data.announcementId = ANNOUNCEMENTS[b % ANNOUNCEMENTS.length];
+  if (target.type === 'ExemptionAmended') {
+    const { measureId, exemptionId, effectiveFrom } = data;
+    data = {
+      measureId,
+      exemptionId,
+      effectiveFrom,
+      ...amendment(shape, (Date.parse(effectiveFrom as string) - Date.parse(day(0))) / 864e5),
+    };
+  }
   const legal = target.type !== 'EasingAnnounced' && target.type !== 'AnnouncementWithdrawn';
   return legal ? { ...data, ...enacting(c) } : data;
 }
 
-function commandOf({ kind, a, b, c }: Step, log: readonly Logged[]): LedgerCommand {
+function commandOf(step: Step, log: readonly Logged[]): LedgerCommand {
+  const { kind, a, b, c, shape } = step;
   const exemptionId = EXEMPTIONS[a % EXEMPTIONS.length]!;
   const announcementId = ANNOUNCEMENTS[a % ANNOUNCEMENTS.length]!;
   if (kind < 40) {
@@ -200,7 +297,7 @@ function commandOf({ kind, a, b, c }: Step, log: readonly Logged[]): LedgerComma
         ...M,
         eventId: target.eventId,
         reason: 'c',
-        replacement: replaced(target, b, c) as never,
+        replacement: replaced(target, step) as never,
       };
     }
   }
@@ -210,12 +307,12 @@ function commandOf({ kind, a, b, c }: Step, log: readonly Logged[]): LedgerComma
       ...M,
       exemptionId,
       title: 'licence',
-      categories: ['x/y'],
+      categories: grantedCategories(shape),
       effectiveFrom: day(b % 30),
       ...enacting(c),
     };
-  if (kind < 73)
-    return { type: 'AmendExemption', ...M, exemptionId, effectiveFrom: day(b % 30), addCategories: ['x/z'] };
+  if (kind < 76)
+    return { type: 'AmendExemption', ...M, exemptionId, effectiveFrom: day(b % 30), ...amendment(shape, b % 30) };
   if (kind < 81) return { type: 'RevokeExemption', ...M, exemptionId, effectiveFrom: day(b % 30), ...enacting(c) };
   if (kind < 87) return { type: 'AnnounceEasing', ...M, announcementId, statement: 's', announcedAt: day(b % 30) };
   if (kind < 92) return { type: 'WithdrawAnnouncement', ...M, announcementId, withdrawnAt: day(b % 30) };
@@ -234,52 +331,105 @@ const imposition: LedgerCommand = {
   effectiveFrom: day(0),
 };
 
+interface Seen {
+  acceptedRestorations: number;
+  refused: number;
+  deepest: number;
+  /** How many refusals of each command under each rule. */
+  refusals: Map<string, number>;
+}
+
+/**
+ * Runs the steps through the decider from the imposition: after every command it accepts, the measure breaks no
+ * rule; a retraction or correction it refuses (or an amendment it refuses as covering nothing) would have broken one.
+ */
+function checkRun(steps: Step[], commandFor: (step: Step, log: readonly Logged[]) => LedgerCommand, seen: Seen): void {
+  let state: MeasureStream = initialState('m1');
+  const log: Logged[] = [];
+  const record = (type: string, data: Record<string, unknown>) => {
+    const event = { eventId: `event-${log.length}`, type, data };
+    log.push(event);
+    state = evolve(state, {
+      ...event,
+      revision: state.revision + 1,
+      position: BigInt(log.length),
+      recordedAt: new Date(Date.UTC(2030, 0, 1) + log.length * 1000).toISOString(),
+    });
+  };
+  for (const command of [imposition, ...steps.map((step) => () => commandFor(step, log))]) {
+    const next = typeof command === 'function' ? command() : command;
+    const decision = decide(next, state);
+    const { type: _type, ...data } = next;
+    const before = standingFacts(log);
+    const unchecked = standingFacts([...log, { eventId: 'unchecked', type: EVENT_TYPE_OF[next.type], data }]);
+    const broken = brokenRules(before, unchecked, next.type === 'CorrectEntry' ? next.eventId : undefined, log);
+    if (next.type === 'CorrectEntry' && revokedBefore(before, next.eventId, next.replacement))
+      broken.push(`${next.eventId} amends a revoked exemption, as no amendment recorded now may`);
+    if (decision.events) {
+      expect({ accepted: next, broken }).toEqual({ accepted: next, broken: [] });
+      record(decision.events[0]!.type, decision.events[0]!.data as unknown as Record<string, unknown>);
+      seen.deepest = Math.max(seen.deepest, depthOf(log, log.length - 1));
+      if (next.type === 'RetractEntry' && log.find((e) => e.eventId === next.eventId)!.type === 'EntryRetracted')
+        seen.acceptedRestorations++;
+    } else if (
+      next.type === 'RetractEntry' ||
+      next.type === 'CorrectEntry' ||
+      decision.rejection.rule === 'exemption-covers-something'
+    ) {
+      if ('eventId' in next && decision.rejection.rule === 'event-not-retracted') {
+        expect(retractedIn(log).has(next.eventId)).toBe(true);
+        continue;
+      }
+      // Recorded regardless, it would have broken a rule.
+      expect({ refused: next, rule: decision.rejection.rule, broken: broken.length > 0 }).toEqual({
+        refused: next,
+        rule: decision.rejection.rule,
+        broken: true,
+      });
+      seen.refused++;
+      const refusal = `${next.type} ${decision.rejection.rule}`;
+      seen.refusals.set(refusal, (seen.refusals.get(refusal) ?? 0) + 1);
+    }
+  }
+}
+
+/** Only exemptions: grants, amendments and revocations, retracted and corrected, the imposition left standing. */
+function exemptionCommandOf(step: Step, log: readonly Logged[]): LedgerCommand {
+  const { kind, a, b, shape } = step;
+  const exemptionId = EXEMPTIONS[a % EXEMPTIONS.length]!;
+  if (kind < 30) {
+    const amending = log.filter((e) => e.type === 'EntryRetracted' || e.type === 'EntryCorrected');
+    const facts = log.slice(1);
+    const pool = b % 3 === 0 && amending.length ? amending : b % 3 === 1 ? facts.slice(-3) : facts;
+    if (pool.length) return { type: 'RetractEntry', ...M, eventId: pool[a % pool.length]!.eventId, reason: 'r' };
+  }
+  const targets = log.filter((e) => e.type === 'ExemptionGranted' || e.type === 'ExemptionAmended');
+  if (kind < 55 && targets.length) {
+    // No `enacts`: no announcement is made here.
+    const target = targets[a % targets.length]!;
+    const { enacts: _enacts, ...replacement } = replaced(target, { ...step, c: 1 });
+    return { type: 'CorrectEntry', ...M, eventId: target.eventId, reason: 'c', replacement: replacement as never };
+  }
+  if (kind < 70) {
+    const categories = grantedCategories(shape);
+    const effectiveFrom = day((shape >> 3) % 30);
+    return { type: 'GrantExemption', ...M, exemptionId, title: 'licence', categories, effectiveFrom };
+  }
+  if (kind < 92)
+    return { type: 'AmendExemption', ...M, exemptionId, effectiveFrom: day(b % 30), ...amendment(shape, b % 30) };
+  return { type: 'RevokeExemption', ...M, exemptionId, effectiveFrom: day(b % 30) };
+}
+
+const newSeen = (): Seen => ({ acceptedRestorations: 0, refused: 0, deepest: 0, refusals: new Map() });
+const rulesOf = (seen: Seen) => new Set([...seen.refusals.keys()].map((refusal) => refusal.split(' ')[1]));
+
 describe('domain/restoration.property', () => {
   it('accepts a retraction or correction exactly when what then stands breaks no rule the other commands keep', () => {
-    const seen = { acceptedRestorations: 0, refused: 0, deepest: 0, rules: new Set<string>() };
+    const seen = newSeen();
     fc.assert(
-      fc.property(fc.array(stepArbitrary, { minLength: 5, maxLength: 60 }), (steps) => {
-        let state: MeasureStream = initialState('m1');
-        const log: Logged[] = [];
-        const record = (type: string, data: Record<string, unknown>) => {
-          const event = { eventId: `event-${log.length}`, type, data };
-          log.push(event);
-          state = evolve(state, {
-            ...event,
-            revision: state.revision + 1,
-            position: BigInt(log.length),
-            recordedAt: new Date(Date.UTC(2030, 0, 1) + log.length * 1000).toISOString(),
-          });
-        };
-        for (const command of [imposition, ...steps.map((step) => () => commandOf(step, log))]) {
-          const next = typeof command === 'function' ? command() : command;
-          const decision = decide(next, state);
-          const { type: _type, ...data } = next;
-          const before = standingFacts(log);
-          const unchecked = standingFacts([...log, { eventId: 'unchecked', type: EVENT_TYPE_OF[next.type], data }]);
-          const broken = brokenRules(before, unchecked, next.type === 'CorrectEntry' ? next.eventId : undefined, log);
-          if (decision.events) {
-            expect({ accepted: next, broken }).toEqual({ accepted: next, broken: [] });
-            record(decision.events[0]!.type, decision.events[0]!.data as unknown as Record<string, unknown>);
-            seen.deepest = Math.max(seen.deepest, depthOf(log, log.length - 1));
-            if (next.type === 'RetractEntry' && log.find((e) => e.eventId === next.eventId)!.type === 'EntryRetracted')
-              seen.acceptedRestorations++;
-          } else if (next.type === 'RetractEntry' || next.type === 'CorrectEntry') {
-            if (decision.rejection.rule === 'event-not-retracted') {
-              expect(retractedIn(log).has(next.eventId)).toBe(true);
-              continue;
-            }
-            // Recorded regardless, it would have broken a rule.
-            expect({ refused: next, rule: decision.rejection.rule, broken: broken.length > 0 }).toEqual({
-              refused: next,
-              rule: decision.rejection.rule,
-              broken: true,
-            });
-            seen.refused++;
-            seen.rules.add(decision.rejection.rule);
-          }
-        }
-      }),
+      fc.property(fc.array(stepArbitrary, { minLength: 5, maxLength: 60 }), (steps) =>
+        checkRun(steps, commandOf, seen),
+      ),
       { numRuns: 600 },
     );
     // The runs reached what they are about: undone retractions accepted and refused, chains several links deep.
@@ -287,9 +437,40 @@ describe('domain/restoration.property', () => {
     expect(seen.refused).toBeGreaterThan(100);
     expect(seen.deepest).toBeGreaterThanOrEqual(5);
     // Refusals under most of the rules (all seven with the fixed seed).
-    expect(seen.rules.size).toBeGreaterThanOrEqual(5);
+    expect(rulesOf(seen).size).toBeGreaterThanOrEqual(5);
+  });
+
+  it('keeps what rests on a grant keeping its rules through corrections and undone retractions', () => {
+    const seen = newSeen();
+    fc.assert(
+      fc.property(fc.array(stepArbitrary, { minLength: 5, maxLength: 60 }), (steps) =>
+        checkRun(steps, exemptionCommandOf, seen),
+      ),
+      { numRuns: 800 },
+    );
+    // Each rule of what rests on a grant refused amendments, corrections and undone retractions.
+    const refused = (refusal: string) => seen.refusals.get(refusal) ?? 0;
+    expect(refused('AmendExemption exemption-covers-something')).toBeGreaterThan(20);
+    expect(refused('CorrectEntry exemption-covers-something')).toBeGreaterThan(5);
+    expect(refused('CorrectEntry until-after-from')).toBeGreaterThan(5);
+    const restorations = ['exemption-exists', 'until-after-from', 'exemption-covers-something'];
+    expect(restorations.reduce((sum, rule) => sum + refused(`RetractEntry ${rule}`), 0)).toBeGreaterThan(10);
   });
 });
+
+/**
+ * Whether the fact is an amendment, and its replacement names an exemption whose latest grant a standing revocation
+ * acts on: a replacement is checked as its command recorded now would be (DOMAIN.md), and no amendment of a revoked
+ * exemption is recorded now.
+ */
+function revokedBefore(facts: Map<string, Logged>, eventId: string, replacement: object): boolean {
+  const { exemptionId } = replacement as { exemptionId?: string };
+  if (facts.get(eventId)?.type !== 'ExemptionAmended') return false;
+  const grants = [...facts].filter(([, f]) => f.type === 'ExemptionGranted' && f.data.exemptionId === exemptionId);
+  const grant = grants.at(-1)?.[0];
+  const actsOn = actedOn(facts);
+  return [...facts].some(([id, fact]) => fact.type === 'ExemptionRevoked' && actsOn.get(`${id} grant`) === grant);
+}
 
 /** How many retractions lead from the event at `index` down to a fact. */
 function depthOf(log: readonly Logged[], index: number): number {
