@@ -17,3 +17,4 @@ import './restoration.property.suite.js';
 import './category-set-memory.suite.js';
 import './regiven-ids.suite.js';
 import './category-set-turn.suite.js';
+import './dependents.suite.js';
