@@ -162,7 +162,7 @@ export function explainCheck(
       steps.push({
         kind: 'exemption',
         measureId: history.measureId,
-        sentence: `Exemption ${exemption.exemptionId} "${exemption.title}" is in force but does not cover ${category}: it covers ${list(exemption.categories.paths.include, exemption.categories.paths.exclude)}${amended}.`,
+        sentence: `Exemption ${exemption.exemptionId} "${exemption.title}" is in force but does not cover ${category}: it covers ${list(exemption.categories.paths.include, exemption.categories.paths.exclude) || 'nothing'}${amended}.`,
         events: exemption.basis.flatMap(refsOf),
       });
     }

@@ -131,7 +131,7 @@ export class QueriesController {
   @RequiresRole('reader')
   @ApiOperation({
     summary:
-      "The intervals over which a subject's restricted set stays the same, each with what changed at its start and why",
+      'The intervals over which what each measure restricts for a subject stays the same, each with what changed at its start and why',
   })
   @ApiQuery({ name: 'from', required: false })
   @ApiQuery({ name: 'to', required: false })

@@ -111,4 +111,47 @@ describe('investigations/explain-partial-exemption', () => {
       ]);
     });
   });
+
+  describe('an exemption left covering nothing, in an explanation', () => {
+    // The decider now refuses an amendment that leaves nothing covered; a log written before that rule may hold one.
+    const stored: LoggedEvent[] = [
+      [
+        'RestrictionImposed',
+        impositionData('m2', ['s2'], { categories: ['a'], effectiveFrom: '2019-01-01T00:00:00.000Z' }),
+      ],
+      [
+        'ExemptionGranted',
+        {
+          measureId: 'm2',
+          exemptionId: 'e2',
+          title: 'licence',
+          categories: ['a/x'],
+          effectiveFrom: '2019-03-01T00:00:00.000Z',
+        },
+      ],
+      [
+        'ExemptionAmended',
+        { measureId: 'm2', exemptionId: 'e2', effectiveFrom: '2019-04-01T00:00:00.000Z', removeCategories: ['a/x'] },
+      ],
+    ].map(([type, data], i) => ({
+      streamId: 'measure-m2',
+      eventId: randomUUID(),
+      type: type as string,
+      data,
+      revision: BigInt(i),
+      position: BigInt(i + 1),
+      recordedAt: new Date(Date.UTC(2019, 0, 1) + i).toISOString(),
+    }));
+
+    it('says it covers nothing, not an empty list', () => {
+      const model = stored.reduce(evolve, initialState());
+      const k = { at: Date.parse('2019-05-01'), asOfPosition: model.position };
+      const sentences = explainCheck(model, checkCategory(model, 's2', 'a/y', k), k)
+        .filter((step) => step.kind === 'exemption')
+        .map((step) => step.sentence);
+      expect(sentences).toEqual([
+        'Exemption e2 "licence" is in force but does not cover a/y: it covers nothing, as amended.',
+      ]);
+    });
+  });
 });
