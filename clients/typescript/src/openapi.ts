@@ -480,7 +480,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The intervals over which a subject's restricted set stays the same, each with what changed at its start and why
+         * The intervals over which what each measure restricts for a subject stays the same, each with what changed at its start and why
          * @description Needs a key with the reader role (or above).
          */
         get: operations["QueriesController_timeline"];
