@@ -189,7 +189,9 @@ export function registerQueryCommands(program: Command, { io, withStore }: CliHo
 
   program
     .command('timeline')
-    .description('the intervals over which what each measure restricts for a subject stays the same, and why it changed')
+    .description(
+      'the intervals over which what each measure restricts for a subject stays the same, and why it changed',
+    )
     .argument('<subject>')
     .option('--from <instant>')
     .option('--to <instant>')
