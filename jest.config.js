@@ -10,7 +10,8 @@ export const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
+  // ts-jest, its output kept once for both projects (jest.transform.js).
+  transform: { '^.+\\.ts$': ['<rootDir>/jest.transform.js', { useESM: true, tsconfig: 'tsconfig.json' }] },
   setupFilesAfterEnv: ['<rootDir>/test/support/fast-check-seed.ts'],
 };
 
