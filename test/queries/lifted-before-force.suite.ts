@@ -10,6 +10,7 @@ import { explainCheck } from '../../projections/explain.js';
 import { measureView } from '../../projections/measure-view.js';
 import { replaySubject } from '../../projections/replay.js';
 import { checkCategory, subjectState } from '../../projections/subject-queries.js';
+import type { LedgerCommand } from '../../src/domain/messages.js';
 import { DecidedLedger, imposition } from '../support/decided-ledger.js';
 
 describe('queries/lifted-before-force', () => {
@@ -18,7 +19,8 @@ describe('queries/lifted-before-force', () => {
   /** m1 announced 2020-01-01, in force from 2020-06-01, an easing announced 2020-02-01, lifted from 2020-03-01. */
   function liftedBeforeForce() {
     const ledger = new DecidedLedger();
-    ledger.append({ ...imposition('m1', ['s1'], ['exports'], '2020-06-01'), announcedAt: '2020-01-01' });
+    const imposed = imposition('m1', ['s1'], ['exports'], '2020-06-01');
+    ledger.append({ ...imposed, announcedAt: '2020-01-01' } as LedgerCommand);
     ledger.append({
       type: 'AnnounceEasing',
       measureId: 'm1',
