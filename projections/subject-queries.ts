@@ -9,7 +9,6 @@ import type { ExemptionAt } from '../src/domain/exemption-steps.js';
 import type { StandingFact } from '../src/domain/facts.js';
 import { MeasureHistory } from '../src/domain/measure-history.js';
 import { comparePositions, positionOf } from '../src/domain/position.js';
-import { toMillis } from '../src/domain/time.js';
 import { measuresOfSubject, type LedgerReadModel } from './ledger-read-model.js';
 import { notRestrictingAt, type NotRestrictingAnswer } from './not-restricting.js';
 import { finish, SubjectTransitions, unionOf } from './transitions.js';
@@ -164,13 +163,13 @@ function pendingOf(history: MeasureHistory, subjectId: string, t: number): Pendi
     basis: basisOf(p.basis),
   }));
   const imposition = history.imposition!;
-  if (imposition.announcedAt && toMillis(imposition.announcedAt) <= t && t < toMillis(imposition.effectiveFrom)) {
+  if (history.impositionPendingAt(t)) {
     pending.unshift({
       measureId: history.measureId,
       announcementId: null,
       kind: 'imposition',
       statement: `${imposition.title}, in force from ${imposition.effectiveFrom}`,
-      announcedAt: imposition.announcedAt,
+      announcedAt: imposition.announcedAt!,
       categories: imposition.categories,
       basis: basisOf([history.imposed!]),
     });

@@ -408,11 +408,22 @@ export class MeasureHistory {
     return exemptionCovers(exemption, subject);
   }
 
-  /** Announcements made by t, not enacted by an event effective by t, not withdrawn by t. */
+  /**
+   * Announcements made by t, not enacted by an event effective by t, not withdrawn by t, of a measure not lifted by t:
+   * a lifted measure has nothing left to ease.
+   */
   pendingAt(t: number): AnnouncementAt[] {
+    if (this.liftedBy(t)) return [];
     return this.announcementWindows()
       .filter((a) => a.fromMs <= t && t < a.untilMs)
       .map((a) => a.announcement);
+  }
+
+  /** Whether the imposition is announced by t and not yet in force, and no lifting effective by t stands. */
+  impositionPendingAt(t: number): boolean {
+    const imposition = this.imposition;
+    if (!imposition?.announcedAt || this.liftedBy(t)) return false;
+    return toMillis(imposition.announcedAt) <= t && t < toMillis(imposition.effectiveFrom);
   }
 
   /** Each announcement with the valid-time window in which it is pending. Computed once. */

@@ -166,8 +166,14 @@ export class Oracle {
       }
       if (!subjects.has(subject)) continue;
 
-      // pending announcements, for a subject of the measure at t
-      if (imposed.data.announcedAt && ms(imposed.data.announcedAt) <= t && t < ms(imposed.data.effectiveFrom)) {
+      // pending announcements, for a subject of the measure at t; a lifting effective by t ends them all
+      const lifted = effectiveBy(['RestrictionLifted']).length > 0;
+      if (
+        !lifted &&
+        imposed.data.announcedAt &&
+        ms(imposed.data.announcedAt) <= t &&
+        t < ms(imposed.data.effectiveFrom)
+      ) {
         answer.pending.add(`${measureId}/imposition`);
       }
       for (const a of events.filter((e) => e.type === 'EasingAnnounced' && ms(e.data.announcedAt) <= t)) {
@@ -184,7 +190,7 @@ export class Oracle {
         const enacted = events.some(
           (x) => LEGAL.has(x.type) && x.data.enacts === id && ms(x.data.effectiveFrom) <= t && closes(x),
         );
-        if (!withdrawn && !enacted) answer.pending.add(`${measureId}/${id}`);
+        if (!lifted && !withdrawn && !enacted) answer.pending.add(`${measureId}/${id}`);
       }
 
       const inForce =
