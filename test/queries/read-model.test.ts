@@ -7,3 +7,4 @@ import './differential.property.suite.js';
 import './listings.property.suite.js';
 import './read-model-head.property.suite.js';
 import './paced-json.suite.js';
+import './lifted-before-force.suite.js';
