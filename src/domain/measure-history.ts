@@ -8,7 +8,7 @@
  */
 import { actedOn, isExemptionChange, type ActedOn } from './acted-on.js';
 import { announcementWindows, type AnnouncementAt, type AnnouncementWindow } from './announcements.js';
-import { CategorySet, type CategorySetBuilder } from './categories.js';
+import { CategorySet } from './categories.js';
 import {
   exemptionStep,
   grantedExemption,
@@ -20,10 +20,11 @@ import {
 import { FactLists } from './fact-lists.js';
 import { enactsOf, type RecordedFact, type StandingFact } from './facts.js';
 import type { ImposeRestrictionPayload } from './messages.js';
-import { applyScopeChangeTo, isScopeChange, type ScopeChange } from './scope-change.js';
+import { isScopeChange } from './scope-change.js';
+import { ScopeFolds } from './scope-folds.js';
 import { isSubjectChange, SubjectChanges } from './subject-changes.js';
 import { toMillis } from './time.js';
-import { insertByValidTime, stepAt } from './valid-time-order.js';
+import { stepAt } from './valid-time-order.js';
 
 interface ExemptionsAtInstant {
   exemptions: readonly ExemptionAt[];
@@ -47,12 +48,8 @@ export class MeasureHistory {
   readonly imposed?: StandingFact<'RestrictionImposed'>;
   private readonly lists: FactLists;
   private subjectChanges?: SubjectChanges;
-  /** Scope changes in valid-time order, and the scope after each change asked about (-1: the imposed scope). */
-  private scopeChanges?: ScopeChange[];
-  private scopes = new Map<number, CategorySet>();
-  /** The folds kept only while recent (see `keepScope`), oldest first. */
-  private scopesRecent: number[] = [];
-  private scopeFold?: { index: number; builder: CategorySetBuilder };
+  /** The scope at each scope change (scope-folds.ts). */
+  private scopeFoldsKept?: ScopeFolds;
   private exemptionSteps?: Map<string, ExemptionStep[]>;
   private announcements?: AnnouncementWindow[];
   /** What each amendment, revocation, withdrawal and enactment acts on (see acted-on.ts). */
@@ -118,24 +115,7 @@ export class MeasureHistory {
   private carryIndexes(before: MeasureHistory, added: StandingFact[]): void {
     if (this.imposed !== before.imposed) return;
     if (before.subjectChanges) this.subjectChanges = before.subjectChanges.with(added.filter(isSubjectChange));
-    if (before.scopeChanges) {
-      const changes = added.filter(isScopeChange);
-      if (!changes.length) {
-        // The same changes: the folds and the builder advancing through them stay valid for both.
-        this.scopeChanges = before.scopeChanges;
-        this.scopes = before.scopes;
-        this.scopesRecent = before.scopesRecent;
-        this.scopeFold = before.scopeFold;
-      } else {
-        const list = before.scopeChanges.slice();
-        for (const fact of changes) insertByValidTime(list, fact);
-        const firstNew = Math.min(...changes.map((fact) => list.indexOf(fact)));
-        this.scopeChanges = list;
-        // Folds up to a change before the first new one hold; the rest are folded again when asked.
-        for (const [index, scope] of before.scopes) if (index < firstNew) this.scopes.set(index, scope);
-        this.scopesRecent = before.scopesRecent.filter((index) => index < firstNew);
-      }
-    }
+    if (before.scopeFoldsKept) this.scopeFoldsKept = before.scopeFoldsKept.extendedBy(added.filter(isScopeChange));
     if (before.exemptionSteps) {
       // A grant added acts on nothing recorded before it (acted-on.ts): only added changes call for building again.
       const grants = added.filter((f) => f.type === 'ExemptionGranted');
@@ -229,66 +209,27 @@ export class MeasureHistory {
   /** The scope at t: the imposed categories with broadenings and narrowings effective by t applied. */
   scopeAt(t: number): { categories: CategorySet; basis: StandingFact[] } {
     if (!this.imposed) return { categories: CategorySet.EMPTY, basis: [] };
-    const index = this.scopeIndexAt(t);
-    const [imposed, changes] = [this.imposed, this.scopeChanges!];
+    const folds = this.scopeFolds(this.imposed);
+    const index = folds.indexAt(t);
+    const imposed = this.imposed;
     // The basis only when asked: a timeline reads the scope at every instant, the basis of few.
     return {
-      categories: this.scopeAfter(index),
+      categories: folds.after(index),
       get basis() {
-        return [imposed, ...changes.slice(0, index + 1)];
+        return [imposed, ...folds.changes.slice(0, index + 1)];
       },
     };
   }
 
   /** The scope's categories at t, without its basis: the feeds ask this for every subject at every change. */
   scopeCategoriesAt(t: number): CategorySet {
-    return this.imposed ? this.scopeAfter(this.scopeIndexAt(t)) : CategorySet.EMPTY;
+    if (!this.imposed) return CategorySet.EMPTY;
+    const folds = this.scopeFolds(this.imposed);
+    return folds.after(folds.indexAt(t));
   }
 
-  /** How many scope changes are effective by t, less one. */
-  private scopeIndexAt(t: number): number {
-    this.scopeChanges ??= this.byValidTime.filter(isScopeChange);
-    let index = -1;
-    for (let low = 0, high = this.scopeChanges.length - 1; low <= high;) {
-      const mid = (low + high) >> 1;
-      if (this.scopeChanges[mid]!.fromMs <= t) ((index = mid), (low = mid + 1));
-      else high = mid - 1;
-    }
-    return index;
-  }
-
-  /**
-   * The scope with the first `index + 1` scope changes applied. Folded in
-   * place and kept only where asked: a measure can have hundreds of changes,
-   * and copying the whole scope at each made every resolution quadratic.
-   */
-  private scopeAfter(index: number): CategorySet {
-    const known = this.scopes.get(index);
-    if (known) return known;
-    if (!this.scopeFold || this.scopeFold.index > index) {
-      let from = -1;
-      for (const done of this.scopes.keys()) if (done < index && done > from) from = done;
-      const start = from === -1 ? CategorySet.ofRecorded(this.imposed!.data.categories) : this.scopes.get(from)!;
-      this.scopeFold = { index: from, builder: start.builder() };
-    }
-    while (this.scopeFold.index < index)
-      applyScopeChangeTo(this.scopeFold.builder, this.scopeChanges![++this.scopeFold.index]!);
-    const scope = this.scopeFold.builder.toSet();
-    this.keepScope(index, scope);
-    return scope;
-  }
-
-  /**
-   * Every 32nd fold is kept for good, the others only while among the last 16
-   * worked out: a timeline asks for every one, and keeping them all held memory
-   * growing with the square of a measure's scope changes. A fold not kept is
-   * at most 31 changes from one that is.
-   */
-  private keepScope(index: number, scope: CategorySet): void {
-    this.scopes.set(index, scope);
-    if ((index + 1) % 32 === 0) return;
-    this.scopesRecent.push(index);
-    if (this.scopesRecent.length > 16) this.scopes.delete(this.scopesRecent.shift()!);
+  private scopeFolds(imposed: StandingFact<'RestrictionImposed'>): ScopeFolds {
+    return (this.scopeFoldsKept ??= new ScopeFolds(imposed, this.byValidTime.filter(isScopeChange)));
   }
 
   /** Exemptions inside their window and not revoked at t, with amendments effective by t applied. */
