@@ -27,37 +27,24 @@
  * measure's own part of it would differ.
  */
 import type { StandingFact } from '../src/domain/facts.js';
-import type { CategorySet } from '../src/domain/categories.js';
-import { positionText } from '../src/domain/position.js';
 import type { MeasureHistory } from '../src/domain/measure-history.js';
-import type { EventType } from '../src/domain/messages.js';
 import { toMillis } from '../src/domain/time.js';
-import { MeasureContribution, type Contribution } from './measure-contribution.js';
 import {
-  changeDiffers,
-  changeOf,
-  isNoChange,
-  sameChange,
-  sameState,
-  unionOf,
-  type Aspect,
-  type StateChange,
-} from './state-changes.js';
-import { correctionsOf, WithoutCorrection, type Correction } from './without-correction.js';
+  causeOf,
+  creditedCauses,
+  type Candidate,
+  type Cause,
+  type CauseOptions,
+  type Instant,
+  type Tried,
+} from './cause-credit.js';
+import { MeasureContribution, type Contribution } from './measure-contribution.js';
+import { sameState, unionOf, type Aspect } from './state-changes.js';
+import { correctionsOf, WithoutCorrection } from './without-correction.js';
 
+export type { Cause, CauseOptions, Instant } from './cause-credit.js';
 // Where the states are compared; the queries read them from here with the walk.
 export { sameState, unionOf, type Aspect } from './state-changes.js';
-
-export interface Cause {
-  eventId: string;
-  type: EventType;
-  measureId: string;
-  position: string;
-  recordedAt: string;
-  citation?: string;
-  /** Whether the event starts something at the instant (takes effect) or ends something (a window closes, a lift, a revocation, a withdrawal). */
-  role: 'starts' | 'ends';
-}
 
 const ENDING_TYPES = new Set<string>([
   'RestrictionLifted',
@@ -76,21 +63,6 @@ function instantsOf(fact: StandingFact, fields: readonly string[]): number[] {
     if (typeof value === 'string') instants.push(toMillis(value));
   }
   return instants;
-}
-
-export interface Instant {
-  t: number;
-  /** Each measure's contribution just before t and at t. */
-  before: Contribution[];
-  after: Contribution[];
-}
-
-/** An event tried as a cause at an instant: a standing fact, or the latest correction of one. */
-interface Candidate {
-  index: number;
-  fact: StandingFact;
-  role: Cause['role'];
-  correction?: Correction;
 }
 
 /** Events indexed between two pauses of `SubjectTransitions.built`. */
@@ -212,7 +184,7 @@ export class SubjectTransitions {
     // A correction is tried instead: left out, its earlier version may name the instant too.
     const only = this.candidates.get(t);
     if (only?.length === 1 && !only[0]!.correction) return [causeOf(this.measures[only[0]!.index]!, only[0]!)];
-    const tried: (Candidate & { without: readonly [Contribution, Contribution]; inert: boolean })[] = [];
+    const tried: Tried[] = [];
     let inertSincePause = 0;
     for (const candidate of this.candidates.get(t) ?? []) {
       const measure = this.measures[candidate.index]!;
@@ -231,121 +203,11 @@ export class SubjectTransitions {
       // Inert ones are cheap, but a day on which thousands of subjects were added has thousands of them.
       if (!inert || ++inertSincePause % INERT_PER_PAUSE === 0) yield;
     }
-    const replaced = (parts: Contribution[], index: number, part: Contribution) =>
-      parts.map((p, i) => (i === index ? part : p));
-    // Each aspect's change worked out when first compared: the timeline's usually settles on 'restricted' alone.
-    const changes = new Map<Aspect, StateChange>();
-    const actual = (a: Aspect) => changes.get(a) ?? changes.set(a, changeOf(whole.before, whole.after, a)).get(a)!;
-    type Tried = (typeof tried)[number];
-    const views: Record<View, { is: (c: Tried) => States; without: (c: Tried) => States }> = {
-      // the subject's state
-      whole: {
-        is: () => whole,
-        without: (c) => ({
-          before: unionOf(replaced(before, c.index, c.without[0])),
-          after: unionOf(replaced(after, c.index, c.without[1])),
-        }),
-      },
-      // its own measure's part of it
-      own: {
-        is: (c) => ({ before: before[c.index]!, after: after[c.index]! }),
-        without: (c) => ({ before: c.without[0], after: c.without[1] }),
-      },
-    };
-    // the subject's change would differ, or its own measure's part of the change would
-    // (For the breakdown, a measure whose share does not change is a cause too when, left out, its share would.)
-    const changeTier =
-      (a: Aspect, view: View, anyShare = false) =>
-      (c: Tried) => {
-        const is = views[view].is(c);
-        let change: StateChange | undefined;
-        const isChange = () => (view === 'whole' ? actual(a) : (change ??= changeOf(is.before, is.after, a)));
-        return (
-          (view === 'whole' || anyShare || !isNoChange(isChange())) &&
-          changeDiffers(is, views[view].without(c), a, isChange)
-        );
-      };
-    // The timeline's change is what became and stopped being restricted. Failing an event that alone changes it, its
-    // causes are the events that bear on those very categories, restricted or exempt there: a licence on a category
-    // narrowed out of its measure that same day, not an easing announced that day (what is pending has no legal
-    // effect), nor a measure's change elsewhere (a licence on categories a third measure keeps restricted).
-    let within: CategorySet | undefined;
-    const inChanged = ({ before: from, after: to }: States, set: 'restricted' | 'exempt'): StateChange => {
-      within ??= actual('restricted').sets[0]!.union(actual('restricted').sets[1]!);
-      const [became, stopped] = [to[set].difference(from[set]), from[set].difference(to[set])];
-      return { sets: [became.intersection(within), stopped.intersection(within)] };
-    };
-    // Worked out once for the subject, and once per measure: hundreds of candidates can share an instant.
-    const inChangedOf = new Map<string, StateChange>();
-    const inChangedTier = (set: 'restricted' | 'exempt', view: View) => (c: Tried) => {
-      const [is, without] = [views[view].is(c), views[view].without(c)];
-      // Left out, the event leaves these sets as they are: a difference of whole sets spared.
-      if (is.before[set].equals(without.before[set]) && is.after[set].equals(without.after[set])) return false;
-      const key = `${set}/${view === 'whole' ? 'whole' : c.index}`;
-      const change = inChangedOf.get(key) ?? inChangedOf.set(key, inChanged(is, set)).get(key)!;
-      return (view === 'whole' || !isNoChange(change)) && !sameChange(inChanged(without, set), change);
-    };
-    const tiers = breakdown
-      ? [changeTier('restricted', 'own', true)]
-      : aspect === 'all'
-        ? [changeTier('all', 'whole'), changeTier('all', 'own')]
-        : [
-            changeTier('restricted', 'whole'),
-            inChangedTier('restricted', 'own'),
-            inChangedTier('exempt', 'whole'),
-            inChangedTier('exempt', 'own'),
-          ];
-    for (const tier of tiers) {
-      const causes: Cause[] = [];
-      for (const c of tried) {
-        if (c.inert) continue;
-        if (tier(c)) causes.push(causeOf(this.measures[c.index]!, c));
-        // Each test compares whole states: at an instant hundreds of events share, pause between them too.
-        yield;
-      }
-      if (causes.length) return causes;
-    }
-    // Fully overdetermined (the same subject removed twice on one day): when leaving out all of a measure's candidates
-    // would change its part, those that bring the change about each alone (the others left out) are credited together:
-    // both removals, not a broadening or a grant of the same day that the change happens without. Corrections stay out:
-    // leaving one out restores an earlier payload rather than removing its fact, which a set of facts left out cannot say.
-    // For the timeline, a measure's part is what it makes become or stop being restricted of what did for the subject.
-    const partOf = (states: States) =>
-      aspect === 'all' || breakdown ? changeOf(states.before, states.after, aspect) : inChanged(states, 'restricted');
-    const jointly: Cause[] = [];
-    this.measures.forEach((measure, index) => {
-      const group = tried.filter((c) => c.index === index && !c.inert && !c.correction);
-      if (!group.length || sameState(before[index]!, after[index]!, aspect)) return;
-      const own = partOf({ before: before[index]!, after: after[index]! });
-      if (isNoChange(own)) return;
-      const changeWithout = (left: ReadonlySet<StandingFact>) =>
-        partOf({ before: measure.at(t - 1, left), after: measure.at(t, left) });
-      if (sameChange(changeWithout(new Set(group.map((c) => c.fact))), own)) return;
-      const sufficient = group.filter((c) =>
-        sameChange(changeWithout(new Set(group.filter((other) => other !== c).map((other) => other.fact))), own),
-      );
-      // None brings it about alone (say any two of three would): the group as a whole is what the change rests on.
-      for (const c of sufficient.length ? sufficient : group) jointly.push(causeOf(measure, c));
-    });
-    return jointly;
+    return yield* creditedCauses(this.measures, instant, tried, aspect, breakdown);
   }
 }
 
 const INERT_PER_PAUSE = 256;
-
-export interface CauseOptions {
-  /**
-   * For `restricted`: where the subject's restricted set does not change but what some measure restricts does
-   * (the timeline's interval rule), the causes are the events without which some measure's share would change
-   * differently (each measure's own part of the change, the same test as for an overdetermined change).
-   */
-  breakdown?: boolean;
-}
-
-/** A state just before an instant and at it. */
-type States = { before: Contribution; after: Contribution };
-/** Whose state a cause check compares: the subject's, or the candidate's own measure's part of it. */
-type View = 'whole' | 'own';
 
 /** Runs a computation that pauses (see `causeSteps`) to its end without pausing. */
 export function finish<T>(steps: Generator<void, T>): T {
@@ -353,21 +215,6 @@ export function finish<T>(steps: Generator<void, T>): T {
     const step = steps.next();
     if (step.done) return step.value;
   }
-}
-
-/** The event a candidate is: the fact as recorded, or its correction (whose citation is the correction's own). */
-function causeOf(measure: MeasureContribution, { fact, correction, role }: Candidate): Cause {
-  const event = correction?.by ?? fact.recorded;
-  const citation = correction ? correction.by.data.citation : fact.data.citation;
-  return {
-    eventId: event.eventId,
-    type: event.type,
-    measureId: measure.measureId,
-    position: positionText(event.position),
-    recordedAt: event.recordedAt,
-    ...(citation ? { citation } : {}),
-    role,
-  };
 }
 
 /** Whether a membership change names the subject: left out, or restored by leaving out a correction, it changes its state. */
