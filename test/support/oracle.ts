@@ -281,7 +281,8 @@ export class Oracle {
         // Scope changes count only for the free part the measure covers while in force and naming the subject: the
         // last instant by t a narrowing took out some of it covered before; else the first after t it covers some.
         const instants = Oracle.instants(events);
-        const coveredBefore = (u: number, p: string) => instants.some((v) => v < u && bears(v) && state(v).scope.has(p));
+        const coveredBefore = (u: number, p: string) =>
+          instants.some((v) => v < u && bears(v) && state(v).scope.has(p));
         const leftOut = (u: number) =>
           free.filter((p) => state(u - 1).scope.has(p) && !state(u).scope.has(p) && coveredBefore(u, p));
         const narrowed = instants.filter((u) => u <= t && leftOut(u).length).at(-1);
