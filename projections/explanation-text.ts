@@ -37,8 +37,14 @@ export function whyNot(
       return `it names ${subjectId} only from ${on}${cited}`;
     case 'scope-narrowed':
       return `its scope was narrowed on ${on}${cited}${changed()}`;
-    case 'scope-broadened-later':
-      return `its scope reaches ${category} only from ${on}, broadened then${cited}${changed()}`;
+    case 'scope-broadened-later': {
+      // It may first name the subject after the broadening that brought the category in: then both dates are given.
+      const broadenedOn = [...new Set(deciding.map((b) => factOf(b.eventId)?.fromMs))].filter((ms) => ms !== undefined);
+      if (broadenedOn.every((ms) => new Date(ms).toISOString() === measure.on))
+        return `its scope reaches ${category} only from ${on}, broadened then${cited}${changed()}`;
+      const dates = broadenedOn.map((ms) => day(new Date(ms).toISOString())).join(', ');
+      return `its scope reaches ${category} for ${subjectId} only from ${on}, broadened on ${dates}${cited}${changed()}`;
+    }
   }
 }
 

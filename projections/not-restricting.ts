@@ -104,6 +104,7 @@ class MeasureAtT {
   readonly namesAtT: boolean;
   private standingWhy?: { why: Why | undefined };
   private reads?: number[];
+  private timeline?: { at: number; names: boolean }[];
   private summary?: ScopeSummary;
   private changesOfSubject?: SubjectChange[];
 
@@ -135,13 +136,12 @@ class MeasureAtT {
   }
 
   /**
-   * The instants whose scope, read, tells what it covers while in force and naming the subject: of the instants
-   * where one of these can change (from the imposition on), each where it holds and no later one holding it has a
-   * scope that holds this one's. The scope only grows up to a later instant unless a narrowing takes effect in
-   * between: a measure broadened a thousand times is read once, not a thousand times.
+   * The instants where whether it is in force and names the subject, or its scope, can change (from the imposition
+   * on, before its end or lifting), ascending, each with whether it then names the subject: what it covers for the
+   * subject is read only at these, and holds until the next.
    */
-  private instantsToRead(): number[] {
-    if (this.reads) return this.reads;
+  private namingTimeline(): { at: number; names: boolean }[] {
+    if (this.timeline) return this.timeline;
     const history = this.history;
     const imposed = history.imposed!;
     // In force from the imposition to the earlier of its end and its lifting; instants outside hold nothing.
@@ -156,45 +156,85 @@ class MeasureAtT {
       if (u > imposed.fromMs && u < end) instants.add(u);
     const sorted = [...instants].sort((a, b) => a - b);
     // Whether it names the subject at each instant, walking its changes alongside (ties: the last recorded decides).
-    const names: boolean[] = [];
+    this.timeline = [];
     let next = 0;
     let named = history.subjectFactAt(this.subjectId, -Infinity) !== undefined;
     for (const u of sorted) {
       for (; next < subjectChanges.length && subjectChanges[next]!.fromMs <= u; next++)
         named = subjectChanges[next]!.type === 'SubjectsAdded';
-      names.push(named && u < end);
+      this.timeline.push({ at: u, names: named && u < end });
     }
+    return this.timeline;
+  }
+
+  /**
+   * The instants whose scope, read, tells what it covers while in force and naming the subject: of the naming
+   * timeline's instants, each where it names it and no later one naming it has a scope that holds this one's. The
+   * scope only grows up to a later instant unless a narrowing takes effect in between: a measure broadened a thousand
+   * times is read once, not a thousand times.
+   */
+  private instantsToRead(): number[] {
+    if (this.reads) return this.reads;
+    const timeline = this.namingTimeline();
     this.reads = [];
     let heldLater = false;
-    for (let i = sorted.length - 1; i >= 0; i--) {
-      const u = sorted[i]!;
-      if (names[i] && !heldLater) this.reads.push(u);
-      heldLater = (heldLater || names[i]!) && !this.scope.narrowings.has(u);
+    for (let i = timeline.length - 1; i >= 0; i--) {
+      const { at, names } = timeline[i]!;
+      if (names && !heldLater) this.reads.push(at);
+      heldLater = (heldLater || names) && !this.scope.narrowings.has(at);
     }
     return this.reads;
   }
 
   /** Why it does not bear on the category at T: the first condition of a restriction that fails there. */
-  why(category: string): Why | undefined {
+  why(category: string, free: CategorySet): Why | undefined {
     if (!this.namesAtT) return (this.standingWhy ??= { why: this.inForceReason() ?? this.subjectReason() }).why;
-    return this.scopeReason(category);
+    return this.scopeReason(free);
   }
 
-  /** Where it is in force and names the subject at T, why its scope does not overlap the category. */
-  private scopeReason(category: string): Why | undefined {
+  /**
+   * Where it is in force and names the subject at T, why its scope does not overlap the free part of the category
+   * (what is not restricted at T). Scope changes count only for what the measure covers while in force and naming
+   * the subject: the last narrowing by T that took out of its scope some of the free part it had covered before;
+   * else the first instant after T it covers some of the free part, with the broadenings since T that brought it in.
+   */
+  private scopeReason(free: CategorySet): Why | undefined {
     const history = this.history;
-    const { changes, instants } = this.scope;
-    const at = (u: number, type: ScopeChange['type']) => changes.filter((f) => f.fromMs === u && f.type === type);
-    // The last narrowing by T after which the scope no longer overlaps it; else the first broadening after T that
-    // brings it in. Instants are whole milliseconds: the scope just before u is the scope at u - 1.
-    let first = instants.findIndex((i) => i > this.t);
-    if (first === -1) first = instants.length;
-    for (let i = first - 1; i >= 0; i--)
-      if (history.scopeCategoriesAt(instants[i]! - 1).overlaps(category))
-        return { reason: 'scope-narrowed', onMs: instants[i]!, facts: at(instants[i]!, 'ScopeNarrowed') };
-    for (const u of instants.slice(first))
-      if (history.scopeCategoriesAt(u).overlaps(category))
-        return { reason: 'scope-broadened-later', onMs: u, facts: at(u, 'ScopeBroadened') };
+    const { changes, narrowings } = this.scope;
+    const timeline = this.namingTimeline();
+    // The free part it covered before each narrowing, read along the timeline (each instant holds until the next).
+    let coveredBefore = CategorySet.EMPTY;
+    let read = 0;
+    let narrowed: { at: number; removed: CategorySet } | undefined;
+    for (const u of [...narrowings].filter((u) => u <= this.t).sort((a, b) => a - b)) {
+      for (; read < timeline.length && timeline[read]!.at < u; read++)
+        if (timeline[read]!.names)
+          coveredBefore = coveredBefore.union(history.scopeCategoriesAt(timeline[read]!.at).intersection(free));
+      // Instants are whole milliseconds: the scope just before u is the scope at u - 1.
+      const removed = history
+        .scopeCategoriesAt(u - 1)
+        .difference(history.scopeCategoriesAt(u))
+        .intersection(coveredBefore);
+      if (!removed.isEmpty()) narrowed = { at: u, removed };
+    }
+    if (narrowed) {
+      const { at, removed } = narrowed;
+      const facts = changes.filter((f) => f.fromMs === at && f.type === 'ScopeNarrowed' && leavesOut(f, removed));
+      return { reason: 'scope-narrowed', onMs: at, facts };
+    }
+    for (const { at, names } of timeline) {
+      if (at <= this.t || !names) continue;
+      const reached = history.scopeCategoriesAt(at).intersection(free);
+      if (reached.isEmpty()) continue;
+      const facts = changes.filter(
+        (f) =>
+          f.type === 'ScopeBroadened' &&
+          f.fromMs > this.t &&
+          f.fromMs <= at &&
+          CategorySet.ofRecorded(f.data.categories).intersects(reached),
+      );
+      return { reason: 'scope-broadened-later', onMs: at, facts };
+    }
     return undefined;
   }
 
@@ -238,19 +278,26 @@ export function notRestrictingAt(histories: readonly MeasureHistory[], subjectId
     const candidates = measures.filter((m) => !m.bearsOn(category));
     if (!candidates.length || restricted.covers(category)) return [];
     // The part of the category not restricted at T: the whole of it, unless something under it is restricted.
-    let hits = (scope: CategorySet) => scope.overlaps(category);
-    if (restricted.overlaps(category)) {
-      const unrestricted = CategorySet.of([category]).difference(restricted);
-      hits = (scope) => scope.intersects(unrestricted);
-    }
+    const free = restricted.overlaps(category)
+      ? CategorySet.of([category]).difference(restricted)
+      : CategorySet.of([category]);
+    const hits = (scope: CategorySet) => scope.intersects(free);
     const answers: NotRestrictingAnswer[] = [];
     for (const measure of candidates) {
       if (!measure.coversAtSomeTime(category, hits)) continue;
-      const why = measure.why(category);
+      const why = measure.why(category, free);
       if (why) answers.push(answerOf(measure.history, why));
     }
     return answers;
   };
+}
+
+/** Whether a narrowing, applied alone, takes some of the categories out of a scope holding them. */
+function leavesOut(narrowing: ScopeChange, categories: CategorySet): boolean {
+  if (narrowing.type !== 'ScopeNarrowed') return false;
+  const { narrowTo, remove } = narrowing.data;
+  if (remove?.length && categories.intersects(CategorySet.ofRecorded(remove))) return true;
+  return !!narrowTo?.length && !categories.difference(CategorySet.ofRecorded(narrowTo)).isEmpty();
 }
 
 function answerOf(history: MeasureHistory, why: Why): NotRestrictingAnswer {

@@ -16,8 +16,18 @@ import fc from 'fast-check';
 import { explainCheck, type ExplanationStep } from '../../projections/explain.js';
 import { evolve, initialState, type LedgerReadModel } from '../../projections/ledger-read-model.js';
 import { checkCategory } from '../../projections/subject-queries.js';
-import { DAY, DAYS, EPOCH, historyArbitrary, pathsOf, SUBJECTS, UNIVERSE } from '../support/history-generator.js';
+import {
+  DAY,
+  DAYS,
+  EPOCH,
+  historyArbitrary,
+  pathsOf,
+  realise,
+  SUBJECTS,
+  UNIVERSE,
+} from '../support/history-generator.js';
 import { Oracle, oracleLog, type OracleEvent } from '../support/oracle.js';
+import { FOUND_NOTS, scopeAndSubjectHistories } from '../support/scope-and-subject-histories.js';
 
 const oracle = new Oracle(UNIVERSE);
 
@@ -70,6 +80,11 @@ const WHY_NOT: [RegExp, string][] = [
   [/^it names \S+ only from (\S+?)(?: \([^)]*\))?$/, 'subject-added-later'],
   [/^its scope was narrowed on (\S+?)(?: \([^)]*\))?(?: to .*)?$/, 'scope-narrowed'],
   [/^its scope reaches \S+ only from (\S+), broadened then(?: \([^)]*\))?(?: to .*)?$/, 'scope-broadened-later'],
+  // Named only after the broadening that brought the category in: both dates.
+  [
+    /^its scope reaches \S+ for \S+ only from (\S+), broadened on [^(]+?(?: \([^)]*\))?(?: to .*)?$/,
+    'scope-broadened-later',
+  ],
 ];
 const PENDING = /^Announced on (\S+?)(?: \([^)]*\))?, with no legal effect yet: /;
 const VERDICT = /^So on \S+, as recorded up to position \d+, \S+ is (restricted|partially restricted|not restricted)/;
@@ -302,5 +317,33 @@ describe('investigations/explain.oracle', () => {
         'not: scope-broadened-later',
       ]),
     );
+  }, 120_000);
+
+  /** Every fact of the explanations of every category for s1 and s2 at each instant the history names and 1 ms either side. */
+  const explainedThroughout = (events: ReturnType<typeof realise>, seen: Map<string, number>) => {
+    const model = events.reduce(evolve, initialState());
+    const standing = oracle.standing(oracleLog(events), events.length);
+    const instants = [...new Set(Oracle.instants(standing).flatMap((t) => [t - 1, t, t + 1]))];
+    for (const t of instants)
+      for (const subject of ['s1', 's2'])
+        for (const category of UNIVERSE)
+          for (const fact of check(model, standing, subject, category, t, events.length))
+            seen.set(fact.says, (seen.get(fact.says) ?? 0) + 1);
+  };
+
+  it.each(FOUND_NOTS)("an explanation states the oracle's facts where $name", ({ intents }) => {
+    const events = realise(intents);
+    expect(events).toHaveLength(intents.length);
+    explainedThroughout(events, new Map());
+  });
+
+  it("an explanation states the oracle's facts over two measures whose scopes and subjects change", () => {
+    const seen = new Map<string, number>();
+    fc.assert(
+      fc.property(scopeAndSubjectHistories, (events) => explainedThroughout(events, seen)),
+      { numRuns: 25 },
+    );
+    expect(seen.get('not: scope-narrowed')).toBeGreaterThan(20);
+    expect(seen.get('not: scope-broadened-later')).toBeGreaterThan(20);
   }, 120_000);
 });

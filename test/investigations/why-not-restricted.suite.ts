@@ -172,6 +172,113 @@ describe('investigations/why-not-restricted', () => {
     });
   });
 
+  describe('the part of the category left free at T decides, read only while the measure is in force and names S', () => {
+    const day = (date: string) => `${date}T00:00:00.000Z`;
+    const narrow = (remove: string[], effectiveFrom: string): LedgerCommand => ({
+      type: 'NarrowScope',
+      measureId: 'm',
+      remove,
+      effectiveFrom: day(effectiveFrom),
+    });
+    const broaden = (categories: string[], effectiveFrom: string): LedgerCommand => ({
+      type: 'BroadenScope',
+      measureId: 'm',
+      categories,
+      effectiveFrom: day(effectiveFrom),
+    });
+    const other = impose({ measureId: 'm2', title: 'Other', categories: ['exports/cars'] });
+
+    it('narrowed twice: the narrowing that freed the free part, not the later one of what another measure restricts', () => {
+      const { events, answer, explanation } = checked(
+        [
+          impose({ categories: ['imports', 'exports/chips', 'exports/cars'] }),
+          narrow(['exports/chips'], '2020-02-01'),
+          narrow(['exports/cars'], '2020-03-01'),
+          other,
+        ],
+        'exports',
+        Date.parse(LATER),
+      );
+      expect(answer.status).toBe('partially-restricted');
+      expect(answer.notRestricting).toEqual([
+        expect.objectContaining({ measureId: 'm', reason: 'scope-narrowed', on: day('2020-02-01') }),
+      ]);
+      expect(ids(answer.notRestricting[0]!.basis)).toEqual(idsOf(events[0]!, events[1]!));
+      expect(sentenceOf(explanation)).toEqual([
+        'm "Entity List" (84 FR 22961) does not restrict exports for acme on 2020-04-01: its scope was narrowed on 2020-02-01 to leave out exports/chips.',
+      ]);
+    });
+
+    it('broadened twice: the broadening that first reaches the free part, not the earlier one to what another restricts', () => {
+      const { events, answer, explanation } = checked(
+        [
+          impose({ categories: ['imports'] }),
+          broaden(['exports/cars'], '2020-06-01'),
+          broaden(['exports/chips'], '2020-08-01'),
+          other,
+        ],
+        'exports',
+      );
+      expect(answer.status).toBe('partially-restricted');
+      expect(answer.notRestricting).toEqual([
+        expect.objectContaining({ measureId: 'm', reason: 'scope-broadened-later', on: day('2020-08-01') }),
+      ]);
+      expect(ids(answer.notRestricting[0]!.basis)).toEqual(idsOf(events[0]!, events[2]!));
+      expect(sentenceOf(explanation)).toEqual([
+        'm "Entity List" (84 FR 22961) does not restrict exports for acme on 2020-03-01: its scope reaches exports only from 2020-08-01, broadened then to add exports/chips.',
+      ]);
+    });
+
+    it('a narrowing effective before the measure is in force frees nothing: the later broadening decides', () => {
+      const { events, answer } = checked(
+        [
+          impose({ categories: ['exports', 'imports'], effectiveFrom: day('2020-06-01') }),
+          narrow(['exports/chips'], '2020-05-01'),
+          broaden(['exports/chips'], '2020-08-01'),
+        ],
+        'exports/chips',
+        Date.parse(day('2020-07-01')),
+      );
+      expect(answer.status).toBe('not-restricted');
+      expect(answer.notRestricting).toEqual([
+        expect.objectContaining({ measureId: 'm', reason: 'scope-broadened-later', on: day('2020-08-01') }),
+      ]);
+      expect(ids(answer.notRestricting[0]!.basis)).toEqual(idsOf(events[0]!, events[2]!));
+    });
+
+    it('a broadening made while S is not named: dated from when the measure first restricts the category for S', () => {
+      const { events, answer, explanation } = checked([
+        impose({ subjects: [S, 'other'], categories: ['exports/cars'] }),
+        { type: 'RemoveSubjects', measureId: 'm', subjects: [S], effectiveFrom: day('2020-04-01') },
+        broaden(['exports/chips'], '2020-05-01'),
+        { type: 'AddSubjects', measureId: 'm', subjects: [S], effectiveFrom: day('2020-06-01') },
+      ]);
+      expect(answer.notRestricting).toEqual([
+        expect.objectContaining({ measureId: 'm', reason: 'scope-broadened-later', on: day('2020-06-01') }),
+      ]);
+      expect(ids(answer.notRestricting[0]!.basis)).toEqual(idsOf(events[0]!, events[2]!));
+      expect(sentenceOf(explanation)).toEqual([
+        'm "Entity List" (84 FR 22961) does not restrict exports/chips for acme on 2020-03-01: its scope reaches exports/chips for acme only from 2020-06-01, broadened on 2020-05-01 to add exports/chips.',
+      ]);
+    });
+
+    it('two narrowings at one instant: only the one that left the category out is cited', () => {
+      const { events, answer, explanation } = checked([
+        impose({ categories: ['exports/chips', 'exports/cars', 'imports'] }),
+        narrow(['exports/chips'], '2020-02-01'),
+        narrow(['exports/cars'], '2020-02-01'),
+      ]);
+      expect(answer.notRestricting).toEqual([
+        expect.objectContaining({ measureId: 'm', reason: 'scope-narrowed', on: CHANGED }),
+      ]);
+      expect(ids(answer.notRestricting[0]!.basis)).toEqual(idsOf(events[0]!, events[1]!));
+      expect(ids(answer.basis)).toEqual(idsOf(events[0]!, events[1]!));
+      expect(sentenceOf(explanation)).toEqual([
+        'm "Entity List" (84 FR 22961) does not restrict exports/chips for acme on 2020-03-01: its scope was narrowed on 2020-02-01 to leave out exports/chips.',
+      ]);
+    });
+  });
+
   describe('what decides nothing is not named', () => {
     it('a measure whose imposition was retracted: a retracted event decides nothing', () => {
       const ledger = new DecidedLedger();

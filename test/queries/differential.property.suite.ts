@@ -19,12 +19,14 @@ import {
   AFFILIATES,
   HISTORIES,
   pathsOf,
+  realise,
   SUBJECTS,
   UNIVERSE,
   validTime,
   writtenCommandsArbitrary,
 } from '../support/history-generator.js';
 import { Oracle, oracleLog, type OracleEvent } from '../support/oracle.js';
+import { FOUND_NOTS, scopeAndSubjectHistories } from '../support/scope-and-subject-histories.js';
 
 const oracle = new Oracle(UNIVERSE);
 /** The subjects asked about: an affiliate a wide history names at once, and one no history names, among them. */
@@ -221,6 +223,29 @@ describe('queries/differential.property', () => {
   it('answers as the oracle over the wide history of seed 87520043 where an undone retraction restored a grant given again', () => {
     fc.assert(atEveryInstant(HISTORIES.wide, { restricting: 0 }), { seed: 87520043, path: '18', numRuns: 1 });
   });
+
+  it.each(FOUND_NOTS)('answers as the oracle where $name', ({ intents }) => {
+    const events = realise(intents);
+    // Every command is accepted: the history is the one meant.
+    expect(events).toHaveLength(intents.length);
+    const model = events.reduce(evolve, initialState());
+    reasonsSeen.clear();
+    compareAt(model, events, events.length, aroundInstants(oracleLog(events)), UNIVERSE);
+    expect([...reasonsSeen.keys()].filter((r) => r.startsWith('scope-'))).not.toHaveLength(0);
+  });
+
+  it('answers as the oracle over two measures whose scopes and subjects change, at every instant and category', () => {
+    reasonsSeen.clear();
+    fc.assert(
+      fc.property(scopeAndSubjectHistories, (events) => {
+        const model = events.reduce(evolve, initialState());
+        compareAt(model, events, events.length, aroundInstants(oracleLog(events)), UNIVERSE);
+      }),
+      { numRuns: 40 },
+    );
+    expect(reasonsSeen.get('scope-narrowed')).toBeGreaterThan(20);
+    expect(reasonsSeen.get('scope-broadened-later')).toBeGreaterThan(20);
+  }, 120_000);
 
   describe.each(SHAPES)('read model against the naive oracle, over $shape histories', (shape) => {
     it('answers state and check exactly as the oracle, for every subject, at random (at, asOf)', () => {

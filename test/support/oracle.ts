@@ -229,8 +229,11 @@ export class Oracle {
   /**
    * The measures that do not bear on a category for the subject at t (not in force, not naming it, or a scope not
    * overlapping it) though, at some instant while in force and naming it, their scope overlapped the part of the
-   * category not restricted at t; each with the first condition that fails at t and the events deciding it: in force
-   * (begins, lifted, ended), the subject (removed, added later), the scope (narrowed, broadened later).
+   * category not restricted at t (the free part); each with the first condition that fails at t and the events
+   * deciding it: in force (begins, lifted, ended), the subject (removed, added later), the scope (narrowed: the last
+   * instant by t at which narrowings took out of the scope some of the free part the measure had covered while in
+   * force and naming the subject, and those of them that did; broadened later: the first instant after t at which it
+   * covers some of the free part while in force and naming the subject, and the broadenings since t that brought it).
    */
   notRestricting(standing: OracleEvent[], subject: string, category: string, t: number): OracleNotRestricting[] {
     const restricted = new Set([...this.answerFrom(standing, subject, t).restricted.values()].flatMap((s) => [...s]));
@@ -275,14 +278,38 @@ export class Oracle {
         if (last?.type === 'SubjectsRemoved') why('subject-removed', ms(last.data.effectiveFrom), [last]);
         else if (added) why('subject-added-later', ms(added.data.effectiveFrom), [added]);
       } else {
-        const scopeChanges = events.filter((e) => e.type === 'ScopeBroadened' || e.type === 'ScopeNarrowed');
-        const instants = [...new Set(scopeChanges.map((e) => ms(e.data.effectiveFrom)))].sort((a, b) => a - b);
-        const at = (u: number, type: string) =>
-          scopeChanges.filter((e) => e.type === type && ms(e.data.effectiveFrom) === u);
-        const narrowed = instants.filter((u) => u <= t && overlaps(u - 1, asked) && !overlaps(u, asked)).at(-1);
-        const broadened = instants.find((u) => u > t && overlaps(u, asked));
-        if (narrowed !== undefined) why('scope-narrowed', narrowed, at(narrowed, 'ScopeNarrowed'));
-        else if (broadened !== undefined) why('scope-broadened-later', broadened, at(broadened, 'ScopeBroadened'));
+        // Scope changes count only for the free part the measure covers while in force and naming the subject: the
+        // last instant by t a narrowing took out some of it covered before; else the first after t it covers some.
+        const instants = Oracle.instants(events);
+        const coveredBefore = (u: number, p: string) =>
+          instants.some((v) => v < u && bears(v) && state(v).scope.has(p));
+        const leftOut = (u: number) =>
+          free.filter((p) => state(u - 1).scope.has(p) && !state(u).scope.has(p) && coveredBefore(u, p));
+        const narrowed = instants.filter((u) => u <= t && leftOut(u).length).at(-1);
+        const broadened = instants.find((u) => u > t && bears(u) && overlaps(u, free));
+        if (narrowed !== undefined) {
+          const removed = leftOut(narrowed);
+          const dropsSome = (e: OracleEvent) =>
+            removed.some(
+              (p) =>
+                this.expand(e.data.remove ?? []).has(p) ||
+                (!!e.data.narrowTo?.length && !this.expand(e.data.narrowTo).has(p)),
+            );
+          const narrowings = events.filter(
+            (e) => e.type === 'ScopeNarrowed' && ms(e.data.effectiveFrom) === narrowed && dropsSome(e),
+          );
+          why('scope-narrowed', narrowed, narrowings);
+        } else if (broadened !== undefined) {
+          const reached = free.filter((p) => state(broadened).scope.has(p));
+          const broadenings = events.filter(
+            (e) =>
+              e.type === 'ScopeBroadened' &&
+              ms(e.data.effectiveFrom) > t &&
+              ms(e.data.effectiveFrom) <= broadened &&
+              reached.some((p) => this.expand(e.data.categories).has(p)),
+          );
+          why('scope-broadened-later', broadened, broadenings);
+        }
       }
     }
     return found;
