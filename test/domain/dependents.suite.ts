@@ -11,24 +11,7 @@ import { describe, expect, it } from '@jest/globals';
 import { historyOf } from '../../src/domain/decide.js';
 import type { LedgerCommand } from '../../src/domain/messages.js';
 import { toMillis } from '../../src/domain/time.js';
-import { announce, grant, impose, MeasureSpec } from '../support/decider-spec.js';
-
-const on = (date: string) => `${date}T00:00:00.000Z`;
-
-const retract = (eventId: string): LedgerCommand => ({
-  type: 'RetractEntry',
-  measureId: 'm1',
-  eventId,
-  reason: 'recorded by mistake',
-});
-
-const correct = (eventId: string, { type: _type, ...replacement }: LedgerCommand): LedgerCommand => ({
-  type: 'CorrectEntry',
-  measureId: 'm1',
-  eventId,
-  reason: 'corrected',
-  replacement: replacement as never,
-});
+import { announce, correct, grant, impose, MeasureSpec, on, retract } from '../support/decider-spec.js';
 
 type Amendment = Omit<Extract<LedgerCommand, { type: 'AmendExemption' }>, 'type' | 'measureId' | 'exemptionId'>;
 const amend = (over: Partial<Amendment>, exemptionId = 'g'): LedgerCommand => ({

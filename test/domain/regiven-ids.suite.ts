@@ -13,26 +13,12 @@ import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
 import type { LedgerCommand } from '../../src/domain/messages.js';
 import { resolveMeasure } from '../../src/domain/resolve-measure.js';
 import { MeasureContribution } from '../../projections/measure-contribution.js';
-import { announce, grant, impose, MeasureSpec } from '../support/decider-spec.js';
+import { announce, correct, grant, impose, MeasureSpec, on, retract } from '../support/decider-spec.js';
 import '../support/fast-check-seed.js';
 import { HISTORIES } from '../support/history-generator.js';
 
-const on = (date: string) => `${date}T00:00:00.000Z`;
 const at = (date: string) => Date.parse(on(date));
 
-const retract = (eventId: string): LedgerCommand => ({
-  type: 'RetractEntry',
-  measureId: 'm1',
-  eventId,
-  reason: 'recorded by mistake',
-});
-const correct = (eventId: string, { type: _type, ...replacement }: LedgerCommand): LedgerCommand => ({
-  type: 'CorrectEntry',
-  measureId: 'm1',
-  eventId,
-  reason: 'corrected',
-  replacement: replacement as never,
-});
 const revoke = (effectiveFrom = on('2019-07-01'), exemptionId = 'tgl'): LedgerCommand => ({
   type: 'RevokeExemption',
   measureId: 'm1',

@@ -10,25 +10,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import type { LedgerCommand } from '../../src/domain/messages.js';
-import { announce, grant, impose, MeasureSpec } from '../support/decider-spec.js';
-
-const on = (date: string) => `${date}T00:00:00.000Z`;
-
-const retract = (eventId: string): LedgerCommand => ({
-  type: 'RetractEntry',
-  measureId: 'm1',
-  eventId,
-  reason: 'recorded by mistake',
-});
-
-/** A correction of an event by a command's payload (its type dropped). */
-const correct = (eventId: string, { type: _type, ...replacement }: LedgerCommand): LedgerCommand => ({
-  type: 'CorrectEntry',
-  measureId: 'm1',
-  eventId,
-  reason: 'corrected',
-  replacement: replacement as never,
-});
+import { announce, correct, grant, impose, MeasureSpec, on, retract } from '../support/decider-spec.js';
 
 const amend = (exemptionId = 'tgl'): LedgerCommand => ({
   type: 'AmendExemption',

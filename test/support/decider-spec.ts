@@ -105,3 +105,22 @@ export const announce = (announcementId = 'a1', announcedAt = '2019-06-29T00:00:
   statement: 'Sales may resume where there is no national-security concern',
   announcedAt,
 });
+
+/** A bare date as the instant a stored event holds: midnight UTC. */
+export const on = (date: string) => `${date}T00:00:00.000Z`;
+
+export const retract = (eventId: string): LedgerCommand => ({
+  type: 'RetractEntry',
+  measureId: 'm1',
+  eventId,
+  reason: 'recorded by mistake',
+});
+
+/** A correction of an event by a command's payload (its type dropped). */
+export const correct = (eventId: string, { type: _type, ...replacement }: LedgerCommand): LedgerCommand => ({
+  type: 'CorrectEntry',
+  measureId: 'm1',
+  eventId,
+  reason: 'corrected',
+  replacement: replacement as never,
+});
