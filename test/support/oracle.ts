@@ -114,6 +114,23 @@ export class Oracle {
     return new Set(this.universe.filter((p) => categories.some((c) => p === c || p.startsWith(`${c}/`))));
   }
 
+  /** The imposed categories with the scope changes (in valid-time order) applied. */
+  private scopeAfter(imposed: OracleEvent, changes: OracleEvent[]): Set<string> {
+    let scope = this.expand(imposed.data.categories);
+    for (const change of changes) {
+      if (change.type === 'ScopeBroadened') scope = new Set([...scope, ...this.expand(change.data.categories)]);
+      else {
+        if (change.data.narrowTo?.length) {
+          const keep = this.expand(change.data.narrowTo);
+          scope = new Set([...scope].filter((p) => keep.has(p)));
+        }
+        const drop = this.expand(change.data.remove);
+        scope = new Set([...scope].filter((p) => !drop.has(p)));
+      }
+    }
+    return scope;
+  }
+
   /** The events standing at k: not retracted, latest correction applied; retractions and corrections left out. */
   standing(log: OracleEvent[], k: number): OracleEvent[] {
     const known = log.filter((e) => e.position <= k);
@@ -199,18 +216,7 @@ export class Oracle {
         effectiveBy(['RestrictionLifted']).length === 0;
       if (!inForce) continue;
 
-      let scope = this.expand(imposed.data.categories);
-      for (const change of effectiveBy(['ScopeBroadened', 'ScopeNarrowed'])) {
-        if (change.type === 'ScopeBroadened') scope = new Set([...scope, ...this.expand(change.data.categories)]);
-        else {
-          if (change.data.narrowTo?.length) {
-            const keep = this.expand(change.data.narrowTo);
-            scope = new Set([...scope].filter((p) => keep.has(p)));
-          }
-          const drop = this.expand(change.data.remove);
-          scope = new Set([...scope].filter((p) => !drop.has(p)));
-        }
-      }
+      const scope = this.scopeAfter(imposed, effectiveBy(['ScopeBroadened', 'ScopeNarrowed']));
 
       answer.scope.set(measureId, scope);
       let restricted = scope;
@@ -331,18 +337,7 @@ export class Oracle {
       ms(imposed.data.effectiveFrom) <= u &&
       (imposed.data.effectiveUntil === undefined || u < ms(imposed.data.effectiveUntil)) &&
       effectiveBy(['RestrictionLifted']).length === 0;
-    let scope = this.expand(imposed.data.categories);
-    for (const change of effectiveBy(['ScopeBroadened', 'ScopeNarrowed'])) {
-      if (change.type === 'ScopeBroadened') scope = new Set([...scope, ...this.expand(change.data.categories)]);
-      else {
-        if (change.data.narrowTo?.length) {
-          const keep = this.expand(change.data.narrowTo);
-          scope = new Set([...scope].filter((p) => keep.has(p)));
-        }
-        const drop = this.expand(change.data.remove);
-        scope = new Set([...scope].filter((p) => !drop.has(p)));
-      }
-    }
+    const scope = this.scopeAfter(imposed, effectiveBy(['ScopeBroadened', 'ScopeNarrowed']));
     return { inForce, named: subjects.has(subject), scope };
   }
 
