@@ -12,6 +12,19 @@ import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
 import { DecidedLedger, imposition as decidedImposition } from '../support/decided-ledger.js';
 import { impositionData } from '../support/stored-events.js';
 
+/** Each `[type, data]` as the stream's next stored event, recorded a millisecond apart. */
+const logged =
+  (streamId: string) =>
+  ([type, data]: readonly unknown[], i: number): LoggedEvent => ({
+    streamId,
+    eventId: randomUUID(),
+    type: type as string,
+    data,
+    revision: BigInt(i),
+    position: BigInt(i + 1),
+    recordedAt: new Date(Date.UTC(2019, 0, 1) + i).toISOString(),
+  });
+
 describe('investigations/explain-partial-exemption', () => {
   const events: LoggedEvent[] = [
     [
@@ -29,15 +42,7 @@ describe('investigations/explain-partial-exemption', () => {
         effectiveUntil: '2019-04-01T00:00:00.000Z',
       },
     ],
-  ].map(([type, data], i) => ({
-    streamId: 'measure-m1',
-    eventId: randomUUID(),
-    type: type as string,
-    data,
-    revision: BigInt(i),
-    position: BigInt(i + 1),
-    recordedAt: new Date(Date.UTC(2019, 0, 1) + i).toISOString(),
-  }));
+  ].map(logged('measure-m1'));
 
   function exemptionSentences(category: string, at: string): string[] {
     const model = events.reduce(evolve, initialState());
@@ -133,15 +138,7 @@ describe('investigations/explain-partial-exemption', () => {
         'ExemptionAmended',
         { measureId: 'm2', exemptionId: 'e2', effectiveFrom: '2019-04-01T00:00:00.000Z', removeCategories: ['a/x'] },
       ],
-    ].map(([type, data], i) => ({
-      streamId: 'measure-m2',
-      eventId: randomUUID(),
-      type: type as string,
-      data,
-      revision: BigInt(i),
-      position: BigInt(i + 1),
-      recordedAt: new Date(Date.UTC(2019, 0, 1) + i).toISOString(),
-    }));
+    ].map(logged('measure-m2'));
 
     it('says it covers nothing, not an empty list', () => {
       const model = stored.reduce(evolve, initialState());
