@@ -7,7 +7,6 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { v5 as uuidv5 } from 'uuid';
 import { evolve, initialState } from '../../projections/ledger-read-model.js';
 import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
 import { foldIntegrity, LogIntegrity } from '../../src/integrity/log-integrity.js';
@@ -21,6 +20,7 @@ import {
 } from '../../src/investigations/report-render.js';
 import { fixedStore } from '../changes/feed-fixtures.js';
 import { AFFILIATES, HISTORIES, SUBJECTS } from '../support/history-generator.js';
+import { manyCategoriesMeasure } from '../support/many-categories.js';
 const FORMATS = Object.keys(REPORT_FORMATS) as ReportFormatName[];
 /**
  * Each format written without a pause: JSON is JSON.stringify's own text; the others, the same rendering run
@@ -33,7 +33,6 @@ const UNPACED: Record<ReportFormatName, (report: SubjectReport) => string> = {
   html: (report) => renderAtOnce(REPORT_FORMATS.html.render(report)),
   csv: (report) => renderAtOnce(REPORT_FORMATS.csv.render(report)),
 };
-const NAMESPACE = '0b7e2d9c-4f1a-4c3e-8a5d-6e7f8091a2b3';
 const iso = (ms: number) => new Date(ms).toISOString();
 
 async function reportOf(events: LoggedEvent[], subject: string, at: number): Promise<SubjectReport> {
@@ -50,38 +49,9 @@ async function reportOf(events: LoggedEvent[], subject: string, at: number): Pro
   );
 }
 
-/** A measure naming `total` categories `perCommand` at a time, with a source, a note and an exemption. */
-function manyCategories(total: number, perCommand: number): LoggedEvent[] {
-  const names = Array.from({ length: total }, (_, i) => `c${i}/x`);
-  const day = (n: number) => iso(Date.UTC(2019, 0, 1) + n * 86_400_000);
-  const events: LoggedEvent[] = [];
-  const push = (type: string, data: object) =>
-    events.push({
-      streamId: 'measure-many',
-      eventId: uuidv5(`${total}/${perCommand}/${events.length}`, NAMESPACE),
-      type,
-      data: { measureId: 'many', ...data },
-      revision: BigInt(events.length),
-      position: BigInt(events.length + 1),
-      recordedAt: day(0),
-    });
-  push('RestrictionImposed', {
-    title: 'Many <categories> & "quotes"',
-    jurisdiction: 'US',
-    authority: 'BIS',
-    subjects: ['many-co'],
-    categories: names.slice(0, perCommand),
-    effectiveFrom: day(0),
-    citation: '=FR 1, "quoted"',
-  });
-  for (let i = perCommand, n = 1; i < total; i += perCommand, n++)
-    push('ScopeBroadened', {
-      categories: names.slice(i, i + perCommand),
-      effectiveFrom: day(n),
-      citation: `FR ${n + 1}`,
-    });
-  return events;
-}
+/** The shared wide measure, with markup and a formula-like citation for every format to escape. */
+const manyCategories = (total: number, perCommand: number) =>
+  manyCategoriesMeasure(total, perCommand, { title: 'Many <categories> & "quotes"', citation: '=FR 1, "quoted"' });
 
 /** Renders with a slice of 0 ms: the rendering pauses at every step it offers, so every boundary between parts is crossed. */
 const pausedEverywhere = (report: SubjectReport, format: ReportFormatName) => renderReport(report, format, 0);

@@ -8,7 +8,6 @@
  * doubles the report; the verdicts and what they refer to still say it all.
  */
 import { describe, expect, it } from '@jest/globals';
-import { v5 as uuidv5 } from 'uuid';
 import { evolve, initialState } from '../../projections/ledger-read-model.js';
 import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
 import { foldIntegrity, LogIntegrity } from '../../src/integrity/log-integrity.js';
@@ -16,43 +15,12 @@ import { buildReport, type SubjectReport } from '../../src/investigations/report
 import { renderAtOnce, REPORT_FORMATS, type ReportFormatName } from '../../src/investigations/report-render.js';
 import { fixedStore } from '../changes/feed-fixtures.js';
 import { parseSections } from '../support/csv.js';
+import { manyCategoriesMeasure } from '../support/many-categories.js';
 
-const NAMESPACE = '6a1f3c2e-8d4b-4e5f-9a0b-1c2d3e4f5a6b';
 const SUBJECT = 'many-co';
 const FORMATS = Object.keys(REPORT_FORMATS) as ReportFormatName[];
 
-/** A measure naming `total` categories c0/x … `perCommand` at a time: an imposition, then broadenings a day apart. */
-function measureOf(total: number, perCommand: number): LoggedEvent[] {
-  const names = Array.from({ length: total }, (_, i) => `c${i}/x`);
-  const day = (n: number) => new Date(Date.UTC(2019, 0, 1) + n * 86_400_000).toISOString();
-  const events: LoggedEvent[] = [];
-  const push = (type: string, data: object) =>
-    events.push({
-      streamId: 'measure-many',
-      eventId: uuidv5(`${total}/${perCommand}/${events.length}`, NAMESPACE),
-      type,
-      data: { measureId: 'many', ...data },
-      revision: BigInt(events.length),
-      position: BigInt(events.length + 1),
-      recordedAt: day(0),
-    });
-  push('RestrictionImposed', {
-    title: 'Many categories',
-    jurisdiction: 'US',
-    authority: 'BIS',
-    subjects: [SUBJECT],
-    categories: names.slice(0, perCommand),
-    effectiveFrom: day(0),
-    citation: 'FR 1',
-  });
-  for (let i = perCommand, n = 1; i < total; i += perCommand, n++)
-    push('ScopeBroadened', {
-      categories: names.slice(i, i + perCommand),
-      effectiveFrom: day(n),
-      citation: `FR ${n + 1}`,
-    });
-  return events;
-}
+const measureOf = (total: number, perCommand: number) => manyCategoriesMeasure(total, perCommand);
 
 /** Each history's report, built once for every test that reads it. */
 const built = new Map<LoggedEvent[], Promise<{ report: SubjectReport; sizes: Record<string, number> }>>();
