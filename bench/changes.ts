@@ -11,7 +11,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../src/package-root.js';
-import { httpRequest, machine, startServer } from './lib.js';
+import { httpRequest, machine, startServer, stopServer } from './lib.js';
 
 const quick = process.argv.includes('--quick');
 const SUBSCRIBERS = 100;
@@ -94,7 +94,7 @@ async function main() {
   const expected = (APPENDS + 1) * SUBSCRIBERS;
   for (let i = 0; i < 100 && delivered < expected; i++) await new Promise((r) => setTimeout(r, 100));
   closers.forEach((close) => close());
-  server.child.kill();
+  await stopServer(server.child);
   rmSync(dir, { recursive: true, force: true });
 
   latencies.sort((a, b) => a - b);

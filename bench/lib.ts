@@ -98,6 +98,16 @@ export interface BenchServer {
   child: ChildProcess;
 }
 
+/** Stops a server and waits until it has exited: its data directory can be removed only once it no longer writes. */
+export async function stopServer(
+  child: Pick<ChildProcess, 'kill' | 'once' | 'exitCode' | 'signalCode'>,
+): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill();
+  await exited;
+}
+
 /**
  * Starts `regledger serve` in its own process on a data directory, with one
  * API key, and resolves once it listens and its read model has caught up.

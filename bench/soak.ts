@@ -16,7 +16,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { httpRequest, machine, startServer } from './lib.js';
+import { httpRequest, machine, startServer, stopServer } from './lib.js';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 300);
 const RSS_GROWTH_MB = Number(process.env.SOAK_RSS_GROWTH_MB ?? 150);
@@ -332,7 +332,9 @@ async function main() {
   const quarter = samples.find((s) => s.t >= SECONDS / 4) ?? samples[0]!;
   const lastQuarter = samples.filter((s) => s.t >= (3 * SECONDS) / 4);
   const rssGrowth = Math.max(...lastQuarter.map((s) => s.rssMb)) - quarter.rssMb;
-  server.child.kill();
+  // A server of its own is waited for: it may still be writing to the directory about to be removed.
+  if ('once' in server.child) await stopServer(server.child);
+  else server.child.kill();
   rmSync(dir, { recursive: true, force: true });
 
   console.log(`RSS over time (MB): ${samples.map((s) => `${s.t}s:${s.rssMb}`).join(' ')}`);
