@@ -16,4 +16,5 @@ import './replay-standing-instants.suite.js';
 import './replay-retracted-naming.suite.js';
 import './timeline-memory.suite.js';
 import './replay-window-edges.suite.js';
+import './replay-window.property.suite.js';
 import './timeline-breakdown.suite.js';
