@@ -11,12 +11,10 @@
  *   npm run build && node dist/bench/replay-wide.js [largest=2000]
  */
 import 'reflect-metadata';
-import { evolve, initialState } from '../projections/ledger-read-model.js';
 import { replaySubjectSteps, type ReplayOptions } from '../projections/replay.js';
-import { decide, evolve as evolveStream, initialState as streamState } from '../src/domain/decide.js';
-import { uncheckedFactOf } from '../src/domain/recorded-fact.js';
 import { parseCommand } from '../src/ledger/parse-command.js';
 import { machine, round } from './lib.js';
+import { OneMeasure } from './one-measure.js';
 
 const largest = Number(process.argv[2] ?? 2_000);
 const deep = (i: number) => `c${i}/${Array.from({ length: 60 }, () => 's').join('/')}`.slice(0, 512);
@@ -46,27 +44,9 @@ function wideLedger(n: number) {
       effectiveFrom: '2020-09-01',
     },
   ];
-  let stream = streamState('wide');
-  const model = initialState();
-  for (const body of bodies) {
-    const decision = decide(parseCommand(body).command, stream);
-    if ('rejection' in decision) throw new Error(`refused: ${JSON.stringify(decision).slice(0, 200)}`);
-    for (const event of decision.events) {
-      const position = model.position + 1n;
-      const logged = {
-        streamId: 'measure-wide',
-        eventId: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`,
-        type: event.type,
-        data: event.data,
-        revision: BigInt(stream.revision + 1),
-        position,
-        recordedAt: new Date().toISOString(),
-      };
-      evolve(model, logged);
-      stream = evolveStream(stream, uncheckedFactOf(logged));
-    }
-  }
-  return model;
+  const measure = new OneMeasure('wide');
+  for (const body of bodies) measure.fold(measure.decide(parseCommand(body).command));
+  return measure.model;
 }
 
 /** Runs a paused replay to its end: the total time, the longest stretch between pauses, and the steps. */

@@ -8,11 +8,9 @@
  */
 import 'reflect-metadata';
 import { measureView } from '../projections/measure-view.js';
-import { evolve, initialState } from '../projections/ledger-read-model.js';
-import { decide, evolve as evolveStream, initialState as streamState } from '../src/domain/decide.js';
-import { uncheckedFactOf } from '../src/domain/recorded-fact.js';
 import { parseCommand } from '../src/ledger/parse-command.js';
 import { machine, round } from './lib.js';
+import { OneMeasure } from './one-measure.js';
 
 const largest = Number(process.argv[2] ?? 100_000);
 const time = <T>(work: () => T): [T, number] => {
@@ -44,31 +42,15 @@ for (let n = largest / 8; n <= largest; n *= 2) {
         : { type: 'AddSubjects', measureId: 'wide', subjects: chunk, effectiveFrom: '2019-06-01' },
     );
   }
-  let stream = streamState('wide');
-  const model = initialState();
+  const measure = new OneMeasure('wide');
+  const model = measure.model;
   let checkMs = 0;
   let decideMs = 0;
   let foldMs = 0;
   for (const body of bodies) {
     const [parsed, checked] = time(() => parseCommand(body));
-    const [decision, decided] = time(() => decide(parsed.command, stream));
-    if ('rejection' in decision) throw new Error(`refused: ${JSON.stringify(decision).slice(0, 200)}`);
-    const [, folded] = time(() =>
-      decision.events.forEach((event) => {
-        const position = model.position + 1n;
-        const logged = {
-          streamId: 'measure-wide',
-          eventId: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`,
-          type: event.type,
-          data: event.data,
-          revision: BigInt(stream.revision + 1),
-          position,
-          recordedAt: new Date().toISOString(),
-        };
-        evolve(model, logged);
-        stream = evolveStream(stream, uncheckedFactOf(logged));
-      }),
-    );
+    const [events, decided] = time(() => measure.decide(parsed.command));
+    const [, folded] = time(() => measure.fold(events));
     checkMs += checked;
     decideMs += decided;
     foldMs += folded;
