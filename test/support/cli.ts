@@ -82,6 +82,15 @@ export function linesOf(child: ChildProcess): { lines: string[]; count(n: number
 }
 
 /**
+ * Servers started and not yet exited. A test that times out never reaches its own `kill()`: what it started is
+ * stopped when the test file's suites are done, not left running after the run.
+ */
+const serversRunning = new Set<ChildProcess>();
+afterAll(() => {
+  for (const child of serversRunning) child.kill('SIGKILL');
+});
+
+/**
  * Starts `regledger serve` and resolves once it has printed how to reach it (its last line is the curl hint).
  * `output` keeps every stdout line, also after start-up: what the server logs as it runs and stops.
  */
@@ -92,6 +101,8 @@ export function startServer(
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  serversRunning.add(child);
+  child.once('exit', () => serversRunning.delete(child));
   const output: string[] = [];
   const errors: string[] = [];
   child.stderr.on('data', (chunk) => errors.push(String(chunk)));
