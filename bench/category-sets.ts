@@ -1,0 +1,145 @@
+/**
+ * Category sets of the widest command (2,000 categories) on deep paths (512
+ * characters of one-letter segments, ~256 levels) and on shallow ones: each
+ * operation is one synchronous call, so its time is how long it holds the
+ * event loop (issue 12 bounds that at a few ms). The deep second operand
+ * shares half the first's categories and splits their chains at every depth,
+ * or ends inside them.
+ *
+ *   npx tsc -p tsconfig.build.json --noCheck && node dist/bench/category-sets.js [runs=7]
+ */
+import { CategorySet } from '../src/domain/categories.js';
+import { machine, spread } from './lib.js';
+
+const runs = Number(process.argv[2] ?? 7);
+const COUNT = 2_000;
+const chain = (levels: number) => Array.from({ length: levels }, () => 's').join('/');
+/** As in replay-wide.ts: a category of 512 characters, one short segment after another. */
+const deep = (i: number) => `c${i}/${chain(255)}`.slice(0, 512);
+/** Categories 1,000 to 2,999: the first half leave `deep`'s chain at depth i mod 250 (or end there), the rest are new. */
+const deepOther = (i: number) => {
+  const j = i + COUNT / 2;
+  const at = j % 250;
+  return j % 3 === 0 ? `c${j}/${chain(at + 1)}` : `c${j}/${chain(at)}/t${j}/${chain(200 - at)}`.slice(0, 512);
+};
+const shallow = (i: number) => `g${i % 40}/k${i}`;
+const shallowOther = (i: number) => (i % 2 ? `g${i % 40}` : `g${(i % 40) + 20}/k${i + 1}/x`);
+
+interface Case {
+  name: string;
+  first: string[];
+  second: string[];
+  /** Exceptions inside the first set's categories, for a set with both kinds of marks. */
+  excepted: string[];
+}
+
+const cases: Case[] = [
+  {
+    name: `${COUNT} deep`,
+    first: Array.from({ length: COUNT }, (_, i) => deep(i)),
+    second: Array.from({ length: COUNT }, (_, i) => deepOther(i)),
+    excepted: Array.from({ length: COUNT }, (_, i) => `c${i}/${chain(1 + (i % 200))}`),
+  },
+  {
+    name: `${COUNT} shallow`,
+    first: Array.from({ length: COUNT }, (_, i) => shallow(i)),
+    second: Array.from({ length: COUNT }, (_, i) => shallowOther(i)),
+    excepted: Array.from({ length: COUNT }, (_, i) => `${shallow(i)}/e`),
+  },
+];
+
+/** The median and range over `runs` runs of `work`, each on inputs `prepare` made outside the timing. */
+function time<T>(prepare: () => T, work: (input: T) => unknown) {
+  const ms: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const input = prepare();
+    const started = performance.now();
+    work(input);
+    ms.push(performance.now() - started);
+  }
+  return spread(ms);
+}
+
+console.log(`Category sets, ${new Date().toISOString().slice(0, 16)}, ${machine()}, median of ${runs} (min-max) ms`);
+for (const { name, first, second, excepted } of cases) {
+  const a = CategorySet.of(first);
+  const b = CategorySet.of(second);
+  const mixed = CategorySet.fromJson({ include: first, exclude: excepted });
+  const probes = [...first, ...second, ...excepted];
+  const results: [string, ReturnType<typeof spread>][] = [
+    [
+      'build (of)',
+      time(
+        () => first,
+        (list) => CategorySet.of(list),
+      ),
+    ],
+    [
+      'build with exceptions',
+      time(
+        () => first,
+        (list) => CategorySet.fromJson({ include: list, exclude: excepted }),
+      ),
+    ],
+    [
+      'union',
+      time(
+        () => a,
+        (x) => x.union(b),
+      ),
+    ],
+    [
+      'intersection',
+      time(
+        () => a,
+        (x) => x.intersection(b),
+      ),
+    ],
+    [
+      'difference',
+      time(
+        () => a,
+        (x) => x.difference(b),
+      ),
+    ],
+    [
+      'difference from exceptions',
+      time(
+        () => mixed,
+        (x) => x.difference(b),
+      ),
+    ],
+    ['union of 2,000 one-category sets', time(() => second.map((c) => CategorySet.of([c])), CategorySet.unionAll)],
+    [
+      `contains x${probes.length}`,
+      time(
+        () => mixed,
+        (x) => probes.forEach((p) => x.contains(p)),
+      ),
+    ],
+    [
+      `covers+overlaps x${probes.length}`,
+      time(
+        () => mixed,
+        (x) => probes.forEach((p) => x.covers(p) && x.overlaps(p)),
+      ),
+    ],
+    [
+      'listing (toAnswer)',
+      time(
+        () => CategorySet.fromJson(mixed.toJSON()),
+        (x) => x.toAnswer(),
+      ),
+    ],
+    [
+      'equality (equal sets)',
+      time(
+        () => [CategorySet.of(first), CategorySet.of(first)],
+        ([x, y]) => x!.equals(y!),
+      ),
+    ],
+  ];
+  console.log(`\n${name} categories`);
+  for (const [operation, { median, min, max }] of results)
+    console.log(`  ${operation.padEnd(34)} ${String(median).padStart(9)}  (${min}-${max})`);
+}
