@@ -6,12 +6,13 @@
  * shares half the first's categories and splits their chains at every depth,
  * or ends inside them.
  *
- *   npx tsc -p tsconfig.build.json --noCheck && node dist/bench/category-sets.js [runs=7]
+ *   npx tsc -p tsconfig.build.json --noCheck && node --expose-gc dist/bench/category-sets.js [runs=15]
  */
 import { CategorySet } from '../src/domain/categories.js';
 import { machine, spread } from './lib.js';
 
-const runs = Number(process.argv[2] ?? 7);
+const runs = Number(process.argv[2] ?? 15);
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
 const COUNT = 2_000;
 const chain = (levels: number) => Array.from({ length: levels }, () => 's').join('/');
 /** As in replay-wide.ts: a category of 512 characters, one short segment after another. */
@@ -29,8 +30,8 @@ interface Case {
   name: string;
   first: string[];
   second: string[];
-  /** Exceptions inside the first set's categories, for a set with both kinds of marks. */
-  excepted: string[];
+  /** A set with both kinds of marks: categories, and exceptions inside them. */
+  mixed: { include: string[]; exclude: string[] };
 }
 
 const cases: Case[] = [
@@ -38,13 +39,19 @@ const cases: Case[] = [
     name: `${COUNT} deep`,
     first: Array.from({ length: COUNT }, (_, i) => deep(i)),
     second: Array.from({ length: COUNT }, (_, i) => deepOther(i)),
-    excepted: Array.from({ length: COUNT }, (_, i) => `c${i}/${chain(1 + (i % 200))}`),
+    mixed: {
+      include: Array.from({ length: COUNT }, (_, i) => `c${i}/${chain(1 + (i % 200))}`),
+      exclude: Array.from({ length: COUNT }, (_, i) => deep(i)),
+    },
   },
   {
     name: `${COUNT} shallow`,
     first: Array.from({ length: COUNT }, (_, i) => shallow(i)),
     second: Array.from({ length: COUNT }, (_, i) => shallowOther(i)),
-    excepted: Array.from({ length: COUNT }, (_, i) => `${shallow(i)}/e`),
+    mixed: {
+      include: Array.from({ length: COUNT }, (_, i) => shallow(i)),
+      exclude: Array.from({ length: COUNT }, (_, i) => `${shallow(i)}/e`),
+    },
   },
 ];
 
@@ -53,6 +60,8 @@ function time<T>(prepare: () => T, work: (input: T) => unknown) {
   const ms: number[] = [];
   for (let r = 0; r < runs; r++) {
     const input = prepare();
+    // Each run starts with no garbage left by the one before (collected in its own time, not in this run's).
+    collectGarbage?.();
     const started = performance.now();
     work(input);
     ms.push(performance.now() - started);
@@ -61,11 +70,11 @@ function time<T>(prepare: () => T, work: (input: T) => unknown) {
 }
 
 console.log(`Category sets, ${new Date().toISOString().slice(0, 16)}, ${machine()}, median of ${runs} (min-max) ms`);
-for (const { name, first, second, excepted } of cases) {
+for (const { name, first, second, mixed: marks } of cases) {
   const a = CategorySet.of(first);
   const b = CategorySet.of(second);
-  const mixed = CategorySet.fromJson({ include: first, exclude: excepted });
-  const probes = [...first, ...second, ...excepted];
+  const mixed = CategorySet.fromJson(marks);
+  const probes = [...first, ...second, ...marks.include];
   const results: [string, ReturnType<typeof spread>][] = [
     [
       'build (of)',
@@ -77,8 +86,8 @@ for (const { name, first, second, excepted } of cases) {
     [
       'build with exceptions',
       time(
-        () => first,
-        (list) => CategorySet.fromJson({ include: list, exclude: excepted }),
+        () => marks,
+        (json) => CategorySet.fromJson(json),
       ),
     ],
     [
