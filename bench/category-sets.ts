@@ -6,12 +6,14 @@
  * shares half the first's categories and splits their chains at every depth,
  * or ends inside them.
  *
- *   npx tsc -p tsconfig.build.json --noCheck && node --expose-gc dist/bench/category-sets.js [runs=15]
+ *   npx tsc -p tsconfig.build.json --noCheck && node --expose-gc dist/bench/category-sets.js [runs=15] [deep|shallow]
  */
 import { CategorySet } from '../src/domain/categories.js';
 import { machine, spread } from './lib.js';
 
 const runs = Number(process.argv[2] ?? 15);
+/** Only the cases whose name holds this word (`deep`, `shallow`), when given. */
+const only = process.argv[3];
 const collectGarbage = (globalThis as { gc?: () => void }).gc;
 const COUNT = 2_000;
 const chain = (levels: number) => Array.from({ length: levels }, () => 's').join('/');
@@ -70,7 +72,7 @@ function time<T>(prepare: () => T, work: (input: T) => unknown) {
 }
 
 console.log(`Category sets, ${new Date().toISOString().slice(0, 16)}, ${machine()}, median of ${runs} (min-max) ms`);
-for (const { name, first, second, mixed: marks } of cases) {
+for (const { name, first, second, mixed: marks } of cases.filter((c) => !only || c.name.includes(only))) {
   const a = CategorySet.of(first);
   const b = CategorySet.of(second);
   const mixed = CategorySet.fromJson(marks);
