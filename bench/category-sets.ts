@@ -6,13 +6,13 @@
  * shares half the first's categories and splits their chains at every depth,
  * or ends inside them.
  *
- *   npx tsc -p tsconfig.build.json --noCheck && node --expose-gc dist/bench/category-sets.js [runs=15] [deep|shallow]
+ *   npx tsc -p tsconfig.build.json --noCheck && node --expose-gc dist/bench/category-sets.js [runs=15] [deep|leaving|shallow]
  */
 import { CategorySet } from '../src/domain/categories.js';
 import { machine, spread } from './lib.js';
 
 const runs = Number(process.argv[2] ?? 15);
-/** Only the cases whose name holds this word (`deep`, `shallow`), when given. */
+/** Only the cases whose name holds this word (`deep`, `leaving`, `shallow`), when given. */
 const only = process.argv[3];
 const collectGarbage = (globalThis as { gc?: () => void }).gc;
 const COUNT = 2_000;
@@ -25,6 +25,8 @@ const deepOther = (i: number) => {
   const at = j % 250;
   return j % 3 === 0 ? `c${j}/${chain(at + 1)}` : `c${j}/${chain(at)}/t${j}/${chain(200 - at)}`.slice(0, 512);
 };
+/** Categories that each leave one shared chain at their own depth: a node at every depth of it (the worst shape). */
+const leaving = (i: number) => `${chain(1 + (i % 250))}/t${i}/${chain(255)}`.slice(0, 512);
 const shallow = (i: number) => `g${i % 40}/k${i}`;
 const shallowOther = (i: number) => (i % 2 ? `g${i % 40}` : `g${(i % 40) + 20}/k${i + 1}/x`);
 
@@ -44,6 +46,15 @@ const cases: Case[] = [
     mixed: {
       include: Array.from({ length: COUNT }, (_, i) => `c${i}/${chain(1 + (i % 200))}`),
       exclude: Array.from({ length: COUNT }, (_, i) => deep(i)),
+    },
+  },
+  {
+    name: `${COUNT} deep leaving one chain`,
+    first: Array.from({ length: COUNT }, (_, i) => leaving(i)),
+    second: Array.from({ length: COUNT }, (_, i) => leaving(i + COUNT / 2)),
+    mixed: {
+      include: Array.from({ length: COUNT }, (_, i) => leaving(i).slice(0, 2 * (1 + (i % 250)) + String(i).length + 1)),
+      exclude: Array.from({ length: COUNT }, (_, i) => leaving(i)),
     },
   },
   {
