@@ -15,13 +15,12 @@ import {
   EMPTY_ROOT,
   find,
   hasMarkBelow,
-  listMarks,
   sameTrie,
-  trieOf,
   uniteInclusions,
   type SetOperation,
   type TrieNode,
 } from './category-trie.js';
+import { listMarks, trieOf } from './category-trie-marks.js';
 
 export const CATEGORY_PATTERN = /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/;
 
