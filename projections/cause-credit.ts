@@ -155,6 +155,11 @@ function crediting(measures: readonly MeasureContribution[], instant: Instant, t
     const change = inChangedOf.get(key) ?? inChangedOf.set(key, inChanged(is, set)).get(key)!;
     return (view === 'whole' || !isNoChange(change)) && !sameChange(inChanged(without, set), change);
   };
+  /** Whether leaving the candidate out alone changes the subject's state, just before the instant or at it. */
+  const changesSubject = (c: Tried) => {
+    const without = views.whole.without(c);
+    return !sameState(without.before, whole.before, 'all') || !sameState(without.after, whole.after, 'all');
+  };
   const tiersOf = (aspect: Aspect, mode: Mode) =>
     mode === 'breakdown'
       ? [changeTier('restricted', 'own', true)]
@@ -197,8 +202,13 @@ function crediting(measures: readonly MeasureContribution[], instant: Instant, t
       const sufficient = group.filter((c) =>
         sameChange(changeWithout(new Set(group.filter((other) => other !== c).map((other) => other.fact))), own),
       );
+      // In a replay step, an event that left out alone changes nothing for the subject is no cause (DOMAIN.md) where
+      // another that brings the part about does change something: a narrowing on the day a licence carves the same
+      // category out is not credited beside the licence. Two removals of the subject, neither changing anything
+      // alone, are credited together.
+      const bearing = mode === 'replay' ? sufficient.filter(changesSubject) : [];
       // None brings it about alone (say any two of three would): the group as a whole is what the change rests on.
-      jointly.push(...(sufficient.length ? sufficient : group));
+      jointly.push(...(bearing.length ? bearing : sufficient.length ? sufficient : group));
     });
     return jointly;
   };

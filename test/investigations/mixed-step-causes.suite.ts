@@ -92,4 +92,27 @@ describe('investigations/mixed-step-causes', () => {
       ),
     ).toEqual(['restricted']);
   });
+
+  it('a part changed by two events of which one alone changes something for the subject is credited to that one', () => {
+    // A licence and a narrowing carve x/y out on one day: what stopped being restricted is brought about by either, but
+    // the narrowing, left out, changes nothing for the subject (the licence still carves x/y out).
+    const l = new DecidedLedger();
+    l.append(imposition('m', ['s1'], ['x'], '2020-01-01'));
+    const granted = l.append({
+      type: 'GrantExemption',
+      measureId: 'm',
+      exemptionId: 'e',
+      title: 'licence',
+      categories: ['x/y'],
+      effectiveFrom: '2020-03-01',
+    });
+    const narrowed = l.append({ type: 'NarrowScope', measureId: 'm', remove: ['x/y'], effectiveFrom: '2020-03-01' });
+    const step = stepOn(l, '2020-03-01');
+    expect(step.causes.map((c) => c.eventId)).toEqual([granted.eventId]);
+    const o = causeOracle(new Oracle(UNIVERSE), oracleLog(l.events), 's1', l.events.length);
+    const t = Date.parse(step.effectiveAt);
+    expect(o.uncreditedParts(t, step.causes)).toEqual([]);
+    const asCause = { ...step.causes[0]!, eventId: narrowed.eventId, type: narrowed.type as 'ScopeNarrowed' };
+    expect(o.makesADifference(asCause, t, 'all', [...step.causes, asCause])).toBe(false);
+  });
 });

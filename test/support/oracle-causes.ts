@@ -59,10 +59,8 @@ export function causeOracle(oracle: Oracle, log: OracleEvent[], subject: string,
       : makesADifferenceIn(only, cause, t, all);
   const makesADifferenceIn = (test: Test, cause: Cause, t: number, all: Cause[]): boolean => {
     if (differs(cause, t, test, cause.eventId)) return true;
-    // In one part of replay's step, a cause of its measure credited with another part (alone) is not of this group.
-    const group = all.filter(
-      (c) => c.measureId === cause.measureId && (typeof test !== 'object' || !differs(c, t, test, c.eventId)),
-    );
+    if (typeof test === 'object') return jointlyIn(test, cause, t);
+    const group = all.filter((c) => c.measureId === cause.measureId);
     const alone = group.every((c) => !differs(c, t, test, c.eventId));
     const together = group.map((c) => c.eventId).join(',');
     // Credited jointly, it brings its measure's change about alone (the others left out), unless none of them does: for
@@ -82,6 +80,31 @@ export function causeOracle(oracle: Oracle, log: OracleEvent[], subject: string,
       );
     const needed = sufficient(cause) || !group.some(sufficient);
     return group.length > 1 && alone && differs(cause, t, test, together) && needed;
+  };
+  /**
+   * For a part of replay's step no event changes alone: the events of the cause's measure tried at t (corrections
+   * aside) that do not change it alone, left out together, change it; the cause brings its measure's part of the
+   * change about with the others left out (unless none of them does); and where it changes nothing for the subject
+   * alone, neither does any other that brings it about (an event that changes nothing for the subject is no cause
+   * beside one that does).
+   */
+  const jointlyIn = (test: { part: Part }, cause: Cause, t: number): boolean => {
+    const byId = new Map(log.map((e) => [e.eventId, e]));
+    const group = [...(tried.get(t) ?? [])].filter(
+      (id) =>
+        byId.get(id)!.measureId === cause.measureId &&
+        byId.get(id)!.type !== 'EntryCorrected' &&
+        !differs({ ...cause, eventId: id }, t, test, id),
+    );
+    if (!group.includes(cause.eventId) || !differs(cause, t, test, group.join(','))) return false;
+    const own = ownChange(cause.measureId, t, test);
+    const sufficient = group.filter((id) =>
+      same(ownChange(cause.measureId, t, test, group.filter((o) => o !== id).join(',')), own),
+    );
+    if (!sufficient.length) return true;
+    if (!sufficient.includes(cause.eventId)) return false;
+    const changesSubject = (id: string) => [t - 1, t].some((u) => !same(state(u), state(u, id)));
+    return changesSubject(cause.eventId) || !sufficient.some(changesSubject);
   };
   /** The changed parts of replay's step at t that no cause makes a difference to: every change has a cause. */
   const uncreditedParts = (t: number, causes: Cause[]): Part[] =>
