@@ -17,7 +17,7 @@ import { toMillis } from '../src/domain/time.js';
 import type { LedgerReadModel } from './ledger-read-model.js';
 import { measuresOfSubject } from './ledger-read-model.js';
 import { MeasureContribution } from './measure-contribution.js';
-import { coveredAsRecorded, retractedMeasuresOfSubject } from './retracted-measures.js';
+import { coveredAsRecorded, retractedMeasuresOfSubject, type RetractedMeasure } from './retracted-measures.js';
 import { cite, day, scopeChangeText, whyNot, type SetNamer } from './explanation-text.js';
 import type { CheckAnswer, Knowledge } from './subject-queries.js';
 
@@ -61,6 +61,17 @@ const refsOf = (fact: StandingFact) => [
  * same answers for its measures (checkCategories): worked out once, and the same step objects each time.
  */
 export type SharedSteps = Map<string, ExplanationStep[]>;
+
+/** The retracted measures of the subject, found once for all the categories a caller explains with `shared`. */
+const retractedShared = new WeakMap<SharedSteps, RetractedMeasure[]>();
+function retractedOf(model: LedgerReadModel, subjectId: string, k: Knowledge, shared?: SharedSteps) {
+  let found = shared && retractedShared.get(shared);
+  if (!found) {
+    found = retractedMeasuresOfSubject(model, subjectId, k.asOfPosition);
+    if (shared) retractedShared.set(shared, found);
+  }
+  return found;
+}
 
 function cachedSteps(shared: SharedSteps, key: string, make: () => ExplanationStep[]): ExplanationStep[] {
   let steps = shared.get(key);
@@ -189,15 +200,18 @@ export function explainCheck(
     });
   }
   // A measure recorded by mistake restricts nothing, yet the ledger once said it did: told, on its retraction.
-  for (const measure of retractedMeasuresOfSubject(model, subjectId, k.asOfPosition)) {
+  for (const measure of retractedOf(model, subjectId, k, shared)) {
     if (!coveredAsRecorded(measure, category)) continue;
     const { imposed, retraction } = measure;
-    steps.push({
-      kind: 'retraction',
-      measureId: measure.history.measureId,
-      sentence: `${measure.history.measureId} "${imposed.data.title}"${cite(imposed.data.citation)} was recorded at position ${positionText(imposed.position)} as restricting ${list(imposed.data.categories)} for ${subjectId} from ${day(imposed.data.effectiveFrom)}, and retracted at position ${positionText(retraction.position)} (${retraction.recordedAt}) as recorded by mistake: ${retraction.data.reason}. It restricts nothing.`,
-      events: [imposed, retraction].map((f) => ref({ ...f, citation: citationOf(f) })),
-    });
+    const step = (): ExplanationStep[] => [
+      {
+        kind: 'retraction',
+        measureId: measure.history.measureId,
+        sentence: `${measure.history.measureId} "${imposed.data.title}"${cite(imposed.data.citation)} was recorded at position ${positionText(imposed.position)} as restricting ${list(imposed.data.categories)} for ${subjectId} from ${day(imposed.data.effectiveFrom)}, and retracted at position ${positionText(retraction.position)} (${retraction.recordedAt}) as recorded by mistake: ${retraction.data.reason}. It restricts nothing.`,
+        events: [imposed, retraction].map((f) => ref({ ...f, citation: citationOf(f) })),
+      },
+    ];
+    steps.push(...(shared ? cachedSteps(shared, `retracted ${measure.history.measureId}`, step) : step()));
   }
   for (const pending of answer.pending) {
     steps.push({
