@@ -5,8 +5,10 @@
  * lapse, until when, why one does not apply and since when, the addition that
  * names the subject, each scope change and what the measure now covers, what
  * is pending since when, each measure that does not restrict the category at
- * that time though it covers it at another, why and since or until when, the
- * verdict, which events it cites) are the facts the oracle works out from the
+ * that time though it covers it at another, why and since or until when, each
+ * measure recorded by mistake whose imposition named the subject and covered
+ * the category and since when it was to restrict, the verdict, which events it
+ * cites) are the facts the oracle works out from the
  * raw log. An explanation step carries the measure
  * and the events as fields; dates, reasons and categories it states only in
  * its sentence, which is parsed here as little as that takes.
