@@ -12,6 +12,7 @@ import {
   changeDiffers,
   changeOf,
   isNoChange,
+  PARTS,
   sameChange,
   sameState,
   unionOf,
@@ -63,7 +64,13 @@ type States = { before: Contribution; after: Contribution };
 /** Whose state a cause check compares: the subject's, or the candidate's own measure's part of it. */
 type View = 'whole' | 'own';
 
-/** The causes among the events tried at the instant; pauses between tests (hundreds of events can share an instant). */
+/**
+ * The causes among the events tried at the instant; pauses between tests (hundreds of events can share an instant).
+ * Replay's step (`all`) is credited part by part: each of the restricted set, the exempt set and the pending set that
+ * changes, to the events that change it (tiers and all), and the step's causes are theirs together, in the order
+ * tried. Asked of the whole step at once, an announcement that alone changes what is pending hid a removal that only
+ * with another of the same instant changes what is restricted.
+ */
 export function* creditedCauses(
   measures: readonly MeasureContribution[],
   instant: Instant,
@@ -71,6 +78,28 @@ export function* creditedCauses(
   aspect: Aspect,
   breakdown: boolean,
 ): Generator<void, Cause[]> {
+  const credit = crediting(measures, instant, tried);
+  const causes = (found: readonly Tried[]) => found.map((c) => causeOf(measures[c.index]!, c));
+  if (breakdown) return causes(yield* credit('restricted', 'breakdown'));
+  if (aspect === 'restricted') return causes(yield* credit('restricted', 'timeline'));
+  const whole = { before: unionOf(instant.before), after: unionOf(instant.after) };
+  const credited = new Set<Tried>();
+  for (const part of aspect === 'all' ? PARTS : [aspect]) {
+    if (sameState(whole.before, whole.after, part)) continue;
+    for (const c of yield* credit(part, 'replay')) credited.add(c);
+  }
+  return causes(tried.filter((c) => credited.has(c)));
+}
+
+/**
+ * How a change is credited: `replay`, one part of a replay step; `timeline`, the timeline's restricted set (its
+ * causes looked for in the categories whose restriction changed); `breakdown`, what each measure restricts where the
+ * restricted set stays the same.
+ */
+type Mode = 'replay' | 'timeline' | 'breakdown';
+
+/** The test of the candidates for one aspect of the change at the instant, in tiers, then jointly by measure. */
+function crediting(measures: readonly MeasureContribution[], instant: Instant, tried: readonly Tried[]) {
   const { t, before, after } = instant;
   const whole = { before: unionOf(before), after: unionOf(after) };
   const replaced = (parts: Contribution[], index: number, part: Contribution) =>
@@ -126,49 +155,63 @@ export function* creditedCauses(
     const change = inChangedOf.get(key) ?? inChangedOf.set(key, inChanged(is, set)).get(key)!;
     return (view === 'whole' || !isNoChange(change)) && !sameChange(inChanged(without, set), change);
   };
-  const tiers = breakdown
-    ? [changeTier('restricted', 'own', true)]
-    : aspect === 'all'
-      ? [changeTier('all', 'whole'), changeTier('all', 'own')]
-      : [
-          changeTier('restricted', 'whole'),
-          inChangedTier('restricted', 'own'),
-          inChangedTier('exempt', 'whole'),
-          inChangedTier('exempt', 'own'),
-        ];
-  for (const tier of tiers) {
-    const causes: Cause[] = [];
-    for (const c of tried) {
-      if (c.inert) continue;
-      if (tier(c)) causes.push(causeOf(measures[c.index]!, c));
-      // Each test compares whole states: at an instant hundreds of events share, pause between them too.
-      yield;
+  /** Whether leaving the candidate out alone changes the subject's state, just before the instant or at it. */
+  const changesSubject = (c: Tried) => {
+    const without = views.whole.without(c);
+    return !sameState(without.before, whole.before, 'all') || !sameState(without.after, whole.after, 'all');
+  };
+  const tiersOf = (aspect: Aspect, mode: Mode) =>
+    mode === 'breakdown'
+      ? [changeTier('restricted', 'own', true)]
+      : mode === 'replay'
+        ? [changeTier(aspect, 'whole'), changeTier(aspect, 'own')]
+        : [
+            changeTier('restricted', 'whole'),
+            inChangedTier('restricted', 'own'),
+            inChangedTier('exempt', 'whole'),
+            inChangedTier('exempt', 'own'),
+          ];
+  return function* credit(aspect: Aspect, mode: Mode): Generator<void, Tried[]> {
+    for (const tier of tiersOf(aspect, mode)) {
+      const causes: Tried[] = [];
+      for (const c of tried) {
+        if (c.inert) continue;
+        if (tier(c)) causes.push(c);
+        // Each test compares whole states: at an instant hundreds of events share, pause between them too.
+        yield;
+      }
+      if (causes.length) return causes;
     }
-    if (causes.length) return causes;
-  }
-  // Fully overdetermined (the same subject removed twice on one day): when leaving out all of a measure's candidates
-  // would change its part, those that bring the change about each alone (the others left out) are credited together:
-  // both removals, not a broadening or a grant of the same day that the change happens without. Corrections stay out:
-  // leaving one out restores an earlier payload rather than removing its fact, which a set of facts left out cannot say.
-  // For the timeline, a measure's part is what it makes become or stop being restricted of what did for the subject.
-  const partOf = (states: States) =>
-    aspect === 'all' || breakdown ? changeOf(states.before, states.after, aspect) : inChanged(states, 'restricted');
-  const jointly: Cause[] = [];
-  measures.forEach((measure, index) => {
-    const group = tried.filter((c) => c.index === index && !c.inert && !c.correction);
-    if (!group.length || sameState(before[index]!, after[index]!, aspect)) return;
-    const own = partOf({ before: before[index]!, after: after[index]! });
-    if (isNoChange(own)) return;
-    const changeWithout = (left: ReadonlySet<StandingFact>) =>
-      partOf({ before: measure.at(t - 1, left), after: measure.at(t, left) });
-    if (sameChange(changeWithout(new Set(group.map((c) => c.fact))), own)) return;
-    const sufficient = group.filter((c) =>
-      sameChange(changeWithout(new Set(group.filter((other) => other !== c).map((other) => other.fact))), own),
-    );
-    // None brings it about alone (say any two of three would): the group as a whole is what the change rests on.
-    for (const c of sufficient.length ? sufficient : group) jointly.push(causeOf(measure, c));
-  });
-  return jointly;
+    // Fully overdetermined (the same subject removed twice on one day): when leaving out all of a measure's candidates
+    // would change its part, those that bring the change about each alone (the others left out) are credited together:
+    // both removals, not a broadening or a grant of the same day that the change happens without. Corrections stay out:
+    // leaving one out restores an earlier payload rather than removing its fact, which a set of facts left out cannot
+    // say. For the timeline, a measure's part is what it makes become or stop being restricted of what did for the
+    // subject.
+    const partOf = (states: States) =>
+      mode === 'timeline' ? inChanged(states, 'restricted') : changeOf(states.before, states.after, aspect);
+    const jointly: Tried[] = [];
+    measures.forEach((measure, index) => {
+      const group = tried.filter((c) => c.index === index && !c.inert && !c.correction);
+      if (!group.length || sameState(before[index]!, after[index]!, aspect)) return;
+      const own = partOf({ before: before[index]!, after: after[index]! });
+      if (isNoChange(own)) return;
+      const changeWithout = (left: ReadonlySet<StandingFact>) =>
+        partOf({ before: measure.at(t - 1, left), after: measure.at(t, left) });
+      if (sameChange(changeWithout(new Set(group.map((c) => c.fact))), own)) return;
+      const sufficient = group.filter((c) =>
+        sameChange(changeWithout(new Set(group.filter((other) => other !== c).map((other) => other.fact))), own),
+      );
+      // In a replay step, an event that left out alone changes nothing for the subject is no cause (DOMAIN.md) where
+      // another that brings the part about does change something: a narrowing on the day a licence carves the same
+      // category out is not credited beside the licence. Two removals of the subject, neither changing anything
+      // alone, are credited together.
+      const bearing = mode === 'replay' ? sufficient.filter(changesSubject) : [];
+      // None brings it about alone (say any two of three would): the group as a whole is what the change rests on.
+      jointly.push(...(bearing.length ? bearing : sufficient.length ? sufficient : group));
+    });
+    return jointly;
+  };
 }
 
 /** The event a candidate is: the fact as recorded, or its correction (whose citation is the correction's own). */

@@ -6,7 +6,8 @@
  * revoked, subject not covered), which measure covers it at another time but
  * not at this one (begins, lifted, ended, subject removed or named later,
  * scope narrowed or broadened later), what is announced but has no legal
- * effect yet, what was corrected or retracted, and the verdict.
+ * effect yet, what was corrected or retracted (a measure recorded by mistake
+ * included), and the verdict.
  */
 import { categorySetText } from '../src/domain/categories.js';
 import { citationOf, isAmending, type RecordedFact, type StandingFact } from '../src/domain/facts.js';
@@ -16,6 +17,7 @@ import { toMillis } from '../src/domain/time.js';
 import type { LedgerReadModel } from './ledger-read-model.js';
 import { measuresOfSubject } from './ledger-read-model.js';
 import { MeasureContribution } from './measure-contribution.js';
+import { coveredAsRecorded, retractedMeasuresOfSubject, type RetractedMeasure } from './retracted-measures.js';
 import { cite, day, scopeChangeText, whyNot, type SetNamer } from './explanation-text.js';
 import type { CheckAnswer, Knowledge } from './subject-queries.js';
 
@@ -59,6 +61,17 @@ const refsOf = (fact: StandingFact) => [
  * same answers for its measures (checkCategories): worked out once, and the same step objects each time.
  */
 export type SharedSteps = Map<string, ExplanationStep[]>;
+
+/** The retracted measures of the subject, found once for all the categories a caller explains with `shared`. */
+const retractedShared = new WeakMap<SharedSteps, RetractedMeasure[]>();
+function retractedOf(model: LedgerReadModel, subjectId: string, k: Knowledge, shared?: SharedSteps) {
+  let found = shared && retractedShared.get(shared);
+  if (!found) {
+    found = retractedMeasuresOfSubject(model, subjectId, k.asOfPosition);
+    if (shared) retractedShared.set(shared, found);
+  }
+  return found;
+}
 
 function cachedSteps(shared: SharedSteps, key: string, make: () => ExplanationStep[]): ExplanationStep[] {
   let steps = shared.get(key);
@@ -185,6 +198,20 @@ export function explainCheck(
       sentence: `${measure.measureId} "${measure.title}"${cite(measure.citation)} does not restrict ${category} for ${subjectId} on ${day(answer.at)}: ${whyNot(measure, answer, factOf, list)}.`,
       events: measure.basis.map(ref),
     });
+  }
+  // A measure recorded by mistake restricts nothing, yet the ledger once said it did: told, on its retraction.
+  for (const measure of retractedOf(model, subjectId, k, shared)) {
+    if (!coveredAsRecorded(measure, category)) continue;
+    const { imposed, retraction } = measure;
+    const step = (): ExplanationStep[] => [
+      {
+        kind: 'retraction',
+        measureId: measure.history.measureId,
+        sentence: `${measure.history.measureId} "${imposed.data.title}"${cite(imposed.data.citation)} was recorded at position ${positionText(imposed.position)} as restricting ${list(imposed.data.categories)} for ${subjectId} from ${day(imposed.data.effectiveFrom)}, and retracted at position ${positionText(retraction.position)} (${retraction.recordedAt}) as recorded by mistake: ${retraction.data.reason}. It restricts nothing.`,
+        events: [imposed, retraction].map((f) => ref({ ...f, citation: citationOf(f) })),
+      },
+    ];
+    steps.push(...(shared ? cachedSteps(shared, `retracted ${measure.history.measureId}`, step) : step()));
   }
   for (const pending of answer.pending) {
     steps.push({

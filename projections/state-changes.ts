@@ -1,13 +1,19 @@
 /**
  * States compared the way a cause check compares them: the union of the
  * measures' contributions, and the change from one state to another in an
- * aspect (the timeline's restricted set, or everything replay shows).
+ * aspect (the timeline's restricted set, everything replay shows, or one part of it).
  */
 import { CategorySet } from '../src/domain/categories.js';
 import type { Contribution } from './measure-contribution.js';
 
-/** `all`: restricted, exempt and pending; `restricted`: the restricted set alone (the timeline's concern). */
-export type Aspect = 'all' | 'restricted';
+/**
+ * `all`: restricted, exempt and pending (replay's step); `restricted`: the restricted set alone (the timeline's
+ * concern); `exempt`, `pending`: one part of replay's step, whose causes are worked out part by part (cause-credit.ts).
+ */
+export type Aspect = 'all' | 'restricted' | 'exempt' | 'pending';
+
+/** The parts of replay's step, each credited to the events that change it. */
+export const PARTS = ['restricted', 'exempt', 'pending'] as const;
 
 export function unionOf(parts: Contribution[]): Contribution {
   let restricted = CategorySet.EMPTY;
@@ -34,9 +40,12 @@ export interface StateChange {
 }
 
 export function changeOf(before: Contribution, after: Contribution, aspect: Aspect): StateChange {
-  const sets = [after.restricted.difference(before.restricted), before.restricted.difference(after.restricted)];
-  if (aspect === 'restricted') return { sets };
-  sets.push(after.exempt.difference(before.exempt), before.exempt.difference(after.exempt));
+  const sets: CategorySet[] = [];
+  if (aspect === 'all' || aspect === 'restricted')
+    sets.push(after.restricted.difference(before.restricted), before.restricted.difference(after.restricted));
+  if (aspect === 'all' || aspect === 'exempt')
+    sets.push(after.exempt.difference(before.exempt), before.exempt.difference(after.exempt));
+  if (aspect !== 'all' && aspect !== 'pending') return { sets };
   const became = after.pending.filter((p) => !before.pending.includes(p));
   const stopped = before.pending.filter((p) => !after.pending.includes(p));
   return { sets, pending: `${became.join(',')}|${stopped.join(',')}` };
@@ -52,8 +61,9 @@ export function isNoChange(change: StateChange): boolean {
 }
 
 export function sameState(a: Contribution, b: Contribution, aspect: Aspect): boolean {
-  if (!a.restricted.equals(b.restricted)) return false;
-  return aspect === 'restricted' || (a.exempt.equals(b.exempt) && a.pending.join(',') === b.pending.join(','));
+  if ((aspect === 'all' || aspect === 'restricted') && !a.restricted.equals(b.restricted)) return false;
+  if ((aspect === 'all' || aspect === 'exempt') && !a.exempt.equals(b.exempt)) return false;
+  return (aspect !== 'all' && aspect !== 'pending') || a.pending.join(',') === b.pending.join(',');
 }
 
 /**

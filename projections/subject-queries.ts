@@ -218,9 +218,15 @@ function checkContext(model: LedgerReadModel, subjectId: string, k: Knowledge) {
   const histories = measuresOfSubject(model, subjectId, k.asOfPosition);
   const verdicts = histories.map((h) => verdictOf(h, subjectId, k.at)).filter((v): v is Verdict => v !== undefined);
   const restricted = verdicts.reduce((set, v) => set.union(v.restricted), CategorySet.EMPTY);
-  const pendingAll = histories
-    .flatMap((h) => pendingOf(h, subjectId, k.at))
-    .map((p) => ({ answer: p, set: p.categories ? CategorySet.of(p.categories) : undefined }));
+  // An announcement can change only what its measure covers at T (the scope it will come into force with, for one
+  // not yet in force), within the categories it names: a check lists it where that overlaps the category.
+  const pendingAll = histories.flatMap((h) => {
+    const scope = h.scopeCategoriesAt(k.at);
+    return pendingOf(h, subjectId, k.at).map((p) => ({
+      answer: p,
+      bearsOn: p.categories ? scope.intersection(CategorySet.of(p.categories)) : scope,
+    }));
+  });
   const scopes = new Map(verdicts.map((v) => [v, v.history.scopeCategoriesAt(k.at)]));
   const notRestricting = notRestrictingAt(histories, subjectId, k.at);
   const measureAnswers = new Map<Verdict, RestrictionAnswer>();
@@ -234,7 +240,7 @@ function checkContext(model: LedgerReadModel, subjectId: string, k: Knowledge) {
           .filter((e) => e.categories.overlaps(category))
           .map((e) => cached(exemptionAnswers, e, () => exemptionAnswer(v.history.measureId, e))),
       );
-      const pending = pendingAll.filter((p) => !p.set || p.set.overlaps(category)).map((p) => p.answer);
+      const pending = pendingAll.filter((p) => p.bearsOn.overlaps(category)).map((p) => p.answer);
       const measures = involved.map((v) => ({
         ...cached(measureAnswers, v, () => restrictionAnswer(v)),
         status: statusOf(v.restricted, category),

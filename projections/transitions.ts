@@ -9,7 +9,11 @@
  * finds every transition: lapses and ends of windows included.
  *
  * An event causes a change when, left out alone, the change at that instant
- * would differ (DOMAIN.md "Replay and explanations"). Only events with an
+ * would differ (DOMAIN.md "Replay and explanations"); a replay step's change
+ * is tested part by part (restricted, exempt, pending: each part that changes
+ * credited to the events that change it, the step's causes theirs together),
+ * so that one part's cause found alone does not hide another's found only
+ * jointly (cause-credit.ts). Only events with an
  * instant equal to the change's (their own, or that of the grant they amend)
  * are tried. A correction is tried too, at the instants of the fact it
  * corrects as it stands and as it stood before: left out, that fact keeps its

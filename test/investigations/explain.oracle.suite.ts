@@ -5,8 +5,10 @@
  * lapse, until when, why one does not apply and since when, the addition that
  * names the subject, each scope change and what the measure now covers, what
  * is pending since when, each measure that does not restrict the category at
- * that time though it covers it at another, why and since or until when, the
- * verdict, which events it cites) are the facts the oracle works out from the
+ * that time though it covers it at another, why and since or until when, each
+ * measure recorded by mistake whose imposition named the subject and covered
+ * the category and since when it was to restrict, the verdict, which events it
+ * cites) are the facts the oracle works out from the
  * raw log. An explanation step carries the measure
  * and the events as fields; dates, reasons and categories it states only in
  * its sentence, which is parsed here as little as that takes.
@@ -86,6 +88,8 @@ const WHY_NOT: [RegExp, string][] = [
     'scope-broadened-later',
   ],
 ];
+const RETRACTED =
+  /^(\S+) "[^"]*"(?: \([^)]*\))? was recorded at position \d+ as restricting .* for \S+ from (\S+), and retracted at position \d+ \(\S+\) as recorded by mistake: .*\. It restricts nothing\.$/;
 const PENDING = /^Announced on (\S+?)(?: \([^)]*\))?, with no legal effect yet: /;
 const VERDICT = /^So on \S+, as recorded up to position \d+, \S+ is (restricted|partially restricted|not restricted)/;
 
@@ -115,6 +119,8 @@ function stated(explanation: ExplanationStep[]): Fact[] {
       facts.push({ ...base, says: `not: ${reason}`, on: pattern.exec(why)![1] });
     } else if (step.kind === 'verdict' && (match = VERDICT.exec(step.sentence)))
       facts.push({ measureId: '', says: 'verdict', on: match[1], events: [] });
+    else if (step.kind === 'retraction' && (match = RETRACTED.exec(step.sentence)))
+      facts.push({ ...base, says: 'retracted', from: match[2] });
     else if (step.kind === 'correction' || step.kind === 'retraction') continue;
     else if (step.kind !== 'exemption') facts.push({ ...base, says: `unparsed: ${step.sentence}` });
     else if ((match = CARVES.exec(step.sentence)))
@@ -136,8 +142,9 @@ function stated(explanation: ExplanationStep[]): Fact[] {
   return facts;
 }
 
-/** What the oracle says an explanation of (subject, category) at t must state, from the events standing at its k. */
-function expected(standing: OracleEvent[], subject: string, category: string, t: number): Fact[] {
+/** What the oracle says an explanation of (subject, category) at t must state, from the log as known at k. */
+function expected(log: OracleEvent[], k: number, subject: string, category: string, t: number): Fact[] {
+  const standing = oracle.standing(log, k);
   const truth = oracle.answerFrom(standing, subject, t);
   const asked = oracle.expand([category]);
   const overlaps = (paths: Set<string>) => [...asked].some((p) => paths.has(p));
@@ -214,17 +221,23 @@ function expected(standing: OracleEvent[], subject: string, category: string, t:
     }
   }
   // Announcements pending at t for the subject, of any of its measures, that bear on the category.
-  for (const key of truth.pending) {
+  for (const key of oracle.checkPending(standing, subject, category, t)) {
     const [measureId, announcementId] = key.split('/') as [string, string];
     const events = standing.filter((e) => e.measureId === measureId);
     const announcement =
       announcementId === 'imposition'
         ? events.find((e) => e.type === 'RestrictionImposed')!
         : events.find((e) => e.type === 'EasingAnnounced' && e.data.announcementId === announcementId)!;
-    const categories: string[] | undefined = announcement.data.categories;
-    if (categories && !overlaps(oracle.expand(categories))) continue;
     facts.push({ measureId, says: 'pending', on: dayOf(announcement.data.announcedAt), events: cited([announcement]) });
   }
+  // The measures recorded by mistake whose imposition named the subject and covered the category: retracted.
+  for (const { measureId, imposed, retraction } of oracle.retractedMeasures(log, subject, category, k))
+    facts.push({
+      measureId,
+      says: 'retracted',
+      from: dayOf(imposed.data.effectiveFrom),
+      events: ids([imposed, retraction]),
+    });
   // The measures that do not restrict the category at t though they cover it at another time, and why.
   for (const { measureId, reason, on, events } of oracle.notRestricting(standing, subject, category, t))
     facts.push({ measureId, says: `not: ${reason}`, on: day(on), events: cited(events) });
@@ -242,14 +255,7 @@ const order = (facts: Fact[]) =>
     .map((fact) => Object.fromEntries(Object.entries(fact).sort(([a], [b]) => a.localeCompare(b))))
     .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
-function check(
-  model: LedgerReadModel,
-  standing: OracleEvent[],
-  subject: string,
-  category: string,
-  t: number,
-  k: number,
-) {
+function check(model: LedgerReadModel, log: OracleEvent[], subject: string, category: string, t: number, k: number) {
   const knowledge = { at: t, asOfPosition: BigInt(k) };
   const explanation = explainCheck(model, checkCategory(model, subject, category, knowledge), knowledge);
   const got = stated(explanation);
@@ -258,7 +264,7 @@ function check(
     category,
     at: day(t),
     k,
-    facts: order(expected(standing, subject, category, t)),
+    facts: order(expected(log, k, subject, category, t)),
   });
   return got;
 }
@@ -275,7 +281,8 @@ describe('investigations/explain.oracle', () => {
         (events, prefix, queries) => {
           const model = events.reduce(evolve, initialState());
           const k = prefix === null ? events.length : prefix % (events.length + 1);
-          const standing = oracle.standing(oracleLog(events), k);
+          const log = oracleLog(events);
+          const standing = oracle.standing(log, k);
           // Mostly the instants exemptions name (where lapses and renewals meet) and the categories they name.
           const exemptionEvents = standing.filter((e) => e.data.exemptionId !== undefined);
           const instants = Oracle.instants(exemptionEvents);
@@ -289,7 +296,7 @@ describe('investigations/explain.oracle', () => {
                 : EPOCH + ((when % (DAYS + 27)) - 1) * DAY;
             const category = named_ && named.length ? named[what % named.length]! : UNIVERSE[what % UNIVERSE.length]!;
             for (const subject of SUBJECTS)
-              for (const fact of check(model, standing, subject, category, t, k)) {
+              for (const fact of check(model, log, subject, category, t, k)) {
                 const kind = fact.says + (fact.grantedFrom ? ' after a lapse' : '');
                 seen.set(kind, (seen.get(kind) ?? 0) + 1);
               }
@@ -315,6 +322,7 @@ describe('investigations/explain.oracle', () => {
         'not: subject-added-later',
         'not: scope-narrowed',
         'not: scope-broadened-later',
+        'retracted',
       ]),
     );
   }, 120_000);
@@ -322,12 +330,13 @@ describe('investigations/explain.oracle', () => {
   /** Every fact of the explanations of every category for s1 and s2 at each instant the history names and 1 ms either side. */
   const explainedThroughout = (events: ReturnType<typeof realise>, seen: Map<string, number>) => {
     const model = events.reduce(evolve, initialState());
-    const standing = oracle.standing(oracleLog(events), events.length);
+    const log = oracleLog(events);
+    const standing = oracle.standing(log, events.length);
     const instants = [...new Set(Oracle.instants(standing).flatMap((t) => [t - 1, t, t + 1]))];
     for (const t of instants)
       for (const subject of ['s1', 's2'])
         for (const category of UNIVERSE)
-          for (const fact of check(model, standing, subject, category, t, events.length))
+          for (const fact of check(model, log, subject, category, t, events.length))
             seen.set(fact.says, (seen.get(fact.says) ?? 0) + 1);
   };
 

@@ -6,10 +6,11 @@
  * citations): every transition the oracle shows is a step at its instant and
  * none elsewhere, each step's before and after are the oracle's states, and
  * every event credited with a change makes a difference to the oracle's answer
- * when it alone is left out, naming the citation standing for it. Both ways:
- * where some events tried at the instant (standing events and standing
- * corrections) each alone make a difference, the causes are exactly those, no
- * more and no fewer. The timeline's intervals are the oracle's, measure by
+ * when it alone is left out, naming the citation standing for it; every part of
+ * a step that changes (restricted, exempt, pending) is credited to some event
+ * that changes it. Both ways, part by part: where some events tried at the
+ * instant (standing events and standing corrections) each alone make a
+ * difference to a part, its causes are exactly those, no more and no fewer. The timeline's intervals are the oracle's, measure by
  * measure. Explanations, asked on whole days and at the histories' own
  * instants and 1 ms either side, account for every exemption and give the
  * oracle's reason, and instant, where one does not apply.
@@ -90,12 +91,22 @@ function checkValidOrder(
         { cause: cause.eventId, citation: citationOf(cause.eventId) },
       );
     }
-    // Both ways: where events make a difference alone, the causes are exactly those (corrections among them).
-    const decisive = o.decisive(t, 'all');
+    // Each part of the step that changes (restricted, exempt, pending) is credited to some event that changes it.
+    compared.add(
+      { at: step.effectiveAt, uncredited: o.uncreditedParts(t, step.causes) },
+      { at: step.effectiveAt, uncredited: [] },
+    );
+    // Both ways, part by part: where events make a difference to a part alone, its causes are exactly those
+    // (corrections among them); the step's causes are every part's. Where some changed part has no such event, its
+    // causes are found otherwise (each checked above), and those of the other parts are among the step's.
+    const parts = o.decisiveParts(t);
+    const decisive = [...new Set(parts.flatMap(([, ids]) => ids))].sort();
     if (decisive.length) {
       counted(decisive);
+      const causes = step.causes.map((c) => c.eventId).sort();
+      const exact = parts.every(([, ids]) => ids.length > 0);
       compared.add(
-        { at: step.effectiveAt, causes: step.causes.map((c) => c.eventId).sort() },
+        { at: step.effectiveAt, causes: exact ? causes : causes.filter((id) => decisive.includes(id)) },
         { at: step.effectiveAt, causes: decisive },
       );
     }

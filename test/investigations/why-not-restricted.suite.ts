@@ -280,15 +280,25 @@ describe('investigations/why-not-restricted', () => {
   });
 
   describe('what decides nothing is not named', () => {
-    it('a measure whose imposition was retracted: a retracted event decides nothing', () => {
+    it('a measure whose imposition was retracted: a retracted event decides nothing, and the explanation tells it', () => {
       const ledger = new DecidedLedger();
       const imposed = ledger.append(impose());
-      ledger.append({ type: 'RetractEntry', measureId: 'm', eventId: imposed.eventId, reason: 'recorded by mistake' });
+      const retraction = ledger.append({
+        type: 'RetractEntry',
+        measureId: 'm',
+        eventId: imposed.eventId,
+        reason: 'recorded by mistake',
+      });
       const k = { at: AT, asOfPosition: ledger.model.position };
       const answer = checkCategory(ledger.model, S, 'exports/chips', k);
       expect(answer.notRestricting).toEqual([]);
       expect(answer.basis).toEqual([]);
-      expect(explainCheck(ledger.model, answer, k).map((s) => s.kind)).toEqual(['verdict']);
+      // Not a "not" (as known, it never was in force), but recorded once and then retracted: told on those two events.
+      const explanation = explainCheck(ledger.model, answer, k);
+      expect(explanation.map((s) => [s.kind, s.measureId, s.events.map((e) => e.eventId)])).toEqual([
+        ['retraction', 'm', [imposed.eventId, retraction.eventId]],
+        ['verdict', undefined, []],
+      ]);
     });
 
     it('a measure that never covered the category, or another that restricts it whole', () => {

@@ -233,6 +233,56 @@ export class Oracle {
   }
 
   /**
+   * What a check of a category lists as pending for the subject at t: each pending item (see `answerFrom`) whose
+   * measure's scope at t (whether in force or not yet), within the categories the item names (an easing's, or the
+   * imposed ones for an imposition), overlaps the category. Sorted keys, `<measureId>/<announcementId|imposition>`.
+   */
+  checkPending(standing: OracleEvent[], subject: string, category: string, t: number): string[] {
+    const asked = this.expand([category]);
+    return [...this.answerFrom(standing, subject, t).pending]
+      .filter((key) => {
+        const [measureId, id] = key.split('/') as [string, string];
+        const events = standing.filter((e) => e.measureId === measureId);
+        const imposed = events.find((e) => e.type === 'RestrictionImposed')!;
+        const item =
+          id === 'imposition'
+            ? imposed
+            : events.find((e) => e.type === 'EasingAnnounced' && e.data.announcementId === id)!;
+        const named = item.data.categories ? this.expand(item.data.categories) : undefined;
+        const { scope } = this.measureState(events, imposed, subject, t);
+        return [...scope].some((p) => asked.has(p) && (!named || named.has(p)));
+      })
+      .sort();
+  }
+
+  /**
+   * The measures whose imposition is retracted at k (recorded by mistake: they restrict nothing) though, as recorded,
+   * it named the subject and covered some of the category: an explanation tells each, with its imposition and the
+   * retraction standing at k. By measure id.
+   */
+  retractedMeasures(log: OracleEvent[], subject: string, category: string, k: number) {
+    const known = log.filter((e) => e.position <= k);
+    const standingIds = new Set(this.standing(log, k).map((e) => e.eventId));
+    const asked = this.expand([category]);
+    const stands = (retraction: OracleEvent): boolean =>
+      !known.some((r) => r.type === 'EntryRetracted' && r.data.eventId === retraction.eventId && stands(r));
+    return known
+      .filter(
+        (e) =>
+          e.type === 'RestrictionImposed' &&
+          !standingIds.has(e.eventId) &&
+          e.data.subjects.includes(subject) &&
+          [...this.expand(e.data.categories)].some((p) => asked.has(p)),
+      )
+      .map((imposed) => ({
+        measureId: imposed.measureId,
+        imposed,
+        retraction: known.find((r) => r.type === 'EntryRetracted' && r.data.eventId === imposed.eventId && stands(r))!,
+      }))
+      .sort((a, b) => (a.measureId < b.measureId ? -1 : 1));
+  }
+
+  /**
    * The measures that do not bear on a category for the subject at t (not in force, not naming it, or a scope not
    * overlapping it) though, at some instant while in force and naming it, their scope overlapped the part of the
    * category not restricted at t (the free part); each with the first condition that fails at t and the events
