@@ -18,3 +18,4 @@ import './category-set-memory.suite.js';
 import './regiven-ids.suite.js';
 import './category-set-turn.suite.js';
 import './dependents.suite.js';
+import './deep-categories.property.suite.js';

@@ -14,3 +14,5 @@ import './retraction-causes.wide.oracle.suite.js';
 import './oracle-acted-on.suite.js';
 import './timeline-causes-in-categories.suite.js';
 import './overdetermined-narrowing.suite.js';
+import './mixed-step-causes.suite.js';
+import './explain-retracted-measure.suite.js';

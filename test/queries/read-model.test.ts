@@ -8,3 +8,4 @@ import './listings.property.suite.js';
 import './read-model-head.property.suite.js';
 import './paced-json.suite.js';
 import './lifted-before-force.suite.js';
+import './check-pending-bearing.suite.js';
