@@ -3,8 +3,8 @@
  * answers with an event (or several) left out, whether a credited event makes a difference to the change it is
  * credited with, and which events tried at an instant (transitions.ts) alone decide the change there.
  */
-import { expect } from '@jest/globals';
 import type { Cause } from '../../projections/replay.js';
+import { expectEqual } from './expect-equal.js';
 import { Oracle, type OracleAnswer, type OracleEvent } from './oracle.js';
 
 /** The change a cause is credited with: replay's, the timeline's restricted set, or (that unchanged) its breakdown by measure. */
@@ -208,6 +208,6 @@ export class Comparison {
   }
 
   assert(): void {
-    expect(this.actual).toEqual(this.expected);
+    expectEqual(this.actual, this.expected);
   }
 }
