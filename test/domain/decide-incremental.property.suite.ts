@@ -13,6 +13,7 @@ import type { UncheckedFact } from '../../src/domain/facts.js';
 import { resolveMeasure } from '../../src/domain/resolve-measure.js';
 import { readFact } from '../../src/domain/recorded-fact.js';
 import { answersAt } from '../support/history-answers.js';
+import { expectEqual } from '../support/expect-equal.js';
 import { DAY, DAYS, EPOCH, historyArbitrary } from '../support/history-generator.js';
 
 describe('domain/decide-incremental.property', () => {
@@ -56,7 +57,7 @@ describe('domain/decide-incremental.property', () => {
                 answers: i % 3 === 0 ? answersAt(history, t) : undefined,
               })),
             });
-            expect(view(kept)).toEqual(view(fresh));
+            expectEqual(view(kept), view(fresh));
           }
         }),
         { numRuns: 150 },

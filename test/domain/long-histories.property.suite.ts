@@ -14,6 +14,7 @@ import { evolve, initialState, measureAsOf, type LedgerReadModel } from '../../p
 import { modelAsOf } from '../../projections/model-as-of.js';
 import { resolveMeasure } from '../../src/domain/resolve-measure.js';
 import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
+import { expectEqual } from '../support/expect-equal.js';
 import { answersAt } from '../support/history-answers.js';
 
 const DAY = 86_400_000;
@@ -97,7 +98,7 @@ function expectAsFresh(model: LedgerReadModel, position: bigint, lists = true) {
       ? { recorded: h.recorded.map((f) => f.eventId), facts: h.facts.map((f) => f.recorded.eventId) }
       : undefined),
   });
-  expect(view(history)).toEqual(view(fresh));
+  expectEqual(view(history), view(fresh));
 }
 
 describe('domain/long-histories.property', () => {

@@ -25,6 +25,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { decide, evolve, initialState, type MeasureStream } from '../../src/domain/decide.js';
 import { EVENT_TYPE_OF, type LedgerCommand } from '../../src/domain/messages.js';
+import { expectEqual } from '../support/expect-equal.js';
 
 interface Logged {
   eventId: string;
@@ -366,7 +367,7 @@ function checkRun(steps: Step[], commandFor: (step: Step, log: readonly Logged[]
     if (next.type === 'CorrectEntry' && revokedBefore(before, next.eventId, next.replacement))
       broken.push(`${next.eventId} amends a revoked exemption, as no amendment recorded now may`);
     if (decision.events) {
-      expect({ accepted: next, broken }).toEqual({ accepted: next, broken: [] });
+      expectEqual({ accepted: next, broken }, { accepted: next, broken: [] });
       record(decision.events[0]!.type, decision.events[0]!.data as unknown as Record<string, unknown>);
       seen.deepest = Math.max(seen.deepest, depthOf(log, log.length - 1));
       if (next.type === 'RetractEntry' && log.find((e) => e.eventId === next.eventId)!.type === 'EntryRetracted')
@@ -381,11 +382,10 @@ function checkRun(steps: Step[], commandFor: (step: Step, log: readonly Logged[]
         continue;
       }
       // Recorded regardless, it would have broken a rule.
-      expect({ refused: next, rule: decision.rejection.rule, broken: broken.length > 0 }).toEqual({
-        refused: next,
-        rule: decision.rejection.rule,
-        broken: true,
-      });
+      expectEqual(
+        { refused: next, rule: decision.rejection.rule, broken: broken.length > 0 },
+        { refused: next, rule: decision.rejection.rule, broken: true },
+      );
       seen.refused++;
       const refusal = `${next.type} ${decision.rejection.rule}`;
       seen.refusals.set(refusal, (seen.refusals.get(refusal) ?? 0) + 1);

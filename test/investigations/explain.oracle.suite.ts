@@ -30,6 +30,7 @@ import {
 } from '../support/history-generator.js';
 import { Oracle, oracleLog, type OracleEvent } from '../support/oracle.js';
 import { FOUND_NOTS, scopeAndSubjectHistories } from '../support/scope-and-subject-histories.js';
+import { expectEqual } from '../support/expect-equal.js';
 
 const oracle = new Oracle(UNIVERSE);
 
@@ -259,13 +260,10 @@ function check(model: LedgerReadModel, log: OracleEvent[], subject: string, cate
   const knowledge = { at: t, asOfPosition: BigInt(k) };
   const explanation = explainCheck(model, checkCategory(model, subject, category, knowledge), knowledge);
   const got = stated(explanation);
-  expect({ subject, category, at: day(t), k, facts: order(got) }).toEqual({
-    subject,
-    category,
-    at: day(t),
-    k,
-    facts: order(expected(log, k, subject, category, t)),
-  });
+  expectEqual(
+    { subject, category, at: day(t), k, facts: order(got) },
+    { subject, category, at: day(t), k, facts: order(expected(log, k, subject, category, t)) },
+  );
   return got;
 }
 

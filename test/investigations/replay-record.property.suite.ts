@@ -12,6 +12,7 @@ import { changesBetween, replaySubject, type Snapshot } from '../../projections/
 import type { CategorySetAnswer } from '../../src/domain/categories.js';
 import { historyArbitrary, pathsOf, SUBJECTS, UNIVERSE } from '../support/history-generator.js';
 import { Oracle, oracleLog } from '../support/oracle.js';
+import { expectEqual } from '../support/expect-equal.js';
 
 describe('investigations/replay-record.property', () => {
   const oracle = new Oracle(UNIVERSE);
@@ -67,7 +68,7 @@ describe('investigations/replay-record.property', () => {
             const own = Date.parse(step.effectiveAt);
             if (changedAt.length && same(state(was, own), state(is, own))) changedElsewhere++;
           }
-          expect(actual).toEqual(expected);
+          expectEqual(actual, expected);
         }),
         { numRuns: 200 },
       );
@@ -87,7 +88,8 @@ describe('investigations/replay-record.property', () => {
             const now = events.reduce(evolve, initialState());
             for (const order of ['record', 'valid'] as const) {
               const asOfPosition = BigInt(p);
-              expect(replaySubject(now, subject, { order, asOfPosition })).toEqual(
+              expectEqual(
+                replaySubject(now, subject, { order, asOfPosition }),
                 replaySubject(then, subject, { order, asOfPosition }),
               );
             }

@@ -12,6 +12,7 @@ import { runInNewContext } from 'node:vm';
 import { evolve, initialState, type LedgerReadModel } from '../../projections/ledger-read-model.js';
 import { subjectTimeline, subjectTimelineSteps } from '../../projections/subject-queries.js';
 import type { LoggedEvent } from '../../src/domain/recorded-fact.js';
+import { expectEqual } from '../support/expect-equal.js';
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
@@ -101,13 +102,13 @@ describe('investigations/timeline-memory', () => {
   it('holds little while it tries the events of a day hundreds share', async () => {
     // Most of its steps try day one's events as causes: midway, every one has been tried once.
     const { held, answer } = await heldAt(0.5);
-    expect(answer).toEqual(whole);
+    expectEqual(answer, whole);
     expect(held).toBeLessThan(4);
   });
 
   it('holds about the answer so far late in its walk', async () => {
     const { held, answer } = await heldAt(0.97);
-    expect(answer).toEqual(whole);
+    expectEqual(answer, whole);
     // The answer so far lists about 300 intervals of about 600 paths each: about 1.5 MB of references.
     expect(held).toBeLessThan(6);
   });

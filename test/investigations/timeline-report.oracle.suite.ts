@@ -23,6 +23,7 @@ import { fixedStore } from '../changes/feed-fixtures.js';
 import { parseSections } from '../support/csv.js';
 import { AFFILIATES, DAY, DAYS, EPOCH, HISTORIES, pathsOf, SUBJECTS, UNIVERSE } from '../support/history-generator.js';
 import { Oracle, oracleLog, type OracleEvent } from '../support/oracle.js';
+import { expectEqual } from '../support/expect-equal.js';
 
 const oracle = new Oracle(UNIVERSE);
 /** The subjects asked about: an affiliate a wide history names at once among them. */
@@ -221,7 +222,7 @@ describe('investigations/timeline-report.oracle', () => {
               became: i.became,
               stopped: i.stopped,
             }));
-            expect({ subject, k, intervals: actual }).toEqual({ subject, k, intervals: expected });
+            expectEqual({ subject, k, intervals: actual }, { subject, k, intervals: expected });
             intervals += actual.length;
           }
         }),
@@ -262,15 +263,16 @@ describe('investigations/timeline-report.oracle', () => {
                 report.verdicts.map((v) => v.category),
               );
               const question = { subject, at: iso(at), k };
-              expect({ ...question, csv: csvTables(renderAtOnce(REPORT_FORMATS.csv.render(report))) }).toEqual({
-                ...question,
-                csv: expected,
-              });
-              expect({ ...question, md: markdownTables(renderAtOnce(REPORT_FORMATS.md.render(report))) }).toEqual({
-                ...question,
-                md: expected,
-              });
-              expect(JSON.parse(renderAtOnce(REPORT_FORMATS.json.render(report)))).toEqual(
+              expectEqual(
+                { ...question, csv: csvTables(renderAtOnce(REPORT_FORMATS.csv.render(report))) },
+                { ...question, csv: expected },
+              );
+              expectEqual(
+                { ...question, md: markdownTables(renderAtOnce(REPORT_FORMATS.md.render(report))) },
+                { ...question, md: expected },
+              );
+              expectEqual(
+                JSON.parse(renderAtOnce(REPORT_FORMATS.json.render(report))),
                 JSON.parse(JSON.stringify(report)),
               );
               stated.restricted += expected.restricted.length;

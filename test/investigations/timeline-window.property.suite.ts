@@ -12,6 +12,7 @@ import { evolve, initialState } from '../../projections/ledger-read-model.js';
 import { subjectTimeline, type SubjectTimeline, type TimelineInterval } from '../../projections/subject-queries.js';
 import { DAY, DAYS, EPOCH, historyArbitrary, pathsOf, SUBJECTS, UNIVERSE } from '../support/history-generator.js';
 import { Oracle, oracleLog } from '../support/oracle.js';
+import { expectEqual } from '../support/expect-equal.js';
 
 describe('investigations/timeline-window.property', () => {
   const oracle = new Oracle(UNIVERSE);
@@ -84,24 +85,27 @@ describe('investigations/timeline-window.property', () => {
               const actual = windowed.intervals.map((i, n) =>
                 n === 0 && cutAtFrom ? { ...i, restricted: AS_AT_FROM } : i,
               );
-              expect({ from, to, intervals: actual }).toEqual({ from, to, intervals: expected });
+              expectEqual({ from, to, intervals: actual }, { from, to, intervals: expected });
               const first = windowed.intervals[0];
               if (from === undefined || first === undefined || Date.parse(first.from) !== from) continue;
               // By the oracle: what each measure restricts at `from`, and the change from just before it.
               const paths = (set: { categories: string[]; except: string[] }) => pathsOf(set.categories, set.except);
               const [was, is] = [from - 1, from].map((t) => oracle.answerFrom(standing, subject, t));
               const [wasPaths, isPaths] = [was!, is!].map((a) => Oracle.union(a).restricted);
-              expect({
-                from,
-                restricted: first.restricted.map((r) => [r.measureId, paths(r)]).sort(),
-                became: paths(first.became.restricted),
-                stopped: paths(first.became.unrestricted),
-              }).toEqual({
-                from,
-                restricted: [...is!.restricted].map(([measureId, set]) => [measureId, [...set].sort()]).sort(),
-                became: isPaths!.filter((p) => !wasPaths!.includes(p)),
-                stopped: wasPaths!.filter((p) => !isPaths!.includes(p)),
-              });
+              expectEqual(
+                {
+                  from,
+                  restricted: first.restricted.map((r) => [r.measureId, paths(r)]).sort(),
+                  became: paths(first.became.restricted),
+                  stopped: paths(first.became.unrestricted),
+                },
+                {
+                  from,
+                  restricted: [...is!.restricted].map(([measureId, set]) => [measureId, [...set].sort()]).sort(),
+                  became: isPaths!.filter((p) => !wasPaths!.includes(p)),
+                  stopped: wasPaths!.filter((p) => !isPaths!.includes(p)),
+                },
+              );
               checked++;
             }
           },

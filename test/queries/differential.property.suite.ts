@@ -25,6 +25,7 @@ import {
   validTime,
   writtenCommandsArbitrary,
 } from '../support/history-generator.js';
+import { expectEqual } from '../support/expect-equal.js';
 import { Oracle, oracleLog, type OracleEvent } from '../support/oracle.js';
 import { FOUND_NOTS, scopeAndSubjectHistories } from '../support/scope-and-subject-histories.js';
 
@@ -159,7 +160,7 @@ function compareAt(
       if (answer.restricted.size) restricting++;
     }
   }
-  expect(actual).toEqual(expected);
+  expectEqual(actual, expected);
   return restricting;
 }
 

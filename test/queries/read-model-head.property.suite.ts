@@ -5,10 +5,11 @@
  * event, what that kept history answers equals a fresh resolution of the same
  * facts, whatever was asked of the versions before it.
  */
-import { describe, expect, it } from '@jest/globals';
+import { describe, it } from '@jest/globals';
 import fc from 'fast-check';
 import { evolve, initialState, measureAsOf } from '../../projections/ledger-read-model.js';
 import { resolveMeasure } from '../../src/domain/resolve-measure.js';
+import { expectEqual } from '../support/expect-equal.js';
 import { answersAt } from '../support/history-answers.js';
 import { DAY, DAYS, EPOCH, historyArbitrary } from '../support/history-generator.js';
 
@@ -33,7 +34,7 @@ describe('queries/read-model-head.property', () => {
                 facts: history.facts,
                 answers: probeTimes.map((t) => answersAt(history, t)),
               });
-              expect(view(kept)).toEqual(view(fresh));
+              expectEqual(view(kept), view(fresh));
             }
           });
         }),

@@ -4,8 +4,8 @@
  * credited with, and which events tried at an instant (transitions.ts) alone decide the change there (for replay,
  * part by part: the restricted, exempt and pending sets).
  */
-import { expect } from '@jest/globals';
 import type { Cause } from '../../projections/replay.js';
+import { expectEqual } from './expect-equal.js';
 import { Oracle, type OracleAnswer, type OracleEvent } from './oracle.js';
 
 /**
@@ -257,6 +257,6 @@ export class Comparison {
   }
 
   assert(): void {
-    expect(this.actual).toEqual(this.expected);
+    expectEqual(this.actual, this.expected);
   }
 }
