@@ -3,7 +3,8 @@
  * known at a record time, the verdict on each category with the sentences
  * that explain it, every event those rest on with its citation, sources and
  * provenance, the subject's timeline, and the digest of the whole log with an
- * inclusion proof for every basis event, so the report can be checked
+ * inclusion proof for every basis event (the state's, the explanations' and
+ * the timeline's), so the report can be checked
  * against the ledger without trusting whoever handed it over.
  */
 import { explainCheck, type ExplanationStep, type SharedSteps } from '../../projections/explain.js';
@@ -267,7 +268,7 @@ export async function buildReport(
     names,
   );
 
-  // Every event the state or an explanation rests on, with where it was recorded.
+  // Every event the state, an explanation or the timeline rests on, with where it was recorded.
   const recorded = new Map<string, RecordedFact & { measureId: string }>();
   for (const history of histories)
     for (const fact of history.recorded) recorded.set(fact.eventId, { ...fact, measureId: history.measureId });
@@ -278,6 +279,8 @@ export async function buildReport(
   ]);
   for (const steps of [...verdicts.map((v) => v.explanation), ...sharedExplanations.map((s) => s.steps)])
     for (const step of steps) for (const e of step.events) referenced.add(e.eventId);
+  // And the events the timeline says changed it: an auditor checks why an interval began as much as the state.
+  for (const interval of timeline.intervals) for (const change of interval.changes) referenced.add(change.eventId);
   const entries = [...referenced]
     .flatMap((id) => recorded.get(id) ?? [])
     .sort((a, b) => comparePositions(a.position, b.position));

@@ -196,6 +196,9 @@ describe('investigations/report.property', () => {
             for (const element of [...report.state.restricted, ...report.state.exemptions, ...report.state.pending]) {
               for (const b of element.basis) expect(cited).toContain(b.eventId);
             }
+            // And every event the timeline says changed it, so that why an interval began can be checked too.
+            for (const interval of report.timeline.intervals)
+              for (const change of interval.changes) expect(cited).toContain(change.eventId);
           },
         ),
         { numRuns: shape.runs },
