@@ -188,15 +188,26 @@ const CHECKS: { [K in CommandType]?: Check<K> } = {
         )
       : undefined,
 
-  WithdrawAnnouncement: (command, history) =>
-    history.isPending(command.announcementId)
-      ? undefined
-      : reject(
-          'announcement-pending',
-          `announcement ${command.announcementId} does not exist or is no longer pending in measure ${history.measureId}`,
-          'announcementId',
-          command.announcementId,
-        ),
+  WithdrawAnnouncement: (command, history) => {
+    if (!history.isPending(command.announcementId)) {
+      return reject(
+        'announcement-pending',
+        `announcement ${command.announcementId} does not exist or is no longer pending in measure ${history.measureId}`,
+        'announcementId',
+        command.announcementId,
+      );
+    }
+    // A withdrawal dated before the announcement would leave it pending at no instant, as if never announced.
+    const { announcedAt } = history.announced(command.announcementId)!.data;
+    return toMillis(command.withdrawnAt) < toMillis(announcedAt)
+      ? reject(
+          'withdrawn-after-announced',
+          `withdrawnAt ${command.withdrawnAt} is before announcement ${command.announcementId} was announced (${announcedAt})`,
+          'withdrawnAt',
+          command.withdrawnAt,
+        )
+      : undefined;
+  },
 
   GrantExemption: (command: GrantExemptionPayload, history) => {
     if (history.granted(command.exemptionId)) {

@@ -14,8 +14,9 @@
  *   `announcement-pending`): a grant or announcement corrected to another id
  *   would leave them acting on nothing, and a revoked licence in force;
  * - an amendment's `effectiveUntil` is after its grant's `effectiveFrom`
- *   (`until-after-from`), the only rule of valid time between a fact and what
- *   it acts on (decide.ts);
+ *   (`until-after-from`), and a withdrawal's `withdrawnAt` no earlier than
+ *   its announcement's `announcedAt` (`withdrawn-after-announced`): the rules
+ *   of valid time between a fact and what it acts on (command-checks.ts);
  * - an exemption covers some category at each of its steps in valid time, as
  *   granted and after each amendment (`exemption-covers-something`): an
  *   exemption covering nothing is revoked, not amended to nothing. An
@@ -108,8 +109,14 @@ export function correctionConflict(
   command: CorrectEntryPayload,
 ): DependentConflict | undefined {
   const target = history.recorded.find((e) => e.eventId === command.eventId);
-  if (!target || !['ExemptionGranted', 'ExemptionAmended', 'ExemptionRevoked', 'EasingAnnounced'].includes(target.type))
-    return undefined;
+  const bearing = [
+    'ExemptionGranted',
+    'ExemptionAmended',
+    'ExemptionRevoked',
+    'EasingAnnounced',
+    'AnnouncementWithdrawn',
+  ];
+  if (!target || !bearing.includes(target.type)) return undefined;
   const after = resolveMeasure(history.measureId, [
     ...history.recorded,
     eventRecordedNow(history, 'EntryCorrected', command),
@@ -129,7 +136,47 @@ export function dependentConflict(
   changed: readonly StandingFact[],
 ): DependentConflict | undefined {
   const was = new Map(before.facts.map((f) => [idOf(f), f]));
-  return lostDependent(before, after, changed, was) ?? exemptionConflict(before, after, changed, was);
+  return (
+    lostDependent(before, after, changed, was) ??
+    exemptionConflict(before, after, changed, was) ??
+    withdrawalConflict(before, after, changed)
+  );
+}
+
+/** A withdrawal dated before the announcement it closes, by a changed withdrawal or announcement (and not before). */
+function withdrawalConflict(
+  before: MeasureHistory,
+  after: MeasureHistory,
+  changed: readonly StandingFact[],
+): DependentConflict | undefined {
+  const changedIds = new Set(changed.map(idOf));
+  const early = (history: MeasureHistory, withdrawal: StandingFact) => {
+    const announcement = history.announcementClosedBy(withdrawal);
+    return (
+      announcement &&
+      withdrawal.type === 'AnnouncementWithdrawn' &&
+      toMillis(withdrawal.data.withdrawnAt) < toMillis(announcement.data.announcedAt) &&
+      announcement
+    );
+  };
+  const then = new Map(before.facts.map((f) => [idOf(f), f]));
+  for (const withdrawal of after.facts) {
+    if (withdrawal.type !== 'AnnouncementWithdrawn') continue;
+    const announcement = early(after, withdrawal);
+    if (!announcement || !(changedIds.has(idOf(withdrawal)) || changedIds.has(idOf(announcement)))) continue;
+    const previous = then.get(idOf(withdrawal));
+    const wasEarly = previous && early(before, previous);
+    if (wasEarly && idOf(wasEarly) === idOf(announcement)) continue;
+    const fact = changedIds.has(idOf(withdrawal)) ? withdrawal : announcement;
+    const field = fact === withdrawal ? 'withdrawnAt' : 'announcedAt';
+    return conflict(
+      'withdrawn-after-announced',
+      `${named(withdrawal)} withdraws announcement ${announcement.data.announcementId} on ${withdrawal.data.withdrawnAt}, before it was announced (${announcement.data.announcedAt}): correct or retract event ${idOf(withdrawal)} first`,
+      fact,
+      field,
+    );
+  }
+  return undefined;
 }
 
 /** A fact that acted on a changed grant or announcement and would act on nothing, or on another, after. */

@@ -219,6 +219,16 @@ describe('domain/decide', () => {
       spec.thenRejected(withdraw, 'announcement-pending');
     });
 
+    it('withdraws an announcement no earlier than it was announced', () => {
+      // announce() is dated 2019-06-29: a withdrawal the day before would leave it pending at no instant.
+      const spec = new MeasureSpec().given(impose(), announce());
+      const withdraw = (withdrawnAt: string) =>
+        ({ type: 'WithdrawAnnouncement', measureId: 'm1', announcementId: 'a1', withdrawnAt }) as const;
+      spec.thenRejected(withdraw(on('2019-06-28')), 'withdrawn-after-announced', 'withdrawnAt');
+      spec.thenRejected(withdraw('2019-06-28T23:59:59.999Z'), 'withdrawn-after-announced', 'withdrawnAt');
+      spec.thenEvent(withdraw(on('2019-06-29')), 'AnnouncementWithdrawn');
+    });
+
     it('a legal command may enact a pending announcement, once', () => {
       const narrow: LedgerCommand = {
         type: 'NarrowScope',

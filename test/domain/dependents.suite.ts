@@ -235,4 +235,30 @@ describe('domain/dependents', () => {
     const spec = measure(grantG(), amend({ effectiveUntil: on('2020-03-01') }));
     spec.thenEvent(correct(spec.eventId(0), impose({ effectiveFrom: on('2020-06-01') })), 'EntryCorrected');
   });
+  describe('a withdrawal stays no earlier than its announcement', () => {
+    const withdraw = (withdrawnAt: string): LedgerCommand => ({
+      type: 'WithdrawAnnouncement',
+      measureId: 'm1',
+      announcementId: 'a1',
+      withdrawnAt,
+    });
+
+    it('refuses a correction moving the announcement past its withdrawal, and one moving the withdrawal before it', () => {
+      // 0 imposition, 1 announcement on 2020-03-01, 2 withdrawal on 2020-04-01.
+      const spec = measure(announce('a1', on('2020-03-01')), withdraw(on('2020-04-01')));
+      spec.thenRejected(
+        correct(spec.eventId(1), announce('a1', on('2020-05-01'))),
+        'withdrawn-after-announced',
+        'replacement.announcedAt',
+      );
+      spec.thenRejected(
+        correct(spec.eventId(2), withdraw(on('2020-02-01'))),
+        'withdrawn-after-announced',
+        'replacement.withdrawnAt',
+      );
+      // Moved, each still leaves the withdrawal no earlier than the announcement: taken.
+      spec.thenEvent(correct(spec.eventId(1), announce('a1', on('2020-04-01'))), 'EntryCorrected');
+      spec.thenEvent(correct(spec.eventId(2), withdraw(on('2020-03-01'))), 'EntryCorrected');
+    });
+  });
 });

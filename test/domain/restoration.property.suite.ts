@@ -191,8 +191,9 @@ function brokenRules(
       eventId === corrected || JSON.stringify(before.get(eventId)?.data) !== JSON.stringify(fact.data),
   );
   if (anew) {
-    const brokenBefore = exemptionRules(before);
-    for (const rule of exemptionRules(after)) if (!brokenBefore.has(rule)) broken.push(rule);
+    const brokenBefore = new Set([...exemptionRules(before), ...withdrawalRules(before)]);
+    for (const rule of [...exemptionRules(after), ...withdrawalRules(after)])
+      if (!brokenBefore.has(rule)) broken.push(rule);
     const actedBefore = actedOn(before);
     for (const [key, on] of actedBefore) {
       const eventId = key.split(' ')[0]!;
@@ -210,6 +211,19 @@ function brokenRules(
     for (const [key, on] of actsOn)
       if (on === corrected && before.has(key.split(' ')[0]!) && actedBefore.get(key) === undefined)
         broken.push(`${key.split(' ')[0]} acted on nothing, and would act on ${corrected}`);
+  }
+  return broken;
+}
+
+/** Each standing withdrawal dated before the announcement it closes was announced. */
+function withdrawalRules(facts: Map<string, Logged>): Set<string> {
+  const closes = actedOn(facts);
+  const broken = new Set<string>();
+  for (const [eventId, { type, data }] of facts) {
+    const on = type === 'AnnouncementWithdrawn' ? closes.get(`${eventId} announcement`) : undefined;
+    const announcedAt = on === undefined ? undefined : (facts.get(on)?.data.announcedAt as string | undefined);
+    if (announcedAt !== undefined && Date.parse(data.withdrawnAt as string) < Date.parse(announcedAt))
+      broken.add(`${eventId} withdraws ${on} before it was announced`);
   }
   return broken;
 }
