@@ -51,23 +51,35 @@ export function nowKeyId(model: LedgerReadModel, now: number): string {
   return keyId({ time: Math.max(now, lastRecorded), kind: RECORD, position: model.position, subject: ALL_SUBJECTS });
 }
 
+/**
+ * Reads an id as the server writes them (keyId): numbers in decimal without
+ * leading zeros (`00-0-0-~` would be a second spelling of `0-0-0-~`), then a
+ * subject id or `~` (every subject). An instant cursor may name no subject:
+ * before every subject of its instant, as the start (`0-1-0-`) is. A record
+ * cursor always names one: no record is ever sent as of no subject.
+ */
 export function parseKeyId(id: string): EffectiveKey {
-  const match = /^(\d{1,16})-([01])-(\d{1,30})-([a-z0-9][a-z0-9._-]{0,127}|~)?$/.exec(id);
+  const match =
+    /^(0|[1-9]\d{0,15})-(?:(0)-(0|[1-9]\d{0,29})-([a-z0-9][a-z0-9._-]{0,127}|~)|(1)-(0|[1-9]\d{0,29})-([a-z0-9][a-z0-9._-]{0,127}|~)?)$/.exec(
+      id,
+    );
   if (!match) {
     throw new LedgerError('bad-input', `not a resume id of the effective feed: ${id}`, [
       {
         field: 'after',
         rule: 'isResumeId',
-        message: 'a resume id is <time>-<kind>-<position>-<subject>, as sent in the id: field',
+        message:
+          'a resume id is <time>-<kind>-<position>-<subject>, as sent in the id: field (numbers without leading zeros; a subject id or ~, or for kind 1 none)',
         value: id,
       },
     ]);
   }
+  const [, time, recordKind, recordPosition, recordSubject, instantKind, instantPosition, instantSubject] = match;
   return {
-    time: Number(match[1]),
-    kind: Number(match[2]) as 0 | 1,
-    position: BigInt(match[3]!),
-    subject: match[4] ?? '',
+    time: Number(time),
+    kind: Number(recordKind ?? instantKind) as 0 | 1,
+    position: BigInt((recordPosition ?? instantPosition)!),
+    subject: recordSubject ?? instantSubject ?? '',
   };
 }
 

@@ -5,7 +5,7 @@ import { RequiresRole } from '../auth/auth.guard.js';
 import { LedgerError, type ErrorDetail } from '../errors.js';
 import { positionParam } from '../queries/positions.js';
 import { bodyProblems, throwIfInvalid } from '../http/validate-body.js';
-import { consumerParam, Consumers } from './consumers.js';
+import { CONSUMER_RULE, consumerParam, Consumers } from './consumers.js';
 import { ApiErrors, ApiKeyRouteErrors, SUBSCRIBERS_FILE_FULL } from '../http/error-response.dto.js';
 
 export class AcknowledgeDto {
@@ -38,7 +38,7 @@ export class ConsumersController {
     summary:
       "Acknowledge the consumer's position on the ledger feed; it only moves forward (an older position leaves it where it is)",
   })
-  @ApiParam({ name: 'name', description: 'letters, digits, . _ -; at most 64' })
+  @ApiParam({ name: 'name', description: CONSUMER_RULE })
   @ApiBody({ type: AcknowledgeDto })
   @ApiOkResponse({ type: ConsumerView })
   async acknowledge(@Param('name') name: string, @Body() body: unknown): Promise<ConsumerView> {

@@ -9,8 +9,13 @@ import type { ErrorDetail } from '../errors.js';
 import type { EventStore } from '../event-store/event-store.js';
 import type { SubscriberStateStore } from '../subscriber-state/subscriber-state.js';
 
-export const CONSUMER_NAME = /^[A-Za-z0-9._-]{1,64}$/;
-export const CONSUMER_RULE = 'letters, digits, . _ -; at most 64';
+/**
+ * A name is a path segment (/v1/consumers/<name>/ack): `.` and `..` mean this
+ * and the parent folder there, and a client or proxy that normalises the path
+ * would send the request elsewhere (`/v1/consumers/../ack` is `/v1/ack`).
+ */
+export const CONSUMER_NAME = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,64}$/;
+export const CONSUMER_RULE = 'letters, digits, . _ -; at most 64; not . or .. alone';
 
 /** The consumer's name, with the problem added when it is not one. */
 export function consumerParam(field: string, value: string | undefined, problems: ErrorDetail[]): string | undefined {
@@ -19,7 +24,10 @@ export function consumerParam(field: string, value: string | undefined, problems
     problems.push({
       field,
       rule: 'isConsumerName',
-      message: `${field} must be a consumer name: ${CONSUMER_RULE}`,
+      message:
+        value === '.' || value === '..'
+          ? `${field} must not be "${value}": it is a path segment meaning ${value === '.' ? 'this' : 'the parent'} folder, which a client may resolve away (${CONSUMER_RULE})`
+          : `${field} must be a consumer name: ${CONSUMER_RULE}`,
       value,
     });
   return value;

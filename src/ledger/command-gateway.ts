@@ -205,10 +205,15 @@ export function readCommandText(text: string): BatchEntry[] {
         { rule: 'isArray', message: 'expected a JSON array of commands' },
       ]);
     const lines = elementLines(text);
-    return (array as unknown[]).map((body, index) => ({
-      origin: lines[index] ? `line ${lines[index]}` : `[${index}]`,
-      body,
-    }));
+    const originOf = (index: number) => (lines[index] ? `line ${lines[index]}` : `[${index}]`);
+    // As for NDJSON and HTTP bodies: JSON.parse would keep the last of two equal keys and drop the first unseen.
+    const duplicate = duplicateKeyProblem(text);
+    if (duplicate) {
+      const field = duplicate.field!.replace(/^\[(\d+)\]/, (_, index: string) => originOf(Number(index)));
+      const message = `${field} is given twice in one object: give each key once`;
+      throw new LedgerError('bad-input', message, [{ ...duplicate, field, message }]);
+    }
+    return (array as unknown[]).map((body, index) => ({ origin: originOf(index), body }));
   }
   return readNdjson(text);
 }

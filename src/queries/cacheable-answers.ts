@@ -4,7 +4,9 @@
  * store's head) can never change: a strong ETag and `immutable`. Other
  * answers are tagged with the read model's position and the parameters
  * (weak: the `asOf` it echoes may differ by the clock). `If-None-Match`
- * with the tag gets a 304, before the answer is worked out.
+ * with the tag (or `*`) gets a 304 in place of a 200, and only of a 200: the
+ * request is validated and answered first, so a typo, an unreadable value or
+ * an unknown measure is told as without the header, never as "not modified".
  *
  * An answer whose valid time defaults to now (no `at`, on a route that takes
  * it) is never tagged: what is in force changes with the clock alone.
@@ -47,21 +49,22 @@ type TaggedRequest = FastifyRequest & { [TAG]?: Tag | typeof LATER };
 
 /** Hooks on the Fastify instance; `position` is this instance's read model position. */
 export function registerCacheableAnswers(fastify: FastifyInstance, position: () => bigint): void {
-  fastify.addHook('preHandler', (request: TaggedRequest, reply, done) => {
+  fastify.addHook('preHandler', (request: TaggedRequest, _reply, done) => {
     const options = cacheableOf(request);
-    if (!options || (request.method !== 'GET' && request.method !== 'HEAD')) return done();
-    const tag = tagFor(request, options, position());
-    request[TAG] = tag;
-    if (!tag || tag === LATER) return done();
-    if (!matches(request.headers['if-none-match'], tag.etag)) return done();
-    void withTag(reply.code(304), tag).send();
+    if (options && (request.method === 'GET' || request.method === 'HEAD'))
+      request[TAG] = tagFor(request, options, position());
+    done();
   });
   fastify.addHook('onSend', (request: TaggedRequest, reply, payload, done) => {
     let tag = request[TAG];
     // The guard has waited for the position asked: an answer as of it is now known to be final.
     if (tag === LATER) tag = tagFor(request, cacheableOf(request)!, position(), { headTag: false });
-    if (tag && tag !== LATER && reply.statusCode === 200) withTag(reply, tag);
-    done(null, payload);
+    if (!tag || tag === LATER || reply.statusCode !== 200) return done(null, payload);
+    withTag(reply, tag);
+    if (!matches(request.headers['if-none-match'], tag.etag)) return done(null, payload);
+    // The answer the client holds: a 304 carries no body, nor the headers that describe one.
+    reply.code(304).removeHeader('content-type').removeHeader('content-length');
+    done(null, null);
   });
 }
 

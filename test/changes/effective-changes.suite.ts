@@ -157,7 +157,7 @@ describe('changes/effective-changes', () => {
       await listen();
       const client = await SseConnection.open(`${url}/v1/changes/effective`, {
         ...bearer('reader'),
-        'Last-Event-ID': '0-0-0-',
+        'Last-Event-ID': '0-0-0-acme',
       });
       await post(imposeBody({ effectiveFrom: '2019-01-01', subjects: ['acme'] }));
       await client.until((c) => transitions(c).length === 1);

@@ -41,7 +41,7 @@ describe('changes/resume-past-head', () => {
         () => ({ path: '/v1/changes', headers: { 'Last-Event-ID': `${head + 5n}` } }),
         'Last-Event-ID',
       ],
-      ['the effective feed, after', () => ({ path: `/v1/changes/effective?after=0-0-${head + 1n}-` }), 'after'],
+      ['the effective feed, after', () => ({ path: `/v1/changes/effective?after=0-0-${head + 1n}-~` }), 'after'],
     ];
     it.each(cases)('is refused on %s', async (_name, request, field) => {
       const { path, headers } = request();
