@@ -12,3 +12,4 @@ import './effective-now.oracle.suite.js';
 import './ledger-feed.property.suite.js';
 import './fan-out.suite.js';
 import './sse-writer.suite.js';
+import './resume-id-format.suite.js';

@@ -13,3 +13,4 @@ import './export-out.suite.js';
 import './window-and-position-bounds.suite.js';
 import './option-values.suite.js';
 import './check-text.suite.js';
+import './import-duplicate-keys.suite.js';

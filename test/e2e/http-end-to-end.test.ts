@@ -14,3 +14,5 @@ import './strict-parameters.suite.js';
 import './wide-measures.suite.js';
 import './command-limits.suite.js';
 import '../http/batch-bounds.suite.js';
+import './not-modified-only-for-answers.suite.js';
+import './consumer-names.suite.js';

@@ -2572,7 +2572,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description letters, digits, . _ -; at most 64 */
+                /** @description letters, digits, . _ -; at most 64; not . or .. alone */
                 name: string;
             };
             cookie?: never;
