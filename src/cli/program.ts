@@ -199,8 +199,11 @@ function report(io: CliIo, error: unknown): void {
     io.err(`regledger: ${error.message}`);
   } else if (error instanceof LedgerError) {
     io.err(`regledger: ${error.message}`);
-    for (const detail of error.details.slice(0, 20))
-      io.err(`  - ${detail.field ? `${detail.field}: ` : ''}${detail.message} [${detail.rule}]`);
+    for (const detail of error.details.slice(0, 20)) {
+      // Most messages begin with the field they are about ("at must be…"): it is named once.
+      const named = !detail.field || detail.message.startsWith(detail.field);
+      io.err(`  - ${named ? '' : `${detail.field}: `}${detail.message} [${detail.rule}]`);
+    }
   } else if (error instanceof ConfigError) {
     io.err(`regledger: invalid configuration: ${error.message}`);
   } else if (error instanceof EventStoreUnreachableError) {

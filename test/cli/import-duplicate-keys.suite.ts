@@ -33,6 +33,8 @@ describe('cli/import-duplicate-keys', () => {
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(`${line}.categories is given twice`);
       expect(result.stderr).toContain('[noDuplicateKeys]');
+      // The field is named once on its line, not again before a message that begins with it.
+      expect(result.stderr).not.toContain(`${line}.categories: ${line}.categories`);
       expect((await runCli(['events'], env)).stdout).toBe('');
     },
   );

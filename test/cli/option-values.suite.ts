@@ -75,7 +75,7 @@ describe('cli/option-values', () => {
       const result = await runCli([o.command, ...o.args, ...given], demo.env);
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
-      expect(result.stderr).toContain(`${o.long}: ${o.long} is empty`);
+      expect(result.stderr).toContain(`  - ${o.long} is empty`);
       expect(result.stderr).toContain('[isNotEmpty]');
     }
   });
@@ -87,7 +87,7 @@ describe('cli/option-values', () => {
       const result = await runCli([o.command, ...o.args, o.long, value, o.long, value], demo.env);
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
-      expect(result.stderr).toContain(`${o.long}: ${o.long} is given more than once`);
+      expect(result.stderr).toContain(`  - ${o.long} is given more than once`);
       expect(result.stderr).toContain('[repeatedParameter]');
     },
   );
