@@ -158,7 +158,7 @@ function expected(log: OracleEvent[], k: number, subject: string, category: stri
     facts.push({
       measureId,
       says: 'restricts',
-      from: dayOf(imposed.data.effectiveFrom),
+      from: day(oracle.stretchStart(standing, subject, measureId, t)!),
       events: cited([imposed]),
     });
     // Its subjects: the addition that names the subject, where the last change naming it at t is one.

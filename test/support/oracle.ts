@@ -505,6 +505,21 @@ export class Oracle {
     };
   }
 
+  /**
+   * The start of the stretch under way at t during which the measure has restricted something for the subject (or,
+   * where it restricts nothing at t, has been in force naming it): what an explanation's "restricts ... since" states.
+   */
+  stretchStart(standing: OracleEvent[], subject: string, measureId: string, t: number): number | undefined {
+    const restricts = (u: number) => (this.answerFrom(standing, subject, u).restricted.get(measureId)?.size ?? 0) > 0;
+    const names = (u: number) => this.answerFrom(standing, subject, u).scope.has(measureId);
+    const holds = restricts(t) ? restricts : names;
+    if (!holds(t)) return undefined;
+    return Oracle.instants(standing)
+      .filter((i) => i <= t)
+      .reverse()
+      .find((i) => !holds(i - 1));
+  }
+
   /** The log had one event never been recorded: the event, and the retractions and corrections that target it. */
   static without(log: OracleEvent[], eventId: string): OracleEvent[] {
     return log.filter((e) => e.eventId !== eventId && e.data.eventId !== eventId);
