@@ -183,10 +183,13 @@ export class Oracle {
       }
       if (!subjects.has(subject)) continue;
 
-      // pending announcements, for a subject of the measure at t; a lifting effective by t ends them all
-      const lifted = effectiveBy(['RestrictionLifted']).length > 0;
+      // pending announcements, for a subject of the measure at t; a lifting effective by t, or the measure's
+      // effectiveUntil passed by t, ends them all
+      const ended =
+        effectiveBy(['RestrictionLifted']).length > 0 ||
+        (imposed.data.effectiveUntil !== undefined && ms(imposed.data.effectiveUntil) <= t);
       if (
-        !lifted &&
+        !ended &&
         imposed.data.announcedAt &&
         ms(imposed.data.announcedAt) <= t &&
         t < ms(imposed.data.effectiveFrom)
@@ -207,7 +210,7 @@ export class Oracle {
         const enacted = events.some(
           (x) => LEGAL.has(x.type) && x.data.enacts === id && ms(x.data.effectiveFrom) <= t && closes(x),
         );
-        if (!lifted && !withdrawn && !enacted) answer.pending.add(`${measureId}/${id}`);
+        if (!ended && !withdrawn && !enacted) answer.pending.add(`${measureId}/${id}`);
       }
 
       const inForce =
