@@ -174,13 +174,25 @@ export function explainCheck(
         !MeasureHistory.exemptionCovers(exemption, subjectId)
       )
         continue;
-      if (exemption.categories.overlaps(category) && !exemption.categories.covers(category)) continue;
       const last = exemption.basis[exemption.basis.length - 1]!.recorded;
       const amended = exemption.basis.length > 1 ? `, as amended${cite(citationOf(last))}` : '';
+      const covers = list(exemption.categories.paths.include, exemption.categories.paths.exclude) || 'nothing';
+      // In force but wholly outside what the measure covers at T (a narrowing took it out): it carves nothing.
+      if (!exemption.categories.intersects(history.scopeCategoriesAt(k.at))) {
+        if (exemption.categories.overlaps(category))
+          steps.push({
+            kind: 'exemption',
+            measureId: history.measureId,
+            sentence: `Exemption ${exemption.exemptionId} "${exemption.title}" is in force but carves nothing out of ${history.measureId}: it covers ${covers}${amended}, which ${history.measureId} does not cover on ${day(answer.at)}.`,
+            events: exemption.basis.flatMap(refsOf),
+          });
+        continue;
+      }
+      if (exemption.categories.overlaps(category) && !exemption.categories.covers(category)) continue;
       steps.push({
         kind: 'exemption',
         measureId: history.measureId,
-        sentence: `Exemption ${exemption.exemptionId} "${exemption.title}" is in force but does not cover ${category}: it covers ${list(exemption.categories.paths.include, exemption.categories.paths.exclude) || 'nothing'}${amended}.`,
+        sentence: `Exemption ${exemption.exemptionId} "${exemption.title}" is in force but does not cover ${category}: it covers ${covers}${amended}.`,
         events: exemption.basis.flatMap(refsOf),
       });
     }

@@ -226,7 +226,9 @@ export class Oracle {
       for (const grant of events.filter((e) => e.type === 'ExemptionGranted')) {
         const exemption = this.exemption(events, grant, subject, t);
         if (!Oracle.applies(exemption)) continue;
-        answer.exemptions.add(`${measureId}/${grant.data.exemptionId}`);
+        // One whose categories all lie outside the scope carves nothing out of it: not listed as applying.
+        if ([...exemption.categories].some((p) => scope.has(p)))
+          answer.exemptions.add(`${measureId}/${grant.data.exemptionId}`);
         answer.exempt.set(measureId, new Set([...(answer.exempt.get(measureId) ?? []), ...exemption.categories]));
         restricted = new Set([...restricted].filter((p) => !exemption.categories.has(p)));
       }
