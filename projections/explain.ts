@@ -178,7 +178,7 @@ export function explainCheck(
       const amended = exemption.basis.length > 1 ? `, as amended${cite(citationOf(last))}` : '';
       const covers = list(exemption.categories.paths.include, exemption.categories.paths.exclude) || 'nothing';
       // In force but wholly outside what the measure covers at T (a narrowing took it out): it carves nothing.
-      if (!exemption.categories.intersects(history.scopeCategoriesAt(k.at))) {
+      if (!exemption.categories.isEmpty() && !exemption.categories.intersects(history.scopeCategoriesAt(k.at))) {
         if (exemption.categories.overlaps(category))
           steps.push({
             kind: 'exemption',

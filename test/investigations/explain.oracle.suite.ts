@@ -196,7 +196,8 @@ function expected(log: OracleEvent[], k: number, subject: string, category: stri
       const standing = [grant, ...exemption.amendments, ...(exemption.revokedBy ? [exemption.revokedBy] : [])];
       const exemptionId: string = grant.data.exemptionId;
       const base = { measureId, exemptionId, events: cited(standing) };
-      if (Oracle.applies(exemption) && ![...exemption.categories].some((p) => scope.has(p))) {
+      const outside = exemption.categories.size > 0 && ![...exemption.categories].some((p) => scope.has(p));
+      if (Oracle.applies(exemption) && outside) {
         if (overlaps(exemption.categories)) facts.push({ ...base, says: 'carves nothing' });
       } else if (Oracle.applies(exemption)) {
         if (!truth.exemptions.has(`${measureId}/${exemptionId}`)) throw new Error('the oracle disagrees with itself');

@@ -18,7 +18,10 @@ export interface OracleEvent {
 export interface OracleAnswer {
   /** measureId → restricted paths (measures restricting nothing are left out). */
   restricted: Map<string, Set<string>>;
+  /** `measureId/exemptionId` of each applying exemption that carves something out of its measure's scope. */
   exemptions: Set<string>;
+  /** `measureId/exemptionId` of each applying exemption, whether or not its categories lie in the scope (replay's parts). */
+  applying: Set<string>;
   /** measureId → the paths its applying exemptions carve out. */
   exempt: Map<string, Set<string>>;
   pending: Set<string>;
@@ -164,6 +167,7 @@ export class Oracle {
     const answer: OracleAnswer = {
       restricted: new Map(),
       exemptions: new Set(),
+      applying: new Set(),
       exempt: new Map(),
       pending: new Set(),
       scope: new Map(),
@@ -226,7 +230,8 @@ export class Oracle {
       for (const grant of events.filter((e) => e.type === 'ExemptionGranted')) {
         const exemption = this.exemption(events, grant, subject, t);
         if (!Oracle.applies(exemption)) continue;
-        // One whose categories all lie outside the scope carves nothing out of it: not listed as applying.
+        // One whose categories all lie outside the scope carves nothing out of it: not listed among its exemptions.
+        answer.applying.add(`${measureId}/${grant.data.exemptionId}`);
         if ([...exemption.categories].some((p) => scope.has(p)))
           answer.exemptions.add(`${measureId}/${grant.data.exemptionId}`);
         answer.exempt.set(measureId, new Set([...(answer.exempt.get(measureId) ?? []), ...exemption.categories]));
