@@ -17,6 +17,7 @@ import { toMillis } from '../src/domain/time.js';
 import type { LedgerReadModel } from './ledger-read-model.js';
 import { measuresOfSubject } from './ledger-read-model.js';
 import { MeasureContribution } from './measure-contribution.js';
+import { stretchStart } from './stretch-start.js';
 import { coveredAsRecorded, retractedMeasuresOfSubject, type RetractedMeasure } from './retracted-measures.js';
 import { cite, day, scopeChangeText, whyNot, type SetNamer } from './explanation-text.js';
 import type { CheckAnswer, Knowledge } from './subject-queries.js';
@@ -96,10 +97,14 @@ export function explainCheck(
       const history = histories.find((h) => h.measureId === measure.measureId);
       const imposition = history?.imposition;
       if (imposed && imposition) {
+        // The stretch under way at T, not the imposition's start: a subject removed and named again, added later,
+        // or a restriction paused by an exemption covering all of it, restricts again only from then.
+        const since = history.imposed ? stretchStart(history, subjectId, k.at) : undefined;
+        const from = since === undefined ? imposition.effectiveFrom : new Date(since).toISOString();
         own.push({
           kind: 'restriction',
           measureId: measure.measureId,
-          sentence: `${measure.measureId} "${measure.title}"${cite(measure.citation)} restricts ${list(imposition.categories)} since ${day(imposition.effectiveFrom)}.`,
+          sentence: `${measure.measureId} "${measure.title}"${cite(measure.citation)} restricts ${list(imposition.categories)} since ${day(from)}.`,
           events: history.imposed ? refsOf(history.imposed) : [ref(imposed)],
         });
       }
@@ -169,13 +174,25 @@ export function explainCheck(
         !MeasureHistory.exemptionCovers(exemption, subjectId)
       )
         continue;
-      if (exemption.categories.overlaps(category) && !exemption.categories.covers(category)) continue;
       const last = exemption.basis[exemption.basis.length - 1]!.recorded;
       const amended = exemption.basis.length > 1 ? `, as amended${cite(citationOf(last))}` : '';
+      const covers = list(exemption.categories.paths.include, exemption.categories.paths.exclude) || 'nothing';
+      // In force but wholly outside what the measure covers at T (a narrowing took it out): it carves nothing.
+      if (!exemption.categories.isEmpty() && !exemption.categories.intersects(history.scopeCategoriesAt(k.at))) {
+        if (exemption.categories.overlaps(category))
+          steps.push({
+            kind: 'exemption',
+            measureId: history.measureId,
+            sentence: `Exemption ${exemption.exemptionId} "${exemption.title}" is in force but carves nothing out of ${history.measureId}: it covers ${covers}${amended}, which ${history.measureId} does not cover on ${day(answer.at)}.`,
+            events: exemption.basis.flatMap(refsOf),
+          });
+        continue;
+      }
+      if (exemption.categories.overlaps(category) && !exemption.categories.covers(category)) continue;
       steps.push({
         kind: 'exemption',
         measureId: history.measureId,
-        sentence: `Exemption ${exemption.exemptionId} "${exemption.title}" is in force but does not cover ${category}: it covers ${list(exemption.categories.paths.include, exemption.categories.paths.exclude) || 'nothing'}${amended}.`,
+        sentence: `Exemption ${exemption.exemptionId} "${exemption.title}" is in force but does not cover ${category}: it covers ${covers}${amended}.`,
         events: exemption.basis.flatMap(refsOf),
       });
     }

@@ -346,13 +346,17 @@ export class MeasureContribution {
     return this.grants.grantsAt(t);
   }
 
-  /** Nothing of a measure is pending from its first lifting on: it will not come into force, nor be eased. */
+  /**
+   * Nothing of a measure is pending from its first lifting on, nor once past its effectiveUntil: it will not come
+   * into force, nor be eased.
+   */
   private pendingAt(t: number, skip?: ReadonlySet<StandingFact>): string[] {
     const measureId = this.history.measureId;
     const imposition = this.imposition;
     const pending: string[] = [];
     const lift = this.lifts.find((f) => !skip?.has(f));
     if (lift && lift.fromMs <= t) return pending;
+    if (imposition.effectiveUntil !== undefined && toMillis(imposition.effectiveUntil) <= t) return pending;
     if (imposition.announcedAt && toMillis(imposition.announcedAt) <= t && t < this.imposed!.fromMs)
       pending.push(`${measureId}/imposition`);
     return this.announcements.pendingAt(measureId, t, skip, pending);

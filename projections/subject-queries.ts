@@ -93,7 +93,10 @@ function restrictionOf(history: MeasureHistory, subjectId: string, t: number) {
   const subjectFact = history.subjectFactAt(subjectId, t);
   if (!subjectFact) return undefined;
   const scope = history.scopeAt(t);
-  const exemptions = history.exemptionsAt(t).filter((e) => MeasureHistory.exemptionCovers(e, subjectId));
+  // An exemption carves out only what the measure covers at t: one whose categories all lie outside it carves nothing.
+  const exemptions = history
+    .exemptionsAt(t)
+    .filter((e) => MeasureHistory.exemptionCovers(e, subjectId) && e.categories.intersects(scope.categories));
   return { subjectFact, scope, exemptions, restricted: history.restrictedAt(t, subjectId) };
 }
 

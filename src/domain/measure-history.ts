@@ -350,20 +350,29 @@ export class MeasureHistory {
   }
 
   /**
-   * Announcements made by t, not enacted by an event effective by t, not withdrawn by t, of a measure not lifted by t:
-   * a lifted measure has nothing left to ease.
+   * Whether the measure has ended by t: lifted, or past its effectiveUntil. An imposition lifted before it takes effect
+   * has ended from the lifting on.
+   */
+  endedBy(t: number): boolean {
+    const window = this.inForceWindow();
+    return window !== undefined && window.untilMs <= t;
+  }
+
+  /**
+   * Announcements made by t, not enacted by an event effective by t, not withdrawn by t, of a measure not ended by t
+   * (lifted or expired): an ended measure has nothing left to ease.
    */
   pendingAt(t: number): AnnouncementAt[] {
-    if (this.liftedBy(t)) return [];
+    if (this.endedBy(t)) return [];
     return this.announcementWindows()
       .filter((a) => a.fromMs <= t && t < a.untilMs)
       .map((a) => a.announcement);
   }
 
-  /** Whether the imposition is announced by t and not yet in force, and no lifting effective by t stands. */
+  /** Whether the imposition is announced by t and not yet in force, and the measure has not ended by t. */
   impositionPendingAt(t: number): boolean {
     const imposition = this.imposition;
-    if (!imposition?.announcedAt || this.liftedBy(t)) return false;
+    if (!imposition?.announcedAt || this.endedBy(t)) return false;
     return toMillis(imposition.announcedAt) <= t && t < toMillis(imposition.effectiveFrom);
   }
 

@@ -67,6 +67,8 @@ const RESTRICTS = /^(\S+) "[^"]*"(?: \([^)]*\))? restricts .* since (\S+)\.$/;
 const CARVES =
   /^Exemption (\S+) "[^"]*"(?: \([^)]*\))? carves .* out of (\S+) from (\S+)(?: \(granted from (\S+), it lapsed in between\))? (?:until (\S+)|with no end date)\.$/;
 const ELSEWHERE = /^Exemption (\S+) "[^"]*" is in force but does not cover /;
+const CARVES_NOTHING =
+  /^Exemption (\S+) "[^"]*" is in force but carves nothing out of \S+: it covers .*, which \S+ does not cover on \S+\.$/;
 const NOT_APPLYING = /^Exemption (\S+) "[^"]*"(?: \([^)]*\))? covers .* but does not apply on \S+: (.*)\.$/;
 const WHY =
   /^(?:it was (revoked) on (\S+?)(?: \([^)]*\))?|it (begins) on (\S+)|it (ended) on (\S+?)(?:, as set.*)?|it does (not cover) \S+)$/;
@@ -134,6 +136,8 @@ function stated(explanation: ExplanationStep[]): Fact[] {
         ...(match[5] ? { until: match[5] } : {}),
       });
     else if ((match = ELSEWHERE.exec(step.sentence))) facts.push({ ...base, says: 'elsewhere', exemptionId: match[1] });
+    else if ((match = CARVES_NOTHING.exec(step.sentence)))
+      facts.push({ ...base, says: 'carves nothing', exemptionId: match[1] });
     else if ((match = NOT_APPLYING.exec(step.sentence))) {
       const why = WHY.exec(match[2]!);
       const [says, on] = why ? (why.slice(1).filter((x) => x !== undefined) as [string, string?]) : [match[2]!];
@@ -159,7 +163,7 @@ function expected(log: OracleEvent[], k: number, subject: string, category: stri
     facts.push({
       measureId,
       says: 'restricts',
-      from: dayOf(imposed.data.effectiveFrom),
+      from: day(oracle.stretchStart(standing, subject, measureId, t)!),
       events: cited([imposed]),
     });
     // Its subjects: the addition that names the subject, where the last change naming it at t is one.
@@ -193,7 +197,10 @@ function expected(log: OracleEvent[], k: number, subject: string, category: stri
       const standing = [grant, ...exemption.amendments, ...(exemption.revokedBy ? [exemption.revokedBy] : [])];
       const exemptionId: string = grant.data.exemptionId;
       const base = { measureId, exemptionId, events: cited(standing) };
-      if (Oracle.applies(exemption)) {
+      const outside = exemption.categories.size > 0 && ![...exemption.categories].some((p) => scope.has(p));
+      if (Oracle.applies(exemption) && outside) {
+        if (overlaps(exemption.categories)) facts.push({ ...base, says: 'carves nothing' });
+      } else if (Oracle.applies(exemption)) {
         if (!truth.exemptions.has(`${measureId}/${exemptionId}`)) throw new Error('the oracle disagrees with itself');
         if (!overlaps(exemption.categories)) {
           facts.push({ ...base, says: 'elsewhere' });

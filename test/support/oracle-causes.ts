@@ -146,7 +146,7 @@ export function causeOracle(oracle: Oracle, log: OracleEvent[], subject: string,
         : typeof test === 'object' && test.part === 'restricted'
           ? [[...(a.restricted.get(cause.measureId) ?? [])].sort()]
           : typeof test === 'object' && test.part === 'exempt'
-            ? [[...(a.exempt.get(cause.measureId) ?? [])].sort(), [...a.exemptions].sort()]
+            ? [[...(a.exempt.get(cause.measureId) ?? [])].sort(), [...a.applying].sort()]
             : [[...a.pending].sort()];
     return [t - 1, t].some((x) => !same(own(answer(x)), own(answer(x, without))));
   };

@@ -18,7 +18,10 @@ export interface OracleEvent {
 export interface OracleAnswer {
   /** measureId → restricted paths (measures restricting nothing are left out). */
   restricted: Map<string, Set<string>>;
+  /** `measureId/exemptionId` of each applying exemption that carves something out of its measure's scope. */
   exemptions: Set<string>;
+  /** `measureId/exemptionId` of each applying exemption, whether or not its categories lie in the scope (replay's parts). */
+  applying: Set<string>;
   /** measureId → the paths its applying exemptions carve out. */
   exempt: Map<string, Set<string>>;
   pending: Set<string>;
@@ -164,6 +167,7 @@ export class Oracle {
     const answer: OracleAnswer = {
       restricted: new Map(),
       exemptions: new Set(),
+      applying: new Set(),
       exempt: new Map(),
       pending: new Set(),
       scope: new Map(),
@@ -183,10 +187,13 @@ export class Oracle {
       }
       if (!subjects.has(subject)) continue;
 
-      // pending announcements, for a subject of the measure at t; a lifting effective by t ends them all
-      const lifted = effectiveBy(['RestrictionLifted']).length > 0;
+      // pending announcements, for a subject of the measure at t; a lifting effective by t, or the measure's
+      // effectiveUntil passed by t, ends them all
+      const ended =
+        effectiveBy(['RestrictionLifted']).length > 0 ||
+        (imposed.data.effectiveUntil !== undefined && ms(imposed.data.effectiveUntil) <= t);
       if (
-        !lifted &&
+        !ended &&
         imposed.data.announcedAt &&
         ms(imposed.data.announcedAt) <= t &&
         t < ms(imposed.data.effectiveFrom)
@@ -207,7 +214,7 @@ export class Oracle {
         const enacted = events.some(
           (x) => LEGAL.has(x.type) && x.data.enacts === id && ms(x.data.effectiveFrom) <= t && closes(x),
         );
-        if (!lifted && !withdrawn && !enacted) answer.pending.add(`${measureId}/${id}`);
+        if (!ended && !withdrawn && !enacted) answer.pending.add(`${measureId}/${id}`);
       }
 
       const inForce =
@@ -223,7 +230,10 @@ export class Oracle {
       for (const grant of events.filter((e) => e.type === 'ExemptionGranted')) {
         const exemption = this.exemption(events, grant, subject, t);
         if (!Oracle.applies(exemption)) continue;
-        answer.exemptions.add(`${measureId}/${grant.data.exemptionId}`);
+        // One whose categories all lie outside the scope carves nothing out of it: not listed among its exemptions.
+        answer.applying.add(`${measureId}/${grant.data.exemptionId}`);
+        if ([...exemption.categories].some((p) => scope.has(p)))
+          answer.exemptions.add(`${measureId}/${grant.data.exemptionId}`);
         answer.exempt.set(measureId, new Set([...(answer.exempt.get(measureId) ?? []), ...exemption.categories]));
         restricted = new Set([...restricted].filter((p) => !exemption.categories.has(p)));
       }
@@ -503,6 +513,21 @@ export class Oracle {
       restricted: since((u) => restricted(u) !== undefined),
       categories: since((u) => restricted(u) === now),
     };
+  }
+
+  /**
+   * The start of the stretch under way at t during which the measure has restricted something for the subject (or,
+   * where it restricts nothing at t, has been in force naming it): what an explanation's "restricts ... since" states.
+   */
+  stretchStart(standing: OracleEvent[], subject: string, measureId: string, t: number): number | undefined {
+    const restricts = (u: number) => (this.answerFrom(standing, subject, u).restricted.get(measureId)?.size ?? 0) > 0;
+    const names = (u: number) => this.answerFrom(standing, subject, u).scope.has(measureId);
+    const holds = restricts(t) ? restricts : names;
+    if (!holds(t)) return undefined;
+    return Oracle.instants(standing)
+      .filter((i) => i <= t)
+      .reverse()
+      .find((i) => !holds(i - 1));
   }
 
   /** The log had one event never been recorded: the event, and the retractions and corrections that target it. */
