@@ -16,3 +16,4 @@ import './timeline-causes-in-categories.suite.js';
 import './overdetermined-narrowing.suite.js';
 import './mixed-step-causes.suite.js';
 import './explain-retracted-measure.suite.js';
+import './explain-since-stretch.suite.js';

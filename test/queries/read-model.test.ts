@@ -9,3 +9,5 @@ import './read-model-head.property.suite.js';
 import './paced-json.suite.js';
 import './lifted-before-force.suite.js';
 import './check-pending-bearing.suite.js';
+import './pending-after-expiry.suite.js';
+import './exemption-outside-scope.suite.js';
