@@ -5,6 +5,7 @@
  * or a restriction paused by an exemption covering all of it, starts a new
  * stretch: the imposition's start is not it.
  */
+import { CategorySet } from '../src/domain/categories.js';
 import type { MeasureHistory } from '../src/domain/measure-history.js';
 import { toMillis } from '../src/domain/time.js';
 
@@ -26,11 +27,30 @@ export function instantsFor(history: MeasureHistory, subjectId: string): number[
   return [...instants].sort((a, b) => a - b);
 }
 
-/** Whether the measure restricts something for the subject at t (in force, naming it, not all of it exempt). */
+/** Every category any exemption of the measure covers at any time, as granted or amended: worked out once a history. */
+const everExempt = new WeakMap<MeasureHistory, CategorySet>();
+function everExemptOf(history: MeasureHistory): CategorySet {
+  let set = everExempt.get(history);
+  if (!set) {
+    const categories: string[] = [];
+    for (const fact of history.facts)
+      if (fact.type === 'ExemptionGranted') categories.push(...fact.data.categories);
+      else if (fact.type === 'ExemptionAmended') categories.push(...(fact.data.addCategories ?? []));
+    everExempt.set(history, (set = CategorySet.of(categories)));
+  }
+  return set;
+}
+
+/**
+ * Whether the measure restricts something for the subject at t (in force, naming it, not all of it exempt). Where
+ * its scope reaches past every category an exemption of it ever covers, it does without working out the exemptions
+ * at t: a walk back over a measure of hundreds of licences asked that at every instant of every check.
+ */
 export const restrictsAt = (history: MeasureHistory, subjectId: string, t: number) =>
   history.inForceAt(t) &&
   history.subjectFactAt(subjectId, t) !== undefined &&
-  !history.restrictedAt(t, subjectId).isEmpty();
+  (!history.scopeCategoriesAt(t).difference(everExemptOf(history)).isEmpty() ||
+    !history.restrictedAt(t, subjectId).isEmpty());
 
 /** Whether the measure is in force and names the subject at t. */
 export const namesAt = (history: MeasureHistory, subjectId: string, t: number) =>
