@@ -10,18 +10,9 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { evolve, initialState } from '../../projections/ledger-read-model.js';
 import { replaySubject, type ReplayOrder, type ReplayStep } from '../../projections/replay.js';
-import { DAY, DAYS, EPOCH, historyArbitrary, interleaved, SUBJECTS } from '../support/history-generator.js';
+import { historyArbitrary, interleaved, SUBJECTS, windowArbitrary } from '../support/history-generator.js';
 
 describe('investigations/replay-window.property', () => {
-  /** Instants on day boundaries and between them, before, inside and after the generated histories' dates. */
-  const instant = fc.oneof(
-    fc.noBias(fc.integer({ min: -2, max: DAYS + 50 })).map((d) => EPOCH + d * DAY),
-    fc.noBias(fc.integer({ min: -2 * 24, max: (DAYS + 50) * 24 })).map((h) => EPOCH + h * 3_600_000),
-  );
-  const windowArbitrary = fc
-    .tuple(fc.option(instant, { nil: undefined }), fc.option(instant, { nil: undefined }))
-    .filter(([from, to]) => from === undefined || to === undefined || from < to);
-
   /** When a step stands in the order's clock: valid time in valid order, record time in record order. */
   const timeOf = (step: ReplayStep, order: ReplayOrder) =>
     Date.parse(order === 'valid' ? step.effectiveAt : step.recordedAt!);

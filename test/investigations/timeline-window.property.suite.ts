@@ -10,7 +10,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { evolve, initialState } from '../../projections/ledger-read-model.js';
 import { subjectTimeline, type SubjectTimeline, type TimelineInterval } from '../../projections/subject-queries.js';
-import { DAY, DAYS, EPOCH, historyArbitrary, pathsOf, SUBJECTS, UNIVERSE } from '../support/history-generator.js';
+import { historyArbitrary, pathsOf, SUBJECTS, UNIVERSE, windowArbitrary } from '../support/history-generator.js';
 import { Oracle, oracleLog } from '../support/oracle.js';
 import { expectEqual } from '../support/expect-equal.js';
 
@@ -51,15 +51,6 @@ describe('investigations/timeline-window.property', () => {
         };
       });
   }
-
-  /** Instants on day boundaries and between them, before, inside and after the generated histories' dates. */
-  const instant = fc.oneof(
-    fc.noBias(fc.integer({ min: -2, max: DAYS + 50 })).map((d) => EPOCH + d * DAY),
-    fc.noBias(fc.integer({ min: -2 * 24, max: (DAYS + 50) * 24 })).map((h) => EPOCH + h * 3_600_000),
-  );
-  const windowArbitrary = fc
-    .tuple(fc.option(instant, { nil: undefined }), fc.option(instant, { nil: undefined }))
-    .filter(([from, to]) => from === undefined || to === undefined || from < to);
 
   describe('a windowed timeline against the whole timeline', () => {
     it('equals the whole timeline clipped to the window, its first change told against the state just before from', () => {

@@ -391,3 +391,14 @@ export const writtenCommandsArbitrary = fc.tuple(intentListsOf(WIDE), fc.nat()).
   realise(list, undefined, { ...WIDE, seed, seen: (text, meant, event) => seen.push({ text, meant, event }) });
   return seen;
 });
+
+/** Instants on day boundaries and between them, before, inside and after the generated histories' dates. */
+const windowInstant = fc.oneof(
+  fc.noBias(fc.integer({ min: -2, max: DAYS + 50 })).map((d) => EPOCH + d * DAY),
+  fc.noBias(fc.integer({ min: -2 * 24, max: (DAYS + 50) * 24 })).map((h) => EPOCH + h * 3_600_000),
+);
+
+/** A window [from, to) for a timeline or a replay, either end open (undefined), `from` before `to`. */
+export const windowArbitrary = fc
+  .tuple(fc.option(windowInstant, { nil: undefined }), fc.option(windowInstant, { nil: undefined }))
+  .filter(([from, to]) => from === undefined || to === undefined || from < to);
