@@ -28,14 +28,14 @@ import type { RecordedFact } from '../domain/facts.js';
 import type { MeasureHistory } from '../domain/measure-history.js';
 import { comparePositions, positionText } from '../domain/position.js';
 import { streamOf } from '../domain/messages.js';
-import { toMillis } from '../domain/time.js';
 import { finish } from '../../projections/transitions.js';
+import { instantsFor } from '../../projections/stretch-start.js';
 import type { ErrorDetail } from '../errors.js';
 import type { EventStore, StoredEvent } from '../event-store/event-store.js';
 import { leafOf, type Digest, type LogIntegrity } from '../integrity/log-integrity.js';
 import type { ResolvedKnowledge } from '../queries/knowledge.js';
 import { storedProvenance } from '../domain/fact-reading.js';
-import { categoriesNamedIn, effectiveFromOf } from '../domain/facts.js';
+import { categoriesNamedIn } from '../domain/facts.js';
 
 export interface ReportBasisEvent {
   eventId: string;
@@ -142,23 +142,6 @@ function categoriesOf(histories: MeasureHistory[]): string[] {
 }
 
 /**
- * The instants at which one of the measure's facts starts or ends something
- * for the subject: the only instants its verdict on the subject can change.
- * A change of subjects that does not name it changes nothing for it.
- */
-function boundariesOf(history: MeasureHistory, subjectId: string): number[] {
-  const instants = new Set<number>();
-  for (const fact of history.facts) {
-    const subjectChange = fact.type === 'SubjectsAdded' || fact.type === 'SubjectsRemoved';
-    if (subjectChange && !fact.data.subjects.includes(subjectId)) continue;
-    const until = 'effectiveUntil' in fact.data ? fact.data.effectiveUntil : undefined;
-    for (const instant of [effectiveFromOf(fact.data), until])
-      if (instant !== undefined) instants.add(toMillis(instant));
-  }
-  return [...instants].sort((a, b) => a - b);
-}
-
-/**
  * Since when each restriction in force at `at` has held: walking back over
  * the measure's own boundaries, the first one just before which the measure
  * did not restrict the subject (or restricted other categories).
@@ -174,7 +157,7 @@ function withSince(
     a.categories.join('\n') === b.categories.join('\n') && a.except.join('\n') === b.except.join('\n');
   return restricted.map((now) => {
     const history = histories.find((h) => h.measureId === now.measureId)!;
-    const boundaries = boundariesOf(history, subjectId).filter((b) => b <= k.at);
+    const boundaries = instantsFor(history, subjectId).filter((b) => b <= k.at);
     let restrictedSince: number | undefined;
     let categoriesSince: number | undefined;
     for (let i = boundaries.length - 1; i >= 0 && restrictedSince === undefined; i--) {
