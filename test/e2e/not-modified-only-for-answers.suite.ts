@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bearer, startTestApp, type TestApp } from '../support/http-app.js';
+import { imposeBody } from '../support/commands.js';
 
 describe('e2e/not-modified-only-for-answers', () => {
   let t: TestApp;
@@ -17,16 +18,7 @@ describe('e2e/not-modified-only-for-answers', () => {
     const written = await t.http
       .post('/v1/commands')
       .set(bearer('writer'))
-      .send({
-        type: 'ImposeRestriction',
-        measureId: 'm',
-        title: 'entity list',
-        jurisdiction: 'US',
-        authority: 'BIS',
-        subjects: ['s'],
-        categories: ['exports'],
-        effectiveFrom: '2019-01-01',
-      });
+      .send(imposeBody({ measureId: 'm', subjects: ['s'], effectiveFrom: '2019-01-01' }));
     expect(written.status).toBe(201);
     first = written.body.position as string;
   });
