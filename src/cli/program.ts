@@ -199,11 +199,7 @@ function report(io: CliIo, error: unknown): void {
     io.err(`regledger: ${error.message}`);
   } else if (error instanceof LedgerError) {
     io.err(`regledger: ${error.message}`);
-    for (const detail of error.details.slice(0, 20)) {
-      // Most messages begin with the field they are about ("at must be…"): it is named once.
-      const named = !detail.field || detail.message.startsWith(detail.field);
-      io.err(`  - ${named ? '' : `${detail.field}: `}${detail.message} [${detail.rule}]`);
-    }
+    for (const detail of error.details.slice(0, 20)) io.err(`  - ${detailLine(detail)} [${detail.rule}]`);
   } else if (error instanceof ConfigError) {
     io.err(`regledger: invalid configuration: ${error.message}`);
   } else if (error instanceof EventStoreUnreachableError) {
@@ -218,4 +214,18 @@ function report(io: CliIo, error: unknown): void {
   } else {
     io.err(`regledger: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
+}
+
+/**
+ * One problem as a line: the field, then what is wrong with it, each said once. Most messages begin with the field
+ * they are about ("at must be…"). A command of a file or a batch carries its origin in both ("line 2: subjects" and
+ * "line 2: each of subjects must be…"): the origin is given once, with the field.
+ */
+function detailLine(detail: ErrorDetail): string {
+  const { field, message } = detail;
+  if (!field || message.startsWith(field)) return message;
+  const origin = /^(line \d+|\[\d+\]): /.exec(message)?.[1];
+  if (origin && (field.startsWith(`${origin}: `) || field.startsWith(`${origin}.`)))
+    return `${field}: ${message.slice(origin.length + 2)}`;
+  return `${field}: ${message}`;
 }
