@@ -1,7 +1,7 @@
 /** One measure as in force at a valid time, as known at a record time. */
 import { basisOf, type BasisEntry } from '../src/domain/basis.js';
 import { measureAsOf, type LedgerReadModel } from './ledger-read-model.js';
-import type { Knowledge } from './subject-queries.js';
+import { bearingEasings, type Knowledge } from './subject-queries.js';
 import { finish } from './transitions.js';
 
 /** Subjects looked at between two pauses: a measure can name a hundred thousand. */
@@ -86,7 +86,7 @@ export function* measureViewSteps(
       effectiveUntil: e.effectiveUntil ?? null,
       basis: basisOf(e.basis),
     })),
-    pending: history.pendingAt(k.at).map((p) => ({
+    pending: bearingEasings(history, k.at).map((p) => ({
       announcementId: p.announcementId,
       statement: p.statement,
       announcedAt: p.announcedAt,

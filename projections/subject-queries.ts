@@ -156,7 +156,7 @@ function exemptionAnswer(measureId: string, exemption: ExemptionAt): ExemptionAn
 
 function pendingOf(history: MeasureHistory, subjectId: string, t: number): PendingAnswer[] {
   if (!history.subjectFactAt(subjectId, t)) return [];
-  const pending: PendingAnswer[] = history.pendingAt(t).map((p) => ({
+  const pending: PendingAnswer[] = bearingEasings(history, t).map((p) => ({
     measureId: history.measureId,
     announcementId: p.announcementId,
     kind: 'easing' as const,
@@ -178,6 +178,18 @@ function pendingOf(history: MeasureHistory, subjectId: string, t: number): Pendi
     });
   }
   return pending;
+}
+
+/**
+ * The easings pending at t that can bear on something the measure covers at t (for one not yet in force, the scope
+ * it is to come into force with): one naming only categories outside that scope is relief of nothing, as an exemption
+ * wholly outside it carves nothing, and is not pending.
+ */
+export function bearingEasings(history: MeasureHistory, t: number) {
+  const pending = history.pendingAt(t);
+  if (!pending.some((p) => p.categories)) return pending;
+  const scope = history.scopeCategoriesAt(t);
+  return pending.filter((p) => !p.categories || scope.intersects(CategorySet.of(p.categories)));
 }
 
 export function subjectState(model: LedgerReadModel, subjectId: string, k: Knowledge): SubjectState {

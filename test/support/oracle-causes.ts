@@ -118,7 +118,7 @@ export function causeOracle(oracle: Oracle, log: OracleEvent[], subject: string,
     const part = (a: OracleAnswer) => ({
       restricted: [...(a.restricted.get(measureId) ?? [])],
       exempt: [...(a.exempt.get(measureId) ?? [])],
-      pending: [...a.pending].filter((p) => p.startsWith(`${measureId}/`)),
+      pending: [...a.announced].filter((p) => p.startsWith(`${measureId}/`)),
     });
     const [was, is] = [part(answer(t - 1, without)), part(answer(t, without))];
     const diff = (a: string[], b: string[]) => a.filter((x) => !b.includes(x)).sort();
@@ -147,7 +147,7 @@ export function causeOracle(oracle: Oracle, log: OracleEvent[], subject: string,
           ? [[...(a.restricted.get(cause.measureId) ?? [])].sort()]
           : typeof test === 'object' && test.part === 'exempt'
             ? [[...(a.exempt.get(cause.measureId) ?? [])].sort(), [...a.applying].sort()]
-            : [[...a.pending].sort()];
+            : [[...a.announced].sort()];
     return [t - 1, t].some((x) => !same(own(answer(x)), own(answer(x, without))));
   };
   /** The paths that became or stopped being restricted for the subject at t. */

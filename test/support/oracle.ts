@@ -24,7 +24,13 @@ export interface OracleAnswer {
   applying: Set<string>;
   /** measureId → the paths its applying exemptions carve out. */
   exempt: Map<string, Set<string>>;
+  /**
+   * `measureId/announcementId|imposition` of each item the state lists as pending: an easing naming only categories
+   * outside its measure's scope at t (whether in force or not yet) is relief of nothing and is left out.
+   */
   pending: Set<string>;
+  /** Each pending item, whether or not an easing's categories lie in the scope (replay's pending part). */
+  announced: Set<string>;
   /** measureId → its scope, for the measures in force that name the subject. */
   scope: Map<string, Set<string>>;
 }
@@ -170,6 +176,7 @@ export class Oracle {
       applying: new Set(),
       exempt: new Map(),
       pending: new Set(),
+      announced: new Set(),
       scope: new Map(),
     };
     for (const measureId of new Set(standing.map((e) => e.measureId))) {
@@ -199,7 +206,9 @@ export class Oracle {
         t < ms(imposed.data.effectiveFrom)
       ) {
         answer.pending.add(`${measureId}/imposition`);
+        answer.announced.add(`${measureId}/imposition`);
       }
+      const scopeNow = this.scopeAfter(imposed, effectiveBy(['ScopeBroadened', 'ScopeNarrowed']));
       for (const a of events.filter((e) => e.type === 'EasingAnnounced' && ms(e.data.announcedAt) <= t)) {
         const id = a.data.announcementId;
         // A withdrawal or enactment closes the announcement of its id that stood when it was recorded.
@@ -214,7 +223,10 @@ export class Oracle {
         const enacted = events.some(
           (x) => LEGAL.has(x.type) && x.data.enacts === id && ms(x.data.effectiveFrom) <= t && closes(x),
         );
-        if (!ended && !withdrawn && !enacted) answer.pending.add(`${measureId}/${id}`);
+        if (ended || withdrawn || enacted) continue;
+        answer.announced.add(`${measureId}/${id}`);
+        const named = a.data.categories ? this.expand(a.data.categories) : undefined;
+        if (!named || [...named].some((p) => scopeNow.has(p))) answer.pending.add(`${measureId}/${id}`);
       }
 
       const inForce =
@@ -546,13 +558,13 @@ export class Oracle {
     return [...found].sort((a, b) => a - b);
   }
 
-  /** The subject's state over all measures: restricted, exempt and pending, as sorted lists. */
+  /** The subject's state over all measures as replay shows it: restricted, exempt and pending (every pending item), as sorted lists. */
   static union(answer: OracleAnswer): { restricted: string[]; exempt: string[]; pending: string[] } {
     const all = (sets: Iterable<Set<string>>) => [...new Set([...sets].flatMap((set) => [...set]))].sort();
     return {
       restricted: all(answer.restricted.values()),
       exempt: all(answer.exempt.values()),
-      pending: [...answer.pending].sort(),
+      pending: [...answer.announced].sort(),
     };
   }
 
