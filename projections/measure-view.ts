@@ -1,5 +1,7 @@
 /** One measure as in force at a valid time, as known at a record time. */
 import { basisOf, type BasisEntry } from '../src/domain/basis.js';
+import type { CategorySet } from '../src/domain/categories.js';
+import { exemptionCovers, type ExemptionAt } from '../src/domain/exemption-steps.js';
 import { measureAsOf, type LedgerReadModel } from './ledger-read-model.js';
 import { bearingEasings, type Knowledge } from './subject-queries.js';
 import { finish } from './transitions.js';
@@ -60,6 +62,7 @@ export function* measureViewSteps(
   const imposition = history.imposition!;
   const scope = history.scopeCategoriesAt(k.at);
   const lift = history.liftedBy(k.at);
+  const named = new Set(subjects);
   return {
     measureId,
     at: new Date(k.at).toISOString(),
@@ -75,13 +78,13 @@ export function* measureViewSteps(
     liftedFrom: lift ? lift.data.effectiveFrom : null,
     subjects: subjects.sort(),
     scope: scope.toAnswer(),
-    exemptions: history.exemptionsAt(k.at).map((e) => ({
+    exemptions: carvingExemptions(history.exemptionsAt(k.at), scope, named).map(({ exemption: e, covered }) => ({
       exemptionId: e.exemptionId,
       title: e.title,
       categories: e.categories.include,
       except: e.categories.exclude,
-      subjects: e.subjects ? [...new Set([...e.subjects, ...e.added])].filter((s) => !e.removed.has(s)).sort() : 'all',
-      withoutSubjects: [...e.removed].sort(),
+      subjects: covered ?? 'all',
+      withoutSubjects: [...e.removed].filter((s) => named.has(s)).sort(),
       effectiveFrom: e.effectiveFrom,
       effectiveUntil: e.effectiveUntil ?? null,
       basis: basisOf(e.basis),
@@ -94,4 +97,28 @@ export function* measureViewSteps(
     })),
     basis: basisOf(history.facts),
   };
+}
+
+/**
+ * The exemptions that carve something out of the measure at T, each with the subjects of the measure at T it names
+ * (undefined: every one). One whose categories all lie outside the scope, or that covers none of the measure's
+ * subjects at T (its only subject removed from the measure since), carves nothing, as the state and checks say.
+ */
+function carvingExemptions(
+  exemptions: readonly ExemptionAt[],
+  scope: CategorySet,
+  subjects: ReadonlySet<string>,
+): { exemption: ExemptionAt; covered?: string[] }[] {
+  return exemptions.flatMap((exemption) => {
+    if (!exemption.categories.intersects(scope)) return [];
+    if (!exemption.subjects) {
+      // Every subject but those taken off it: it covers some unless it was taken off every one the measure names.
+      for (const subject of subjects) if (!exemption.removed.has(subject)) return [{ exemption }];
+      return [];
+    }
+    const covered = [...new Set([...exemption.subjects, ...exemption.added])]
+      .filter((s) => subjects.has(s) && exemptionCovers(exemption, s))
+      .sort();
+    return covered.length ? [{ exemption, covered }] : [];
+  });
 }

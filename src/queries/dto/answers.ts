@@ -231,10 +231,12 @@ export class MeasureExemptionDto {
       { type: 'array', items: { type: 'string' } },
       { type: 'string', enum: ['all'] },
     ],
-    description: "'all': every subject of the measure at `at`",
+    description:
+      "The subjects of the measure at `at` it covers; 'all': every subject of the measure at `at` but `withoutSubjects`",
   })
   subjects!: string[] | 'all';
-  @ApiProperty({ type: [String] }) withoutSubjects!: string[];
+  @ApiProperty({ type: [String], description: 'Subjects of the measure at `at` taken off the exemption' })
+  withoutSubjects!: string[];
   @ApiProperty({ format: 'date-time' }) effectiveFrom!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) effectiveUntil!: string | null;
   @ApiProperty({ type: () => [BasisEntryDto] }) basis!: BasisEntryDto[];
