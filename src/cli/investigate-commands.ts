@@ -16,6 +16,7 @@ import { LedgerError, type ErrorDetail } from '../errors.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { foldIntegrity, LogIntegrity } from '../integrity/log-integrity.js';
 import { buildReport, categoriesParam } from '../investigations/report.js';
+import { reportKnowledge } from '../investigations/answered-report.js';
 import {
   isReportFormat,
   renderReport,
@@ -30,7 +31,8 @@ import {
   windowParams,
   parseTimeParams,
   throwIfProblems,
-  type ResolvedKnowledge,
+  asKnownText,
+  type AnsweredKnowledge,
 } from '../queries/knowledge.js';
 import { buildReadModel } from '../queries/read-model.service.js';
 import { progressBar } from './progress.js';
@@ -60,7 +62,7 @@ async function resolve(
   store: EventStore,
   options: TimeOptions,
   problems: ErrorDetail[],
-): Promise<{ model: LedgerReadModel; knowledge: ResolvedKnowledge }> {
+): Promise<{ model: LedgerReadModel; knowledge: AnsweredKnowledge }> {
   const time = parseTimeParams(options, problems);
   throwIfProblems(problems);
   const model = await foldLog(store);
@@ -136,7 +138,7 @@ export function registerInvestigateCommands(program: Command, { io, withStore }:
       io.out(
         paint(
           'bold',
-          `${subject}: ${replay.steps.length} steps in ${replay.order} order, as known at ${replay.asOf} (position ${replay.asOfPosition})`,
+          `${subject}: ${replay.steps.length} steps in ${replay.order} order, ${asKnownText(replay)} (position ${replay.asOfPosition})`,
         ),
       );
       for (const line of caveats(subject, knowledge, known)) io.out(line);
@@ -241,9 +243,12 @@ export function registerInvestigateCommands(program: Command, { io, withStore }:
       // Found before the ledger is read, not after the report is made.
       if (options.out !== undefined) checkOutFile(options.out);
       const report = await withStore(async (store) => {
-        const { model, knowledge } = await resolve(store, options, problems);
+        const { model, knowledge: resolved } = await resolve(store, options, problems);
         const integrity = await foldIntegrity(store, new LogIntegrity());
-        return buildReport(model, store, integrity, subject, knowledge, new Date(), categories);
+        const knowledge = reportKnowledge(resolved);
+        return knowledge.answered(
+          await buildReport(model, store, integrity, subject, knowledge.built, new Date(), categories),
+        );
       });
       const text = await renderReport(report, options.format as ReportFormatName);
       if (!options.out) return void io.write(text);

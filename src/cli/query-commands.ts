@@ -26,7 +26,8 @@ import {
   windowParams,
   parseTimeParams,
   throwIfProblems,
-  type ResolvedKnowledge,
+  asKnownText,
+  type AnsweredKnowledge,
 } from '../queries/knowledge.js';
 import { progressBar } from './progress.js';
 
@@ -67,7 +68,7 @@ async function answerAt(
   options: TimeOptions,
   problems: ErrorDetail[],
   about: { subjectId?: string; measureId?: string } = {},
-): Promise<{ model: LedgerReadModel; knowledge: ResolvedKnowledge }> {
+): Promise<{ model: LedgerReadModel; knowledge: AnsweredKnowledge }> {
   const time = parseTimeParams(options, problems);
   throwIfProblems(problems);
   const model = await withStore(async (store) => (await buildReadModel(store)).model);
@@ -78,17 +79,17 @@ async function answerAt(
 /** What an answer about a subject says first: the clocks, any notice, and whether the ledger has ever named the subject. */
 export function heading(
   subject: string,
-  knowledge: ResolvedKnowledge,
+  knowledge: AnsweredKnowledge,
   known: boolean,
   at = ` at ${new Date(knowledge.at).toISOString()}`,
 ): string {
   return [
-    `${subject}${at}, as known at ${knowledge.asOf} (position ${knowledge.asOfPosition})`,
+    `${subject}${at}, ${asKnownText(knowledge)} (position ${knowledge.asOfPosition})`,
     ...caveats(subject, knowledge, known),
   ].join('\n');
 }
 
-export function caveats(subject: string, knowledge: ResolvedKnowledge, known: boolean): string[] {
+export function caveats(subject: string, knowledge: AnsweredKnowledge, known: boolean): string[] {
   return [
     ...(known
       ? []
@@ -100,11 +101,11 @@ export function caveats(subject: string, knowledge: ResolvedKnowledge, known: bo
 }
 
 /** The fields every subject answer carries in JSON besides its own. */
-export function knowledgeFields(knowledge: ResolvedKnowledge, known: boolean) {
+export function knowledgeFields(knowledge: AnsweredKnowledge, known: boolean) {
   return { subjectKnown: known, asOf: knowledge.asOf, ...(knowledge.notice ? { notice: knowledge.notice } : {}) };
 }
 
-function stateText(state: SubjectState, knowledge: ResolvedKnowledge, known: boolean): string[] {
+function stateText(state: SubjectState, knowledge: AnsweredKnowledge, known: boolean): string[] {
   const lines = [heading(state.subjectId, knowledge, known)];
   lines.push(state.restricted.length ? 'Restricted:' : 'Restricted: nothing');
   for (const r of state.restricted)

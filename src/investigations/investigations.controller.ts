@@ -29,6 +29,7 @@ import {
 import { CLOCK, type LedgerClock } from '../clock.js';
 import { ReadModelService } from '../queries/read-model.service.js';
 import { buildReport, categoriesParam } from './report.js';
+import { reportKnowledge } from './answered-report.js';
 import {
   isReportFormat,
   REPORT_FORMATS,
@@ -167,14 +168,9 @@ export class InvestigationsController {
     const model = await this.readModel.current();
     const integrity = await this.integrity.current();
     const now = this.clock.now();
-    const report = await buildReport(
-      model,
-      this.store,
-      integrity,
-      subjectId,
-      withSetAsideNotice(model, time.resolve(model, now), { subjectId }),
-      new Date(now),
-      categories,
+    const knowledge = reportKnowledge(withSetAsideNotice(model, time.resolve(model, now), { subjectId }));
+    const report = knowledge.answered(
+      await buildReport(model, this.store, integrity, subjectId, knowledge.built, new Date(now), categories),
     );
     const chosen = format as ReportFormatName;
     response.type(REPORT_FORMATS[chosen].contentType);

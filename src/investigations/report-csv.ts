@@ -7,7 +7,7 @@
  * quote, comma, line break, `#` or `'` is quoted, so that readers with a
  * comment character never cut a value short.
  */
-import type { SubjectReport } from './report.js';
+import type { AnsweredReport } from './answered-report.js';
 import { reportTables } from './report-tables.js';
 import { ReportText, type Rendering } from './report-text.js';
 
@@ -20,7 +20,7 @@ export function csvCell(value: string): string {
 }
 
 /** The CSV, pausing after each row. */
-export function* reportCsv(report: SubjectReport): Rendering {
+export function* reportCsv(report: AnsweredReport): Rendering {
   const out = new ReportText();
   const row = (cells: string[]) => `${cells.map(csvCell).join(',')}\r\n`;
   for (const [n, table] of reportTables(report).entries()) {

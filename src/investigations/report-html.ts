@@ -2,7 +2,8 @@
  * The report as one self-contained printable HTML file: no script, no
  * external resource, and every value taken from the ledger escaped.
  */
-import type { ReportBasisEvent, SubjectReport } from './report.js';
+import type { ReportBasisEvent } from './report.js';
+import type { AnsweredReport } from './answered-report.js';
 import {
   basisTable,
   categorySetsTable,
@@ -64,7 +65,7 @@ const sources = (e: ReportBasisEvent) =>
     )
     .join('<br>');
 
-function* verdicts(out: ReportText, report: SubjectReport): Generator<void, void> {
+function* verdicts(out: ReportText, report: AnsweredReport): Generator<void, void> {
   const intro =
     report.categoriesFrom === 'asked'
       ? 'For the categories asked.'
@@ -86,7 +87,7 @@ function* verdicts(out: ReportText, report: SubjectReport): Generator<void, void
 }
 
 /** The HTML, pausing after each verdict and each table row. */
-export function* reportHtml(report: SubjectReport): Rendering {
+export function* reportHtml(report: AnsweredReport): Rendering {
   const out = new ReportText();
   const basis = basisTable(report);
   out.add(`<!doctype html>

@@ -4,7 +4,7 @@
  * after each element of an array, and a value holding no array of more than
  * a few elements is written by JSON.stringify at once and re-indented.
  */
-import type { SubjectReport } from './report.js';
+import type { AnsweredReport } from './answered-report.js';
 import { ReportText, type Rendering } from './report-text.js';
 
 /** An array this short is written at once, unless an element holds a longer one. */
@@ -76,7 +76,7 @@ function* json(out: ReportText, value: unknown, { gap, indent }: Layout): Genera
 }
 
 /** `JSON.stringify(report, null, 2)` and a line break: the file a report is exported as. */
-export function* reportJson(report: SubjectReport): Rendering {
+export function* reportJson(report: AnsweredReport): Rendering {
   const out = new ReportText();
   yield* json(out, report, { gap: '  ', indent: '' });
   out.add('\n');
@@ -84,7 +84,7 @@ export function* reportJson(report: SubjectReport): Rendering {
 }
 
 /** `JSON.stringify(report)`: the body of the report answered as JSON. */
-export function* reportJsonBody(report: SubjectReport): Rendering {
+export function* reportJsonBody(report: AnsweredReport): Rendering {
   const out = new ReportText();
   yield* json(out, report, { gap: '', indent: '' });
   return out.toString();

@@ -5,7 +5,7 @@
  * backslash, a leading list or heading marker is defused, and line breaks
  * become spaces so a value cannot end its table row or start a block.
  */
-import type { SubjectReport } from './report.js';
+import type { AnsweredReport } from './answered-report.js';
 import {
   basisTable,
   categorySetsTable,
@@ -59,7 +59,7 @@ class MarkdownLines {
 }
 
 /** The Markdown, pausing after each verdict and each table row. */
-export function* reportMarkdown(report: SubjectReport): Rendering {
+export function* reportMarkdown(report: AnsweredReport): Rendering {
   const md = markdownText;
   const out = new ReportText();
   const lines = new MarkdownLines(out);

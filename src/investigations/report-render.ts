@@ -5,7 +5,7 @@
  * pauses between rows) and `renderReport` lets the loop run between slices.
  */
 import { DEFAULT_SLICE_MS, finishPaced } from '../pacer.js';
-import type { SubjectReport } from './report.js';
+import type { AnsweredReport } from './answered-report.js';
 import { reportCsv } from './report-csv.js';
 import { reportHtml } from './report-html.js';
 import { reportJson, reportJsonBody } from './report-json.js';
@@ -21,7 +21,7 @@ export const REPORT_FORMATS = {
   csv: { contentType: 'text/csv; charset=utf-8', extension: 'csv', render: reportCsv },
 } as const satisfies Record<
   string,
-  { contentType: string; extension: string; render: (r: SubjectReport) => Rendering }
+  { contentType: string; extension: string; render: (r: AnsweredReport) => Rendering }
 >;
 
 export type ReportFormatName = keyof typeof REPORT_FORMATS;
@@ -31,7 +31,7 @@ export const isReportFormat = (value: string): value is ReportFormatName => Obje
 
 /** The report's text in a format, written in paced slices so that no stretch holds the loop longer than `sliceMs`. */
 export function renderReport(
-  report: SubjectReport,
+  report: AnsweredReport,
   format: ReportFormatName,
   sliceMs = DEFAULT_SLICE_MS,
 ): Promise<string> {
@@ -39,11 +39,11 @@ export function renderReport(
 }
 
 /** The report answered as JSON (`JSON.stringify(report)`), written in paced slices like the other formats. */
-export function renderJsonBody(report: SubjectReport, sliceMs = DEFAULT_SLICE_MS): Promise<string> {
+export function renderJsonBody(report: AnsweredReport, sliceMs = DEFAULT_SLICE_MS): Promise<string> {
   return finishPaced(reportJsonBody(report), sliceMs);
 }
 
 /** `regledger-<subject>-<at date>-<asOfPosition>.<ext>`: the subject is an id, so the name needs no quoting beyond its quotes. */
-export function reportFileName(report: SubjectReport, format: ReportFormatName): string {
+export function reportFileName(report: AnsweredReport, format: ReportFormatName): string {
   return `regledger-${report.subjectId}-${report.at.slice(0, 10)}-${report.asOfPosition}.${REPORT_FORMATS[format].extension}`;
 }

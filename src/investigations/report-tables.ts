@@ -4,7 +4,8 @@
  * keys are the CSV header names; labels head the Markdown and HTML tables.
  */
 import { categorySetText } from '../domain/categories.js';
-import type { ReportBasisEvent, SubjectReport } from './report.js';
+import type { ReportBasisEvent } from './report.js';
+import type { AnsweredReport } from './answered-report.js';
 import type { ReportSet } from './report-timeline.js';
 
 export interface Column {
@@ -45,7 +46,7 @@ export const setText = (categories: string[], except: string[] = []) =>
   categories.length ? categorySetText(categories, except) : '—';
 
 /** The citations of the basis events a row rests on, in position order. */
-const citations = (report: SubjectReport, basis: { eventId: string }[]) =>
+const citations = (report: AnsweredReport, basis: { eventId: string }[]) =>
   basis
     .map((b) => report.basis.find((e) => e.eventId === b.eventId)?.citation)
     .filter((c): c is string => !!c)
@@ -56,11 +57,12 @@ export const sourceText = (e: ReportBasisEvent) =>
     .map((s) => [s.title, s.url, s.publishedAt ? `published ${s.publishedAt}` : undefined].filter(Boolean).join(', '))
     .join('; ');
 
-export function question(report: SubjectReport): string {
-  return `${report.subjectId} at ${report.at}, as recorded up to ${report.asOf} (ledger position ${report.asOfPosition})`;
+export function question(report: AnsweredReport): string {
+  const recorded = report.asOf === null ? 'before anything was recorded' : `as recorded up to ${report.asOf}`;
+  return `${report.subjectId} at ${report.at}, ${recorded} (ledger position ${report.asOfPosition})`;
 }
 
-export function summaryTable(report: SubjectReport): Table {
+export function summaryTable(report: AnsweredReport): Table {
   return {
     section: 'summary',
     columns: columns(
@@ -79,7 +81,7 @@ export function summaryTable(report: SubjectReport): Table {
     ...rowsOf([report], () => [
       report.subjectId,
       report.at,
-      report.asOf,
+      report.asOf ?? '',
       report.asOfPosition,
       String(report.subjectKnown),
       report.notice ?? '',
@@ -92,7 +94,7 @@ export function summaryTable(report: SubjectReport): Table {
   };
 }
 
-export function verdictsTable(report: SubjectReport): Table {
+export function verdictsTable(report: AnsweredReport): Table {
   return {
     section: 'verdicts',
     columns: columns(
@@ -110,7 +112,7 @@ export function verdictsTable(report: SubjectReport): Table {
   };
 }
 
-export function restrictedTable(report: SubjectReport): Table {
+export function restrictedTable(report: AnsweredReport): Table {
   return {
     section: 'restricted',
     columns: columns(
@@ -136,7 +138,7 @@ export function restrictedTable(report: SubjectReport): Table {
   };
 }
 
-export function exemptionsTable(report: SubjectReport): Table {
+export function exemptionsTable(report: AnsweredReport): Table {
   return {
     section: 'exemptions',
     columns: columns(
@@ -162,7 +164,7 @@ export function exemptionsTable(report: SubjectReport): Table {
   };
 }
 
-export function pendingTable(report: SubjectReport): Table {
+export function pendingTable(report: AnsweredReport): Table {
   return {
     section: 'pending',
     columns: columns(
@@ -186,7 +188,7 @@ export function pendingTable(report: SubjectReport): Table {
   };
 }
 
-export function basisTable(report: SubjectReport): Table {
+export function basisTable(report: AnsweredReport): Table {
   return {
     section: 'basis',
     columns: columns(
@@ -218,7 +220,7 @@ export function basisTable(report: SubjectReport): Table {
   };
 }
 
-export function timelineTable(report: SubjectReport): Table {
+export function timelineTable(report: AnsweredReport): Table {
   const sizes = new Map(report.categorySets.map((set) => [set.id, set]));
   const text = (set: ReportSet) => {
     if (!('categorySet' in set)) return setText(set.categories, set.except);
@@ -248,7 +250,7 @@ export function timelineTable(report: SubjectReport): Table {
 }
 
 /** The steps many verdicts share, once each: a verdict's explanation refers to them by id. */
-export function sharedExplanationsTable(report: SubjectReport): Table {
+export function sharedExplanationsTable(report: AnsweredReport): Table {
   return {
     section: 'shared_explanations',
     columns: columns(
@@ -274,7 +276,7 @@ export function sharedExplanationsTable(report: SubjectReport): Table {
 }
 
 /** The large category sets the explanations and the timeline name, each listed once. */
-export function categorySetsTable(report: SubjectReport): Table {
+export function categorySetsTable(report: AnsweredReport): Table {
   return {
     section: 'category_sets',
     columns: columns(['category_set', 'Category set'], ['categories', 'Categories'], ['except', 'Except']),
@@ -283,7 +285,7 @@ export function categorySetsTable(report: SubjectReport): Table {
 }
 
 /** Every section, in the order the CSV writes them. */
-export function reportTables(report: SubjectReport): Table[] {
+export function reportTables(report: AnsweredReport): Table[] {
   // The sections of a large report's shared steps and named sets come only when it has some.
   const shared = sharedExplanationsTable(report);
   const sets = categorySetsTable(report);

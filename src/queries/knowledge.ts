@@ -18,11 +18,24 @@ export interface TimeParams {
   asOfPosition?: string;
 }
 
-export interface ResolvedKnowledge extends Knowledge {
-  /** The record time answered for, ISO 8601 UTC. */
-  asOf: string;
+export interface AnsweredKnowledge extends Knowledge {
+  /**
+   * The record time answered for, ISO 8601 UTC: the asked one, now, or that of the last event at or before the asked
+   * position. Null for a position before anything was recorded: no time was recorded then, and none is made up.
+   */
+  asOf: string | null;
   /** Set when the asked record time lies beyond the ledger's head, or before its first recorded event. */
   notice?: string;
+}
+
+/** The knowledge a report is built from (report.ts), which takes its record time as text: see answered-report.ts. */
+export interface ResolvedKnowledge extends Omit<AnsweredKnowledge, 'asOf'> {
+  asOf: string;
+}
+
+/** "as known at <asOf>", or, for a position before anything was recorded, that nothing was recorded by then. */
+export function asKnownText(knowledge: { asOf: string | null }): string {
+  return knowledge.asOf === null ? 'before anything was recorded' : `as known at ${knowledge.asOf}`;
 }
 
 const INSTANT_RULE = 'an ISO 8601 instant with an offset, or a date';
@@ -76,7 +89,7 @@ export function parseTimeParams(params: TimeParams, problems: ErrorDetail[]) {
     problems.push({ field: 'asOfPosition', rule: 'exclusive', message: 'give asOf or asOfPosition, not both' });
   }
   return {
-    resolve(model: LedgerReadModel, now: number): ResolvedKnowledge {
+    resolve(model: LedgerReadModel, now: number): AnsweredKnowledge {
       const answered = resolveClocks(model, now, at, asOf, asOfPosition);
       const before = beforeFirstRecord(model, asOf, asOfPosition);
       return before && !answered.notice ? { ...answered, notice: before } : answered;
@@ -90,21 +103,24 @@ function resolveClocks(
   at: number | undefined,
   asOf: number | undefined,
   asOfPosition: bigint | undefined,
-): ResolvedKnowledge {
+): AnsweredKnowledge {
   const head = model.position;
   const validTime = at ?? now;
   if (asOfPosition !== undefined) {
     const position = asOfPosition > head ? head : asOfPosition;
     const recorded = recordTimeAt(model, position);
+    const nothingYet = recorded === undefined ? '; nothing has been recorded yet, so nothing is known' : '';
     return {
       at: validTime,
       asOfPosition: position,
-      asOf: new Date(recorded ?? 0).toISOString(),
+      asOf: recorded === undefined ? null : new Date(recorded).toISOString(),
       ...(asOfPosition > head
         ? {
-            notice: `asOfPosition ${asOfPosition} is beyond the ledger's head; answered for its head, position ${head}`,
+            notice: `asOfPosition ${asOfPosition} is beyond the ledger's head; answered for its head, position ${head}${nothingYet}`,
           }
-        : {}),
+        : recorded === undefined && model.eventCount === 0
+          ? { notice: `asOfPosition ${asOfPosition}: nothing has been recorded yet, so nothing is known` }
+          : {}),
     };
   }
   if (asOf === undefined) return { at: validTime, asOfPosition: head, asOf: new Date(now).toISOString() };
@@ -133,10 +149,10 @@ function beforeFirstRecord(
   if (model.eventCount === 0) return undefined;
   const firstPosition = BigInt(model.firstPositions[0]!);
   const firstRecorded = new Date(model.recordTimes[0]!).toISOString();
-  const first = `the first recorded event (position ${firstPosition}, recorded ${firstRecorded}); nothing was known then, so nothing is answered as restricted`;
+  const first = `the first recorded event (position ${firstPosition}, recorded ${firstRecorded})`;
   if (asOfPosition !== undefined && asOfPosition < firstPosition)
-    return `asOfPosition ${asOfPosition} precedes ${first}`;
+    return `asOfPosition ${asOfPosition} precedes ${first}: nothing had been recorded yet, so there is no record time to answer for (asOf is null) and nothing is answered as restricted`;
   if (asOf !== undefined && asOf < model.recordTimes[0]!)
-    return `asOf ${new Date(asOf).toISOString()} precedes ${first}`;
+    return `asOf ${new Date(asOf).toISOString()} precedes ${first}; nothing was known then, so nothing is answered as restricted`;
   return undefined;
 }

@@ -17,7 +17,7 @@ import {
   windowParams,
   parseTimeParams,
   throwIfProblems,
-  type ResolvedKnowledge,
+  type AnsweredKnowledge,
   type TimeParams,
 } from './knowledge.js';
 import { ReadModelService } from './read-model.service.js';
@@ -45,7 +45,7 @@ function TimeQueries(): MethodDecorator {
 }
 
 /** What every answer says about its record time. */
-function clocks(knowledge: ResolvedKnowledge & { setAside?: SetAsideEvent[] }) {
+function clocks(knowledge: AnsweredKnowledge & { setAside?: SetAsideEvent[] }) {
   return {
     asOf: knowledge.asOf,
     asOfPosition: knowledge.asOfPosition.toString(),
@@ -185,7 +185,7 @@ export class QueriesController {
           {
             field: 'measureId',
             rule: 'measure-exists',
-            message: `no measure ${measureId} as of ${knowledge.asOf}`,
+            message: `no measure ${measureId} ${knowledge.asOf === null ? 'before anything was recorded' : `as of ${knowledge.asOf}`}`,
             value: measureId,
           },
         ],

@@ -13,7 +13,8 @@ import {
   SetAsideEventDto,
 } from '../../queries/dto/answers.js';
 import type { Provenance } from '../provenance.js';
-import type { ReportBasisEvent, ReportRestriction, ReportVerdict, SubjectReport } from '../report.js';
+import type { ReportBasisEvent, ReportRestriction, ReportVerdict } from '../report.js';
+import type { AnsweredReport } from '../answered-report.js';
 import type { ReplayWithProvenance } from '../replay.js';
 import type { ReportTimeline } from '../report-timeline.js';
 
@@ -123,7 +124,13 @@ export class ReplayDto {
   @ApiProperty({ pattern: DECIMAL }) asOfPosition!: string;
   @ApiProperty({ type: () => [ReplayStepDto] }) steps!: ReplayStepDto[];
   @ApiProperty() subjectKnown!: boolean;
-  @ApiProperty({ format: 'date-time' }) asOf!: string;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Record time the answer is for; null for a position before anything was recorded',
+  })
+  asOf!: string | null;
   @ApiProperty({ required: false }) notice?: string;
   @ApiProperty({ required: false, type: () => [SetAsideEventDto] }) setAside?: SetAsideEventDto[];
 }
@@ -218,12 +225,18 @@ export class TimelineOfReportDto {
   @ApiProperty({ type: () => [ReportTimelineIntervalDto] }) intervals!: ReportTimelineIntervalDto[];
 }
 
-export class SubjectReportDto implements SubjectReport {
+export class SubjectReportDto implements AnsweredReport {
   @ApiProperty() subjectId!: string;
   @ApiProperty() subjectKnown!: boolean;
   @ApiProperty({ format: 'date-time' }) generatedAt!: string;
   @ApiProperty({ format: 'date-time' }) at!: string;
-  @ApiProperty({ format: 'date-time' }) asOf!: string;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Record time the report is for; null for a position before anything was recorded',
+  })
+  asOf!: string | null;
   @ApiProperty({ pattern: DECIMAL }) asOfPosition!: string;
   @ApiProperty({ required: false }) notice?: string;
   @ApiProperty({ enum: ['asked', 'default'] }) categoriesFrom!: 'asked' | 'default';

@@ -46,7 +46,13 @@ export class SetAsideEventDto implements SetAsideEvent {
 
 /** What every answer says about its record time, and what it could not read. */
 export class KnowledgeDto {
-  @ApiProperty({ format: 'date-time', description: 'Record time the answer is for' }) asOf!: string;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Record time the answer is for; null for a position before anything was recorded',
+  })
+  asOf!: string | null;
   @ApiProperty({ pattern: DECIMAL, description: 'The same record time as a ledger position' }) asOfPosition!: string;
   @ApiProperty({
     required: false,
