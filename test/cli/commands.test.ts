@@ -14,3 +14,5 @@ import './window-and-position-bounds.suite.js';
 import './option-values.suite.js';
 import './check-text.suite.js';
 import './import-duplicate-keys.suite.js';
+import './import-problem-lines.suite.js';
+import '../fuzz/import-files.suite.js';

@@ -16,3 +16,4 @@ import './command-limits.suite.js';
 import '../http/batch-bounds.suite.js';
 import './not-modified-only-for-answers.suite.js';
 import './consumer-names.suite.js';
+import './nothing-recorded-yet.suite.js';

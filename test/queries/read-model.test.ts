@@ -11,3 +11,5 @@ import './lifted-before-force.suite.js';
 import './check-pending-bearing.suite.js';
 import './pending-after-expiry.suite.js';
 import './exemption-outside-scope.suite.js';
+import './easing-outside-scope.suite.js';
+import './exemption-carves-nothing-view.suite.js';

@@ -22,7 +22,9 @@ export function MeasurePage({ measureId, params }: { measureId: string; params: 
       <h1>{m ? `${m.title}` : measureId}</h1>
       <p class="clocks">
         {measureId}
-        {m ? ` · at ${m.at}, as known at ${m.asOf} (position ${m.asOfPosition})` : ''}
+        {m
+          ? ` · at ${m.at}, ${m.asOf === null ? 'before anything was recorded' : `as known at ${m.asOf} (position ${m.asOfPosition})`}`
+          : ''}
       </p>
       {(measure.error ?? events.error) && (
         <p role="alert" class="error">

@@ -124,7 +124,10 @@ export function SubjectPage({ subjectId, params }: { subjectId: string; params: 
         </p>
         {answeredFor && (
           <p class="clocks">
-            at {answeredFor.at}, as known at {answeredFor.asOf} (position {answeredFor.asOfPosition})
+            at {answeredFor.at},{' '}
+            {answeredFor.asOf === null
+              ? 'before anything was recorded'
+              : `as known at ${answeredFor.asOf} (position ${answeredFor.asOfPosition})`}
           </p>
         )}
         {known === false && (

@@ -845,9 +845,9 @@ export interface components {
         CheckAnswerDto: {
             /**
              * Format: date-time
-             * @description Record time the answer is for
+             * @description Record time the answer is for; null for a position before anything was recorded
              */
-            asOf: string;
+            asOf: string | null;
             /** @description The same record time as a ledger position */
             asOfPosition: string;
             /** Format: date-time */
@@ -1253,9 +1253,10 @@ export interface components {
             effectiveUntil: string | null;
             except: string[];
             exemptionId: string;
-            /** @description 'all': every subject of the measure at `at` */
+            /** @description The subjects of the measure at `at` it covers; 'all': every subject of the measure at `at` but `withoutSubjects` */
             subjects: string[] | "all";
             title: string;
+            /** @description Subjects of the measure at `at` taken off the exemption */
             withoutSubjects: string[];
         };
         MeasureListingDto: {
@@ -1292,9 +1293,9 @@ export interface components {
             announcedAt: string | null;
             /**
              * Format: date-time
-             * @description Record time the answer is for
+             * @description Record time the answer is for; null for a position before anything was recorded
              */
-            asOf: string;
+            asOf: string | null;
             /** @description The same record time as a ledger position */
             asOfPosition: string;
             /** Format: date-time */
@@ -1460,8 +1461,11 @@ export interface components {
             type: "RemoveSubjects";
         };
         ReplayDto: {
-            /** Format: date-time */
-            asOf: string;
+            /**
+             * Format: date-time
+             * @description Record time the answer is for; null for a position before anything was recorded
+             */
+            asOf: string | null;
             asOfPosition: string;
             notice?: string;
             /** @enum {string} */
@@ -1730,8 +1734,11 @@ export interface components {
             next: string | null;
         };
         SubjectReportDto: {
-            /** Format: date-time */
-            asOf: string;
+            /**
+             * Format: date-time
+             * @description Record time the report is for; null for a position before anything was recorded
+             */
+            asOf: string | null;
             asOfPosition: string;
             /** Format: date-time */
             at: string;
@@ -1755,9 +1762,9 @@ export interface components {
         SubjectStateDto: {
             /**
              * Format: date-time
-             * @description Record time the answer is for
+             * @description Record time the answer is for; null for a position before anything was recorded
              */
-            asOf: string;
+            asOf: string | null;
             /** @description The same record time as a ledger position */
             asOfPosition: string;
             /**
@@ -1780,9 +1787,9 @@ export interface components {
         SubjectTimelineDto: {
             /**
              * Format: date-time
-             * @description Record time the answer is for
+             * @description Record time the answer is for; null for a position before anything was recorded
              */
-            asOf: string;
+            asOf: string | null;
             /** @description The same record time as a ledger position */
             asOfPosition: string;
             /** Format: date-time */
