@@ -9,7 +9,22 @@ import { CategorySet } from '../src/domain/categories.js';
 import type { MeasureHistory } from '../src/domain/measure-history.js';
 import { toMillis } from '../src/domain/time.js';
 
-const DATED = new Set(['effectiveFrom', 'effectiveUntil', 'announcedAt', 'withdrawnAt']);
+const DATED = ['effectiveFrom', 'effectiveUntil', 'announcedAt', 'withdrawnAt'] as const;
+
+/** A payload's dated fields in ms, read once: payloads never change, and every check reads every fact's. */
+const datedOfPayload = new WeakMap<object, readonly number[]>();
+function datedOf(data: object): readonly number[] {
+  let dated = datedOfPayload.get(data);
+  if (!dated) {
+    const instants: number[] = [];
+    for (const field of DATED) {
+      const value: unknown = Reflect.get(data, field);
+      if (typeof value === 'string') instants.push(toMillis(value));
+    }
+    datedOfPayload.set(data, (dated = instants));
+  }
+  return dated;
+}
 
 /**
  * Every instant one of the measure's standing facts names for the subject: the only instants its bearing on the
@@ -20,8 +35,7 @@ export function instantsFor(history: MeasureHistory, subjectId: string): number[
   for (const fact of history.facts) {
     if ((fact.type === 'SubjectsAdded' || fact.type === 'SubjectsRemoved') && !fact.data.subjects.includes(subjectId))
       continue;
-    for (const [field, value] of Object.entries(fact.data))
-      if (DATED.has(field) && typeof value === 'string') instants.add(toMillis(value));
+    for (const instant of datedOf(fact.data)) instants.add(instant);
     if (!Number.isNaN(fact.fromMs)) instants.add(fact.fromMs);
   }
   return [...instants].sort((a, b) => a - b);
