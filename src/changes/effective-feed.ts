@@ -123,8 +123,8 @@ export async function* effectiveTransitions(
   let recordsOwed = false;
   /** A record read, taken in once the instants before it (up to `upTo`) are sent. */
   let held: { event: StoredEvent; recordedMs: number; upTo: number } | undefined;
-  /** The log brings no more (the read model stopped): what fell due meanwhile is still owed, then the feed ends. */
-  let ended = false;
+  /** Once the log brings no more (the read model stopped): what fell due by then is still owed, then the feed ends. */
+  let endedAt: number | undefined;
 
   /**
    * The next instant after those done, up to `upTo`, evaluated as known at
@@ -191,8 +191,8 @@ export async function* effectiveTransitions(
         await pace(sliceMs);
         continue;
       }
-      if (ended) {
-        const due = await nextInstant(clock.now());
+      if (endedAt !== undefined) {
+        const due = await nextInstant(endedAt);
         return typeof due === 'object' ? due : undefined;
       }
       pending ??= events.next();
@@ -226,7 +226,7 @@ export async function* effectiveTransitions(
       if (result === 'time') continue;
       pending = undefined;
       recordsOwed = false;
-      if (result.r.done) ended = true;
+      if (result.r.done) endedAt = clock.now();
       else {
         const recordedMs = Date.parse(result.r.value.recordedAt);
         // Instants before this record come first; at equal times, records come first.
