@@ -93,8 +93,9 @@ function subjectsConcerned(
   return Array.isArray(named) ? named.filter((s): s is string => typeof s === 'string') : [];
 }
 
-const wanted = (subjectFilter: string[] | undefined) => (s: string) =>
-  !subjectFilter?.length || subjectFilter.includes(s);
+/** The subjects a client asked for; all of them, shared and not copied, where it asked for none. */
+const wanted = (subjects: string[], subjectFilter: string[] | undefined) =>
+  subjectFilter?.length ? subjects.filter((s) => subjectFilter.includes(s)) : subjects;
 
 /**
  * What a change from one set to another made restricted and unrestricted,
@@ -166,11 +167,16 @@ export function* transitionsOnRecord(
   const { position, atMs } = change;
   const shared = sharedOutcomes<SubjectOutcome, string[]>(model);
   const key = `r${position}-${atMs}`;
-  const subjects = shared
-    .facts(key, () =>
-      [...new Set(subjectsConcerned(model, change.measureId, position, change.type, change.data))].sort(),
-    )
-    .filter(wanted(subjectFilter));
+  let worked = false;
+  const subjects = wanted(
+    shared.facts(key, () => {
+      worked = true;
+      return [...new Set(subjectsConcerned(model, change.measureId, position, change.type, change.data))].sort();
+    }),
+    subjectFilter,
+  );
+  // Finding them read every fact of the measure; the first subject may resolve it as known at the record: apart.
+  if (worked) yield undefined;
   let models: { before: LedgerReadModel; after: LedgerReadModel } | undefined;
   for (const s of subjects) {
     yield shared.outcome(key, s, () => {
@@ -204,8 +210,14 @@ export function* transitionsAtInstant(
   const shared = sharedOutcomes<SubjectOutcome, { subjects: string[]; basis: BasisEntry[] }>(model);
   // The measures with a fact at an instant only grow as records arrive, and `position` already bounds what is known.
   const key = `i${instant}-${position}`;
-  const { subjects, basis } = shared.facts(key, () => concernedAtInstant(model, known, instant, measureIds, position));
-  for (const s of subjects.filter(wanted(subjectFilter))) {
+  let worked = false;
+  const { subjects, basis } = shared.facts(key, () => {
+    worked = true;
+    return concernedAtInstant(model, known, instant, measureIds, position);
+  });
+  // Finding them read every fact of the measures; the first subject may resolve them as known at `position`: apart.
+  if (worked) yield undefined;
+  for (const s of wanted(subjects, subjectFilter)) {
     yield shared.outcome(key, s, () =>
       transition(
         known,

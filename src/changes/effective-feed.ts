@@ -1,9 +1,10 @@
 /**
  * The feed of effective-state transitions (projections/effective-changes.ts),
  * in one total order: by time, records before instants at the same time, then
- * position, then subject. A message's id is its key, so a client resuming with
- * it gets exactly the transitions after it, live or replayed (a record past
- * the key's position always comes after it: see `comesAfter`).
+ * position, then subject (effective-keys.ts). A message's id is its key, so a
+ * client resuming with it gets exactly the transitions after it, live or
+ * replayed (a record past the key's position always comes after it: see
+ * `comesAfter`).
  */
 import {
   transitionsAtInstant,
@@ -11,108 +12,61 @@ import {
   type EffectiveTransition,
   type SubjectOutcome,
 } from '../../projections/effective-changes.js';
-import { measureIdOf, positionAsOf, type LedgerReadModel } from '../../projections/ledger-read-model.js';
+import { measureIdOf, positionAsOf } from '../../projections/ledger-read-model.js';
 import type { EventStore, StoredEvent } from '../event-store/event-store.js';
-import { LedgerError } from '../errors.js';
 import type { ReadModelService } from '../queries/read-model.service.js';
 import type { LedgerClock } from '../clock.js';
 import { logAfter } from './log-pages.js';
 import { DEFAULT_SLICE_MS, pace } from '../pacer.js';
 import { storedProvenance } from '../domain/fact-reading.js';
 import { sharedJson } from './shared-json.js';
+import {
+  ALL_SUBJECTS,
+  comesAfter,
+  evaluatedId,
+  INSTANT,
+  keyId,
+  nowKeyId,
+  parseKeyId,
+  RECORD,
+  type EffectiveKey,
+} from './effective-keys.js';
 
-const RECORD = 0;
-const INSTANT = 1;
+export { evaluatedId, keyId, nowKeyId, parseKeyId, type EffectiveKey } from './effective-keys.js';
 
-/** Where a feed stands: everything up to and including this key was delivered. */
-export interface EffectiveKey {
-  time: number;
-  kind: typeof RECORD | typeof INSTANT;
-  position: bigint;
-  subject: string;
-}
-
-export function keyId(key: EffectiveKey): string {
-  return `${key.time}-${key.kind}-${key.position}-${key.subject}`;
-}
-
-/** After every subject: ids are lowercase ASCII, all of which sort before `~`. */
-const ALL_SUBJECTS = '~';
-
-/**
- * Where a feed "from now" starts: after every record up to the model's
- * position and every instant before `now`. A record after that position comes
- * after it whatever its record time within the same millisecond (records sort
- * by position), and so does an instant at the key's time itself. The time is
- * never before the last record folded, so no record already known sorts after it.
- */
-export function nowKeyId(model: LedgerReadModel, now: number): string {
-  const lastRecorded = model.recordTimes.at(-1) ?? now;
-  return keyId({ time: Math.max(now, lastRecorded), kind: RECORD, position: model.position, subject: ALL_SUBJECTS });
-}
-
-/**
- * Reads an id as the server writes them (keyId): numbers in decimal without
- * leading zeros (`00-0-0-~` would be a second spelling of `0-0-0-~`), then a
- * subject id or `~` (every subject). An instant cursor may name no subject:
- * before every subject of its instant, as the start (`0-1-0-`) is. A record
- * cursor always names one: no record is ever sent as of no subject.
- */
-export function parseKeyId(id: string): EffectiveKey {
-  const match =
-    /^(0|[1-9]\d{0,15})-(?:(0)-(0|[1-9]\d{0,29})-([a-z0-9][a-z0-9._-]{0,127}|~)|(1)-(0|[1-9]\d{0,29})-([a-z0-9][a-z0-9._-]{0,127}|~)?)$/.exec(
-      id,
-    );
-  if (!match) {
-    throw new LedgerError('bad-input', `not a resume id of the effective feed: ${id}`, [
-      {
-        field: 'after',
-        rule: 'isResumeId',
-        message:
-          'a resume id is <time>-<kind>-<position>-<subject>, as sent in the id: field (numbers without leading zeros; a subject id or ~, or for kind 1 none)',
-        value: id,
-      },
-    ]);
-  }
-  const [, time, recordKind, recordPosition, recordSubject, instantKind, instantPosition, instantSubject] = match;
-  return {
-    time: Number(time),
-    kind: Number(recordKind ?? instantKind) as 0 | 1,
-    position: BigInt((recordPosition ?? instantPosition)!),
-    subject: recordSubject ?? instantSubject ?? '',
-  };
-}
-
-function compare(a: EffectiveKey, b: EffectiveKey): number {
-  return (
-    a.time - b.time ||
-    a.kind - b.kind ||
-    (a.position < b.position ? -1 : a.position > b.position ? 1 : 0) ||
-    (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0)
-  );
-}
-
-/**
- * Whether a transition is after the cursor. A record read from the log past
- * the cursor's position always is: every record sent before a cursor stands
- * at or before its position, and a cursor can name a time later than records
- * it had not seen (a "from now" taken while the read model lagged the log, an
- * `evaluated` id written while waiting), which the order by time alone would
- * skip.
- */
-function comesAfter(key: EffectiveKey, cursor: EffectiveKey): boolean {
-  if (key.kind === RECORD && key.position > cursor.position) return true;
-  return compare(key, cursor) > 0;
-}
+/** Each transition's JSON, made once for every client told it (see `sharedTransition`). */
+const jsonOf = new WeakMap<EffectiveTransition, string>();
 
 /**
  * A transition's JSON, as JSON.stringify gives it. Its sets and causes are
  * shared by every subject and client told the same change (a set's answer is
- * made once: CategorySet.toAnswer), and are serialised once.
+ * made once: CategorySet.toAnswer), and are serialised once; so is the whole
+ * message, for every client told it.
  */
 export function transitionJson(t: EffectiveTransition): string {
-  const text = JSON.stringify;
-  return `{"id":${text(t.id)},"subjectId":${text(t.subjectId)},"at":${text(t.at)},"asOfPosition":${text(t.asOfPosition)},"became":${sharedJson(t.became)},"restricted":${sharedJson(t.restricted)},"causes":${sharedJson(t.causes)}}`;
+  let json = jsonOf.get(t);
+  if (json === undefined) {
+    const text = JSON.stringify;
+    json = `{"id":${text(t.id)},"subjectId":${text(t.subjectId)},"at":${text(t.at)},"asOfPosition":${text(t.asOfPosition)},"became":${sharedJson(t.became)},"restricted":${sharedJson(t.restricted)},"causes":${sharedJson(t.causes)}}`;
+    jsonOf.set(t, json);
+  }
+  return json;
+}
+
+/**
+ * The transition sent for a subject's outcome at a key. An outcome is worked
+ * out once per record or instant and shared by every client evaluating it
+ * (shared-outcomes.ts), each of which sends it with the same id: so one
+ * frozen transition serves them all, not a copy per client and message.
+ */
+const sentAs = new WeakMap<object, { key: Omit<EffectiveKey, 'subject'>; transition: EffectiveTransition }>();
+function sharedTransition(key: Omit<EffectiveKey, 'subject'>, outcome: EffectiveTransition): EffectiveTransition {
+  const sent = sentAs.get(outcome);
+  if (sent && sent.key.time === key.time && sent.key.kind === key.kind && sent.key.position === key.position)
+    return sent.transition;
+  const transition = Object.freeze({ ...outcome, id: keyId({ ...key, subject: outcome.subjectId }) });
+  sentAs.set(outcome, { key, transition });
+  return transition;
 }
 
 export interface EffectiveFeedOptions {
@@ -130,15 +84,14 @@ export interface EffectiveFeedOptions {
   onEvaluated?: (through: () => string) => void;
 }
 
-/**
- * How far a feed has evaluated, shaped as a resume id: as far as the records
- * up to `position` tell, every transition up to `time` has been sent. The
- * time is the clock's, or, when the feed waits for an instant, the
- * millisecond before it. Records after `position` may still bring more, at
- * any time (so a later id may name an earlier time).
- */
-export function evaluatedId(time: number, position: bigint): string {
-  return keyId({ time, kind: INSTANT, position, subject: ALL_SUBJECTS });
+/** Why a feed stops waiting for an instant: a record came first. */
+const WOKEN = 'a record came first';
+
+/** One record's or instant's outcomes, subject by subject, under its key; `done` once all are sent. */
+interface Step {
+  key: Omit<EffectiveKey, 'subject'>;
+  outcomes: Iterable<SubjectOutcome>;
+  done?: () => void;
 }
 
 export async function* effectiveTransitions(
@@ -166,69 +119,90 @@ export async function* effectiveTransitions(
   // instant, and that of the start (`0-1-0-`, no subject), are still to come.
   let instantsDone = cursor.kind === INSTANT && cursor.subject !== '' ? cursor.time : cursor.time - 1;
   let processedPosition = recordsFrom;
-
-  /** Sends the transitions of one key, subject by subject; stops as soon as the client has left. */
-  async function* emit(
-    key: Omit<EffectiveKey, 'subject'>,
-    outcomes: Iterable<SubjectOutcome>,
-  ): AsyncGenerator<EffectiveTransition> {
-    for (const outcome of outcomes) {
-      if (outcome) {
-        const full: EffectiveKey = { ...key, subject: outcome.subjectId };
-        if (comesAfter(full, cursor)) {
-          cursor = full;
-          yield { ...outcome, id: keyId(full) };
-        }
-      }
-      await pace(sliceMs);
-      if (signal.aborted) return;
-    }
-  }
+  let pending: Promise<IteratorResult<StoredEvent>> | undefined;
+  let recordsOwed = false;
+  /** A record read, taken in once the instants before it (up to `upTo`) are sent. */
+  let held: { event: StoredEvent; recordedMs: number; upTo: number } | undefined;
+  /** Once the log brings no more (the read model stopped): what fell due by then is still owed, then the feed ends. */
+  let endedAt: number | undefined;
 
   /**
-   * Instants after those done, up to `upTo`, each evaluated as known at that
-   * instant, but only once every event recorded by then has been processed:
-   * at equal times records come first. Answers whether it got to `upTo`.
+   * The next instant after those done, up to `upTo`, evaluated as known at
+   * that instant, but only once every event recorded by then has been
+   * processed: at equal times records come first. 'blocked' where it waits
+   * for such an event; 'reached' where none is left up to `upTo`.
    */
-  async function* instantsUpTo(upTo: number): AsyncGenerator<EffectiveTransition, boolean> {
-    for (
-      let instant = readModel.instants.next(instantsDone);
-      instant !== undefined && instant <= upTo;
-      instant = readModel.instants.next(instantsDone)
-    ) {
-      model = await readModel.reach(await store.headPosition());
-      const known = positionAsOf(model, instant);
-      if (known > processedPosition) return false;
-      yield* emit(
-        { time: instant, kind: INSTANT, position: known },
-        transitionsAtInstant(model, instant, readModel.instants.measuresAt(instant), known, subjects),
-      );
-      if (signal.aborted) return false;
-      instantsDone = instant;
+  async function nextInstant(upTo: number): Promise<Step | 'blocked' | 'reached'> {
+    const instant = readModel.instants.next(instantsDone);
+    if (instant === undefined || instant > upTo) {
+      instantsDone = Math.max(instantsDone, upTo);
+      return 'reached';
     }
-    instantsDone = Math.max(instantsDone, upTo);
-    return true;
+    model = await readModel.reach(await store.headPosition());
+    const known = positionAsOf(model, instant);
+    if (known > processedPosition) return 'blocked';
+    return {
+      key: { time: instant, kind: INSTANT, position: known },
+      outcomes: transitionsAtInstant(model, instant, readModel.instants.measuresAt(instant), known, subjects),
+      done: () => (instantsDone = instant),
+    };
   }
 
-  try {
-    // The rest of the cursor's instant, as known where the client stood: records read since (recorded at or before
-    // it, the model having folded them later) are taken in after it, rather than the instant told again as known
-    // with them, repeating what the client had.
-    if (cursor.kind === INSTANT && cursor.subject !== ALL_SUBJECTS && cursor.subject !== '') {
-      yield* emit(
-        { time: cursor.time, kind: INSTANT, position: cursor.position },
-        transitionsAtInstant(model, cursor.time, readModel.instants.measuresAt(cursor.time), cursor.position, subjects),
-      );
-    }
-    let pending: Promise<IteratorResult<StoredEvent>> | undefined;
-    let recordsOwed = false;
+  /** A record read from the log, taken in just after the instants before it (see RecordedChange). */
+  function onRecord(event: StoredEvent, recordedMs: number): Step | undefined {
+    processedPosition = event.position;
+    // A record read after instants past its time were evaluated is taken in just after them (see RecordedChange).
+    const atMs = Math.max(recordedMs, instantsDone + 1);
+    if (!event.streamId.startsWith('measure-')) return undefined;
+    const { citation } = storedProvenance(event.data);
+    const cause = {
+      eventId: event.eventId,
+      type: event.type as never,
+      position: event.position.toString(),
+      recordedAt: event.recordedAt,
+      ...(citation ? { citation } : {}),
+    };
+    const change = {
+      measureId: measureIdOf(event),
+      type: event.type,
+      data: event.data,
+      position: event.position,
+      atMs,
+      cause,
+    };
+    return {
+      key: { time: atMs, kind: RECORD, position: event.position },
+      outcomes: transitionsOnRecord(model, change, subjects),
+    };
+  }
+
+  /** What to send next: a record's or an instant's outcomes; undefined once the feed ends. Waits while none is due. */
+  async function nextStep(): Promise<Step | undefined> {
     while (!signal.aborted) {
+      if (held) {
+        const due = await nextInstant(held.upTo);
+        if (typeof due === 'object') return due;
+        if (signal.aborted) return undefined;
+        const { event, recordedMs } = held;
+        held = undefined;
+        model = await readModel.reach(event.position);
+        const step = onRecord(event, recordedMs);
+        if (step) return step;
+        await pace(sliceMs);
+        continue;
+      }
+      if (endedAt !== undefined) {
+        const due = await nextInstant(endedAt);
+        return typeof due === 'object' ? due : undefined;
+      }
       pending ??= events.next();
       const now = clock.now();
-      const nextInstant = readModel.instants.next(instantsDone);
+      const instant = readModel.instants.next(instantsDone);
       // A due instant goes first unless events recorded before it are still to come.
-      if (!recordsOwed && nextInstant !== undefined && nextInstant <= now) {
-        recordsOwed = !(yield* instantsUpTo(nextInstant));
+      if (!recordsOwed && instant !== undefined && instant <= now) {
+        const due = await nextInstant(instant);
+        if (typeof due === 'object') return due;
+        recordsOwed = due === 'blocked';
         continue;
       }
       // It waits, for a record or the next instant: every instant before that one is done, and every record read.
@@ -237,55 +211,64 @@ export async function* effectiveTransitions(
       // naming a time past the clock: a record still to come can bring a change at any time from now on.
       if (evaluated >= readModel.position)
         options.onEvaluated?.(() =>
-          evaluatedId(nextInstant === undefined ? clock.now() : Math.min(clock.now(), nextInstant - 1), evaluated),
+          evaluatedId(instant === undefined ? clock.now() : Math.min(clock.now(), instant - 1), evaluated),
         );
-      const wake = new AbortController();
-      const timer =
-        recordsOwed || nextInstant === undefined
-          ? new Promise<'time'>(() => {})
-          : clock.sleepUntil(nextInstant, wake.signal).then(() => 'time' as const);
-      const result = await Promise.race([pending.then((r) => ({ r })), timer]);
-      wake.abort();
+      // A timer only where an instant is to come; stopped with a reason of its own, not the DOMException an abort
+      // without one builds (with its stack) at every record a live feed waits for.
+      const wake = recordsOwed || instant === undefined ? undefined : new AbortController();
+      const result = wake
+        ? await Promise.race([
+            pending.then((r) => ({ r })),
+            clock.sleepUntil(instant!, wake.signal).then(() => 'time' as const),
+          ])
+        : { r: await pending };
+      wake?.abort(WOKEN);
       if (result === 'time') continue;
       pending = undefined;
       recordsOwed = false;
-      if (result.r.done) {
-        // No more will come (the read model stopped): what fell due meanwhile is still owed.
-        if (!signal.aborted) yield* instantsUpTo(clock.now());
-        return;
+      if (result.r.done) endedAt = clock.now();
+      else {
+        const recordedMs = Date.parse(result.r.value.recordedAt);
+        // Instants before this record come first; at equal times, records come first.
+        held = { event: result.r.value, recordedMs, upTo: Math.min(recordedMs - 1, clock.now()) };
       }
-      const event = result.r.value;
-      const recordedMs = Date.parse(event.recordedAt);
-      // Instants before this record come first; at equal times, records come first.
-      yield* instantsUpTo(Math.min(recordedMs - 1, clock.now()));
-      if (signal.aborted) break;
-      model = await readModel.reach(event.position);
-      processedPosition = event.position;
-      // A record read after instants past its time were evaluated is taken in just after them (see RecordedChange).
-      const atMs = Math.max(recordedMs, instantsDone + 1);
-      if (event.streamId.startsWith('measure-')) {
-        const { citation } = storedProvenance(event.data);
-        const cause = {
-          eventId: event.eventId,
-          type: event.type as never,
-          position: event.position.toString(),
-          recordedAt: event.recordedAt,
-          ...(citation ? { citation } : {}),
-        };
-        const change = {
-          measureId: measureIdOf(event),
-          type: event.type,
-          data: event.data,
-          position: event.position,
-          atMs,
-          cause,
-        };
-        yield* emit(
-          { time: atMs, kind: RECORD, position: event.position },
-          transitionsOnRecord(model, change, subjects),
-        );
+    }
+    return undefined;
+  }
+
+  try {
+    // The rest of the cursor's instant, as known where the client stood: records read since (recorded at or before
+    // it, the model having folded them later) are taken in after it, rather than the instant told again as known
+    // with them, repeating what the client had.
+    let step: Step | undefined =
+      cursor.kind === INSTANT && cursor.subject !== ALL_SUBJECTS && cursor.subject !== ''
+        ? {
+            key: { time: cursor.time, kind: INSTANT, position: cursor.position },
+            outcomes: transitionsAtInstant(
+              model,
+              cursor.time,
+              readModel.instants.measuresAt(cursor.time),
+              cursor.position,
+              subjects,
+            ),
+          }
+        : await nextStep();
+    // One loop sends every step, subject by subject, pausing between subjects: no generator or promise per message
+    // beyond this generator's own yield.
+    while (step) {
+      const { key } = step;
+      for (const outcome of step.outcomes) {
+        const at = outcome && { ...key, subject: outcome.subjectId };
+        if (at && comesAfter(at, cursor)) {
+          cursor = at;
+          yield sharedTransition(key, outcome);
+        }
+        const turn = pace(sliceMs);
+        if (turn) await turn;
+        if (signal.aborted) return;
       }
-      await pace(sliceMs);
+      step.done?.();
+      step = await nextStep();
     }
   } finally {
     // Not awaited: a read in flight finishes on its own and is dropped.

@@ -29,7 +29,7 @@ import type { MeasureHistory } from '../domain/measure-history.js';
 import { comparePositions, positionText } from '../domain/position.js';
 import { streamOf } from '../domain/messages.js';
 import { finish } from '../../projections/transitions.js';
-import { instantsFor } from '../../projections/stretch-start.js';
+import { countUpTo, instantsFor, lastBreak, namesAt, stretchStart } from '../../projections/stretch-start.js';
 import type { ErrorDetail } from '../errors.js';
 import type { EventStore, StoredEvent } from '../event-store/event-store.js';
 import { leafOf, type Digest, type LogIntegrity } from '../integrity/log-integrity.js';
@@ -142,38 +142,30 @@ function categoriesOf(histories: MeasureHistory[]): string[] {
 }
 
 /**
- * Since when each restriction in force at `at` has held: walking back over
- * the measure's own boundaries, the first one just before which the measure
- * did not restrict the subject (or restricted other categories).
+ * Since when each restriction in force at `at` has held: the stretch under
+ * way at `at` (stretchStart), and within it the last of the measure's own
+ * boundaries just before which it restricted other categories. Asked of the
+ * measure alone, not of the subject's whole state at each boundary.
  */
 function withSince(
-  model: LedgerReadModel,
   subjectId: string,
   k: Knowledge,
   histories: MeasureHistory[],
   restricted: RestrictionAnswer[],
 ): ReportRestriction[] {
-  const sameSet = (a: RestrictionAnswer, b: RestrictionAnswer) =>
-    a.categories.join('\n') === b.categories.join('\n') && a.except.join('\n') === b.except.join('\n');
   return restricted.map((now) => {
     const history = histories.find((h) => h.measureId === now.measureId)!;
-    const boundaries = instantsFor(history, subjectId).filter((b) => b <= k.at);
-    let restrictedSince: number | undefined;
-    let categoriesSince: number | undefined;
-    for (let i = boundaries.length - 1; i >= 0 && restrictedSince === undefined; i--) {
-      const boundary = boundaries[i]!;
-      const before = subjectState(model, subjectId, { at: boundary - 1, asOfPosition: k.asOfPosition }).restricted.find(
-        (r) => r.measureId === now.measureId,
-      );
-      if (!before) restrictedSince = boundary;
-      if (categoriesSince === undefined && (!before || !sameSet(before, now))) categoriesSince = boundary;
-    }
-    // A restriction holds only from a boundary of its measure (its effectiveFrom at the latest), so the walk always stops.
-    const first = boundaries[0] ?? k.at;
+    const boundaries = instantsFor(history, subjectId);
+    const end = countUpTo(boundaries, k.at);
+    const restrictedSince = stretchStart(history, subjectId, k.at)!;
+    const categories = history.restrictedAt(k.at, subjectId);
+    // The same categories just before a boundary: restricting them (so restricting at all) and nothing else.
+    const same = (t: number) => namesAt(history, subjectId, t) && history.restrictedAt(t, subjectId).equals(categories);
+    const changed = lastBreak(boundaries, countUpTo(boundaries, restrictedSince - 1), end, same);
     return {
       ...now,
-      restrictedSince: new Date(restrictedSince ?? first).toISOString(),
-      categoriesSince: new Date(categoriesSince ?? first).toISOString(),
+      restrictedSince: new Date(restrictedSince).toISOString(),
+      categoriesSince: new Date(changed === undefined ? restrictedSince : boundaries[changed]!).toISOString(),
     };
   });
 }
@@ -221,7 +213,7 @@ function* reportAnswerSteps(
     verdicts.push({ category, status: answer.status, explanation: share ? share.refer(explanation) : explanation });
     yield;
   }
-  const restricted = withSince(model, subjectId, knowledge, histories, state.restricted);
+  const restricted = withSince(subjectId, knowledge, histories, state.restricted);
   return {
     histories,
     verdicts,
