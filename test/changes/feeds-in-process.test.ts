@@ -13,3 +13,5 @@ import './ledger-feed.property.suite.js';
 import './fan-out.suite.js';
 import './sse-writer.suite.js';
 import './resume-id-format.suite.js';
+import './shared-transitions.suite.js';
+import './step-pauses.suite.js';

@@ -17,3 +17,4 @@ import './overdetermined-narrowing.suite.js';
 import './mixed-step-causes.suite.js';
 import './explain-retracted-measure.suite.js';
 import './explain-since-stretch.suite.js';
+import './since-walk.suite.js';
