@@ -10,7 +10,7 @@ import type { ErrorDetail } from '../errors.js';
 import { throwIfProblems } from '../queries/knowledge.js';
 import { publishedAsyncApi, type AsyncApiDocument } from './asyncapi.js';
 import { ChangeFeedService } from './change-feed.service.js';
-import { effectiveResume, ledgerFilter, ledgerResume, subjectFilter } from './feed-params.js';
+import { effectiveResume, feedMinPosition, ledgerFilter, ledgerResume, subjectFilter } from './feed-params.js';
 import { SSE_OPTIONS, SseWriter, type SseOptions } from './sse-writer.js';
 import { consumerParam, Consumers } from '../consumers/consumers.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
@@ -72,9 +72,11 @@ export class ChangesController {
     @Res() reply: FastifyReply,
     @Query() query: { after?: string; subject?: string; measure?: string; type?: string; consumer?: string },
     @Headers('last-event-id') lastEventId?: string,
+    @Headers('x-min-position') minPosition?: string,
   ) {
     // Everything is checked before the stream starts: after that, an error can no longer be a 400.
     const problems: ErrorDetail[] = [];
+    feedMinPosition(minPosition, problems);
     const filter = ledgerFilter(query, problems);
     let after =
       lastEventId !== undefined
@@ -130,8 +132,10 @@ export class ChangesController {
     @Res() reply: FastifyReply,
     @Query() query: { after?: string; subject?: string },
     @Headers('last-event-id') lastEventId?: string,
+    @Headers('x-min-position') minPosition?: string,
   ) {
     const problems: ErrorDetail[] = [];
+    feedMinPosition(minPosition, problems);
     const subjects = subjectFilter(query.subject, problems);
     let after =
       lastEventId !== undefined
