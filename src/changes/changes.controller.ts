@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiKeyRouteErrors } from '../http/error-response.dto.js';
-import { ApiEventStream, LAST_EVENT_ID } from './dto/event-stream.js';
+import { ApiEventStream, LAST_EVENT_ID, MIN_POSITION } from './dto/event-stream.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { RequiresRole } from '../auth/auth.guard.js';
@@ -64,6 +64,7 @@ export class ChangesController {
       'a consumer name: without Last-Event-ID or after, resumes after its last acknowledged position (POST /v1/consumers/{name}/ack), or from the start',
   })
   @ApiHeader(LAST_EVENT_ID('a ledger position'))
+  @ApiHeader(MIN_POSITION)
   @ApiEventStream(
     'CloudEvents 1.0 of ledger events (AsyncAPI: /asyncapi.json, channel ledgerChanges); `id:` is the ledger position',
   )
@@ -124,6 +125,7 @@ export class ChangesController {
   @ApiQuery({ name: 'after', required: false, description: 'a transition id as sent in id:, or 0 for the start' })
   @ApiQuery({ name: 'subject', required: false, description: 'comma-separated subject ids' })
   @ApiHeader(LAST_EVENT_ID('a transition id'))
+  @ApiHeader(MIN_POSITION)
   @ApiEventStream(
     'Effective transitions (AsyncAPI: /asyncapi.json, channel effectiveChanges); `id:` is the transition id',
   )
