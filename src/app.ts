@@ -19,6 +19,8 @@ import { dataDirError } from './event-store/open-store.js';
 import { ErrorFilter, fromFramework, sendError } from './http/error-response.js';
 import { notePermanentFailure } from './store-failures.js';
 import { registerBodyParsers } from './http/body-parsers.js';
+import { BodylessRoutes } from './http/bodyless-routes.js';
+import { sendCorrelationIds } from './http/correlation-id.js';
 import { registerCacheableAnswers } from './queries/cacheable-answers.js';
 import { setUpOpenApi } from './openapi.js';
 import { registerWebApp, WEB_APP_ROUTES, WEB_ASSETS_ROUTE } from './web/web-app.js';
@@ -124,6 +126,7 @@ export async function createHttpApp(
   metrics.instrumentCommands(app.get(CommandExecutor));
   const fastify = app.getHttpAdapter().getInstance();
   // onRequest hooks, in this order, all before the body is read.
+  sendCorrelationIds(fastify);
   if (options.requestLogger) fastify.addHook('onRequest', requestLog(options.requestLogger));
   fastify.addHook('onRequest', metrics.httpTiming());
   securityHeaders(fastify);
@@ -135,6 +138,7 @@ export async function createHttpApp(
     authenticateFirst(RouteTable.fromControllers(CONTROLLERS, PUBLIC_PAGES), apiKeys, tickets),
   );
   registerBodyParsers(fastify);
+  app.useGlobalInterceptors(new BodylessRoutes());
   app.useGlobalFilters(new ErrorFilter(config.bodyLimitBytes, (error) => notePermanentFailure(store, error)));
   registerWebApp(fastify);
   const readModel = app.get(ReadModelService);

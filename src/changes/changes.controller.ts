@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiKeyRouteErrors } from '../http/error-response.dto.js';
-import { ApiEventStream, LAST_EVENT_ID } from './dto/event-stream.js';
+import { ApiEventStream, LAST_EVENT_ID, MIN_POSITION } from './dto/event-stream.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { RequiresRole } from '../auth/auth.guard.js';
@@ -10,7 +10,7 @@ import type { ErrorDetail } from '../errors.js';
 import { throwIfProblems } from '../queries/knowledge.js';
 import { publishedAsyncApi, type AsyncApiDocument } from './asyncapi.js';
 import { ChangeFeedService } from './change-feed.service.js';
-import { effectiveResume, ledgerFilter, ledgerResume, subjectFilter } from './feed-params.js';
+import { effectiveResume, feedMinPosition, ledgerFilter, ledgerResume, subjectFilter } from './feed-params.js';
 import { SSE_OPTIONS, SseWriter, type SseOptions } from './sse-writer.js';
 import { consumerParam, Consumers } from '../consumers/consumers.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
@@ -64,6 +64,7 @@ export class ChangesController {
       'a consumer name: without Last-Event-ID or after, resumes after its last acknowledged position (POST /v1/consumers/{name}/ack), or from the start',
   })
   @ApiHeader(LAST_EVENT_ID('a ledger position'))
+  @ApiHeader(MIN_POSITION)
   @ApiEventStream(
     'CloudEvents 1.0 of ledger events (AsyncAPI: /asyncapi.json, channel ledgerChanges); `id:` is the ledger position',
   )
@@ -72,9 +73,11 @@ export class ChangesController {
     @Res() reply: FastifyReply,
     @Query() query: { after?: string; subject?: string; measure?: string; type?: string; consumer?: string },
     @Headers('last-event-id') lastEventId?: string,
+    @Headers('x-min-position') minPosition?: string,
   ) {
     // Everything is checked before the stream starts: after that, an error can no longer be a 400.
     const problems: ErrorDetail[] = [];
+    feedMinPosition(minPosition, problems);
     const filter = ledgerFilter(query, problems);
     let after =
       lastEventId !== undefined
@@ -122,6 +125,7 @@ export class ChangesController {
   @ApiQuery({ name: 'after', required: false, description: 'a transition id as sent in id:, or 0 for the start' })
   @ApiQuery({ name: 'subject', required: false, description: 'comma-separated subject ids' })
   @ApiHeader(LAST_EVENT_ID('a transition id'))
+  @ApiHeader(MIN_POSITION)
   @ApiEventStream(
     'Effective transitions (AsyncAPI: /asyncapi.json, channel effectiveChanges); `id:` is the transition id',
   )
@@ -130,8 +134,10 @@ export class ChangesController {
     @Res() reply: FastifyReply,
     @Query() query: { after?: string; subject?: string },
     @Headers('last-event-id') lastEventId?: string,
+    @Headers('x-min-position') minPosition?: string,
   ) {
     const problems: ErrorDetail[] = [];
+    feedMinPosition(minPosition, problems);
     const subjects = subjectFilter(query.subject, problems);
     let after =
       lastEventId !== undefined

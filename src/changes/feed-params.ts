@@ -65,15 +65,42 @@ export function subjectFilter(value: string | string[] | undefined, problems: Er
   return subjects;
 }
 
-/** Where the ledger feed resumes: a position (0 replays everything); undefined starts from now. */
+/**
+ * Where the ledger feed resumes: a position (0 replays everything); undefined starts from now. Written as the feed
+ * writes ids, without leading zeros, the rule the effective feed's ids follow: `05` was never sent.
+ */
 export function ledgerResume(field: string, value: string | undefined, problems: ErrorDetail[]): bigint | undefined {
+  if (value !== undefined && /^0\d/.test(value)) {
+    problems.push({
+      field,
+      rule: 'isPosition',
+      message: `${field} must be a ledger position as the feed sends it: a whole number without leading zeros`,
+      value,
+    });
+    return undefined;
+  }
   return positionParam(field, value, problems);
+}
+
+/**
+ * X-Min-Position, which a client may set on every request: a feed reads the store itself, so it has nothing to wait
+ * for, but a value that is not a position is refused as the reads refuse it, never passed over.
+ */
+export function feedMinPosition(value: string | undefined, problems: ErrorDetail[]): void {
+  if (value === '')
+    problems.push({
+      field: 'X-Min-Position',
+      rule: 'isNotEmpty',
+      message: 'X-Min-Position is empty: give a ledger position, or leave the header out',
+      value,
+    });
+  else positionParam('X-Min-Position', value, problems);
 }
 
 /** Where the effective feed resumes: a transition id, or 0 for the start; undefined starts from now. */
 export function effectiveResume(field: string, value: string | undefined, problems: ErrorDetail[]): string | undefined {
   if (value === undefined || value === '') return undefined;
-  if (/^0+$/.test(value)) return EFFECTIVE_FROM_START;
+  if (value === '0') return EFFECTIVE_FROM_START;
   try {
     const key = parseKeyId(value);
     const positionProblems: ErrorDetail[] = [];

@@ -5,6 +5,7 @@ import { ConsistencyProofDto, DigestDto, InclusionProofDto } from './dto/proofs.
 import { RequiresRole } from '../auth/auth.guard.js';
 import { LedgerError } from '../errors.js';
 import { IntegrityService } from './integrity.service.js';
+import { eventIdParam } from '../http/event-id-param.js';
 
 function treeSize(field: string, value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
@@ -41,7 +42,7 @@ export class IntegrityController {
   @ApiOkResponse({ type: InclusionProofDto })
   @ApiErrors([404], { 404: 'No event with this id in the log' })
   proof(@Param('eventId') eventId: string, @Query('treeSize') size?: string): Promise<InclusionProofDto> {
-    return this.integrity.inclusionProof(eventId, treeSize('treeSize', size));
+    return this.integrity.inclusionProof(eventIdParam('eventId', eventId), treeSize('treeSize', size));
   }
 
   @Get('integrity/consistency')

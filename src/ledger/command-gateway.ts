@@ -10,6 +10,7 @@
 import { CommandBus } from '@nestjs/cqrs';
 import canonicalize from 'canonicalize';
 import { duplicateKeyProblem } from '../http/duplicate-keys.js';
+import { canonicalEventId } from '../http/event-id-param.js';
 import { LedgerError, MAX_DETAILS, prefixDetails, type ErrorDetail } from '../errors.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { replacementProblems, type BatchEntry } from './batch-replacements.js';
@@ -56,8 +57,15 @@ export class CommandGateway {
     private readonly executor?: CommandExecutor,
   ) {}
 
-  execute(body: unknown, context: CommandContext): Promise<CommandOutcome> {
-    return this.run(parseCommand(body), context);
+  /** One command; with an Idempotency-Key and no commandId, it gets the commandId the first command of a batch would. */
+  execute(
+    body: unknown,
+    context: CommandContext,
+    options: Pick<BatchOptions, 'idempotencyKey'> = {},
+  ): Promise<CommandOutcome> {
+    const parsed = parseAtTheEdge(body);
+    if (options.idempotencyKey !== undefined) giveCommandIds([parsed], [{ origin: '', body }], options);
+    return this.run(parsed, context);
   }
 
   async executeBatch(
@@ -107,6 +115,17 @@ export class CommandGateway {
   private run(parsed: ParsedCommand, context: CommandContext): Promise<CommandOutcome> {
     return this.commandBus.execute(busCommand(parsed, context));
   }
+}
+
+/**
+ * A command as the ledger reads it: the event id a retraction or correction names, in the stored (lower) case, so
+ * the event it records names the event as stored, and the command's digest is the same whichever case was sent.
+ */
+function parseAtTheEdge(body: unknown): ParsedCommand {
+  const parsed = parseCommand(body);
+  const { eventId } = parsed.command as { eventId?: unknown };
+  if (typeof eventId !== 'string') return parsed;
+  return { ...parsed, command: { ...parsed.command, eventId: canonicalEventId(eventId) } as typeof parsed.command };
 }
 
 /**
@@ -178,7 +197,7 @@ async function validateAll(entries: BatchEntry[]): Promise<ParsedCommand[]> {
       break;
     }
     try {
-      parsed.push(parseCommand(entry.body));
+      parsed.push(parseAtTheEdge(entry.body));
     } catch (error) {
       if (!(error instanceof LedgerError)) throw error;
       details.push(...prefixDetails(error.details, entry.origin));

@@ -13,6 +13,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { RequiresRole, type AuthenticatedRequest } from '../auth/auth.guard.js';
 import { LedgerError } from '../errors.js';
+import { correlationIdOf } from '../http/correlation-id.js';
 import type { CommandContext } from './command-executor.js';
 import { CommandGateway, readNdjson, type BatchEntry } from './command-gateway.js';
 import { DTO_OF } from './dto/command.dto.js';
@@ -25,9 +26,15 @@ const DTOS = Object.values(DTO_OF);
 const CORRELATION_ID = {
   name: 'X-Correlation-Id',
   required: false,
-  description: 'Kept in the metadata of the events appended (at most 128 characters)',
+  description:
+    'Kept as the correlationId of the events appended when usable (up to 128 letters, digits and ._:@/+=-); otherwise a new UUID is. Either way the id recorded is the one sent back in X-Correlation-Id.',
 };
 const MAX_IDEMPOTENCY_KEY = 200;
+const IDEMPOTENCY_KEY = (what: string) => ({
+  name: 'Idempotency-Key',
+  required: false,
+  description: `${what} 1 to ${MAX_IDEMPOTENCY_KEY} visible ASCII characters.`,
+});
 const ONE_COMMAND = {
   oneOf: DTOS.map((dto) => ({ $ref: getSchemaPath(dto) })),
   // The mapping names each command by its type (without it, generators take the class names).
@@ -37,11 +44,9 @@ const ONE_COMMAND = {
   },
 };
 
-export function commandContext(request: AuthenticatedRequest, correlationId: string | undefined): CommandContext {
-  return {
-    actor: request.identity?.name ?? 'anonymous',
-    ...(correlationId && correlationId.length <= 128 ? { correlationId } : {}),
-  };
+/** Who sent the command, and the request's correlation id: the one sent back in X-Correlation-Id. */
+export function commandContext(request: AuthenticatedRequest): CommandContext {
+  return { actor: request.identity?.name ?? 'anonymous', correlationId: correlationIdOf(request.raw) };
 }
 
 @ApiTags('commands')
@@ -56,14 +61,20 @@ export class CommandsController {
   @ApiOperation({
     summary: 'Record one command',
     description:
-      'Appends the event the command decides. The same command sent again with its commandId (compared case-insensitively) answers the first result with 200; a commandId reused for a different command is a 422.',
+      'Appends the event the command decides. The same command sent again with its commandId (compared case-insensitively), or without one under the same Idempotency-Key, answers the first result with 200; a commandId (or key) reused for a different command is a 422.',
   })
   @ApiBody({ schema: ONE_COMMAND })
+  @ApiHeader(
+    IDEMPOTENCY_KEY(
+      'A command without a commandId gets one derived from it (as the first command of a batch sent with it), so a retry appends nothing and answers the first result with 200.',
+    ),
+  )
   @ApiHeader(CORRELATION_ID)
   @ApiResponse({ status: 201, description: 'Appended', type: CommandResultDto })
   @ApiResponse({
     status: 200,
-    description: 'The same command sent again with its commandId: the first result, nothing appended',
+    description:
+      'The same command sent again with its commandId, or under the same Idempotency-Key: the first result, nothing appended',
     type: CommandResultDto,
   })
   @ApiErrors([400, 401, 403, 409, 413, 422, 503, 507], {
@@ -73,9 +84,9 @@ export class CommandsController {
     @Body() body: unknown,
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) response: FastifyReply,
-    @Headers('x-correlation-id') correlationId?: string,
+    @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<CommandResultDto> {
-    const outcome = await this.gateway.execute(body, commandContext(request, correlationId));
+    const outcome = await this.gateway.execute(body, commandContext(request), idempotency(idempotencyKey));
     response.status(outcome.repeated ? 200 : 201);
     return presentOutcome(outcome);
   }
@@ -89,11 +100,11 @@ export class CommandsController {
   })
   @ApiBody({ schema: { type: 'array', items: ONE_COMMAND, maxItems: MAX_COMMANDS_PER_BATCH } })
   @ApiConsumes('application/json', 'application/x-ndjson')
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: `Required when any command lacks a commandId: theirs derive from it and their index, so a retried batch appends nothing. 1 to ${MAX_IDEMPOTENCY_KEY} visible ASCII characters.`,
-  })
+  @ApiHeader(
+    IDEMPOTENCY_KEY(
+      'Required when any command lacks a commandId: theirs derive from it and their index, so a retried batch appends nothing.',
+    ),
+  )
   @ApiHeader(CORRELATION_ID)
   @ApiResponse({
     status: 200,
@@ -114,12 +125,10 @@ export class CommandsController {
   async batch(
     @Body() body: unknown,
     @Req() request: AuthenticatedRequest,
-    @Headers('x-correlation-id') correlationId?: string,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<BatchResponseDto> {
     const entries = batchEntries(body);
-    const options = idempotencyKey === undefined ? {} : { idempotencyKey: checkedIdempotencyKey(idempotencyKey) };
-    const outcome = await this.gateway.executeBatch(entries, commandContext(request, correlationId), options);
+    const outcome = await this.gateway.executeBatch(entries, commandContext(request), idempotency(idempotencyKey));
     const results = outcome.results.map((result, index) => ({
       index,
       status: result.repeated ? 200 : 201,
@@ -139,6 +148,10 @@ export class CommandsController {
     }
     return { results };
   }
+}
+
+function idempotency(key: string | undefined): { idempotencyKey?: string } {
+  return key === undefined ? {} : { idempotencyKey: checkedIdempotencyKey(key) };
 }
 
 function checkedIdempotencyKey(key: string): string {

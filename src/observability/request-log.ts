@@ -1,17 +1,15 @@
 /**
  * One JSON line per request (pino-http): method, URL, status, time taken,
- * and the request id, which is the caller's X-Correlation-Id when it sent a
- * usable one (it is echoed back, and commands record it). Headers are never
+ * and the request id, which is the request's correlation id
+ * (http/correlation-id.ts: sent back, and recorded by commands). Headers are never
  * logged, so neither an Authorization header nor a key can reach the log; a
  * stream ticket in a URL is masked. The serializers copy three fields, so a
  * request costs one small object and one write.
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-
-const CORRELATION_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+import { correlationIdOf } from '../http/correlation-id.js';
 
 /**
  * Writes synchronously to stdout: sonic-boom's asynchronous mode flushes at
@@ -36,12 +34,8 @@ export function requestLog(log: Logger) {
     logger: log,
     wrapSerializers: false,
     quietReqLogger: true,
-    genReqId(request: IncomingMessage, response: ServerResponse) {
-      const given = request.headers['x-correlation-id'];
-      const id = typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
-      response.setHeader('X-Correlation-Id', id);
-      return id;
-    },
+    // The id sent back and recorded by commands (http/correlation-id.ts), whichever hook asks first.
+    genReqId: (request: IncomingMessage) => correlationIdOf(request),
     serializers: {
       req: (request: IncomingMessage & { id?: unknown }) => ({
         id: request.id,

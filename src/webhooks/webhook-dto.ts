@@ -4,29 +4,55 @@
  */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayNotEmpty, IsArray, IsIn, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import type { DeliveryAttempt, WebhookEndpoint } from '../subscriber-state/subscriber-state.js';
 
+/**
+ * The most ids (or types) one filter list may hold: the endpoint is stored, listed and matched against every message
+ * whole, and a list past this is a mistake rather than a filter (a feed without one sends every subject).
+ */
+export const MAX_FILTER_ITEMS = 1000;
+
+/** A filter list: an array of strings, not empty, each given once, at most MAX_FILTER_ITEMS. */
+function FilterList(): PropertyDecorator {
+  return (target, key) => {
+    const field = `filters.${String(key)}`;
+    IsOptional()(target, key);
+    IsArray()(target, key);
+    ArrayNotEmpty()(target, key);
+    ArrayUnique(undefined, { message: `${field} lists an item twice: give each once` })(target, key);
+    ArrayMaxSize(MAX_FILTER_ITEMS, { message: `${field} lists more than ${MAX_FILTER_ITEMS} items` })(target, key);
+    IsString({ each: true })(target, key);
+  };
+}
+
+const LIST_SCHEMA = { minItems: 1, maxItems: MAX_FILTER_ITEMS, uniqueItems: true };
+
 export class WebhookFiltersDto {
-  @IsOptional()
-  @IsArray()
-  @ArrayNotEmpty()
-  @IsString({ each: true })
-  @ApiPropertyOptional({ type: [String], description: 'subject ids (both feeds)' })
+  @FilterList()
+  @ApiPropertyOptional({ type: [String], ...LIST_SCHEMA, description: 'subject ids (both feeds)' })
   subject?: string[];
 
-  @IsOptional()
-  @IsArray()
-  @ArrayNotEmpty()
-  @IsString({ each: true })
-  @ApiPropertyOptional({ type: [String], description: 'measure ids (ledger feed only)' })
+  @FilterList()
+  @ApiPropertyOptional({ type: [String], ...LIST_SCHEMA, description: 'measure ids (ledger feed only)' })
   measure?: string[];
 
-  @IsOptional()
-  @IsArray()
-  @ArrayNotEmpty()
-  @IsString({ each: true })
-  @ApiPropertyOptional({ type: [String], description: 'event types, e.g. SubjectsAdded (ledger feed only)' })
+  @FilterList()
+  @ApiPropertyOptional({
+    type: [String],
+    ...LIST_SCHEMA,
+    description: 'event types, e.g. SubjectsAdded (ledger feed only)',
+  })
   type?: string[];
 }
 

@@ -174,6 +174,9 @@ function checkFilters(
   let checked: WebhookFilters;
   if (feed === 'ledger') {
     const filter = ledgerFilter({ subject: filters?.subject, measure: filters?.measure, type: filters?.type }, found);
+    // `SubjectsAdded` and `org.regledger.SubjectsAdded` name one type: the DTO's check sees two different strings.
+    if (filter.types && new Set(filter.types).size < filter.types.length)
+      found.push({ field: 'type', rule: 'arrayUnique', message: 'filters.type names a type twice: give each once' });
     checked = { subject: filter.subjects, measure: filter.measures, type: filter.types };
   } else {
     for (const field of ['measure', 'type'] as const) {

@@ -25,6 +25,8 @@ export interface RawResponse {
   status: number;
   contentType: string;
   retryAfter?: string;
+  /** The X-Correlation-Id sent back. */
+  correlationId?: string;
   text: string;
   json?: unknown;
 }
@@ -94,12 +96,14 @@ function sendRaw(base: string, req: RawRequest): Promise<RawResponse> {
           json = undefined;
         }
         const retryAfter = response.headers['retry-after'];
+        const correlationId = response.headers['x-correlation-id'];
         resolve({
           status,
           contentType,
           text,
           json,
           ...(retryAfter !== undefined ? { retryAfter: String(retryAfter) } : {}),
+          ...(typeof correlationId === 'string' ? { correlationId } : {}),
         });
       });
       response.on('error', reject);

@@ -58,6 +58,7 @@ describe('fuzz/query-params', () => {
   type Kind =
     | 'instant'
     | 'position'
+    | 'feedPosition'
     | 'limit'
     | 'category'
     | 'id'
@@ -76,9 +77,11 @@ describe('fuzz/query-params', () => {
     if (name === 'after')
       return route.template === '/v1/changes/effective'
         ? 'resumeId'
-        : ['/v1/subjects', '/v1/measures'].includes(route.template)
-          ? 'id'
-          : 'position';
+        : route.template === '/v1/changes'
+          ? 'feedPosition'
+          : ['/v1/subjects', '/v1/measures'].includes(route.template)
+            ? 'id'
+            : 'position';
     if (name === 'limit') return 'limit';
     if (name === 'category') return 'category';
     if (name === 'format') return { oneOf: ['json', 'md', 'csv', 'html'] };
@@ -98,6 +101,9 @@ describe('fuzz/query-params', () => {
         return instantVerdict(value);
       case 'position':
         return positionVerdict(value);
+      case 'feedPosition':
+        // As the feed sends positions, without leading zeros: the rule of the effective feed's ids too.
+        return /^(0|[1-9]\d*)$/.test(value) ? positionVerdict(value) : 'invalid';
       case 'limit':
         return /^\d+$/.test(value) && BigInt(value) >= 1n ? 'unsure' : 'invalid';
       case 'category':
@@ -134,6 +140,7 @@ describe('fuzz/query-params', () => {
     const values: Record<Exclude<Kind, object>, string> = {
       instant: name === 'to' ? '2020-01-01' : '2019-06-30',
       position: name === 'to' ? '3' : '1',
+      feedPosition: '1',
       limit: '10',
       category: 'exports',
       id: name === 'measureId' ? 'us-ear-entity-list-huawei' : 'huawei',
@@ -151,6 +158,7 @@ describe('fuzz/query-params', () => {
     const aimed: Record<string, string[]> = {
       instant: EXTREME_INSTANTS,
       position: EXTREME_POSITIONS,
+      feedPosition: [...EXTREME_POSITIONS, '00', '01', '007'],
       limit: ['0', '-1', '1000000', '18446744073709551616', '1.5', '10abc'],
       category: ['exports/', '/exports', 'Exports', 'exports//x', 'exports/-', 'a'.repeat(513), 'exports,services'],
       idList: ['huawei,', ',huawei', 'huawei,,huawei', 'Huawei', 'huawei, hisilicon', 'a'.repeat(129)],
@@ -175,6 +183,8 @@ describe('fuzz/query-params', () => {
     /** Query pairs as they go on the wire, already encoded. */
     query: [string, string][];
     verdict: Verdict;
+    /** Where the contract names the status, not only its class. */
+    expectStatus?: number;
   }
 
   /** The route with every path segment and required parameter valid. */
@@ -266,14 +276,28 @@ describe('fuzz/query-params', () => {
           )
           .map(([name, value]) => {
             const isRawEncoding = /^%|^\.\.?$/.test(value);
+            const verdict = isRawEncoding ? 'invalid' : verdictOf(kindOf(route, name), value);
             return {
               ...base,
               what: `${name} = ${JSON.stringify(value)}${isRawEncoding ? ' (sent as is)' : ''}`,
               path: { ...base.path, [name]: isRawEncoding ? value : encodeRaw(value) },
-              verdict: isRawEncoding ? 'invalid' : verdictOf(kindOf(route, name), value),
+              verdict,
+              // An id that is not an event id is bad input, as on every route, not an event the log lacks.
+              ...(name === 'eventId' && verdict === 'invalid' && !isRawEncoding ? { expectStatus: 400 } : {}),
             };
           }),
       );
+      if (route.pathParams.includes('eventId'))
+        // A UUID means the same in either case: the event the lower-case id names is found.
+        options.push(
+          fc.constant({
+            ...base,
+            what: 'eventId in upper case',
+            path: { ...base.path, eventId: encodeRaw(eventId.toUpperCase()) },
+            verdict: 'valid' as const,
+            expectStatus: 200,
+          }),
+        );
     }
     return fc.oneof(...options);
   }
@@ -328,6 +352,7 @@ describe('fuzz/query-params', () => {
               partialWrites: probe.route.template.endsWith('/batch'),
               mayBeUnavailable: probe.what.startsWith('minPosition'),
               allowNotModified: asksNotModified && probe.verdict !== 'invalid',
+              ...(probe.expectStatus !== undefined && !asksNotModified ? { expectStatus: probe.expectStatus } : {}),
             });
           },
         ),
@@ -342,14 +367,14 @@ describe('fuzz/query-params', () => {
           fc.constantFrom(...feeds),
           fc.oneof(
             nearMissString,
-            fc.constantFrom(...EXTREME_POSITIONS, '0-0-0-', '00-0-0-~', '1-1-1-huawei', '0-2-0-x'),
+            fc.constantFrom(...EXTREME_POSITIONS, '00', '05', '0-0-0-', '00-0-0-~', '1-1-1-huawei', '0-2-0-x'),
           ),
           async (route, value) => {
             fc.pre(/^[\t\x20-\x7e\x80-\xff]*$/.test(value)); // what an HTTP header can carry
             // HTTP strips a header value's leading and trailing spaces and tabs: the server sees the rest.
             const seen = value.replace(/^[ \t]+|[ \t]+$/g, '');
             const verdict =
-              seen === '' ? 'unsure' : verdictOf(route.template === '/v1/changes' ? 'position' : 'resumeId', seen);
+              seen === '' ? 'unsure' : verdictOf(route.template === '/v1/changes' ? 'feedPosition' : 'resumeId', seen);
             await exchange(
               app,
               { method: 'GET', path: route.template, headers: { ...adminHeaders, 'Last-Event-ID': value } },

@@ -159,7 +159,7 @@ export interface paths {
         put?: never;
         /**
          * Record one command
-         * @description Appends the event the command decides. The same command sent again with its commandId (compared case-insensitively) answers the first result with 200; a commandId reused for a different command is a 422.
+         * @description Appends the event the command decides. The same command sent again with its commandId (compared case-insensitively), or without one under the same Idempotency-Key, answers the first result with 200; a commandId (or key) reused for a different command is a 422.
          *
          *     Needs a key with the writer role (or above).
          */
@@ -2124,6 +2124,8 @@ export interface operations {
             header?: {
                 /** @description Resume after this id (a ledger position), as a reconnecting EventSource sends it; wins over ?after */
                 "Last-Event-ID"?: string;
+                /** @description A ledger position, as on the queries; a feed has nothing to wait for, and refuses a value that is not one (400) */
+                "X-Min-Position"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2190,6 +2192,8 @@ export interface operations {
             header?: {
                 /** @description Resume after this id (a transition id), as a reconnecting EventSource sends it; wins over ?after */
                 "Last-Event-ID"?: string;
+                /** @description A ledger position, as on the queries; a feed has nothing to wait for, and refuses a value that is not one (400) */
+                "X-Min-Position"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2302,7 +2306,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Kept in the metadata of the events appended (at most 128 characters) */
+                /** @description A command without a commandId gets one derived from it (as the first command of a batch sent with it), so a retry appends nothing and answers the first result with 200. 1 to 200 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+                /** @description Kept as the correlationId of the events appended when usable (up to 128 letters, digits and ._:@/+=-); otherwise a new UUID is. Either way the id recorded is the one sent back in X-Correlation-Id. */
                 "X-Correlation-Id"?: string;
             };
             path?: never;
@@ -2314,7 +2320,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The same command sent again with its commandId: the first result, nothing appended */
+            /** @description The same command sent again with its commandId, or under the same Idempotency-Key: the first result, nothing appended */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2412,7 +2418,7 @@ export interface operations {
             header?: {
                 /** @description Required when any command lacks a commandId: theirs derive from it and their index, so a retried batch appends nothing. 1 to 200 visible ASCII characters. */
                 "Idempotency-Key"?: string;
-                /** @description Kept in the metadata of the events appended (at most 128 characters) */
+                /** @description Kept as the correlationId of the events appended when usable (up to 128 letters, digits and ._:@/+=-); otherwise a new UUID is. Either way the id recorded is the one sent back in X-Correlation-Id. */
                 "X-Correlation-Id"?: string;
             };
             path?: never;

@@ -7,6 +7,14 @@ export const LAST_EVENT_ID = (what: string) => ({
   description: `Resume after this id (${what}), as a reconnecting EventSource sends it; wins over ?after`,
 });
 
+/** Taken because clients set it on every request: a feed reads the log itself and waits for nothing, but checks it. */
+export const MIN_POSITION = {
+  name: 'X-Min-Position',
+  required: false,
+  description:
+    'A ledger position, as on the queries; a feed has nothing to wait for, and refuses a value that is not one (400)',
+};
+
 export const ApiEventStream = (description: string) =>
   ApiResponse({
     status: 200,
