@@ -9,3 +9,5 @@ import './query-params.suite.js';
 import '../http/command-body-edges.suite.js';
 import '../http/empty-query-values.suite.js';
 import '../http/small-edges.suite.js';
+import './write-bodies.suite.js';
+import '../http/request-edges.suite.js';
